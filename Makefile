@@ -1,0 +1,49 @@
+# Rapport: two commands on a fresh machine — `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint format install bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,lint]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/rapport migrate --no-input
+	$(BIN)/rapport demo
+	@echo "Starting web server on http://$(HOST):$(PORT)/ and the background worker (Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/rapport worker & \
+	  $(BIN)/rapport runserver $(HOST):$(PORT) --noreload
+
+test: install
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser and not integration" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy rapport tests bench
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/views.py
+
+clean:
+	rm -rf $(VENV) var/ .mypy_cache .ruff_cache

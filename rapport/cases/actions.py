@@ -1,0 +1,411 @@
+"""The only functions that change cases: atomic, audited, side effects queued on commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases.models import (
+    TRANSITIONS,
+    Call,
+    CallDirection,
+    CallOutcome,
+    Case,
+    CaseEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Priority,
+    Status,
+)
+from rapport.lib.errors import ActionError, Conflict
+from rapport.lib.html import sanitise, to_text
+from rapport.people.models import Agent, Channel, Customer, Team
+
+MAX_TEXT = 100_000
+
+
+def _event(
+    case: Case,
+    *,
+    by: Agent | None,
+    kind: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, actor=by, kind=kind, before=before or {}, after=after or {}, reason=reason[:500]
+    )
+
+
+def _clean_text(text: str, html: str = "") -> tuple[str, str]:
+    safe_html = sanitise(html) if html.strip() else ""
+    body = text.strip() or (to_text(safe_html) if safe_html else "")
+    if not body:
+        raise ActionError("The message is empty.", field="text")
+    if len(body) > MAX_TEXT:
+        raise ActionError(f"The message is longer than {MAX_TEXT:,} characters.", field="text")
+    return body, safe_html
+
+
+def _preview(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def signed(text: str, agent: Agent) -> str:
+    """The reply as the customer reads it: signed by the named person who wrote it."""
+    signature = agent.signature.strip()
+    closing = f"{agent.display_name}\n{signature}" if signature else agent.display_name
+    return f"{text.rstrip()}\n\n— {closing}"
+
+
+def _default_team(owner: Agent | None) -> Team | None:
+    return owner.teams.order_by("pk").first() if owner is not None else None
+
+
+@transaction.atomic
+def open_case(
+    *,
+    customer: Customer,
+    subject: str,
+    channel: str,
+    text: str,
+    by: Agent | None,
+    html: str = "",
+    priority: str = Priority.NORMAL,
+    owner: Agent | None = None,
+    team: Team | None = None,
+    tags: Iterable[str] = (),
+    external_id: str = "",
+    received_at: datetime | None = None,
+) -> Case:
+    """A new case with the customer's first message; it has a named owner from the start."""
+    if channel not in Channel.values:
+        raise ActionError(f"{channel!r} is not a channel.", field="channel")
+    if priority not in Priority.values:
+        raise ActionError(f"{priority!r} is not a priority.", field="priority")
+    body, safe_html = _clean_text(text, html)
+    subject = " ".join(subject.split())[:300] or _preview(body)[:80]
+    # Continuity first: the person who already knows this customer, else whoever logged it.
+    owner = owner or customer.owner or by
+    now = received_at or timezone.now()
+    case = Case.objects.create(
+        customer=customer,
+        subject=subject,
+        priority=priority,
+        owner=owner,
+        team=team or _default_team(owner),
+        origin_channel=channel,
+        tags=sorted({t.strip().lower() for t in tags if t.strip()}),
+        last_message_preview=_preview(body),
+        created_at=now,
+        updated_at=now,
+    )
+    Message.objects.create(
+        case=case,
+        customer=customer,
+        direction=Direction.INBOUND,
+        channel=channel,
+        text=body,
+        html=safe_html,
+        external_id=external_id,
+        delivery_status=DeliveryStatus.RECEIVED,
+        created_at=now,
+    )
+    _event(
+        case,
+        by=by,
+        kind="opened",
+        after={"owner": owner.pk if owner else None, "channel": channel, "priority": priority},
+    )
+    return case
+
+
+@transaction.atomic
+def receive_message(
+    *,
+    case: Case,
+    text: str,
+    channel: str,
+    html: str = "",
+    external_id: str = "",
+    received_at: datetime | None = None,
+) -> Message:
+    """A customer's message on an existing case; a resolved case opens again."""
+    body, safe_html = _clean_text(text, html)
+    now = received_at or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Status.CLOSED:
+        raise ActionError("This case is closed; open a new case for the customer instead.")
+    message = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.INBOUND,
+        channel=channel,
+        text=body,
+        html=safe_html,
+        external_id=external_id,
+        delivery_status=DeliveryStatus.RECEIVED,
+        created_at=now,
+    )
+    fields = {"updated_at": now, "last_message_preview": _preview(body)}
+    if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
+        fields["status"] = Status.OPEN
+        _event(case, by=None, kind="status", before={"status": case.status},
+               after={"status": Status.OPEN}, reason="The customer wrote again")  # fmt: skip
+    Case.objects.filter(pk=case.pk).update(**fields)
+    return message
+
+
+@transaction.atomic
+def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Message:
+    """A reply to the customer, signed with the agent's name and sent by the worker."""
+    from rapport.cases.tasks import deliver_message
+
+    body, _ = _clean_text(text)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Status.CLOSED:
+        raise ActionError("This case is closed; replies go on a new case.")
+    now = timezone.now()
+    message = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.OUTBOUND,
+        channel=channel or case.origin_channel,
+        author=by,
+        text=signed(body, by),
+        delivery_status=DeliveryStatus.QUEUED,
+        created_at=now,
+    )
+    fields: dict[str, Any] = {"updated_at": now, "last_message_preview": _preview(body)}
+    if case.first_response_at is None:
+        fields["first_response_at"] = now
+    if case.status in (Status.NEW, Status.OPEN, Status.WAITING_US):
+        fields["status"] = Status.WAITING_CUSTOMER
+    Case.objects.filter(pk=case.pk).update(**fields)
+    _event(case, by=by, kind="replied", after={"message": message.pk})
+    transaction.on_commit(partial(deliver_message.enqueue, message.pk))
+    return message
+
+
+@transaction.atomic
+def add_note(*, case: Case, text: str, by: Agent) -> Message:
+    body, _ = _clean_text(text)
+    note = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.NOTE,
+        channel=Channel.SYSTEM,
+        author=by,
+        text=body,
+    )
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    return note
+
+
+@transaction.atomic
+def log_call(
+    *,
+    case: Case,
+    by: Agent,
+    direction: str,
+    outcome: str,
+    notes: str = "",
+    phone: str = "",
+    duration_seconds: int = 0,
+    started_at: datetime | None = None,
+) -> Call:
+    if direction not in CallDirection.values:
+        raise ActionError(f"{direction!r} is not a call direction.", field="direction")
+    if outcome not in CallOutcome.values:
+        raise ActionError(f"{outcome!r} is not a call outcome.", field="outcome")
+    if duration_seconds < 0 or duration_seconds > 24 * 3600:
+        raise ActionError("A call lasts between 0 seconds and 24 hours.", field="duration_seconds")
+    now = timezone.now()
+    if started_at is not None and started_at > now:
+        raise ActionError("A call cannot be logged in the future.", field="started_at")
+    call = Call.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        agent=by,
+        direction=direction,
+        phone=phone,
+        outcome=outcome,
+        notes=notes.strip(),
+        duration_seconds=duration_seconds,
+        started_at=started_at or now,
+    )
+    fields: dict[str, Any] = {"updated_at": now}
+    # A call that reached the customer is a human response.
+    if outcome == CallOutcome.REACHED and case.first_response_at is None:
+        fields["first_response_at"] = now
+    Case.objects.filter(pk=case.pk).update(**fields)
+    _event(case, by=by, kind="call", after={"call": call.pk, "outcome": outcome})
+    return call
+
+
+@transaction.atomic
+def change_status(
+    *,
+    case: Case,
+    to: str,
+    by: Agent | None,
+    reason: str = "",
+    expected: str | None = None,
+) -> Case:
+    """Compare-and-set: a change made on a stale page is refused rather than lost."""
+    if to not in Status.values:
+        raise ActionError(f"{to!r} is not a status.", field="status")
+    current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).get()
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"The case is now {Status(current).label.lower()}, not {Status(expected).label.lower()}"
+            " — someone else changed it. Reload and try again."
+        )
+    if to == current:
+        return case
+    if to not in TRANSITIONS[current]:
+        raise ActionError(
+            f"A {Status(current).label.lower()} case cannot become {Status(to).label.lower()}.",
+            field="status",
+        )
+    now = timezone.now()
+    fields: dict[str, Any] = {"status": to, "updated_at": now}
+    if to == Status.RESOLVED:
+        fields["resolved_at"] = now
+    elif current in (Status.RESOLVED,) and to == Status.OPEN:
+        fields["resolved_at"] = None
+    if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
+        raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
+    _event(case, by=by, kind="status", before={"status": current}, after={"status": to},
+           reason=reason)  # fmt: skip
+    case.refresh_from_db()
+    return case
+
+
+def resolve_case(*, case: Case, by: Agent | None, reason: str = "") -> Case:
+    return change_status(case=case, to=Status.RESOLVED, by=by, reason=reason)
+
+
+@transaction.atomic
+def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") -> Case:
+    if to not in Priority.values:
+        raise ActionError(f"{to!r} is not a priority.", field="priority")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.priority == to:
+        return case
+    before = case.priority
+    case.priority, case.updated_at = to, timezone.now()
+    case.save(update_fields=["priority", "updated_at"])
+    _event(case, by=by, kind="priority", before={"priority": before}, after={"priority": to},
+           reason=reason)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def assign_case(
+    *, case: Case, owner: Agent, by: Agent | None, reason: str = "", team: Team | None = None
+) -> Case:
+    """Give the case to a named person; the reason is kept in the audit trail."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.owner_id == owner.pk and (team is None or case.team_id == team.pk):
+        return case
+    before = {"owner": case.owner_id, "team": case.team_id}
+    case.owner = owner
+    if team is not None:
+        case.team = team
+    elif case.team_id is None or not owner.teams.filter(pk=case.team_id).exists():
+        case.team = _default_team(owner) or case.team
+    case.updated_at = timezone.now()
+    case.save(update_fields=["owner", "team", "updated_at"])
+    _event(case, by=by, kind="assigned", before=before,
+           after={"owner": owner.pk, "team": case.team_id}, reason=reason)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def set_tags(*, case: Case, tags: Iterable[str], by: Agent | None) -> Case:
+    clean = sorted({t.strip().lower() for t in tags if t.strip()})
+    if any(len(t) > 50 for t in clean):
+        raise ActionError("Keep each tag under 50 characters.", field="tags")
+    before = list(case.tags)
+    case.tags = clean
+    case.updated_at = timezone.now()
+    case.save(update_fields=["tags", "updated_at"])
+    _event(case, by=by, kind="tags", before={"tags": before}, after={"tags": clean})
+    return case
+
+
+@transaction.atomic
+def split_message(*, message: Message, by: Agent, subject: str = "") -> Case:
+    """Move one customer message (and what came after it in reply) into a case of its own."""
+    if message.direction != Direction.INBOUND:
+        raise ActionError("Only a customer's message can start a new case.")
+    origin = message.case
+    new_case = Case.objects.create(
+        customer_id=message.customer_id,
+        subject=" ".join(subject.split())[:300] or _preview(message.text)[:80],
+        priority=origin.priority,
+        owner=origin.owner,
+        team=origin.team,
+        origin_channel=message.channel,
+        last_message_preview=_preview(message.text),
+        status=Status.OPEN,
+    )
+    Message.objects.filter(pk=message.pk).update(case=new_case)
+    now = timezone.now()
+    Case.objects.filter(pk=origin.pk).update(updated_at=now)
+    _event(origin, by=by, kind="split", after={"message": message.pk, "case": new_case.pk})
+    _event(new_case, by=by, kind="opened", after={"split_from": origin.pk, "message": message.pk},
+           reason=f"Split from case #{origin.pk}")  # fmt: skip
+    return new_case
+
+
+@transaction.atomic
+def merge_cases(*, source: Case, target: Case, by: Agent | None, reason: str = "") -> Case:
+    """All messages, calls and events of `source` move to `target`; `source` is closed."""
+    if source.pk == target.pk:
+        raise ActionError("A case cannot be merged into itself.")
+    locked = {
+        c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
+    source, target = locked[source.pk], locked[target.pk]
+    if source.customer_id != target.customer_id:
+        raise ActionError(
+            "Only cases of the same customer can be merged; merge the customers first."
+        )
+    if source.merged_into_id is not None:
+        raise ActionError(f"Case #{source.pk} was already merged into #{source.merged_into_id}.")
+    if target.status == Status.CLOSED:
+        raise ActionError(f"Case #{target.pk} is closed; merge into an active case.")
+    moved = {
+        "messages": Message.objects.filter(case=source).update(case=target),
+        "calls": Call.objects.filter(case=source).update(case=target),
+    }
+    now = timezone.now()
+    Case.objects.filter(pk=source.pk).update(
+        status=Status.CLOSED, merged_into=target, updated_at=now
+    )
+    target.tags = sorted(set(target.tags) | set(source.tags))
+    target.updated_at = now
+    if target.first_response_at is None and source.first_response_at is not None:
+        target.first_response_at = source.first_response_at
+    target.save(update_fields=["tags", "updated_at", "first_response_at"])
+    _event(source, by=by, kind="merged_into", before={"status": source.status},
+           after={"case": target.pk, "status": Status.CLOSED}, reason=reason)  # fmt: skip
+    _event(target, by=by, kind="merged", after={"case": source.pk, **moved}, reason=reason)
+    target.refresh_from_db()
+    return target
+
+
+def mark_delivery(*, message: Message, status: str, error: str = "") -> None:
+    """Record what happened to an outbound message (compare-and-set from queued)."""
+    Message.objects.filter(pk=message.pk).exclude(delivery_status=status).update(
+        delivery_status=status, delivery_error=error[:500]
+    )

@@ -1,0 +1,230 @@
+"""A case is one need of one customer; messages, calls and events make its timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.timezone import now
+
+from rapport.people.models import Agent, Channel, Customer, Team
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    WAITING_CUSTOMER = "waiting_customer", "Waiting on customer"
+    WAITING_US = "waiting_us", "Waiting on us"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+# The only status changes an action will make; anything else is refused with a clear message.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_US, Status.RESOLVED, Status.CLOSED}
+    ),
+    Status.OPEN: frozenset(
+        {Status.WAITING_CUSTOMER, Status.WAITING_US, Status.RESOLVED, Status.CLOSED}
+    ),
+    Status.WAITING_CUSTOMER: frozenset(
+        {Status.OPEN, Status.WAITING_US, Status.RESOLVED, Status.CLOSED}
+    ),
+    Status.WAITING_US: frozenset(
+        {Status.OPEN, Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED}
+    ),
+    Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_US)
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", "Urgent"
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+    LOW = "low", "Low"
+
+
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class Case(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    subject = models.CharField(max_length=300)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    owner = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_cases"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    origin_channel = models.CharField(max_length=10, choices=Channel.choices)
+    tags = models.JSONField(default=list, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    last_message_preview = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "status", "-updated_at"], name="case_owner_inbox"),
+            models.Index(fields=["team", "status", "-updated_at"], name="case_team_inbox"),
+            models.Index(fields=["status", "-updated_at"], name="case_status_inbox"),
+            models.Index(fields=["-updated_at"], name="case_recent"),
+            models.Index(fields=["next_response_due_at"], name="case_next_due"),
+            models.Index(fields=["customer", "-updated_at"], name="case_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def allowed_statuses(self) -> list[tuple[str, str]]:
+        allowed = TRANSITIONS[self.status]
+        return [(value, label) for value, label in Status.choices if value in allowed]
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "From customer"
+    OUTBOUND = "out", "To customer"
+    NOTE = "note", "Internal note"
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    NOT_APPLICABLE = "n/a", "Not applicable"
+
+
+class Message(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    # Denormalised so a customer's whole timeline is one indexed query.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="messages")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    author = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    text = models.TextField()
+    html = models.TextField(blank=True, help_text="sanitised on the way in")
+    external_id = models.CharField(max_length=300, blank=True)
+    delivery_status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_APPLICABLE
+    )
+    delivery_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="message_customer_timeline"),
+            models.Index(fields=["case", "-created_at"], name="message_case_timeline"),
+            models.Index(fields=["external_id"], name="message_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} on case {self.case_id}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
+    size = models.PositiveIntegerField(default=0)
+    content_id = models.CharField(max_length=255, blank=True, help_text="cid: of inline images")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CallDirection(models.TextChoices):
+    OUTBOUND = "outbound", "We called"
+    INBOUND = "inbound", "They called"
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", "Reached"
+    VOICEMAIL = "voicemail", "Left voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+    BUSY = "busy", "Busy"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+class Call(models.Model):
+    """A phone call, first-class on the timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="calls")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="calls")
+    agent = models.ForeignKey(Agent, null=True, on_delete=models.SET_NULL, related_name="calls")
+    direction = models.CharField(max_length=10, choices=CallDirection.choices)
+    phone = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(default=now)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=CallOutcome.choices)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["customer", "-started_at"], name="call_customer_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Call {self.get_direction_display()} on case {self.case_id}"
+
+    @property
+    def duration_display(self) -> str:
+        minutes, seconds = divmod(self.duration_seconds, 60)
+        return f"{minutes}:{seconds:02d}"
+
+
+class CaseEvent(models.Model):
+    """Audit row for every change to a case: who, what, when, before and after."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=40)
+    before: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    after: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "-created_at"], name="event_case_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on case {self.case_id}"
+
+
+class Presence(models.Model):
+    """Who is looking at (or writing on) a case right now, for collision warnings."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="presences")
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    is_typing = models.BooleanField(default=False)
+    seen_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "agent"], name="presence_one_per_agent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} on {self.case_id}"

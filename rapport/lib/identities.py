@@ -1,0 +1,88 @@
+"""Normalising customer addresses so one person written to on three channels is one customer."""
+
+from __future__ import annotations
+
+import re
+from email.headerregistry import Address
+from email.utils import parseaddr
+
+import phonenumbers
+
+
+class InvalidIdentity(ValueError):
+    """The value cannot be an address of this kind; the message says why, for a person."""
+
+
+_SOCIAL_RE = re.compile(r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[A-Za-z0-9_.-]{1,64})$")
+_EXTERNAL_RE = re.compile(r"^[\w.:/#@+-]{1,200}$")
+
+
+def normalise_email(raw: str) -> str:
+    """Lower-case, display name stripped; the local part is kept as written except for case."""
+    _, address = parseaddr(raw.strip())
+    if not address or address.count("@") != 1:
+        raise InvalidIdentity(f"{raw!r} is not an email address (expected name@example.com)")
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, IndexError) as exc:
+        raise InvalidIdentity(f"{raw!r} is not an email address: {exc}") from exc
+    domain = parsed.domain.lower().rstrip(".")
+    if not parsed.username or "." not in domain or " " in address:
+        raise InvalidIdentity(f"{raw!r} is not an email address (expected name@example.com)")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise InvalidIdentity(f"{raw!r} has an invalid domain") from exc
+    return f"{parsed.username.lower()}@{domain}"
+
+
+def normalise_phone(raw: str, *, default_region: str = "US") -> str:
+    """E.164, e.g. +34911234567; numbers without a country code use `default_region`."""
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidIdentity(f"{raw!r} is not a phone number: {exc._msg}") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidIdentity(
+            f"{raw!r} is not a valid phone number (include the country code, e.g. +44 20 7946 0958)"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str) -> str:
+    """A readable international form for display; the raw value if it does not parse."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalise_social(raw: str) -> str:
+    """`network:handle` lower-cased: "x:@Anna_B" becomes "x:anna_b"."""
+    match = _SOCIAL_RE.match(raw.strip())
+    if not match:
+        raise InvalidIdentity(
+            f"{raw!r} is not a social handle (expected network:@handle, e.g. x:@anna)"
+        )
+    network, handle = match.group("network"), match.group("handle").lower()
+    return f"{network.lower()}:{handle}" if network else handle
+
+
+def normalise_external(raw: str) -> str:
+    value = raw.strip()
+    if not _EXTERNAL_RE.match(value):
+        raise InvalidIdentity(f"{raw!r} is not a usable external id (letters, digits and .:/#@+-)")
+    return value
+
+
+def normalise(kind: str, raw: str, *, default_region: str = "US") -> str:
+    if kind == "email":
+        return normalise_email(raw)
+    if kind == "phone":
+        return normalise_phone(raw, default_region=default_region)
+    if kind == "social":
+        return normalise_social(raw)
+    if kind == "external":
+        return normalise_external(raw)
+    raise InvalidIdentity(f"{kind!r} is not a kind of identity (email, phone, social, external)")

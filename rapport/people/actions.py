@@ -1,0 +1,316 @@
+"""The only functions that change customers, their identities, notes, assets and relationships."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rapport.lib.errors import ActionError
+from rapport.lib.identities import InvalidIdentity, normalise
+from rapport.people.models import (
+    Agent,
+    ApiToken,
+    Asset,
+    Customer,
+    CustomerEvent,
+    Identity,
+    IdentityKind,
+    Organization,
+    RapportNote,
+    Site,
+)
+
+
+def _event(customer: Customer, *, by: Agent | None, kind: str, **data: Any) -> None:
+    CustomerEvent.objects.create(customer=customer, actor=by, kind=kind, data=data)
+
+
+def normalise_identity(kind: str, value: str) -> str:
+    try:
+        return normalise(kind, value, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION)
+    except InvalidIdentity as exc:
+        raise ActionError(str(exc), field="identities") from exc
+
+
+@transaction.atomic
+def create_customer(
+    *,
+    name: str,
+    by: Agent | None,
+    identities: Iterable[tuple[str, str]] = (),
+    preferred_name: str = "",
+    timezone_name: str = "UTC",
+    language: str = "en",
+    preferred_channel: str = "email",
+    organization: str = "",
+    owner: Agent | None = None,
+    deputy: Agent | None = None,
+) -> Customer:
+    if not name.strip():
+        raise ActionError("A customer needs a name.", field="name")
+    normalised = [(kind, normalise_identity(kind, value)) for kind, value in identities]
+    customer = Customer(
+        name=name.strip(),
+        preferred_name=preferred_name.strip(),
+        timezone=timezone_name,
+        language=language,
+        preferred_channel=preferred_channel,
+        organization=(
+            Organization.objects.get_or_create(name=organization.strip())[0]
+            if organization.strip()
+            else None
+        ),
+        owner=owner,
+        deputy=deputy,
+    )
+    customer.full_clean(exclude=["organization", "owner", "deputy", "merged_into"])
+    customer.save()
+    seen_kinds: set[str] = set()
+    for kind, value in normalised:
+        _attach_identity(customer, kind=kind, value=value, primary=kind not in seen_kinds)
+        seen_kinds.add(kind)
+    _event(customer, by=by, kind="created", identities=[f"{k}:{v}" for k, v in normalised])
+    return customer
+
+
+def _attach_identity(customer: Customer, *, kind: str, value: str, primary: bool) -> Identity:
+    existing = Identity.objects.filter(kind=kind, value=value).select_related("customer").first()
+    if existing is not None:
+        if existing.customer_id == customer.pk:
+            return existing
+        raise ActionError(
+            f"{value} already belongs to customer {existing.customer.name} "
+            f"(#{existing.customer_id}); merge the two customers instead.",
+            field="identities",
+        )
+    try:
+        with transaction.atomic():
+            return Identity.objects.create(
+                customer=customer, kind=kind, value=value, is_primary=primary
+            )
+    except IntegrityError as exc:
+        raise ActionError(f"{value} was just added to another customer.") from exc
+
+
+@transaction.atomic
+def add_identity(*, customer: Customer, kind: str, value: str, by: Agent | None) -> Identity:
+    if kind not in IdentityKind.values:
+        raise ActionError(f"{kind!r} is not a kind of identity.", field="kind")
+    normalised = normalise_identity(kind, value)
+    primary = not customer.identities.filter(kind=kind).exists()
+    identity = _attach_identity(customer, kind=kind, value=normalised, primary=primary)
+    _event(customer, by=by, kind="identity_added", identity=f"{kind}:{normalised}")
+    return identity
+
+
+@transaction.atomic
+def remove_identity(*, identity: Identity, by: Agent | None) -> None:
+    customer = identity.customer
+    _event(customer, by=by, kind="identity_removed", identity=str(identity))
+    identity.delete()
+
+
+def find_or_create_customer(
+    *, kind: str, value: str, name: str, by: Agent | None = None
+) -> tuple[Customer, bool]:
+    """The customer who owns this address, or a new one; display names never split a person."""
+    normalised = normalise_identity(kind, value)
+    identity = Identity.objects.filter(kind=kind, value=normalised).select_related("customer")
+    found = identity.first()
+    if found is not None:
+        return _follow_merges(found.customer), False
+    return create_customer(name=name or normalised, by=by, identities=[(kind, normalised)]), True
+
+
+def _follow_merges(customer: Customer) -> Customer:
+    while customer.merged_into_id is not None:
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+    return customer
+
+
+@transaction.atomic
+def update_customer(*, customer: Customer, by: Agent | None, **fields: Any) -> Customer:
+    allowed = {"name", "preferred_name", "timezone", "language", "preferred_channel"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ActionError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    before = {field: getattr(customer, field) for field in fields}
+    for field, value in fields.items():
+        setattr(customer, field, value)
+    customer.updated_at = timezone.now()
+    try:
+        customer.full_clean(exclude=["organization", "owner", "deputy", "merged_into"])
+    except Exception as exc:
+        raise ActionError(str(exc)) from exc
+    customer.save(update_fields=[*fields, "updated_at"])
+    _event(customer, by=by, kind="updated", before=before, after=fields)
+    return customer
+
+
+@transaction.atomic
+def set_relationship(
+    *, customer: Customer, owner: Agent | None, deputy: Agent | None, by: Agent | None
+) -> Customer:
+    if owner is not None and deputy is not None and owner.pk == deputy.pk:
+        raise ActionError("The deputy must be someone other than the owner.", field="deputy")
+    before = {"owner": customer.owner_id, "deputy": customer.deputy_id}
+    customer.owner, customer.deputy = owner, deputy
+    customer.updated_at = timezone.now()
+    customer.save(update_fields=["owner", "deputy", "updated_at"])
+    _event(
+        customer,
+        by=by,
+        kind="relationship",
+        before=before,
+        after={"owner": customer.owner_id, "deputy": customer.deputy_id},
+    )
+    return customer
+
+
+@transaction.atomic
+def merge_customers(*, source: Customer, target: Customer, by: Agent | None) -> Customer:
+    """Move every case, message, call, identity, note and asset of `source` onto `target`."""
+    from rapport.cases.models import Call, Case, Message
+
+    if source.pk == target.pk:
+        raise ActionError("A customer cannot be merged into themselves.")
+    # Lock both rows in a stable order so two concurrent merges cannot interleave.
+    locked = {
+        c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
+    source, target = locked[source.pk], locked[target.pk]
+    if source.merged_into_id is not None:
+        raise ActionError(f"{source.name} was already merged into another customer.")
+    if target.merged_into_id is not None:
+        raise ActionError(f"{target.name} was merged away; merge into the surviving customer.")
+    moved = {
+        "cases": Case.objects.filter(customer=source).update(customer=target),
+        "messages": Message.objects.filter(customer=source).update(customer=target),
+        "calls": Call.objects.filter(customer=source).update(customer=target),
+        "identities": source.identities.update(customer=target, is_primary=False),
+        "notes": source.rapport_notes.update(customer=target),
+        "assets": source.assets.update(customer=target),
+    }
+    if target.owner_id is None and source.owner_id is not None:
+        target.owner_id = source.owner_id
+    if target.deputy_id is None and source.deputy_id not in (None, target.owner_id):
+        target.deputy_id = source.deputy_id
+    target.updated_at = timezone.now()
+    target.save(update_fields=["owner", "deputy", "updated_at"])
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    _event(target, by=by, kind="merged", source=source.pk, source_name=source.name, moved=moved)
+    _event(source, by=by, kind="merged_into", target=target.pk)
+    return target
+
+
+@transaction.atomic
+def add_rapport_note(*, customer: Customer, text: str, by: Agent | None) -> RapportNote:
+    text = text.strip()
+    if not text:
+        raise ActionError("A rapport note needs some text.", field="text")
+    if len(text) > 500:
+        raise ActionError("Keep a rapport note under 500 characters.", field="text")
+    note = RapportNote.objects.create(customer=customer, text=text, author=by)
+    _event(customer, by=by, kind="note_added", text=text)
+    return note
+
+
+@transaction.atomic
+def set_note_pinned(*, note: RapportNote, pinned: bool, by: Agent | None) -> RapportNote:
+    note.pinned = pinned
+    note.save(update_fields=["pinned"])
+    _event(note.customer, by=by, kind="note_pinned" if pinned else "note_unpinned", note=note.pk)
+    return note
+
+
+@transaction.atomic
+def delete_rapport_note(*, note: RapportNote, by: Agent | None) -> None:
+    _event(note.customer, by=by, kind="note_deleted", text=note.text)
+    note.delete()
+
+
+@transaction.atomic
+def add_asset(
+    *,
+    customer: Customer,
+    name: str,
+    by: Agent | None,
+    kind: str = "",
+    reference: str = "",
+    attributes: Mapping[str, Any] | None = None,
+) -> Asset:
+    if not name.strip():
+        raise ActionError("An asset needs a name.", field="name")
+    attrs = dict(attributes or {})
+    if not all(isinstance(key, str) and key.strip() for key in attrs):
+        raise ActionError("Asset attribute names must be non-empty text.", field="attributes")
+    asset = Asset.objects.create(
+        customer=customer,
+        name=name.strip(),
+        kind=kind.strip(),
+        reference=reference.strip(),
+        attributes=attrs,
+    )
+    _event(customer, by=by, kind="asset_added", asset=asset.pk, name=asset.name)
+    return asset
+
+
+@transaction.atomic
+def update_asset(
+    *, asset: Asset, by: Agent | None, attributes: Mapping[str, Any], name: str | None = None
+) -> Asset:
+    before = dict(asset.attributes)
+    asset.attributes = {**asset.attributes, **attributes}
+    asset.name = name.strip() if name and name.strip() else asset.name
+    asset.save(update_fields=["attributes", "name"])
+    _event(asset.customer, by=by, kind="asset_updated", before=before, after=asset.attributes)
+    return asset
+
+
+@transaction.atomic
+def create_agent(
+    *,
+    username: str,
+    display_name: str,
+    password: str | None,
+    email: str = "",
+    site: Site | None = None,
+    timezone_name: str = "UTC",
+    is_supervisor: bool = False,
+    signature: str = "",
+    skills: Iterable[str] = (),
+    working_hours: Mapping[str, Any] | None = None,
+    capacity: int = 20,
+) -> Agent:
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise ActionError(f"There is already a user called {username!r}.", field="username")
+    user = user_model.objects.create_user(username=username, email=email, password=password)
+    agent = Agent(
+        user=user,
+        display_name=display_name,
+        site=site,
+        timezone=timezone_name,
+        is_supervisor=is_supervisor,
+        signature=signature,
+        skills=list(skills),
+        working_hours=dict(working_hours or {}),
+        capacity=capacity,
+    )
+    agent.full_clean(exclude=["user", "site"])
+    agent.save()
+    return agent
+
+
+def issue_api_token(*, agent: Agent, name: str) -> str:
+    """Create a token and return the raw key; it is shown once and only its hash is stored."""
+    raw = f"rp_{secrets.token_urlsafe(32)}"
+    ApiToken.objects.create(agent=agent, name=name, prefix=raw[:10], key_hash=ApiToken.hash(raw))
+    return raw

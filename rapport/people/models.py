@@ -1,0 +1,233 @@
+"""Who is involved: customers and their identities, agents, teams and sites."""
+
+from __future__ import annotations
+
+import hashlib
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.timezone import now
+
+
+def _validate_timezone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)") from exc
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat"
+    PHONE = "phone", "Phone"
+    SMS = "sms", "SMS"
+    SOCIAL = "social", "Social"
+    WEB = "web", "Web form"
+    SYSTEM = "system", "System"
+
+
+class Site(models.Model):
+    """A place agents work from, with its own time zone and public holidays."""
+
+    name = models.CharField(max_length=100, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code for holidays")
+    region = models.CharField(max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Availability(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    BUSY = "busy", "Busy"
+    AWAY = "away", "Away"
+    OFF = "off", "Off"
+
+
+class Agent(models.Model):
+    """A person who serves customers; `display_name` signs their replies."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent"
+    )
+    display_name = models.CharField(max_length=100)
+    signature = models.TextField(blank=True)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
+    # {"mon": [["09:00", "17:00"]], ...} in the agent's own time zone.
+    working_hours = models.JSONField(default=dict, blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    capacity = models.PositiveIntegerField(default=20)
+    availability = models.CharField(
+        max_length=10, choices=Availability.choices, default=Availability.AVAILABLE
+    )
+    is_supervisor = models.BooleanField(default=False)
+    phone = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split(" ")[0]
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    members = models.ManyToManyField(Agent, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """One person, however many channels they use to reach us."""
+
+    name = models.CharField(max_length=200)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
+    language = models.CharField(max_length=10, default="en")
+    preferred_channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers"
+    )
+    # The relationship: the person who knows this customer, and who stands in for them.
+    owner = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_customers"
+    )
+    deputy = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="deputy_customers"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def greeting_name(self) -> str:
+        return self.preferred_name or self.name.split(" ")[0]
+
+
+class IdentityKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    SOCIAL = "social", "Social handle"
+    EXTERNAL = "external", "External id"
+
+
+class Identity(models.Model):
+    """A normalised address of a customer; unique per kind so one person is one customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(max_length=10, choices=IdentityKind.choices)
+    value = models.CharField(max_length=320)
+    label = models.CharField(max_length=100, blank=True)
+    is_primary = models.BooleanField(default=False)
+    undeliverable_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_per_kind")
+        ]
+        ordering = ["-is_primary", "kind", "id"]
+        verbose_name_plural = "identities"
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class RapportNote(models.Model):
+    """A personal fact worth remembering, pinned wherever the customer appears."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="rapport_notes")
+    text = models.CharField(max_length=500)
+    pinned = models.BooleanField(default=True)
+    author = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-pinned", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Asset(models.Model):
+    """Something the customer owns or ordered, with free-form attributes."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="assets")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=50, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="order or serial number")
+    attributes: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["reference"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerEvent(models.Model):
+    """Audit row for every change to a customer (identities, merges, relationship)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=40)
+    data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.customer_id}"

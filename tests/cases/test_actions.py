@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from rapport.cases.actions import (
+    add_note,
+    change_status,
+    log_call,
+    merge_cases,
+    open_case,
+    reply,
+    split_message,
+)
+from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Direction, Message, Status
+from rapport.lib.errors import ActionError, Conflict
+from tests.conftest import World
+
+
+def test_reply_is_signed_sent_and_audited(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        message = reply(case=world.case, text="Give her honey in warm water.", by=world.agent)
+    message.refresh_from_db()
+    assert message.text.endswith("— Dr. Ana Ortiz\nNight Clinic · +34 911 234 567")
+    assert message.delivery_status == DeliveryStatus.SENT
+    world.case.refresh_from_db()
+    assert world.case.status == Status.WAITING_CUSTOMER
+    assert world.case.first_response_at is not None
+    assert CaseEvent.objects.filter(case=world.case, kind="replied", actor=world.agent).exists()
+
+
+def test_reply_by_email_reaches_the_customer(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(case=world.case, text="We'll see Mila at 10.", by=world.agent, channel="email")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria.lopez@example.com"]
+    assert "Dr. Ana Ortiz" in mail.outbox[0].from_email
+
+
+def test_status_change_is_compare_and_set(world: World) -> None:
+    stale = Case.objects.get(pk=world.case.pk)
+    change_status(case=world.case, to=Status.OPEN, by=world.agent, expected=Status.NEW)
+    with pytest.raises(Conflict):
+        change_status(case=stale, to=Status.RESOLVED, by=world.colleague, expected=Status.NEW)
+    assert Case.objects.get(pk=world.case.pk).status == Status.OPEN
+
+
+def test_status_transitions_are_enforced(world: World) -> None:
+    change_status(case=world.case, to=Status.CLOSED, by=world.agent)
+    with pytest.raises(ActionError, match="cannot become"):
+        change_status(case=world.case, to=Status.OPEN, by=world.agent)
+
+
+def test_split_and_merge(world: World) -> None:
+    first = world.case.messages.get()
+    other = open_case(
+        customer=world.customer, subject="Invoice", channel="email", text="Wrong invoice", by=None
+    )
+    moved = split_message(message=first, by=world.agent, subject="Cough")
+    assert moved.pk != world.case.pk and first.pk in moved.messages.values_list("pk", flat=True)
+    target = merge_cases(source=moved, target=other, by=world.agent)
+    assert Message.objects.filter(case=target).count() == 2
+    assert Case.objects.get(pk=moved.pk).status == Status.CLOSED
+
+
+def test_empty_message_is_refused(world: World) -> None:
+    with pytest.raises(ActionError, match="empty"):
+        add_note(case=world.case, text="   ", by=world.agent)
+
+
+def test_call_is_on_the_case(world: World) -> None:
+    call = log_call(case=world.case, by=world.agent, direction="outbound", outcome="reached",
+                    notes="Meds working", duration_seconds=300)  # fmt: skip
+    assert call.customer_id == world.customer.pk
+    assert Message.objects.filter(direction=Direction.NOTE).count() == 0

@@ -1,0 +1,95 @@
+"""Personas every test can use: an agent, a supervisor, an agent of another team, a customer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from rapport.cases.actions import open_case
+from rapport.cases.models import Case
+from rapport.people.actions import create_agent, create_customer, issue_api_token
+from rapport.people.models import Agent, Customer, Site, Team
+
+os.environ.setdefault("RAPPORT_TESTING", "1")
+PASSWORD = "correct horse battery staple"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass
+class World:
+    clinic: Team
+    dental: Team
+    night_site: Site
+    agent: Agent  # Dr. Ana Ortiz, night clinic
+    colleague: Agent  # Dr. Ben Hale, night clinic, the customer's regular vet
+    supervisor: Agent
+    outsider: Agent  # dental team: must not see the clinic's cases
+    customer: Customer
+    case: Case
+
+    def client_for(self, agent: Agent) -> Client:
+        client = Client()
+        client.force_login(agent.user)
+        return client
+
+    def token_for(self, agent: Agent) -> str:
+        return issue_api_token(agent=agent, name="test")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_synchronously(settings: pytest.FixtureRequest) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
+    # Fast hashing keeps persona set-up cheap; production uses Django's default PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    night = Site.objects.create(name="Night clinic", timezone="Europe/Madrid", country="ES")
+    clinic = Team.objects.create(name="Clinic", slug="clinic")
+    dental = Team.objects.create(name="Dental", slug="dental")
+    agent = create_agent(
+        username="ana",
+        display_name="Dr. Ana Ortiz",
+        password=PASSWORD,
+        site=night,
+        timezone_name="Europe/Madrid",
+        signature="Night Clinic · +34 911 234 567",
+    )
+    colleague = create_agent(username="ben", display_name="Dr. Ben Hale", password=PASSWORD)
+    supervisor = create_agent(
+        username="sam", display_name="Sam Reyes", password=PASSWORD, is_supervisor=True
+    )
+    outsider = create_agent(username="olga", display_name="Olga Dent", password=PASSWORD)
+    clinic.members.add(agent, colleague)
+    dental.members.add(outsider)
+    customer = create_customer(
+        name="Maria Lopez",
+        preferred_name="Maria",
+        by=agent,
+        identities=[("email", "Maria.Lopez@Example.com"), ("phone", "+34 612 345 678")],
+        timezone_name="Europe/Madrid",
+        owner=colleague,
+        deputy=agent,
+    )
+    case = open_case(
+        customer=customer,
+        subject="Puppy coughing at night",
+        channel="phone",
+        text="Mila (10 weeks) has been coughing since last night.",
+        by=agent,
+        owner=agent,
+        team=clinic,
+    )
+    return World(clinic, dental, night, agent, colleague, supervisor, outsider, customer, case)
+
+
+@pytest.fixture
+def ci_requires() -> Iterator[bool]:
+    """True in CI, where a missing browser or server must fail instead of skip."""
+    yield IN_CI
