@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rapport.people",
     "rapport.cases",
+    "rapport.triage",
+    "rapport.mail",
     "rapport.workspace",
     "rapport.api",
     "rapport.demo",

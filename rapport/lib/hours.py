@@ -1,0 +1,164 @@
+"""Business hours: when a site or agent is working, and deadlines counted in working time.
+
+Pure Python (no Django). Times are stored as wall-clock hours in the calendar's own time zone;
+all arithmetic is done in UTC so daylight-saving changes neither lose nor gain an hour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How far ahead we look for the next working interval before giving up (a year and a bit).
+HORIZON_DAYS = 400
+
+
+class HoursError(ValueError):
+    """Working hours are written wrongly; the message says how to fix them."""
+
+
+def _parse_clock(raw: str, *, allow_24: bool) -> time | None:
+    """'09:30' -> time(9, 30); '24:00' (end of day) -> None when allowed."""
+    if allow_24 and raw.strip() == "24:00":
+        return None
+    try:
+        hours, minutes = raw.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise HoursError(f"{raw!r} is not a time of day (expected HH:MM, e.g. 09:00)") from exc
+
+
+Shift = tuple[time, time | None]  # end None means midnight at the end of the day
+
+
+def parse_weekly(config: Mapping[str, Sequence[Sequence[str]]]) -> dict[int, list[Shift]]:
+    """{"mon": [["09:00", "17:00"]], "fri": [["20:00", "08:00"]]} -> weekday -> shifts.
+
+    A shift whose end is not after its start runs overnight into the next day.
+    """
+    weekly: dict[int, list[Shift]] = {day: [] for day in range(7)}
+    for key, shifts in config.items():
+        if key not in DAY_KEYS:
+            raise HoursError(f"{key!r} is not a day (use {', '.join(DAY_KEYS)})")
+        for shift in shifts:
+            if len(shift) != 2:
+                raise HoursError(f"A shift on {key} needs a start and an end, got {list(shift)!r}")
+            start = _parse_clock(shift[0], allow_24=False)
+            end = _parse_clock(shift[1], allow_24=True)
+            assert start is not None  # noqa: S101 - allow_24=False never returns None
+            if end == start:
+                raise HoursError(f"The shift {shift[0]}-{shift[1]} on {key} has no length")
+            weekly[DAY_KEYS.index(key)].append((start, end))
+    return weekly
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    tz: ZoneInfo
+    weekly: Mapping[int, Sequence[Shift]]
+    closed: frozenset[date] = field(default_factory=frozenset)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        timezone: str,
+        working_hours: Mapping[str, Sequence[Sequence[str]]],
+        country: str = "",
+        region: str = "",
+        closures: Iterable[date] = (),
+        years: Iterable[int] = (),
+    ) -> BusinessCalendar:
+        try:
+            tz = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise HoursError(f"{timezone!r} is not a known time zone") from exc
+        closed = set(closures)
+        if country:
+            year_list = list(years) or _default_years()
+            try:
+                public = holidays_lib.country_holidays(
+                    country, subdiv=region or None, years=year_list
+                )
+            except NotImplementedError as exc:
+                raise HoursError(f"No public holidays are known for {country!r}") from exc
+            closed.update(public.keys())
+        return cls(tz=tz, weekly=parse_weekly(working_hours), closed=frozenset(closed))
+
+    @classmethod
+    def always_open(cls, timezone: str = "UTC") -> BusinessCalendar:
+        return cls.build(
+            timezone=timezone, working_hours={d: [["00:00", "24:00"]] for d in DAY_KEYS}
+        )
+
+    def _intervals_on(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+        if day in self.closed:
+            return
+        for start, end in self.weekly.get(day.weekday(), ()):
+            opens = datetime.combine(day, start, tzinfo=self.tz)
+            if end is None:
+                closes = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz)
+            elif end <= start:
+                closes = datetime.combine(day + timedelta(days=1), end, tzinfo=self.tz)
+            else:
+                closes = datetime.combine(day, end, tzinfo=self.tz)
+            yield opens.astimezone(UTC), closes.astimezone(UTC)
+
+    def intervals_from(self, at: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Working intervals (UTC) that end after `at`, in order, clipped to start at `at`."""
+        _require_aware(at)
+        at = at.astimezone(UTC)
+        first_day = at.astimezone(self.tz).date() - timedelta(days=1)  # overnight shifts
+        for offset in range(HORIZON_DAYS):
+            day_intervals = sorted(self._intervals_on(first_day + timedelta(days=offset)))
+            for opens, closes in day_intervals:
+                if closes <= at:
+                    continue
+                yield max(opens, at), closes
+
+    def is_open(self, at: datetime) -> bool:
+        for opens, _closes in self.intervals_from(at):
+            return opens <= at.astimezone(UTC)
+        return False
+
+    def next_open(self, at: datetime) -> datetime | None:
+        """`at` itself when open, else when the next working interval starts."""
+        for opens, _closes in self.intervals_from(at):
+            return opens
+        return None
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment `duration` of working time after `start` has passed."""
+        remaining = duration
+        if remaining <= timedelta(0):
+            return start
+        for opens, closes in self.intervals_from(start):
+            span = closes - opens
+            if remaining <= span:
+                return opens + remaining
+            remaining -= span
+        raise HoursError("No working hours within the next year: check the schedule")
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        total = timedelta(0)
+        end = end.astimezone(UTC)
+        for opens, closes in self.intervals_from(start):
+            if opens >= end:
+                break
+            total += min(closes, end) - opens
+        return total
+
+
+def _require_aware(at: datetime) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("Business hours need a timezone-aware datetime")
+
+
+def _default_years() -> list[int]:
+    this_year = datetime.now(UTC).year
+    return [this_year - 1, this_year, this_year + 1, this_year + 2]
