@@ -157,8 +157,14 @@ def receive_message(
     fields = {"updated_at": now, "last_message_preview": _preview(body)}
     if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
         fields["status"] = Status.OPEN
-        _event(case, by=None, kind="status", before={"status": case.status},
-               after={"status": Status.OPEN}, reason="The customer wrote again")  # fmt: skip
+        _event(
+            case,
+            by=None,
+            kind="status",
+            before={"status": case.status},
+            after={"status": Status.OPEN},
+            reason="The customer wrote again",
+        )
     Case.objects.filter(pk=case.pk).update(**fields)
     return message
 
@@ -283,8 +289,9 @@ def change_status(
         fields["resolved_at"] = None
     if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
         raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
-    _event(case, by=by, kind="status", before={"status": current}, after={"status": to},
-           reason=reason)  # fmt: skip
+    _event(
+        case, by=by, kind="status", before={"status": current}, after={"status": to}, reason=reason
+    )
     case.refresh_from_db()
     return case
 
@@ -303,8 +310,14 @@ def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") 
     before = case.priority
     case.priority, case.updated_at = to, timezone.now()
     case.save(update_fields=["priority", "updated_at"])
-    _event(case, by=by, kind="priority", before={"priority": before}, after={"priority": to},
-           reason=reason)  # fmt: skip
+    _event(
+        case,
+        by=by,
+        kind="priority",
+        before={"priority": before},
+        after={"priority": to},
+        reason=reason,
+    )
     return case
 
 
@@ -324,8 +337,14 @@ def assign_case(
         case.team = _default_team(owner) or case.team
     case.updated_at = timezone.now()
     case.save(update_fields=["owner", "team", "updated_at"])
-    _event(case, by=by, kind="assigned", before=before,
-           after={"owner": owner.pk, "team": case.team_id}, reason=reason)  # fmt: skip
+    _event(
+        case,
+        by=by,
+        kind="assigned",
+        before=before,
+        after={"owner": owner.pk, "team": case.team_id},
+        reason=reason,
+    )
     return case
 
 
@@ -362,8 +381,13 @@ def split_message(*, message: Message, by: Agent, subject: str = "") -> Case:
     now = timezone.now()
     Case.objects.filter(pk=origin.pk).update(updated_at=now)
     _event(origin, by=by, kind="split", after={"message": message.pk, "case": new_case.pk})
-    _event(new_case, by=by, kind="opened", after={"split_from": origin.pk, "message": message.pk},
-           reason=f"Split from case #{origin.pk}")  # fmt: skip
+    _event(
+        new_case,
+        by=by,
+        kind="opened",
+        after={"split_from": origin.pk, "message": message.pk},
+        reason=f"Split from case #{origin.pk}",
+    )
     return new_case
 
 
@@ -397,8 +421,14 @@ def merge_cases(*, source: Case, target: Case, by: Agent | None, reason: str = "
     if target.first_response_at is None and source.first_response_at is not None:
         target.first_response_at = source.first_response_at
     target.save(update_fields=["tags", "updated_at", "first_response_at"])
-    _event(source, by=by, kind="merged_into", before={"status": source.status},
-           after={"case": target.pk, "status": Status.CLOSED}, reason=reason)  # fmt: skip
+    _event(
+        source,
+        by=by,
+        kind="merged_into",
+        before={"status": source.status},
+        after={"case": target.pk, "status": Status.CLOSED},
+        reason=reason,
+    )
     _event(target, by=by, kind="merged", after={"case": source.pk, **moved}, reason=reason)
     target.refresh_from_db()
     return target
