@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rapport.people",
     "rapport.cases",
     "rapport.triage",
+    "rapport.routing",
     "rapport.mail",
     "rapport.workspace",
     "rapport.api",
@@ -174,3 +175,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Seconds a worker or web process reuses its count of each agent's open cases when routing.
+RAPPORT_ROUTING_LOAD_TTL = env_int("RAPPORT_ROUTING_LOAD_TTL", default=5, minimum=0)

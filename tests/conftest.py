@@ -44,6 +44,7 @@ class World:
 def _tasks_run_synchronously(settings: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # type: ignore[attr-defined]
+    settings.RAPPORT_ROUTING_LOAD_TTL = 0  # type: ignore[attr-defined]
     # Fast hashing keeps persona set-up cheap; production uses Django's default PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 

@@ -92,15 +92,16 @@ def open_case(
         raise ActionError(f"{priority!r} is not a priority.", field="priority")
     body, safe_html = _clean_text(text, html)
     subject = " ".join(subject.split())[:300] or _preview(body)[:80]
-    # Continuity first: the person who already knows this customer, else whoever logged it.
-    owner = owner or customer.owner or by
+    # An agent who logs a case (a call, a walk-in) is serving the customer and owns it; a case
+    # the customer opened is routed to a named person at once, continuity first.
+    explicit_owner = owner or by
     now = received_at or timezone.now()
     case = Case.objects.create(
         customer=customer,
         subject=subject,
         priority=priority,
-        owner=owner,
-        team=team or _default_team(owner),
+        owner=explicit_owner,
+        team=team or _default_team(explicit_owner),
         origin_channel=channel,
         tags=sorted({t.strip().lower() for t in tags if t.strip()}),
         last_message_preview=_preview(body),
@@ -118,13 +119,42 @@ def open_case(
         delivery_status=DeliveryStatus.RECEIVED,
         created_at=now,
     )
+    routed = {"rule": "explicit" if owner else "logged_by"} if explicit_owner else {}
+    reason = ""
+    if explicit_owner is None:
+        case, routed, reason = _route_new_case(case, now=timezone.now())
     _event(
         case,
         by=by,
         kind="opened",
-        after={"owner": owner.pk if owner else None, "channel": channel, "priority": priority},
+        after={
+            "owner": case.owner_id,
+            "channel": channel,
+            "priority": priority,
+            **routed,
+        },
+        reason=reason,
     )
     return case
+
+
+def _route_new_case(case: Case, *, now: datetime) -> tuple[Case, dict[str, Any], str]:
+    from rapport.routing.service import decide
+
+    decision = decide(case, now=now)
+    if decision is None:  # a desk with no agents yet: fall back to the relationship owner
+        owner_id = case.customer.owner_id
+        routed: dict[str, Any] = {"rule": "relationship_owner" if owner_id else "unassigned"}
+        reason = "No agents to route to" if owner_id is None else ""
+    else:
+        owner_id = decision.agent_id
+        routed = {"rule": str(decision.rule), "pickup_at": decision.pickup_at.isoformat()}
+        reason = decision.reason
+    if owner_id is not None:
+        case.owner = Agent.objects.get(pk=owner_id)
+        case.team = case.team or _default_team(case.owner)
+        case.save(update_fields=["owner", "team"])
+    return case, routed, reason
 
 
 @transaction.atomic

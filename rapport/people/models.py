@@ -68,6 +68,9 @@ class Agent(models.Model):
     )
     is_supervisor = models.BooleanField(default=False)
     phone = models.CharField(max_length=32, blank=True)
+    # Routing: who takes cases when nobody is on shift, and when an absent agent is back.
+    on_call = models.BooleanField(default=False)
+    away_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["display_name"]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import time_machine
+
+from rapport.cases.actions import open_case, reply
+from rapport.cases.models import CaseEvent
+from rapport.people.models import Availability
+from rapport.routing.models import Closure
+from tests.conftest import World
+
+MONDAY_10_MADRID = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+WEEKDAYS = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def customer_writes(world: World, text: str = "Mila is coughing again") -> int:
+    case = open_case(customer=world.customer, subject="", channel="email", text=text, by=None)
+    assert case.owner_id is not None, "every case has a named owner after intake"
+    return case.owner_id
+
+
+def test_relationship_owner_gets_the_case(world: World) -> None:
+    assert customer_writes(world) == world.colleague.pk
+    event = CaseEvent.objects.filter(kind="opened").latest("pk")
+    assert event.after["rule"] == "relationship_owner"
+    assert "knows this customer" in event.reason
+
+
+def test_deputy_when_owner_is_away(world: World) -> None:
+    world.colleague.availability = Availability.AWAY
+    world.colleague.save(update_fields=["availability"])
+    assert customer_writes(world) == world.agent.pk
+    assert "while Dr. Ben Hale is off" in CaseEvent.objects.latest("pk").reason
+
+
+@time_machine.travel(MONDAY_10_MADRID, tick=False)
+def test_site_holiday_takes_owner_and_deputy_off_shift(world: World) -> None:
+    for agent in (world.agent, world.colleague):
+        agent.working_hours = WEEKDAYS
+        agent.timezone = "Europe/Madrid"
+        agent.site = world.night_site
+        agent.save(update_fields=["working_hours", "timezone", "site"])
+    Closure.objects.create(site=world.night_site, day=MONDAY_10_MADRID.date(), reason="Flood")
+    owner = customer_writes(world)
+    assert owner not in (world.agent.pk, world.colleague.pk)
+
+
+def test_last_helper_when_owner_and_deputy_are_away(world: World) -> None:
+    reply(case=world.case, text="Let's check on Mila tomorrow.", by=world.supervisor)
+    for agent in (world.agent, world.colleague):
+        agent.availability = Availability.OFF
+        agent.save(update_fields=["availability"])
+    assert customer_writes(world) == world.supervisor.pk
