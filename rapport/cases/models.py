@@ -70,11 +70,27 @@ class Case(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
     last_message_preview = models.CharField(max_length=200, blank=True)
+    # What triage read in the customer's words, with the reasons shown to the agent.
+    triage: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
+    priority_overridden = models.BooleanField(default=False)
+    # When a person will actually pick the case up (now, or the next shift when nobody is on).
+    pickup_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # The SLA clock pauses while we wait on the customer.
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    # Escalation steps already taken for the current deadline, so each happens once.
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    # The relationship owner to hand the case back to when they return from absence.
+    return_to = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 
     class Meta:
         indexes = [
+            models.Index(fields=["first_response_due_at"], name="case_first_due"),
             models.Index(fields=["owner", "status", "-updated_at"], name="case_owner_inbox"),
             models.Index(fields=["team", "status", "-updated_at"], name="case_team_inbox"),
             models.Index(fields=["status", "-updated_at"], name="case_status_inbox"),
@@ -211,6 +227,25 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on case {self.case_id}"
+
+
+class Notification(models.Model):
+    """Something an agent must know now: a deadline at risk, a case handed to them."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agent", "read_at", "-created_at"], name="notify_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.agent_id}"
 
 
 class Presence(models.Model):
