@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format install bench clean
+.PHONY: run test test-postgres test-fast lint format install bench clean ci
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -30,6 +30,10 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# The same suite on a throwaway PostgreSQL cluster on loopback (started and removed by the script).
+test-postgres: install
+	.ci/with-postgres $(MAKE) --no-print-directory test
+
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not integration" $(PYTEST_ARGS)
 
@@ -44,6 +48,10 @@ format: install
 
 bench: install
 	$(BIN)/python bench/views.py
+
+# What CI runs: installs chromium/PostgreSQL if missing (needs root), lint, tests on both databases.
+ci:
+	CI=true bash .ci/run
 
 clean:
 	rm -rf $(VENV) var/ .mypy_cache .ruff_cache

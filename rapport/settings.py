@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "rapport.people",
     "rapport.cases",
     "rapport.triage",

@@ -24,6 +24,7 @@ from rapport.people.models import (
     Organization,
     RapportNote,
     Site,
+    Team,
 )
 
 
@@ -314,3 +315,29 @@ def issue_api_token(*, agent: Agent, name: str) -> str:
     raw = f"rp_{secrets.token_urlsafe(32)}"
     ApiToken.objects.create(agent=agent, name=name, prefix=raw[:10], key_hash=ApiToken.hash(raw))
     return raw
+
+
+@transaction.atomic
+def create_site(*, name: str, timezone_name: str, country: str = "", region: str = "") -> Site:
+    """A place agents work from; its time zone decides working hours and holidays."""
+    if not name.strip():
+        raise ActionError("A site needs a name.", field="name")
+    if Site.objects.filter(name=name.strip()).exists():
+        raise ActionError(f"There is already a site called {name.strip()!r}.", field="name")
+    site = Site(name=name.strip(), timezone=timezone_name, country=country.upper(), region=region)
+    try:
+        site.full_clean()
+    except Exception as exc:
+        raise ActionError(str(exc), field="timezone") from exc
+    site.save()
+    return site
+
+
+@transaction.atomic
+def create_team(*, name: str, slug: str, members: Iterable[Agent] = ()) -> Team:
+    """A team of agents; cases of the team are visible to its members."""
+    if Team.objects.filter(name=name.strip()).exists() or Team.objects.filter(slug=slug).exists():
+        raise ActionError(f"There is already a team called {name.strip()!r}.", field="name")
+    team = Team.objects.create(name=name.strip(), slug=slug)
+    team.members.add(*members)
+    return team

@@ -1,0 +1,41 @@
+"""The versioned JSON API: token (or session) authentication, one error shape, OpenAPI docs."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from rapport.api import agents, cases, customers
+from rapport.api.auth import SessionAuth, TokenAuth
+from rapport.api.errors import install_error_handlers
+
+DESCRIPTION = """
+Everything the agent workspace can do, for integrations.
+
+**Authentication.** Send `Authorization: Bearer <token>`; create a token with
+`rapport create-api-token --agent USERNAME --name NAME`. A signed-in browser session also works
+(with the `X-CSRFToken` header on writes), which is what this page uses.
+
+**Errors** always look like
+`{"error": {"code": "not_found", "message": "...", "field": null}}`; `code` is one of
+`bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `validation_error`, and a
+422 also lists every problem in `details`. Something you may not see is a 404, like something
+that does not exist.
+
+**Pages.** Lists return `{"items": [...], "next": "<cursor>"}`; pass `cursor=<next>` with the
+same filters for the next page until `next` is null. `limit` is 1-200 (default 50).
+
+**Times** are ISO 8601 with an offset (UTC, written `Z`).
+"""
+
+api = NinjaAPI(
+    title="Rapport API",
+    version="1",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+)
+install_error_handlers(api)
+api.add_router("/customers", customers.router)
+api.add_router("/cases", cases.router)
+api.add_router("/messages", cases.messages_router)
+api.add_router("/agents", agents.router)

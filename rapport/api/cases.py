@@ -1,0 +1,293 @@
+"""/cases and /messages: open, read, reply, note, call, status, owner, priority, merge, split."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status as HttpStatus
+
+from rapport.api.auth import agent_of
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
+from rapport.api.pagination import Keyset, keyset_page
+from rapport.api.schemas import (
+    CallIn,
+    CallOut,
+    CaseDetailOut,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    CaseQuery,
+    ErrorOut,
+    MergeIn,
+    MessageOut,
+    NoteIn,
+    OwnerIn,
+    PriorityIn,
+    ReplyIn,
+    ResolveIn,
+    SplitIn,
+    StatusIn,
+)
+from rapport.cases import actions
+from rapport.cases.access import (
+    case_for_agent,
+    cases_for_agent,
+    customer_for_agent,
+    message_for_agent,
+)
+from rapport.cases.models import Attachment, Case, Message
+from rapport.cases.search import search_cases
+from rapport.lib.errors import ActionError
+from rapport.people.actions import find_or_create_customer
+from rapport.people.models import Agent, Customer, Team
+
+router = Router(tags=["cases"])
+messages_router = Router(tags=["cases"])
+
+CONFLICT_ERRORS: dict[int, type[ErrorOut]] = {**WRITE_ERRORS, 409: ErrorOut}
+RECENT_FIRST = Keyset("updated_at", descending=True)
+
+
+def _loaded(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("customer", "owner", "team")
+
+
+def _case_out(agent: Agent, case_id: int) -> CaseOut:
+    return CaseOut.of(case_for_agent(agent, case_id))
+
+
+def _team_by_id(team_id: int | None) -> Team | None:
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ActionError(f"There is no team #{team_id}.", field="team_id")
+    return team
+
+
+def _filtered(agent: Agent, filters: CaseQuery) -> QuerySet[Case]:
+    cases = cases_for_agent(agent)
+    if filters.status:
+        cases = cases.filter(status__in=[s.value for s in filters.status])
+    if filters.priority:
+        cases = cases.filter(priority__in=[p.value for p in filters.priority])
+    if filters.owner is not None:
+        owner = filters.owner.strip().lower()
+        if owner == "me":
+            cases = cases.filter(owner=agent)
+        elif owner == "none":
+            cases = cases.filter(owner__isnull=True)
+        elif owner.isdigit():
+            cases = cases.filter(owner_id=int(owner))
+        else:
+            raise ActionError('owner is an agent id, "me" or "none".', field="owner")
+    if filters.team is not None:
+        cases = cases.filter(team_id=filters.team)
+    if filters.customer is not None:
+        cases = cases.filter(customer_id=filters.customer)
+    if filters.q.strip():
+        cases = search_cases(cases, filters.q)
+    return cases
+
+
+@router.get("", response={200: CasePage, **READ_ERRORS}, summary="List cases")
+def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
+    """Cases you can see, most recently updated first."""
+    cases = _loaded(_filtered(agent_of(request), filters))
+    page, next_cursor = keyset_page(
+        cases, keyset=RECENT_FIRST, limit=filters.limit, cursor=filters.cursor
+    )
+    return CasePage(items=[CaseOut.of(c) for c in page], next=next_cursor)
+
+
+def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
+    if payload.customer_id is not None:
+        try:
+            return customer_for_agent(agent, payload.customer_id)
+        except Http404 as exc:
+            raise ActionError(
+                f"There is no customer #{payload.customer_id}.", field="customer_id"
+            ) from exc
+    assert payload.customer is not None  # noqa: S101 - the schema requires one of the two
+    try:
+        customer, _ = find_or_create_customer(
+            kind=payload.customer.kind.value,
+            value=payload.customer.value,
+            name=payload.customer.name,
+            by=agent,
+        )
+    except ActionError as exc:
+        raise ActionError(exc.message, field="customer.value") from exc
+    return customer
+
+
+@router.post("", response={201: CaseOut, **WRITE_ERRORS}, summary="Open a case")
+def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
+    """A new case with the customer's first message; `customer` finds or creates the person."""
+    agent = agent_of(request)
+    with transaction.atomic():
+        customer = _customer_for(agent, payload)
+        case = actions.open_case(
+            customer=customer,
+            subject=payload.subject,
+            channel=payload.channel.value,
+            text=payload.text,
+            html=payload.html,
+            by=agent,
+            priority=payload.priority.value,
+            owner=agent_by_id(payload.owner_id, field="owner_id"),
+            team=_team_by_id(payload.team_id),
+            tags=payload.tags,
+            external_id=payload.external_id,
+            received_at=payload.received_at,
+        )
+    # Routed by continuity, the case may land with a team the caller is not in: answer from the
+    # row just written rather than a permission-checked read.
+    return HttpStatus(201, CaseOut.of(case))
+
+
+@router.get("/{int:case_id}", response={200: CaseDetailOut, **READ_ERRORS}, summary="A case")
+def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
+    """With every message (internal notes included) and call, oldest first."""
+    case = case_for_agent(agent_of(request), case_id)
+    messages = list(
+        case.messages.select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+    calls = list(case.calls.select_related("agent").order_by("started_at", "pk"))
+    return CaseDetailOut.detail(case, messages=messages, calls=calls)
+
+
+@router.post(
+    "/{int:case_id}/replies", response={201: MessageOut, **WRITE_ERRORS}, summary="Reply"
+)
+def reply(request: HttpRequest, case_id: int, payload: ReplyIn) -> HttpStatus[MessageOut]:
+    """Signed with your name and signature, and sent by the worker."""
+    agent = agent_of(request)
+    case = case_for_agent(agent, case_id)
+    message = actions.reply(
+        case=case,
+        text=payload.text,
+        by=agent,
+        channel=payload.channel.value if payload.channel else None,
+    )
+    return HttpStatus(201, _message_out(message))
+
+
+def _message_out(message: Message) -> MessageOut:
+    loaded = (
+        Message.objects.select_related("author").prefetch_related("attachments").get(pk=message.pk)
+    )
+    return MessageOut.of(loaded)
+
+
+@router.post(
+    "/{int:case_id}/notes", response={201: MessageOut, **WRITE_ERRORS}, summary="Internal note"
+)
+def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> HttpStatus[MessageOut]:
+    """Seen by agents only."""
+    agent = agent_of(request)
+    note = actions.add_note(case=case_for_agent(agent, case_id), text=payload.text, by=agent)
+    return HttpStatus(201, _message_out(note))
+
+
+@router.post("/{int:case_id}/calls", response={201: CallOut, **WRITE_ERRORS}, summary="Log a call")
+def log_call(request: HttpRequest, case_id: int, payload: CallIn) -> HttpStatus[CallOut]:
+    agent = agent_of(request)
+    call = actions.log_call(
+        case=case_for_agent(agent, case_id),
+        by=agent,
+        direction=payload.direction.value,
+        outcome=payload.outcome.value,
+        notes=payload.notes,
+        phone=payload.phone,
+        duration_seconds=payload.duration_seconds,
+        started_at=payload.started_at,
+    )
+    return HttpStatus(201, CallOut.of(call))
+
+
+@router.post(
+    "/{int:case_id}/status", response={200: CaseOut, **CONFLICT_ERRORS}, summary="Change status"
+)
+def change_status(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseOut:
+    """Send `expected` (the status you saw) to be refused with a 409 if someone changed it."""
+    agent = agent_of(request)
+    actions.change_status(
+        case=case_for_agent(agent, case_id),
+        to=payload.status.value,
+        by=agent,
+        reason=payload.reason,
+        expected=payload.expected.value if payload.expected else None,
+    )
+    return _case_out(agent, case_id)
+
+
+@router.post(
+    "/{int:case_id}/owner", response={200: CaseOut, **WRITE_ERRORS}, summary="Assign an owner"
+)
+def assign(request: HttpRequest, case_id: int, payload: OwnerIn) -> CaseOut:
+    agent = agent_of(request)
+    case = case_for_agent(agent, case_id)
+    owner = agent_by_id(payload.owner_id, field="owner_id")
+    assert owner is not None  # noqa: S101 - owner_id is required by the schema
+    assigned = actions.assign_case(
+        case=case, owner=owner, by=agent, reason=payload.reason, team=_team_by_id(payload.team_id)
+    )
+    # After handing a case to another team the caller may no longer see it.
+    return CaseOut.of(assigned)
+
+
+@router.post(
+    "/{int:case_id}/priority", response={200: CaseOut, **WRITE_ERRORS}, summary="Set priority"
+)
+def change_priority(request: HttpRequest, case_id: int, payload: PriorityIn) -> CaseOut:
+    agent = agent_of(request)
+    actions.change_priority(
+        case=case_for_agent(agent, case_id),
+        to=payload.priority.value,
+        by=agent,
+        reason=payload.reason,
+    )
+    return _case_out(agent, case_id)
+
+
+@router.post(
+    "/{int:case_id}/resolve", response={200: CaseOut, **CONFLICT_ERRORS}, summary="Resolve"
+)
+def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> CaseOut:
+    agent = agent_of(request)
+    actions.resolve_case(case=case_for_agent(agent, case_id), by=agent, reason=payload.reason)
+    return _case_out(agent, case_id)
+
+
+@router.post(
+    "/{int:case_id}/merge", response={200: CaseOut, **WRITE_ERRORS}, summary="Merge into a case"
+)
+def merge(request: HttpRequest, case_id: int, payload: MergeIn) -> CaseOut:
+    """Messages and calls move to `into`; this case is closed. Returns the surviving case."""
+    agent = agent_of(request)
+    source = case_for_agent(agent, case_id)
+    try:
+        target = case_for_agent(agent, payload.into)
+    except Http404 as exc:
+        raise ActionError(f"There is no case #{payload.into}.", field="into") from exc
+    merged = actions.merge_cases(source=source, target=target, by=agent, reason=payload.reason)
+    return _case_out(agent, merged.pk)
+
+
+@messages_router.post(
+    "/{int:message_id}/split",
+    response={201: CaseOut, **WRITE_ERRORS},
+    summary="Split a message into a new case",
+)
+def split(request: HttpRequest, message_id: int, payload: SplitIn) -> HttpStatus[CaseOut]:
+    """The customer's message moves to a case of its own, with the same owner and team."""
+    agent = agent_of(request)
+    message = message_for_agent(agent, message_id)
+    new_case = actions.split_message(message=message, by=agent, subject=payload.subject)
+    return HttpStatus(201, _case_out(agent, new_case.pk))
+

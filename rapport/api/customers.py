@@ -1,0 +1,320 @@
+"""/customers: people, their identities, rapport notes, assets, relationship and timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status as HttpStatus
+
+from rapport.api.auth import agent_of
+from rapport.api.pagination import (
+    Keyset,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    keyset_page,
+)
+from rapport.api.schemas import (
+    AssetIn,
+    AssetOut,
+    CustomerDetailOut,
+    CustomerIn,
+    CustomerOut,
+    CustomerPage,
+    CustomerPatch,
+    CustomerQuery,
+    ErrorOut,
+    IdentityIn,
+    IdentityOut,
+    MergeIn,
+    PageQuery,
+    RapportNoteIn,
+    RapportNoteOut,
+    RelationshipIn,
+    TimelineEntryOut,
+    TimelinePage,
+)
+from rapport.cases.access import cases_for_agent, customer_for_agent, customers_for_agent
+from rapport.cases.models import ACTIVE_STATUSES
+from rapport.cases.selectors import TimelineEntry, customer_timeline
+from rapport.lib.errors import ActionError
+from rapport.lib.identities import InvalidIdentity, normalise
+from rapport.people import actions
+from rapport.people.models import Agent, Asset, Customer, Identity, RapportNote
+
+router = Router(tags=["customers"])
+
+READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut}
+BY_NAME = Keyset("name", descending=False)
+
+
+def agent_by_id(agent_id: int | None, *, field: str) -> Agent | None:
+    """An agent named in a request body; agents are visible to every agent (see /agents)."""
+    if agent_id is None:
+        return None
+    agent = Agent.objects.filter(pk=agent_id).first()
+    if agent is None:
+        raise ActionError(f"There is no agent #{agent_id}.", field=field)
+    return agent
+
+
+def _with_identities(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    return customers.select_related("owner", "deputy", "organization").prefetch_related(
+        Prefetch("identities", queryset=Identity.objects.order_by("-is_primary", "kind", "pk"))
+    )
+
+
+def _detail(agent: Agent, customer_id: int, *, created: Customer | None = None) -> CustomerDetailOut:
+    # A customer just created answers from its own row: with no owner given, the caller may not
+    # be among the people who serve them.
+    base = Customer.objects.filter(pk=created.pk) if created else customers_for_agent(agent)
+    customer = (
+        _with_identities(base.filter(pk=customer_id))
+        .prefetch_related(
+            Prefetch(
+                "rapport_notes",
+                queryset=RapportNote.objects.filter(pinned=True).select_related("author"),
+            ),
+            Prefetch("assets", queryset=Asset.objects.order_by("-created_at", "-pk")),
+        )
+        .first()
+    )
+    if customer is None:
+        raise Http404("No such customer")
+    open_cases = list(
+        cases_for_agent(agent)
+        .filter(customer=customer, status__in=ACTIVE_STATUSES)
+        .select_related("owner")
+        .order_by("-updated_at", "-pk")[:20]
+    )
+    return CustomerDetailOut.detail(customer, open_cases=open_cases)
+
+
+def _search(customers: QuerySet[Customer], q: str) -> QuerySet[Customer]:
+    terms = q.strip()
+    if not terms:
+        return customers
+    matches = Q(name__icontains=terms) | Q(preferred_name__icontains=terms)
+    identity_values = Q(value__icontains=terms.lower())
+    # "+34 612 345 678" or "Maria.Lopez@Example.com" find the stored, normalised address.
+    for kind in ("email", "phone"):
+        try:
+            value = normalise(kind, terms, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION)
+        except InvalidIdentity:
+            continue
+        identity_values |= Q(kind=kind, value=value)
+    owners = Identity.objects.filter(identity_values).values("customer_id")
+    return customers.filter(matches | Q(pk__in=owners))
+
+
+@router.get("", response={200: CustomerPage, **READ_ERRORS}, summary="List customers")
+def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> CustomerPage:
+    """Customers you serve, by name; `q` searches names and addresses (email, phone, handle)."""
+    customers = _search(customers_for_agent(agent_of(request)), filters.q)
+    page, next_cursor = keyset_page(
+        _with_identities(customers), keyset=BY_NAME, limit=filters.limit, cursor=filters.cursor
+    )
+    return CustomerPage(items=[CustomerOut.of(c) for c in page], next=next_cursor)
+
+
+@router.post("", response={201: CustomerDetailOut, **WRITE_ERRORS}, summary="Create a customer")
+def create_customer(
+    request: HttpRequest, payload: CustomerIn
+) -> HttpStatus[CustomerDetailOut]:
+    """A malformed email or phone number is refused with a 400 naming the field."""
+    agent = agent_of(request)
+    owner = (
+        agent_by_id(payload.owner_id, field="owner_id")
+        if "owner_id" in payload.model_fields_set
+        else agent
+    )
+    customer = actions.create_customer(
+        name=payload.name,
+        by=agent,
+        identities=[(i.kind.value, i.value) for i in payload.identities],
+        preferred_name=payload.preferred_name,
+        timezone_name=payload.timezone,
+        language=payload.language,
+        preferred_channel=payload.preferred_channel.value,
+        organization=payload.organization,
+        owner=owner,
+        deputy=agent_by_id(payload.deputy_id, field="deputy_id"),
+    )
+    return HttpStatus(201, _detail(agent, customer.pk, created=customer))
+
+
+@router.get(
+    "/{int:customer_id}", response={200: CustomerDetailOut, **READ_ERRORS}, summary="A customer"
+)
+def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetailOut:
+    """With identities, owner and deputy, pinned rapport notes, assets and open cases."""
+    return _detail(agent_of(request), customer_id)
+
+
+@router.patch(
+    "/{int:customer_id}", response={200: CustomerDetailOut, **WRITE_ERRORS}, summary="Update"
+)
+def update_customer(
+    request: HttpRequest, customer_id: int, payload: CustomerPatch
+) -> CustomerDetailOut:
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    changes = payload.model_dump(exclude_unset=True)
+    if "preferred_channel" in changes:
+        changes["preferred_channel"] = str(changes["preferred_channel"].value)
+    actions.update_customer(customer=customer, by=agent, **changes)
+    return _detail(agent, customer.pk)
+
+
+@router.post(
+    "/{int:customer_id}/identities",
+    response={201: IdentityOut, **WRITE_ERRORS},
+    summary="Add an identity",
+)
+def add_identity(
+    request: HttpRequest, customer_id: int, payload: IdentityIn
+) -> HttpStatus[IdentityOut]:
+    """An address already owned by another customer is refused: merge the two instead."""
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    identity = actions.add_identity(
+        customer=customer, kind=payload.kind.value, value=payload.value, by=agent
+    )
+    return HttpStatus(201, IdentityOut.of(identity))
+
+
+@router.delete(
+    "/{int:customer_id}/identities/{int:identity_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Remove an identity",
+)
+def remove_identity(
+    request: HttpRequest, customer_id: int, identity_id: int
+) -> HttpStatus[None]:
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    identity = customer.identities.filter(pk=identity_id).first()
+    if identity is None:
+        raise Http404("No such identity")
+    identity.customer = customer
+    actions.remove_identity(identity=identity, by=agent)
+    return HttpStatus(204, None)
+
+
+@router.post(
+    "/{int:customer_id}/notes",
+    response={201: RapportNoteOut, **WRITE_ERRORS},
+    summary="Add a rapport note",
+)
+def add_note(
+    request: HttpRequest, customer_id: int, payload: RapportNoteIn
+) -> HttpStatus[RapportNoteOut]:
+    """A personal fact worth remembering ("puppy Mila, 10-week yellow lab"), pinned."""
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    note = actions.add_rapport_note(customer=customer, text=payload.text, by=agent)
+    return HttpStatus(201, RapportNoteOut.of(note))
+
+
+@router.post(
+    "/{int:customer_id}/assets",
+    response={201: AssetOut, **WRITE_ERRORS},
+    summary="Add an asset",
+)
+def add_asset(
+    request: HttpRequest, customer_id: int, payload: AssetIn
+) -> HttpStatus[AssetOut]:
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    asset = actions.add_asset(
+        customer=customer,
+        name=payload.name,
+        by=agent,
+        kind=payload.kind,
+        reference=payload.reference,
+        attributes=payload.attributes,
+    )
+    return HttpStatus(201, AssetOut.of(asset))
+
+
+@router.put(
+    "/{int:customer_id}/relationship",
+    response={200: CustomerDetailOut, **WRITE_ERRORS},
+    summary="Set owner and deputy",
+)
+def set_relationship(
+    request: HttpRequest, customer_id: int, payload: RelationshipIn
+) -> CustomerDetailOut:
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    actions.set_relationship(
+        customer=customer,
+        owner=agent_by_id(payload.owner_id, field="owner_id"),
+        deputy=agent_by_id(payload.deputy_id, field="deputy_id"),
+        by=agent,
+    )
+    return _detail(agent, customer.pk)
+
+
+@router.post(
+    "/{int:customer_id}/merge",
+    response={200: CustomerDetailOut, **WRITE_ERRORS},
+    summary="Merge into another customer",
+)
+def merge_customer(
+    request: HttpRequest, customer_id: int, payload: MergeIn
+) -> CustomerDetailOut:
+    """Every case, message, call, identity, note and asset moves to `into`; returns it."""
+    agent = agent_of(request)
+    source = customer_for_agent(agent, customer_id)
+    try:
+        target = customer_for_agent(agent, payload.into)
+    except Http404 as exc:
+        raise ActionError(f"There is no customer #{payload.into}.", field="into") from exc
+    merged = actions.merge_customers(source=source, target=target, by=agent)
+    return _detail(agent, merged.pk)
+
+
+def _decode_before(cursor: str) -> datetime:
+    values = decode_cursor(cursor)
+    if len(values) != 1 or not isinstance(values[0], str):
+        raise invalid_cursor()
+    try:
+        before = datetime.fromisoformat(values[0])
+    except ValueError as exc:
+        raise invalid_cursor() from exc
+    if before.tzinfo is None:
+        raise invalid_cursor()
+    return before
+
+
+def _page_of(entries: list[TimelineEntry], limit: int) -> tuple[list[TimelineEntry], str | None]:
+    """Cut the page where the time changes, so entries sharing a moment stay on one page."""
+    if len(entries) <= limit:
+        return entries, None
+    boundary = entries[limit].at
+    page = [entry for entry in entries[:limit] if entry.at != boundary]
+    if not page:  # more than `limit` entries at one instant: rare, keep the page whole
+        page = entries[:limit]
+    return page, encode_cursor(page[-1].at)
+
+
+@router.get(
+    "/{int:customer_id}/timeline",
+    response={200: TimelinePage, **READ_ERRORS},
+    summary="The customer's timeline",
+)
+def timeline(
+    request: HttpRequest, customer_id: int, page: Query[PageQuery]
+) -> TimelinePage:
+    """Every message, call and key change across all cases, channels and agents, newest first."""
+    customer = customer_for_agent(agent_of(request), customer_id)
+    before = _decode_before(page.cursor) if page.cursor else None
+    entries = customer_timeline(customer, limit=page.limit + 1, before=before)
+    items, next_cursor = _page_of(entries, page.limit)
+    return TimelinePage(items=[TimelineEntryOut.of(e) for e in items], next=next_cursor)

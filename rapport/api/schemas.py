@@ -1,0 +1,643 @@
+"""What the API reads and writes. Output schemas are built explicitly from loaded rows."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any, Literal, Self
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime, field_validator, model_validator
+
+from rapport.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from rapport.cases.models import (
+    Attachment,
+    Call,
+    CallDirection,
+    CallOutcome,
+    Case,
+    CaseEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Priority,
+    Status,
+)
+from rapport.cases.selectors import TimelineEntry
+from rapport.people.models import (
+    Agent,
+    Asset,
+    Availability,
+    Channel,
+    Customer,
+    Identity,
+    IdentityKind,
+    RapportNote,
+    Team,
+)
+
+# ---------------------------------------------------------------- errors and pages
+
+
+class ErrorDetail(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorBody(Schema):
+    code: Literal[
+        "bad_request",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "method_not_allowed",
+        "conflict",
+        "validation_error",
+        "too_many_requests",
+        "server_error",
+    ]
+    message: str = Field(description="A sentence for a person.")
+    field: str | None = Field(description="The input field at fault, dotted for nested ones.")
+    details: list[ErrorDetail] | None = Field(None, description="Every problem, for 422.")
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class PageQuery(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
+    cursor: str | None = Field(None, description="The 'next' value of the previous page.")
+
+
+# ---------------------------------------------------------------- people
+
+
+class AgentRef(Schema):
+    id: int
+    display_name: str
+
+    @classmethod
+    def of(cls, agent: Agent | None) -> Self | None:
+        return None if agent is None else cls(id=agent.pk, display_name=agent.display_name)
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+    slug: str
+
+    @classmethod
+    def of(cls, team: Team | None) -> Self | None:
+        return None if team is None else cls(id=team.pk, name=team.name, slug=team.slug)
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    timezone: str
+
+
+class AgentOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    signature: str
+    site: SiteOut | None
+    timezone: str
+    availability: Availability
+    is_supervisor: bool
+    skills: list[str]
+    capacity: int
+    phone: str
+    teams: list[TeamRef]
+
+    @classmethod
+    def of(cls, agent: Agent) -> Self:
+        site = agent.site
+        return cls(
+            id=agent.pk,
+            username=agent.user.get_username(),
+            display_name=agent.display_name,
+            signature=agent.signature,
+            site=None if site is None else SiteOut(id=site.pk, name=site.name, timezone=site.timezone),
+            timezone=agent.timezone,
+            availability=Availability(agent.availability),
+            is_supervisor=agent.is_supervisor,
+            skills=[str(skill) for skill in agent.skills],
+            capacity=agent.capacity,
+            phone=agent.phone,
+            teams=[TeamRef(id=t.pk, name=t.name, slug=t.slug) for t in agent.teams.all()],
+        )
+
+
+class AgentPage(Schema):
+    items: list[AgentOut]
+    next: str | None
+
+
+class IdentityIn(Schema):
+    kind: IdentityKind
+    value: str = Field(min_length=1, max_length=320)
+
+
+class IdentityOut(Schema):
+    id: int
+    kind: IdentityKind
+    value: str
+    label: str
+    is_primary: bool
+    undeliverable_reason: str
+
+    @classmethod
+    def of(cls, identity: Identity) -> Self:
+        return cls(
+            id=identity.pk,
+            kind=IdentityKind(identity.kind),
+            value=identity.value,
+            label=identity.label,
+            is_primary=identity.is_primary,
+            undeliverable_reason=identity.undeliverable_reason,
+        )
+
+
+class RapportNoteIn(Schema):
+    text: str
+
+
+class RapportNoteOut(Schema):
+    id: int
+    text: str
+    pinned: bool
+    author: AgentRef | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, note: RapportNote) -> Self:
+        return cls(
+            id=note.pk,
+            text=note.text,
+            pinned=note.pinned,
+            author=AgentRef.of(note.author),
+            created_at=note.created_at,
+        )
+
+
+class AssetIn(Schema):
+    name: str
+    kind: str = Field("", max_length=50)
+    reference: str = Field("", max_length=100, description="Order or serial number.")
+    attributes: dict[str, Any] = Field(
+        default_factory=dict, description='Free-form, e.g. {"length_cm": 104, "os": "iOS 18"}.'
+    )
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    kind: str
+    reference: str
+    attributes: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, asset: Asset) -> Self:
+        return cls(
+            id=asset.pk,
+            name=asset.name,
+            kind=asset.kind,
+            reference=asset.reference,
+            attributes=dict(asset.attributes),
+            created_at=asset.created_at,
+        )
+
+
+def _known_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)") from exc
+    return value
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    preferred_name: str = Field("", max_length=100)
+    timezone: str = "UTC"
+    language: str = Field("en", max_length=10)
+    preferred_channel: Channel = Channel.EMAIL
+    organization: str = Field("", max_length=200)
+    identities: list[IdentityIn] = Field(default_factory=list)
+    owner_id: int | None = Field(
+        None, description="The person who knows this customer; you, unless given (null: nobody)."
+    )
+    deputy_id: int | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def check_timezone(cls, value: str) -> str:
+        return _known_timezone(value)
+
+
+class CustomerPatch(Schema):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    preferred_name: str | None = Field(None, max_length=100)
+    timezone: str | None = None
+    language: str | None = Field(None, max_length=10)
+    preferred_channel: Channel | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def check_no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = sorted(key for key, value in data.items() if value is None)
+            if nulls:
+                raise ValueError(f"{', '.join(nulls)} cannot be null; leave it out to keep it")
+        return data
+
+    @field_validator("timezone")
+    @classmethod
+    def check_timezone(cls, value: str | None) -> str | None:
+        return None if value is None else _known_timezone(value)
+
+
+class RelationshipIn(Schema):
+    owner_id: int | None = Field(description="The person who knows this customer.")
+    deputy_id: int | None = Field(description="Who stands in for the owner.")
+
+
+class MergeIn(Schema):
+    into: int = Field(description="The id that survives; everything moves onto it.")
+    reason: str = Field("", max_length=500)
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    preferred_name: str
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    preferred_name: str
+    timezone: str
+    language: str
+    preferred_channel: Channel
+    organization: str | None
+    owner: AgentRef | None
+    deputy: AgentRef | None
+    identities: list[IdentityOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def fields_of(cls, customer: Customer) -> dict[str, Any]:
+        return {
+            "id": customer.pk,
+            "name": customer.name,
+            "preferred_name": customer.preferred_name,
+            "timezone": customer.timezone,
+            "language": customer.language,
+            "preferred_channel": Channel(customer.preferred_channel),
+            "organization": customer.organization.name if customer.organization else None,
+            "owner": AgentRef.of(customer.owner),
+            "deputy": AgentRef.of(customer.deputy),
+            "identities": [IdentityOut.of(i) for i in customer.identities.all()],
+            "created_at": customer.created_at,
+            "updated_at": customer.updated_at,
+        }
+
+    @classmethod
+    def of(cls, customer: Customer) -> Self:
+        return cls(**cls.fields_of(customer))
+
+
+class CaseRef(Schema):
+    id: int
+    subject: str
+    status: Status
+    priority: Priority
+    owner: AgentRef | None
+    updated_at: datetime
+
+
+class CustomerDetailOut(CustomerOut):
+    rapport_notes: list[RapportNoteOut] = Field(description="Pinned personal facts.")
+    assets: list[AssetOut]
+    open_cases: list[CaseRef] = Field(description="Active cases you can see, newest first.")
+
+    @classmethod
+    def detail(cls, customer: Customer, *, open_cases: list[Case]) -> Self:
+        return cls(
+            **cls.fields_of(customer),
+            rapport_notes=[RapportNoteOut.of(n) for n in customer.rapport_notes.all()],
+            assets=[AssetOut.of(a) for a in customer.assets.all()],
+            open_cases=[
+                CaseRef(
+                    id=c.pk,
+                    subject=c.subject,
+                    status=Status(c.status),
+                    priority=Priority(c.priority),
+                    owner=AgentRef.of(c.owner),
+                    updated_at=c.updated_at,
+                )
+                for c in open_cases
+            ],
+        )
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    next: str | None
+
+
+class CustomerQuery(PageQuery):
+    q: str = Field("", max_length=200, description="Part of a name, email, phone or handle.")
+
+
+# ---------------------------------------------------------------- timeline entries
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str | None
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> Self:
+        return cls(
+            id=attachment.pk,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            url=attachment.file.url if attachment.file else None,
+        )
+
+
+class MessageOut(Schema):
+    id: int
+    case_id: int
+    direction: Direction
+    channel: Channel
+    author: AgentRef | None
+    text: str
+    html: str = Field(description="Sanitised HTML, empty for plain-text messages.")
+    external_id: str
+    delivery_status: DeliveryStatus
+    delivery_error: str
+    attachments: list[AttachmentOut]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: Message) -> Self:
+        return cls(
+            id=message.pk,
+            case_id=message.case_id,
+            direction=Direction(message.direction),
+            channel=Channel(message.channel),
+            author=AgentRef.of(message.author),
+            text=message.text,
+            html=message.html,
+            external_id=message.external_id,
+            delivery_status=DeliveryStatus(message.delivery_status),
+            delivery_error=message.delivery_error,
+            attachments=[AttachmentOut.of(a) for a in message.attachments.all()],
+            created_at=message.created_at,
+        )
+
+
+class CallOut(Schema):
+    id: int
+    case_id: int
+    direction: CallDirection
+    outcome: CallOutcome
+    phone: str
+    agent: AgentRef | None
+    started_at: datetime
+    duration_seconds: int
+    notes: str
+
+    @classmethod
+    def of(cls, call: Call) -> Self:
+        return cls(
+            id=call.pk,
+            case_id=call.case_id,
+            direction=CallDirection(call.direction),
+            outcome=CallOutcome(call.outcome),
+            phone=call.phone,
+            agent=AgentRef.of(call.agent),
+            started_at=call.started_at,
+            duration_seconds=call.duration_seconds,
+            notes=call.notes,
+        )
+
+
+class EventOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    actor: AgentRef | None
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, event: CaseEvent) -> Self:
+        return cls(
+            id=event.pk,
+            case_id=event.case_id,
+            kind=event.kind,
+            actor=AgentRef.of(event.actor),
+            before=dict(event.before),
+            after=dict(event.after),
+            reason=event.reason,
+            created_at=event.created_at,
+        )
+
+
+class TimelineEntryOut(Schema):
+    kind: Literal["message", "call", "event"]
+    at: datetime
+    case_id: int
+    message: MessageOut | None
+    call: CallOut | None
+    event: EventOut | None
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> Self:
+        return cls(
+            kind=entry.kind,
+            at=entry.at,
+            case_id=entry.case_id,
+            message=MessageOut.of(entry.message) if entry.message else None,
+            call=CallOut.of(entry.call) if entry.call else None,
+            event=EventOut.of(entry.event) if entry.event else None,
+        )
+
+
+class TimelinePage(Schema):
+    items: list[TimelineEntryOut]
+    next: str | None
+
+
+# ---------------------------------------------------------------- cases
+
+
+class CaseOut(Schema):
+    id: int
+    subject: str
+    status: Status
+    allowed_statuses: list[Status] = Field(description="What the status may change to next.")
+    priority: Priority
+    customer: CustomerRef
+    owner: AgentRef | None
+    team: TeamRef | None
+    origin_channel: Channel
+    tags: list[str]
+    last_message_preview: str
+    first_response_due_at: datetime | None
+    next_response_due_at: datetime | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    merged_into_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def fields_of(cls, case: Case) -> dict[str, Any]:
+        customer = case.customer
+        return {
+            "id": case.pk,
+            "subject": case.subject,
+            "status": Status(case.status),
+            "allowed_statuses": [Status(value) for value, _ in case.allowed_statuses()],
+            "priority": Priority(case.priority),
+            "customer": CustomerRef(
+                id=customer.pk, name=customer.name, preferred_name=customer.preferred_name
+            ),
+            "owner": AgentRef.of(case.owner),
+            "team": TeamRef.of(case.team),
+            "origin_channel": Channel(case.origin_channel),
+            "tags": [str(tag) for tag in case.tags],
+            "last_message_preview": case.last_message_preview,
+            "first_response_due_at": case.first_response_due_at,
+            "next_response_due_at": case.next_response_due_at,
+            "first_response_at": case.first_response_at,
+            "resolved_at": case.resolved_at,
+            "merged_into_id": case.merged_into_id,
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+        }
+
+    @classmethod
+    def of(cls, case: Case) -> Self:
+        return cls(**cls.fields_of(case))
+
+
+class CaseDetailOut(CaseOut):
+    messages: list[MessageOut] = Field(description="Oldest first, internal notes included.")
+    calls: list[CallOut] = Field(description="Oldest first.")
+
+    @classmethod
+    def detail(cls, case: Case, *, messages: list[Message], calls: list[Call]) -> Self:
+        return cls(
+            **cls.fields_of(case),
+            messages=[MessageOut.of(m) for m in messages],
+            calls=[CallOut.of(c) for c in calls],
+        )
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None
+
+
+class CaseQuery(PageQuery):
+    status: list[Status] = Field(default_factory=list, description="Repeat for several.")
+    priority: list[Priority] = Field(default_factory=list, description="Repeat for several.")
+    owner: str | None = Field(None, description='An agent id, "me" or "none".')
+    team: int | None = Field(None, description="A team id.")
+    customer: int | None = Field(None, description="A customer id.")
+    q: str = Field("", max_length=200, description="Words in the subject, messages or customer.")
+
+
+class CustomerIdentityIn(Schema):
+    """Finds the customer with this address, or creates them."""
+
+    kind: IdentityKind
+    value: str = Field(min_length=1, max_length=320)
+    name: str = Field("", max_length=200, description="Used only when a customer is created.")
+
+
+class CaseIn(Schema):
+    customer_id: int | None = Field(None, description="An existing customer; or send `customer`.")
+    customer: CustomerIdentityIn | None = None
+    subject: str = Field("", max_length=300, description="Defaults to the start of the text.")
+    channel: Channel
+    text: str = Field("", description="The customer's message (or send html).")
+    html: str = ""
+    priority: Priority = Priority.NORMAL
+    tags: list[str] = Field(default_factory=list)
+    owner_id: int | None = Field(
+        None, description="Defaults to the customer's owner (continuity), else you."
+    )
+    team_id: int | None = None
+    external_id: str = Field("", max_length=300, description="The channel's own id, if any.")
+    received_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def check_one_customer(self) -> Self:
+        if (self.customer_id is None) == (self.customer is None):
+            raise ValueError("send either customer_id or customer {kind, value, name}, not both")
+        return self
+
+
+class ReplyIn(Schema):
+    text: str
+    channel: Channel | None = Field(None, description="Defaults to the case's channel.")
+
+
+class NoteIn(Schema):
+    text: str
+
+
+class CallIn(Schema):
+    direction: CallDirection
+    outcome: CallOutcome
+    notes: str = ""
+    phone: str = Field("", max_length=32)
+    duration_seconds: int = Field(0, ge=0, le=24 * 3600)
+    started_at: AwareDatetime | None = Field(None, description="Defaults to now.")
+
+
+class StatusIn(Schema):
+    status: Status
+    reason: str = Field("", max_length=500)
+    expected: Status | None = Field(
+        None, description="The status you saw; if it changed meanwhile you get a 409."
+    )
+
+
+class OwnerIn(Schema):
+    owner_id: int
+    reason: str = Field("", max_length=500)
+    team_id: int | None = None
+
+
+class PriorityIn(Schema):
+    priority: Priority
+    reason: str = Field("", max_length=500)
+
+
+class ResolveIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class SplitIn(Schema):
+    subject: str = Field("", max_length=300)

@@ -1,0 +1,168 @@
+"""Parsing of workspace input; validation of domain rules stays in the actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from django import forms
+
+from rapport.cases.models import CallDirection, CallOutcome, Priority, Status
+from rapport.people.models import Channel, IdentityKind
+
+REPLY_CHANNELS = [
+    (value, label)
+    for value, label in Channel.choices
+    if value in (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
+]
+INBOX_VIEWS = [
+    ("mine", "Mine"),
+    ("team", "My team"),
+    ("due", "Due today"),
+    ("recent", "Recently updated"),
+]
+
+
+def first_error(form: forms.Form) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else None
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return "Please check the form."
+
+
+def _blank(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class InboxFilterForm(forms.Form):
+    view = forms.ChoiceField(choices=INBOX_VIEWS, required=False)
+    q = forms.CharField(required=False, max_length=200)
+    status = forms.ChoiceField(choices=_blank(list(Status.choices), "Any status"), required=False)
+    priority = forms.ChoiceField(
+        choices=_blank(list(Priority.choices), "Any priority"), required=False
+    )
+    channel = forms.ChoiceField(
+        choices=_blank(list(Channel.choices), "Any channel"), required=False
+    )
+    owner = forms.ChoiceField(required=False)
+    team = forms.ChoiceField(required=False)
+    after = forms.CharField(required=False)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        agents: list[tuple[int, str]],
+        teams: list[tuple[int, str]],
+    ) -> None:
+        super().__init__(data)
+        owner_field = cast(forms.ChoiceField, self.fields["owner"])
+        team_field = cast(forms.ChoiceField, self.fields["team"])
+        owner_field.choices = [
+            ("", "Any owner"),
+            ("me", "Me"),
+            ("none", "Nobody"),
+            *((str(pk), name) for pk, name in agents),
+        ]
+        team_field.choices = [("", "Any team"), *((str(pk), name) for pk, name in teams)]
+
+    def cursor(self) -> tuple[datetime, int] | None:
+        """The keyset position `<updated_at ISO>_<id>` of the last row of the previous page."""
+        raw = self.cleaned_data.get("after") or ""
+        stamp, _, pk = raw.rpartition("_")
+        try:
+            at = datetime.fromisoformat(stamp)
+            return (at, int(pk)) if at.tzinfo is not None else None
+        except ValueError:
+            return None
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    channel = forms.ChoiceField(choices=REPLY_CHANNELS, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+
+class CallForm(forms.Form):
+    direction = forms.ChoiceField(choices=CallDirection.choices, label="Direction")
+    outcome = forms.ChoiceField(choices=CallOutcome.choices, label="Outcome")
+    duration_minutes = forms.IntegerField(
+        min_value=0, max_value=24 * 60, required=False, label="Duration (minutes)"
+    )
+    phone = forms.CharField(required=False, max_length=32, label="Phone")
+    notes = forms.CharField(required=False, widget=forms.Textarea, label="Notes")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices, label="Status")
+    expected = forms.ChoiceField(choices=Status.choices, required=False)
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class OwnerForm(forms.Form):
+    owner = forms.IntegerField(label="Owner", error_messages={"required": "Choose an agent."})
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class TagsForm(forms.Form):
+    tags = forms.CharField(required=False, max_length=1000)
+
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+class SplitForm(forms.Form):
+    message = forms.IntegerField(label="Message")
+    subject = forms.CharField(required=False, max_length=300)
+
+
+class MergeCaseForm(forms.Form):
+    target = forms.IntegerField(label="Case", error_messages={"required": "Choose a case."})
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class RelationshipForm(forms.Form):
+    owner = forms.IntegerField(required=False, label="Owner")
+    deputy = forms.IntegerField(required=False, label="Deputy")
+
+
+class IdentityForm(forms.Form):
+    kind = forms.ChoiceField(choices=IdentityKind.choices, label="Kind")
+    value = forms.CharField(max_length=320, label="Value")
+
+
+class CustomerMergeForm(forms.Form):
+    target = forms.IntegerField(
+        label="Customer number", error_messages={"required": "Give the customer number."}
+    )
+
+
+class RapportNoteForm(forms.Form):
+    text = forms.CharField(required=False)
+
+
+class AssetForm(forms.Form):
+    name = forms.CharField(required=False, max_length=200)
+    kind = forms.CharField(required=False, max_length=50)
+    reference = forms.CharField(required=False, max_length=100)
+    attributes = forms.CharField(required=False, widget=forms.Textarea, label="Attributes")
+
+    def clean_attributes(self) -> dict[str, str]:
+        """One `name: value` per line, e.g. `Inner length: 104 cm`."""
+        parsed: dict[str, str] = {}
+        for line in self.cleaned_data["attributes"].splitlines():
+            if not line.strip():
+                continue
+            key, sep, value = line.partition(":")
+            if not sep or not key.strip():
+                raise forms.ValidationError(f"Write each attribute as 'name: value' ({line!r}).")
+            parsed[key.strip()] = value.strip()
+        return parsed

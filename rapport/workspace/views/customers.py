@@ -1,0 +1,227 @@
+"""Customers: the list, one customer's page, and the side-panel actions about them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.cases.access import customer_for_agent, customers_for_agent
+from rapport.lib.errors import ActionError
+from rapport.people import actions
+from rapport.people.models import Agent, Customer, Identity, IdentityKind, RapportNote
+from rapport.workspace.decorators import agent_required
+from rapport.workspace.forms import (
+    AssetForm,
+    CustomerMergeForm,
+    IdentityForm,
+    RapportNoteForm,
+    RelationshipForm,
+    first_error,
+)
+from rapport.workspace.timeline import all_agents, parse_before, side_panel, timeline_rows
+
+
+@require_GET
+@agent_required
+def customer_list(request: HttpRequest, agent: Agent) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    customers = customers_for_agent(agent)
+    if query:
+        matching = Identity.objects.filter(value__icontains=query).values("customer_id")
+        customers = customers.filter(
+            Q(name__icontains=query) | Q(preferred_name__icontains=query) | Q(pk__in=matching)
+        )
+    after = request.GET.get("after", "")
+    name, _, pk = after.rpartition("|")
+    if pk.isdigit():
+        customers = customers.filter(Q(name__gt=name) | Q(name=name, pk__gt=int(pk)))
+    page_size: int = settings.RAPPORT_PAGE_SIZE
+    rows = list(
+        customers.select_related("owner")
+        .prefetch_related("identities")
+        .order_by("name", "pk")[: page_size + 1]
+    )
+    next_query = ""
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        params = request.GET.copy()
+        params["after"] = f"{rows[-1].name}|{rows[-1].pk}"
+        next_query = params.urlencode()
+    return render(
+        request,
+        "workspace/customers.html",
+        {"rows": rows, "q": query, "next_query": next_query, "paged": bool(after)},
+    )
+
+
+@require_GET
+@agent_required
+def customer_page(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    customer = customer_for_agent(agent, customer_id)
+    agents = all_agents()
+    rows, older = timeline_rows(customer, focus=None, agents=agents, before=parse_before(request))
+    context = {
+        "rows": rows,
+        "older": older,
+        "agents": list(agents.values()),
+        "identity_kinds": IdentityKind.choices,
+        **side_panel(customer, case=None),
+    }
+    return render(request, "workspace/customer.html", context)
+
+
+def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """Back to the page the form was on (a case page or the customer page)."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("customer", kwargs={"customer_id": customer.pk})
+    return redirect(target)
+
+
+def _customer_action(
+    request: HttpRequest,
+    agent: Agent,
+    customer_id: int,
+    form_class: type[forms.Form],
+    run: Callable[[Customer, dict[str, Any]], str],
+) -> HttpResponse:
+    customer = customer_for_agent(agent, customer_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(request, customer)
+    try:
+        notice = run(customer, form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, notice)
+    return _back(request, customer)
+
+
+def _agent_or_none(agent_id: int | None, field: str) -> Agent | None:
+    if agent_id is None:
+        return None
+    found = Agent.objects.filter(pk=agent_id).first()
+    if found is None:
+        raise ActionError("There is no such agent.", field=field)
+    return found
+
+
+@require_POST
+@agent_required
+def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        actions.set_relationship(
+            customer=customer,
+            owner=_agent_or_none(data["owner"], "owner"),
+            deputy=_agent_or_none(data["deputy"], "deputy"),
+            by=agent,
+        )
+        return "Relationship saved."
+
+    return _customer_action(request, agent, customer_id, RelationshipForm, run)
+
+
+@require_POST
+@agent_required
+def customer_identity_add(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        identity = actions.add_identity(
+            customer=customer, kind=data["kind"], value=data["value"], by=agent
+        )
+        return f"Added {identity.value}."
+
+    return _customer_action(request, agent, customer_id, IdentityForm, run)
+
+
+@require_POST
+@agent_required
+def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    customer = customer_for_agent(agent, customer_id)
+    form = CustomerMergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(request, customer)
+    try:
+        target = customer_for_agent(agent, form.cleaned_data["target"])
+    except Http404:
+        messages.error(request, f"There is no customer #{form.cleaned_data['target']} you serve.")
+        return _back(request, customer)
+    try:
+        target = actions.merge_customers(source=customer, target=target, by=agent)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return _back(request, customer)
+    messages.success(request, f"{customer.name} was merged into {target.name}.")
+    return redirect("customer", customer_id=target.pk)
+
+
+@require_POST
+@agent_required
+def customer_note_add(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        actions.add_rapport_note(customer=customer, text=data["text"], by=agent)
+        return "Rapport note pinned."
+
+    return _customer_action(request, agent, customer_id, RapportNoteForm, run)
+
+
+def _note(agent: Agent, customer_id: int, note_id: int) -> RapportNote:
+    customer = customer_for_agent(agent, customer_id)
+    note = customer.rapport_notes.filter(pk=note_id).select_related("customer").first()
+    if note is None:
+        raise Http404("No such note")
+    return note
+
+
+@require_POST
+@agent_required
+def customer_note_pin(
+    request: HttpRequest, agent: Agent, customer_id: int, note_id: int
+) -> HttpResponse:
+    note = _note(agent, customer_id, note_id)
+    pinned = request.POST.get("pinned") == "1"
+    actions.set_note_pinned(note=note, pinned=pinned, by=agent)
+    messages.success(request, "Note pinned." if pinned else "Note unpinned.")
+    return _back(request, note.customer)
+
+
+@require_POST
+@agent_required
+def customer_note_delete(
+    request: HttpRequest, agent: Agent, customer_id: int, note_id: int
+) -> HttpResponse:
+    note = _note(agent, customer_id, note_id)
+    actions.delete_rapport_note(note=note, by=agent)
+    messages.success(request, "Note deleted.")
+    return _back(request, note.customer)
+
+
+@require_POST
+@agent_required
+def customer_asset_add(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        asset = actions.add_asset(
+            customer=customer,
+            name=data["name"],
+            kind=data["kind"],
+            reference=data["reference"],
+            attributes=data["attributes"],
+            by=agent,
+        )
+        return f"Added {asset.name}."
+
+    return _customer_action(request, agent, customer_id, AssetForm, run)
