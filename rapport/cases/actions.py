@@ -26,6 +26,7 @@ from rapport.cases.models import (
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.html import sanitise, to_text
 from rapport.people.models import Agent, Channel, Customer, Team
+from rapport.routing import deadlines
 
 MAX_TEXT = 100_000
 
@@ -123,6 +124,12 @@ def open_case(
     reason = ""
     if explicit_owner is None:
         case, routed, reason = _route_new_case(case, now=timezone.now())
+    else:
+        case.pickup_at = now
+    sla_fields = {"pickup_at": case.pickup_at, **deadlines.on_open(case, now=now)}
+    Case.objects.filter(pk=case.pk).update(**sla_fields)
+    for field, value in sla_fields.items():
+        setattr(case, field, value)
     _event(
         case,
         by=by,
@@ -150,8 +157,9 @@ def _route_new_case(case: Case, *, now: datetime) -> tuple[Case, dict[str, Any],
         owner_id = decision.agent_id
         routed = {"rule": str(decision.rule), "pickup_at": decision.pickup_at.isoformat()}
         reason = decision.reason
+        case.pickup_at = decision.pickup_at
     if owner_id is not None:
-        case.owner = Agent.objects.get(pk=owner_id)
+        case.owner = Agent.objects.select_related("site").get(pk=owner_id)
         case.team = case.team or _default_team(case.owner)
         case.save(update_fields=["owner", "team"])
     return case, routed, reason
@@ -184,7 +192,8 @@ def receive_message(
         delivery_status=DeliveryStatus.RECEIVED,
         created_at=now,
     )
-    fields = {"updated_at": now, "last_message_preview": _preview(body)}
+    fields: dict[str, Any] = {"updated_at": now, "last_message_preview": _preview(body)}
+    fields.update(deadlines.on_customer_message(case, now=now))
     if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
         fields["status"] = Status.OPEN
         _event(
@@ -224,6 +233,8 @@ def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Me
         fields["first_response_at"] = now
     if case.status in (Status.NEW, Status.OPEN, Status.WAITING_US):
         fields["status"] = Status.WAITING_CUSTOMER
+    waiting = fields.get("status", case.status) == Status.WAITING_CUSTOMER
+    fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=waiting))
     Case.objects.filter(pk=case.pk).update(**fields)
     _event(case, by=by, kind="replied", after={"message": message.pk})
     transaction.on_commit(partial(deliver_message.enqueue, message.pk))
@@ -279,8 +290,8 @@ def log_call(
     )
     fields: dict[str, Any] = {"updated_at": now}
     # A call that reached the customer is a human response.
-    if outcome == CallOutcome.REACHED and case.first_response_at is None:
-        fields["first_response_at"] = now
+    if outcome == CallOutcome.REACHED:
+        fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=False))
     Case.objects.filter(pk=case.pk).update(**fields)
     _event(case, by=by, kind="call", after={"call": call.pk, "outcome": outcome})
     return call
@@ -317,6 +328,8 @@ def change_status(
         fields["resolved_at"] = now
     elif current in (Status.RESOLVED,) and to == Status.OPEN:
         fields["resolved_at"] = None
+    fresh = Case.objects.select_related("owner__site").get(pk=case.pk)
+    fields.update(deadlines.on_status(fresh, to=to, now=now))
     if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
         raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
     _event(

@@ -37,6 +37,8 @@ class Site(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code for holidays")
     region = models.CharField(max_length=10, blank=True)
+    # Opening hours that service-level deadlines are counted in; empty means around the clock.
+    working_hours = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.name

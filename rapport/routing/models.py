@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import models
 
@@ -36,10 +36,6 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority} {self.channel or 'any channel'}"
-
-    @property
-    def first_response(self) -> timedelta:
-        return timedelta(minutes=self.first_response_minutes)
 
 
 class Closure(models.Model):

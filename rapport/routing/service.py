@@ -7,13 +7,14 @@ import threading
 import time
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
 
 from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.hours import BusinessCalendar, HoursError
-from rapport.people.models import Agent, Availability
+from rapport.people.models import Agent, Availability, Site
 from rapport.routing.core import Candidate, Decision, Need, choose_owner
 from rapport.routing.models import Closure
 
@@ -57,34 +58,64 @@ class _LoadCache:
 loads_cache = _LoadCache()
 
 
-def agent_calendar(agent: Agent, closures: Sequence[date] = ()) -> BusinessCalendar:
-    """The agent's working hours with their site's public holidays and closures (cached)."""
-    site = agent.site
-    country, region = (site.country, site.region) if site else ("", "")
+def calendar_for(
+    *,
+    timezone: str,
+    working_hours: dict[str, Any],
+    country: str = "",
+    region: str = "",
+    closures: Sequence[date] = (),
+) -> BusinessCalendar:
+    """A cached calendar; no hours configured means open around the clock."""
     key = json.dumps(
-        [agent.timezone, agent.working_hours, country, region, [str(d) for d in closures]],
-        sort_keys=True,
+        [timezone, working_hours, country, region, [str(d) for d in closures]], sort_keys=True
     )
     with _lock:
         calendar = _calendars.get(key)
-    if calendar is None and not agent.working_hours:
-        # No schedule configured: the agent's availability switch alone says when they work.
-        calendar = BusinessCalendar.always_open(agent.timezone)
     if calendar is None:
         try:
-            calendar = BusinessCalendar.build(
-                timezone=agent.timezone,
-                working_hours=agent.working_hours or {},
-                country=country,
-                region=region,
-                closures=closures,
+            calendar = (
+                BusinessCalendar.build(
+                    timezone=timezone,
+                    working_hours=working_hours,
+                    country=country,
+                    region=region,
+                    closures=closures,
+                )
+                if working_hours
+                else BusinessCalendar.always_open(timezone)
             )
         except HoursError:
-            # A broken schedule must not stop routing: treat the agent as never on shift.
-            calendar = BusinessCalendar.build(timezone="UTC", working_hours={})
+            # A broken schedule must not stop routing or deadlines: count around the clock.
+            calendar = BusinessCalendar.always_open("UTC")
         with _lock:
             _calendars[key] = calendar
     return calendar
+
+
+def agent_calendar(agent: Agent, closures: Sequence[date] = ()) -> BusinessCalendar:
+    """The agent's working hours with their site's public holidays and closures."""
+    site = agent.site
+    return calendar_for(
+        timezone=agent.timezone,
+        working_hours=agent.working_hours or {},
+        country=site.country if site else "",
+        region=site.region if site else "",
+        closures=closures,
+    )
+
+
+def site_calendar(site: Site | None) -> BusinessCalendar:
+    """The serving site's opening hours, holidays and closures: what deadlines count in."""
+    if site is None:
+        return BusinessCalendar.always_open("UTC")
+    return calendar_for(
+        timezone=site.timezone,
+        working_hours=site.working_hours or {},
+        country=site.country,
+        region=site.region,
+        closures=Closure.days_for(site.pk),
+    )
 
 
 def load_candidates(*, now: datetime) -> list[Candidate]:
