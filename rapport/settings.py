@@ -179,3 +179,7 @@ LOGGING = {
 
 # Seconds a worker or web process reuses its count of each agent's open cases when routing.
 RAPPORT_ROUTING_LOAD_TTL = env_int("RAPPORT_ROUTING_LOAD_TTL", default=5, minimum=0)
+# Minutes before a response deadline at which the case owner is warned.
+RAPPORT_SLA_WARN_MINUTES = env_int("RAPPORT_SLA_WARN_MINUTES", default=30, minimum=1)
+# Hand a case back to the customer's own person when they return from absence.
+RAPPORT_RETURN_TO_OWNER = env_bool("RAPPORT_RETURN_TO_OWNER", default=True)

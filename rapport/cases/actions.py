@@ -158,10 +158,14 @@ def _route_new_case(case: Case, *, now: datetime) -> tuple[Case, dict[str, Any],
         routed = {"rule": str(decision.rule), "pickup_at": decision.pickup_at.isoformat()}
         reason = decision.reason
         case.pickup_at = decision.pickup_at
+    relationship_owner = case.customer.owner_id
     if owner_id is not None:
         case.owner = Agent.objects.select_related("site").get(pk=owner_id)
         case.team = case.team or _default_team(case.owner)
-        case.save(update_fields=["owner", "team"])
+        # A stand-in holds the case until the person who knows the customer is back.
+        if relationship_owner is not None and relationship_owner != owner_id:
+            case.return_to_id = relationship_owner
+        case.save(update_fields=["owner", "team", "return_to"])
     return case, routed, reason
 
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count
@@ -136,7 +137,7 @@ def load_candidates(*, now: datetime) -> list[Candidate]:
             calendar=agent_calendar(agent, closures.get(agent.site_id or 0, ())),
             open_cases=loads.get(agent.pk, 0),
             capacity=agent.capacity,
-            available=_is_available(agent, now),
+            available=is_available(agent, now),
             skills=frozenset(str(skill).lower() for skill in agent.skills),
             team_ids=frozenset(team.pk for team in agent.teams.all()),
             on_call=agent.on_call,
@@ -145,7 +146,7 @@ def load_candidates(*, now: datetime) -> list[Candidate]:
     ]
 
 
-def _is_available(agent: Agent, now: datetime) -> bool:
+def is_available(agent: Agent, now: datetime) -> bool:
     if agent.away_until is not None and agent.away_until > now:
         return False
     return agent.availability in (Availability.AVAILABLE, Availability.BUSY)
@@ -178,3 +179,23 @@ def decide(case: Case, *, now: datetime) -> Decision | None:
     decision = choose_owner(need_for(case), candidates, now=now)
     loads_cache.note_assignment(decision.agent_id)
     return decision
+
+
+def customer_notice(case: Case, *, now: datetime) -> str:
+    """What the customer is told when their own person is away: who has their file, and until
+    when ("Anna is off until Monday; Ben has your file")."""
+    away, holder = case.return_to, case.owner
+    if away is None or holder is None or away.pk == holder.pk:
+        return ""
+    has_file = f"{holder.display_name} has your file."
+    if away.away_until is not None and away.away_until > now:
+        back = agent_calendar(away).next_open(away.away_until)
+    elif is_available(away, now):
+        back = agent_calendar(away).next_open(now)
+    else:
+        back = None  # away with no return date: don't promise one
+    if back is None:
+        return f"{away.display_name} is away; {has_file}"
+    local = back.astimezone(ZoneInfo(case.customer.timezone))
+    day = local.strftime("%A") if (back - now).days < 6 else local.strftime("%-d %B")
+    return f"{away.display_name} is off until {day}; {has_file}"

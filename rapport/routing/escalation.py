@@ -1,0 +1,144 @@
+"""Deadlines that come due: warn the owner, offer the case to the deputy or team and alert
+the supervisor when a deadline passes, and hand cases back to owners who have returned.
+
+Every step is compare-and-set on the case row, so two workers sweeping at the same moment
+never act twice on the same deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+
+from rapport.cases.actions import assign_case
+from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEvent, Notification
+from rapport.people.models import Agent
+from rapport.routing.service import agent_calendar, is_available
+
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    warned: list[int] = field(default_factory=list)
+    breached: list[int] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[int]]:
+        return {"warned": self.warned, "breached": self.breached, "returned": self.returned}
+
+
+def sweep(*, now: datetime) -> SweepResult:
+    result = SweepResult()
+    warn_before = timedelta(minutes=settings.RAPPORT_SLA_WARN_MINUTES)
+    active = Case.objects.filter(status__in=ACTIVE_STATUSES)
+    at_risk = active.filter(
+        next_response_due_at__gt=now,
+        next_response_due_at__lte=now + warn_before,
+        sla_warned_at__isnull=True,
+    )
+    for case in at_risk.select_related("owner", "customer").order_by("next_response_due_at")[
+        :BATCH
+    ]:
+        if _warn(case, now=now):
+            result.warned.append(case.pk)
+    overdue = active.filter(next_response_due_at__lte=now, sla_breached_at__isnull=True)
+    for case in overdue.select_related("owner", "customer__deputy", "team").order_by(
+        "next_response_due_at"
+    )[:BATCH]:
+        if _breach(case, now=now):
+            result.breached.append(case.pk)
+    result.returned = return_to_owners(now=now)
+    return result
+
+
+def _claim(case: Case, *, step: str, now: datetime) -> bool:
+    column = f"sla_{step}_at"
+    lookup: dict[str, object] = {"pk": case.pk, f"{column}__isnull": True}
+    return bool(Case.objects.filter(**lookup).update(**{column: now}))
+
+
+def _when(due: datetime | None) -> str:
+    return due.strftime("%H:%M UTC") if due else "soon"
+
+
+@transaction.atomic
+def _warn(case: Case, *, now: datetime) -> bool:
+    if case.owner is None or not _claim(case, step="warned", now=now):
+        return False
+    Notification.objects.create(
+        agent=case.owner,
+        case=case,
+        kind="sla_at_risk",
+        text=f"{case.customer.greeting_name} is waiting: answer case #{case.pk} "
+        f"by {_when(case.next_response_due_at)}.",
+        created_at=now,
+    )
+    CaseEvent.objects.create(
+        case=case, kind="sla_at_risk", after={"due": str(case.next_response_due_at)}
+    )
+    return True
+
+
+@transaction.atomic
+def _breach(case: Case, *, now: datetime) -> bool:
+    if not _claim(case, step="breached", now=now):
+        return False
+    who = f"{case.customer.name} has waited past the deadline on case #{case.pk}"
+    offered = _offer_to(case)
+    for agent in offered:
+        Notification.objects.create(
+            agent=agent,
+            case=case,
+            kind="sla_offer",
+            created_at=now,
+            text=f"{who}. {case.owner.display_name if case.owner else 'Nobody'} has not "
+            "answered yet: can you take it?",
+        )
+    for supervisor in Agent.objects.filter(is_supervisor=True, user__is_active=True):
+        Notification.objects.create(
+            agent=supervisor, case=case, kind="sla_breached", text=f"{who}.", created_at=now
+        )
+    CaseEvent.objects.create(
+        case=case,
+        kind="sla_breached",
+        after={"offered_to": [a.pk for a in offered], "due": str(case.next_response_due_at)},
+    )
+    return True
+
+
+def _offer_to(case: Case) -> list[Agent]:
+    """The customer's deputy first; without one, the rest of the case's team."""
+    deputy = case.customer.deputy
+    if deputy is not None and deputy.pk != case.owner_id:
+        return [deputy]
+    if case.team is None:
+        return []
+    members = case.team.members.filter(user__is_active=True).order_by("pk")
+    return [agent for agent in members if agent.pk != case.owner_id]
+
+
+def return_to_owners(*, now: datetime) -> list[int]:
+    """Cases a stand-in held while the relationship owner was away go back to them."""
+    if not settings.RAPPORT_RETURN_TO_OWNER:
+        return []
+    waiting = (
+        Case.objects.filter(status__in=ACTIVE_STATUSES, return_to__isnull=False)
+        .filter(~Q(owner=F("return_to")))
+        .select_related("return_to__site")
+        .order_by("pk")[:BATCH]
+    )
+    returned = []
+    for case in waiting:
+        owner = case.return_to
+        if owner is None or not is_available(owner, now) or not agent_calendar(owner).is_open(now):
+            continue
+        with transaction.atomic():
+            if Case.objects.filter(pk=case.pk, return_to=owner).update(return_to=None):
+                assign_case(case=case, owner=owner, by=None, reason=f"{owner.display_name} is back")
+                returned.append(case.pk)
+    return returned
