@@ -40,7 +40,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy rapport tests bench
+	$(BIN)/mypy rapport tests $(wildcard bench)
 
 format: install
 	$(BIN)/ruff format .

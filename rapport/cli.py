@@ -10,7 +10,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["rapport", *(sys.argv[1:] if argv is None else argv)])
+    args = list(sys.argv[1:] if argv is None else argv)
+    # `rapport create-api-token` reads better than Django's module name `create_api_token`.
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["rapport", *args])
 
 
 if __name__ == "__main__":

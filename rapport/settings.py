@@ -130,6 +130,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 MEDIA_URL = "/files/"
 MEDIA_ROOT = Path(env_str("RAPPORT_FILES_DIR", str(DATA_DIR / "files")))
 STORAGES = {

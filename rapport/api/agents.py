@@ -18,8 +18,10 @@ BY_NAME = Keyset("display_name", descending=False)
 
 def _agents() -> QuerySet[Agent]:
     # Every agent may see every colleague: cases and customers are handed between teams.
-    return Agent.objects.filter(user__is_active=True).select_related("user", "site").prefetch_related(
-        "teams"
+    return (
+        Agent.objects.filter(user__is_active=True)
+        .select_related("user", "site")
+        .prefetch_related("teams")
     )
 
 

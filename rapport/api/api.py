@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from rapport.api import agents, cases, customers
 from rapport.api.auth import SessionAuth, TokenAuth
@@ -33,6 +33,9 @@ api = NinjaAPI(
     description=DESCRIPTION.strip(),
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
+    # Swagger UI comes from ninja's own static files ("ninja" is an installed app); no CDN, and
+    # no spec sent to the public online validator.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 install_error_handlers(api)
 api.add_router("/customers", customers.router)

@@ -142,6 +142,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
             tags=payload.tags,
             external_id=payload.external_id,
             received_at=payload.received_at,
+            route=True,
         )
     # Routed by continuity, the case may land with a team the caller is not in: answer from the
     # row just written rather than a permission-checked read.
@@ -161,9 +162,7 @@ def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
     return CaseDetailOut.detail(case, messages=messages, calls=calls)
 
 
-@router.post(
-    "/{int:case_id}/replies", response={201: MessageOut, **WRITE_ERRORS}, summary="Reply"
-)
+@router.post("/{int:case_id}/replies", response={201: MessageOut, **WRITE_ERRORS}, summary="Reply")
 def reply(request: HttpRequest, case_id: int, payload: ReplyIn) -> HttpStatus[MessageOut]:
     """Signed with your name and signature, and sent by the worker."""
     agent = agent_of(request)
@@ -290,4 +289,3 @@ def split(request: HttpRequest, message_id: int, payload: SplitIn) -> HttpStatus
     message = message_for_agent(agent, message_id)
     new_case = actions.split_message(message=message, by=agent, subject=payload.subject)
     return HttpStatus(201, _case_out(agent, new_case.pk))
-

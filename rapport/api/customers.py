@@ -69,7 +69,9 @@ def _with_identities(customers: QuerySet[Customer]) -> QuerySet[Customer]:
     )
 
 
-def _detail(agent: Agent, customer_id: int, *, created: Customer | None = None) -> CustomerDetailOut:
+def _detail(
+    agent: Agent, customer_id: int, *, created: Customer | None = None
+) -> CustomerDetailOut:
     # A customer just created answers from its own row: with no owner given, the caller may not
     # be among the people who serve them.
     base = Customer.objects.filter(pk=created.pk) if created else customers_for_agent(agent)
@@ -123,9 +125,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> Custo
 
 
 @router.post("", response={201: CustomerDetailOut, **WRITE_ERRORS}, summary="Create a customer")
-def create_customer(
-    request: HttpRequest, payload: CustomerIn
-) -> HttpStatus[CustomerDetailOut]:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpStatus[CustomerDetailOut]:
     """A malformed email or phone number is refused with a 400 naming the field."""
     agent = agent_of(request)
     owner = (
@@ -193,9 +193,7 @@ def add_identity(
     response={204: None, **WRITE_ERRORS},
     summary="Remove an identity",
 )
-def remove_identity(
-    request: HttpRequest, customer_id: int, identity_id: int
-) -> HttpStatus[None]:
+def remove_identity(request: HttpRequest, customer_id: int, identity_id: int) -> HttpStatus[None]:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
     identity = customer.identities.filter(pk=identity_id).first()
@@ -226,9 +224,7 @@ def add_note(
     response={201: AssetOut, **WRITE_ERRORS},
     summary="Add an asset",
 )
-def add_asset(
-    request: HttpRequest, customer_id: int, payload: AssetIn
-) -> HttpStatus[AssetOut]:
+def add_asset(request: HttpRequest, customer_id: int, payload: AssetIn) -> HttpStatus[AssetOut]:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
     asset = actions.add_asset(
@@ -266,9 +262,7 @@ def set_relationship(
     response={200: CustomerDetailOut, **WRITE_ERRORS},
     summary="Merge into another customer",
 )
-def merge_customer(
-    request: HttpRequest, customer_id: int, payload: MergeIn
-) -> CustomerDetailOut:
+def merge_customer(request: HttpRequest, customer_id: int, payload: MergeIn) -> CustomerDetailOut:
     """Every case, message, call, identity, note and asset moves to `into`; returns it."""
     agent = agent_of(request)
     source = customer_for_agent(agent, customer_id)
@@ -309,9 +303,7 @@ def _page_of(entries: list[TimelineEntry], limit: int) -> tuple[list[TimelineEnt
     response={200: TimelinePage, **READ_ERRORS},
     summary="The customer's timeline",
 )
-def timeline(
-    request: HttpRequest, customer_id: int, page: Query[PageQuery]
-) -> TimelinePage:
+def timeline(request: HttpRequest, customer_id: int, page: Query[PageQuery]) -> TimelinePage:
     """Every message, call and key change across all cases, channels and agents, newest first."""
     customer = customer_for_agent(agent_of(request), customer_id)
     before = _decode_before(page.cursor) if page.cursor else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -28,7 +29,11 @@ CODE_FOR_STATUS = {
 
 
 def error_body(
-    code: str, message: str, *, field: str | None = None, details: list[dict[str, Any]] | None = None
+    code: str,
+    message: str,
+    *,
+    field: str | None = None,
+    details: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message, "field": field}
     if details is not None:
@@ -49,7 +54,7 @@ def _field_of(loc: tuple[Any, ...] | list[Any]) -> str | None:
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
         # A body or query schema parameter adds its own name in front of the fields.
-        if len(parts) > 1 and parts[0] in {"payload", "filters", "page"}:
+        if parts and parts[0] in {"payload", "filters", "page"}:
             parts = parts[1:]
     return ".".join(parts) or None
 
@@ -79,7 +84,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             message = "CSRF check failed: send the X-CSRFToken header with a signed-in session."
         elif exc.status_code == 400 and message.startswith("Cannot parse request body"):
             message = "The request body is not valid JSON."
-        return error_response(exc.status_code, message)
+        response = error_response(exc.status_code, message)
+        if exc.status_code == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -105,6 +113,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if settings.DEBUG:
+            raise exc  # Django's technical 500 page helps a developer more
         logger.error(
             "Internal Server Error: %s",
             request.path,

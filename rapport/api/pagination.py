@@ -74,6 +74,7 @@ def keyset_page(
         if len(values) != 2:
             raise invalid_cursor()
         model_field = rows.model._meta.get_field(keyset.field)
+        assert isinstance(model_field, models.Field)  # noqa: S101 - keysets name concrete fields
         try:
             value = model_field.to_python(values[0])
             pk = int(values[1])

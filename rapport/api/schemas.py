@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
-from typing import Any, Literal, Self
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal, Self
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, field_validator, model_validator
 
 from rapport.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from rapport.cases.models import (
@@ -35,6 +35,9 @@ from rapport.people.models import (
     RapportNote,
     Team,
 )
+
+# Every time the API writes is UTC, whatever offset it was given in.
+Timestamp = Annotated[datetime, AfterValidator(lambda value: value.astimezone(UTC))]
 
 # ---------------------------------------------------------------- errors and pages
 
@@ -120,7 +123,9 @@ class AgentOut(Schema):
             username=agent.user.get_username(),
             display_name=agent.display_name,
             signature=agent.signature,
-            site=None if site is None else SiteOut(id=site.pk, name=site.name, timezone=site.timezone),
+            site=None
+            if site is None
+            else SiteOut(id=site.pk, name=site.name, timezone=site.timezone),
             timezone=agent.timezone,
             availability=Availability(agent.availability),
             is_supervisor=agent.is_supervisor,
@@ -170,7 +175,7 @@ class RapportNoteOut(Schema):
     text: str
     pinned: bool
     author: AgentRef | None
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, note: RapportNote) -> Self:
@@ -198,7 +203,7 @@ class AssetOut(Schema):
     kind: str
     reference: str
     attributes: dict[str, Any]
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, asset: Asset) -> Self:
@@ -248,14 +253,12 @@ class CustomerPatch(Schema):
     language: str | None = Field(None, max_length=10)
     preferred_channel: Channel | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def check_no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            nulls = sorted(key for key, value in data.items() if value is None)
-            if nulls:
-                raise ValueError(f"{', '.join(nulls)} cannot be null; leave it out to keep it")
-        return data
+    @model_validator(mode="after")
+    def check_no_nulls(self) -> Self:
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} cannot be null; leave it out to keep it")
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -290,8 +293,8 @@ class CustomerOut(Schema):
     owner: AgentRef | None
     deputy: AgentRef | None
     identities: list[IdentityOut]
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
     @classmethod
     def fields_of(cls, customer: Customer) -> dict[str, Any]:
@@ -321,7 +324,7 @@ class CaseRef(Schema):
     status: Status
     priority: Priority
     owner: AgentRef | None
-    updated_at: datetime
+    updated_at: Timestamp
 
 
 class CustomerDetailOut(CustomerOut):
@@ -391,7 +394,7 @@ class MessageOut(Schema):
     delivery_status: DeliveryStatus
     delivery_error: str
     attachments: list[AttachmentOut]
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, message: Message) -> Self:
@@ -418,7 +421,7 @@ class CallOut(Schema):
     outcome: CallOutcome
     phone: str
     agent: AgentRef | None
-    started_at: datetime
+    started_at: Timestamp
     duration_seconds: int
     notes: str
 
@@ -445,7 +448,7 @@ class EventOut(Schema):
     before: dict[str, Any]
     after: dict[str, Any]
     reason: str
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, event: CaseEvent) -> Self:
@@ -463,7 +466,7 @@ class EventOut(Schema):
 
 class TimelineEntryOut(Schema):
     kind: Literal["message", "call", "event"]
-    at: datetime
+    at: Timestamp
     case_id: int
     message: MessageOut | None
     call: CallOut | None
@@ -501,13 +504,13 @@ class CaseOut(Schema):
     origin_channel: Channel
     tags: list[str]
     last_message_preview: str
-    first_response_due_at: datetime | None
-    next_response_due_at: datetime | None
-    first_response_at: datetime | None
-    resolved_at: datetime | None
+    first_response_due_at: Timestamp | None
+    next_response_due_at: Timestamp | None
+    first_response_at: Timestamp | None
+    resolved_at: Timestamp | None
     merged_into_id: int | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
     @classmethod
     def fields_of(cls, case: Case) -> dict[str, Any]:
@@ -585,7 +588,9 @@ class CaseIn(Schema):
     priority: Priority = Priority.NORMAL
     tags: list[str] = Field(default_factory=list)
     owner_id: int | None = Field(
-        None, description="Defaults to the customer's owner (continuity), else you."
+        None,
+        description="Omit to let the desk route the case to a named owner, continuity first "
+        "(the customer's own person when on shift).",
     )
     team_id: int | None = None
     external_id: str = Field("", max_length=300, description="The channel's own id, if any.")

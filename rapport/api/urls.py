@@ -5,12 +5,25 @@ from rapport.api.api import api
 from rapport.api.errors import error_response
 
 
+def index(request: HttpRequest) -> JsonResponse:
+    """Where to start; ninja's own root view only exists to be reversed, and answers 404."""
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "openapi": request.build_absolute_uri("openapi.json"),
+            "docs": request.build_absolute_uri("docs"),
+        }
+    )
+
+
 def unknown_endpoint(request: HttpRequest, rest: str) -> JsonResponse:
     """Unknown paths under /api/v1/ answer in the API's error shape, not an HTML page."""
     return error_response(404, f"There is no endpoint /api/v1/{rest}; see /api/v1/docs.")
 
 
 urlpatterns = [
+    path("", index, name="api-index"),
     path("", api.urls),
-    re_path(r"^(?P<rest>.*)$", unknown_endpoint),
+    re_path(r"^(?P<rest>.+)$", unknown_endpoint),
 ]

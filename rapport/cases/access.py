@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from rapport.cases.models import Case, Message
@@ -19,10 +19,9 @@ def _team_ids(agent: Agent) -> list[int]:
 
 def cases_for_agent(agent: Agent) -> QuerySet[Case]:
     """Every case this agent may see: supervisors all, agents their teams' and their own."""
-    cases = Case.objects.all()
     if agent.is_supervisor:
-        return cases
-    return cases.filter(Q(team_id__in=_team_ids(agent)) | Q(owner=agent))
+        return Case.objects.all()
+    return _visible_cases(agent)
 
 
 def case_for_agent(agent: Agent, case_id: int) -> Case:
@@ -37,27 +36,40 @@ def case_for_agent(agent: Agent, case_id: int) -> Case:
     return case
 
 
+def _visible_cases(agent: Agent) -> QuerySet[Case]:
+    return Case.objects.filter(Q(team_id__in=_team_ids(agent)) | Q(owner=agent))
+
+
 def customers_for_agent(agent: Agent) -> QuerySet[Customer]:
     """Customers this agent serves: through a visible case or the relationship itself."""
     customers = Customer.objects.filter(merged_into__isnull=True)
     if agent.is_supervisor:
         return customers
-    visible_cases = Case.objects.filter(Q(team_id__in=_team_ids(agent)) | Q(owner=agent))
+    # A correlated EXISTS walks each customer's own cases (index `case_customer`) instead of
+    # collecting the customer ids of every case the agent can see.
     return customers.filter(
-        Q(owner=agent) | Q(deputy=agent) | Q(pk__in=visible_cases.values("customer_id"))
+        Q(owner=agent)
+        | Q(deputy=agent)
+        | Exists(_visible_cases(agent).filter(customer_id=OuterRef("pk")))
     )
 
 
 def customer_for_agent(agent: Agent, customer_id: int) -> Customer:
     customer = (
-        customers_for_agent(agent)
+        Customer.objects.filter(merged_into__isnull=True)
         .select_related("owner", "deputy", "organization")
         .filter(pk=customer_id)
         .first()
     )
-    if customer is None:
+    if customer is None or not _serves(agent, customer):
         raise Http404("No such customer")
     return customer
+
+
+def _serves(agent: Agent, customer: Customer) -> bool:
+    if agent.is_supervisor or agent.pk in (customer.owner_id, customer.deputy_id):
+        return True
+    return _visible_cases(agent).filter(customer_id=customer.pk).exists()
 
 
 def message_for_agent(agent: Agent, message_id: int) -> Message:

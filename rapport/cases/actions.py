@@ -27,6 +27,7 @@ from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.html import sanitise, to_text
 from rapport.people.models import Agent, Channel, Customer, Team
 from rapport.routing import deadlines
+from rapport.triage import service as triage_service
 
 MAX_TEXT = 100_000
 
@@ -85,8 +86,13 @@ def open_case(
     tags: Iterable[str] = (),
     external_id: str = "",
     received_at: datetime | None = None,
+    route: bool = False,
 ) -> Case:
-    """A new case with the customer's first message; it has a named owner from the start."""
+    """A new case with the customer's first message; it has a named owner from the start.
+
+    `by` is who recorded it. Without an explicit `owner`, an agent who logs a case (a call, a
+    walk-in) owns it, unless `route` asks for the desk to choose, as for a relayed message.
+    """
     if channel not in Channel.values:
         raise ActionError(f"{channel!r} is not a channel.", field="channel")
     if priority not in Priority.values:
@@ -95,7 +101,7 @@ def open_case(
     subject = " ".join(subject.split())[:300] or _preview(body)[:80]
     # An agent who logs a case (a call, a walk-in) is serving the customer and owns it; a case
     # the customer opened is routed to a named person at once, continuity first.
-    explicit_owner = owner or by
+    explicit_owner = owner or (None if route else by)
     now = received_at or timezone.now()
     case = Case.objects.create(
         customer=customer,
@@ -109,7 +115,7 @@ def open_case(
         created_at=now,
         updated_at=now,
     )
-    Message.objects.create(
+    first = Message.objects.create(
         case=case,
         customer=customer,
         direction=Direction.INBOUND,
@@ -126,7 +132,11 @@ def open_case(
         case, routed, reason = _route_new_case(case, now=timezone.now())
     else:
         case.pickup_at = now
-    sla_fields = {"pickup_at": case.pickup_at, **deadlines.on_open(case, now=now)}
+    read = triage_service.read(case, text=body, channel=channel, now=now, exclude=first.pk)
+    triaged = triage_service.as_case_fields(case, read, now=now)
+    for field, value in triaged.items():
+        setattr(case, field, value)
+    sla_fields = {"pickup_at": case.pickup_at, **triaged, **deadlines.on_open(case, now=now)}
     Case.objects.filter(pk=case.pk).update(**sla_fields)
     for field, value in sla_fields.items():
         setattr(case, field, value)
@@ -197,6 +207,11 @@ def receive_message(
         created_at=now,
     )
     fields: dict[str, Any] = {"updated_at": now, "last_message_preview": _preview(body)}
+    read = triage_service.read(case, text=body, channel=channel, now=now, exclude=message.pk)
+    triaged = triage_service.as_case_fields(case, read, now=now)
+    for field, value in triaged.items():
+        setattr(case, field, value)  # deadlines below see the fresh signals
+    fields.update(triaged)
     fields.update(deadlines.on_customer_message(case, now=now))
     if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
         fields["status"] = Status.OPEN
@@ -356,7 +371,9 @@ def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") 
         return case
     before = case.priority
     case.priority, case.updated_at = to, timezone.now()
-    case.save(update_fields=["priority", "updated_at"])
+    # A person's judgement wins over triage from now on; the audit row keeps the reason.
+    case.priority_overridden = by is not None
+    case.save(update_fields=["priority", "updated_at", "priority_overridden"])
     _event(
         case,
         by=by,

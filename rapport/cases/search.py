@@ -10,15 +10,16 @@ Identities are matched by prefix on an index of their normalised value. Every so
 so a search costs the same at 1M cases as at 1k: the most recent matches win.
 """
 
+# ruff: noqa: S608 -- SQL is assembled from this module's constant identifiers; values are bound.
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -83,12 +84,8 @@ def _identity_prefixes(query: str) -> list[str]:
     if _PHONE_RE.match(raw):
         digits = re.sub(r"\D", "", raw)
         prefixes.add(f"+{digits}")
-        try:
-            prefixes.add(
-                normalise_phone(raw, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION)
-            )
-        except InvalidIdentity:
-            pass
+        with contextlib.suppress(InvalidIdentity):
+            prefixes.add(normalise_phone(raw, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION))
     return sorted(prefixes)
 
 
@@ -184,7 +181,7 @@ def search_cases(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     if built is None:
         return cases.none()
     sql, params = built
-    return cases.filter(pk__in=RawSQL(sql, params))
+    return cases.filter(pk__in=RawSQL(sql, params))  # noqa: S611 -- user input is only a bound parameter
 
 
 # --- installing the index (used by the search migration and after every migrate) ---------------
@@ -214,49 +211,47 @@ def _sqlite_missing_triggers(db: BaseDatabaseWrapper) -> set[str]:
     return wanted - present
 
 
-def install_search_index(schema_editor: BaseDatabaseSchemaEditor) -> None:
+def install_search_index(db: BaseDatabaseWrapper) -> None:
     """Create the search index and its triggers, (re)building it when any piece was missing."""
-    db = schema_editor.connection
-    if db.vendor == "sqlite":
-        # A table rebuilt by a later migration loses its triggers; re-creating them is not
-        # enough, rows written meanwhile must be indexed too, so the whole index is rebuilt.
-        with db.cursor() as cursor:
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            # A table rebuilt by a later migration loses its triggers; re-creating them is not
+            # enough, rows written meanwhile must be indexed too, so that index is rebuilt.
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             tables = {row[0] for row in cursor.fetchall()}
-        missing = _sqlite_missing_triggers(db)
-        for fts, table, column in SQLITE_FTS:
-            if fts in tables and not any(name.startswith(fts) for name in missing):
-                continue
-            for statement in _sqlite_statements(fts, table, column):
-                schema_editor.execute(statement)
-            schema_editor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-    elif db.vendor == "postgresql":
-        for name, table, column in POSTGRES_GIN:
-            schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON {table}"
-                f" USING gin (to_tsvector('simple'::regconfig, {column}))"
+            missing = _sqlite_missing_triggers(db)
+            for fts, table, column in SQLITE_FTS:
+                if fts in tables and not any(name.startswith(fts) for name in missing):
+                    continue
+                for statement in _sqlite_statements(fts, table, column):
+                    cursor.execute(statement)
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {IDENTITY_VALUE_INDEX} ON people_identity (value)"
             )
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {IDENTITY_VALUE_INDEX}"
-            " ON people_identity (value varchar_pattern_ops)"
-        )
-    if db.vendor == "sqlite":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {IDENTITY_VALUE_INDEX} ON people_identity (value)"
-        )
+        elif db.vendor == "postgresql":
+            for name, table, column in POSTGRES_GIN:
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON {table}"
+                    f" USING gin (to_tsvector('simple'::regconfig, {column}))"
+                )
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {IDENTITY_VALUE_INDEX}"
+                " ON people_identity (value varchar_pattern_ops)"
+            )
 
 
-def uninstall_search_index(schema_editor: BaseDatabaseSchemaEditor) -> None:
-    db = schema_editor.connection
-    if db.vendor == "sqlite":
-        for fts, _, _ in SQLITE_FTS:
-            for suffix in ("ai", "ad", "au"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
-            schema_editor.execute(f"DROP TABLE IF EXISTS {fts}")
-    elif db.vendor == "postgresql":
-        for name, _, _ in POSTGRES_GIN:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {IDENTITY_VALUE_INDEX}")
+def uninstall_search_index(db: BaseDatabaseWrapper) -> None:
+    with db.cursor() as cursor:
+        if db.vendor == "sqlite":
+            for fts, _, _ in SQLITE_FTS:
+                for suffix in ("ai", "ad", "au"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
+                cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+        elif db.vendor == "postgresql":
+            for name, _, _ in POSTGRES_GIN:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.execute(f"DROP INDEX IF EXISTS {IDENTITY_VALUE_INDEX}")
 
 
 def ensure_search_index(using: str = "default", **_: Any) -> None:
@@ -267,9 +262,10 @@ def ensure_search_index(using: str = "default", **_: Any) -> None:
     if db.vendor != "sqlite":
         return
     recorder = MigrationRecorder(db)
-    if not recorder.has_table() or ("cases", "0002_search_index") not in recorder.applied_migrations():
+    if (
+        not recorder.has_table()
+        or ("cases", "0002_search_index") not in recorder.applied_migrations()
+    ):
         return
     if _sqlite_missing_triggers(db):
-        with db.schema_editor() as schema_editor:
-            install_search_index(schema_editor)
-
+        install_search_index(db)

@@ -39,10 +39,20 @@ class Fragment:
         return self.content
 
 
-# These run on *reversed* lines (the body is read bottom-up): "--" or "__" starting a line, a
-# "-Name" line, or a whole "Sent from my <one to three words>" line.
-_SIG_REVERSED = re.compile(r"(--\s*$|__\s*$|\w-$)|(^(\w+\s*){1,3} ym morf tneS$)")
-_QUOTED_REVERSED = re.compile(r">+$")
+# These run on *reversed* lines (the body is read bottom-up): "--" or "__" starting a line, or a
+# "-Name" line. A whole "Sent from my <one to three words>" line is checked without a nested
+# quantifier, which would backtrack for seconds over one long line of word characters.
+_SIG_DELIMITER_REVERSED = re.compile(r"--\s*$|__\s*$|\w-$")
+_SENT_FROM_WORDS = re.compile(r"\w[\w\s]*")
+
+
+def _is_signature_reversed(line: str) -> bool:
+    if _SIG_DELIMITER_REVERSED.search(line):
+        return True
+    if not line.endswith(" ym morf tneS"):
+        return False
+    words = line[: -len(" ym morf tneS")][::-1]
+    return bool(_SENT_FROM_WORDS.fullmatch(words)) and len(words.split()) <= 3
 _QUOTE_HEADER_REVERSED = re.compile(r"^:etorw.*nO$|^.*:(morF|tneS|oT|tcejbuS)$")
 _UNDERSCORE_LINE = re.compile(r"_{8,}$")
 _ON_START = re.compile(r"On\s")
@@ -80,10 +90,10 @@ class _FragmentReader:
         self.signature = False
 
     def scan(self, line: str) -> None:
-        if not _SIG_REVERSED.search(line):
+        if not _is_signature_reversed(line):
             line = line.lstrip()
-        is_quoted = bool(_QUOTED_REVERSED.search(line))
-        if self.lines is not None and line == "" and _SIG_REVERSED.search(self.lines[-1]):
+        is_quoted = line.endswith(">")  # not a regex: ">+$" is quadratic on long runs
+        if self.lines is not None and line == "" and _is_signature_reversed(self.lines[-1]):
             self.signature = True
             self.finish()
         if self.lines is not None and (
@@ -195,13 +205,14 @@ def _split_inline_headers(lines: list[str]) -> list[str]:
     """Start an "On <date>, <person> wrote:" header preceded by reply text on a new line."""
     out: list[str] = []
     for i, line in enumerate(lines):
-        for candidate in _SPLIT_CANDIDATE.finditer(line[:_LINE_CAP], 1):
+        for candidate in _SPLIT_CANDIDATE.finditer(line[:_LINE_CAP]):
             window = "\n".join(
                 part[:_LINE_CAP] for part in [line[candidate.start() :], *lines[i + 1 : i + 3]]
             )
             if _ON_DATE_SMB_WROTE.match(window):
-                out.append(line[: candidate.start()])
-                line = line[candidate.start() :]
+                if candidate.start():  # at the line start it is already on its own line
+                    out.append(line[: candidate.start()])
+                    line = line[candidate.start() :]
                 break
         out.append(line)
     return out

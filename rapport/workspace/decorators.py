@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +29,7 @@ def agent_required(view: AgentView[P]) -> Callable[Concatenate[HttpRequest, P], 
         with timezone.override(agent.timezone):
             return view(request, agent, *args, **kwargs)
 
-    return login_required(wrapper)
+    return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], login_required(wrapper))
 
 
 def is_htmx(request: HttpRequest) -> bool:

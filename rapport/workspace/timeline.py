@@ -40,24 +40,23 @@ def _event_summary(entry: TimelineEntry, agents: dict[int, Agent]) -> str:
         agent = agents.get(agent_id) if isinstance(agent_id, int) else None
         return agent.display_name if agent else "nobody"
 
-    match event.kind:
-        case "opened" if after.get("split_from"):
-            return f"Split from case #{after['split_from']}"
-        case "opened":
-            return "Case opened"
-        case "status":
-            old = _label(Status, before.get("status", ""))
-            return f"Status {old} → {_label(Status, after.get('status', ''))}"
-        case "priority":
-            old = _label(Priority, before.get("priority", ""))
-            return f"Priority {old} → {_label(Priority, after.get('priority', ''))}"
-        case "assigned":
-            return f"Owner {name(before.get('owner'))} → {name(after.get('owner'))}"
-        case "merged":
-            return f"Case #{after.get('case')} merged into this case"
-        case "split":
-            return f"A message was split into case #{after.get('case')}"
-    return event.kind.replace("_", " ").capitalize()
+    summaries = {
+        "opened": (
+            f"Split from case #{after['split_from']}" if after.get("split_from") else "Case opened"
+        ),
+        "status": (
+            f"Status {_label(Status, before.get('status', ''))}"
+            f" → {_label(Status, after.get('status', ''))}"
+        ),
+        "priority": (
+            f"Priority {_label(Priority, before.get('priority', ''))}"
+            f" → {_label(Priority, after.get('priority', ''))}"
+        ),
+        "assigned": f"Owner {name(before.get('owner'))} → {name(after.get('owner'))}",
+        "merged": f"Case #{after.get('case')} merged into this case",
+        "split": f"A message was split into case #{after.get('case')}",
+    }
+    return summaries.get(event.kind) or event.kind.replace("_", " ").capitalize()
 
 
 def timeline_rows(
@@ -95,9 +94,7 @@ def side_panel(customer: Customer, *, case: Case | None) -> dict[str, Any]:
     return {
         "customer": customer,
         "identities": identities,
-        "primary_phone": next(
-            (i.value for i in identities if i.kind == IdentityKind.PHONE), ""
-        ),
+        "primary_phone": next((i.value for i in identities if i.kind == IdentityKind.PHONE), ""),
         "notes": list(customer.rapport_notes.select_related("author")),
         "assets": list(customer.assets.all()),
         "other_open_cases": other_open_cases(customer, exclude=case.pk if case else None),

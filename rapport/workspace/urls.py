@@ -30,7 +30,9 @@ urlpatterns = [
         name="customer_identity_add",
     ),
     path("customers/<int:customer_id>/merge/", customers.customer_merge, name="customer_merge"),
-    path("customers/<int:customer_id>/notes/", customers.customer_note_add, name="customer_note_add"),
+    path(
+        "customers/<int:customer_id>/notes/", customers.customer_note_add, name="customer_note_add"
+    ),
     path(
         "customers/<int:customer_id>/notes/<int:note_id>/pin/",
         customers.customer_note_pin,
@@ -41,5 +43,9 @@ urlpatterns = [
         customers.customer_note_delete,
         name="customer_note_delete",
     ),
-    path("customers/<int:customer_id>/assets/", customers.customer_asset_add, name="customer_asset_add"),
+    path(
+        "customers/<int:customer_id>/assets/",
+        customers.customer_asset_add,
+        name="customer_asset_add",
+    ),
 ]

@@ -22,6 +22,7 @@ def sign_in(page: Page, live_server: LiveServer, agent: Agent) -> None:
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
     expect(page).not_to_have_url(re.compile(r"/login/"))
+    page.wait_for_load_state()
 
 
 def assert_no_horizontal_overflow(page: Page) -> None:
@@ -47,8 +48,9 @@ def test_agent_replies_and_sees_signed_reply(
     sign_in(page, live_server, world.agent)
 
     row = page.locator(f'[data-case-id="{world.case.pk}"]')
-    expect(row).to_contain_text("Puppy coughing at night")
-    row.get_by_role("link").first.click()
+    expect(row).to_contain_text("Maria Lopez")
+    row.get_by_role("link", name=re.compile("Puppy coughing at night")).click()
+    expect(page).to_have_url(re.compile(rf"/cases/{world.case.pk}/$"))
     expect(page.locator(".timeline-entry").first).to_be_visible()
     expect(page.locator("body")).to_contain_text("Mila (10 weeks) has been coughing")
 
@@ -75,7 +77,26 @@ def test_anonymous_visitor_is_sent_to_sign_in(
     expect(page.locator("#id_username")).to_be_visible()
 
 
-def test_inbox_fits_a_phone_screen(phone_page: Page, live_server: LiveServer, world: World) -> None:
+def test_outsider_sees_neither_the_row_nor_the_case(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    sign_in(page, live_server, world.outsider)
+    expect(page.locator("[data-case-id]")).to_have_count(0)
+
+    response = page.goto(f"{live_server.url}/cases/{world.case.pk}/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.locator("#reply-text")).to_have_count(0)
+
+
+def test_inbox_and_case_fit_a_phone_screen(
+    phone_page: Page, live_server: LiveServer, world: World
+) -> None:
     sign_in(phone_page, live_server, world.agent)
-    expect(phone_page.locator(f'[data-case-id="{world.case.pk}"]')).to_be_visible()
+    row = phone_page.locator(f'[data-case-id="{world.case.pk}"]')
+    expect(row).to_be_visible()
+    assert_no_horizontal_overflow(phone_page)
+
+    row.get_by_role("link", name=re.compile("Puppy coughing at night")).click()
+    expect(phone_page.locator("#reply-text")).to_be_visible()
     assert_no_horizontal_overflow(phone_page)

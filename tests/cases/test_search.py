@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from rapport.cases.access import cases_for_agent
 from rapport.cases.actions import add_note, merge_cases, open_case, receive_message, split_message
 from rapport.cases.models import Case, Message
-from rapport.cases.search import fts5_expression, search_cases, tokens, tsquery_expression
+from rapport.cases.search import (
+    ensure_search_index,
+    fts5_expression,
+    search_cases,
+    tokens,
+    tsquery_expression,
+)
 from rapport.people.actions import create_customer
 from tests.conftest import World
 
@@ -128,3 +135,13 @@ def test_expressions_quote_every_token() -> None:
     assert fts5_expression(["mila", "cou"]) == '"mila" AND "cou"*'
     assert tsquery_expression(["mila", "cou"]) == "'mila' & 'cou':*"
     assert tokens("") == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="triggers keep SQLite's FTS5 in step")
+def test_triggers_lost_in_a_table_rebuild_are_put_back_after_migrate(world: World) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER cases_message_fts_ai")
+    receive_message(case=world.case, text="Written while the trigger was gone", channel="email")
+    assert found(world, "trigger") == set()
+    ensure_search_index(using="default")
+    assert found(world, "trigger") == {world.case.pk}

@@ -24,7 +24,9 @@ def database_queue(settings: Settings) -> None:
 # The worker opens its own exclusive transaction, so the test cannot wrap it in one.
 @pytest.mark.django_db(transaction=True)
 def test_batch_run_delivers_a_queued_reply(world: World, database_queue: None) -> None:
-    message = reply(case=world.case, text="Give her the syrup twice a day.", by=world.agent, channel="email")
+    message = reply(
+        case=world.case, text="Give her the syrup twice a day.", by=world.agent, channel="email"
+    )
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert mail.outbox == []
     sigint_before = signal.getsignal(signal.SIGINT)

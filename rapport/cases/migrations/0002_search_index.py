@@ -9,11 +9,11 @@ from rapport.cases.search import install_search_index, uninstall_search_index
 
 
 def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    install_search_index(schema_editor)
+    install_search_index(schema_editor.connection)
 
 
 def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    uninstall_search_index(schema_editor)
+    uninstall_search_index(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -52,7 +52,9 @@ def _case_context(
         "call_directions": CallDirection.choices,
         "call_outcomes": CallOutcome.choices,
         "reply_channels": REPLY_CHANNELS,
-        "default_channel": case.origin_channel if case.origin_channel in reply_channels else "email",
+        "default_channel": case.origin_channel
+        if case.origin_channel in reply_channels
+        else "email",
         "signature_preview": actions.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
         **side_panel(case.customer, case=case),

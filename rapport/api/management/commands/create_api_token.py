@@ -16,9 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--agent", required=True, help="The agent's username.")
-        parser.add_argument(
-            "--name", required=True, help="What the token is for, e.g. 'CRM sync'."
-        )
+        parser.add_argument("--name", required=True, help="What the token is for, e.g. 'CRM sync'.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         username: str = options["agent"]

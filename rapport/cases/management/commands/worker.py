@@ -30,20 +30,20 @@ HANDLED_SIGNALS = tuple(
 )
 
 
-class RapportWorker(Worker):  # type: ignore[misc]
+class RapportWorker(Worker):
     """django-tasks-db's worker with a hook for periodic work between tasks."""
 
     def tick(self) -> None:
         """Periodic work done once per poll (the scheduler will live here)."""
 
-    def claim_next(self) -> DBTaskResult | None:
+    def claim_next(self) -> DBTaskResult[Any, Any] | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
         # Every ready task is locked during this transaction, so it stays as short as possible.
         with exclusive_transaction(tasks.db):
             try:
-                task_result: DBTaskResult | None = tasks.get_locked()
+                task_result: DBTaskResult[Any, Any] | None = tasks.get_locked()
             except OperationalError as exc:
                 if "is locked" not in str(exc):
                     raise
@@ -53,11 +53,10 @@ class RapportWorker(Worker):  # type: ignore[misc]
         return task_result
 
     def run(self) -> None:
-        logger.info(
-            "Worker %s started (queues: %s)", self.worker_id, ",".join(self.queue_names)
-        )
+        logger.info("Worker %s started (queues: %s)", self.worker_id, ",".join(self.queue_names))
         if self.startup_delay and self.interval:
-            time.sleep(random.random())  # spread a pool of workers started together
+            # Spread a pool of workers started together (not cryptographic).
+            time.sleep(random.random())  # noqa: S311
         while self.running:
             self.tick()
             task_result = self.claim_next()
@@ -75,7 +74,7 @@ class RapportWorker(Worker):  # type: ignore[misc]
         logger.info("Worker %s stopped.", self.worker_id)
 
 
-class Command(DbWorkerCommand):  # type: ignore[misc]
+class Command(DbWorkerCommand):
     help = "Run background tasks (email delivery and other jobs) until stopped."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

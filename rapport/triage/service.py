@@ -1,0 +1,53 @@
+"""Triage on every inbound message: the pure core fed with the case's recent history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
+from rapport.routing.service import agent_calendar, is_available
+from rapport.triage.signals import HistoryItem, TriageResult, triage
+
+HISTORY = 10
+SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
+
+
+def _someone_can_call(case: Case, *, now: datetime) -> bool:
+    owner = case.owner
+    return owner is not None and is_available(owner, now) and agent_calendar(owner).is_open(now)
+
+
+def read(
+    case: Case, *, text: str, channel: str, now: datetime, exclude: int | None
+) -> TriageResult:
+    earlier = Message.objects.filter(case=case, direction=Direction.INBOUND)
+    if exclude is not None:
+        earlier = earlier.exclude(pk=exclude)
+    rows = earlier.order_by("-created_at").values_list("text", "created_at")[:HISTORY]
+    history = [HistoryItem(text=body, at=at) for body, at in reversed(rows)]
+    return triage(
+        text,
+        channel=channel,
+        history=history,
+        now=now,
+        phone_available=_someone_can_call(case, now=now),
+    )
+
+
+def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[str, Any]:
+    """What the case stores: the signals with their reasons, and a priority that follows them
+    upwards unless an agent has set it by hand."""
+    stored = result.to_dict()
+    stored["signals"] = {
+        name: list(getattr(result, f"{name}_reasons")) for name in SIGNALS if getattr(result, name)
+    }
+    stored["at"] = now.isoformat()
+    fields: dict[str, Any] = {"triage": stored}
+    suggested = Priority(result.priority)
+    if (
+        not case.priority_overridden
+        and PRIORITY_RANK[suggested] < PRIORITY_RANK[Priority(case.priority)]
+    ):
+        fields["priority"] = suggested
+    return fields

@@ -1,0 +1,512 @@
+"""Triage: read what a customer needs from how they write. Pure Python, no Django.
+
+`triage(text, channel=..., history=..., now=..., phone_available=...)` returns a frozen
+`TriageResult` with five signals (urgent, upset, wants_human, loop, compliment), a priority,
+a recommended contact (call, callback or reply) and the reasons an agent sees, e.g.
+``urgent: "flight tomorrow" (hard deadline)``. See docs/triage.md for how to tune it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from difflib import SequenceMatcher
+from typing import Any, Protocol
+
+from rapport.triage import lexicon
+from rapport.triage.lexicon import Rule
+from rapport.triage.sentiment import compound
+
+CHANNELS = frozenset({"email", "chat", "phone", "sms", "social", "web", "system"})
+PRIORITIES = ("urgent", "high", "normal", "low")
+CONTACTS = ("call", "callback", "reply")
+
+LOOP_WINDOW = timedelta(hours=24)
+LOOP_SIMILARITY = 0.8
+LOOP_MIN_CHARS = 12  # "ok", "yes", "thanks" repeated are not a request repeated
+MAX_CHARS = 6000  # look at head and tail of very long emails; keeps work bounded
+HEAD_CHARS = 4500
+SIMILARITY_CHARS = 600
+VADER_CHARS = 1000
+VADER_UPSET = -0.5  # VADER only tips the balance when one domain cue is already there
+
+JSON_KEYS = (
+    "priority",
+    "urgent",
+    "upset",
+    "wants_human",
+    "loop",
+    "compliment",
+    "recommended_contact",
+    "reasons",
+)
+
+
+class Said(Protocol):
+    """Anything with the text of an earlier customer message and when it arrived."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    priority: str
+    urgent: bool
+    upset: bool
+    wants_human: bool
+    loop: bool
+    compliment: bool
+    recommended_contact: str
+    reasons: list[str]
+    urgent_reasons: tuple[str, ...] = ()
+    upset_reasons: tuple[str, ...] = ()
+    wants_human_reasons: tuple[str, ...] = ()
+    loop_reasons: tuple[str, ...] = ()
+    compliment_reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            key: (list(self.reasons) if key == "reasons" else getattr(self, key))
+            for key in JSON_KEYS
+        }
+
+
+# ---------------------------------------------------------------- text preparation
+_FOLD = str.maketrans(
+    "áàâäãåéèêëíìîïóòôöõúùûüñçÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÇ\u2019\u2018\u00b4`\u201c\u201d",
+    "aaaaaaeeeeiiiiooooouuuuncaaaaaaeeeeiiiiooooouuuunc''''\"\"",
+)
+_QUOTE_HEADER = re.compile(
+    r"^\s*(?:on\b.{0,200}\bwrote:|el\b.{0,200}\bescribi[oó]:|-{2,}\s*original message|from:\s.+@)",
+    re.IGNORECASE,
+)
+_SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
+_CLAUSE_SPLIT = re.compile(r"[.,;:!?\n()]|\bbut\b|\bpero\b")
+_WORD = re.compile(r"[a-z']+")
+_ALPHA_TOKEN = re.compile(r"\b[^\W\d_]+\b")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_REPEATED_PUNCT = re.compile(r"[!?]{2,}")
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|unfortunately|pero|aunque)\b")
+_PAST = re.compile(r"\b(?:was|were|had been|felt)\s+(?:\w+\s+)?$")
+
+
+def _body(text: str) -> str:
+    """The customer's own words: quoted replies dropped, very long mails cut to head + tail."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(">"):
+            continue
+        if _QUOTE_HEADER.match(line) and kept:
+            break
+        kept.append(line)
+    body = "\n".join(kept).strip()
+    if len(body) > MAX_CHARS:
+        body = body[:HEAD_CHARS] + "\n" + body[-(MAX_CHARS - HEAD_CHARS) :]
+    return body
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accents off; same length as the input so matches map back to the original."""
+    folded = text.lower().translate(_FOLD)
+    return folded if len(folded) == len(text) else text.translate(_FOLD).lower()[: len(text)]
+
+
+def _spaced(pattern: str) -> str:
+    return pattern.replace(" ?", r"\s*").replace(" ", r"\s+")
+
+
+def _bounded(pattern: str) -> str:
+    return rf"(?<![a-z0-9])(?:{_spaced(pattern)})(?![a-z0-9])"
+
+
+_LITERAL_LEAD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _top_level(pattern: str) -> list[str]:
+    """Split a pattern at the ``|`` that are not inside a group or a character class."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*parts, pattern[start:]]
+
+
+def _leads(pattern: str) -> frozenset[str] | None:
+    """Literal words every match must start with, or None when that cannot be told cheaply.
+
+    A match starts at a word boundary, so its lead is the start of a word of the text: a rule
+    none of whose leads begins a word is skipped without running its regex (see `_word_starts`).
+    """
+    leads: set[str] = set()
+    for branch in _top_level(pattern):
+        if branch.startswith("(?:"):
+            depth, close = 0, -1
+            for index, char in enumerate(branch):
+                depth += (char == "(") - (char == ")")
+                if depth == 0:
+                    close = index
+                    break
+            if close < 0 or branch[close + 1 : close + 2] in {"?", "*", "{"}:
+                return None
+            inner = _leads(branch[3:close])
+            if inner is None:
+                return None
+            leads |= inner
+            continue
+        match = _LITERAL_LEAD.match(branch)
+        word = match.group() if match else ""
+        if word and branch[len(word) : len(word) + 1] in {"?", "*", "{"}:
+            word = word[:-1]
+        if len(word) < 2:
+            return None
+        leads.add(word)
+    return frozenset(leads)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    regex: re.Pattern[str]
+    leads: frozenset[str] | None
+
+
+_Table = tuple[_Compiled, ...]
+
+
+def _table(rules: tuple[Rule, ...]) -> _Table:
+    return tuple(
+        _Compiled(rule, re.compile(_bounded(rule.pattern), re.MULTILINE), _leads(rule.pattern))
+        for rule in rules
+    )
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(_bounded(pattern), re.MULTILINE)
+
+
+_URGENT = _table(lexicon.URGENT_RULES)
+_UPSET = _table(lexicon.UPSET_RULES)
+_HUMAN = _table(lexicon.HUMAN_RULES)
+_LOOP = _table(lexicon.LOOP_RULES)
+_CALM = _words("|".join(lexicon.CALM))
+_NO_CALL = _words(lexicon.NO_CALL)
+_PRAISE = _words(lexicon.PRAISE)
+_PRAISE_EMOJI = re.compile(lexicon.PRAISE_EMOJI)
+_PROBLEM = _words(lexicon.PROBLEM)
+_BOT_MENTION = _words(lexicon.BOT_MENTION)
+_DEADLINE_TIME = _words(lexicon.DEADLINE_TIME)
+_DEADLINE_NEED = _words(lexicon.DEADLINE_NEED)
+_SARCASM_OPENER = re.compile(_spaced(lexicon.SARCASM_OPENERS))
+_SARCASM_FAILURE = _words(lexicon.SARCASM_FAILURE)
+_SARCASM_PHRASE = _words(lexicon.SARCASM_PHRASES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    rule: Rule
+    start: int
+    end: int
+
+
+def _negated(folded: str, start: int) -> bool:
+    clause = _CLAUSE_SPLIT.split(folded[max(0, start - 60) : start])[-1]
+    return any(word in lexicon.NEGATORS for word in _WORD.findall(clause)[-3:])
+
+
+_MAX_LEAD = max(
+    len(lead)
+    for rule in (
+        *lexicon.URGENT_RULES,
+        *lexicon.UPSET_RULES,
+        *lexicon.HUMAN_RULES,
+        *lexicon.LOOP_RULES,
+    )
+    for lead in (_leads(rule.pattern) or ())
+)
+
+
+def _word_starts(folded: str) -> frozenset[str]:
+    """Every beginning (2+ characters) of every word: what a rule's leads are checked against."""
+    starts: set[str] = set()
+    for word in set(_TOKEN.findall(folded)):
+        starts.update(word[:size] for size in range(2, min(len(word), _MAX_LEAD) + 1))
+    return frozenset(starts)
+
+
+def _hits(table: _Table, folded: str, starts: frozenset[str]) -> list[_Hit]:
+    """The first match of each rule of a table, in text order; negated matches dropped."""
+    hits: list[_Hit] = []
+    for compiled in table:
+        if compiled.leads is not None and compiled.leads.isdisjoint(starts):
+            continue
+        for match in compiled.regex.finditer(folded):
+            if compiled.rule.negatable and _negated(folded, match.start()):
+                continue
+            hits.append(_Hit(compiled.rule, match.start(), match.end()))
+            break
+    hits.sort(key=lambda hit: hit.start)
+    return hits
+
+
+def _quote(body: str, start: int, end: int) -> str:
+    words = " ".join(body[start:end].split())
+    return words if len(words) <= 48 else words[:45] + "..."
+
+
+def _reason(signal: str, body: str, start: int, end: int, kind: str) -> str:
+    return f'{signal}: "{_quote(body, start, end)}" ({kind})'
+
+
+# ---------------------------------------------------------------- signals
+def _urgent(body: str, folded: str, starts: frozenset[str], calm: bool) -> list[str]:
+    reasons = [
+        _reason("urgent", body, hit.start, hit.end, hit.rule.kind)
+        for hit in _hits(_URGENT, folded, starts)
+        if not (calm and hit.rule.weak)
+    ]
+    if not calm and not any(lexicon.DEADLINE in reason for reason in reasons):
+        reasons.extend(_deadlines(body, folded))
+    return reasons
+
+
+def _deadlines(body: str, folded: str) -> list[str]:
+    """A time word with a need cue in the same sentence: "I need it today", "deadline is 5pm"."""
+    position = 0
+    for sentence in _SENTENCE_SPLIT.split(folded):
+        offset = folded.find(sentence, position)
+        position = offset + len(sentence)
+        time = _DEADLINE_TIME.search(sentence)
+        if time and _DEADLINE_NEED.search(sentence):
+            start, end = offset + time.start(), offset + time.end()
+            return [_reason("urgent", body, start, end, lexicon.DEADLINE)]
+    return []
+
+
+def _shouting(body: str) -> tuple[int, str]:
+    tokens = _ALPHA_TOKEN.findall(body)
+    capitals = [
+        token
+        for token in tokens
+        if len(token) >= 2 and token.isupper() and token not in lexicon.ACRONYMS
+    ]
+    emphatic = [token for token in capitals if len(token) >= 3]
+    if len(capitals) >= 3 and len(capitals) * 2 >= len(tokens):
+        return 2, f'upset: "{" ".join(capitals[:4])}" (CAPITALS)'
+    if emphatic:
+        return 1, f'upset: "{emphatic[0]}" (CAPITALS)'
+    return 0, ""
+
+
+def _sarcasm(body: str, folded: str) -> str:
+    phrase = _SARCASM_PHRASE.search(folded)
+    if phrase:
+        return _reason("upset", body, phrase.start(), phrase.end(), lexicon.SARCASM)
+    for opener in _SARCASM_OPENER.finditer(folded):
+        rest = folded[opener.end() :]
+        stop = _SENTENCE_SPLIT.search(rest)
+        clause = rest[: stop.start()] if stop else rest
+        if _CONTRAST.search(clause):
+            continue
+        failure = _SARCASM_FAILURE.search(clause)
+        if failure:
+            end = opener.end() + failure.end()
+            start = opener.start() + len(opener.group()) - len(opener.group().lstrip(".!?\n "))
+            return _reason("upset", body, start, end, lexicon.SARCASM)
+    return ""
+
+
+def _upset(
+    body: str, folded: str, starts: frozenset[str], *, troubled: bool, praise_only: bool, loop: bool
+) -> list[str]:
+    score = 0
+    reasons: list[str] = []
+    for hit in _hits(_UPSET, folded, starts):
+        weight = hit.rule.weight
+        # "I was terrified that night" in a thank-you letter is a memory, not a present fear.
+        if hit.rule.kind == lexicon.DISTRESS and _PAST.search(
+            folded[max(0, hit.start - 30) : hit.start]
+        ):
+            weight = 1
+        score += weight
+        reasons.append(_reason("upset", body, hit.start, hit.end, hit.rule.kind))
+    sarcasm = _sarcasm(body, folded)
+    if sarcasm:
+        score += 2
+        reasons.append(sarcasm)
+    # Capitals and "!!!" intensify a complaint; on praise they are joy ("THANK YOU!!!").
+    weight, reason = _shouting(body) if not praise_only else (0, "")
+    if weight == 2 or (weight and (troubled or score)):
+        score += weight
+        reasons.append(reason)
+    if not praise_only and (troubled or score):
+        marks = _REPEATED_PUNCT.findall(body)
+        if marks:
+            longest = max(marks, key=len)
+            score += 2 if len(longest) >= 3 or "?!" in longest or "!?" in longest else 1
+            reasons.append(f'upset: "{longest}" (repeated punctuation)')
+    if loop and score:  # having to say it again is frustrating in itself
+        score += 1
+        reasons.append("upset: has had to repeat themselves")
+    if score == lexicon.UPSET_THRESHOLD - 1:
+        tone = compound(body[:VADER_CHARS])
+        if tone <= VADER_UPSET:
+            score += 1
+            reasons.append(f"upset: negative tone (VADER {tone:+.2f})")
+    return reasons if score >= lexicon.UPSET_THRESHOLD else []
+
+
+def _wants_human(body: str, folded: str, starts: frozenset[str], *, praise_only: bool) -> list[str]:
+    reasons = []
+    for hit in _hits(_HUMAN, folded, starts):
+        mention = folded[hit.start : hit.end]
+        if praise_only and hit.rule.kind == lexicon.AGAINST_BOTS and _BOT_MENTION.search(mention):
+            continue  # "the bot answer was exactly what I needed" is no complaint
+        reasons.append(_reason("wants_human", body, hit.start, hit.end, hit.rule.kind))
+    return reasons
+
+
+def _similarity_key(text: str) -> str:
+    return _NON_ALNUM.sub(" ", _fold(text)).strip()[:SIMILARITY_CHARS]
+
+
+def _repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
+    key = _similarity_key(text)
+    if len(key) < LOOP_MIN_CHARS:
+        return []
+    best, count = 0.0, 0
+    for item in history:
+        if item.at.tzinfo is None:
+            raise ValueError("history times must be timezone-aware")
+        age = now - item.at
+        if not timedelta(0) <= age <= LOOP_WINDOW:
+            continue
+        other = _similarity_key(item.text)
+        matcher = SequenceMatcher(None, key, other, autojunk=False)
+        if matcher.real_quick_ratio() < LOOP_SIMILARITY or matcher.quick_ratio() < LOOP_SIMILARITY:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= LOOP_SIMILARITY:
+            best, count = max(best, ratio), count + 1
+    if not count:
+        return []
+    earlier = "1 earlier message" if count == 1 else f"{count} earlier messages"
+    return [f"loop: same request as {earlier} within 24 h (similarity {best:.2f})"]
+
+
+def _loop(body: str, folded: str, starts: frozenset[str]) -> list[str]:
+    """The customer says they are going round: "I've typed it four times", "it keeps asking"."""
+    return [
+        _reason("loop", body, hit.start, hit.end, hit.rule.kind)
+        for hit in _hits(_LOOP, folded, starts)
+    ]
+
+
+# ---------------------------------------------------------------- the whole picture
+def triage(
+    text: str,
+    *,
+    channel: str = "email",
+    history: Sequence[Said] = (),
+    now: datetime | None = None,
+    phone_available: bool = True,
+) -> TriageResult:
+    """Signals, priority and recommended contact for one inbound customer message.
+
+    `history` holds the customer's earlier messages on the case (any objects with `.text` and
+    a timezone-aware `.at`); `now` defaults to the current time. `phone_available` is whether
+    someone can take a call now: when not, a call becomes a `callback`.
+    """
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    body = _body(text)
+    folded = _fold(body)
+    starts = _word_starts(folded)
+    calm_match = _CALM.search(folded)
+    calm = calm_match is not None
+    praise = _PRAISE.search(folded) or _PRAISE_EMOJI.search(body)
+    troubled = bool(_PROBLEM.search(folded)) or "?" in body or "¿" in body
+    praise_only = bool(praise) and not troubled
+
+    urgent = _urgent(body, folded, starts, calm)
+    said_loop = [reason for reason in _loop(body, folded, starts) if reason]
+    loop = said_loop + _repeats(text, history, now)
+    wants_human = _wants_human(body, folded, starts, praise_only=praise_only)
+    upset = _upset(
+        body,
+        folded,
+        starts,
+        troubled=troubled or bool(urgent),
+        praise_only=praise_only,
+        loop=bool(said_loop),
+    )
+    compliment: list[str] = []
+    if praise and praise_only and not (urgent or upset or wants_human or loop):
+        words = _quote(body, praise.start(), praise.end())
+        compliment = [f'compliment: "{words}" (praise, nothing left to do)']
+
+    if urgent:
+        priority = "urgent"
+    elif upset or wants_human or loop:
+        priority = "high"
+    elif calm and channel != "social":
+        priority = "low"
+    else:
+        priority = "normal"
+
+    reasons = [*urgent, *upset, *wants_human, *loop, *compliment]
+    no_call = _NO_CALL.search(folded)
+    if (urgent or upset or wants_human) and not (no_call and not wants_human):
+        contact = "call" if phone_available else "callback"
+        if not phone_available:
+            reasons.append("contact: callback (nobody can take a call now)")
+    else:
+        contact = "reply"
+        if no_call and (urgent or upset):
+            reasons.append(f'contact: reply ("{_quote(body, no_call.start(), no_call.end())}")')
+    if priority == "low" and calm_match:
+        reasons.append(f'priority: low ("{_quote(body, calm_match.start(), calm_match.end())}")')
+
+    return TriageResult(
+        priority=priority,
+        urgent=bool(urgent),
+        upset=bool(upset),
+        wants_human=bool(wants_human),
+        loop=bool(loop),
+        compliment=bool(compliment),
+        recommended_contact=contact,
+        reasons=reasons,
+        urgent_reasons=tuple(urgent),
+        upset_reasons=tuple(upset),
+        wants_human_reasons=tuple(wants_human),
+        loop_reasons=tuple(loop),
+        compliment_reasons=tuple(compliment),
+    )

@@ -1,0 +1,63 @@
+"""The OpenAPI schema and the interactive docs, served without any CDN."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from tests.conftest import World
+
+EXPECTED_PATHS = {
+    "/api/v1/customers",
+    "/api/v1/customers/{customer_id}",
+    "/api/v1/customers/{customer_id}/identities",
+    "/api/v1/customers/{customer_id}/identities/{identity_id}",
+    "/api/v1/customers/{customer_id}/notes",
+    "/api/v1/customers/{customer_id}/assets",
+    "/api/v1/customers/{customer_id}/relationship",
+    "/api/v1/customers/{customer_id}/merge",
+    "/api/v1/customers/{customer_id}/timeline",
+    "/api/v1/cases",
+    "/api/v1/cases/{case_id}",
+    "/api/v1/cases/{case_id}/replies",
+    "/api/v1/cases/{case_id}/notes",
+    "/api/v1/cases/{case_id}/calls",
+    "/api/v1/cases/{case_id}/status",
+    "/api/v1/cases/{case_id}/owner",
+    "/api/v1/cases/{case_id}/priority",
+    "/api/v1/cases/{case_id}/resolve",
+    "/api/v1/cases/{case_id}/merge",
+    "/api/v1/messages/{message_id}/split",
+    "/api/v1/agents",
+    "/api/v1/agents/me",
+}
+
+
+def test_openapi_schema_lists_every_path_and_the_bearer_scheme(db: None) -> None:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Rapport API"
+    assert set(schema["paths"]) == EXPECTED_PATHS
+    schemes = schema["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"} in schemes.values()
+    # Errors are documented in their one shape.
+    status = schema["paths"]["/api/v1/cases/{case_id}/status"]["post"]["responses"]
+    assert {"200", "401", "404", "409", "422"} <= set(status)
+    assert status["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+
+
+def test_docs_page_loads_swagger_from_our_own_static_files(world: World) -> None:
+    client = world.client_for(world.agent)
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/api/v1/openapi.json" in html
+    assert '"validatorUrl": null' in html
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources and all(src.startswith("/static/") for src in sources), sources
+    for src in sources:
+        assert client.get(src).status_code == 200, src
