@@ -184,3 +184,5 @@ RAPPORT_ROUTING_LOAD_TTL = env_int("RAPPORT_ROUTING_LOAD_TTL", default=5, minimu
 RAPPORT_SLA_WARN_MINUTES = env_int("RAPPORT_SLA_WARN_MINUTES", default=30, minimum=1)
 # Hand a case back to the customer's own person when they return from absence.
 RAPPORT_RETURN_TO_OWNER = env_bool("RAPPORT_RETURN_TO_OWNER", default=True)
+# How often the worker's scheduler looks for things that have come due.
+RAPPORT_SWEEP_SECONDS = env_int("RAPPORT_SWEEP_SECONDS", default=30, minimum=1)

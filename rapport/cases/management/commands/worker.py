@@ -16,13 +16,17 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.db.utils import OperationalError
+from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
+
+from rapport.cases.scheduler import run_sweeps
 
 logger = logging.getLogger("rapport.worker")
 HANDLED_SIGNALS = tuple(
@@ -33,8 +37,18 @@ HANDLED_SIGNALS = tuple(
 class RapportWorker(Worker):
     """django-tasks-db's worker with a hook for periodic work between tasks."""
 
+    next_sweep = 0.0
+
     def tick(self) -> None:
-        """Periodic work done once per poll (the scheduler will live here)."""
+        """The scheduler: every RAPPORT_SWEEP_SECONDS, act on whatever has come due."""
+        if time.monotonic() < self.next_sweep:
+            return
+        self.next_sweep = time.monotonic() + settings.RAPPORT_SWEEP_SECONDS
+        try:
+            run_sweeps(now=timezone.now())
+        except Exception:
+            # A failing sweep must not stop task processing; it is retried next tick.
+            logger.exception("Scheduled sweep failed")
 
     def claim_next(self) -> DBTaskResult[Any, Any] | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)

@@ -1,0 +1,33 @@
+"""The scheduler: one place that finds everything that has come due and acts on it.
+
+Each sweep finds due work with indexed `*_due_at` queries and claims every item with a
+compare-and-set update, so any number of workers can sweep at once and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+logger = logging.getLogger("rapport.scheduler")
+
+
+def _sla(now: datetime) -> dict[str, Any]:
+    from rapport.routing.escalation import sweep
+
+    return sweep(now=now).as_dict()
+
+
+SWEEPS: dict[str, Callable[[datetime], dict[str, Any]]] = {"sla": _sla}
+
+
+def run_sweeps(*, now: datetime) -> dict[str, dict[str, Any]]:
+    results = {}
+    for name, sweep in SWEEPS.items():
+        results[name] = sweep(now)
+        acted = {key: len(value) for key, value in results[name].items() if value}
+        if acted:
+            logger.info("Sweep %s: %s", name, acted)
+    return results
