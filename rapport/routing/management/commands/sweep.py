@@ -23,7 +23,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(results, sort_keys=True))
             return
         for name, acted in results.items():
-            summary = (
-                ", ".join(f"{len(ids)} {what}" for what, ids in acted.items()) or "nothing due"
-            )
+            done = [f"{len(ids)} {what}" for what, ids in acted.items() if ids]
+            summary = ", ".join(done) or "nothing due"
             self.stdout.write(f"{name}: {summary}")
