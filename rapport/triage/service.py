@@ -51,3 +51,18 @@ def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[s
     ):
         fields["priority"] = suggested
     return fields
+
+
+SIGNAL_LABELS = {
+    "urgent": "Urgent",
+    "upset": "Upset",
+    "wants_human": "Wants a person",
+    "loop": "Going round in circles",
+    "compliment": "Compliment",
+}
+
+
+def triage_signals(case: Case) -> list[tuple[str, str, list[str]]]:
+    """(signal, label, reasons) for what triage saw on the latest message, for display."""
+    signals: dict[str, list[str]] = case.triage.get("signals", {})
+    return [(name, SIGNAL_LABELS[name], signals[name]) for name in SIGNALS if name in signals]

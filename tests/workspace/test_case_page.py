@@ -121,3 +121,26 @@ def test_query_count_does_not_grow_with_the_timeline(
         response = client.get(url)
     assert response.content.decode().count('class="timeline-entry') >= 40
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_upset_customer_steers_the_agent_to_a_call_with_the_reasons(world: World) -> None:
+    case = open_case(
+        customer=world.customer,
+        subject="",
+        channel="chat",
+        text="Third time I write!!! Nobody answers. I want to speak to a real person, not a bot.",
+        by=None,
+    )
+    page = world.client_for(world.colleague).get(f"/cases/{case.pk}/").content.decode()
+    assert "Call Maria rather than writing back" in page
+    assert 'href="tel:+34612345678"' in page
+    assert 'data-signal="wants_human"' in page and 'data-signal="upset"' in page
+    assert "First answer due" in page
+
+
+def test_stand_in_sees_what_the_customer_was_told(world: World) -> None:
+    world.colleague.availability = "away"
+    world.colleague.save(update_fields=["availability"])
+    case = open_case(customer=world.customer, subject="", channel="email", text="Hi", by=None)
+    page = world.client_for(world.agent).get(f"/cases/{case.pk}/").content.decode()
+    assert "Dr. Ben Hale is away; Dr. Ana Ortiz has your file." in page

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
@@ -19,6 +20,8 @@ from rapport.cases.access import case_for_agent, message_for_agent
 from rapport.cases.models import CallDirection, CallOutcome, Case, Priority
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent
+from rapport.routing.service import customer_notice
+from rapport.triage.service import triage_signals
 from rapport.workspace import presence
 from rapport.workspace.decorators import agent_required, is_htmx
 from rapport.workspace.forms import (
@@ -57,6 +60,8 @@ def _case_context(
         else "email",
         "signature_preview": actions.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
+        "triage_signals": triage_signals(case),
+        "customer_notice": customer_notice(case, now=timezone.now()),
         **side_panel(case.customer, case=case),
     }
 
