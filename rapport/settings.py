@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rapport.cases",
     "rapport.triage",
     "rapport.routing",
+    "rapport.insights",
     "rapport.mail",
     "rapport.workspace",
     "rapport.api",

@@ -503,3 +503,12 @@ def mark_delivery(*, message: Message, status: str, error: str = "") -> None:
     Message.objects.filter(pk=message.pk).exclude(delivery_status=status).update(
         delivery_status=status, delivery_error=error[:500]
     )
+
+
+def mark_notifications_read(*, agent: Agent) -> int:
+    """Everything the agent has been told so far counts as seen."""
+    from rapport.cases.models import Notification
+
+    return Notification.objects.filter(agent=agent, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

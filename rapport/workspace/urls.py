@@ -1,11 +1,14 @@
 from django.urls import path
 
-from rapport.workspace.views import auth, cases, customers, inbox
+from rapport.workspace.views import auth, cases, customers, inbox, supervisor
 
 urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("", inbox.inbox, name="inbox"),
+    path("supervisor/", supervisor.supervisor, name="supervisor"),
+    path("notifications/", supervisor.notifications, name="notifications"),
+    path("notifications/read/", supervisor.notifications_read, name="notifications_read"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
     path("cases/<int:case_id>/note/", cases.case_note, name="case_note"),

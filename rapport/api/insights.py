@@ -1,0 +1,46 @@
+"""/insights: what matters, measured — starting with time to a named human."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from rapport.api.auth import agent_of
+from rapport.api.customers import READ_ERRORS
+from rapport.cases.access import cases_for_agent
+from rapport.insights import selectors
+
+router = Router(tags=["insights"])
+
+
+class TimeToHumanOut(Schema):
+    since: datetime
+    until: datetime
+    cases: int
+    answered: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    within_target: float | None
+    by_channel: dict[str, float]
+
+
+@router.get(
+    "/time-to-human",
+    response={200: TimeToHumanOut, **READ_ERRORS},
+    summary="Time to a named human",
+)
+def time_to_human(
+    request: HttpRequest, since: datetime | None = None, until: datetime | None = None
+) -> TimeToHumanOut:
+    """Arrival to the first human action the customer could see, over new cases in the window
+    (default: the last 7 days). Supervisors only."""
+    agent = agent_of(request)
+    if not agent.is_supervisor:
+        raise Http404("No such page")
+    default_since, default_until = selectors.default_window(timezone.now())
+    since, until = since or default_since, until or default_until
+    stats = selectors.time_to_human(cases_for_agent(agent), since=since, until=until)
+    return TimeToHumanOut(since=since, until=until, **stats.as_dict())  # type: ignore[arg-type]

@@ -1,0 +1,101 @@
+"""What matters, measured: how long customers wait for a named human, and who waits now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
+
+from django.db.models import Count, QuerySet
+
+from rapport.cases.models import ACTIVE_STATUSES, Case
+
+# Enough to describe a busy week without reading a year of cases into memory.
+SAMPLE_LIMIT = 50_000
+
+
+def _percentile(sorted_values: list[float], fraction: float) -> float:
+    index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+@dataclass(frozen=True)
+class WaitStats:
+    cases: int
+    answered: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    within_target: float | None  # share answered by the first-response deadline
+    by_channel: dict[str, float] = field(default_factory=dict)  # median minutes
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "cases": self.cases,
+            "answered": self.answered,
+            "median_minutes": self.median_minutes,
+            "p90_minutes": self.p90_minutes,
+            "within_target": self.within_target,
+            "by_channel": self.by_channel,
+        }
+
+
+def time_to_human(cases: QuerySet[Case], *, since: datetime, until: datetime) -> WaitStats:
+    """Arrival to the first human action the customer could see (a reply or a reached call)."""
+    window = cases.filter(created_at__gte=since, created_at__lt=until)
+    rows = list(
+        window.values_list(
+            "created_at", "first_response_at", "first_response_due_at", "origin_channel"
+        )[:SAMPLE_LIMIT]
+    )
+    waits: list[float] = []
+    on_time = 0
+    per_channel: dict[str, list[float]] = {}
+    for created, answered, due, channel in rows:
+        if answered is None:
+            continue
+        minutes = max(0.0, (answered - created).total_seconds() / 60)
+        waits.append(minutes)
+        per_channel.setdefault(channel, []).append(minutes)
+        on_time += due is None or answered <= due
+    waits.sort()
+    return WaitStats(
+        cases=len(rows),
+        answered=len(waits),
+        median_minutes=round(median(waits), 1) if waits else None,
+        p90_minutes=round(_percentile(waits, 0.9), 1) if waits else None,
+        within_target=round(on_time / len(waits), 3) if waits else None,
+        by_channel={name: round(median(values), 1) for name, values in sorted(per_channel.items())},
+    )
+
+
+def waiting_for_a_human(cases: QuerySet[Case], *, limit: int = 20) -> list[Case]:
+    """Active cases nobody has answered yet, the longest waiting first."""
+    return list(
+        cases.filter(status__in=ACTIVE_STATUSES, first_response_at__isnull=True)
+        .select_related("customer", "owner")
+        .order_by("created_at")[:limit]
+    )
+
+
+def overdue(cases: QuerySet[Case], *, now: datetime, limit: int = 20) -> list[Case]:
+    return list(
+        cases.filter(status__in=ACTIVE_STATUSES, next_response_due_at__lte=now)
+        .select_related("customer", "owner")
+        .order_by("next_response_due_at")[:limit]
+    )
+
+
+def open_load(cases: QuerySet[Case]) -> list[tuple[int | None, int]]:
+    """(owner id, active cases) for every owner, busiest first."""
+    rows = (
+        cases.filter(status__in=ACTIVE_STATUSES)
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("owner_id", "n")
+    )
+    return list(rows)
+
+
+def default_window(now: datetime) -> tuple[datetime, datetime]:
+    return now - timedelta(days=7), now

@@ -1,0 +1,59 @@
+"""The supervisor's view of the promises: time to a named human, who waits now, notifications."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.cases.access import cases_for_agent
+from rapport.cases.actions import mark_notifications_read
+from rapport.cases.models import Notification
+from rapport.insights import selectors
+from rapport.people.models import Agent
+from rapport.workspace.decorators import agent_required
+
+
+@require_GET
+@agent_required
+def supervisor(request: HttpRequest, agent: Agent) -> HttpResponse:
+    if not agent.is_supervisor:
+        raise Http404("No such page")
+    now = timezone.now()
+    since, until = selectors.default_window(now)
+    cases = cases_for_agent(agent)
+    agents = {a.pk: a for a in Agent.objects.order_by("display_name")}
+    load = [
+        (agents.get(owner_id) if owner_id else None, n)
+        for owner_id, n in selectors.open_load(cases)
+    ]
+    return render(
+        request,
+        "workspace/supervisor.html",
+        {
+            "stats": selectors.time_to_human(cases, since=since, until=until),
+            "since": since,
+            "waiting": selectors.waiting_for_a_human(cases),
+            "overdue": selectors.overdue(cases, now=now),
+            "load": load,
+        },
+    )
+
+
+@require_GET
+@agent_required
+def notifications(request: HttpRequest, agent: Agent) -> HttpResponse:
+    rows = list(
+        Notification.objects.filter(agent=agent)
+        .select_related("case__customer")
+        .order_by("-created_at")[:100]
+    )
+    return render(request, "workspace/notifications.html", {"rows": rows})
+
+
+@require_POST
+@agent_required
+def notifications_read(request: HttpRequest, agent: Agent) -> HttpResponse:
+    mark_notifications_read(agent=agent)
+    return redirect("notifications")
