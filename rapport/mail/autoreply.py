@@ -34,7 +34,9 @@ def _get(headers: dict[str, str], name: str) -> str:
     return headers.get(name.lower(), "")
 
 
-def classify_auto_reply(headers: Iterable[tuple[str, str]], subject: str = "") -> AutoReplyVerdict:
+def classify_auto_reply(  # noqa: PLR0911 - one early return per rule reads best
+    headers: Iterable[tuple[str, str]], subject: str = ""
+) -> AutoReplyVerdict:
     """Is this message an automatic response (never to be answered automatically)?
 
     ``headers`` are (name, value) pairs as they appear in the message.
@@ -49,7 +51,7 @@ def classify_auto_reply(headers: Iterable[tuple[str, str]], subject: str = "") -
         value = _get(found, name)
         if value and (name != "X-Loop" or _YES.search(value)):
             return AutoReplyVerdict(True, f"{name}: {value}", out_of_office)
-    if _get(found, "X-Autorespond") or _get(found, "X-Vacation"):
+    if _get(found, "X-Vacation"):
         return AutoReplyVerdict(True, "vacation header", out_of_office)
     precedence = _get(found, "Precedence")
     if _PRECEDENCE.search(precedence):
@@ -141,13 +143,13 @@ def _text_of(part: Message) -> str:
 
 def _dsn_fields(part: Message) -> list[dict[str, str]]:
     """The header blocks of a message/delivery-status part, lower-cased names."""
-    blocks: list[dict[str, str]] = []
     payload = part.get_payload()
     if isinstance(payload, list):
-        for block in payload:
-            if isinstance(block, Message):
-                blocks.append({k.lower(): str(v) for k, v in block.items()})
-        return blocks
+        return [
+            {k.lower(): str(v) for k, v in block.items()}
+            for block in payload
+            if isinstance(block, Message)
+        ]
     return _dsn_blocks_from_text(_text_of(part) if not isinstance(payload, str) else payload)
 
 
@@ -182,9 +184,9 @@ def _recipient_from_block(block: dict[str, str]) -> BounceRecipient | None:
     address = _strip_type(block.get("final-recipient", "") or block.get("original-recipient", ""))
     if "@" not in address:
         return None
-    diagnostic = _strip_type(block.get("diagnostic-code", "")) if block.get(
-        "diagnostic-code"
-    ) else ""
+    diagnostic = (
+        _strip_type(block.get("diagnostic-code", "")) if block.get("diagnostic-code") else ""
+    )
     status = block.get("status", "").strip()
     status_match = _STATUS.search(status)
     code = _REPLY_CODE.search(diagnostic)
@@ -234,10 +236,13 @@ def _human_text(message: EmailMessage) -> str:
 def _from_text(message: EmailMessage, own_addresses: set[str]) -> list[BounceRecipient]:
     """Recipients of a non-DSN bounce (Postfix/qmail/Exim/Gmail/Office 365 prose formats)."""
     recipients: dict[str, BounceRecipient] = {}
+    text = _human_text(message)
+    lowered = text.lower()
     for header in ("X-Failed-Recipients", "X-Original-To-Failed"):
         for address in _ADDRESS.findall(str(message.get(header, "") or "")):
-            recipients.setdefault(address.lower(), BounceRecipient(address.lower()))
-    text = _human_text(message)
+            at = lowered.find(address.lower())
+            tail = text[at : at + 600] if at != -1 else ""
+            recipients.setdefault(address.lower(), _recipient(address, tail))
     lines = text.replace("\r\n", "\n").split("\n")
     for i, line in enumerate(lines):
         match = _ANGLE_ADDRESS_LINE.match(line)
@@ -272,7 +277,12 @@ def detect_bounce(message: EmailMessage) -> BounceReport | None:
     dsn = _from_dsn(message)
     if dsn is not None:
         # "delayed" counts: the address is in trouble, and the report is no human's reply.
-        failed = [r for r in dsn if r.action not in ("delivered", "relayed", "expanded")]
+        failed = [
+            r
+            for r in dsn
+            if r.action not in ("delivered", "relayed", "expanded", "deliverable")
+            and not r.status.startswith("2.")
+        ]
         if not failed:
             return BounceReport(tuple(dsn), "delivery report (delivered)", is_failure=False)
         return BounceReport(tuple(failed), _reason(failed), is_failure=True)
@@ -282,8 +292,12 @@ def detect_bounce(message: EmailMessage) -> BounceReport | None:
         (content_type == "multipart/report" and report_type == "delivery-status")
         or bool(_BOUNCE_SENDER.match(sender))
         or bool(message.get("X-Failed-Recipients"))
-    ) and (bool(_BOUNCE_SUBJECT.search(subject)) or content_type == "multipart/report"
-           or bool(message.get("X-Failed-Recipients")) or _has_returned_message(message))
+    ) and (
+        bool(_BOUNCE_SUBJECT.search(subject))
+        or content_type == "multipart/report"
+        or bool(message.get("X-Failed-Recipients"))
+        or _has_returned_message(message)
+    )
     if not looks_like_bounce and not (
         _BOUNCE_SUBJECT.search(subject) and _has_returned_message(message)
     ):

@@ -119,7 +119,7 @@ class _Collector:
     def header(self, message: Message, name: str) -> str:
         try:
             value = message.get(name)
-        except Exception as error:  # noqa: BLE001 - any malformed header must not stop intake
+        except Exception as error:
             self.errors.append(f"{name}: {error}")
             raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
             return str(raw[0]) if raw else ""
@@ -129,9 +129,9 @@ class _Collector:
         values = []
         try:
             values = [str(v) for v in message.get_all(name, failobj=[])]
-        except Exception as error:  # noqa: BLE001 - malformed address headers are common
+        except Exception as error:
             self.errors.append(f"{name}: {error}")
-            values = [str(v) for _, v in message.raw_items() if _.lower() == name.lower()]
+            values = [str(v) for key, v in message.raw_items() if key.lower() == name.lower()]
         result = []
         for name_, address in email.utils.getaddresses(values):
             if address or name_:
@@ -141,7 +141,7 @@ class _Collector:
     def text_of(self, part: Message) -> str:
         try:
             payload = part.get_payload(decode=True)
-        except Exception as error:  # noqa: BLE001 - broken transfer encodings
+        except Exception as error:
             self.errors.append(f"payload: {error}")
             payload = None
         if not isinstance(payload, bytes):
@@ -159,10 +159,7 @@ class _Collector:
         if part.is_multipart() and content_type != "message/rfc822":
             payload = part.get_payload()
             if isinstance(payload, list):
-                children = payload
-                if content_type == "multipart/alternative":
-                    children = list(payload)
-                for child in children:
+                for child in payload:
                     if isinstance(child, Message):
                         self.walk(child, inside_attachment=inside_attachment)
             return
@@ -183,7 +180,7 @@ class _Collector:
     def filename(self, part: Message) -> str:
         try:
             name = part.get_filename() or ""
-        except Exception:  # noqa: BLE001 - RFC 2231 parameters can be malformed
+        except Exception:
             name = ""
         return str(name).strip()
 
@@ -197,14 +194,14 @@ class _Collector:
             if isinstance(inner_message, Message):
                 try:
                     payload = inner_message.as_bytes(policy=email.policy.SMTP)
-                except Exception as error:  # noqa: BLE001 - re-serialising broken mail
+                except Exception as error:
                     self.errors.append(f"forwarded message: {error}")
                 subject = str(inner_message.get("Subject", "") or "").strip()
                 filename = filename or f"{subject or 'forwarded message'}.eml"
         else:
             try:
                 decoded = part.get_payload(decode=True)
-            except Exception as error:  # noqa: BLE001 - broken base64 etc.
+            except Exception as error:
                 self.errors.append(f"attachment payload: {error}")
                 decoded = None
             payload = decoded if isinstance(decoded, bytes) else b""
@@ -229,13 +226,13 @@ def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw RFC 822 bytes. Arbitrary input gives a result, with ``parse_errors``."""
     try:
         message = email.message_from_bytes(raw, policy=email.policy.default)
-    except Exception as error:  # noqa: BLE001 - the stdlib parser should not raise, but never trust it
+    except Exception as error:
         return ParsedEmail(parse_errors=(f"unparseable message: {error}",))
     if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default always gives one
         return ParsedEmail(parse_errors=("unparseable message",))
     try:
         return _parse(message)
-    except Exception as error:  # noqa: BLE001 - keep the message, mark it unparseable
+    except Exception as error:
         return ParsedEmail(parse_errors=(f"unparseable message: {type(error).__name__}: {error}",))
 
 
@@ -267,7 +264,7 @@ def _parse(message: EmailMessage) -> ParsedEmail:
     bounce = None
     try:
         bounce = detect_bounce(message)
-    except Exception as error:  # noqa: BLE001 - a broken report must not stop intake
+    except Exception as error:
         collect.errors.append(f"bounce report: {error}")
     is_bounce = bool(bounce and bounce.is_failure)
     is_auto_reply = verdict.is_auto_reply or bool(bounce and not bounce.is_failure)
@@ -300,5 +297,5 @@ def _parse(message: EmailMessage) -> ParsedEmail:
 def _safe_str(value: object) -> str:
     try:
         return " ".join(str(value).split())
-    except Exception:  # noqa: BLE001 - a header object that cannot render itself
+    except Exception:
         return ""

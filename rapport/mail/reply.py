@@ -53,6 +53,8 @@ def _is_signature_reversed(line: str) -> bool:
         return False
     words = line[: -len(" ym morf tneS")][::-1]
     return bool(_SENT_FROM_WORDS.fullmatch(words)) and len(words.split()) <= 3
+
+
 _QUOTE_HEADER_REVERSED = re.compile(r"^:etorw.*nO$|^.*:(morF|tneS|oT|tcejbuS)$")
 _UNDERSCORE_LINE = re.compile(r"_{8,}$")
 _ON_START = re.compile(r"On\s")
@@ -204,15 +206,16 @@ def _replace_link_brackets(lines: list[str]) -> list[str]:
 def _split_inline_headers(lines: list[str]) -> list[str]:
     """Start an "On <date>, <person> wrote:" header preceded by reply text on a new line."""
     out: list[str] = []
-    for i, line in enumerate(lines):
-        for candidate in _SPLIT_CANDIDATE.finditer(line[:_LINE_CAP]):
+    for i, original in enumerate(lines):
+        line = original
+        for candidate in _SPLIT_CANDIDATE.finditer(original[:_LINE_CAP]):
             window = "\n".join(
-                part[:_LINE_CAP] for part in [line[candidate.start() :], *lines[i + 1 : i + 3]]
+                part[:_LINE_CAP] for part in [original[candidate.start() :], *lines[i + 1 : i + 3]]
             )
             if _ON_DATE_SMB_WROTE.match(window):
                 if candidate.start():  # at the line start it is already on its own line
-                    out.append(line[: candidate.start()])
-                    line = line[candidate.start() :]
+                    out.append(original[: candidate.start()])
+                    line = original[candidate.start() :]
                 break
         out.append(line)
     return out

@@ -19,12 +19,12 @@ K = TypeVar("K")
 
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|vs|antw|odp|ref|rif|r|fwd?|wg|tr|rv|enc|doorst|vl|fs|"
-    r"回复|回覆|答复|转发|返信|転送)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]*\]\s*)+",
+    r"回复|回覆|答复|转发|返信|転送)\s*(?:\[\d+\]|\(\d+\))?\s*[:\uff1a]\s*|\[[^\]]*\]\s*)+",
     re.IGNORECASE,
 )
 _PREFIX_ONLY = re.compile(
     r"^\s*(?:re|aw|sv|vs|antw|odp|ref|rif|r|fwd?|wg|tr|rv|enc|回复|答复|返信)\s*(?:\[\d+\]|\(\d+\))?"
-    r"\s*[:：]",
+    r"\s*[:\uff1a]",
     re.IGNORECASE,
 )
 _CASE_TOKEN = re.compile(r"\[\s*(?:[A-Za-z][\w-]{0,20}\s*)?#\s*(\d{1,12})\s*\]")
@@ -124,9 +124,9 @@ def reference_chain(message: ThreadMessage[K]) -> list[str]:
     return [ref for ref in chain if ref]
 
 
-def thread(messages: Iterable[ThreadMessage[K]], *, group_by_subject: bool = False) -> list[
-    Container[K]
-]:
+def thread(
+    messages: Iterable[ThreadMessage[K]], *, group_by_subject: bool = False
+) -> list[Container[K]]:
     """Roots of the thread forest, in order of first appearance."""
     table: dict[str, Container[K]] = {}
     order: list[Container[K]] = []
@@ -234,6 +234,7 @@ def node_key(root: Container[K]) -> K | None:
 
 def grouping_agreement(predicted: dict[K, K | None], expected: dict[K, K]) -> float:
     """Fraction of messages whose predicted thread holds exactly the expected messages."""
+
     def groups(mapping: dict[K, K | None]) -> dict[K, frozenset[K]]:
         members: dict[object, set[K]] = {}
         for key, root in mapping.items():

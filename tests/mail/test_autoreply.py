@@ -50,7 +50,7 @@ def test_sisimai_bounce_status_agreement() -> None:
     """sisimai's D.S.N. column is partly its own inference from the diagnostic prose (e.g.
     5.9.350 for a TLS failure), so an exact match on every row is not a fair bar for a DSN
     reader. We require the status class (2/4/5: delivered / temporary / permanent) to agree
-    for 85 % of recipients and report the exact agreement."""
+    for 90 % of recipients and report the exact agreement."""
     total = exact = same_class = 0
     for name, expected in EXPECTED.items():
         if expected["kind"] != "bounce" or not expected["recipients"]:
@@ -64,7 +64,7 @@ def test_sisimai_bounce_status_agreement() -> None:
             same_class += got.status[:1] == want["dsn"][:1]
     print(f"sisimai DSN status: exact {exact}/{total}, class {same_class}/{total}")
     assert total >= 125
-    assert same_class / total >= 0.85
+    assert same_class / total >= 0.90
 
 
 def test_delivered_dsn_is_automated_not_a_bounce() -> None:
@@ -80,17 +80,19 @@ def test_bounce_recipient_details() -> None:
     assert parsed.bounce_reason
 
 
-ZAMMAD_AUTO = json.loads((ZAMMAD / "auto_response_check_cases.json").read_text())["cases"]
+# x-zammad-* headers are Zammad's own overrides written by earlier admin filters, not facts about
+# the message; Rapport has no such pipeline headers, so those rows do not apply and are left out.
+ZAMMAD_AUTO = [
+    case
+    for case in json.loads((ZAMMAD / "auto_response_check_cases.json").read_text())["cases"]
+    if not any(name.lower().startswith("x-zammad-") for name in case["headers"])
+]
 ZAMMAD_OOO = json.loads((ZAMMAD / "out_of_office_cases.json").read_text())["cases"]
 
 
 @pytest.mark.parametrize("case", ZAMMAD_AUTO, ids=lambda c: json.dumps(c["headers"]))
 def test_zammad_auto_response(case: dict[str, Any]) -> None:
     headers = case["headers"]
-    if any(name.lower().startswith("x-zammad-") for name in headers):
-        # x-zammad-* are Zammad's own overrides written by earlier admin filters, not facts about
-        # the message; Rapport has no such pipeline headers, so these rows do not apply.
-        pytest.skip("Zammad-internal override header")
     verdict = classify_auto_reply(list(headers.items()), "Some subject")
     assert verdict.is_auto_reply is case["expect"]["is_auto_response"]
 

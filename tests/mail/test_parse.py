@@ -24,7 +24,8 @@ def test_plain_message_headers_and_visible_text() -> None:
         b"Cc: c@example.org\r\nSubject: Re: Puppy cough\r\nMessage-ID: <m2@example.com>\r\n"
         b"In-Reply-To: <m1@example.org>\r\nReferences: <m0@example.org> <m1@example.org>\r\n"
         b"Date: Tue, 2 Jan 2024 10:00:00 +0100\r\n\r\n"
-        b"She is better.\r\n\r\nOn Mon, 1 Jan 2024, Desk <desk@example.org> wrote:\r\n> How is she?\r\n"
+        b"She is better.\r\n\r\n"
+        b"On Mon, 1 Jan 2024, Desk <desk@example.org> wrote:\r\n> How is she?\r\n"
     )
     parsed = parse_email(raw)
     assert parsed.sender == ("Ortiz, Ana", "ana@example.com")
@@ -50,12 +51,12 @@ def test_quoted_printable_latin1_is_read_as_windows_1252() -> None:
 
 
 def test_base64_windows_1252() -> None:
-    body = base64.b64encode("Grüße – € 5".encode("cp1252"))
+    body = base64.b64encode("Grüße \u2013 € 5".encode("cp1252"))
     raw = HEAD + (
         b"Content-Type: text/plain; charset=windows-1252\r\n"
         b"Content-Transfer-Encoding: base64\r\n\r\n" + body + b"\r\n"
     )
-    assert parse_email(raw).text.strip() == "Grüße – € 5"
+    assert parse_email(raw).text.strip() == "Grüße \u2013 € 5"
 
 
 def test_iso_2022_jp_body_and_encoded_subject() -> None:
@@ -164,7 +165,7 @@ def test_forwarded_message_rfc822_is_an_attachment_not_the_body() -> None:
 def test_malformed_headers_are_reported_not_raised() -> None:
     raw = (
         b"From: <<<broken@@\r\nTo: ,,,;;\r\nDate: yesterday-ish\r\nMessage-ID: no brackets@x\r\n"
-        b"Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nno end"
+        b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\n--zz\r\nno end'
     )
     parsed = parse_email(raw)
     assert parsed.parse_errors

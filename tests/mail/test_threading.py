@@ -19,7 +19,7 @@ from rapport.mail.threading import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import threading_eval  # noqa: E402 - the benchmark owns the mbox loader
+import threading_eval
 
 
 def msg(key: str, refs: tuple[str, ...] = (), reply: tuple[str, ...] = ()) -> ThreadMessage[str]:

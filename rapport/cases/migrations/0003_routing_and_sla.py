@@ -6,79 +6,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_search_index'),
-        ('people', '0002_agent_away_until_agent_on_call'),
+        ("cases", "0002_search_index"),
+        ("people", "0002_agent_away_until_agent_on_call"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('text', models.CharField(max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("text", models.CharField(max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.AddField(
-            model_name='case',
-            name='pickup_at',
+            model_name="case",
+            name="pickup_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='priority_overridden',
+            model_name="case",
+            name="priority_overridden",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='resolution_due_at',
+            model_name="case",
+            name="resolution_due_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='return_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.agent'),
+            model_name="case",
+            name="return_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="people.agent",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='sla_breached_at',
+            model_name="case",
+            name="sla_breached_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='sla_paused_at',
+            model_name="case",
+            name="sla_paused_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='sla_warned_at',
+            model_name="case",
+            name="sla_warned_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='triage',
+            model_name="case",
+            name="triage",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['first_response_due_at'], name='case_first_due'),
+            model_name="case",
+            index=models.Index(fields=["first_response_due_at"], name="case_first_due"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='agent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='people.agent'),
+            model_name="notification",
+            name="agent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to="people.agent",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='cases.case'),
+            model_name="notification",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to="cases.case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['agent', 'read_at', '-created_at'], name='notify_inbox'),
+            model_name="notification",
+            index=models.Index(fields=["agent", "read_at", "-created_at"], name="notify_inbox"),
         ),
     ]

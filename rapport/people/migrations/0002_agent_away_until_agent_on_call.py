@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agent',
-            name='away_until',
+            model_name="agent",
+            name="away_until",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='agent',
-            name='on_call',
+            model_name="agent",
+            name="on_call",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_agent_away_until_agent_on_call'),
+        ("people", "0002_agent_away_until_agent_on_call"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='site',
-            name='working_hours',
+            model_name="site",
+            name="working_hours",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
