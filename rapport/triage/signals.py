@@ -3,7 +3,7 @@
 `triage(text, channel=..., history=..., now=..., phone_available=...)` returns a frozen
 `TriageResult` with five signals (urgent, upset, wants_human, loop, compliment), a priority,
 a recommended contact (call, callback or reply) and the reasons an agent sees, e.g.
-``urgent: "flight tomorrow" (hard deadline)``. See docs/triage.md for how to tune it.
+``urgent: "flight tomorrow" (hard deadline)``. See docs/triage-and-routing.md for how to tune it.
 """
 
 from __future__ import annotations
