@@ -33,6 +33,7 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
     # People in a live chat are waiting on the other end: answer within minutes.
     Policy("normal", "chat", timedelta(minutes=5), timedelta(minutes=10), timedelta(days=1)),
     Policy("high", "chat", timedelta(minutes=3), timedelta(minutes=5), timedelta(hours=8)),
+    Policy("urgent", "chat", timedelta(minutes=2), timedelta(minutes=5), timedelta(hours=4), False),
 )
 # Upset or urgent customers get tighter deadlines than their priority alone would give.
 UPSET_FACTOR = 0.5
