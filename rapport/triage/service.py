@@ -65,4 +65,14 @@ SIGNAL_LABELS = {
 def triage_signals(case: Case) -> list[tuple[str, str, list[str]]]:
     """(signal, label, reasons) for what triage saw on the latest message, for display."""
     signals: dict[str, list[str]] = case.triage.get("signals", {})
-    return [(name, SIGNAL_LABELS[name], signals[name]) for name in SIGNALS if name in signals]
+    return [
+        (name, SIGNAL_LABELS[name], [_plain(name, reason) for reason in signals[name]])
+        for name in SIGNALS
+        if name in signals
+    ]
+
+
+def _plain(name: str, reason: str) -> str:
+    """'upset: "nobody answers" (...)' reads as '"nobody answers" (...)' under its heading."""
+    prefix = f"{name}: "
+    return reason[len(prefix) :] if reason.startswith(prefix) else reason

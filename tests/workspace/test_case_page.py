@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+import time_machine
+from django.utils import timezone
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.actions import add_note, log_call, open_case, receive_message
+from rapport.cases.actions import add_note, log_call, open_case, receive_message, reply
 from rapport.people.actions import add_asset, add_rapport_note
 from tests.conftest import World
 from tests.workspace.helpers import HTMX, assert_login_required, grow_timeline
@@ -144,3 +148,13 @@ def test_stand_in_sees_what_the_customer_was_told(world: World) -> None:
     case = open_case(customer=world.customer, subject="", channel="email", text="Hi", by=None)
     page = world.client_for(world.agent).get(f"/cases/{case.pk}/").content.decode()
     assert "Dr. Ben Hale is away; Dr. Ana Ortiz has your file." in page
+
+
+def test_answered_case_says_how_long_the_customer_waited(world: World) -> None:
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        case = open_case(customer=world.customer, subject="", channel="email", text="Hi", by=None)
+    with time_machine.travel(start + timedelta(minutes=12), tick=False):
+        reply(case=case, text="Hello Maria", by=world.colleague)
+    page = world.client_for(world.colleague).get(f"/cases/{case.pk}/").content.decode()
+    assert "First answered by a person 12\xa0minutes after arrival." in page
