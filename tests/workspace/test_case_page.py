@@ -4,10 +4,9 @@ from datetime import timedelta
 from typing import Any
 
 import time_machine
-from django.utils import timezone
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rapport.cases.actions import add_note, log_call, open_case, receive_message, reply
 from rapport.people.actions import add_asset, add_rapport_note
