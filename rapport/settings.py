@@ -98,6 +98,8 @@ def _database() -> dict[str, Any]:
             ),
             "transaction_mode": "IMMEDIATE",
         }
+        # A file (not shared-cache memory) so tests with threads see real SQLite locking.
+        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     else:

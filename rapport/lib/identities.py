@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.headerregistry import Address
 from email.utils import parseaddr
 
 import phonenumbers
@@ -13,27 +12,30 @@ class InvalidIdentity(ValueError):
     """The value cannot be an address of this kind; the message says why, for a person."""
 
 
-_SOCIAL_RE = re.compile(r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[A-Za-z0-9_.-]{1,64})$")
+_SOCIAL_RE = re.compile(
+    r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[a-z0-9_.-]{1,64})$", re.IGNORECASE
+)
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EXTERNAL_RE = re.compile(r"^[\w.:/#@+-]{1,200}$")
 
 
 def normalise_email(raw: str) -> str:
-    """Lower-case, display name stripped; the local part is kept as written except for case."""
+    """Lower-case, display name stripped; international (SMTPUTF8) addresses are kept."""
     _, address = parseaddr(raw.strip())
-    if not address or address.count("@") != 1:
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() or ord(c) < 32 for c in address):
         raise InvalidIdentity(f"{raw!r} is not an email address (expected name@example.com)")
-    try:
-        parsed = Address(addr_spec=address)
-    except (ValueError, IndexError) as exc:
-        raise InvalidIdentity(f"{raw!r} is not an email address: {exc}") from exc
-    domain = parsed.domain.lower().rstrip(".")
-    if not parsed.username or "." not in domain or " " in address:
-        raise InvalidIdentity(f"{raw!r} is not an email address (expected name@example.com)")
+    if local.startswith(".") or local.endswith(".") or ".." in local or '"' in local:
+        raise InvalidIdentity(f"{raw!r} is not an email address (check the dots and quotes)")
+    domain = domain.lower().rstrip(".")
     try:
         domain = domain.encode("idna").decode("ascii")
     except UnicodeError as exc:
         raise InvalidIdentity(f"{raw!r} has an invalid domain") from exc
-    return f"{parsed.username.lower()}@{domain}"
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        raise InvalidIdentity(f"{raw!r} is not an email address (expected name@example.com)")
+    return f"{local.lower()}@{domain}"
 
 
 def normalise_phone(raw: str, *, default_region: str = "US") -> str:

@@ -31,6 +31,7 @@ EXPECTED_PATHS = {
     "/api/v1/messages/{message_id}/split",
     "/api/v1/agents",
     "/api/v1/agents/me",
+    "/api/v1/insights/time-to-human",
 }
 
 
