@@ -13,7 +13,7 @@ import os
 import random
 import signal
 import time
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,8 @@ from django.db import close_old_connections
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_tasks import task_backends
+from django_tasks.exceptions import InvalidTaskBackendError
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -88,6 +90,14 @@ class RapportWorker(Worker):
         logger.info("Worker %s stopped.", self.worker_id)
 
 
+def _configured_backend(name: str) -> str:
+    try:
+        task_backends[name]
+    except InvalidTaskBackendError as exc:
+        raise ArgumentTypeError(exc.args[0]) from exc
+    return name
+
+
 class Command(DbWorkerCommand):
     help = "Run background tasks (email delivery and other jobs) until stopped."
 
@@ -95,11 +105,30 @@ class Command(DbWorkerCommand):
         super().add_arguments(parser)
         # Rapport's defaults: every queue, and no autoreload (a reload can cut a task short).
         parser.set_defaults(queue_name="*", reload=False)
+        for action in parser._actions:
+            if action.dest == "backend_name":
+                # Any configured backend: the Redis queue is worked by RQ below.
+                action.type = _configured_backend
+        parser.add_argument(
+            "--no-fork",
+            action="store_true",
+            help="Redis queue only: run each task in the worker process instead of a fork.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity: int = options["verbosity"]
         self.configure_logging(verbosity)
         logger.setLevel(logging.CRITICAL if verbosity == 0 else logging.INFO)
+        if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+            from rapport.cases import rq_worker
+
+            queue = options["queue_name"]
+            rq_worker.run(
+                queues=[] if queue == "*" else queue.split(","),
+                burst=options["batch"],
+                fork=not options["no_fork"],
+            )
+            return
         worker = RapportWorker(
             queue_names=options["queue_name"].split(","),
             interval=options["interval"],
