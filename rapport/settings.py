@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "rapport.triage",
     "rapport.routing",
     "rapport.insights",
+    "rapport.care",
+    "rapport.outreach",
     "rapport.mail",
     "rapport.workspace",
     "rapport.api",
@@ -203,3 +205,20 @@ RAPPORT_SLA_WARN_MINUTES = env_int("RAPPORT_SLA_WARN_MINUTES", default=30, minim
 RAPPORT_RETURN_TO_OWNER = env_bool("RAPPORT_RETURN_TO_OWNER", default=True)
 # How often the worker's scheduler looks for things that have come due.
 RAPPORT_SWEEP_SECONDS = env_int("RAPPORT_SWEEP_SECONDS", default=30, minimum=1)
+
+# Inbound email (rapport/mail): threading, loop safety and the ways in.
+# A new mail joins an open case of the same customer with the same subject updated this recently.
+RAPPORT_THREAD_WINDOW_DAYS = env_int("RAPPORT_THREAD_WINDOW_DAYS", default=14, minimum=0)
+# Per-sender flood guard: more than this many mails in the window are stored but rejected.
+RAPPORT_INTAKE_RATE_LIMIT = env_int("RAPPORT_INTAKE_RATE_LIMIT", default=20, minimum=1)
+RAPPORT_INTAKE_RATE_MINUTES = env_int("RAPPORT_INTAKE_RATE_MINUTES", default=10, minimum=1)
+# Largest message accepted by the SMTP listener and the webhook (bytes).
+RAPPORT_INBOUND_MAX_BYTES = env_int(
+    "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024
+)
+# Shared secret of the provider webhook POST /mail/inbound/; unset, the endpoint does not exist.
+RAPPORT_INBOUND_SECRET = env_str("RAPPORT_INBOUND_SECRET")
+# Seconds after which a stored mail nobody processed is queued again (a worker died).
+RAPPORT_INTAKE_STALE_SECONDS = env_int("RAPPORT_INTAKE_STALE_SECONDS", default=60, minimum=5)
+# Automatic attempts for a mail whose processing fails; then it waits on the intake page.
+RAPPORT_INTAKE_MAX_ATTEMPTS = env_int("RAPPORT_INTAKE_MAX_ATTEMPTS", default=5, minimum=1)

@@ -2,5 +2,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/", include("rapport.api.urls")),
+    path("care/", include("rapport.care.urls")),
+    path("outreach/", include("rapport.outreach.urls")),
+    path("mail/", include("rapport.mail.urls")),
     path("", include("rapport.workspace.urls")),
 ]

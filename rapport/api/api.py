@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from rapport.api import agents, cases, customers, insights
+from rapport.api import agents, cases, customers, insights, outreach
 from rapport.api.auth import SessionAuth, TokenAuth
 from rapport.api.errors import install_error_handlers
 
@@ -43,3 +43,6 @@ api.add_router("/cases", cases.router)
 api.add_router("/messages", cases.messages_router)
 api.add_router("/agents", agents.router)
 api.add_router("/insights", insights.router)
+api.add_router("/outreach", outreach.router)
+api.add_router("/care", "rapport.api.care.router")
+api.add_router("/intake", "rapport.api.intake.router")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from rapport.cases.models import Case, Message
+from rapport.cases.models import Case, Message, Status
 from rapport.people.models import Agent, Customer
 
 
@@ -17,11 +21,63 @@ def _team_ids(agent: Agent) -> list[int]:
     return cached
 
 
+def agent_team_ids(agent: Agent) -> list[int]:
+    """The ids of the agent's teams, read once per request."""
+    return _team_ids(agent)
+
+
 def cases_for_agent(agent: Agent) -> QuerySet[Case]:
     """Every case this agent may see: supervisors all, agents their teams' and their own."""
     if agent.is_supervisor:
         return Case.objects.all()
     return _visible_cases(agent)
+
+
+def newest_cases_for_agent(
+    agent: Agent, *, where: Q, limit: int, statuses: Sequence[str] | None = None
+) -> QuerySet[Case]:
+    """The `limit` most recently updated cases matching `where` that this agent may see.
+
+    The result is unordered: order it by `-updated_at, -pk`. `statuses` (None: any) narrows it.
+
+    `ORDER BY updated_at DESC LIMIT n` over "their teams' cases or their own" makes the database
+    collect and sort every case the agent may see (the OR spans two indexes). Instead each slice
+    of what they may see -- one team, their own cases, each times one status -- is read newest
+    first on its own index (`case_team_inbox`, `case_owner_inbox`; `case_status_inbox` or
+    `case_recent` for a supervisor) with its own LIMIT, and the union of those short lists is
+    cut to `limit`. The cost follows the page size and the number of slices, not the size of
+    the desk, of a team, or how rarely a tiny team's cases come up among everyone's.
+    """
+    if agent.is_supervisor:
+        slices = [Q()]
+    else:
+        slices = [*(Q(team_id=team_id) for team_id in _team_ids(agent)), Q(owner=agent)]
+        if statuses is None:
+            statuses = Status.values  # each (team, status) and (owner, status) is an index prefix
+    per_status = [Q()] if statuses is None else [Q(status=status) for status in statuses]
+    arms: list[str] = []
+    params: list[object] = []
+    for part in slices:
+        for status in per_status:
+            arm = (
+                Case.objects.filter(where, part, status)
+                .order_by("-updated_at", "-pk")
+                .values_list("id", "updated_at")[:limit]
+            )
+            try:
+                sql, arm_params = arm.query.get_compiler(using=arm.db).as_sql()
+            except EmptyResultSet:  # e.g. "my teams" for someone in none
+                continue
+            arms.append(f"SELECT * FROM ({sql}) AS arm{len(arms)}")  # noqa: S608 -- ORM SQL
+            params.extend(arm_params)
+    if not arms:
+        return Case.objects.none()
+    # UNION, not UNION ALL: a case of their team that they also own must count once.
+    newest = (
+        f"SELECT id FROM ({' UNION '.join(arms)}) AS newest"  # noqa: S608 -- SQL built by the ORM
+        " ORDER BY updated_at DESC, id DESC LIMIT %s"
+    )
+    return Case.objects.filter(pk__in=RawSQL(newest, (*params, limit)))  # noqa: S611 -- ORM SQL
 
 
 def case_for_agent(agent: Agent, case_id: int) -> Case:

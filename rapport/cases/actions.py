@@ -354,6 +354,12 @@ def change_status(
     _event(
         case, by=by, kind="status", before={"status": current}, after={"status": to}, reason=reason
     )
+    if to == Status.RESOLVED:
+        # Close the loop: follow-up policies schedule the next-day call, owned by the person who
+        # resolved the case, in this same transaction (a refused resolution schedules nothing).
+        from rapport.care.actions import on_case_resolved
+
+        on_case_resolved(case_id=case.pk, by=by)
     case.refresh_from_db()
     return case
 
@@ -512,3 +518,11 @@ def mark_notifications_read(*, agent: Agent) -> int:
     return Notification.objects.filter(agent=agent, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def notify_agent(*, agent: Agent, kind: str, text: str, case: Case | None = None) -> None:
+    """Tell a named person something they must act on now (a bounced reply, a deadline)."""
+    from rapport.cases.models import Notification
+
+    Notification.objects.create(agent=agent, case=case, kind=kind[:40], text=text[:500])

@@ -20,7 +20,30 @@ def _sla(now: datetime) -> dict[str, Any]:
     return sweep(now=now).as_dict()
 
 
-SWEEPS: dict[str, Callable[[datetime], dict[str, Any]]] = {"sla": _sla}
+def _intake(now: datetime) -> dict[str, Any]:
+    from rapport.mail.actions import sweep_intake
+
+    return sweep_intake(now=now)
+
+
+def _promise_reminders(now: datetime) -> dict[str, Any]:
+    from rapport.care.sweeps import remind_due
+
+    return remind_due(now=now)
+
+
+def _promise_escalation(now: datetime) -> dict[str, Any]:
+    from rapport.care.sweeps import escalate_missed
+
+    return escalate_missed(now=now)
+
+
+SWEEPS: dict[str, Callable[[datetime], dict[str, Any]]] = {
+    "sla": _sla,
+    "intake": _intake,
+    "promise_reminders": _promise_reminders,
+    "promise_escalation": _promise_escalation,
+}
 
 
 def run_sweeps(*, now: datetime) -> dict[str, dict[str, Any]]:

@@ -341,3 +341,21 @@ def create_team(*, name: str, slug: str, members: Iterable[Agent] = ()) -> Team:
     team = Team.objects.create(name=name.strip(), slug=slug)
     team.members.add(*members)
     return team
+
+
+@transaction.atomic
+def mark_identity_undeliverable(
+    *, identity: Identity, reason: str, by: Agent | None = None
+) -> Identity:
+    """Mail to this address bounced: keep the reason so nobody writes into the void again."""
+    reason = " ".join(reason.split())[:300] or "Mail to this address bounced."
+    Identity.objects.filter(pk=identity.pk).update(undeliverable_reason=reason)
+    identity.undeliverable_reason = reason
+    _event(
+        identity.customer,
+        by=by,
+        kind="identity_undeliverable",
+        identity=f"{identity.kind}:{identity.value}",
+        reason=reason,
+    )
+    return identity

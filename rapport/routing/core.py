@@ -66,10 +66,23 @@ def choose_owner(need: Need, candidates: Sequence[Candidate], *, now: datetime) 
     if not candidates:
         raise ValueError("There is no agent to route to")
     by_id: Mapping[int, Candidate] = {c.agent_id: c for c in candidates}
+    # Hundreds of agents share a handful of calendars (a site's shift patterns): ask each
+    # calendar once per decision instead of once per agent. Keyed by identity because a
+    # calendar is not hashable; the candidates keep every calendar alive for the whole call.
+    open_now: dict[int, bool] = {}
+
+    def on_shift(candidate: Candidate) -> bool:
+        if not candidate.available:
+            return False
+        key = id(candidate.calendar)
+        is_open = open_now.get(key)
+        if is_open is None:
+            is_open = open_now[key] = candidate.calendar.is_open(now)
+        return is_open
 
     def ready(agent_id: int | None) -> Candidate | None:
         agent = by_id.get(agent_id) if agent_id is not None else None
-        return agent if agent is not None and agent.on_shift(now) and agent.has_room() else None
+        return agent if agent is not None and on_shift(agent) and agent.has_room() else None
 
     if (owner := ready(need.owner_id)) is not None:
         return Decision(
@@ -95,7 +108,7 @@ def choose_owner(need: Need, candidates: Sequence[Candidate], *, now: datetime) 
                 now,
             )
 
-    pool = [c for c in candidates if c.on_shift(now) and c.has_room()]
+    pool = [c for c in candidates if c.has_room() and on_shift(c)]
     if need.team_id is not None and any(need.team_id in c.team_ids for c in pool):
         pool = [c for c in pool if need.team_id in c.team_ids]
     if pool:
@@ -117,9 +130,16 @@ def choose_owner(need: Need, candidates: Sequence[Candidate], *, now: datetime) 
         )
 
     # Nobody on shift and nobody on call: the agent whose shift starts first, honestly.
+    next_start: dict[int, datetime] = {}
+
     def starts(candidate: Candidate) -> datetime:
-        start = candidate.calendar.next_open(now) if candidate.available else None
-        return start or datetime.max.replace(tzinfo=now.tzinfo)
+        if not candidate.available:
+            return datetime.max.replace(tzinfo=now.tzinfo)
+        key = id(candidate.calendar)
+        if key not in next_start:
+            start = candidate.calendar.next_open(now)
+            next_start[key] = start or datetime.max.replace(tzinfo=now.tzinfo)
+        return next_start[key]
 
     agent = min(candidates, key=lambda c: (starts(c), _load(c), c.agent_id))
     pickup = starts(agent)

@@ -11,11 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 
 from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.hours import BusinessCalendar, HoursError
-from rapport.people.models import Agent, Availability, Site
+from rapport.people.models import Agent, Availability, Site, Team
 from rapport.routing.core import Candidate, Decision, Need, choose_owner
 from rapport.routing.models import Closure
 
@@ -120,36 +121,106 @@ def site_calendar(site: Site | None) -> BusinessCalendar:
 
 
 def load_candidates(*, now: datetime) -> list[Candidate]:
-    agents = list(
+    # Plain rows, not model instances: this runs on every new case over every agent, and
+    # building hundreds of Agents (and their prefetched teams) cost far more than the SQL.
+    # The JSON columns come as text and are decoded only when they changed (`_profile`).
+    rows = (
         Agent.objects.filter(user__is_active=True)
-        .select_related("site")
-        .prefetch_related("teams")
         .order_by("pk")
-    )
-    closures: dict[int, list[date]] = {}
-    for site_id, day in Closure.objects.values_list("site_id", "day"):
-        closures.setdefault(site_id, []).append(day)
-    loads = loads_cache.get()
-    return [
-        Candidate(
-            agent_id=agent.pk,
-            name=agent.display_name,
-            calendar=agent_calendar(agent, closures.get(agent.site_id or 0, ())),
-            open_cases=loads.get(agent.pk, 0),
-            capacity=agent.capacity,
-            available=is_available(agent, now),
-            skills=frozenset(str(skill).lower() for skill in agent.skills),
-            team_ids=frozenset(team.pk for team in agent.teams.all()),
-            on_call=agent.on_call,
+        .annotate(
+            hours_json=Cast("working_hours", TextField()),
+            skills_json=Cast("skills", TextField()),
         )
-        for agent in agents
-    ]
+        .values_list(
+            "pk",
+            "display_name",
+            "timezone",
+            "hours_json",
+            "skills_json",
+            "site_id",
+            "site__country",
+            "site__region",
+            "capacity",
+            "availability",
+            "away_until",
+            "on_call",
+        )
+    )
+    teams: dict[int, set[int]] = {}
+    for agent_id, team_id in Team.members.through.objects.values_list("agent_id", "team_id"):
+        teams.setdefault(agent_id, set()).add(team_id)
+    closures: dict[int, tuple[date, ...]] = {}
+    for site_id, day in Closure.objects.values_list("site_id", "day").order_by("site_id", "day"):
+        closures[site_id] = (*closures.get(site_id, ()), day)
+    loads = loads_cache.get()
+    candidates = []
+    for (
+        agent_id,
+        name,
+        tz,
+        hours_json,
+        skills_json,
+        site_id,
+        country,
+        region,
+        capacity,
+        availability,
+        away_until,
+        on_call,
+    ) in rows:
+        calendar, skills = _profile(
+            agent_id,
+            (tz, hours_json, skills_json, country or "", region or "", closures.get(site_id, ())),
+        )
+        candidates.append(
+            Candidate(
+                agent_id=agent_id,
+                name=name,
+                calendar=calendar,
+                open_cases=loads.get(agent_id, 0),
+                capacity=capacity,
+                available=_is_available(availability, away_until, now),
+                skills=skills,
+                team_ids=frozenset(teams.get(agent_id, ())),
+                on_call=on_call,
+            )
+        )
+    return candidates
+
+
+_Inputs = tuple[str, str | None, str | None, str, str, tuple[date, ...]]
+_profiles: dict[int, tuple[_Inputs, BusinessCalendar, frozenset[str]]] = {}
+
+
+def _profile(agent_id: int, inputs: _Inputs) -> tuple[BusinessCalendar, frozenset[str]]:
+    """An agent's calendar and skills, rebuilt only when what they are made of changed: the
+    raw JSON text is compared, so an unchanged agent costs neither decoding nor a cache key."""
+    cached = _profiles.get(agent_id)
+    if cached is not None and cached[0] == inputs:
+        return cached[1], cached[2]
+    tz, hours_json, skills_json, country, region, closures = inputs
+    calendar = calendar_for(
+        timezone=tz,
+        working_hours=(json.loads(hours_json) if hours_json else None) or {},
+        country=country,
+        region=region,
+        closures=closures,
+    )
+    raw_skills = (json.loads(skills_json) if skills_json else None) or []
+    skills = frozenset(str(skill).lower() for skill in raw_skills)
+    with _lock:
+        _profiles[agent_id] = (inputs, calendar, skills)
+    return calendar, skills
 
 
 def is_available(agent: Agent, now: datetime) -> bool:
-    if agent.away_until is not None and agent.away_until > now:
+    return _is_available(agent.availability, agent.away_until, now)
+
+
+def _is_available(availability: str, away_until: datetime | None, now: datetime) -> bool:
+    if away_until is not None and away_until > now:
         return False
-    return agent.availability in (Availability.AVAILABLE, Availability.BUSY)
+    return availability in (Availability.AVAILABLE, Availability.BUSY)
 
 
 def need_for(case: Case) -> Need:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,3 +118,37 @@ def test_never_off_shift_or_over_capacity_except_documented_fallbacks(
         assert decision.pickup_at >= now - timedelta(seconds=1)
     else:
         assert chosen.on_shift(now) and chosen.has_room()
+
+
+def test_each_shared_calendar_is_asked_once_per_decision() -> None:
+    # 300 agents on two calendars, all full but the last: the pool is scanned to the end.
+    candidates = [agent(i, calendar=DAY if i % 2 else NIGHT, load=10) for i in range(1, 300)]
+    candidates.append(agent(300, calendar=DAY))
+    asked: list[BusinessCalendar] = []
+    original = BusinessCalendar.is_open
+
+    def counting(calendar: BusinessCalendar, at: datetime) -> bool:
+        asked.append(calendar)
+        return original(calendar, at)
+
+    with patch.object(BusinessCalendar, "is_open", counting):
+        decision = choose_owner(Need(owner_id=2, deputy_id=3), candidates, now=NOW)
+    assert (decision.agent_id, decision.rule) == (300, Rule.BEST_AVAILABLE)
+    assert len(asked) == 2  # DAY and NIGHT, not one question per agent
+
+
+def test_next_shift_is_computed_once_per_calendar() -> None:
+    candidates = [agent(i, calendar=NIGHT, load=i % 7) for i in range(1, 200)]
+    asked: list[BusinessCalendar] = []
+    original = BusinessCalendar.next_open
+
+    def counting(calendar: BusinessCalendar, at: datetime) -> datetime | None:
+        asked.append(calendar)
+        return original(calendar, at)
+
+    with patch.object(BusinessCalendar, "next_open", counting):
+        decision = choose_owner(Need(), candidates, now=NOW)
+    assert decision.rule == Rule.NEXT_ON_SHIFT
+    assert decision.agent_id == 7  # lightest load among equal starts, lowest id first
+    assert decision.pickup_at == datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+    assert len(asked) == 1

@@ -7,7 +7,9 @@ import time_machine
 from rapport.cases.actions import open_case, reply
 from rapport.cases.models import CaseEvent
 from rapport.people.models import Availability
+from rapport.routing.core import Candidate
 from rapport.routing.models import Closure
+from rapport.routing.service import load_candidates
 from tests.conftest import World
 
 MONDAY_10_MADRID = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -52,3 +54,40 @@ def test_last_helper_when_owner_and_deputy_are_away(world: World) -> None:
         agent.availability = Availability.OFF
         agent.save(update_fields=["availability"])
     assert customer_writes(world) == world.supervisor.pk
+
+
+@time_machine.travel(MONDAY_10_MADRID, tick=False)
+def test_candidates_follow_changed_hours_closures_and_teams(world: World) -> None:
+    colleague = world.colleague
+    colleague.working_hours = WEEKDAYS
+    colleague.timezone = "Europe/Madrid"
+    colleague.site = world.night_site
+    colleague.skills = ["Billing", "spanish"]
+    colleague.save(update_fields=["working_hours", "timezone", "site", "skills"])
+
+    def candidate() -> Candidate:
+        by_id = {c.agent_id: c for c in load_candidates(now=MONDAY_10_MADRID)}
+        return by_id[colleague.pk]
+
+    first = candidate()
+    assert first.on_shift(MONDAY_10_MADRID)
+    assert first.skills == {"billing", "spanish"}
+    assert first.team_ids == {world.clinic.pk}
+    assert first.name == colleague.display_name
+    assert candidate().calendar is first.calendar  # unchanged inputs reuse the calendar
+
+    # The next decision sees an edit at once: no cache outlives a change to the schedule.
+    colleague.working_hours = {"sat": [["09:00", "17:00"]]}
+    colleague.save(update_fields=["working_hours"])
+    assert not candidate().on_shift(MONDAY_10_MADRID)
+    colleague.working_hours = WEEKDAYS
+    colleague.save(update_fields=["working_hours"])
+    assert candidate().on_shift(MONDAY_10_MADRID)
+    Closure.objects.create(site=world.night_site, day=MONDAY_10_MADRID.date(), reason="Flood")
+    assert not candidate().on_shift(MONDAY_10_MADRID)
+    world.dental.members.add(colleague)
+    colleague.availability = Availability.OFF
+    colleague.save(update_fields=["availability"])
+    latest = candidate()
+    assert latest.team_ids == {world.clinic.pk, world.dental.pk}
+    assert not latest.available

@@ -1,0 +1,125 @@
+"""The scheduler's care sweeps: remind owners of promises that come due (and customers of their
+appointments), and escalate promises that were not kept in time.
+
+Due work is found with indexed queries (`promise_remind_due`, `promise_miss_due`); each item is
+claimed with a compare-and-set update inside its own transaction, so any number of workers can
+sweep at once, none acts twice, and a restart loses nothing (the marks are in the database).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from rapport.care.actions import event, notify, queue_outbound
+from rapport.care.handovers import appointment_reminder_text
+from rapport.care.models import Promise, PromiseKind, PromiseStatus
+from rapport.people.models import Agent
+
+BATCH = 500
+
+
+def _local(promise: Promise) -> str:
+    return f"{promise.due_at.astimezone(ZoneInfo(promise.timezone)):%H:%M} {promise.timezone}"
+
+
+def remind_due(*, now: datetime) -> dict[str, list[int]]:
+    due = (
+        Promise.objects.filter(status=PromiseStatus.OPEN, reminded_at__isnull=True)
+        .filter(remind_at__lte=now)
+        .order_by("remind_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    reminded: list[int] = []
+    appointments: list[int] = []
+    for pk in list(due):
+        kind = _remind(pk, now=now)
+        if kind == PromiseKind.APPOINTMENT:
+            appointments.append(pk)
+        elif kind:
+            reminded.append(pk)
+    return {"reminded": reminded, "appointments": appointments}
+
+
+@transaction.atomic
+def _remind(pk: int, *, now: datetime) -> str:
+    claimed = Promise.objects.filter(
+        pk=pk, status=PromiseStatus.OPEN, reminded_at__isnull=True, remind_at__lte=now
+    ).update(reminded_at=now)
+    if not claimed:
+        return ""
+    promise = Promise.objects.select_related("customer", "case", "owner", "created_by").get(pk=pk)
+    owner = promise.owner
+    if promise.kind == PromiseKind.APPOINTMENT:
+        appointment = promise.appointment
+        author = promise.created_by or owner
+        if author is not None:
+            queue_outbound(
+                case=promise.case, by=author, text=appointment_reminder_text(appointment, now=now)
+            )
+        when = f"{promise.due_at.astimezone(ZoneInfo(promise.timezone)):%a %-d %b %H:%M}"
+        text = (
+            f"Appointment: {promise.customer.name} with {appointment.with_name}, "
+            f"{when} {promise.timezone}."
+        )
+    else:
+        verb = "Call" if promise.channel == "phone" else "Contact"
+        text = f"{verb} {promise.customer.name} now ({_local(promise)}): {promise.purpose}"
+    if owner is not None:
+        notify(owner, case=promise.case, kind=f"{promise.kind}_due", text=text, at=now)
+    event(promise.case, by=None, kind="promise_reminded", after={"promise": pk})
+    return promise.kind
+
+
+def escalate_missed(*, now: datetime) -> dict[str, list[int]]:
+    overdue = (
+        Promise.objects.filter(status=PromiseStatus.OPEN, miss_at__lte=now)
+        .order_by("miss_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    ids = list(overdue)
+    if not ids:
+        return {"missed": []}
+    supervisors = list(Agent.objects.filter(is_supervisor=True, user__is_active=True))
+    return {"missed": [pk for pk in ids if _escalate(pk, now=now, supervisors=supervisors)]}
+
+
+@transaction.atomic
+def _escalate(pk: int, *, now: datetime, supervisors: list[Agent]) -> bool:
+    claimed = Promise.objects.filter(pk=pk, status=PromiseStatus.OPEN, miss_at__lte=now).update(
+        status=PromiseStatus.MISSED, escalated_at=now, updated_at=now
+    )
+    if not claimed:
+        return False
+    promise = Promise.objects.select_related("customer__deputy", "case", "owner").get(pk=pk)
+    owner, deputy = promise.owner, promise.customer.deputy
+    whose = f"{owner.display_name}'s" if owner else "An unowned"
+    what = f"{whose} {promise.get_kind_display().lower()} for {promise.customer.name}"
+    text = f"{what} was due {_local(promise)} and has not been kept: {promise.purpose}"
+    told: set[int] = set()
+    if owner is not None:
+        notify(owner, case=promise.case, kind="promise_missed", text=text, at=now)
+        told.add(owner.pk)
+    if deputy is not None and deputy.pk not in told:
+        notify(
+            deputy,
+            case=promise.case,
+            kind="promise_missed",
+            at=now,
+            text=f"{text}. As {promise.customer.greeting_name}'s deputy, can you take it?",
+        )
+        told.add(deputy.pk)
+    for supervisor in supervisors:
+        if supervisor.pk not in told:
+            notify(supervisor, case=promise.case, kind="promise_missed", text=text, at=now)
+    event(
+        promise.case,
+        by=None,
+        kind="promise_missed",
+        before={"status": PromiseStatus.OPEN},
+        after={"promise": pk, "deputy": deputy.pk if deputy else None},
+        reason=promise.purpose,
+    )
+    return True

@@ -1,0 +1,115 @@
+"""What every way in shares: reading the few headers needed before storing, and the outcome.
+
+The ways in (SMTP listener, IMAP poll, MTA pipe, provider webhook) call
+`rapport.mail.actions.store_inbound_email` with the exact bytes; the worker then runs
+`process_inbound_email`. Message-IDs are kept in one form everywhere, "<id@host>", both here and
+in `Message.external_id` (inbound and outbound), so a reply's In-Reply-To finds its case.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.parser
+import email.policy
+import email.utils
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rapport.mail.parse import parse_message_ids
+
+if TYPE_CHECKING:
+    from rapport.mail.models import InboundEmail
+
+MAX_MESSAGE_ID = 300
+SYNTHETIC_DOMAIN = "synthetic.rapport.invalid"
+
+
+def bracketed(message_id: str) -> str:
+    """ "abc@host" or "<abc@host>" -> "<abc@host>"; over-long ids become a stable hash."""
+    bare = message_id.strip().strip("<>").strip()
+    if not bare:
+        return ""
+    if len(bare) + 2 > MAX_MESSAGE_ID:
+        digest = hashlib.sha256(bare.encode("utf-8", "surrogateescape")).hexdigest()
+        return f"<{digest}@long.{SYNTHETIC_DOMAIN}>"
+    return f"<{bare}>"
+
+
+def synthetic_message_id(raw: bytes) -> str:
+    """A message without a Message-ID gets one from its bytes: a redelivery gets the same one."""
+    return f"<{hashlib.sha256(raw).hexdigest()[:48]}@{SYNTHETIC_DOMAIN}>"
+
+
+@dataclass(frozen=True)
+class RawHeaders:
+    message_id: str  # always set: the header's, or a synthetic one
+    sender: str  # lower-cased From address, "" if there is none
+    subject: str
+
+
+def read_headers(raw: bytes) -> RawHeaders:
+    """The Message-ID, sender and subject, read cheaply before storing; never raises."""
+    message_id = sender = subject = ""
+    try:
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        ids = parse_message_ids(str(headers.get("Message-ID", "") or ""))
+        message_id = bracketed(ids[0]) if ids else ""
+        sender = email.utils.parseaddr(str(headers.get("From", "") or ""))[1].strip().lower()
+        subject = _decoded(str(headers.get("Subject", "") or ""))
+    except Exception:  # noqa: S110 - anything unreadable is left to the parser to report
+        pass
+    return RawHeaders(
+        message_id=message_id or synthetic_message_id(raw),
+        sender=sender[:320],
+        subject=" ".join(subject.split())[:300],
+    )
+
+
+def _decoded(value: str) -> str:
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:
+        return value
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What became of one inbound message: the `rapport ingest-email --json` object."""
+
+    inbound_id: int
+    message_id: str
+    case_id: int | None
+    customer_id: int | None
+    outcome: str
+    reason: str
+
+    @classmethod
+    def of(cls, row: InboundEmail) -> IntakeResult:
+        return cls(
+            inbound_id=row.pk,
+            message_id=row.message_id,
+            case_id=row.case_id,
+            customer_id=row.customer_id,
+            outcome=row.outcome or row.status,
+            reason=row.reason,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "case_id": self.case_id,
+            "customer_id": self.customer_id,
+            "outcome": self.outcome,
+            "reason": self.reason,
+        }
+
+
+def message_ids_in_headers(raw: bytes) -> list[str]:
+    """The Message-ID of a returned original (a bounce's message/rfc822 or headers part)."""
+    try:
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        return [bracketed(i) for i in parse_message_ids(str(headers.get("Message-ID", "") or ""))]
+    except Exception:
+        return []

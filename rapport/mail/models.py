@@ -1,0 +1,136 @@
+"""Inbound email, stored raw before anything else and then processed by the worker."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.timezone import now
+
+from rapport.cases.models import Case, Message
+from rapport.people.models import Customer
+
+
+class Source(models.TextChoices):
+    SMTP = "smtp", "SMTP listener"
+    IMAP = "imap", "IMAP mailbox"
+    PIPE = "pipe", "MTA pipe"
+    WEBHOOK = "webhook", "Provider webhook"
+
+
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", "Received, not yet processed"
+    PROCESSED = "processed", "Processed"
+    DUPLICATE = "duplicate", "Duplicate"
+    AUTO_REPLY = "auto_reply", "Auto-reply"
+    BOUNCE = "bounce", "Bounce"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+
+
+# Processing moves a row out of `received`; only a failed or rejected row goes back, by a retry.
+INBOUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    InboundStatus.RECEIVED: frozenset(
+        {
+            InboundStatus.PROCESSED,
+            InboundStatus.DUPLICATE,
+            InboundStatus.AUTO_REPLY,
+            InboundStatus.BOUNCE,
+            InboundStatus.REJECTED,
+            InboundStatus.FAILED,
+        }
+    ),
+    InboundStatus.FAILED: frozenset(
+        {
+            InboundStatus.RECEIVED,
+            InboundStatus.PROCESSED,
+            InboundStatus.DUPLICATE,
+            InboundStatus.AUTO_REPLY,
+            InboundStatus.BOUNCE,
+            InboundStatus.REJECTED,
+            InboundStatus.FAILED,
+        }
+    ),
+    InboundStatus.REJECTED: frozenset({InboundStatus.RECEIVED}),
+    InboundStatus.PROCESSED: frozenset(),
+    InboundStatus.DUPLICATE: frozenset(),
+    InboundStatus.AUTO_REPLY: frozenset(),
+    InboundStatus.BOUNCE: frozenset(),
+}
+# Rows a person may send through processing again.
+RETRYABLE = (InboundStatus.FAILED, InboundStatus.REJECTED)
+
+
+class Outcome(models.TextChoices):
+    """What processing did with a message (the `outcome` of `rapport ingest-email --json`)."""
+
+    NEW_CASE = "new_case", "Opened a new case"
+    THREADED = "threaded", "Joined an existing case"
+    DUPLICATE = "duplicate", "Already received"
+    AUTO_REPLY = "auto_reply", "Auto-reply, recorded only"
+    BOUNCE = "bounce", "Bounce, address marked undeliverable"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed, will be retried"
+
+
+class InboundEmail(models.Model):
+    """One delivery of one message: the exact bytes and envelope, then what became of it."""
+
+    raw = models.BinaryField(help_text="the exact RFC 822 bytes as received")
+    size = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    # Where the source found it, e.g. "INBOX;uidvalidity=7;uid=42" for IMAP.
+    source_ref = models.CharField(max_length=300, blank=True)
+    envelope_from = models.CharField(max_length=320, blank=True)
+    envelope_to = models.JSONField(default=list, blank=True)
+    received_at = models.DateTimeField(default=now)
+    # "<id@host>" from the Message-ID header, or a stable one made from a hash of the bytes.
+    message_id = models.CharField(max_length=300)
+    # Read from the headers when stored (before parsing), for the per-sender rate limit.
+    sender = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+
+    status = models.CharField(
+        max_length=12, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
+    )
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    parse_errors = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # When the sweep should look at the row again: a `received` row nobody processed (the worker
+    # died) or a `failed` row due for another attempt. Null once the row is settled.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # Set on the one row that was processed for its Message-ID; a unique column, so two copies
+    # processed at the same moment cannot both win.
+    claim = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A person asked for this message to be let through although its sender was over the limit.
+    rate_limit_waived = models.BooleanField(default=False)
+
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+    )
+    # The message it became on the case (null for duplicates, auto-replies, bounces, rejects).
+    case_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["message_id"], name="inbound_message_id"),
+            models.Index(fields=["retry_at"], name="inbound_retry_at"),
+            models.Index(fields=["status", "-received_at"], name="inbound_status"),
+            models.Index(fields=["sender", "received_at"], name="inbound_sender_rate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.status})"
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in RETRYABLE

@@ -1,0 +1,12 @@
+"""Thin jobs: load by id, call the action."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def run_import(import_id: int) -> str:
+    from rapport.outreach.imports import import_audience
+
+    return str(import_audience(import_id).status)

@@ -1,0 +1,401 @@
+"""Incidents, outreach tasks and make-goods in the workspace: parse, one action, redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.cases.access import case_for_agent
+from rapport.cases.models import CallOutcome
+from rapport.lib.errors import ActionError
+from rapport.outreach import actions, imports, make_goods, selectors
+from rapport.outreach.forms import (
+    AudienceForm,
+    CallForm,
+    DecideForm,
+    ImportForm,
+    IncidentForm,
+    LimitForm,
+    MakeGoodForm,
+    MessageForm,
+    ResultForm,
+    TotalsForm,
+)
+from rapport.outreach.models import (
+    ApprovalLimit,
+    AudienceImport,
+    Incident,
+    OutreachOutcome,
+    OutreachTask,
+    Severity,
+)
+from rapport.outreach.rules import TIER_LABELS
+from rapport.people.models import Agent, Asset, Team
+from rapport.workspace.decorators import agent_required
+from rapport.workspace.forms import first_error
+
+
+def _supervisor(agent: Agent) -> None:
+    if not agent.is_supervisor:
+        raise PermissionDenied("Only a supervisor can do this.")
+
+
+def _run(
+    request: HttpRequest,
+    form: forms.Form,
+    run: Callable[[dict[str, Any]], str],
+    *,
+    back: str,
+) -> HttpResponse:
+    """Validate, call the action, and go back with its notice or its refusal."""
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(back)
+    try:
+        messages.success(request, run(form.cleaned_data))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
+
+
+# --- incidents ------------------------------------------------------------------------------
+
+
+@require_GET
+@agent_required
+def incident_list(request: HttpRequest, agent: Agent) -> HttpResponse:
+    incidents = selectors.incident_summaries(selectors.incidents_for_agent(agent))
+    return render(
+        request,
+        "outreach/incidents.html",
+        {
+            "incidents": incidents,
+            "teams": list(Team.objects.all()) if agent.is_supervisor else [],
+            "severities": Severity.choices,
+        },
+    )
+
+
+@require_POST
+@agent_required
+def incident_create(request: HttpRequest, agent: Agent) -> HttpResponse:
+    _supervisor(agent)
+    form = IncidentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("incidents")
+    data = form.cleaned_data
+    team = Team.objects.filter(pk=data["team"]).first() if data["team"] else None
+    try:
+        incident = actions.create_incident(
+            title=data["title"],
+            description=data["description"],
+            severity=data["severity"],
+            team=team,
+            message_draft=data["message_draft"],
+            priority_rules=data["priority_rules"],
+            by=agent,
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("incidents")
+    messages.success(request, "Incident declared: now choose who is affected.")
+    return redirect("incident", incident_id=incident.pk)
+
+
+def _incident_context(request: HttpRequest, agent: Agent, incident: Incident) -> dict[str, Any]:
+    show = request.GET.get("show", "mine" if not agent.is_supervisor else "all")
+    owner = agent if show == "mine" else None
+    rows = selectors.task_rows(incident, owner=owner)
+    return {
+        "incident": incident,
+        "board": selectors.board(incident),
+        "rows": [(task, selectors.phone_of(task.customer)) for task in rows],
+        "show": show,
+        "tier_labels": TIER_LABELS,
+        "imports": list(incident.imports.order_by("-created_at")[:5]),
+    }
+
+
+@require_GET
+@agent_required
+def incident_page(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_for_agent(agent, incident_id)
+    return render(request, "outreach/incident.html", _incident_context(request, agent, incident))
+
+
+@require_GET
+@agent_required
+def incident_board(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
+    """The progress board alone, for htmx polling."""
+    incident = selectors.incident_for_agent(agent, incident_id)
+    return render(
+        request,
+        "outreach/_board.html",
+        {"incident": incident, "board": selectors.board(incident)},
+    )
+
+
+@require_POST
+@agent_required
+def incident_audience(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_for_agent(agent, incident_id)
+    _supervisor(agent)
+
+    def run(data: dict[str, Any]) -> str:
+        result = actions.add_audience(
+            incident=incident,
+            tag=data["tag"],
+            asset_reference=data["asset_reference"],
+            search=data["search"],
+            by=agent,
+        )
+        notice = f"{result.added} customers added"
+        if result.already:
+            notice += f" ({result.already} were already on the list)"
+        if result.over_capacity:
+            notice += f"; {result.over_capacity} are beyond their agent's capacity — add agents"
+        return notice + "."
+
+    return _run(request, AudienceForm(request.POST), run, back=_incident_url(incident))
+
+
+@require_POST
+@agent_required
+def incident_import(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_for_agent(agent, incident_id)
+    _supervisor(agent)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(_incident_url(incident))
+    upload = form.cleaned_data["file"]
+    try:
+        job = imports.start_import(
+            incident=incident, content=upload.read(), filename=upload.name or "", by=agent
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect(_incident_url(incident))
+    messages.success(request, f"Importing {job.total_rows} rows; progress is shown below.")
+    return redirect(_incident_url(incident))
+
+
+@require_POST
+@agent_required
+def incident_close(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_for_agent(agent, incident_id)
+    _supervisor(agent)
+    actions.close_incident(incident=incident, by=agent)
+    messages.success(request, "Incident closed.")
+    return redirect(_incident_url(incident))
+
+
+@require_GET
+@agent_required
+def import_progress(request: HttpRequest, agent: Agent, import_id: int) -> HttpResponse:
+    job: AudienceImport = selectors.import_for_agent(agent, import_id)
+    return render(request, "outreach/_import.html", {"job": job})
+
+
+def _incident_url(incident: Incident) -> str:
+    return reverse("incident", kwargs={"incident_id": incident.pk})
+
+
+# --- working a task -------------------------------------------------------------------------
+
+
+@require_GET
+@agent_required
+def task_page(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
+    task = selectors.task_for_agent(agent, task_id)
+    return render(
+        request,
+        "outreach/task.html",
+        {
+            "task": task,
+            "phone": selectors.phone_of(task.customer),
+            "draft": actions.draft_text(task, agent),
+            "signature_preview": f"— {agent.display_name}",
+            "call_outcomes": CallOutcome.choices,
+            "outcomes": OutreachOutcome.choices,
+            "tier_labels": TIER_LABELS,
+        },
+    )
+
+
+def _task_action(
+    request: HttpRequest,
+    agent: Agent,
+    task_id: int,
+    form_class: type[forms.Form],
+    run: Callable[[OutreachTask, dict[str, Any]], str],
+) -> HttpResponse:
+    task = selectors.task_for_agent(agent, task_id)
+    back = reverse("outreach_task", kwargs={"task_id": task.pk})
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(back)
+    try:
+        notice = run(task, form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, notice)
+    return redirect(_incident_url(task.incident) + "?show=mine")
+
+
+@require_POST
+@agent_required
+def task_call(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
+    def run(task: OutreachTask, data: dict[str, Any]) -> str:
+        task = actions.log_outreach_call(
+            task=task,
+            by=agent,
+            call_outcome=data["call_outcome"],
+            outcome=data["outcome"],
+            notes=data["notes"],
+            duration_seconds=(data["duration_minutes"] or 0) * 60,
+            expected=data["expected"] or None,
+            keep_open=data["keep_open"],
+        )
+        return f"Call logged: {task.customer.name} is {task.get_status_display().lower()}."
+
+    return _task_action(request, agent, task_id, CallForm, run)
+
+
+@require_POST
+@agent_required
+def task_message(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
+    def run(task: OutreachTask, data: dict[str, Any]) -> str:
+        actions.send_outreach_message(task=task, text=data["text"], by=agent)
+        return f"Your message to {task.customer.name} is on its way."
+
+    return _task_action(request, agent, task_id, MessageForm, run)
+
+
+@require_POST
+@agent_required
+def task_result(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
+    def run(task: OutreachTask, data: dict[str, Any]) -> str:
+        task = actions.record_outreach_result(
+            task=task,
+            by=agent,
+            status=data["status"],
+            outcome=data["outcome"],
+            note=data["note"],
+            expected=data["expected"] or None,
+            keep_open=data["keep_open"],
+        )
+        return f"{task.customer.name} is {task.get_status_display().lower()}."
+
+    return _task_action(request, agent, task_id, ResultForm, run)
+
+
+# --- make-goods -----------------------------------------------------------------------------
+
+
+@require_GET
+@agent_required
+def make_goods_page(request: HttpRequest, agent: Agent) -> HttpResponse:
+    """Supervisors: what waits for approval, totals per period and reason, and the limits."""
+    _supervisor(agent)
+    form = TotalsForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    default_since, default_until = selectors.default_totals_window(timezone.now())
+    since: datetime = data.get("since") or default_since
+    until: datetime = data.get("until") or default_until
+    period = data.get("period") or "month"
+    all_goods = selectors.make_goods_for_agent(agent)
+    return render(
+        request,
+        "outreach/make_goods.html",
+        {
+            "pending": selectors.pending_approvals(all_goods),
+            "totals": selectors.make_good_totals(
+                all_goods, since=since, until=until, period=period
+            ),
+            "period": period,
+            "since": since,
+            "limits": list(
+                ApprovalLimit.objects.select_related("agent").order_by("agent__display_name")
+            ),
+            "agents": list(Agent.objects.filter(is_supervisor=False).order_by("display_name")),
+        },
+    )
+
+
+@require_POST
+@agent_required
+def make_good_decide(request: HttpRequest, agent: Agent, make_good_id: int) -> HttpResponse:
+    _supervisor(agent)
+    make_good = selectors.make_good_for_agent(agent, make_good_id)
+
+    def run(data: dict[str, Any]) -> str:
+        decided = make_goods.decide_make_good(
+            make_good=make_good, by=agent, approve=data["decision"] == "approve", note=data["note"]
+        )
+        state = decided.get_status_display().lower()
+        return f"{decided.get_kind_display()} for {make_good.customer.name}: {state}."
+
+    return _run(request, DecideForm(request.POST), run, back=reverse("make_goods"))
+
+
+@require_POST
+@agent_required
+def make_good_limit(request: HttpRequest, agent: Agent) -> HttpResponse:
+    _supervisor(agent)
+
+    def run(data: dict[str, Any]) -> str:
+        who = Agent.objects.filter(pk=data["agent"]).first() if data["agent"] else None
+        limit = make_goods.set_approval_limit(
+            agent=who, currency=data["currency"], amount=data["amount"], by=agent
+        )
+        name = who.display_name if who else "Everyone else"
+        return f"{name} may give up to {limit.amount} {limit.currency} without approval."
+
+    return _run(request, LimitForm(request.POST), run, back=reverse("make_goods"))
+
+
+@require_POST
+@agent_required
+def make_good_record(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
+    case = case_for_agent(agent, case_id)
+
+    def run(data: dict[str, Any]) -> str:
+        asset = (
+            Asset.objects.filter(pk=data["asset"], customer_id=case.customer_id).first()
+            if data["asset"]
+            else None
+        )
+        if data["asset"] and asset is None:
+            raise ActionError("That order belongs to another customer.", field="asset")
+        recorded = make_goods.record_make_good(
+            case=case,
+            by=agent,
+            kind=data["kind"],
+            description=data["description"],
+            reason=data["reason"],
+            amount=data["amount"] or 0,
+            currency=data["currency"],
+            asset=asset,
+        )
+        if recorded.status == "pending":
+            return "Recorded; it is over your limit, so a supervisor has been asked to approve it."
+        return "Make-good recorded."
+
+    back = request.POST.get("next") or reverse("case", kwargs={"case_id": case.pk})
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("case", kwargs={"case_id": case.pk})
+    return _run(request, MakeGoodForm(request.POST), run, back=back)

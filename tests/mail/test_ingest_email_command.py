@@ -1,0 +1,156 @@
+"""`rapport ingest-email [FILE ...|-] [--json] [--retry-failed]`: the MTA pipe."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from rapport.cases.models import Case, Message
+from rapport.mail import actions as mail_actions
+from rapport.mail.models import InboundEmail, InboundStatus
+from tests.conftest import World
+from tests.mail.intake_helpers import SISIMAI, make_mail
+
+pytestmark = pytest.mark.django_db
+KEYS = ["message_id", "case_id", "customer_id", "outcome", "reason"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _files(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+def run(*args: str) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    call_command("ingest_email", *args, stdout=out)
+    return [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
+
+
+def test_json_prints_one_object_per_message_with_its_outcome(world: World, tmp_path: Path) -> None:
+    first = tmp_path / "1.eml"
+    first.write_bytes(make_mail(subject="Mila's vaccination", message_id="<a1@m.ex>"))
+    second = tmp_path / "2.eml"
+    second.write_bytes(
+        make_mail(subject="Re: Mila's vaccination", message_id="<a2@m.ex>", in_reply_to="<a1@m.ex>")
+    )
+    again = tmp_path / "3.eml"
+    again.write_bytes(first.read_bytes())
+    bounce = SISIMAI / "bsd" / "rfc3464-06.eml"
+    auto = SISIMAI / "bsd" / "rfc3834-01.eml"
+
+    results = run("--json", str(first), str(second), str(again), str(bounce), str(auto))
+
+    assert [list(r) for r in results] == [KEYS] * 5
+    assert [r["outcome"] for r in results] == [
+        "new_case",
+        "threaded",
+        "duplicate",
+        "bounce",
+        "auto_reply",
+    ]
+    assert results[0]["message_id"] == "<a1@m.ex>"
+    assert results[0]["customer_id"] == world.customer.pk
+    assert results[1]["case_id"] == results[0]["case_id"]
+    assert results[2]["case_id"] == results[0]["case_id"]
+    assert "In-Reply-To <a1@m.ex>" in results[1]["reason"]
+    assert results[3]["case_id"] is None  # a bounce for an address nobody has
+    case = Case.objects.get(pk=results[0]["case_id"])
+    assert case.messages.count() == 2
+    assert InboundEmail.objects.filter(source="pipe").count() == 5
+
+
+def test_reads_standard_input_and_keeps_the_envelope(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = make_mail(subject="From the pipe")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    results = run(
+        "--json",
+        "--envelope-from",
+        "maria.lopez@example.com",
+        "--envelope-to",
+        f"support+{world.case.pk}@clinic.example",
+        "-",
+    )
+    assert results[0]["outcome"] == "threaded"
+    assert results[0]["case_id"] == world.case.pk
+    row = InboundEmail.objects.get()
+    assert bytes(row.raw) == raw
+    assert row.envelope_from == "maria.lopez@example.com"
+    assert row.envelope_to == [f"support+{world.case.pk}@clinic.example"]
+
+
+def test_without_json_the_worker_processes_it_after_commit(
+    world: World, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(make_mail())
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert run(str(path)) == []
+    assert len(callbacks) == 1
+    assert InboundEmail.objects.get().status == InboundStatus.PROCESSED
+    assert Message.objects.filter(external_id="<m1@mail.example.com>").exists()
+
+
+def test_an_unreadable_file_is_a_clear_error(world: World, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="cannot read") as error:
+        run(str(tmp_path / "missing.eml"))
+    assert error.value.returncode == 66
+    assert not InboundEmail.objects.exists()
+
+
+def test_retry_failed_processes_failed_mail_again(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(make_mail())
+
+    def broken(**kwargs: Any) -> Case:
+        raise RuntimeError("routing is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mail_actions, "open_case", broken)
+        (failed,) = run("--json", str(path))
+    assert failed["outcome"] == "failed"
+    assert "routing is down" in failed["reason"]
+    (retried,) = run("--json", "--retry-failed")
+    assert retried["outcome"] == "new_case"
+    assert InboundEmail.objects.get().attempts == 2
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["postgresql://rapport@127.0.0.1:1/rapport", "sqlite:////nonexistent-folder/rapport.sqlite3"],
+    ids=["postgresql-down", "sqlite-unopenable"],
+)
+def test_database_unavailable_exits_75_so_the_mta_retries(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RAPPORT_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 50,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "rapport.cli", "ingest-email", "--json", "-"],
+        input=make_mail(),
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 75, done.stderr.decode()
+    assert b"database is unavailable" in done.stderr
+    assert done.stdout == b""

@@ -1,0 +1,205 @@
+"""/api/v1/outreach: stories 4 and 5 through the API, and the wrong person refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from rapport.people.actions import add_asset, create_customer
+from tests.conftest import World
+from tests.outreach.conftest import add_passenger, make_care_team, today_iso
+
+API = "/api/v1/outreach"
+
+
+def _client(world: World, agent: Any) -> tuple[Client, dict[str, str]]:
+    return Client(), {"Authorization": f"Bearer {world.token_for(agent)}"}
+
+
+def test_story_5_through_the_api(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    care, agents = make_care_team(world, size=9, capacity=20)
+    for i in range(180):
+        add_passenger(i, attributes={"departure_date": today_iso()} if i % 20 == 0 else None)
+    boss, auth = _client(world, world.supervisor)
+
+    created = boss.post(
+        f"{API}/incidents",
+        {"title": "Flight AU 482 cancelled", "team_id": care.pk, "severity": "critical"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert created.status_code == 201, created.content
+    incident_id = created.json()["id"]
+    added = boss.post(
+        f"{API}/incidents/{incident_id}/audience",
+        {"asset_reference": "AU 482"},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert added.json() == {"selected": 180, "added": 180, "already": 0, "over_capacity": 0}
+
+    board = boss.get(f"{API}/incidents/{incident_id}/board", headers=auth).json()
+    assert board["total"] == 180 and board["overall"]["not_yet"] == 180
+    assert board["first_tier_open"] == 9
+    assert len(board["per_agent"]) == 9
+    assert all(row["total"] <= row["capacity"] for row in board["per_agent"])
+    assert (
+        max(r["total"] for r in board["per_agent"]) - min(r["total"] for r in board["per_agent"])
+        <= 1
+    )
+
+    worker, worker_auth = _client(world, agents[0])
+    mine = worker.get(f"{API}/incidents/{incident_id}/tasks?mine=true", headers=worker_auth).json()
+    assert len(mine) == 20 and all(t["owner_id"] == agents[0].pk for t in mine)
+    assert [t["tier"] for t in mine] == sorted(t["tier"] for t in mine)
+    first = mine[0]
+    detail = worker.get(f"{API}/tasks/{first['id']}", headers=worker_auth).json()
+    assert detail["phone"].startswith("+34") and "Care Agent 00" in detail["draft"]
+    called = worker.post(
+        f"{API}/tasks/{first['id']}/call",
+        {"call_outcome": "reached", "outcome": "rebooked", "expected_status": "not_yet"},
+        content_type="application/json",
+        headers=worker_auth,
+    )
+    assert called.status_code == 200 and called.json()["status"] == "reached"
+    stale = worker.post(
+        f"{API}/tasks/{first['id']}/call",
+        {"call_outcome": "no_answer", "expected_status": "not_yet"},
+        content_type="application/json",
+        headers=worker_auth,
+    )
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    board = boss.get(f"{API}/incidents/{incident_id}/board", headers=auth).json()
+    assert board["overall"]["reached"] == 1 and board["outcomes"]["rebooked"] == 1
+
+    # The wrong person: another team's agent, an agent declaring, nobody at all.
+    outsider, outsider_auth = _client(world, world.outsider)
+    assert outsider.get(f"{API}/incidents/{incident_id}", headers=outsider_auth).status_code == 404
+    assert outsider.get(f"{API}/tasks/{first['id']}", headers=outsider_auth).status_code == 404
+    assert (
+        worker.post(
+            f"{API}/incidents",
+            {"title": "x"},
+            content_type="application/json",
+            headers=worker_auth,
+        ).status_code
+        == 403
+    )
+    assert Client().get(f"{API}/incidents/{incident_id}/board").status_code == 401
+
+
+def test_csv_import_through_the_api(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    boss, auth = _client(world, world.supervisor)
+    incident_id = boss.post(
+        f"{API}/incidents", {"title": "Recall"}, content_type="application/json", headers=auth
+    ).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        started = boss.post(
+            f"{API}/incidents/{incident_id}/imports",
+            {"filename": "recall.csv", "csv": "name,email\nAna,ana@example.com\nBad,nope\n"},
+            content_type="application/json",
+            headers=auth,
+        )
+    assert started.status_code == 202
+    job = boss.get(f"{API}/imports/{started.json()['id']}", headers=auth).json()
+    assert (job["status"], job["processed_rows"], job["added"]) == ("done", 2, 1)
+    assert job["errors"][0]["line"] == 3
+    outsider, outsider_auth = _client(world, world.outsider)
+    assert outsider.get(f"{API}/imports/{job['id']}", headers=outsider_auth).status_code == 404
+
+
+def test_story_4_the_wheels_make_good_through_the_api(world: World) -> None:
+    order = add_asset(
+        customer=world.customer, name="Flight case", kind="order", reference="ORD-2291", by=None
+    )
+    agent, auth = _client(world, world.agent)
+    boss, boss_auth = _client(world, world.supervisor)
+    boss.put(
+        f"{API}/approval-limits",
+        {"currency": "CAD", "amount": "100"},
+        content_type="application/json",
+        headers=boss_auth,
+    )
+    made = agent.post(
+        f"{API}/make-goods",
+        {
+            "case_id": world.case.pk,
+            "kind": "credit",
+            "description": "Credit for the missing wheels",
+            "reason": "missing part",
+            "amount": "60",
+            "currency": "CAD",
+            "asset_id": order.pk,
+        },
+        content_type="application/json",
+        headers=auth,
+    )
+    assert made.status_code == 201 and made.json()["status"] == "approved"
+    on_order = agent.get(f"{API}/make-goods?asset_id={order.pk}", headers=auth).json()
+    assert [(m["asset_reference"], m["amount"], m["currency"]) for m in on_order] == [
+        ("ORD-2291", "60.00", "CAD")
+    ]
+
+    big = agent.post(
+        f"{API}/make-goods",
+        {
+            "case_id": world.case.pk,
+            "kind": "refund",
+            "description": "Full refund",
+            "reason": "missing part",
+            "amount": "900",
+            "currency": "CAD",
+        },
+        content_type="application/json",
+        headers=auth,
+    ).json()
+    assert big["status"] == "pending"
+    url = f"{API}/make-goods/{big['id']}/decision"
+    assert (
+        agent.post(
+            url, {"approve": True}, content_type="application/json", headers=auth
+        ).status_code
+        == 403
+    )
+    decided = boss.post(
+        url,
+        {"approve": False, "note": "Too much"},
+        content_type="application/json",
+        headers=boss_auth,
+    )
+    assert decided.json()["status"] == "declined"
+    again = boss.post(url, {"approve": True}, content_type="application/json", headers=boss_auth)
+    assert again.status_code == 409
+
+    totals = boss.get(f"{API}/make-goods/totals?period=month", headers=boss_auth).json()
+    assert [(t["reason"], t["count"], t["amount"]) for t in totals["items"]] == [
+        ("missing part", 1, "60.00")
+    ]
+    assert agent.get(f"{API}/make-goods/totals", headers=auth).status_code == 403
+
+    outsider, outsider_auth = _client(world, world.outsider)
+    assert (
+        outsider.get(f"{API}/make-goods?case_id={world.case.pk}", headers=outsider_auth).status_code
+        == 404
+    )
+    assert (
+        outsider.get(f"{API}/make-goods?asset_id={order.pk}", headers=outsider_auth).status_code
+        == 404
+    )
+    stranger = create_customer(name="Stranger", by=None)
+    their = add_asset(customer=stranger, name="Order", by=None)
+    refused = agent.post(
+        f"{API}/make-goods",
+        {
+            "case_id": world.case.pk,
+            "kind": "goodwill",
+            "description": "x",
+            "reason": "y",
+            "asset_id": their.pk,
+        },
+        content_type="application/json",
+        headers=auth,
+    )
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "asset_id"
+    assert Client().get(f"{API}/make-goods").status_code == 401
