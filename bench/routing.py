@@ -54,7 +54,6 @@ SHIFTS: tuple[tuple[int, dict[str, list[list[str]]]], ...] = (
     (8, {d: [["10:00", "18:00"]] for d in ("sat", "sun", "mon")}),  # weekends
     (8, {d: [["09:00", "13:00"]] for d in ("mon", "wed", "fri")}),  # part time
     (6, {d: [["08:00", "12:00"], ["16:00", "20:00"]] for d in WEEKDAYS}),  # split shift
-    (4, {}),  # no hours set: around the clock
 )
 _SKILLS = (
     "billing", "technical", "shipping", "returns", "spanish", "french", "vet", "dental",
@@ -74,6 +73,9 @@ TEXTS = (
     "This is the third time I write and nobody answers. Unacceptable.",
     "Can I reschedule my appointment to next Tuesday morning?",
 )
+RULES = (
+    "relationship_owner", "deputy", "last_helper", "best_available", "on_call", "next_on_shift",
+)  # fmt: skip
 FALLBACKS = ("on_call", "next_on_shift")
 
 
@@ -369,7 +371,7 @@ def summary(name: str, samples_ms: list[float], seen: list[Any]) -> dict[str, An
         "p50_ms": round(statistics.median(samples_ms), 3),
         "p95_ms": round(percentile(samples_ms, 0.95), 3),
         "max_ms": round(max(samples_ms), 3),
-        "rules": dict(rules.most_common()),
+        "rules": {rule: rules.get(rule, 0) for rule in RULES},
         "violations": len(problems),
     }
     if problems:

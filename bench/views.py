@@ -87,7 +87,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--messages-per-case", type=float, default=5.0)
-    parser.add_argument("--db-url", default="", help="default: SQLite in a temporary folder")
+    parser.add_argument(
+        "--db-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="default: $DATABASE_URL, else SQLite in a temporary folder",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "views.json"))
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
     parser.add_argument("--agents", type=int, default=30)

@@ -31,7 +31,7 @@ def customer_timeline(
     """Every message, call and key change of this customer across all cases, newest first."""
     messages = (
         Message.objects.filter(customer=customer)
-        .select_related("author", "case")
+        .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("-created_at")
     )

@@ -30,7 +30,13 @@ from rapport.cases.models import ACTIVE_STATUSES, Attachment, Case, Direction, M
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
-from rapport.mail.intake import IntakeResult, message_ids_in_headers, read_headers
+from rapport.mail.intake import (
+    IntakeResult,
+    clean_strings,
+    clean_text,
+    message_ids_in_headers,
+    read_headers,
+)
 from rapport.mail.models import (
     INBOUND_TRANSITIONS,
     RETRYABLE,
@@ -78,9 +84,9 @@ def store_inbound_email(
         raw=raw,
         size=len(raw),
         source=source,
-        source_ref=source_ref[:300],
-        envelope_from=envelope_from.strip()[:320],
-        envelope_to=[address.strip()[:320] for address in envelope_to if address.strip()],
+        source_ref=clean_text(source_ref)[:300],
+        envelope_from=clean_text(envelope_from).strip()[:320],
+        envelope_to=[clean_text(a).strip()[:320] for a in envelope_to if a.strip()],
         received_at=now,
         message_id=headers.message_id,
         sender=headers.sender,
@@ -115,7 +121,7 @@ def process_inbound_email(*, inbound_id: int) -> IntakeResult:
         raw = pending.values_list("raw", flat=True).first()
         if raw is not None:
             # Parsed before the transaction, so the write lock is held only for the writes.
-            parsed = parse_email(bytes(raw))
+            parsed = clean_strings(parse_email(bytes(raw)))
             with transaction.atomic():
                 row = pending.select_for_update().defer("raw").first()
                 if row is not None:
@@ -136,8 +142,8 @@ def _record_failure(inbound_id: int, exc: BaseException) -> None:
         retry_at = None
         if attempts < settings.RAPPORT_INTAKE_MAX_ATTEMPTS:
             retry_at = timezone.now() + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
-        summary = f"{type(exc).__name__}: {exc}"
-        details = "".join(traceback.format_exception(exc)[-6:])
+        summary = clean_text(f"{type(exc).__name__}: {exc}")
+        details = clean_text("".join(traceback.format_exception(exc)[-6:]))
         InboundEmail.objects.filter(pk=row.pk).update(
             status=InboundStatus.FAILED,
             outcome=Outcome.FAILED,

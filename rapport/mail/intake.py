@@ -8,6 +8,7 @@ in `Message.external_id` (inbound and outbound), so a reply's In-Reply-To finds 
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.header
 import email.parser
@@ -15,7 +16,7 @@ import email.policy
 import email.utils
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rapport.mail.parse import parse_message_ids
 
@@ -24,6 +25,42 @@ if TYPE_CHECKING:
 
 MAX_MESSAGE_ID = 300
 SYNTHETIC_DOMAIN = "synthetic.rapport.invalid"
+T = TypeVar("T")
+
+
+def clean_text(value: str) -> str:
+    """Text a database will store: undecodable bytes read as UTF-8 (else U+FFFD), no NULs.
+
+    Header values read with surrogate escapes, or a body with a NUL, would otherwise make
+    PostgreSQL (and SQLite, for lone surrogates) refuse the row and the mail fail forever.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+    return value.replace("\x00", "")
+
+
+def clean_strings(value: T) -> T:
+    """`clean_text` applied to every string in a (frozen) dataclass, tuple or list."""
+    cleaned: Any = value
+    if isinstance(value, str):
+        cleaned = clean_text(value)
+    elif isinstance(value, tuple | list):
+        cleaned = type(value)(clean_strings(item) for item in value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cleaned = dataclasses.replace(
+            value,
+            **{
+                f.name: clean_strings(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
+    return cast(T, cleaned)
 
 
 def bracketed(message_id: str) -> str:
@@ -61,9 +98,9 @@ def read_headers(raw: bytes) -> RawHeaders:
     except Exception:  # noqa: S110 - anything unreadable is left to the parser to report
         pass
     return RawHeaders(
-        message_id=message_id or synthetic_message_id(raw),
-        sender=sender[:320],
-        subject=" ".join(subject.split())[:300],
+        message_id=clean_text(message_id) or synthetic_message_id(raw),
+        sender=clean_text(sender)[:320],
+        subject=" ".join(clean_text(subject).split())[:300],
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -113,7 +114,8 @@ class IntakeController(Controller):
             IntakeHandler(max_size=max_size),
             hostname=host,
             port=port,
-            server_hostname=server_hostname,
+            # Looked up once here: aiosmtpd would otherwise ask DNS on every connection.
+            server_hostname=server_hostname or socket.getfqdn(),
             data_size_limit=max_size,
             ident="Rapport",
         )

@@ -31,7 +31,7 @@ CHANNEL_LABELS = dict(Channel.choices)
 DELIVERY_LABELS = dict(DeliveryStatus.choices)
 OUTCOME_LABELS = dict(CallOutcome.choices)
 STATUS_LABELS = dict(Status.choices)
-MESSAGE_VERBS = {Direction.INBOUND: "wrote", Direction.OUTBOUND: "replied"}
+MESSAGE_VERBS: dict[str, str] = {Direction.INBOUND: "wrote", Direction.OUTBOUND: "replied"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import close_old_connections
+from django.db import connection
 
 from rapport.care.actions import schedule_follow_up
 from rapport.care.models import Promise, PromiseStatus
@@ -74,7 +74,7 @@ def test_two_workers_sweeping_at_once_never_double_act(world: World) -> None:
         except BaseException as exc:  # surfaced below: a thread's failure must fail the test
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection, so the test DB can be dropped
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
+from bench import threading_eval
 from rapport.mail.threading import (
     ThreadMessage,
     case_token,
@@ -17,9 +15,6 @@ from rapport.mail.threading import (
     root_of,
     thread,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import threading_eval
 
 
 def msg(key: str, refs: tuple[str, ...] = (), reply: tuple[str, ...] = ()) -> ThreadMessage[str]:

@@ -21,5 +21,5 @@ def test_sweep_command_acts_once_on_what_is_due(world: World) -> None:
         assert json.loads(out.getvalue())["sla"]["breached"] == [case.pk]
         again = StringIO()
         call_command("sweep", stdout=again)
-        assert again.getvalue().strip() == "sla: nothing due"
+        assert "sla: nothing due" in again.getvalue().splitlines()
     assert Notification.objects.filter(kind="sla_breached").count() == 1

@@ -151,3 +151,21 @@ def test_due_today_ends_at_midnight_in_the_agents_timezone(world: World) -> None
     with time_machine.travel(dt.datetime(2026, 3, 10, 20, 0, tzinfo=utc), tick=False):
         html = client.get("/?view=due").content.decode()
     assert _ids(html) == [cases[0].pk]
+
+
+def test_keyset_pages_through_cases_updated_at_the_same_instant(
+    world: World, settings: Any
+) -> None:
+    settings.RAPPORT_PAGE_SIZE = 5
+    cases = make_cases(world, 11)
+    Case.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    client = world.client_for(world.colleague)
+    seen: list[int] = []
+    query = "view=team"
+    for _ in range(4):
+        response = client.get(f"/?{query}")
+        seen += _ids(response.content.decode())
+        query = response.context["next_query"]
+        if not query:
+            break
+    assert seen == sorted([c.pk for c in cases] + [world.case.pk], reverse=True)

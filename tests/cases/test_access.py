@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from rapport.cases.access import cases_for_agent, newest_cases_for_agent
+from rapport.cases.actions import open_case
+from rapport.cases.models import ACTIVE_STATUSES, Case, Status
+from rapport.people.models import Agent
+from tests.conftest import World
+from tests.workspace.helpers import make_cases
+
+
+def _newest(
+    agent: Agent, limit: int, *, where: Q, statuses: Sequence[str] | None = None
+) -> list[int]:
+    cases = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=limit)
+    return list(cases.order_by("-updated_at", "-pk").values_list("pk", flat=True))
+
+
+def _expected(
+    agent: Agent, limit: int, where: Q, statuses: Sequence[str] | None = None
+) -> list[int]:
+    cases = cases_for_agent(agent).filter(where)
+    if statuses is not None:
+        cases = cases.filter(status__in=statuses)
+    return list(cases.order_by("-updated_at", "-pk").values_list("pk", flat=True)[:limit])
+
+
+@pytest.fixture
+def desk(world: World) -> list[Case]:
+    """Clinic cases owned by agent, colleague and outsider; mixed statuses; tied timestamps."""
+    cases = make_cases(world, 12, owners=[world.agent, world.colleague, world.outsider])
+    base = timezone.now() - timedelta(days=1)
+    statuses = [Status.NEW, Status.OPEN, Status.RESOLVED, Status.CLOSED]
+    for i, case in enumerate(cases):
+        # Pairs share an instant, so ties are broken by id.
+        Case.objects.filter(pk=case.pk).update(
+            updated_at=base + timedelta(minutes=i // 2), status=statuses[i % len(statuses)]
+        )
+    # A dental case the clinic must not see (the outsider also owns some clinic cases above).
+    open_case(
+        customer=world.customer,
+        subject="Tooth",
+        channel="phone",
+        text="Ouch",
+        by=world.outsider,
+        owner=world.outsider,
+        team=world.dental,
+    )
+    return cases
+
+
+@pytest.mark.parametrize("limit", [1, 3, 5, 50])
+@pytest.mark.parametrize("persona", ["agent", "outsider", "supervisor"])
+def test_same_cases_in_the_same_order_as_the_plain_query(
+    world: World, desk: list[Case], persona: str, limit: int
+) -> None:
+    agent = getattr(world, persona)
+    asks: list[tuple[Q, list[str] | None]] = [
+        (Q(), None),
+        (Q(), list(ACTIVE_STATUSES)),
+        (Q(owner=agent), list(ACTIVE_STATUSES)),
+        (Q(team_id__in=[world.clinic.pk]), [Status.CLOSED]),
+        (Q(origin_channel="chat"), None),
+    ]
+    for where, statuses in asks:
+        assert _newest(agent, limit, where=where, statuses=statuses) == _expected(
+            agent, limit, where, statuses
+        )
+
+
+def test_a_case_of_my_team_that_i_own_counts_once(world: World, desk: list[Case]) -> None:
+    mine = [c.pk for c in desk if c.owner_id == world.agent.pk]
+    newest = _newest(world.agent, 50, where=Q(owner=world.agent))
+    assert sorted(newest) == sorted([*mine, world.case.pk])
+    assert len(newest) == len(set(newest))
+
+
+def test_outsider_sees_only_dental_and_own_cases(world: World, desk: list[Case]) -> None:
+    seen = set(_newest(world.outsider, 50, where=Q()))
+    visible = Case.objects.filter(Q(team=world.dental) | Q(owner=world.outsider))
+    assert seen == set(visible.values_list("pk", flat=True))
+    assert world.case.pk not in seen
+
+
+def test_an_agent_without_teams_sees_what_they_own(world: World, desk: list[Case]) -> None:
+    world.clinic.members.remove(world.colleague)
+    colleague = Agent.objects.get(pk=world.colleague.pk)  # no cached team ids
+    owned = Case.objects.filter(owner=colleague).values_list("pk", flat=True)
+    assert set(_newest(colleague, 50, where=Q())) == set(owned)
+    assert _newest(colleague, 50, where=Q(team_id__in=[])) == []
