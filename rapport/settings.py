@@ -222,3 +222,19 @@ RAPPORT_INBOUND_SECRET = env_str("RAPPORT_INBOUND_SECRET")
 RAPPORT_INTAKE_STALE_SECONDS = env_int("RAPPORT_INTAKE_STALE_SECONDS", default=60, minimum=5)
 # Automatic attempts for a mail whose processing fails; then it waits on the intake page.
 RAPPORT_INTAKE_MAX_ATTEMPTS = env_int("RAPPORT_INTAKE_MAX_ATTEMPTS", default=5, minimum=1)
+
+# IMAP mailboxes read by `rapport fetch-imap`: comma-separated imaps://user:pass@host:993/INBOX
+# URLs (percent-encode ':', '@', ',' and '/' in the password; RAPPORT_IMAP_MAILBOXES_FILE works).
+RAPPORT_IMAP_MAILBOXES = [
+    url.strip() for url in env_str("RAPPORT_IMAP_MAILBOXES").split(",") if url.strip()
+]
+# Seconds between polls of a mailbox whose server has no IDLE (or without --idle).
+RAPPORT_IMAP_POLL_SECONDS = env_int("RAPPORT_IMAP_POLL_SECONDS", default=60, minimum=1)
+
+# Outgoing email (rapport/mail/outbound.py): attempts on temporary SMTP failures (4xx, no
+# connection), RAPPORT_EMAIL_RETRY_SECONDS apart and doubling, before a reply is marked failed.
+RAPPORT_EMAIL_MAX_ATTEMPTS = env_int("RAPPORT_EMAIL_MAX_ATTEMPTS", default=5, minimum=1)
+RAPPORT_EMAIL_RETRY_SECONDS = env_int("RAPPORT_EMAIL_RETRY_SECONDS", default=60, minimum=1)
+# Acknowledge the first email of a new case from a person (never an auto-reply or bounce), once
+# per case, naming the owner and when they will answer. Off by default.
+RAPPORT_EMAIL_ACKNOWLEDGE = env_bool("RAPPORT_EMAIL_ACKNOWLEDGE", default=False)

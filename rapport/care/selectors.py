@@ -32,7 +32,7 @@ def calls_due(agent: Agent, *, now: datetime) -> list[Promise]:
     """The agent's calls until the end of their own day, overdue ones first by due time; plus
     missed calls escalated to them as the customer's deputy. Three queries, whatever the count."""
     until = end_of_day(now, agent.timezone)
-    mine = Q(owner=agent, status=PromiseStatus.OPEN) | Q(owner=agent, status=PromiseStatus.MISSED)
+    mine = Q(owner=agent, status__in=UNKEPT)
     as_deputy = Q(status=PromiseStatus.MISSED, customer__deputy=agent)
     rows = (
         Promise.objects.filter(mine | as_deputy, kind__in=CALL_KINDS, due_at__lt=until)

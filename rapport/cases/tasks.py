@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
+import logging
+
 from django_tasks import task
 
 from rapport.cases.actions import mark_delivery
 from rapport.cases.models import DeliveryStatus, Message
-from rapport.people.models import Channel, IdentityKind
+from rapport.people.models import Channel
+
+logger = logging.getLogger("rapport.cases.tasks")
 
 
 @task()
-def deliver_message(message_id: int) -> str:
+def deliver_message(message_id: int, attempt: int = 1) -> str:
+    """Send one outbound message; a temporary SMTP failure queues attempt + 1 with backoff."""
+    from rapport.mail.outbound import deliver_email
+
     message = (
-        Message.objects.select_related("case", "author", "customer")
-        .filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED)
+        Message.objects.filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED)
+        .only("pk", "channel")
         .first()
     )
     if message is None:  # already delivered by an earlier run, or deleted
@@ -24,30 +29,12 @@ def deliver_message(message_id: int) -> str:
         # Chat and web replies are read by the customer in the portal; nothing to transmit.
         mark_delivery(message=message, status=DeliveryStatus.SENT)
         return "sent"
-    identity = (
-        message.customer.identities.filter(kind=IdentityKind.EMAIL, undeliverable_reason="")
-        .order_by("-is_primary", "pk")
-        .first()
-    )
-    if identity is None:
-        mark_delivery(
-            message=message,
-            status=DeliveryStatus.FAILED,
-            error="The customer has no deliverable email address; call them instead.",
-        )
-        return "failed"
-    author = message.author.display_name if message.author else settings.SITE_NAME
-    email = EmailMessage(
-        subject=f"Re: {message.case.subject} [#{message.case_id}]",
-        body=message.text,
-        from_email=f"{author} <{settings.DEFAULT_FROM_EMAIL}>",
-        to=[identity.value],
-        headers={"Auto-Submitted": "no"},
-    )
-    try:
-        email.send()
-    except OSError as exc:
-        mark_delivery(message=message, status=DeliveryStatus.FAILED, error=str(exc))
-        raise
-    mark_delivery(message=message, status=DeliveryStatus.SENT)
-    return "sent"
+    result = deliver_email(message_id=message_id, attempt=attempt)
+    if result.outcome == "retry" and result.retry_at is not None:
+        retry = deliver_message
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=result.retry_at)
+        else:  # only the immediate backend (tests, `--batch` debugging) cannot wait
+            logger.warning("Task backend cannot defer; retrying message %s now", message_id)
+        retry.enqueue(message_id, attempt + 1)
+    return result.outcome

@@ -30,6 +30,7 @@ from rapport.cases.models import ACTIVE_STATUSES, Attachment, Case, Direction, M
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
+from rapport.mail.acknowledge import acknowledge_on_commit
 from rapport.mail.intake import (
     IntakeResult,
     clean_strings,
@@ -375,6 +376,10 @@ class _Processor:
             )
             message = Message.objects.filter(case=case).order_by("pk").first()
             outcome, reason = Outcome.NEW_CASE, f"new case #{case.pk}"
+            # Acknowledgment (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), queued on commit: only
+            # here, for a person's mail that opened a case; auto-replies, bounces and rejected
+            # mail never reach this line. At most one per case (rapport/mail/acknowledge.py).
+            acknowledge_on_commit(case.pk)
         if message is not None:
             _store_attachments(message, parsed.attachments)
         row.customer, row.case, row.case_message = customer, case, message

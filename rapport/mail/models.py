@@ -134,3 +134,26 @@ class InboundEmail(models.Model):
     @property
     def needs_attention(self) -> bool:
         return self.status in RETRYABLE
+
+
+class ImapCursor(models.Model):
+    """How far `rapport fetch-imap` has read one IMAP folder, per UIDVALIDITY.
+
+    A UID is only meaningful together with the folder's UIDVALIDITY; when the server changes it,
+    a new row starts from zero and the folder is read again (copies become duplicates by
+    Message-ID). `last_uid` advances in the same transaction that stores the message.
+    """
+
+    mailbox = models.CharField(max_length=300, help_text="user@host:port/folder, no password")
+    uidvalidity = models.BigIntegerField()
+    last_uid = models.BigIntegerField(default=0)
+    fetched = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mailbox", "uidvalidity"], name="imap_cursor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} uidvalidity={self.uidvalidity} last_uid={self.last_uid}"

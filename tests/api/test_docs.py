@@ -51,6 +51,23 @@ EXPECTED_PATHS = {
     "/api/v1/intake/{inbound_id}",
     "/api/v1/intake/{inbound_id}/raw",
     "/api/v1/intake/{inbound_id}/retry",
+    "/api/v1/care/calls-due",
+    "/api/v1/care/promises",
+    "/api/v1/care/promises/{promise_id}",
+    "/api/v1/care/promises/{promise_id}/call",
+    "/api/v1/care/promises/{promise_id}/reschedule",
+    "/api/v1/care/promises/{promise_id}/cancel",
+    "/api/v1/care/cases/{case_id}/follow-ups",
+    "/api/v1/care/cases/{case_id}/callback-window",
+    "/api/v1/care/cases/{case_id}/callbacks",
+    "/api/v1/care/cases/{case_id}/referrals",
+    "/api/v1/care/referrals/{referral_id}",
+    "/api/v1/care/referrals/{referral_id}/acknowledge",
+    "/api/v1/care/referrals/{referral_id}/hand-back",
+    "/api/v1/care/referrals/{referral_id}/introduction",
+    "/api/v1/care/cases/{case_id}/appointments",
+    "/api/v1/care/customers/{customer_id}/word-of-mouth",
+    "/api/v1/care/word-of-mouth/counts",
 }
 
 

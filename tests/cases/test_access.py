@@ -61,12 +61,17 @@ def test_same_cases_in_the_same_order_as_the_plain_query(
     world: World, desk: list[Case], persona: str, limit: int
 ) -> None:
     agent = getattr(world, persona)
+    Case.objects.filter(pk__in=[c.pk for c in desk[::3]]).update(
+        next_response_due_at=timezone.now()
+    )
+    soon = timezone.now() + timedelta(hours=1)
     asks: list[tuple[Q, list[str] | None]] = [
         (Q(), None),
         (Q(), list(ACTIVE_STATUSES)),
         (Q(owner=agent), list(ACTIVE_STATUSES)),
         (Q(team_id__in=[world.clinic.pk]), [Status.CLOSED]),
         (Q(origin_channel="chat"), None),
+        (Q(next_response_due_at__lt=soon) | Q(first_response_due_at__lt=soon), ["new"]),
     ]
     for where, statuses in asks:
         assert _newest(agent, limit, where=where, statuses=statuses) == _expected(

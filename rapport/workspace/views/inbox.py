@@ -156,16 +156,12 @@ def _filters(agent: Agent, form: InboxFilterForm) -> tuple[Q, list[str] | None]:
 def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
     where, statuses = _filters(agent, form)
     query = form.cleaned_data.get("q")
-    view = form.cleaned_data.get("view") or "mine"
-    if query or view == "due":
-        # Search narrows to a capped set of matches, "due" to what its due-date indexes find:
-        # both are small before they are sorted.
+    if query:
+        # Search narrows to a capped set of matches, small before it is sorted.
         cases = cases_for_agent(agent).filter(where)
         if statuses is not None:
             cases = cases.filter(status__in=statuses)
-        if query:
-            cases = search_cases(cases, query)
-        cases = cases.order_by("-updated_at", "-pk")[:size]
+        cases = search_cases(cases, query).order_by("-updated_at", "-pk")[:size]
     else:
         cases = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=size).order_by(
             "-updated_at", "-pk"

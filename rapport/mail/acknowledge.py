@@ -1,0 +1,137 @@
+"""Acknowledgments (RAPPORT_EMAIL_ACKNOWLEDGE): one honest, personal note per new email case.
+
+Only for a person's mail that opened a case — intake never calls this for auto-replies, bounces
+or rejected mail, and the check below repeats it from the stored outcome. The note names the
+owner and when they will answer (in the customer's time zone), gives the phone number and, if
+the customer's own person is away, who has their file. It is an outbound message on the case
+(visible on the timeline, no author) sent with `Auto-Submitted: auto-replied` (RFC 3834).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from rapport.cases.models import (
+    ACTIVE_STATUSES,
+    Case,
+    CaseEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+)
+from rapport.mail.models import InboundEmail, InboundStatus, Outcome
+from rapport.people.models import Channel
+from rapport.routing.service import customer_notice
+
+EVENT = "acknowledged"
+
+
+def acknowledge_on_commit(case_id: int) -> None:
+    """Called by intake for a new case opened by a person's email (after commit)."""
+    if settings.RAPPORT_EMAIL_ACKNOWLEDGE:
+        transaction.on_commit(partial(acknowledge_case.enqueue, case_id), robust=True)
+
+
+@task()
+def acknowledge_case(case_id: int) -> str:
+    message = queue_acknowledgment(case_id=case_id)
+    return "queued" if message is not None else "skipped"
+
+
+@transaction.atomic
+def queue_acknowledgment(*, case_id: int, now: datetime | None = None) -> Message | None:
+    """The acknowledgment of a case, queued for delivery; None if it must not get one."""
+    from rapport.cases.tasks import deliver_message
+
+    if not settings.RAPPORT_EMAIL_ACKNOWLEDGE:
+        return None
+    case = (
+        Case.objects.select_for_update()
+        .select_related("owner", "customer", "return_to")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or case.status not in ACTIVE_STATUSES or case.merged_into_id is not None:
+        return None
+    if CaseEvent.objects.filter(case=case, kind=EVENT).exists():
+        return None  # one per case, however often intake or a retry asks
+    opened_by_person = InboundEmail.objects.filter(
+        case=case, status=InboundStatus.PROCESSED, outcome=Outcome.NEW_CASE
+    ).exists()
+    if not opened_by_person or case.origin_channel != Channel.EMAIL:
+        return None
+    if Message.objects.filter(case=case, direction=Direction.OUTBOUND).exists():
+        return None  # a person (or the desk) has written already; that is the better answer
+    message = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        author=None,
+        text=acknowledgment_text(case, now=now or timezone.now()),
+        delivery_status=DeliveryStatus.QUEUED,
+    )
+    CaseEvent.objects.create(case=case, actor=None, kind=EVENT, after={"message": message.pk})
+    transaction.on_commit(partial(deliver_message.enqueue, message.pk))
+    return message
+
+
+def acknowledgment_text(case: Case, *, now: datetime) -> str:
+    customer = case.customer
+    owner = case.owner.display_name if case.owner else ""
+    when = answer_by(case, now=now)
+    if owner and when:
+        promise = f"{owner} has your message and will answer by {when}."
+    elif owner:
+        promise = f"{owner} has your message and will answer you personally."
+    elif when:
+        promise = f"Our team has your message; a named person will answer by {when}."
+    else:
+        promise = "Our team has your message; a named person will answer you personally."
+    notice = customer_notice(case, now=now)
+    lines = [
+        f"Hello {customer.greeting_name},",
+        "",
+        f'Thank you for writing about "{case.subject}". {promise}'
+        + (f" {notice}" if notice else ""),
+        "",
+        f"If it cannot wait, call us on {settings.RAPPORT_SUPPORT_PHONE}.",
+        "",
+        f"Your case number is #{case.pk}. To add anything, reply to this email; it goes to the "
+        "same case.",
+        "",
+        "This is an automatic confirmation that your message arrived; the answer will come from "
+        + (owner or "a person")
+        + ".",
+        "",
+        f"— {settings.SITE_NAME}",
+    ]
+    return "\n".join(lines)
+
+
+def answer_by(case: Case, *, now: datetime) -> str:
+    """The later of when a person picks the case up and the first-response deadline, in the
+    customer's time zone ("today at 14:30 (CET)"); "" if neither is known."""
+    moments = [t for t in (case.pickup_at, case.first_response_due_at) if t is not None]
+    if not moments:
+        return ""
+    try:
+        zone = ZoneInfo(case.customer.timezone or "UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    local = max(*moments, now).astimezone(zone)
+    today = now.astimezone(zone).date()
+    if local.date() == today:
+        day = "today"
+    elif local.date() == today + timedelta(days=1):
+        day = "tomorrow"
+    else:
+        day = f"{local:%A} {local.day} {local:%B}"
+    return f"{day} at {local:%H:%M} ({local.tzname()})"

@@ -1,0 +1,284 @@
+"""Outgoing email: an outbound `Message` sent once over SMTP, threaded into the conversation.
+
+The delivery task (`rapport.cases.tasks.deliver_message`) calls `deliver_email`. It
+- gives the message a Message-ID once, stored in `Message.external_id` ("<id@host>") before
+  anything is sent, so a retry sends the same id and the customer's answer finds the case;
+- threads it: In-Reply-To is the customer's last mail on the case, References the case's chain,
+  Reply-To is support+<case>@<our domain> (intake's plus-address rule), the subject carries
+  "[#<case>]";
+- signs it "<Agent name>" <DEFAULT_FROM_EMAIL> with `Auto-Submitted: no`, or `auto-replied` for
+  a message no person wrote (an acknowledgment);
+- never sends to an address that bounced, and never sends a message that is not `queued`;
+- sorts failures: a 5xx answer fails the message at once with the server's reason; a 4xx or no
+  connection is retried with backoff, up to RAPPORT_EMAIL_MAX_ATTEMPTS, then fails.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases.models import Case, DeliveryStatus, Direction, Message
+from rapport.lib.identities import InvalidIdentity, normalise_email
+from rapport.mail.intake import SYNTHETIC_DOMAIN
+from rapport.mail.models import InboundEmail, InboundStatus
+from rapport.people.models import Channel, Identity, IdentityKind
+
+logger = logging.getLogger("rapport.mail.outbound")
+
+MAX_REFERENCES = 20
+_TOKEN = re.compile(r"\s*\[\s*(?:[A-Za-z][\w-]{0,20}\s*)?#\s*\d{1,12}\s*\]")
+_REPLY_PREFIX = re.compile(r"^\s*re\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one attempt did: sent, failed (for good), retry (at `retry_at`) or skipped."""
+
+    outcome: str
+    detail: str = ""
+    retry_at: datetime | None = None
+
+
+class TemporaryFailure(Exception):
+    """A failure worth trying again: a 4xx answer or no connection to the server."""
+
+
+class PermanentFailure(Exception):
+    """A failure no retry will fix: a 5xx answer."""
+
+
+# -- Addresses -----------------------------------------------------------------------------------
+
+
+def own_address() -> tuple[str, str]:
+    """(local part, domain) of DEFAULT_FROM_EMAIL, any "+tag" dropped."""
+    address = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "support@rapport.localhost"
+    local, _, domain = address.rpartition("@")
+    return local.split("+", 1)[0] or "support", domain or "rapport.localhost"
+
+
+def reply_to_address(case_id: int) -> str:
+    """support+<case>@domain: intake threads mail sent to it into the case (for its customer)."""
+    local, domain = own_address()
+    return f"{local}+{case_id}@{domain}"
+
+
+def new_message_id(message_pk: int) -> str:
+    return email.utils.make_msgid(idstring=f"rapport.{message_pk}", domain=own_address()[1])
+
+
+def case_subject(case: Case) -> str:
+    """ "Re: <subject> [#<case>]", with no second "Re:" and no second token."""
+    base = _TOKEN.sub("", case.subject).strip() or f"Case {case.pk}"
+    if not _REPLY_PREFIX.match(base):
+        base = f"Re: {base}"
+    return f"{base} [#{case.pk}]"
+
+
+# -- Writes (compare-and-set from queued, so a settled message is never touched) -----------------
+
+
+@transaction.atomic
+def assign_message_id(*, message: Message) -> str:
+    """The message's Message-ID, created and stored once, before the first attempt to send."""
+    current = Message.objects.filter(pk=message.pk).values_list("external_id", flat=True).get()
+    if current:
+        return current
+    generated = new_message_id(message.pk)
+    Message.objects.filter(pk=message.pk, external_id="").update(external_id=generated)
+    stored = Message.objects.filter(pk=message.pk).values_list("external_id", flat=True).get()
+    message.external_id = stored
+    return stored
+
+
+def settle_delivery(*, message: Message, status: str, error: str = "") -> bool:
+    """Record the end of delivery; only a queued message changes (never sent twice)."""
+    updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
+        delivery_status=status, delivery_error=error[:500]
+    )
+    return bool(updated)
+
+
+def note_retry(*, message: Message, error: str) -> None:
+    """A queued message whose last attempt failed: the reason is shown while it waits."""
+    Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
+        delivery_error=error[:500]
+    )
+
+
+# -- Delivery ------------------------------------------------------------------------------------
+
+
+def deliver_email(*, message_id: int, attempt: int = 1) -> Delivery:
+    message = (
+        Message.objects.select_related("case", "author", "customer")
+        .filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED)
+        .first()
+    )
+    if message is None:  # sent or failed already, or deleted: never send twice
+        return Delivery("skipped")
+    if message.direction != Direction.OUTBOUND or message.channel != Channel.EMAIL:
+        return Delivery("skipped", "not an outbound email")
+    recipient, refusal = choose_recipient(message)
+    if recipient is None:
+        settle_delivery(message=message, status=DeliveryStatus.FAILED, error=refusal)
+        return Delivery("failed", refusal)
+    message_id_header = assign_message_id(message=message)
+    mail = build_email(message, to=recipient, message_id_header=message_id_header)
+    try:
+        _send(mail)
+    except TemporaryFailure as exc:
+        return _retry_or_fail(message, attempt=attempt, reason=str(exc))
+    except PermanentFailure as exc:
+        error = f"Refused by the mail server: {exc}{_call_instead(message)}"
+        settle_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
+        return Delivery("failed", error)
+    settle_delivery(message=message, status=DeliveryStatus.SENT)
+    return Delivery("sent", recipient)
+
+
+def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
+    limit = settings.RAPPORT_EMAIL_MAX_ATTEMPTS
+    if attempt >= limit:
+        error = f"Not delivered after {attempt} attempts: {reason}{_call_instead(message)}"
+        settle_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
+        return Delivery("failed", error)
+    wait = timedelta(seconds=settings.RAPPORT_EMAIL_RETRY_SECONDS * 2 ** (attempt - 1))
+    retry_at = timezone.now() + min(wait, timedelta(hours=6))
+    note_retry(
+        message=message,
+        error=(
+            f"Attempt {attempt} of {limit} failed ({reason}); trying again at {retry_at:%H:%M} UTC."
+        ),
+    )
+    return Delivery("retry", reason, retry_at)
+
+
+def _send(mail: EmailMessage) -> None:
+    try:
+        connection = get_connection(fail_silently=False)
+        connection.send_messages([mail])
+    except smtplib.SMTPRecipientsRefused as exc:
+        answers = list(exc.recipients.values())
+        text = "; ".join(f"{code} {_text(reply)}" for code, reply in answers)
+        if answers and all(400 <= code < 500 for code, _ in answers):
+            raise TemporaryFailure(text) from exc
+        raise PermanentFailure(text) from exc
+    except smtplib.SMTPResponseException as exc:
+        text = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        if 500 <= exc.smtp_code < 600:
+            raise PermanentFailure(text) from exc
+        raise TemporaryFailure(text) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        # No connection, a dropped connection, a timeout: the server never said no.
+        raise TemporaryFailure(f"{type(exc).__name__}: {exc}".strip(": ")) from exc
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def choose_recipient(message: Message) -> tuple[str | None, str]:
+    """The customer's address to write to, or None and why not.
+
+    The address they last wrote from on this case comes first, then their primary address, then
+    any other; an address marked undeliverable (it bounced) is never used.
+    """
+    identities = list(
+        Identity.objects.filter(customer_id=message.customer_id, kind=IdentityKind.EMAIL).order_by(
+            "-is_primary", "pk"
+        )
+    )
+    wrote_from = _last_sender(message.case_id)
+    identities.sort(key=lambda identity: identity.value != wrote_from)
+    for identity in identities:
+        if not identity.undeliverable_reason:
+            return identity.value, ""
+    if identities:
+        bounced = identities[0]
+        return None, (
+            f"Not sent: address bounced: {bounced.value} ({bounced.undeliverable_reason})"
+            f"{_call_instead(message)}"
+        )
+    return None, f"Not sent: the customer has no email address{_call_instead(message)}"
+
+
+def _last_sender(case_id: int) -> str:
+    sender = (
+        InboundEmail.objects.filter(case_id=case_id, status=InboundStatus.PROCESSED)
+        .order_by("-pk")
+        .values_list("sender", flat=True)
+        .first()
+    )
+    try:
+        return normalise_email(sender) if sender else ""
+    except InvalidIdentity:
+        return ""
+
+
+def _call_instead(message: Message) -> str:
+    phone = (
+        Identity.objects.filter(customer_id=message.customer_id, kind=IdentityKind.PHONE)
+        .order_by("-is_primary", "pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return f" — call them instead ({phone})" if phone else " — call them instead"
+
+
+def thread_headers(message: Message) -> dict[str, str]:
+    """In-Reply-To (the customer's last mail, else our last) and References (the case's chain,
+    oldest first, the first and the latest MAX_REFERENCES - 1 kept)."""
+    chain = list(
+        Message.objects.filter(case_id=message.case_id, channel=Channel.EMAIL)
+        .exclude(external_id="")
+        .exclude(pk=message.pk)
+        .exclude(external_id__endswith=f"@{SYNTHETIC_DOMAIN}>")
+        .filter(direction__in=(Direction.INBOUND, Direction.OUTBOUND), pk__lt=message.pk)
+        .order_by("created_at", "pk")
+        .values_list("external_id", "direction")
+    )
+    if not chain:
+        return {}
+    ids = list(dict.fromkeys(external_id for external_id, _ in chain))
+    if len(ids) > MAX_REFERENCES:
+        ids = [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
+    inbound = [external_id for external_id, direction in chain if direction == Direction.INBOUND]
+    parent = inbound[-1] if inbound else chain[-1][0]
+    return {"In-Reply-To": parent, "References": " ".join(ids)}
+
+
+def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMessage:
+    case = message.case
+    _, domain = own_address()
+    address = f"{own_address()[0]}@{domain}"
+    configured_address = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    sender_name = message.author.display_name if message.author else settings.SITE_NAME
+    from_email = email.utils.formataddr((sender_name, configured_address or address))
+    headers = {
+        "Message-ID": message_id_header,
+        # RFC 3834: a person wrote this one; an acknowledgment (no author) was sent by the desk.
+        "Auto-Submitted": "no" if message.author_id else "auto-replied",
+        **thread_headers(message),
+    }
+    if not message.author_id:
+        # Ask Exchange and others not to answer an automatic message with their own.
+        headers["X-Auto-Response-Suppress"] = "All"
+    return EmailMessage(
+        subject=case_subject(case),
+        body=message.text,
+        from_email=from_email,
+        to=[to],
+        reply_to=[email.utils.formataddr((sender_name, reply_to_address(case.pk)))],
+        headers=headers,
+    )
