@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +102,11 @@ def _database() -> dict[str, Any]:
             ),
             "transaction_mode": "IMMEDIATE",
         }
-        # A file (not shared-cache memory) so tests with threads see real SQLite locking.
-        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+        # A file (not shared-cache memory) so tests with threads see real SQLite locking; one
+        # per test process so two runs on one machine never share it.
+        config["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"rapport-test-{os.getpid()}.sqlite3")
+        }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     else:
