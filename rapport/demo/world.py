@@ -3,22 +3,29 @@
 Everything is created through the actions, as a person or a channel would. Actions stamp most
 rows with the current time (a reply is written "now"), so to spread the history over past weeks
 each step is run through `Builder.at(when, ...)`, which afterwards moves the rows that step
-created to `when` with a bulk `update()`. That is the only place outside the actions that
-writes domain rows, and it only ever touches timestamps of demo data.
+created (and the "it happened now" stamps it wrote, such as a promise's `kept_at`) to `when`
+with a bulk `update()`. That is the only place outside the actions that writes domain rows, and
+it only ever touches timestamps of demo data. Due times (a follow-up call tomorrow at 10:00) are
+never moved: they are relative to when the demo is loaded, so the calls are on today's lists.
+
+A demo never emails anyone: every outbound message a step queues (a reply, a calendar invite)
+is marked sent when it was written, so the worker that later picks up its delivery job skips it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from rapport.care.models import Promise, Referral, WordOfMouth
 from rapport.cases import actions as case_actions
 from rapport.cases.models import (
     Call,
@@ -32,12 +39,38 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.outreach.models import Incident, IncidentEvent, MakeGood, OutreachTask
 from rapport.people import actions as people_actions
 from rapport.people.models import Agent, Asset, Customer, CustomerEvent, RapportNote, Site, Team
 
 PASSWORD = "rapport-demo"  # noqa: S105 -- printed for the demo sign-in on purpose
 SUPERVISOR = "supervisor"
 T = TypeVar("T")
+
+# Rows a step creates: their `created_at` becomes the step's time.
+CREATED: tuple[type[models.Model], ...] = (
+    Message,
+    Call,
+    CaseEvent,
+    CustomerEvent,
+    RapportNote,
+    Asset,
+    Case,
+    Promise,
+    WordOfMouth,
+    MakeGood,
+    Incident,
+    IncidentEvent,
+    OutreachTask,
+)
+# "It happened now" stamps a step writes on new or existing rows (never due times).
+HAPPENED: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (Call, ("started_at",)),
+    (Promise, ("updated_at", "kept_at")),
+    (Referral, ("acknowledged_at", "handed_back_at")),
+    (MakeGood, ("decided_at",)),
+    (OutreachTask, ("updated_at", "last_attempt_at", "reached_at")),
+)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
@@ -193,18 +226,42 @@ class Builder:
         return self.now - timedelta(days=days, hours=hours, minutes=minutes)
 
     def at(self, when: datetime, action: Callable[..., T], **kwargs: Any) -> T:
-        """Run an action, then date the messages, calls and audit rows it wrote to `when`."""
+        """Run an action, then date the rows and "it happened now" stamps it wrote to `when`."""
         marks = {
-            model: model.objects.aggregate(last=Max("pk"))["last"] or 0
-            for model in (Message, CaseEvent, CustomerEvent, RapportNote, Asset)
+            model: model._default_manager.aggregate(last=Max("pk"))["last"] or 0
+            for model in CREATED
         }
+        started = timezone.now()
         result = action(**kwargs)
         for model, last in marks.items():
-            model.objects.filter(pk__gt=last).update(created_at=when)
-        if isinstance(result, Message) and result.direction == Direction.OUTBOUND:
-            # A demo never emails anyone: the reply counts as delivered when it was written.
-            case_actions.mark_delivery(message=result, status=DeliveryStatus.SENT)
+            model._default_manager.filter(pk__gt=last).update(created_at=when)
+        for model, stamps in HAPPENED:
+            for stamp in stamps:
+                model._default_manager.filter(**{f"{stamp}__gte": started}).update(**{stamp: when})
+        # A demo never emails anyone: what the step queued counts as delivered when written.
+        for message in Message.objects.filter(
+            pk__gt=marks[Message],
+            direction=Direction.OUTBOUND,
+            delivery_status=DeliveryStatus.QUEUED,
+        ):
+            case_actions.mark_delivery(message=message, status=DeliveryStatus.SENT)
         return result
+
+    def local(self, timezone_name: str, *, days: int = 0, clock: time) -> datetime:
+        """`days` after today, at `clock` wall-clock time in `timezone_name` (aware, UTC)."""
+        tz = ZoneInfo(timezone_name)
+        day = self.now.astimezone(tz).date() + timedelta(days=days)
+        return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
+
+    def later_today(self, timezone_name: str, *, clock: time) -> datetime:
+        """Today at `clock` there, or soon if that has passed, but never after today ends:
+        a call that shows on today's list however late the demo is loaded."""
+        tz = ZoneInfo(timezone_name)
+        soon = self.now + timedelta(minutes=30)
+        due = max(self.local(timezone_name, clock=clock), soon)
+        if due.astimezone(tz).date() != self.now.astimezone(tz).date():
+            due = self.now
+        return due
 
     # --- building blocks ------------------------------------------------------------------
 
