@@ -1,0 +1,297 @@
+"""Email intake end to end, against a floor measured in the same run.
+
+    .venv/bin/python bench/ingest.py [--n 10000] [--existing 0] [--out bench/results/ingest.json]
+
+Generates a realistic mailbox (new threads, replies with quoted history, follow-ups on the same
+topic, HTML mail, attachments, out-of-office replies, redeliveries) and ingests every mail in
+one process, synchronously: `store_inbound_email` (the raw bytes committed) then
+`process_inbound_email` (parse → customer → thread → triage → route → persist), timing each
+mail. The floor is the same mails through stdlib `email.message_from_bytes(policy=default)`
+plus one committed SQLite insert each. With `--existing N` the same mailbox is ingested again
+into a desk that already holds N cases (bulk-created with bench/views.py's generator), and the
+ratio to the empty desk's rate is reported. Prints and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import email.policy
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.views import FIRST, LAST, WORDS, generate, percentile, setup_django  # noqa: E402
+
+FLOOR_AIM = 0.60
+GROWTH_AIM = 0.90
+SUBJECT_TOPICS = [
+    "Order arrived damaged",
+    "Refund for a double charge",
+    "Cannot log in after the update",
+    "Where is my package",
+    "Change of delivery address",
+    "Warranty repair for the screen",
+    "Invoice for March",
+    "Cancel my subscription",
+    "Wrong size, exchange please",
+    "Question about the new plan",
+]
+HTML_TEMPLATE = (
+    "<html><body><div style='font-family:Arial'><p>{greeting}</p><p>{text}</p>"
+    "<p><b>Order:</b> {order}</p><img src='cid:logo@x'><p>Best,<br>{name}</p></div>"
+    "<div class='gmail_quote'><blockquote>On Monday support wrote:<br>{quoted}</blockquote></div>"
+    "</body></html>"
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10_000, help="mails to ingest")
+    parser.add_argument(
+        "--existing", type=int, default=0, help="also ingest into a desk holding this many cases"
+    )
+    parser.add_argument(
+        "--existing-messages-per-case", type=float, default=2.0, help="for the --existing desk"
+    )
+    parser.add_argument("--agents", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
+    return parser.parse_args(argv)
+
+
+# -- The mailbox ---------------------------------------------------------------------------------
+
+
+def _sentence(rng: random.Random) -> str:
+    return " ".join(rng.choices(WORDS, k=rng.randint(8, 24))).capitalize() + "."
+
+
+def _body(rng: random.Random) -> str:
+    return "\n\n".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
+
+
+def mailbox(n: int, rng: random.Random) -> list[bytes]:
+    """n raw mails in arrival order, with the mix a support address really gets."""
+    start = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+    people = [
+        (f"{rng.choice(FIRST)} {rng.choice(LAST)}", f"sender{i}@mail{i % 97}.example")
+        for i in range(max(10, n // 4))
+    ]
+    sent: list[tuple[str, str, str, str]] = []  # (message_id, subject, sender name, address)
+    mails: list[bytes] = []
+    for i in range(n):
+        when = start + timedelta(seconds=30 * i)
+        kind = rng.random()
+        name, address = rng.choice(people)
+        mail = EmailMessage()
+        mail["Date"] = format_datetime(when)
+        mail["To"] = "Support <support@desk.example>"
+        message_id = f"<bench-{i}-{rng.getrandbits(40):x}@mail.example>"
+        text = _body(rng)
+        if kind < 0.01 and mails:  # a redelivery: the same bytes again
+            mails.append(rng.choice(mails))
+            continue
+        if kind < 0.06:  # out-of-office answers to our replies
+            mail["From"] = f"{name} <{address}>"
+            mail["Subject"] = f"Automatic reply: {rng.choice(SUBJECT_TOPICS)}"
+            mail["Auto-Submitted"] = "auto-replied"
+            mail["X-Auto-Response-Suppress"] = "All"
+            mail.set_content("I am out of the office until Monday with limited access to email.")
+        elif kind < 0.40 and sent:  # a reply in a thread, quoting what it answers
+            parent_id, subject, parent_name, parent_address = rng.choice(sent[-500:])
+            name, address = parent_name, parent_address
+            mail["From"] = f"{name} <{address}>"
+            mail["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+            mail["In-Reply-To"] = parent_id
+            mail["References"] = parent_id
+            quoted = "\n".join(f"> {line}" for line in _body(rng).splitlines())
+            mail.set_content(
+                f"{text}\n\nOn Mon, 3 Mar 2025 at 09:12, Support <support@desk.example> wrote:\n"
+                f"{quoted}\n\n-- \n{name}\nSent from my iPhone\n"
+            )
+        else:
+            subject = rng.choice(SUBJECT_TOPICS)
+            mail["From"] = f"{name} <{address}>"
+            mail["Subject"] = subject
+            mail.set_content(f"Hello,\n\n{text}\n\nThanks,\n{name.split()[0]}\n")
+            if kind < 0.55:  # HTML mail
+                mail.add_alternative(
+                    HTML_TEMPLATE.format(
+                        greeting="Hello,",
+                        text=text,
+                        order=rng.randint(10_000, 99_999),
+                        name=name,
+                        quoted=_sentence(rng),
+                    ),
+                    subtype="html",
+                )
+            if kind > 0.94:  # an attachment (a photo of the damage, an invoice)
+                payload = rng.randbytes(rng.randint(20_000, 120_000))
+                mail.add_attachment(
+                    payload, maintype="image", subtype="jpeg", filename=f"photo-{i}.jpg"
+                )
+        mail["Message-ID"] = message_id
+        sent.append((message_id, str(mail["Subject"]), name, address))
+        mails.append(mail.as_bytes())
+    return mails
+
+
+# -- The floor and the real thing ----------------------------------------------------------------
+
+
+def floor(mails: list[bytes], workdir: Path) -> dict[str, Any]:
+    """stdlib parse plus one committed SQLite insert per mail (WAL, as Rapport runs SQLite)."""
+    db = sqlite3.connect(workdir / "floor.sqlite3", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(
+        "CREATE TABLE mail (id INTEGER PRIMARY KEY, message_id TEXT, subject TEXT, raw BLOB)"
+    )
+    samples = []
+    started = time.perf_counter()
+    for raw in mails:
+        t0 = time.perf_counter()
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        db.execute(
+            "INSERT INTO mail (message_id, subject, raw) VALUES (?, ?, ?)",
+            (str(parsed["Message-ID"]), str(parsed["Subject"]), raw),
+        )
+        samples.append(time.perf_counter() - t0)
+    total = time.perf_counter() - started
+    db.close()
+    return _stats(samples, total)
+
+
+def ingest(mails: list[bytes]) -> dict[str, Any]:
+    from collections import Counter
+
+    from rapport.mail.actions import process_inbound_email, store_inbound_email
+
+    outcomes: Counter[str] = Counter()
+    samples = []
+    started = time.perf_counter()
+    for raw in mails:
+        t0 = time.perf_counter()
+        row = store_inbound_email(raw=raw, source="pipe", enqueue=False)
+        result = process_inbound_email(inbound_id=row.pk)
+        samples.append(time.perf_counter() - t0)
+        outcomes[result.outcome] += 1
+    total = time.perf_counter() - started
+    return {**_stats(samples, total), "outcomes": dict(sorted(outcomes.items()))}
+
+
+def _stats(samples: list[float], total: float) -> dict[str, Any]:
+    return {
+        "mails": len(samples),
+        "seconds": round(total, 2),
+        "mails_per_s": round(len(samples) / total, 1),
+        "p50_ms": round(percentile(samples, 0.50) * 1000, 2),
+        "p99_ms": round(percentile(samples, 0.99) * 1000, 2),
+        "mean_ms": round(statistics.fmean(samples) * 1000, 2),
+    }
+
+
+# -- Databases -----------------------------------------------------------------------------------
+
+
+def use_database(path: Path) -> None:
+    """Point Django's default connection at a new SQLite file and migrate it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = str(path)
+    call_command("migrate", verbosity=0)
+
+
+def desk(cases: int, args: argparse.Namespace, rng: random.Random) -> None:
+    """Agents, sites and teams (always), and `cases` bulk-created cases (bench/views.py)."""
+    from django.db import connection
+
+    generate(
+        argparse.Namespace(
+            cases=cases, messages_per_case=args.existing_messages_per_case, agents=args.agents
+        ),
+        rng,
+    )
+    # bench/views.py leaves every Message-ID empty; in an email desk each mail has one. With a
+    # single value in the column, SQLite's ANALYZE would rate the external_id index useless and
+    # every threading lookup would scan the whole table.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_message SET external_id = '<old-' || id || '@mail.example>' "
+            "WHERE direction IN ('in', 'out') AND channel = 'email'"
+        )
+        cursor.execute("ANALYZE")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="rapport-ingest-") as folder:
+        workdir = Path(folder)
+        setup_django(argparse.Namespace(db_url=""), workdir)
+        from django.conf import settings
+
+        settings.MEDIA_ROOT = workdir / "files"
+        settings.RAPPORT_INTAKE_RATE_LIMIT = 10**9  # a bench, not a flood
+        settings.RAPPORT_ROUTING_LOAD_TTL = 5  # production default
+        mails = mailbox(args.n, random.Random(args.seed))
+        size = sum(len(m) for m in mails)
+        print(f"mailbox: {len(mails)} mails, {size / 1e6:.1f} MB", flush=True)
+
+        floor_result = floor(mails, workdir)
+        print(f"floor: {floor_result['mails_per_s']} mails/s", flush=True)
+
+        use_database(workdir / "empty.sqlite3")
+        desk(0, args, random.Random(args.seed))
+        empty = ingest(mails)
+        print(f"empty desk: {empty['mails_per_s']} mails/s {empty['outcomes']}", flush=True)
+        result: dict[str, Any] = {
+            "database": "sqlite",
+            "mails": len(mails),
+            "mailbox_mb": round(size / 1e6, 1),
+            "floor": floor_result,
+            "empty_desk": empty,
+            "ratio_to_floor": round(empty["mails_per_s"] / floor_result["mails_per_s"], 3),
+            "aims": {"ratio_to_floor": FLOOR_AIM, "existing_to_empty": GROWTH_AIM},
+        }
+        ok = result["ratio_to_floor"] >= FLOOR_AIM
+        if args.existing:
+            use_database(workdir / "existing.sqlite3")
+            started = time.perf_counter()
+            desk(args.existing, args, random.Random(args.seed))
+            generation = time.perf_counter() - started
+            grown = ingest(mails)
+            print(f"desk of {args.existing} cases: {grown['mails_per_s']} mails/s", flush=True)
+            ratio = round(grown["mails_per_s"] / empty["mails_per_s"], 3)
+            result.update(
+                existing_cases=args.existing,
+                existing_generation_s=round(generation, 1),
+                existing_desk=grown,
+                existing_to_empty=ratio,
+            )
+            ok = ok and ratio >= GROWTH_AIM
+        result["ok"] = ok
+        print(json.dumps(result, indent=2))
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

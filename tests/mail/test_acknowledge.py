@@ -1,0 +1,160 @@
+"""Acknowledgments over real SMTP: once per new case, only to a person, honest and personal."""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Direction, Message
+from rapport.mail.acknowledge import acknowledgment_text, queue_acknowledgment
+from rapport.mail.models import InboundEmail
+from rapport.people.models import Agent
+from tests.conftest import World
+from tests.mail.intake_helpers import ingest, make_mail
+from tests.mail.smtp_sink import Sink, sink
+
+__all__ = ["sink"]
+
+OnCommit = Callable[..., Any]
+STRANGER = "Tom Reed <tom.reed@example.org>"
+
+
+@pytest.fixture(autouse=True)
+def _acknowledge(settings: Settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    settings.RAPPORT_EMAIL_ACKNOWLEDGE = True
+    settings.RAPPORT_SUPPORT_PHONE = "+34 911 000 111"
+
+
+def arrives(capture: OnCommit, **mail: Any) -> InboundEmail:
+    with capture(execute=True):
+        _, row = ingest(make_mail(**mail))
+    return row
+
+
+def test_a_new_case_from_a_person_is_acknowledged_once_by_name_with_the_phone_number(
+    world: World, sink: Sink, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    row = arrives(
+        django_capture_on_commit_callbacks,
+        sender=STRANGER,
+        subject="Broken latch on my cello case",
+        message_id="<t1@example.org>",
+    )
+    assert row.outcome == "new_case" and row.case_id is not None
+    case = Case.objects.select_related("owner").get(pk=row.case_id)
+    sent = sink.only()
+    assert sent.rcpt_tos == ["tom.reed@example.org"]
+    mail = sent.message
+    assert mail["Auto-Submitted"] == "auto-replied"
+    assert mail["X-Auto-Response-Suppress"] == "All"
+    assert mail["In-Reply-To"] == "<t1@example.org>"
+    assert mail["Subject"] == f"Re: Broken latch on my cello case [#{case.pk}]"
+    assert email.utils.parseaddr(mail["Reply-To"])[1] == f"support+{case.pk}@clinic.example"
+    body = mail.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert text.startswith("Hello Tom,")
+    owner = case.owner.display_name if case.owner else "Our team"
+    assert f"{owner} has your message" in text
+    assert "will answer" in text
+    assert "call us on +34 911 000 111" in text
+    assert f"case number is #{case.pk}" in text
+
+    ack = Message.objects.get(case=case, direction=Direction.OUTBOUND)
+    assert ack.author is None and ack.delivery_status == DeliveryStatus.SENT
+    assert ack.external_id == mail["Message-ID"]
+    assert CaseEvent.objects.filter(case=case, kind="acknowledged").count() == 1
+
+    # Their next mail joins the case and gets no second acknowledgment; nor does asking again.
+    follow_up = arrives(
+        django_capture_on_commit_callbacks,
+        sender=STRANGER,
+        subject=f"Re: Broken latch on my cello case [#{case.pk}]",
+        message_id="<t2@example.org>",
+        in_reply_to="<t1@example.org>",
+    )
+    assert (follow_up.outcome, follow_up.case_id) == ("threaded", case.pk)
+    assert queue_acknowledgment(case_id=case.pk) is None
+    assert len(sink.received) == 1
+
+
+def test_auto_replies_bounces_and_rejected_mail_are_never_acknowledged(
+    world: World, sink: Sink, settings: Settings, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    auto = arrives(
+        django_capture_on_commit_callbacks,
+        sender="Out of Office <ooo@example.net>",
+        subject="Automatic reply: Your appointment",
+        message_id="<a1@example.net>",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    assert auto.outcome == "auto_reply"
+    bounce = arrives(
+        django_capture_on_commit_callbacks,
+        sender="Mail Delivery System <MAILER-DAEMON@mx.example.com>",
+        subject="Mail delivery failed: returning message to sender",
+        message_id="<b1@mx.example.com>",
+        headers={"X-Failed-Recipients": "maria.lopez@example.com"},
+        body="This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its recipients.\n\n"
+        "  maria.lopez@example.com\n    mailbox unavailable",
+    )
+    assert bounce.outcome == "bounce"
+    settings.RAPPORT_INTAKE_RATE_LIMIT = 1
+    for n in range(2):
+        arrives(
+            django_capture_on_commit_callbacks,
+            sender="Flood <flood@example.net>",
+            subject=f"Spam {n}",
+            message_id=f"<f{n}@example.net>",
+        )
+    assert InboundEmail.objects.filter(outcome="rejected").count() == 1
+    # The one flood mail that opened a case was from a person and is acknowledged; only it.
+    assert [r.rcpt_tos for r in sink.received] == [["flood@example.net"]]
+
+
+def test_off_by_default(
+    world: World, sink: Sink, settings: Settings, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    settings.RAPPORT_EMAIL_ACKNOWLEDGE = False
+    row = arrives(django_capture_on_commit_callbacks, sender=STRANGER, message_id="<t9@x.org>")
+    assert row.outcome == "new_case" and row.case_id is not None
+    assert sink.received == []
+    assert not Message.objects.filter(case_id=row.case_id, direction=Direction.OUTBOUND).exists()
+
+
+def test_a_case_a_person_already_answered_is_not_acknowledged(
+    world: World, sink: Sink, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    # A case opened by phone (world.case) has no email to acknowledge.
+    assert queue_acknowledgment(case_id=world.case.pk) is None
+
+
+def test_the_note_says_who_has_the_file_while_the_customers_own_person_is_away(
+    world: World,
+) -> None:
+    now = timezone.now()
+    Agent.objects.filter(pk=world.colleague.pk).update(away_until=now + timedelta(days=2))
+    Case.objects.filter(pk=world.case.pk).update(
+        owner=world.agent,
+        return_to=world.colleague,
+        pickup_at=now + timedelta(hours=1),
+        first_response_due_at=now + timedelta(hours=4),
+    )
+    case = Case.objects.select_related("owner", "customer", "return_to").get(pk=world.case.pk)
+    text = acknowledgment_text(case, now=now)
+    assert "Hello Maria," in text
+    assert "Dr. Ana Ortiz has your message and will answer by " in text
+    assert "Dr. Ben Hale is off until" in text and "Dr. Ana Ortiz has your file." in text
+    # The promise is the later moment, in the customer's own time zone (Europe/Madrid).
+    due = (now + timedelta(hours=4)).astimezone(ZoneInfo("Europe/Madrid"))
+    assert f"at {due:%H:%M} ({due.tzname()})" in text
