@@ -169,3 +169,19 @@ def test_keyset_pages_through_cases_updated_at_the_same_instant(
         if not query:
             break
     assert seen == sorted([c.pk for c in cases] + [world.case.pk], reverse=True)
+
+
+def test_rows_show_triage_signals_with_reasons_and_the_deadline(world: World) -> None:
+    open_case(
+        customer=world.customer,
+        subject="Still broken",
+        channel="chat",
+        text="Third time I write!!! Nobody answers. Let me talk to a real person.",
+        by=None,
+        owner=world.agent,
+    )
+    page = world.client_for(world.agent).get("/?view=mine").content.decode()
+    assert 'data-signal="wants_human"' in page and 'data-signal="upset"' in page
+    assert 'class="signal-chip call-first"' in page
+    assert "talk to a real person" in page  # the reason, as the chip's tooltip
+    assert "answer by" in page

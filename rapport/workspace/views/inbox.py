@@ -19,6 +19,7 @@ from rapport.cases.access import agent_team_ids, cases_for_agent, newest_cases_f
 from rapport.cases.models import ACTIVE_STATUSES, Case, Priority, Status
 from rapport.cases.search import search_cases
 from rapport.people.models import Agent, Channel, Team
+from rapport.triage.service import triage_signals
 from rapport.workspace.decorators import agent_required, is_htmx
 from rapport.workspace.forms import INBOX_VIEWS, InboxFilterForm
 
@@ -59,6 +60,11 @@ class InboxRow:
     updated_iso: str
     updated_title: str
     updated_ago: str
+    # What triage saw, with its reasons as a tooltip, and whether to pick up the phone.
+    signals: tuple[tuple[str, str, str], ...] = ()
+    call_first: bool = False
+    due_label: str = ""
+    overdue: bool = False
 
     @property
     def reference(self) -> str:
@@ -92,7 +98,24 @@ def _row(case: Case) -> InboxRow:
         updated_iso=updated.isoformat(),
         updated_title=dateformat.format(updated, "D j M Y, H:i"),
         updated_ago=str(naturaltime(case.updated_at)),
+        signals=tuple(
+            (name, label, "; ".join(reasons)) for name, label, reasons in triage_signals(case)
+        ),
+        call_first=case.triage.get("recommended_contact") in ("call", "callback"),
+        due_label=_due_label(case),
+        overdue=case.next_response_due_at is not None
+        and case.next_response_due_at <= timezone.now(),
     )
+
+
+def _due_label(case: Case) -> str:
+    due = case.next_response_due_at
+    if due is None or case.status not in ACTIVE_STATUSES:
+        return ""
+    local = timezone.localtime(due)
+    if due <= timezone.now():
+        return f"overdue since {dateformat.format(local, 'D H:i')}"
+    return f"answer by {dateformat.format(local, 'D H:i')}"
 
 
 def _filter_selects(form: InboxFilterForm) -> list[FilterSelect]:
@@ -174,6 +197,8 @@ def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
             "origin_channel",
             "last_message_preview",
             "updated_at",
+            "triage",
+            "next_response_due_at",
             "customer__name",
             "customer__preferred_name",
             "owner__display_name",
