@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rapport.care",
     "rapport.outreach",
     "rapport.mail",
+    "rapport.portal",
     "rapport.workspace",
     "rapport.api",
     "rapport.demo",

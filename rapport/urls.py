@@ -5,5 +5,6 @@ urlpatterns = [
     path("care/", include("rapport.care.urls")),
     path("outreach/", include("rapport.outreach.urls")),
     path("mail/", include("rapport.mail.urls")),
+    path("contact/", include("rapport.portal.urls")),
     path("", include("rapport.workspace.urls")),
 ]

@@ -1,0 +1,50 @@
+"""What a customer can do for themselves on the contact page: ask a person to call them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from rapport.care.actions import book_callback
+from rapport.care.models import Promise
+from rapport.cases.actions import open_case
+from rapport.lib.errors import ActionError
+from rapport.people.actions import add_identity, find_or_create_customer, normalise_identity
+from rapport.people.models import Identity
+
+
+@transaction.atomic
+def request_callback(
+    *,
+    name: str,
+    phone: str,
+    about: str,
+    email: str = "",
+    window_start: datetime | None = None,
+    timezone_name: str = "",
+) -> Promise:
+    """A customer asks for a call: their case opens with a named owner and an honest window."""
+    if not name.strip():
+        raise ActionError(
+            "Tell us your name so the person calling knows who to ask for.", field="name"
+        )
+    if not about.strip():
+        raise ActionError("Tell us in a few words what it is about.", field="about")
+    customer, created = find_or_create_customer(kind="phone", value=phone, name=name.strip())
+    if created and timezone_name:
+        customer.timezone = timezone_name
+        customer.save(update_fields=["timezone"])
+    if email.strip():
+        address = normalise_identity("email", email)
+        if not Identity.objects.filter(kind="email", value=address).exists():
+            add_identity(customer=customer, kind="email", value=address, by=None)
+    case = open_case(
+        customer=customer,
+        subject=f"Call me back: {' '.join(about.split())[:80]}",
+        channel="web",
+        text=about,
+        by=None,
+        tags=["callback-request"],
+    )
+    return book_callback(case=case, by=None, window_start=window_start)

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from rapport.portal import views
+
+urlpatterns = [path("", views.contact, name="contact")]

@@ -1,0 +1,106 @@
+"""The public contact page: a phone number, opening hours, and a person who will call back."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from rapport.care.windows import describe_window
+from rapport.lib.errors import ActionError
+from rapport.people.models import Site
+from rapport.portal.actions import request_callback
+
+DAYS = (
+    ("mon", "Mon"),
+    ("tue", "Tue"),
+    ("wed", "Wed"),
+    ("thu", "Thu"),
+    ("fri", "Fri"),
+    ("sat", "Sat"),
+    ("sun", "Sun"),
+)
+
+
+class CallbackForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    phone = forms.CharField(max_length=40, help_text="With the country code, e.g. +44 20 7946 0958")
+    email = forms.EmailField(required=False)
+    about = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    when = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty for the first free time.",
+    )
+    timezone = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def clean_timezone(self) -> str:
+        value: str = self.cleaned_data.get("timezone") or ""
+        try:
+            return value if value and zoneinfo.ZoneInfo(value) else ""
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return ""
+
+    def window_start(self) -> datetime | None:
+        when: datetime | None = self.cleaned_data.get("when")
+        if when is None:
+            return None
+        zone = self.cleaned_data.get("timezone") or settings.TIME_ZONE
+        return when.replace(tzinfo=zoneinfo.ZoneInfo(zone)) if when.tzinfo is None else when
+
+
+def _opening_hours() -> list[tuple[str, list[str]]]:
+    """Each site's hours in its own time zone, as a person would read them."""
+    hours = []
+    for site in Site.objects.order_by("name"):
+        week = site.working_hours or {}
+        if not week:
+            continue
+        days = [
+            f"{label} " + ", ".join(f"{start} to {end}" for start, end in week[key])
+            for key, label in DAYS
+            if week.get(key)
+        ]
+        hours.append((f"{site.name} ({site.timezone})", days))
+    return hours
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    form = CallbackForm(request.POST or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "support_phone": settings.RAPPORT_SUPPORT_PHONE,
+        "hours": _opening_hours(),
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            promise = request_callback(
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                about=data["about"],
+                window_start=form.window_start(),
+                timezone_name=data["timezone"],
+            )
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            customer = promise.customer
+            window = describe_window(
+                promise.due_at, promise.window_end or promise.due_at, timezone=customer.timezone
+            )
+            return render(
+                request,
+                "portal/callback_booked.html",
+                {**context, "promise": promise, "window": window, "agent": promise.owner},
+            )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/contact.html", context, status=status)

@@ -1,0 +1,72 @@
+"""The public contact page: no dead ends, a named person and an honest time."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from rapport.care.models import Promise
+from rapport.cases.models import Case
+from rapport.people.models import Identity
+from tests.conftest import World
+
+
+def test_contact_page_shows_the_number_and_hours_without_signing_in(world: World) -> None:
+    world.night_site.working_hours = {"mon": [["20:00", "08:00"]]}
+    world.night_site.save(update_fields=["working_hours"])
+    page = Client().get("/contact/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="support-phone"' in html and "+1 555 0100" in html
+    assert "Night clinic (Europe/Madrid)" in html and "Mon 20:00 to 08:00" in html
+    assert "Nothing here is a robot." in html
+
+
+def test_a_known_customer_asking_for_a_call_gets_their_own_person(world: World) -> None:
+    response = Client().post(
+        "/contact/",
+        {
+            "name": "Maria",
+            "phone": "+34 612 345 678",
+            "about": "Mila is coughing again",
+            "timezone": "Europe/Madrid",
+        },
+    )
+    assert response.status_code == 200
+    promise = Promise.objects.get()
+    assert promise.customer_id == world.customer.pk  # matched by phone, not a new customer
+    assert promise.owner_id == world.colleague.pk  # her own vet: continuity first
+    html = response.content.decode()
+    assert "Dr. Ben Hale will call you" in html
+    assert "(Europe/Madrid)" in html and f"#{promise.case_id}" in html
+    case = Case.objects.get(pk=promise.case_id)
+    assert case.owner_id == world.colleague.pk and case.origin_channel == "web"
+
+
+def test_a_new_customer_is_created_with_both_addresses(world: World) -> None:
+    Client().post(
+        "/contact/",
+        {
+            "name": "Priya Nair",
+            "phone": "+44 20 7946 0958",
+            "email": "Priya@Example.org",
+            "about": "My order arrived broken",
+        },
+    )
+    promise = Promise.objects.get()
+    values = set(Identity.objects.filter(customer=promise.customer).values_list("value", flat=True))
+    assert values == {"+442079460958", "priya@example.org"}
+
+
+def test_bad_input_keeps_what_was_typed_and_says_why(world: World) -> None:
+    response = Client().post("/contact/", {"name": "Maria", "phone": "12", "about": "Please call"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "not a valid phone number" in html
+    assert 'value="Maria"' in html and "Please call" in html
+    assert not Promise.objects.exists()
+
+
+def test_csrf_is_enforced(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/contact/", {"name": "X", "phone": "+34612345678", "about": "y"})
+    assert response.status_code == 403
