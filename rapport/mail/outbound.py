@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import re
+import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,7 +75,8 @@ def reply_to_address(case_id: int) -> str:
 
 
 def new_message_id(message_pk: int) -> str:
-    return email.utils.make_msgid(idstring=f"rapport.{message_pk}", domain=own_address()[1])
+    """Short enough never to be folded onto a second header line (make_msgid's can be)."""
+    return f"<rapport.{message_pk}.{secrets.token_hex(8)}@{own_address()[1]}>"
 
 
 def case_subject(case: Case) -> str:
