@@ -53,7 +53,7 @@ def queue_acknowledgment(*, case_id: int, now: datetime | None = None) -> Messag
     if not settings.RAPPORT_EMAIL_ACKNOWLEDGE:
         return None
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("owner", "customer", "return_to")
         .filter(pk=case_id)
         .first()
