@@ -139,8 +139,8 @@ def test_expressions_quote_every_token() -> None:
 
 def test_triggers_lost_in_a_table_rebuild_are_put_back_after_migrate(world: World) -> None:
     if connection.vendor != "sqlite":
-        # PostgreSQL indexes expressions (GIN), so there is no trigger to lose: search is
-        # current without any repair, and the repair is harmless.
+        # PostgreSQL alters tables in place, so its side tables' triggers are never lost: search
+        # is current without any repair, and the repair is harmless.
         receive_message(case=world.case, text="Written with no trigger at all", channel="email")
         ensure_search_index(using="default")
         assert found(world, "trigger") == {world.case.pk}
