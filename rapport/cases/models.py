@@ -124,6 +124,7 @@ class Direction(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     NOT_APPLICABLE = "n/a", "Not applicable"
@@ -145,6 +146,10 @@ class Message(models.Model):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_APPLICABLE
     )
     delivery_error = models.CharField(max_length=500, blank=True)
+    # Queued: when the next attempt is due. Sending: when the attempt in flight began. The outbox
+    # sweep finds a lost job or a worker killed mid-send by it.
+    next_attempt_at = models.DateTimeField(default=now)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -152,6 +157,7 @@ class Message(models.Model):
             models.Index(fields=["customer", "-created_at"], name="message_customer_timeline"),
             models.Index(fields=["case", "-created_at"], name="message_case_timeline"),
             models.Index(fields=["external_id"], name="message_external_id"),
+            models.Index(fields=["delivery_status", "next_attempt_at"], name="message_outbox"),
         ]
 
     def __str__(self) -> str:

@@ -38,11 +38,18 @@ def _promise_escalation(now: datetime) -> dict[str, Any]:
     return escalate_missed(now=now)
 
 
+def _outbox(now: datetime) -> dict[str, Any]:
+    from rapport.mail.outbound import sweep_outbox
+
+    return sweep_outbox(now=now)
+
+
 SWEEPS: dict[str, Callable[[datetime], dict[str, Any]]] = {
     "sla": _sla,
     "intake": _intake,
     "promise_reminders": _promise_reminders,
     "promise_escalation": _promise_escalation,
+    "outbox": _outbox,
 }
 
 

@@ -8,9 +8,13 @@ The delivery task (`rapport.cases.tasks.deliver_message`) calls `deliver_email`.
   "[#<case>]";
 - signs it "<Agent name>" <DEFAULT_FROM_EMAIL> with `Auto-Submitted: no`, or `auto-replied` for
   a message no person wrote (an acknowledgment);
-- never sends to an address that bounced, and never sends a message that is not `queued`;
+- never sends to an address that bounced, and never sends a message that is not `queued`: it
+  claims the message (queued -> sending, compare-and-set) first, so of two workers running the
+  same delivery only one sends;
 - sorts failures: a 5xx answer fails the message at once with the server's reason; a 4xx or no
   connection is retried with backoff, up to RAPPORT_EMAIL_MAX_ATTEMPTS, then fails.
+
+`sweep_outbox` (the scheduler's "outbox" sweep) re-queues what a killed worker lost.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
@@ -39,6 +44,9 @@ logger = logging.getLogger("rapport.mail.outbound")
 MAX_REFERENCES = 20
 _TOKEN = re.compile(r"\s*\[\s*(?:[A-Za-z][\w-]{0,20}\s*)?#\s*\d{1,12}\s*\]")
 _REPLY_PREFIX = re.compile(r"^\s*re\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
+# A queued message this late past its due time lost its job; one sending this long lost its worker.
+OUTBOX_GRACE = timedelta(minutes=10)
+OUTBOX_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -103,18 +111,33 @@ def assign_message_id(*, message: Message) -> str:
     return stored
 
 
+def claim_delivery(*, message: Message) -> bool:
+    """Queued -> sending; only the worker whose update hit the row may send."""
+    claimed = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
+        delivery_status=DeliveryStatus.SENDING,
+        next_attempt_at=timezone.now(),
+        delivery_attempts=F("delivery_attempts") + 1,
+    )
+    return bool(claimed)
+
+
 def settle_delivery(*, message: Message, status: str, error: str = "") -> bool:
-    """Record the end of delivery; only a queued message changes (never sent twice)."""
-    updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
-        delivery_status=status, delivery_error=error[:500]
+    """Record the end of delivery; only a queued or sending message changes (never sent twice).
+
+    Sending counts too: a slow worker the outbox sweep gave up on still records what happened.
+    """
+    updated = (
+        Message.objects.filter(pk=message.pk)
+        .filter(delivery_status__in=(DeliveryStatus.QUEUED, DeliveryStatus.SENDING))
+        .update(delivery_status=status, delivery_error=error[:500])
     )
     return bool(updated)
 
 
-def note_retry(*, message: Message, error: str) -> None:
-    """A queued message whose last attempt failed: the reason is shown while it waits."""
-    Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
-        delivery_error=error[:500]
+def note_retry(*, message: Message, error: str, retry_at: datetime) -> None:
+    """Sending -> queued after a temporary failure: the reason is shown while it waits."""
+    Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.SENDING).update(
+        delivery_status=DeliveryStatus.QUEUED, delivery_error=error[:500], next_attempt_at=retry_at
     )
 
 
@@ -137,6 +160,12 @@ def deliver_email(*, message_id: int, attempt: int = 1) -> Delivery:
         return Delivery("failed", refusal)
     message_id_header = assign_message_id(message=message)
     mail = build_email(message, to=recipient, message_id_header=message_id_header)
+    if not claim_delivery(message=message):
+        return Delivery("skipped", "another worker is sending it")
+    return _send_claimed(message, mail, to=recipient, attempt=attempt)
+
+
+def _send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int) -> Delivery:
     try:
         _send(mail)
     except TemporaryFailure as exc:
@@ -146,7 +175,7 @@ def deliver_email(*, message_id: int, attempt: int = 1) -> Delivery:
         settle_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
         return Delivery("failed", error)
     settle_delivery(message=message, status=DeliveryStatus.SENT)
-    return Delivery("sent", recipient)
+    return Delivery("sent", to)
 
 
 def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
@@ -162,6 +191,7 @@ def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
         error=(
             f"Attempt {attempt} of {limit} failed ({reason}); trying again at {retry_at:%H:%M} UTC."
         ),
+        retry_at=retry_at,
     )
     return Delivery("retry", reason, retry_at)
 
@@ -284,3 +314,76 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
         reply_to=[email.utils.formataddr((sender_name, reply_to_address(case.pk)))],
         headers=headers,
     )
+
+
+# -- Outbox sweep --------------------------------------------------------------------------------
+
+
+def sweep_outbox(*, now: datetime) -> dict[str, list[int]]:
+    """Re-queue what a killed worker lost: a queued message whose job vanished (OUTBOX_GRACE past
+    its due time) and a message left sending by a worker that died mid-send.
+
+    Each message is claimed by compare-and-set on (status, next_attempt_at), so of two sweeps only
+    one re-enqueues it. A stuck send may in fact have reached the server: sending again is better
+    than a silently lost reply, and the Message-ID is the same, so the customer's client shows one.
+    """
+    requeued: list[int] = []
+    recovered: list[int] = []
+    failed: list[int] = []
+    lost = Message.objects.filter(
+        delivery_status=DeliveryStatus.QUEUED, next_attempt_at__lte=now - OUTBOX_GRACE
+    ).order_by("next_attempt_at")
+    for pk, due in lost.values_list("pk", "next_attempt_at")[:OUTBOX_BATCH]:
+        # Due again now: if this job is lost too, a sweep a grace later tries again.
+        claimed = Message.objects.filter(
+            pk=pk, delivery_status=DeliveryStatus.QUEUED, next_attempt_at=due
+        ).update(next_attempt_at=now)
+        if claimed:
+            requeued.append(pk)
+    stuck = Message.objects.filter(
+        delivery_status=DeliveryStatus.SENDING, next_attempt_at__lte=now - OUTBOX_GRACE
+    ).order_by("next_attempt_at")
+    limit = settings.RAPPORT_EMAIL_MAX_ATTEMPTS
+    for pk, since, attempts in stuck.values_list("pk", "next_attempt_at", "delivery_attempts")[
+        :OUTBOX_BATCH
+    ]:
+        mine = Message.objects.filter(
+            pk=pk, delivery_status=DeliveryStatus.SENDING, next_attempt_at=since
+        )
+        if attempts >= limit:
+            # The worker died on every attempt: stop, and let a person look (it may have gone).
+            error = (
+                f"Not confirmed after {attempts} attempts: the worker stopped while sending; "
+                "it may have been delivered — check before writing again."
+            )
+            if mine.update(delivery_status=DeliveryStatus.FAILED, delivery_error=error):
+                failed.append(pk)
+            continue
+        error = f"Attempt {attempts} was interrupted; trying again."
+        if mine.update(
+            delivery_status=DeliveryStatus.QUEUED, next_attempt_at=now, delivery_error=error
+        ):
+            recovered.append(pk)
+    _enqueue([*requeued, *recovered])
+    return {"requeued": requeued, "recovered": recovered, "failed": failed}
+
+
+def _enqueue(message_ids: list[int]) -> None:
+    """Each claimed message's job again: an appointment invitation's own (it carries the .ics)."""
+    from rapport.care.models import Appointment
+    from rapport.care.tasks import deliver_invite
+    from rapport.cases.tasks import deliver_message
+
+    if not message_ids:
+        return
+    invites = set(
+        Appointment.objects.filter(invite_id__in=message_ids).values_list("invite_id", flat=True)
+    )
+    attempts = dict(
+        Message.objects.filter(pk__in=message_ids).values_list("pk", "delivery_attempts")
+    )
+    for pk in message_ids:
+        if pk in invites:
+            deliver_invite.enqueue(pk)
+        else:
+            deliver_message.enqueue(pk, attempts.get(pk, 0) + 1)

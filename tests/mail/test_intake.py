@@ -158,7 +158,9 @@ def test_reply_by_in_reply_to_joins_its_case(world: World) -> None:
     assert result.outcome == "threaded"
     assert result.case_id == case_id
     assert "In-Reply-To" in result.reason
-    assert list(Message.objects.filter(case_id=case_id).values_list("text", flat=True)) == [
+    assert list(
+        Message.objects.filter(case_id=case_id).order_by("pk").values_list("text", flat=True)
+    ) == [
         "She coughed all night again.",
         "Thanks!",
     ]
