@@ -9,19 +9,13 @@ from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
-from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import (
+from rapport.api.case_schemas import (
     CallIn,
-    CallOut,
     CaseDetailOut,
     CaseIn,
     CaseOut,
     CasePage,
     CaseQuery,
-    ErrorOut,
-    MergeIn,
-    MessageOut,
     NoteIn,
     OwnerIn,
     PriorityIn,
@@ -30,6 +24,9 @@ from rapport.api.schemas import (
     SplitIn,
     StatusIn,
 )
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
+from rapport.api.pagination import Keyset, keyset_page
+from rapport.api.schemas import CallOut, ErrorOut, MergeIn, MessageOut
 from rapport.cases import actions
 from rapport.cases.access import (
     case_for_agent,

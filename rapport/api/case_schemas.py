@@ -1,0 +1,187 @@
+"""What the API reads and writes about cases: their rows, filters and the actions' input."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime, model_validator
+
+from rapport.api.schemas import (
+    AgentRef,
+    CallOut,
+    CustomerRef,
+    MessageOut,
+    PageQuery,
+    TeamRef,
+    Timestamp,
+)
+from rapport.cases.models import (
+    Call,
+    CallDirection,
+    CallOutcome,
+    Case,
+    Message,
+    Priority,
+    Status,
+)
+from rapport.people.models import (
+    Channel,
+    IdentityKind,
+)
+
+
+class CaseOut(Schema):
+    id: int
+    subject: str
+    status: Status
+    allowed_statuses: list[Status] = Field(description="What the status may change to next.")
+    priority: Priority
+    customer: CustomerRef
+    owner: AgentRef | None
+    team: TeamRef | None
+    origin_channel: Channel
+    tags: list[str]
+    last_message_preview: str
+    first_response_due_at: Timestamp | None
+    next_response_due_at: Timestamp | None
+    first_response_at: Timestamp | None
+    resolved_at: Timestamp | None
+    merged_into_id: int | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def fields_of(cls, case: Case) -> dict[str, Any]:
+        customer = case.customer
+        return {
+            "id": case.pk,
+            "subject": case.subject,
+            "status": Status(case.status),
+            "allowed_statuses": [Status(value) for value, _ in case.allowed_statuses()],
+            "priority": Priority(case.priority),
+            "customer": CustomerRef(
+                id=customer.pk, name=customer.name, preferred_name=customer.preferred_name
+            ),
+            "owner": AgentRef.of(case.owner),
+            "team": TeamRef.of(case.team),
+            "origin_channel": Channel(case.origin_channel),
+            "tags": [str(tag) for tag in case.tags],
+            "last_message_preview": case.last_message_preview,
+            "first_response_due_at": case.first_response_due_at,
+            "next_response_due_at": case.next_response_due_at,
+            "first_response_at": case.first_response_at,
+            "resolved_at": case.resolved_at,
+            "merged_into_id": case.merged_into_id,
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+        }
+
+    @classmethod
+    def of(cls, case: Case) -> Self:
+        return cls(**cls.fields_of(case))
+
+
+class CaseDetailOut(CaseOut):
+    messages: list[MessageOut] = Field(description="Oldest first, internal notes included.")
+    calls: list[CallOut] = Field(description="Oldest first.")
+
+    @classmethod
+    def detail(cls, case: Case, *, messages: list[Message], calls: list[Call]) -> Self:
+        return cls(
+            **cls.fields_of(case),
+            messages=[MessageOut.of(m) for m in messages],
+            calls=[CallOut.of(c) for c in calls],
+        )
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next: str | None
+
+
+class CaseQuery(PageQuery):
+    status: list[Status] = Field(default_factory=list, description="Repeat for several.")
+    priority: list[Priority] = Field(default_factory=list, description="Repeat for several.")
+    owner: str | None = Field(None, description='An agent id, "me" or "none".')
+    team: int | None = Field(None, description="A team id.")
+    customer: int | None = Field(None, description="A customer id.")
+    q: str = Field("", max_length=200, description="Words in the subject, messages or customer.")
+
+
+class CustomerIdentityIn(Schema):
+    """Finds the customer with this address, or creates them."""
+
+    kind: IdentityKind
+    value: str = Field(min_length=1, max_length=320)
+    name: str = Field("", max_length=200, description="Used only when a customer is created.")
+
+
+class CaseIn(Schema):
+    customer_id: int | None = Field(None, description="An existing customer; or send `customer`.")
+    customer: CustomerIdentityIn | None = None
+    subject: str = Field("", max_length=300, description="Defaults to the start of the text.")
+    channel: Channel
+    text: str = Field("", description="The customer's message (or send html).")
+    html: str = ""
+    priority: Priority = Priority.NORMAL
+    tags: list[str] = Field(default_factory=list)
+    owner_id: int | None = Field(
+        None,
+        description="Omit to let the desk route the case to a named owner, continuity first "
+        "(the customer's own person when on shift).",
+    )
+    team_id: int | None = None
+    external_id: str = Field("", max_length=300, description="The channel's own id, if any.")
+    received_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def check_one_customer(self) -> Self:
+        if (self.customer_id is None) == (self.customer is None):
+            raise ValueError("send either customer_id or customer {kind, value, name}, not both")
+        return self
+
+
+class ReplyIn(Schema):
+    text: str
+    channel: Channel | None = Field(None, description="Defaults to the case's channel.")
+
+
+class NoteIn(Schema):
+    text: str
+
+
+class CallIn(Schema):
+    direction: CallDirection
+    outcome: CallOutcome
+    notes: str = ""
+    phone: str = Field("", max_length=32)
+    duration_seconds: int = Field(0, ge=0, le=24 * 3600)
+    started_at: AwareDatetime | None = Field(None, description="Defaults to now.")
+
+
+class StatusIn(Schema):
+    status: Status
+    reason: str = Field("", max_length=500)
+    expected: Status | None = Field(
+        None, description="The status you saw; if it changed meanwhile you get a 409."
+    )
+
+
+class OwnerIn(Schema):
+    owner_id: int
+    reason: str = Field("", max_length=500)
+    team_id: int | None = None
+
+
+class PriorityIn(Schema):
+    priority: Priority
+    reason: str = Field("", max_length=500)
+
+
+class ResolveIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class SplitIn(Schema):
+    subject: str = Field("", max_length=300)
