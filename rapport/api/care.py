@@ -42,6 +42,7 @@ from rapport.care.models import (
     Promise,
     Referral,
 )
+from rapport.care.word_of_mouth import record_word_of_mouth as record_recommendation
 from rapport.cases.access import case_for_agent, customer_for_agent, customers_for_agent
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Customer, Team
@@ -348,7 +349,7 @@ def record_word_of_mouth(
                 f"There is no customer #{payload.other_customer_id}.", field="other_customer_id"
             ) from exc
     if payload.direction == "referred_by":
-        row = actions.record_word_of_mouth(
+        row = record_recommendation(
             by=agent,
             referred=customer,
             referrer=other,
@@ -357,7 +358,7 @@ def record_word_of_mouth(
             note=payload.note,
         )
     else:
-        row = actions.record_word_of_mouth(
+        row = record_recommendation(
             by=agent,
             referrer=customer,
             referred=other,

@@ -7,7 +7,7 @@ case event, and queues its side effects (notifications are rows; email goes out 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -538,53 +538,6 @@ def queue_outbound(
     send = deliver or deliver_message.enqueue
     transaction.on_commit(partial(send, message.pk))
     return message
-
-
-# ---------------------------------------------------------------------------- word of mouth
-
-
-@transaction.atomic
-def record_word_of_mouth(
-    *,
-    by: Agent,
-    referrer: Customer | None = None,
-    referrer_text: str = "",
-    referred: Customer | None = None,
-    referred_text: str = "",
-    on: date | None = None,
-    note: str = "",
-) -> Any:
-    """ "Who referred you?" / "did you recommend us?": one person recommending us to another."""
-    from rapport.care.models import WordOfMouth
-    from rapport.people.models import CustomerEvent
-
-    referrer_text, referred_text = referrer_text.strip()[:200], referred_text.strip()[:200]
-    if referrer is None and not referrer_text:
-        raise ActionError("Say who recommended us.", field="referrer")
-    if referred is None and not referred_text:
-        raise ActionError("Say who was recommended to us.", field="referred")
-    if referrer is None and referred is None:
-        raise ActionError("One of the two must be a customer on file.", field="referrer")
-    if referrer is not None and referred is not None and referrer.pk == referred.pk:
-        raise ActionError("A customer cannot refer themselves.", field="referred")
-    row = WordOfMouth.objects.create(
-        referrer=referrer,
-        referrer_text="" if referrer else referrer_text,
-        referred=referred,
-        referred_text="" if referred else referred_text,
-        on=on or timezone.localdate(),
-        note=note.strip()[:300],
-        recorded_by=by,
-    )
-    for customer in (referrer, referred):
-        if customer is not None:
-            CustomerEvent.objects.create(
-                customer=customer,
-                actor=by,
-                kind="word_of_mouth",
-                data={"row": row.pk, "from": row.referrer_name, "to": row.referred_name},
-            )
-    return row
 
 
 # ---------------------------------------------------------------------------- policies

@@ -29,6 +29,7 @@ from rapport.care.forms import (
 )
 from rapport.care.models import Outcome, Referral, Urgency
 from rapport.care.windows import describe_window
+from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.access import case_for_agent, customer_for_agent
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Team
@@ -363,7 +364,7 @@ def customer_word_of_mouth(request: HttpRequest, agent: Agent, customer_id: int)
         },
     }[data["direction"]]
     try:
-        row = actions.record_word_of_mouth(by=agent, on=data["on"], note=data["note"], **sides)
+        row = record_word_of_mouth(by=agent, on=data["on"], note=data["note"], **sides)
     except ActionError as exc:
         return _refused(request, fallback, exc.message)
     return _done(

@@ -8,6 +8,7 @@ from rapport.care import actions as care_actions
 from rapport.care import handovers
 from rapport.care.models import Outcome, Urgency
 from rapport.care.windows import local_day_at
+from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.models import CallDirection, Priority, Status
 from rapport.demo.airline import airline
 from rapport.demo.world import SUPERVISOR, Builder
@@ -244,7 +245,7 @@ def dental(b: Builder) -> None:
     )
     b.at(
         b.ago(days=3, hours=5),
-        care_actions.record_word_of_mouth,
+        record_word_of_mouth,
         by=b.agents["lucia"],
         referrer=tom,
         referred=anna,

@@ -12,7 +12,6 @@ import time_machine
 from django.core import mail
 from icalendar import Calendar
 
-from rapport.care.actions import record_word_of_mouth
 from rapport.care.handovers import (
     acknowledge_referral,
     book_appointment,
@@ -22,6 +21,7 @@ from rapport.care.handovers import (
     send_introduction,
 )
 from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
+from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.actions import open_case
 from rapport.cases.models import DeliveryStatus, Notification
 from rapport.people.actions import create_agent, create_customer
