@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage, Message
+from typing import Any
 
 from rapport.lib.html import sanitise, to_text
 from rapport.mail.autoreply import BounceRecipient, classify_auto_reply, detect_bounce
@@ -222,10 +223,58 @@ class _Collector:
         )
 
 
+class _ReadOnceMessage(EmailMessage):
+    """`policy.default`'s message, remembering each header it has parsed.
+
+    `policy.default` builds a new structured header object on every `get`, and reading a mail
+    (body parts, bounce detection, auto-reply rules) asks for Content-Type, From and the rest
+    many times over: most of the parse time went there. A mutation forgets what was read.
+    """
+
+    _read: dict[tuple[str, str], Any]
+
+    def __init__(self, policy: email.policy.Policy | None = None) -> None:
+        super().__init__(policy=policy)
+        self._read = {}
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        key = ("get", name.lower())
+        if key not in self._read:
+            self._read[key] = super().get(name)
+        value = self._read[key]
+        return failobj if value is None else value
+
+    def get_all(self, name: str, failobj: Any = None) -> Any:
+        key = ("get_all", name.lower())
+        if key not in self._read:
+            self._read[key] = super().get_all(name)
+        value = self._read[key]
+        return failobj if value is None else list(value)
+
+    def __setitem__(self, name: str, val: Any) -> None:
+        self._read.clear()
+        super().__setitem__(name, val)
+
+    def __delitem__(self, name: str) -> None:
+        self._read.clear()
+        super().__delitem__(name)
+
+    def replace_header(self, _name: str, _value: Any) -> None:
+        self._read.clear()
+        super().replace_header(_name, _value)
+
+    def set_raw(self, name: str, value: Any) -> None:
+        self._read.clear()
+        super().set_raw(name, value)
+
+
+_POLICY = email.policy.default.clone(message_factory=_ReadOnceMessage)
+
+
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw RFC 822 bytes. Arbitrary input gives a result, with ``parse_errors``."""
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(raw, policy=_POLICY)
     except Exception as error:
         return ParsedEmail(parse_errors=(f"unparseable message: {error}",))
     if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default always gives one

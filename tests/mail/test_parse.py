@@ -196,3 +196,26 @@ def test_arbitrary_bytes_never_crash(raw: bytes) -> None:
 def test_structured_garbage_never_crashes(lines: list[bytes]) -> None:
     parsed = parse_email(b"".join(lines))
     assert isinstance(parsed.text, str)
+
+
+def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
+    import email
+
+    from rapport.mail.parse import _POLICY
+
+    message = email.message_from_bytes(
+        b"From: a@example.com\r\nSubject: first\r\nTo: b@example.com, c@example.com\r\n\r\nhi\r\n",
+        policy=_POLICY,
+    )
+    assert message["Subject"] == "first"
+    assert message["Subject"] is message["Subject"]  # parsed once, then remembered
+    message.replace_header("Subject", "second")
+    assert message["Subject"] == "second"
+    del message["Subject"]
+    assert message.get("Subject", "none") == "none"
+    message["Subject"] = "third"
+    assert message["Subject"] == "third"
+    recipients = message.get_all("To")
+    recipients.append("mutated")
+    assert len(message.get_all("To")) == 1  # callers get a copy
+    assert message.get_all("Cc", []) == []
