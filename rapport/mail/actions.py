@@ -22,7 +22,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from rapport.cases.actions import MAX_TEXT, notify_agent, open_case, receive_message
@@ -112,26 +113,26 @@ def _stale() -> timedelta:
 # -- Processing ----------------------------------------------------------------------------------
 
 
+_PENDING = (InboundStatus.RECEIVED, InboundStatus.FAILED)
+
+
 def process_inbound_email(*, inbound_id: int) -> IntakeResult:
     """Process one stored mail; idempotent (a settled row is left as it is) and never raises
     for a problem in the mail itself: a failure is recorded on the row and retried."""
-    pending = InboundEmail.objects.filter(
-        pk=inbound_id, status__in=(InboundStatus.RECEIVED, InboundStatus.FAILED)
-    )
+    row = InboundEmail.objects.get(pk=inbound_id)
+    if row.status not in _PENDING:
+        return IntakeResult.of(row)
     try:
-        raw = pending.values_list("raw", flat=True).first()
-        if raw is not None:
-            # Parsed before the transaction, so the write lock is held only for the writes.
-            parsed = clean_strings(parse_email(bytes(raw)))
-            with transaction.atomic():
-                row = pending.select_for_update().defer("raw").first()
-                if row is not None:
-                    _Processor(row, parsed).run()
+        # Parsed before the transaction, so the write lock is held only for the writes.
+        parsed = clean_strings(parse_email(bytes(row.raw)))
+        with transaction.atomic():
+            if not _Processor(row, parsed).run():
+                row = InboundEmail.objects.defer("raw").get(pk=inbound_id)  # settled elsewhere
     except Exception as exc:
         logger.exception("Processing inbound email %s failed", inbound_id)
         _record_failure(inbound_id, exc)
-    settled = InboundEmail.objects.defer("raw").get(pk=inbound_id)
-    return IntakeResult.of(settled)
+        row = InboundEmail.objects.defer("raw").get(pk=inbound_id)
+    return IntakeResult.of(row)
 
 
 def _record_failure(inbound_id: int, exc: BaseException) -> None:
@@ -163,10 +164,14 @@ class _Processor:
         self.parsed = parsed
         self.address = ""
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """False if another worker settled the row first (nothing was done here)."""
         self.row.parse_errors = list(self.parsed.parse_errors[:20])
-        if self._duplicate():
-            return
+        claimed = self._claim()
+        if claimed is None:
+            return False
+        if not claimed:
+            return True  # a redelivery, settled as a duplicate
         refusal = self._refusal()
         if refusal:
             self._settle(InboundStatus.REJECTED, Outcome.REJECTED, refusal)
@@ -176,6 +181,7 @@ class _Processor:
             self._auto_reply(self.address)
         else:
             self._deliver(self.address)
+        return True
 
     def _refusal(self) -> str:
         """Why nothing may be created from this mail, or "" if it may go on."""
@@ -198,25 +204,37 @@ class _Processor:
 
     # -- each outcome --------------------------------------------------------------------------
 
-    def _duplicate(self) -> bool:
-        """Claim the Message-ID for this row; if another row holds it, this is a redelivery."""
+    def _claim(self) -> bool | None:
+        """Claim the row and its Message-ID in one compare-and-set.
+
+        True: this pass owns the mail. False: another row holds the Message-ID, so this one is
+        a redelivery (settled here as a duplicate). None: another worker has settled the row.
+        The update also serves as the row lock (PostgreSQL waits on it, then sees the new
+        status); two copies of one mail processed at the same instant meet the unique `claim`
+        column, and the loser fails and is retried, as a duplicate, by the sweep.
+        """
         row = self.row
-        try:
-            with transaction.atomic():
-                InboundEmail.objects.filter(pk=row.pk).update(claim=row.message_id)
-        except IntegrityError:
-            original = InboundEmail.objects.defer("raw").filter(claim=row.message_id).first()
-            if original is None:  # the holder was deleted at this moment; retry later
-                raise
-            row.duplicate_of = original
-            row.customer_id, row.case_id = original.customer_id, original.case_id
-            self._settle(
-                InboundStatus.DUPLICATE,
-                Outcome.DUPLICATE,
-                f"Message-ID {row.message_id} already received (intake #{original.pk})",
-            )
+        held_elsewhere = InboundEmail.objects.filter(claim=row.message_id).exclude(pk=row.pk)
+        claimed = (
+            InboundEmail.objects.filter(pk=row.pk, status=row.status)
+            .exclude(Exists(held_elsewhere))
+            .update(claim=row.message_id)
+        )
+        if claimed:
+            row.claim = row.message_id
             return True
-        row.claim = row.message_id
+        if not InboundEmail.objects.filter(pk=row.pk, status=row.status).exists():
+            return None
+        original = held_elsewhere.defer("raw").first()
+        if original is None:  # the holder was deleted at this moment; the retry decides
+            raise Conflict(f"Message-ID {row.message_id} changed hands while being claimed.")
+        row.duplicate_of = original
+        row.customer_id, row.case_id = original.customer_id, original.case_id
+        self._settle(
+            InboundStatus.DUPLICATE,
+            Outcome.DUPLICATE,
+            f"Message-ID {row.message_id} already received (intake #{original.pk})",
+        )
         return False
 
     def _bounce(self) -> None:
@@ -396,27 +414,29 @@ class _Processor:
         row = self.row
         if status not in INBOUND_TRANSITIONS[row.status]:  # pragma: no cover - a coding error
             raise Conflict(f"An inbound email cannot go from {row.status} to {status}.")
+        previous = row.status
         row.status, row.outcome, row.reason = status, outcome, reason[:500]
         row.error = ""
         row.attempts += 1
         row.retry_at = None
         row.processed_at = timezone.now()
-        row.save(
-            update_fields=[
-                "status",
-                "outcome",
-                "reason",
-                "error",
-                "attempts",
-                "retry_at",
-                "processed_at",
-                "parse_errors",
-                "duplicate_of",
-                "customer",
-                "case",
-                "case_message",
-            ]
+        # Compare-and-set on the status: a duplicate is settled without the claim's row lock.
+        settled = InboundEmail.objects.filter(pk=row.pk, status=previous).update(
+            status=row.status,
+            outcome=row.outcome,
+            reason=row.reason,
+            error="",
+            attempts=row.attempts,
+            retry_at=None,
+            processed_at=row.processed_at,
+            parse_errors=row.parse_errors,
+            duplicate_of=row.duplicate_of_id,
+            customer=row.customer_id,
+            case=row.case_id,
+            case_message=row.case_message_id,
         )
+        if not settled:
+            raise Conflict(f"Inbound email #{row.pk} was settled by another worker meanwhile.")
 
 
 def _message_text(parsed: ParsedEmail) -> str:
