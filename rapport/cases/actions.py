@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import Any
+from functools import partial, wraps
+from typing import Any, ParamSpec
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,8 +72,14 @@ def _default_team(owner: Agent | None) -> Team | None:
     return owner.teams.order_by("pk").first() if owner is not None else None
 
 
+@dataclass(frozen=True)
+class Opened:
+    case: Case
+    message: Message  # the customer's first message
+
+
 @transaction.atomic
-def open_case(
+def open_case_with_message(
     *,
     customer: Customer,
     subject: str,
@@ -87,11 +94,13 @@ def open_case(
     external_id: str = "",
     received_at: datetime | None = None,
     route: bool = False,
-) -> Case:
+) -> Opened:
     """A new case with the customer's first message; it has a named owner from the start.
 
     `by` is who recorded it. Without an explicit `owner`, an agent who logs a case (a call, a
     walk-in) owns it, unless `route` asks for the desk to choose, as for a relayed message.
+    The owner, triage and deadlines are settled before the case is written, so it is written
+    once, complete.
     """
     if channel not in Channel.values:
         raise ActionError(f"{channel!r} is not a channel.", field="channel")
@@ -103,7 +112,7 @@ def open_case(
     # the customer opened is routed to a named person at once, continuity first.
     explicit_owner = owner or (None if route else by)
     now = received_at or timezone.now()
-    case = Case.objects.create(
+    case = Case(
         customer=customer,
         subject=subject,
         priority=priority,
@@ -115,6 +124,18 @@ def open_case(
         created_at=now,
         updated_at=now,
     )
+    routed = {"rule": "explicit" if owner else "logged_by"} if explicit_owner else {}
+    reason = ""
+    if explicit_owner is None:
+        routed, reason = _route_new_case(case, now=timezone.now())
+    else:
+        case.pickup_at = now
+    read = triage_service.read(case, text=body, channel=channel, now=now, exclude=None)
+    for field, value in triage_service.as_case_fields(case, read, now=now).items():
+        setattr(case, field, value)  # the deadlines below see the signals
+    for field, value in deadlines.on_open(case, now=now).items():
+        setattr(case, field, value)
+    case.save(force_insert=True)
     first = Message.objects.create(
         case=case,
         customer=customer,
@@ -126,20 +147,6 @@ def open_case(
         delivery_status=DeliveryStatus.RECEIVED,
         created_at=now,
     )
-    routed = {"rule": "explicit" if owner else "logged_by"} if explicit_owner else {}
-    reason = ""
-    if explicit_owner is None:
-        case, routed, reason = _route_new_case(case, now=timezone.now())
-    else:
-        case.pickup_at = now
-    read = triage_service.read(case, text=body, channel=channel, now=now, exclude=first.pk)
-    triaged = triage_service.as_case_fields(case, read, now=now)
-    for field, value in triaged.items():
-        setattr(case, field, value)
-    sla_fields = {"pickup_at": case.pickup_at, **triaged, **deadlines.on_open(case, now=now)}
-    Case.objects.filter(pk=case.pk).update(**sla_fields)
-    for field, value in sla_fields.items():
-        setattr(case, field, value)
     _event(
         case,
         by=by,
@@ -152,11 +159,26 @@ def open_case(
         },
         reason=reason,
     )
-    return case
+    return Opened(case, first)
 
 
-def _route_new_case(case: Case, *, now: datetime) -> tuple[Case, dict[str, Any], str]:
-    from rapport.routing.service import decide
+P = ParamSpec("P")
+
+
+def _the_case(opens: Callable[P, Opened]) -> Callable[P, Case]:
+    @wraps(opens)
+    def open_only(*args: P.args, **kwargs: P.kwargs) -> Case:
+        return opens(*args, **kwargs).case
+
+    return open_only
+
+
+open_case = _the_case(open_case_with_message)
+
+
+def _route_new_case(case: Case, *, now: datetime) -> tuple[dict[str, Any], str]:
+    """Choose the owner of a case not yet written (owner, team, stand-in and pickup time)."""
+    from rapport.routing.service import decide, first_team_id
 
     decision = decide(case, now=now)
     if decision is None:  # a desk with no agents yet: fall back to the relationship owner
@@ -171,12 +193,12 @@ def _route_new_case(case: Case, *, now: datetime) -> tuple[Case, dict[str, Any],
     relationship_owner = case.customer.owner_id
     if owner_id is not None:
         case.owner = Agent.objects.select_related("site").get(pk=owner_id)
-        case.team = case.team or _default_team(case.owner)
+        if case.team_id is None:
+            case.team_id = first_team_id(owner_id)
         # A stand-in holds the case until the person who knows the customer is back.
         if relationship_owner is not None and relationship_owner != owner_id:
             case.return_to_id = relationship_owner
-        case.save(update_fields=["owner", "team", "return_to"])
-    return case, routed, reason
+    return routed, reason
 
 
 @transaction.atomic
@@ -192,7 +214,10 @@ def receive_message(
     """A customer's message on an existing case; a resolved case opens again."""
     body, safe_html = _clean_text(text, html)
     now = received_at or timezone.now()
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    # The owner and their site: triage asks whether they can call, deadlines use their hours.
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("owner__site").get(pk=case.pk)
+    )
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; open a new case for the customer instead.")
     message = Message.objects.create(

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
 
-from rapport.cases.actions import MAX_TEXT, notify_agent, open_case, receive_message
+from rapport.cases.actions import MAX_TEXT, notify_agent, open_case_with_message, receive_message
 from rapport.cases.models import ACTIVE_STATUSES, Attachment, Case, Direction, Message
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.identities import InvalidIdentity, normalise_email
@@ -381,7 +381,7 @@ class _Processor:
             )
             outcome, reason = Outcome.THREADED, lookup.match.reason
         else:
-            case = open_case(
+            opened = open_case_with_message(
                 customer=customer,
                 subject=parsed.subject or row.subject,
                 channel=Channel.EMAIL,
@@ -392,7 +392,7 @@ class _Processor:
                 received_at=row.received_at,
                 route=True,
             )
-            message = Message.objects.filter(case=case).order_by("pk").first()
+            case, message = opened.case, opened.message
             outcome, reason = Outcome.NEW_CASE, f"new case #{case.pk}"
             # Acknowledgment (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), queued on commit: only
             # here, for a person's mail that opened a case; auto-replies, bounces and rejected

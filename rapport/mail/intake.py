@@ -129,7 +129,7 @@ class IntakeResult:
             message_id=row.message_id,
             case_id=row.case_id,
             customer_id=row.customer_id,
-            outcome=row.outcome or row.status,
+            outcome=str(row.outcome or row.status),
             reason=row.reason,
         )
 

@@ -14,9 +14,14 @@ from rapport.lib.hours import BusinessCalendar
 from rapport.routing import sla
 from rapport.routing.models import SlaPolicy
 from rapport.routing.service import site_calendar
+from rapport.routing.snapshot import remembered
 
 
 def _policies() -> list[sla.Policy]:
+    return remembered("sla_policies", _load_policies)
+
+
+def _load_policies() -> list[sla.Policy]:
     return [
         sla.Policy(
             priority=row.priority,

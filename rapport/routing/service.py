@@ -19,6 +19,7 @@ from rapport.lib.hours import BusinessCalendar, HoursError
 from rapport.people.models import Agent, Availability, Site, Team
 from rapport.routing.core import Candidate, Decision, Need, choose_owner
 from rapport.routing.models import Closure
+from rapport.routing.snapshot import remembered
 
 _lock = threading.Lock()
 _calendars: dict[str, BusinessCalendar] = {}
@@ -116,15 +117,21 @@ def site_calendar(site: Site | None) -> BusinessCalendar:
         working_hours=site.working_hours or {},
         country=site.country,
         region=site.region,
-        closures=Closure.days_for(site.pk),
+        closures=remembered("closures", closures_by_site).get(site.pk, ()),
     )
 
 
-def load_candidates(*, now: datetime) -> list[Candidate]:
+_AgentRow = tuple[
+    int, str, str, str | None, str | None, int | None, str | None, str | None, int, str, Any, bool
+]
+
+
+def _agent_rows() -> tuple[list[_AgentRow], dict[int, set[int]], dict[int, tuple[date, ...]]]:
+    """Every active agent as plain values, with their teams and their sites' closures."""
     # Plain rows, not model instances: this runs on every new case over every agent, and
     # building hundreds of Agents (and their prefetched teams) cost far more than the SQL.
     # The JSON columns come as text and are decoded only when they changed (`_profile`).
-    rows = (
+    rows: list[_AgentRow] = list(
         Agent.objects.filter(user__is_active=True)
         .order_by("pk")
         .annotate(
@@ -149,9 +156,24 @@ def load_candidates(*, now: datetime) -> list[Candidate]:
     teams: dict[int, set[int]] = {}
     for agent_id, team_id in Team.members.through.objects.values_list("agent_id", "team_id"):
         teams.setdefault(agent_id, set()).add(team_id)
+    return rows, teams, closures_by_site()
+
+
+def closures_by_site() -> dict[int, tuple[date, ...]]:
     closures: dict[int, tuple[date, ...]] = {}
     for site_id, day in Closure.objects.values_list("site_id", "day").order_by("site_id", "day"):
         closures[site_id] = (*closures.get(site_id, ()), day)
+    return closures
+
+
+def first_team_id(agent_id: int) -> int | None:
+    """The agent's first team (by id), the team a case routed to them is filed under."""
+    teams = remembered("agents", _agent_rows)[1].get(agent_id)
+    return min(teams) if teams else None
+
+
+def load_candidates(*, now: datetime) -> list[Candidate]:
+    rows, teams, closures = remembered("agents", _agent_rows)
     loads = loads_cache.get()
     candidates = []
     for (
@@ -170,7 +192,14 @@ def load_candidates(*, now: datetime) -> list[Candidate]:
     ) in rows:
         calendar, skills = _profile(
             agent_id,
-            (tz, hours_json, skills_json, country or "", region or "", closures.get(site_id, ())),
+            (
+                tz,
+                hours_json,
+                skills_json,
+                country or "",
+                region or "",
+                closures.get(site_id, ()) if site_id is not None else (),
+            ),
         )
         candidates.append(
             Candidate(

@@ -21,11 +21,13 @@ def _someone_can_call(case: Case, *, now: datetime) -> bool:
 def read(
     case: Case, *, text: str, channel: str, now: datetime, exclude: int | None
 ) -> TriageResult:
-    earlier = Message.objects.filter(case=case, direction=Direction.INBOUND)
-    if exclude is not None:
-        earlier = earlier.exclude(pk=exclude)
-    rows = earlier.order_by("-created_at").values_list("text", "created_at")[:HISTORY]
-    history = [HistoryItem(text=body, at=at) for body, at in reversed(rows)]
+    history: list[HistoryItem] = []
+    if case.pk is not None:  # a case being opened has no history yet
+        earlier = Message.objects.filter(case=case, direction=Direction.INBOUND)
+        if exclude is not None:
+            earlier = earlier.exclude(pk=exclude)
+        rows = earlier.order_by("-created_at").values_list("text", "created_at")[:HISTORY]
+        history = [HistoryItem(text=body, at=at) for body, at in reversed(rows)]
     return triage(
         text,
         channel=channel,

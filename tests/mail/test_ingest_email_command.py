@@ -119,7 +119,7 @@ def test_retry_failed_processes_failed_mail_again(
         raise RuntimeError("routing is down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(mail_actions, "open_case", broken)
+        patch.setattr(mail_actions, "open_case_with_message", broken)
         (failed,) = run("--json", str(path))
     assert failed["outcome"] == "failed"
     assert "routing is down" in failed["reason"]

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from rapport.cases.actions import merge_cases, open_case, reply, resolve_case
+from rapport.cases.actions import (
+    Opened,
+    merge_cases,
+    open_case,
+    open_case_with_message,
+    reply,
+    resolve_case,
+)
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
 from rapport.lib.errors import ActionError
 from rapport.mail import actions as mail_actions
@@ -440,16 +447,16 @@ def test_attachments_and_inline_images_are_stored_with_their_cid(world: World) -
 def test_a_failure_is_recorded_and_retried_by_the_sweep_with_backoff(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_open_case = open_case
+    real_open_case = open_case_with_message
     calls = {"n": 0}
 
-    def flaky(**kwargs: Any) -> Case:
+    def flaky(**kwargs: Any) -> Opened:
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("database hiccup")
         return real_open_case(**kwargs)
 
-    monkeypatch.setattr(mail_actions, "open_case", flaky)
+    monkeypatch.setattr(mail_actions, "open_case_with_message", flaky)
     result, row = ingest(make_mail())
     assert result.outcome == "failed"
     assert row.status == InboundStatus.FAILED
@@ -474,7 +481,7 @@ def test_a_failure_after_the_last_attempt_waits_for_a_person(
     def broken(**kwargs: Any) -> Case:
         raise RuntimeError("still broken")
 
-    monkeypatch.setattr(mail_actions, "open_case", broken)
+    monkeypatch.setattr(mail_actions, "open_case_with_message", broken)
     _, row = ingest(make_mail())
     assert (row.status, row.retry_at) == (InboundStatus.FAILED, None)
     assert sweep_intake(now=timezone.now() + timedelta(days=1)) == {

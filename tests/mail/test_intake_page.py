@@ -30,7 +30,7 @@ def _failed(monkeypatch: pytest.MonkeyPatch, n: int = 1, first: int = 0) -> list
         raise RuntimeError("routing table is missing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(mail_actions, "open_case", broken)
+        patch.setattr(mail_actions, "open_case_with_message", broken)
         return [
             ingest(make_mail(subject=f"failing {i}", message_id=f"<f{i}@m.ex>"))[1]
             for i in range(first, first + n)

@@ -215,7 +215,7 @@ def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
     assert message.get("Subject", "none") == "none"
     message["Subject"] = "third"
     assert message["Subject"] == "third"
-    recipients = message.get_all("To")
+    recipients = message.get_all("To", [])
     recipients.append("mutated")
-    assert len(message.get_all("To")) == 1  # callers get a copy
+    assert len(message.get_all("To", [])) == 1  # callers get a copy
     assert message.get_all("Cc", []) == []
