@@ -406,7 +406,7 @@ class MessageOut(Schema):
             author=AgentRef.of(message.author),
             text=message.text,
             html=message.html,
-            external_id=message.external_id,
+            external_id=message.external_id or "",
             delivery_status=DeliveryStatus(message.delivery_status),
             delivery_error=message.delivery_error,
             attachments=[AttachmentOut.of(a) for a in message.attachments.all()],

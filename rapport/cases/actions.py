@@ -143,7 +143,7 @@ def open_case_with_message(
         channel=channel,
         text=body,
         html=safe_html,
-        external_id=external_id,
+        external_id=external_id or None,
         delivery_status=DeliveryStatus.RECEIVED,
         created_at=now,
     )
@@ -227,7 +227,7 @@ def receive_message(
         channel=channel,
         text=body,
         html=safe_html,
-        external_id=external_id,
+        external_id=external_id or None,
         delivery_status=DeliveryStatus.RECEIVED,
         created_at=now,
     )

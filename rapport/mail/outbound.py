@@ -105,10 +105,10 @@ def assign_message_id(*, message: Message) -> str:
     if current:
         return current
     generated = new_message_id(message.pk)
-    Message.objects.filter(pk=message.pk, external_id="").update(external_id=generated)
+    Message.objects.filter(pk=message.pk, external_id__isnull=True).update(external_id=generated)
     stored = Message.objects.filter(pk=message.pk).values_list("external_id", flat=True).get()
     message.external_id = stored
-    return stored
+    return stored or generated
 
 
 def claim_delivery(*, message: Message) -> bool:
@@ -273,7 +273,7 @@ def thread_headers(message: Message) -> dict[str, str]:
     oldest first, the first and the latest MAX_REFERENCES - 1 kept)."""
     chain = list(
         Message.objects.filter(case_id=message.case_id, channel=Channel.EMAIL)
-        .exclude(external_id="")
+        .filter(external_id__isnull=False)
         .exclude(pk=message.pk)
         .exclude(external_id__endswith=f"@{SYNTHETIC_DOMAIN}>")
         .filter(direction__in=(Direction.INBOUND, Direction.OUTBOUND), pk__lt=message.pk)

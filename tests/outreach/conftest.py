@@ -86,10 +86,11 @@ def load_of(agent: Agent) -> int:
     return Case.objects.filter(owner=agent, status__in=ACTIVE_STATUSES).count()
 
 
-def today_iso() -> str:
+def today_iso(zone: str = "Europe/Madrid") -> str:
+    """Today where the customer is (passengers here live in Madrid): the rules' "today"."""
     from zoneinfo import ZoneInfo
 
-    return timezone.now().astimezone(ZoneInfo("Europe/Madrid")).date().isoformat()
+    return timezone.now().astimezone(ZoneInfo(zone)).date().isoformat()
 
 
 def tomorrow_iso() -> str:

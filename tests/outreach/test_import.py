@@ -21,7 +21,8 @@ from tests.outreach.conftest import today_iso
 def manifest() -> str:
     return (
         "Name,Email,Phone,departure_date,tags\n"
-        f"Rosa Delgado,rosa.delgado@example.com,+34 699 112 233,{today_iso()},\n"
+        # A customer new to the desk has no time zone of their own yet: UTC's today counts.
+        f"Rosa Delgado,rosa.delgado@example.com,+34 699 112 233,{today_iso('UTC')},\n"
         "Marco Bellini,marco.bellini@example.it,,,medical\n"
         "Nobody at all,,,,\n"
         "Bad Email,not-an-email,,,\n"
