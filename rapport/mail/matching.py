@@ -83,7 +83,7 @@ def match_message_ids(
         .order_by("pk")
         .values_list("external_id", "case_id")
     ):
-        found.setdefault(external_id, case_id)
+        found.setdefault(external_id or "", case_id)
     for rule, mid in wanted:
         if mid not in found or mid == own_message_id:
             continue

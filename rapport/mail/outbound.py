@@ -162,10 +162,10 @@ def deliver_email(*, message_id: int, attempt: int = 1) -> Delivery:
     mail = build_email(message, to=recipient, message_id_header=message_id_header)
     if not claim_delivery(message=message):
         return Delivery("skipped", "another worker is sending it")
-    return _send_claimed(message, mail, to=recipient, attempt=attempt)
+    return send_claimed(message, mail, to=recipient, attempt=attempt)
 
 
-def _send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int) -> Delivery:
+def send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int) -> Delivery:
     try:
         _send(mail)
     except TemporaryFailure as exc:
@@ -271,15 +271,18 @@ def _call_instead(message: Message) -> str:
 def thread_headers(message: Message) -> dict[str, str]:
     """In-Reply-To (the customer's last mail, else our last) and References (the case's chain,
     oldest first, the first and the latest MAX_REFERENCES - 1 kept)."""
-    chain = list(
-        Message.objects.filter(case_id=message.case_id, channel=Channel.EMAIL)
+    chain = [
+        (external_id or "", direction)
+        for external_id, direction in Message.objects.filter(
+            case_id=message.case_id, channel=Channel.EMAIL
+        )
         .filter(external_id__isnull=False)
         .exclude(pk=message.pk)
         .exclude(external_id__endswith=f"@{SYNTHETIC_DOMAIN}>")
         .filter(direction__in=(Direction.INBOUND, Direction.OUTBOUND), pk__lt=message.pk)
         .order_by("created_at", "pk")
         .values_list("external_id", "direction")
-    )
+    ]
     if not chain:
         return {}
     ids = list(dict.fromkeys(external_id for external_id, _ in chain))
@@ -383,7 +386,5 @@ def _enqueue(message_ids: list[int]) -> None:
         Message.objects.filter(pk__in=message_ids).values_list("pk", "delivery_attempts")
     )
     for pk in message_ids:
-        if pk in invites:
-            deliver_invite.enqueue(pk)
-        else:
-            deliver_message.enqueue(pk, attempts.get(pk, 0) + 1)
+        job = deliver_invite if pk in invites else deliver_message
+        job.enqueue(pk, attempts.get(pk, 0) + 1)
