@@ -15,7 +15,7 @@ from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
 from rapport.cases.access import case_for_agent, customer_for_agent
 from rapport.lib.errors import ActionError
-from rapport.outreach import actions, imports, make_goods, selectors
+from rapport.outreach import actions, imports, make_goods, selectors, work
 from rapport.outreach.models import (
     AudienceImport,
     Incident,
@@ -534,7 +534,7 @@ def _detail(agent: Agent, task_id: int) -> TaskDetailOut:
     return TaskDetailOut(
         **TaskOut.of(task).dict(),
         phone=selectors.phone_of(task.customer),
-        draft=actions.draft_text(task, agent),
+        draft=work.draft_text(task, agent),
     )
 
 
@@ -553,7 +553,7 @@ def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
 def log_call(request: HttpRequest, task_id: int, payload: CallIn) -> TaskDetailOut:
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
-    actions.log_outreach_call(
+    work.log_outreach_call(
         task=task,
         by=agent,
         call_outcome=payload.call_outcome,
@@ -576,7 +576,7 @@ def send_message(request: HttpRequest, task_id: int, payload: MessageIn) -> Task
     """Signed with the agent's name; the unedited draft is refused."""
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
-    actions.send_outreach_message(task=task, text=payload.text, by=agent)
+    work.send_outreach_message(task=task, text=payload.text, by=agent)
     return _detail(agent, task_id)
 
 
@@ -588,7 +588,7 @@ def send_message(request: HttpRequest, task_id: int, payload: MessageIn) -> Task
 def record_result(request: HttpRequest, task_id: int, payload: ResultIn) -> TaskDetailOut:
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
-    actions.record_outreach_result(
+    work.record_outreach_result(
         task=task,
         by=agent,
         status=payload.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rapport.cases.models import CallOutcome
 from rapport.demo.world import SUPERVISOR, Builder
 from rapport.outreach import actions as outreach_actions
+from rapport.outreach import work as outreach_work
 from rapport.outreach.models import OutreachOutcome, OutreachTask, Severity
 from rapport.people.models import Agent
 
@@ -172,7 +173,7 @@ def airline(b: Builder) -> None:
         task = by_name[name]
         b.at(
             b.ago(hours=18, minutes=-12 * minutes),
-            outreach_actions.log_outreach_call,
+            outreach_work.log_outreach_call,
             task=task,
             by=owner_of(task),
             call_outcome=call_outcome,
@@ -183,7 +184,7 @@ def airline(b: Builder) -> None:
     emily = by_name["Emily Clarke"]
     b.at(
         b.ago(hours=17, minutes=55),
-        outreach_actions.send_outreach_message,
+        outreach_work.send_outreach_message,
         task=emily,
         by=owner_of(emily),
         text=f"Hi Emily,\n\nI'm {owner_of(emily).display_name} from Aurora Air. Your flight "

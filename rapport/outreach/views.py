@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.cases.access import case_for_agent
 from rapport.cases.models import CallOutcome
 from rapport.lib.errors import ActionError
-from rapport.outreach import actions, imports, make_goods, selectors
+from rapport.outreach import actions, imports, make_goods, selectors, work
 from rapport.outreach.forms import (
     AudienceForm,
     CallForm,
@@ -225,7 +225,7 @@ def task_page(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
         {
             "task": task,
             "phone": selectors.phone_of(task.customer),
-            "draft": actions.draft_text(task, agent),
+            "draft": work.draft_text(task, agent),
             "signature_preview": f"— {agent.display_name}",
             "call_outcomes": CallOutcome.choices,
             "outcomes": OutreachOutcome.choices,
@@ -260,7 +260,7 @@ def _task_action(
 @agent_required
 def task_call(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     def run(task: OutreachTask, data: dict[str, Any]) -> str:
-        task = actions.log_outreach_call(
+        task = work.log_outreach_call(
             task=task,
             by=agent,
             call_outcome=data["call_outcome"],
@@ -279,7 +279,7 @@ def task_call(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
 @agent_required
 def task_message(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     def run(task: OutreachTask, data: dict[str, Any]) -> str:
-        actions.send_outreach_message(task=task, text=data["text"], by=agent)
+        work.send_outreach_message(task=task, text=data["text"], by=agent)
         return f"Your message to {task.customer.name} is on its way."
 
     return _task_action(request, agent, task_id, MessageForm, run)
@@ -289,7 +289,7 @@ def task_message(request: HttpRequest, agent: Agent, task_id: int) -> HttpRespon
 @agent_required
 def task_result(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     def run(task: OutreachTask, data: dict[str, Any]) -> str:
-        task = actions.record_outreach_result(
+        task = work.record_outreach_result(
             task=task,
             by=agent,
             status=data["status"],

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.outreach.actions import add_audience, create_incident, log_outreach_call
+from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.models import Incident, OutreachTask
+from rapport.outreach.work import log_outreach_call
 from rapport.people.actions import create_agent
 from tests.conftest import PASSWORD, World
 from tests.outreach.conftest import add_passenger
