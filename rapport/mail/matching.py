@@ -144,24 +144,26 @@ def _by_subject(subject: str, *, customer: Customer, received_at: datetime) -> T
     topic = subject_key(subject)
     if days <= 0 or not topic:
         return None
+    # Subjects only: a customer with many open cases costs one narrow read, not 50 cases built.
     recent = (
-        Case.objects.select_related("customer")
-        .filter(
+        Case.objects.filter(
             customer=customer,
             status__in=ACTIVE_STATUSES,
             merged_into__isnull=True,
             updated_at__gte=received_at - timedelta(days=days),
         )
-        .order_by("-updated_at")[:SUBJECT_CANDIDATES]
+        .order_by("-updated_at")
+        .values_list("pk", "subject")[:SUBJECT_CANDIDATES]
     )
-    for case in recent:
-        if subject_key(case.subject) == topic:
-            return ThreadMatch(
-                case,
-                "subject",
-                f"same subject as open case #{case.pk} of this customer (within {days} days)",
-            )
-    return None
+    case_id = next((pk for pk, other in recent if subject_key(other) == topic), None)
+    case = Case.objects.select_related("customer").filter(pk=case_id).first() if case_id else None
+    if case is None:
+        return None
+    return ThreadMatch(
+        case,
+        "subject",
+        f"same subject as open case #{case.pk} of this customer (within {days} days)",
+    )
 
 
 def subject_key(subject: str) -> str:
