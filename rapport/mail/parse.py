@@ -5,11 +5,14 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage, Message
 from typing import Any
+
+from tnefparse import TNEF
 
 from rapport.lib.html import sanitise, to_text
 from rapport.mail.autoreply import BounceRecipient, classify_auto_reply, detect_bounce
@@ -36,6 +39,7 @@ _CHARSET_ALIASES = {
     "x-unknown": "utf-8",
     "unknown-8bit": "utf-8",
 }
+_TNEF = "application/ms-tnef"
 _ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"[^<>\s,;]+@[^<>\s,;]+")
 
@@ -116,6 +120,7 @@ class _Collector:
         self.plain: list[str] = []
         self.html: list[str] = []
         self.attachments: list[ParsedAttachment] = []
+        self.winmail_bodies: list[tuple[str, bool]] = []  # (text, is_html)
 
     def header(self, message: Message, name: str) -> str:
         try:
@@ -176,7 +181,45 @@ class _Collector:
             return
         if content_type.startswith("multipart/"):
             return
-        self.attachments.append(self.attachment(part, content_type, filename, disposition))
+        found = self.attachment(part, content_type, filename, disposition)
+        inside = self.winmail_contents(found) if found.content_type == _TNEF else []
+        self.attachments.extend(inside or [found])
+
+    def winmail_contents(self, winmail: ParsedAttachment) -> list[ParsedAttachment]:
+        """The files inside Outlook's winmail.dat (TNEF), shown like any attachment; none if it
+        cannot be read or holds no file, and the winmail.dat itself is kept instead."""
+        try:
+            tnef = TNEF(winmail.payload)
+            items = list(tnef.attachments)
+            body = tnef.htmlbody or tnef.body
+        except Exception as error:
+            self.errors.append(f"winmail.dat: {type(error).__name__}: {error}")
+            return []
+        if isinstance(body, str | bytes) and body:
+            # An Outlook "rich text" mail can carry its only body inside the winmail.dat.
+            text = body if isinstance(body, str) else decode_bytes(body, "cp1252")[0]
+            self.winmail_bodies.append((text, bool(tnef.htmlbody)))
+        files: list[ParsedAttachment] = []
+        for item in items:
+            data = getattr(item, "data", b"")
+            if getattr(item, "embed", None) is not None or not isinstance(data, bytes) or not data:
+                continue  # an embedded Outlook item: left in the winmail.dat
+            try:
+                name = item.long_filename()
+            except Exception:
+                name = ""
+            if isinstance(name, bytes):
+                name = decode_bytes(name, "utf-8")[0]
+            name = str(name or "").strip("\x00 ") or f"attachment-{len(files) + 1}.bin"
+            files.append(
+                ParsedAttachment(
+                    filename=name,
+                    content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                    size=len(data),
+                    payload=data,
+                )
+            )
+        return files
 
     def filename(self, part: Message) -> str:
         try:
@@ -206,8 +249,8 @@ class _Collector:
                 self.errors.append(f"attachment payload: {error}")
                 decoded = None
             payload = decoded if isinstance(decoded, bytes) else b""
-        if content_type == "application/ms-tnef" or filename.lower() == "winmail.dat":
-            content_type = "application/ms-tnef"
+        if content_type == _TNEF or filename.lower() == "winmail.dat":
+            content_type = _TNEF
             filename = filename or "winmail.dat"
         content_id = str(part.get("Content-ID", "") or "").strip().strip("<>")
         if not filename:
@@ -298,6 +341,9 @@ def _parse(message: EmailMessage) -> ParsedEmail:
         except (TypeError, ValueError, IndexError):
             collect.errors.append(f"unparseable Date: {date_header[:80]}")
     collect.walk(message)
+    if not collect.plain and not collect.html:
+        for body, is_html in collect.winmail_bodies:
+            (collect.html if is_html else collect.plain).append(body)
     text = "\n\n".join(t for t in collect.plain if t.strip())
     raw_html = "\n".join(collect.html)
     html = sanitise(raw_html) if raw_html.strip() else ""
