@@ -185,3 +185,39 @@ def test_rows_show_triage_signals_with_reasons_and_the_deadline(world: World) ->
     assert 'class="signal-chip call-first"' in page
     assert "talk to a real person" in page  # the reason, as the chip's tooltip
     assert "answer by" in page
+
+
+def test_due_today_puts_the_most_pressing_first_and_pages_by_the_deadline(
+    world: World, settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    settings.RAPPORT_PAGE_SIZE = 2
+    cases = make_cases(world, 5, owners=[world.agent])
+    now = timezone.now().replace(microsecond=0)
+    Case.objects.update(first_response_due_at=None, next_response_due_at=None)
+    due = {
+        cases[0].pk: now + timedelta(hours=3),
+        cases[1].pk: now - timedelta(hours=1),  # overdue: first
+        cases[2].pk: now + timedelta(hours=3),  # the same instant as cases[0]: by id
+        cases[4].pk: now + timedelta(hours=2),
+    }
+    for pk, at in due.items():
+        Case.objects.filter(pk=pk).update(next_response_due_at=at, first_response_at=now)
+    # Nobody has answered cases[3] yet: its first answer is due in 30 minutes, whatever the
+    # next-response deadline says.
+    Case.objects.filter(pk=cases[3].pk).update(
+        first_response_at=None,
+        first_response_due_at=now + timedelta(minutes=30),
+        next_response_due_at=now + timedelta(hours=5),
+    )
+    client = world.client_for(world.agent)
+    seen: list[int] = []
+    query = "view=due"
+    for _ in range(4):
+        with django_assert_max_num_queries(8):
+            response = client.get(f"/?{query}")
+        seen += _ids(response.content.decode())
+        query = response.context["next_query"]
+        if not query:
+            break
+    first, then = sorted([cases[0].pk, cases[2].pk])
+    assert seen == [cases[1].pk, cases[3].pk, cases[4].pk, first, then]

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.db.models import Q
+from django.db.models import Case as CaseWhen
+from django.db.models import DateTimeField, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce, Least
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -169,17 +171,52 @@ def _filters(agent: Agent, form: InboxFilterForm) -> tuple[Q, list[str] | None]:
     if data.get("team"):
         where &= Q(team_id=int(data["team"]))
     cursor = form.cursor()
-    if cursor is not None:
+    if cursor is not None and view != "due":
         at, pk = cursor
         # The first term bounds the index range; the second breaks ties on the same instant.
         where &= Q(updated_at__lte=at) & (Q(updated_at__lt=at) | Q(pk__lt=pk))
     return where, statuses
 
 
+def _due_at() -> CaseWhen:
+    """When the case needs its next answer: the first-response deadline while nobody has
+    answered yet (if it comes sooner), else the next-response deadline."""
+    first, after = F("first_response_due_at"), F("next_response_due_at")
+    return CaseWhen(
+        When(
+            first_response_at__isnull=True,
+            first_response_due_at__isnull=False,
+            then=Least(first, Coalesce(after, first)),
+        ),
+        default=after,
+        output_field=DateTimeField(),
+    )
+
+
+def _due_page(
+    agent: Agent, form: InboxFilterForm, where: Q, statuses: list[str] | None, size: int
+) -> QuerySet[Case]:
+    """Due today, the most pressing first: ordered by the deadline, keyset-paged on it. The
+    filter already bounds the rows to what falls due by tonight, a short list to sort."""
+    cases: QuerySet[Case] = cases_for_agent(agent).filter(where).annotate(due_at=_due_at())
+    if statuses is not None:
+        cases = cases.filter(status__in=statuses)
+    cursor = form.cursor()
+    if cursor is not None:
+        at, pk = cursor
+        cases = cases.filter(Q(due_at__gt=at) | Q(due_at=at, pk__gt=pk))
+    query = form.cleaned_data.get("q")
+    if query:
+        cases = search_cases(cases, query)
+    return cases.order_by(F("due_at").asc(nulls_last=True), "pk")[:size]
+
+
 def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
     where, statuses = _filters(agent, form)
     query = form.cleaned_data.get("q")
-    if query:
+    if form.cleaned_data.get("view") == "due":
+        cases = _due_page(agent, form, where, statuses, size)
+    elif query:
         # Search narrows to a capped set of matches, small before it is sorted.
         cases = cases_for_agent(agent).filter(where)
         if statuses is not None:
@@ -221,7 +258,9 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
         if len(cases) > page_size:
             cases = cases[:page_size]
             params = request.GET.copy()
-            params["after"] = f"{cases[-1].updated_at.isoformat()}_{cases[-1].pk}"
+            last = cases[-1]
+            position = getattr(last, "due_at", None) or last.updated_at
+            params["after"] = f"{position.isoformat()}_{last.pk}"
             next_query = params.urlencode()
     first_params = request.GET.copy()
     first_params.pop("after", None)
