@@ -76,10 +76,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--desk",
         default="",
-        help="SQLite file of the --existing desk: used if it exists, else built and kept there",
+        help="the --existing desk (a SQLite file, or a database with --db-url): used if it "
+        "exists, else built and kept there",
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="ingest into each desk this often (median kept)"
+    )
+    parser.add_argument(
+        "--db-url",
+        default="",
+        help="a PostgreSQL server (postgresql://user@host:port/db) to ingest into instead of "
+        "SQLite; the desks are databases beside `db`, each run gets a copy made from a template",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
@@ -273,14 +280,37 @@ def _stats(samples: list[float], total: float) -> dict[str, Any]:
 # -- Databases -----------------------------------------------------------------------------------
 
 
-def use_database(path: Path) -> None:
-    """Point Django's default connection at a new SQLite file and migrate it."""
+def use_database(name: Path | str) -> None:
+    """Point Django's default connection at a SQLite file or PostgreSQL database; migrate it."""
     from django.core.management import call_command
     from django.db import connection
 
     connection.close()
-    connection.settings_dict["NAME"] = str(path)
+    connection.settings_dict["NAME"] = str(name)
     call_command("migrate", verbosity=0)
+
+
+def _postgres(db_url: str, *statements: str) -> None:
+    """Run maintenance statements (CREATE/DROP DATABASE) on the server's own database."""
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def _postgres_has(db_url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(db_url, autocommit=True) as db:
+        found = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    return found is not None
+
+
+def _database_name(db_url: str, suffix: str) -> str:
+    from urllib.parse import urlparse
+
+    return f"{urlparse(db_url).path.lstrip('/') or 'postgres'}_{suffix}"
 
 
 def desk(cases: int, args: argparse.Namespace, rng: random.Random) -> None:
@@ -303,8 +333,8 @@ def desk(cases: int, args: argparse.Namespace, rng: random.Random) -> None:
         cursor.execute("ANALYZE")
 
 
-def _setup(workdir: Path) -> None:
-    setup_django(argparse.Namespace(db_url=""), workdir)
+def _setup(workdir: Path, db_url: str = "") -> None:
+    setup_django(argparse.Namespace(db_url=db_url), workdir)
     from django.conf import settings
 
     settings.MEDIA_ROOT = workdir / "files"
@@ -312,11 +342,12 @@ def _setup(workdir: Path) -> None:
     settings.RAPPORT_ROUTING_LOAD_TTL = 5  # production default
 
 
-def _build(workdir: str, path: str, cases: int, shape: tuple[float, int, int]) -> None:
-    """In a child process: a desk of `cases` cases in the SQLite file at `path`."""
-    per_case, agents, seed = shape
-    _setup(Path(workdir))
-    use_database(Path(path))
+def _build(workdir: str, path: str, cases: int, shape: tuple[float, int, int, str]) -> None:
+    """In a child process: a desk of `cases` cases in the SQLite file (or PostgreSQL database)
+    named `path`."""
+    per_case, agents, seed, db_url = shape
+    _setup(Path(workdir), db_url)
+    use_database(path)
     desk(
         cases,
         argparse.Namespace(existing_messages_per_case=per_case, agents=agents),
@@ -324,12 +355,17 @@ def _build(workdir: str, path: str, cases: int, shape: tuple[float, int, int]) -
     )
 
 
-def _ingest(workdir: str, path: str, n: int, seed: int, results: Any) -> None:
-    """In a child process: the mailbox into a copy of the desk at `path`."""
-    _setup(Path(workdir))
-    copy = Path(workdir) / f"ingest-{os.getpid()}.sqlite3"
-    shutil.copyfile(path, copy)
-    os.sync()  # the copy's gigabytes written back now, not while the mails are timed
+def _ingest(workdir: str, path: str, run: tuple[int, int, str], results: Any) -> None:
+    """In a child process: the mailbox into a copy of the desk named `path`."""
+    n, seed, db_url = run
+    _setup(Path(workdir), db_url)
+    if db_url:
+        copy = _database_name(db_url, f"run{os.getpid()}")
+        _postgres(db_url, f'CREATE DATABASE "{copy}" TEMPLATE "{path}"')
+    else:
+        copy = str(Path(workdir) / f"ingest-{os.getpid()}.sqlite3")
+        shutil.copyfile(path, copy)
+        os.sync()  # the copy's gigabytes written back now, not while the mails are timed
     use_database(copy)
     mails = mailbox(n, random.Random(seed))
     result = ingest(mails)
@@ -338,8 +374,11 @@ def _ingest(workdir: str, path: str, n: int, seed: int, results: Any) -> None:
     from django.db import connection
 
     connection.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    if db_url:
+        _postgres(db_url, f'DROP DATABASE "{copy}"')
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
 
 def _in_child(target: Any, *args: Any) -> Any:
@@ -364,6 +403,32 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return chosen
 
 
+def _prepare_desks(args: argparse.Namespace, folder: str) -> tuple[str, str, float]:
+    """The empty desk (always built) and the --existing one (built unless --desk names one that
+    exists), each in a child process; their names and how long the big one took to build."""
+    url = args.db_url
+    shape = (args.existing_messages_per_case, args.agents, args.seed, url)
+    if url:
+        empty_db = _database_name(url, "empty")
+        existing_db = args.desk or _database_name(url, f"desk{args.existing}")
+        _postgres(url, f'DROP DATABASE IF EXISTS "{empty_db}"', f'CREATE DATABASE "{empty_db}"')
+        have_desk = _postgres_has(url, existing_db)
+        if args.existing and not have_desk:
+            _postgres(url, f'CREATE DATABASE "{existing_db}"')
+    else:
+        empty_db = str(Path(folder) / "empty.sqlite3")
+        existing_db = args.desk or str(Path(folder) / "existing.sqlite3")
+        have_desk = Path(existing_db).exists()
+    _in_child(_build, folder, empty_db, 0, shape)
+    generation = 0.0
+    if args.existing and not have_desk:
+        started = time.perf_counter()
+        _in_child(_build, folder, existing_db, args.existing, shape)
+        generation = time.perf_counter() - started
+        print(f"desk of {args.existing} cases built in {generation:.0f} s", flush=True)
+    return empty_db, existing_db, generation
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rapport-ingest-") as folder:
@@ -379,31 +444,24 @@ def main(argv: list[str] | None = None) -> int:
             f"(headers only: {light_floor['mails_per_s']})",
             flush=True,
         )
-        shape = (args.existing_messages_per_case, args.agents, args.seed)
-        empty_db = workdir / "empty.sqlite3"
-        _in_child(_build, folder, str(empty_db), 0, shape)
-        existing_db = Path(args.desk) if args.desk else workdir / "existing.sqlite3"
-        generation = 0.0
-        if args.existing and not existing_db.exists():
-            started = time.perf_counter()
-            _in_child(_build, folder, str(existing_db), args.existing, shape)
-            generation = time.perf_counter() - started
-            print(f"desk of {args.existing} cases built in {generation:.0f} s", flush=True)
+        url = args.db_url
+        run = (args.n, args.seed, url)
+        empty_db, existing_db, generation = _prepare_desks(args, folder)
         # Each ingestion runs in a fresh process on a fresh copy of its desk; with --rounds the
         # two desks alternate, and the median run of each is reported.
         empty_runs: list[dict[str, Any]] = []
         grown_runs: list[dict[str, Any]] = []
         for _ in range(args.rounds):
-            empty_runs.append(_in_child(_ingest, folder, str(empty_db), args.n, args.seed))
+            empty_runs.append(_in_child(_ingest, folder, empty_db, run))
             print(f"empty desk: {empty_runs[-1]['mails_per_s']} mails/s", flush=True)
             if args.existing:
-                grown_runs.append(_in_child(_ingest, folder, str(existing_db), args.n, args.seed))
+                grown_runs.append(_in_child(_ingest, folder, existing_db, run))
                 print(f"desk of {args.existing}: {grown_runs[-1]['mails_per_s']} mails/s")
         empty = _median_run(empty_runs)
         pure = empty.pop("stages")
         pure["rest_ms"] = round(empty["mean_ms"] - pure["parse_ms"] - pure["triage_ms"], 2)
         result: dict[str, Any] = {
-            "database": "sqlite",
+            "database": "postgresql" if url else "sqlite",
             "mails": len(mails),
             "mailbox_mb": round(size / 1e6, 1),
             "floor": floor_result,
