@@ -344,6 +344,13 @@ def create_team(*, name: str, slug: str, members: Iterable[Agent] = ()) -> Team:
 
 
 @transaction.atomic
+def add_to_team(*, team: Team, agent: Agent) -> Team:
+    """The agent sees and takes the team's cases from now on."""
+    team.members.add(agent)
+    return team
+
+
+@transaction.atomic
 def mark_identity_undeliverable(
     *, identity: Identity, reason: str, by: Agent | None = None
 ) -> Identity:

@@ -1,0 +1,32 @@
+"""`rapport create-team SLUG --name NAME`: a team whose cases its members see and take."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
+
+from rapport.lib.errors import ActionError
+from rapport.people.actions import create_team
+
+
+class Command(BaseCommand):
+    help = "Create a team; add agents to it with `rapport create-agent --team SLUG`."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("slug", help="short name used on the command line, e.g. night-clinic")
+        parser.add_argument("--name", required=True, help="as agents read it, e.g. 'Night clinic'")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["slug"]
+        if slugify(slug) != slug:
+            raise CommandError(f"{slug!r} is not a slug: use lower-case letters, digits and '-'.")
+        if not options["name"].strip():
+            raise CommandError("Give the team a --name.")
+        try:
+            team = create_team(name=options["name"], slug=slug)
+        except ActionError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Team {team.name!r} ({team.slug}) created.")
