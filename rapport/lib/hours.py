@@ -57,6 +57,52 @@ def parse_weekly(config: Mapping[str, Sequence[Sequence[str]]]) -> dict[int, lis
     return weekly
 
 
+def hours_from_text(text: str) -> dict[str, list[list[str]]]:
+    """ "mon-fri 08:00-20:00; sat 09:00-13:00, 15:00-18:00" -> the `working_hours` mapping.
+
+    Groups are separated by ";", each a day or day range and one or more comma-separated
+    shifts; a shift may run overnight ("fri 20:00-08:00"). Raises HoursError with what to fix.
+    """
+    hours: dict[str, list[list[str]]] = {}
+    for group in filter(None, (g.strip() for g in text.split(";"))):
+        days_part, _, shifts_part = group.partition(" ")
+        days = _day_range(days_part.strip().lower())
+        shifts = [s.strip() for s in shifts_part.split(",") if s.strip()]
+        if not shifts:
+            raise HoursError(f"{group!r} has no hours (write e.g. 'mon-fri 09:00-17:00')")
+        for shift in shifts:
+            start, dash, end = shift.partition("-")
+            if not dash:
+                raise HoursError(f"{shift!r} is not a shift (write e.g. 09:00-17:00)")
+            for day in days:
+                hours.setdefault(day, []).append([start.strip(), end.strip()])
+    if not hours:
+        raise HoursError("No hours given (write e.g. 'mon-fri 09:00-17:00')")
+    parse_weekly(hours)  # the same checks the calendar makes
+    return hours
+
+
+def _day_range(text: str) -> list[str]:
+    first, dash, last = text.partition("-")
+    for day in (first, last) if dash else (first,):
+        if day not in DAY_KEYS:
+            raise HoursError(f"{day!r} is not a day (use {', '.join(DAY_KEYS)})")
+    if not dash:
+        return [first]
+    start, end = DAY_KEYS.index(first), DAY_KEYS.index(last)
+    span = (end - start) % 7
+    return [DAY_KEYS[(start + i) % 7] for i in range(span + 1)]
+
+
+def hours_as_text(hours: Mapping[str, Sequence[Sequence[str]]]) -> str:
+    """The reverse of `hours_from_text`, a day per group: "mon 08:00-20:00; sat 09:00-13:00"."""
+    return "; ".join(
+        f"{day} " + ", ".join(f"{start}-{end}" for start, end in hours[day])
+        for day in DAY_KEYS
+        if hours.get(day)
+    )
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     tz: ZoneInfo

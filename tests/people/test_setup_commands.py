@@ -37,6 +37,7 @@ def test_a_new_desk_is_set_up_and_its_first_agent_signs_in_and_gets_cases() -> N
         site="Madrid",
         team=["night-clinic"],
         signature="Night clinic, Calle Mayor 1",
+        hours="mon-sun 00:00-24:00",
         password_stdin=True,
         stdin=f"{PASSWORD}\n",
     )
@@ -46,6 +47,7 @@ def test_a_new_desk_is_set_up_and_its_first_agent_signs_in_and_gets_cases() -> N
     assert agent.timezone == "Europe/Madrid"  # the site's, when not given
     assert list(agent.teams.all()) == [Team.objects.get(slug="night-clinic")]
     assert agent.user.check_password(PASSWORD) and not agent.is_supervisor
+    assert agent.working_hours["sun"] == [["00:00", "24:00"]]
 
     client = Client()
     assert client.post("/login/", {"username": "ana", "password": PASSWORD}).status_code == 302
@@ -78,6 +80,9 @@ def test_bad_input_is_refused_clearly_and_nothing_is_half_made() -> None:
         run("create_agent", "ana", name="Ana", site="Paris", password_stdin=True, stdin="x\n")
     with pytest.raises(CommandError, match="no team 'dental'"):
         run("create_agent", "ana", name="Ana", team=["dental"], password_stdin=True, stdin="x\n")
+    with pytest.raises(CommandError, match="'noon' is not a time"):
+        run("create_agent", "ana", name="Ana", hours="mon noon-18:00", password_stdin=True,
+            stdin=f"{PASSWORD}\n")  # fmt: skip
     with pytest.raises(CommandError, match="too short"):
         run("create_agent", "ana", name="Ana", password_stdin=True, stdin="short\n")
     with pytest.raises(CommandError, match="--password-stdin"):

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from rapport.lib.errors import ActionError
+from rapport.lib.hours import HoursError, hours_from_text
 from rapport.people.actions import add_to_team, create_agent
 from rapport.people.models import Site, Team
 
@@ -37,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--team", action="append", default=[], help="a team's slug; repeat for several"
         )
+        parser.add_argument(
+            "--hours",
+            default="",
+            help="their shifts, e.g. 'mon-fri 20:00-08:00' (default: any time)",
+        )
         parser.add_argument("--supervisor", action="store_true", help="sees every case")
         parser.add_argument("--signature", default="", help="under their name on every reply")
         parser.add_argument(
@@ -55,6 +61,10 @@ class Command(BaseCommand):
             if team is None:
                 raise CommandError(f"There is no team {slug!r} (rapport create-team).")
             teams.append(team)
+        try:
+            hours = hours_from_text(options["hours"]) if options["hours"] else {}
+        except HoursError as exc:
+            raise CommandError(str(exc)) from exc
         password = self._password(options)
         try:
             with transaction.atomic():
@@ -67,6 +77,7 @@ class Command(BaseCommand):
                     timezone_name=options["timezone"] or (site.timezone if site else "UTC"),
                     is_supervisor=options["supervisor"],
                     signature=options["signature"],
+                    working_hours=hours,
                 )
                 for team in teams:
                     add_to_team(team=team, agent=agent)

@@ -1,0 +1,85 @@
+"""The only functions that change what routing and deadlines count with: a site's opening
+hours, its closures, and the SLA policies. Each is atomic; the routing snapshot forgets the old
+values through the model signals (rapport/routing/apps.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from rapport.lib.errors import ActionError
+from rapport.lib.hours import HoursError, parse_weekly
+from rapport.people.models import Channel, Site
+from rapport.routing.models import Closure, SlaPolicy
+
+MAX_TARGET = timedelta(days=365)
+
+
+@transaction.atomic
+def set_site_hours(*, site: Site, working_hours: Mapping[str, Sequence[Sequence[str]]]) -> Site:
+    """The site's opening hours; empty means around the clock (deadlines count every hour)."""
+    hours = {day: [list(shift) for shift in shifts] for day, shifts in working_hours.items()}
+    try:
+        parse_weekly(hours)
+    except HoursError as exc:
+        raise ActionError(str(exc), field="working_hours") from exc
+    site.working_hours = hours
+    site.save(update_fields=["working_hours"])
+    return site
+
+
+@transaction.atomic
+def add_closure(*, site: Site, day: date, reason: str = "") -> Closure:
+    """A day the site is closed beyond its public holidays; adding it again updates the reason."""
+    closure, _ = Closure.objects.update_or_create(
+        site=site, day=day, defaults={"reason": " ".join(reason.split())[:200]}
+    )
+    return closure
+
+
+@transaction.atomic
+def remove_closure(*, site: Site, day: date) -> bool:
+    deleted, _ = Closure.objects.filter(site=site, day=day).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def set_sla_policy(
+    *,
+    priority: str,
+    channel: str = "",
+    first_response: timedelta,
+    next_response: timedelta,
+    resolution: timedelta,
+    business_hours: bool = True,
+) -> SlaPolicy:
+    """The targets for a priority (and, optionally, one channel), replacing any before."""
+    if priority not in SlaPolicy.Priority.values:
+        raise ActionError(f"{priority!r} is not a priority.", field="priority")
+    if channel and channel not in Channel.values:
+        raise ActionError(f"{channel!r} is not a channel.", field="channel")
+    targets = {"first": first_response, "next": next_response, "resolution": resolution}
+    for name, target in targets.items():
+        if not timedelta(minutes=1) <= target <= MAX_TARGET:
+            raise ActionError(f"The {name} target must be between 1 minute and a year.")
+    if first_response > resolution:
+        raise ActionError("The first answer cannot be due after the resolution.")
+    policy, _ = SlaPolicy.objects.update_or_create(
+        priority=priority,
+        channel=channel,
+        defaults={
+            "first_response_minutes": int(first_response.total_seconds() // 60),
+            "next_response_minutes": int(next_response.total_seconds() // 60),
+            "resolution_minutes": int(resolution.total_seconds() // 60),
+            "business_hours": business_hours,
+        },
+    )
+    return policy
+
+
+@transaction.atomic
+def remove_sla_policy(*, priority: str, channel: str = "") -> bool:
+    deleted, _ = SlaPolicy.objects.filter(priority=priority, channel=channel).delete()
+    return bool(deleted)
