@@ -16,3 +16,9 @@ class Conflict(ActionError):
     """Somebody else changed the thing first; reload and try again."""
 
     status_code = 409
+
+
+class Forbidden(ActionError):
+    """The person may not do this (it is a supervisor's or an operator's decision)."""
+
+    status_code = 403

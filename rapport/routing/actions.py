@@ -1,6 +1,7 @@
 """The only functions that change what routing and deadlines count with: a site's opening
 hours, its closures, and the SLA policies. Each is atomic; the routing snapshot forgets the old
-values through the model signals (rapport/routing/apps.py)."""
+values through the model signals (rapport/routing/apps.py). `by` is the agent asking (only a
+supervisor may), or None for the operator at the command line."""
 
 from __future__ import annotations
 
@@ -9,17 +10,25 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from rapport.lib.errors import ActionError
+from rapport.lib.errors import ActionError, Forbidden
 from rapport.lib.hours import HoursError, parse_weekly
-from rapport.people.models import Channel, Site
+from rapport.people.models import Agent, Channel, Site
 from rapport.routing.models import Closure, SlaPolicy
 
 MAX_TARGET = timedelta(days=365)
 
 
+def _allowed(by: Agent | None) -> None:
+    if by is not None and not by.is_supervisor:
+        raise Forbidden("Only a supervisor can change opening hours, closures or service levels.")
+
+
 @transaction.atomic
-def set_site_hours(*, site: Site, working_hours: Mapping[str, Sequence[Sequence[str]]]) -> Site:
+def set_site_hours(
+    *, site: Site, working_hours: Mapping[str, Sequence[Sequence[str]]], by: Agent | None
+) -> Site:
     """The site's opening hours; empty means around the clock (deadlines count every hour)."""
+    _allowed(by)
     hours = {day: [list(shift) for shift in shifts] for day, shifts in working_hours.items()}
     try:
         parse_weekly(hours)
@@ -31,8 +40,9 @@ def set_site_hours(*, site: Site, working_hours: Mapping[str, Sequence[Sequence[
 
 
 @transaction.atomic
-def add_closure(*, site: Site, day: date, reason: str = "") -> Closure:
+def add_closure(*, site: Site, day: date, reason: str = "", by: Agent | None) -> Closure:
     """A day the site is closed beyond its public holidays; adding it again updates the reason."""
+    _allowed(by)
     closure, _ = Closure.objects.update_or_create(
         site=site, day=day, defaults={"reason": " ".join(reason.split())[:200]}
     )
@@ -40,7 +50,8 @@ def add_closure(*, site: Site, day: date, reason: str = "") -> Closure:
 
 
 @transaction.atomic
-def remove_closure(*, site: Site, day: date) -> bool:
+def remove_closure(*, site: Site, day: date, by: Agent | None) -> bool:
+    _allowed(by)
     deleted, _ = Closure.objects.filter(site=site, day=day).delete()
     return bool(deleted)
 
@@ -54,8 +65,10 @@ def set_sla_policy(
     next_response: timedelta,
     resolution: timedelta,
     business_hours: bool = True,
+    by: Agent | None,
 ) -> SlaPolicy:
     """The targets for a priority (and, optionally, one channel), replacing any before."""
+    _allowed(by)
     if priority not in SlaPolicy.Priority.values:
         raise ActionError(f"{priority!r} is not a priority.", field="priority")
     if channel and channel not in Channel.values:
@@ -80,6 +93,7 @@ def set_sla_policy(
 
 
 @transaction.atomic
-def remove_sla_policy(*, priority: str, channel: str = "") -> bool:
+def remove_sla_policy(*, priority: str, channel: str = "", by: Agent | None) -> bool:
+    _allowed(by)
     deleted, _ = SlaPolicy.objects.filter(priority=priority, channel=channel).delete()
     return bool(deleted)

@@ -33,10 +33,10 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"{options['day']!r} is not a date (YYYY-MM-DD).") from exc
             if options["remove"]:
-                if not remove_closure(site=site, day=day):
+                if not remove_closure(site=site, day=day, by=None):
                     raise CommandError(f"{site.name} was not closed on {day}.")
             else:
-                add_closure(site=site, day=day, reason=options["reason"])
+                add_closure(site=site, day=day, reason=options["reason"], by=None)
         elif options["remove"]:
             raise CommandError("Say which DAY to remove.")
         closures = Closure.objects.filter(site=site).order_by("day")

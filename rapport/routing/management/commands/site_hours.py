@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if options["hours"] is not None or options["around_the_clock"]:
             try:
                 hours = {} if options["around_the_clock"] else hours_from_text(options["hours"])
-                site = set_site_hours(site=site, working_hours=hours)
+                site = set_site_hours(site=site, working_hours=hours, by=None)
             except (HoursError, ActionError) as exc:
                 raise CommandError(str(exc)) from exc
         shown = hours_as_text(site.working_hours or {}) or "around the clock"

@@ -54,7 +54,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         priority, channel = options["priority"], options["channel"]
         if priority and options["remove"]:
-            if not remove_sla_policy(priority=priority, channel=channel):
+            if not remove_sla_policy(priority=priority, channel=channel, by=None):
                 raise CommandError(f"There is no policy for {priority} {channel}".rstrip() + ".")
         elif priority:
             missing = [f"--{n}" for n in ("first", "next", "resolution") if not options[n]]
@@ -68,6 +68,7 @@ class Command(BaseCommand):
                     next_response=duration(options["next"]),
                     resolution=duration(options["resolution"]),
                     business_hours=not options["around_the_clock"],
+                    by=None,
                 )
             except ActionError as exc:
                 raise CommandError(str(exc)) from exc

@@ -1,0 +1,178 @@
+"""/desk: what routing and deadlines count with — the sites' opening hours and closures, and
+the service-level policies. Everyone may read them; only a supervisor may change them (checked
+in the actions, rapport/routing/actions.py), as `rapport site-hours`, `site-closure` and
+`sla-policy` do at the command line."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Router, Schema
+from ninja.responses import Status as HttpStatus
+
+from rapport.api.auth import agent_of
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
+from rapport.lib.errors import ActionError
+from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
+from rapport.people.models import Channel, Site
+from rapport.routing import actions
+from rapport.routing.models import SlaPolicy
+
+router = Router(tags=["desk"])
+
+
+class ClosureOut(Schema):
+    day: date
+    reason: str
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    timezone: str
+    country: str
+    region: str
+    hours: str = Field(description='e.g. "mon 08:00-20:00; sat 09:00-13:00"; "" = always open')
+    working_hours: dict[str, list[list[str]]]
+    closures: list[ClosureOut]
+
+    @classmethod
+    def of(cls, site: Site) -> SiteOut:
+        hours = site.working_hours or {}
+        return cls(
+            id=site.pk,
+            name=site.name,
+            timezone=site.timezone,
+            country=site.country,
+            region=site.region,
+            hours=hours_as_text(hours),
+            working_hours=hours,
+            closures=[ClosureOut(day=c.day, reason=c.reason) for c in site.closures.all()],
+        )
+
+
+class HoursIn(Schema):
+    hours: str = Field(
+        description='Days or day ranges with shifts: "mon-fri 08:00-20:00; sat 09:00-13:00". '
+        'A shift may run overnight ("fri 20:00-08:00"). "" means always open.'
+    )
+
+
+class ClosureIn(Schema):
+    day: date
+    reason: str = Field("", max_length=200)
+
+
+class PolicyIn(Schema):
+    priority: SlaPolicy.Priority
+    channel: Channel | None = Field(None, description="Only this channel; none for any.")
+    first_response_minutes: int = Field(ge=1, le=525_600)
+    next_response_minutes: int = Field(ge=1, le=525_600)
+    resolution_minutes: int = Field(ge=1, le=525_600)
+    business_hours: bool = Field(True, description="Count only the serving site's hours.")
+
+
+class PolicyOut(Schema):
+    priority: str
+    channel: str | None
+    first_response_minutes: int
+    next_response_minutes: int
+    resolution_minutes: int
+    business_hours: bool
+
+    @classmethod
+    def of(cls, policy: SlaPolicy) -> PolicyOut:
+        return cls(
+            priority=policy.priority,
+            channel=policy.channel or None,
+            first_response_minutes=policy.first_response_minutes,
+            next_response_minutes=policy.next_response_minutes,
+            resolution_minutes=policy.resolution_minutes,
+            business_hours=policy.business_hours,
+        )
+
+
+def _site(site_id: int) -> Site:
+    site = Site.objects.prefetch_related("closures").filter(pk=site_id).first()
+    if site is None:
+        raise Http404("No such site")
+    return site
+
+
+@router.get("/sites", response={200: list[SiteOut], **READ_ERRORS}, summary="Sites and hours")
+def list_sites(request: HttpRequest) -> list[SiteOut]:
+    sites = Site.objects.prefetch_related("closures").order_by("name")
+    return [SiteOut.of(site) for site in sites]
+
+
+@router.put(
+    "/sites/{site_id}/hours", response={200: SiteOut, **WRITE_ERRORS}, summary="Set opening hours"
+)
+def set_hours(request: HttpRequest, site_id: int, payload: HoursIn) -> SiteOut:
+    site = _site(site_id)
+    try:
+        hours = hours_from_text(payload.hours) if payload.hours.strip() else {}
+    except HoursError as exc:
+        raise ActionError(str(exc), field="hours") from exc
+    actions.set_site_hours(site=site, working_hours=hours, by=agent_of(request))
+    return SiteOut.of(_site(site_id))
+
+
+@router.post(
+    "/sites/{site_id}/closures",
+    response={201: SiteOut, **WRITE_ERRORS},
+    summary="Close a site on a day",
+)
+def add_closure(request: HttpRequest, site_id: int, payload: ClosureIn) -> HttpStatus[SiteOut]:
+    site = _site(site_id)
+    actions.add_closure(site=site, day=payload.day, reason=payload.reason, by=agent_of(request))
+    return HttpStatus(201, SiteOut.of(_site(site_id)))
+
+
+@router.delete(
+    "/sites/{site_id}/closures/{day}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Open on that day after all",
+)
+def remove_closure(request: HttpRequest, site_id: int, day: date) -> HttpResponse:
+    if not actions.remove_closure(site=_site(site_id), day=day, by=agent_of(request)):
+        raise Http404("The site was not closed on that day")
+    return HttpResponse(status=204)
+
+
+@router.get("/sla-policies", response={200: list[PolicyOut], **READ_ERRORS}, summary="SLA policies")
+def list_policies(request: HttpRequest) -> list[PolicyOut]:
+    """Policies set on this desk; a priority without one uses the built-in targets."""
+    return [PolicyOut.of(p) for p in SlaPolicy.objects.order_by("priority", "channel")]
+
+
+@router.put("/sla-policies", response={200: PolicyOut, **WRITE_ERRORS}, summary="Set a policy")
+def set_policy(request: HttpRequest, payload: PolicyIn) -> PolicyOut:
+    """Creates or replaces the policy for this priority (and channel)."""
+    policy = actions.set_sla_policy(
+        priority=payload.priority,
+        channel=payload.channel or "",
+        first_response=timedelta(minutes=payload.first_response_minutes),
+        next_response=timedelta(minutes=payload.next_response_minutes),
+        resolution=timedelta(minutes=payload.resolution_minutes),
+        business_hours=payload.business_hours,
+        by=agent_of(request),
+    )
+    return PolicyOut.of(policy)
+
+
+@router.delete(
+    "/sla-policies/{priority}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Back to the built-in target",
+)
+def remove_policy(
+    request: HttpRequest, priority: SlaPolicy.Priority, channel: Channel | None = None
+) -> HttpResponse:
+    removed = actions.remove_sla_policy(
+        priority=priority, channel=channel or "", by=agent_of(request)
+    )
+    if not removed:
+        raise Http404("There is no such policy")
+    return HttpResponse(status=204)
