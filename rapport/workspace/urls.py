@@ -1,12 +1,30 @@
 from django.urls import path
 
-from rapport.workspace.views import auth, cases, customers, inbox, supervisor
+from rapport.workspace.views import auth, cases, customers, desk, inbox, supervisor
 
 urlpatterns = [
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("", inbox.inbox, name="inbox"),
     path("supervisor/", supervisor.supervisor, name="supervisor"),
+    path("supervisor/desk/", desk.desk, name="desk"),
+    path("supervisor/desk/sites/<int:site_id>/hours/", desk.desk_hours, name="desk_hours"),
+    path(
+        "supervisor/desk/sites/<int:site_id>/closures/",
+        desk.desk_closure_add,
+        name="desk_closure_add",
+    ),
+    path(
+        "supervisor/desk/sites/<int:site_id>/closures/<str:day>/open/",
+        desk.desk_closure_remove,
+        name="desk_closure_remove",
+    ),
+    path("supervisor/desk/policies/", desk.desk_policy, name="desk_policy"),
+    path(
+        "supervisor/desk/policies/<int:policy_id>/remove/",
+        desk.desk_policy_remove,
+        name="desk_policy_remove",
+    ),
     path("notifications/", supervisor.notifications, name="notifications"),
     path("notifications/read/", supervisor.notifications_read, name="notifications_read"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),

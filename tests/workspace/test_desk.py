@@ -1,0 +1,107 @@
+"""The supervisor's "Hours & service levels" page: sites' opening hours and closed days, and the
+SLA policies, set through the same routing actions as the command line and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rapport.people.actions import create_site
+from rapport.routing.models import Closure, SlaPolicy
+from tests.conftest import World
+from tests.workspace.helpers import assert_login_required
+
+
+def test_a_supervisor_sets_hours_and_closed_days(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    site = world.night_site
+    page = client.get("/supervisor/desk/")
+    assert page.status_code == 200 and f'id="site-{site.pk}"' in page.content.decode()
+
+    done = client.post(
+        f"/supervisor/desk/sites/{site.pk}/hours/", {"hours": "mon-sun 20:00-08:00"}, follow=True
+    )
+    assert "mon 20:00-08:00; tue 20:00-08:00" in done.content.decode()
+    site.refresh_from_db()
+    assert site.working_hours["sun"] == [["20:00", "08:00"]]
+
+    client.post(
+        f"/supervisor/desk/sites/{site.pk}/closures/", {"day": "2026-12-24", "reason": "party"}
+    )
+    assert Closure.objects.get(site=site).day == date(2026, 12, 24)
+    shown = client.get("/supervisor/desk/").content.decode()
+    assert "Thu 24 Dec 2026 — party" in shown
+    client.post(f"/supervisor/desk/sites/{site.pk}/closures/2026-12-24/open/")
+    assert not Closure.objects.exists()
+
+
+def test_bad_hours_are_refused_with_the_reason_and_nothing_changes(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    site = world.night_site
+    response = client.post(
+        f"/supervisor/desk/sites/{site.pk}/hours/", {"hours": "mon 9-17"}, follow=True
+    )
+    assert "is not a time of day" in response.content.decode()
+    site.refresh_from_db()
+    assert site.working_hours == {}
+    bad_day = client.post(
+        f"/supervisor/desk/sites/{site.pk}/closures/", {"day": "soon"}, follow=True
+    )
+    assert "day:" in bad_day.content.decode() and not Closure.objects.exists()
+
+
+def test_a_supervisor_sets_and_removes_a_service_level(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    response = client.post(
+        "/supervisor/desk/policies/",
+        {"priority": "urgent", "channel": "chat", "first": 2, "next": 5, "resolution": 240,
+         "around_the_clock": "on"},
+        follow=True,
+    )  # fmt: skip
+    assert "Service level for urgent chat saved." in response.content.decode()
+    policy = SlaPolicy.objects.get()
+    assert (policy.first_response_minutes, policy.business_hours) == (2, False)
+    refused = client.post(
+        "/supervisor/desk/policies/",
+        {"priority": "high", "first": 600, "next": 60, "resolution": 60},
+        follow=True,
+    )
+    assert "cannot be due after the resolution" in refused.content.decode()
+    client.post(f"/supervisor/desk/policies/{policy.pk}/remove/")
+    assert not SlaPolicy.objects.exists()
+
+
+def test_agents_and_strangers_are_refused(world: World) -> None:
+    site = world.night_site
+    for agent in (world.agent, world.outsider):
+        client = world.client_for(agent)
+        assert client.get("/supervisor/desk/").status_code == 404
+        hours = client.post(
+            f"/supervisor/desk/sites/{site.pk}/hours/", {"hours": "mon 09:00-17:00"}
+        )
+        assert hours.status_code == 404
+        closure = client.post(f"/supervisor/desk/sites/{site.pk}/closures/", {"day": "2026-12-24"})
+        assert closure.status_code == 404
+        policy = client.post(
+            "/supervisor/desk/policies/",
+            {"priority": "low", "first": 1, "next": 1, "resolution": 9},
+        )
+        assert policy.status_code == 404
+    site.refresh_from_db()
+    assert (
+        site.working_hours == {} and not Closure.objects.exists() and not SlaPolicy.objects.exists()
+    )
+    assert_login_required("/supervisor/desk/")
+
+
+def test_the_page_does_not_query_per_site(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/supervisor/desk/")
+    for name in ("Toronto", "Manila", "Lisbon"):
+        create_site(name=name, timezone_name="UTC")
+    with CaptureQueriesContext(connection) as many:
+        client.get("/supervisor/desk/")
+    assert len(many.captured_queries) == len(few.captured_queries)
