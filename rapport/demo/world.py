@@ -39,9 +39,11 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.lib.hours import hours_from_text
 from rapport.outreach.models import Incident, IncidentEvent, MakeGood, OutreachTask
 from rapport.people import actions as people_actions
 from rapport.people.models import Agent, Asset, Customer, CustomerEvent, RapportNote, Site, Team
+from rapport.routing import actions as routing_actions
 
 PASSWORD = "rapport-demo"  # noqa: S105 -- printed for the demo sign-in on purpose
 SUPERVISOR = "supervisor"
@@ -82,10 +84,10 @@ def _hours(start: str, end: str, days: tuple[str, ...] = WEEKDAYS) -> dict[str, 
 ALL_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 SITES = [
-    # name, time zone, country
-    ("Madrid", "Europe/Madrid", "ES"),
-    ("Toronto", "America/Toronto", "CA"),
-    ("Manila", "Asia/Manila", "PH"),
+    # name, time zone, country, opening hours ("" = around the clock: the night clinic)
+    ("Madrid", "Europe/Madrid", "ES", ""),
+    ("Toronto", "America/Toronto", "CA", "mon-fri 07:30-16:00"),
+    ("Manila", "Asia/Manila", "PH", "mon-sun 06:00-22:00"),
 ]
 
 # username, display name, site, signature, working hours, skills, teams
@@ -398,10 +400,14 @@ class Builder:
         self.settle_case_timestamps()
 
     def organisation(self) -> None:
-        for name, tz, country in SITES:
+        for name, tz, country, opening in SITES:
             self.sites[name] = people_actions.create_site(
                 name=name, timezone_name=tz, country=country
             )
+            if opening:
+                routing_actions.set_site_hours(
+                    site=self.sites[name], working_hours=hours_from_text(opening), by=None
+                )
         for username, display, site, signature, hours, skills, _teams in AGENTS:
             self.agents[username] = people_actions.create_agent(
                 username=username,

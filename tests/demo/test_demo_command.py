@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from rapport.care.models import (
@@ -83,6 +84,10 @@ def test_demo_loads_the_stories_once() -> None:
     assert authenticate(username="supervisor", password="rapport-demo") is not None
     assert authenticate(username="ana", password="rapport-demo") is not None
     assert Site.objects.values("timezone").distinct().count() == 3
+    # The contact page says when a person is there (Madrid's night clinic never closes).
+    contact = Client().get("/contact/").content.decode()
+    assert "Toronto (America/Toronto)" in contact and "Fri 07:30 to 16:00" in contact
+    assert Site.objects.get(name="Madrid").working_hours == {}
 
     maria = Customer.objects.get(name="Maria Lopez")
     assert maria.owner and maria.owner.display_name == "Dr. Ben Hale"
