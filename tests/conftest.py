@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NoReturn
 
 import pytest
 from django.test import Client
@@ -90,7 +90,9 @@ def world(db: None) -> World:
     return World(clinic, dental, night, agent, colleague, supervisor, outsider, customer, case)
 
 
-@pytest.fixture
-def ci_requires() -> Iterator[bool]:
-    """True in CI, where a missing browser or server must fail instead of skip."""
-    yield IN_CI
+def missing_component(message: str) -> NoReturn:
+    """A browser or server a test needs is not installed: a failure in CI (`.ci/run` installs
+    every one), a skip on a developer's machine."""
+    if IN_CI:
+        pytest.fail(f"{message}; CI must run these tests", pytrace=False)
+    pytest.skip(message)

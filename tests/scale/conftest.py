@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.conftest import missing_component
 
 
 def _free_port() -> int:
@@ -25,9 +25,7 @@ def redis_url() -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         message = "redis-server is not installed (Debian package redis-server; .ci/run installs it)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_component(message)
     port = _free_port()
     with tempfile.TemporaryDirectory() as folder:
         server = subprocess.Popen(  # noqa: S603 - our own fixed command line
