@@ -355,7 +355,7 @@ def _build(workdir: str, path: str, cases: int, shape: tuple[float, int, int, st
     )
 
 
-def _ingest(workdir: str, path: str, run: tuple[int, int, str], results: Any) -> None:
+def _ingest(workdir: str, path: str, run: tuple[int, int, str]) -> dict[str, Any]:
     """In a child process: the mailbox into a copy of the desk named `path`."""
     n, seed, db_url = run
     _setup(Path(workdir), db_url)
@@ -370,7 +370,6 @@ def _ingest(workdir: str, path: str, run: tuple[int, int, str], results: Any) ->
     mails = mailbox(n, random.Random(seed))
     result = ingest(mails)
     result["stages"] = stages(mails)
-    results.put(result)
     from django.db import connection
 
     connection.close()
@@ -379,16 +378,25 @@ def _ingest(workdir: str, path: str, run: tuple[int, int, str], results: Any) ->
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    return result
+
+
+def _child(target: Any, args: tuple[Any, ...], results: Any) -> None:
+    value = None
+    try:
+        value = target(*args)
+    finally:
+        results.put(value)  # even on failure, so the parent never waits forever
 
 
 def _in_child(target: Any, *args: Any) -> Any:
     """Run `target` in a fresh process (spawned, not forked), so what one phase built or left
-    in memory cannot slow or speed another; returns what it put on its queue, if anything."""
+    in memory cannot slow or speed another; returns what it returned."""
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    process = context.Process(target=target, args=(*args, results) if target is _ingest else args)
+    process = context.Process(target=_child, args=(target, args, results))
     process.start()
-    value = results.get() if target is _ingest else None
+    value = results.get()
     process.join()
     if process.exitcode:
         raise SystemExit(f"{target.__name__} failed (exit code {process.exitcode})")
