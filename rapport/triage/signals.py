@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from difflib import SequenceMatcher
 from typing import Any, Protocol
 
-from rapport.triage import lexicon
+from rapport.triage import lexicon, lexicon_contact
 from rapport.triage.lexicon import Rule
 from rapport.triage.sentiment import compound
 
@@ -213,14 +213,14 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 _URGENT = _table(lexicon.URGENT_RULES)
 _UPSET = _table(lexicon.UPSET_RULES)
-_HUMAN = _table(lexicon.HUMAN_RULES)
-_LOOP = _table(lexicon.LOOP_RULES)
+_HUMAN = _table(lexicon_contact.HUMAN_RULES)
+_LOOP = _table(lexicon_contact.LOOP_RULES)
 _CALM = _words("|".join(lexicon.CALM))
-_NO_CALL = _words(lexicon.NO_CALL)
-_PRAISE = _words(lexicon.PRAISE)
-_PRAISE_EMOJI = re.compile(lexicon.PRAISE_EMOJI)
-_PROBLEM = _words(lexicon.PROBLEM)
-_BOT_MENTION = _words(lexicon.BOT_MENTION)
+_NO_CALL = _words(lexicon_contact.NO_CALL)
+_PRAISE = _words(lexicon_contact.PRAISE)
+_PRAISE_EMOJI = re.compile(lexicon_contact.PRAISE_EMOJI)
+_PROBLEM = _words(lexicon_contact.PROBLEM)
+_BOT_MENTION = _words(lexicon_contact.BOT_MENTION)
 _DEADLINE_TIME = _words(lexicon.DEADLINE_TIME)
 _DEADLINE_NEED = _words(lexicon.DEADLINE_NEED)
 _SARCASM_OPENER = re.compile(_spaced(lexicon.SARCASM_OPENERS))
@@ -245,8 +245,8 @@ _MAX_LEAD = max(
     for rule in (
         *lexicon.URGENT_RULES,
         *lexicon.UPSET_RULES,
-        *lexicon.HUMAN_RULES,
-        *lexicon.LOOP_RULES,
+        *lexicon_contact.HUMAN_RULES,
+        *lexicon_contact.LOOP_RULES,
     )
     for lead in (_leads(rule.pattern) or ())
 )
@@ -386,7 +386,11 @@ def _wants_human(body: str, folded: str, starts: frozenset[str], *, praise_only:
     reasons = []
     for hit in _hits(_HUMAN, folded, starts):
         mention = folded[hit.start : hit.end]
-        if praise_only and hit.rule.kind == lexicon.AGAINST_BOTS and _BOT_MENTION.search(mention):
+        if (
+            praise_only
+            and hit.rule.kind == lexicon_contact.AGAINST_BOTS
+            and _BOT_MENTION.search(mention)
+        ):
             continue  # "the bot answer was exactly what I needed" is no complaint
         reasons.append(_reason("wants_human", body, hit.start, hit.end, hit.rule.kind))
     return reasons
