@@ -14,7 +14,8 @@ import email.utils
 import logging
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
@@ -54,6 +55,7 @@ from rapport.people.models import Agent, Channel, Customer, Identity, IdentityKi
 logger = logging.getLogger("rapport.mail")
 
 SWEEP_BATCH = 500
+BATCH = 100  # mails stored or processed in one transaction
 MAX_BACKOFF = timedelta(hours=1)
 _ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")
 
@@ -61,7 +63,17 @@ _ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-head
 # -- Storing -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Arrival:
+    """One mail as it arrived: the exact bytes and the envelope around them."""
+
+    raw: bytes
+    envelope_from: str = ""
+    envelope_to: Sequence[str] = ()
+    source_ref: str = ""
+    received_at: datetime | None = None
+
+
 def store_inbound_email(
     *,
     raw: bytes,
@@ -77,27 +89,43 @@ def store_inbound_email(
     With `enqueue=False` the caller processes the row itself (`rapport ingest-email --json`);
     either way the sweep picks the row up if nobody has processed it a minute later.
     """
+    arrival = Arrival(raw, envelope_from, tuple(envelope_to), source_ref, received_at)
+    return store_inbound_emails(arrivals=[arrival], source=source, enqueue=enqueue)[0]
+
+
+@transaction.atomic
+def store_inbound_emails(
+    *, arrivals: Sequence[Arrival], source: str, enqueue: bool = True
+) -> list[InboundEmail]:
+    """Several mails kept in one transaction (an IMAP fetch, a pipe given many files): all of
+    them or none. Processing is queued once, for the batch, on commit."""
     if source not in Source.values:
         raise ActionError(f"{source!r} is not a source of email.", field="source")
-    raw = bytes(raw)
-    headers = read_headers(raw)
-    now = received_at or timezone.now()
-    row = InboundEmail.objects.create(
-        raw=raw,
-        size=len(raw),
-        source=source,
-        source_ref=clean_text(source_ref)[:300],
-        envelope_from=clean_text(envelope_from).strip()[:320],
-        envelope_to=[clean_text(a).strip()[:320] for a in envelope_to if a.strip()],
-        received_at=now,
-        message_id=headers.message_id,
-        sender=headers.sender,
-        subject=headers.subject,
-        retry_at=timezone.now() + _stale(),
-    )
+    now = timezone.now()
+    rows = []
+    for arrival in arrivals:
+        raw = bytes(arrival.raw)
+        headers = read_headers(raw)
+        rows.append(
+            InboundEmail(
+                raw=raw,
+                size=len(raw),
+                source=source,
+                source_ref=clean_text(arrival.source_ref)[:300],
+                envelope_from=clean_text(arrival.envelope_from).strip()[:320],
+                envelope_to=[clean_text(a).strip()[:320] for a in arrival.envelope_to if a.strip()],
+                received_at=arrival.received_at or now,
+                message_id=headers.message_id,
+                sender=headers.sender,
+                subject=headers.subject,
+                retry_at=now + _stale(),
+            )
+        )
+    stored = InboundEmail.objects.bulk_create(rows, batch_size=BATCH)
     if enqueue:
-        transaction.on_commit(partial(_enqueue, row.pk), robust=True)
-    return row
+        for first in stored[::BATCH]:  # each job takes the mails queued behind its own
+            transaction.on_commit(partial(_enqueue, first.pk), robust=True)
+    return stored
 
 
 def _enqueue(inbound_id: int) -> None:
@@ -119,20 +147,63 @@ _PENDING = (InboundStatus.RECEIVED, InboundStatus.FAILED)
 def process_inbound_email(*, inbound_id: int) -> IntakeResult:
     """Process one stored mail; idempotent (a settled row is left as it is) and never raises
     for a problem in the mail itself: a failure is recorded on the row and retried."""
-    row = InboundEmail.objects.get(pk=inbound_id)
-    if row.status not in _PENDING:
-        return IntakeResult.of(row)
-    try:
-        # Parsed before the transaction, so the write lock is held only for the writes.
-        parsed = clean_strings(parse_email(bytes(row.raw)))
+    results = process_inbound_emails(inbound_ids=[inbound_id])
+    if not results:
+        raise InboundEmail.DoesNotExist(f"Inbound email #{inbound_id} does not exist.")
+    return results[0]
+
+
+def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
+    """Process stored mails in the order given, as if one after the other, in one transaction.
+
+    Each mail has its own savepoint: a mail that fails is rolled back alone, recorded with its
+    error and retried later, and the others are kept. Settled rows are left as they are; ids
+    that do not exist are left out of the results.
+    """
+    ids = list(dict.fromkeys(inbound_ids))
+    rows = {row.pk: row for row in InboundEmail.objects.filter(pk__in=ids, status__in=_PENDING)}
+    work: list[tuple[InboundEmail, ParsedEmail]] = []
+    failures: list[tuple[int, Exception]] = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        try:
+            # Parsed before the transaction, so the write lock is held only for the writes.
+            work.append((rows[pk], clean_strings(parse_email(bytes(rows[pk].raw)))))
+        except Exception as exc:
+            failures.append((pk, exc))
+        rows[pk].raw = b""  # the bytes are not needed any more; a batch holds less memory
+    done: dict[int, InboundEmail] = {}
+    if work:
         with transaction.atomic():
-            if not _Processor(row, parsed).run():
-                row = InboundEmail.objects.defer("raw").get(pk=inbound_id)  # settled elsewhere
-    except Exception as exc:
-        logger.exception("Processing inbound email %s failed", inbound_id)
-        _record_failure(inbound_id, exc)
-        row = InboundEmail.objects.defer("raw").get(pk=inbound_id)
-    return IntakeResult.of(row)
+            for row, parsed in work:
+                try:
+                    # A savepoint per mail when there are several, so one failure is undone alone.
+                    with transaction.atomic(savepoint=len(work) > 1):
+                        if _Processor(row, parsed).run():
+                            done[row.pk] = row
+                except Exception as exc:
+                    failures.append((row.pk, exc))
+    for pk, error in failures:
+        logger.error("Processing inbound email %s failed", pk, exc_info=error)
+        _record_failure(pk, error)
+    # The rest were failed, settled before or meanwhile elsewhere, or missing: read them again.
+    others = [pk for pk in ids if pk not in done]
+    if others:
+        done.update(InboundEmail.objects.defer("raw").in_bulk(others))
+    return [IntakeResult.of(done[pk]) for pk in ids if pk in done]
+
+
+def take_batch(*, first_id: int, size: int) -> list[int]:
+    """The mail a job was queued for and, behind it, up to `size - 1` more that are waiting:
+    under load the worker processes the queue in batches rather than one transaction a mail.
+    Their own jobs then find them settled and stop at once."""
+    waiting = (
+        InboundEmail.objects.filter(status=InboundStatus.RECEIVED, pk__gt=first_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: max(size - 1, 0)]
+    )
+    return [first_id, *waiting]
 
 
 def _record_failure(inbound_id: int, exc: BaseException) -> None:

@@ -33,13 +33,7 @@ from rapport.people.models import Customer, Identity
 from tests.conftest import World
 from tests.mail.intake_helpers import SISIMAI, TALON, ingest, make_mail
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _files(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    settings.DEFAULT_FROM_EMAIL = "Night Clinic <support@clinic.example>"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_settings")]
 
 
 def _first_message(case_id: int | None) -> Message:

@@ -16,7 +16,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from rapport.mail.actions import process_inbound_email, retry_inbound_email, store_inbound_email
+from rapport.mail.actions import (
+    BATCH,
+    Arrival,
+    process_inbound_email,
+    process_inbound_emails,
+    retry_inbound_email,
+    store_inbound_emails,
+)
 from rapport.mail.intake import IntakeResult
 from rapport.mail.models import InboundEmail, InboundStatus, Source
 
@@ -55,10 +62,7 @@ class Command(BaseCommand):
             if options["retry_failed"]:
                 results = self._retry_failed()
             else:
-                results = [
-                    self._ingest(name, options, process_now=as_json)
-                    for name in options["files"] or ["-"]
-                ]
+                results = self._ingest(options["files"] or ["-"], options, process_now=as_json)
         except (OperationalError, InterfaceError) as exc:
             raise CommandError(
                 f"the database is unavailable ({exc}); the message was not stored, try again",
@@ -74,25 +78,42 @@ class Command(BaseCommand):
             elif options["verbosity"] > 1 or options["retry_failed"]:
                 self.stdout.write(f"{result.message_id}: {result.outcome} {result.reason}".rstrip())
 
-    def _ingest(self, name: str, options: dict[str, Any], *, process_now: bool) -> IntakeResult:
+    def _ingest(
+        self, names: list[str], options: dict[str, Any], *, process_now: bool
+    ) -> list[IntakeResult]:
+        """Every file is read first, so an unreadable one stops the command before anything is
+        stored; then all are stored in one transaction and (with --json) processed in order."""
+        arrivals = [
+            Arrival(
+                raw=self._read(name),
+                envelope_from=options["envelope_from"],
+                envelope_to=tuple(options["envelope_to"]),
+                source_ref="" if name == "-" else name[:300],
+            )
+            for name in names
+        ]
+        results: list[IntakeResult] = []
+        for start in range(0, len(arrivals), BATCH):
+            rows = store_inbound_emails(
+                arrivals=arrivals[start : start + BATCH],
+                source=Source.PIPE,
+                # In --json mode the outcome is needed now, so this process does the work itself.
+                enqueue=not process_now,
+            )
+            if process_now:
+                results += process_inbound_emails(inbound_ids=[row.pk for row in rows])
+            else:
+                results += [IntakeResult.of(row) for row in rows]
+        return results
+
+    @staticmethod
+    def _read(name: str) -> bytes:
         try:
-            raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as exc:
             raise CommandError(
-                f"cannot read {name}: {exc.strerror}", returncode=EX_NOINPUT
+                f"cannot read {name}: {exc.strerror}; nothing was stored", returncode=EX_NOINPUT
             ) from exc
-        row = store_inbound_email(
-            raw=raw,
-            source=Source.PIPE,
-            envelope_from=options["envelope_from"],
-            envelope_to=options["envelope_to"],
-            source_ref="" if name == "-" else name[:300],
-            # In --json mode the outcome is needed now, so this process does the work itself.
-            enqueue=not process_now,
-        )
-        if process_now:
-            return process_inbound_email(inbound_id=row.pk)
-        return IntakeResult.of(row)
 
     def _retry_failed(self) -> list[IntakeResult]:
         results = []

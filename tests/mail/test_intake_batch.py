@@ -1,0 +1,165 @@
+"""Intake in batches (the worker draining a queue, an IMAP fetch, a pipe given many files): the
+same outcome for every mail as one at a time, and one bad mail undoes only itself."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from bench.ingest import mailbox
+from rapport.cases.actions import Opened, open_case_with_message
+from rapport.cases.models import Case, Message
+from rapport.mail import actions as mail_actions
+from rapport.mail.actions import (
+    Arrival,
+    process_inbound_emails,
+    store_inbound_emails,
+    take_batch,
+)
+from rapport.mail.models import InboundEmail, InboundStatus
+from rapport.people.models import Customer
+from tests.conftest import World
+from tests.mail.intake_helpers import make_mail
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_settings")]
+
+
+class _Undo(Exception):
+    pass
+
+
+def _store(mails: list[bytes]) -> list[int]:
+    rows = store_inbound_emails(
+        arrivals=[Arrival(raw=raw) for raw in mails], source="pipe", enqueue=False
+    )
+    return [row.pk for row in rows]
+
+
+def _shape(ids: list[int]) -> list[tuple[str, str, int | None, int | None]]:
+    """Each mail's outcome and reason, with its case and customer numbered by first appearance
+    (so two runs that made different ids but the same groups compare equal)."""
+    rows = InboundEmail.objects.in_bulk(ids)
+    cases: dict[int | None, int] = {}
+    customers: dict[int | None, int] = {}
+    shape = []
+    for pk in ids:
+        row = rows[pk]
+        case = cases.setdefault(row.case_id, len(cases)) if row.case_id else None
+        customer = (
+            customers.setdefault(row.customer_id, len(customers)) if row.customer_id else None
+        )
+        reason = re.sub(r"#\d+", "#n", row.reason)
+        shape.append((str(row.outcome), reason, case, customer))
+    return shape
+
+
+def _run(mails: list[bytes], batch: int) -> tuple[list[Any], list[Any]]:
+    """The mailbox through intake `batch` mails at a time, then undone; what came of it."""
+    try:
+        with transaction.atomic():
+            ids = []
+            for start in range(0, len(mails), batch):
+                chunk = _store(mails[start : start + batch])
+                process_inbound_emails(inbound_ids=chunk)
+                ids += chunk
+            cases = Case.objects.order_by("pk")
+            made = [
+                (c.subject, c.status, c.priority, c.owner_id is not None, c.messages.count())
+                for c in cases
+            ]
+            shape = _shape(ids)
+            raise _Undo
+    except _Undo:
+        pass
+    return shape, made
+
+
+def test_a_batch_gives_every_mail_the_outcome_it_gets_one_at_a_time(world: World) -> None:
+    # The bench's realistic mailbox: new threads, replies with quotes (some to mail earlier in
+    # the same batch), follow-ups on the same topic, HTML, attachments, auto-replies, redeliveries.
+    mails = mailbox(160, random.Random(3))  # noqa: S311 - a repeatable mailbox, not a secret
+    one_by_one = _run(mails, 1)
+    batched = _run(mails, 37)
+    assert {outcome for outcome, *_ in one_by_one[0]} >= {
+        "new_case",
+        "threaded",
+        "duplicate",
+        "auto_reply",
+    }
+    assert batched == one_by_one
+
+
+def test_a_reply_and_a_redelivery_in_the_same_batch_as_their_original(world: World) -> None:
+    first = make_mail(message_id="<a1@mail.example.com>")
+    reply = make_mail(
+        message_id="<a2@mail.example.com>",
+        subject="Re: Mila is still coughing",
+        in_reply_to="<a1@mail.example.com>",
+        body="And now a fever.",
+    )
+    results = process_inbound_emails(inbound_ids=_store([first, reply, first]))
+    assert [r.outcome for r in results] == ["new_case", "threaded", "duplicate"]
+    case_id = results[0].case_id
+    assert case_id is not None
+    assert case_id == results[1].case_id == results[2].case_id
+    assert Message.objects.filter(case_id=case_id).count() == 2
+
+
+def test_a_mail_that_fails_in_a_batch_is_undone_alone_and_recorded(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails_for_one(**kwargs: Any) -> Opened:
+        if kwargs["subject"] == "Broken":
+            raise RuntimeError("database hiccup")
+        return open_case_with_message(**kwargs)
+
+    monkeypatch.setattr(mail_actions, "open_case_with_message", fails_for_one)
+    ids = _store(
+        [
+            make_mail(message_id="<b1@x>", sender="a@example.com"),
+            make_mail(message_id="<b2@x>", sender="b@example.com", subject="Broken"),
+            make_mail(message_id="<b3@x>", sender="c@example.com"),
+        ]
+    )
+    results = process_inbound_emails(inbound_ids=ids)
+    assert [r.outcome for r in results] == ["new_case", "failed", "new_case"]
+    failed = InboundEmail.objects.get(pk=ids[1])
+    assert failed.status == InboundStatus.FAILED
+    assert "RuntimeError: database hiccup" in failed.error
+    assert failed.retry_at is not None
+    # Nothing of the failed mail was kept (not even its customer); the others were.
+    assert not Message.objects.filter(external_id="<b2@x>").exists()
+    assert Message.objects.filter(external_id__in=["<b1@x>", "<b3@x>"]).count() == 2
+    assert not Customer.objects.filter(identities__value="b@example.com").exists()
+
+
+def test_settled_and_missing_mail_in_a_batch_are_left_as_they_are(world: World) -> None:
+    (done,) = _store([make_mail(message_id="<c1@x>")])
+    process_inbound_emails(inbound_ids=[done])
+    (waiting,) = _store([make_mail(message_id="<c2@x>", sender="d@example.com")])
+    results = process_inbound_emails(inbound_ids=[done, 999_999, waiting, done])
+    assert [(r.inbound_id, r.outcome) for r in results] == [
+        (done, "new_case"),
+        (waiting, "new_case"),
+    ]
+    assert Message.objects.filter(external_id="<c1@x>").count() == 1
+
+
+def test_storing_a_batch_keeps_all_or_nothing(world: World) -> None:
+    with pytest.raises(Exception, match="source"):
+        store_inbound_emails(arrivals=[Arrival(raw=make_mail())], source="carrier pigeon")
+    assert not InboundEmail.objects.exists()
+
+
+def test_a_job_takes_the_mail_queued_behind_its_own(world: World) -> None:
+    ids = _store([make_mail(message_id=f"<d{i}@x>", sender=f"p{i}@example.com") for i in range(5)])
+    assert take_batch(first_id=ids[1], size=3) == ids[1:4]
+    process_inbound_emails(inbound_ids=take_batch(first_id=ids[1], size=3))
+    statuses = InboundEmail.objects.order_by("pk").values_list("status", flat=True)
+    assert list(statuses) == ["received", "processed", "processed", "processed", "received"]
+    # The queue behind only counts mail still waiting.
+    assert take_batch(first_id=ids[0], size=3) == [ids[0], ids[4]]
