@@ -1,16 +1,29 @@
-"""The only functions that change cases: atomic, audited, side effects queued on commit."""
+"""The only functions that change cases: atomic, audited, side effects queued on commit.
+
+Opening a case and a customer's message arriving live in `rapport.cases.arrivals` (with their
+batch forms for email intake) and are offered here too, where the rest of the write layer is.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
-from functools import partial, wraps
-from typing import Any, ParamSpec
+from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.cases.arrivals import (
+    MAX_TEXT,
+    Opened,
+    clean_body,
+    default_team,
+    open_case,
+    open_case_with_message,
+    preview,
+    receive_message,
+)
 from rapport.cases.models import (
     TRANSITIONS,
     Call,
@@ -25,12 +38,16 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.lib.errors import ActionError, Conflict
-from rapport.lib.html import sanitise, to_text
-from rapport.people.models import Agent, Channel, Customer, Team
+from rapport.people.models import Agent, Channel, Team
 from rapport.routing import deadlines
-from rapport.triage import service as triage_service
 
-MAX_TEXT = 100_000
+__all__ = [  # the arrivals' actions, offered beside the others
+    "MAX_TEXT",
+    "Opened",
+    "open_case",
+    "open_case_with_message",
+    "receive_message",
+]
 
 
 def _event(
@@ -47,20 +64,6 @@ def _event(
     )
 
 
-def _clean_text(text: str, html: str = "") -> tuple[str, str]:
-    safe_html = sanitise(html) if html.strip() else ""
-    body = text.strip() or (to_text(safe_html) if safe_html else "")
-    if not body:
-        raise ActionError("The message is empty.", field="text")
-    if len(body) > MAX_TEXT:
-        raise ActionError(f"The message is longer than {MAX_TEXT:,} characters.", field="text")
-    return body, safe_html
-
-
-def _preview(text: str) -> str:
-    return " ".join(text.split())[:200]
-
-
 def signed(text: str, agent: Agent) -> str:
     """The reply as the customer reads it: signed by the named person who wrote it."""
     signature = agent.signature.strip()
@@ -68,196 +71,12 @@ def signed(text: str, agent: Agent) -> str:
     return f"{text.rstrip()}\n\n— {closing}"
 
 
-def _default_team(owner: Agent | None) -> Team | None:
-    return owner.teams.order_by("pk").first() if owner is not None else None
-
-
-@dataclass(frozen=True)
-class Opened:
-    case: Case
-    message: Message  # the customer's first message
-
-
-@transaction.atomic
-def open_case_with_message(
-    *,
-    customer: Customer,
-    subject: str,
-    channel: str,
-    text: str,
-    by: Agent | None,
-    html: str = "",
-    priority: str = Priority.NORMAL,
-    owner: Agent | None = None,
-    team: Team | None = None,
-    tags: Iterable[str] = (),
-    external_id: str = "",
-    received_at: datetime | None = None,
-    route: bool = False,
-) -> Opened:
-    """A new case with the customer's first message; it has a named owner from the start.
-
-    `by` is who recorded it. Without an explicit `owner`, an agent who logs a case (a call, a
-    walk-in) owns it, unless `route` asks for the desk to choose, as for a relayed message.
-    The owner, triage and deadlines are settled before the case is written, so it is written
-    once, complete.
-    """
-    if channel not in Channel.values:
-        raise ActionError(f"{channel!r} is not a channel.", field="channel")
-    if priority not in Priority.values:
-        raise ActionError(f"{priority!r} is not a priority.", field="priority")
-    body, safe_html = _clean_text(text, html)
-    subject = " ".join(subject.split())[:300] or _preview(body)[:80]
-    # An agent who logs a case (a call, a walk-in) is serving the customer and owns it; a case
-    # the customer opened is routed to a named person at once, continuity first.
-    explicit_owner = owner or (None if route else by)
-    now = received_at or timezone.now()
-    case = Case(
-        customer=customer,
-        subject=subject,
-        priority=priority,
-        owner=explicit_owner,
-        team=team or _default_team(explicit_owner),
-        origin_channel=channel,
-        tags=sorted({t.strip().lower() for t in tags if t.strip()}),
-        last_message_preview=_preview(body),
-        created_at=now,
-        updated_at=now,
-    )
-    routed = {"rule": "explicit" if owner else "logged_by"} if explicit_owner else {}
-    reason = ""
-    if explicit_owner is None:
-        routed, reason = _route_new_case(case, now=timezone.now())
-    else:
-        case.pickup_at = now
-    read = triage_service.read(case, text=body, channel=channel, now=now, exclude=None)
-    for field, value in triage_service.as_case_fields(case, read, now=now).items():
-        setattr(case, field, value)  # the deadlines below see the signals
-    for field, value in deadlines.on_open(case, now=now).items():
-        setattr(case, field, value)
-    case.save(force_insert=True)
-    first = Message.objects.create(
-        case=case,
-        customer=customer,
-        direction=Direction.INBOUND,
-        channel=channel,
-        text=body,
-        html=safe_html,
-        external_id=external_id or None,
-        delivery_status=DeliveryStatus.RECEIVED,
-        created_at=now,
-    )
-    _event(
-        case,
-        by=by,
-        kind="opened",
-        after={
-            "owner": case.owner_id,
-            "channel": channel,
-            "priority": priority,
-            **routed,
-        },
-        reason=reason,
-    )
-    return Opened(case, first)
-
-
-P = ParamSpec("P")
-
-
-def _the_case(opens: Callable[P, Opened]) -> Callable[P, Case]:
-    @wraps(opens)
-    def open_only(*args: P.args, **kwargs: P.kwargs) -> Case:
-        return opens(*args, **kwargs).case
-
-    return open_only
-
-
-open_case = _the_case(open_case_with_message)
-
-
-def _route_new_case(case: Case, *, now: datetime) -> tuple[dict[str, Any], str]:
-    """Choose the owner of a case not yet written (owner, team, stand-in and pickup time)."""
-    from rapport.routing.service import decide, first_team_id
-
-    decision = decide(case, now=now)
-    if decision is None:  # a desk with no agents yet: fall back to the relationship owner
-        owner_id = case.customer.owner_id
-        routed: dict[str, Any] = {"rule": "relationship_owner" if owner_id else "unassigned"}
-        reason = "No agents to route to" if owner_id is None else ""
-    else:
-        owner_id = decision.agent_id
-        routed = {"rule": str(decision.rule), "pickup_at": decision.pickup_at.isoformat()}
-        reason = decision.reason
-        case.pickup_at = decision.pickup_at
-    relationship_owner = case.customer.owner_id
-    if owner_id is not None:
-        case.owner = Agent.objects.select_related("site").get(pk=owner_id)
-        if case.team_id is None:
-            case.team_id = first_team_id(owner_id)
-        # A stand-in holds the case until the person who knows the customer is back.
-        if relationship_owner is not None and relationship_owner != owner_id:
-            case.return_to_id = relationship_owner
-    return routed, reason
-
-
-@transaction.atomic
-def receive_message(
-    *,
-    case: Case,
-    text: str,
-    channel: str,
-    html: str = "",
-    external_id: str = "",
-    received_at: datetime | None = None,
-) -> Message:
-    """A customer's message on an existing case; a resolved case opens again."""
-    body, safe_html = _clean_text(text, html)
-    now = received_at or timezone.now()
-    # The owner and their site: triage asks whether they can call, deadlines use their hours.
-    case = (
-        Case.objects.select_for_update(of=("self",)).select_related("owner__site").get(pk=case.pk)
-    )
-    if case.status == Status.CLOSED:
-        raise ActionError("This case is closed; open a new case for the customer instead.")
-    message = Message.objects.create(
-        case=case,
-        customer_id=case.customer_id,
-        direction=Direction.INBOUND,
-        channel=channel,
-        text=body,
-        html=safe_html,
-        external_id=external_id or None,
-        delivery_status=DeliveryStatus.RECEIVED,
-        created_at=now,
-    )
-    fields: dict[str, Any] = {"updated_at": now, "last_message_preview": _preview(body)}
-    read = triage_service.read(case, text=body, channel=channel, now=now, exclude=message.pk)
-    triaged = triage_service.as_case_fields(case, read, now=now)
-    for field, value in triaged.items():
-        setattr(case, field, value)  # deadlines below see the fresh signals
-    fields.update(triaged)
-    fields.update(deadlines.on_customer_message(case, now=now))
-    if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
-        fields["status"] = Status.OPEN
-        _event(
-            case,
-            by=None,
-            kind="status",
-            before={"status": case.status},
-            after={"status": Status.OPEN},
-            reason="The customer wrote again",
-        )
-    Case.objects.filter(pk=case.pk).update(**fields)
-    return message
-
-
 @transaction.atomic
 def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Message:
     """A reply to the customer, signed with the agent's name and sent by the worker."""
     from rapport.cases.tasks import deliver_message
 
-    body, _ = _clean_text(text)
+    body, _ = clean_body(text)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; replies go on a new case.")
@@ -272,7 +91,7 @@ def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Me
         delivery_status=DeliveryStatus.QUEUED,
         created_at=now,
     )
-    fields: dict[str, Any] = {"updated_at": now, "last_message_preview": _preview(body)}
+    fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(body)}
     if case.first_response_at is None:
         fields["first_response_at"] = now
     if case.status in (Status.NEW, Status.OPEN, Status.WAITING_US):
@@ -287,7 +106,7 @@ def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Me
 
 @transaction.atomic
 def add_note(*, case: Case, text: str, by: Agent) -> Message:
-    body, _ = _clean_text(text)
+    body, _ = clean_body(text)
     note = Message.objects.create(
         case=case,
         customer_id=case.customer_id,
@@ -429,7 +248,7 @@ def assign_case(
     if team is not None:
         case.team = team
     elif case.team_id is None or not owner.teams.filter(pk=case.team_id).exists():
-        case.team = _default_team(owner) or case.team
+        case.team = default_team(owner) or case.team
     case.updated_at = timezone.now()
     case.save(update_fields=["owner", "team", "updated_at"])
     _event(
@@ -464,12 +283,12 @@ def split_message(*, message: Message, by: Agent, subject: str = "") -> Case:
     origin = message.case
     new_case = Case.objects.create(
         customer_id=message.customer_id,
-        subject=" ".join(subject.split())[:300] or _preview(message.text)[:80],
+        subject=" ".join(subject.split())[:300] or preview(message.text)[:80],
         priority=origin.priority,
         owner=origin.owner,
         team=origin.team,
         origin_channel=message.channel,
-        last_message_preview=_preview(message.text),
+        last_message_preview=preview(message.text),
         status=Status.OPEN,
     )
     Message.objects.filter(pk=message.pk).update(case=new_case)

@@ -11,8 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, F, TextField, Window
+from django.db.models.functions import Cast, RowNumber
 
 from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.hours import BusinessCalendar, HoursError
@@ -253,30 +253,47 @@ def _is_available(availability: str, away_until: datetime | None, now: datetime)
 
 
 def need_for(case: Case) -> Need:
-    customer = case.customer
-    helpers = (
-        Message.objects.filter(
-            customer_id=case.customer_id, direction=Direction.OUTBOUND, author__isnull=False
+    return needs_for([case])[0]
+
+
+def needs_for(cases: Sequence[Case]) -> list[Need]:
+    """What each case needs of its owner; the customers' last helpers read in one query."""
+    customers = {case.customer_id for case in cases if case.customer_id is not None}
+    helpers: dict[int, list[int]] = {pk: [] for pk in customers}
+    if customers:
+        newest_first = Window(
+            RowNumber(), partition_by=F("customer_id"), order_by=F("created_at").desc()
         )
-        .order_by("-created_at")
-        .values_list("author_id", flat=True)[:10]
-    )
-    last_helpers = list(dict.fromkeys(author for author in helpers if author is not None))
-    return Need(
-        owner_id=customer.owner_id,
-        deputy_id=customer.deputy_id,
-        last_helper_ids=tuple(last_helpers),
-        skills=frozenset(tag.lower() for tag in case.tags),
-        team_id=case.team_id,
-    )
+        rows = (
+            Message.objects.filter(
+                customer_id__in=customers, direction=Direction.OUTBOUND, author__isnull=False
+            )
+            .annotate(rank=newest_first)
+            .filter(rank__lte=10)
+            .order_by("customer_id", "rank")
+            .values_list("customer_id", "author_id")
+        )
+        for customer_id, author_id in rows:
+            helpers[customer_id].append(author_id)
+    return [
+        Need(
+            owner_id=case.customer.owner_id,
+            deputy_id=case.customer.deputy_id,
+            last_helper_ids=tuple(dict.fromkeys(helpers.get(case.customer_id, ()))),
+            skills=frozenset(tag.lower() for tag in case.tags),
+            team_id=case.team_id,
+        )
+        for case in cases
+    ]
 
 
-def decide(case: Case, *, now: datetime) -> Decision | None:
-    """Who should own `case` now, or None when the desk has no agents at all."""
+def decide(case: Case, *, now: datetime, need: Need | None = None) -> Decision | None:
+    """Who should own `case` now, or None when the desk has no agents at all. `need` may be
+    given when it was read for several cases at once (`needs_for`)."""
     candidates = load_candidates(now=now)
     if not candidates:
         return None
-    decision = choose_owner(need_for(case), candidates, now=now)
+    decision = choose_owner(need if need is not None else need_for(case), candidates, now=now)
     loads_cache.note_assignment(decision.agent_id)
     return decision
 

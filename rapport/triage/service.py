@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
 from rapport.routing.service import agent_calendar, is_available
@@ -19,15 +23,17 @@ def _someone_can_call(case: Case, *, now: datetime) -> bool:
 
 
 def read(
-    case: Case, *, text: str, channel: str, now: datetime, exclude: int | None
+    case: Case,
+    *,
+    text: str,
+    channel: str,
+    now: datetime,
+    history: Sequence[HistoryItem] | None = None,
 ) -> TriageResult:
-    history: list[HistoryItem] = []
-    if case.pk is not None:  # a case being opened has no history yet
-        earlier = Message.objects.filter(case=case, direction=Direction.INBOUND)
-        if exclude is not None:
-            earlier = earlier.exclude(pk=exclude)
-        rows = earlier.order_by("-created_at").values_list("text", "created_at")[:HISTORY]
-        history = [HistoryItem(text=body, at=at) for body, at in reversed(rows)]
+    """Triage of a message on `case`; `history` is the customer's earlier messages on it
+    (read from the database when not given; a case being opened has none)."""
+    if history is None:
+        history = histories([case.pk])[case.pk] if case.pk is not None else []
     return triage(
         text,
         channel=channel,
@@ -35,6 +41,27 @@ def read(
         now=now,
         phone_available=_someone_can_call(case, now=now),
     )
+
+
+def histories(case_ids: Iterable[int]) -> dict[int, list[HistoryItem]]:
+    """The last HISTORY inbound messages of each case, oldest first, in one query."""
+    ids = list(case_ids)
+    found: dict[int, list[HistoryItem]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    newest_first = Window(
+        RowNumber(), partition_by=F("case_id"), order_by=(F("created_at").desc(), F("pk").desc())
+    )
+    rows = (
+        Message.objects.filter(case_id__in=ids, direction=Direction.INBOUND)
+        .annotate(rank=newest_first)
+        .filter(rank__lte=HISTORY)
+        .order_by("case_id", "created_at", "pk")
+        .values_list("case_id", "text", "created_at")
+    )
+    for case_id, body, at in rows:
+        found[case_id].append(HistoryItem(text=body, at=at))
+    return found
 
 
 def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[str, Any]:

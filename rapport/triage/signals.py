@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from difflib import SequenceMatcher
 from typing import Any, Protocol
+
+from rapidfuzz.distance import Indel
 
 from rapport.triage import lexicon, lexicon_contact
 from rapport.triage.lexicon import Rule
@@ -411,11 +412,11 @@ def _repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
         age = now - item.at
         if not timedelta(0) <= age <= LOOP_WINDOW:
             continue
-        other = _similarity_key(item.text)
-        matcher = SequenceMatcher(None, key, other, autojunk=False)
-        if matcher.real_quick_ratio() < LOOP_SIMILARITY or matcher.quick_ratio() < LOOP_SIMILARITY:
-            continue
-        ratio = matcher.ratio()
+        # Indel similarity: twice the longest common subsequence over both lengths (difflib's
+        # ratio, without its greedy block matching), in C; 0 below the cutoff.
+        ratio = Indel.normalized_similarity(
+            key, _similarity_key(item.text), score_cutoff=LOOP_SIMILARITY
+        )
         if ratio >= LOOP_SIMILARITY:
             best, count = max(best, ratio), count + 1
     if not count:

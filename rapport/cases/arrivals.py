@@ -1,0 +1,354 @@
+"""Customers' messages arriving: a new case with its first message, or a message on a case.
+
+Each comes in a batch form (`open_cases_with_messages`, `receive_messages`), which email intake
+uses to write a batch of mail with one statement per table, and a single form for the web, the
+API and the command line, which is a batch of one: there is one way to do each. Every case in a
+batch is settled (owner, triage, deadlines) exactly as it would be alone and in that order, so
+each routing decision sees the ones before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any, ParamSpec
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases.models import (
+    Case,
+    CaseEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Priority,
+    Status,
+)
+from rapport.lib.errors import ActionError
+from rapport.lib.html import sanitise, to_text
+from rapport.people.models import Agent, Channel, Customer, Team
+from rapport.routing import deadlines
+from rapport.triage import service as triage_service
+
+MAX_TEXT = 100_000
+
+
+def clean_body(text: str, html: str = "") -> tuple[str, str]:
+    """The message text (from the HTML when there is no text) and the sanitised HTML."""
+    safe_html = sanitise(html) if html.strip() else ""
+    body = text.strip() or (to_text(safe_html) if safe_html else "")
+    if not body:
+        raise ActionError("The message is empty.", field="text")
+    if len(body) > MAX_TEXT:
+        raise ActionError(f"The message is longer than {MAX_TEXT:,} characters.", field="text")
+    return body, safe_html
+
+
+def preview(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def default_team(owner: Agent | None) -> Team | None:
+    return owner.teams.order_by("pk").first() if owner is not None else None
+
+
+# -- New cases -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A case to open with the customer's first message (see `open_case_with_message`)."""
+
+    customer: Customer
+    subject: str
+    channel: str
+    text: str
+    by: Agent | None
+    html: str = ""
+    priority: str = Priority.NORMAL
+    owner: Agent | None = None
+    team: Team | None = None
+    tags: tuple[str, ...] = ()
+    external_id: str = ""
+    received_at: datetime | None = None
+    route: bool = False
+
+
+@dataclass(frozen=True)
+class Opened:
+    case: Case
+    message: Message  # the customer's first message
+
+
+@transaction.atomic
+def open_case_with_message(
+    *,
+    customer: Customer,
+    subject: str,
+    channel: str,
+    text: str,
+    by: Agent | None,
+    html: str = "",
+    priority: str = Priority.NORMAL,
+    owner: Agent | None = None,
+    team: Team | None = None,
+    tags: Iterable[str] = (),
+    external_id: str = "",
+    received_at: datetime | None = None,
+    route: bool = False,
+) -> Opened:
+    """A new case with the customer's first message; it has a named owner from the start.
+
+    `by` is who recorded it. Without an explicit `owner`, an agent who logs a case (a call, a
+    walk-in) owns it, unless `route` asks for the desk to choose, as for a relayed message.
+    The owner, triage and deadlines are settled before the case is written, so it is written
+    once, complete.
+    """
+    opening = Opening(
+        customer=customer,
+        subject=subject,
+        channel=channel,
+        text=text,
+        by=by,
+        html=html,
+        priority=priority,
+        owner=owner,
+        team=team,
+        tags=tuple(tags),
+        external_id=external_id,
+        received_at=received_at,
+        route=route,
+    )
+    return open_cases_with_messages(openings=[opening])[0]
+
+
+@dataclass(eq=False)
+class _Plan:
+    opening: Opening
+    case: Case
+    body: str
+    html: str
+    now: datetime
+    routed: dict[str, Any]
+    reason: str = ""
+
+
+@transaction.atomic
+def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
+    """New cases, each settled as `open_case_with_message` settles one, in order; written with
+    one statement per table."""
+    from rapport.routing.service import decide, first_team_id, needs_for
+
+    plans = [_plan(opening) for opening in openings]
+    routed = [plan for plan in plans if plan.case.owner_id is None]
+    needs = needs_for([plan.case for plan in routed])
+    for plan, need in zip(routed, needs, strict=True):
+        decision = decide(plan.case, now=timezone.now(), need=need)
+        relationship_owner = plan.case.customer.owner_id
+        if decision is None:  # a desk with no agents yet: fall back to the relationship owner
+            plan.case.owner_id = relationship_owner
+            plan.routed = {"rule": "relationship_owner" if relationship_owner else "unassigned"}
+            plan.reason = "No agents to route to" if relationship_owner is None else ""
+        else:
+            plan.case.owner_id = decision.agent_id
+            plan.routed = {"rule": str(decision.rule), "pickup_at": decision.pickup_at.isoformat()}
+            plan.reason = decision.reason
+            plan.case.pickup_at = decision.pickup_at
+        owner_id = plan.case.owner_id
+        if owner_id is not None:
+            if plan.case.team_id is None:
+                plan.case.team_id = first_team_id(owner_id)
+            # A stand-in holds the case until the person who knows the customer is back.
+            if relationship_owner is not None and relationship_owner != owner_id:
+                plan.case.return_to_id = relationship_owner
+    owners = Agent.objects.select_related("site").in_bulk(
+        {plan.case.owner_id for plan in routed if plan.case.owner_id is not None}
+    )
+    for plan in plans:
+        case, now = plan.case, plan.now
+        if plan in routed and case.owner_id is not None:
+            case.owner = owners[case.owner_id]
+        read = triage_service.read(case, text=plan.body, channel=case.origin_channel, now=now)
+        for field, value in triage_service.as_case_fields(case, read, now=now).items():
+            setattr(case, field, value)  # the deadlines below see the signals
+        for field, value in deadlines.on_open(case, now=now).items():
+            setattr(case, field, value)
+    cases = Case.objects.bulk_create([plan.case for plan in plans])
+    messages = Message.objects.bulk_create(
+        [
+            Message(
+                case=plan.case,
+                customer=plan.opening.customer,
+                direction=Direction.INBOUND,
+                channel=plan.opening.channel,
+                text=plan.body,
+                html=plan.html,
+                external_id=plan.opening.external_id or None,
+                delivery_status=DeliveryStatus.RECEIVED,
+                created_at=plan.now,
+            )
+            for plan in plans
+        ]
+    )
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=plan.case,
+                actor=plan.opening.by,
+                kind="opened",
+                after={
+                    "owner": plan.case.owner_id,
+                    "channel": plan.opening.channel,
+                    "priority": plan.opening.priority,
+                    **plan.routed,
+                },
+                reason=plan.reason[:500],
+            )
+            for plan in plans
+        ]
+    )
+    return [Opened(case, message) for case, message in zip(cases, messages, strict=True)]
+
+
+def _plan(opening: Opening) -> _Plan:
+    """The case as it will be written, before routing; checks what was asked."""
+    if opening.channel not in Channel.values:
+        raise ActionError(f"{opening.channel!r} is not a channel.", field="channel")
+    if opening.priority not in Priority.values:
+        raise ActionError(f"{opening.priority!r} is not a priority.", field="priority")
+    body, safe_html = clean_body(opening.text, opening.html)
+    subject = " ".join(opening.subject.split())[:300] or preview(body)[:80]
+    # An agent who logs a case (a call, a walk-in) is serving the customer and owns it; a case
+    # the customer opened is routed to a named person at once, continuity first.
+    explicit_owner = opening.owner or (None if opening.route else opening.by)
+    now = opening.received_at or timezone.now()
+    case = Case(
+        customer=opening.customer,
+        subject=subject,
+        priority=opening.priority,
+        owner=explicit_owner,
+        team=opening.team or default_team(explicit_owner),
+        origin_channel=opening.channel,
+        tags=sorted({t.strip().lower() for t in opening.tags if t.strip()}),
+        last_message_preview=preview(body),
+        created_at=now,
+        updated_at=now,
+    )
+    routed: dict[str, Any] = {}
+    if explicit_owner is not None:
+        routed = {"rule": "explicit" if opening.owner else "logged_by"}
+        case.pickup_at = now
+    return _Plan(opening, case, body, safe_html, now, routed)
+
+
+P = ParamSpec("P")
+
+
+def _the_case(opens: Callable[P, Opened]) -> Callable[P, Case]:
+    @wraps(opens)
+    def open_only(*args: P.args, **kwargs: P.kwargs) -> Case:
+        return opens(*args, **kwargs).case
+
+    return open_only
+
+
+open_case = _the_case(open_case_with_message)
+
+
+# -- Messages on existing cases ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A customer's message on an existing case (see `receive_message`)."""
+
+    case: Case
+    text: str
+    channel: str
+    html: str = ""
+    external_id: str = ""
+    received_at: datetime | None = None
+
+
+@transaction.atomic
+def receive_message(
+    *,
+    case: Case,
+    text: str,
+    channel: str,
+    html: str = "",
+    external_id: str = "",
+    received_at: datetime | None = None,
+) -> Message:
+    """A customer's message on an existing case; a resolved case opens again."""
+    incoming = Incoming(case, text, channel, html, external_id, received_at)
+    return receive_messages(incoming=[incoming])[0]
+
+
+@transaction.atomic
+def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
+    """Messages on existing cases, one a case, each as `receive_message` takes it."""
+    ids = [item.case.pk for item in incoming]
+    if len(set(ids)) != len(ids):
+        raise ActionError("A batch holds one message a case; send the others in the next.")
+    bodies = [clean_body(item.text, item.html) for item in incoming]
+    # The owners and their sites: triage asks whether they can call, deadlines use their hours.
+    locked = Case.objects.select_for_update(of=("self",)).select_related("owner__site")
+    cases = locked.in_bulk(ids)
+    histories = triage_service.histories(ids)  # the messages before these
+    for item in incoming:
+        if item.case.pk not in cases:
+            raise ActionError(f"Case #{item.case.pk} no longer exists.")
+        if cases[item.case.pk].status == Status.CLOSED:
+            raise ActionError("This case is closed; open a new case for the customer instead.")
+    written = Message.objects.bulk_create(
+        [
+            Message(
+                case=cases[item.case.pk],
+                customer_id=cases[item.case.pk].customer_id,
+                direction=Direction.INBOUND,
+                channel=item.channel,
+                text=body,
+                html=safe_html,
+                external_id=item.external_id or None,
+                delivery_status=DeliveryStatus.RECEIVED,
+                created_at=item.received_at or timezone.now(),
+            )
+            for item, (body, safe_html) in zip(incoming, bodies, strict=True)
+        ]
+    )
+    changed: set[str] = set()
+    events = []
+    for item, message in zip(incoming, written, strict=True):
+        case, now = cases[item.case.pk], message.created_at
+        fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(message.text)}
+        read = triage_service.read(
+            case, text=message.text, channel=item.channel, now=now, history=histories[case.pk]
+        )
+        triaged = triage_service.as_case_fields(case, read, now=now)
+        for field, value in triaged.items():
+            setattr(case, field, value)  # deadlines below see the fresh signals
+        fields.update(triaged)
+        fields.update(deadlines.on_customer_message(case, now=now))
+        if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
+            fields["status"] = Status.OPEN
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind="status",
+                    before={"status": case.status},
+                    after={"status": Status.OPEN},
+                    reason="The customer wrote again",
+                )
+            )
+        for field, value in fields.items():
+            setattr(case, field, value)
+        changed.update(fields)
+    CaseEvent.objects.bulk_create(events)
+    # Every case was read under its row lock in this transaction, so writing back the fields
+    # any of them changed leaves the others' values as they were.
+    Case.objects.bulk_update(list(cases.values()), sorted(changed))
+    return written
