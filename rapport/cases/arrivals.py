@@ -140,30 +140,37 @@ class _Plan:
 def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
     """New cases, each settled as `open_case_with_message` settles one, in order; written with
     one statement per table."""
-    from rapport.routing.service import decide, first_team_id, needs_for
+    from rapport.routing.service import decide, first_team_id, loads_cache, needs_for
 
+    if not openings:
+        return []
     plans = [_plan(opening) for opening in openings]
     routed = [plan for plan in plans if plan.case.owner_id is None]
     needs = needs_for([plan.case for plan in routed])
-    for plan, need in zip(routed, needs, strict=True):
-        decision = decide(plan.case, now=timezone.now(), need=need)
-        relationship_owner = plan.case.customer.owner_id
-        if decision is None:  # a desk with no agents yet: fall back to the relationship owner
-            plan.case.owner_id = relationship_owner
-            plan.routed = {"rule": "relationship_owner" if relationship_owner else "unassigned"}
-            plan.reason = "No agents to route to" if relationship_owner is None else ""
-        else:
-            plan.case.owner_id = decision.agent_id
-            plan.routed = {"rule": str(decision.rule), "pickup_at": decision.pickup_at.isoformat()}
-            plan.reason = decision.reason
-            plan.case.pickup_at = decision.pickup_at
-        owner_id = plan.case.owner_id
-        if owner_id is not None:
-            if plan.case.team_id is None:
-                plan.case.team_id = first_team_id(owner_id)
-            # A stand-in holds the case until the person who knows the customer is back.
-            if relationship_owner is not None and relationship_owner != owner_id:
-                plan.case.return_to_id = relationship_owner
+    # None of these cases is written yet: routing counts them as it assigns them.
+    with loads_cache.holding():
+        for plan, need in zip(routed, needs, strict=True):
+            decision = decide(plan.case, now=timezone.now(), need=need)
+            relationship_owner = plan.case.customer.owner_id
+            if decision is None:  # a desk with no agents yet: fall back to the relationship owner
+                plan.case.owner_id = relationship_owner
+                plan.routed = {"rule": "relationship_owner" if relationship_owner else "unassigned"}
+                plan.reason = "No agents to route to" if relationship_owner is None else ""
+            else:
+                plan.case.owner_id = decision.agent_id
+                plan.routed = {
+                    "rule": str(decision.rule),
+                    "pickup_at": decision.pickup_at.isoformat(),
+                }
+                plan.reason = decision.reason
+                plan.case.pickup_at = decision.pickup_at
+            owner_id = plan.case.owner_id
+            if owner_id is not None:
+                if plan.case.team_id is None:
+                    plan.case.team_id = first_team_id(owner_id)
+                # A stand-in holds the case until the person who knows the customer is back.
+                if relationship_owner is not None and relationship_owner != owner_id:
+                    plan.case.return_to_id = relationship_owner
     owners = Agent.objects.select_related("site").in_bulk(
         {plan.case.owner_id for plan in routed if plan.case.owner_id is not None}
     )
@@ -291,6 +298,8 @@ def receive_message(
 @transaction.atomic
 def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     """Messages on existing cases, one a case, each as `receive_message` takes it."""
+    if not incoming:
+        return []
     ids = [item.case.pk for item in incoming]
     if len(set(ids)) != len(ids):
         raise ActionError("A batch holds one message a case; send the others in the next.")

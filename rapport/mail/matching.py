@@ -10,11 +10,13 @@ matches, updated within RAPPORT_THREAD_WINDOW_DAYS. No match: the caller opens a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from rapport.cases.models import ACTIVE_STATUSES, Case, Message, Status
 from rapport.mail.intake import bracketed
@@ -41,6 +43,19 @@ class Lookup:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Request:
+    """One mail to place: its headers, the customer it is from (None for a sender not yet a
+    customer, who has no case a token or subject could name) and where it was sent."""
+
+    parsed: ParsedEmail
+    own_message_id: str
+    customer_id: int | None
+    recipients: tuple[str, ...]
+    received_at: datetime
+    by_subject: bool = True
+
+
 def find_case(
     parsed: ParsedEmail,
     *,
@@ -50,44 +65,86 @@ def find_case(
     received_at: datetime,
     by_subject: bool = True,
 ) -> Lookup:
-    lookup = Lookup()
-    lookup.match = (
-        by_headers(parsed, own_message_id=own_message_id)
-        or _by_token(parsed, customer=customer, recipients=recipients, notes=lookup.notes)
-        or (
-            _by_subject(parsed.subject, customer=customer, received_at=received_at)
-            if by_subject and customer is not None
-            else None
-        )
+    request = Request(
+        parsed,
+        own_message_id,
+        customer.pk if customer is not None else None,
+        tuple(recipients),
+        received_at,
+        by_subject,
     )
-    return lookup
+    return find_cases([request])[0]
+
+
+def find_cases(requests: Sequence[Request]) -> list[Lookup]:
+    """Each mail's case, as `find_case` finds it, with three reads for the lot: the messages
+    their headers name, the candidate subjects of their customers, and the cases."""
+    wanted = [_header_ids(r.parsed) for r in requests]
+    tokens = [_token_ids(r.parsed, r.recipients) for r in requests]
+    messages = _cases_of_messages({mid for ids in wanted for _, mid in ids if mid})
+    topics = _subject_candidates([r for r in requests if _wants_subject(r)])
+    cases = usable_cases(
+        {
+            *messages.values(),
+            *(case_id for ids in tokens for _, case_id in ids),
+            *(case_id for found in topics.values() for case_id, _ in found),
+        }
+    )
+    lookups = []
+    for request, header_ids, token_ids in zip(requests, wanted, tokens, strict=True):
+        lookup = Lookup()
+        lookup.match = (
+            _by_headers(header_ids, request.own_message_id, messages, cases)
+            or _by_token(token_ids, request.customer_id, cases, lookup.notes)
+            or _by_subject(request, topics, cases)
+        )
+        lookups.append(lookup)
+    return lookups
+
+
+def _header_ids(parsed: ParsedEmail) -> list[tuple[str, str]]:
+    """The messages this one answers: In-Reply-To first, then References, newest first (a
+    client that trims References keeps the most recent ones)."""
+    wanted: list[tuple[str, str]] = [("in_reply_to", bracketed(i)) for i in parsed.in_reply_to]
+    wanted += [("references", bracketed(r)) for r in reversed(parsed.references)]
+    return wanted
 
 
 def by_headers(parsed: ParsedEmail, *, own_message_id: str = "") -> ThreadMatch | None:
-    """The case of the message this one answers: In-Reply-To first, then References, newest
-    first (a client that trims References keeps the most recent ones)."""
-    wanted: list[tuple[str, str]] = [("in_reply_to", bracketed(i)) for i in parsed.in_reply_to]
-    wanted += [("references", bracketed(r)) for r in reversed(parsed.references)]
-    return match_message_ids(wanted, own_message_id=own_message_id)
+    return match_message_ids(_header_ids(parsed), own_message_id=own_message_id)
 
 
 def match_message_ids(
     wanted: list[tuple[str, str]], *, own_message_id: str = ""
 ) -> ThreadMatch | None:
-    ids = [mid for _, mid in wanted if mid and mid != own_message_id]
-    if not ids:
-        return None
+    messages = _cases_of_messages({mid for _, mid in wanted if mid and mid != own_message_id})
+    return _by_headers(wanted, own_message_id, messages, usable_cases(set(messages.values())))
+
+
+def _cases_of_messages(ids: set[str]) -> dict[str, int]:
+    """Message-ID -> case of the first message we hold with it (inbound or outbound)."""
     found: dict[str, int] = {}
+    if not ids:
+        return found
     for external_id, case_id in (
-        Message.objects.filter(external_id__in=set(ids))
+        Message.objects.filter(external_id__in=ids)
         .order_by("pk")
         .values_list("external_id", "case_id")
     ):
         found.setdefault(external_id or "", case_id)
+    return found
+
+
+def _by_headers(
+    wanted: list[tuple[str, str]],
+    own_message_id: str,
+    messages: dict[str, int],
+    cases: dict[int, Case | None],
+) -> ThreadMatch | None:
     for rule, mid in wanted:
-        if mid not in found or mid == own_message_id:
+        if not mid or mid == own_message_id or mid not in messages:
             continue
-        case = usable_case(found[mid])
+        case = cases.get(messages[mid])
         if case is not None:
             label = "In-Reply-To" if rule == "in_reply_to" else "References"
             return ThreadMatch(case, rule, f"{label} {mid} is on case #{case.pk}")
@@ -100,19 +157,24 @@ def message_ids_in(values: Iterable[str]) -> list[str]:
 
 def usable_case(case_id: int) -> Case | None:
     """The case, or the case it was merged into; None if it is closed (a new case is opened)."""
-    case = Case.objects.select_related("customer").filter(pk=case_id).first()
-    hops = 0
-    while case is not None and case.merged_into_id is not None and hops < MAX_MERGE_HOPS:
-        case = Case.objects.select_related("customer").filter(pk=case.merged_into_id).first()
-        hops += 1
-    if case is None or case.status == Status.CLOSED:
-        return None
-    return case
+    return usable_cases({case_id})[case_id]
 
 
-def _by_token(
-    parsed: ParsedEmail, *, customer: Customer | None, recipients: Iterable[str], notes: list[str]
-) -> ThreadMatch | None:
+def usable_cases(case_ids: set[int]) -> dict[int, Case | None]:
+    """`usable_case` for each id, read in one query (and one more per merge followed)."""
+    found = Case.objects.select_related("customer").in_bulk(case_ids) if case_ids else {}
+    usable: dict[int, Case | None] = {}
+    for case_id in case_ids:
+        case = found.get(case_id)
+        hops = 0
+        while case is not None and case.merged_into_id is not None and hops < MAX_MERGE_HOPS:
+            case = Case.objects.select_related("customer").filter(pk=case.merged_into_id).first()
+            hops += 1
+        usable[case_id] = None if case is None or case.status == Status.CLOSED else case
+    return usable
+
+
+def _token_ids(parsed: ParsedEmail, recipients: Iterable[str]) -> list[tuple[str, int]]:
     candidates: list[tuple[str, int]] = []
     token = case_token(parsed.subject)
     if token is not None:
@@ -121,17 +183,26 @@ def _by_token(
         plus = _PLUS_CASE.match(address.strip())
         if plus:
             candidates.append(("plus_address", int(plus.group(1))))
+    return candidates
+
+
+def _by_token(
+    candidates: list[tuple[str, int]],
+    customer_id: int | None,
+    cases: dict[int, Case | None],
+    notes: list[str],
+) -> ThreadMatch | None:
     seen: set[int] = set()
     for rule, case_id in candidates:
         if case_id in seen:
             continue
         seen.add(case_id)
-        case = usable_case(case_id)
+        case = cases.get(case_id)
         where = "subject" if rule == "subject_token" else "recipient address"
         if case is None:
             notes.append(f"case #{case_id} in the {where} is closed or does not exist")
             continue
-        if customer is None or case.customer_id != customer.pk:
+        if customer_id is None or case.customer_id != customer_id:
             # Never let a token written by someone else put mail into another customer's case.
             notes.append(f"case #{case_id} in the {where} belongs to another customer; ignored")
             continue
@@ -139,31 +210,62 @@ def _by_token(
     return None
 
 
-def _by_subject(subject: str, *, customer: Customer, received_at: datetime) -> ThreadMatch | None:
-    days = settings.RAPPORT_THREAD_WINDOW_DAYS
-    topic = subject_key(subject)
-    if days <= 0 or not topic:
-        return None
-    # Subjects only: a customer with many open cases costs one narrow read, not 50 cases built.
-    recent = (
+def _wants_subject(request: Request) -> bool:
+    return (
+        request.by_subject
+        and request.customer_id is not None
+        and settings.RAPPORT_THREAD_WINDOW_DAYS > 0
+        and bool(subject_key(request.parsed.subject))
+    )
+
+
+def _subject_candidates(requests: Sequence[Request]) -> dict[int, list[tuple[int, datetime]]]:
+    """Each customer's active cases (id, last update) whose subject could match, newest first,
+    at most SUBJECT_CANDIDATES of them: subjects only, so a customer with many open cases costs
+    one narrow read, not 50 cases built."""
+    if not requests:
+        return {}
+    window = timedelta(days=settings.RAPPORT_THREAD_WINDOW_DAYS)
+    topics = {(r.customer_id, subject_key(r.parsed.subject)) for r in requests}
+    newest_first = Window(
+        RowNumber(), partition_by=F("customer_id"), order_by=F("updated_at").desc()
+    )
+    rows = (
         Case.objects.filter(
-            customer=customer,
+            customer_id__in={customer for customer, _ in topics},
             status__in=ACTIVE_STATUSES,
             merged_into__isnull=True,
-            updated_at__gte=received_at - timedelta(days=days),
+            updated_at__gte=min(r.received_at for r in requests) - window,
         )
-        .order_by("-updated_at")
-        .values_list("pk", "subject")[:SUBJECT_CANDIDATES]
+        .annotate(rank=newest_first)
+        .filter(rank__lte=SUBJECT_CANDIDATES)
+        .order_by("customer_id", "rank")
+        .values_list("pk", "customer_id", "subject", "updated_at")
     )
-    case_id = next((pk for pk, other in recent if subject_key(other) == topic), None)
-    case = Case.objects.select_related("customer").filter(pk=case_id).first() if case_id else None
-    if case is None:
+    found: dict[int, list[tuple[int, datetime]]] = {}
+    for pk, customer_id, subject, updated_at in rows:
+        if (customer_id, subject_key(subject)) in topics:
+            found.setdefault(customer_id, []).append((pk, updated_at))
+    return found
+
+
+def _by_subject(
+    request: Request, topics: dict[int, list[tuple[int, datetime]]], cases: dict[int, Case | None]
+) -> ThreadMatch | None:
+    if not _wants_subject(request) or request.customer_id is None:
         return None
-    return ThreadMatch(
-        case,
-        "subject",
-        f"same subject as open case #{case.pk} of this customer (within {days} days)",
-    )
+    days = settings.RAPPORT_THREAD_WINDOW_DAYS
+    topic = subject_key(request.parsed.subject)
+    since = request.received_at - timedelta(days=days)
+    for case_id, updated_at in topics.get(request.customer_id, []):
+        case = cases.get(case_id)
+        if updated_at >= since and case is not None and subject_key(case.subject) == topic:
+            return ThreadMatch(
+                case,
+                "subject",
+                f"same subject as open case #{case.pk} of this customer (within {days} days)",
+            )
+    return None
 
 
 def subject_key(subject: str) -> str:

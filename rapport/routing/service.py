@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,11 +33,29 @@ class _LoadCache:
     def __init__(self) -> None:
         self.loads: dict[int, int] = {}
         self.taken_at = 0.0
+        self._held = threading.local()
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Within, the counts are read at most once and then kept, bumped by each assignment:
+        a batch of decisions is one moment, whatever the TTL (even 0, which otherwise counts
+        again for every decision, before the batch's cases are written)."""
+        outermost = getattr(self._held, "since", None) is None
+        if outermost:
+            self._held.since = time.monotonic()
+        try:
+            yield
+        finally:
+            if outermost:
+                self._held.since = None
 
     def get(self) -> dict[int, int]:
         ttl = settings.RAPPORT_ROUTING_LOAD_TTL
+        held_since = getattr(self._held, "since", None)
         with _lock:
             if ttl and time.monotonic() - self.taken_at < ttl:
+                return dict(self.loads)
+            if held_since is not None and self.taken_at >= held_since:
                 return dict(self.loads)
         rows = (
             Case.objects.filter(status__in=ACTIVE_STATUSES, owner__isnull=False)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from rapport.cases.models import Case, Message
-from rapport.mail import actions as mail_actions
+from rapport.mail import processing
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.conftest import World
 from tests.mail.intake_helpers import SISIMAI, make_mail
@@ -119,7 +119,7 @@ def test_retry_failed_processes_failed_mail_again(
         raise RuntimeError("routing is down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(mail_actions, "open_case_with_message", broken)
+        patch.setattr(processing, "open_cases_with_messages", broken)
         (failed,) = run("--json", str(path))
     assert failed["outcome"] == "failed"
     assert "routing is down" in failed["reason"]

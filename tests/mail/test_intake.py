@@ -11,16 +11,15 @@ import pytest
 from django.utils import timezone
 
 from rapport.cases.actions import (
-    Opened,
     merge_cases,
     open_case,
-    open_case_with_message,
     reply,
     resolve_case,
 )
+from rapport.cases.arrivals import Opened, Opening, open_cases_with_messages
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
 from rapport.lib.errors import ActionError
-from rapport.mail import actions as mail_actions
+from rapport.mail import processing
 from rapport.mail.actions import (
     process_inbound_email,
     retry_inbound_email,
@@ -441,16 +440,16 @@ def test_attachments_and_inline_images_are_stored_with_their_cid(world: World) -
 def test_a_failure_is_recorded_and_retried_by_the_sweep_with_backoff(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_open_case = open_case_with_message
+    real_open_cases = open_cases_with_messages
     calls = {"n": 0}
 
-    def flaky(**kwargs: Any) -> Opened:
+    def flaky(*, openings: list[Opening]) -> list[Opened]:
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("database hiccup")
-        return real_open_case(**kwargs)
+        return real_open_cases(openings=openings)
 
-    monkeypatch.setattr(mail_actions, "open_case_with_message", flaky)
+    monkeypatch.setattr(processing, "open_cases_with_messages", flaky)
     result, row = ingest(make_mail())
     assert result.outcome == "failed"
     assert row.status == InboundStatus.FAILED
@@ -475,7 +474,7 @@ def test_a_failure_after_the_last_attempt_waits_for_a_person(
     def broken(**kwargs: Any) -> Case:
         raise RuntimeError("still broken")
 
-    monkeypatch.setattr(mail_actions, "open_case_with_message", broken)
+    monkeypatch.setattr(processing, "open_cases_with_messages", broken)
     _, row = ingest(make_mail())
     assert (row.status, row.retry_at) == (InboundStatus.FAILED, None)
     assert sweep_intake(now=timezone.now() + timedelta(days=1)) == {

@@ -11,9 +11,9 @@ import pytest
 from django.db import transaction
 
 from bench.ingest import mailbox
-from rapport.cases.actions import Opened, open_case_with_message
+from rapport.cases.arrivals import Opened, Opening, open_cases_with_messages
 from rapport.cases.models import Case, Message
-from rapport.mail import actions as mail_actions
+from rapport.mail import processing
 from rapport.mail.actions import (
     Arrival,
     process_inbound_emails,
@@ -112,12 +112,12 @@ def test_a_reply_and_a_redelivery_in_the_same_batch_as_their_original(world: Wor
 def test_a_mail_that_fails_in_a_batch_is_undone_alone_and_recorded(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fails_for_one(**kwargs: Any) -> Opened:
-        if kwargs["subject"] == "Broken":
+    def fails_for_one(*, openings: list[Opening]) -> list[Opened]:
+        if any(opening.subject == "Broken" for opening in openings):
             raise RuntimeError("database hiccup")
-        return open_case_with_message(**kwargs)
+        return open_cases_with_messages(openings=openings)
 
-    monkeypatch.setattr(mail_actions, "open_case_with_message", fails_for_one)
+    monkeypatch.setattr(processing, "open_cases_with_messages", fails_for_one)
     ids = _store(
         [
             make_mail(message_id="<b1@x>", sender="a@example.com"),

@@ -1,0 +1,675 @@
+"""Processing stored inbound mail: claim, refuse or place, write, settle; a batch at a time.
+
+`process_inbound_emails` takes mails in the order given and works through them in waves: runs
+of mails that cannot touch one another (no Message-ID, sender, customer or case in common, none
+answering another). A wave reads what it needs with one query of each kind for all its mails
+and writes with one statement a table (`find_or_create_customers`, `open_cases_with_messages`,
+`receive_messages`), so a batch of a hundred mails costs a few dozen statements instead of a
+dozen a mail, and every mail ends as it would have alone, in that order. A mail that turns out
+to share a customer or case with one before it in the wave starts the next wave. A wave that
+fails is done again one mail at a time, so the failure is recorded against the mail at fault
+and the rest are kept. Everything runs in one transaction, each wave in its own savepoint.
+"""
+
+from __future__ import annotations
+
+import copy
+import email.utils
+import logging
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from rapport.cases.actions import notify_agent
+from rapport.cases.arrivals import (
+    MAX_TEXT,
+    Incoming,
+    Opening,
+    open_cases_with_messages,
+    receive_messages,
+)
+from rapport.cases.models import ACTIVE_STATUSES, Attachment, Case, Direction, Message
+from rapport.lib.errors import Conflict
+from rapport.lib.identities import InvalidIdentity, normalise_email
+from rapport.mail import matching
+from rapport.mail.acknowledge import acknowledge_on_commit
+from rapport.mail.intake import IntakeResult, clean_strings, clean_text, message_ids_in_headers
+from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus, Outcome
+from rapport.mail.parse import ParsedAttachment, ParsedEmail, parse_email
+from rapport.people.actions import find_or_create_customers, mark_identity_undeliverable
+from rapport.people.models import Channel, Customer, Identity, IdentityKind
+
+logger = logging.getLogger("rapport.mail")
+
+MAX_BACKOFF = timedelta(hours=1)
+WAVE = 100  # at most this many mails share one wave's reads and writes
+_PENDING = (InboundStatus.RECEIVED, InboundStatus.FAILED)
+_ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")
+_SETTLED_FIELDS = [
+    "status",
+    "outcome",
+    "reason",
+    "error",
+    "attempts",
+    "retry_at",
+    "processed_at",
+    "parse_errors",
+    "duplicate_of",
+    "customer",
+    "case",
+    "case_message",
+]
+
+
+def process_inbound_email(*, inbound_id: int) -> IntakeResult:
+    """Process one stored mail; idempotent (a settled row is left as it is) and never raises
+    for a problem in the mail itself: a failure is recorded on the row and retried."""
+    results = process_inbound_emails(inbound_ids=[inbound_id])
+    if not results:
+        raise InboundEmail.DoesNotExist(f"Inbound email #{inbound_id} does not exist.")
+    return results[0]
+
+
+def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
+    """Process stored mails in the order given, each ending as it would alone, in one
+    transaction. Settled rows are left as they are; ids that do not exist are left out."""
+    ids = list(dict.fromkeys(inbound_ids))
+    rows = {row.pk: row for row in InboundEmail.objects.filter(pk__in=ids, status__in=_PENDING)}
+    queue: list[_Mail] = []
+    failures: list[tuple[int, Exception]] = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        try:
+            # Parsed before the transaction, so the write lock is held only for the writes.
+            queue.append(_Mail(rows[pk], clean_strings(parse_email(bytes(rows[pk].raw)))))
+        except Exception as exc:
+            failures.append((pk, exc))
+        rows[pk].raw = b""  # not needed any more: a batch holds less memory
+    done: dict[int, InboundEmail] = {}
+    if queue:
+        with transaction.atomic():
+            alone = len(queue) == 1
+            while queue:
+                size = _wave_size(queue)
+                wave, queue = queue[:size], queue[size:]
+                settled, deferred = _attempt(wave, failures, savepoint=not alone)
+                done.update((mail.row.pk, mail.row) for mail in settled)
+                queue = deferred + queue
+    for pk, error in failures:
+        logger.error("Processing inbound email %s failed", pk, exc_info=error)
+        _record_failure(pk, error)
+    # The rest failed, were settled before or meanwhile elsewhere, or are missing: read them.
+    others = [pk for pk in ids if pk not in done]
+    if others:
+        done.update(InboundEmail.objects.defer("raw").in_bulk(others))
+    return [IntakeResult.of(done[pk]) for pk in ids if pk in done]
+
+
+def take_batch(*, first_id: int, size: int) -> list[int]:
+    """The mail a job was queued for and, behind it, up to `size - 1` more that are waiting:
+    under load the worker processes the queue in batches rather than one transaction a mail.
+    Their own jobs then find them settled and stop at once."""
+    waiting = (
+        InboundEmail.objects.filter(status=InboundStatus.RECEIVED, pk__gt=first_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: max(size - 1, 0)]
+    )
+    return [first_id, *waiting]
+
+
+def _record_failure(inbound_id: int, exc: BaseException) -> None:
+    with transaction.atomic():
+        row = InboundEmail.objects.select_for_update().defer("raw").filter(pk=inbound_id).first()
+        if row is None or row.status not in _PENDING:
+            return
+        attempts = row.attempts + 1
+        retry_at = None
+        if attempts < settings.RAPPORT_INTAKE_MAX_ATTEMPTS:
+            retry_at = timezone.now() + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
+        summary = clean_text(f"{type(exc).__name__}: {exc}")
+        details = clean_text("".join(traceback.format_exception(exc)[-6:]))
+        InboundEmail.objects.filter(pk=row.pk).update(
+            status=InboundStatus.FAILED,
+            outcome=Outcome.FAILED,
+            reason=summary[:500],
+            error=f"{summary}\n\n{details}"[:20_000],
+            attempts=attempts,
+            retry_at=retry_at,
+        )
+
+
+class _Mail:
+    """A stored mail with its parse, and what is known of it before reading the database."""
+
+    def __init__(self, row: InboundEmail, parsed: ParsedEmail) -> None:
+        self.row = row
+        self.parsed = parsed
+        self.address = _sender_address(parsed, row)  # None: no usable sender
+        # The rate limit counts by the stored sender, else by the parsed address.
+        self.rate_key = row.sender or self.address or ""
+        self.answers = {
+            mid
+            for mid in matching.message_ids_in((*parsed.in_reply_to, *parsed.references))
+            if mid != row.message_id
+        }
+
+    def fresh(self) -> _Mail:
+        """A copy to work on, so an attempt that fails leaves nothing behind on the row."""
+        return _Mail(copy.copy(self.row), self.parsed)
+
+
+def _wave_size(queue: list[_Mail]) -> int:
+    """How many mails from the front of the queue cannot touch one another: none shares a
+    Message-ID or sender with another or answers another. A bounce (it marks addresses and
+    alerts owners) goes alone."""
+    ids: set[str] = set()
+    senders: set[str] = set()
+    size = 0
+    for mail in queue[:WAVE]:
+        keys = {key for key in (mail.rate_key, mail.address) if key}
+        if size and (
+            mail.parsed.is_bounce
+            or mail.row.message_id in ids
+            or keys & senders
+            or mail.answers & ids
+        ):
+            break
+        size += 1
+        if mail.parsed.is_bounce:
+            break
+        ids.add(mail.row.message_id)
+        senders |= keys
+    return max(size, 1)
+
+
+def _attempt(
+    mails: list[_Mail], failures: list[tuple[int, Exception]], *, savepoint: bool
+) -> tuple[list[_Mail], list[_Mail]]:
+    """Process a wave in a savepoint: (the mails settled, the mails left for the next wave).
+    If it fails, each mail is tried alone, and the one at fault is recorded as failed."""
+    wave = _Wave([mail.fresh() for mail in mails])
+    try:
+        with transaction.atomic(savepoint=savepoint):
+            wave.run()
+    except Exception as exc:
+        if len(mails) == 1:
+            failures.append((mails[0].row.pk, exc))
+            return [], []
+        settled: list[_Mail] = []
+        for mail in mails:
+            settled += _attempt([mail], failures, savepoint=True)[0]
+        return settled, []
+    return wave.settled, [original for original in mails if original.row.pk in wave.left]
+
+
+class _Wave:
+    """One pass over mails that cannot touch one another, inside the caller's savepoint."""
+
+    def __init__(self, mails: list[_Mail]) -> None:
+        self.mails = mails
+        self.settled: list[_Mail] = []
+        self.left: set[int] = set()  # ids of the mails put off to the next wave
+        self._claimed: list[_Mail] = []  # settled here, to be written at the end
+
+    def run(self) -> None:
+        for mail in self.mails:
+            mail.row.parse_errors = list(mail.parsed.parse_errors[:20])
+        claimed = self._claim()
+        refusals = self._refusals(claimed)
+        placing = [m for m in claimed if not refusals[m.row.pk] and not m.parsed.is_bounce]
+        customers = _existing_customers({m.address for m in placing if m.address})
+        lookups = matching.find_cases(
+            [
+                matching.Request(
+                    mail.parsed,
+                    mail.row.message_id,
+                    customer.pk if (customer := customers.get(mail.address or "")) else None,
+                    tuple(_recipients(mail)),
+                    mail.row.received_at,
+                    by_subject=not mail.parsed.is_auto_reply,
+                )
+                for mail in placing
+            ]
+        )
+        lookup_of = {m.row.pk: lookup for m, lookup in zip(placing, lookups, strict=True)}
+        deliveries: list[tuple[_Mail, matching.Lookup]] = []
+        seen_customers: set[int] = set()
+        seen_cases: set[int] = set()
+        for index, mail in enumerate(claimed):
+            if refusals[mail.row.pk]:
+                self._settle(mail, InboundStatus.REJECTED, Outcome.REJECTED, refusals[mail.row.pk])
+                continue
+            if mail.parsed.is_bounce:
+                self._bounce(mail)
+                continue
+            customer = customers.get(mail.address or "")
+            lookup = lookup_of[mail.row.pk]
+            if mail.parsed.is_auto_reply:
+                self._auto_reply(mail, customer, lookup)
+                continue
+            case = lookup.match.case if lookup.match else None
+            if (customer is not None and customer.pk in seen_customers) or (
+                case is not None and case.pk in seen_cases
+            ):
+                # It touches what a mail before it does: the next wave sees that mail written.
+                self.left = {m.row.pk for m in claimed[index:]}
+                break
+            if customer is not None:
+                seen_customers.add(customer.pk)
+            if case is not None:
+                seen_cases.add(case.pk)
+            deliveries.append((mail, lookup))
+        self._deliver(deliveries)
+        InboundEmail.objects.bulk_update([m.row for m in self._claimed], _SETTLED_FIELDS)
+
+    # -- claiming and refusing -------------------------------------------------------------------
+
+    def _claim(self) -> list[_Mail]:
+        """Claim each mail's Message-ID; a mail whose ID another row holds is a redelivery,
+        settled here as a duplicate of it. Mails another worker settled meanwhile are dropped.
+
+        The claim is an UPDATE of the rows (on PostgreSQL their row locks until commit); two
+        copies of one mail claimed at the same instant meet the unique `claim` column, and the
+        loser's wave fails and is done again mail by mail, finding the copy as a duplicate.
+        """
+        mails = self.mails
+        holders = {
+            holder.claim: holder
+            for holder in InboundEmail.objects.defer("raw")
+            .filter(claim__in={m.row.message_id for m in mails})
+            .exclude(pk__in=[m.row.pk for m in mails])
+        }
+        claiming = [m for m in mails if m.row.message_id not in holders]
+        for mail in mails:
+            original = holders.get(mail.row.message_id)
+            if original is not None:
+                self._duplicate(mail, original)
+        if not claiming:
+            return []
+        claimed = InboundEmail.objects.filter(
+            pk__in=[m.row.pk for m in claiming], status__in=_PENDING
+        ).update(
+            claim=models.Case(
+                *(models.When(pk=m.row.pk, then=models.Value(m.row.message_id)) for m in claiming)
+            )
+        )
+        if claimed < len(claiming):
+            pending = set(
+                InboundEmail.objects.filter(
+                    pk__in=[m.row.pk for m in claiming], status__in=_PENDING
+                ).values_list("pk", flat=True)
+            )
+            claiming = [m for m in claiming if m.row.pk in pending]  # others settled elsewhere
+            if claimed != len(claiming):
+                raise Conflict("Inbound mail changed hands while being claimed.")
+        for mail in claiming:
+            mail.row.claim = mail.row.message_id
+        return claiming
+
+    def _duplicate(self, mail: _Mail, original: InboundEmail) -> None:
+        row = mail.row
+        row.duplicate_of = original
+        row.customer_id, row.case_id = original.customer_id, original.case_id
+        reason = f"Message-ID {row.message_id} already received (intake #{original.pk})"
+        previous = row.status
+        _settled(row, InboundStatus.DUPLICATE, Outcome.DUPLICATE, reason)
+        # Not claimed, so not locked: compare-and-set on the status.
+        updated = InboundEmail.objects.filter(pk=row.pk, status=previous).update(
+            **{name: getattr(row, name) for name in _SETTLED_FIELDS}
+        )
+        if updated:  # else another worker settled it meanwhile
+            self.settled.append(mail)
+
+    def _refusals(self, mails: list[_Mail]) -> dict[int, str]:
+        """Why nothing may be created from each mail, or "" if it may go on."""
+        ids = {m.row.message_id for m in mails}
+        ours = (
+            set(
+                Message.objects.filter(
+                    external_id__in=ids, direction=Direction.OUTBOUND
+                ).values_list("external_id", flat=True)
+            )
+            if ids
+            else set()
+        )
+        limited = [
+            m
+            for m in mails
+            if not m.parsed.is_bounce
+            and m.address is not None
+            and not _is_own_address(m.address)
+            and not m.row.rate_limit_waived
+        ]
+        counts = _recent_counts(limited)
+        refusals: dict[int, str] = {}
+        for mail in mails:
+            refusals[mail.row.pk] = _refusal(mail, mail.row.message_id in ours, counts)
+        return refusals
+
+    # -- each outcome ----------------------------------------------------------------------------
+
+    def _bounce(self, mail: _Mail) -> None:
+        parsed = mail.parsed
+        marked: list[Identity] = []
+        for recipient in parsed.bounce_recipients:
+            try:
+                value = normalise_email(recipient.address)
+            except InvalidIdentity:
+                continue
+            identity = (
+                Identity.objects.select_related("customer")
+                .filter(kind=IdentityKind.EMAIL, value=value)
+                .first()
+            )
+            if identity is None or any(i.pk == identity.pk for i in marked):
+                continue
+            why = " ".join(part for part in (recipient.status, recipient.diagnostic) if part) or (
+                parsed.bounce_reason or "delivery failed"
+            )
+            mark_identity_undeliverable(identity=identity, reason=f"Bounced: {why}")
+            marked.append(identity)
+        addresses = ", ".join(r.address for r in parsed.bounce_recipients) or "unknown address"
+        if not marked:
+            self._settle(
+                mail,
+                InboundStatus.BOUNCE,
+                Outcome.BOUNCE,
+                f"bounce for {addresses}, which is no customer's address",
+            )
+            return
+        customer = _current(marked[0].customer)
+        case = _bounced_case(mail, customer)
+        owner = case.owner if case is not None and case.owner else customer.owner
+        if owner is not None:
+            notify_agent(
+                agent=owner,
+                case=case,
+                kind="bounce",
+                text=(
+                    f"Mail to {customer.name} <{marked[0].value}> bounced "
+                    f"({marked[0].undeliverable_reason.removeprefix('Bounced: ')}). "
+                    "The address is marked undeliverable: call them or ask for another address."
+                ),
+            )
+        mail.row.customer, mail.row.case = customer, case
+        self._settle(
+            mail,
+            InboundStatus.BOUNCE,
+            Outcome.BOUNCE,
+            f"bounce for {addresses}: marked undeliverable"
+            + (f", {owner.display_name} notified" if owner else ""),
+        )
+
+    def _auto_reply(self, mail: _Mail, customer: Customer | None, lookup: matching.Lookup) -> None:
+        """Recorded against the customer and case it answers, and nothing else: no message on
+        the case, no status change, no automatic mail back."""
+        case = lookup.match.case if lookup.match else None
+        mail.row.customer, mail.row.case = customer, case
+        why = mail.parsed.auto_reply_reason or "automatic reply"
+        where = f" to case #{case.pk}" if case else ""
+        self._settle(
+            mail,
+            InboundStatus.AUTO_REPLY,
+            Outcome.AUTO_REPLY,
+            f"auto-reply{where} ({why}); recorded only, the case is unchanged",
+        )
+
+    def _deliver(self, deliveries: list[tuple[_Mail, matching.Lookup]]) -> None:
+        """A person's mail: onto the case it belongs to, or a new case; written together."""
+        if not deliveries:
+            return
+        found = find_or_create_customers(
+            kind=IdentityKind.EMAIL,
+            people=[(mail.address or "", mail.parsed.from_name) for mail, _ in deliveries],
+        )
+        new: list[tuple[_Mail, Customer]] = []
+        threaded: list[tuple[_Mail, matching.ThreadMatch]] = []
+        for (mail, lookup), (customer, _) in zip(deliveries, found, strict=True):
+            mail.row.customer = customer
+            if lookup.match is None:
+                new.append((mail, customer))
+            else:
+                threaded.append((mail, lookup.match))
+        opened = open_cases_with_messages(
+            openings=[
+                Opening(
+                    customer=customer,
+                    subject=mail.parsed.subject or mail.row.subject,
+                    channel=Channel.EMAIL,
+                    text=_message_text(mail.parsed),
+                    html=mail.parsed.html,
+                    by=None,
+                    external_id=mail.row.message_id,
+                    received_at=mail.row.received_at,
+                    route=True,
+                )
+                for mail, customer in new
+            ]
+        )
+        received = receive_messages(
+            incoming=[
+                Incoming(
+                    case=match.case,
+                    text=_message_text(mail.parsed),
+                    channel=Channel.EMAIL,
+                    html=mail.parsed.html,
+                    external_id=mail.row.message_id,
+                    received_at=mail.row.received_at,
+                )
+                for mail, match in threaded
+            ]
+        )
+        for (mail, _), result in zip(new, opened, strict=True):
+            mail.row.case, mail.row.case_message = result.case, result.message
+            # Acknowledgment (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), queued on commit: only
+            # here, for a person's mail that opened a case; auto-replies, bounces and rejected
+            # mail never reach this line. At most one per case (rapport/mail/acknowledge.py).
+            acknowledge_on_commit(result.case.pk)
+        for (mail, match), message in zip(threaded, received, strict=True):
+            mail.row.case, mail.row.case_message = match.case, message
+        _store_attachments(
+            [(mail.row.case_message, mail.parsed.attachments) for mail, _ in deliveries]
+        )
+        for mail, lookup in deliveries:
+            if lookup.match is not None:
+                outcome, reason = Outcome.THREADED, lookup.match.reason
+            else:
+                outcome, reason = Outcome.NEW_CASE, f"new case #{mail.row.case_id}"
+            self._settle(mail, InboundStatus.PROCESSED, outcome, "; ".join([reason, *lookup.notes]))
+
+    # -- settling --------------------------------------------------------------------------------
+
+    def _settle(self, mail: _Mail, status: str, outcome: str, reason: str) -> None:
+        """A claimed mail's outcome; claimed rows are this transaction's (locked on PostgreSQL),
+        so they are written together at the end of the wave."""
+        _settled(mail.row, status, outcome, reason)
+        self.settled.append(mail)
+        self._claimed.append(mail)
+
+
+def _settled(row: InboundEmail, status: str, outcome: str, reason: str) -> None:
+    if status not in INBOUND_TRANSITIONS[row.status]:  # pragma: no cover - a coding error
+        raise Conflict(f"An inbound email cannot go from {row.status} to {status}.")
+    row.status, row.outcome, row.reason = status, outcome, reason[:500]
+    row.error = ""
+    row.attempts += 1
+    row.retry_at = None
+    row.processed_at = timezone.now()
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _sender_address(parsed: ParsedEmail, row: InboundEmail) -> str | None:
+    for candidate in (parsed.from_address, row.sender):
+        if not candidate:
+            continue
+        try:
+            return normalise_email(candidate)
+        except InvalidIdentity:
+            continue
+    return None
+
+
+def _refusal(mail: _Mail, came_back: bool, counts: dict[str, int]) -> str:
+    if came_back:
+        return "our own outgoing message came back (mail loop); nothing created"
+    if mail.parsed.is_bounce:
+        return ""  # from a mail system, not a person: exempt from the sender checks
+    address = mail.address
+    if address is None:
+        parsed = mail.parsed
+        problem = parsed.parse_errors[0] if parsed.parse_errors else "no From address"
+        return f"unparseable: no usable sender address ({problem})"
+    if _is_own_address(address):
+        return f"sent from our own address {address} (mail loop); nothing created"
+    return _rate_limited(mail, counts)
+
+
+def _recent_counts(mails: list[_Mail]) -> dict[str, int]:
+    """For each sender, at least as many of their mails as any of these could count as
+    earlier within the rate window (one query for the lot; counted exactly only past it)."""
+    if not mails:
+        return {}
+    window = timedelta(minutes=settings.RAPPORT_INTAKE_RATE_MINUTES)
+    rows = (
+        InboundEmail.objects.filter(
+            sender__in={m.rate_key for m in mails},
+            received_at__gt=min(m.row.received_at for m in mails) - window,
+            pk__lt=max(m.row.pk for m in mails),
+        )
+        .exclude(status__in=(InboundStatus.DUPLICATE, InboundStatus.BOUNCE))
+        .values("sender")
+        .annotate(n=Count("id"))
+        .values_list("sender", "n")
+    )
+    return dict(rows)
+
+
+def _rate_limited(mail: _Mail, counts: dict[str, int]) -> str:
+    row, sender = mail.row, mail.rate_key
+    limit = settings.RAPPORT_INTAKE_RATE_LIMIT
+    if row.rate_limit_waived or counts.get(sender, 0) < limit:
+        return ""  # waived, or under it even counting every mail that could be earlier
+    minutes = settings.RAPPORT_INTAKE_RATE_MINUTES
+    earlier = (
+        InboundEmail.objects.filter(
+            sender=sender,
+            received_at__gt=row.received_at - timedelta(minutes=minutes),
+            pk__lt=row.pk,
+        )
+        .exclude(status__in=(InboundStatus.DUPLICATE, InboundStatus.BOUNCE))
+        .count()
+    )
+    if earlier < limit:
+        return ""
+    return (
+        f"rate limit: {earlier + 1} mails from {sender} within {minutes} minutes "
+        f"(limit {limit}); nothing created"
+    )
+
+
+def _recipients(mail: _Mail) -> list[str]:
+    envelope = [str(address) for address in mail.row.envelope_to]
+    headers = [address for _, address in (*mail.parsed.to, *mail.parsed.cc)]
+    return list(dict.fromkeys(a.lower() for a in (*envelope, *headers) if a))
+
+
+def _bounced_case(mail: _Mail, customer: Customer) -> Case | None:
+    """The case of the message that bounced: from the report's own headers, the returned
+    original's Message-ID, else the customer's most recent active case."""
+    parsed = mail.parsed
+    wanted = [("in_reply_to", m) for m in matching.message_ids_in(parsed.in_reply_to)]
+    wanted += [("references", m) for m in matching.message_ids_in(parsed.references)]
+    for attachment in parsed.attachments:
+        if attachment.content_type in _ORIGINAL_PARTS and attachment.payload:
+            wanted += [("references", m) for m in message_ids_in_headers(attachment.payload)]
+    match = matching.match_message_ids(wanted, own_message_id=mail.row.message_id)
+    if match is not None:
+        return match.case
+    return (
+        Case.objects.select_related("owner")
+        .filter(customer=customer, status__in=ACTIVE_STATUSES)
+        .order_by("-updated_at")
+        .first()
+    )
+
+
+def _message_text(parsed: ParsedEmail) -> str:
+    text = parsed.visible_text.strip() or parsed.text.strip()
+    if not text:
+        names = ", ".join(a.filename for a in parsed.attachments if not a.inline)
+        text = f"(no text; attached: {names})" if names else "(empty message)"
+    if len(text) > MAX_TEXT:
+        # The full original stays one click away on the inbound email.
+        text = text[: MAX_TEXT - 40].rstrip() + "\n\n[… shortened; see the original]"
+    return text
+
+
+def _existing_customers(addresses: set[str]) -> dict[str, Customer]:
+    """The customer (after merges) who owns each address that is already known."""
+    if not addresses:
+        return {}
+    identities = Identity.objects.select_related("customer").filter(
+        kind=IdentityKind.EMAIL, value__in=addresses
+    )
+    return {identity.value: _current(identity.customer) for identity in identities}
+
+
+def _current(customer: Customer) -> Customer:
+    hops = 0
+    while customer.merged_into_id is not None and hops < matching.MAX_MERGE_HOPS:
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+        hops += 1
+    return customer
+
+
+_PLUS = re.compile(r"\+[^@]*@")
+
+
+def _is_own_address(address: str) -> bool:
+    own = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1].strip().lower()
+    return bool(own) and _PLUS.sub("@", address) == _PLUS.sub("@", own)
+
+
+def _store_attachments(
+    messages: Iterable[tuple[Message | None, Sequence[ParsedAttachment]]],
+) -> None:
+    """Each attachment's file saved, and their rows written with one statement."""
+    stored = []
+    for message, attachments in messages:
+        if message is None:
+            continue
+        for attachment in attachments:
+            row = Attachment(
+                message=message,
+                filename=attachment.filename[:255],
+                content_type=attachment.content_type[:100],
+                size=attachment.size,
+                content_id=attachment.content_id[:255],
+            )
+            row.file.save(
+                _storage_name(attachment.filename), ContentFile(attachment.payload), False
+            )
+            stored.append(row)
+    Attachment.objects.bulk_create(stored)
+
+
+def _storage_name(filename: str) -> str:
+    """A safe, short file name for storage; the original name is kept on the row."""
+    name = PurePath(filename.replace("\\", "/")).name
+    name = re.sub(r"[^\w.-]+", "_", name, flags=re.ASCII).strip("._") or "attachment"
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        stem, extension = name, ""
+    stem = stem[:50] or "attachment"
+    return f"{stem}.{extension}" if extension else stem
