@@ -27,6 +27,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.lib.bulk import update_each
 from rapport.lib.errors import ActionError
 from rapport.lib.html import sanitise, to_text
 from rapport.people.models import Agent, Channel, Customer, Team
@@ -359,5 +360,5 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     CaseEvent.objects.bulk_create(events)
     # Every case was read under its row lock in this transaction, so writing back the fields
     # any of them changed leaves the others' values as they were.
-    Case.objects.bulk_update(list(cases.values()), sorted(changed))
+    update_each(Case, list(cases.values()), sorted(changed))
     return written

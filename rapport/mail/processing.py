@@ -24,7 +24,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from rapport.cases.arrivals import (
     receive_messages,
 )
 from rapport.cases.models import ACTIVE_STATUSES, Attachment, Case, Direction, Message
+from rapport.lib.bulk import update_each
 from rapport.lib.errors import Conflict
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
@@ -269,7 +270,7 @@ class _Wave:
                 seen_cases.add(case.pk)
             deliveries.append((mail, lookup))
         self._deliver(deliveries)
-        InboundEmail.objects.bulk_update([m.row for m in self._claimed], _SETTLED_FIELDS)
+        update_each(InboundEmail, [m.row for m in self._claimed], _SETTLED_FIELDS)
 
     # -- claiming and refusing -------------------------------------------------------------------
 
@@ -295,12 +296,14 @@ class _Wave:
                 self._duplicate(mail, original)
         if not claiming:
             return []
-        claimed = InboundEmail.objects.filter(
-            pk__in=[m.row.pk for m in claiming], status__in=_PENDING
-        ).update(
-            claim=models.Case(
-                *(models.When(pk=m.row.pk, then=models.Value(m.row.message_id)) for m in claiming)
-            )
+        for mail in claiming:
+            mail.row.claim = mail.row.message_id
+        claimed = update_each(
+            InboundEmail,
+            [m.row for m in claiming],
+            ["claim"],
+            where="status IN (%s, %s)",
+            params=_PENDING,
         )
         if claimed < len(claiming):
             pending = set(
@@ -311,8 +314,6 @@ class _Wave:
             claiming = [m for m in claiming if m.row.pk in pending]  # others settled elsewhere
             if claimed != len(claiming):
                 raise Conflict("Inbound mail changed hands while being claimed.")
-        for mail in claiming:
-            mail.row.claim = mail.row.message_id
         return claiming
 
     def _duplicate(self, mail: _Mail, original: InboundEmail) -> None:
