@@ -76,6 +76,7 @@ class Opening:
     external_id: str = ""
     received_at: datetime | None = None
     route: bool = False
+    first_contact: bool = False  # the customer was created for this message: nobody helped yet
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ class _Plan:
     reason: str = ""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a batch: the caller's transaction or savepoint holds it
 def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
     """New cases, each settled as `open_case_with_message` settles one, in order; written with
     one statement per table."""
@@ -147,7 +148,10 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
         return []
     plans = [_plan(opening) for opening in openings]
     routed = [plan for plan in plans if plan.case.owner_id is None]
-    needs = needs_for([plan.case for plan in routed])
+    needs = needs_for(
+        [plan.case for plan in routed],
+        first_contact={plan.case.customer_id for plan in routed if plan.opening.first_contact},
+    )
     # None of these cases is written yet: routing counts them as it assigns them.
     with loads_cache.holding():
         for plan, need in zip(routed, needs, strict=True):
@@ -296,7 +300,7 @@ def receive_message(
     return receive_messages(incoming=[incoming])[0]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a batch: the caller's transaction or savepoint holds it
 def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     """Messages on existing cases, one a case, each as `receive_message` takes it."""
     if not incoming:

@@ -269,7 +269,7 @@ class _Wave:
             if case is not None:
                 seen_cases.add(case.pk)
             deliveries.append((mail, lookup))
-        self._deliver(deliveries)
+        self._deliver(deliveries, customers)
         update_each(InboundEmail, [m.row for m in self._claimed], _SETTLED_FIELDS)
 
     # -- claiming and refusing -------------------------------------------------------------------
@@ -424,20 +424,23 @@ class _Wave:
             f"auto-reply{where} ({why}); recorded only, the case is unchanged",
         )
 
-    def _deliver(self, deliveries: list[tuple[_Mail, matching.Lookup]]) -> None:
+    def _deliver(
+        self, deliveries: list[tuple[_Mail, matching.Lookup]], known: dict[str, Customer]
+    ) -> None:
         """A person's mail: onto the case it belongs to, or a new case; written together."""
         if not deliveries:
             return
         found = find_or_create_customers(
             kind=IdentityKind.EMAIL,
             people=[(mail.address or "", mail.parsed.from_name) for mail, _ in deliveries],
+            found=known,  # every one of these addresses was looked up in this wave
         )
-        new: list[tuple[_Mail, Customer]] = []
+        new: list[tuple[_Mail, Customer, bool]] = []
         threaded: list[tuple[_Mail, matching.ThreadMatch]] = []
-        for (mail, lookup), (customer, _) in zip(deliveries, found, strict=True):
+        for (mail, lookup), (customer, created) in zip(deliveries, found, strict=True):
             mail.row.customer = customer
             if lookup.match is None:
-                new.append((mail, customer))
+                new.append((mail, customer, created))
             else:
                 threaded.append((mail, lookup.match))
         opened = open_cases_with_messages(
@@ -452,8 +455,9 @@ class _Wave:
                     external_id=mail.row.message_id,
                     received_at=mail.row.received_at,
                     route=True,
+                    first_contact=created,
                 )
-                for mail, customer in new
+                for mail, customer, created in new
             ]
         )
         received = receive_messages(
@@ -469,7 +473,7 @@ class _Wave:
                 for mail, match in threaded
             ]
         )
-        for (mail, _), result in zip(new, opened, strict=True):
+        for (mail, _, _), result in zip(new, opened, strict=True):
             mail.row.case, mail.row.case_message = result.case, result.message
             # Acknowledgment (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), queued on commit: only
             # here, for a person's mail that opened a case; auto-replies, bounces and rejected

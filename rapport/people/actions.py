@@ -125,6 +125,7 @@ def remove_identity(*, identity: Identity, by: Agent | None) -> None:
     identity.delete()
 
 
+@transaction.atomic
 def find_or_create_customer(
     *, kind: str, value: str, name: str, by: Agent | None = None
 ) -> tuple[Customer, bool]:
@@ -132,20 +133,22 @@ def find_or_create_customer(
     return find_or_create_customers(kind=kind, people=[(value, name)], by=by)[0]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a batch: the caller's transaction or savepoint holds it
 def find_or_create_customers(
-    *, kind: str, people: Sequence[tuple[str, str]], by: Agent | None = None
+    *,
+    kind: str,
+    people: Sequence[tuple[str, str]],
+    by: Agent | None = None,
+    found: Mapping[str, Customer] | None = None,
 ) -> list[tuple[Customer, bool]]:
     """For each (address, display name): the customer who owns the address, or a new one
-    (created once however often the address comes); found in one query, created with one
-    statement per table. True beside a customer made here."""
+    (created once however often the address comes); True beside a customer made here. Read in
+    one query, or not at all when the caller gives what it `found` for every one of these
+    (normalised) addresses in this transaction; created with one statement a table."""
     values = [normalise_identity(kind, value) for value, _ in people]
-    found = {
-        identity.value: _follow_merges(identity.customer)
-        for identity in Identity.objects.filter(kind=kind, value__in=set(values)).select_related(
-            "customer"
-        )
-    }
+    if found is None:
+        identities = Identity.objects.filter(kind=kind, value__in=set(values))
+        found = {i.value: _follow_merges(i.customer) for i in identities.select_related("customer")}
     made: dict[str, Customer] = {}
     for value, (_, name) in zip(values, people, strict=True):
         if value not in found and value not in made:
@@ -153,11 +156,10 @@ def find_or_create_customers(
     if made:
         Customer.objects.bulk_create(made.values())
         try:
-            with transaction.atomic():
-                Identity.objects.bulk_create(
-                    Identity(customer=customer, kind=kind, value=value, is_primary=True)
-                    for value, customer in made.items()
-                )
+            Identity.objects.bulk_create(
+                Identity(customer=customer, kind=kind, value=value, is_primary=True)
+                for value, customer in made.items()
+            )
         except IntegrityError as exc:
             raise ActionError("One of these addresses was just added to another customer.") from exc
         CustomerEvent.objects.bulk_create(

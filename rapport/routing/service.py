@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -275,9 +275,11 @@ def need_for(case: Case) -> Need:
     return needs_for([case])[0]
 
 
-def needs_for(cases: Sequence[Case]) -> list[Need]:
-    """What each case needs of its owner; the customers' last helpers read in one query."""
+def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> list[Need]:
+    """What each case needs of its owner; the customers' last helpers read in one query (not
+    for customers in `first_contact`, made a moment ago, whom nobody has helped yet)."""
     customers = {case.customer_id for case in cases if case.customer_id is not None}
+    customers -= set(first_contact)
     helpers: dict[int, list[int]] = {pk: [] for pk in customers}
     if customers:
         newest_first = Window(
