@@ -132,17 +132,22 @@ class _Collector:
         return "" if value is None else str(value)
 
     def addresses(self, message: Message, name: str) -> tuple[Address, ...]:
-        values = []
+        values: list[Any] = []
         try:
-            values = [str(v) for v in message.get_all(name, failobj=[])]
+            values = list(message.get_all(name, failobj=[]))
         except Exception as error:
             self.errors.append(f"{name}: {error}")
             values = [str(v) for key, v in message.raw_items() if key.lower() == name.lower()]
-        result = []
-        for name_, address in email.utils.getaddresses(values):
-            if address or name_:
-                result.append((name_.strip(), address.strip().lower()))
-        return tuple(result)
+        pairs: list[tuple[str, str]] = []
+        for value in values:
+            parsed = getattr(value, "addresses", None)  # policy.default has parsed it already
+            if parsed is None or value.defects:
+                pairs += email.utils.getaddresses([str(value)])
+            else:
+                pairs += [(a.display_name, a.addr_spec) for a in parsed]
+        return tuple(
+            (name_.strip(), address.strip().lower()) for name_, address in pairs if address or name_
+        )
 
     def text_of(self, part: Message) -> str:
         try:
@@ -274,21 +279,18 @@ class _ReadOnceMessage(EmailMessage):
     many times over: most of the parse time went there. A mutation forgets what was read.
     """
 
-    _read: dict[tuple[str, str], Any]
+    _read: dict[str, Any]
 
     def __init__(self, policy: email.policy.Policy | None = None) -> None:
         super().__init__(policy=policy)
         self._read = {}
 
     def get(self, name: str, failobj: Any = None) -> Any:
-        key = ("get", name.lower())
-        if key not in self._read:
-            self._read[key] = super().get(name)
-        value = self._read[key]
-        return failobj if value is None else value
+        values = self.get_all(name)  # the first of them: one parse serves both
+        return failobj if not values else values[0]
 
     def get_all(self, name: str, failobj: Any = None) -> Any:
-        key = ("get_all", name.lower())
+        key = name.lower()
         if key not in self._read:
             self._read[key] = super().get_all(name)
         value = self._read[key]
