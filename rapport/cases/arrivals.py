@@ -310,8 +310,9 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
         raise ActionError("A batch holds one message a case; send the others in the next.")
     bodies = [clean_body(item.text, item.html) for item in incoming]
     # The owners and their sites: triage asks whether they can call, deadlines use their hours.
+    # Locked in id order, so two workers locking overlapping cases never wait on each other.
     locked = Case.objects.select_for_update(of=("self",)).select_related("owner__site")
-    cases = locked.in_bulk(ids)
+    cases = {case.pk: case for case in locked.filter(pk__in=ids).order_by("pk")}
     histories = triage_service.histories(ids)  # the messages before these
     for item in incoming:
         if item.case.pk not in cases:

@@ -156,9 +156,10 @@ def find_or_create_customers(
     if made:
         Customer.objects.bulk_create(made.values())
         try:
+            # In address order, so two workers adding overlapping addresses never deadlock.
             Identity.objects.bulk_create(
                 Identity(customer=customer, kind=kind, value=value, is_primary=True)
-                for value, customer in made.items()
+                for value, customer in sorted(made.items())
             )
         except IntegrityError as exc:
             raise ActionError("One of these addresses was just added to another customer.") from exc
