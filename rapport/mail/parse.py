@@ -286,15 +286,20 @@ class _ReadOnceMessage(EmailMessage):
         self._read = {}
 
     def get(self, name: str, failobj: Any = None) -> Any:
-        values = self.get_all(name)  # the first of them: one parse serves both
-        return failobj if not values else values[0]
+        values = self._parsed(name)  # the first of them: one parse serves get and get_all
+        return values[0] if values else failobj
 
     def get_all(self, name: str, failobj: Any = None) -> Any:
+        values = self._parsed(name)
+        return failobj if values is None else list(values)
+
+    def _parsed(self, name: str) -> Any:
         key = name.lower()
-        if key not in self._read:
-            self._read[key] = super().get_all(name)
-        value = self._read[key]
-        return failobj if value is None else list(value)
+        try:
+            return self._read[key]
+        except KeyError:
+            values = self._read[key] = super().get_all(name)
+            return values
 
     def __setitem__(self, name: str, val: Any) -> None:
         self._read.clear()

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,11 +44,20 @@ class _LoadCache:
         outermost = getattr(self._held, "since", None) is None
         if outermost:
             self._held.since = time.monotonic()
+            self._held.candidates = None
         try:
             yield
         finally:
             if outermost:
-                self._held.since = None
+                self._held.since = self._held.candidates = None
+
+    def held_candidates(self) -> dict[int, Candidate] | None:
+        """The candidates built within the current hold (by agent), if any."""
+        return getattr(self._held, "candidates", None)
+
+    def hold_candidates(self, candidates: list[Candidate]) -> None:
+        if getattr(self._held, "since", None) is not None:
+            self._held.candidates = {candidate.agent_id: candidate for candidate in candidates}
 
     def get(self) -> dict[int, int]:
         ttl = settings.RAPPORT_ROUTING_LOAD_TTL
@@ -71,6 +81,9 @@ class _LoadCache:
     def note_assignment(self, agent_id: int) -> None:
         with _lock:
             self.loads[agent_id] = self.loads.get(agent_id, 0) + 1
+        held = self.held_candidates()
+        if held is not None and agent_id in held:
+            held[agent_id] = replace(held[agent_id], open_cases=held[agent_id].open_cases + 1)
 
     def forget(self) -> None:
         with _lock:
@@ -192,6 +205,17 @@ def first_team_id(agent_id: int) -> int | None:
 
 
 def load_candidates(*, now: datetime) -> list[Candidate]:
+    """Every agent as routing sees them now. Within `loads_cache.holding()` (a batch of
+    decisions, one moment) they are built once and only their loads move."""
+    held = loads_cache.held_candidates()
+    if held is not None:
+        return list(held.values())
+    candidates = _build_candidates(now=now)
+    loads_cache.hold_candidates(candidates)
+    return candidates
+
+
+def _build_candidates(*, now: datetime) -> list[Candidate]:
     rows, teams, closures = remembered("agents", _agent_rows)
     loads = loads_cache.get()
     candidates = []
