@@ -2,9 +2,10 @@
 
 Each mailbox is a URL, imaps://user:pass@host:993/INBOX (imap:// for plain IMAP on loopback).
 The folder is opened read-only: Rapport never changes the mailbox. Messages are fetched in UID
-order; each one is stored with `store_inbound_email(source="imap")` and the folder's cursor
-(`ImapCursor`, per UIDVALIDITY) advanced in the same transaction, so a crash at any point
-re-fetches at most the message in hand (and its copy is a duplicate by Message-ID). A new
+order, FETCH_BATCH at a time; each batch is stored with `store_inbound_emails(source="imap")`
+and the folder's cursor (`ImapCursor`, per UIDVALIDITY) advanced in the same transaction, so a
+crash at any point re-fetches at most the batch in hand (never stored twice: it was stored with
+the cursor or not at all). A new
 UIDVALIDITY starts a new cursor at zero: the folder is read again, safely.
 """
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from rapport.mail.actions import store_inbound_email
+from rapport.mail.actions import Arrival, store_inbound_emails
 from rapport.mail.models import ImapCursor
 
 logger = logging.getLogger("rapport.mail.imap")
@@ -105,31 +106,32 @@ def fetch_new(client: IMAPClient, mailbox: Mailbox) -> int:
     stored = 0
     for batch in _chunks(uids, FETCH_BATCH):
         fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-        for uid in batch:
-            data = fetched.get(uid)
-            if data is None:  # expunged between SEARCH and FETCH: nothing to keep
-                _advance(cursor, uid, stored=False)
-                continue
-            raw = data.get(b"BODY[]") or b""
-            with transaction.atomic():
-                store_inbound_email(
-                    raw=bytes(raw),
-                    source="imap",
-                    source_ref=f"{mailbox.folder};uidvalidity={uidvalidity};uid={uid}",
-                    envelope_to=[mailbox.user] if "@" in mailbox.user else [],
-                )
-                _advance(cursor, uid, stored=True)
-            stored += 1
+        # Expunged between SEARCH and FETCH: nothing to keep, the cursor passes them.
+        arrivals = [
+            Arrival(
+                raw=bytes(fetched[uid].get(b"BODY[]") or b""),
+                envelope_to=(mailbox.user,) if "@" in mailbox.user else (),
+                source_ref=f"{mailbox.folder};uidvalidity={uidvalidity};uid={uid}",
+            )
+            for uid in batch
+            if uid in fetched
+        ]
+        # The batch and the cursor move together: all of it is kept and passed, or none.
+        with transaction.atomic():
+            store_inbound_emails(arrivals=arrivals, source="imap")
+            _advance(cursor, batch[-1], stored=len(arrivals))
+        stored += len(arrivals)
     return stored
 
 
-def _advance(cursor: ImapCursor, uid: int, *, stored: bool) -> None:
-    """Move the cursor forward (never back), in the caller's transaction."""
+def _advance(cursor: ImapCursor, uid: int, *, stored: int) -> None:
+    """Move the cursor forward (never back) past `stored` new mails, in the caller's
+    transaction."""
     from django.db.models import F
 
     fields: dict[str, Any] = {"last_uid": uid, "updated_at": timezone.now()}
     if stored:
-        fields["fetched"] = F("fetched") + 1
+        fields["fetched"] = F("fetched") + stored
     ImapCursor.objects.filter(pk=cursor.pk, last_uid__lt=uid).update(**fields)
     cursor.last_uid = max(cursor.last_uid, uid)
 

@@ -15,7 +15,7 @@ from pytest_django.fixtures import Settings
 
 from rapport.cases.models import Message
 from rapport.mail import imap as imap_module
-from rapport.mail.actions import store_inbound_email
+from rapport.mail.actions import store_inbound_emails
 from rapport.mail.imap import Mailbox, MailboxError, run_mailboxes
 from rapport.mail.models import ImapCursor, InboundEmail, InboundStatus
 from tests.conftest import World
@@ -125,21 +125,23 @@ def test_a_crash_while_storing_loses_nothing(
 ) -> None:
     for n in (1, 2, 3):
         dovecot.append(mail(n))
-    real = store_inbound_email
+    monkeypatch.setattr(imap_module, "FETCH_BATCH", 2)  # batches [1, 2] and [3]
+    real = store_inbound_emails
     calls = {"n": 0}
 
-    def dies_on_the_second(**kwargs: Any) -> InboundEmail:
+    def dies_on_the_second(**kwargs: Any) -> list[InboundEmail]:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(imap_module, "store_inbound_email", dies_on_the_second)
+    monkeypatch.setattr(imap_module, "store_inbound_emails", dies_on_the_second)
     with pytest.raises(CommandError):
         fetch(dovecot.url())
-    assert ImapCursor.objects.get().last_uid == 1  # the cursor never passes an unstored message
-    monkeypatch.setattr(imap_module, "store_inbound_email", real)
-    assert "2 new message(s) stored" in fetch(dovecot.url())
+    assert ImapCursor.objects.get().last_uid == 2  # the cursor never passes an unstored message
+    assert InboundEmail.objects.count() == 2
+    monkeypatch.setattr(imap_module, "store_inbound_emails", real)
+    assert "1 new message(s) stored" in fetch(dovecot.url())
     assert sorted(InboundEmail.objects.values_list("message_id", flat=True)) == [
         "<q1@example.com>",
         "<q2@example.com>",
