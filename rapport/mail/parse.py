@@ -280,6 +280,7 @@ class _ReadOnceMessage(EmailMessage):
     """
 
     _read: dict[str, Any]
+    _raw: dict[str, Any]  # set on first use
 
     def __init__(self, policy: email.policy.Policy | None = None) -> None:
         super().__init__(policy=policy)
@@ -293,6 +294,15 @@ class _ReadOnceMessage(EmailMessage):
         values = self._parsed(name)
         return failobj if values is None else list(values)
 
+    def raw_value(self, name: str) -> str:
+        """The first such header as it came, unfolded, without building a header object:
+        enough for the Message-ID headers and Date, which are read with their own parsers."""
+        if not hasattr(self, "_raw"):
+            self._raw = {}
+            for key, value in self.raw_items():
+                self._raw.setdefault(key.lower(), value)
+        return " ".join(str(self._raw.get(name.lower(), "")).split())
+
     def _parsed(self, name: str) -> Any:
         key = name.lower()
         try:
@@ -302,20 +312,24 @@ class _ReadOnceMessage(EmailMessage):
             return values
 
     def __setitem__(self, name: str, val: Any) -> None:
-        self._read.clear()
+        self._forget()
         super().__setitem__(name, val)
 
     def __delitem__(self, name: str) -> None:
-        self._read.clear()
+        self._forget()
         super().__delitem__(name)
 
     def replace_header(self, _name: str, _value: Any) -> None:
-        self._read.clear()
+        self._forget()
         super().replace_header(_name, _value)
 
     def set_raw(self, name: str, value: Any) -> None:
-        self._read.clear()
+        self._forget()
         super().set_raw(name, value)
+
+    def _forget(self) -> None:
+        self._read.clear()
+        self.__dict__.pop("_raw", None)
 
 
 _POLICY = email.policy.default.clone(message_factory=_ReadOnceMessage)
@@ -341,7 +355,7 @@ def _parse(message: EmailMessage) -> ParsedEmail:
     senders = collect.addresses(message, "From") or collect.addresses(message, "Sender")
     subject = " ".join(collect.header(message, "Subject").split())
     date = None
-    date_header = collect.header(message, "Date")
+    date_header = _raw(message, "Date")
     if date_header:
         try:
             date = email.utils.parsedate_to_datetime(date_header)
@@ -377,9 +391,9 @@ def _parse(message: EmailMessage) -> ParsedEmail:
         cc=collect.addresses(message, "Cc"),
         reply_to=collect.addresses(message, "Reply-To"),
         subject=subject,
-        message_id=next(iter(parse_message_ids(collect.header(message, "Message-ID"))), ""),
-        in_reply_to=parse_message_ids(collect.header(message, "In-Reply-To")),
-        references=parse_message_ids(collect.header(message, "References")),
+        message_id=next(iter(parse_message_ids(_raw(message, "Message-ID"))), ""),
+        in_reply_to=parse_message_ids(_raw(message, "In-Reply-To")),
+        references=parse_message_ids(_raw(message, "References")),
         date=date,
         text=text.replace("\r\n", "\n"),
         html=html,
@@ -394,6 +408,13 @@ def _parse(message: EmailMessage) -> ParsedEmail:
         headers=headers,
         parse_errors=tuple(dict.fromkeys(collect.errors)),
     )
+
+
+def _raw(message: EmailMessage, name: str) -> str:
+    """A header read with its own parser (Message-IDs, Date): taken as it came."""
+    if isinstance(message, _ReadOnceMessage):
+        return message.raw_value(name)
+    return _safe_str(message.get(name, ""))  # pragma: no cover - our policy makes the above
 
 
 def _safe_str(value: object) -> str:
