@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import email.utils
+import functools
 import logging
 import re
 import traceback
@@ -175,7 +176,9 @@ class _Mail:
 
     def fresh(self) -> _Mail:
         """A copy to work on, so an attempt that fails leaves nothing behind on the row."""
-        return _Mail(copy.copy(self.row), self.parsed)
+        twin = copy.copy(self)
+        twin.row = copy.copy(self.row)
+        return twin
 
 
 def _wave_size(queue: list[_Mail]) -> int:
@@ -654,8 +657,13 @@ _PLUS = re.compile(r"\+[^@]*@")
 
 
 def _is_own_address(address: str) -> bool:
-    own = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)[1].strip().lower()
-    return bool(own) and _PLUS.sub("@", address) == _PLUS.sub("@", own)
+    own = _own_address(settings.DEFAULT_FROM_EMAIL)
+    return bool(own) and _PLUS.sub("@", address) == own
+
+
+@functools.lru_cache(maxsize=4)
+def _own_address(from_email: str) -> str:
+    return _PLUS.sub("@", email.utils.parseaddr(from_email)[1].strip().lower())
 
 
 def _store_attachments(
