@@ -1,15 +1,15 @@
 """Processing stored inbound mail: claim, refuse or place, write, settle; a batch at a time.
 
-`process_inbound_emails` takes mails in the order given and works through them in waves: runs
+`process_inbound_emails` takes mails in the order given and works through them in waves: sets
 of mails that cannot touch one another (no Message-ID, sender, customer or case in common, none
-answering another). A wave reads what it needs with one query of each kind for all its mails
+answering another); a mail that touches an earlier one waits for a later wave, so it is always
+processed after it. A wave reads what it needs with one query of each kind for all its mails
 and writes with one statement a table (`find_or_create_customers`, `open_cases_with_messages`,
 `receive_messages`), so a batch of a hundred mails costs a few dozen statements instead of a
-dozen a mail, and every mail ends as it would have alone, in that order. A mail that turns out
-to share a customer or case with one before it in the wave starts the next wave. A wave that
-fails is done again one mail at a time, so the failure is recorded against the mail at fault
-and the rest are kept. Each wave is one transaction: a commit for dozens of mails, and locks
-held for milliseconds (two workers on PostgreSQL never wait on each other across waves).
+dozen a mail, and every mail ends as it would have alone (the same customer, the same case). A
+wave that fails is done again one mail at a time, so the failure is recorded against the mail
+at fault and the rest are kept. Each wave is one transaction: a commit for dozens of mails, and
+locks held for milliseconds (two workers on PostgreSQL never wait on each other across waves).
 """
 
 from __future__ import annotations
@@ -93,17 +93,17 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
             continue
         try:
             # Parsed before the transaction, so the write lock is held only for the writes.
-            queue.append(_Mail(rows[pk], clean_strings(parse_email(bytes(rows[pk].raw)))))
+            parsed = clean_strings(parse_email(bytes(rows[pk].raw)))
+            queue.append(_Mail(rows[pk], parsed, order=len(queue)))
         except Exception as exc:
             failures.append((pk, exc))
         rows[pk].raw = b""  # not needed any more: a batch holds less memory
     done: dict[int, InboundEmail] = {}
     while queue:
-        size = _wave_size(queue)
-        wave, queue = queue[:size], queue[size:]
+        wave, rest = _next_wave(queue)
         settled, deferred = _attempt(wave, failures)
         done.update((mail.row.pk, mail.row) for mail in settled)
-        queue = deferred + queue
+        queue = sorted(deferred + rest, key=lambda mail: mail.order)
     for pk, error in failures:
         logger.error("Processing inbound email %s failed", pk, exc_info=error)
         _record_failure(pk, error)
@@ -162,12 +162,14 @@ def _record_failure(inbound_id: int, exc: BaseException) -> None:
 class _Mail:
     """A stored mail with its parse, and what is known of it before reading the database."""
 
-    def __init__(self, row: InboundEmail, parsed: ParsedEmail) -> None:
+    def __init__(self, row: InboundEmail, parsed: ParsedEmail, order: int) -> None:
         self.row = row
         self.parsed = parsed
+        self.order = order  # its place in the batch
         self.address = _sender_address(parsed, row)  # None: no usable sender
         # The rate limit counts by the stored sender, else by the parsed address.
         self.rate_key = row.sender or self.address or ""
+        self.senders = {key for key in (self.rate_key, self.address) if key}
         self.answers = {
             mid
             for mid in matching.message_ids_in((*parsed.in_reply_to, *parsed.references))
@@ -181,28 +183,51 @@ class _Mail:
         return twin
 
 
-def _wave_size(queue: list[_Mail]) -> int:
-    """How many mails from the front of the queue cannot touch one another: none shares a
-    Message-ID or sender with another or answers another. A bounce (it marks addresses and
-    alerts owners) goes alone."""
-    ids: set[str] = set()
-    senders: set[str] = set()
-    size = 0
-    for mail in queue[:WAVE]:
-        keys = {key for key in (mail.rate_key, mail.address) if key}
-        if size and (
-            mail.parsed.is_bounce
-            or mail.row.message_id in ids
-            or keys & senders
-            or mail.answers & ids
-        ):
+class _Touching:
+    """What the mails seen so far hold, by what is known before reading the database: their
+    Message-IDs, senders and the Message-IDs they answer."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.senders: set[str] = set()
+        self.answers: set[str] = set()
+
+    def touches(self, mail: _Mail) -> bool:
+        return bool(
+            mail.row.message_id in self.ids
+            or mail.row.message_id in self.answers
+            or not self.senders.isdisjoint(mail.senders)
+            or not self.ids.isdisjoint(mail.answers)
+        )
+
+    def add(self, mail: _Mail) -> None:
+        self.ids.add(mail.row.message_id)
+        self.senders |= mail.senders
+        self.answers |= mail.answers
+
+
+def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
+    """(the next wave, the rest, in order). A wave takes mails from the queue that touch no
+    mail taken and no mail put off before them (no Message-ID or sender in common, none
+    answering another), so every mail is processed after each earlier mail it touches. A
+    bounce (it marks addresses and alerts owners) goes alone, after everything before it."""
+    wave: list[_Mail] = []
+    rest: list[_Mail] = []
+    taken, put_off = _Touching(), _Touching()
+    for index, mail in enumerate(queue):
+        if len(wave) == WAVE or (mail.parsed.is_bounce and (wave or rest)):
+            rest += queue[index:]
             break
-        size += 1
+        if taken.touches(mail) or put_off.touches(mail):
+            rest.append(mail)
+            put_off.add(mail)
+            continue
+        wave.append(mail)
+        taken.add(mail)
         if mail.parsed.is_bounce:
+            rest += queue[index + 1 :]
             break
-        ids.add(mail.row.message_id)
-        senders |= keys
-    return max(size, 1)
+    return wave, rest
 
 
 def _attempt(
@@ -260,7 +285,7 @@ class _Wave:
         deliveries: list[tuple[_Mail, matching.Lookup]] = []
         seen_customers: set[int] = set()
         seen_cases: set[int] = set()
-        for index, mail in enumerate(claimed):
+        for mail in claimed:
             if refusals[mail.row.pk]:
                 self._settle(mail, InboundStatus.REJECTED, Outcome.REJECTED, refusals[mail.row.pk])
                 continue
@@ -273,16 +298,18 @@ class _Wave:
                 self._auto_reply(mail, customer, lookup)
                 continue
             case = lookup.match.case if lookup.match else None
-            if (customer is not None and customer.pk in seen_customers) or (
+            touches = (customer is not None and customer.pk in seen_customers) or (
                 case is not None and case.pk in seen_cases
-            ):
-                # It touches what a mail before it does: the next wave sees that mail written.
-                self.left = {m.row.pk for m in claimed[index:]}
-                break
+            )
             if customer is not None:
                 seen_customers.add(customer.pk)
             if case is not None:
                 seen_cases.add(case.pk)
+            if touches:
+                # Its customer or case is an earlier mail's here (or one put off): it waits for
+                # the next wave, which sees that mail written.
+                self.left.add(mail.row.pk)
+                continue
             deliveries.append((mail, lookup))
         self._deliver(deliveries, customers)
         update_each(InboundEmail, [m.row for m in self._claimed], _SETTLED_FIELDS)

@@ -66,10 +66,13 @@ def _run(mails: list[bytes], batch: int) -> tuple[list[Any], list[Any]]:
                 chunk = _store(mails[start : start + batch])
                 process_inbound_emails(inbound_ids=chunk)
                 ids += chunk
-            cases = Case.objects.order_by("pk")
+            # The cases in the order the mailbox first reached them (their ids may differ).
+            rows = InboundEmail.objects.in_bulk(ids)
+            first_reached = dict.fromkeys(rows[pk].case_id for pk in ids)
+            cases = Case.objects.in_bulk([pk for pk in first_reached if pk is not None])
             made = [
                 (c.subject, c.status, c.priority, c.owner_id is not None, c.messages.count())
-                for c in cases
+                for c in (cases[pk] for pk in first_reached if pk is not None)
             ]
             shape = _shape(ids)
             raise _Undo
@@ -163,3 +166,29 @@ def test_a_job_takes_the_mail_queued_behind_its_own(world: World) -> None:
     assert list(statuses) == ["received", "processed", "processed", "processed", "received"]
     # The queue behind only counts mail still waiting.
     assert take_batch(first_id=ids[0], size=3) == [ids[0], ids[4]]
+
+
+def test_a_mail_waits_for_every_earlier_mail_it_touches_and_the_rest_go_on(
+    world: World,
+) -> None:
+    first = make_mail(message_id="<e1@x>", sender="x@example.com", subject="Boiler broken")
+    other = make_mail(message_id="<e2@x>", sender="y@example.com", subject="New glasses")
+    again = make_mail(
+        message_id="<e3@x>", sender="x@example.com", subject="Re: Boiler", in_reply_to="<e1@x>"
+    )
+    # A colleague answers the reply, which is itself waiting for the first mail.
+    colleague = make_mail(
+        message_id="<e4@x>", sender="z@example.com", subject="Re: Boiler", in_reply_to="<e3@x>"
+    )
+    stranger = make_mail(message_id="<e5@x>", sender="w@example.com", subject="Hello")
+    results = process_inbound_emails(inbound_ids=_store([first, other, again, colleague, stranger]))
+    assert [r.outcome for r in results] == [
+        "new_case",
+        "new_case",
+        "threaded",
+        "threaded",
+        "new_case",
+    ]
+    assert results[0].case_id == results[2].case_id == results[3].case_id
+    assert len({results[0].case_id, results[1].case_id, results[4].case_id}) == 3
+    assert "In-Reply-To <e3@x>" in results[3].reason
