@@ -234,9 +234,9 @@ def _attempt(
     mails: list[_Mail], failures: list[tuple[int, Exception]]
 ) -> tuple[list[_Mail], list[_Mail]]:
     """Process a wave in its own transaction: (the mails settled, the mails left for the next
-    wave). A transaction a wave holds its locks for milliseconds, never across waves, so two
-    workers cannot hold what the other waits for. If it fails, each mail is tried alone, and
-    the one at fault is recorded as failed."""
+    wave). Its locks are held for milliseconds and never across waves, so two workers cannot
+    each hold what the other waits for. If it fails, each mail is tried alone, and the one at
+    fault is recorded as failed."""
     try:
         with transaction.atomic():
             wave = _Wave([mail.fresh() for mail in _ours(mails)])
@@ -253,7 +253,7 @@ def _attempt(
 
 
 class _Wave:
-    """One pass over mails that cannot touch one another, inside the caller's savepoint."""
+    """One pass over mails that cannot touch one another, inside the wave's transaction."""
 
     def __init__(self, mails: list[_Mail]) -> None:
         self.mails = mails
