@@ -102,11 +102,17 @@ def test_without_json_the_worker_processes_it_after_commit(
     assert Message.objects.filter(external_id="<m1@mail.example.com>").exists()
 
 
-def test_an_unreadable_file_is_a_clear_error(world: World, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="cannot read") as error:
-        run(str(tmp_path / "missing.eml"))
+def test_an_unreadable_file_is_a_clear_error_and_nothing_is_stored(
+    world: World, tmp_path: Path
+) -> None:
+    readable = tmp_path / "1.eml"
+    readable.write_bytes(make_mail())
+    with pytest.raises(
+        CommandError, match="cannot read .*missing.eml.*nothing was stored"
+    ) as error:
+        run("--json", str(readable), str(tmp_path / "missing.eml"))
     assert error.value.returncode == 66
-    assert not InboundEmail.objects.exists()
+    assert not InboundEmail.objects.exists()  # all the files or none: the MTA can retry them
 
 
 def test_retry_failed_processes_failed_mail_again(
