@@ -108,7 +108,7 @@ def test_an_unreadable_file_is_a_clear_error_and_nothing_is_stored(
     readable = tmp_path / "1.eml"
     readable.write_bytes(make_mail())
     with pytest.raises(
-        CommandError, match="cannot read .*missing.eml.*nothing was stored"
+        CommandError, match=r"cannot read .*missing\.eml.*nothing was stored"
     ) as error:
         run("--json", str(readable), str(tmp_path / "missing.eml"))
     assert error.value.returncode == 66
