@@ -15,19 +15,13 @@ locks held for milliseconds (two workers on PostgreSQL never wait on each other 
 from __future__ import annotations
 
 import copy
-import email.utils
-import functools
 import logging
-import re
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from rapport.cases.actions import notify_agent
@@ -38,15 +32,17 @@ from rapport.cases.arrivals import (
     open_cases_with_messages,
     receive_messages,
 )
-from rapport.cases.models import ACTIVE_STATUSES, Attachment, Case, Direction, Message
+from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.bulk import update_each
 from rapport.lib.errors import Conflict
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
 from rapport.mail.acknowledge import acknowledge_on_commit
+from rapport.mail.attachments import store_attachments
 from rapport.mail.intake import IntakeResult, clean_strings, clean_text, message_ids_in_headers
 from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus, Outcome
-from rapport.mail.parse import ParsedAttachment, ParsedEmail, parse_email
+from rapport.mail.parse import ParsedEmail, parse_email
+from rapport.mail.refusals import recent_counts, refusal, sender_address
 from rapport.people.actions import find_or_create_customers, mark_identity_undeliverable
 from rapport.people.models import Channel, Customer, Identity, IdentityKind
 
@@ -166,7 +162,7 @@ class _Mail:
         self.row = row
         self.parsed = parsed
         self.order = order  # its place in the batch
-        self.address = _sender_address(parsed, row)  # None: no usable sender
+        self.address = sender_address(parsed, row.sender)  # None: no usable sender
         # The rate limit counts by the stored sender, else by the parsed address.
         self.rate_key = row.sender or self.address or ""
         self.senders = {key for key in (self.rate_key, self.address) if key}
@@ -375,28 +371,29 @@ class _Wave:
     def _refusals(self, mails: list[_Mail]) -> dict[int, str]:
         """Why nothing may be created from each mail, or "" if it may go on."""
         ids = {m.row.message_id for m in mails}
-        ours = (
-            set(
-                Message.objects.filter(
-                    external_id__in=ids, direction=Direction.OUTBOUND
-                ).values_list("external_id", flat=True)
+        outbound = Message.objects.filter(external_id__in=ids, direction=Direction.OUTBOUND)
+        ours = set(outbound.values_list("external_id", flat=True)) if ids else set()
+        limited = [m for m in mails if m.address is not None and not m.row.rate_limit_waived]
+        counts = (
+            recent_counts(
+                {m.rate_key for m in limited},
+                received_from=min(m.row.received_at for m in limited),
+                before_id=max(m.row.pk for m in limited),
             )
-            if ids
-            else set()
+            if limited
+            else {}
         )
-        limited = [
-            m
-            for m in mails
-            if not m.parsed.is_bounce
-            and m.address is not None
-            and not _is_own_address(m.address)
-            and not m.row.rate_limit_waived
-        ]
-        counts = _recent_counts(limited)
-        refusals: dict[int, str] = {}
-        for mail in mails:
-            refusals[mail.row.pk] = _refusal(mail, mail.row.message_id in ours, counts)
-        return refusals
+        return {
+            mail.row.pk: refusal(
+                mail.row,
+                mail.parsed,
+                address=mail.address,
+                rate_key=mail.rate_key,
+                came_back=mail.row.message_id in ours,
+                counts=counts,
+            )
+            for mail in mails
+        }
 
     # -- each outcome ----------------------------------------------------------------------------
 
@@ -523,7 +520,7 @@ class _Wave:
             acknowledge_on_commit(result.case.pk)
         for (mail, match), message in zip(threaded, received, strict=True):
             mail.row.case, mail.row.case_message = match.case, message
-        _store_attachments(
+        store_attachments(
             [(mail.row.case_message, mail.parsed.attachments) for mail, _ in deliveries]
         )
         for mail, lookup in deliveries:
@@ -554,75 +551,6 @@ def _settled(row: InboundEmail, status: str, outcome: str, reason: str) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _sender_address(parsed: ParsedEmail, row: InboundEmail) -> str | None:
-    for candidate in (parsed.from_address, row.sender):
-        if not candidate:
-            continue
-        try:
-            return normalise_email(candidate)
-        except InvalidIdentity:
-            continue
-    return None
-
-
-def _refusal(mail: _Mail, came_back: bool, counts: dict[str, int]) -> str:
-    if came_back:
-        return "our own outgoing message came back (mail loop); nothing created"
-    if mail.parsed.is_bounce:
-        return ""  # from a mail system, not a person: exempt from the sender checks
-    address = mail.address
-    if address is None:
-        parsed = mail.parsed
-        problem = parsed.parse_errors[0] if parsed.parse_errors else "no From address"
-        return f"unparseable: no usable sender address ({problem})"
-    if _is_own_address(address):
-        return f"sent from our own address {address} (mail loop); nothing created"
-    return _rate_limited(mail, counts)
-
-
-def _recent_counts(mails: list[_Mail]) -> dict[str, int]:
-    """For each sender, at least as many of their mails as any of these could count as
-    earlier within the rate window (one query for the lot; counted exactly only past it)."""
-    if not mails:
-        return {}
-    window = timedelta(minutes=settings.RAPPORT_INTAKE_RATE_MINUTES)
-    rows = (
-        InboundEmail.objects.filter(
-            sender__in={m.rate_key for m in mails},
-            received_at__gt=min(m.row.received_at for m in mails) - window,
-            pk__lt=max(m.row.pk for m in mails),
-        )
-        .exclude(status__in=(InboundStatus.DUPLICATE, InboundStatus.BOUNCE))
-        .values("sender")
-        .annotate(n=Count("id"))
-        .values_list("sender", "n")
-    )
-    return dict(rows)
-
-
-def _rate_limited(mail: _Mail, counts: dict[str, int]) -> str:
-    row, sender = mail.row, mail.rate_key
-    limit = settings.RAPPORT_INTAKE_RATE_LIMIT
-    if row.rate_limit_waived or counts.get(sender, 0) < limit:
-        return ""  # waived, or under it even counting every mail that could be earlier
-    minutes = settings.RAPPORT_INTAKE_RATE_MINUTES
-    earlier = (
-        InboundEmail.objects.filter(
-            sender=sender,
-            received_at__gt=row.received_at - timedelta(minutes=minutes),
-            pk__lt=row.pk,
-        )
-        .exclude(status__in=(InboundStatus.DUPLICATE, InboundStatus.BOUNCE))
-        .count()
-    )
-    if earlier < limit:
-        return ""
-    return (
-        f"rate limit: {earlier + 1} mails from {sender} within {minutes} minutes "
-        f"(limit {limit}); nothing created"
-    )
 
 
 def _recipients(mail: _Mail) -> list[str]:
@@ -678,50 +606,3 @@ def _current(customer: Customer) -> Customer:
         customer = Customer.objects.get(pk=customer.merged_into_id)
         hops += 1
     return customer
-
-
-_PLUS = re.compile(r"\+[^@]*@")
-
-
-def _is_own_address(address: str) -> bool:
-    own = _own_address(settings.DEFAULT_FROM_EMAIL)
-    return bool(own) and _PLUS.sub("@", address) == own
-
-
-@functools.lru_cache(maxsize=4)
-def _own_address(from_email: str) -> str:
-    return _PLUS.sub("@", email.utils.parseaddr(from_email)[1].strip().lower())
-
-
-def _store_attachments(
-    messages: Iterable[tuple[Message | None, Sequence[ParsedAttachment]]],
-) -> None:
-    """Each attachment's file saved, and their rows written with one statement."""
-    stored = []
-    for message, attachments in messages:
-        if message is None:
-            continue
-        for attachment in attachments:
-            row = Attachment(
-                message=message,
-                filename=attachment.filename[:255],
-                content_type=attachment.content_type[:100],
-                size=attachment.size,
-                content_id=attachment.content_id[:255],
-            )
-            row.file.save(
-                _storage_name(attachment.filename), ContentFile(attachment.payload), False
-            )
-            stored.append(row)
-    Attachment.objects.bulk_create(stored)
-
-
-def _storage_name(filename: str) -> str:
-    """A safe, short file name for storage; the original name is kept on the row."""
-    name = PurePath(filename.replace("\\", "/")).name
-    name = re.sub(r"[^\w.-]+", "_", name, flags=re.ASCII).strip("._") or "attachment"
-    stem, dot, extension = name.rpartition(".")
-    if not dot or len(extension) > 10:
-        stem, extension = name, ""
-    stem = stem[:50] or "attachment"
-    return f"{stem}.{extension}" if extension else stem
