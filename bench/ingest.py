@@ -1,13 +1,15 @@
 """Email intake end to end, against a floor measured in the same run.
 
-    .venv/bin/python bench/ingest.py [--n 10000] [--existing 0] [--out bench/results/ingest.json]
+    .venv/bin/python bench/ingest.py [--n 10000] [--existing 0] [--batch 100]
+        [--out bench/results/ingest.json]
 
 Generates a realistic mailbox (new threads, replies with quoted history, follow-ups on the same
 topic, HTML mail, attachments, out-of-office replies, redeliveries) and ingests every mail in
-one process, synchronously: `store_inbound_email` (the raw bytes committed) then
-`process_inbound_email` (parse → customer → thread → triage → route → persist), timing each
-mail. The floor is the same mails through stdlib `email.message_from_bytes(policy=default)`,
-the headers a desk stores and the body text, plus one committed SQLite insert each (the
+one process, synchronously, `--batch` mails at a time as the worker drains its queue:
+`store_inbound_emails` (the raw bytes committed) then `process_inbound_emails` (parse →
+customer → thread → triage → route → persist, a wave a transaction), timing each batch.
+The floor is the same mails through stdlib `email.message_from_bytes(policy=default)`, the
+headers a desk stores and the body text, plus one committed SQLite insert each (the
 headers-only floor of earlier runs is reported beside it). With `--existing N` the same
 mailbox is ingested again into a desk that already holds N cases (bulk-created with
 bench/views.py's generator), and the ratio to the empty desk's rate is reported. Prints and
