@@ -96,6 +96,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=100,
         help="mails stored and processed per transaction (the worker's batch; 1: one at a time)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="also drain the stored mailbox with N worker processes at once (e.g. 1 2)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
     return parser.parse_args(argv)
@@ -380,13 +388,7 @@ def _ingest(workdir: str, path: str, run: tuple[int, int, str, int]) -> dict[str
     """In a child process: the mailbox into a copy of the desk named `path`."""
     n, seed, db_url, batch = run
     _setup(Path(workdir), db_url)
-    if db_url:
-        copy = _database_name(db_url, f"run{os.getpid()}")
-        _postgres(db_url, f'CREATE DATABASE "{copy}" TEMPLATE "{path}"')
-    else:
-        copy = str(Path(workdir) / f"ingest-{os.getpid()}.sqlite3")
-        shutil.copyfile(path, copy)
-        os.sync()  # the copy's gigabytes written back now, not while the mails are timed
+    copy = _copy_of(workdir, path, db_url, "run")
     use_database(copy)
     mails = mailbox(n, random.Random(seed))
     result = ingest(mails, batch)
@@ -394,12 +396,119 @@ def _ingest(workdir: str, path: str, run: tuple[int, int, str, int]) -> dict[str
     from django.db import connection
 
     connection.close()
+    _drop(copy, db_url)
+    return result
+
+
+def _copy_of(workdir: str, path: str, db_url: str, label: str) -> str:
+    """A fresh copy of the desk `path` (SQLite file or PostgreSQL database); its name."""
+    if db_url:
+        copy = _database_name(db_url, f"{label}{os.getpid()}")
+        _postgres(db_url, f'CREATE DATABASE "{copy}" TEMPLATE "{path}"')
+        return copy
+    copy = str(Path(workdir) / f"{label}-{os.getpid()}.sqlite3")
+    shutil.copyfile(path, copy)
+    os.sync()
+    return copy
+
+
+def _drop(copy: str, db_url: str) -> None:
     if db_url:
         _postgres(db_url, f'DROP DATABASE "{copy}"')
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    return result
+
+
+def _queued(workdir: str, path: str, run: tuple[int, int, str, int]) -> tuple[str, list[int]]:
+    """In a child process: a copy of the desk with the whole mailbox stored and waiting."""
+    n, seed, db_url, _ = run
+    _setup(Path(workdir), db_url)
+    copy = _copy_of(workdir, path, db_url, "drain")
+    use_database(copy)
+    from django.db import connection
+
+    from rapport.mail.actions import Arrival, store_inbound_emails
+
+    mails = mailbox(n, random.Random(seed))
+    ids: list[int] = []
+    for first in range(0, len(mails), 100):
+        arrivals = [Arrival(raw=raw) for raw in mails[first : first + 100]]
+        ids += [
+            row.pk for row in store_inbound_emails(arrivals=arrivals, source="pipe", enqueue=False)
+        ]
+    connection.close()
+    return copy, ids
+
+
+def _drain_worker(workdir: str, copy: str, db_url: str, jobs: Any, start: Any) -> None:
+    """In a worker process: run the intake job (`rapport.mail.tasks.process_inbound`, which
+    takes the mail queued behind its own) for each queued id until the queue is empty."""
+    _setup(Path(workdir), db_url)
+    from django.db import connection
+
+    from rapport.mail.tasks import process_inbound
+
+    connection.close()
+    connection.settings_dict["NAME"] = copy
+    connection.ensure_connection()
+    start.wait()
+    while (inbound_id := jobs.get()) is not None:
+        process_inbound.call(inbound_id)
+    connection.close()
+
+
+def _drained(workdir: str, copy: str, db_url: str) -> dict[str, int]:
+    """In a child process: how the drained mails ended (then the copy is dropped)."""
+    _setup(Path(workdir), db_url)
+    from collections import Counter
+
+    from django.db import connection
+
+    from rapport.mail.models import InboundEmail
+
+    connection.settings_dict["NAME"] = copy
+    statuses = Counter(InboundEmail.objects.values_list("status", flat=True))
+    connection.close()
+    _drop(copy, db_url)
+    return dict(sorted(statuses.items()))
+
+
+def drain(args: argparse.Namespace, folder: str, desk_name: str, workers: int) -> dict[str, Any]:
+    """The mailbox stored first, then drained by `workers` worker processes at once, each
+    running the real intake job for queued ids: mails/s from the start to the last settled."""
+    import multiprocessing
+
+    run = (args.n, args.seed, args.db_url, args.batch)
+    copy, ids = _in_child(_queued, folder, desk_name, run)
+    context = multiprocessing.get_context("spawn")
+    jobs = context.Queue()
+    for inbound_id in ids:
+        jobs.put(inbound_id)
+    for _ in range(workers):
+        jobs.put(None)
+    start = context.Barrier(workers + 1)
+    processes = [
+        context.Process(target=_drain_worker, args=(folder, copy, args.db_url, jobs, start))
+        for _ in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    for process in processes:
+        process.join()
+    seconds = time.perf_counter() - started
+    if any(process.exitcode for process in processes):
+        raise SystemExit("a drain worker failed")
+    statuses = _in_child(_drained, folder, copy, args.db_url)
+    return {
+        "workers": workers,
+        "mails": len(ids),
+        "seconds": round(seconds, 2),
+        "mails_per_s": round(len(ids) / seconds, 1),
+        "statuses": statuses,
+    }
 
 
 def _child(target: Any, args: tuple[Any, ...], results: Any) -> None:
@@ -515,6 +624,10 @@ def main(argv: list[str] | None = None) -> int:
                 existing_to_empty=ratio,
             )
             ok = ok and ratio >= GROWTH_AIM
+        if args.workers:
+            result["drain"] = [drain(args, folder, empty_db, n) for n in args.workers]
+            for row in result["drain"]:
+                print(f"drained by {row['workers']} worker(s): {row['mails_per_s']} mails/s")
         result["ok"] = ok
         print(json.dumps(result, indent=2))
         out = Path(args.out)

@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rapport.cases.actions import notify_agent
@@ -125,13 +126,16 @@ def _ours(queue: list[_Mail]) -> list[_Mail]:
 def take_batch(*, first_id: int, size: int) -> list[int]:
     """The mail a job was queued for and, behind it, up to `size - 1` more that are waiting:
     under load the worker processes the queue in batches rather than one transaction a mail.
-    Their own jobs then find them settled and stop at once."""
-    waiting = (
-        InboundEmail.objects.filter(status=InboundStatus.RECEIVED, pk__gt=first_id)
+    Empty when the job's own mail is settled already (most jobs under load: a job before them
+    took their mail), so such a job costs one query."""
+    waiting = list(
+        InboundEmail.objects.filter(
+            Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED)
+        )
         .order_by("pk")
-        .values_list("pk", flat=True)[: max(size - 1, 0)]
+        .values_list("pk", flat=True)[: max(size, 1)]
     )
-    return [first_id, *waiting]
+    return waiting if waiting[:1] == [first_id] else []
 
 
 def _record_failure(inbound_id: int, exc: BaseException) -> None:

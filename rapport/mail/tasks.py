@@ -9,5 +9,7 @@ from django_tasks import task
 def process_inbound(inbound_id: int) -> str:
     from rapport.mail.actions import BATCH, process_inbound_emails, take_batch
 
-    results = process_inbound_emails(inbound_ids=take_batch(first_id=inbound_id, size=BATCH))
-    return results[0].outcome if results and results[0].inbound_id == inbound_id else "missing"
+    batch = take_batch(first_id=inbound_id, size=BATCH)
+    if not batch:
+        return "settled already"  # by a job before this one, with the mail queued behind it
+    return process_inbound_emails(inbound_ids=batch)[0].outcome

@@ -164,8 +164,9 @@ def test_a_job_takes_the_mail_queued_behind_its_own(world: World) -> None:
     process_inbound_emails(inbound_ids=take_batch(first_id=ids[1], size=3))
     statuses = InboundEmail.objects.order_by("pk").values_list("status", flat=True)
     assert list(statuses) == ["received", "processed", "processed", "processed", "received"]
-    # The queue behind only counts mail still waiting.
+    # The queue behind only counts mail still waiting; a job whose mail is settled takes none.
     assert take_batch(first_id=ids[0], size=3) == [ids[0], ids[4]]
+    assert take_batch(first_id=ids[2], size=3) == []
 
 
 def test_a_mail_waits_for_every_earlier_mail_it_touches_and_the_rest_go_on(
