@@ -139,6 +139,7 @@ def retry_inbound_email(
         "outcome": "",
         "reason": f"queued again by {who}",
         "retry_at": timezone.now() + _stale(),
+        "taken_until": None,  # a job queued now takes it, whoever took it before
     }
     if current == InboundStatus.REJECTED:
         fields["rate_limit_waived"] = True

@@ -99,6 +99,9 @@ class InboundEmail(models.Model):
     # When the sweep should look at the row again: a `received` row nobody processed (the worker
     # died) or a `failed` row due for another attempt. Null once the row is settled.
     retry_at = models.DateTimeField(null=True, blank=True)
+    # A worker's job took this mail into its batch until then (see `take_batch`): other jobs
+    # leave it alone, and if that worker dies the lease runs out and the sweep queues it again.
+    taken_until = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     # Set on the one row that was processed for its Message-ID; a unique column, so two copies
     # processed at the same moment cannot both win.

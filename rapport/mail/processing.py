@@ -124,18 +124,32 @@ def _ours(queue: list[_Mail]) -> list[_Mail]:
 
 
 def take_batch(*, first_id: int, size: int) -> list[int]:
-    """The mail a job was queued for and, behind it, up to `size - 1` more that are waiting:
-    under load the worker processes the queue in batches rather than one transaction a mail.
-    Empty when the job's own mail is settled already (most jobs under load: a job before them
-    took their mail), so such a job costs one query."""
-    waiting = list(
-        InboundEmail.objects.filter(
-            Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[: max(size, 1)]
-    )
-    return waiting if waiting[:1] == [first_id] else []
+    """The mail a job was queued for and, behind it, up to `size - 1` more that are waiting
+    and that no other job has taken: under load the worker processes the queue in batches
+    rather than one transaction a mail, and several workers take different batches.
+
+    The batch is leased to this job for RAPPORT_INTAKE_STALE_SECONDS (`taken_until`), so a job
+    whose mail an earlier job took returns at once with nothing; if the worker dies, the lease
+    runs out and the sweep queues the mail again. Empty when the job's own mail is settled or
+    taken."""
+    now = timezone.now()
+    free = Q(taken_until__isnull=True) | Q(taken_until__lt=now)
+    with transaction.atomic():
+        waiting = InboundEmail.objects.filter(
+            Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED),
+            free,
+        ).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            waiting = waiting.select_for_update(skip_locked=True)
+        ids = list(waiting.values_list("pk", flat=True)[: max(size, 1)])
+        if ids[:1] != [first_id]:
+            return []
+        InboundEmail.objects.filter(pk__in=ids).update(taken_until=now + _stale())
+    return ids
+
+
+def _stale() -> timedelta:
+    return timedelta(seconds=settings.RAPPORT_INTAKE_STALE_SECONDS)
 
 
 def _record_failure(inbound_id: int, exc: BaseException) -> None:
@@ -156,6 +170,7 @@ def _record_failure(inbound_id: int, exc: BaseException) -> None:
             error=f"{summary}\n\n{details}"[:20_000],
             attempts=attempts,
             retry_at=retry_at,
+            taken_until=None,
         )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from bench.ingest import mailbox
 from rapport.cases.arrivals import Opened, Opening, open_cases_with_messages
@@ -17,6 +20,7 @@ from rapport.mail import processing
 from rapport.mail.actions import (
     Arrival,
     process_inbound_emails,
+    retry_inbound_email,
     store_inbound_emails,
     take_batch,
 )
@@ -160,13 +164,32 @@ def test_storing_a_batch_keeps_all_or_nothing(world: World) -> None:
 
 def test_a_job_takes_the_mail_queued_behind_its_own(world: World) -> None:
     ids = _store([make_mail(message_id=f"<d{i}@x>", sender=f"p{i}@example.com") for i in range(5)])
-    assert take_batch(first_id=ids[1], size=3) == ids[1:4]
-    process_inbound_emails(inbound_ids=take_batch(first_id=ids[1], size=3))
+    batch = take_batch(first_id=ids[1], size=3)
+    assert batch == ids[1:4]
+    process_inbound_emails(inbound_ids=batch)
     statuses = InboundEmail.objects.order_by("pk").values_list("status", flat=True)
     assert list(statuses) == ["received", "processed", "processed", "processed", "received"]
     # The queue behind only counts mail still waiting; a job whose mail is settled takes none.
     assert take_batch(first_id=ids[0], size=3) == [ids[0], ids[4]]
     assert take_batch(first_id=ids[2], size=3) == []
+
+
+def test_a_mail_another_job_took_is_left_to_it_until_its_lease_runs_out(
+    world: World, settings: Any
+) -> None:
+    settings.RAPPORT_INTAKE_STALE_SECONDS = 60
+    ids = _store([make_mail(message_id=f"<f{i}@x>", sender=f"q{i}@example.com") for i in range(4)])
+    assert take_batch(first_id=ids[0], size=2) == ids[:2]  # a worker took two, then died
+    assert take_batch(first_id=ids[1], size=10) == []  # its own mail is taken: nothing to do
+    assert take_batch(first_id=ids[2], size=10) == ids[2:]  # the rest is free
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        # The lease ran out: the sweep queues the mail again, and its job takes it.
+        assert take_batch(first_id=ids[1], size=1) == [ids[1]]
+    # A person's retry frees a mail at once.
+    InboundEmail.objects.filter(pk=ids[3]).update(status=InboundStatus.REJECTED)
+    row = InboundEmail.objects.get(pk=ids[3])
+    retry_inbound_email(inbound=row, by=None, enqueue=False)
+    assert take_batch(first_id=ids[3], size=10) == [ids[3]]
 
 
 def test_a_mail_waits_for_every_earlier_mail_it_touches_and_the_rest_go_on(
