@@ -134,6 +134,9 @@ def take_batch(*, first_id: int, size: int) -> list[int]:
     taken."""
     now = timezone.now()
     free = Q(taken_until__isnull=True) | Q(taken_until__lt=now)
+    mine = InboundEmail.objects.filter(free, pk=first_id, status__in=_PENDING)
+    if not mine.exists():  # most jobs under load: one read, no write lock
+        return []
     with transaction.atomic():
         waiting = InboundEmail.objects.filter(
             Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED),
