@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -40,17 +40,25 @@ from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
 from rapport.mail.acknowledge import acknowledge_on_commit
 from rapport.mail.attachments import store_attachments
-from rapport.mail.intake import IntakeResult, clean_strings, clean_text, message_ids_in_headers
+from rapport.mail.intake import (
+    IntakeResult,
+    bracketed,
+    clean_strings,
+    clean_text,
+    message_ids_in_headers,
+)
 from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus, Outcome
 from rapport.mail.parse import ParsedEmail, parse_email
 from rapport.mail.refusals import recent_counts, refusal, sender_address
 from rapport.people.actions import find_or_create_customers, mark_identity_undeliverable
 from rapport.people.models import Channel, Customer, Identity, IdentityKind
+from rapport.routing.service import loads_cache
 
 logger = logging.getLogger("rapport.mail")
 
 MAX_BACKOFF = timedelta(hours=1)
 WAVE = 100  # at most this many mails share one wave's reads and writes
+BATCH = 100  # mails a job takes from the queue
 _PENDING = (InboundStatus.RECEIVED, InboundStatus.FAILED)
 _ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")
 _SETTLED_FIELDS = [
@@ -123,30 +131,41 @@ def _ours(queue: list[_Mail]) -> list[_Mail]:
     return [mail for mail in queue if mail.row.pk in ours]
 
 
-def take_batch(*, first_id: int, size: int) -> list[int]:
-    """The mail a job was queued for and, behind it, up to `size - 1` more that are waiting
-    and that no other job has taken: under load the worker processes the queue in batches
-    rather than one transaction a mail, and several workers take different batches.
+def run_intake_job(*, inbound_id: int) -> str:
+    """What the intake job does for the mail it was queued for: take a batch from the queue
+    at that mail (`take_batch`), process it, and give back the lease on any mail of it left
+    unsettled (held by another worker at that moment), so the next job takes it at once."""
+    batch = take_batch(first_id=inbound_id, size=BATCH)
+    if not batch:
+        return "settled already"  # by a job before this one, with the mail queued behind it
+    results = {result.inbound_id: result for result in process_inbound_emails(inbound_ids=batch)}
+    InboundEmail.objects.filter(pk__in=batch, status__in=_PENDING).update(taken_until=None)
+    own = results.get(inbound_id)
+    return own.outcome if own is not None else "settled already"
 
-    The batch is leased to this job for RAPPORT_INTAKE_STALE_SECONDS (`taken_until`), so a job
-    whose mail an earlier job took returns at once with nothing; if the worker dies, the lease
-    runs out and the sweep queues the mail again. Empty when the job's own mail is settled or
-    taken."""
+
+def take_batch(*, first_id: int, size: int) -> list[int]:
+    """Up to `size` mails that are waiting and that no other job has taken, from the mail a job
+    was queued for onwards: its own first if it is still free, else the mails queued behind
+    it (an earlier job took its own, and perhaps left some behind it). Under load the worker
+    thus processes the queue in batches rather than one transaction a mail, and several
+    workers take different batches.
+
+    The batch is leased to this job for RAPPORT_INTAKE_STALE_SECONDS (`taken_until`); if the
+    worker dies, the lease runs out and the sweep queues the mail again. A job that finds
+    nothing free costs one read."""
     now = timezone.now()
     free = Q(taken_until__isnull=True) | Q(taken_until__lt=now)
-    mine = InboundEmail.objects.filter(free, pk=first_id, status__in=_PENDING)
-    if not mine.exists():  # most jobs under load: one read, no write lock
+    waiting = InboundEmail.objects.filter(
+        Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED),
+        free,
+    ).order_by("pk")
+    if not waiting.exists():  # most jobs under load: one read, no write lock
         return []
     with transaction.atomic():
-        waiting = InboundEmail.objects.filter(
-            Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED),
-            free,
-        ).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
             waiting = waiting.select_for_update(skip_locked=True)
         ids = list(waiting.values_list("pk", flat=True)[: max(size, 1)])
-        if ids[:1] != [first_id]:
-            return []
         InboundEmail.objects.filter(pk__in=ids).update(taken_until=now + _stale())
     return ids
 
@@ -188,11 +207,16 @@ class _Mail:
         # The rate limit counts by the stored sender, else by the parsed address.
         self.rate_key = row.sender or self.address or ""
         self.senders = {key for key in (self.rate_key, self.address) if key}
+        # The Message-IDs it answers, in the form the case lookup reads them.
         self.answers = {
-            mid
-            for mid in matching.message_ids_in((*parsed.in_reply_to, *parsed.references))
-            if mid != row.message_id
-        }
+            mid for mid in map(bracketed, (*parsed.in_reply_to, *parsed.references)) if mid
+        } - {row.message_id}
+        # A conversation of its own: it answers nothing and names no case, so it can only be
+        # placed by its sender (a new case unless the sender is a customer already).
+        self.new_conversation = not self.answers and not matching.names_a_case(
+            parsed, _recipients(row, parsed)
+        )
+        self.skips_ahead = False  # taken into a wave past a mail before it that was put off
 
     def fresh(self) -> _Mail:
         """A copy to work on, so an attempt that fails leaves nothing behind on the row."""
@@ -225,10 +249,12 @@ class _Touching:
 
 
 def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
-    """(the next wave, the rest, in order). A wave takes mails from the queue that touch no
-    mail taken and no mail put off before them (no Message-ID or sender in common, none
-    answering another), so every mail is processed after each earlier mail it touches. A
-    bounce (it marks addresses and alerts owners) goes alone, after everything before it."""
+    """(the next wave, the rest, in order). A wave takes the mails from the front of the queue
+    up to the first that touches one taken (a Message-ID or sender in common, or answering
+    it). Past that point only a new conversation that touches no mail before it skips ahead
+    (checked again once its sender is looked up: see `_Wave.run`), so every mail is processed
+    after each earlier mail it could touch. A bounce (it marks addresses and alerts owners)
+    goes alone, after everything before it."""
     wave: list[_Mail] = []
     rest: list[_Mail] = []
     taken, put_off = _Touching(), _Touching()
@@ -236,10 +262,12 @@ def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
         if len(wave) == WAVE or (mail.parsed.is_bounce and (wave or rest)):
             rest += queue[index:]
             break
-        if taken.touches(mail) or put_off.touches(mail):
+        touches = taken.touches(mail) or put_off.touches(mail)
+        if touches or (rest and not mail.new_conversation):
             rest.append(mail)
             put_off.add(mail)
             continue
+        mail.skips_ahead = bool(rest)
         wave.append(mail)
         taken.add(mail)
         if mail.parsed.is_bounce:
@@ -249,18 +277,23 @@ def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
 
 
 def _attempt(
-    mails: list[_Mail], failures: list[tuple[int, Exception]]
+    mails: list[_Mail], failures: list[tuple[int, Exception]], *, retried: bool = False
 ) -> tuple[list[_Mail], list[_Mail]]:
     """Process a wave in its own transaction: (the mails settled, the mails left for the next
     wave). Its locks are held for milliseconds and never across waves, so two workers cannot
     each hold what the other waits for. If it fails, each mail is tried alone, and the one at
     fault is recorded as failed."""
     try:
-        with transaction.atomic():
+        # Routing counts the wave's assignments for the wave, and forgets them if it fails.
+        with loads_cache.holding(), transaction.atomic():
             wave = _Wave([mail.fresh() for mail in _ours(mails)])
             wave.run()
     except Exception as exc:
         if len(mails) == 1:
+            if isinstance(exc, IntegrityError | OperationalError) and not retried:
+                # A race lost to another worker (a claim, a new address, a deadlock): once
+                # more, in a new transaction that sees what the other committed.
+                return _attempt(mails, failures, retried=True)
             failures.append((mails[0].row.pk, exc))
             return [], []
         settled: list[_Mail] = []
@@ -292,7 +325,7 @@ class _Wave:
                     mail.parsed,
                     mail.row.message_id,
                     customer.pk if (customer := customers.get(mail.address or "")) else None,
-                    tuple(_recipients(mail)),
+                    tuple(_recipients(mail.row, mail.parsed)),
                     mail.row.received_at,
                     by_subject=not mail.parsed.is_auto_reply,
                 )
@@ -316,21 +349,27 @@ class _Wave:
                 self._auto_reply(mail, customer, lookup)
                 continue
             case = lookup.match.case if lookup.match else None
-            touches = (customer is not None and customer.pk in seen_customers) or (
+            if mail.skips_ahead and customer is not None:
+                # Already a customer: a mail put off before it could be theirs too, or reach
+                # one of their cases. It waits its turn.
+                self.left.add(mail.row.pk)
+                continue
+            if (customer is not None and customer.pk in seen_customers) or (
                 case is not None and case.pk in seen_cases
-            )
+            ):
+                # Its customer or case is an earlier mail's here: it and every mail after it
+                # wait for the next wave, which sees that mail written.
+                self.left |= {m.row.pk for m in claimed[claimed.index(mail) :]}
+                break
             if customer is not None:
                 seen_customers.add(customer.pk)
             if case is not None:
                 seen_cases.add(case.pk)
-            if touches:
-                # Its customer or case is an earlier mail's here (or one put off): it waits for
-                # the next wave, which sees that mail written.
-                self.left.add(mail.row.pk)
-                continue
             deliveries.append((mail, lookup))
         self._deliver(deliveries, customers)
         update_each(InboundEmail, [m.row for m in self._claimed], _SETTLED_FIELDS)
+        if self.left:  # claimed in this wave but put off: the claim goes with the processing
+            InboundEmail.objects.filter(pk__in=self.left).update(claim=None)
 
     # -- claiming and refusing -------------------------------------------------------------------
 
@@ -360,7 +399,9 @@ class _Wave:
             mail.row.claim = mail.row.message_id
         claimed = update_each(
             InboundEmail,
-            [m.row for m in claiming],
+            # In Message-ID order, so two workers claiming copies of the same mails never wait
+            # on each other's uncommitted claims in opposite orders.
+            [m.row for m in sorted(claiming, key=lambda m: m.row.message_id)],
             ["claim"],
             where="status IN (%s, %s)",
             params=_PENDING,
@@ -575,9 +616,9 @@ def _settled(row: InboundEmail, status: str, outcome: str, reason: str) -> None:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _recipients(mail: _Mail) -> list[str]:
-    envelope = [str(address) for address in mail.row.envelope_to]
-    headers = [address for _, address in (*mail.parsed.to, *mail.parsed.cc)]
+def _recipients(row: InboundEmail, parsed: ParsedEmail) -> list[str]:
+    envelope = [str(address) for address in row.envelope_to]
+    headers = [address for _, address in (*parsed.to, *parsed.cc)]
     return list(dict.fromkeys(a.lower() for a in (*envelope, *headers) if a))
 
 

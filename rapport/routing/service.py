@@ -45,11 +45,18 @@ class _LoadCache:
         if outermost:
             self._held.since = time.monotonic()
             self._held.candidates = None
+            self._held.noted = []
         try:
             yield
+        except BaseException:
+            if outermost:  # the batch's cases were not written: nor are its assignments
+                with _lock:
+                    for agent_id in self._held.noted:
+                        self.loads[agent_id] = max(self.loads.get(agent_id, 0) - 1, 0)
+            raise
         finally:
             if outermost:
-                self._held.since = self._held.candidates = None
+                self._held.since = self._held.candidates = self._held.noted = None
 
     def held_candidates(self) -> dict[int, Candidate] | None:
         """The candidates built within the current hold (by agent), if any."""
@@ -81,6 +88,9 @@ class _LoadCache:
     def note_assignment(self, agent_id: int) -> None:
         with _lock:
             self.loads[agent_id] = self.loads.get(agent_id, 0) + 1
+        noted = getattr(self._held, "noted", None)
+        if noted is not None:
+            noted.append(agent_id)
         held = self.held_candidates()
         if held is not None and agent_id in held:
             held[agent_id] = replace(held[agent_id], open_cases=held[agent_id].open_cases + 1)

@@ -25,6 +25,7 @@ from rapport.mail.actions import (
     take_batch,
 )
 from rapport.mail.models import InboundEmail, InboundStatus
+from rapport.people.actions import create_customer
 from rapport.people.models import Customer
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
@@ -180,8 +181,9 @@ def test_a_mail_another_job_took_is_left_to_it_until_its_lease_runs_out(
     settings.RAPPORT_INTAKE_STALE_SECONDS = 60
     ids = _store([make_mail(message_id=f"<f{i}@x>", sender=f"q{i}@example.com") for i in range(4)])
     assert take_batch(first_id=ids[0], size=2) == ids[:2]  # a worker took two, then died
-    assert take_batch(first_id=ids[1], size=10) == []  # its own mail is taken: nothing to do
-    assert take_batch(first_id=ids[2], size=10) == ids[2:]  # the rest is free
+    # Its own mail is taken: the job takes what is free behind it.
+    assert take_batch(first_id=ids[1], size=10) == ids[2:]
+    assert take_batch(first_id=ids[2], size=10) == []  # nothing free: one read, nothing to do
     with time_machine.travel(timezone.now() + timedelta(seconds=61)):
         # The lease ran out: the sweep queues the mail again, and its job takes it.
         assert take_batch(first_id=ids[1], size=1) == [ids[1]]
@@ -216,3 +218,67 @@ def test_a_mail_waits_for_every_earlier_mail_it_touches_and_the_rest_go_on(
     assert results[0].case_id == results[2].case_id == results[3].case_id
     assert len({results[0].case_id, results[1].case_id, results[4].case_id}) == 3
     assert "In-Reply-To <e3@x>" in results[3].reason
+
+
+def test_a_mail_from_another_address_of_a_customer_waits_for_the_customers_earlier_mail(
+    world: World,
+) -> None:
+    create_customer(
+        name="Carla Ruiz",
+        by=None,
+        identities=[("email", "carla@example.com"), ("email", "carla@work.example")],
+    )
+    mails = [
+        make_mail(
+            message_id="<g1@x>",
+            sender="carla@example.com",
+            subject="Out of office",
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
+        make_mail(message_id="<g2@x>", sender="carla@example.com", subject="Invoice 7"),
+        make_mail(message_id="<g3@x>", sender="carla@work.example", subject="Re: Invoice 7"),
+    ]
+    one_by_one = _run(mails, 1)
+    assert [outcome for outcome, *_ in one_by_one[0]] == ["auto_reply", "new_case", "threaded"]
+    assert _run(mails, 3) == one_by_one
+
+
+def test_a_reply_to_a_message_id_without_a_domain_in_the_same_batch_joins_it(
+    world: World,
+) -> None:
+    first = make_mail(message_id="<abc123>", sender="h@example.com", subject="Gate code")
+    reply = make_mail(
+        message_id="<abc124>",
+        sender="i@example.com",
+        subject="Re: Gate code",
+        in_reply_to="<abc123>",
+    )
+    results = process_inbound_emails(inbound_ids=_store([first, reply]))
+    assert [r.outcome for r in results] == ["new_case", "threaded"]
+    assert results[0].case_id == results[1].case_id
+
+
+def test_a_mail_put_off_to_a_later_wave_that_fails_keeps_no_claim(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_customer(
+        name="Dan Moss",
+        by=None,
+        identities=[("email", "dan@example.com"), ("email", "dan@work.example")],
+    )
+
+    def fails_for_broken(*, openings: list[Opening]) -> list[Opened]:
+        if any(opening.subject == "Broken" for opening in openings):
+            raise RuntimeError("database hiccup")
+        return open_cases_with_messages(openings=openings)
+
+    monkeypatch.setattr(processing, "open_cases_with_messages", fails_for_broken)
+    broken = make_mail(message_id="<j2@x>", sender="dan@work.example", subject="Broken")
+    ids = _store([make_mail(message_id="<j1@x>", sender="dan@example.com"), broken])
+    results = process_inbound_emails(inbound_ids=ids)
+    assert [r.outcome for r in results] == ["new_case", "failed"]
+    assert InboundEmail.objects.get(pk=ids[1]).claim is None
+    monkeypatch.undo()
+    # The same mail delivered again is processed, not taken for a copy of the failed one.
+    (again,) = process_inbound_emails(inbound_ids=_store([broken]))
+    assert again.outcome == "new_case"
