@@ -290,17 +290,31 @@ def _attempt(
             wave.run()
     except Exception as exc:
         if len(mails) == 1:
-            if isinstance(exc, IntegrityError | OperationalError) and not retried:
+            if _lost_race(exc) and not retried:
                 # A race lost to another worker (a claim, a new address, a deadlock): once
                 # more, in a new transaction that sees what the other committed.
                 return _attempt(mails, failures, retried=True)
             failures.append((mails[0].row.pk, exc))
             return [], []
         settled: list[_Mail] = []
+        deferred: list[_Mail] = []
         for mail in mails:
-            settled += _attempt([mail], failures)[0]
-        return settled, []
+            done, left = _attempt([mail], failures)
+            settled += done
+            deferred += left
+        return settled, deferred
     return wave.settled, [original for original in mails if original.row.pk in wave.left]
+
+
+def _lost_race(exc: BaseException) -> bool:
+    """Whether a failure came from the database refusing a write another transaction made
+    first (a unique key, a deadlock), however the action reported it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, IntegrityError | OperationalError):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 class _Wave:

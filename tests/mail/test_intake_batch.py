@@ -282,3 +282,23 @@ def test_a_mail_put_off_to_a_later_wave_that_fails_keeps_no_claim(
     # The same mail delivered again is processed, not taken for a copy of the failed one.
     (again,) = process_inbound_emails(inbound_ids=_store([broken]))
     assert again.outcome == "new_case"
+
+
+def test_a_mail_put_off_while_its_wave_is_redone_mail_by_mail_is_not_lost(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails_for_broken(*, openings: list[Opening]) -> list[Opened]:
+        if any(opening.subject == "Broken" for opening in openings):
+            raise RuntimeError("database hiccup")
+        return open_cases_with_messages(openings=openings)
+
+    monkeypatch.setattr(processing, "open_cases_with_messages", fails_for_broken)
+    mails = [
+        make_mail(message_id="<k1@x>", sender="new@example.com", subject="Hello"),
+        make_mail(message_id="<k2@x>", sender="new@example.com", subject="Hello again"),
+        # A known customer's new conversation skips ahead of k2, and is put off in the wave.
+        make_mail(message_id="<k3@x>", sender="maria.lopez@example.com", subject="Vaccination"),
+        make_mail(message_id="<k4@x>", sender="other@example.com", subject="Broken"),
+    ]
+    results = process_inbound_emails(inbound_ids=_store(mails))
+    assert [r.outcome for r in results] == ["new_case", "new_case", "new_case", "failed"]
