@@ -13,18 +13,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from rapport.lib.errors import ActionError, Conflict
 from rapport.mail.intake import clean_text, read_headers
 from rapport.mail.models import RETRYABLE, InboundEmail, InboundStatus, Source
-from rapport.mail.processing import process_inbound_email, process_inbound_emails, take_batch
+from rapport.mail.processing import process_inbound_email, process_inbound_emails
+from rapport.mail.queue import stale_after, take_batch
 from rapport.people.models import Agent
 
 logger = logging.getLogger("rapport.mail")
@@ -97,7 +97,7 @@ def store_inbound_emails(
                 message_id=headers.message_id,
                 sender=headers.sender,
                 subject=headers.subject,
-                retry_at=now + _stale(),
+                retry_at=now + stale_after(),
             )
         )
     stored = InboundEmail.objects.bulk_create(rows, batch_size=BATCH)
@@ -111,10 +111,6 @@ def _enqueue(inbound_id: int) -> None:
     from rapport.mail.tasks import process_inbound
 
     process_inbound.enqueue(inbound_id)
-
-
-def _stale() -> timedelta:
-    return timedelta(seconds=settings.RAPPORT_INTAKE_STALE_SECONDS)
 
 
 # -- Retrying and the sweep ----------------------------------------------------------------------
@@ -138,7 +134,7 @@ def retry_inbound_email(
         "status": InboundStatus.RECEIVED,
         "outcome": "",
         "reason": f"queued again by {who}",
-        "retry_at": timezone.now() + _stale(),
+        "retry_at": timezone.now() + stale_after(),
         "taken_until": None,  # a job queued now takes it, whoever took it before
     }
     if current == InboundStatus.REJECTED:
@@ -167,7 +163,7 @@ def sweep_intake(*, now: datetime) -> dict[str, Any]:
     )
     for pk, retry_at, status in list(due):
         claimed = InboundEmail.objects.filter(pk=pk, retry_at=retry_at, status=status).update(
-            retry_at=now + _stale()
+            retry_at=now + stale_after()
         )
         if not claimed:
             continue

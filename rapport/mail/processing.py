@@ -24,10 +24,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from rapport.cases.actions import notify_agent
 from rapport.cases.arrivals import (
     MAX_TEXT,
     Incoming,
@@ -35,34 +33,31 @@ from rapport.cases.arrivals import (
     open_cases_with_messages,
     receive_messages,
 )
-from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
+from rapport.cases.models import Direction, Message
 from rapport.lib.bulk import update_each
 from rapport.lib.errors import Conflict
-from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
 from rapport.mail.acknowledge import acknowledge_on_commit
 from rapport.mail.attachments import store_attachments
+from rapport.mail.bounces import record_bounce
 from rapport.mail.intake import (
     IntakeResult,
     bracketed,
     clean_strings,
     clean_text,
-    message_ids_in_headers,
 )
 from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus, Outcome
 from rapport.mail.parse import ParsedEmail, parse_email
 from rapport.mail.refusals import recent_counts, refusal, sender_address
-from rapport.people.actions import find_or_create_customers, mark_identity_undeliverable
-from rapport.people.models import Channel, Customer, Identity, IdentityKind
+from rapport.people.actions import find_or_create_customers, known_customers
+from rapport.people.models import Channel, Customer, IdentityKind
 from rapport.routing.service import loads_cache
 
 logger = logging.getLogger("rapport.mail")
 
 MAX_BACKOFF = timedelta(hours=1)
 WAVE = 100  # at most this many mails share one wave's reads and writes
-BATCH = 100  # mails a job takes from the queue
-_PENDING = (InboundStatus.RECEIVED, InboundStatus.FAILED)
-_ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")
+PENDING = (InboundStatus.RECEIVED, InboundStatus.FAILED)  # not settled yet
 _SETTLED_FIELDS = [
     "status",
     "outcome",
@@ -92,7 +87,7 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     """Process stored mails in the order given, each ending as it would alone, a wave a
     transaction. Settled rows are left as they are; ids that do not exist are left out."""
     ids = list(dict.fromkeys(inbound_ids))
-    rows = {row.pk: row for row in InboundEmail.objects.filter(pk__in=ids, status__in=_PENDING)}
+    rows = {row.pk: row for row in InboundEmail.objects.filter(pk__in=ids, status__in=PENDING)}
     queue: list[_Mail] = []
     failures: list[tuple[int, Exception]] = []
     for pk in ids:
@@ -126,60 +121,17 @@ def _ours(queue: list[_Mail]) -> list[_Mail]:
     transaction, skipping rows another worker holds (PostgreSQL; SQLite has one writer at a
     time). Two workers whose batches overlap then split the overlap instead of queueing behind
     each other's locks."""
-    pending = InboundEmail.objects.filter(pk__in=[m.row.pk for m in queue], status__in=_PENDING)
+    pending = InboundEmail.objects.filter(pk__in=[m.row.pk for m in queue], status__in=PENDING)
     if connection.features.has_select_for_update_skip_locked:
         pending = pending.select_for_update(skip_locked=True)
     ours = set(pending.order_by("pk").values_list("pk", flat=True))
     return [mail for mail in queue if mail.row.pk in ours]
 
 
-def run_intake_job(*, inbound_id: int) -> str:
-    """What the intake job does for the mail it was queued for: take a batch from the queue
-    at that mail (`take_batch`), process it, and give back the lease on any mail of it left
-    unsettled (held by another worker at that moment), so the next job takes it at once."""
-    batch = take_batch(first_id=inbound_id, size=BATCH)
-    if not batch:
-        return "settled already"  # by a job before this one, with the mail queued behind it
-    results = {result.inbound_id: result for result in process_inbound_emails(inbound_ids=batch)}
-    InboundEmail.objects.filter(pk__in=batch, status__in=_PENDING).update(taken_until=None)
-    own = results.get(inbound_id)
-    return own.outcome if own is not None else "settled already"
-
-
-def take_batch(*, first_id: int, size: int) -> list[int]:
-    """Up to `size` mails that are waiting and that no other job has taken, from the mail a job
-    was queued for onwards: its own first if it is still free, else the mails queued behind
-    it (an earlier job took its own, and perhaps left some behind it). Under load the worker
-    thus processes the queue in batches rather than one transaction a mail, and several
-    workers take different batches.
-
-    The batch is leased to this job for RAPPORT_INTAKE_STALE_SECONDS (`taken_until`); if the
-    worker dies, the lease runs out and the sweep queues the mail again. A job that finds
-    nothing free costs one read."""
-    now = timezone.now()
-    free = Q(taken_until__isnull=True) | Q(taken_until__lt=now)
-    waiting = InboundEmail.objects.filter(
-        Q(pk=first_id, status__in=_PENDING) | Q(pk__gt=first_id, status=InboundStatus.RECEIVED),
-        free,
-    ).order_by("pk")
-    if not waiting.exists():  # most jobs under load: one read, no write lock
-        return []
-    with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            waiting = waiting.select_for_update(skip_locked=True)
-        ids = list(waiting.values_list("pk", flat=True)[: max(size, 1)])
-        InboundEmail.objects.filter(pk__in=ids).update(taken_until=now + _stale())
-    return ids
-
-
-def _stale() -> timedelta:
-    return timedelta(seconds=settings.RAPPORT_INTAKE_STALE_SECONDS)
-
-
 def _record_failure(inbound_id: int, exc: BaseException) -> None:
     with transaction.atomic():
         row = InboundEmail.objects.select_for_update().defer("raw").filter(pk=inbound_id).first()
-        if row is None or row.status not in _PENDING:
+        if row is None or row.status not in PENDING:
             return
         attempts = row.attempts + 1
         retry_at = None
@@ -334,7 +286,9 @@ class _Wave:
         claimed = self._claim()
         refusals = self._refusals(claimed)
         placing = [m for m in claimed if not refusals[m.row.pk] and not m.parsed.is_bounce]
-        customers = _existing_customers({m.address for m in placing if m.address})
+        customers = known_customers(
+            kind=IdentityKind.EMAIL, values={m.address for m in placing if m.address}
+        )
         lookups = matching.find_cases(
             [
                 matching.Request(
@@ -357,7 +311,8 @@ class _Wave:
                 self._settle(mail, InboundStatus.REJECTED, Outcome.REJECTED, refusals[mail.row.pk])
                 continue
             if mail.parsed.is_bounce:
-                self._bounce(mail)
+                reason = record_bounce(mail.row, mail.parsed)
+                self._settle(mail, InboundStatus.BOUNCE, Outcome.BOUNCE, reason)
                 continue
             customer = customers.get(mail.address or "")
             lookup = lookup_of[mail.row.pk]
@@ -420,12 +375,12 @@ class _Wave:
             [m.row for m in sorted(claiming, key=lambda m: m.row.message_id)],
             ["claim"],
             where="status IN (%s, %s)",
-            params=_PENDING,
+            params=PENDING,
         )
         if claimed < len(claiming):
             pending = set(
                 InboundEmail.objects.filter(
-                    pk__in=[m.row.pk for m in claiming], status__in=_PENDING
+                    pk__in=[m.row.pk for m in claiming], status__in=PENDING
                 ).values_list("pk", flat=True)
             )
             claiming = [m for m in claiming if m.row.pk in pending]  # others settled elsewhere
@@ -475,58 +430,6 @@ class _Wave:
         }
 
     # -- each outcome ----------------------------------------------------------------------------
-
-    def _bounce(self, mail: _Mail) -> None:
-        parsed = mail.parsed
-        marked: list[Identity] = []
-        for recipient in parsed.bounce_recipients:
-            try:
-                value = normalise_email(recipient.address)
-            except InvalidIdentity:
-                continue
-            identity = (
-                Identity.objects.select_related("customer")
-                .filter(kind=IdentityKind.EMAIL, value=value)
-                .first()
-            )
-            if identity is None or any(i.pk == identity.pk for i in marked):
-                continue
-            why = " ".join(part for part in (recipient.status, recipient.diagnostic) if part) or (
-                parsed.bounce_reason or "delivery failed"
-            )
-            mark_identity_undeliverable(identity=identity, reason=f"Bounced: {why}")
-            marked.append(identity)
-        addresses = ", ".join(r.address for r in parsed.bounce_recipients) or "unknown address"
-        if not marked:
-            self._settle(
-                mail,
-                InboundStatus.BOUNCE,
-                Outcome.BOUNCE,
-                f"bounce for {addresses}, which is no customer's address",
-            )
-            return
-        customer = _current(marked[0].customer)
-        case = _bounced_case(mail, customer)
-        owner = case.owner if case is not None and case.owner else customer.owner
-        if owner is not None:
-            notify_agent(
-                agent=owner,
-                case=case,
-                kind="bounce",
-                text=(
-                    f"Mail to {customer.name} <{marked[0].value}> bounced "
-                    f"({marked[0].undeliverable_reason.removeprefix('Bounced: ')}). "
-                    "The address is marked undeliverable: call them or ask for another address."
-                ),
-            )
-        mail.row.customer, mail.row.case = customer, case
-        self._settle(
-            mail,
-            InboundStatus.BOUNCE,
-            Outcome.BOUNCE,
-            f"bounce for {addresses}: marked undeliverable"
-            + (f", {owner.display_name} notified" if owner else ""),
-        )
 
     def _auto_reply(self, mail: _Mail, customer: Customer | None, lookup: matching.Lookup) -> None:
         """Recorded against the customer and case it answers, and nothing else: no message on
@@ -638,26 +541,6 @@ def _recipients(row: InboundEmail, parsed: ParsedEmail) -> list[str]:
     return list(dict.fromkeys(a.lower() for a in (*envelope, *headers) if a))
 
 
-def _bounced_case(mail: _Mail, customer: Customer) -> Case | None:
-    """The case of the message that bounced: from the report's own headers, the returned
-    original's Message-ID, else the customer's most recent active case."""
-    parsed = mail.parsed
-    wanted = [("in_reply_to", m) for m in matching.message_ids_in(parsed.in_reply_to)]
-    wanted += [("references", m) for m in matching.message_ids_in(parsed.references)]
-    for attachment in parsed.attachments:
-        if attachment.content_type in _ORIGINAL_PARTS and attachment.payload:
-            wanted += [("references", m) for m in message_ids_in_headers(attachment.payload)]
-    match = matching.match_message_ids(wanted, own_message_id=mail.row.message_id)
-    if match is not None:
-        return match.case
-    return (
-        Case.objects.select_related("owner")
-        .filter(customer=customer, status__in=ACTIVE_STATUSES)
-        .order_by("-updated_at")
-        .first()
-    )
-
-
 def _message_text(parsed: ParsedEmail) -> str:
     text = parsed.visible_text.strip() or parsed.text.strip()
     if not text:
@@ -667,21 +550,3 @@ def _message_text(parsed: ParsedEmail) -> str:
         # The full original stays one click away on the inbound email.
         text = text[: MAX_TEXT - 40].rstrip() + "\n\n[… shortened; see the original]"
     return text
-
-
-def _existing_customers(addresses: set[str]) -> dict[str, Customer]:
-    """The customer (after merges) who owns each address that is already known."""
-    if not addresses:
-        return {}
-    identities = Identity.objects.select_related("customer").filter(
-        kind=IdentityKind.EMAIL, value__in=addresses
-    )
-    return {identity.value: _current(identity.customer) for identity in identities}
-
-
-def _current(customer: Customer) -> Customer:
-    hops = 0
-    while customer.merged_into_id is not None and hops < matching.MAX_MERGE_HOPS:
-        customer = Customer.objects.get(pk=customer.merged_into_id)
-        hops += 1
-    return customer

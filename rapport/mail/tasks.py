@@ -7,6 +7,6 @@ from django_tasks import task
 
 @task()
 def process_inbound(inbound_id: int) -> str:
-    from rapport.mail.processing import run_intake_job
+    from rapport.mail.queue import run_intake_job
 
     return run_intake_job(inbound_id=inbound_id)

@@ -147,8 +147,7 @@ def find_or_create_customers(
     (normalised) addresses in this transaction; created with one statement a table."""
     values = [normalise_identity(kind, value) for value, _ in people]
     if found is None:
-        identities = Identity.objects.filter(kind=kind, value__in=set(values))
-        found = {i.value: _follow_merges(i.customer) for i in identities.select_related("customer")}
+        found = known_customers(kind=kind, values=set(values))
     made: dict[str, Customer] = {}
     for value, (_, name) in zip(values, people, strict=True):
         if value not in found and value not in made:
@@ -175,9 +174,24 @@ def find_or_create_customers(
     return [(found[v], False) if v in found else (made[v], True) for v in values]
 
 
-def _follow_merges(customer: Customer) -> Customer:
-    while customer.merged_into_id is not None:
+def known_customers(*, kind: str, values: Iterable[str]) -> dict[str, Customer]:
+    """The customer (after merges) who owns each of these normalised identities, if any."""
+    wanted = set(values)
+    if not wanted:
+        return {}
+    identities = Identity.objects.filter(kind=kind, value__in=wanted).select_related("customer")
+    return {identity.value: follow_merges(identity.customer) for identity in identities}
+
+
+MAX_MERGE_HOPS = 10
+
+
+def follow_merges(customer: Customer) -> Customer:
+    """The customer this one was merged into (and so on), where their history now lives."""
+    hops = 0
+    while customer.merged_into_id is not None and hops < MAX_MERGE_HOPS:
         customer = Customer.objects.get(pk=customer.merged_into_id)
+        hops += 1
     return customer
 
 
