@@ -22,7 +22,6 @@ from rapport.cases.models import ACTIVE_STATUSES, Case, Message, Status
 from rapport.mail.intake import bracketed
 from rapport.mail.parse import ParsedEmail, parse_message_ids
 from rapport.mail.threading import case_token, normalise_subject
-from rapport.people.models import Customer
 
 _TOKEN = re.compile(r"\[\s*(?:[A-Za-z][\w-]{0,20}\s*)?#\s*\d{1,12}\s*\]")
 _PLUS_CASE = re.compile(r"^[^@+\s]+\+(?:case-?)?(\d{1,12})@", re.IGNORECASE)
@@ -56,29 +55,10 @@ class Request:
     by_subject: bool = True
 
 
-def find_case(
-    parsed: ParsedEmail,
-    *,
-    own_message_id: str,
-    customer: Customer | None,
-    recipients: Iterable[str],
-    received_at: datetime,
-    by_subject: bool = True,
-) -> Lookup:
-    request = Request(
-        parsed,
-        own_message_id,
-        customer.pk if customer is not None else None,
-        tuple(recipients),
-        received_at,
-        by_subject,
-    )
-    return find_cases([request])[0]
-
-
 def find_cases(requests: Sequence[Request]) -> list[Lookup]:
-    """Each mail's case, as `find_case` finds it, with three reads for the lot: the messages
-    their headers name, the candidate subjects of their customers, and the cases."""
+    """Each mail's case (in the order of the module's docstring), with three reads for the
+    lot: the messages their headers name, the candidate subjects of their customers, and the
+    cases."""
     wanted = [_header_ids(r.parsed) for r in requests]
     tokens = [_token_ids(r.parsed, r.recipients) for r in requests]
     messages = _cases_of_messages({mid for ids in wanted for _, mid in ids if mid})
@@ -108,10 +88,6 @@ def _header_ids(parsed: ParsedEmail) -> list[tuple[str, str]]:
     wanted: list[tuple[str, str]] = [("in_reply_to", bracketed(i)) for i in parsed.in_reply_to]
     wanted += [("references", bracketed(r)) for r in reversed(parsed.references)]
     return wanted
-
-
-def by_headers(parsed: ParsedEmail, *, own_message_id: str = "") -> ThreadMatch | None:
-    return match_message_ids(_header_ids(parsed), own_message_id=own_message_id)
 
 
 def match_message_ids(
@@ -155,13 +131,9 @@ def message_ids_in(values: Iterable[str]) -> list[str]:
     return [bracketed(i) for value in values for i in parse_message_ids(value)]
 
 
-def usable_case(case_id: int) -> Case | None:
-    """The case, or the case it was merged into; None if it is closed (a new case is opened)."""
-    return usable_cases({case_id})[case_id]
-
-
 def usable_cases(case_ids: set[int]) -> dict[int, Case | None]:
-    """`usable_case` for each id, read in one query (and one more per merge followed)."""
+    """Each case, or the case it was merged into; None if it is closed (a new case is opened)
+    or missing. One query (and one more per merge followed)."""
     found = Case.objects.select_related("customer").in_bulk(case_ids) if case_ids else {}
     usable: dict[int, Case | None] = {}
     for case_id in case_ids:
