@@ -270,8 +270,13 @@ def _recipient(address: str, diagnostic: str) -> BounceRecipient:
     )
 
 
-def detect_bounce(message: EmailMessage) -> BounceReport | None:
-    """A delivery report about mail we sent, with the affected recipients, or None."""
+def detect_bounce(
+    message: EmailMessage, *, sender: str | None = None, subject: str | None = None
+) -> BounceReport | None:
+    """A delivery report about mail we sent, with the affected recipients, or None.
+
+    `sender` (the From header) and `subject` are read from the message unless the caller has
+    read them already."""
     content_type = message.get_content_type()
     report_type = str(message.get_param("report-type", "") or "").lower()
     dsn = _from_dsn(message)
@@ -286,8 +291,9 @@ def detect_bounce(message: EmailMessage) -> BounceReport | None:
         if not failed:
             return BounceReport(tuple(dsn), "delivery report (delivered)", is_failure=False)
         return BounceReport(tuple(failed), _reason(failed), is_failure=True)
-    sender = _sender_local(message)
-    subject = str(message.get("Subject", "") or "")
+    sender = _sender_local(message if sender is None else sender)
+    if subject is None:
+        subject = str(message.get("Subject", "") or "")
     looks_like_bounce = (
         (content_type == "multipart/report" and report_type == "delivery-status")
         or bool(_BOUNCE_SENDER.match(sender))
@@ -314,11 +320,14 @@ def _has_returned_message(message: EmailMessage) -> bool:
     )
 
 
-def _sender_local(message: EmailMessage) -> str:
-    try:
-        sender = str(message.get("From", "") or "")
-    except (ValueError, IndexError, TypeError):  # malformed From header
-        return ""
+def _sender_local(message: EmailMessage | str) -> str:
+    if isinstance(message, str):
+        sender = message
+    else:
+        try:
+            sender = str(message.get("From", "") or "")
+        except (ValueError, IndexError, TypeError):  # malformed From header
+            return ""
     addresses = _ADDRESS.findall(sender)
     return addresses[0] if addresses else sender.strip()
 

@@ -1,0 +1,127 @@
+"""The parser's shortcuts give what `policy.default` gives.
+
+Plain address headers and subjects without encoded words are read from the raw header instead
+of `policy.default`'s header objects, and the objects of headers whose values repeat
+(Content-Type, Content-Transfer-Encoding, ...) are kept between mails. Each test compares
+the shortcut with `policy.default` itself on the inputs the shortcut takes, including
+generated ones, so a form the shortcut reads differently fails here.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rapport.mail.parse import _PLAIN_ADDRESSES, _POLICY, parse_email
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
+ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
+
+
+def _reference(value: str) -> list[tuple[str, str]]:
+    """What parse_email reads from an address header through `policy.default`."""
+    message = email.message_from_string(f"To: {value}\n\nx\n", policy=email.policy.default)
+    header = message["To"]
+    if header.defects:
+        pairs = email.utils.getaddresses([str(header)])
+    else:
+        pairs = [(a.display_name, a.addr_spec) for a in header.addresses]
+    return [(name.strip(), address.strip().lower()) for name, address in pairs if address or name]
+
+
+def _shortcut(value: str) -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in parse_email(f"To: {value}\n\nx\n".encode()).to]  # type: ignore[misc]
+
+
+atoms = st.text(alphabet=ATEXT, min_size=1, max_size=8)
+dot_atoms = st.lists(atoms, min_size=1, max_size=3).map(".".join)
+domains = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=8),
+    min_size=1,
+    max_size=3,
+).map(".".join)
+addr_specs = st.tuples(dot_atoms, domains).map("@".join)
+phrases = st.lists(atoms, min_size=1, max_size=4).map(" ".join)
+mailboxes = st.one_of(
+    addr_specs,
+    st.tuples(phrases, st.sampled_from([" ", ""]), addr_specs).map(
+        lambda parts: f"{parts[0]}{parts[1]}<{parts[2]}>"
+    ),
+)
+lists = st.tuples(
+    st.lists(mailboxes, min_size=1, max_size=4), st.sampled_from([", ", ","])
+).map(lambda parts: parts[1].join(parts[0]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(lists)
+def test_plain_address_headers_read_as_policy_default_reads_them(value: str) -> None:
+    assert _PLAIN_ADDRESSES.fullmatch(value)  # the generator makes what the shortcut takes
+    assert _shortcut(value) == _reference(value)
+
+
+def test_every_fixture_address_header_the_shortcut_takes_reads_the_same() -> None:
+    checked = 0
+    for path in sorted(FIXTURES.rglob("*")):
+        if not path.is_file() or path.suffix in {".json", ".md", ".py", ".csv"}:
+            continue
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
+        for name in ("From", "To", "Cc", "Reply-To"):
+            for raw in message.get_all(name, []):
+                value = " ".join(str(raw).split())
+                if "=?" in value or not _PLAIN_ADDRESSES.fullmatch(value):
+                    continue
+                checked += 1
+                assert _shortcut(value) == _reference(value), (path, value)
+    assert checked > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from(["\t"]),
+        max_size=120,
+    ).filter(lambda text: "=?" not in text)
+)
+def test_subjects_without_encoded_words_read_as_policy_default_reads_them(text: str) -> None:
+    raw = f"From: a@example.com\nSubject: {text}\n\nx\n".encode()
+    expected = " ".join(
+        str(email.message_from_bytes(raw, policy=email.policy.default)["Subject"]).split()
+    )
+    assert parse_email(raw).subject == expected
+
+
+def test_encoded_words_and_quoted_names_still_go_through_policy_default() -> None:
+    parsed = parse_email(
+        b'From: =?utf-8?B?eHB0bw?= <a@example.com>\r\nTo: "Doe, Jo" <jo@example.com>\r\n'
+        b"Subject: =?utf-8?q?Caf=C3=A9?= open\r\n\r\nx\r\n"
+    )
+    assert parsed.sender == ("xpto", "a@example.com")
+    assert parsed.to == (("Doe, Jo", "jo@example.com"),)
+    assert parsed.subject == "Café open"
+
+
+def test_kept_header_objects_are_shared_and_equal_to_fresh_ones() -> None:
+    raw = (
+        b"From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\nx\r\n"
+    )
+    first = email.message_from_bytes(raw, policy=_POLICY)
+    second = email.message_from_bytes(raw, policy=_POLICY)
+    fresh = email.message_from_bytes(raw, policy=email.policy.default)
+    assert first["Content-Type"] is second["Content-Type"]  # parsed once for both mails
+    assert first["Content-Type"] == fresh["Content-Type"]
+    assert first["Content-Type"].params == fresh["Content-Type"].params
+    assert first.get_content_charset() == "utf-8"
+    assert first["Content-Transfer-Encoding"].cte == "quoted-printable"
+    # A long value (a multipart boundary can be anything) is parsed each time, not kept.
+    long_type = b"Content-Type: text/plain; name=" + b"x" * 300 + b"\r\n\r\nx\r\n"
+    one = email.message_from_bytes(long_type, policy=_POLICY)
+    two = email.message_from_bytes(long_type, policy=_POLICY)
+    assert one["Content-Type"] is not two["Content-Type"]
+    assert one["Content-Type"] == two["Content-Type"]
