@@ -53,9 +53,9 @@ mailboxes = st.one_of(
         lambda parts: f"{parts[0]}{parts[1]}<{parts[2]}>"
     ),
 )
-lists = st.tuples(
-    st.lists(mailboxes, min_size=1, max_size=4), st.sampled_from([", ", ","])
-).map(lambda parts: parts[1].join(parts[0]))
+lists = st.tuples(st.lists(mailboxes, min_size=1, max_size=4), st.sampled_from([", ", ","])).map(
+    lambda parts: parts[1].join(parts[0])
+)
 
 
 @settings(max_examples=400, deadline=None)
