@@ -396,8 +396,8 @@ def _plain_addresses(message: Message, name: str) -> tuple[Address, ...] | None:
     if not isinstance(message, _ReadOnceMessage):
         return None
     pairs: list[Address] = []
-    for value in message.raw_values(name):
-        value = value.strip()
+    for raw in message.raw_values(name):
+        value = raw.strip()
         if "=?" in value or not _PLAIN_ADDRESSES.fullmatch(value):  # no encoded words
             return None
         for display_name, angled, bare in _PLAIN_MAILBOX.findall(value):
