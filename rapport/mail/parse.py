@@ -384,7 +384,7 @@ class _Policy(EmailPolicy):
 
 
 @functools.lru_cache(maxsize=512)
-def _repeating_header(policy: _Policy, name: str, value: str) -> Any:
+def _repeating_header(policy: EmailPolicy[Any], name: str, value: str) -> Any:
     return EmailPolicy.header_fetch_parse(policy, name, value)
 
 
