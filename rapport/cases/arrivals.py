@@ -27,7 +27,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
-from rapport.lib.bulk import update_each
+from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.errors import ActionError
 from rapport.lib.html import sanitise, to_text
 from rapport.people.models import Agent, Channel, Customer, Team
@@ -188,8 +188,9 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
             setattr(case, field, value)  # the deadlines below see the signals
         for field, value in deadlines.on_open(case, now=now).items():
             setattr(case, field, value)
-    cases = Case.objects.bulk_create([plan.case for plan in plans])
-    messages = Message.objects.bulk_create(
+    cases = insert_each(Case, [plan.case for plan in plans])
+    messages = insert_each(
+        Message,
         [
             Message(
                 case=plan.case,
@@ -203,9 +204,10 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
                 created_at=plan.now,
             )
             for plan in plans
-        ]
+        ],
     )
-    CaseEvent.objects.bulk_create(
+    insert_each(
+        CaseEvent,
         [
             CaseEvent(
                 case=plan.case,
@@ -220,7 +222,7 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
                 reason=plan.reason[:500],
             )
             for plan in plans
-        ]
+        ],
     )
     return [Opened(case, message) for case, message in zip(cases, messages, strict=True)]
 
@@ -319,7 +321,8 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
             raise ActionError(f"Case #{item.case.pk} no longer exists.")
         if cases[item.case.pk].status == Status.CLOSED:
             raise ActionError("This case is closed; open a new case for the customer instead.")
-    written = Message.objects.bulk_create(
+    written = insert_each(
+        Message,
         [
             Message(
                 case=cases[item.case.pk],
@@ -333,7 +336,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
                 created_at=item.received_at or timezone.now(),
             )
             for item, (body, safe_html) in zip(incoming, bodies, strict=True)
-        ]
+        ],
     )
     changed: set[str] = set()
     events = []
@@ -362,7 +365,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
         for field, value in fields.items():
             setattr(case, field, value)
         changed.update(fields)
-    CaseEvent.objects.bulk_create(events)
+    insert_each(CaseEvent, events)
     # Every case was read under its row lock in this transaction, so writing back the fields
     # any of them changed leaves the others' values as they were.
     update_each(Case, list(cases.values()), sorted(changed))

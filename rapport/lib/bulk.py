@@ -1,18 +1,27 @@
-"""Writing the same columns of many rows with one prepared statement.
+"""Writing many rows with as little work per value as the database allows.
 
 Django's `bulk_update` builds a `CASE WHEN pk = … THEN …` expression for every row and field,
 which costs about 50 µs a value to build and compile: more than the rest of writing a mail. An
 `UPDATE … WHERE pk = %s` run with `executemany` sends the same values, prepared by each field
 as `save()` would prepare them, for a fraction of that, on SQLite and PostgreSQL alike.
+
+`bulk_create` likewise wraps every value of every row in its compiler's checks for
+expressions before writing it; `insert_each` prepares each value as `bulk_create` does (the
+field's `pre_save` and `get_db_prep_save`, related objects' keys taken as `bulk_create` takes
+them) and writes the rows with multi-row `INSERT … RETURNING` statements: the same rows, in
+a third of the time. It is for plain rows (no expressions as values); anything else should use
+`bulk_create`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, router
 from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
 
 
 def update_each(
@@ -45,6 +54,52 @@ def update_each(
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
         return int(cursor.rowcount)
+
+
+def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
+    """Insert new objects as `bulk_create(objects)` would, setting their primary keys; returns
+    them. The values must be plain values, not expressions."""
+    objects = list(objects)
+    if not objects:
+        return objects
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - old SQLite
+        return list(model._default_manager.bulk_create(objects))
+    pk = _column(model, "pk")
+    for obj in objects:
+        if obj.pk is None and pk.has_default():
+            obj.pk = pk.get_default()  # a default key (a UUID), as bulk_create gives it
+    keyed = sum(obj.pk is not None for obj in objects)
+    if keyed not in (0, len(objects)):  # pragma: no cover - no caller mixes them
+        return list(model._default_manager.bulk_create(objects))
+    fields = [f for f in meta.concrete_fields if f is not pk or keyed]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    size = max(1, connection.ops.bulk_batch_size(fields, objects))
+    for obj in objects:
+        # Keys of related objects saved after being assigned, and the refusal of unsaved
+        # ones: what bulk_create does first (Model API, not in the type stubs).
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        for first in range(0, len(objects), size):
+            chunk = objects[first : first + size]
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names only
+                f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(pk.column)}"
+            )
+            params = [
+                field.get_db_prep_save(field.pre_save(obj, True), connection)
+                for obj in chunk
+                for field in fields
+            ]
+            cursor.execute(sql, params)
+            for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, key)
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    return objects
 
 
 def _column(model: type[Model], name: str) -> Field[Any, Any]:

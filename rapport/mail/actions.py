@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.lib.bulk import insert_each
 from rapport.lib.errors import ActionError, Conflict
 from rapport.mail.intake import clean_text, read_headers
 from rapport.mail.models import RETRYABLE, InboundEmail, InboundStatus, Source
@@ -100,7 +101,7 @@ def store_inbound_emails(
                 retry_at=now + stale_after(),
             )
         )
-    stored = InboundEmail.objects.bulk_create(rows, batch_size=BATCH)
+    stored = insert_each(InboundEmail, rows)
     if enqueue:
         for first in stored[::BATCH]:  # each job takes the mails queued behind its own
             transaction.on_commit(partial(_enqueue, first.pk), robust=True)

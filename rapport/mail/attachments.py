@@ -9,6 +9,7 @@ from pathlib import PurePath
 from django.core.files.base import ContentFile
 
 from rapport.cases.models import Attachment, Message
+from rapport.lib.bulk import insert_each
 from rapport.mail.parse import ParsedAttachment
 
 
@@ -30,7 +31,7 @@ def store_attachments(
             )
             row.file.save(storage_name(attachment.filename), ContentFile(attachment.payload), False)
             stored.append(row)
-    Attachment.objects.bulk_create(stored)
+    insert_each(Attachment, stored)
 
 
 def storage_name(filename: str) -> str:

@@ -15,6 +15,7 @@ import email.parser
 import email.policy
 import email.utils
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from rapport.mail.models import InboundEmail
 
 MAX_MESSAGE_ID = 300
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 SYNTHETIC_DOMAIN = "synthetic.rapport.invalid"
 T = TypeVar("T")
 
@@ -90,7 +92,10 @@ def read_headers(raw: bytes) -> RawHeaders:
     """The Message-ID, sender and subject, read cheaply before storing; never raises."""
     message_id = sender = subject = ""
     try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        # The header block only: the parser would otherwise read the whole body line by line.
+        end = _BLANK_LINE.search(raw)
+        head = raw[: end.end()] if end else raw
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
         ids = parse_message_ids(str(headers.get("Message-ID", "") or ""))
         message_id = bracketed(ids[0]) if ids else ""
         sender = email.utils.parseaddr(str(headers.get("From", "") or ""))[1].strip().lower()
@@ -146,7 +151,10 @@ class IntakeResult:
 def message_ids_in_headers(raw: bytes) -> list[str]:
     """The Message-ID of a returned original (a bounce's message/rfc822 or headers part)."""
     try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        # The header block only: the parser would otherwise read the whole body line by line.
+        end = _BLANK_LINE.search(raw)
+        head = raw[: end.end()] if end else raw
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
         return [bracketed(i) for i in parse_message_ids(str(headers.get("Message-ID", "") or ""))]
     except Exception:
         return []

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rapport.lib.bulk import insert_each
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people.models import (
@@ -153,23 +154,29 @@ def find_or_create_customers(
         if value not in found and value not in made:
             made[value] = _new_customer(name=name or value)
     if made:
-        Customer.objects.bulk_create(made.values())
+        insert_each(Customer, list(made.values()))
         try:
             # In address order, so two workers adding overlapping addresses never deadlock.
-            Identity.objects.bulk_create(
-                Identity(customer=customer, kind=kind, value=value, is_primary=True)
-                for value, customer in sorted(made.items())
+            insert_each(
+                Identity,
+                [
+                    Identity(customer=customer, kind=kind, value=value, is_primary=True)
+                    for value, customer in sorted(made.items())
+                ],
             )
         except IntegrityError as exc:
             raise ActionError("One of these addresses was just added to another customer.") from exc
-        CustomerEvent.objects.bulk_create(
-            CustomerEvent(
-                customer=customer,
-                actor=by,
-                kind="created",
-                data={"identities": [f"{kind}:{value}"]},
-            )
-            for value, customer in made.items()
+        insert_each(
+            CustomerEvent,
+            [
+                CustomerEvent(
+                    customer=customer,
+                    actor=by,
+                    kind="created",
+                    data={"identities": [f"{kind}:{value}"]},
+                )
+                for value, customer in made.items()
+            ],
         )
     return [(found[v], False) if v in found else (made[v], True) for v in values]
 
