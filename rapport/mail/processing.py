@@ -103,7 +103,10 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     done: dict[int, InboundEmail] = {}
     while queue:
         wave, rest = _next_wave(queue)
-        settled, deferred = _attempt(wave, failures)
+        # The mails put off that mails of this wave skip ahead of: the wave looks up what they
+        # touch, and a mail that would touch the same waits its turn.
+        last = max((mail.order for mail in wave if mail.skips_ahead), default=-1)
+        settled, deferred = _attempt(wave, failures, behind=[m for m in rest if m.order < last])
         done.update((mail.row.pk, mail.row) for mail in settled)
         queue = sorted(deferred + rest, key=lambda mail: mail.order)
     for pk, error in failures:
@@ -165,11 +168,6 @@ class _Mail:
         self.answers = {
             mid for mid in map(bracketed, (*parsed.in_reply_to, *parsed.references)) if mid
         } - {row.message_id}
-        # A conversation of its own: it answers nothing and names no case, so it can only be
-        # placed by its sender (a new case unless the sender is a customer already).
-        self.new_conversation = not self.answers and not matching.names_a_case(
-            parsed, _recipients(row, parsed)
-        )
         self.skips_ahead = False  # taken into a wave past a mail before it that was put off
 
     def fresh(self) -> _Mail:
@@ -205,10 +203,10 @@ class _Touching:
 def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
     """(the next wave, the rest, in order). A wave takes the mails from the front of the queue
     up to the first that touches one taken (a Message-ID or sender in common, or answering
-    it). Past that point only a new conversation that touches no mail before it skips ahead
-    (checked again once its sender is looked up: see `_Wave.run`), so every mail is processed
-    after each earlier mail it could touch. A bounce (it marks addresses and alerts owners)
-    goes alone, after everything before it."""
+    it). Past that point a mail that touches no mail before it by its headers skips ahead,
+    checked again once the wave has looked up the customers and cases of the mails it skips
+    (see `_Wave.run`), so every mail is processed after each earlier mail it could touch. A
+    bounce (it marks addresses and alerts owners) goes alone, after everything before it."""
     wave: list[_Mail] = []
     rest: list[_Mail] = []
     taken, put_off = _Touching(), _Touching()
@@ -217,7 +215,7 @@ def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
             rest += queue[index:]
             break
         touches = taken.touches(mail) or put_off.touches(mail)
-        if touches or (rest and not mail.new_conversation):
+        if touches:
             rest.append(mail)
             put_off.add(mail)
             continue
@@ -231,29 +229,35 @@ def _next_wave(queue: list[_Mail]) -> tuple[list[_Mail], list[_Mail]]:
 
 
 def _attempt(
-    mails: list[_Mail], failures: list[tuple[int, Exception]], *, retried: bool = False
+    mails: list[_Mail],
+    failures: list[tuple[int, Exception]],
+    *,
+    behind: list[_Mail],
+    retried: bool = False,
 ) -> tuple[list[_Mail], list[_Mail]]:
     """Process a wave in its own transaction: (the mails settled, the mails left for the next
-    wave). Its locks are held for milliseconds and never across waves, so two workers cannot
-    each hold what the other waits for. If it fails, each mail is tried alone, and the one at
-    fault is recorded as failed."""
+    wave). `behind` are the mails put off that mails of the wave skip ahead of. Its locks are
+    held for milliseconds and never across waves, so two workers cannot each hold what the
+    other waits for. If it fails, each mail is tried alone, and the one at fault is recorded
+    as failed."""
     try:
         # Routing counts the wave's assignments for the wave, and forgets them if it fails.
         with loads_cache.holding(), transaction.atomic():
-            wave = _Wave([mail.fresh() for mail in _ours(mails)])
+            wave = _Wave([mail.fresh() for mail in _ours(mails)], behind)
             wave.run()
     except Exception as exc:
         if len(mails) == 1:
             if _lost_race(exc) and not retried:
                 # A race lost to another worker (a claim, a new address, a deadlock): once
                 # more, in a new transaction that sees what the other committed.
-                return _attempt(mails, failures, retried=True)
+                return _attempt(mails, failures, behind=behind, retried=True)
             failures.append((mails[0].row.pk, exc))
             return [], []
         settled: list[_Mail] = []
         deferred: list[_Mail] = []
         for mail in mails:
-            done, left = _attempt([mail], failures)
+            # A mail left for later is behind the mails after it, as if put off to begin with.
+            done, left = _attempt([mail], failures, behind=[*behind, *deferred])
             settled += done
             deferred += left
         return settled, deferred
@@ -274,8 +278,9 @@ def _lost_race(exc: BaseException) -> bool:
 class _Wave:
     """One pass over mails that cannot touch one another, inside the wave's transaction."""
 
-    def __init__(self, mails: list[_Mail]) -> None:
+    def __init__(self, mails: list[_Mail], behind: list[_Mail]) -> None:
         self.mails = mails
+        self.behind = behind  # read only: put off, and skipped by some of these mails
         self.settled: list[_Mail] = []
         self.left: set[int] = set()  # ids of the mails put off to the next wave
         self._claimed: list[_Mail] = []  # settled here, to be written at the end
@@ -286,8 +291,10 @@ class _Wave:
         claimed = self._claim()
         refusals = self._refusals(claimed)
         placing = [m for m in claimed if not refusals[m.row.pk] and not m.parsed.is_bounce]
+        # The mails skipped are looked up with the wave's own (read only), for what they touch.
+        looked_up = [*placing, *self.behind]
         customers = known_customers(
-            kind=IdentityKind.EMAIL, values={m.address for m in placing if m.address}
+            kind=IdentityKind.EMAIL, values={m.address for m in looked_up if m.address}
         )
         lookups = matching.find_cases(
             [
@@ -299,10 +306,17 @@ class _Wave:
                     mail.row.received_at,
                     by_subject=not mail.parsed.is_auto_reply,
                 )
-                for mail in placing
+                for mail in looked_up
             ]
         )
-        lookup_of = {m.row.pk: lookup for m, lookup in zip(placing, lookups, strict=True)}
+        lookup_of = {m.row.pk: lookup for m, lookup in zip(looked_up, lookups, strict=True)}
+        # What the mails skipped touch: a mail skipping ahead may touch none of it.
+        behind_customers: set[int] = set()
+        behind_cases: set[int] = set()
+        for mail in self.behind:
+            their_customers, their_cases = _touches(customers, mail, lookup_of[mail.row.pk])
+            behind_customers |= their_customers
+            behind_cases |= their_cases
         deliveries: list[tuple[_Mail, matching.Lookup]] = []
         seen_customers: set[int] = set()
         seen_cases: set[int] = set()
@@ -319,23 +333,23 @@ class _Wave:
             if mail.parsed.is_auto_reply:
                 self._auto_reply(mail, customer, lookup)
                 continue
-            case = lookup.match.case if lookup.match else None
-            if mail.skips_ahead and customer is not None:
-                # Already a customer: a mail put off before it could be theirs too, or reach
-                # one of their cases. It waits its turn.
+            # The customers it touches: its sender's, and its case's (a colleague writing on a
+            # customer's case changes what that customer's next mail finds).
+            touched, cases = _touches(customers, mail, lookup)
+            if mail.skips_ahead and (touched & behind_customers or cases & behind_cases):
+                # A mail it skipped touches the same customer or case: it waits its turn, and
+                # the mails skipping ahead after it may not pass it either.
                 self.left.add(mail.row.pk)
+                behind_customers |= touched
+                behind_cases |= cases
                 continue
-            if (customer is not None and customer.pk in seen_customers) or (
-                case is not None and case.pk in seen_cases
-            ):
+            if touched & seen_customers or cases & seen_cases:
                 # Its customer or case is an earlier mail's here: it and every mail after it
                 # wait for the next wave, which sees that mail written.
                 self.left |= {m.row.pk for m in claimed[claimed.index(mail) :]}
                 break
-            if customer is not None:
-                seen_customers.add(customer.pk)
-            if case is not None:
-                seen_cases.add(case.pk)
+            seen_customers |= touched
+            seen_cases |= cases
             deliveries.append((mail, lookup))
         self._deliver(deliveries, customers)
         update_each(InboundEmail, [m.row for m in self._claimed], _SETTLED_FIELDS)
@@ -533,6 +547,19 @@ def _settled(row: InboundEmail, status: str, outcome: str, reason: str) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _touches(
+    customers: dict[str, Customer], mail: _Mail, lookup: matching.Lookup
+) -> tuple[set[int], set[int]]:
+    """(the customers, the cases) a mail touches: its sender's customer, the case it joins and
+    that case's customer."""
+    customer = customers.get(mail.address or "")
+    case = lookup.match.case if lookup.match else None
+    touched = {customer.pk} if customer is not None else set()
+    if case is None:
+        return touched, set()
+    return touched | {case.customer_id}, {case.pk}
 
 
 def _recipients(row: InboundEmail, parsed: ParsedEmail) -> list[str]:
