@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from rapidfuzz.distance import Indel
 
-from rapport.triage import lexicon, lexicon_contact
+from rapport.triage import lexicon, lexicon_contact, prefilter
 from rapport.triage.lexicon import Rule
 from rapport.triage.sentiment import compound
 
@@ -132,80 +132,29 @@ def _bounded(pattern: str) -> str:
     return rf"(?<![a-z0-9])(?:{_spaced(pattern)})(?![a-z0-9])"
 
 
-_LITERAL_LEAD = re.compile(r"[a-z0-9]+")
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def _top_level(pattern: str) -> list[str]:
-    """Split a pattern at the ``|`` that are not inside a group or a character class."""
-    parts, depth, start, index, in_class = [], 0, 0, 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-        index += 1
-    return [*parts, pattern[start:]]
-
-
-def _leads(pattern: str) -> frozenset[str] | None:
-    """Literal words every match must start with, or None when that cannot be told cheaply.
-
-    A match starts at a word boundary, so its lead is the start of a word of the text: a rule
-    none of whose leads begins a word is skipped without running its regex (see `_word_starts`).
-    """
-    leads: set[str] = set()
-    for branch in _top_level(pattern):
-        if branch.startswith("(?:"):
-            depth, close = 0, -1
-            for index, char in enumerate(branch):
-                depth += (char == "(") - (char == ")")
-                if depth == 0:
-                    close = index
-                    break
-            if close < 0 or branch[close + 1 : close + 2] in {"?", "*", "{"}:
-                return None
-            inner = _leads(branch[3:close])
-            if inner is None:
-                return None
-            leads |= inner
-            continue
-        match = _LITERAL_LEAD.match(branch)
-        word = match.group() if match else ""
-        if word and branch[len(word) : len(word) + 1] in {"?", "*", "{"}:
-            word = word[:-1]
-        if len(word) < 2:
-            return None
-        leads.add(word)
-    return frozenset(leads)
-
-
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: Rule
     regex: re.Pattern[str]
-    leads: frozenset[str] | None
+    needs: prefilter.Requirement | None  # words it cannot match without (rapport.triage.prefilter)
 
 
-_Table = tuple[_Compiled, ...]
+@dataclass(frozen=True)
+class _Table:
+    rules: tuple[_Compiled, ...]
+    screen: prefilter.Screen
 
 
 def _table(rules: tuple[Rule, ...]) -> _Table:
-    return tuple(
-        _Compiled(rule, re.compile(_bounded(rule.pattern), re.MULTILINE), _leads(rule.pattern))
+    compiled = tuple(
+        _Compiled(
+            rule,
+            re.compile(_bounded(rule.pattern), re.MULTILINE),
+            prefilter.requirement(_spaced(rule.pattern), re.MULTILINE),
+        )
         for rule in rules
     )
+    return _Table(compiled, prefilter.Screen([c.needs for c in compiled]))
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -241,32 +190,26 @@ def _negated(folded: str, start: int) -> bool:
     return any(word in lexicon.NEGATORS for word in _WORD.findall(clause)[-3:])
 
 
-_MAX_LEAD = max(
-    len(lead)
-    for rule in (
-        *lexicon.URGENT_RULES,
-        *lexicon.UPSET_RULES,
-        *lexicon_contact.HUMAN_RULES,
-        *lexicon_contact.LOOP_RULES,
-    )
-    for lead in (_leads(rule.pattern) or ())
+_LONGEST_NEEDED = max(
+    len(word)
+    for table in (_URGENT, _UPSET, _HUMAN, _LOOP)
+    for compiled in table.rules
+    for branch in compiled.needs or ()
+    for words in branch
+    for word in words
 )
 
 
 def _word_starts(folded: str) -> frozenset[str]:
-    """Every beginning (2+ characters) of every word: what a rule's leads are checked against."""
-    starts: set[str] = set()
-    for word in set(_TOKEN.findall(folded)):
-        starts.update(word[:size] for size in range(2, min(len(word), _MAX_LEAD) + 1))
-    return frozenset(starts)
+    """Every beginning of every word, as long as the rules need: what they are checked against."""
+    return prefilter.word_starts(folded, _LONGEST_NEEDED)
 
 
 def _hits(table: _Table, folded: str, starts: frozenset[str]) -> list[_Hit]:
     """The first match of each rule of a table, in text order; negated matches dropped."""
     hits: list[_Hit] = []
-    for compiled in table:
-        if compiled.leads is not None and compiled.leads.isdisjoint(starts):
-            continue
+    for index in table.screen.candidates(starts):
+        compiled = table.rules[index]
         for match in compiled.regex.finditer(folded):
             if compiled.rule.negatable and _negated(folded, match.start()):
                 continue

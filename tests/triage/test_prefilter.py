@@ -1,0 +1,119 @@
+"""rapport.triage.prefilter: a rule is skipped only when it cannot match.
+
+For every rule of every table, Hypothesis generates text its pattern matches (with words
+around it) and the prefilter must let the rule run on that text; the words it asks for are
+checked on hand-written patterns; and triage gives the same result with and without it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rapport.triage import prefilter, signals
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = [
+    (name, compiled)
+    for name, table in (
+        ("urgent", signals._URGENT),
+        ("upset", signals._UPSET),
+        ("human", signals._HUMAN),
+        ("loop", signals._LOOP),
+    )
+    for compiled in table.rules
+]
+FILLER = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 .,'!?\n-_é", max_size=12)
+
+
+def _words(text: str) -> frozenset[str]:
+    return prefilter.word_starts(text, prefilter.LONGEST)
+
+
+@pytest.mark.parametrize(
+    ("table", "compiled"), RULES, ids=[f"{n}{i}" for i, (n, _) in enumerate(RULES)]
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_rule_runs_on_every_text_it_matches(
+    table: str, compiled: signals._Compiled, data: st.DataObject
+) -> None:
+    inner = data.draw(
+        st.from_regex(re.compile(signals._spaced(compiled.rule.pattern)), fullmatch=True)
+    )
+    text = data.draw(FILLER) + data.draw(st.sampled_from([" ", "\n", ".", ""])) + inner
+    text += data.draw(st.sampled_from([" ", "!", ""])) + data.draw(FILLER)
+    if compiled.regex.search(text):
+        assert prefilter.may_match(compiled.needs, _words(text)), (compiled.rule.pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (
+            "(?:is|are) (?:there|this) (?:a |an )?(?:real )?(?:human|person)",
+            (
+                (
+                    frozenset({"is", "are"}),
+                    frozenset({"there", "this"}),
+                    frozenset({"human", "person"}),
+                ),
+            ),
+        ),
+        # The parser makes "bl(?:eed...|ood ...)" of it: the word goes on into each branch,
+        # and each branch gives its longest word.
+        ("bleed(?:ing|s)?|blood everywhere", ((frozenset({"bleed", "everywhere"}),),)),
+        ("urgent(?:ly)?|asap", ((frozenset({"urgent"}),), (frozenset({"asap"}),))),
+        ("enfadad[oa]", ((frozenset({"enfadad"}),),)),
+        # "can ?not" may be "cannot": "not" need not begin a word.
+        ("can ?not sleep", ((frozenset({"can"}), frozenset({"sleep"})),)),
+        ("un(?:happy|well)", ((frozenset({"unhappy", "unwell"}),),)),
+    ],
+)
+def test_the_words_a_pattern_needs(pattern: str, needs: prefilter.Requirement) -> None:
+    assert prefilter.requirement(signals._spaced(pattern), re.MULTILINE) == needs
+
+
+@pytest.mark.parametrize("pattern", [r"\w+ing", "(?:x )?[a-z]+ !", r"^\W*(?:a|b)", "ok|.+fine"])
+def test_a_pattern_that_may_match_without_a_word_is_always_run(pattern: str) -> None:
+    assert prefilter.requirement(signals._spaced(pattern)) is None
+    assert prefilter.may_match(None, frozenset())
+
+
+def test_words_longer_than_the_longest_are_needed_by_their_beginning() -> None:
+    (branch,) = prefilter.requirement("antihistamines") or ()
+    assert branch == (frozenset({"antihistamines"[: prefilter.LONGEST]}),)
+    assert prefilter.may_match(((frozenset({"antihistam"}),),), _words("two antihistamines"))
+    assert not prefilter.may_match(((frozenset({"antihistam"}),),), _words("anti histamines"))
+
+
+def test_the_screen_gives_the_rules_whose_words_are_there_in_order() -> None:
+    needs = [
+        prefilter.requirement("call me back"),
+        None,
+        prefilter.requirement("refund|money back"),
+        prefilter.requirement("call (?:you|them)"),
+    ]
+    screen = prefilter.Screen(needs)
+    assert screen.candidates(_words("please call me back")) == [0, 1]
+    assert screen.candidates(_words("I want my money back, call them")) == [1, 2, 3]
+    assert screen.candidates(_words("nothing here")) == [1]
+
+
+def test_triage_of_the_evaluation_set_is_the_same_with_every_rule_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = (ROOT / "bench" / "data" / "triage_eval.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines]
+    screened = [signals.triage(text, channel="email") for text in texts]
+    monkeypatch.setattr(prefilter, "may_match", lambda needed, starts: True)
+    monkeypatch.setattr(
+        prefilter.Screen, "candidates", lambda self, starts: list(range(len(self._needs)))
+    )
+    assert [signals.triage(text, channel="email") for text in texts] == screened
+    assert sum(bool(result.reasons) for result in screened) > 100
