@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 
 from rapport.cases.models import ACTIVE_STATUSES, Case, Message, Status
+from rapport.lib.ranked import newest_per
 from rapport.mail.intake import bracketed
 from rapport.mail.parse import ParsedEmail, parse_message_ids
 from rapport.mail.threading import case_token, normalise_subject
@@ -204,20 +203,18 @@ def _subject_candidates(requests: Sequence[Request]) -> dict[int, list[tuple[int
         return {}
     window = timedelta(days=settings.RAPPORT_THREAD_WINDOW_DAYS)
     topics = {(r.customer_id, subject_key(r.parsed.subject)) for r in requests}
-    newest_first = Window(
-        RowNumber(), partition_by=F("customer_id"), order_by=F("updated_at").desc()
-    )
-    rows = (
-        Case.objects.filter(
-            customer_id__in={customer for customer, _ in topics},
-            status__in=ACTIVE_STATUSES,
-            merged_into__isnull=True,
-            updated_at__gte=min(r.received_at for r in requests) - window,
-        )
-        .annotate(rank=newest_first)
-        .filter(rank__lte=SUBJECT_CANDIDATES)
-        .order_by("customer_id", "rank")
-        .values_list("pk", "customer_id", "subject", "updated_at")
+    rows = newest_per(
+        Case,
+        partition="customer_id",
+        order=["-updated_at"],
+        limit=SUBJECT_CANDIDATES,
+        columns=["pk", "customer_id", "subject", "updated_at"],
+        where={
+            "customer_id__in": sorted({customer for customer, _ in topics}),
+            "status__in": sorted(ACTIVE_STATUSES),
+            "merged_into__isnull": True,
+            "updated_at__gte": min(r.received_at for r in requests) - window,
+        },
     )
     found: dict[int, list[tuple[int, datetime]]] = {}
     for pk, customer_id, subject, updated_at in rows:

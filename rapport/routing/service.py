@@ -13,11 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, TextField, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 
 from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.hours import BusinessCalendar, HoursError
+from rapport.lib.ranked import newest_per
 from rapport.people.models import Agent, Availability, Site, Team
 from rapport.routing.core import Candidate, Decision, Need, choose_owner
 from rapport.routing.models import Closure
@@ -316,17 +317,17 @@ def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> li
     customers -= set(first_contact)
     helpers: dict[int, list[int]] = {pk: [] for pk in customers}
     if customers:
-        newest_first = Window(
-            RowNumber(), partition_by=F("customer_id"), order_by=F("created_at").desc()
-        )
-        rows = (
-            Message.objects.filter(
-                customer_id__in=customers, direction=Direction.OUTBOUND, author__isnull=False
-            )
-            .annotate(rank=newest_first)
-            .filter(rank__lte=10)
-            .order_by("customer_id", "rank")
-            .values_list("customer_id", "author_id")
+        rows = newest_per(
+            Message,
+            partition="customer_id",
+            order=["-created_at"],
+            limit=10,
+            columns=["customer_id", "author_id"],
+            where={
+                "customer_id__in": sorted(customers),
+                "direction": Direction.OUTBOUND,
+                "author__isnull": False,
+            },
         )
         for customer_id, author_id in rows:
             helpers[customer_id].append(author_id)

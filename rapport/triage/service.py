@@ -6,10 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
-
 from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
+from rapport.lib.ranked import newest_per
 from rapport.routing.service import agent_calendar, is_available
 from rapport.triage.signals import HistoryItem, TriageResult, triage
 
@@ -49,15 +47,14 @@ def histories(case_ids: Iterable[int]) -> dict[int, list[HistoryItem]]:
     found: dict[int, list[HistoryItem]] = {pk: [] for pk in ids}
     if not ids:
         return found
-    newest_first = Window(
-        RowNumber(), partition_by=F("case_id"), order_by=(F("created_at").desc(), F("pk").desc())
-    )
-    rows = (
-        Message.objects.filter(case_id__in=ids, direction=Direction.INBOUND)
-        .annotate(rank=newest_first)
-        .filter(rank__lte=HISTORY)
-        .order_by("case_id", "created_at", "pk")
-        .values_list("case_id", "text", "created_at")
+    rows = newest_per(
+        Message,
+        partition="case_id",
+        order=["-created_at", "-pk"],
+        limit=HISTORY,
+        columns=["case_id", "text", "created_at"],
+        where={"case_id__in": ids, "direction": Direction.INBOUND},
+        oldest_first=True,
     )
     for case_id, body, at in rows:
         found[case_id].append(HistoryItem(text=body, at=at))
