@@ -37,14 +37,14 @@ def update_each(
     if not objects:
         return 0
     meta = model._meta
-    columns = [_column(model, name) for name in fields]
+    columns = [column(model, name) for name in fields]
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     condition = f" AND ({where})" if where else ""
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names, not values
-        f"WHERE {quote(_column(model, 'pk').column)} = %s{condition}"
+        f"WHERE {quote(column(model, 'pk').column)} = %s{condition}"
     )
     rows = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
@@ -66,7 +66,7 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
     connection = connections[router.db_for_write(model)]
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - old SQLite
         return list(model._default_manager.bulk_create(objects))
-    pk = _column(model, "pk")
+    pk = column(model, "pk")
     for obj in objects:
         if obj.pk is None and pk.has_default():
             obj.pk = pk.get_default()  # a default key (a UUID), as bulk_create gives it
@@ -102,7 +102,8 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
     return objects
 
 
-def _column(model: type[Model], name: str) -> Field[Any, Any]:
+def column(model: type[Model], name: str) -> Field[Any, Any]:
+    """The field of `model` named `name` ("pk" for the primary key) that is a column."""
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)
     if not isinstance(field, Field) or not field.column:
         raise ValueError(f"{model.__name__}.{name} is not a column.")

@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import Model
+
+from rapport.lib.bulk import column as _field
 
 _LOOKUPS = {"exact": "= %s", "gte": ">= %s", "lte": "<= %s", "in": "IN", "isnull": "IS"}
 
@@ -89,10 +91,3 @@ def newest_per(
                 row.append(value)
             rows.append(tuple(row))
     return rows
-
-
-def _field(model: type[Model], name: str) -> Field[Any, Any]:
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    if not isinstance(field, Field) or not field.column:
-        raise ValueError(f"{model.__name__}.{name} is not a column.")
-    return field
