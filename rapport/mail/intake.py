@@ -47,22 +47,31 @@ def clean_text(value: str) -> str:
 
 
 def clean_strings(value: T) -> T:
-    """`clean_text` applied to every string in a (frozen) dataclass, tuple or list."""
-    cleaned: Any = value
+    """`clean_text` applied to every string in a (frozen) dataclass, tuple or list; what is
+    clean already is given back as it is (the same object), so a clean mail costs a scan."""
+    return cast(T, _cleaned(value))
+
+
+def _cleaned(value: Any) -> Any:
     if isinstance(value, str):
-        cleaned = clean_text(value)
-    elif isinstance(value, tuple | list):
-        cleaned = type(value)(clean_strings(item) for item in value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cleaned = dataclasses.replace(
-            value,
-            **{
-                f.name: clean_strings(getattr(value, f.name))
-                for f in dataclasses.fields(value)
-                if f.init
-            },
-        )
-    return cast(T, cleaned)
+        if value.isascii() and "\x00" not in value:
+            return value
+        return clean_text(value)
+    if isinstance(value, tuple | list):
+        items = [_cleaned(item) for item in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return type(value)(items)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for f in dataclasses.fields(value):
+            if f.init:
+                old = getattr(value, f.name)
+                new = _cleaned(old)
+                if new is not old:
+                    changed[f.name] = new
+        return dataclasses.replace(value, **changed) if changed else value
+    return value
 
 
 def bracketed(message_id: str) -> str:

@@ -125,3 +125,22 @@ def test_kept_header_objects_are_shared_and_equal_to_fresh_ones() -> None:
     two = email.message_from_bytes(long_type, policy=_POLICY)
     assert one["Content-Type"] is not two["Content-Type"]
     assert one["Content-Type"] == two["Content-Type"]
+
+
+def test_clean_strings_gives_clean_mail_back_as_it_is_and_cleans_the_rest() -> None:
+    from rapport.mail.intake import clean_strings
+
+    clean = parse_email(
+        b"From: Ana <ana@example.com>\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n\r\nHola\r\n"
+    )
+    assert clean_strings(clean) is clean  # nothing to clean: not copied
+    dirty = parse_email(
+        b"From: a@example.com\r\nSubject: x\x00y\r\nX-Odd: \xff\xfe\r\n\r\nbody\x00 here\r\n"
+    )
+    cleaned = clean_strings(dirty)
+    assert cleaned is not dirty
+    assert cleaned.subject == "xy"
+    assert cleaned.text == "body here\n"
+    assert ("X-Odd", "\ufffd\ufffd") in cleaned.headers
+    assert cleaned.sender == dirty.sender  # untouched parts are kept
+    assert all("\x00" not in value for _, value in cleaned.headers)
