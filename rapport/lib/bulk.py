@@ -15,10 +15,11 @@ a third of the time. It is for plain rows (no expressions as values); anything e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -77,6 +78,7 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     size = max(1, connection.ops.bulk_batch_size(fields, objects))
+    preparers = [_preparer(field, connection) for field in fields]
     for obj in objects:
         # Keys of related objects saved after being assigned, and the refusal of unsaved
         # ones: what bulk_create does first (Model API, not in the type stubs).
@@ -89,17 +91,52 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - names only
                 f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(pk.column)}"
             )
-            params = [
-                field.get_db_prep_save(field.pre_save(obj, True), connection)
-                for obj in chunk
-                for field in fields
-            ]
+            params = [prepare(obj) for obj in chunk for prepare in preparers]
             cursor.execute(sql, params)
             for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, key)
                 obj._state.adding = False
                 obj._state.db = connection.alias
     return objects
+
+
+# Fields whose value of this exact type is written as it is: each field's own preparation
+# (`get_db_prep_save`) would give the same value back, only slower. Anything else (dates,
+# JSON, bytes, another type of value) is prepared by the field.
+_PASSED_AS_IS: dict[type[Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.EmailField: str,
+    models.SlugField: str,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.BooleanField: bool,
+}
+_INTEGER_KEYS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def _preparer(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Model], Any]:
+    """How an object's value of `field` is prepared for an INSERT, as `bulk_create` prepares it
+    (the field's `pre_save`, then `get_db_prep_save`)."""
+    kind = _PASSED_AS_IS.get(type(field))
+    if isinstance(field, models.ForeignKey) and type(field.target_field) in _INTEGER_KEYS:
+        kind = int
+    attname = field.attname
+    own_pre_save = type(field).pre_save is not Field.pre_save  # auto_now and the like
+    prep = field.get_db_prep_save
+
+    def prepare(obj: Model) -> Any:
+        value = field.pre_save(obj, True) if own_pre_save else getattr(obj, attname)
+        if kind is not None and (
+            type(value) is kind or (kind is str and isinstance(value, str)) or value is None
+        ):
+            return value
+        return prep(value, connection)
+
+    return prepare
 
 
 def column(model: type[Model], name: str) -> Field[Any, Any]:

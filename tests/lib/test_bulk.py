@@ -115,3 +115,33 @@ def test_update_each_writes_each_rows_own_values_with_a_condition() -> None:
     assert stored[rows[0].pk] == ("reason 0", 0)
     assert stored[rows[1].pk] == ("reason 1", 1)
     assert stored[rows[2].pk] == ("", 0)  # its status no longer matched
+
+
+def test_cases_with_choices_keys_and_json_are_written_as_bulk_create_writes_them() -> None:
+    from rapport.cases.models import Priority, Status
+
+    customer = insert_each(Customer, [Customer(name="Ana Ortiz", language="es")])[0]
+
+    def case() -> Case:
+        return Case(
+            customer=customer,
+            subject="Puppy cough — ça va",
+            status=Status.WAITING_CUSTOMER,
+            priority=Priority.HIGH,
+            tags=["vet", "night"],
+            triage={"urgent": True, "reasons": ["x"]},
+            created_at=WHEN,
+            updated_at=WHEN,
+        )
+
+    ours = insert_each(Case, [case(), case()])
+    theirs = Case.objects.bulk_create([case(), case()])
+    for mine, reference in zip(ours, theirs, strict=True):
+        assert _stored(Case, mine.pk) == _stored(Case, reference.pk)
+    stored = Case.objects.get(pk=ours[0].pk)
+    assert (stored.status, stored.priority, stored.tags) == (
+        "waiting_customer",
+        "high",
+        ["vet", "night"],
+    )
+    assert stored.customer_id == customer.pk
