@@ -338,6 +338,14 @@ class _ReadOnceMessage(EmailMessage):
         values: list[str] = self._raw.get(name.lower(), [])
         return values
 
+    def get_content_type(self) -> str:
+        # Asked for over and over (walking the parts, finding the body, bounce checks).
+        try:
+            return self._read["\ncontent type"]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._read["\ncontent type"] = super().get_content_type()
+            return found
+
     def _parsed(self, name: str) -> Any:
         key = name.lower()
         try:

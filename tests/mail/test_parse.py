@@ -219,3 +219,8 @@ def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
     recipients.append("mutated")
     assert len(message.get_all("To", [])) == 1  # callers get a copy
     assert message.get_all("Cc", []) == []
+    assert message.get_content_type() == "text/plain"  # remembered, and forgotten on a change
+    message["Content-Type"] = "text/html; charset=utf-8"
+    assert message.get_content_type() == "text/html"
+    message.replace_header("Content-Type", "application/pdf")
+    assert message.get_content_type() == "application/pdf"
