@@ -108,6 +108,10 @@ class BusinessCalendar:
     tz: ZoneInfo
     weekly: Mapping[int, Sequence[Shift]]
     closed: frozenset[date] = field(default_factory=frozenset)
+    # Each day's working intervals, worked out once (a calendar never changes).
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -142,7 +146,14 @@ class BusinessCalendar:
             timezone=timezone, working_hours={d: [["00:00", "24:00"]] for d in DAY_KEYS}
         )
 
-    def _intervals_on(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+    def _intervals_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The day's working intervals (UTC), in order."""
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = tuple(sorted(self._work_out(day)))
+        return known
+
+    def _work_out(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         if day in self.closed:
             return
         for start, end in self.weekly.get(day.weekday(), ()):
@@ -161,16 +172,21 @@ class BusinessCalendar:
         at = at.astimezone(UTC)
         first_day = at.astimezone(self.tz).date() - timedelta(days=1)  # overnight shifts
         for offset in range(HORIZON_DAYS):
-            day_intervals = sorted(self._intervals_on(first_day + timedelta(days=offset)))
-            for opens, closes in day_intervals:
+            for opens, closes in self._intervals_on(first_day + timedelta(days=offset)):
                 if closes <= at:
                     continue
                 yield max(opens, at), closes
 
     def is_open(self, at: datetime) -> bool:
-        for opens, _closes in self.intervals_from(at):
-            return opens <= at.astimezone(UTC)
-        return False
+        # Only the day before (a shift running past midnight) and the day itself can hold it.
+        _require_aware(at)
+        at = at.astimezone(UTC)
+        today = at.astimezone(self.tz).date()
+        return any(
+            opens <= at < closes
+            for day in (today - timedelta(days=1), today)
+            for opens, closes in self._intervals_on(day)
+        )
 
     def next_open(self, at: datetime) -> datetime | None:
         """`at` itself when open, else when the next working interval starts."""

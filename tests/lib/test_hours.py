@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
 
 from rapport.lib.hours import BusinessCalendar, HoursError
 
@@ -72,3 +74,36 @@ def test_bad_hours_fail_with_a_clear_message() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         madrid().is_open(datetime(2026, 11, 23, 10, 0))  # noqa: DTZ001 - the point of the test
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/Madrid", "America/Toronto", "Asia/Kolkata", "UTC"]),
+    shifts=st.lists(
+        st.tuples(st.integers(0, 23), st.integers(1, 24)).map(
+            lambda s: [f"{s[0]:02d}:00", f"{s[1]:02d}:00" if s[1] < 24 else "24:00"]
+        ),
+        min_size=0,
+        max_size=3,
+    ),
+    days=st.lists(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), max_size=7),
+    at=st.datetimes(
+        min_value=datetime(2026, 1, 1),  # noqa: DTZ001 - made aware below
+        max_value=datetime(2027, 12, 31),  # noqa: DTZ001
+    ),
+)
+def test_is_open_agrees_with_the_next_working_interval(
+    zone: str, shifts: list[list[str]], days: list[str], at: datetime
+) -> None:
+    """Open exactly when the first working interval not yet over has begun (shifts past
+    midnight, overlapping shifts, holidays and daylight saving changes included)."""
+    try:
+        calendar = BusinessCalendar.build(
+            timezone=zone, working_hours=dict.fromkeys(days, shifts), country="ES"
+        )
+    except HoursError:
+        reject()  # a shift without length
+    moment = at.replace(tzinfo=UTC)
+    first = next(iter(calendar.intervals_from(moment)), None)
+    assert calendar.is_open(moment) == (first is not None and first[0] <= moment)
+    assert calendar.is_open(moment) == calendar.is_open(moment)  # from the remembered days too
