@@ -130,16 +130,22 @@ def message_ids_in(values: Iterable[str]) -> list[str]:
     return [bracketed(i) for value in values for i in parse_message_ids(value)]
 
 
+_PLACING_FIELDS = ("customer_id", "status", "merged_into_id", "subject", "owner_id", "team_id")
+
+
 def usable_cases(case_ids: set[int]) -> dict[int, Case | None]:
     """Each case, or the case it was merged into; None if it is closed (a new case is opened)
     or missing. One query (and one more per merge followed)."""
-    found = Case.objects.select_related("customer").in_bulk(case_ids) if case_ids else {}
+    # Only what placing a mail reads of a case: the case is read again, whole and locked, by
+    # the action that writes to it.
+    cases = Case.objects.only(*_PLACING_FIELDS)
+    found = cases.in_bulk(case_ids) if case_ids else {}
     usable: dict[int, Case | None] = {}
     for case_id in case_ids:
         case = found.get(case_id)
         hops = 0
         while case is not None and case.merged_into_id is not None and hops < MAX_MERGE_HOPS:
-            case = Case.objects.select_related("customer").filter(pk=case.merged_into_id).first()
+            case = cases.filter(pk=case.merged_into_id).first()
             hops += 1
         usable[case_id] = None if case is None or case.status == Status.CLOSED else case
     return usable
