@@ -100,6 +100,7 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
         except Exception as exc:
             failures.append((pk, exc))
         rows[pk].raw = b""  # not needed any more: a batch holds less memory
+    _count_recent_mail(queue)
     done: dict[int, InboundEmail] = {}
     while queue:
         wave, rest = _next_wave(queue)
@@ -119,14 +120,36 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     return [IntakeResult.of(done[pk]) for pk in ids if pk in done]
 
 
+def _count_recent_mail(queue: list[_Mail]) -> None:
+    """How many mails each sender sent lately, read once for the batch: for each mail at least
+    as many as could count as earlier within the rate window (see `recent_counts`), so a mail
+    whose sender is under the limit by this count is under it, and one that is not is checked
+    exactly (`refusals.refusal`)."""
+    limited = [m for m in queue if m.address is not None and not m.row.rate_limit_waived]
+    counts = (
+        recent_counts(
+            {m.rate_key for m in limited},
+            received_from=min(m.row.received_at for m in limited),
+            before_id=max(m.row.pk for m in limited),
+        )
+        if limited
+        else {}
+    )
+    for mail in queue:
+        mail.sent_recently = counts.get(mail.rate_key, 0)
+
+
 def _ours(queue: list[_Mail]) -> list[_Mail]:
     """The mails still waiting that no other worker is processing right now: locked for this
     transaction, skipping rows another worker holds (PostgreSQL; SQLite has one writer at a
     time). Two workers whose batches overlap then split the overlap instead of queueing behind
     each other's locks."""
+    if not connection.features.has_select_for_update_skip_locked:
+        # SQLite: the wave's transaction holds the only write lock, and a mail settled by
+        # another worker before it began is found by the claim (which checks the status).
+        return queue
     pending = InboundEmail.objects.filter(pk__in=[m.row.pk for m in queue], status__in=PENDING)
-    if connection.features.has_select_for_update_skip_locked:
-        pending = pending.select_for_update(skip_locked=True)
+    pending = pending.select_for_update(skip_locked=True)
     ours = set(pending.order_by("pk").values_list("pk", flat=True))
     return [mail for mail in queue if mail.row.pk in ours]
 
@@ -168,6 +191,7 @@ class _Mail:
         self.answers = {
             mid for mid in map(bracketed, (*parsed.in_reply_to, *parsed.references)) if mid
         } - {row.message_id}
+        self.sent_recently = 0  # mails of its sender lately, at most (`_count_recent_mail`)
         self.skips_ahead = False  # taken into a wave past a mail before it that was put off
 
     def fresh(self) -> _Mail:
@@ -421,16 +445,7 @@ class _Wave:
         ids = {m.row.message_id for m in mails}
         outbound = Message.objects.filter(external_id__in=ids, direction=Direction.OUTBOUND)
         ours = set(outbound.values_list("external_id", flat=True)) if ids else set()
-        limited = [m for m in mails if m.address is not None and not m.row.rate_limit_waived]
-        counts = (
-            recent_counts(
-                {m.rate_key for m in limited},
-                received_from=min(m.row.received_at for m in limited),
-                before_id=max(m.row.pk for m in limited),
-            )
-            if limited
-            else {}
-        )
+        counts = {m.rate_key: m.sent_recently for m in mails}
         return {
             mail.row.pk: refusal(
                 mail.row,

@@ -302,3 +302,26 @@ def test_a_mail_put_off_while_its_wave_is_redone_mail_by_mail_is_not_lost(
     ]
     results = process_inbound_emails(inbound_ids=_store(mails))
     assert [r.outcome for r in results] == ["new_case", "new_case", "new_case", "failed"]
+
+
+def test_the_rate_limit_counts_a_flood_within_one_batch_as_it_does_one_at_a_time(
+    world: World, settings: Any
+) -> None:
+    settings.RAPPORT_INTAKE_RATE_LIMIT = 3
+    mails = []
+    for i in range(6):
+        mails.append(make_mail(subject=f"spam {i}", message_id=f"<fl-{i}@m.ex>"))
+        mails.append(
+            make_mail(sender=f"other{i}@example.com", subject="Hello", message_id=f"<o-{i}@m.ex>")
+        )
+    one_by_one = _run(mails, 1)
+    assert [outcome for outcome, *_ in one_by_one[0]][::2] == [
+        "new_case",
+        "new_case",
+        "new_case",
+        "rejected",
+        "rejected",
+        "rejected",
+    ]
+    assert _run(mails, 12) == one_by_one
+    assert _run(mails, 5) == one_by_one
