@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from rapport.lib.bulk import insert_each
@@ -186,8 +186,20 @@ def known_customers(*, kind: str, values: Iterable[str]) -> dict[str, Customer]:
     wanted = set(values)
     if not wanted:
         return {}
-    identities = Identity.objects.filter(kind=kind, value__in=wanted).select_related("customer")
-    return {identity.value: follow_merges(identity.customer) for identity in identities}
+    # Each customer with the address it was found by. Written out: the ORM's join compiled in
+    # ~0.4 ms, several times the read itself, and intake asks for every wave of mail.
+    quote = connection.ops.quote_name
+    customer, identity = quote(Customer._meta.db_table), quote(Identity._meta.db_table)
+    addresses = sorted(wanted)
+    found = Customer.objects.raw(
+        f"SELECT {customer}.*, {identity}.{quote('value')} AS found_by "  # noqa: S608
+        f"FROM {identity} "
+        f"JOIN {customer} ON {customer}.{quote('id')} = {identity}.{quote('customer_id')} "
+        f"WHERE {identity}.{quote('kind')} = %s "
+        f"AND {identity}.{quote('value')} IN ({', '.join(['%s'] * len(addresses))})",
+        [kind, *addresses],
+    )
+    return {vars(row)["found_by"]: follow_merges(row) for row in found}
 
 
 MAX_MERGE_HOPS = 10
