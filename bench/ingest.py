@@ -197,6 +197,9 @@ def floor(mails: list[bytes], workdir: Path, *, body: bool = True) -> dict[str, 
     `get_content`). With `body=False` only Message-ID and Subject are read, the lighter floor
     earlier runs of this benchmark used; both are reported.
     """
+    from rapport.lib.process import settle_after_start
+
+    settle_after_start()  # what the intake's processes do at start (the floor's gets it too)
     db = sqlite3.connect(workdir / f"floor-{int(body)}.sqlite3", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -241,8 +244,10 @@ def ingest(mails: list[bytes], batch: int = 1) -> dict[str, Any]:
 
     from django.db import connection
 
+    from rapport.lib.process import settle_after_start
     from rapport.mail.actions import Arrival, process_inbound_emails, store_inbound_emails
 
+    settle_after_start()  # as `rapport worker` (and smtpd, fetch-imap) do when they start
     outcomes: Counter[str] = Counter()
     statements = [0]
 
@@ -447,11 +452,13 @@ def _drain_worker(workdir: str, copy: str, db_url: str, jobs: Any, start: Any) -
     _setup(Path(workdir), db_url)
     from django.db import connection
 
+    from rapport.lib.process import settle_after_start
     from rapport.mail.tasks import process_inbound
 
     connection.close()
     connection.settings_dict["NAME"] = copy
     connection.ensure_connection()
+    settle_after_start()  # as `rapport worker` does when it starts
     start.wait()
     while (inbound_id := jobs.get()) is not None:
         process_inbound.call(inbound_id)

@@ -29,6 +29,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from rapport.cases.scheduler import run_sweeps
+from rapport.lib.process import settle_after_start
 
 logger = logging.getLogger("rapport.worker")
 HANDLED_SIGNALS = tuple(
@@ -118,6 +119,7 @@ class Command(DbWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity: int = options["verbosity"]
         self.configure_logging(verbosity)
+        settle_after_start()
         logger.setLevel(logging.CRITICAL if verbosity == 0 else logging.INFO)
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
             from rapport.cases import rq_worker

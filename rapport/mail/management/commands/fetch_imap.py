@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rapport.lib.process import settle_after_start
 from rapport.mail.imap import MailboxError, mailboxes_from, run_mailboxes
 
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
 
             for name in ("SIGTERM", "SIGINT"):
                 signal.signal(getattr(signal, name), request_stop)
+            settle_after_start()
             self.stdout.write(
                 f"Reading {len(mailboxes)} mailbox(es): "
                 + ", ".join(m.name for m in mailboxes)

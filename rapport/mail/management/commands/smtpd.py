@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rapport.lib.process import settle_after_start
 from rapport.mail.smtp import IntakeController
 
 logger = logging.getLogger("rapport.mail.smtpd")
@@ -53,6 +54,7 @@ class Command(BaseCommand):
 
         for name in ("SIGTERM", "SIGINT"):
             signal.signal(getattr(signal, name), request_stop)
+        settle_after_start()
         try:
             controller.start()
         except OSError as exc:
