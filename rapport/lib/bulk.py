@@ -47,11 +47,8 @@ def update_each(
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names, not values
         f"WHERE {quote(column(model, 'pk').column)} = %s{condition}"
     )
-    rows = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
-        + [obj.pk, *params]
-        for obj in objects
-    ]
+    preparers = [_preparer(field, connection, inserting=False) for field in columns]
+    rows = [[prepare(obj) for prepare in preparers] + [obj.pk, *params] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
         return int(cursor.rowcount)
@@ -78,7 +75,7 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     size = max(1, connection.ops.bulk_batch_size(fields, objects))
-    preparers = [_preparer(field, connection) for field in fields]
+    preparers = [_preparer(field, connection, inserting=True) for field in fields]
     for obj in objects:
         # Keys of related objects saved after being assigned, and the refusal of unsaved
         # ones: what bulk_create does first (Model API, not in the type stubs).
@@ -118,14 +115,17 @@ _PASSED_AS_IS: dict[type[Field[Any, Any]], type] = {
 _INTEGER_KEYS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 
 
-def _preparer(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Model], Any]:
-    """How an object's value of `field` is prepared for an INSERT, as `bulk_create` prepares it
-    (the field's `pre_save`, then `get_db_prep_save`)."""
+def _preparer(
+    field: Field[Any, Any], connection: BaseDatabaseWrapper, *, inserting: bool
+) -> Callable[[Model], Any]:
+    """How an object's value of `field` is prepared for the database: for an INSERT as
+    `bulk_create` prepares it (the field's `pre_save`, then `get_db_prep_save`), for an
+    UPDATE as it stands (`get_db_prep_save`)."""
     kind = _PASSED_AS_IS.get(type(field))
     if isinstance(field, models.ForeignKey) and type(field.target_field) in _INTEGER_KEYS:
         kind = int
     attname = field.attname
-    own_pre_save = type(field).pre_save is not Field.pre_save  # auto_now and the like
+    own_pre_save = inserting and type(field).pre_save is not Field.pre_save  # auto_now …
     prep = field.get_db_prep_save
 
     def prepare(obj: Model) -> Any:

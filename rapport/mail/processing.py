@@ -391,12 +391,15 @@ class _Wave:
         loser's wave fails and is done again mail by mail, finding the copy as a duplicate.
         """
         mails = self.mails
-        holders = {
-            holder.claim: holder
-            for holder in InboundEmail.objects.defer("raw")
-            .filter(claim__in={m.row.message_id for m in mails})
-            .exclude(pk__in=[m.row.pk for m in mails])
-        }
+        ours = {m.row.pk for m in mails}
+        held = InboundEmail.objects.filter(claim__in={m.row.message_id for m in mails})
+        others = {pk for pk in held.values_list("pk", flat=True) if pk not in ours}
+        # Copies are rare: the rows holding these claims are read only when there are any.
+        holders = (
+            {row.claim: row for row in InboundEmail.objects.defer("raw").filter(pk__in=others)}
+            if others
+            else {}
+        )
         claiming = [m for m in mails if m.row.message_id not in holders]
         for mail in mails:
             original = holders.get(mail.row.message_id)
