@@ -2,11 +2,11 @@
 
 `process_inbound_emails` takes mails in the order given and works through them in waves: sets
 of mails that cannot touch one another (no Message-ID, sender, customer or case in common, none
-answering another). A mail that touches an earlier one waits for a later wave, and so does
-every mail after it except a new conversation from a new sender (it answers nothing and names
-no case, so it cannot touch anything): each mail is processed after every earlier mail it could
-touch. A wave reads what it needs with one query of each kind for all its mails and writes with
-one statement a table (`find_or_create_customers`, `open_cases_with_messages`,
+answering another). A mail that touches an earlier one waits for a later wave; a later mail
+may go ahead of it only if it touches none of the mails it passes, by their headers and by the
+customers and cases the wave looks up for them: each mail is processed after every earlier
+mail it could touch. A wave reads what it needs with one query of each kind for all its mails
+and writes with one statement a table (`find_or_create_customers`, `open_cases_with_messages`,
 `receive_messages`), so a batch of a hundred mails costs a few dozen statements instead of a
 dozen a mail, and every mail ends as it would have alone (the same customer, the same case). A
 wave that fails is done again one mail at a time, so the failure is recorded against the mail
