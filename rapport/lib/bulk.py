@@ -16,6 +16,7 @@ a third of the time. It is for plain rows (no expressions as values); anything e
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import connections, models, router
@@ -134,8 +135,13 @@ def _preparer(
             type(value) is kind or (kind is str and isinstance(value, str)) or value is None
         ):
             return value
+        if moment and type(value) is datetime and value.tzinfo is not None:
+            # What the field's preparation comes to for an aware datetime.
+            return adapt_moment(value)
         return prep(value, connection)
 
+    moment = type(field) is models.DateTimeField
+    adapt_moment = connection.ops.adapt_datetimefield_value
     return prepare
 
 
