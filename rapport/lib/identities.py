@@ -19,8 +19,18 @@ _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EXTERNAL_RE = re.compile(r"^[\w.:/#@+-]{1,200}$")
 
 
+# An address already in its normal form (lower-case ASCII, dots only between characters, a
+# domain of two or more well-formed labels): given back as it is, without parsing it again.
+_NORMAL_EMAIL = re.compile(
+    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+)
+
+
 def normalise_email(raw: str) -> str:
     """Lower-case, display name stripped; international (SMTPUTF8) addresses are kept."""
+    if _NORMAL_EMAIL.fullmatch(raw):
+        return raw
     _, address = parseaddr(raw.strip())
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain or any(c.isspace() or ord(c) < 32 for c in address):
