@@ -14,6 +14,7 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -53,25 +54,30 @@ def clean_strings(value: T) -> T:
 
 
 def _cleaned(value: Any) -> Any:
-    if isinstance(value, str):
-        if value.isascii() and "\x00" not in value:
-            return value
-        return clean_text(value)
-    if isinstance(value, tuple | list):
+    kind = type(value)
+    if kind is str:
+        return value if value.isascii() and "\x00" not in value else clean_text(value)
+    if kind is tuple or kind is list:
         items = [_cleaned(item) for item in value]
-        if all(new is old for new, old in zip(items, value, strict=True)):
-            return value
-        return type(value)(items)
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            return kind(items)
+        return value
+    if isinstance(value, str):
+        return clean_text(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changed = {}
-        for f in dataclasses.fields(value):
-            if f.init:
-                old = getattr(value, f.name)
-                new = _cleaned(old)
-                if new is not old:
-                    changed[f.name] = new
+        for name in _init_fields(kind):
+            old = getattr(value, name)
+            new = _cleaned(old)
+            if new is not old:
+                changed[name] = new
         return dataclasses.replace(value, **changed) if changed else value
     return value
+
+
+@functools.cache
+def _init_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)
 
 
 def bracketed(message_id: str) -> str:
