@@ -14,7 +14,6 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
-import functools
 import hashlib
 import re
 from dataclasses import dataclass
