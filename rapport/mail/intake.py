@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from rapport.mail.parse import parse_message_ids
+from rapport.mail.parse import parse_message_ids, plain_address
 
 if TYPE_CHECKING:
     from rapport.mail.models import InboundEmail
@@ -117,7 +117,9 @@ def read_headers(raw: bytes) -> RawHeaders:
         headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
         ids = parse_message_ids(str(headers.get("Message-ID", "") or ""))
         message_id = bracketed(ids[0]) if ids else ""
-        sender = email.utils.parseaddr(str(headers.get("From", "") or ""))[1].strip().lower()
+        from_header = str(headers.get("From", "") or "")
+        plain = plain_address(from_header)
+        sender = (plain or email.utils.parseaddr(from_header)[1]).strip().lower()
         subject = _decoded(str(headers.get("Subject", "") or ""))
     except Exception:  # noqa: S110 - anything unreadable is left to the parser to report
         pass

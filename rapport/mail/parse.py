@@ -399,6 +399,15 @@ def _repeating_header(policy: EmailPolicy[Any], name: str, value: str) -> Any:
 _POLICY = _Policy(message_factory=_ReadOnceMessage)
 
 
+def plain_address(value: str) -> str | None:
+    """The address of a header holding one mailbox in the plainest form (`Name Words
+    <local@domain>` or `local@domain`), as it is written; None for any other form."""
+    match = _PLAIN_MAILBOX.fullmatch(value.strip())
+    if match is None or "=?" in value:
+        return None
+    return match.group(2) or match.group(3)
+
+
 def _plain_addresses(message: Message, name: str) -> tuple[Address, ...] | None:
     """The header's addresses if every such header is in the plainest form; else None."""
     if not isinstance(message, _ReadOnceMessage):

@@ -144,3 +144,12 @@ def test_clean_strings_gives_clean_mail_back_as_it_is_and_cleans_the_rest() -> N
     assert ("X-Odd", "\ufffd\ufffd") in cleaned.headers
     assert cleaned.sender == dirty.sender  # untouched parts are kept
     assert all("\x00" not in value for _, value in cleaned.headers)
+
+
+@settings(max_examples=300, deadline=None)
+@given(mailboxes)
+def test_a_plain_from_reads_as_parseaddr_reads_it(value: str) -> None:
+    from rapport.mail.parse import plain_address
+
+    assert plain_address(value) == email.utils.parseaddr(value)[1]
+    assert plain_address(f"=?utf-8?q?x?= <{value}>") is None  # any other form: parseaddr's
