@@ -25,7 +25,7 @@ from rapport.routing.models import Closure
 from rapport.routing.snapshot import remembered
 
 _lock = threading.Lock()
-_calendars: dict[str, BusinessCalendar] = {}
+_calendars: dict[tuple[str, str, str, str, tuple[date, ...]], BusinessCalendar] = {}
 
 
 class _LoadCache:
@@ -113,9 +113,9 @@ def calendar_for(
     closures: Sequence[date] = (),
 ) -> BusinessCalendar:
     """A cached calendar; no hours configured means open around the clock."""
-    key = json.dumps(
-        [timezone, working_hours, country, region, [str(d) for d in closures]], sort_keys=True
-    )
+    # The hours as written (a dict read from JSON keeps its order): the same schedule written
+    # in another order is only built once more.
+    key = (timezone, repr(working_hours), country, region, tuple(closures))
     with _lock:
         calendar = _calendars.get(key)
     if calendar is None:
