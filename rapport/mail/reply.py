@@ -196,6 +196,7 @@ _LINK = re.compile(r"<(https?://[^>\n]*)>")
 _NORMALISED_LINK = re.compile(r"@@(https?://[^>@\n]*)@@")
 _PARENTHESIS_LINK = re.compile(r"\(https?://")
 _SPLIT_CANDIDATE = re.compile(rf"(?:-*>? ?)(?:{_ON_WORDS}) ")
+_ON_WORD = re.compile(rf"(?:{_ON_WORDS}) ")  # in every candidate; found fast (literal starts)
 
 
 def _replace_link_brackets(lines: list[str]) -> list[str]:
@@ -208,6 +209,9 @@ def _split_inline_headers(lines: list[str]) -> list[str]:
     out: list[str] = []
     for i, original in enumerate(lines):
         line = original
+        if _ON_WORD.search(original[:_LINE_CAP]) is None:  # most lines: no candidate at all
+            out.append(line)
+            continue
         for candidate in _SPLIT_CANDIDATE.finditer(original[:_LINE_CAP]):
             window = "\n".join(
                 part[:_LINE_CAP] for part in [original[candidate.start() :], *lines[i + 1 : i + 3]]
