@@ -76,9 +76,15 @@ def word_starts(folded: str, longest: int) -> frozenset[str]:
 
 
 def may_match(needed: Requirement | None, starts: frozenset[str]) -> bool:
-    return needed is None or any(
-        all(not words.isdisjoint(starts) for words in branch) for branch in needed
-    )
+    if needed is None:
+        return True
+    for branch in needed:  # plain loops: this runs for every candidate rule of every message
+        for words in branch:
+            if words.isdisjoint(starts):
+                break
+        else:
+            return True
+    return False
 
 
 class Screen:
