@@ -9,7 +9,7 @@ as `save()` would prepare them, for a fraction of that, on SQLite and PostgreSQL
 expressions before writing it; `insert_each` prepares each value as `bulk_create` does (the
 field's `pre_save` and `get_db_prep_save`, related objects' keys taken as `bulk_create` takes
 them) and writes the rows with multi-row `INSERT … RETURNING` statements: the same rows, in
-a third of the time. It is for plain rows (no expressions as values); anything else should use
+about half the time. It is for plain rows (no expressions as values); anything else should use
 `bulk_create`.
 """
 
