@@ -212,7 +212,7 @@ def _subject_candidates(requests: Sequence[Request]) -> dict[int, list[tuple[int
     rows = newest_per(
         Case,
         partition="customer_id",
-        order=["-updated_at"],
+        order=["-updated_at", "-pk"],  # ties broken the same way on every database
         limit=SUBJECT_CANDIDATES,
         columns=["pk", "customer_id", "subject", "updated_at"],
         where={

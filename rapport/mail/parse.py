@@ -370,6 +370,18 @@ class _ReadOnceMessage(EmailMessage):
         self._forget()
         super().set_raw(name, value)
 
+    def add_header(self, _name: str, _value: str, **_params: Any) -> None:
+        self._forget()
+        super().add_header(_name, _value, **_params)
+
+    def set_default_type(self, ctype: str) -> None:
+        self._forget()
+        super().set_default_type(ctype)
+
+    def clear(self) -> None:
+        self._forget()
+        super().clear()
+
     def _forget(self) -> None:
         self._read.clear()
         self.__dict__.pop("_raw", None)
@@ -440,8 +452,11 @@ def _parse(message: EmailMessage) -> ParsedEmail:
     collect = _Collector()
     collect.errors.extend(f"defect: {type(d).__name__}" for d in message.defects)
     senders = collect.addresses(message, "From") or collect.addresses(message, "Sender")
+    errors_before = len(collect.errors)
     subject_header = collect.header(message, "Subject")
     subject = " ".join(subject_header.split())
+    # A Subject the header parser failed on is left to bounce detection to read (and fail on).
+    subject_read = subject_header if len(collect.errors) == errors_before else None
     date = None
     date_header = _raw(message, "Date")
     if date_header:
@@ -467,7 +482,7 @@ def _parse(message: EmailMessage) -> ParsedEmail:
     verdict = classify_auto_reply(headers, subject)
     bounce = None
     try:
-        bounce = detect_bounce(message, sender=_plain_from(message), subject=subject_header)
+        bounce = detect_bounce(message, sender=_plain_from(message), subject=subject_read)
     except Exception as error:
         collect.errors.append(f"bounce report: {error}")
     is_bounce = bool(bounce and bounce.is_failure)

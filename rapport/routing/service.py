@@ -320,7 +320,7 @@ def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> li
         rows = newest_per(
             Message,
             partition="customer_id",
-            order=["-created_at"],
+            order=["-created_at", "-pk"],
             limit=10,
             columns=["customer_id", "author_id"],
             where={

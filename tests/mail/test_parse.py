@@ -224,3 +224,9 @@ def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
     assert message.get_content_type() == "text/html"
     message.replace_header("Content-Type", "application/pdf")
     assert message.get_content_type() == "application/pdf"
+    del message["Content-Type"]
+    assert message.get_content_type() == "text/plain"
+    message.set_default_type("message/rfc822")
+    assert message.get_content_type() == "message/rfc822"
+    message.add_header("Content-Type", "text/csv", charset="utf-8")
+    assert message.get_content_type() == "text/csv"
