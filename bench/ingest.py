@@ -364,7 +364,12 @@ def desk(cases: int, args: argparse.Namespace, rng: random.Random) -> None:
             "UPDATE cases_message SET external_id = '<old-' || id || '@mail.example>' "
             "WHERE direction IN ('in', 'out') AND channel = 'email'"
         )
-        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            # As autovacuum leaves a desk that has been running: tuples' hint bits and the
+            # visibility map set, so the first reads of a copy do not write every page.
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
 
 
 def _setup(workdir: Path, db_url: str = "") -> None:
