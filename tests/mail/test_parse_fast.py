@@ -151,5 +151,8 @@ def test_clean_strings_gives_clean_mail_back_as_it_is_and_cleans_the_rest() -> N
 def test_a_plain_from_reads_as_parseaddr_reads_it(value: str) -> None:
     from rapport.mail.parse import plain_address
 
+    if "=?" in value:  # what could be an encoded word is left to parseaddr
+        assert plain_address(value) is None
+        return
     assert plain_address(value) == email.utils.parseaddr(value)[1]
     assert plain_address(f"=?utf-8?q?x?= <{value}>") is None  # any other form: parseaddr's
