@@ -151,11 +151,6 @@ def usable_cases(case_ids: set[int]) -> dict[int, Case | None]:
     return usable
 
 
-def names_a_case(parsed: ParsedEmail, recipients: Iterable[str]) -> bool:
-    """Whether the mail names a case: a token in its subject or a plus-addressed recipient."""
-    return bool(_token_ids(parsed, recipients))
-
-
 def _token_ids(parsed: ParsedEmail, recipients: Iterable[str]) -> list[tuple[str, int]]:
     candidates: list[tuple[str, int]] = []
     token = case_token(parsed.subject)
