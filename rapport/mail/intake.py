@@ -111,10 +111,7 @@ def read_headers(raw: bytes) -> RawHeaders:
     """The Message-ID, sender and subject, read cheaply before storing; never raises."""
     message_id = sender = subject = ""
     try:
-        # The header block only: the parser would otherwise read the whole body line by line.
-        end = _BLANK_LINE.search(raw)
-        head = raw[: end.end()] if end else raw
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+        headers = _header_block(raw)
         ids = parse_message_ids(str(headers.get("Message-ID", "") or ""))
         message_id = bracketed(ids[0]) if ids else ""
         from_header = str(headers.get("From", "") or "")
@@ -128,6 +125,14 @@ def read_headers(raw: bytes) -> RawHeaders:
         sender=clean_text(sender)[:320],
         subject=" ".join(clean_text(subject).split())[:300],
     )
+
+
+def _header_block(raw: bytes) -> email.message.Message:
+    """The headers of raw mail, parsed from the header block alone (the parser would otherwise
+    read the whole body line by line)."""
+    end = _BLANK_LINE.search(raw)
+    head = raw[: end.end()] if end else raw
+    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
 
 
 def _decoded(value: str) -> str:
@@ -172,10 +177,7 @@ class IntakeResult:
 def message_ids_in_headers(raw: bytes) -> list[str]:
     """The Message-ID of a returned original (a bounce's message/rfc822 or headers part)."""
     try:
-        # The header block only: the parser would otherwise read the whole body line by line.
-        end = _BLANK_LINE.search(raw)
-        head = raw[: end.end()] if end else raw
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+        headers = _header_block(raw)
         return [bracketed(i) for i in parse_message_ids(str(headers.get("Message-ID", "") or ""))]
     except Exception:
         return []
