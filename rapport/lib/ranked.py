@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model
 
-from rapport.lib.bulk import column as _field
+from rapport.lib.bulk import column
 
 _LOOKUPS = {"exact": "= %s", "gte": ">= %s", "lte": "<= %s", "in": "IN", "isnull": "IS"}
 
@@ -42,28 +42,28 @@ def newest_per(
     params: list[Any] = []
     for key, value in where.items():
         name, _, lookup = key.partition("__")
-        field = _field(model, name)
-        column = quote(field.column)
+        field = column(model, name)
+        quoted = quote(field.column)
         lookup = lookup or "exact"
         if lookup not in _LOOKUPS:
             raise ValueError(f"Unsupported lookup {key!r}.")
         if lookup == "isnull":
-            conditions.append(f"{column} IS {'' if value else 'NOT '}NULL")
+            conditions.append(f"{quoted} IS {'' if value else 'NOT '}NULL")
         elif lookup == "in":
             values = list(value)
             if not values:
                 return []
-            conditions.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            conditions.append(f"{quoted} IN ({', '.join(['%s'] * len(values))})")
             params += [field.get_db_prep_value(v, connection, prepared=False) for v in values]
         else:
-            conditions.append(f"{column} {_LOOKUPS[lookup]}")
+            conditions.append(f"{quoted} {_LOOKUPS[lookup]}")
             params.append(field.get_db_prep_value(value, connection, prepared=False))
     ranking = ", ".join(
-        f"{quote(_field(model, name.lstrip('-')).column)} {'DESC' if name[0] == '-' else 'ASC'}"
+        f"{quote(column(model, name.lstrip('-')).column)} {'DESC' if name[0] == '-' else 'ASC'}"
         for name in order
     )
-    group = quote(_field(model, partition).column)
-    fields = [_field(model, name) for name in columns]
+    group = quote(column(model, partition).column)
+    fields = [column(model, name) for name in columns]
     selected = ", ".join(quote(field.column) for field in fields)
     sql = (
         f"SELECT {selected} FROM (SELECT {selected}, {group} AS rapport_group, "  # noqa: S608
