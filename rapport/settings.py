@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rapport.lib.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -170,12 +172,34 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Served over HTTPS (production): redirect plain HTTP, send HSTS, mark cookies Secure. Off in the
+# embedded default, which listens on plain HTTP on loopback.
+RAPPORT_HTTPS = env_bool("RAPPORT_HTTPS", default=False)
+SECURE_SSL_REDIRECT = RAPPORT_HTTPS
+_hsts_seconds = env_int("RAPPORT_HSTS_SECONDS", default=31_536_000, minimum=0)
+SECURE_HSTS_SECONDS = _hsts_seconds if RAPPORT_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RAPPORT_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("RAPPORT_HSTS_PRELOAD", default=False)
+# The request header by which the TLS-terminating proxy says the client used HTTPS (it must set
+# it to "https" and strip it from clients), e.g. X-Forwarded-Proto. Unset: no proxy is trusted.
+_proxy_ssl_header = env_str("RAPPORT_PROXY_SSL_HEADER").strip()
+if _proxy_ssl_header:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_ssl_header):
+        raise ImproperlyConfigured(
+            f"RAPPORT_PROXY_SSL_HEADER={_proxy_ssl_header!r} is not a header name"
+            " (e.g. X-Forwarded-Proto)"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=RAPPORT_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Send the Content-Security-Policy as report-only (violations reported, nothing blocked): for
+# trying a change to the pages in production before enforcing it. Default: enforced.
+RAPPORT_CSP_REPORT_ONLY = env_bool("RAPPORT_CSP_REPORT_ONLY", default=False)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", default=25, minimum=1)

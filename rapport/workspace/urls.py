@@ -1,8 +1,10 @@
 from django.urls import path
 
-from rapport.workspace.views import auth, cases, customers, desk, inbox, supervisor
+from rapport.workspace.views import auth, cases, customers, desk, inbox, security, supervisor
 
 urlpatterns = [
+    path("csp-report/", security.csp_report, name="csp_report"),
+    path("favicon.ico", security.favicon, name="favicon"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
     path("", inbox.inbox, name="inbox"),
