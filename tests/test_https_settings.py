@@ -71,9 +71,10 @@ def test_https_switches_on_redirect_hsts_and_secure_cookies() -> None:
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
     }
-    assert settings_with(RAPPORT_HTTPS="true", RAPPORT_HSTS_SECONDS="300")[
-        "SECURE_HSTS_SECONDS"
-    ] == 300
+    assert (
+        settings_with(RAPPORT_HTTPS="true", RAPPORT_HSTS_SECONDS="300")["SECURE_HSTS_SECONDS"]
+        == 300
+    )
 
 
 @pytest.mark.parametrize(
