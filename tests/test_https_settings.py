@@ -31,7 +31,7 @@ def settings_with(**env: str) -> dict[str, object]:
         "import json, rapport.settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {NAMES!r}}}))"
     )
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
         [sys.executable, "-c", script],
         env={**clean, **env},
         capture_output=True,
