@@ -1,0 +1,127 @@
+"""Open every page a person can reach by following links, and note what the browser saw.
+
+A watched page records, per document, each Content-Security-Policy violation (the
+`securitypolicyviolation` event, fired for enforced and report-only policies alike), each call
+of the `window.__xss` sentinel that the XSS corpus's payloads make, each dialog (alert, confirm,
+prompt: dismissed at once) and each uncaught script error. `crawl` follows same-origin links
+breadth first, a few pages per URL shape (digits stand for ids), so a page added later is
+visited without being listed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from playwright.sync_api import Dialog, Error, Page
+
+WATCH = """
+window.__xss = [];
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push({
+    directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample,
+    source: e.sourceFile, line: e.lineNumber, disposition: e.disposition,
+  });
+});
+"""
+# Links not to follow: signing out, downloads, files, and the JSON API (not pages).
+SKIP = re.compile(r"^/(logout/|files/|api/v1/(?!docs\?))|[?&]download=1")
+DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class Findings:
+    pages: list[str] = field(default_factory=list)
+    violations: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    executions: list[tuple[str, object]] = field(default_factory=list)
+    dialogs: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    def problems(self) -> dict[str, list[object]]:
+        found: dict[str, list[object]] = {
+            "CSP violations": list(self.violations),
+            "script executions": list(self.executions),
+            "dialogs": list(self.dialogs),
+            "script errors": list(self.errors),
+        }
+        return {name: items for name, items in found.items() if items}
+
+
+class Watcher:
+    def __init__(self, page: Page, *, dismiss_dialogs: bool = True) -> None:
+        self.page = page
+        self.findings = Findings()
+        page.add_init_script(WATCH)
+        if dismiss_dialogs:
+            page.on("dialog", self._dialog)
+        page.on("pageerror", lambda error: self.findings.errors.append((page.url, str(error))))
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.findings.dialogs.append((self.page.url, f"{dialog.type}: {dialog.message}"))
+        dialog.dismiss()
+
+    def collect(self) -> None:
+        """Read what the current document recorded (call before leaving it)."""
+        try:
+            seen = self.page.evaluate("() => [window.__csp || [], window.__xss || []]")
+        except Error:  # a document without script (text/plain) or one being replaced
+            return
+        url = self.page.url
+        self.findings.violations += [(url, violation) for violation in seen[0]]
+        self.findings.executions += [(url, call) for call in seen[1]]
+
+    def visit(self, url: str) -> int:
+        response = self.page.goto(url)
+        self.page.wait_for_load_state("networkidle")
+        self.collect()
+        status = response.status if response is not None else 0
+        self.findings.pages.append(url)
+        self.findings.statuses[url] = status
+        return status
+
+    def links(self) -> list[str]:
+        hrefs: list[str] = self.page.eval_on_selector_all(
+            "a[href]:not([download])", "links => links.map((a) => a.href)"
+        )
+        return hrefs
+
+
+def shape(url: str) -> str:
+    parts = urlsplit(url)
+    return DIGITS.sub("N", parts.path + "?" + parts.query)
+
+
+def crawl(
+    watcher: Watcher, origin: str, start: Iterable[str], *, per_shape: int = 2, limit: int = 250
+) -> Findings:
+    """Visit `start` paths and every same-origin page linked from them, `per_shape` of each."""
+    queue = deque(origin + path for path in start)
+    seen: set[str] = set()
+    shapes: Counter[str] = Counter()
+    while queue and len(seen) < limit:
+        url = queue.popleft()
+        parts = urlsplit(url)
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+        key = shape(url)
+        if url in seen or shapes[key] >= per_shape or SKIP.search(parts.path + "?" + parts.query):
+            continue
+        seen.add(url)
+        shapes[key] += 1
+        watcher.visit(url)
+        if "html" not in (watcher.page.evaluate("() => document.contentType") or ""):
+            continue
+        queue.extend(link for link in watcher.links() if link.startswith(origin + "/"))
+    return watcher.findings
+
+
+def sign_in(page: Page, origin: str, username: str, password: str) -> None:
+    page.goto(f"{origin}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(lambda url: "/login/" not in url)
