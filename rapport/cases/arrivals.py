@@ -179,11 +179,16 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
     owners = Agent.objects.select_related("site").in_bulk(
         {plan.case.owner_id for plan in routed if plan.case.owner_id is not None}
     )
-    for plan in plans:
+    earlier = triage_service.histories(
+        [plan.case for plan in plans], now=min(plan.now for plan in plans)
+    )
+    for plan, history in zip(plans, earlier, strict=True):
         case, now = plan.case, plan.now
         if plan in routed and case.owner_id is not None:
             case.owner = owners[case.owner_id]
-        read = triage_service.read(case, text=plan.body, channel=case.origin_channel, now=now)
+        read = triage_service.read(
+            case, text=plan.body, channel=case.origin_channel, now=now, history=history
+        )
         for field, value in triage_service.as_case_fields(case, read, now=now).items():
             setattr(case, field, value)  # the deadlines below see the signals
         for field, value in deadlines.on_open(case, now=now).items():
@@ -315,12 +320,17 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     # Locked in id order, so two workers locking overlapping cases never wait on each other.
     locked = Case.objects.select_for_update(of=("self",)).select_related("owner__site")
     cases = {case.pk: case for case in locked.filter(pk__in=ids).order_by("pk")}
-    histories = triage_service.histories(ids)  # the messages before these
     for item in incoming:
         if item.case.pk not in cases:
             raise ActionError(f"Case #{item.case.pk} no longer exists.")
         if cases[item.case.pk].status == Status.CLOSED:
             raise ActionError("This case is closed; open a new case for the customer instead.")
+    # What each customer said before these, on any of their cases.
+    earlier = triage_service.histories(
+        [cases[pk] for pk in ids],
+        now=min((item.received_at or timezone.now()) for item in incoming),
+    )
+    histories = dict(zip(ids, earlier, strict=True))
     written = insert_each(
         Message,
         [

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
 from rapport.lib.ranked import newest_per
 from rapport.routing.service import agent_calendar, is_available
-from rapport.triage.signals import HistoryItem, TriageResult, triage
+from rapport.triage.signals import LOOP_WINDOW, HistoryItem, TriageResult, triage
 
 HISTORY = 10
 SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
@@ -28,10 +28,10 @@ def read(
     now: datetime,
     history: Sequence[HistoryItem] | None = None,
 ) -> TriageResult:
-    """Triage of a message on `case`; `history` is the customer's earlier messages on it
-    (read from the database when not given; a case being opened has none)."""
+    """Triage of a message on `case`; `history` is the customer's earlier messages on any of
+    their cases (read from the database when not given)."""
     if history is None:
-        history = histories([case.pk])[case.pk] if case.pk is not None else []
+        history = histories([case], now=now)[0]
     return triage(
         text,
         channel=channel,
@@ -41,24 +41,43 @@ def read(
     )
 
 
-def histories(case_ids: Iterable[int]) -> dict[int, list[HistoryItem]]:
-    """The last HISTORY inbound messages of each case, oldest first, in one query."""
-    ids = list(case_ids)
-    found: dict[int, list[HistoryItem]] = {pk: [] for pk in ids}
-    if not ids:
-        return found
-    rows = newest_per(
-        Message,
-        partition="case_id",
-        order=["-created_at", "-pk"],
-        limit=HISTORY,
-        columns=["case_id", "text", "created_at"],
-        where={"case_id__in": ids, "direction": Direction.INBOUND},
-        oldest_first=True,
-    )
-    for case_id, body, at in rows:
-        found[case_id].append(HistoryItem(text=body, at=at))
-    return found
+def histories(cases: Sequence[Case], *, now: datetime) -> list[list[HistoryItem]]:
+    """For each case (opened or being opened), its customer's last HISTORY inbound messages
+    within the loop window across all their cases and channels, oldest first, in one query.
+
+    A customer who sends the same chat twice as two cases, or writes by mail what they just
+    said in chat, is going round in circles as surely as one who repeats it on one case; a
+    message on another case names where it was said.
+    """
+    customer_ids = {case.customer_id for case in cases if case.customer_id is not None}
+    by_customer: dict[int, list[tuple[int, str, str, datetime]]] = {pk: [] for pk in customer_ids}
+    if customer_ids:
+        rows = newest_per(
+            Message,
+            partition="customer_id",
+            order=["-created_at", "-pk"],
+            limit=HISTORY,
+            columns=["customer_id", "case_id", "channel", "text", "created_at"],
+            where={
+                "customer_id__in": sorted(customer_ids),
+                "direction": Direction.INBOUND,
+                "created_at__gte": now - LOOP_WINDOW,
+            },
+            oldest_first=True,
+        )
+        for customer_id, case_id, channel, body, at in rows:
+            by_customer[customer_id].append((case_id, channel, body, at))
+    return [
+        [
+            HistoryItem(
+                text=body,
+                at=at,
+                where="" if case_id == case.pk else f"case #{case_id} by {channel}",
+            )
+            for case_id, channel, body, at in by_customer.get(case.customer_id, [])
+        ]
+        for case in cases
+    ]
 
 
 def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[str, Any]:

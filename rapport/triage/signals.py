@@ -59,6 +59,7 @@ class Said(Protocol):
 class HistoryItem:
     text: str
     at: datetime
+    where: str = ""  # "case #12 by chat": shown in the reason when the repeat was elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +349,7 @@ def _repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
     key = _similarity_key(text)
     if len(key) < LOOP_MIN_CHARS:
         return []
-    best, count = 0.0, 0
+    best, count, places = 0.0, 0, []
     for item in history:
         if item.at.tzinfo is None:
             raise ValueError("history times must be timezone-aware")
@@ -362,10 +363,14 @@ def _repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
         )
         if ratio >= LOOP_SIMILARITY:
             best, count = max(best, ratio), count + 1
+            where = getattr(item, "where", "")
+            if where and where not in places:
+                places.append(where)
     if not count:
         return []
     earlier = "1 earlier message" if count == 1 else f"{count} earlier messages"
-    return [f"loop: same request as {earlier} within 24 h (similarity {best:.2f})"]
+    elsewhere = f", on {' and '.join(places)}" if places else ""
+    return [f"loop: same request as {earlier} within 24 h{elsewhere} (similarity {best:.2f})"]
 
 
 def _loop(body: str, folded: str, starts: frozenset[str]) -> list[str]:
