@@ -16,6 +16,14 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "h
 _BLOCK_END = re.compile(r"</(p|div|li|tr|h[1-6]|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# An <img> as nh3 serialises it: every attribute value in double quotes, `"` inside escaped.
+_IMG = re.compile(r"""<img((?:\s+[a-zA-Z-]+(?:="[^"]*")?)*)\s*/?>""")
+_ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+_REMOTE = ("http:", "https:", "//")
+_PLACEHOLDER_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "span": {"class", "data-src", "title"},
+}
 
 
 def sanitise(html: str) -> str:
@@ -26,6 +34,44 @@ def sanitise(html: str) -> str:
         url_schemes={"http", "https", "mailto", "tel", "cid"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def without_images(html: str) -> tuple[str, int]:
+    """Sanitised HTML with every image replaced by a placeholder that loads nothing, and how
+    many of them were remote (a sender learns when, where and that a remote image was opened).
+
+    The placeholder keeps the address in `data-src` and shows the alt text. Inline (`cid:`) and
+    relative sources are held back too: the first are listed with the attachments, the second
+    would fetch from the desk itself. The result is sanitised once more, without `img`.
+    """
+    remote = 0
+
+    def placeholder(match: re.Match[str]) -> str:
+        nonlocal remote
+        attributes = {
+            name.lower(): stdlib_html.unescape(value)
+            for name, value in _ATTRIBUTE.findall(match.group(1))
+        }
+        src = attributes.get("src", "")
+        is_remote = src.lower().startswith(_REMOTE)
+        remote += is_remote
+        label = attributes.get("alt") or ("remote image" if is_remote else "image")
+        return (
+            f'<span class="blocked-image" data-src="{stdlib_html.escape(src)}"'
+            f' title="Image not loaded">[{stdlib_html.escape(label)}]</span>'
+        )
+
+    cleaned = sanitise(html)
+    if "<img" not in cleaned:
+        return cleaned, 0
+    shown = nh3.clean(
+        _IMG.sub(placeholder, cleaned),
+        tags=_ALLOWED_TAGS - {"img"},
+        attributes=_PLACEHOLDER_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return shown, remote
 
 
 def to_text(html: str) -> str:

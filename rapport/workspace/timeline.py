@@ -24,6 +24,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.cases.selectors import TimelineEntry, customer_timeline, other_open_cases
+from rapport.lib.html import without_images
 from rapport.people.models import Agent, Channel, Customer, IdentityKind
 
 TIMELINE_LIMIT = 100
@@ -58,6 +59,7 @@ class TimelineRow:
     chip: str = ""  # a message's channel or a call's outcome
     delivery: str = ""
     body: str = ""  # a SafeString: escaped text with <br>s, or the sanitised HTML
+    remote_images: int = 0  # held back in `body` until the agent loads them
     can_split: bool = False
 
 
@@ -173,11 +175,13 @@ def _what_happened(entry: TimelineEntry, customer: Customer) -> dict[str, Any]:
             who = message.author.display_name
         else:
             who = settings.SITE_NAME
-        text: SafeString = (
-            mark_safe(message.html)  # noqa: S308 -- sanitised with nh3 when stored
-            if message.html
-            else linebreaksbr(message.text, autoescape=True)
-        )
+        remote_images = 0
+        if message.html:
+            # Images wait for the agent: a remote one tells the sender the mail was read.
+            shown, remote_images = without_images(message.html)
+            text: SafeString = mark_safe(shown)  # noqa: S308 -- sanitised again with nh3
+        else:
+            text = linebreaksbr(message.text, autoescape=True)
         return {
             "who": who,
             "what": MESSAGE_VERBS.get(message.direction, "added an internal note"),
@@ -192,6 +196,7 @@ def _what_happened(entry: TimelineEntry, customer: Customer) -> dict[str, Any]:
                 else ""
             ),
             "body": text,
+            "remote_images": remote_images,
         }
     if entry.call is not None:
         call = entry.call

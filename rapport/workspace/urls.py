@@ -1,6 +1,15 @@
 from django.urls import path
 
-from rapport.workspace.views import auth, cases, customers, desk, inbox, security, supervisor
+from rapport.workspace.views import (
+    auth,
+    cases,
+    customers,
+    desk,
+    inbox,
+    messages,
+    security,
+    supervisor,
+)
 
 urlpatterns = [
     path("csp-report/", security.csp_report, name="csp_report"),
@@ -40,6 +49,7 @@ urlpatterns = [
     path("cases/<int:case_id>/split/", cases.case_split, name="case_split"),
     path("cases/<int:case_id>/merge/", cases.case_merge, name="case_merge"),
     path("cases/<int:case_id>/presence/", cases.case_presence, name="case_presence"),
+    path("messages/<int:message_id>/with-images/", messages.message_images, name="message_images"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<int:customer_id>/", customers.customer_page, name="customer"),
     path(

@@ -1,0 +1,44 @@
+"""A mail's HTML with its remote images, opened only when the agent asks for it."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from rapport.cases.access import message_for_agent
+from rapport.lib.csp import HEADER, policy
+from rapport.lib.html import sanitise
+from rapport.people.models import Agent
+from rapport.workspace.decorators import agent_required
+
+# The page holds the sender's HTML with its images, nothing else: no script at all, images from
+# anywhere on the web (not from the desk: a relative address would call the desk's own URLs),
+# the desk's stylesheet, and `sandbox`, so the document runs in an origin of its own.
+IMAGES_POLICY = policy(
+    {
+        "default-src": "'none'",
+        "img-src": "http: https:",
+        "style-src": "'self'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+        "frame-ancestors": "'none'",
+        "sandbox": "",
+    }
+)
+
+
+@require_GET
+@agent_required
+def message_images(request: HttpRequest, agent: Agent, message_id: int) -> HttpResponse:
+    message = message_for_agent(agent, message_id)
+    if not message.html:
+        raise Http404("This message has no HTML")
+    html = mark_safe(sanitise(message.html))  # noqa: S308 -- sanitised with nh3 just now
+    response = render(request, "workspace/message_images.html", {"message": message, "html": html})
+    response[HEADER] = IMAGES_POLICY
+    # The image servers learn that the mail was opened, but not from where.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,52 @@
+"""Images in mail HTML become placeholders that load nothing until an agent asks for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from rapport.lib.html import sanitise, without_images
+
+
+def test_a_remote_image_becomes_a_placeholder_that_loads_nothing() -> None:
+    html = sanitise('<p>Hi</p><img src="https://track.example/p.gif?u=7&amp;m=9" alt="logo">')
+    shown, remote = without_images(html)
+    assert remote == 1
+    assert "<img" not in shown
+    assert shown == (
+        '<p>Hi</p><span class="blocked-image" data-src="https://track.example/p.gif?u=7&amp;m=9"'
+        ' title="Image not loaded">[logo]</span>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("src", "remote"),
+    [
+        ("http://a.example/x.png", 1),
+        ("HTTPS://a.example/x.png", 1),
+        ("//a.example/x.png", 1),
+        ("cid:part1@mail", 0),  # an inline attachment: listed with the attachments instead
+        ("pixel.gif", 0),  # relative: would hit the desk itself, never loaded
+        ("/logout/", 0),
+    ],
+)
+def test_every_image_is_held_back_and_remote_ones_counted(src: str, remote: int) -> None:
+    shown, count = without_images(sanitise(f'<img src="{src}" width="1" height="1">'))
+    assert count == remote
+    assert "<img" not in shown and 'class="blocked-image"' in shown
+
+
+def test_markup_hidden_in_alt_or_src_stays_text() -> None:
+    hostile = (
+        '<img alt="x><script>alert(1)</script>" src="http://a.example/"><b>ok</b>'
+        '<img src="http://a.example/&quot;><svg onload=alert(2)>" alt="&lt;i&gt;">'
+    )
+    shown, remote = without_images(sanitise(hostile))
+    assert remote == 2
+    assert "<script" not in shown and "<svg" not in shown and "<i>" not in shown
+    assert "[x&gt;&lt;script&gt;alert(1)&lt;/script&gt;]" in shown
+    assert "<b>ok</b>" in shown
+
+
+def test_html_without_images_is_unchanged() -> None:
+    html = sanitise('<p>Hello <a href="https://example.com">there</a></p>')
+    assert without_images(html) == (html, 0)
