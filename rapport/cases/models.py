@@ -49,6 +49,14 @@ class Priority(models.TextChoices):
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
 
+class Initiative(models.TextChoices):
+    """Who started the conversation: the customer reaching us, or the desk reaching out
+    (incident outreach, a call we place). Time to a human is a promise about the first."""
+
+    CUSTOMER = "customer", "The customer"
+    DESK = "desk", "The desk"
+
+
 class Case(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
     subject = models.CharField(max_length=300)
@@ -61,6 +69,9 @@ class Case(models.Model):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     origin_channel = models.CharField(max_length=10, choices=Channel.choices)
+    initiative = models.CharField(
+        max_length=10, choices=Initiative.choices, default=Initiative.CUSTOMER
+    )
     tags = models.JSONField(default=list, blank=True)
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     next_response_due_at = models.DateTimeField(null=True, blank=True)

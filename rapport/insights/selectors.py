@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import median
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, IntegerField, QuerySet, Value, When
 
-from rapport.cases.models import ACTIVE_STATUSES, Case
+from rapport.cases.models import ACTIVE_STATUSES, PRIORITY_RANK, Case, Initiative
 
 # Enough to describe a busy week without reading a year of cases into memory.
 SAMPLE_LIMIT = 50_000
@@ -40,8 +41,11 @@ class WaitStats:
 
 
 def time_to_human(cases: QuerySet[Case], *, since: datetime, until: datetime) -> WaitStats:
-    """Arrival to the first human action the customer could see (a reply or a reached call)."""
-    window = cases.filter(created_at__gte=since, created_at__lt=until)
+    """Arrival to the first human action the customer could see (a reply or a reached call),
+    over cases the customer started: outreach the desk began is not a wait for a person."""
+    window = cases.filter(
+        initiative=Initiative.CUSTOMER, created_at__gte=since, created_at__lt=until
+    )
     rows = list(
         window.values_list(
             "created_at", "first_response_at", "first_response_due_at", "origin_channel"
@@ -68,20 +72,38 @@ def time_to_human(cases: QuerySet[Case], *, since: datetime, until: datetime) ->
     )
 
 
+_PRIORITY_ORDER = CaseWhen(
+    *[When(priority=priority, then=Value(rank)) for priority, rank in PRIORITY_RANK.items()],
+    default=Value(len(PRIORITY_RANK)),
+    output_field=IntegerField(),
+)
+
+
 def waiting_for_a_human(cases: QuerySet[Case], *, limit: int = 20) -> list[Case]:
-    """Active cases nobody has answered yet, the longest waiting first."""
+    """Active cases a customer started that nobody has answered yet: the most pressing first
+    (an urgent chat never sinks below a day-old question), then the longest waiting."""
     return list(
-        cases.filter(status__in=ACTIVE_STATUSES, first_response_at__isnull=True)
+        cases.filter(
+            initiative=Initiative.CUSTOMER,
+            status__in=ACTIVE_STATUSES,
+            first_response_at__isnull=True,
+        )
         .select_related("customer", "owner")
-        .order_by("created_at")[:limit]
+        .order_by(_PRIORITY_ORDER, "created_at", "pk")[:limit]
     )
+
+
+def outbound_open(cases: QuerySet[Case]) -> int:
+    """Active cases the desk started (incident outreach, calls we place): outbound work,
+    counted apart from customers waiting on us."""
+    return cases.filter(initiative=Initiative.DESK, status__in=ACTIVE_STATUSES).count()
 
 
 def overdue(cases: QuerySet[Case], *, now: datetime, limit: int = 20) -> list[Case]:
     return list(
         cases.filter(status__in=ACTIVE_STATUSES, next_response_due_at__lte=now)
         .select_related("customer", "owner")
-        .order_by("next_response_due_at")[:limit]
+        .order_by("next_response_due_at", "pk")[:limit]
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -62,24 +63,40 @@ def _claim(case: Case, *, step: str, now: datetime) -> bool:
     return bool(Case.objects.filter(**lookup).update(**{column: now}))
 
 
-def _when(due: datetime | None) -> str:
-    return due.strftime("%H:%M UTC") if due else "soon"
+def _when(due: datetime | None, agent: Agent) -> str:
+    """The deadline on the reader's own clock, with the zone named beside it."""
+    if due is None:
+        return "soon"
+    return f"{due.astimezone(ZoneInfo(agent.timezone)):%H:%M} {agent.timezone}"
+
+
+def on_shift(agent: Agent, now: datetime) -> bool:
+    """Working now: available and within their hours. Nobody is paged off shift."""
+    return is_available(agent, now) and agent_calendar(agent).is_open(now)
 
 
 @transaction.atomic
 def _warn(case: Case, *, now: datetime) -> bool:
-    if case.owner is None or not _claim(case, step="warned", now=now):
+    if case.owner is None:
         return False
-    Notification.objects.create(
-        agent=case.owner,
+    # An owner off shift cannot answer in time: warn who is working and could.
+    told = [case.owner] if on_shift(case.owner, now) else _offer_to(case, now=now)
+    if not _claim(case, step="warned", now=now):
+        return False
+    for agent in told:
+        Notification.objects.create(
+            agent=agent,
+            case=case,
+            kind="sla_at_risk",
+            text=f"{case.customer.greeting_name} is waiting: answer case #{case.pk} "
+            f"by {_when(case.next_response_due_at, agent)}"
+            + ("." if agent.pk == case.owner_id else f" ({case.owner.display_name} is off shift)."),
+            created_at=now,
+        )
+    CaseEvent.objects.create(
         case=case,
         kind="sla_at_risk",
-        text=f"{case.customer.greeting_name} is waiting: answer case #{case.pk} "
-        f"by {_when(case.next_response_due_at)}.",
-        created_at=now,
-    )
-    CaseEvent.objects.create(
-        case=case, kind="sla_at_risk", after={"due": str(case.next_response_due_at)}
+        after={"due": str(case.next_response_due_at), "told": [a.pk for a in told]},
     )
     return True
 
@@ -89,7 +106,7 @@ def _breach(case: Case, *, now: datetime) -> bool:
     if not _claim(case, step="breached", now=now):
         return False
     who = f"{case.customer.name} has waited past the deadline on case #{case.pk}"
-    offered = _offer_to(case)
+    offered = _offer_to(case, now=now)
     for agent in offered:
         Notification.objects.create(
             agent=agent,
@@ -99,27 +116,34 @@ def _breach(case: Case, *, now: datetime) -> bool:
             text=f"{who}. {case.owner.display_name if case.owner else 'Nobody'} has not "
             "answered yet: can you take it?",
         )
-    for supervisor in Agent.objects.filter(is_supervisor=True, user__is_active=True):
+    supervisors = Agent.objects.filter(is_supervisor=True, user__is_active=True)
+    alerted = [agent for agent in supervisors.select_related("site") if on_shift(agent, now)]
+    for supervisor in alerted:
         Notification.objects.create(
             agent=supervisor, case=case, kind="sla_breached", text=f"{who}.", created_at=now
         )
     CaseEvent.objects.create(
         case=case,
         kind="sla_breached",
-        after={"offered_to": [a.pk for a in offered], "due": str(case.next_response_due_at)},
+        after={
+            "offered_to": [a.pk for a in offered],
+            "supervisors": [a.pk for a in alerted],
+            "due": str(case.next_response_due_at),
+        },
     )
     return True
 
 
-def _offer_to(case: Case) -> list[Agent]:
-    """The customer's deputy first; without one, the rest of the case's team."""
+def _offer_to(case: Case, *, now: datetime) -> list[Agent]:
+    """The customer's deputy first; without one on shift, the rest of the case's team who are
+    on shift now."""
     deputy = case.customer.deputy
-    if deputy is not None and deputy.pk != case.owner_id:
+    if deputy is not None and deputy.pk != case.owner_id and on_shift(deputy, now):
         return [deputy]
     if case.team is None:
         return []
-    members = case.team.members.filter(user__is_active=True).order_by("pk")
-    return [agent for agent in members if agent.pk != case.owner_id]
+    members = case.team.members.filter(user__is_active=True).select_related("site").order_by("pk")
+    return [agent for agent in members if agent.pk != case.owner_id and on_shift(agent, now)]
 
 
 def return_to_owners(*, now: datetime) -> list[int]:

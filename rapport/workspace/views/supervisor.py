@@ -35,6 +35,7 @@ def supervisor(request: HttpRequest, agent: Agent) -> HttpResponse:
             "stats": selectors.time_to_human(cases, since=since, until=until),
             "since": since,
             "waiting": selectors.waiting_for_a_human(cases),
+            "outbound_open": selectors.outbound_open(cases),
             "overdue": selectors.overdue(cases, now=now),
             "load": load,
         },
