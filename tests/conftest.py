@@ -90,6 +90,33 @@ def world(db: None) -> World:
     return World(clinic, dental, night, agent, colleague, supervisor, outsider, customer, case)
 
 
+def dental_case(world: World, customer: Customer | None = None) -> Case:
+    """A case of the dental team (Maria's unless another customer is given), owned by Olga."""
+    return open_case(
+        customer=customer or world.customer,
+        subject="Tooth",
+        channel="phone",
+        text="Ouch",
+        by=world.outsider,
+        owner=world.outsider,
+        team=world.dental,
+    )
+
+
+def clinic_case_of_a_stranger(world: World) -> Case:
+    """A clinic case of Tom, a customer nobody at the clinic owns or stands in for."""
+    tom = create_customer(name="Tom Baker", by=world.agent)
+    return open_case(
+        customer=tom,
+        subject="Limping",
+        channel="phone",
+        text="Since Sunday",
+        by=world.agent,
+        owner=world.agent,
+        team=world.clinic,
+    )
+
+
 def missing_component(message: str) -> NoReturn:
     """A browser or server a test needs is not installed: a failure in CI (`.ci/run` installs
     every one), a skip on a developer's machine."""

@@ -25,6 +25,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.cases.selectors import Handover
 from rapport.people.models import (
     Channel,
     IdentityKind,
@@ -166,6 +167,21 @@ class StatusIn(Schema):
     expected: Status | None = Field(
         None, description="The status you saw; if it changed meanwhile you get a 409."
     )
+
+
+class HandedOverOut(CaseOut):
+    """The case as handed over, with what happens next for the person who handed it."""
+
+    you_can_open: bool = Field(description="Whether you may still open the case.")
+    what_next: str = Field(description="Who has the case now and whether you still see it.")
+
+    @classmethod
+    def handed(cls, case: Case, handover: Handover) -> Self:
+        return cls(
+            **cls.fields_of(case),
+            you_can_open=handover.you_can_open,
+            what_next=handover.what_next,
+        )
 
 
 class OwnerIn(Schema):

@@ -16,6 +16,7 @@ from rapport.api.case_schemas import (
     CaseOut,
     CasePage,
     CaseQuery,
+    HandedOverOut,
     NoteIn,
     OwnerIn,
     PriorityIn,
@@ -36,6 +37,7 @@ from rapport.cases.access import (
 )
 from rapport.cases.models import Attachment, Case, Message
 from rapport.cases.search import search_cases
+from rapport.cases.selectors import handover
 from rapport.lib.errors import ActionError
 from rapport.people.actions import find_or_create_customer
 from rapport.people.models import Agent, Customer, Team
@@ -223,9 +225,13 @@ def change_status(request: HttpRequest, case_id: int, payload: StatusIn) -> Case
 
 
 @router.post(
-    "/{int:case_id}/owner", response={200: CaseOut, **WRITE_ERRORS}, summary="Assign an owner"
+    "/{int:case_id}/owner",
+    response={200: HandedOverOut, **WRITE_ERRORS},
+    summary="Assign an owner",
 )
-def assign(request: HttpRequest, case_id: int, payload: OwnerIn) -> CaseOut:
+def assign(request: HttpRequest, case_id: int, payload: OwnerIn) -> HandedOverOut:
+    """Hand the case to a person (and `team_id`, or their first team). The new owner is
+    notified; `you_can_open` says whether you may still open the case afterwards."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
     owner = agent_by_id(payload.owner_id, field="owner_id")
@@ -233,8 +239,9 @@ def assign(request: HttpRequest, case_id: int, payload: OwnerIn) -> CaseOut:
     assigned = actions.assign_case(
         case=case, owner=owner, by=agent, reason=payload.reason, team=_team_by_id(payload.team_id)
     )
-    # After handing a case to another team the caller may no longer see it.
-    return CaseOut.of(assigned)
+    # Handed to another team, the case may have left the caller's sight: answered from the row
+    # just written, with what happens next.
+    return HandedOverOut.handed(assigned, handover(assigned, by=agent))
 
 
 @router.post(

@@ -38,7 +38,12 @@ from rapport.api.schemas import (
     TimelineEntryOut,
     TimelinePage,
 )
-from rapport.cases.access import cases_for_agent, customer_for_agent, customers_for_agent
+from rapport.cases.access import (
+    cases_for_agent,
+    customer_cases_for_agent,
+    customer_for_agent,
+    customers_for_agent,
+)
 from rapport.cases.models import ACTIVE_STATUSES
 from rapport.cases.selectors import TimelineEntry, customer_timeline
 from rapport.lib.errors import ActionError
@@ -304,9 +309,16 @@ def _page_of(entries: list[TimelineEntry], limit: int) -> tuple[list[TimelineEnt
     summary="The customer's timeline",
 )
 def timeline(request: HttpRequest, customer_id: int, page: Query[PageQuery]) -> TimelinePage:
-    """Every message, call and key change across all cases, channels and agents, newest first."""
-    customer = customer_for_agent(agent_of(request), customer_id)
+    """Every message, call and key change across the customer's cases you may open (all of them
+    for the customer's owner, deputy and supervisors), newest first."""
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
     before = _decode_before(page.cursor) if page.cursor else None
-    entries = customer_timeline(customer, limit=page.limit + 1, before=before)
+    entries = customer_timeline(
+        customer,
+        visible=customer_cases_for_agent(agent, customer),
+        limit=page.limit + 1,
+        before=before,
+    )
     items, next_cursor = _page_of(entries, page.limit)
     return TimelinePage(items=[TimelineEntryOut.of(e) for e in items], next=next_cursor)

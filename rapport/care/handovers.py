@@ -220,7 +220,13 @@ def hand_back_referral(*, referral: Referral, by: Agent, note: str) -> Referral:
     event(case, by=by, kind="referral_handed_back", after={"referral": referral.pk}, reason=note)
     owner = referral.return_to
     if owner is not None and case.owner_id != owner.pk:
-        assign_case(case=case, owner=owner, by=by, reason=f"Handed back by {by.display_name}")
+        assign_case(
+            case=case,
+            owner=owner,
+            by=by,
+            reason=f"Handed back by {by.display_name}",
+            tell_owner=False,  # told below, with the specialist's note
+        )
     if owner is not None and owner.pk != by.pk:
         notify(
             owner,

@@ -56,13 +56,13 @@ def calls_due(agent: Agent, *, now: datetime) -> list[Promise]:
     return list(rows[:200])
 
 
-def open_promises(customer: Customer) -> list[Promise]:
-    """Every unkept promise to one customer, soonest first (the case page side panel)."""
-    return list(
-        Promise.objects.filter(customer=customer, status__in=UNKEPT)
-        .select_related("owner")
-        .order_by("due_at", "pk")[:20]
-    )
+def open_promises(customer: Customer, *, visible: QuerySet[Case] | None) -> list[Promise]:
+    """Every unkept promise to one customer on the `visible` cases (None: all of them), soonest
+    first (the case page side panel)."""
+    promises = Promise.objects.filter(customer=customer, status__in=UNKEPT)
+    if visible is not None:
+        promises = promises.filter(case__in=visible)
+    return list(promises.select_related("owner").order_by("due_at", "pk")[:20])
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from rapport.care.forms import (
 from rapport.care.models import Outcome, Referral, Urgency
 from rapport.care.windows import describe_window
 from rapport.care.word_of_mouth import record_word_of_mouth
-from rapport.cases.access import case_for_agent, customer_for_agent
+from rapport.cases.access import case_for_agent, customer_cases_for_agent, customer_for_agent
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Team
 from rapport.workspace.decorators import agent_required
@@ -325,12 +325,13 @@ def referral_introduce(request: HttpRequest, agent: Agent, referral_id: int) -> 
 @agent_required
 def customer_care(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
+    visible = customer_cases_for_agent(agent, customer)
     return render(
         request,
         "care/customer.html",
         {
             "customer": customer,
-            "promises": selectors.open_promises(customer),
+            "promises": selectors.open_promises(customer, visible=visible),
             "word_of_mouth": selectors.word_of_mouth_for(customer),
         },
     )

@@ -27,7 +27,8 @@ def agent_team_ids(agent: Agent) -> list[int]:
 
 
 def cases_for_agent(agent: Agent) -> QuerySet[Case]:
-    """Every case this agent may see: supervisors all, agents their teams' and their own."""
+    """Every case this agent may see: supervisors all; agents their teams' cases, their own, and
+    every case of a customer whose owner or deputy they are (access follows the relationship)."""
     if agent.is_supervisor:
         return Case.objects.all()
     return _visible_cases(agent)
@@ -51,7 +52,11 @@ def newest_cases_for_agent(
     if agent.is_supervisor:
         slices = [Q()]
     else:
-        slices = [*(Q(team_id=team_id) for team_id in _team_ids(agent)), Q(owner=agent)]
+        slices = [
+            *(Q(team_id=team_id) for team_id in _team_ids(agent)),
+            Q(owner=agent),
+            Q(customer_id__in=_related_customers(agent)),  # index `case_customer`
+        ]
         if statuses is None:
             statuses = Status.values  # each (team, status) and (owner, status) is an index prefix
     per_status = [Q()] if statuses is None else [Q(status=status) for status in statuses]
@@ -92,8 +97,17 @@ def case_for_agent(agent: Agent, case_id: int) -> Case:
     return case
 
 
+def _related_customers(agent: Agent) -> QuerySet[Customer, int]:
+    """The customers whose owner or deputy this agent is (as a subquery, never read alone)."""
+    return Customer.objects.filter(Q(owner=agent) | Q(deputy=agent)).values_list("pk", flat=True)
+
+
 def _visible_cases(agent: Agent) -> QuerySet[Case]:
-    return Case.objects.filter(Q(team_id__in=_team_ids(agent)) | Q(owner=agent))
+    return Case.objects.filter(
+        Q(team_id__in=_team_ids(agent))
+        | Q(owner=agent)
+        | Q(customer_id__in=_related_customers(agent))
+    )
 
 
 def customers_for_agent(agent: Agent) -> QuerySet[Customer]:
@@ -122,6 +136,14 @@ def customer_for_agent(agent: Agent, customer_id: int) -> Customer:
     return customer
 
 
+def customer_cases_for_agent(agent: Agent, customer: Customer) -> QuerySet[Case] | None:
+    """Which of this customer's cases the agent may see: None when all of them (a supervisor,
+    the customer's owner or deputy), else the cases they may see, to narrow a timeline with."""
+    if agent.is_supervisor or agent.pk in (customer.owner_id, customer.deputy_id):
+        return None
+    return _visible_cases(agent).filter(customer_id=customer.pk)
+
+
 def _serves(agent: Agent, customer: Customer) -> bool:
     if agent.is_supervisor or agent.pk in (customer.owner_id, customer.deputy_id):
         return True
@@ -140,4 +162,21 @@ def message_for_agent(agent: Agent, message_id: int) -> Message:
 
 
 def agent_can_see_case(agent: Agent, case: Case) -> bool:
-    return agent.is_supervisor or case.owner_id == agent.pk or case.team_id in _team_ids(agent)
+    """`case_for_agent`'s answer for a case already loaded (its customer is read if need be)."""
+    return access_reason(agent, case) is not None
+
+
+def access_reason(agent: Agent, case: Case) -> str | None:
+    """Why this agent may open the case ("as its owner"), or None when they may not; the same
+    rule as `cases_for_agent`, for a case already loaded."""
+    if agent.is_supervisor:
+        return "as a supervisor"
+    if case.owner_id == agent.pk:
+        return "as its owner"
+    if case.team_id in _team_ids(agent):
+        return f"as a member of {case.team}"
+    if agent.pk == case.customer.owner_id:
+        return "as the customer's owner"
+    if agent.pk == case.customer.deputy_id:
+        return "as the customer's deputy"
+    return None

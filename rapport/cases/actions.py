@@ -237,9 +237,16 @@ def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") 
 
 @transaction.atomic
 def assign_case(
-    *, case: Case, owner: Agent, by: Agent | None, reason: str = "", team: Team | None = None
+    *,
+    case: Case,
+    owner: Agent,
+    by: Agent | None,
+    reason: str = "",
+    team: Team | None = None,
+    tell_owner: bool = True,
 ) -> Case:
-    """Give the case to a named person; the reason is kept in the audit trail."""
+    """Give the case to a named person; the reason is kept in the audit trail. A person handed
+    a case by someone else is notified, unless the caller tells them itself (`tell_owner`)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.owner_id == owner.pk and (team is None or case.team_id == team.pk):
         return case
@@ -259,6 +266,14 @@ def assign_case(
         after={"owner": owner.pk, "team": case.team_id},
         reason=reason,
     )
+    if tell_owner and by is not None and by.pk != owner.pk:
+        why = f": {reason.strip()}" if reason.strip() else "."
+        notify_agent(
+            agent=owner,
+            kind="handover",
+            text=f"{by.display_name} handed you case {case.reference} {case.subject}{why}",
+            case=case,
+        )
     return case
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
+from rapport.cases.access import access_reason
 from rapport.cases.models import ACTIVE_STATUSES, Attachment, Call, Case, CaseEvent, Message
-from rapport.people.models import Customer
+from rapport.people.models import Agent, Customer
 
 # Audit kinds worth showing on the timeline; the rest stay in the case's history.
 TIMELINE_EVENT_KINDS = ("opened", "status", "assigned", "priority", "merged", "split")
@@ -26,9 +27,14 @@ class TimelineEntry:
 
 
 def customer_timeline(
-    customer: Customer, *, limit: int = 100, before: datetime | None = None
+    customer: Customer,
+    *,
+    visible: QuerySet[Case] | None,
+    limit: int = 100,
+    before: datetime | None = None,
 ) -> list[TimelineEntry]:
-    """Every message, call and key change of this customer across all cases, newest first."""
+    """Every message, call and key change of this customer across the `visible` cases (None:
+    all of them), newest first."""
     messages = (
         Message.objects.filter(customer=customer)
         .select_related("author")
@@ -41,6 +47,10 @@ def customer_timeline(
         .select_related("actor")
         .order_by("-created_at")
     )
+    if visible is not None:
+        messages = messages.filter(case__in=visible)
+        calls = calls.filter(case__in=visible)
+        events = events.filter(case__in=visible)
     if before is not None:
         messages = messages.filter(created_at__lt=before)
         calls = calls.filter(started_at__lt=before)
@@ -54,10 +64,40 @@ def customer_timeline(
     return entries[:limit]
 
 
-def other_open_cases(customer: Customer, *, exclude: int | None = None) -> list[Case]:
-    cases = Case.objects.filter(customer=customer, status__in=ACTIVE_STATUSES).select_related(
-        "owner"
+def other_open_cases(
+    customer: Customer, *, visible: QuerySet[Case] | None, exclude: int | None = None
+) -> list[Case]:
+    """The customer's active cases among the `visible` ones (None: all of them)."""
+    cases = (visible if visible is not None else Case.objects.filter(customer=customer)).filter(
+        status__in=ACTIVE_STATUSES
     )
+    cases = cases.select_related("owner")
     if exclude is not None:
         cases = cases.exclude(pk=exclude)
     return list(cases.order_by("-updated_at")[:20])
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """What the person who handed a case over is told: who has it now, and whether they may
+    still open it (the web page and the API say the same)."""
+
+    you_can_open: bool
+    what_next: str
+
+
+def handover(case: Case, *, by: Agent) -> Handover:
+    """After `assign_case`: the new owner (told by a notification), and the case's fate for
+    the person who handed it over."""
+    owner = case.owner
+    holder = "nobody" if owner is None else owner.display_name
+    if owner is not None and case.team is not None:
+        holder += f" ({case.team})"
+    told = " and has been notified" if owner is not None and owner.pk != by.pk else ""
+    reason = access_reason(by, case)
+    fate = (
+        "it has left your cases, so you can no longer open it"
+        if reason is None
+        else f"you still open it {reason}"
+    )
+    return Handover(reason is not None, f"{holder} now owns case {case.reference}{told}; {fate}.")

@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.http import Http404
 
-from rapport.cases.access import _team_ids, cases_for_agent
+from rapport.cases.access import agent_team_ids, cases_for_agent
+from rapport.cases.models import Case
 from rapport.outreach.models import (
     AudienceImport,
     Incident,
@@ -32,7 +33,7 @@ def incidents_for_agent(agent: Agent) -> QuerySet[Incident]:
     if agent.is_supervisor:
         return Incident.objects.all()
     mine = OutreachTask.objects.filter(incident_id=OuterRef("pk"), owner=agent)
-    return Incident.objects.filter(Q(team_id__in=_team_ids(agent)) | Exists(mine))
+    return Incident.objects.filter(Q(team_id__in=agent_team_ids(agent)) | Exists(mine))
 
 
 def incident_for_agent(agent: Agent, incident_id: int) -> Incident:
@@ -254,12 +255,18 @@ def make_good_for_agent(agent: Agent, make_good_id: int) -> MakeGood:
     return found
 
 
-def make_goods_of_customer(customer_id: int) -> list[MakeGood]:
-    """A customer's make-goods, newest first, with their orders: one query."""
+def make_goods_of_customer(
+    customer_id: int, *, visible: QuerySet[Case] | None = None
+) -> list[MakeGood]:
+    """A customer's make-goods on the `visible` cases (None: all of them), newest first, with
+    their orders: one query."""
+    make_goods = MakeGood.objects.filter(customer_id=customer_id)
+    if visible is not None:
+        make_goods = make_goods.filter(case__in=visible)
     return list(
-        MakeGood.objects.filter(customer_id=customer_id)
-        .select_related("asset", "recorded_by", "approved_by")
-        .order_by("-created_at", "-pk")[:50]
+        make_goods.select_related("asset", "recorded_by", "approved_by").order_by(
+            "-created_at", "-pk"
+        )[:50]
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from rapport.cases.access import customer_cases_for_agent
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,
@@ -102,12 +103,19 @@ def _event_summary(entry: TimelineEntry, agents: dict[int, Agent]) -> str:
 def timeline_rows(
     customer: Customer,
     *,
+    viewer: Agent,
     focus: Case | None,
     agents: dict[int, Agent],
     before: datetime | None = None,
 ) -> tuple[list[TimelineRow], datetime | None]:
-    """The customer's timeline, each entry labelled with its case; and the cursor for older."""
-    entries = customer_timeline(customer, limit=TIMELINE_LIMIT, before=before)
+    """The customer's timeline as `viewer` may see it (only cases they may open, so every link
+    opens), each entry labelled with its case; and the cursor for older entries."""
+    entries = customer_timeline(
+        customer,
+        visible=customer_cases_for_agent(viewer, customer),
+        limit=TIMELINE_LIMIT,
+        before=before,
+    )
     case_ids = {entry.case_id for entry in entries}
     cases = {
         case.pk: case
@@ -214,16 +222,21 @@ def _what_happened(entry: TimelineEntry, customer: Customer) -> dict[str, Any]:
     return {}
 
 
-def side_panel(customer: Customer, *, case: Case | None) -> dict[str, Any]:
-    """Everything the side panel shows, each a single query."""
+def side_panel(customer: Customer, *, viewer: Agent, case: Case | None) -> dict[str, Any]:
+    """Everything the side panel shows, each a single query; of the customer's cases only what
+    `viewer` may open (`visible_cases`, also for the care and make-good cards)."""
     identities = list(customer.identities.all())
+    visible = customer_cases_for_agent(viewer, customer)
     return {
         "customer": customer,
         "identities": identities,
         "primary_phone": next((i.value for i in identities if i.kind == IdentityKind.PHONE), ""),
         "notes": list(customer.rapport_notes.select_related("author")),
         "assets": list(customer.assets.all()),
-        "other_open_cases": other_open_cases(customer, exclude=case.pk if case else None),
+        "other_open_cases": other_open_cases(
+            customer, visible=visible, exclude=case.pk if case else None
+        ),
+        "visible_cases": visible,
         "focus_case": case,
     }
 

@@ -11,7 +11,7 @@ from django.core import mail
 from rapport.cases.actions import open_case, receive_message
 from rapport.cases.models import Call, Case, CaseEvent, DeliveryStatus, Message, Status
 from tests.api.conftest import ApiClient, assert_error
-from tests.conftest import World
+from tests.conftest import World, clinic_case_of_a_stranger
 
 
 def test_reply_is_signed_and_sent(
@@ -117,13 +117,26 @@ def test_assign_an_owner(world: World, api: ApiClient) -> None:
 
 
 def test_handing_a_case_to_another_team_answers_then_hides_it(world: World, api: ApiClient) -> None:
+    case = clinic_case_of_a_stranger(world)
     response = api.post(
-        f"/cases/{world.case.pk}/owner",
+        f"/cases/{case.pk}/owner",
         {"owner_id": world.outsider.pk, "team_id": world.dental.pk, "reason": "Dental issue"},
     )
     assert response.status_code == 200, response.content
-    assert response.json()["team"]["slug"] == "dental"
-    assert_error(api.get(f"/cases/{world.case.pk}"), 404, "not_found")
+    body = response.json()
+    assert body["team"]["slug"] == "dental"
+    assert body["you_can_open"] is False
+    assert body["what_next"].startswith(f"Olga Dent (Dental) now owns case #{case.pk}")
+    assert "you can no longer open it" in body["what_next"]
+    assert_error(api.get(f"/cases/{case.pk}"), 404, "not_found")
+
+
+def test_handing_over_a_case_you_still_open_says_so(world: World, api: ApiClient) -> None:
+    response = api.post(f"/cases/{world.case.pk}/owner", {"owner_id": world.outsider.pk})
+    body = response.json()
+    assert body["you_can_open"] is True
+    assert "you still open it as the customer's deputy" in body["what_next"]
+    assert api.get(f"/cases/{world.case.pk}").status_code == 200
 
 
 def test_priority_and_resolve(world: World, api: ApiClient) -> None:

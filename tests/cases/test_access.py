@@ -8,10 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rapport.cases.access import cases_for_agent, newest_cases_for_agent
-from rapport.cases.actions import open_case
 from rapport.cases.models import ACTIVE_STATUSES, Case, Status
 from rapport.people.models import Agent
-from tests.conftest import World
+from tests.conftest import World, dental_case
 from tests.workspace.helpers import make_cases
 
 
@@ -43,15 +42,7 @@ def desk(world: World) -> list[Case]:
             updated_at=base + timedelta(minutes=i // 2), status=statuses[i % len(statuses)]
         )
     # A dental case the clinic must not see (the outsider also owns some clinic cases above).
-    open_case(
-        customer=world.customer,
-        subject="Tooth",
-        channel="phone",
-        text="Ouch",
-        by=world.outsider,
-        owner=world.outsider,
-        team=world.dental,
-    )
+    dental_case(world)
     return cases
 
 
@@ -86,6 +77,17 @@ def test_a_case_of_my_team_that_i_own_counts_once(world: World, desk: list[Case]
     assert len(newest) == len(set(newest))
 
 
+def test_the_customers_owner_and_deputy_see_all_of_the_customers_cases(
+    world: World, desk: list[Case]
+) -> None:
+    dental = Case.objects.get(subject="Tooth")  # Maria's, filed with the dental team
+    for persona in (world.colleague, world.agent):  # her owner and her deputy, both clinic
+        person = Agent.objects.get(pk=persona.pk)
+        assert dental.pk in set(_newest(person, 50, where=Q()))
+        assert cases_for_agent(person).filter(pk=dental.pk).exists()
+    assert dental.pk in set(_newest(world.outsider, 50, where=Q()))  # her own team's
+
+
 def test_outsider_sees_only_dental_and_own_cases(world: World, desk: list[Case]) -> None:
     seen = set(_newest(world.outsider, 50, where=Q()))
     visible = Case.objects.filter(Q(team=world.dental) | Q(owner=world.outsider))
@@ -96,6 +98,7 @@ def test_outsider_sees_only_dental_and_own_cases(world: World, desk: list[Case])
 def test_an_agent_without_teams_sees_what_they_own(world: World, desk: list[Case]) -> None:
     world.clinic.members.remove(world.colleague)
     colleague = Agent.objects.get(pk=world.colleague.pk)  # no cached team ids
-    owned = Case.objects.filter(owner=colleague).values_list("pk", flat=True)
-    assert set(_newest(colleague, 50, where=Q())) == set(owned)
+    # Their own cases, and every case of Maria, whose owner they are (the dental one too).
+    owned = Case.objects.filter(Q(owner=colleague) | Q(customer=world.customer))
+    assert set(_newest(colleague, 50, where=Q())) == set(owned.values_list("pk", flat=True))
     assert _newest(colleague, 50, where=Q(team_id__in=[])) == []

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rapport.cases.actions import change_status, open_case
 from rapport.cases.models import Case, Status
-from tests.conftest import World
+from tests.conftest import World, dental_case
 from tests.workspace.helpers import HTMX, assert_login_required, make_cases
 
 
@@ -97,15 +97,7 @@ def test_keyset_pages_without_a_total(world: World, settings: Any) -> None:
 
 
 def test_outsider_sees_no_clinic_cases(world: World) -> None:
-    dental = open_case(
-        customer=world.customer,
-        subject="Tooth",
-        channel="phone",
-        text="Ouch",
-        by=world.outsider,
-        owner=world.outsider,
-        team=world.dental,
-    )
+    dental = dental_case(world)
     html = world.client_for(world.outsider).get("/?view=recent").content.decode()
     assert _ids(html) == [dental.pk]
     assert "Puppy coughing" not in html

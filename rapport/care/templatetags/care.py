@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import QuerySet
 
 from rapport.care.models import Promise
 from rapport.care.selectors import open_promises
+from rapport.cases.models import Case
 from rapport.people.models import Customer
 
 register = template.Library()
 
 
 @register.simple_tag
-def care_promises(customer: Customer) -> list[Promise]:
-    return open_promises(customer)
+def care_promises(customer: Customer, visible: QuerySet[Case] | None) -> list[Promise]:
+    """`visible`: the customer's cases the viewer may open (None: all), from `side_panel`."""
+    return open_promises(customer, visible=visible)
 
 
 @register.filter

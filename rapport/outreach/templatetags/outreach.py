@@ -18,7 +18,8 @@ register = template.Library()
 def outreach_panel(
     context: template.Context, customer: Customer, case: Case | None
 ) -> dict[str, Any]:
-    """One query for the make-goods; a second only on an incident's outreach case."""
+    """One query for the make-goods (on the cases the viewer may open, `visible_cases` from
+    `side_panel`); a second only on an incident's outreach case."""
     task = None
     if case is not None and "incident" in (case.tags or []):
         task = OutreachTask.objects.select_related("incident").filter(case_id=case.pk).first()
@@ -27,7 +28,7 @@ def outreach_panel(
         "csrf_token": context.get("csrf_token"),
         "customer": customer,
         "focus_case": case,
-        "make_goods": make_goods_of_customer(customer.pk),
+        "make_goods": make_goods_of_customer(customer.pk, visible=context.get("visible_cases")),
         "assets": context.get("assets", []),
         "kinds": MakeGoodKind.choices,
         "outreach_task": task,

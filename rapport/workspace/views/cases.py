@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from rapport.cases import actions
 from rapport.cases.access import case_for_agent, message_for_agent
 from rapport.cases.models import CallDirection, CallOutcome, Case, Priority
+from rapport.cases.selectors import handover
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent
 from rapport.routing.service import customer_notice
@@ -44,7 +45,9 @@ def _case_context(
     request: HttpRequest, agent: Agent, case: Case, *, before: datetime | None = None
 ) -> dict[str, Any]:
     agents = all_agents()
-    rows, older = timeline_rows(case.customer, focus=case, agents=agents, before=before)
+    rows, older = timeline_rows(
+        case.customer, viewer=agent, focus=case, agents=agents, before=before
+    )
     reply_channels = {value for value, _ in REPLY_CHANNELS}
     return {
         "case": case,
@@ -62,7 +65,7 @@ def _case_context(
         "tags_text": ", ".join(case.tags),
         "triage_signals": triage_signals(case),
         "customer_notice": customer_notice(case, now=timezone.now()),
-        **side_panel(case.customer, case=case),
+        **side_panel(case.customer, viewer=agent, case=case),
     }
 
 
@@ -184,14 +187,26 @@ def case_priority(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespo
 @require_POST
 @agent_required
 def case_owner(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
-    def run(case: Case, data: dict[str, Any]) -> str:
-        owner = Agent.objects.filter(pk=data["owner"]).first()
-        if owner is None:
-            raise ActionError("There is no such agent.", field="owner")
-        actions.assign_case(case=case, owner=owner, by=agent, reason=data["reason"])
-        return f"{owner.display_name} now owns this case."
-
-    return _case_action(request, agent, case_id, OwnerForm, run)
+    case = case_for_agent(agent, case_id)
+    form = OwnerForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, case.pk, first_error(form))
+    owner = Agent.objects.filter(pk=form.cleaned_data["owner"]).first()
+    if owner is None:
+        return _refuse(request, case.pk, "There is no such agent.")
+    try:
+        assigned = actions.assign_case(
+            case=case, owner=owner, by=agent, reason=form.cleaned_data["reason"]
+        )
+    except ActionError as exc:
+        return _refuse(request, case.pk, exc.message, exc.status_code)
+    outcome = handover(assigned, by=agent)
+    if outcome.you_can_open:
+        return _refresh(request, agent, case.pk, outcome.what_next)
+    # Handed to another team: the case is theirs now, so the answer is the inbox, not a 404.
+    messages.success(request, outcome.what_next)
+    inbox = reverse("inbox")
+    return HttpResponseClientRedirect(inbox) if is_htmx(request) else redirect(inbox)
 
 
 @require_POST

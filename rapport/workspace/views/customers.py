@@ -69,13 +69,15 @@ def customer_list(request: HttpRequest, agent: Agent) -> HttpResponse:
 def customer_page(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
     agents = all_agents()
-    rows, older = timeline_rows(customer, focus=None, agents=agents, before=parse_before(request))
+    rows, older = timeline_rows(
+        customer, viewer=agent, focus=None, agents=agents, before=parse_before(request)
+    )
     context = {
         "rows": rows,
         "older": older,
         "agents": list(agents.values()),
         "identity_kinds": IdentityKind.choices,
-        **side_panel(customer, case=None),
+        **side_panel(customer, viewer=agent, case=None),
     }
     return render(request, "workspace/customer.html", context)
 
