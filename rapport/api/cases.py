@@ -32,14 +32,15 @@ from rapport.cases import actions
 from rapport.cases.access import (
     case_for_agent,
     cases_for_agent,
+    check_may_file,
     customer_for_agent,
     message_for_agent,
 )
+from rapport.cases.arrivals import default_team
 from rapport.cases.models import Attachment, Case, Message
 from rapport.cases.search import search_cases
 from rapport.cases.selectors import handover
 from rapport.lib.errors import ActionError
-from rapport.people.actions import find_or_create_customer
 from rapport.people.models import Agent, Customer, Team
 
 router = Router(tags=["cases"])
@@ -111,7 +112,7 @@ def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
             ) from exc
     assert payload.customer is not None  # noqa: S101 - the schema requires one of the two
     try:
-        customer, _ = find_or_create_customer(
+        return actions.customer_for_address(
             kind=payload.customer.kind.value,
             value=payload.customer.value,
             name=payload.customer.name,
@@ -119,15 +120,22 @@ def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
         )
     except ActionError as exc:
         raise ActionError(exc.message, field="customer.value") from exc
-    return customer
 
 
 @router.post("", response={201: CaseOut, **WRITE_ERRORS}, summary="Open a case")
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
-    """A new case with the customer's first message; `customer` finds or creates the person."""
+    """A new case with the customer's first message; `customer` finds or creates the person.
+
+    An address that belongs to a customer you do not serve files the case under a new customer
+    (their owner is asked whether to merge the two). The case stays in your team (or
+    `team_id`, one of yours); `owner_id` may be you, a teammate or the customer's own person.
+    """
     agent = agent_of(request)
+    owner = agent_by_id(payload.owner_id, field="owner_id")
+    team = _team_by_id(payload.team_id) or default_team(agent)
     with transaction.atomic():
         customer = _customer_for(agent, payload)
+        check_may_file(agent, owner=owner, team=team, customer=customer)
         case = actions.open_case(
             customer=customer,
             subject=payload.subject,
@@ -136,15 +144,14 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
             html=payload.html,
             by=agent,
             priority=payload.priority.value,
-            owner=agent_by_id(payload.owner_id, field="owner_id"),
-            team=_team_by_id(payload.team_id),
+            owner=owner,
+            team=team,
             tags=payload.tags,
             external_id=payload.external_id,
             received_at=payload.received_at,
-            route=True,
+            # Routed to a named person, continuity first; an agent in no team keeps it.
+            route=team is not None,
         )
-    # Routed by continuity, the case may land with a team the caller is not in: answer from the
-    # row just written rather than a permission-checked read.
     return HttpStatus(201, CaseOut.of(case))
 
 

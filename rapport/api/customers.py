@@ -40,6 +40,7 @@ from rapport.api.schemas import (
 )
 from rapport.cases.access import (
     cases_for_agent,
+    check_may_change_relationship,
     customer_cases_for_agent,
     customer_for_agent,
     customers_for_agent,
@@ -253,6 +254,7 @@ def set_relationship(
 ) -> CustomerDetailOut:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
+    check_may_change_relationship(agent, customer)
     actions.set_relationship(
         customer=customer,
         owner=agent_by_id(payload.owner_id, field="owner_id"),

@@ -10,7 +10,8 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from rapport.cases.models import Case, Message, Status
-from rapport.people.models import Agent, Customer
+from rapport.lib.errors import Forbidden
+from rapport.people.models import Agent, Customer, Team
 
 
 def _team_ids(agent: Agent) -> list[int]:
@@ -180,3 +181,53 @@ def access_reason(agent: Agent, case: Case) -> str | None:
     if agent.pk == case.customer.deputy_id:
         return "as the customer's deputy"
     return None
+
+
+def may_open_case_for(agent: Agent, customer: Customer) -> bool:
+    """Whether an agent who typed one of this customer's addresses may file a case on them: a
+    customer they serve, or one nobody serves yet (no owner, no deputy, no case)."""
+    if _serves(agent, customer):
+        return True
+    return (
+        customer.owner_id is None
+        and customer.deputy_id is None
+        and not Case.objects.filter(customer_id=customer.pk).exists()
+    )
+
+
+def check_may_file(
+    agent: Agent, *, owner: Agent | None, team: Team | None, customer: Customer
+) -> None:
+    """A case an agent opens goes to people and teams they may assign: one of their own teams,
+    and themselves, a teammate or the customer's own owner or deputy. Supervisors file
+    anywhere."""
+    if agent.is_supervisor:
+        return
+    teams = _team_ids(agent)
+    if team is not None and team.pk not in teams:
+        raise Forbidden(
+            "You can open cases only in your own teams; hand the case over once it is open.",
+            field="team_id",
+        )
+    if owner is None or owner.pk in (agent.pk, customer.owner_id, customer.deputy_id):
+        return
+    if not owner.teams.filter(pk__in=teams).exists():
+        raise Forbidden(
+            "You can give a new case only to yourself, a teammate or the customer's own "
+            "person; hand it over once it is open.",
+            field="owner_id",
+        )
+
+
+def check_may_change_relationship(agent: Agent, customer: Customer) -> None:
+    """Owner and deputy open all of a customer's cases, so naming them is for a supervisor,
+    the customer's current owner or deputy, or an agent who already sees every case of theirs."""
+    if agent.is_supervisor or agent.pk in (customer.owner_id, customer.deputy_id):
+        return
+    hidden = Case.objects.filter(customer_id=customer.pk).exclude(pk__in=_visible_cases(agent))
+    if hidden.exists():
+        raise Forbidden(
+            "Only a supervisor or the customer's owner or deputy can change who looks after "
+            "this customer.",
+            field="owner",
+        )

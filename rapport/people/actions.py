@@ -94,9 +94,10 @@ def _attach_identity(customer: Customer, *, kind: str, value: str, primary: bool
     if existing is not None:
         if existing.customer_id == customer.pk:
             return existing
+        # Never named: the person asking may not be allowed to see the other customer.
         raise ActionError(
-            f"{value} already belongs to customer {existing.customer.name} "
-            f"(#{existing.customer_id}); merge the two customers instead.",
+            f"{value} already belongs to another customer; if it is the same person, merge "
+            "the two customers instead (a supervisor can merge any two).",
             field="identities",
         )
     try:
@@ -106,6 +107,20 @@ def _attach_identity(customer: Customer, *, kind: str, value: str, primary: bool
             )
     except IntegrityError as exc:
         raise ActionError(f"{value} was just added to another customer.") from exc
+
+
+@transaction.atomic
+def create_likely_duplicate(
+    *, name: str, kind: str, value: str, of: Customer, by: Agent | None
+) -> Customer:
+    """A new customer for an address that already belongs to `of`, typed by someone who may not
+    file cases on `of`: the address stays with `of` (an address is one person's) and is noted
+    on both records, for a person who serves both to merge them if they are the same."""
+    customer = create_customer(name=name or "Unknown", by=by)
+    identity = f"{kind}:{value}"
+    _event(customer, by=by, kind="likely_duplicate", identity=identity, of=of.pk)
+    _event(of, by=by, kind="likely_duplicate", identity=identity, duplicate=customer.pk)
+    return customer
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from rapport.cases.actions import open_case
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.api.conftest import ApiClient, assert_error
-from tests.conftest import World
+from tests.conftest import World, dental_case
 
 
 def test_lists_only_customers_the_agent_serves(world: World, api: ApiClient, api_as: Any) -> None:
@@ -242,6 +242,14 @@ def test_relationship(world: World, api: ApiClient) -> None:
     assert_error(same, 400, "bad_request", field="deputy")
     unknown = api.put(url, {"owner_id": 999999, "deputy_id": None})
     assert_error(unknown, 400, "bad_request", field="owner_id")
+
+
+def test_another_team_cannot_take_over_the_relationship(world: World, api_as: Any) -> None:
+    dental_case(world)  # Olga serves Maria through one dental case, and only that one
+    url = f"/customers/{world.customer.pk}/relationship"
+    taken = api_as(world.outsider).put(url, {"owner_id": world.outsider.pk, "deputy_id": None})
+    assert_error(taken, 403, "forbidden", field="owner")
+    assert Customer.objects.get(pk=world.customer.pk).owner == world.colleague
 
 
 def test_merge_moves_everything_onto_the_survivor(world: World, api: ApiClient) -> None:

@@ -37,6 +37,7 @@ def test_someone_elses_address_points_to_a_merge(world: World) -> None:
         follow=True,
     )
     assert "merge the two customers instead" in response.content.decode()
+    assert "Twin" not in response.content.decode()  # another customer is never named
 
 
 def test_back_link_stays_on_this_site(world: World) -> None:

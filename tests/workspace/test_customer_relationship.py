@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rapport.people.models import Customer
-from tests.conftest import World
+from tests.conftest import World, dental_case
 from tests.workspace.helpers import assert_login_required
 
 
@@ -31,3 +31,15 @@ def test_wrong_person_is_refused(world: World) -> None:
     )
     assert_login_required(url, method="post")
     assert Customer.objects.get(pk=world.customer.pk).owner == world.colleague
+
+
+def test_an_agent_of_another_team_cannot_make_herself_the_owner(world: World) -> None:
+    # Olga (dental) has one case of Maria's; naming herself Maria's owner would open all of
+    # Maria's clinic cases to her, so only Maria's own people or a supervisor may.
+    dental_case(world)
+    url = f"/customers/{world.customer.pk}/relationship/"
+    response = world.client_for(world.outsider).post(url, {"owner": world.outsider.pk}, follow=True)
+    assert "Only a supervisor or the customer&#x27;s owner or deputy" in response.content.decode()
+    assert Customer.objects.get(pk=world.customer.pk).owner == world.colleague
+    world.client_for(world.supervisor).post(url, {"owner": world.outsider.pk})
+    assert Customer.objects.get(pk=world.customer.pk).owner == world.outsider

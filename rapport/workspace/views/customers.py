@@ -15,7 +15,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from rapport.cases.access import customer_for_agent, customers_for_agent
+from rapport.cases.access import (
+    check_may_change_relationship,
+    customer_for_agent,
+    customers_for_agent,
+)
 from rapport.lib.errors import ActionError
 from rapport.people import actions
 from rapport.people.models import Agent, Customer, Identity, IdentityKind, RapportNote
@@ -126,6 +130,7 @@ def _agent_or_none(agent_id: int | None, field: str) -> Agent | None:
 @agent_required
 def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
+        check_may_change_relationship(agent, customer)
         actions.set_relationship(
             customer=customer,
             owner=_agent_or_none(data["owner"], "owner"),
