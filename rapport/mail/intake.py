@@ -9,23 +9,21 @@ in `Message.external_id` (inbound and outbound), so a reply's In-Reply-To finds 
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.header
-import email.parser
-import email.policy
-import email.utils
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from rapport.mail.parse import parse_message_ids, plain_address
+from rapport.mail.parse import (
+    header_addresses,
+    header_text,
+    parse_message_ids,
+    read_header_block,
+)
 
 if TYPE_CHECKING:
     from rapport.mail.models import InboundEmail
 
 MAX_MESSAGE_ID = 300
-_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 SYNTHETIC_DOMAIN = "synthetic.rapport.invalid"
 T = TypeVar("T")
 
@@ -111,13 +109,14 @@ def read_headers(raw: bytes) -> RawHeaders:
     """The Message-ID, sender and subject, read cheaply before storing; never raises."""
     message_id = sender = subject = ""
     try:
-        headers = _header_block(raw)
-        ids = parse_message_ids(str(headers.get("Message-ID", "") or ""))
+        headers = read_header_block(raw)
+        ids = parse_message_ids(header_text(headers, "Message-ID"))
         message_id = bracketed(ids[0]) if ids else ""
-        from_header = str(headers.get("From", "") or "")
-        plain = plain_address(from_header)
-        sender = (plain or email.utils.parseaddr(from_header)[1]).strip().lower()
-        subject = _decoded(str(headers.get("Subject", "") or ""))
+        # The sender as `parse_email` reads it: the address in angle brackets, never the
+        # display name (`victim@example.com <attacker@evil.example>` is from the attacker).
+        senders = header_addresses(headers, "From")
+        sender = senders[0][1] if senders else ""
+        subject = header_text(headers, "Subject")
     except Exception:  # noqa: S110 - anything unreadable is left to the parser to report
         pass
     return RawHeaders(
@@ -125,21 +124,6 @@ def read_headers(raw: bytes) -> RawHeaders:
         sender=clean_text(sender)[:320],
         subject=" ".join(clean_text(subject).split())[:300],
     )
-
-
-def _header_block(raw: bytes) -> email.message.Message:
-    """The headers of raw mail, parsed from the header block alone (the parser would otherwise
-    read the whole body line by line)."""
-    end = _BLANK_LINE.search(raw)
-    head = raw[: end.end()] if end else raw
-    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
-
-
-def _decoded(value: str) -> str:
-    try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except Exception:
-        return value
 
 
 @dataclass(frozen=True)
@@ -177,7 +161,7 @@ class IntakeResult:
 def message_ids_in_headers(raw: bytes) -> list[str]:
     """The Message-ID of a returned original (a bounce's message/rfc822 or headers part)."""
     try:
-        headers = _header_block(raw)
-        return [bracketed(i) for i in parse_message_ids(str(headers.get("Message-ID", "") or ""))]
+        headers = read_header_block(raw)
+        return [bracketed(i) for i in parse_message_ids(header_text(headers, "Message-ID"))]
     except Exception:
         return []

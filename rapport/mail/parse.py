@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 import functools
@@ -18,6 +19,14 @@ from tnefparse import TNEF
 
 from rapport.lib.html import sanitise, to_text
 from rapport.mail.autoreply import BounceRecipient, classify_auto_reply, detect_bounce
+from rapport.mail.headers import (
+    declared_charset,
+    decode_header_value,
+    display_name,
+    mailboxes,
+    quote_boundary,
+    repair_header_block,
+)
 from rapport.mail.reply import html_reply_text, parse_reply, visible_reply
 
 Address = tuple[str, str]  # (display name, address)
@@ -31,6 +40,7 @@ _CHARSET_ALIASES = {
     "latin1": "cp1252",
     "us-ascii": "cp1252",
     "ascii": "cp1252",
+    "windows-1252": "cp1252",
     "iso-8859-8-i": "iso-8859-8",
     "ks_c_5601-1987": "cp949",
     "gb2312": "gb18030",
@@ -120,6 +130,13 @@ def decode_bytes(payload: bytes, charset: str | None) -> tuple[str, str | None]:
     """Text from bytes in a declared charset; (text, problem or None). Never raises."""
     label = (charset or "").strip().strip('"').lower()
     codec = _CHARSET_ALIASES.get(label, label) or "utf-8"
+    if codec == "cp1252" and not payload.isascii():
+        # Mail labelled us-ascii or latin-1 that is valid UTF-8 is UTF-8 (a mail client's
+        # default label, or a relay's): read as windows-1252 it would show as mojibake.
+        try:
+            return payload.decode("utf-8"), None
+        except UnicodeDecodeError:
+            pass
     try:
         return payload.decode(codec), None
     except LookupError:
@@ -143,38 +160,10 @@ class _Collector:
         self.winmail_bodies: list[tuple[str, bool]] = []  # (text, is_html)
 
     def header(self, message: Message, name: str) -> str:
-        if isinstance(message, _ReadOnceMessage):
-            raw = message.raw_values(name)
-            if raw and raw[0].isascii() and "=?" not in raw[0]:
-                return raw[0]  # no encoded words: `policy.default` would give it as it came
-        try:
-            value = message.get(name)
-        except Exception as error:
-            self.errors.append(f"{name}: {error}")
-            raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
-            return str(raw[0]) if raw else ""
-        return "" if value is None else str(value)
+        return header_text(message, name, self.errors)
 
     def addresses(self, message: Message, name: str) -> tuple[Address, ...]:
-        plain = _plain_addresses(message, name)
-        if plain is not None:
-            return plain
-        values: list[Any] = []
-        try:
-            values = list(message.get_all(name, failobj=[]))
-        except Exception as error:
-            self.errors.append(f"{name}: {error}")
-            values = [str(v) for key, v in message.raw_items() if key.lower() == name.lower()]
-        pairs: list[tuple[str, str]] = []
-        for value in values:
-            parsed = getattr(value, "addresses", None)  # policy.default has parsed it already
-            if parsed is None or value.defects:
-                pairs += email.utils.getaddresses([str(value)])
-            else:
-                pairs += [(a.display_name, a.addr_spec) for a in parsed]
-        return tuple(
-            (name_.strip(), address.strip().lower()) for name_, address in pairs if address or name_
-        )
+        return header_addresses(message, name, self.errors)
 
     def text_of(self, part: Message) -> str:
         try:
@@ -388,10 +377,23 @@ class _ReadOnceMessage(EmailMessage):
 
 
 _LINE_BREAKS = re.compile(r"[\r\n]")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 class _Policy(EmailPolicy):
-    """`policy.default`, keeping the parsed objects of headers whose values repeat."""
+    """`policy.default`, reading raw 8-bit header bytes as text and an unquoted multipart
+    boundary whole (`headers.decode_header_value`, `headers.quote_boundary`), and keeping the
+    parsed objects of headers whose values repeat."""
+
+    header_fallback = "cp1252"  # for raw 8-bit header bytes that are not UTF-8
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        name, value = super().header_source_parse(sourcelines)
+        if not value.isascii():
+            value = decode_header_value(value, self.header_fallback)
+        if "=" in value and name.lower() == "content-type":
+            value = quote_boundary(value)
+        return name, value
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
         if (
@@ -411,15 +413,6 @@ def _repeating_header(policy: EmailPolicy[Any], name: str, value: str) -> Any:
 _POLICY = _Policy(message_factory=_ReadOnceMessage)
 
 
-def plain_address(value: str) -> str | None:
-    """The address of a header holding one mailbox in the plainest form (`Name Words
-    <local@domain>` or `local@domain`), as it is written; None for any other form."""
-    match = _PLAIN_MAILBOX.fullmatch(value.strip())
-    if match is None or "=?" in value:
-        return None
-    return match.group(2) or match.group(3)
-
-
 def _plain_addresses(message: Message, name: str) -> tuple[Address, ...] | None:
     """The header's addresses if every such header is in the plainest form; else None."""
     if not isinstance(message, _ReadOnceMessage):
@@ -429,15 +422,87 @@ def _plain_addresses(message: Message, name: str) -> tuple[Address, ...] | None:
         value = raw.strip()
         if "=?" in value or not _PLAIN_ADDRESSES.fullmatch(value):  # no encoded words
             return None
-        for display_name, angled, bare in _PLAIN_MAILBOX.findall(value):
-            pairs.append((display_name, (angled or bare).lower()))
+        for phrase, angled, bare in _PLAIN_MAILBOX.findall(value):
+            pairs.append((phrase, (angled or bare).lower()))
     return tuple(pairs)
+
+
+def header_text(message: Message, name: str, errors: list[str] | None = None) -> str:
+    """The first header called `name` as text, encoded words decoded; "" if there is none."""
+    if isinstance(message, _ReadOnceMessage):
+        raw = message.raw_values(name)
+        if raw and raw[0].isascii() and "=?" not in raw[0]:
+            return raw[0]  # no encoded words: `policy.default` would give it as it came
+    try:
+        value = message.get(name)
+    except Exception as error:
+        if errors is not None:
+            errors.append(f"{name}: {error}")
+        raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
+        return str(raw[0]) if raw else ""
+    return "" if value is None else str(value)
+
+
+def header_addresses(
+    message: Message, name: str, errors: list[str] | None = None
+) -> tuple[Address, ...]:
+    """Every address in the headers called `name`: (display name, lower-cased address).
+
+    The plainest forms are read by `_PLAIN_ADDRESSES`, the rest by `policy.default`; a header
+    it finds malformed (an address as the display name, a stray bracket) is read by
+    `headers.mailboxes`, where the address is always the one in angle brackets. `parse_email`
+    and `intake.read_headers` both read the sender here, so they cannot disagree."""
+    plain = _plain_addresses(message, name)
+    if plain is not None:
+        return plain
+    raws = message.raw_values(name) if isinstance(message, _ReadOnceMessage) else []
+    try:
+        values = list(message.get_all(name, failobj=[]))
+    except Exception as error:
+        if errors is not None:
+            errors.append(f"{name}: {error}")
+        values = [None] * len(raws)
+    pairs: list[Address] = []
+    for index, value in enumerate(values):
+        parsed = getattr(value, "addresses", None)  # policy.default has parsed it already
+        if parsed is not None and not value.defects:
+            pairs += [(display_name(a.display_name, a.addr_spec), a.addr_spec) for a in parsed]
+            continue
+        raw = raws[index] if index < len(raws) else str(value)
+        pairs += mailboxes(raw)
+    return tuple(
+        (name_.strip(), address.strip().lower()) for name_, address in pairs if address or name_
+    )
+
+
+def read_header_block(raw: bytes) -> Message:
+    """The headers of raw mail as `parse_email` reads them (mended the same way), parsed from
+    the header block alone: what intake reads before storing a mail."""
+    raw = repair_header_block(raw)
+    end = _HEADER_END.search(raw)
+    head = raw[: end.end()] if end else raw
+    return email.parser.BytesHeaderParser(policy=_policy_for(head)).parsebytes(head)
+
+
+def _policy_for(raw: bytes) -> _Policy:
+    """`_POLICY`, or for a mail with raw 8-bit header bytes and a declared charset other than
+    UTF-8 or windows-1252's family, a copy that falls back to that charset for them."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw
+    if head.isascii():
+        return _POLICY
+    charset = declared_charset(head)
+    codec = _CHARSET_ALIASES.get(charset, charset) if charset else None
+    if codec in (None, "cp1252", "utf-8"):
+        return _POLICY
+    return _POLICY.clone(header_fallback=codec)
 
 
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw RFC 822 bytes. Arbitrary input gives a result, with ``parse_errors``."""
     try:
-        message = email.message_from_bytes(raw, policy=_POLICY)
+        raw = repair_header_block(raw)
+        message = email.message_from_bytes(raw, policy=_policy_for(raw))
     except Exception as error:
         return ParsedEmail(parse_errors=(f"unparseable message: {error}",))
     if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default always gives one

@@ -232,6 +232,33 @@ def test_a_strangers_case_token_does_not_inject_into_someone_elses_case(world: W
     assert Case.objects.get(pk=_id(result.case_id)).customer.name == "Mallory"
 
 
+@pytest.mark.parametrize(
+    "from_header",
+    [
+        "maria.lopez@example.com <mallory@evil.example>",
+        "Maria.Lopez@Example.com<mallory@evil.example>",
+        '"maria.lopez@example.com" <mallory@evil.example>',
+        "=?utf-8?q?maria.lopez=40example.com?= <mallory@evil.example>",
+    ],
+)
+def test_the_customers_address_as_a_display_name_does_not_join_their_case(
+    world: World, from_header: str
+) -> None:
+    before = world.case.messages.count()
+    raw = (
+        f"From: {from_header}\r\nTo: support@clinic.example\r\n"
+        f"Subject: Re: Puppy coughing at night [#{world.case.pk}]\r\n"
+        "Message-ID: <spoof@evil.example>\r\n\r\nSend the records to this address.\r\n"
+    ).encode()
+    result, row = ingest(raw)
+    assert row.sender == "mallory@evil.example"  # stored as the parser reads it
+    assert result.case_id != world.case.pk
+    assert result.customer_id != world.customer.pk
+    assert world.case.messages.count() == before
+    customer = Customer.objects.get(pk=_id(result.customer_id))
+    assert "maria" not in customer.name.lower()  # nor shown under the victim's address
+
+
 def test_customer_centric_join_within_the_window(world: World) -> None:
     result, _ = ingest(make_mail(subject="RE: Puppy coughing at night"))
     assert (result.outcome, result.case_id) == ("threaded", world.case.pk)
