@@ -457,11 +457,11 @@ def header_addresses(
         return plain
     raws = message.raw_values(name) if isinstance(message, _ReadOnceMessage) else []
     try:
-        values = list(message.get_all(name, failobj=[]))
+        values: list[Any] = list(message.get_all(name, failobj=[]))
     except Exception as error:
         if errors is not None:
             errors.append(f"{name}: {error}")
-        values = [None] * len(raws)
+        values = list(raws)
     pairs: list[Address] = []
     for index, value in enumerate(values):
         parsed = getattr(value, "addresses", None)  # policy.default has parsed it already
@@ -495,7 +495,8 @@ def _policy_for(raw: bytes) -> _Policy:
     codec = _CHARSET_ALIASES.get(charset, charset) if charset else None
     if codec in (None, "cp1252", "utf-8"):
         return _POLICY
-    return _POLICY.clone(header_fallback=codec)
+    policy: _Policy = _POLICY.clone(header_fallback=codec)  # type: ignore[call-arg]
+    return policy
 
 
 def parse_email(raw: bytes) -> ParsedEmail:

@@ -230,3 +230,60 @@ def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
     assert message.get_content_type() == "message/rfc822"
     message.add_header("Content-Type", "text/csv", charset="utf-8")
     assert message.get_content_type() == "text/csv"
+
+
+# -- header blocks as mail really comes ----------------------------------------------------------
+
+
+def test_raw_8_bit_headers_fall_back_to_the_declared_charset() -> None:
+    raw = (
+        b"From: " + "Иван".encode("koi8-r") + b" <ivan@example.ru>\r\n"
+        b"Subject: " + "Привет".encode("koi8-r") + b"\r\n"
+        b"Content-Type: text/plain; charset=koi8-r\r\n\r\n" + "Текст".encode("koi8-r") + b"\r\n"
+    )
+    parsed = parse_email(raw)
+    assert parsed.sender == ("Иван", "ivan@example.ru")
+    assert parsed.subject == "Привет"
+    assert parsed.text.strip() == "Текст"
+
+
+def test_raw_utf_8_headers_read_as_utf_8_whatever_the_declared_charset() -> None:
+    raw = (
+        "From: Zoë <zoe@example.com>\r\nSubject: Grüße\r\n"
+        "Content-Type: text/plain; charset=iso-8859-1\r\n\r\nHallo\r\n"
+    ).encode()
+    parsed = parse_email(raw)
+    assert (parsed.from_name, parsed.subject) == ("Zoë", "Grüße")
+
+
+def test_obsolete_space_before_the_colon_keeps_every_header() -> None:
+    raw = b"From: a@example.com\r\nSubject : Hello\r\nTo : desk@example.org\r\n\r\nBody\r\n"
+    parsed = parse_email(raw)
+    assert (parsed.subject, parsed.to, parsed.text.strip()) == (
+        "Hello",
+        (("", "desk@example.org"),),
+        "Body",
+    )
+
+
+def test_a_body_without_a_blank_line_before_it_stays_the_body() -> None:
+    parsed = parse_email(b"From: a@example.com\r\nSubject: Hi\r\nJust the text\r\nand more\r\n")
+    assert parsed.subject == "Hi"
+    assert "Just the text" in parsed.text
+
+
+def test_a_bom_before_the_headers_is_dropped() -> None:
+    parsed = parse_email(b"\xef\xbb\xbf" + HEAD + b"\r\nHello\r\n")
+    assert (parsed.from_address, parsed.subject) == ("ana@example.com", "Hi")
+
+
+def test_unquoted_boundary_with_equals_signs_is_read_whole() -> None:
+    raw = HEAD + (
+        b"Content-Type: multipart/mixed; boundary=----=_Part_1.2\r\n\r\n"
+        b"------=_Part_1.2\r\nContent-Type: text/plain\r\n\r\nHello\r\n"
+        b"------=_Part_1.2\r\nContent-Type: image/png\r\nContent-Disposition: attachment; "
+        b"filename=a.png\r\n\r\nPNGDATA\r\n------=_Part_1.2--\r\n"
+    )
+    parsed = parse_email(raw)
+    assert parsed.text.strip() == "Hello"
+    assert [a.filename for a in parsed.attachments] == ["a.png"]
