@@ -205,7 +205,7 @@ name_parts = st.one_of(
     addr_specs.map(lambda a: f'"{a}"'),
     addr_specs.map(lambda a: f"({a})"),
     addr_specs.map(lambda a: f"<{a}>"),
-    st.sampled_from(['"', "<", ">", "(", ")", ",", ";", ":", "\\", "=?utf-8?q?x?=", "@"]),
+    st.sampled_from(['"', "<", ">", "(", ")", ";", ":", "\\", "=?utf-8?q?x?=", "@"]),
 )
 hostile_froms = st.tuples(
     st.lists(name_parts, max_size=4).map(" ".join),
@@ -215,13 +215,13 @@ hostile_froms = st.tuples(
 ).map(lambda p: f"{p[0]}{p[1]}<{p[2]}> {p[3]}".strip())
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(hostile_froms)
 def test_fast_and_full_reads_of_a_hostile_from_agree(value: str) -> None:
     fast, full = _both(value)
     assert fast == full
     # The sender is always one of the addresses in angle brackets, never one only named in the
-    # display text or a comment.
+    # display text or a comment (commas, which make a list of mailboxes, are not generated).
     if fast:
         assert f"<{fast}>" in value.lower() or "<" not in value
 
