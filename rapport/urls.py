@@ -8,3 +8,6 @@ urlpatterns = [
     path("contact/", include("rapport.portal.urls")),
     path("", include("rapport.workspace.urls")),
 ]
+
+handler403 = "rapport.workspace.views.errors.forbidden"
+handler404 = "rapport.workspace.views.errors.not_found"
