@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.cases import transports
 from rapport.cases.access import may_open_case_for
 from rapport.cases.arrivals import (
     MAX_TEXT,
@@ -84,15 +85,16 @@ def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Me
     from rapport.cases.tasks import deliver_message
 
     body, _ = clean_body(text)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; replies go on a new case.")
+    by_channel = transports.reply_channel(case, channel)
     now = timezone.now()
     message = Message.objects.create(
         case=case,
         customer_id=case.customer_id,
         direction=Direction.OUTBOUND,
-        channel=channel or case.origin_channel,
+        channel=by_channel,
         author=by,
         text=signed(body, by),
         delivery_status=DeliveryStatus.QUEUED,

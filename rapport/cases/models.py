@@ -138,6 +138,8 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # Recorded on the case but carried by nothing (a channel with no transport): never "Sent".
+    NOT_SENT = "not_sent", "Logged, not sent"
     NOT_APPLICABLE = "n/a", "Not applicable"
 
 

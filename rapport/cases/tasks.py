@@ -6,6 +6,7 @@ import logging
 
 from django_tasks import task
 
+from rapport.cases import transports
 from rapport.cases.actions import mark_delivery
 from rapport.cases.models import DeliveryStatus, Message
 from rapport.people.models import Channel
@@ -25,10 +26,14 @@ def deliver_message(message_id: int, attempt: int = 1) -> str:
     )
     if message is None:  # already delivered by an earlier run, or deleted
         return "skipped"
-    if message.channel != Channel.EMAIL:
-        # Chat and web replies are read by the customer in the portal; nothing to transmit.
-        mark_delivery(message=message, status=DeliveryStatus.SENT)
-        return "sent"
+    if message.channel != Channel.EMAIL or transports.transport_for(message.channel) is None:
+        # Nothing carries this channel: say so on the timeline, never "Sent".
+        mark_delivery(
+            message=message,
+            status=DeliveryStatus.NOT_SENT,
+            error=f"Nothing was sent: Rapport has no {message.channel} transport.",
+        )
+        return "not_sent"
     result = deliver_email(message_id=message_id, attempt=attempt)
     if result.outcome == "retry" and result.retry_at is not None:
         retry = deliver_message

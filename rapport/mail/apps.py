@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class MailConfig(AppConfig):
     name = "rapport.mail"
     label = "mail"
+
+    def ready(self) -> None:
+        from rapport.cases.transports import Transport, register
+        from rapport.people.models import Channel, IdentityKind
+
+        # Without an SMTP host the embedded desk prints mail to the server console: the agent
+        # is told, so "Sent" never hides that it reached nobody's inbox.
+        console = "console" in settings.EMAIL_BACKEND
+        register(
+            Transport(
+                channel=Channel.EMAIL,
+                needs=IdentityKind.EMAIL,
+                caveat=(
+                    "No SMTP host is set up (EMAIL_HOST): email is printed to the server "
+                    "console, not delivered."
+                    if console
+                    else ""
+                ),
+            )
+        )

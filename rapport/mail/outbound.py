@@ -34,6 +34,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
+from rapport.cases.transports import primary_phone
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail.intake import SYNTHETIC_DOMAIN
 from rapport.mail.models import InboundEmail, InboundStatus
@@ -259,12 +260,7 @@ def _last_sender(case_id: int) -> str:
 
 
 def _call_instead(message: Message) -> str:
-    phone = (
-        Identity.objects.filter(customer_id=message.customer_id, kind=IdentityKind.PHONE)
-        .order_by("-is_primary", "pk")
-        .values_list("value", flat=True)
-        .first()
-    )
+    phone = primary_phone(message.customer_id)
     return f" — call them instead ({phone})" if phone else " — call them instead"
 
 

@@ -10,10 +10,10 @@ from django import forms
 from rapport.cases.models import CallDirection, CallOutcome, Priority, Status
 from rapport.people.models import Channel, IdentityKind
 
+REPLY_CHANNEL_VALUES = (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
+# Every channel a reply may name; the action refuses one that nothing can carry.
 REPLY_CHANNELS = [
-    (value, label)
-    for value, label in Channel.choices
-    if value in (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
+    (value, label) for value, label in Channel.choices if value in REPLY_CHANNEL_VALUES
 ]
 INBOX_VIEWS = [
     ("mine", "Mine"),

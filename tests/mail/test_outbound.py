@@ -20,6 +20,7 @@ from pytest_django.fixtures import Settings
 from rapport.cases.actions import reply
 from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.cases.tasks import deliver_message
+from rapport.lib.errors import ActionError
 from rapport.mail.models import InboundStatus
 from rapport.people.actions import mark_identity_undeliverable
 from rapport.people.models import Identity
@@ -209,17 +210,26 @@ def test_a_bounced_address_is_never_written_to(
 ) -> None:
     case = customer_writes(world)
     identity = Identity.objects.get(customer=world.customer, kind="email")
-    mark_identity_undeliverable(identity=identity, reason="Bounced: 5.1.1 user unknown")
     message = send_reply(case, world, django_capture_on_commit_callbacks)
+    mark_identity_undeliverable(identity=identity, reason="Bounced: 5.1.1 user unknown")
+    # A reply queued before the bounce was known fails with the reason, on the timeline.
+    Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.QUEUED)
+    deliver_message.call(message.pk, 2)
+    message.refresh_from_db()
     assert message.delivery_status == DeliveryStatus.FAILED
     assert message.delivery_error == (
         "Not sent: address bounced: maria.lopez@example.com (Bounced: 5.1.1 user unknown)"
         " — call them instead (+34612345678)"
     )
-    assert sink.attempts == []
-    # The failure is on the case page's timeline, for the agent who wrote it.
+    assert len(sink.attempts) == 1  # the first reply only
     page = world.client_for(world.agent).get(f"/cases/{case.pk}/")
     assert "address bounced: maria.lopez@example.com" in page.content.decode()
+    # A new reply is refused at once, saying why and what to do instead: nothing is queued.
+    with pytest.raises(
+        ActionError, match=r"maria.lopez@example.com is undeliverable .*Call them on \+34612345678"
+    ):
+        reply(case=case, text="Are you there?", by=world.agent)
+    assert not Message.objects.filter(text__startswith="Are you there?").exists()
 
 
 def test_a_message_that_is_not_queued_is_never_sent_again(

@@ -24,7 +24,7 @@ def test_htmx_reply_is_signed_sent_and_returns_the_timeline(
     assert html.lstrip().startswith('<div id="timeline"')
     assert "Honey in warm water tonight.<br><br>— Dr. Ana Ortiz" in html
     assert 'id="case-header" class="case-header" data-status="waiting_customer"' in html
-    assert 'hx-swap-oob="true"' in html and "Reply sent." in html
+    assert 'hx-swap-oob="true"' in html and "Reply queued to go out by email." in html
     message = Message.objects.get(direction=Direction.OUTBOUND)
     assert message.author == world.agent and message.delivery_status == DeliveryStatus.SENT
     assert mail.outbox[0].to == ["maria.lopez@example.com"]
@@ -33,10 +33,10 @@ def test_htmx_reply_is_signed_sent_and_returns_the_timeline(
 def test_plain_post_redirects_back_with_a_flash(world: World) -> None:
     client = world.client_for(world.agent)
     response = client.post(
-        f"/cases/{world.case.pk}/reply/", {"text": "Hi", "channel": "chat"}, follow=True
+        f"/cases/{world.case.pk}/reply/", {"text": "Hi", "channel": "email"}, follow=True
     )
     assert response.redirect_chain[-1][0] == f"/cases/{world.case.pk}/"
-    assert "Reply sent." in response.content.decode()
+    assert "Reply queued to go out by email." in response.content.decode()
     world.case.refresh_from_db()
     assert world.case.status == Status.WAITING_CUSTOMER
 

@@ -15,18 +15,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from rapport.cases import actions
+from rapport.cases import actions, transports
 from rapport.cases.access import case_for_agent, message_for_agent
-from rapport.cases.models import CallDirection, CallOutcome, Case, Priority
+from rapport.cases.models import (
+    CallDirection,
+    CallOutcome,
+    Case,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Priority,
+)
 from rapport.cases.selectors import handover
 from rapport.lib.errors import ActionError
-from rapport.people.models import Agent
+from rapport.people.models import Agent, Channel
 from rapport.routing.service import customer_notice
 from rapport.triage.service import triage_signals
 from rapport.workspace import presence
 from rapport.workspace.decorators import agent_required, is_htmx
 from rapport.workspace.forms import (
-    REPLY_CHANNELS,
+    REPLY_CHANNEL_VALUES,
     CallForm,
     MergeCaseForm,
     NoteForm,
@@ -48,7 +56,10 @@ def _case_context(
     rows, older = timeline_rows(
         case.customer, viewer=agent, focus=case, agents=agents, before=before
     )
-    reply_channels = {value for value, _ in REPLY_CHANNELS}
+    panel = side_panel(case.customer, viewer=agent, case=case)
+    notice = customer_notice(case, now=timezone.now())
+    reachable = transports.reachable_channels(case, identities=panel["identities"])
+    labels = dict(Channel.choices)
     return {
         "case": case,
         "rows": rows,
@@ -57,15 +68,28 @@ def _case_context(
         "priorities": Priority.choices,
         "call_directions": CallDirection.choices,
         "call_outcomes": CallOutcome.choices,
-        "reply_channels": REPLY_CHANNELS,
-        "default_channel": case.origin_channel
-        if case.origin_channel in reply_channels
-        else "email",
+        # Only channels that really carry a message, the case's own first; none: say so.
+        "reply_channels": [(t.channel, labels[t.channel]) for t in reachable],
+        "reply_caveats": [t.caveat for t in reachable if t.caveat],
+        "origin_unsendable": (
+            labels[case.origin_channel]
+            if case.origin_channel in REPLY_CHANNEL_VALUES
+            and case.origin_channel not in {t.channel for t in reachable}
+            else ""
+        ),
         "signature_preview": actions.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
         "triage_signals": triage_signals(case),
-        "customer_notice": customer_notice(case, now=timezone.now()),
-        **side_panel(case.customer, viewer=agent, case=case),
+        "customer_notice": notice,
+        # Only a notice that went out in a message can be called told.
+        "customer_notice_told": bool(notice)
+        and Message.objects.filter(
+            case=case,
+            direction=Direction.OUTBOUND,
+            delivery_status=DeliveryStatus.SENT,
+            text__contains=notice,
+        ).exists(),
+        **panel,
     }
 
 
@@ -121,9 +145,13 @@ def _case_action(
 @agent_required
 def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        actions.reply(case=case, text=data["text"], by=agent, channel=data["channel"] or None)
+        message = actions.reply(
+            case=case, text=data["text"], by=agent, channel=data["channel"] or None
+        )
         presence.touch(case=case, agent=agent, is_typing=False)
-        return "Reply sent."
+        transport = transports.transport_for(message.channel)
+        caveat = f" {transport.caveat}" if transport and transport.caveat else ""
+        return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
 
     return _case_action(request, agent, case_id, ReplyForm, run)
 

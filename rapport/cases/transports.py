@@ -1,0 +1,110 @@
+"""Which channels can carry a message to the customer, so nothing is marked "Sent" that went
+nowhere.
+
+A feature that transmits on a channel registers it here when the app is ready (mail registers
+email); the core never imports the feature. A reply asked for on a channel nobody registered
+(chat, SMS, social and web have no transport yet) is refused with what to do instead, and the
+composer does not offer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapport.cases.models import Case
+from rapport.lib.errors import ActionError
+from rapport.people.models import Channel, Identity, IdentityKind
+
+
+@dataclass(frozen=True)
+class Transport:
+    channel: str
+    # What the agent is told about where the message goes ("" when it leaves for real).
+    caveat: str = ""
+    # The identity kind the channel writes to (an email address for email).
+    needs: str = ""
+
+
+_registered: dict[str, Transport] = {}
+
+
+def register(transport: Transport) -> None:
+    _registered[transport.channel] = transport
+
+
+def transport_for(channel: str) -> Transport | None:
+    return _registered.get(channel)
+
+
+def _label(channel: str) -> str:
+    return str(dict(Channel.choices).get(channel, channel)).lower()
+
+
+def reachable_channels(
+    case: Case, *, identities: Iterable[Identity] | None = None
+) -> list[Transport]:
+    """The channels a reply on `case` can really go out by, the case's own first
+    (`identities`: the customer's, when the caller has read them already)."""
+    if identities is None:
+        identities = Identity.objects.filter(customer_id=case.customer_id)
+    kinds = {i.kind for i in identities if not i.undeliverable_reason}
+    usable = [t for t in _registered.values() if not t.needs or t.needs in kinds]
+    usable.sort(key=lambda t: t.channel != case.origin_channel)
+    return usable
+
+
+def primary_phone(customer_id: int) -> str:
+    """The number to call the customer on ("" if none): the primary first."""
+    phone = (
+        Identity.objects.filter(customer_id=customer_id, kind=IdentityKind.PHONE)
+        .order_by("-is_primary", "pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return phone or ""
+
+
+def _call_instead(case: Case) -> str:
+    phone = primary_phone(case.customer_id)
+    return f" Call them on {phone} and log the call." if phone else " Log a call or a note instead."
+
+
+def reply_channel(case: Case, requested: str | None) -> str:
+    """The channel a reply goes out by: the one asked for, else the case's own, else the first
+    that reaches the customer. Refused, saying why and what to do instead, when none can."""
+    reachable = [t.channel for t in reachable_channels(case)]
+    usable = set(reachable)
+    if requested:
+        if requested in usable:
+            return requested
+        if requested not in _registered:
+            raise ActionError(
+                f"Rapport cannot send by {_label(requested)} yet (no {_label(requested)} "
+                f"transport is set up), so a reply there would reach nobody."
+                + (f" Reply by {' or '.join(sorted(map(_label, usable)))}." if usable else "")
+                + _call_instead(case),
+                field="channel",
+            )
+        raise ActionError(
+            f"{case.customer.greeting_name} has no {_label(requested)} address we can write to."
+            + _call_instead(case),
+            field="channel",
+        )
+    if reachable:
+        return reachable[0]
+    bounced = (
+        Identity.objects.filter(customer_id=case.customer_id)
+        .exclude(undeliverable_reason="")
+        .order_by("pk")
+        .first()
+    )
+    why = (
+        f"{bounced.value} is undeliverable ({bounced.undeliverable_reason})"
+        if bounced is not None
+        else "they have no address any of Rapport's channels can write to"
+    )
+    raise ActionError(
+        f"There is no way to write to {case.customer.greeting_name}: {why}." + _call_instead(case),
+        field="channel",
+    )
