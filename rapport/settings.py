@@ -242,10 +242,21 @@ RAPPORT_THREAD_WINDOW_DAYS = env_int("RAPPORT_THREAD_WINDOW_DAYS", default=14, m
 # Per-sender flood guard: more than this many mails in the window are stored but rejected.
 RAPPORT_INTAKE_RATE_LIMIT = env_int("RAPPORT_INTAKE_RATE_LIMIT", default=20, minimum=1)
 RAPPORT_INTAKE_RATE_MINUTES = env_int("RAPPORT_INTAKE_RATE_MINUTES", default=10, minimum=1)
-# Largest message accepted by the SMTP listener and the webhook (bytes).
+# Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024
 )
+# Longest header field the parser is given (bytes, folded lines included); longer ones are cut
+# before parsing (CPython's header parser is quadratic in a header's length). Raw mail is kept.
+RAPPORT_INBOUND_MAX_HEADER_BYTES = env_int(
+    "RAPPORT_INBOUND_MAX_HEADER_BYTES", default=32 * 1024, minimum=1024
+)
+# Attachments stored from one mail, and To/Cc recipients read from it; the rest stay in the raw.
+RAPPORT_INBOUND_MAX_ATTACHMENTS = env_int("RAPPORT_INBOUND_MAX_ATTACHMENTS", default=100, minimum=1)
+RAPPORT_INBOUND_MAX_RECIPIENTS = env_int("RAPPORT_INBOUND_MAX_RECIPIENTS", default=100, minimum=1)
+# A mail that was being processed when its worker died (killed, out of memory) this many times
+# is quarantined: left aside, listed on the intake page with the reason, retried by a person.
+RAPPORT_INTAKE_MAX_CRASHES = env_int("RAPPORT_INTAKE_MAX_CRASHES", default=3, minimum=1)
 # Shared secret of the provider webhook POST /mail/inbound/; unset, the endpoint does not exist.
 RAPPORT_INBOUND_SECRET = env_str("RAPPORT_INBOUND_SECRET")
 # Seconds after which a stored mail nobody processed is queued again (a worker died).

@@ -33,6 +33,7 @@ StatusFilter = Literal[
     "bounce",
     "rejected",
     "failed",
+    "quarantined",
 ]
 
 
@@ -49,7 +50,9 @@ class InboundOut(Schema):
     size: int
     status: str
     outcome: str = Field(
-        description="new_case, threaded, duplicate, auto_reply, bounce, rejected or failed."
+        description=(
+            "new_case, threaded, duplicate, auto_reply, bounce, rejected, failed or quarantined."
+        )
     )
     reason: str
     error: str
@@ -98,7 +101,9 @@ class InboundPage(Schema):
 class IntakeQuery(PageQuery):
     status: StatusFilter = Field(
         "attention",
-        description='"attention" (failed, rejected, or waiting too long) or one status.',
+        description=(
+            '"attention" (failed, rejected, quarantined, or waiting too long) or one status.'
+        ),
     )
 
 

@@ -121,14 +121,15 @@ def _enqueue(inbound_id: int) -> None:
 def retry_inbound_email(
     *, inbound: InboundEmail, by: Agent | None, enqueue: bool = True
 ) -> InboundEmail:
-    """Send a failed or rejected mail through processing again; a rejected one is let through
-    the per-sender rate limit, since a person decided it should be."""
+    """Send a failed, rejected or quarantined mail through processing again; a rejected one is
+    let through the per-sender rate limit, since a person decided it should be."""
     current = InboundEmail.objects.filter(pk=inbound.pk).values_list("status", flat=True).first()
     if current is None:
         raise ActionError("That inbound email no longer exists.")
     if current not in RETRYABLE:
         raise ActionError(
-            f"Only failed or rejected mail can be processed again; this one is {current}."
+            f"Only failed, rejected or quarantined mail can be processed again; this one is "
+            f"{current}."
         )
     who = by.display_name if by is not None else "the command line"
     fields: dict[str, Any] = {
@@ -137,6 +138,8 @@ def retry_inbound_email(
         "reason": f"queued again by {who}",
         "retry_at": timezone.now() + stale_after(),
         "taken_until": None,  # a job queued now takes it, whoever took it before
+        "started_at": None,
+        "crashes": 0,  # a person chose to try again: a quarantined mail gets its full count
     }
     if current == InboundStatus.REJECTED:
         fields["rate_limit_waived"] = True

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from django.conf import settings
+
+from rapport.mail.bounds import bound_headers
 from rapport.mail.parse import (
     header_addresses,
     header_text,
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from rapport.mail.models import InboundEmail
 
 MAX_MESSAGE_ID = 300
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 SYNTHETIC_DOMAIN = "synthetic.rapport.invalid"
 T = TypeVar("T")
 
@@ -109,7 +114,7 @@ def read_headers(raw: bytes) -> RawHeaders:
     """The Message-ID, sender and subject, read cheaply before storing; never raises."""
     message_id = sender = subject = ""
     try:
-        headers = read_header_block(raw)
+        headers = read_header_block(_bounded_head(raw))
         ids = parse_message_ids(header_text(headers, "Message-ID"))
         message_id = bracketed(ids[0]) if ids else ""
         # The sender as `parse_email` reads it: the address in angle brackets, never the
@@ -124,6 +129,14 @@ def read_headers(raw: bytes) -> RawHeaders:
         sender=clean_text(sender)[:320],
         subject=" ".join(clean_text(subject).split())[:300],
     )
+
+
+def _bounded_head(raw: bytes) -> bytes:
+    """The header block (through its blank line), each field within
+    RAPPORT_INBOUND_MAX_HEADER_BYTES: the header parser is quadratic in a field's length."""
+    end = _BLANK_LINE.search(raw)
+    head = raw[: end.end()] if end else raw
+    return bound_headers(head, limit=settings.RAPPORT_INBOUND_MAX_HEADER_BYTES)[0]
 
 
 @dataclass(frozen=True)

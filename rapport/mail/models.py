@@ -24,9 +24,11 @@ class InboundStatus(models.TextChoices):
     BOUNCE = "bounce", "Bounce"
     REJECTED = "rejected", "Rejected"
     FAILED = "failed", "Failed"
+    QUARANTINED = "quarantined", "Quarantined (stopped the worker)"
 
 
-# Processing moves a row out of `received`; only a failed or rejected row goes back, by a retry.
+# Processing moves a row out of `received`; only a failed, rejected or quarantined row goes back,
+# by a retry.
 INBOUND_TRANSITIONS: dict[str, frozenset[str]] = {
     InboundStatus.RECEIVED: frozenset(
         {
@@ -36,10 +38,12 @@ INBOUND_TRANSITIONS: dict[str, frozenset[str]] = {
             InboundStatus.BOUNCE,
             InboundStatus.REJECTED,
             InboundStatus.FAILED,
+            InboundStatus.QUARANTINED,
         }
     ),
     InboundStatus.FAILED: frozenset(
         {
+            InboundStatus.QUARANTINED,
             InboundStatus.RECEIVED,
             InboundStatus.PROCESSED,
             InboundStatus.DUPLICATE,
@@ -50,13 +54,14 @@ INBOUND_TRANSITIONS: dict[str, frozenset[str]] = {
         }
     ),
     InboundStatus.REJECTED: frozenset({InboundStatus.RECEIVED}),
+    InboundStatus.QUARANTINED: frozenset({InboundStatus.RECEIVED}),
     InboundStatus.PROCESSED: frozenset(),
     InboundStatus.DUPLICATE: frozenset(),
     InboundStatus.AUTO_REPLY: frozenset(),
     InboundStatus.BOUNCE: frozenset(),
 }
 # Rows a person may send through processing again.
-RETRYABLE = (InboundStatus.FAILED, InboundStatus.REJECTED)
+RETRYABLE = (InboundStatus.FAILED, InboundStatus.REJECTED, InboundStatus.QUARANTINED)
 
 
 class Outcome(models.TextChoices):
@@ -69,6 +74,7 @@ class Outcome(models.TextChoices):
     BOUNCE = "bounce", "Bounce, address marked undeliverable"
     REJECTED = "rejected", "Rejected"
     FAILED = "failed", "Failed, will be retried"
+    QUARANTINED = "quarantined", "Quarantined: its worker died on it, waits for a person"
 
 
 class InboundEmail(models.Model):
@@ -95,7 +101,14 @@ class InboundEmail(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)
     parse_errors = models.JSONField(default=list, blank=True)
+    # Processing attempts, each counted (committed) before it begins, so a mail that kills its
+    # worker still has its attempts counted.
     attempts = models.PositiveIntegerField(default=0)
+    # When the attempt under way began; cleared when it ends. Found set at the next attempt, it
+    # means the worker died processing this mail: `crashes` counts those, and a mail that
+    # reaches RAPPORT_INTAKE_MAX_CRASHES is quarantined.
+    started_at = models.DateTimeField(null=True, blank=True)
+    crashes = models.PositiveIntegerField(default=0)
     # When the sweep should look at the row again: a `received` row nobody processed (the worker
     # died) or a `failed` row due for another attempt. Null once the row is settled.
     retry_at = models.DateTimeField(null=True, blank=True)

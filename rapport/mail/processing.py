@@ -24,6 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rapport.cases.arrivals import (
@@ -36,7 +37,7 @@ from rapport.cases.arrivals import (
 from rapport.cases.models import Direction, Message
 from rapport.lib.bulk import update_each
 from rapport.lib.errors import Conflict
-from rapport.mail import matching
+from rapport.mail import bounds, matching
 from rapport.mail.acknowledge import acknowledge_on_commit
 from rapport.mail.attachments import store_attachments
 from rapport.mail.bounces import record_bounce
@@ -47,7 +48,7 @@ from rapport.mail.intake import (
     clean_text,
 )
 from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus, Outcome
-from rapport.mail.parse import ParsedEmail, parse_email
+from rapport.mail.parse import ParsedEmail
 from rapport.mail.refusals import recent_counts, refusal, sender_address
 from rapport.people.actions import find_or_create_customers, known_customers
 from rapport.people.models import Channel, Customer, IdentityKind
@@ -63,7 +64,7 @@ _SETTLED_FIELDS = [
     "outcome",
     "reason",
     "error",
-    "attempts",
+    "started_at",
     "retry_at",
     "processed_at",
     "parse_errors",
@@ -85,9 +86,76 @@ def process_inbound_email(*, inbound_id: int) -> IntakeResult:
 
 def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     """Process stored mails in the order given, each ending as it would alone, a wave a
-    transaction. Settled rows are left as they are; ids that do not exist are left out."""
+    transaction. Settled rows are left as they are; ids that do not exist are left out.
+
+    Each attempt is counted and committed before it begins (`started_at` set), so a mail whose
+    worker dies on it (killed, out of memory) is known at its next attempt: it is then done
+    alone, after the others, so it holds nothing back, and after RAPPORT_INTAKE_MAX_CRASHES such
+    deaths it is quarantined for a person (see `_after_crashes`)."""
     ids = list(dict.fromkeys(inbound_ids))
-    rows = {row.pk: row for row in InboundEmail.objects.filter(pk__in=ids, status__in=PENDING)}
+    suspects = _after_crashes(ids)
+    done = _process([pk for pk in ids if pk not in suspects])
+    for pk in sorted(suspects, key=lambda pk: (suspects[pk], pk)):
+        done |= _process([pk])  # alone: if it kills the worker again, it takes nothing with it
+    # The rest were quarantined, failed, settled before or meanwhile elsewhere, or are
+    # missing: read them.
+    others = [pk for pk in ids if pk not in done]
+    if others:
+        done.update(InboundEmail.objects.defer("raw").in_bulk(others))
+    return [IntakeResult.of(done[pk]) for pk in ids if pk in done]
+
+
+def _after_crashes(ids: list[int]) -> dict[int, int]:
+    """The mails among `ids` whose last attempt never ended (their worker died), with how often
+    that happened, counted here; those that reached RAPPORT_INTAKE_MAX_CRASHES are quarantined
+    (and left out): waiting on the intake page with the reason, retried by a person."""
+    crashed = InboundEmail.objects.filter(pk__in=ids, status__in=PENDING, started_at__isnull=False)
+    if not crashed.exists():  # nearly always: one read
+        return {}
+    limit = settings.RAPPORT_INTAKE_MAX_CRASHES
+    suspects: dict[int, int] = {}
+    with transaction.atomic():
+        for pk, status, before in crashed.select_for_update().values_list(
+            "pk", "status", "crashes"
+        ):
+            crashes = before + 1
+            fields: dict[str, object] = {"crashes": crashes, "started_at": None}
+            if crashes >= limit:
+                if InboundStatus.QUARANTINED not in INBOUND_TRANSITIONS[status]:  # pragma: no cover
+                    raise Conflict(f"An inbound email cannot go from {status} to quarantined.")
+                fields |= {
+                    "status": InboundStatus.QUARANTINED,
+                    "outcome": Outcome.QUARANTINED,
+                    "reason": (
+                        f"quarantined: the worker stopped {crashes} times while processing this "
+                        "mail (killed, out of memory or out of time); other mail goes on. The "
+                        "original is kept: process it again once the cause is known."
+                    ),
+                    "retry_at": None,
+                    "taken_until": None,
+                    "processed_at": timezone.now(),
+                }
+                logger.error("Inbound email %s quarantined after %s crashes", pk, crashes)
+            else:
+                suspects[pk] = crashes
+            InboundEmail.objects.filter(pk=pk).update(**fields)
+    return suspects
+
+
+def _begin_attempt(ids: list[int]) -> dict[int, InboundEmail]:
+    """Count an attempt on each pending mail of `ids` and mark it under way, committed before
+    anything is parsed; the rows as they are now."""
+    if not ids:
+        return {}
+    pending = InboundEmail.objects.filter(pk__in=ids, status__in=PENDING)
+    with transaction.atomic():
+        pending.update(attempts=F("attempts") + 1, started_at=timezone.now())
+    return {row.pk: row for row in pending}
+
+
+def _process(ids: list[int]) -> dict[int, InboundEmail]:
+    """One attempt at the mails of `ids` (see `process_inbound_emails`): the rows it settled."""
+    rows = _begin_attempt(ids)
     queue: list[_Mail] = []
     failures: list[tuple[int, Exception]] = []
     for pk in ids:
@@ -95,7 +163,7 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
             continue
         try:
             # Parsed before the transaction, so the write lock is held only for the writes.
-            parsed = clean_strings(parse_email(bytes(rows[pk].raw)))
+            parsed = clean_strings(bounds.read_mail(bytes(rows[pk].raw)))
             queue.append(_Mail(rows[pk], parsed, order=len(queue)))
         except Exception as exc:
             failures.append((pk, exc))
@@ -113,11 +181,7 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     for pk, error in failures:
         logger.error("Processing inbound email %s failed", pk, exc_info=error)
         _record_failure(pk, error)
-    # The rest failed, were settled before or meanwhile elsewhere, or are missing: read them.
-    others = [pk for pk in ids if pk not in done]
-    if others:
-        done.update(InboundEmail.objects.defer("raw").in_bulk(others))
-    return [IntakeResult.of(done[pk]) for pk in ids if pk in done]
+    return done
 
 
 def _count_recent_mail(queue: list[_Mail]) -> None:
@@ -159,7 +223,7 @@ def _record_failure(inbound_id: int, exc: BaseException) -> None:
         row = InboundEmail.objects.select_for_update().defer("raw").filter(pk=inbound_id).first()
         if row is None or row.status not in PENDING:
             return
-        attempts = row.attempts + 1
+        attempts = row.attempts  # counted when the attempt began
         retry_at = None
         if attempts < settings.RAPPORT_INTAKE_MAX_ATTEMPTS:
             retry_at = timezone.now() + min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
@@ -173,6 +237,7 @@ def _record_failure(inbound_id: int, exc: BaseException) -> None:
             attempts=attempts,
             retry_at=retry_at,
             taken_until=None,
+            started_at=None,
         )
 
 
@@ -559,7 +624,7 @@ def _settled(row: InboundEmail, status: str, outcome: str, reason: str) -> None:
         raise Conflict(f"An inbound email cannot go from {row.status} to {status}.")
     row.status, row.outcome, row.reason = status, outcome, reason[:500]
     row.error = ""
-    row.attempts += 1
+    row.started_at = None  # the attempt ended (it was counted when it began)
     row.retry_at = None
     row.processed_at = timezone.now()
 

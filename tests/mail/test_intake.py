@@ -535,5 +535,5 @@ def test_the_scheduler_runs_the_intake_sweep(world: World) -> None:
 
 def test_only_failed_or_rejected_mail_can_be_retried(world: World) -> None:
     _, row = ingest(make_mail())
-    with pytest.raises(ActionError, match="Only failed or rejected"):
+    with pytest.raises(ActionError, match="Only failed, rejected or quarantined"):
         retry_inbound_email(inbound=row, by=world.supervisor)

@@ -54,9 +54,9 @@ def corpus(rng: random.Random) -> list[tuple[str, bytes]]:
     return mails
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "rapport.cli", "worker", "--interval", "0.05",
+def start_worker(env: dict[str, str], module: str = "rapport.cli") -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own worker modules, fixed arguments
+        [sys.executable, "-m", module, "worker", "--interval", "0.05",
          "--no-startup-delay", "--verbosity", "0"],
         cwd=ROOT,
         env=env,

@@ -108,7 +108,7 @@ def test_retry_processes_the_mail_again(
 def test_retrying_processed_mail_is_refused_with_a_message(world: World) -> None:
     _, row = ingest(make_mail())
     response = world.client_for(world.supervisor).post(f"/mail/intake/{row.pk}/retry/", follow=True)
-    assert "Only failed or rejected mail" in response.content.decode()
+    assert "Only failed, rejected or quarantined mail" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["agent", "outsider"])

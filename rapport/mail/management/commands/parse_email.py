@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rapport.mail.parse import ParsedEmail, parse_email
+from rapport.mail.bounds import read_mail
+from rapport.mail.parse import ParsedEmail
 
 
 def as_json(parsed: ParsedEmail) -> dict[str, Any]:
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {name}: {error.strerror}") from error
-        result = as_json(parse_email(raw))
+        result = as_json(read_mail(raw))
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
