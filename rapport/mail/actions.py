@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +55,21 @@ class Arrival:
     received_at: datetime | None = None
 
 
+class MessageTooBig(ActionError):
+    """A mail over RAPPORT_INBOUND_MAX_BYTES: refused on every way in, nothing stored."""
+
+
+def check_size(raw: bytes, *, name: str = "The message") -> None:
+    """Raise MessageTooBig for a mail over RAPPORT_INBOUND_MAX_BYTES (the one limit for SMTP,
+    IMAP, the pipe and the webhook)."""
+    limit = settings.RAPPORT_INBOUND_MAX_BYTES
+    if len(raw) > limit:
+        raise MessageTooBig(
+            f"{name} is {len(raw):,} bytes, over the limit of {limit:,} "
+            "(RAPPORT_INBOUND_MAX_BYTES); nothing was stored."
+        )
+
+
 def store_inbound_email(
     *,
     raw: bytes,
@@ -78,9 +94,12 @@ def store_inbound_emails(
     *, arrivals: Sequence[Arrival], source: str, enqueue: bool = True
 ) -> list[InboundEmail]:
     """Several mails kept in one transaction (an IMAP fetch, a pipe given many files): all of
-    them or none. Processing is queued once, for the batch, on commit."""
+    them or none (MessageTooBig if any is over RAPPORT_INBOUND_MAX_BYTES). Processing is queued
+    once, for the batch, on commit."""
     if source not in Source.values:
         raise ActionError(f"{source!r} is not a source of email.", field="source")
+    for arrival in arrivals:
+        check_size(arrival.raw, name=f"The message {arrival.source_ref}".rstrip())
     now = timezone.now()
     rows = []
     for arrival in arrivals:

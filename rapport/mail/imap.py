@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 from imapclient import IMAPClient
@@ -105,7 +106,8 @@ def fetch_new(client: IMAPClient, mailbox: Mailbox) -> int:
     uids = sorted(uid for uid in found if uid > cursor.last_uid)
     stored = 0
     for batch in _chunks(uids, FETCH_BATCH):
-        fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
+        wanted = _within_size_limit(client, mailbox, batch)
+        fetched = client.fetch(wanted, ["BODY.PEEK[]", "INTERNALDATE"]) if wanted else {}
         # Expunged between SEARCH and FETCH: nothing to keep, the cursor passes them.
         arrivals = [
             Arrival(
@@ -113,7 +115,7 @@ def fetch_new(client: IMAPClient, mailbox: Mailbox) -> int:
                 envelope_to=(mailbox.user,) if "@" in mailbox.user else (),
                 source_ref=f"{mailbox.folder};uidvalidity={uidvalidity};uid={uid}",
             )
-            for uid in batch
+            for uid in wanted
             if uid in fetched
         ]
         # The batch and the cursor move together: all of it is kept and passed, or none.
@@ -122,6 +124,28 @@ def fetch_new(client: IMAPClient, mailbox: Mailbox) -> int:
             _advance(cursor, batch[-1], stored=len(arrivals))
         stored += len(arrivals)
     return stored
+
+
+def _within_size_limit(client: IMAPClient, mailbox: Mailbox, uids: list[int]) -> list[int]:
+    """The UIDs whose message is within RAPPORT_INBOUND_MAX_BYTES, asked of the server before
+    fetching; a bigger one is logged and passed (it stays in the mailbox, which is read-only)."""
+    limit = settings.RAPPORT_INBOUND_MAX_BYTES
+    sizes = client.fetch(uids, ["RFC822.SIZE"])
+    wanted = []
+    for uid in uids:
+        size = int(sizes.get(uid, {}).get(b"RFC822.SIZE") or 0)
+        if size > limit:
+            logger.warning(
+                "IMAP %s: message uid %s is %s bytes, over RAPPORT_INBOUND_MAX_BYTES (%s); not "
+                "stored, left in the mailbox",
+                mailbox.name,
+                uid,
+                size,
+                limit,
+            )
+            continue
+        wanted.append(uid)
+    return wanted
 
 
 def _advance(cursor: ImapCursor, uid: int, *, stored: int) -> None:

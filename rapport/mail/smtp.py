@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.db import close_old_connections, connections
 
-from rapport.mail.actions import store_inbound_email
+from rapport.mail.actions import MessageTooBig, store_inbound_email
 from rapport.mail.models import Source
 
 logger = logging.getLogger("rapport.mail.smtpd")
@@ -55,6 +55,8 @@ class IntakeHandler:
                 list(envelope.rcpt_tos),
                 f"peer={peer[0]}" if isinstance(peer, tuple) else "",
             )
+        except MessageTooBig:  # over RAPPORT_INBOUND_MAX_BYTES, if --max-size was set higher
+            return TOO_BIG
         except Exception:
             logger.exception("Could not store a message from %s; answered 451", peer)
             return TRY_LATER

@@ -192,3 +192,22 @@ def test_mailbox_urls() -> None:
     assert "p:ss" not in box.name
     with pytest.raises(MailboxError, match=r"imaps://\*\*\*|use imaps://"):
         Mailbox.from_url("pop3://u:secret@host")
+
+
+def test_a_message_over_the_size_limit_is_left_in_the_mailbox_and_the_rest_are_stored(
+    world: World, dovecot: Dovecot, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.RAPPORT_INBOUND_MAX_BYTES = 4096
+    dovecot.append(mail(1))
+    dovecot.append(make_mail(body="z" * 6000, message_id="<huge@example.com>"))
+    dovecot.append(mail(3))
+    assert "2 new message(s) stored" in fetch(dovecot.url())
+    assert sorted(InboundEmail.objects.values_list("message_id", flat=True)) == [
+        "<q1@example.com>",
+        "<q3@example.com>",
+    ]
+    assert ImapCursor.objects.get().last_uid == 3  # passed, not fetched again and again
+    assert "message uid 2 is 6" in caplog.text and "left in the mailbox" in caplog.text
+    with dovecot.client() as client:
+        client.select_folder("INBOX")
+        assert client.search(["ALL"]) == [1, 2, 3]

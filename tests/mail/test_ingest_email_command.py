@@ -160,3 +160,41 @@ def test_database_unavailable_exits_75_so_the_mta_retries(
     assert done.returncode == 75, done.stderr.decode()
     assert b"database is unavailable" in done.stderr
     assert done.stdout == b""
+
+
+def test_a_message_over_the_size_limit_exits_65_and_nothing_is_stored(
+    world: World, tmp_path: Path, settings: Any
+) -> None:
+    settings.RAPPORT_INBOUND_MAX_BYTES = 4096
+    small = tmp_path / "small.eml"
+    small.write_bytes(make_mail(message_id="<small@m.ex>"))
+    big = tmp_path / "big.eml"
+    big.write_bytes(make_mail(body="x" * 5000, message_id="<big@m.ex>"))
+    with pytest.raises(
+        CommandError, match=r"big\.eml is 5,[0-9]{3} bytes, over the limit of 4,096"
+    ) as err:
+        run("--json", str(small), str(big))
+    assert err.value.returncode == 65
+    assert "nothing was stored" in str(err.value)
+    assert not InboundEmail.objects.exists()  # the small one neither: all of them or none
+
+
+def test_the_pipe_refuses_a_message_over_the_limit_with_exit_65(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'desk.sqlite3'}",
+        "RAPPORT_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 50,
+        "RAPPORT_INBOUND_MAX_BYTES": "2048",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "rapport.cli", "ingest-email", "-"],
+        input=make_mail(body="y" * 3000),
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 65, done.stderr.decode()
+    assert b"over the limit of 2,048 (RAPPORT_INBOUND_MAX_BYTES); nothing was stored" in done.stderr

@@ -3,7 +3,8 @@
 Each FILE holds one raw message; with none (or "-") the message is read from standard input.
 The bytes are committed before anything else. Exit status 0 means every message is safely
 stored; 75 (EX_TEMPFAIL) means the database could not be reached, so the MTA keeps the message
-and tries again later.
+and tries again later; 65 (EX_DATAERR) means a message is over RAPPORT_INBOUND_MAX_BYTES, and
+nothing was stored.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from rapport.mail.actions import (
     BATCH,
     Arrival,
+    MessageTooBig,
     process_inbound_email,
     process_inbound_emails,
     retry_inbound_email,
@@ -27,6 +29,7 @@ from rapport.mail.actions import (
 from rapport.mail.intake import IntakeResult
 from rapport.mail.models import InboundEmail, InboundStatus, Source
 
+EX_DATAERR = 65  # the MTA returns the message to its sender: retrying cannot help
 EX_NOINPUT = 66
 EX_TEMPFAIL = 75
 
@@ -63,6 +66,8 @@ class Command(BaseCommand):
                 results = self._retry_failed()
             else:
                 results = self._ingest(options["files"] or ["-"], options, process_now=as_json)
+        except MessageTooBig as exc:
+            raise CommandError(str(exc), returncode=EX_DATAERR) from exc
         except (OperationalError, InterfaceError) as exc:
             raise CommandError(
                 f"the database is unavailable ({exc}); the message was not stored, try again",
