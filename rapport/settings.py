@@ -279,3 +279,6 @@ RAPPORT_EMAIL_RETRY_SECONDS = env_int("RAPPORT_EMAIL_RETRY_SECONDS", default=60,
 # Acknowledge the first email of a new case from a person (never an auto-reply or bounce), once
 # per case, naming the owner and when they will answer. Off by default.
 RAPPORT_EMAIL_ACKNOWLEDGE = env_bool("RAPPORT_EMAIL_ACKNOWLEDGE", default=False)
+# Automatic mails (acknowledgments, anything no person wrote) to one customer's address in 24
+# hours, at most: a bot that changes its subject every time gets no more than this.
+RAPPORT_EMAIL_AUTOMATIC_PER_DAY = env_int("RAPPORT_EMAIL_AUTOMATIC_PER_DAY", default=3, minimum=0)

@@ -9,12 +9,14 @@ the customer's own person is away, who has their file. It is an outbound message
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
@@ -26,21 +28,91 @@ from rapport.cases.models import (
     Direction,
     Message,
 )
+from rapport.lib.bulk import insert_each
 from rapport.mail.models import InboundEmail, InboundStatus, Outcome
 from rapport.people.models import Channel
 from rapport.routing.service import customer_notice
 
 EVENT = "acknowledged"
+WITHHELD = "acknowledgment_withheld"
 
 
-def acknowledge_on_commit(case_id: int) -> None:
-    """Called by intake for a new case opened by a person's email (after commit)."""
-    if settings.RAPPORT_EMAIL_ACKNOWLEDGE:
-        transaction.on_commit(partial(acknowledge_case.enqueue, case_id), robust=True)
+def acknowledge_new_cases(cases: Sequence[Case], *, now: datetime) -> list[Message]:
+    """The acknowledgments of cases just opened by a person's email, written in the caller's
+    transaction (intake's wave, with the cases): outbox rows, queued, that the delivery job
+    sends after commit and the outbox sweep sends if that job is lost, so no crash drops one.
+
+    At most RAPPORT_EMAIL_AUTOMATIC_PER_DAY automatic mails go to one customer's address in 24
+    hours: a bot that changes its subject every time opens cases, but gets no more than that.
+    A case over the cap gets an event saying why it was not acknowledged."""
+    from rapport.cases.tasks import deliver_message  # cases.tasks imports the outbound path
+
+    if not settings.RAPPORT_EMAIL_ACKNOWLEDGE or not cases:
+        return []
+    sent = automatic_mail_sent(customer_ids={case.customer_id for case in cases}, now=now)
+    cap = settings.RAPPORT_EMAIL_AUTOMATIC_PER_DAY
+    messages: list[Message] = []
+    events: list[CaseEvent] = []
+    for case in cases:
+        if sent.get(case.customer_id, 0) >= cap:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    actor=None,
+                    kind=WITHHELD,
+                    reason=(
+                        f"not acknowledged: {cap} automatic mails went to this customer in the "
+                        "last 24 hours (RAPPORT_EMAIL_AUTOMATIC_PER_DAY)"
+                    ),
+                    created_at=now,
+                )
+            )
+            continue
+        sent[case.customer_id] = sent.get(case.customer_id, 0) + 1
+        messages.append(
+            Message(
+                case=case,
+                customer_id=case.customer_id,
+                direction=Direction.OUTBOUND,
+                channel=Channel.EMAIL,
+                author=None,
+                text=acknowledgment_text(case, now=now),
+                delivery_status=DeliveryStatus.QUEUED,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    insert_each(Message, messages)
+    events += [
+        CaseEvent(case=m.case, actor=None, kind=EVENT, after={"message": m.pk}, created_at=now)
+        for m in messages
+    ]
+    insert_each(CaseEvent, events)
+    for message in messages:
+        transaction.on_commit(partial(deliver_message.enqueue, message.pk), robust=True)
+    return messages
+
+
+def automatic_mail_sent(*, customer_ids: set[int], now: datetime) -> dict[int, int]:
+    """Automatic mails (outbound email no person wrote) to each customer in the last 24 hours."""
+    rows = (
+        Message.objects.filter(
+            customer_id__in=customer_ids,
+            direction=Direction.OUTBOUND,
+            channel=Channel.EMAIL,
+            author__isnull=True,
+            created_at__gt=now - timedelta(days=1),
+        )
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .values_list("customer_id", "n")
+    )
+    return dict(rows)
 
 
 @task()
 def acknowledge_case(case_id: int) -> str:
+    """Kept for jobs queued before acknowledgments were written with their case."""
     message = queue_acknowledgment(case_id=case_id)
     return "queued" if message is not None else "skipped"
 
@@ -48,8 +120,6 @@ def acknowledge_case(case_id: int) -> str:
 @transaction.atomic
 def queue_acknowledgment(*, case_id: int, now: datetime | None = None) -> Message | None:
     """The acknowledgment of a case, queued for delivery; None if it must not get one."""
-    from rapport.cases.tasks import deliver_message
-
     if not settings.RAPPORT_EMAIL_ACKNOWLEDGE:
         return None
     case = (
@@ -69,18 +139,8 @@ def queue_acknowledgment(*, case_id: int, now: datetime | None = None) -> Messag
         return None
     if Message.objects.filter(case=case, direction=Direction.OUTBOUND).exists():
         return None  # a person (or the desk) has written already; that is the better answer
-    message = Message.objects.create(
-        case=case,
-        customer_id=case.customer_id,
-        direction=Direction.OUTBOUND,
-        channel=Channel.EMAIL,
-        author=None,
-        text=acknowledgment_text(case, now=now or timezone.now()),
-        delivery_status=DeliveryStatus.QUEUED,
-    )
-    CaseEvent.objects.create(case=case, actor=None, kind=EVENT, after={"message": message.pk})
-    transaction.on_commit(partial(deliver_message.enqueue, message.pk))
-    return message
+    sent = acknowledge_new_cases([case], now=now or timezone.now())  # within the daily cap
+    return sent[0] if sent else None
 
 
 def acknowledgment_text(case: Case, *, now: datetime) -> str:

@@ -38,7 +38,7 @@ from rapport.cases.models import Direction, Message
 from rapport.lib.bulk import update_each
 from rapport.lib.errors import Conflict
 from rapport.mail import bounds, matching
-from rapport.mail.acknowledge import acknowledge_on_commit
+from rapport.mail.acknowledge import acknowledge_new_cases
 from rapport.mail.attachments import store_attachments
 from rapport.mail.bounces import record_bounce
 from rapport.mail.intake import (
@@ -593,10 +593,10 @@ class _Wave:
         )
         for (mail, _, _), result in zip(new, opened, strict=True):
             mail.row.case, mail.row.case_message = result.case, result.message
-            # Acknowledgment (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), queued on commit: only
-            # here, for a person's mail that opened a case; auto-replies, bounces and rejected
-            # mail never reach this line. At most one per case (rapport/mail/acknowledge.py).
-            acknowledge_on_commit(result.case.pk)
+        # Acknowledgments (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), written with the cases:
+        # only here, for a person's mail that opened a case; auto-replies, bounces and rejected
+        # mail never reach this line (rapport/mail/acknowledge.py).
+        acknowledge_new_cases([result.case for result in opened], now=timezone.now())
         for (mail, match), message in zip(threaded, received, strict=True):
             mail.row.case, mail.row.case_message = match.case, message
         store_attachments(

@@ -10,12 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Direction, Message
 from rapport.mail.acknowledge import acknowledgment_text, queue_acknowledgment
 from rapport.mail.models import InboundEmail
+from rapport.mail.outbound import OUTBOX_GRACE, sweep_outbox
 from rapport.people.models import Agent
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail
@@ -158,3 +160,52 @@ def test_the_note_says_who_has_the_file_while_the_customers_own_person_is_away(
     # The promise is the later moment, in the customer's own time zone (Europe/Madrid).
     due = (now + timedelta(hours=4)).astimezone(ZoneInfo("Europe/Madrid"))
     assert f"at {due:%H:%M} ({due.tzname()})" in text
+
+
+def test_the_acknowledgment_is_written_with_the_case_and_survives_a_worker_dying_after_commit(
+    world: World, sink: Sink
+) -> None:
+    # Processed, committed, and the worker dies before any on-commit job is queued: the
+    # acknowledgment is already an outbox row, in the case's own transaction.
+    _, row = ingest(make_mail(sender=STRANGER, subject="Hinge broke", message_id="<h1@x.org>"))
+    assert row.case_id is not None
+    ack = Message.objects.get(case_id=row.case_id, direction=Direction.OUTBOUND)
+    assert (ack.author, ack.delivery_status) == (None, DeliveryStatus.QUEUED)
+    assert CaseEvent.objects.filter(case_id=row.case_id, kind="acknowledged").count() == 1
+    assert sink.received == []
+    # The outbox sweep finds it once its job is overdue, and it goes out.
+    later = timezone.now() + OUTBOX_GRACE + timedelta(seconds=1)
+    assert sweep_outbox(now=later)["requeued"] == [ack.pk]
+    assert [r.rcpt_tos for r in sink.received] == [["tom.reed@example.org"]]
+
+
+def test_a_bot_that_changes_its_subject_gets_at_most_the_daily_cap_of_automatic_mail(
+    world: World,
+    sink: Sink,
+    settings: Settings,
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    settings.RAPPORT_EMAIL_AUTOMATIC_PER_DAY = 3
+    rows = [
+        arrives(
+            django_capture_on_commit_callbacks,
+            sender="Ticket Bot <bot@vendor.example>",
+            subject=f"Ticket {n} opened",
+            message_id=f"<bot{n}@vendor.example>",
+        )
+        for n in range(5)
+    ]
+    assert [row.outcome for row in rows] == ["new_case"] * 5  # every mail still opens its case
+    assert len(sink.received) == 3
+    withheld = CaseEvent.objects.filter(kind="acknowledgment_withheld").order_by("pk")
+    assert [event.case_id for event in withheld] == [rows[3].case_id, rows[4].case_id]
+    assert "3 automatic mails went to this customer in the last 24 hours" in withheld[0].reason
+    # A day later the cap starts again.
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        arrives(
+            django_capture_on_commit_callbacks,
+            sender="Ticket Bot <bot@vendor.example>",
+            subject="Ticket 6 opened",
+            message_id="<bot6@vendor.example>",
+        )
+    assert len(sink.received) == 4
