@@ -236,6 +236,12 @@ RAPPORT_RETURN_TO_OWNER = env_bool("RAPPORT_RETURN_TO_OWNER", default=True)
 # How often the worker's scheduler looks for things that have come due.
 RAPPORT_SWEEP_SECONDS = env_int("RAPPORT_SWEEP_SECONDS", default=30, minimum=1)
 
+# Caps checked by the actions (web, API and command line alike), with a clear error past them.
+RAPPORT_CASE_MAX_TAGS = env_int("RAPPORT_CASE_MAX_TAGS", default=50, minimum=1)
+RAPPORT_MAX_IDENTITIES_PER_REQUEST = env_int(
+    "RAPPORT_MAX_IDENTITIES_PER_REQUEST", default=20, minimum=1
+)
+
 # Inbound email (rapport/mail): threading, loop safety and the ways in.
 # A new mail joins an open case of the same customer with the same subject updated this recently.
 RAPPORT_THREAD_WINDOW_DAYS = env_int("RAPPORT_THREAD_WINDOW_DAYS", default=14, minimum=0)

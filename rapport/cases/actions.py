@@ -20,6 +20,7 @@ from rapport.cases.arrivals import (
     MAX_TEXT,
     Opened,
     clean_body,
+    clean_tags,
     default_team,
     open_case,
     open_case_with_message,
@@ -288,9 +289,7 @@ def assign_case(
 
 @transaction.atomic
 def set_tags(*, case: Case, tags: Iterable[str], by: Agent | None) -> Case:
-    clean = sorted({t.strip().lower() for t in tags if t.strip()})
-    if any(len(t) > 50 for t in clean):
-        raise ActionError("Keep each tag under 50 characters.", field="tags")
+    clean = clean_tags(tags)
     before = list(case.tags)
     case.tags = clean
     case.updated_at = timezone.now()

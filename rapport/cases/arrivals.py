@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, ParamSpec
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -119,7 +120,7 @@ def open_case_with_message(
         priority=priority,
         owner=owner,
         team=team,
-        tags=tuple(tags),
+        tags=tuple(clean_tags(tags)),  # refused here, before anything is written
         external_id=external_id,
         received_at=received_at,
         route=route,
@@ -251,7 +252,7 @@ def _plan(opening: Opening) -> _Plan:
         owner=explicit_owner,
         team=opening.team or default_team(explicit_owner),
         origin_channel=opening.channel,
-        tags=sorted({t.strip().lower() for t in opening.tags if t.strip()}),
+        tags=clean_tags(opening.tags),
         last_message_preview=preview(body),
         created_at=now,
         updated_at=now,
@@ -380,3 +381,17 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     # any of them changed leaves the others' values as they were.
     update_each(Case, list(cases.values()), sorted(changed))
     return written
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as a case keeps them (trimmed, lower case, sorted, once each); ActionError for a tag
+    of over 50 characters or more than RAPPORT_CASE_MAX_TAGS of them."""
+    clean = sorted({t.strip().lower() for t in tags if t.strip()})
+    if any(len(t) > 50 for t in clean):
+        raise ActionError("Keep each tag under 50 characters.", field="tags")
+    most = settings.RAPPORT_CASE_MAX_TAGS
+    if len(clean) > most:
+        raise ActionError(
+            f"A case holds at most {most} tags; {len(clean):,} were given.", field="tags"
+        )
+    return clean

@@ -112,7 +112,9 @@ def store_inbound_emails(
                 source=source,
                 source_ref=clean_text(arrival.source_ref)[:300],
                 envelope_from=clean_text(arrival.envelope_from).strip()[:320],
-                envelope_to=[clean_text(a).strip()[:320] for a in arrival.envelope_to if a.strip()],
+                envelope_to=[clean_text(a).strip()[:320] for a in arrival.envelope_to if a.strip()][
+                    : settings.RAPPORT_INBOUND_MAX_RECIPIENTS
+                ],
                 received_at=arrival.received_at or now,
                 message_id=headers.message_id,
                 sender=headers.sender,

@@ -16,6 +16,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
 from django.db import close_old_connections, connections
 
 from rapport.mail.actions import MessageTooBig, store_inbound_email
@@ -24,6 +25,7 @@ from rapport.mail.models import Source
 logger = logging.getLogger("rapport.mail.smtpd")
 
 TOO_BIG = "552 5.3.4 Message too big"
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 TRY_LATER = "451 4.3.0 Temporarily unable to store the message; please try again later"
 
 
@@ -37,6 +39,15 @@ class IntakeHandler:
         self._in_flight = 0
         self._idle = threading.Event()
         self._idle.set()
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if len(envelope.rcpt_tos) >= settings.RAPPORT_INBOUND_MAX_RECIPIENTS:
+            return TOO_MANY_RECIPIENTS  # RFC 5321 4.5.3.1.8: the client sends the rest later
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
         raw = envelope.original_content or b""

@@ -56,6 +56,13 @@ def create_customer(
 ) -> Customer:
     if not name.strip():
         raise ActionError("A customer needs a name.", field="name")
+    identities = list(identities)
+    most = settings.RAPPORT_MAX_IDENTITIES_PER_REQUEST
+    if len(identities) > most:
+        raise ActionError(
+            f"At most {most} identities can be given at once; {len(identities):,} were given.",
+            field="identities",
+        )
     normalised = [(kind, normalise_identity(kind, value)) for kind, value in identities]
     customer = _new_customer(
         name=name,

@@ -108,6 +108,20 @@ def test_malformed_email_or_phone_is_400_with_a_clear_message(
     assert not Customer.objects.filter(name="Someone").exists()
 
 
+def test_more_identities_than_one_request_may_give_are_refused(
+    world: World, api: ApiClient, settings: Any
+) -> None:
+    settings.RAPPORT_MAX_IDENTITIES_PER_REQUEST = 3
+    identities = [{"kind": "email", "value": f"bulk{n}@example.org"} for n in range(4)]
+    response = api.post("/customers", {"name": "Bulk", "identities": identities})
+    error = assert_error(response, 400, "bad_request", field="identities")
+    assert error["message"] == "At most 3 identities can be given at once; 4 were given."
+    assert not Customer.objects.filter(name="Bulk").exists()
+    assert not Identity.objects.filter(value__startswith="bulk").exists()
+    response = api.post("/customers", {"name": "Bulk", "identities": identities[:3]})
+    assert response.status_code == 201
+
+
 def test_an_address_of_another_customer_is_refused(world: World, api: ApiClient) -> None:
     response = api.post(
         "/customers",

@@ -112,6 +112,35 @@ def test_a_declared_size_over_the_limit_is_refused_at_mail_from(
     assert refused.value.smtp_error == b"5.3.4 Message too big"
 
 
+def test_recipients_past_the_cap_get_452_and_the_message_keeps_the_rest(
+    world: World, listener: IntakeController, settings: Any
+) -> None:
+    settings.RAPPORT_INBOUND_MAX_RECIPIENTS = 3
+    with client(listener) as smtp:
+        smtp.ehlo("mx.example.com")
+        smtp.mail("maria.lopez@example.com")
+        answers = [smtp.rcpt(f"desk{n}@clinic.example") for n in range(5)]
+        code, _ = smtp.data(crlf(make_mail()))
+    assert [code for code, _ in answers] == [250, 250, 250, 452, 452]
+    assert answers[3][1] == b"4.5.3 Too many recipients"
+    assert code == 250
+    row = InboundEmail.objects.get()
+    assert row.envelope_to == [f"desk{n}@clinic.example" for n in range(3)]
+
+
+def test_a_message_over_the_setting_gets_552_although_max_size_is_higher(
+    world: World, listener: IntakeController, settings: Any
+) -> None:
+    settings.RAPPORT_INBOUND_MAX_BYTES = 4096  # the listener was started with 20,000
+    with client(listener) as smtp:
+        smtp.ehlo("mx.example.com")
+        smtp.mail("maria.lopez@example.com")
+        smtp.rcpt("support@clinic.example")
+        code, reply = smtp.data(crlf(make_mail(body="q" * 6000)))
+    assert (code, reply) == (552, b"5.3.4 Message too big")
+    assert not InboundEmail.objects.exists()
+
+
 def test_database_unavailable_answers_451_so_the_sender_retries(
     world: World, listener: IntakeController, monkeypatch: pytest.MonkeyPatch
 ) -> None:
