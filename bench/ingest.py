@@ -45,6 +45,7 @@ from bench.views import FIRST, LAST, WORDS, generate, percentile, setup_django  
 
 FLOOR_AIM = 0.60
 GROWTH_AIM = 0.90
+SYNCHRONOUS = "RAPPORT_BENCH_SQLITE_SYNCHRONOUS"  # --synchronous, passed on to child processes
 SUBJECT_TOPICS = [
     "Order arrived damaged",
     "Refund for a double charge",
@@ -103,6 +104,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="N",
         help="also drain the stored mailbox with N worker processes at once (e.g. 1 2)",
+    )
+    parser.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite's synchronous mode for the desk and the floor alike: FULL (Rapport's, every "
+        "commit synced) or NORMAL (WAL's default, which can lose the last commits on a power "
+        "cut), to measure what syncing costs",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
@@ -190,7 +199,8 @@ def mailbox(n: int, rng: random.Random) -> list[bytes]:
 
 
 def floor(mails: list[bytes], workdir: Path, *, body: bool = True, run: int = 0) -> dict[str, Any]:
-    """stdlib parse plus one committed SQLite insert per mail (WAL, as Rapport runs SQLite).
+    """stdlib parse plus one committed SQLite insert per mail (WAL and the synchronous mode of
+    the run, as Rapport runs SQLite: FULL by default, so every mail's commit is synced).
 
     The parse is what any desk must do with a mail at the least: `policy.default`, the headers
     it stores (Message-ID, From, To, Subject, Date) and the body text (`get_body` then
@@ -202,7 +212,8 @@ def floor(mails: list[bytes], workdir: Path, *, body: bool = True, run: int = 0)
     settle_after_start()  # what the intake's processes do at start (the floor's gets it too)
     db = sqlite3.connect(workdir / f"floor-{int(body)}-{run}.sqlite3", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    # As Rapport runs SQLite (--synchronous): FULL syncs the WAL at every commit, every mail.
+    db.execute(f"PRAGMA synchronous={os.environ.get(SYNCHRONOUS, 'FULL')}")
     db.execute(
         "CREATE TABLE mail (id INTEGER PRIMARY KEY, message_id TEXT, sender TEXT, recipients TEXT,"
         " subject TEXT, sent TEXT, text TEXT, raw BLOB)"
@@ -375,6 +386,14 @@ def desk(cases: int, args: argparse.Namespace, rng: random.Random) -> None:
 def _setup(workdir: Path, db_url: str = "") -> None:
     setup_django(argparse.Namespace(db_url=db_url), workdir)
     from django.conf import settings
+    from django.db import connections
+
+    mode = os.environ.get(SYNCHRONOUS, "FULL")
+    options = connections["default"].settings_dict.get("OPTIONS", {})
+    if "init_command" in options:  # SQLite: Rapport's own pragmas, with the mode measured
+        options["init_command"] = options["init_command"].replace(
+            "synchronous=FULL", f"synchronous={mode}"
+        )
 
     settings.MEDIA_ROOT = workdir / "files"
     settings.RAPPORT_INTAKE_RATE_LIMIT = 10**9  # a bench, not a flood
@@ -581,6 +600,7 @@ def _prepare_desks(args: argparse.Namespace, folder: str) -> tuple[str, str, flo
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    os.environ[SYNCHRONOUS] = args.synchronous
     with tempfile.TemporaryDirectory(prefix="rapport-ingest-") as folder:
         workdir = Path(folder)
         mails = mailbox(args.n, random.Random(args.seed))
@@ -611,6 +631,7 @@ def main(argv: list[str] | None = None) -> int:
         pure["rest_ms"] = round(empty["mean_ms"] - pure["parse_ms"] - pure["triage_ms"], 2)
         result: dict[str, Any] = {
             "database": "postgresql" if url else "sqlite",
+            "sqlite_synchronous": None if url else args.synchronous,
             "mails": len(mails),
             "mailbox_mb": round(size / 1e6, 1),
             "floor": floor_result,
