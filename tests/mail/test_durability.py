@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from rapport.mail import actions
+from rapport.lib.bulk import insert_each
 from rapport.mail.models import InboundEmail
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
@@ -35,13 +35,11 @@ def test_the_pipe_stores_mail_on_a_connection_that_syncs_every_commit(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[tuple[str, str]] = []
-    insert_each = actions.insert_each
-
     def watching(model: Any, rows: Any) -> Any:
         seen.append(_durability())  # the very connection, inside the store's transaction
         return insert_each(model, rows)
 
-    monkeypatch.setattr(actions, "insert_each", watching)
+    monkeypatch.setattr("rapport.mail.actions.insert_each", watching)
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(make_mail())))
     call_command("ingest_email", "-", stdout=io.StringIO())
     assert InboundEmail.objects.count() == 1
