@@ -35,6 +35,7 @@ def test_the_pipe_stores_mail_on_a_connection_that_syncs_every_commit(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[tuple[str, str]] = []
+
     def watching(model: Any, rows: Any) -> Any:
         seen.append(_durability())  # the very connection, inside the store's transaction
         return insert_each(model, rows)
