@@ -30,15 +30,16 @@ _OBSOLETE_NAME = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]+:")
 _DECLARED_CHARSET = re.compile(rb"charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
-def repair_header_block(raw: bytes) -> bytes:
-    """The mail with its header block readable to the stdlib parser (see the module)."""
+def repair_header_block(raw: bytes) -> tuple[bytes, int]:
+    """The mail with its header block readable to the stdlib parser (see the module), and
+    where that block ends (the blank line after it, or the end of the mail)."""
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     end = _HEADER_END.search(raw)
-    head_end = end.start() if end else len(raw.rstrip(b"\r\n"))
+    head_end = end.start() if end else len(raw)
     head = raw[:head_end]
-    if _NOT_A_HEADER.search(head) is None:
-        return raw  # the usual case: one scan, no copy
+    if _NOT_A_HEADER.search(head.rstrip(b"\r\n")) is None:
+        return raw, head_end  # the usual case: one scan, no copy
     lines = head.split(b"\n")
     mended: list[bytes] = []
     for index, line in enumerate(lines):
@@ -53,15 +54,16 @@ def repair_header_block(raw: bytes) -> bytes:
             # lost its indentation, or a stray word), not the start of the body.
             mended.append(b" " + line)
         else:  # no header follows: the body starts here, as the stdlib parser reads it
-            return b"\n".join([*mended, b"\n".join(lines[index:]) + raw[head_end:]])
-    return b"\n".join(mended) + raw[head_end:]
+            start = len(b"\n".join(mended))
+            return b"\n".join([*mended, b"\n".join(lines[index:]) + raw[head_end:]]), start
+    repaired = b"\n".join(mended)
+    return repaired + raw[head_end:], len(repaired)
 
 
-def declared_charset(raw: bytes) -> str | None:
-    """The charset the mail's own Content-Type declares (in its header block), if any: the
-    best guess for raw 8-bit bytes in its headers that are not UTF-8."""
-    end = _HEADER_END.search(raw)
-    found = _DECLARED_CHARSET.search(raw[: end.start() if end else len(raw)])
+def declared_charset(head: bytes) -> str | None:
+    """The charset the mail's own Content-Type declares in its header block `head`, if any:
+    the best guess for raw 8-bit bytes in its headers that are not UTF-8."""
+    found = _DECLARED_CHARSET.search(head)
     return found.group(1).decode("ascii").lower() if found else None
 
 

@@ -321,8 +321,11 @@ class _ReadOnceMessage(EmailMessage):
         `policy.default` removes them before parsing)."""
         if not hasattr(self, "_raw"):
             self._raw = {}
+            policy = self.policy
             for key, value in self.raw_items():
                 unfolded = _LINE_BREAKS.sub("", str(value))
+                if not unfolded.isascii() and isinstance(policy, _Policy):
+                    unfolded = policy.header_text(key, unfolded)
                 self._raw.setdefault(key.lower(), []).append(unfolded)
         values: list[str] = self._raw.get(name.lower(), [])
         return values
@@ -356,7 +359,8 @@ class _ReadOnceMessage(EmailMessage):
         super().replace_header(_name, _value)
 
     def set_raw(self, name: str, value: Any) -> None:
-        self._forget()
+        if self._read or "_raw" in self.__dict__:  # the parser sets every header: kept cheap
+            self._forget()
         super().set_raw(name, value)
 
     def add_header(self, _name: str, _value: str, **_params: Any) -> None:
@@ -377,7 +381,6 @@ class _ReadOnceMessage(EmailMessage):
 
 
 _LINE_BREAKS = re.compile(r"[\r\n]")
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
 class _Policy(EmailPolicy):
@@ -387,22 +390,22 @@ class _Policy(EmailPolicy):
 
     header_fallback = "cp1252"  # for raw 8-bit header bytes that are not UTF-8
 
-    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
-        name, value = super().header_source_parse(sourcelines)
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name"):
+            return value
+        value = self.header_text(name, value)
+        if name.lower() not in _REPEATING or len(value) > _REPEATING_MAX_LENGTH:
+            return super().header_fetch_parse(name, value)
+        return _repeating_header(self, name, value)
+
+    def header_text(self, name: str, value: str) -> str:
+        """A header's value as read from the bytes, made readable: raw 8-bit bytes decoded,
+        an unquoted boundary quoted (done when a header is read, not for every header)."""
         if not value.isascii():
             value = decode_header_value(value, self.header_fallback)
         if "=" in value and name.lower() == "content-type":
             value = quote_boundary(value)
-        return name, value
-
-    def header_fetch_parse(self, name: str, value: str) -> Any:
-        if (
-            hasattr(value, "name")
-            or name.lower() not in _REPEATING
-            or len(value) > _REPEATING_MAX_LENGTH
-        ):
-            return super().header_fetch_parse(name, value)
-        return _repeating_header(self, name, value)
+        return value
 
 
 @functools.lru_cache(maxsize=512)
@@ -478,17 +481,14 @@ def header_addresses(
 def read_header_block(raw: bytes) -> Message:
     """The headers of raw mail as `parse_email` reads them (mended the same way), parsed from
     the header block alone: what intake reads before storing a mail."""
-    raw = repair_header_block(raw)
-    end = _HEADER_END.search(raw)
-    head = raw[: end.end()] if end else raw
-    return email.parser.BytesHeaderParser(policy=_policy_for(head)).parsebytes(head)
+    raw, head_end = repair_header_block(raw)
+    head = raw[: head_end + 4]  # with the blank line (or what ends the mail) after it
+    return email.parser.BytesHeaderParser(policy=_policy_for(raw[:head_end])).parsebytes(head)
 
 
-def _policy_for(raw: bytes) -> _Policy:
+def _policy_for(head: bytes) -> _Policy:
     """`_POLICY`, or for a mail with raw 8-bit header bytes and a declared charset other than
     UTF-8 or windows-1252's family, a copy that falls back to that charset for them."""
-    end = _HEADER_END.search(raw)
-    head = raw[: end.start()] if end else raw
     if head.isascii():
         return _POLICY
     charset = declared_charset(head)
@@ -502,8 +502,8 @@ def _policy_for(raw: bytes) -> _Policy:
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse raw RFC 822 bytes. Arbitrary input gives a result, with ``parse_errors``."""
     try:
-        raw = repair_header_block(raw)
-        message = email.message_from_bytes(raw, policy=_policy_for(raw))
+        raw, head_end = repair_header_block(raw)
+        message = email.message_from_bytes(raw, policy=_policy_for(raw[:head_end]))
     except Exception as error:
         return ParsedEmail(parse_errors=(f"unparseable message: {error}",))
     if not isinstance(message, EmailMessage):  # pragma: no cover - policy.default always gives one
@@ -544,7 +544,11 @@ def _parse(message: EmailMessage) -> ParsedEmail:
         visible = parse_reply(html_reply_text(raw_html))
     else:
         visible = ""
-    headers = tuple((name, _safe_str(value)) for name, value in message.raw_items())
+    policy = message.policy
+    readable = policy.header_text if isinstance(policy, _Policy) else (lambda _name, v: v)
+    headers = tuple(
+        (name, _safe_str(readable(name, str(value)))) for name, value in message.raw_items()
+    )
     verdict = classify_auto_reply(headers, subject)
     bounce = None
     try:
