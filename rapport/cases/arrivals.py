@@ -25,6 +25,7 @@ from rapport.cases.models import (
     DeliveryStatus,
     Direction,
     Message,
+    Notification,
     Priority,
     Status,
 )
@@ -230,7 +231,42 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
             for plan in plans
         ],
     )
+    _tell_relationship_owners(cases)
     return [Opened(case, message) for case, message in zip(cases, messages, strict=True)]
+
+
+def _tell_relationship_owners(cases: Sequence[Case]) -> None:
+    """The person who knows a customer hears of each new case of theirs that someone else has
+    (and can open it: access follows the relationship)."""
+    elsewhere = [
+        case
+        for case in cases
+        if case.customer.owner_id is not None and case.owner_id != case.customer.owner_id
+    ]
+    if not elsewhere:
+        return
+    teams = dict(
+        Team.objects.filter(pk__in={c.team_id for c in elsewhere}).values_list("pk", "name")
+    )
+    names = dict(
+        Agent.objects.filter(pk__in={c.owner_id for c in elsewhere}).values_list(
+            "pk", "display_name"
+        )
+    )
+    notes = []
+    for case in elsewhere:
+        holder = names.get(case.owner_id, "nobody yet") if case.owner_id else "nobody yet"
+        if case.team_id in teams:
+            holder += f" ({teams[case.team_id]})"
+        text = (
+            f"{case.customer.name} has a new case {case.reference} {case.subject}, with {holder}."
+        )
+        notes.append(
+            Notification(
+                agent_id=case.customer.owner_id, case=case, kind="customer_case", text=text[:500]
+            )
+        )
+    insert_each(Notification, notes)
 
 
 def _plan(opening: Opening) -> _Plan:

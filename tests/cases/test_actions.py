@@ -14,7 +14,15 @@ from rapport.cases.actions import (
     reply,
     split_message,
 )
-from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Direction, Message, Status
+from rapport.cases.models import (
+    Case,
+    CaseEvent,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Notification,
+    Status,
+)
 from rapport.lib.errors import ActionError, Conflict
 from tests.conftest import World
 
@@ -79,3 +87,33 @@ def test_call_is_on_the_case(world: World) -> None:
                     notes="Meds working", duration_seconds=300)  # fmt: skip
     assert call.customer_id == world.customer.pk
     assert Message.objects.filter(direction=Direction.NOTE).count() == 0
+
+
+def test_the_customers_own_person_is_told_of_a_new_case_someone_else_has(world: World) -> None:
+    # Maria's owner is Ben; a case of hers that Ana takes is his to know about, and to open.
+    case = open_case(
+        customer=world.customer,
+        subject="Limping",
+        channel="phone",
+        text="Since Sunday",
+        by=world.agent,
+        team=world.clinic,
+    )
+    told = Notification.objects.get(agent=world.colleague, case=case)
+    assert told.kind == "customer_case"
+    assert (
+        told.text == f"Maria Lopez has a new case #{case.pk} Limping, with Dr. Ana Ortiz (Clinic)."
+    )
+    assert not Notification.objects.filter(agent=world.agent).exists()
+    # Nobody is told of a case they own themselves, or of a customer nobody owns.
+    open_case(
+        customer=world.customer,
+        subject="Again",
+        channel="phone",
+        text="x",
+        by=world.colleague,
+        team=world.clinic,
+    )
+    # (the persona's own first case, Ana's, told Ben too)
+    assert Notification.objects.filter(agent=world.colleague).count() == 2
+    assert not Notification.objects.exclude(agent=world.colleague).exists()
