@@ -239,22 +239,22 @@ def _tell_relationship_owners(cases: Sequence[Case]) -> None:
     """The person who knows a customer hears of each new case of theirs that someone else has
     (and can open it: access follows the relationship)."""
     elsewhere = [
-        case
+        (case, known_by)
         for case in cases
-        if case.customer.owner_id is not None and case.owner_id != case.customer.owner_id
+        if (known_by := case.customer.owner_id) is not None and case.owner_id != known_by
     ]
     if not elsewhere:
         return
     teams = dict(
-        Team.objects.filter(pk__in={c.team_id for c in elsewhere}).values_list("pk", "name")
+        Team.objects.filter(pk__in={c.team_id for c, _ in elsewhere}).values_list("pk", "name")
     )
     names = dict(
-        Agent.objects.filter(pk__in={c.owner_id for c in elsewhere}).values_list(
+        Agent.objects.filter(pk__in={c.owner_id for c, _ in elsewhere}).values_list(
             "pk", "display_name"
         )
     )
     notes = []
-    for case in elsewhere:
+    for case, known_by in elsewhere:
         holder = names.get(case.owner_id, "nobody yet") if case.owner_id else "nobody yet"
         if case.team_id in teams:
             holder += f" ({teams[case.team_id]})"
@@ -262,9 +262,7 @@ def _tell_relationship_owners(cases: Sequence[Case]) -> None:
             f"{case.customer.name} has a new case {case.reference} {case.subject}, with {holder}."
         )
         notes.append(
-            Notification(
-                agent_id=case.customer.owner_id, case=case, kind="customer_case", text=text[:500]
-            )
+            Notification(agent_id=known_by, case=case, kind="customer_case", text=text[:500])
         )
     insert_each(Notification, notes)
 
