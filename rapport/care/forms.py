@@ -3,37 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
 
 from rapport.care.models import Outcome, Urgency
+from rapport.lib.wallclock import WallClockField, in_zone
 
 
-def aware(value: datetime | None, zone: str) -> datetime | None:
+def aware(value: datetime | None, zone: str, *, field: str = "") -> datetime | None:
     """A wall-clock time typed into a form, read in `zone`; it may already carry an offset."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=ZoneInfo(zone))
+    return None if value is None else in_zone(value, zone, field=field)
 
 
 class PromiseCallForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
     notes = forms.CharField(required=False, max_length=5000)
     duration_minutes = forms.IntegerField(required=False, min_value=0, max_value=24 * 60)
-    reschedule_to = forms.DateTimeField(required=False)
+    reschedule_to = WallClockField(required=False)
 
 
 class FollowUpForm(forms.Form):
-    due_at = forms.DateTimeField(required=False)
+    due_at = WallClockField(required=False)
     purpose = forms.CharField(required=False, max_length=300)
     script = forms.CharField(required=False, max_length=2000)
 
 
 class CallbackForm(forms.Form):
-    window_start = forms.DateTimeField(required=False)
+    window_start = WallClockField(required=False)
     purpose = forms.CharField(required=False, max_length=300)
 
 
@@ -51,7 +47,7 @@ class ReferralForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    starts_at = forms.DateTimeField()
+    starts_at = WallClockField()
     duration_minutes = forms.IntegerField(min_value=5, max_value=12 * 60, initial=30)
     timezone = forms.CharField(required=False, max_length=64)
     with_agent = forms.IntegerField(required=False)

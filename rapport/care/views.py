@@ -89,7 +89,7 @@ def promise_call(request: HttpRequest, agent: Agent, promise_id: int) -> HttpRes
             notes=data["notes"],
             phone=phone,
             duration_seconds=(data["duration_minutes"] or 0) * 60,
-            reschedule_to=aware(data["reschedule_to"], promise.timezone),
+            reschedule_to=aware(data["reschedule_to"], promise.timezone, field="reschedule_to"),
         )
     except ActionError as exc:
         return _refused(request, fallback, exc.message)
@@ -113,8 +113,8 @@ def case_follow_up(request: HttpRequest, agent: Agent, case_id: int) -> HttpResp
     if not form.is_valid():
         return _refused(request, fallback, first_error(form))
     data = form.cleaned_data
-    due = aware(data["due_at"], case.customer.timezone)
     try:
+        due = aware(data["due_at"], case.customer.timezone, field="due_at")
         if due is None:
             promise = actions.follow_up_tomorrow(case=case, by=agent, purpose=data["purpose"])
         else:
@@ -148,7 +148,7 @@ def case_callback(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespo
         promise = actions.book_callback(
             case=case,
             by=agent,
-            window_start=aware(data["window_start"], case.customer.timezone),
+            window_start=aware(data["window_start"], case.customer.timezone, field="window_start"),
             purpose=data["purpose"],
         )
     except ActionError as exc:
@@ -220,7 +220,7 @@ def case_appointment(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
             with_agent = (
                 Agent.objects.filter(pk=data["with_agent"]).first() if data["with_agent"] else None
             )
-            starts = aware(data["starts_at"], zone)
+            starts = aware(data["starts_at"], zone, field="starts_at")
             assert starts is not None  # noqa: S101 - the field is required
             appointment = handovers.book_appointment(
                 case=case,

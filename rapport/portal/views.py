@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
+from rapport.lib.wallclock import WallClockField, in_zone
 from rapport.people.models import Site
 from rapport.portal.actions import request_callback
 
@@ -33,7 +34,7 @@ class CallbackForm(forms.Form):
     phone = forms.CharField(max_length=40, help_text="With the country code, e.g. +44 20 7946 0958")
     email = forms.EmailField(required=False)
     about = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    when = forms.DateTimeField(
+    when = WallClockField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty for the first free time.",
@@ -48,11 +49,12 @@ class CallbackForm(forms.Form):
             return ""
 
     def window_start(self) -> datetime | None:
+        """The time typed, on the visitor's own clock (their browser's zone)."""
         when: datetime | None = self.cleaned_data.get("when")
         if when is None:
             return None
         zone = self.cleaned_data.get("timezone") or settings.TIME_ZONE
-        return when.replace(tzinfo=zoneinfo.ZoneInfo(zone)) if when.tzinfo is None else when
+        return in_zone(when, zone, field="when")
 
 
 def _opening_hours() -> list[tuple[str, list[str]]]:

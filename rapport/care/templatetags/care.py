@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import QuerySet
+from django.templatetags.tz import do_timezone
 
 from rapport.care.models import Promise
 from rapport.care.selectors import open_promises
@@ -21,8 +22,6 @@ def care_promises(customer: Customer, visible: QuerySet[Case] | None) -> list[Pr
 
 @register.filter
 def in_zone(value: object, zone: str) -> object:
-    """Show a time in another zone (the customer's), whatever the page's own zone is."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo(zone)) if isinstance(value, datetime) else value
+    """Show a time in another zone (the customer's), whatever the page's own zone is: the
+    result is marked so the `date` and `time` filters do not turn it back into the viewer's."""
+    return do_timezone(value, zone)
