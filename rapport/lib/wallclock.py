@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 
 from rapport.lib.errors import ActionError
@@ -23,7 +24,7 @@ from rapport.lib.errors import ActionError
 class WallClockField(forms.DateTimeField):
     """A date and time as typed, without a zone (unless the input gives its own offset)."""
 
-    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
         if isinstance(value, datetime):
@@ -35,7 +36,7 @@ class WallClockField(forms.DateTimeField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
         if parsed is None:
             # The field's other input formats ("2026-03-29 09:00", ...), still without a zone.
-            parsed = forms.BaseTemporalField.to_python(self, text)
+            parsed = BaseTemporalField.to_python(self, text)
         return parsed
 
     def strptime(self, value: str, format: str) -> datetime:

@@ -52,7 +52,9 @@ def test_an_appointment_typed_for_lisbon_is_lisbons_time_in_the_email_and_the_ic
     assert "(Thursday 15 July 2027, 09:00 Europe/Lisbon)" in sent.body
     parsed = email.message_from_bytes(sent.message().as_bytes())
     [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
-    calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    calendar = icalendar.Calendar.from_ical(payload)
     [event] = calendar.walk("VEVENT")
     start = event.decoded("dtstart")
     assert start == datetime(2027, 7, 15, 9, 0, tzinfo=ZoneInfo("Europe/Lisbon"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 from django.db.models import QuerySet
 from django.templatetags.tz import do_timezone
@@ -24,4 +26,4 @@ def care_promises(customer: Customer, visible: QuerySet[Case] | None) -> list[Pr
 def in_zone(value: object, zone: str) -> object:
     """Show a time in another zone (the customer's), whatever the page's own zone is: the
     result is marked so the `date` and `time` filters do not turn it back into the viewer's."""
-    return do_timezone(value, zone)
+    return do_timezone(value, zone) if isinstance(value, datetime) else value
