@@ -36,13 +36,14 @@ def sanitise(html: str) -> str:
     )
 
 
-def without_images(html: str) -> tuple[str, int]:
+def without_images(html: str, *, keep_remote: bool = False) -> tuple[str, int]:
     """Sanitised HTML with every image replaced by a placeholder that loads nothing, and how
     many of them were remote (a sender learns when, where and that a remote image was opened).
 
     The placeholder keeps the address in `data-src` and shows the alt text. Inline (`cid:`) and
     relative sources are held back too: the first are listed with the attachments, the second
-    would fetch from the desk itself. The result is sanitised once more, without `img`.
+    would fetch from the desk itself. The result is sanitised once more, without `img` (with
+    `keep_remote`, remote images stay: for the page where the agent chose to load them).
     """
     remote = 0
 
@@ -55,6 +56,8 @@ def without_images(html: str) -> tuple[str, int]:
         src = attributes.get("src", "")
         is_remote = src.lower().startswith(_REMOTE)
         remote += is_remote
+        if is_remote and keep_remote:
+            return match.group(0)
         label = attributes.get("alt") or ("remote image" if is_remote else "image")
         return (
             f'<span class="blocked-image" data-src="{stdlib_html.escape(src)}"'
@@ -66,8 +69,8 @@ def without_images(html: str) -> tuple[str, int]:
         return cleaned, 0
     shown = nh3.clean(
         _IMG.sub(placeholder, cleaned),
-        tags=_ALLOWED_TAGS - {"img"},
-        attributes=_PLACEHOLDER_ATTRIBUTES,
+        tags=_ALLOWED_TAGS if keep_remote else _ALLOWED_TAGS - {"img"},
+        attributes={**_ALLOWED_ATTRIBUTES, **_PLACEHOLDER_ATTRIBUTES},
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer nofollow",
     )

@@ -14,9 +14,10 @@ import re
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from playwright.sync_api import Dialog, Error, Page
+from playwright.sync_api import Dialog, Error, Page, Request
 
 WATCH = """
 window.__xss = [];
@@ -28,6 +29,33 @@ document.addEventListener("securitypolicyviolation", (e) => {
   });
 });
 """
+# Markup that only an injection would put on a desk page (the desk has no inline handlers, style
+# attributes, frames, plugins or script URLs of its own): each hit is a payload that reached the
+# DOM as live markup, whether or not it managed to run.
+AUDIT = """
+() => {
+  const found = [];
+  const urlAttributes = new Set(["href", "src", "action", "formaction", "data", "xlink:href"]);
+  for (const el of document.querySelectorAll("*")) {
+    for (const a of el.attributes) {
+      const name = a.name.toLowerCase();
+      if (name.startsWith("on") || name === "style" || name === "srcdoc"
+          || name.startsWith("hx-on") || name === "hx-vals" || name === "formaction"
+          || (urlAttributes.has(name) && /^\\s*(javascript|vbscript|data):/i.test(a.value))) {
+        found.push(`<${el.localName} ${name}="${a.value.slice(0, 80)}">`);
+      }
+    }
+  }
+  const selectors = "iframe, object, embed, base, meta[http-equiv], script:not([src]), style, "
+    + "template, svg, math, link:not([rel=stylesheet]):not([rel=icon]), marquee, video, audio";
+  for (const el of document.querySelectorAll(selectors)) {
+    found.push(`<${el.localName}> ${el.outerHTML.slice(0, 80)}`);
+  }
+  return found;
+}
+"""
+# Requests only a payload makes.
+PAYLOAD_REQUEST = re.compile(r"^https?://(xss\.invalid[:/]|[^/]+/xss-)")
 # Links not to follow: signing out, downloads, files, and the JSON API (not pages).
 SKIP = re.compile(r"^/(logout/|files/|api/v1/(?!docs\?))|[?&]download=1")
 DIGITS = re.compile(r"\d+")
@@ -40,6 +68,9 @@ class Findings:
     executions: list[tuple[str, object]] = field(default_factory=list)
     dialogs: list[tuple[str, str]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    markup: list[tuple[str, str]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # what each page said, with audit_markup
+    requests: list[tuple[str, str]] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
 
     def problems(self) -> dict[str, list[object]]:
@@ -48,15 +79,27 @@ class Findings:
             "script executions": list(self.executions),
             "dialogs": list(self.dialogs),
             "script errors": list(self.errors),
+            "injected markup": list(self.markup),
+            "payload requests": list(self.requests),
         }
         return {name: items for name, items in found.items() if items}
 
 
 class Watcher:
-    def __init__(self, page: Page, *, dismiss_dialogs: bool = True) -> None:
+    def __init__(
+        self,
+        page: Page,
+        *,
+        dismiss_dialogs: bool = True,
+        audit_markup: bool = False,
+        settle: Literal["load", "networkidle"] = "networkidle",
+    ) -> None:
         self.page = page
+        self.settle: Literal["load", "networkidle"] = settle
         self.findings = Findings()
+        self.audit_markup = audit_markup
         page.add_init_script(WATCH)
+        page.on("request", self._request)
         if dismiss_dialogs:
             page.on("dialog", self._dialog)
         page.on("pageerror", lambda error: self.findings.errors.append((page.url, str(error))))
@@ -65,19 +108,32 @@ class Watcher:
         self.findings.dialogs.append((self.page.url, f"{dialog.type}: {dialog.message}"))
         dialog.dismiss()
 
+    def _request(self, request: Request) -> None:
+        if PAYLOAD_REQUEST.match(request.url):
+            self.findings.requests.append((self.page.url, request.url))
+
     def collect(self) -> None:
         """Read what the current document recorded (call before leaving it)."""
         try:
             seen = self.page.evaluate("() => [window.__csp || [], window.__xss || []]")
-        except Error:  # a document without script (text/plain) or one being replaced
+            # Only HTML is audited: the browser wraps a text/plain document in its own markup.
+            audit = (
+                self.audit_markup
+                and self.page.evaluate("() => document.contentType") == "text/html"
+            )
+            markup = self.page.evaluate(AUDIT) if audit else []
+            text = self.page.evaluate("() => document.body.innerText") if audit else ""
+        except Error:  # a document being replaced
             return
         url = self.page.url
         self.findings.violations += [(url, violation) for violation in seen[0]]
         self.findings.executions += [(url, call) for call in seen[1]]
+        self.findings.markup += [(url, hit) for hit in markup]
+        self.findings.texts.append(text)
 
     def visit(self, url: str) -> int:
         response = self.page.goto(url)
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_load_state(self.settle)
         self.collect()
         status = response.status if response is not None else 0
         self.findings.pages.append(url)
@@ -97,10 +153,18 @@ def shape(url: str) -> str:
 
 
 def crawl(
-    watcher: Watcher, origin: str, start: Iterable[str], *, per_shape: int = 2, limit: int = 250
+    watcher: Watcher,
+    origin: str,
+    start: Iterable[str],
+    *,
+    per_shape: int = 2,
+    limit: int = 250,
+    also: Iterable[str] = (),
 ) -> Findings:
-    """Visit `start` paths and every same-origin page linked from them, `per_shape` of each."""
-    queue = deque(origin + path for path in start)
+    """Visit `start` paths and every same-origin page linked from them, `per_shape` of each
+    URL shape; `also` lists paths visited whatever their shape."""
+    forced = {origin + path for path in also}
+    queue = deque([origin + path for path in start] + sorted(forced))
     seen: set[str] = set()
     shapes: Counter[str] = Counter()
     while queue and len(seen) < limit:
@@ -108,7 +172,9 @@ def crawl(
         parts = urlsplit(url)
         url = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
         key = shape(url)
-        if url in seen or shapes[key] >= per_shape or SKIP.search(parts.path + "?" + parts.query):
+        if url in seen or SKIP.search(parts.path + "?" + parts.query):
+            continue
+        if shapes[key] >= per_shape and url not in forced:
             continue
         seen.add(url)
         shapes[key] += 1

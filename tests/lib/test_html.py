@@ -50,3 +50,13 @@ def test_markup_hidden_in_alt_or_src_stays_text() -> None:
 def test_html_without_images_is_unchanged() -> None:
     html = sanitise('<p>Hello <a href="https://example.com">there</a></p>')
     assert without_images(html) == (html, 0)
+
+
+def test_keep_remote_shows_remote_images_only() -> None:
+    html = sanitise(
+        '<img src="https://a.example/x.png" alt="x"><img src="/logout/"><img src="cid:1">'
+    )
+    shown, remote = without_images(html, keep_remote=True)
+    assert remote == 1
+    assert shown.startswith('<img src="https://a.example/x.png" alt="x">')
+    assert shown.count("<img") == 1 and shown.count('class="blocked-image"') == 2
