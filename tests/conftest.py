@@ -9,7 +9,7 @@ from typing import NoReturn
 import pytest
 from django.test import Client
 
-from rapport.cases.actions import open_case
+from rapport.cases.actions import add_note, open_case
 from rapport.cases.models import Case
 from rapport.people.actions import create_agent, create_customer, issue_api_token
 from rapport.people.models import Agent, Customer, Site, Team
@@ -115,6 +115,44 @@ def clinic_case_of_a_stranger(world: World) -> Case:
         owner=world.agent,
         team=world.clinic,
     )
+
+
+@dataclass
+class Tom:
+    customer: Customer
+    dental_case: Case  # his dentist's own case, with an internal note
+    clinic_case: Case  # a new case that went to the clinic
+
+
+def toms_cases(world: World) -> Tom:
+    """Tom is the dentist's (the outsider's) customer; one of his cases went to the clinic."""
+    customer = create_customer(
+        name="Tom Baker",
+        by=world.outsider,
+        identities=[("email", "tom@example.com")],
+        owner=world.outsider,
+    )
+    dental = open_case(
+        customer=customer,
+        subject="Crown came loose",
+        channel="phone",
+        text="Ouch",
+        by=world.outsider,
+        owner=world.outsider,
+        team=world.dental,
+    )
+    add_note(case=dental, text="Dental secret: anxious patient, sedation", by=world.outsider)
+    clinic = open_case(
+        customer=customer,
+        subject="Dog ate a crown",
+        channel="email",
+        text="Is he ok?",
+        by=None,
+        owner=world.agent,
+        team=world.clinic,
+    )
+    add_note(case=clinic, text="Clinic note: x-ray booked", by=world.agent)
+    return Tom(customer, dental, clinic)
 
 
 def missing_component(message: str) -> NoReturn:

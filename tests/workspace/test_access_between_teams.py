@@ -4,60 +4,22 @@ customer's cases, other teams see only their own, and a timeline links only what
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.actions import add_note, open_case
-from rapport.cases.models import Case
-from rapport.people.actions import create_customer
-from rapport.people.models import Agent, Customer
-from tests.conftest import World, dental_case
+from rapport.people.models import Agent
+from tests.conftest import Tom, World, dental_case, toms_cases
 from tests.workspace.helpers import grow_timeline
 
 CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
 
 
-@dataclass
-class Tom:
-    customer: Customer
-    dental_case: Case  # his dentist's own case, with an internal note
-    clinic_case: Case  # a new case that went to the clinic
-
-
 @pytest.fixture
 def tom(world: World) -> Tom:
-    """Tom is the dentist's (the outsider's) customer; one of his cases went to the clinic."""
-    customer = create_customer(
-        name="Tom Baker",
-        by=world.outsider,
-        identities=[("email", "tom@example.com")],
-        owner=world.outsider,
-    )
-    dental = open_case(
-        customer=customer,
-        subject="Crown came loose",
-        channel="phone",
-        text="Ouch",
-        by=world.outsider,
-        owner=world.outsider,
-        team=world.dental,
-    )
-    add_note(case=dental, text="Dental secret: anxious patient, sedation", by=world.outsider)
-    clinic = open_case(
-        customer=customer,
-        subject="Dog ate a crown",
-        channel="email",
-        text="Is he ok?",
-        by=None,
-        owner=world.agent,
-        team=world.clinic,
-    )
-    add_note(case=clinic, text="Clinic note: x-ray booked", by=world.agent)
-    return Tom(customer, dental, clinic)
+    return toms_cases(world)
 
 
 def _links(html: str) -> set[int]:
@@ -84,6 +46,7 @@ def test_another_team_sees_only_its_own_cases_of_the_customer(world: World, tom:
     assert "Dog ate a crown" in html and "Clinic note: x-ray booked" in html
     assert "Crown came loose" not in html
     assert "Dental secret" not in html
+    assert "the cases you may open, newest first" in html  # never "every case"
     assert world.client_for(world.colleague).get(f"/cases/{tom.dental_case.pk}/").status_code == 404
     # The case page's timeline and side panel keep to the same cases.
     case_html = world.client_for(world.colleague).get(f"/cases/{tom.clinic_case.pk}/")
@@ -121,13 +84,17 @@ def test_query_count_stays_flat_for_an_agent_of_another_team(
     world: World, tom: Tom, django_assert_max_num_queries: Any
 ) -> None:
     client = world.client_for(world.outsider)  # dental: Maria's clinic cases are not hers
-    dental_case(world)
-    url = f"/customers/{world.customer.pk}/"
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
+    dental = dental_case(world)
+    pages = {f"/customers/{world.customer.pk}/": 19, f"/cases/{dental.pk}/": 18}
+    few = {}
+    for url in pages:
+        with CaptureQueriesContext(connection) as before:
+            assert client.get(url).status_code == 200
+        few[url] = len(before.captured_queries)
     grow_timeline(world, 12)
-    # One more than the owner's page: whether she serves the customer is read from her cases.
-    with django_assert_max_num_queries(19), CaptureQueriesContext(connection) as many:
-        html = client.get(url).content.decode()
-    assert len(many.captured_queries) == len(few.captured_queries)
-    assert "Note 1" not in html and "Reply 1" not in html
+    for url, most in pages.items():
+        # The customer page reads once more than the owner's: whether she serves the customer.
+        with django_assert_max_num_queries(most), CaptureQueriesContext(connection) as many:
+            html = client.get(url).content.decode()
+        assert len(many.captured_queries) == few[url], url
+        assert "Note 1" not in html and "Reply 1" not in html
