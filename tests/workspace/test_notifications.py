@@ -5,9 +5,9 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from rapport.cases.actions import open_case
+from rapport.cases.actions import assign_case, open_case
 from rapport.routing.escalation import sweep
-from tests.conftest import World
+from tests.conftest import World, clinic_case_of_a_stranger
 from tests.workspace.helpers import assert_login_required
 
 
@@ -31,3 +31,14 @@ def test_notifications_are_personal(world: World) -> None:
     assert "Nothing needs your attention." in page
     assert_login_required("/notifications/")
     assert_login_required("/notifications/read/", method="post")
+
+
+def test_a_notification_about_a_case_you_no_longer_open_is_not_a_link(world: World) -> None:
+    case = clinic_case_of_a_stranger(world)
+    assign_case(case=case, owner=world.colleague, by=world.agent)  # Ben is told
+    assign_case(case=case, owner=world.outsider, by=world.agent)  # then it leaves the clinic
+    page = world.client_for(world.colleague).get("/notifications/").content.decode()
+    assert f"handed you case #{case.pk}" in page
+    assert f'href="/cases/{case.pk}/"' not in page
+    olga = world.client_for(world.outsider).get("/notifications/").content.decode()
+    assert f'href="/cases/{case.pk}/"' in olga

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from rapport.cases.access import cases_for_agent
+from rapport.cases.access import agent_can_see_case, cases_for_agent
 from rapport.cases.actions import mark_notifications_read
 from rapport.cases.models import Notification
 from rapport.insights import selectors
@@ -50,7 +50,9 @@ def notifications(request: HttpRequest, agent: Agent) -> HttpResponse:
         .select_related("case__customer")
         .order_by("-created_at")[:100]
     )
-    return render(request, "workspace/notifications.html", {"rows": rows})
+    # A case handed on since is no longer theirs to open: its notification is no longer a link.
+    openable = {n.case_id for n in rows if n.case is not None and agent_can_see_case(agent, n.case)}
+    return render(request, "workspace/notifications.html", {"rows": rows, "openable": openable})
 
 
 @require_POST
