@@ -114,6 +114,11 @@ def _database() -> dict[str, Any]:
         }
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        # Every commit waits for its WAL to be flushed (a stored mail is answered with 250 only
+        # then), whatever the server's default: a cluster tuned with synchronous_commit=off
+        # could lose the last commits on a crash.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=on".strip()
     else:
         raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL")
     return config
