@@ -36,6 +36,7 @@ from rapport.cases.arrivals import (
 )
 from rapport.cases.models import Direction, Message
 from rapport.lib.bulk import update_each
+from rapport.lib.durability import unsynced_commits
 from rapport.lib.errors import Conflict
 from rapport.mail import bounds, matching
 from rapport.mail.acknowledge import acknowledge_new_cases
@@ -93,10 +94,12 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     alone, after the others, so it holds nothing back, and after RAPPORT_INTAKE_MAX_CRASHES such
     deaths it is quarantined for a person (see `_after_crashes`)."""
     ids = list(dict.fromkeys(inbound_ids))
-    suspects = _after_crashes(ids)
-    done = _process([pk for pk in ids if pk not in suspects])
-    for pk in sorted(suspects, key=lambda pk: (suspects[pk], pk)):
-        done |= _process([pk])  # alone: if it kills the worker again, it takes nothing with it
+    # Processing is done again if its commits are lost: they need not wait for the disk.
+    with unsynced_commits():
+        suspects = _after_crashes(ids)
+        done = _process([pk for pk in ids if pk not in suspects])
+        for pk in sorted(suspects, key=lambda pk: (suspects[pk], pk)):
+            done |= _process([pk])  # alone: if it kills the worker again, it takes none along
     # The rest were quarantined, failed, settled before or meanwhile elsewhere, or are
     # missing: read them.
     others = [pk for pk in ids if pk not in done]

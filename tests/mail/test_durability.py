@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from rapport.lib.bulk import insert_each
+from rapport.mail import actions, bounds
 from rapport.mail.models import InboundEmail
+from rapport.mail.parse import ParsedEmail
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
 
@@ -46,3 +48,25 @@ def test_the_pipe_stores_mail_on_a_connection_that_syncs_every_commit(
     assert InboundEmail.objects.count() == 1
     expected = ("wal", "full") if connection.vendor == "sqlite" else ("postgresql", "on")
     assert seen == [expected]
+
+
+def test_processing_skips_the_sync_and_gives_it_back(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Processing is redone if its commits are lost, so it need not wait for the disk; the
+    connection syncs again afterwards (and the next synced commit covers what came before)."""
+    row = actions.store_inbound_email(raw=make_mail(), source="pipe", enqueue=False)
+    seen: list[tuple[str, str]] = []
+    read_mail = bounds.read_mail
+
+    def watching(raw: bytes) -> ParsedEmail:
+        seen.append(_durability())
+        return read_mail(raw)
+
+    monkeypatch.setattr(bounds, "read_mail", watching)
+    assert actions.process_inbound_email(inbound_id=row.pk).outcome == "new_case"
+    if connection.vendor == "sqlite":
+        assert seen == [("wal", "normal")]
+        assert _durability() == ("wal", "full")
+    else:
+        assert seen == [("postgresql", "on")]
