@@ -255,6 +255,11 @@ RAPPORT_THREAD_WINDOW_DAYS = env_int("RAPPORT_THREAD_WINDOW_DAYS", default=14, m
 # Per-sender flood guard: more than this many mails in the window are stored but rejected.
 RAPPORT_INTAKE_RATE_LIMIT = env_int("RAPPORT_INTAKE_RATE_LIMIT", default=20, minimum=1)
 RAPPORT_INTAKE_RATE_MINUTES = env_int("RAPPORT_INTAKE_RATE_MINUTES", default=10, minimum=1)
+# Files an agent attaches to one reply or note, and the largest each may be (bytes).
+RAPPORT_ATTACHMENTS_MAX_COUNT = env_int("RAPPORT_ATTACHMENTS_MAX_COUNT", default=10, minimum=1)
+RAPPORT_ATTACHMENT_MAX_BYTES = env_int(
+    "RAPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024, minimum=1024
+)
 # Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any, Self
 
 from ninja import Field, Schema
@@ -16,6 +18,7 @@ from rapport.api.schemas import (
     TeamRef,
     Timestamp,
 )
+from rapport.cases.attachments import Upload
 from rapport.cases.models import (
     Call,
     CallDirection,
@@ -26,6 +29,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.cases.selectors import Handover
+from rapport.lib.errors import ActionError
 from rapport.people.models import (
     Channel,
     IdentityKind,
@@ -143,13 +147,32 @@ class CaseIn(Schema):
         return self
 
 
+class AttachmentIn(Schema):
+    filename: str = Field(..., min_length=1, max_length=255)
+    content_type: str = Field("application/octet-stream", max_length=100)
+    content_base64: str = Field(..., description="The file's bytes, base64-encoded.")
+
+    def upload(self) -> Upload:
+        try:
+            data = base64.b64decode(self.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ActionError(
+                f"{self.filename}: content_base64 is not valid base64.", field="attachments"
+            ) from exc
+        return Upload(self.filename, self.content_type, data)
+
+
 class ReplyIn(Schema):
     text: str
     channel: Channel | None = Field(None, description="Defaults to the case's channel.")
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list, description="Files sent with the reply (see the size limits)."
+    )
 
 
 class NoteIn(Schema):
     text: str
+    attachments: list[AttachmentIn] = Field(default_factory=list)
 
 
 class CallIn(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
@@ -30,6 +30,7 @@ from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import CallOut, ErrorOut, MergeIn, MessageOut
 from rapport.cases import actions
 from rapport.cases.access import (
+    attachment_for_agent,
     case_for_agent,
     cases_for_agent,
     check_may_file,
@@ -37,6 +38,7 @@ from rapport.cases.access import (
     message_for_agent,
 )
 from rapport.cases.arrivals import default_team
+from rapport.cases.attachments import download_response
 from rapport.cases.models import Attachment, Case, Message
 from rapport.cases.search import search_cases
 from rapport.cases.selectors import handover
@@ -45,6 +47,7 @@ from rapport.people.models import Agent, Customer, Team
 
 router = Router(tags=["cases"])
 messages_router = Router(tags=["cases"])
+attachments_router = Router(tags=["cases"])
 
 CONFLICT_ERRORS: dict[int, type[ErrorOut]] = {**WRITE_ERRORS, 409: ErrorOut}
 RECENT_FIRST = Keyset("updated_at", descending=True)
@@ -178,6 +181,7 @@ def reply(request: HttpRequest, case_id: int, payload: ReplyIn) -> HttpStatus[Me
         text=payload.text,
         by=agent,
         channel=payload.channel.value if payload.channel else None,
+        attachments=[a.upload() for a in payload.attachments],
     )
     return HttpStatus(201, _message_out(message))
 
@@ -195,7 +199,12 @@ def _message_out(message: Message) -> MessageOut:
 def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> HttpStatus[MessageOut]:
     """Seen by agents only."""
     agent = agent_of(request)
-    note = actions.add_note(case=case_for_agent(agent, case_id), text=payload.text, by=agent)
+    note = actions.add_note(
+        case=case_for_agent(agent, case_id),
+        text=payload.text,
+        by=agent,
+        attachments=[a.upload() for a in payload.attachments],
+    )
     return HttpStatus(201, _message_out(note))
 
 
@@ -300,3 +309,22 @@ def split(request: HttpRequest, message_id: int, payload: SplitIn) -> HttpStatus
     message = message_for_agent(agent, message_id)
     new_case = actions.split_message(message=message, by=agent, subject=payload.subject)
     return HttpStatus(201, _case_out(agent, new_case.pk))
+
+
+@attachments_router.get(
+    "/{int:attachment_id}",
+    response={200: None, **READ_ERRORS},
+    summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as a download (an inert content type, else "
+                "application/octet-stream)",
+                "content": {"application/octet-stream": {}},
+            }
+        }
+    },
+)
+def get_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file on a message of a case you may open."""
+    return download_response(attachment_for_agent(agent_of(request), attachment_id))

@@ -378,7 +378,7 @@ class AttachmentOut(Schema):
             filename=attachment.filename,
             content_type=attachment.content_type,
             size=attachment.size,
-            url=attachment.file.url if attachment.file else None,
+            url=f"/api/v1/attachments/{attachment.pk}" if attachment.file else None,
         )
 
 

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from rapport.cases.models import Case, Message, Status
+from rapport.cases.models import Attachment, Case, Message, Status
 from rapport.lib.errors import Forbidden
 from rapport.people.models import Agent, Customer, Team
 
@@ -160,6 +160,18 @@ def message_for_agent(agent: Agent, message_id: int) -> Message:
     if message is None:
         raise Http404("No such message")
     return message
+
+
+def attachment_for_agent(agent: Agent, attachment_id: int) -> Attachment:
+    """An attachment on a message of a case the agent may open; 404 otherwise."""
+    attachment = (
+        Attachment.objects.select_related("message")
+        .filter(pk=attachment_id, message__case__in=cases_for_agent(agent))
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment
 
 
 def agent_can_see_case(agent: Agent, case: Case) -> bool:

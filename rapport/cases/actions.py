@@ -6,7 +6,7 @@ batch forms for email intake) and are offered here too, where the rest of the wr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -27,6 +27,7 @@ from rapport.cases.arrivals import (
     preview,
     receive_message,
 )
+from rapport.cases.attachments import Upload, attach, check_uploads
 from rapport.cases.models import (
     TRANSITIONS,
     Call,
@@ -81,11 +82,20 @@ def signed(text: str, agent: Agent) -> str:
 
 
 @transaction.atomic
-def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Message:
-    """A reply to the customer, signed with the agent's name and sent by the worker."""
+def reply(
+    *,
+    case: Case,
+    text: str,
+    by: Agent,
+    channel: str | None = None,
+    attachments: Sequence[Upload] = (),
+) -> Message:
+    """A reply to the customer, signed with the agent's name and sent by the worker (with its
+    files, when the channel carries them)."""
     from rapport.cases.tasks import deliver_message
 
     body, _ = clean_body(text)
+    check_uploads(attachments)
     case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; replies go on a new case.")
@@ -109,14 +119,16 @@ def reply(*, case: Case, text: str, by: Agent, channel: str | None = None) -> Me
     waiting = fields.get("status", case.status) == Status.WAITING_CUSTOMER
     fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=waiting))
     Case.objects.filter(pk=case.pk).update(**fields)
+    attach(message, attachments)
     _event(case, by=by, kind="replied", after={"message": message.pk})
     transaction.on_commit(partial(deliver_message.enqueue, message.pk))
     return message
 
 
 @transaction.atomic
-def add_note(*, case: Case, text: str, by: Agent) -> Message:
+def add_note(*, case: Case, text: str, by: Agent, attachments: Sequence[Upload] = ()) -> Message:
     body, _ = clean_body(text)
+    check_uploads(attachments)
     note = Message.objects.create(
         case=case,
         customer_id=case.customer_id,
@@ -125,6 +137,7 @@ def add_note(*, case: Case, text: str, by: Agent) -> Message:
         author=by,
         text=body,
     )
+    attach(note, attachments)
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     return note
 

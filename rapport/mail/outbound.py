@@ -305,7 +305,7 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
     if not message.author_id:
         # Ask Exchange and others not to answer an automatic message with their own.
         headers["X-Auto-Response-Suppress"] = "All"
-    return EmailMessage(
+    mail = EmailMessage(
         subject=case_subject(case),
         body=message.text,
         from_email=from_email,
@@ -313,6 +313,11 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
         reply_to=[email.utils.formataddr((sender_name, reply_to_address(case.pk)))],
         headers=headers,
     )
+    for attachment in message.attachments.order_by("pk"):
+        if attachment.file:  # the files the agent attached go with their reply
+            with attachment.file.open("rb") as handle:
+                mail.attach(attachment.filename, handle.read(), attachment.content_type)
+    return mail
 
 
 # -- Outbox sweep --------------------------------------------------------------------------------

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec, cast
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from rapport.people.models import Agent
 
 P = ParamSpec("P")
-AgentView = Callable[Concatenate[HttpRequest, Agent, P], HttpResponse]
+R = TypeVar("R", bound=HttpResponseBase)
+AgentView = Callable[Concatenate[HttpRequest, Agent, P], R]
 
 
-def agent_required(view: AgentView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def agent_required(
+    view: AgentView[P, R],
+) -> Callable[Concatenate[HttpRequest, P], R | HttpResponse]:
     """Sign-in required; a user without an agent profile gets a clear 403, not a crash."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
         try:
             agent = request.user.agent  # type: ignore[union-attr]
         except Agent.DoesNotExist:
@@ -29,7 +32,7 @@ def agent_required(view: AgentView[P]) -> Callable[Concatenate[HttpRequest, P], 
         with timezone.override(agent.timezone):
             return view(request, agent, *args, **kwargs)
 
-    return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], login_required(wrapper))
+    return cast(Callable[Concatenate[HttpRequest, P], R | HttpResponse], login_required(wrapper))
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -50,6 +50,11 @@ urlpatterns = [
     path("cases/<int:case_id>/merge/", cases.case_merge, name="case_merge"),
     path("cases/<int:case_id>/presence/", cases.case_presence, name="case_presence"),
     path("messages/<int:message_id>/with-images/", messages.message_images, name="message_images"),
+    path(
+        "attachments/<int:attachment_id>/",
+        messages.attachment_download,
+        name="attachment",
+    ),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<int:customer_id>/", customers.customer_page, name="customer"),
     path(

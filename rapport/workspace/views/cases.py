@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from rapport.cases import actions, transports
 from rapport.cases.access import case_for_agent, message_for_agent
+from rapport.cases.attachments import Upload, check_uploads, safe_filename
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,
@@ -71,6 +74,10 @@ def _case_context(
         # Only channels that really carry a message, the case's own first; none: say so.
         "reply_channels": [(t.channel, labels[t.channel]) for t in reachable],
         "reply_caveats": [t.caveat for t in reachable if t.caveat],
+        "attachment_limits": {
+            "count": settings.RAPPORT_ATTACHMENTS_MAX_COUNT,
+            "size": settings.RAPPORT_ATTACHMENT_MAX_BYTES,
+        },
         "origin_unsendable": (
             labels[case.origin_channel]
             if case.origin_channel in REPLY_CHANNEL_VALUES
@@ -141,12 +148,31 @@ def _case_action(
     return _refresh(request, agent, case.pk, notice)
 
 
+def _uploads(request: HttpRequest) -> list[Upload]:
+    """The files attached on the form; one past the size limit is refused before it is read."""
+    files = request.FILES.getlist("attachments")
+    check_uploads([Upload(f.name or "", f.content_type or "", b"x") for f in files])
+    limit = settings.RAPPORT_ATTACHMENT_MAX_BYTES
+    for f in files:
+        if (f.size or 0) > limit:
+            raise ActionError(
+                f"{safe_filename(f.name or '')} is {filesizeformat(f.size or 0)}; a file may be at "
+                f"most {filesizeformat(limit)}. Share a link to it instead.",
+                field="attachments",
+            )
+    return [Upload(f.name or "", f.content_type or "", f.read()) for f in files]
+
+
 @require_POST
 @agent_required
 def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
         message = actions.reply(
-            case=case, text=data["text"], by=agent, channel=data["channel"] or None
+            case=case,
+            text=data["text"],
+            by=agent,
+            channel=data["channel"] or None,
+            attachments=_uploads(request),
         )
         presence.touch(case=case, agent=agent, is_typing=False)
         transport = transports.transport_for(message.channel)
@@ -160,7 +186,7 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
 @agent_required
 def case_note(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        actions.add_note(case=case, text=data["text"], by=agent)
+        actions.add_note(case=case, text=data["text"], by=agent, attachments=_uploads(request))
         return "Note added."
 
     return _case_action(request, agent, case_id, NoteForm, run)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from rapport.cases.access import message_for_agent
+from rapport.cases.access import attachment_for_agent, message_for_agent
+from rapport.cases.attachments import download_response
 from rapport.lib.csp import HEADER, policy
 from rapport.lib.html import without_images
 from rapport.people.models import Agent
@@ -43,3 +44,10 @@ def message_images(request: HttpRequest, agent: Agent, message_id: int) -> HttpR
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@agent_required
+def attachment_download(request: HttpRequest, agent: Agent, attachment_id: int) -> FileResponse:
+    """An attachment, for anyone who may open its case; always a download with a safe name."""
+    return download_response(attachment_for_agent(agent, attachment_id))
