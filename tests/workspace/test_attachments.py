@@ -40,6 +40,7 @@ def mailed(world: World) -> Message:
             ]
         )
     )
+    assert result.case_id is not None
     return Message.objects.get(case_id=result.case_id, direction="in")
 
 
