@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,12 +11,14 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
 from rapport.lib.wallclock import WallClockField, in_zone
 from rapport.people.models import Site
+from rapport.routing.service import site_calendar
 from rapport.portal.actions import request_callback
 
 DAYS = (
@@ -57,19 +60,39 @@ class CallbackForm(forms.Form):
         return in_zone(when, zone, field="when")
 
 
-def _opening_hours() -> list[tuple[str, list[str]]]:
-    """Each site's hours in its own time zone, as a person would read them."""
+@dataclass(frozen=True)
+class SiteHours:
+    name: str
+    timezone: str
+    days: list[str]  # "Mon 08:00 to 20:00", in the site's zone; empty around the clock
+    around_the_clock: bool
+    open_now: bool
+    opens_at: datetime | None  # when closed: when it opens next (holidays and closures counted)
+
+
+def _opening_hours(now: datetime) -> list[SiteHours]:
+    """Every site, with its hours in its own zone and whether it is open now; the page shows
+    the next opening on the visitor's own clock too (portal.js), the site's without script."""
     hours = []
     for site in Site.objects.order_by("name"):
         week = site.working_hours or {}
-        if not week:
-            continue
+        calendar = site_calendar(site)
+        open_now = calendar.is_open(now)
         days = [
             f"{label} " + ", ".join(f"{start} to {end}" for start, end in week[key])
             for key, label in DAYS
             if week.get(key)
         ]
-        hours.append((f"{site.name} ({site.timezone})", days))
+        hours.append(
+            SiteHours(
+                name=site.name,
+                timezone=site.timezone,
+                days=days,
+                around_the_clock=not week,
+                open_now=open_now,
+                opens_at=None if open_now else calendar.next_open(now),
+            )
+        )
     return hours
 
 
@@ -79,7 +102,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "support_phone": settings.RAPPORT_SUPPORT_PHONE,
-        "hours": _opening_hours(),
+        "hours": _opening_hours(timezone.now()),
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
