@@ -18,8 +18,8 @@ from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
 from rapport.lib.wallclock import WallClockField, in_zone
 from rapport.people.models import Site
-from rapport.routing.service import site_calendar
 from rapport.portal.actions import request_callback
+from rapport.routing.service import site_calendar
 
 DAYS = (
     ("mon", "Mon"),
