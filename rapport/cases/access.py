@@ -49,38 +49,39 @@ def newest_cases_for_agent(
     `case_recent` for a supervisor) with its own LIMIT, and the union of those short lists is
     cut to `limit`. The cost follows the page size and the number of slices, not the size of
     the desk, of a team, or how rarely a tiny team's cases come up among everyone's.
+
+    The cases of the customers they look after (owner or deputy) are one more slice, read
+    through `case_customer` customer by customer: once for all statuses, since per status it
+    would walk every such customer's cases once a status.
     """
+    arms: list[Q] = []
     if agent.is_supervisor:
-        slices = [Q()]
+        arms = [Q()] if statuses is None else [Q(status=status) for status in statuses]
     else:
-        slices = [
-            *(Q(team_id=team_id) for team_id in _team_ids(agent)),
-            Q(owner=agent),
-            Q(customer_id__in=_related_customers(agent)),  # index `case_customer`
-        ]
-        if statuses is None:
-            statuses = Status.values  # each (team, status) and (owner, status) is an index prefix
-    per_status = [Q()] if statuses is None else [Q(status=status) for status in statuses]
-    arms: list[str] = []
+        statuses = Status.values if statuses is None else statuses
+        for part in [*(Q(team_id=team_id) for team_id in _team_ids(agent)), Q(owner=agent)]:
+            # each (team, status) and (owner, status) is an index prefix
+            arms.extend(part & Q(status=status) for status in statuses)
+        arms.append(Q(customer_id__in=_related_customers(agent), status__in=statuses))
+    sqls: list[str] = []
     params: list[object] = []
-    for part in slices:
-        for status in per_status:
-            arm = (
-                Case.objects.filter(where, part, status)
-                .order_by("-updated_at", "-pk")
-                .values_list("id", "updated_at")[:limit]
-            )
-            try:
-                sql, arm_params = arm.query.get_compiler(using=arm.db).as_sql()
-            except EmptyResultSet:  # e.g. "my teams" for someone in none
-                continue
-            arms.append(f"SELECT * FROM ({sql}) AS arm{len(arms)}")  # noqa: S608 -- ORM SQL
-            params.extend(arm_params)
-    if not arms:
+    for part in arms:
+        arm = (
+            Case.objects.filter(where, part)
+            .order_by("-updated_at", "-pk")
+            .values_list("id", "updated_at")[:limit]
+        )
+        try:
+            sql, arm_params = arm.query.get_compiler(using=arm.db).as_sql()
+        except EmptyResultSet:  # e.g. "my teams" for someone in none
+            continue
+        sqls.append(f"SELECT * FROM ({sql}) AS arm{len(sqls)}")  # noqa: S608 -- ORM SQL
+        params.extend(arm_params)
+    if not sqls:
         return Case.objects.none()
     # UNION, not UNION ALL: a case of their team that they also own must count once.
     newest = (
-        f"SELECT id FROM ({' UNION '.join(arms)}) AS newest"  # noqa: S608 -- SQL built by the ORM
+        f"SELECT id FROM ({' UNION '.join(sqls)}) AS newest"  # noqa: S608 -- SQL built by the ORM
         " ORDER BY updated_at DESC, id DESC LIMIT %s"
     )
     return Case.objects.filter(pk__in=RawSQL(newest, (*params, limit)))  # noqa: S611 -- ORM SQL
