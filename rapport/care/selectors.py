@@ -13,7 +13,7 @@ from rapport.care.windows import describe_window, next_free_window
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Customer, Identity, IdentityKind, RapportNote
-from rapport.routing.core import choose_owner
+from rapport.routing.core import choose_owner, within_brand
 from rapport.routing.service import load_candidates, need_for
 
 CALL_KINDS = (PromiseKind.FOLLOW_UP, PromiseKind.CALLBACK)
@@ -83,10 +83,12 @@ def quote_callback(case: Case, *, now: datetime, at: datetime | None = None) -> 
     """Who will call and when, honestly: the person routing would choose at that moment
     (continuity first), after the callbacks already waiting for them, in their working time."""
     earliest = max(at or now, now)
-    candidates = load_candidates(now=now)
+    need = need_for(case)
+    # Only the people of the case's business call its customers back.
+    candidates = within_brand(load_candidates(now=now), need.brand_id)
     if not candidates:
         raise ActionError("There is nobody to call the customer back yet.")
-    decision = choose_owner(need_for(case), candidates, now=earliest)
+    decision = choose_owner(need, candidates, now=earliest)
     calendar = next(c.calendar for c in candidates if c.agent_id == decision.agent_id)
     booked = list(
         Promise.objects.filter(

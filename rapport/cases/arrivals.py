@@ -32,7 +32,7 @@ from rapport.cases.models import (
 from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.errors import ActionError
 from rapport.lib.html import sanitise, to_text
-from rapport.people.models import Agent, Channel, Customer, Team
+from rapport.people.models import Agent, Brand, Channel, Customer, Team
 from rapport.routing import deadlines
 from rapport.triage import service as triage_service
 
@@ -54,8 +54,12 @@ def preview(text: str) -> str:
     return " ".join(text.split())[:200]
 
 
-def default_team(owner: Agent | None) -> Team | None:
-    return owner.teams.order_by("pk").first() if owner is not None else None
+def default_team(owner: Agent | None, brand: Brand | None = None) -> Team | None:
+    """The owner's first team, in the case's business when it has one."""
+    if owner is None:
+        return None
+    teams = owner.teams.order_by("pk")
+    return (teams.filter(brand=brand) if brand is not None else teams).first()
 
 
 # -- New cases -----------------------------------------------------------------------------------
@@ -79,6 +83,7 @@ class Opening:
     received_at: datetime | None = None
     route: bool = False
     first_contact: bool = False  # the customer was created for this message: nobody helped yet
+    brand: Brand | None = None  # the business it came to (its address, its contact page)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,7 @@ def open_case_with_message(
     external_id: str = "",
     received_at: datetime | None = None,
     route: bool = False,
+    brand: Brand | None = None,
 ) -> Opened:
     """A new case with the customer's first message; it has a named owner from the start.
 
@@ -125,6 +131,7 @@ def open_case_with_message(
         external_id=external_id,
         received_at=received_at,
         route=route,
+        brand=brand,
     )
     return open_cases_with_messages(openings=[opening])[0]
 
@@ -159,6 +166,11 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
         for plan, need in zip(routed, needs, strict=True):
             decision = decide(plan.case, now=timezone.now(), need=need)
             relationship_owner = plan.case.customer.owner_id
+            if decision is None and plan.case.brand_id is not None:
+                # Nobody works for this business yet: it waits, never goes to another one.
+                plan.routed = {"rule": "unassigned"}
+                plan.reason = f"Nobody works for {plan.case.brand} yet"
+                continue
             if decision is None:  # a desk with no agents yet: fall back to the relationship owner
                 plan.case.owner_id = relationship_owner
                 plan.routed = {"rule": "relationship_owner" if relationship_owner else "unassigned"}
@@ -174,7 +186,7 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
             owner_id = plan.case.owner_id
             if owner_id is not None:
                 if plan.case.team_id is None:
-                    plan.case.team_id = first_team_id(owner_id)
+                    plan.case.team_id = first_team_id(owner_id, plan.case.brand_id)
                 # A stand-in holds the case until the person who knows the customer is back.
                 if relationship_owner is not None and relationship_owner != owner_id:
                     plan.case.return_to_id = relationship_owner
@@ -279,12 +291,20 @@ def _plan(opening: Opening) -> _Plan:
     # the customer opened is routed to a named person at once, continuity first.
     explicit_owner = opening.owner or (None if opening.route else opening.by)
     now = opening.received_at or timezone.now()
+    team = opening.team or default_team(explicit_owner, opening.brand)
+    brand_id = opening.brand.pk if opening.brand is not None else (team.brand_id if team else None)
+    if opening.brand is not None and team is not None and team.brand_id != opening.brand.pk:
+        raise ActionError(
+            f"{team.name} does not work for {opening.brand.name}: a case stays in its business.",
+            field="team",
+        )
     case = Case(
         customer=opening.customer,
         subject=subject,
         priority=opening.priority,
         owner=explicit_owner,
-        team=opening.team or default_team(explicit_owner),
+        team=team,
+        brand_id=brand_id,
         origin_channel=opening.channel,
         tags=clean_tags(opening.tags),
         last_message_preview=preview(body),

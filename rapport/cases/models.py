@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils.timezone import now
 
-from rapport.people.models import Agent, Channel, Customer, Team
+from rapport.people.models import Agent, Brand, Channel, Customer, Team
 
 
 class Status(models.TextChoices):
@@ -67,6 +67,10 @@ class Case(models.Model):
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    # The business the case belongs to; it never leaves it (routing stays inside).
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     origin_channel = models.CharField(max_length=10, choices=Channel.choices)
     initiative = models.CharField(

@@ -42,7 +42,16 @@ from rapport.cases.models import (
 from rapport.lib.hours import hours_from_text
 from rapport.outreach.models import Incident, IncidentEvent, MakeGood, OutreachTask
 from rapport.people import actions as people_actions
-from rapport.people.models import Agent, Asset, Customer, CustomerEvent, RapportNote, Site, Team
+from rapport.people.models import (
+    Agent,
+    Asset,
+    Brand,
+    Customer,
+    CustomerEvent,
+    RapportNote,
+    Site,
+    Team,
+)
 from rapport.routing import actions as routing_actions
 
 PASSWORD = "rapport-demo"  # noqa: S105 -- printed for the demo sign-in on purpose
@@ -83,11 +92,25 @@ def _hours(start: str, end: str, days: tuple[str, ...] = WEEKDAYS) -> dict[str, 
 
 ALL_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# The six businesses the demo desk serves: each a brand with its own contact page
+# (/contact/<slug>/), phone number, inbound address, site(s) and team.
+BRANDS = [
+    # slug, name, phone, inbound address
+    ("night-clinic", "Night Clinic", "+34 911 234 567", "nightclinic@rapport.localhost"),
+    ("dental", "Sonrisa Dental", "+34 910 555 010", "hola@sonrisa.rapport.localhost"),
+    ("software", "Ledgerly", "+1 416 555 0100", "support@ledgerly.rapport.localhost"),
+    ("consumer-care", "Chewbright", "+1 416 555 0111", "care@chewbright.rapport.localhost"),
+    ("workshop", "Forte Cases", "+1 416 555 0123", "workshop@forte.rapport.localhost"),
+    ("airline", "Aurora Air", "+63 2 8555 0199", "care@aurora-air.rapport.localhost"),
+]
+
 SITES = [
-    # name, time zone, country, opening hours ("" = around the clock: the night clinic)
-    ("Madrid", "Europe/Madrid", "ES", ""),
-    ("Toronto", "America/Toronto", "CA", "mon-fri 07:30-16:00"),
-    ("Manila", "Asia/Manila", "PH", "mon-sun 06:00-22:00"),
+    # name, time zone, country, opening hours ("" = around the clock), brand slug (None: shared)
+    ("Madrid", "Europe/Madrid", "ES", "mon-fri 08:30-18:00", None),
+    ("Night Clinic Madrid", "Europe/Madrid", "ES", "", "night-clinic"),
+    ("Sonrisa Dental Madrid", "Europe/Madrid", "ES", "mon-fri 08:30-18:00", "dental"),
+    ("Toronto", "America/Toronto", "CA", "mon-fri 07:30-16:00", None),
+    ("Manila", "Asia/Manila", "PH", "mon-sun 06:00-22:00", None),
 ]
 
 # username, display name, site, signature, working hours, skills, teams
@@ -95,7 +118,7 @@ AGENTS: list[tuple[str, str, str, str, dict[str, list[list[str]]], list[str], li
     (
         "ana",
         "Dr. Ana Ortiz",
-        "Madrid",
+        "Night Clinic Madrid",
         "Night Clinic · +34 911 234 567 · open 20:00-08:00",
         _hours("20:00", "08:00", ALL_WEEK),
         ["vet", "emergency"],
@@ -104,7 +127,7 @@ AGENTS: list[tuple[str, str, str, str, dict[str, list[list[str]]], list[str], li
     (
         "ben",
         "Dr. Ben Hale",
-        "Madrid",
+        "Night Clinic Madrid",
         "Night Clinic · regular vet, days",
         _hours("09:00", "17:00"),
         ["vet", "puppies"],
@@ -113,7 +136,7 @@ AGENTS: list[tuple[str, str, str, str, dict[str, list[list[str]]], list[str], li
     (
         "lucia",
         "Dr. Lucía Navarro",
-        "Madrid",
+        "Sonrisa Dental Madrid",
         "Sonrisa Dental · +34 910 555 010",
         _hours("08:30", "18:00"),
         ["dentist", "emergency"],
@@ -400,10 +423,16 @@ class Builder:
         self.settle_case_timestamps()
 
     def organisation(self) -> None:
-        for name, tz, country, opening in SITES:
+        brands = {
+            slug: Brand.objects.create(name=name, slug=slug, phone=phone, email_addresses=[address])
+            for slug, name, phone, address in BRANDS
+        }
+        for name, tz, country, opening, brand in SITES:
             self.sites[name] = people_actions.create_site(
                 name=name, timezone_name=tz, country=country
             )
+            if brand is not None:
+                Site.objects.filter(pk=self.sites[name].pk).update(brand=brands[brand])
             if opening:
                 routing_actions.set_site_hours(
                     site=self.sites[name], working_hours=hours_from_text(opening), by=None
@@ -434,6 +463,8 @@ class Builder:
         for slug, name in TEAMS:
             members = [self.agents[row[0]] for row in AGENTS if slug in row[6]]
             self.teams[slug] = people_actions.create_team(name=name, slug=slug, members=members)
+            self.teams[slug].brand = brands[slug]
+            self.teams[slug].save(update_fields=["brand"])
 
     # --- after the stories --------------------------------------------------------------
 

@@ -52,6 +52,7 @@ from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus
 from rapport.mail.parse import ParsedEmail
 from rapport.mail.refusals import recent_counts, refusal, sender_address
 from rapport.people.actions import find_or_create_customers, known_customers
+from rapport.people.brands import brand_for, brands_by_address
 from rapport.people.models import Channel, Customer, IdentityKind
 from rapport.routing.service import loads_cache
 
@@ -564,10 +565,13 @@ class _Wave:
                 new.append((mail, customer, created))
             else:
                 threaded.append((mail, lookup.match))
+        # A new case belongs to the business it was written to (its address).
+        brands = brands_by_address() if new else {}
         opened = open_cases_with_messages(
             openings=[
                 Opening(
                     customer=customer,
+                    brand=brand_for(_recipients(mail.row, mail.parsed), brands),
                     subject=mail.parsed.subject or mail.row.subject,
                     channel=Channel.EMAIL,
                     text=_message_text(mail.parsed),

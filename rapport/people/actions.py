@@ -18,6 +18,7 @@ from rapport.people.models import (
     Agent,
     ApiToken,
     Asset,
+    Brand,
     Customer,
     CustomerEvent,
     Identity,
@@ -435,13 +436,37 @@ def create_site(*, name: str, timezone_name: str, country: str = "", region: str
 
 
 @transaction.atomic
-def create_team(*, name: str, slug: str, members: Iterable[Agent] = ()) -> Team:
-    """A team of agents; cases of the team are visible to its members."""
+def create_team(
+    *, name: str, slug: str, members: Iterable[Agent] = (), brand: Brand | None = None
+) -> Team:
+    """A team of agents (of one business, when the desk serves several); cases of the team
+    are visible to its members."""
     if Team.objects.filter(name=name.strip()).exists() or Team.objects.filter(slug=slug).exists():
         raise ActionError(f"There is already a team called {name.strip()!r}.", field="name")
-    team = Team.objects.create(name=name.strip(), slug=slug)
+    team = Team.objects.create(name=name.strip(), slug=slug, brand=brand)
     team.members.add(*members)
     return team
+
+
+@transaction.atomic
+def create_brand(
+    *, name: str, slug: str, phone: str = "", email_addresses: Iterable[str] = ()
+) -> Brand:
+    """A business the desk serves, with its phone number and the addresses mail comes to."""
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError("Give the business a name.", field="name")
+    if Brand.objects.filter(name=name).exists() or Brand.objects.filter(slug=slug).exists():
+        raise ActionError(f"There is already a business called {name!r}.", field="name")
+    addresses = sorted({normalise_identity("email", a) for a in email_addresses if a.strip()})
+    taken = [b.name for b in Brand.objects.all() if set(b.email_addresses) & set(addresses)]
+    if taken:
+        raise ActionError(
+            f"Mail to those addresses already goes to {taken[0]}.", field="email_addresses"
+        )
+    return Brand.objects.create(
+        name=name, slug=slug, phone=phone.strip(), email_addresses=addresses
+    )
 
 
 @transaction.atomic

@@ -30,9 +30,31 @@ class Channel(models.TextChoices):
     SYSTEM = "system", "System"
 
 
+class Brand(models.Model):
+    """A business the desk serves (a clinic, a dental practice, an airline). It owns its contact
+    page, phone number, email addresses, sites and teams; a case never leaves its brand, and
+    routing never gives one to a person of another business."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    phone = models.CharField(max_length=40, blank=True)
+    colour = models.CharField(max_length=7, blank=True, help_text="#RRGGBB for its pages")
+    # Mail to any of these addresses opens cases in this brand (lower case).
+    email_addresses = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Site(models.Model):
     """A place agents work from, with its own time zone and public holidays."""
 
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="sites"
+    )
     name = models.CharField(max_length=100, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code for holidays")
@@ -86,6 +108,9 @@ class Agent(models.Model):
 
 
 class Team(models.Model):
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams"
+    )
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     members = models.ManyToManyField(Agent, related_name="teams", blank=True)

@@ -11,7 +11,7 @@ from rapport.care.models import Promise
 from rapport.cases.actions import open_case
 from rapport.lib.errors import ActionError
 from rapport.people.actions import add_identity, find_or_create_customer, normalise_identity
-from rapport.people.models import Identity
+from rapport.people.models import Brand, Identity
 
 
 @transaction.atomic
@@ -23,6 +23,7 @@ def request_callback(
     email: str = "",
     window_start: datetime | None = None,
     timezone_name: str = "",
+    brand: Brand | None = None,
 ) -> Promise:
     """A customer asks for a call: their case opens with a named owner and an honest window."""
     if not name.strip():
@@ -46,5 +47,6 @@ def request_callback(
         text=about,
         by=None,
         tags=["callback-request"],
+        brand=brand,
     )
     return book_callback(case=case, by=None, window_start=window_start)

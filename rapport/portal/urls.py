@@ -2,4 +2,7 @@ from django.urls import path
 
 from rapport.portal import views
 
-urlpatterns = [path("", views.contact, name="contact")]
+urlpatterns = [
+    path("", views.contact, name="contact"),
+    path("<slug:brand_slug>/", views.contact, name="contact_brand"),
+]

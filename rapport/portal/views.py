@@ -10,14 +10,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
 from rapport.lib.wallclock import WallClockField, in_zone
-from rapport.people.models import Site
+from rapport.people.models import Brand, Site
 from rapport.portal.actions import request_callback
 from rapport.routing.service import site_calendar
 
@@ -70,11 +70,17 @@ class SiteHours:
     opens_at: datetime | None  # when closed: when it opens next (holidays and closures counted)
 
 
-def _opening_hours(now: datetime) -> list[SiteHours]:
-    """Every site, with its hours in its own zone and whether it is open now; the page shows
-    the next opening on the visitor's own clock too (portal.js), the site's without script."""
+def _opening_hours(now: datetime, brand: Brand | None) -> list[SiteHours]:
+    """Every site (of the brand), with its hours in its own zone and whether it is open now;
+    the page shows the next opening on the visitor's clock too (portal.js), the site's without
+    script."""
     hours = []
-    for site in Site.objects.order_by("name"):
+    sites = Site.objects.order_by("name")
+    if brand is not None:
+        # Its own sites; a business without any is where its people work.
+        own = sites.filter(brand=brand)
+        sites = own if own.exists() else sites.filter(agent__teams__brand=brand).distinct()
+    for site in sites:
         week = site.working_hours or {}
         calendar = site_calendar(site)
         open_now = calendar.is_open(now)
@@ -97,12 +103,20 @@ def _opening_hours(now: datetime) -> list[SiteHours]:
 
 
 @require_http_methods(["GET", "POST"])
-def contact(request: HttpRequest) -> HttpResponse:
+def contact(request: HttpRequest, brand_slug: str = "") -> HttpResponse:
+    """`/contact/<brand>/`: that business's number, sites and people. `/contact/` on a desk
+    with several businesses asks which one; on a desk without brands it is the page itself."""
+    brand = get_object_or_404(Brand, slug=brand_slug) if brand_slug else None
+    if brand is None and Brand.objects.exists():
+        return render(
+            request, "portal/choose_brand.html", {"brands": Brand.objects.order_by("name")}
+        )
     form = CallbackForm(request.POST or None)
     context: dict[str, Any] = {
         "form": form,
-        "support_phone": settings.RAPPORT_SUPPORT_PHONE,
-        "hours": _opening_hours(timezone.now()),
+        "brand": brand,
+        "support_phone": (brand.phone if brand else "") or settings.RAPPORT_SUPPORT_PHONE,
+        "hours": _opening_hours(timezone.now(), brand),
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,6 +128,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 about=data["about"],
                 window_start=form.window_start(),
                 timezone_name=data["timezone"],
+                brand=brand,
             )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -9,11 +9,11 @@ class RoutingConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from rapport.people.models import Agent, Site, Team
+        from rapport.people.models import Agent, Brand, Site, Team
         from rapport.routing.models import Closure, SlaPolicy
         from rapport.routing.snapshot import forget
 
-        for model in (get_user_model(), Agent, Site, Team, Closure, SlaPolicy):
+        for model in (get_user_model(), Agent, Brand, Site, Team, Closure, SlaPolicy):
             post_save.connect(forget, sender=model, dispatch_uid=f"snapshot-save-{model.__name__}")
             post_delete.connect(
                 forget, sender=model, dispatch_uid=f"snapshot-delete-{model.__name__}"

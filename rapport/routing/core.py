@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from rapport.lib.hours import BusinessCalendar
@@ -33,6 +33,7 @@ class Candidate:
     skills: frozenset[str] = frozenset()
     team_ids: frozenset[int] = frozenset()
     on_call: bool = False
+    brand_ids: frozenset[int] = frozenset()  # the businesses whose teams they are in
 
     def on_shift(self, at: datetime) -> bool:
         return self.available and self.calendar.is_open(at)
@@ -50,6 +51,19 @@ class Need:
     last_helper_ids: Sequence[int] = ()  # most recent first
     skills: frozenset[str] = frozenset()
     team_id: int | None = None
+    brand_id: int | None = None  # None: a desk without brands
+
+
+# Nobody is on shift: the person who knows the customer is waited for when their shift starts
+# no later than this after the first shift of anyone else in the business.
+CONTINUITY_WAIT = timedelta(hours=12)
+
+
+def within_brand(candidates: Sequence[Candidate], brand_id: int | None) -> list[Candidate]:
+    """The people of the case's business: routing never crosses a brand."""
+    if brand_id is None:
+        return list(candidates)
+    return [c for c in candidates if brand_id in c.brand_ids]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +143,12 @@ def choose_owner(need: Need, candidates: Sequence[Candidate], *, now: datetime) 
             agent.agent_id, Rule.ON_CALL, f"Nobody is on shift; {agent.name} is on call", now
         )
 
+    return _next_on_shift(need, candidates, by_id, now=now)
+
+
+def _next_on_shift(
+    need: Need, candidates: Sequence[Candidate], by_id: Mapping[int, Candidate], *, now: datetime
+) -> Decision:
     # Nobody on shift and nobody on call: the agent whose shift starts first, honestly.
     next_start: dict[int, datetime] = {}
 
@@ -143,6 +163,22 @@ def choose_owner(need: Need, candidates: Sequence[Candidate], *, now: datetime) 
 
     agent = min(candidates, key=lambda c: (starts(c), _load(c), c.agent_id))
     pickup = starts(agent)
+    # The customer's own person (or deputy) is worth a short wait: they know the story.
+    keepers = [
+        c
+        for c in (by_id.get(need.owner_id or -1), by_id.get(need.deputy_id or -1))
+        if c is not None and c.available and c.has_room()
+    ]
+    if keepers:
+        keeper = min(keepers, key=lambda c: (starts(c), c.agent_id))
+        if starts(keeper) <= pickup + CONTINUITY_WAIT:
+            return Decision(
+                keeper.agent_id,
+                Rule.NEXT_ON_SHIFT,
+                f"Nobody is on shift now; {keeper.name}, who knows this customer, takes it "
+                "when their shift starts",
+                starts(keeper),
+            )
     return Decision(
         agent.agent_id,
         Rule.NEXT_ON_SHIFT,

@@ -20,7 +20,7 @@ from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.hours import BusinessCalendar, HoursError
 from rapport.lib.ranked import newest_per
 from rapport.people.models import Agent, Availability, Site, Team
-from rapport.routing.core import Candidate, Decision, Need, choose_owner
+from rapport.routing.core import Candidate, Decision, Need, choose_owner, within_brand
 from rapport.routing.models import Closure
 from rapport.routing.snapshot import remembered
 
@@ -169,8 +169,11 @@ _AgentRow = tuple[
 ]
 
 
-def _agent_rows() -> tuple[list[_AgentRow], dict[int, set[int]], dict[int, tuple[date, ...]]]:
-    """Every active agent as plain values, with their teams and their sites' closures."""
+def _agent_rows() -> tuple[
+    list[_AgentRow], dict[int, set[int]], dict[int, tuple[date, ...]], dict[int, int | None]
+]:
+    """Every active agent as plain values, with their teams, their sites' closures and the
+    brand of each team."""
     # Plain rows, not model instances: this runs on every new case over every agent, and
     # building hundreds of Agents (and their prefetched teams) cost far more than the SQL.
     # The JSON columns come as text and are decoded only when they changed (`_profile`).
@@ -199,7 +202,8 @@ def _agent_rows() -> tuple[list[_AgentRow], dict[int, set[int]], dict[int, tuple
     teams: dict[int, set[int]] = {}
     for agent_id, team_id in Team.members.through.objects.values_list("agent_id", "team_id"):
         teams.setdefault(agent_id, set()).add(team_id)
-    return rows, teams, closures_by_site()
+    team_brands: dict[int, int | None] = dict(Team.objects.values_list("pk", "brand_id"))
+    return rows, teams, closures_by_site(), team_brands
 
 
 def closures_by_site() -> dict[int, tuple[date, ...]]:
@@ -209,10 +213,14 @@ def closures_by_site() -> dict[int, tuple[date, ...]]:
     return closures
 
 
-def first_team_id(agent_id: int) -> int | None:
-    """The agent's first team (by id), the team a case routed to them is filed under."""
-    teams = remembered("agents", _agent_rows)[1].get(agent_id)
-    return min(teams) if teams else None
+def first_team_id(agent_id: int, brand_id: int | None = None) -> int | None:
+    """The agent's first team (by id) in the case's brand, the team a case routed to them is
+    filed under."""
+    _, teams, _, team_brands = remembered("agents", _agent_rows)
+    mine = teams.get(agent_id, set())
+    if brand_id is not None:
+        mine = {team for team in mine if team_brands.get(team) == brand_id}
+    return min(mine) if mine else None
 
 
 def load_candidates(*, now: datetime) -> list[Candidate]:
@@ -227,7 +235,7 @@ def load_candidates(*, now: datetime) -> list[Candidate]:
 
 
 def _build_candidates(*, now: datetime) -> list[Candidate]:
-    rows, teams, closures = remembered("agents", _agent_rows)
+    rows, teams, closures, team_brands = remembered("agents", _agent_rows)
     loads = loads_cache.get()
     candidates = []
     for (
@@ -266,6 +274,11 @@ def _build_candidates(*, now: datetime) -> list[Candidate]:
                 skills=skills,
                 team_ids=frozenset(teams.get(agent_id, ())),
                 on_call=on_call,
+                brand_ids=frozenset(
+                    brand
+                    for team in teams.get(agent_id, ())
+                    if (brand := team_brands.get(team)) is not None
+                ),
             )
         )
     return candidates
@@ -338,6 +351,7 @@ def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> li
             last_helper_ids=tuple(dict.fromkeys(helpers.get(case.customer_id, ()))),
             skills=frozenset(tag.lower() for tag in case.tags),
             team_id=case.team_id,
+            brand_id=case.brand_id,
         )
         for case in cases
     ]
@@ -346,10 +360,12 @@ def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> li
 def decide(case: Case, *, now: datetime, need: Need | None = None) -> Decision | None:
     """Who should own `case` now, or None when the desk has no agents at all. `need` may be
     given when it was read for several cases at once (`needs_for`)."""
-    candidates = load_candidates(now=now)
+    need = need if need is not None else need_for(case)
+    # Only the people of the case's business; none (a brand with nobody yet): nobody.
+    candidates = within_brand(load_candidates(now=now), need.brand_id)
     if not candidates:
         return None
-    decision = choose_owner(need if need is not None else need_for(case), candidates, now=now)
+    decision = choose_owner(need, candidates, now=now)
     loads_cache.note_assignment(decision.agent_id)
     return decision
 

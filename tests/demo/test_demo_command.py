@@ -39,7 +39,7 @@ from rapport.outreach.models import (
     OutreachStatus,
     OutreachTask,
 )
-from rapport.people.models import Agent, Asset, Customer, RapportNote, Site
+from rapport.people.models import Agent, Asset, Brand, Customer, RapportNote, Site
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
@@ -84,10 +84,17 @@ def test_demo_loads_the_stories_once() -> None:
     assert authenticate(username="supervisor", password="rapport-demo") is not None
     assert authenticate(username="ana", password="rapport-demo") is not None
     assert Site.objects.values("timezone").distinct().count() == 3
-    # The contact page says when a person is there (Madrid's night clinic never closes).
-    contact = Client().get("/contact/").content.decode()
-    assert "Toronto (America/Toronto)" in contact and "Fri 07:30 to 16:00" in contact
-    assert Site.objects.get(name="Madrid").working_hours == {}
+    # Six businesses, each with its own contact page saying when a person is there.
+    assert Brand.objects.count() == 6
+    chooser = Client().get("/contact/").content.decode()
+    assert 'href="/contact/workshop/"' in chooser and 'href="/contact/night-clinic/"' in chooser
+    contact = Client().get("/contact/workshop/").content.decode()
+    assert "Talk to a person at Forte Cases" in contact and "+1 416 555 0123" in contact
+    assert "<b>Toronto</b>" in contact and "Fri 07:30 to 16:00" in contact
+    assert "Manila" not in contact
+    clinic = Client().get("/contact/night-clinic/").content.decode()
+    assert "<b>Night Clinic Madrid</b>" in clinic and "Open around the clock" in clinic
+    assert Site.objects.get(name="Night Clinic Madrid").working_hours == {}
 
     maria = Customer.objects.get(name="Maria Lopez")
     assert maria.owner and maria.owner.display_name == "Dr. Ben Hale"

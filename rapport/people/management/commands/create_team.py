@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions import create_team
+from rapport.people.models import Brand
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("slug", help="short name used on the command line, e.g. night-clinic")
         parser.add_argument("--name", required=True, help="as agents read it, e.g. 'Night clinic'")
+        parser.add_argument("--brand", default="", help="the business it works for (its slug)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
@@ -25,8 +27,13 @@ class Command(BaseCommand):
             raise CommandError(f"{slug!r} is not a slug: use lower-case letters, digits and '-'.")
         if not options["name"].strip():
             raise CommandError("Give the team a --name.")
+        brand = None
+        if options["brand"]:
+            brand = Brand.objects.filter(slug=options["brand"]).first()
+            if brand is None:
+                raise CommandError(f"No business {options['brand']!r}: see `rapport create-brand`.")
         try:
-            team = create_team(name=options["name"], slug=slug)
+            team = create_team(name=options["name"], slug=slug, brand=brand)
         except ActionError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Team {team.name!r} ({team.slug}) created.")
