@@ -41,6 +41,7 @@ from rapport.api.schemas import (
 from rapport.cases.access import (
     cases_for_agent,
     check_may_change_relationship,
+    check_may_merge,
     customer_cases_for_agent,
     customer_for_agent,
     customers_for_agent,
@@ -277,6 +278,7 @@ def merge_customer(request: HttpRequest, customer_id: int, payload: MergeIn) -> 
         target = customer_for_agent(agent, payload.into)
     except Http404 as exc:
         raise ActionError(f"There is no customer #{payload.into}.", field="into") from exc
+    check_may_merge(agent, source=source, target=target)
     merged = actions.merge_customers(source=source, target=target, by=agent)
     return _detail(agent, merged.pk)
 

@@ -244,3 +244,15 @@ def check_may_change_relationship(agent: Agent, customer: Customer) -> None:
             "this customer.",
             field="owner",
         )
+
+
+def check_may_merge(agent: Agent, *, source: Customer, target: Customer) -> None:
+    """A merge moves one customer's cases under another's owner and deputy (and may carry the
+    source's relationship over): a grant on both sides, so the same rule as naming them."""
+    for customer in (source, target):
+        try:
+            check_may_change_relationship(agent, customer)
+        except Forbidden as exc:
+            raise Forbidden(
+                "Only a supervisor or the customer's owner or deputy can merge these customers."
+            ) from exc

@@ -266,6 +266,15 @@ def test_another_team_cannot_take_over_the_relationship(world: World, api_as: An
     assert Customer.objects.get(pk=world.customer.pk).owner == world.colleague
 
 
+def test_another_team_cannot_merge_a_customer_into_its_own(world: World, api_as: Any) -> None:
+    dental_case(world)  # Olga serves Maria through one dental case, and only that one
+    olga = api_as(world.outsider)
+    mine = olga.post("/customers", {"name": "M. Lopez", "owner_id": world.outsider.pk}).json()
+    refused = olga.post(f"/customers/{world.customer.pk}/merge", {"into": mine["id"]})
+    assert_error(refused, 403, "forbidden")
+    assert Customer.objects.get(pk=world.customer.pk).merged_into_id is None
+
+
 def test_merge_moves_everything_onto_the_survivor(world: World, api: ApiClient) -> None:
     duplicate = create_customer(
         name="M. Lopez", by=world.agent, identities=[("phone", "+34 699 111 222")]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from rapport.cases.models import Case
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer
-from tests.conftest import World
+from tests.conftest import World, dental_case
 from tests.workspace.helpers import assert_login_required
 
 
@@ -37,3 +37,16 @@ def test_wrong_person_is_refused(world: World) -> None:
     assert world.client_for(world.outsider).post(url, {"target": theirs.pk}).status_code == 404
     assert_login_required(url, method="post")
     assert Case.objects.get(pk=world.case.pk).customer_id == world.customer.pk
+
+
+def test_another_team_cannot_pull_a_customer_into_its_own(world: World) -> None:
+    # Olga serves Maria through one dental case; merging Maria into a customer Olga owns would
+    # move every clinic case of Maria's into Olga's sight.
+    dental_case(world)
+    olgas = create_customer(name="M. Lopez", by=world.outsider, owner=world.outsider)
+    response = world.client_for(world.outsider).post(
+        f"/customers/{world.customer.pk}/merge/", {"target": olgas.pk}, follow=True
+    )
+    assert "Only a supervisor or the customer&#x27;s owner or deputy" in response.content.decode()
+    assert Customer.objects.get(pk=world.customer.pk).merged_into_id is None
+    assert Case.objects.filter(customer=world.customer).count() == 2

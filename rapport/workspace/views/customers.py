@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases.access import (
     check_may_change_relationship,
+    check_may_merge,
     customer_for_agent,
     customers_for_agent,
 )
@@ -168,6 +169,7 @@ def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> Http
         messages.error(request, f"There is no customer #{form.cleaned_data['target']} you serve.")
         return _back(request, customer)
     try:
+        check_may_merge(agent, source=customer, target=target)
         target = actions.merge_customers(source=customer, target=target, by=agent)
     except ActionError as exc:
         messages.error(request, exc.message)
