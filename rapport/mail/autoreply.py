@@ -3,6 +3,7 @@ and the common provider formats). Rapport never answers either automatically."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,10 +17,19 @@ class AutoReplyVerdict:
     is_auto_reply: bool
     reason: str = ""
     is_out_of_office: bool = False
+    # Mailing-list mail (List-Id, List-Unsubscribe, Precedence: list): a person wrote it, so it
+    # reaches a case like any mail, but nothing automatic ever answers it (RFC 2369, 3834).
+    is_list: bool = False
+
+    @property
+    def never_acknowledge(self) -> bool:
+        """Whether an automatic acknowledgment is withheld (Zammad's "auto-response")."""
+        return self.is_auto_reply or self.is_list
 
 
 _AUTO_SUBMITTED = re.compile(r"auto-(generated|replied|notified)", re.IGNORECASE)
-_PRECEDENCE = re.compile(r"bulk|list|junk", re.IGNORECASE)
+_PRECEDENCE = re.compile(r"bulk|junk", re.IGNORECASE)
+_LIST_PRECEDENCE = re.compile(r"\blist\b", re.IGNORECASE)
 _YES = re.compile(r"yes|true", re.IGNORECASE)
 _OOO_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (the )?office|"
@@ -34,14 +44,25 @@ def _get(headers: dict[str, str], name: str) -> str:
     return headers.get(name.lower(), "")
 
 
-def classify_auto_reply(  # noqa: PLR0911 - one early return per rule reads best
-    headers: Iterable[tuple[str, str]], subject: str = ""
-) -> AutoReplyVerdict:
-    """Is this message an automatic response (never to be answered automatically)?
+def classify_auto_reply(headers: Iterable[tuple[str, str]], subject: str = "") -> AutoReplyVerdict:
+    """Is this message an automatic response (recorded only, never answered automatically),
+    and is it mailing-list mail (it reaches a case, but is never answered automatically)?
 
     ``headers`` are (name, value) pairs as they appear in the message.
     """
     found = {name.lower(): str(value) for name, value in headers}
+    is_list = bool(
+        _get(found, "List-Id")
+        or _get(found, "List-Unsubscribe")
+        or _LIST_PRECEDENCE.search(_get(found, "Precedence"))
+    )
+    verdict = _auto_reply(found, subject)
+    return dataclasses.replace(verdict, is_list=is_list) if is_list else verdict
+
+
+def _auto_reply(  # noqa: PLR0911 - one early return per rule reads best
+    found: dict[str, str], subject: str
+) -> AutoReplyVerdict:
     auto_submitted = _get(found, "Auto-Submitted").strip()
     suppress = _get(found, "X-Auto-Response-Suppress")
     out_of_office = _is_out_of_office(found, subject)
@@ -58,8 +79,6 @@ def classify_auto_reply(  # noqa: PLR0911 - one early return per rule reads best
         return AutoReplyVerdict(True, f"Precedence: {precedence}", out_of_office)
     if re.search(r"\ball\b|\bOOF\b|\bAutoReply\b", suppress, re.IGNORECASE):
         return AutoReplyVerdict(True, f"X-Auto-Response-Suppress: {suppress}", out_of_office)
-    if _get(found, "List-Id") or _get(found, "List-Unsubscribe"):
-        return AutoReplyVerdict(True, "mailing list", out_of_office)
     if _get(found, "Feedback-ID") and _get(found, "X-Ses-Outgoing"):
         return AutoReplyVerdict(True, "bulk sender", out_of_office)
     if _OOO_SUBJECT.search(subject):

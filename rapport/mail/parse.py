@@ -101,6 +101,7 @@ class ParsedEmail:
     is_auto_reply: bool = False
     auto_reply_reason: str = ""
     is_out_of_office: bool = False
+    is_list: bool = False  # mailing-list mail: reaches a case, never acknowledged
     is_bounce: bool = False
     bounce_recipients: tuple[BounceRecipient, ...] = ()
     bounce_reason: str = ""
@@ -574,6 +575,7 @@ def _parse(message: EmailMessage) -> ParsedEmail:
         is_auto_reply=is_auto_reply,
         auto_reply_reason=auto_reason,
         is_out_of_office=verdict.is_out_of_office,
+        is_list=verdict.is_list,
         is_bounce=is_bounce,
         bounce_recipients=bounce.recipients if bounce and is_bounce else (),
         bounce_reason=bounce.reason if bounce and is_bounce else "",

@@ -554,7 +554,9 @@ class _Wave:
             return
         found = find_or_create_customers(
             kind=IdentityKind.EMAIL,
-            people=[(mail.address or "", mail.parsed.from_name) for mail, _ in deliveries],
+            people=[
+                (mail.address or "", customer_name(mail.parsed.from_name)) for mail, _ in deliveries
+            ],
             found=known,  # every one of these addresses was looked up in this wave
         )
         new: list[tuple[_Mail, Customer, bool]] = []
@@ -602,8 +604,16 @@ class _Wave:
             mail.row.case, mail.row.case_message = result.case, result.message
         # Acknowledgments (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), written with the cases:
         # only here, for a person's mail that opened a case; auto-replies, bounces and rejected
-        # mail never reach this line (rapport/mail/acknowledge.py).
-        acknowledge_new_cases([result.case for result in opened], now=timezone.now())
+        # mail never reach this line, and mailing-list mail is never answered automatically
+        # (rapport/mail/acknowledge.py).
+        acknowledge_new_cases(
+            [
+                result.case
+                for (mail, _, _), result in zip(new, opened, strict=True)
+                if not mail.parsed.is_list
+            ],
+            now=timezone.now(),
+        )
         for (mail, match), message in zip(threaded, received, strict=True):
             mail.row.case, mail.row.case_message = match.case, message
         store_attachments(
@@ -650,6 +660,19 @@ def _touches(
     if case is None:
         return touched, set()
     return touched | {case.customer_id}, {case.pk}
+
+
+_NAME_LENGTH = Customer._meta.get_field("name").max_length or 200
+
+
+def customer_name(display_name: str) -> str:
+    """A sender's display name as a new customer's name: a name longer than the field is cut
+    after a word (with "…"), never a reason to refuse the mail."""
+    if len(display_name) <= _NAME_LENGTH:
+        return display_name
+    cut = display_name[: _NAME_LENGTH - 1]
+    words = cut.rsplit(" ", 1)[0]
+    return (words if len(words) > _NAME_LENGTH // 2 else cut).rstrip() + "…"
 
 
 def _recipients(row: InboundEmail, parsed: ParsedEmail) -> list[str]:

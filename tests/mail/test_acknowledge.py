@@ -124,6 +124,33 @@ def test_auto_replies_bounces_and_rejected_mail_are_never_acknowledged(
     assert [r.rcpt_tos for r in sink.received] == [["flood@example.net"]]
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"List-Id": "Cello makers <cello.lists.example.org>"},
+        {"Precedence": "list", "List-Unsubscribe": "<mailto:leave@lists.example.org>"},
+    ],
+)
+def test_mailing_list_mail_reaches_a_case_but_is_never_acknowledged(
+    world: World,
+    sink: Sink,
+    django_capture_on_commit_callbacks: OnCommit,
+    headers: dict[str, str],
+) -> None:
+    row = arrives(
+        django_capture_on_commit_callbacks,
+        sender="Ines Vidal <ines@example.org>",
+        subject="Does anyone repair cello case latches?",
+        message_id="<list1@example.org>",
+        headers=headers,
+    )
+    assert row.outcome == "new_case" and row.case_id is not None
+    message = Message.objects.get(case_id=row.case_id, direction=Direction.INBOUND)
+    assert message.text == "She coughed all night again."  # make_mail's body: her words
+    assert sink.received == []
+    assert not Message.objects.filter(case_id=row.case_id, direction=Direction.OUTBOUND).exists()
+
+
 def test_off_by_default(
     world: World, sink: Sink, settings: Settings, django_capture_on_commit_callbacks: OnCommit
 ) -> None:

@@ -94,7 +94,10 @@ ZAMMAD_OOO = json.loads((ZAMMAD / "out_of_office_cases.json").read_text())["case
 def test_zammad_auto_response(case: dict[str, Any]) -> None:
     headers = case["headers"]
     verdict = classify_auto_reply(list(headers.items()), "Some subject")
-    assert verdict.is_auto_reply is case["expect"]["is_auto_response"]
+    # Zammad's "auto-response" withholds the automatic acknowledgment; its ticket is still
+    # opened. Rapport records an auto-reply only, but opens a case for mailing-list mail.
+    assert verdict.never_acknowledge is case["expect"]["is_auto_response"]
+    assert (not verdict.never_acknowledge) is case["expect"]["send_auto_response"]
 
 
 @pytest.mark.parametrize("case", ZAMMAD_OOO, ids=lambda c: c["name"])
@@ -116,6 +119,10 @@ def test_zammad_out_of_office(case: dict[str, Any]) -> None:
         ([("X-Autoreply", "yes")], "Hello", True),
         ([("X-Autorespond", "Vacation")], "Hello", True),
         ([("Precedence", "junk")], "Hello", True),
+        ([("Precedence", "bulk")], "Hello", True),
+        ([("Precedence", "list")], "Hello", False),  # list mail: a case, never acknowledged
+        ([("List-Id", "<x.lists.example.org>")], "Hello", False),
+        ([("List-Id", "<x.lists.example.org>")], "Automatic reply: Hello", True),
         ([("X-Loop", "no")], "Hello", False),
         ([("X-Auto-Response-Suppress", "OOF, AutoReply")], "Hello", True),
         ([], "Automatic reply: Invoice 12", True),
@@ -125,3 +132,22 @@ def test_zammad_out_of_office(case: dict[str, Any]) -> None:
 )
 def test_auto_reply_rules(headers: list[tuple[str, str]], subject: str, expected: bool) -> None:
     assert classify_auto_reply(headers, subject).is_auto_reply is expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "is_list"),
+    [
+        ([("List-Id", "Cello makers <cello.lists.example.org>")], True),
+        ([("List-Unsubscribe", "<mailto:leave@lists.example.org>")], True),
+        ([("Precedence", "list")], True),
+        ([("Precedence", "bulk")], False),
+        ([("Precedence", "bulk"), ("X-Loop", "yes")], False),
+    ],
+)
+def test_mailing_list_mail_is_never_acknowledged_but_is_no_auto_reply(
+    headers: list[tuple[str, str]], is_list: bool
+) -> None:
+    verdict = classify_auto_reply(headers, "Does anyone repair latches?")
+    assert verdict.is_list is is_list
+    assert verdict.never_acknowledge
+    assert verdict.is_auto_reply is (not is_list)

@@ -259,6 +259,18 @@ def test_the_customers_address_as_a_display_name_does_not_join_their_case(
     assert "maria" not in customer.name.lower()  # nor shown under the victim's address
 
 
+def test_a_display_name_longer_than_a_customer_name_is_cut_after_a_word(world: World) -> None:
+    name = "Dr. " + " ".join(["Ximena"] * 60)  # 363 characters
+    result, row = ingest(
+        make_mail(sender=f'"{name}" <long.name@example.org>', message_id="<long@example.org>")
+    )
+    assert result.outcome == "new_case", row.reason
+    customer = Customer.objects.get(pk=_id(result.customer_id))
+    assert len(customer.name) <= 200
+    assert customer.name.endswith("Ximena…")
+    assert name.startswith(customer.name[:-1])
+
+
 def test_customer_centric_join_within_the_window(world: World) -> None:
     result, _ = ingest(make_mail(subject="RE: Puppy coughing at night"))
     assert (result.outcome, result.case_id) == ("threaded", world.case.pk)

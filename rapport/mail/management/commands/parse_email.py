@@ -28,6 +28,7 @@ def as_json(parsed: ParsedEmail) -> dict[str, Any]:
         "is_auto_reply": parsed.is_auto_reply,
         "auto_reply_reason": parsed.auto_reply_reason,
         "is_out_of_office": parsed.is_out_of_office,
+        "is_list": parsed.is_list,
         "is_bounce": parsed.is_bounce,
         "bounce_recipients": [r.address for r in parsed.bounce_recipients],
         "bounce_details": [
