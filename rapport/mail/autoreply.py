@@ -56,12 +56,12 @@ def classify_auto_reply(headers: Iterable[tuple[str, str]], subject: str = "") -
         or _get(found, "List-Unsubscribe")
         or _LIST_PRECEDENCE.search(_get(found, "Precedence"))
     )
-    verdict = _auto_reply(found, subject)
+    verdict = _auto_reply(found, subject, is_list=is_list)
     return dataclasses.replace(verdict, is_list=is_list) if is_list else verdict
 
 
 def _auto_reply(  # noqa: PLR0911 - one early return per rule reads best
-    found: dict[str, str], subject: str
+    found: dict[str, str], subject: str, *, is_list: bool
 ) -> AutoReplyVerdict:
     auto_submitted = _get(found, "Auto-Submitted").strip()
     suppress = _get(found, "X-Auto-Response-Suppress")
@@ -75,7 +75,9 @@ def _auto_reply(  # noqa: PLR0911 - one early return per rule reads best
     if _get(found, "X-Vacation"):
         return AutoReplyVerdict(True, "vacation header", out_of_office)
     precedence = _get(found, "Precedence")
-    if _PRECEDENCE.search(precedence):
+    # A list manager marks every post `Precedence: bulk` or `junk` (Mailman): on list mail that
+    # says nothing of the person who wrote it.
+    if _PRECEDENCE.search(precedence) and not is_list:
         return AutoReplyVerdict(True, f"Precedence: {precedence}", out_of_office)
     if re.search(r"\ball\b|\bOOF\b|\bAutoReply\b", suppress, re.IGNORECASE):
         return AutoReplyVerdict(True, f"X-Auto-Response-Suppress: {suppress}", out_of_office)

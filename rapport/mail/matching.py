@@ -1,7 +1,10 @@
 """Which case an inbound email belongs to. Reads only; every lookup is indexed.
 
 In order: (1) In-Reply-To, then References newest first, matching a message we already hold
-(inbound or outbound) by `Message.external_id`; (2) a case token "[#123]" in the subject or a
+(inbound or outbound) by `Message.external_id`; (1b) a parent that arrives after its replies:
+its Message-ID is one that mail on a case answers (an `AwaitedMessage`), so it joins that case,
+as JWZ threading would; and a reply to a message we never received joins the case where the
+same customer already answered that message; (2) a case token "[#123]" in the subject or a
 plus-addressed recipient "support+123@...", only for a case of the same customer, so a stranger
 cannot write into someone else's case; (3) an active case of the same customer whose subject
 matches, updated within RAPPORT_THREAD_WINDOW_DAYS. No match: the caller opens a new case.
@@ -19,6 +22,7 @@ from django.conf import settings
 from rapport.cases.models import ACTIVE_STATUSES, Case, Message, Status
 from rapport.lib.ranked import newest_per
 from rapport.mail.intake import bracketed
+from rapport.mail.models import AwaitedMessage
 from rapport.mail.parse import ParsedEmail, parse_message_ids
 from rapport.mail.threading import case_token, normalise_subject
 
@@ -26,12 +30,13 @@ _TOKEN = re.compile(r"\[\s*(?:[A-Za-z][\w-]{0,20}\s*)?#\s*\d{1,12}\s*\]")
 _PLUS_CASE = re.compile(r"^[^@+\s]+\+(?:case-?)?(\d{1,12})@", re.IGNORECASE)
 SUBJECT_CANDIDATES = 50
 MAX_MERGE_HOPS = 10
+MAX_AWAITED = 20  # Message-IDs not held remembered per mail (References can be long)
 
 
 @dataclass(frozen=True)
 class ThreadMatch:
     case: Case
-    rule: str  # in_reply_to | references | subject_token | plus_address | subject
+    rule: str  # in_reply_to | references | later_parent | subject_token | plus_address | subject
     reason: str
 
 
@@ -39,6 +44,8 @@ class ThreadMatch:
 class Lookup:
     match: ThreadMatch | None = None
     notes: list[str] = field(default_factory=list)
+    # The Message-IDs it answers that the desk does not hold: remembered with its case.
+    awaited: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,24 +68,97 @@ def find_cases(requests: Sequence[Request]) -> list[Lookup]:
     wanted = [_header_ids(r.parsed) for r in requests]
     tokens = [_token_ids(r.parsed, r.recipients) for r in requests]
     messages = _cases_of_messages({mid for ids in wanted for _, mid in ids if mid})
+    missing = [
+        [mid for _, mid in ids if mid and mid != r.own_message_id and mid not in messages]
+        for r, ids in zip(requests, wanted, strict=True)
+    ]
+    awaited = _awaited({r.own_message_id for r in requests} | {m for ids in missing for m in ids})
     topics = _subject_candidates([r for r in requests if _wants_subject(r)])
     cases = usable_cases(
         {
             *messages.values(),
             *(case_id for ids in tokens for _, case_id in ids),
             *(case_id for found in topics.values() for case_id, _ in found),
+            *(case_id for found in awaited.values() for case_id, _ in found),
         }
     )
     lookups = []
-    for request, header_ids, token_ids in zip(requests, wanted, tokens, strict=True):
-        lookup = Lookup()
+    for request, header_ids, token_ids, unheld in zip(
+        requests, wanted, tokens, missing, strict=True
+    ):
+        lookup = Lookup(awaited=list(dict.fromkeys(unheld))[:MAX_AWAITED])
         lookup.match = (
             _by_headers(header_ids, request.own_message_id, messages, cases)
+            or _by_later_parent(request.own_message_id, awaited, cases, lookup.notes)
+            or _by_missing_parent(unheld, request.customer_id, awaited, cases)
             or _by_token(token_ids, request.customer_id, cases, lookup.notes)
             or _by_subject(request, topics, cases)
         )
         lookups.append(lookup)
     return lookups
+
+
+def _awaited(ids: set[str]) -> dict[str, list[tuple[int, int | None]]]:
+    """Message-ID -> the (case, customer) of each mail that answers it while the desk does not
+    hold it, first remembered first."""
+    found: dict[str, list[tuple[int, int | None]]] = {}
+    ids.discard("")
+    if not ids:
+        return found
+    rows = AwaitedMessage.objects.filter(message_id__in=ids).order_by("pk")
+    for message_id, case_id, customer_id in rows.values_list(
+        "message_id", "case_id", "customer_id"
+    ):
+        found.setdefault(message_id, []).append((case_id, customer_id))
+    return found
+
+
+def _by_later_parent(
+    own_message_id: str,
+    awaited: dict[str, list[tuple[int, int | None]]],
+    cases: dict[int, Case | None],
+    notes: list[str],
+) -> ThreadMatch | None:
+    """A parent that arrives after its replies joins the case its first reply opened (the
+    replies it gathers as JWZ would; cases other replies opened are named, never merged)."""
+    usable: dict[int, Case] = {}
+    for case_id, _ in awaited.get(own_message_id, []):
+        case = cases.get(case_id)
+        if case is not None:
+            usable.setdefault(case.pk, case)
+    if not usable:
+        return None
+    case, *others = usable.values()
+    if others:
+        named = ", ".join(f"#{other.pk}" for other in others)
+        notes.append(f"replies to it are also on case {named}")
+    return ThreadMatch(
+        case, "later_parent", f"replies on case #{case.pk} answer this mail, which came after them"
+    )
+
+
+def _by_missing_parent(
+    unheld: list[str],
+    customer_id: int | None,
+    awaited: dict[str, list[tuple[int, int | None]]],
+    cases: dict[int, Case | None],
+) -> ThreadMatch | None:
+    """A reply to a message the desk never received joins the case where the same customer
+    already answered it. Another person's answer to the same unseen message is no evidence
+    that their mail belongs together (two customers replying to one newsletter), so it is
+    left to the other rules."""
+    if customer_id is None:
+        return None
+    for mid in unheld:
+        for case_id, answered_by in awaited.get(mid, []):
+            case = cases.get(case_id)
+            if case is not None and answered_by == customer_id and case.customer_id == customer_id:
+                return ThreadMatch(
+                    case,
+                    "references",
+                    f"answers {mid}, not received, as this customer's mail on case #{case.pk} does",
+                )
+    return None
 
 
 def _header_ids(parsed: ParsedEmail) -> list[tuple[str, str]]:

@@ -173,3 +173,23 @@ class ImapCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailbox} uidvalidity={self.uidvalidity} last_uid={self.last_uid}"
+
+
+class AwaitedMessage(models.Model):
+    """A Message-ID that mail on a case answers but that the desk has not received (yet): the
+    parent of a reply that came first. When it arrives, it joins that case (JWZ threading lets a
+    parent come after its replies); a later reply from the same customer to the same missing
+    message joins it too (`rapport.mail.matching`)."""
+
+    message_id = models.CharField(max_length=300)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="awaited_messages")
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [models.Index(fields=["message_id"], name="awaited_message_id")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} (case #{self.case_id})"

@@ -35,7 +35,7 @@ from rapport.cases.arrivals import (
     receive_messages,
 )
 from rapport.cases.models import Direction, Message
-from rapport.lib.bulk import update_each
+from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.durability import unsynced_commits
 from rapport.lib.errors import Conflict
 from rapport.mail import bounds, matching
@@ -48,7 +48,13 @@ from rapport.mail.intake import (
     clean_strings,
     clean_text,
 )
-from rapport.mail.models import INBOUND_TRANSITIONS, InboundEmail, InboundStatus, Outcome
+from rapport.mail.models import (
+    INBOUND_TRANSITIONS,
+    AwaitedMessage,
+    InboundEmail,
+    InboundStatus,
+    Outcome,
+)
 from rapport.mail.parse import ParsedEmail
 from rapport.mail.refusals import recent_counts, refusal, sender_address
 from rapport.people.actions import find_or_create_customers, known_customers
@@ -616,6 +622,16 @@ class _Wave:
         )
         for (mail, match), message in zip(threaded, received, strict=True):
             mail.row.case, mail.row.case_message = match.case, message
+        # What each mail answers that the desk does not hold: if it arrives later, it joins
+        # this case (rapport.mail.matching).
+        insert_each(
+            AwaitedMessage,
+            [
+                AwaitedMessage(message_id=mid, case=mail.row.case, customer=mail.row.customer)
+                for mail, lookup in deliveries
+                for mid in lookup.awaited
+            ],
+        )
         store_attachments(
             [(mail.row.case_message, mail.parsed.attachments) for mail, _ in deliveries]
         )

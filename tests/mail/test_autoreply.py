@@ -142,6 +142,7 @@ def test_auto_reply_rules(headers: list[tuple[str, str]], subject: str, expected
         ([("Precedence", "list")], True),
         ([("Precedence", "bulk")], False),
         ([("Precedence", "bulk"), ("X-Loop", "yes")], False),
+        ([("Precedence", "junk"), ("List-Id", "<devel.lists.fedoraproject.org>")], True),
     ],
 )
 def test_mailing_list_mail_is_never_acknowledged_but_is_no_auto_reply(
@@ -151,3 +152,5 @@ def test_mailing_list_mail_is_never_acknowledged_but_is_no_auto_reply(
     assert verdict.is_list is is_list
     assert verdict.never_acknowledge
     assert verdict.is_auto_reply is (not is_list)
+    automatic = classify_auto_reply([*headers, ("Auto-Submitted", "auto-replied")], "Away")
+    assert automatic.is_auto_reply  # an auto-reply sent to a list is still one
