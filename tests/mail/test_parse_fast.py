@@ -231,3 +231,10 @@ def test_fast_and_full_reads_of_a_hostile_from_agree(value: str) -> None:
 def test_fast_and_full_reads_of_a_plain_from_agree_with_policy_default(value: str) -> None:
     fast, full = _both(value)
     assert fast == full == _reference(value)[0][1]
+
+
+@pytest.mark.parametrize(
+    "value", [f"Ana <{VICTIM}> <{ATTACKER}>", f"<{VICTIM}> {ATTACKER}", f"{VICTIM} {ATTACKER}"]
+)
+def test_a_from_naming_two_addresses_gives_no_sender_rather_than_a_guess(value: str) -> None:
+    assert _both(value) == ("", "")
