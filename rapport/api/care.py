@@ -311,6 +311,7 @@ def appointment(
         timezone_name=payload.timezone,
         referral=referral,
         follow_up=payload.follow_up,
+        note=payload.note,
     )
     loaded = Appointment.objects.select_related("promise__owner", "with_agent").get(pk=booked.pk)
     return HttpStatus(201, AppointmentOut.of(loaded))

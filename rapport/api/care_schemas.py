@@ -213,6 +213,12 @@ class AppointmentIn(Schema):
     with_name: str = Field("", max_length=200)
     referral_id: int | None = None
     follow_up: bool = Field(True, description="Schedule a call the day after.")
+    note: str = Field(
+        "",
+        max_length=5000,
+        description="Your own words above the appointment's details: the invitation is then "
+        "your message, signed with your name; without them it is the desk's confirmation.",
+    )
 
 
 class AppointmentOut(Schema):

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -515,7 +516,7 @@ def keep_promise(*, promise: Promise, by: Agent, notes: str = "") -> Promise:
 def queue_outbound(
     *,
     case: Case,
-    by: Agent,
+    by: Agent | None,
     text: str,
     deliver: Callable[[int], Any] | None = None,
 ) -> Message:
@@ -532,7 +533,8 @@ def queue_outbound(
         direction=Direction.OUTBOUND,
         channel=Channel.EMAIL,
         author=by,
-        text=signed(text, by),
+        # Signed by the agent only when they wrote it; otherwise by the desk, as what it is.
+        text=signed(text, by) if by is not None else f"{text}\n\n— {settings.SITE_NAME}",
         delivery_status=DeliveryStatus.QUEUED,
     )
     send = deliver or deliver_message.enqueue

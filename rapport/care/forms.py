@@ -55,6 +55,7 @@ class AppointmentForm(forms.Form):
     location = forms.CharField(max_length=300)
     referral = forms.IntegerField(required=False)
     follow_up = forms.BooleanField(required=False, initial=True)
+    note = forms.CharField(required=False, max_length=5000)
 
     def duration(self) -> timedelta:
         return timedelta(minutes=self.cleaned_data["duration_minutes"])

@@ -313,10 +313,15 @@ def book_appointment(
     referral: Referral | None = None,
     purpose: str = "",
     follow_up: bool = True,
+    note: str = "",
     now: datetime | None = None,
 ) -> Appointment:
     """Booked during the conversation: the invitation (.ics) is emailed on commit, a reminder
-    goes out the day before, and a follow-up call the day after is already on the list."""
+    goes out the day before, and a follow-up call the day after is already on the list.
+
+    The invitation carries the appointment's facts. With the agent's own `note` above them it
+    is their message, signed with their name; without one it is the desk's confirmation, never
+    signed as if the agent had written it."""
     at = now or timezone.now()
     if timezone.is_naive(starts_at):
         raise ActionError("Give the time with its time zone.", field="starts_at")
@@ -358,14 +363,22 @@ def book_appointment(
     )
     when = _when(starts_at, timezone_name=zone, now=at)
     local = starts_at.astimezone(ZoneInfo(zone))
-    text = (
-        f"Hello {case.customer.greeting_name},\n\nYour appointment with {name} is {when}"
+    details = (
+        f"Your appointment with {name} is {when}"
         f" ({local:%A %-d %B %Y, %H:%M} {zone}) at {appointment.location}. The calendar"
         " invitation is attached. If the time doesn't work, reply and we'll find another."
     )
+    written = note.strip()
+    text = (
+        f"{written}\n\n{details}"
+        if written
+        else f"Hello {case.customer.greeting_name},\n\n{details}"
+    )
     from rapport.care.tasks import deliver_invite
 
-    invite = queue_outbound(case=case, by=by, text=text, deliver=deliver_invite.enqueue)
+    invite = queue_outbound(
+        case=case, by=by if written else None, text=text, deliver=deliver_invite.enqueue
+    )
     Appointment.objects.filter(pk=appointment.pk).update(invite=invite)
     appointment.invite = invite
     event(

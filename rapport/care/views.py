@@ -233,6 +233,7 @@ def case_appointment(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
                 timezone_name=zone,
                 referral=next((r for r in referrals if r.pk == data["referral"]), None),
                 follow_up=data["follow_up"],
+                note=data["note"],
             )
         except (ActionError, ValueError) as exc:
             form.add_error(None, getattr(exc, "message", str(exc)))

@@ -117,3 +117,25 @@ def test_a_promise_shows_the_same_time_to_every_viewer_in_the_customers_zone(
     for page in pages:
         assert "Tue 13 Jul 14:00" in page and "America/Toronto" in page
         assert "Tue 13 Jul 20:00" not in page and "Wed 14 Jul 03:00" not in page
+
+
+def test_without_the_agents_own_words_the_invitation_is_the_desks_not_signed_by_them(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        response = world.client_for(world.agent).post(
+            f"/care/cases/{world.case.pk}/appointment/",
+            {
+                "starts_at": "2027-07-15T09:00",
+                "duration_minutes": "30",
+                "timezone": "Europe/Madrid",
+                "location": "Night clinic",
+                "with_agent": world.colleague.pk,
+            },
+        )
+    assert response.status_code == 302, response.content.decode()
+    [sent] = mail.outbox
+    assert "Dr. Ana Ortiz" not in sent.body and sent.body.rstrip().endswith("— Rapport")
+    assert sent.body.startswith("Hello Maria,")
+    invite = Appointment.objects.select_related("invite").get().invite
+    assert invite is not None and invite.author_id is None
