@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from rapport.lib.env import env_bool, env_int, env_list, env_str, secret_key
+from rapport.lib.env import env_bool, env_int, env_list, env_rate, env_str, secret_key
 
 django_stubs_ext.monkeypatch()
 
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "rapport.people",
     "rapport.cases",
@@ -59,10 +63,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.lib.csp.ContentSecurityPolicyMiddleware",
+    # After the URL is resolved: rate limits per client address, then idle timeout and the
+    # second factor; axes last, so its lockout answer replaces the login page's.
+    "rapport.workspace.ratelimits.RateLimitMiddleware",
+    "rapport.workspace.signin.SignInMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"
@@ -153,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A password-reset link works for two hours (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 2 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -300,3 +312,49 @@ RAPPORT_EMAIL_ACKNOWLEDGE = env_bool("RAPPORT_EMAIL_ACKNOWLEDGE", default=False)
 # Automatic mails (acknowledgments, anything no person wrote) to one customer's address in 24
 # hours, at most: a bot that changes its subject every time gets no more than this.
 RAPPORT_EMAIL_AUTOMATIC_PER_DAY = env_int("RAPPORT_EMAIL_AUTOMATIC_PER_DAY", default=3, minimum=0)
+
+# --- Sign-in, sessions, API tokens and rate limits (docs/security.md) -------------------------
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of Rapport. 0 (the
+# default) uses the connection's address; 1 trusts the address the nearest proxy saw, and so on.
+RAPPORT_TRUSTED_PROXY_COUNT = env_int("RAPPORT_TRUSTED_PROXY_COUNT", default=0, minimum=0)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords before an account, and separately an address, is locked out; for how long.
+RAPPORT_LOGIN_FAILURE_LIMIT = env_int("RAPPORT_LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+RAPPORT_LOGIN_LOCKOUT_MINUTES = env_int("RAPPORT_LOGIN_LOCKOUT_MINUTES", default=15, minimum=1)
+AXES_FAILURE_LIMIT = RAPPORT_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=RAPPORT_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: account or address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends on time, whatever is tried
+AXES_CLIENT_IP_CALLABLE = "rapport.lib.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "rapport.workspace.views.auth.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # people.SecurityEvent is the audit of sign-ins
+AXES_VERBOSE = False
+
+# Sessions end after this many minutes without a page the agent opened, and in any case this
+# many hours after signing in.
+RAPPORT_SESSION_IDLE_MINUTES = env_int("RAPPORT_SESSION_IDLE_MINUTES", default=60, minimum=1)
+RAPPORT_SESSION_MAX_HOURS = env_int("RAPPORT_SESSION_MAX_HOURS", default=12, minimum=1)
+SESSION_COOKIE_AGE = RAPPORT_SESSION_MAX_HOURS * 3600
+
+# A one-time code from an authenticator app (TOTP) after the password: always for supervisors,
+# and for every agent when this is true.
+RAPPORT_TWO_FACTOR_FOR_ALL = env_bool("RAPPORT_TWO_FACTOR_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Days an API token works unless it is given its own lifetime; the longest lifetime allowed.
+RAPPORT_API_TOKEN_DAYS = env_int("RAPPORT_API_TOKEN_DAYS", default=90, minimum=1)
+RAPPORT_API_TOKEN_MAX_DAYS = env_int("RAPPORT_API_TOKEN_MAX_DAYS", default=730, minimum=1)
+if RAPPORT_API_TOKEN_DAYS > RAPPORT_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("RAPPORT_API_TOKEN_DAYS cannot exceed RAPPORT_API_TOKEN_MAX_DAYS")
+
+# Requests per client address to the endpoints anyone can reach ("N/m", "N/10m", "N/h" or off),
+# counted in the default cache: set REDIS_URL when more than one process serves the desk.
+RAPPORT_RATE_LOGIN = env_rate("RAPPORT_RATE_LOGIN", "20/m")
+RAPPORT_RATE_PASSWORD_RESET = env_rate("RAPPORT_RATE_PASSWORD_RESET", "5/h")
+RAPPORT_RATE_CONTACT = env_rate("RAPPORT_RATE_CONTACT", "10/h")
+RAPPORT_RATE_INBOUND = env_rate("RAPPORT_RATE_INBOUND", "600/m")
+RAPPORT_RATE_ANONYMOUS = env_rate("RAPPORT_RATE_ANONYMOUS", "300/m")

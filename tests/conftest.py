@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from rapport.cases.actions import add_note, open_case
 from rapport.cases.models import Case
@@ -32,12 +34,26 @@ class World:
     case: Case
 
     def client_for(self, agent: Agent) -> Client:
+        """Signed in; a supervisor also with an authenticator app and this session verified."""
         client = Client()
         client.force_login(agent.user)
+        if agent.is_supervisor:
+            device = agent.user.totpdevice_set.get_or_create(  # type: ignore[attr-defined]
+                name="phone", confirmed=True
+            )[0]
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     def token_for(self, agent: Agent) -> str:
-        return issue_api_token(agent=agent, name="test")
+        return issue_api_token(agent=agent, name="test").raw
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

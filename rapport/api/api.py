@@ -11,9 +11,12 @@ from rapport.api.errors import install_error_handlers
 DESCRIPTION = """
 Everything the agent workspace can do, for integrations.
 
-**Authentication.** Send `Authorization: Bearer <token>`; create a token with
-`rapport create-api-token --agent USERNAME --name NAME`. A signed-in browser session also works
-(with the `X-CSRFToken` header on writes), which is what this page uses.
+**Authentication.** Send `Authorization: Bearer <token>`; create a token on your account page,
+with `POST /tokens`, or with `rapport create-api-token --agent USERNAME --name NAME [--days N]`.
+A token works until it expires (90 days unless given its own lifetime) or is revoked. A
+signed-in browser session also works (with the `X-CSRFToken` header on writes), which is what
+this page uses; it needs the one-time code first where the account has an authenticator app.
+Unauthenticated requests are rate-limited per address (429 with `Retry-After`).
 
 **Errors** always look like
 `{"error": {"code": "not_found", "message": "...", "field": null}}`; `code` is one of
@@ -48,3 +51,4 @@ api.add_router("/outreach", outreach.router)
 api.add_router("/care", "rapport.api.care.router")
 api.add_router("/intake", "rapport.api.intake.router")
 api.add_router("/desk", "rapport.api.desk.router")
+api.add_router("/tokens", "rapport.api.tokens.router")

@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from rapport.people.models import Agent, ApiToken
+from rapport.people.twofactor import SecondFactor, second_factor
 
 # Stamping every request would turn each read into a write; a minute is precise enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -25,14 +26,14 @@ class TokenAuth(HttpBearer):
         token = token.strip()
         if not token:
             return None
+        now = timezone.now()
         found = (
             ApiToken.objects.select_related("agent", "agent__user")
-            .filter(key_hash=ApiToken.hash(token))
+            .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )
         if found is None or not found.agent.user.is_active:
             return None
-        now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
             # Bookkeeping of the credential, not domain state: a conditional update so that
             # concurrent requests stamp it once.
@@ -63,6 +64,8 @@ class SessionAuth(APIKeyCookie):
         user = request.user
         if not key or not user.is_authenticated or not user.is_active:
             return None
+        if second_factor(request) is not SecondFactor.DONE:
+            return None  # signed in with the password only: the code comes first
         return Agent.objects.filter(user_id=user.pk).first()
 
 

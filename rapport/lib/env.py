@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +53,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE = re.compile(r"^([0-9]+)/([0-9]*)([smhd])$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate like "10/m", "5/10m" or "100/h" (requests per period); "off" turns the limit off."""
+    raw = env_str(name, default).strip().lower()
+    if raw == "off":
+        return raw
+    match = _RATE.match(raw)
+    if match is None or int(match.group(1)) < 1 or match.group(2) == "0":
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write requests/period, e.g. 10/m, 5/10m, 100/h or off"
+        )
+    return raw
 
 
 def secret_key(data_dir: Path) -> str:

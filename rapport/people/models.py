@@ -122,8 +122,15 @@ class Team(models.Model):
         return self.name
 
 
+class TokenState(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored. It works until it expires
+    or is revoked; the row stays as the record of what existed."""
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
@@ -131,9 +138,25 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def state(self) -> TokenState:
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at <= now():
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE
 
     @staticmethod
     def hash(raw: str) -> str:
@@ -261,3 +284,48 @@ class CustomerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.customer_id}"
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in refused"
+    LOCKED_OUT = "locked_out", "Locked out"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SESSION_EXPIRED = "session_expired", "Session expired"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset asked for"
+    PASSWORD_RESET = "password_reset", "Password set with a reset link"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Authenticator app set up"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Wrong one-time code"
+    TWO_FACTOR_REMOVED = "two_factor_removed", "Authenticator app removed"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+
+
+class SecurityEvent(models.Model):
+    """Audit of sign-ins, failures, lockouts, second factors and API tokens, for operators."""
+
+    kind = models.CharField(max_length=30, choices=SecurityEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+    )
+    # What was typed at the sign-in form, kept even when no such user exists.
+    username = models.CharField(max_length=150, blank=True)
+    # Who did it, when it was not the user themself (a supervisor revoking a token).
+    actor = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username} {self.created_at:%Y-%m-%d %H:%M}"

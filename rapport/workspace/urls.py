@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rapport.workspace.views import (
+    account,
     auth,
     cases,
     customers,
@@ -16,6 +17,20 @@ urlpatterns = [
     path("favicon.ico", security.favicon, name="favicon"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
+    path("login/code/", auth.two_factor_verify, name="two_factor_verify"),
+    path("password-reset/", auth.password_reset, name="password_reset"),
+    path("password-reset/sent/", auth.password_reset_sent, name="password_reset_sent"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", auth.password_reset_complete, name="password_reset_complete"),
+    path("account/", account.account, name="account"),
+    path("account/two-factor/", account.two_factor_setup, name="two_factor_setup"),
+    path("account/tokens/", account.token_create, name="token_create"),
+    path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
+    path("supervisor/security/", account.security, name="security"),
     path("", inbox.inbox, name="inbox"),
     path("supervisor/", supervisor.supervisor, name="supervisor"),
     path("supervisor/desk/", desk.desk, name="desk"),

@@ -75,6 +75,8 @@ EXPECTED_PATHS = {
     "/api/v1/care/cases/{case_id}/appointments",
     "/api/v1/care/customers/{customer_id}/word-of-mouth",
     "/api/v1/care/word-of-mouth/counts",
+    "/api/v1/tokens",
+    "/api/v1/tokens/{token_id}",
 }
 
 

@@ -1,14 +1,23 @@
-"""`rapport create-api-token --agent USERNAME --name NAME`: prints a new API token once."""
+"""`rapport create-api-token --agent USERNAME --name NAME [--days N]`: prints a new token once."""
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from rapport.lib.errors import ActionError
 from rapport.people.actions import issue_api_token
 from rapport.people.models import Agent
+
+
+def active_agent(username: str) -> Agent:
+    agent = Agent.objects.filter(user__username=username, user__is_active=True).first()
+    if agent is None:
+        raise CommandError(f"There is no active agent with the username {username!r}.")
+    return agent
 
 
 class Command(BaseCommand):
@@ -17,18 +26,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--agent", required=True, help="The agent's username.")
         parser.add_argument("--name", required=True, help="What the token is for, e.g. 'CRM sync'.")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help=(
+                f"How many days the token works (default {settings.RAPPORT_API_TOKEN_DAYS}, "
+                f"at most {settings.RAPPORT_API_TOKEN_MAX_DAYS})."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        username: str = options["agent"]
         name: str = options["name"].strip()
         if not name:
             raise CommandError("Give the token a --name saying what it is for.")
-        agent = Agent.objects.filter(user__username=username, user__is_active=True).first()
-        if agent is None:
-            raise CommandError(f"There is no active agent with the username {username!r}.")
-        raw = issue_api_token(agent=agent, name=name)
-        self.stdout.write(raw)
+        agent = active_agent(options["agent"])
+        try:
+            issued = issue_api_token(agent=agent, name=name, days=options["days"])
+        except ActionError as error:
+            raise CommandError(error.message) from error
+        self.stdout.write(issued.raw)
         self.stderr.write(
-            f"Token {name!r} for {agent.display_name}. It is shown only this once; "
+            f"Token {name!r} (id {issued.token.pk}) for {agent.display_name}, works until "
+            f"{issued.token.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only this once; "
             "send it as 'Authorization: Bearer <token>'."
         )
