@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import time_machine
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -21,9 +21,7 @@ def _no_rate_limit(settings: Any) -> None:
 
 
 def sign_in(client: Client, username: str, password: str, address: str = "203.0.113.5") -> Any:
-    return client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_fifty_wrong_passwords_then_the_right_one_is_refused(world: World) -> None:
@@ -75,9 +73,7 @@ def test_sign_ins_failures_and_lockouts_are_audited(world: World) -> None:
     assert sign_in(Client(), "ana", PASSWORD).status_code == 302
     for _ in range(6):
         sign_in(Client(), "ben", "wrong", address="198.51.100.20")
-    kinds = list(
-        SecurityEvent.objects.order_by("id").values_list("kind", "username", "ip_address")
-    )
+    kinds = list(SecurityEvent.objects.order_by("id").values_list("kind", "username", "ip_address"))
     assert kinds[0] == (SecurityEventKind.SIGNED_IN, "ana", "203.0.113.5")
     failed = [k for k in kinds if k[0] == SecurityEventKind.SIGN_IN_FAILED]
     locked = [k for k in kinds if k[0] == SecurityEventKind.LOCKED_OUT]

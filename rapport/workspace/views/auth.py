@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from axes.helpers import get_cool_off
@@ -10,7 +9,6 @@ from axes.utils import reset as reset_lockouts
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -77,7 +75,7 @@ class _ResetForm(PasswordResetForm):
             kind=SecurityEventKind.PASSWORD_RESET_REQUESTED, request=request, username=email
         )
         for user in self.get_users(email):
-            transaction.on_commit(partial(send_password_reset.enqueue, user.pk))
+            send_password_reset.enqueue(user.pk)  # the task reads the user: nothing to commit
 
 
 class _ResetConfirm(auth_views.PasswordResetConfirmView):
