@@ -10,6 +10,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rapport.cases.actions import add_note, open_case
 from rapport.cases.models import Case
@@ -169,6 +171,12 @@ def toms_cases(world: World) -> Tom:
     )
     add_note(case=clinic, text="Clinic note: x-ray booked", by=world.agent)
     return Tom(customer, dental, clinic)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """What the person's authenticator app shows now (RFC 6238 from the device's secret)."""
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{value:0{device.digits}d}"
 
 
 def missing_component(message: str) -> NoReturn:

@@ -1,7 +1,8 @@
 """Rate limits per client address on every endpoint anyone can reach, counted in the cache.
 
 Each rule names a URL and the setting that holds its rate; every other request from someone who
-is neither signed in nor sending credentials counts against RAPPORT_RATE_ANONYMOUS. Past the
+is neither signed in nor sending credentials, and every request whose credentials the API
+refused, counts against RAPPORT_RATE_ANONYMOUS. Past the
 limit the answer is 429 with Retry-After: a page for people, JSON for the API and webhooks.
 """
 
@@ -46,29 +47,36 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 401 and _carries_credentials(request):
+            # Credentials the API refused count like anonymous requests (see process_view).
+            _over_limit(request, "anonymous", ANONYMOUS)
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
         match = request.resolver_match
         name = match.view_name if match is not None else ""
-        rules = [(name, RULES[name])] if name in RULES else []
-        if _anonymous(request):
-            rules.append(("anonymous", ANONYMOUS))
-        for group, rule in rules:
-            wait = _over_limit(request, group, rule)
+        rules = [(name, RULES[name], True)] if name in RULES else []
+        if not request.user.is_authenticated:
+            # Someone sending a token is counted only once it has been refused: a working
+            # token is never limited, a guessed one soon is.
+            rules.append(("anonymous", ANONYMOUS, not _carries_credentials(request)))
+        for group, rule, count in rules:
+            wait = _over_limit(request, group, rule, count=count)
             if wait is not None:
                 return too_many_requests(request, wait)
         return None
 
 
-def _anonymous(request: HttpRequest) -> bool:
-    return not request.user.is_authenticated and "Authorization" not in request.headers
+def _carries_credentials(request: HttpRequest) -> bool:
+    return "Authorization" in request.headers
 
 
-def _over_limit(request: HttpRequest, group: str, rule: Rule) -> int | None:
-    """Seconds until the client may try again, or None while under the limit."""
+def _over_limit(request: HttpRequest, group: str, rule: Rule, *, count: bool = True) -> int | None:
+    """Seconds until the client may try again, or None while under the limit; `count` adds
+    this request to the tally."""
     rate = getattr(settings, rule.setting)
     if rate == "off" or request.method not in rule.methods:
         return None
@@ -77,11 +85,13 @@ def _over_limit(request: HttpRequest, group: str, rule: Rule) -> int | None:
         group=f"rapport:{group}",
         key=lambda _group, req: client_network(req),
         rate=rate,
-        increment=True,
+        increment=count,
     )
-    if usage is None or not usage["should_limit"]:
+    if usage is None:
         return None
-    return max(1, int(usage["time_left"]))
+    # A counted request is refused once it goes past the limit; a peek once the tally is full.
+    full = usage["should_limit"] or (not count and usage["count"] >= usage["limit"])
+    return max(1, int(usage["time_left"])) if full else None
 
 
 def too_many_requests(request: HttpRequest, wait: int) -> HttpResponseBase:

@@ -65,7 +65,11 @@ class SignInMiddleware:
                 return _redirect(request, reverse(settings.LOGIN_URL))
             return None
         owed = second_factor(request)
-        if owed is SecondFactor.DONE or name in BEFORE_SECOND_FACTOR:
+        if owed is SecondFactor.DONE:
+            return None
+        # The pages below may be shown; the template leaves out the desk's navigation.
+        request.second_factor_owed = True  # type: ignore[attr-defined]
+        if name in BEFORE_SECOND_FACTOR:
             return None
         if owed is SecondFactor.ENROL and name == "two_factor_setup":
             return None

@@ -6,21 +6,32 @@ import re
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.models import Direction, Message
 from rapport.people.models import Agent
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, totp_code
 
 pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, live_server: LiveServer, agent: Agent) -> None:
+    """Password, and for a supervisor the code from their authenticator app."""
+    device = (
+        TOTPDevice.objects.get_or_create(user=agent.user, name="phone", confirmed=True)[0]
+        if agent.is_supervisor
+        else None
+    )
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", agent.user.username)
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
+    if device is not None:
+        expect(page).to_have_url(re.compile(r"/login/code/"))
+        page.fill("#id_code", totp_code(device))
+        page.press("#id_code", "Enter")
     expect(page).not_to_have_url(re.compile(r"/login/"))
     page.wait_for_load_state()
 

@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from rapport.care.models import (
@@ -81,8 +81,10 @@ def test_demo_loads_the_stories_once() -> None:
 
     supervisor = Agent.objects.get(user__username="supervisor")
     assert supervisor.is_supervisor
-    assert authenticate(username="supervisor", password="rapport-demo") is not None
-    assert authenticate(username="ana", password="rapport-demo") is not None
+    # Signing in goes through django-axes, which needs the request to count failures.
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="supervisor", password="rapport-demo") is not None
+    assert authenticate(request, username="ana", password="rapport-demo") is not None
     assert Site.objects.values("timezone").distinct().count() == 3
     # Six businesses, each with its own contact page saying when a person is there.
     assert Brand.objects.count() == 6

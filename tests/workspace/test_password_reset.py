@@ -48,7 +48,7 @@ def test_the_email_and_its_link_set_a_new_password_once(world: World, settings: 
     message = mail.outbox[0]
     assert message.subject == "Reset your Rapport password"
     assert "Hello Dr. Ana Ortiz" in message.body and '"ana"' in message.body
-    assert "works once and for 2 hours" in message.body
+    assert "works once, for 2 hours" in message.body
     link = re.search(r"https://desk\.example\.com(/password-reset/\S+/)", str(message.body))
     assert link is not None, message.body
     client = Client()

@@ -3,13 +3,24 @@ Retry-After), and the address is read through the proxies the operator says they
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from rapport.care.models import Promise
 from tests.conftest import World
+
+
+@pytest.fixture(autouse=True)
+def _clock_stands_still() -> Iterator[None]:
+    """Counts run in fixed windows: a test must not straddle the end of one."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
+
 
 CALLBACK = {"name": "Fake", "phone": "+34 612 000 000", "about": "call me"}
 
@@ -123,3 +134,21 @@ def test_an_ipv6_client_is_counted_by_its_64(world: World, settings: Any) -> Non
         for i in range(1, 4)
     ]
     assert answers == [200, 200, 429]
+
+
+def test_refused_tokens_are_counted_and_working_ones_never(world: World, settings: Any) -> None:
+    settings.RAPPORT_RATE_ANONYMOUS = "3/m"
+    guesser = Client()
+    bad = {"Authorization": "Bearer rp_guess"}
+    assert [guesser.get("/api/v1/cases", headers=bad).status_code for _ in range(4)] == [
+        401,
+        401,
+        401,
+        429,
+    ]
+    good = {"Authorization": f"Bearer {world.token_for(world.agent)}"}
+    codes = {
+        Client().get("/api/v1/agents/me", headers=good, REMOTE_ADDR="198.51.100.40").status_code
+        for _ in range(6)
+    }
+    assert codes == {200}

@@ -11,17 +11,11 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rapport.people.models import SecurityEvent, SecurityEventKind
 from tests.conftest import PASSWORD, World
-
-
-def code_for(device: TOTPDevice) -> str:
-    """What the phone shows now: RFC 6238 computed from the device's secret."""
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    return f"{value:0{device.digits}d}"
+from tests.conftest import totp_code as code_for
 
 
 def sign_in(username: str) -> tuple[Client, Any]:

@@ -18,6 +18,7 @@ from rapport.people.actions import issue_api_token, revoke_api_token
 from rapport.people.models import Agent, SecurityEvent
 from rapport.people.twofactor import confirm_app, has_app, pending_app, required_for, secret_of
 from rapport.workspace.decorators import agent_required
+from rapport.workspace.views.auth import WRONG_CODE
 
 AUDIT_ROWS = 200
 
@@ -92,7 +93,7 @@ def two_factor_setup(request: HttpRequest, agent: Agent) -> HttpResponse:
             if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}):
                 return redirect(wanted)
             return redirect("account")
-        error = "That code is not right. Type the 6 digits your app shows now."
+        error = WRONG_CODE
     qr = segno.make(device.config_url, error="m")
     context = {
         # segno writes the SVG itself from the otpauth URL: no script, no outside service.

@@ -24,6 +24,11 @@ login = auth_views.LoginView.as_view(
     template_name="workspace/login.html", redirect_authenticated_user=True
 )
 logout = auth_views.LogoutView.as_view()
+# Each wrong code doubles the wait before the next is checked (django-otp's throttling).
+WRONG_CODE = (
+    "That code is not right or has expired. Type the 6 digits your app shows now; after "
+    "several wrong codes, wait a few seconds first."
+)
 
 
 def locked_out(
@@ -59,7 +64,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if verify_code(request=request, code=request.POST.get("code", "")):
             return redirect(_next_url(request))
-        error = "That code is not right or has expired. Type the 6 digits your app shows now."
+        error = WRONG_CODE
     status = 400 if error else 200
     context = {"error": error, "next": _next_url(request)}
     return render(request, "workspace/two_factor_verify.html", context, status=status)
