@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Dialog, Error, Page, Request
+
+from tests.conftest import totp_code
 
 WATCH = """
 window.__xss = [];
@@ -186,8 +189,17 @@ def crawl(
 
 
 def sign_in(page: Page, origin: str, username: str, password: str) -> None:
+    """The password, then (supervisors) the code from the authenticator app, set up if need be."""
     page.goto(f"{origin}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    page.wait_for_url(lambda url: "/login/" not in url or "/login/code/" in url)
+    path = urlsplit(page.url).path
+    if path in {"/login/code/", "/account/two-factor/"}:
+        device = TOTPDevice.objects.filter(
+            user__username=username, confirmed=path == "/login/code/"
+        ).latest("pk")
+        page.fill("#id_code", totp_code(device))
+        page.press("#id_code", "Enter")
+    page.wait_for_url(lambda url: "/login/" not in url and "/two-factor/" not in url)
