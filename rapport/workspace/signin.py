@@ -71,7 +71,7 @@ class SignInMiddleware:
         request.second_factor_owed = True  # type: ignore[attr-defined]
         if name in BEFORE_SECOND_FACTOR:
             return None
-        if owed is SecondFactor.ENROL and name == "two_factor_setup":
+        if owed is SecondFactor.ENROL and name in {"two_factor_setup", "two_factor_qr"}:
             return None
         if request.path.startswith("/api/"):
             return None  # the API's session check refuses an unverified session with a 401

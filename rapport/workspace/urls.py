@@ -28,6 +28,7 @@ urlpatterns = [
     path("password-reset/done/", auth.password_reset_complete, name="password_reset_complete"),
     path("account/", account.account, name="account"),
     path("account/two-factor/", account.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/qr.png", account.two_factor_qr, name="two_factor_qr"),
     path("account/tokens/", account.token_create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
     path("supervisor/security/", account.security, name="security"),

@@ -76,6 +76,7 @@ def test_revoking_does_not_redirect_elsewhere(world: World) -> None:
 def test_account_pages_need_a_signed_in_agent(world: World) -> None:
     assert_login_required("/account/")
     assert_login_required("/account/two-factor/")
+    assert_login_required("/account/two-factor/qr.png")
     assert_login_required("/account/tokens/", method="post")
     assert Client().get("/account/tokens/1/revoke/").status_code in {302, 405}
     assert world.client_for(world.agent).get("/account/tokens/").status_code == 405
