@@ -35,6 +35,7 @@ RULES = {
     "password_reset": Rule("RAPPORT_RATE_PASSWORD_RESET"),
     "password_reset_confirm": Rule("RAPPORT_RATE_PASSWORD_RESET"),
     "contact": Rule("RAPPORT_RATE_CONTACT"),
+    "contact_brand": Rule("RAPPORT_RATE_CONTACT"),
     "mail:inbound": Rule("RAPPORT_RATE_INBOUND", ("POST", "GET", "PUT")),
 }
 ANONYMOUS = Rule("RAPPORT_RATE_ANONYMOUS", ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"))
@@ -50,7 +51,7 @@ class RateLimitMiddleware:
         response = self.get_response(request)
         if response.status_code == 401 and _carries_credentials(request):
             # Credentials the API refused count like anonymous requests (see process_view).
-            _over_limit(request, "anonymous", ANONYMOUS)
+            _over_limit(request, ANONYMOUS)
         return response
 
     def process_view(
@@ -58,13 +59,13 @@ class RateLimitMiddleware:
     ) -> HttpResponseBase | None:
         match = request.resolver_match
         name = match.view_name if match is not None else ""
-        rules = [(name, RULES[name], True)] if name in RULES else []
+        rules = [(RULES[name], True)] if name in RULES else []
         if not request.user.is_authenticated:
             # Someone sending a token is counted only once it has been refused: a working
             # token is never limited, a guessed one soon is.
-            rules.append(("anonymous", ANONYMOUS, not _carries_credentials(request)))
-        for group, rule, count in rules:
-            wait = _over_limit(request, group, rule, count=count)
+            rules.append((ANONYMOUS, not _carries_credentials(request)))
+        for rule, count in rules:
+            wait = _over_limit(request, rule, count=count)
             if wait is not None:
                 return too_many_requests(request, wait)
         return None
@@ -74,15 +75,16 @@ def _carries_credentials(request: HttpRequest) -> bool:
     return "Authorization" in request.headers
 
 
-def _over_limit(request: HttpRequest, group: str, rule: Rule, *, count: bool = True) -> int | None:
+def _over_limit(request: HttpRequest, rule: Rule, *, count: bool = True) -> int | None:
     """Seconds until the client may try again, or None while under the limit; `count` adds
-    this request to the tally."""
+    this request to the tally. URLs under one setting share one tally (every brand's contact
+    page, the password and the code of a sign-in)."""
     rate = getattr(settings, rule.setting)
     if rate == "off" or request.method not in rule.methods:
         return None
     usage = get_usage(
         request,
-        group=f"rapport:{group}",
+        group=f"rapport:{rule.setting}",
         key=lambda _group, req: client_network(req),
         rate=rate,
         increment=count,

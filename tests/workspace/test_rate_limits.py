@@ -152,3 +152,11 @@ def test_refused_tokens_are_counted_and_working_ones_never(world: World, setting
         for _ in range(6)
     }
     assert codes == {200}
+
+
+def test_every_brands_contact_page_shares_one_count(world: World, settings: Any) -> None:
+    settings.RAPPORT_RATE_CONTACT = "2/h"
+    client = Client()
+    client.post("/contact/", CALLBACK)
+    client.post("/contact/", CALLBACK)
+    assert client.post("/contact/any-brand/", CALLBACK).status_code == 429

@@ -22,7 +22,7 @@ def tokens_expire(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_site_working_hours'),
+        ('people', '0004_brands'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
