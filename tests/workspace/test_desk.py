@@ -105,3 +105,33 @@ def test_the_page_does_not_query_per_site(world: World) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get("/supervisor/desk/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_week_is_a_grid_of_days_and_shifts(world: World) -> None:
+    site = world.night_site
+    client = world.client_for(world.supervisor)
+    grid = {"grid": "1", "mon-open": "1", "mon-start-1": "08:00", "mon-end-1": "13:00"}
+    grid |= {"mon-start-2": "15:00", "mon-end-2": "19:00", "sat-open": "1"}
+    grid |= {"sat-start-1": "20:00", "sat-end-1": "08:00", "sun-open": "1"}
+    grid |= {"sun-start-1": "00:00", "sun-end-1": "00:00", "tue-start-1": "09:00"}  # tue unticked
+    response = client.post(f"/supervisor/desk/sites/{site.pk}/hours/", grid, follow=True)
+    site.refresh_from_db()
+    assert site.working_hours == {
+        "mon": [["08:00", "13:00"], ["15:00", "19:00"]],
+        "sat": [["20:00", "08:00"]],
+        "sun": [["00:00", "24:00"]],
+    }
+    page = response.content.decode()
+    assert 'name="mon-start-2" value="15:00"' in page and 'name="sun-end-1" value="00:00"' in page
+    assert '<tr data-day="tue">' in page
+    half = {"grid": "1", "wed-open": "1", "wed-start-1": "09:00"}
+    refused = client.post(f"/supervisor/desk/sites/{site.pk}/hours/", half, follow=True)
+    assert "Wed: give both the opening and the closing time" in refused.content.decode()
+    site.refresh_from_db()
+    assert "mon" in site.working_hours  # nothing changed
+    always = client.post(
+        f"/supervisor/desk/sites/{site.pk}/hours/", {"grid": "1", "around_the_clock": "1"}
+    )
+    assert always.status_code == 302
+    site.refresh_from_db()
+    assert site.working_hours == {}

@@ -6,16 +6,17 @@ Each form calls the routing action that `rapport site-hours`, `site-closure`, `s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.lib.errors import ActionError
-from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
+from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
 from rapport.people.models import Agent, Channel, Site
 from rapport.routing import actions
 from rapport.routing.models import SlaPolicy
@@ -24,6 +25,52 @@ from rapport.workspace.decorators import agent_required
 
 class HoursForm(forms.Form):
     hours = forms.CharField(required=False, max_length=500)
+
+
+DAY_LABELS = dict(zip(DAY_KEYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+SHIFTS_A_DAY = 2
+
+
+@dataclass(frozen=True)
+class DayRow:
+    key: str
+    label: str
+    open: bool
+    shifts: list[tuple[str, str]]  # SHIFTS_A_DAY pairs, "" where unused
+
+
+def week_grid(hours: dict[str, list[list[str]]]) -> list[DayRow]:
+    """The week as rows of a grid: each day open or closed, with up to two shifts."""
+    rows = []
+    for key in DAY_KEYS:
+        shifts = [(str(a), str(b)) for a, b in hours.get(key, [])][:SHIFTS_A_DAY]
+        shifts += [("", "")] * (SHIFTS_A_DAY - len(shifts))
+        rows.append(DayRow(key, DAY_LABELS[key], bool(hours.get(key)), shifts))
+    return rows
+
+
+def hours_from_grid(data: QueryDict) -> dict[str, list[list[str]]]:
+    """What the grid posted, as `working_hours` ({} around the clock); checked like the text."""
+    if data.get("around_the_clock"):
+        return {}
+    hours: dict[str, list[list[str]]] = {}
+    for key in DAY_KEYS:
+        if not data.get(f"{key}-open"):
+            continue
+        for n in range(1, SHIFTS_A_DAY + 1):
+            start, end = data.get(f"{key}-start-{n}", ""), data.get(f"{key}-end-{n}", "")
+            if start and end:
+                # 00:00 to 00:00 is the whole day (a time field cannot say 24:00).
+                end = "24:00" if start == end == "00:00" else end
+                hours.setdefault(key, []).append([start, end])
+            elif start or end:
+                raise HoursError(f"{DAY_LABELS[key]}: give both the opening and the closing time")
+        if key not in hours:
+            raise HoursError(f"{DAY_LABELS[key]} is open: give its hours, or untick it")
+    if not hours:
+        raise HoursError("Tick the days the site is open, or choose open around the clock")
+    parse_weekly(hours)  # the same checks as the text form
+    return hours
 
 
 class ClosureForm(forms.Form):
@@ -71,7 +118,10 @@ def _form_error(form: forms.Form) -> str:
 def desk(request: HttpRequest, agent: Agent) -> HttpResponse:
     _supervisor_only(agent)
     sites = list(Site.objects.prefetch_related("closures").order_by("name"))
-    rows = [(site, hours_as_text(site.working_hours or {})) for site in sites]
+    rows = [
+        (site, hours_as_text(site.working_hours or {}), week_grid(site.working_hours or {}))
+        for site in sites
+    ]
     policies = list(SlaPolicy.objects.order_by("priority", "channel"))
     return render(
         request,
@@ -89,8 +139,11 @@ def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse
     if not form.is_valid():
         return _back(request, error=_form_error(form))
     try:
-        text = form.cleaned_data["hours"].strip()
-        hours = hours_from_text(text) if text else {}
+        if request.POST.get("grid"):
+            hours = hours_from_grid(request.POST)
+        else:
+            text = form.cleaned_data["hours"].strip()
+            hours = hours_from_text(text) if text else {}
         actions.set_site_hours(site=site, working_hours=hours, by=agent)
     except (HoursError, ActionError) as exc:
         return _back(request, error=f"{site.name}: {exc}")
