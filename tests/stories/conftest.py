@@ -1,4 +1,4 @@
-"""The stories of DESIGN.md walked in Chromium, as the personas would (fixtures of tests/browser)."""
+"""The stories of DESIGN.md walked in Chromium as the personas would (tests/browser fixtures)."""
 
 from tests.browser.conftest import browser, page, phone_page, playwright_instance
 
