@@ -97,16 +97,23 @@ def process_inbound_emails(*, inbound_ids: Sequence[int]) -> list[IntakeResult]:
     transaction. Settled rows are left as they are; ids that do not exist are left out.
 
     Each attempt is counted and committed before it begins (`started_at` set), so a mail whose
-    worker dies on it (killed, out of memory) is known at its next attempt: it is then done
-    alone, after the others, so it holds nothing back, and after RAPPORT_INTAKE_MAX_CRASHES such
-    deaths it is quarantined for a person (see `_after_crashes`)."""
+    worker dies on it (killed, out of memory) is known at its next attempt: it is then done after
+    the others (with its batch after one such death, alone after more), so it holds nothing
+    back, and after RAPPORT_INTAKE_MAX_CRASHES deaths it is quarantined for a person (see
+    `_after_crashes`)."""
     ids = list(dict.fromkeys(inbound_ids))
     # Processing is done again if its commits are lost: they need not wait for the disk.
     with unsynced_commits():
         suspects = _after_crashes(ids)
         done = _process([pk for pk in ids if pk not in suspects])
-        for pk in sorted(suspects, key=lambda pk: (suspects[pk], pk)):
-            done |= _process([pk])  # alone: if it kills the worker again, it takes none along
+        # After one crash the batch goes again as a batch of its own: most workers die of
+        # something else (a restart, a deploy). After a second, each mail goes alone, so the one
+        # at fault takes nothing along when it kills the worker again.
+        done |= _process([pk for pk in ids if suspects.get(pk) == 1])
+        for pk in sorted(
+            (pk for pk in suspects if suspects[pk] > 1), key=lambda pk: (suspects[pk], pk)
+        ):
+            done |= _process([pk])
     # The rest were quarantined, failed, settled before or meanwhile elsewhere, or are
     # missing: read them.
     others = [pk for pk in ids if pk not in done]

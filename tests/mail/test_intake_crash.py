@@ -72,25 +72,24 @@ def test_attempts_are_counted_before_processing_and_a_crashed_batch_goes_on_with
     monkeypatch.setattr(bounds, "read_mail", dying)
     _as_if_the_worker_died([killer, *others])
 
-    # After the crash each mail of the batch is done alone; the killer (first) dies again.
+    # After one crash the batch goes again as a batch of its own; the killer dies again.
     with pytest.raises(Died):
         process_inbound_emails(inbound_ids=batch)
     assert at_parse == [(2, True)]  # counted and marked as under way before the parse
-    # Next time the others go first, as a batch of their own, and are settled.
+    # After a second, each mail goes alone: the killer (first) dies again, taking none along.
     with pytest.raises(Died):
         process_inbound_emails(inbound_ids=batch)
     assert at_parse[-1] == (3, True)
-    for row in others:
-        row.refresh_from_db()
-        assert (row.status, row.outcome, row.attempts) == ("processed", "new_case", 2)
-        assert row.started_at is None
-    # The third death quarantines it, without parsing it again.
+    # The third death quarantines it without parsing it again, and the rest go on as a batch.
     results = process_inbound_emails(inbound_ids=batch)
     assert len(at_parse) == 2
     killer.refresh_from_db()
     assert (killer.status, killer.crashes, killer.attempts) == ("quarantined", 3, 3)
     assert "the worker stopped 3 times while processing this mail" in killer.reason
     assert [r.outcome for r in results] == ["quarantined", "new_case", "new_case", "new_case"]
+    for row in others:
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.crashes, row.started_at) == ("processed", 3, 2, None)
     assert process_inbound_emails(inbound_ids=[killer.pk])[0].outcome == "quarantined"
 
     # A person sends it through again: a full set of chances.
