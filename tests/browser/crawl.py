@@ -60,7 +60,7 @@ AUDIT = """
 # Requests only a payload makes.
 PAYLOAD_REQUEST = re.compile(r"^https?://(xss\.invalid[:/]|[^/]+/xss-)")
 # Links not to follow: signing out, downloads, files, and the JSON API (not pages).
-SKIP = re.compile(r"^/(logout/|files/|api/v1/(?!docs\?))|[?&]download=1")
+SKIP = re.compile(r"^/(logout/|files/|attachments/|api/v1/(?!docs\?))|[?&]download=1")
 DIGITS = re.compile(r"\d+")
 
 

@@ -62,24 +62,22 @@ def ok(response: Any) -> Any:
 
 def feed_mail(fed: Fed) -> None:
     for n, payload in enumerate(CORPUS):
-        for sender in (formataddr((payload, f"sender{n}@mail.example")), f"sender{n}@mail.example"):
-            raw = make_mail(
-                sender=sender,
-                subject=payload,
-                body=EVERYTHING,
-                html=AS_HTML if n % 2 else "",  # half shown as HTML, half as text
-                message_id=f"<xss{n}-{len(sender)}@mail.example>",
-                attachments=[(f"{payload}.pdf", "application/pdf", b"%PDF-1.4 x")],
-            )
-            result, _row = ingest(raw)
-            # A display name the parser cannot read is refused with the mail (kept on the
-            # intake page); the payload still goes in through the other fields.
-            if result.case_id is not None:
-                fed.cases.add(result.case_id)
-                break
-            assert result.outcome == "rejected", result
-        else:
-            pytest.fail(f"mail with payload {n} opened no case: {result}")
+        address = f"sender{n}@mail.example"
+        raw = make_mail(
+            sender=address,
+            subject=payload,
+            body=EVERYTHING,
+            html=AS_HTML if n % 2 else "",  # half shown as HTML, half as text
+            message_id=f"<xss{n}@mail.example>",
+            attachments=[(f"{payload}.pdf", "application/pdf", b"%PDF-1.4 x")],
+        )
+        # The display name is written as a sender would, quoted on one line: the stdlib's
+        # generator refolds such a header without its quotes.
+        sender = formataddr((payload, address), charset="utf-8").encode()
+        raw = raw.replace(f"From: {address}".encode(), b"From: " + sender, 1)
+        result, _row = ingest(raw)
+        assert result.case_id is not None, result
+        fed.cases.add(result.case_id)
 
 
 def feed_api(world: World, fed: Fed) -> None:
