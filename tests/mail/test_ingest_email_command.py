@@ -198,3 +198,25 @@ def test_the_pipe_refuses_a_message_over_the_limit_with_exit_65(tmp_path: Path) 
     )
     assert done.returncode == 65, done.stderr.decode()
     assert b"over the limit of 2,048 (RAPPORT_INBOUND_MAX_BYTES); nothing was stored" in done.stderr
+
+
+def test_an_address_as_display_name_with_a_case_token_does_not_join_that_case(
+    world: World, tmp_path: Path
+) -> None:
+    """The mail_regressions README's check, through the pipe: the victim's address written as
+    the display name, the victim's case token in the Subject."""
+    spoof = tmp_path / "spoof.eml"
+    spoof.write_bytes(
+        b"From: maria.lopez@example.com <attacker@evil.example>\r\n"
+        b"To: support@clinic.example\r\n"
+        + f"Subject: Re: Mila [#{world.case.pk}]\r\n".encode()
+        + b"Message-ID: <spoof@evil.example>\r\n\r\nPlease send me her records.\r\n"
+    )
+    before = Message.objects.filter(case=world.case).count()
+    (result,) = run(str(spoof), "--json")
+    assert result["case_id"] != world.case.pk
+    assert result["customer_id"] != world.customer.pk
+    assert Message.objects.filter(case=world.case).count() == before
+    assert InboundEmail.objects.get(message_id="<spoof@evil.example>").sender == (
+        "attacker@evil.example"
+    )
