@@ -11,6 +11,8 @@ def test_sign_in_page_has_stable_fields(db: None) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="id_username"' in html and 'id="id_password"' in html and 'id="sign-in"' in html
+    # The desk's own name, never the host name (testserver here).
+    assert "<h1>Sign in to Rapport</h1>" in html and "testserver" not in html
 
 
 def test_sign_in_lands_on_the_inbox(world: World) -> None:

@@ -20,8 +20,11 @@ from rapport.people.models import SecurityEventKind
 from rapport.people.tasks import send_password_reset
 from rapport.people.twofactor import SecondFactor, second_factor, verify_code
 
+# The desk's own name, not the host name Django's view would put in `site_name`.
 login = auth_views.LoginView.as_view(
-    template_name="workspace/login.html", redirect_authenticated_user=True
+    template_name="workspace/login.html",
+    redirect_authenticated_user=True,
+    extra_context={"site_name": settings.SITE_NAME},
 )
 logout = auth_views.LogoutView.as_view()
 # Each wrong code doubles the wait before the next is checked (django-otp's throttling).
