@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rapport.outreach",
     "rapport.mail",
     "rapport.portal",
+    "rapport.datacare",
     "rapport.workspace",
     "rapport.api",
     "rapport.demo",
@@ -231,6 +232,12 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@rapport.localhost")
+
+# Data care: days after which the raw bytes of settled inbound mail are deleted (0 = keep them),
+# where `rapport backup` writes archives, and where pg_dump/pg_restore live (found if unset).
+RAPPORT_RAW_MAIL_RETENTION_DAYS = env_int("RAPPORT_RAW_MAIL_RETENTION_DAYS", default=0, minimum=0)
+RAPPORT_BACKUP_DIR = Path(env_str("RAPPORT_BACKUP_DIR", str(DATA_DIR / "backups")))
+RAPPORT_PG_BINDIR = env_str("RAPPORT_PG_BINDIR")
 
 # Case numbers in subjects and the inbox page size.
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", default=50, minimum=5)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("outreach/", include("rapport.outreach.urls")),
     path("mail/", include("rapport.mail.urls")),
     path("contact/", include("rapport.portal.urls")),
+    path("datacare/", include("rapport.datacare.urls")),
     path("", include("rapport.workspace.urls")),
 ]
 

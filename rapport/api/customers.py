@@ -48,6 +48,8 @@ from rapport.cases.access import (
 )
 from rapport.cases.models import ACTIVE_STATUSES
 from rapport.cases.selectors import TimelineEntry, customer_timeline
+from rapport.datacare.actions.access import record_access
+from rapport.datacare.models import AccessKind, Via
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people import actions
@@ -160,7 +162,10 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpStatus[Cus
 )
 def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetailOut:
     """With identities, owner and deputy, pinned rapport notes, assets and open cases."""
-    return _detail(agent_of(request), customer_id)
+    agent = agent_of(request)
+    detail = _detail(agent, customer_id)
+    record_access(agent=agent, kind=AccessKind.CUSTOMER_API, via=Via.API, customer_id=customer_id)
+    return detail
 
 
 @router.patch(
@@ -317,6 +322,7 @@ def timeline(request: HttpRequest, customer_id: int, page: Query[PageQuery]) -> 
     for the customer's owner, deputy and supervisors), newest first."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
+    record_access(agent=agent, kind=AccessKind.TIMELINE_API, via=Via.API, customer_id=customer.pk)
     before = _decode_before(page.cursor) if page.cursor else None
     entries = customer_timeline(
         customer,

@@ -23,6 +23,7 @@ CODE_FOR_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "gone",
     422: "validation_error",
     429: "too_many_requests",
 }

@@ -8,12 +8,15 @@ from typing import Literal, Self
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import ErrorOut, PageQuery
+from rapport.datacare.actions.access import raw_deleted_notice, read_raw_mail
+from rapport.datacare.models import Via
 from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
 from rapport.mail.actions import retry_inbound_email
@@ -135,15 +138,19 @@ def get_inbound(request: HttpRequest, inbound_id: int) -> InboundOut:
 
 @router.get(
     "/{int:inbound_id}/raw",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **READ_ERRORS, 410: ErrorOut},
     summary="The exact bytes received",
     openapi_extra={
         "responses": {200: {"description": "message/rfc822", "content": {"message/rfc822": {}}}}
     },
 )
 def get_inbound_raw(request: HttpRequest, inbound_id: int) -> HttpResponse:
-    row = inbound_for_agent(agent_of(request), inbound_id)
-    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
+    agent = agent_of(request)
+    row = inbound_for_agent(agent, inbound_id)
+    raw = read_raw_mail(row, agent=agent, via=Via.API)
+    if raw is None:
+        raise HttpError(410, raw_deleted_notice(row))
+    response = HttpResponse(raw, content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="inbound-{row.pk}.eml"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -53,6 +53,11 @@ SWEEPS: dict[str, Callable[[datetime], dict[str, Any]]] = {
 }
 
 
+def register_sweep(name: str, sweep: Callable[[datetime], dict[str, Any]]) -> None:
+    """A feature adds its own sweep (from its AppConfig.ready): the core never imports it."""
+    SWEEPS[name] = sweep
+
+
 def run_sweeps(*, now: datetime) -> dict[str, dict[str, Any]]:
     results = {}
     for name, sweep in SWEEPS.items():

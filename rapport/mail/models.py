@@ -60,6 +60,13 @@ INBOUND_TRANSITIONS: dict[str, frozenset[str]] = {
     InboundStatus.AUTO_REPLY: frozenset(),
     InboundStatus.BOUNCE: frozenset(),
 }
+# Settled rows: nothing will read their raw bytes again, so retention may delete them.
+RAW_SETTLED = (
+    InboundStatus.PROCESSED.value,
+    InboundStatus.DUPLICATE.value,
+    InboundStatus.AUTO_REPLY.value,
+    InboundStatus.BOUNCE.value,
+)
 # Rows a person may send through processing again.
 RETRYABLE = (InboundStatus.FAILED, InboundStatus.REJECTED, InboundStatus.QUARANTINED)
 
@@ -116,6 +123,8 @@ class InboundEmail(models.Model):
     # leave it alone, and if that worker dies the lease runs out and the sweep queues it again.
     taken_until = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # When the raw bytes were deleted (retention or erasure); the parsed message stays on its case.
+    raw_deleted_at = models.DateTimeField(null=True, blank=True)
     # Set on the one row that was processed for its Message-ID; a unique column, so two copies
     # processed at the same moment cannot both win.
     claim = models.CharField(max_length=300, null=True, blank=True, unique=True)
@@ -142,6 +151,12 @@ class InboundEmail(models.Model):
             models.Index(fields=["retry_at"], name="inbound_retry_at"),
             models.Index(fields=["status", "-received_at"], name="inbound_status"),
             models.Index(fields=["sender", "received_at"], name="inbound_sender_rate"),
+            # Settled mail whose raw bytes are still kept: what the retention sweep walks.
+            models.Index(
+                fields=["received_at"],
+                name="inbound_raw_kept",
+                condition=models.Q(raw_deleted_at__isnull=True, status__in=RAW_SETTLED),
+            ),
         ]
 
     def __str__(self) -> str:

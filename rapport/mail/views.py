@@ -24,6 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases.access import message_for_agent
+from rapport.datacare.actions.access import raw_deleted_notice, read_raw_mail
+from rapport.datacare.models import Via
 from rapport.lib.errors import ActionError
 from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
@@ -179,8 +181,12 @@ def intake_retry(request: HttpRequest, agent: Agent, inbound_id: int) -> HttpRes
 # -- The original, one click from the message ----------------------------------------------------
 
 
-def _raw_response(row: InboundEmail, *, download: bool) -> HttpResponse:
-    raw = bytes(row.raw)
+def _raw_response(row: InboundEmail, agent: Agent, *, download: bool) -> HttpResponse:
+    raw = read_raw_mail(row, agent=agent, via=Via.WEB)
+    if raw is None:
+        return HttpResponse(
+            raw_deleted_notice(row), status=410, content_type="text/plain; charset=utf-8"
+        )
     if download:
         response = HttpResponse(raw, content_type="message/rfc822")
         response["Content-Disposition"] = f'attachment; filename="inbound-{row.pk}.eml"'
@@ -196,7 +202,7 @@ def _raw_response(row: InboundEmail, *, download: bool) -> HttpResponse:
 @agent_required
 def inbound_raw(request: HttpRequest, agent: Agent, inbound_id: int) -> HttpResponse:
     row = inbound_for_agent(agent, inbound_id)
-    return _raw_response(row, download=request.GET.get("download") == "1")
+    return _raw_response(row, agent, download=request.GET.get("download") == "1")
 
 
 @require_GET
@@ -207,4 +213,4 @@ def message_original(request: HttpRequest, agent: Agent, message_id: int) -> Htt
     row = InboundEmail.objects.filter(case_message=message).order_by("pk").first()
     if row is None:
         raise Http404("This message did not arrive by email")
-    return _raw_response(row, download=request.GET.get("download") == "1")
+    return _raw_response(row, agent, download=request.GET.get("download") == "1")

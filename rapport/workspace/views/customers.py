@@ -21,6 +21,8 @@ from rapport.cases.access import (
     customer_for_agent,
     customers_for_agent,
 )
+from rapport.datacare.actions.access import record_access
+from rapport.datacare.models import AccessKind, Via
 from rapport.lib.errors import ActionError
 from rapport.people import actions
 from rapport.people.models import Agent, Customer, Identity, IdentityKind, RapportNote
@@ -73,6 +75,7 @@ def customer_list(request: HttpRequest, agent: Agent) -> HttpResponse:
 @agent_required
 def customer_page(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
+    record_access(agent=agent, kind=AccessKind.CUSTOMER_PAGE, via=Via.WEB, customer_id=customer.pk)
     agents = all_agents()
     rows, older = timeline_rows(
         customer, viewer=agent, focus=None, agents=agents, before=parse_before(request)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DatacareConfig(AppConfig):
+    name = "rapport.datacare"
+    label = "datacare"
+
+    def ready(self) -> None:
+        from rapport.cases.scheduler import register_sweep
+        from rapport.datacare.actions.retention import sweep_raw_mail
+
+        register_sweep("raw_mail_retention", sweep_raw_mail)

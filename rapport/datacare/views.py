@@ -1,0 +1,99 @@
+"""Supervisors' data care pages: one customer's export, erasure and access log; the whole log."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport.cases.access import customer_for_agent
+from rapport.datacare import selectors
+from rapport.datacare.actions.erasure import erase_customer, is_erased
+from rapport.datacare.actions.export import export_customer
+from rapport.datacare.models import Via
+from rapport.people.models import Agent, Customer
+from rapport.workspace.decorators import agent_required
+
+
+def _supervised_customer(agent: Agent, customer_id: int) -> Customer:
+    if not agent.is_supervisor:
+        raise Http404("No such page")
+    return customer_for_agent(agent, customer_id)
+
+
+def confirmation_phrase(customer: Customer) -> str:
+    return f"erase {customer.pk}"
+
+
+@require_GET
+@agent_required
+def customer_data(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    customer = _supervised_customer(agent, customer_id)
+    rows, older = selectors.access_log(customer_id=customer.pk, before=request.GET.get("before"))
+    return render(
+        request,
+        "datacare/customer.html",
+        {
+            "customer": customer,
+            "erased": is_erased(customer),
+            "phrase": confirmation_phrase(customer),
+            "rows": rows,
+            "older": older,
+        },
+    )
+
+
+@require_GET
+@agent_required
+def customer_export(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    customer = _supervised_customer(agent, customer_id)
+    data = export_customer(customer=customer, by=agent, via=Via.WEB)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@agent_required
+def customer_erase(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
+    customer = _supervised_customer(agent, customer_id)
+    typed = " ".join(request.POST.get("confirm", "").lower().replace("#", "").split())
+    if typed != confirmation_phrase(customer):
+        messages.error(
+            request,
+            f"Nothing was erased: type “{confirmation_phrase(customer)}” to confirm.",
+        )
+        return redirect("datacare:customer", customer_id=customer.pk)
+    erased = erase_customer(customer=customer, by=agent, via=Via.WEB)
+    messages.success(
+        request,
+        f"Customer #{customer.pk} was erased: {erased.messages} messages, {erased.calls} calls, "
+        f"{erased.identities} identities, {erased.attachments} files and "
+        f"{erased.inbound_emails} original mails; {erased.cases} cases kept as anonymous rows.",
+    )
+    return redirect("datacare:customer", customer_id=customer.pk)
+
+
+@require_GET
+@agent_required
+def access_log(request: HttpRequest, agent: Agent) -> HttpResponse:
+    if not agent.is_supervisor:
+        raise Http404("No such page")
+    customer_id = request.GET.get("customer", "")
+    rows, older = selectors.access_log(
+        customer_id=int(customer_id) if customer_id.isdigit() else None,
+        before=request.GET.get("before"),
+    )
+    return render(
+        request,
+        "datacare/access_log.html",
+        {"rows": rows, "older": older, "customer_id": customer_id},
+    )

@@ -1,0 +1,137 @@
+"""Erasure: no trace of the person in the database (byte for byte on SQLite), the files or the
+search index; the statistics unchanged; the erasure itself audited without personal data."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from rapport.care.models import Promise, PromiseStatus
+from rapport.cases.models import Call, Case, Message
+from rapport.cases.search import search_cases
+from rapport.datacare.actions.erasure import ERASED_NAME
+from rapport.insights.selectors import time_to_human
+from rapport.mail.models import InboundEmail
+from rapport.outreach.models import MakeGood
+from rapport.people.models import Customer, CustomerEvent, Identity
+from tests.api.conftest import ApiClient
+from tests.conftest import World
+from tests.datacare.conftest import Rich
+from tests.datacare.dump import database_bytes, files_bytes
+
+
+def _statistics() -> dict[str, Any]:
+    now = timezone.now()
+    stats = time_to_human(Case.objects.all(), since=now - timedelta(days=1), until=now)
+    return {
+        "cases": Case.objects.count(),
+        "messages": Message.objects.count(),
+        "calls": Call.objects.count(),
+        "call_seconds": sorted(Call.objects.values_list("duration_seconds", flat=True)),
+        "promises": Promise.objects.count(),
+        "make_goods": MakeGood.objects.count(),
+        "first_responses": sorted(
+            str(at) for at in Case.objects.values_list("first_response_at", flat=True)
+        ),
+        "time_to_human": stats.as_dict(),
+    }
+
+
+def _assert_no_trace(rich: Rich, files_root: Path) -> None:
+    dump = database_bytes().lower()
+    files = files_bytes(files_root).lower()
+    for secret in rich.secrets:
+        assert secret.lower().encode() not in dump, f"{secret!r} is still in the database"
+        assert secret.lower().encode() not in files, f"{secret!r} is still in the files"
+    # The same search finds what was not erased: the grep is not blind.
+    assert rich.bystander_words.lower().encode() in dump
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_erases_every_trace_and_keeps_the_statistics(rich: Rich, files_root: Path) -> None:
+    word = rich.secrets[4]  # Kiwi<tag>, in the mail body, notes and replies
+    assert search_cases(Case.objects.all(), word).count() == 1
+    assert list(files_root.rglob("*.txt"))
+    dump = database_bytes().lower()
+    for secret in rich.secrets:  # every one is there to be found before
+        assert secret.lower().encode() in dump, secret
+    before = _statistics()
+
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("erase_customer", str(rich.customer.pk))
+    assert Customer.objects.get(pk=rich.customer.pk).name == rich.secrets[0]
+
+    call_command("erase_customer", str(rich.customer.pk), "--yes")
+
+    _assert_no_trace(rich, files_root)
+    assert not [p for p in files_root.rglob("*") if p.is_file()]
+    assert search_cases(Case.objects.all(), word).count() == 0
+    assert search_cases(Case.objects.all(), rich.secrets[1]).count() == 0
+    assert _statistics() == before
+    customer = Customer.objects.get(pk=rich.customer.pk)
+    assert customer.name == ERASED_NAME
+    assert not Identity.objects.filter(customer=customer).exists()
+    assert not InboundEmail.objects.filter(pk=rich.inbound.pk).exists()
+    assert Case.objects.get(pk=rich.case.pk).status == "closed"
+    assert not Promise.objects.filter(customer=customer, status=PromiseStatus.OPEN).exists()
+    # The erasure is audited: who (the command line), which customer, how many rows.
+    (event,) = CustomerEvent.objects.filter(customer=customer)
+    assert event.kind == "erased" and event.actor is None
+    assert event.data["via"] == "cli"
+    assert event.data["counts"]["messages"] == 3
+    assert event.data["counts"]["attachments"] == 1
+    assert event.data["counts"]["inbound_emails"] == 1
+    # The bystander keeps everything.
+    assert Identity.objects.filter(customer=rich.bystander).count() == 1
+
+
+def test_web_erasure_needs_a_supervisor_and_the_typed_confirmation(
+    world: World, rich: Rich
+) -> None:
+    url = f"/datacare/customers/{rich.customer.pk}/erase/"
+    page = f"/datacare/customers/{rich.customer.pk}/"
+    assert world.client_for(world.agent).get(page).status_code == 404
+    assert (
+        world.client_for(world.agent)
+        .post(url, {"confirm": f"erase {rich.customer.pk}"})
+        .status_code
+        == 404
+    )
+    supervisor = world.client_for(world.supervisor)
+    assert f"erase {rich.customer.pk}" in supervisor.get(page).content.decode()
+    response = supervisor.post(url, {"confirm": "erase"}, follow=True)
+    assert "Nothing was erased" in response.content.decode()
+    assert Customer.objects.get(pk=rich.customer.pk).name == rich.secrets[0]
+
+    response = supervisor.post(url, {"confirm": f"Erase #{rich.customer.pk}"}, follow=True)
+    assert response.status_code == 200
+    assert f"Customer #{rich.customer.pk} was erased" in response.content.decode()
+    assert Customer.objects.get(pk=rich.customer.pk).name == ERASED_NAME
+    event = CustomerEvent.objects.get(customer=rich.customer, kind="erased")
+    assert (event.actor, event.data["via"]) == (world.supervisor, "web")
+    assert not any(s.lower() in json.dumps(event.data).lower() for s in rich.secrets)
+
+
+def test_api_erasure_is_for_supervisors_and_needs_the_id_again(
+    world: World, rich: Rich, api_as: Any
+) -> None:
+    path = f"/customers/{rich.customer.pk}/erase"
+    agent: ApiClient = api_as(world.agent)
+    assert agent.post(path, {"confirm": rich.customer.pk}).status_code == 404
+    supervisor: ApiClient = api_as(world.supervisor)
+    wrong = supervisor.post(path, {"confirm": rich.customer.pk + 1})
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["field"] == "confirm"
+    assert Customer.objects.get(pk=rich.customer.pk).name == rich.secrets[0]
+    response = supervisor.post(path, {"confirm": rich.customer.pk})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["customer_id"] == rich.customer.pk
+    assert body["erased"]["identities"] == 2
+    assert Customer.objects.get(pk=rich.customer.pk).name == ERASED_NAME
