@@ -165,8 +165,19 @@ def _dump_database(target: Path) -> None:
         raise BackupError(f"Backing up {connection.vendor} is not supported.")
 
 
-def _counts() -> dict[str, int]:
+def _counts(copy: Path) -> dict[str, int]:
+    """Rows in the archived database (SQLite: the copy itself; PostgreSQL: the live one, read
+    just before its snapshot)."""
     counts = {}
+    if connection.vendor == "sqlite":
+        archived = sqlite3.connect(copy)
+        try:
+            for name, table in COUNTED.items():
+                row = archived.execute(f"SELECT COUNT(*) FROM {table}").fetchone()  # noqa: S608 -- constant names
+                counts[name] = int(row[0])
+        finally:
+            archived.close()
+        return counts
     with connection.cursor() as cursor:
         for name, table in COUNTED.items():
             cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 -- constant names
@@ -199,8 +210,12 @@ def create_backup(output: Path | None = None) -> Archive:
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as work:
         database = Path(work) / DATABASE[connection.vendor]
-        counts = _counts()
-        _dump_database(database)
+        if connection.vendor == "sqlite":
+            _dump_database(database)
+            counts = _counts(database)
+        else:
+            counts = _counts(database)
+            _dump_database(database)
         checksums = {database.name: _sha256_file(database)}
         files = list(_stored_files())
         for path, member in files:

@@ -18,7 +18,9 @@ from rapport.cases.search import search_cases
 from rapport.datacare.actions.erasure import ERASED_NAME
 from rapport.insights.selectors import time_to_human
 from rapport.mail.models import InboundEmail
-from rapport.outreach.models import MakeGood
+from rapport.outreach.actions import create_incident
+from rapport.outreach.imports import start_import
+from rapport.outreach.models import AudienceImport, MakeGood, OutreachTask
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.api.conftest import ApiClient
 from tests.conftest import World
@@ -43,6 +45,24 @@ def _statistics() -> dict[str, Any]:
     }
 
 
+def _import_audience(world: World, rich: Rich) -> str:
+    """An incident whose uploaded list names them among others; returns a seat only theirs."""
+    incident = create_incident(title="Flight cancelled", by=world.supervisor)
+    seat = f"14C{rich.secrets[4]}"
+    other = f"Carla {rich.bystander_words}Other"
+    start_import(
+        incident=incident,
+        by=world.supervisor,
+        content=(
+            "name,email,phone,seat\n"
+            f"{rich.secrets[0]},{rich.secrets[2]},{rich.secrets[3]},{seat}\n"
+            f"{other},carla.other@example.org,,22A\n"
+        ),
+    )
+    assert OutreachTask.objects.filter(customer=rich.customer, details__seat=seat).exists()
+    return seat
+
+
 def _assert_no_trace(rich: Rich, files_root: Path) -> None:
     dump = database_bytes().lower()
     files = files_bytes(files_root).lower()
@@ -54,8 +74,11 @@ def _assert_no_trace(rich: Rich, files_root: Path) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_command_erases_every_trace_and_keeps_the_statistics(rich: Rich, files_root: Path) -> None:
+def test_command_erases_every_trace_and_keeps_the_statistics(
+    world: World, rich: Rich, files_root: Path
+) -> None:
     word = rich.secrets[4]  # Kiwi<tag>, in the mail body, notes and replies
+    rich.secrets.append(_import_audience(world, rich))
     assert search_cases(Case.objects.all(), word).count() == 1
     assert list(files_root.rglob("*.txt"))
     dump = database_bytes().lower()
@@ -84,11 +107,16 @@ def test_command_erases_every_trace_and_keeps_the_statistics(rich: Rich, files_r
     (event,) = CustomerEvent.objects.filter(customer=customer)
     assert event.kind == "erased" and event.actor is None
     assert event.data["via"] == "cli"
-    assert event.data["counts"]["messages"] == 3
+    # The mail, the note, the reply, and the outreach case's opening message.
+    assert (event.data["counts"]["cases"], event.data["counts"]["messages"]) == (2, 4)
     assert event.data["counts"]["attachments"] == 1
     assert event.data["counts"]["inbound_emails"] == 1
-    # The bystander keeps everything.
+    # The bystander keeps everything, and so does the other passenger of the uploaded list.
     assert Identity.objects.filter(customer=rich.bystander).count() == 1
+    (upload,) = AudienceImport.objects.all()
+    assert upload.content.splitlines()[1:] == [
+        f"Carla {rich.bystander_words}Other,carla.other@example.org,,22A"
+    ]
 
 
 def test_web_erasure_needs_a_supervisor_and_the_typed_confirmation(
