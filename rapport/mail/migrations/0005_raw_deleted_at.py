@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0006_message_external_id_null'),
-        ('mail', '0003_inbound_taken_until'),
+        ('mail', '0004_inbound_crashes'),
         ('people', '0003_site_working_hours'),
     ]
 
