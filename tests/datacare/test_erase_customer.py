@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from rapport.care.models import Promise, PromiseStatus
+from rapport.cases.actions import customer_for_address
 from rapport.cases.models import Call, Case, Message
 from rapport.cases.search import search_cases
 from rapport.datacare.actions.erasure import ERASED_NAME
@@ -21,6 +22,7 @@ from rapport.mail.models import InboundEmail
 from rapport.outreach.actions import create_incident
 from rapport.outreach.imports import start_import
 from rapport.outreach.models import AudienceImport, MakeGood, OutreachTask
+from rapport.people.actions import create_agent
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.api.conftest import ApiClient
 from tests.conftest import World
@@ -79,6 +81,11 @@ def test_command_erases_every_trace_and_keeps_the_statistics(
 ) -> None:
     word = rich.secrets[4]  # Kiwi<tag>, in the mail body, notes and replies
     rich.secrets.append(_import_audience(world, rich))
+    # An agent of another team types their address: a likely duplicate, and a merge suggestion
+    # naming them goes to the people who serve them.
+    stranger = create_agent(username="sol", display_name="Sol Stranger", password="x" * 12)
+    walk_in = customer_for_address(kind="email", value=rich.secrets[2], name="Walk-in", by=stranger)
+    assert walk_in.pk != rich.customer.pk
     assert search_cases(Case.objects.all(), word).count() == 1
     assert list(files_root.rglob("*.txt"))
     dump = database_bytes().lower()

@@ -18,10 +18,11 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rapport.care.models import UNKEPT, PromiseStatus
-from rapport.cases.models import ACTIVE_STATUSES, CaseEvent, DeliveryStatus, Status
+from rapport.cases.models import ACTIVE_STATUSES, CaseEvent, DeliveryStatus, Notification, Status
 from rapport.cases.search import SQLITE_FTS
 from rapport.datacare.actions.access import require_supervisor
 from rapport.datacare.held import Held, held_for
@@ -180,6 +181,21 @@ def _forget_search_index() -> None:
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608 -- constant names
 
 
+def _erase_mentions_elsewhere(held: Held, terms: list[str]) -> None:
+    """Records of other people that quote this one: a likely duplicate's note of the address it
+    shares with them, and the merge suggestions sent to their owner and deputy."""
+    for event in CustomerEvent.objects.filter(
+        kind="likely_duplicate", data__of__in=held.customer_ids
+    ):
+        event.data = scrub(event.data)
+        event.save(update_fields=["data"])
+    if terms:
+        mentions = Q()
+        for term in terms:
+            mentions |= Q(text__icontains=term)
+        Notification.objects.filter(mentions, case__isnull=True).update(text=ERASED)
+
+
 def _after_commit(files: list[str]) -> None:
     for name in files:
         try:
@@ -205,6 +221,7 @@ def erase_customer(*, customer: Customer, by: Agent | None, via: str) -> Erased:
     held = held_for(customer)
     terms = _terms(held)
     _erase_from_imports(held, terms)
+    _erase_mentions_elsewhere(held, terms)
     attachments = list(held.attachments.values_list("pk", "file"))
     held.attachments.delete()
     inbound_emails, _ = held.inbound_emails.delete()
