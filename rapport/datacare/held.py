@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from rapport.care.models import Appointment, Promise, Referral, WordOfMouth
 from rapport.cases.models import Attachment, Call, Case, CaseEvent, Message, Notification
-from rapport.mail.models import InboundEmail
+from rapport.mail.models import AwaitedMessage, InboundEmail
 from rapport.outreach.models import MakeGood, OutreachTask
 from rapport.people.models import Customer, Identity, IdentityKind
 
@@ -91,6 +91,12 @@ class Held:
     @property
     def outreach_tasks(self) -> QuerySet[OutreachTask]:
         return OutreachTask.objects.filter(
+            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
+        ).order_by("pk")
+
+    @property
+    def awaited_messages(self) -> QuerySet[AwaitedMessage]:
+        return AwaitedMessage.objects.filter(
             Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
         ).order_by("pk")
 

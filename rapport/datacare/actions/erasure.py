@@ -225,6 +225,7 @@ def erase_customer(*, customer: Customer, by: Agent | None, via: str) -> Erased:
     attachments = list(held.attachments.values_list("pk", "file"))
     held.attachments.delete()
     inbound_emails, _ = held.inbound_emails.delete()
+    held.awaited_messages.delete()  # the Message-IDs of their mail that replies would thread on
     counts = _erase_texts(held, now)
     identities, _ = Identity.objects.filter(customer_id__in=held.customer_ids).delete()
     notes, _ = RapportNote.objects.filter(customer_id__in=held.customer_ids).delete()

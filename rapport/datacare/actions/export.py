@@ -89,6 +89,7 @@ def build_export(held: Held) -> dict[str, Any]:
         "make_goods": _rows(held.make_goods),
         "outreach_tasks": _rows(held.outreach_tasks),
         "inbound_emails": _inbound_emails(held),
+        "awaited_messages": _rows(held.awaited_messages),
         "customer_events": _rows(
             CustomerEvent.objects.filter(customer_id__in=customer_ids).order_by("pk")
         ),

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0006_message_external_id_null'),
-        ('mail', '0004_inbound_crashes'),
+        ('mail', '0005_awaited_message'),
         ('people', '0003_site_working_hours'),
     ]
 
