@@ -45,6 +45,10 @@ class CaseOut(Schema):
     customer: CustomerRef
     owner: AgentRef | None
     team: TeamRef | None
+    brand_id: int | None = Field(
+        description="The business the case belongs to (it never leaves it); null on a desk "
+        "without brands."
+    )
     origin_channel: Channel
     tags: list[str]
     last_message_preview: str
@@ -70,6 +74,7 @@ class CaseOut(Schema):
             ),
             "owner": AgentRef.of(case.owner),
             "team": TeamRef.of(case.team),
+            "brand_id": case.brand_id,
             "origin_channel": Channel(case.origin_channel),
             "tags": [str(tag) for tag in case.tags],
             "last_message_preview": case.last_message_preview,

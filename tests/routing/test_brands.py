@@ -17,6 +17,7 @@ from rapport.lib.errors import ActionError
 from rapport.lib.hours import DAY_KEYS
 from rapport.people.actions import create_agent, create_customer
 from rapport.people.models import Agent, Brand, Customer, Team
+from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, World
 from tests.mail.intake_helpers import ingest, make_mail
 
@@ -169,3 +170,16 @@ def test_a_business_and_its_team_are_set_up_from_the_command_line(db: None) -> N
         call_command("create_brand", "other", name="Other", address=["hola@sonrisa.example"])
     with pytest.raises(CommandError, match="No business 'nope'"):
         call_command("create_team", "x", name="X", brand="nope")
+
+
+def test_a_case_an_agent_opens_through_the_api_is_in_their_teams_business(
+    world: World, brands: tuple[Brand, Brand]
+) -> None:
+    clinic, _ = brands
+    api = ApiClient(world.token_for(world.agent))
+    response = api.post(
+        "/cases",
+        {"customer_id": world.customer.pk, "channel": "phone", "text": "Mila is coughing"},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["brand_id"] == clinic.pk
