@@ -85,7 +85,9 @@ class AccessOut(Schema):
     id: int
     at: datetime
     agent_id: int | None = Field(description="Null for an operator at the command line.")
-    kind: str = Field(description="customer_page, customer_api, timeline_api, raw_mail or export.")
+    kind: str = Field(
+        description="customer_page, customer_api, timeline_api, raw_mail, attachment or export."
+    )
     via: str = Field(description="web, api or cli.")
     customer_id: int | None
     inbound_email_id: int | None

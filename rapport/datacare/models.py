@@ -13,6 +13,7 @@ class AccessKind(models.TextChoices):
     CUSTOMER_API = "customer_api", "Customer (API)"
     TIMELINE_API = "timeline_api", "Customer timeline (API)"
     RAW_MAIL = "raw_mail", "Original mail (.eml)"
+    ATTACHMENT = "attachment", "Attachment"
     EXPORT = "export", "Export of everything held"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rapport.cases.models import Attachment
 from rapport.datacare.models import AccessKind, AccessLog
 from tests.api.conftest import ApiClient
 from tests.conftest import World
@@ -81,3 +82,10 @@ def test_supervisors_read_the_log_on_the_web_and_the_api(world: World, api_as: A
     ]
     assert body["next"] is None
     assert body["items"][0]["kind"] == AccessKind.CUSTOMER_PAGE
+
+
+def test_attachment_downloads_are_logged(world: World, rich: Rich) -> None:
+    attachment = Attachment.objects.get(message__case=rich.case)
+    response = world.client_for(world.supervisor).get(f"/attachments/{attachment.pk}/")
+    assert response.status_code == 200
+    assert _entries() == [("attachment", world.supervisor.pk, rich.customer.pk, "web")]

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from rapport.cases.access import attachment_for_agent, message_for_agent
 from rapport.cases.attachments import download_response
+from rapport.datacare.actions.access import record_access
+from rapport.datacare.models import AccessKind, Via
 from rapport.lib.csp import HEADER, policy
 from rapport.lib.html import without_images
 from rapport.people.models import Agent
@@ -50,4 +52,11 @@ def message_images(request: HttpRequest, agent: Agent, message_id: int) -> HttpR
 @agent_required
 def attachment_download(request: HttpRequest, agent: Agent, attachment_id: int) -> FileResponse:
     """An attachment, for anyone who may open its case; always a download with a safe name."""
-    return download_response(attachment_for_agent(agent, attachment_id))
+    attachment = attachment_for_agent(agent, attachment_id)
+    record_access(
+        agent=agent,
+        kind=AccessKind.ATTACHMENT,
+        via=Via.WEB,
+        customer_id=attachment.message.customer_id,
+    )
+    return download_response(attachment)
