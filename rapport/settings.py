@@ -365,3 +365,9 @@ RAPPORT_RATE_PASSWORD_RESET = env_rate("RAPPORT_RATE_PASSWORD_RESET", "5/h")
 RAPPORT_RATE_CONTACT = env_rate("RAPPORT_RATE_CONTACT", "10/h")
 RAPPORT_RATE_INBOUND = env_rate("RAPPORT_RATE_INBOUND", "600/m")
 RAPPORT_RATE_ANONYMOUS = env_rate("RAPPORT_RATE_ANONYMOUS", "300/m")
+
+# Sender authentication (rapport/mail/authentication.py): the authserv-ids of the MTAs whose
+# Authentication-Results headers are believed. Empty (default): results are not read.
+RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS = [
+    i.lower() for i in env_list("RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS", [])
+]

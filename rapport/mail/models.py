@@ -84,6 +84,15 @@ class Outcome(models.TextChoices):
     QUARANTINED = "quarantined", "Quarantined: its worker died on it, waits for a person"
 
 
+class AuthVerdict(models.TextChoices):
+    """What the receiving MTA's sender authentication said (rapport/mail/authentication.py)."""
+
+    UNCHECKED = "", "Not checked"
+    PASS = "pass", "Sender authenticated"
+    NONE = "none", "Sender not authenticated"
+    FAIL = "fail", "Sender authentication failed"
+
+
 class InboundEmail(models.Model):
     """One delivery of one message: the exact bytes and envelope, then what became of it."""
 
@@ -131,6 +140,11 @@ class InboundEmail(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The trusted MTA's SPF/DKIM/DMARC findings on the sender, read when processed.
+    auth_verdict = models.CharField(
+        max_length=10, choices=AuthVerdict.choices, blank=True, default=AuthVerdict.UNCHECKED
+    )
+    auth_summary = models.CharField(max_length=300, blank=True)
     # A person asked for this message to be let through although its sender was over the limit.
     rate_limit_waived = models.BooleanField(default=False)
 

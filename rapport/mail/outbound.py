@@ -222,16 +222,19 @@ def _text(reply: bytes | str) -> str:
 
 
 def choose_recipient(message: Message) -> tuple[str | None, str]:
-    """The customer's address to write to, or None and why not.
+    """The customer's verified address to write to, or None and why not.
 
-    The address they last wrote from on this case comes first, then their primary address, then
-    any other; an address marked undeliverable (it bounced) is never used.
+    Only a verified address is written to: one typed on the contact page, or given by a mail
+    whose sender failed authentication, may be anybody's. Of those, the address they last wrote
+    from on this case comes first, then their primary address, then any other; an address
+    marked undeliverable (it bounced) is never used.
     """
-    identities = list(
+    emails = list(
         Identity.objects.filter(customer_id=message.customer_id, kind=IdentityKind.EMAIL).order_by(
             "-is_primary", "pk"
         )
     )
+    identities = [identity for identity in emails if identity.is_verified]
     wrote_from = _last_sender(message.case_id)
     identities.sort(key=lambda identity: identity.value != wrote_from)
     for identity in identities:
@@ -242,6 +245,11 @@ def choose_recipient(message: Message) -> tuple[str | None, str]:
         return None, (
             f"Not sent: address bounced: {bounced.value} ({bounced.undeliverable_reason})"
             f"{_call_instead(message)}"
+        )
+    if emails:
+        return None, (
+            f"Not sent: {emails[0].value} is not verified (anyone could have typed it); "
+            f"verify it on the customer's page first{_call_instead(message)}"
         )
     return None, f"Not sent: the customer has no email address{_call_instead(message)}"
 

@@ -41,6 +41,7 @@ from rapport.lib.errors import Conflict
 from rapport.mail import bounds, matching
 from rapport.mail.acknowledge import acknowledge_new_cases
 from rapport.mail.attachments import store_attachments
+from rapport.mail.authentication import sender_authentication
 from rapport.mail.bounces import record_bounce
 from rapport.mail.intake import (
     IntakeResult,
@@ -57,7 +58,11 @@ from rapport.mail.models import (
 )
 from rapport.mail.parse import ParsedEmail
 from rapport.mail.refusals import recent_counts, refusal, sender_address
-from rapport.people.actions import find_or_create_customers, known_customers
+from rapport.people.actions import (
+    create_claimed_customer,
+    find_or_create_customers,
+    known_customers,
+)
 from rapport.people.brands import brand_for, brands_by_address
 from rapport.people.models import Channel, Customer, IdentityKind
 from rapport.routing.service import loads_cache
@@ -80,6 +85,8 @@ _SETTLED_FIELDS = [
     "customer",
     "case",
     "case_message",
+    "auth_verdict",
+    "auth_summary",
 ]
 
 
@@ -266,6 +273,14 @@ class _Mail:
         self.parsed = parsed
         self.order = order  # its place in the batch
         self.address = sender_address(parsed, row.sender)  # None: no usable sender
+        auth = sender_authentication(
+            parsed.headers,
+            sender=self.address,
+            trusted=settings.RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS,
+        )
+        row.auth_verdict, row.auth_summary = auth.verdict, auth.summary[:300]
+        # A sender whose authentication failed may be anyone: it joins no existing case.
+        self.spoofed = auth.failed and self.address is not None
         # The rate limit counts by the stored sender, else by the parsed address.
         self.rate_key = row.sender or self.address or ""
         self.senders = {key for key in (self.rate_key, self.address) if key}
@@ -399,9 +414,11 @@ class _Wave:
         placing = [m for m in claimed if not refusals[m.row.pk] and not m.parsed.is_bounce]
         # The mails skipped are looked up with the wave's own (read only), for what they touch.
         looked_up = [*placing, *self.behind]
+        # Verified addresses only: an unverified claim on an address speaks for nobody.
         customers = known_customers(
             kind=IdentityKind.EMAIL, values={m.address for m in looked_up if m.address}
         )
+        matched = [mail for mail in looked_up if not mail.spoofed]
         lookups = matching.find_cases(
             [
                 matching.Request(
@@ -412,10 +429,15 @@ class _Wave:
                     mail.row.received_at,
                     by_subject=not mail.parsed.is_auto_reply,
                 )
-                for mail in looked_up
+                for mail in matched
             ]
         )
-        lookup_of = {m.row.pk: lookup for m, lookup in zip(looked_up, lookups, strict=True)}
+        lookup_of = {m.row.pk: lookup for m, lookup in zip(matched, lookups, strict=True)}
+        for mail in looked_up:
+            if mail.spoofed:
+                lookup_of[mail.row.pk] = matching.Lookup(
+                    notes=[f"sender authentication failed ({mail.row.auth_summary}); no case joined"]
+                )
         # What the mails skipped touch: a mail skipping ahead may touch none of it.
         behind_customers: set[int] = set()
         behind_cases: set[int] = set()
@@ -565,16 +587,27 @@ class _Wave:
         """A person's mail: onto the case it belongs to, or a new case; written together."""
         if not deliveries:
             return
+        trusted = [(mail, lookup) for mail, lookup in deliveries if not mail.spoofed]
         found = find_or_create_customers(
             kind=IdentityKind.EMAIL,
             people=[
-                (mail.address or "", customer_name(mail.parsed.from_name)) for mail, _ in deliveries
+                (mail.address or "", customer_name(mail.parsed.from_name)) for mail, _ in trusted
             ],
             found=known,  # every one of these addresses was looked up in this wave
+            proof="first mail from this address",
         )
         new: list[tuple[_Mail, Customer, bool]] = []
         threaded: list[tuple[_Mail, matching.ThreadMatch]] = []
-        for (mail, lookup), (customer, created) in zip(deliveries, found, strict=True):
+        for mail, _ in deliveries:
+            if mail.spoofed:  # rare: a record of its own, flagged if it claims a known address
+                claimed = create_claimed_customer(
+                    name=customer_name(mail.parsed.from_name) or mail.address or "",
+                    identities=[(IdentityKind.EMAIL, mail.address or "")],
+                    source="a mail whose sender failed authentication",
+                )
+                mail.row.customer = claimed
+                new.append((mail, claimed, True))
+        for (mail, lookup), (customer, created) in zip(trusted, found, strict=True):
             mail.row.customer = customer
             if lookup.match is None:
                 new.append((mail, customer, created))

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rapport.lib.bulk import insert_each
@@ -33,7 +34,11 @@ from rapport.people.models import (
     SecurityEventKind,
     Site,
     Team,
+    Verification,
 )
+
+# What an agent or operator types about a customer they serve is verified by their word.
+BY_AGENT = (Verification.AGENT, "")
 
 
 def _event(customer: Customer, *, by: Agent | None, kind: str, **data: Any) -> None:
@@ -88,7 +93,9 @@ def create_customer(
     customer.save()
     seen_kinds: set[str] = set()
     for kind, value in normalised:
-        _attach_identity(customer, kind=kind, value=value, primary=kind not in seen_kinds)
+        _attach_identity(
+            customer, kind=kind, value=value, primary=kind not in seen_kinds, proof=BY_AGENT
+        )
         seen_kinds.add(kind)
     _event(customer, by=by, kind="created", identities=[f"{k}:{v}" for k, v in normalised])
     return customer
@@ -103,24 +110,55 @@ def _new_customer(*, name: str, **fields: Any) -> Customer:
     return customer
 
 
-def _attach_identity(customer: Customer, *, kind: str, value: str, primary: bool) -> Identity:
-    existing = Identity.objects.filter(kind=kind, value=value).select_related("customer").first()
-    if existing is not None:
-        if existing.customer_id == customer.pk:
-            return existing
+def _attach_identity(
+    customer: Customer, *, kind: str, value: str, primary: bool, proof: tuple[str, str]
+) -> Identity:
+    """The identity on this customer, verified as `proof` says (an unverified one of theirs is
+    verified now). A verified identity belongs to one customer only; an unverified one of
+    another customer (a claim typed on a public form) is no obstacle."""
+    held = Identity.objects.filter(kind=kind, value=value).filter(
+        Q(customer=customer) | Q(verified_at__isnull=False)
+    )
+    existing = held.order_by(F("verified_at").asc(nulls_last=True)).first()
+    if existing is not None and existing.customer_id != customer.pk:
         # Never named: the person asking may not be allowed to see the other customer.
         raise ActionError(
             f"{value} already belongs to another customer; if it is the same person, merge "
             "the two customers instead (a supervisor can merge any two).",
             field="identities",
         )
+    if existing is not None:
+        if proof[0] and not existing.is_verified:
+            _verify(existing, proof)
+        return existing
+    verified_at = timezone.now() if proof[0] else None
     try:
         with transaction.atomic():
             return Identity.objects.create(
-                customer=customer, kind=kind, value=value, is_primary=primary
+                customer=customer,
+                kind=kind,
+                value=value,
+                is_primary=primary,
+                verification=proof[0],
+                verified_at=verified_at,
+                verification_note=proof[1][:200],
             )
     except IntegrityError as exc:
         raise ActionError(f"{value} was just added to another customer.") from exc
+
+
+def _verify(identity: Identity, proof: tuple[str, str]) -> None:
+    identity.verification, identity.verification_note = proof[0], proof[1][:200]
+    identity.verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            identity.save(update_fields=["verification", "verified_at", "verification_note"])
+    except IntegrityError as exc:
+        raise ActionError(
+            f"{identity.value} is already verified for another customer; merge the two "
+            "customers instead.",
+            field="identities",
+        ) from exc
 
 
 @transaction.atomic
@@ -143,9 +181,33 @@ def add_identity(*, customer: Customer, kind: str, value: str, by: Agent | None)
         raise ActionError(f"{kind!r} is not a kind of identity.", field="kind")
     normalised = normalise_identity(kind, value)
     primary = not customer.identities.filter(kind=kind).exists()
-    identity = _attach_identity(customer, kind=kind, value=normalised, primary=primary)
+    identity = _attach_identity(
+        customer, kind=kind, value=normalised, primary=primary, proof=BY_AGENT
+    )
     _event(customer, by=by, kind="identity_added", identity=f"{kind}:{normalised}")
     return identity
+
+
+@transaction.atomic
+def verify_identity(
+    *, identity: Identity, by: Agent | None, how: str = Verification.AGENT, note: str = ""
+) -> Identity:
+    """An agent who serves the customer vouches for this address or number (they called it,
+    or the customer confirmed it): from now on it threads mail and receives replies."""
+    if how not in Verification.values or not how:
+        raise ActionError(f"{how!r} is not a way to verify an identity.", field="how")
+    locked = Identity.objects.select_for_update().get(pk=identity.pk)
+    if locked.is_verified:
+        return locked
+    _verify(locked, (how, note))
+    _event(
+        locked.customer,
+        by=by,
+        kind="identity_verified",
+        identity=f"{locked.kind}:{locked.value}",
+        how=how,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -159,7 +221,8 @@ def remove_identity(*, identity: Identity, by: Agent | None) -> None:
 def find_or_create_customer(
     *, kind: str, value: str, name: str, by: Agent | None = None
 ) -> tuple[Customer, bool]:
-    """The customer who owns this address, or a new one; display names never split a person."""
+    """The customer whose verified address this is, or a new one; display names never split a
+    person."""
     return find_or_create_customers(kind=kind, people=[(value, name)], by=by)[0]
 
 
@@ -170,11 +233,17 @@ def find_or_create_customers(
     people: Sequence[tuple[str, str]],
     by: Agent | None = None,
     found: Mapping[str, Customer] | None = None,
+    proof: str = "",
 ) -> list[tuple[Customer, bool]]:
-    """For each (address, display name): the customer who owns the address, or a new one
-    (created once however often the address comes); True beside a customer made here. Read in
-    one query, or not at all when the caller gives what it `found` for every one of these
-    (normalised) addresses in this transaction; created with one statement a table."""
+    """For each (address, display name): the customer whose verified address it is, or a new
+    one (created once however often the address comes); True beside a customer made here. Read
+    in one query, or not at all when the caller gives what it `found` for every one of these
+    (normalised) addresses in this transaction; created with one statement a table.
+
+    A new customer's address is verified: typed by the agent `by`, else proven by the channel
+    it came through (`proof` says how, e.g. "first mail from this address"). When only an
+    unverified claim on the address exists (someone typed it on the contact page), the new
+    customer is flagged as a likely duplicate of the claimant, for an agent to merge."""
     values = [normalise_identity(kind, value) for value, _ in people]
     if found is None:
         found = known_customers(kind=kind, values=set(values))
@@ -183,13 +252,25 @@ def find_or_create_customers(
         if value not in found and value not in made:
             made[value] = _new_customer(name=name or value)
     if made:
+        _flag_claimed(kind, made)
         insert_each(Customer, list(made.values()))
+        how = Verification.AGENT if by is not None else Verification.CHANNEL
+        note = (proof or ("typed by an agent" if by is not None else "received through it"))[:200]
+        verified_at = timezone.now()
         try:
             # In address order, so two workers adding overlapping addresses never deadlock.
             insert_each(
                 Identity,
                 [
-                    Identity(customer=customer, kind=kind, value=value, is_primary=True)
+                    Identity(
+                        customer=customer,
+                        kind=kind,
+                        value=value,
+                        is_primary=True,
+                        verification=how,
+                        verified_at=verified_at,
+                        verification_note=note,
+                    )
                     for value, customer in sorted(made.items())
                 ],
             )
@@ -210,8 +291,24 @@ def find_or_create_customers(
     return [(found[v], False) if v in found else (made[v], True) for v in values]
 
 
+def _flag_claimed(kind: str, made: Mapping[str, Customer]) -> None:
+    """New customers whose address someone claimed unverified: likely the claimant (one read,
+    only when customers are made)."""
+    claims = (
+        Identity.objects.filter(kind=kind, value__in=list(made), verified_at__isnull=True)
+        .order_by("pk")
+        .values_list("value", "customer_id", "customer__name")
+    )
+    for value, customer_id, name in claims:
+        customer = made[value]
+        if customer.likely_duplicate_of_id is None:
+            customer.likely_duplicate_of_id = customer_id
+            customer.duplicate_reason = f"{name} (#{customer_id}) gave {value} unverified"[:300]
+
+
 def known_customers(*, kind: str, values: Iterable[str]) -> dict[str, Customer]:
-    """The customer (after merges) who owns each of these normalised identities, if any."""
+    """The customer (after merges) whose verified identity each of these normalised values is,
+    if any. An unverified claim on a value finds nobody: it never speaks for a customer."""
     wanted = set(values)
     if not wanted:
         return {}
@@ -225,7 +322,8 @@ def known_customers(*, kind: str, values: Iterable[str]) -> dict[str, Customer]:
         f"FROM {identity} "
         f"JOIN {customer} ON {customer}.{quote('id')} = {identity}.{quote('customer_id')} "
         f"WHERE {identity}.{quote('kind')} = %s "
-        f"AND {identity}.{quote('value')} IN ({', '.join(['%s'] * len(addresses))})",
+        f"AND {identity}.{quote('value')} IN ({', '.join(['%s'] * len(addresses))}) "
+        f"AND {identity}.{quote('verified_at')} IS NOT NULL",
         [kind, *addresses],
     )
     return {vars(row)["found_by"]: follow_merges(row) for row in found}
@@ -298,6 +396,7 @@ def merge_customers(*, source: Customer, target: Customer, by: Agent | None) -> 
         raise ActionError(f"{source.name} was already merged into another customer.")
     if target.merged_into_id is not None:
         raise ActionError(f"{target.name} was merged away; merge into the surviving customer.")
+    _drop_twin_identities(source=source, target=target)
     moved = {
         "cases": Case.objects.filter(customer=source).update(customer=target),
         "messages": Message.objects.filter(customer=source).update(customer=target),
@@ -310,13 +409,122 @@ def merge_customers(*, source: Customer, target: Customer, by: Agent | None) -> 
         target.owner_id = source.owner_id
     if target.deputy_id is None and source.deputy_id not in (None, target.owner_id):
         target.deputy_id = source.deputy_id
+    if target.likely_duplicate_of_id == source.pk:  # the flag was about this very pair
+        target.likely_duplicate_of, target.duplicate_reason = None, ""
     target.updated_at = timezone.now()
-    target.save(update_fields=["owner", "deputy", "updated_at"])
+    target.save(
+        update_fields=["owner", "deputy", "likely_duplicate_of", "duplicate_reason", "updated_at"]
+    )
     source.merged_into = target
-    source.save(update_fields=["merged_into"])
+    source.likely_duplicate_of, source.duplicate_reason = None, ""
+    source.save(update_fields=["merged_into", "likely_duplicate_of", "duplicate_reason"])
+    # Records flagged as likely this one are now likely the one it joined.
+    Customer.objects.filter(likely_duplicate_of=source).exclude(pk=target.pk).update(
+        likely_duplicate_of=target
+    )
     _event(target, by=by, kind="merged", source=source.pk, source_name=source.name, moved=moved)
     _event(source, by=by, kind="merged_into", target=target.pk)
     return target
+
+
+def _drop_twin_identities(*, source: Customer, target: Customer) -> None:
+    """An address both hold is kept once, on the target: verified if either copy was (merging
+    says the two records are one person, not that an unverified claim is theirs)."""
+    theirs = {(i.kind, i.value): i for i in target.identities.all()}
+    for identity in source.identities.all():
+        twin = theirs.get((identity.kind, identity.value))
+        if twin is None:
+            continue
+        if identity.is_verified and not twin.is_verified:
+            twin.delete()  # the source's verified copy moves over with the rest
+        else:
+            identity.delete()
+
+
+@transaction.atomic
+def dismiss_duplicate(*, customer: Customer, by: Agent | None) -> Customer:
+    """An agent says the flagged record is not the person it looked like: the flag goes."""
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if locked.likely_duplicate_of_id is None:
+        raise ActionError(f"{locked.name} is not flagged as a likely duplicate.")
+    _event(
+        locked,
+        by=by,
+        kind="duplicate_dismissed",
+        of=locked.likely_duplicate_of_id,
+        reason=locked.duplicate_reason,
+    )
+    locked.likely_duplicate_of, locked.duplicate_reason = None, ""
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["likely_duplicate_of", "duplicate_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def create_claimed_customer(
+    *,
+    name: str,
+    identities: Sequence[tuple[str, str]],
+    source: str,
+    timezone_name: str = "",
+) -> Customer:
+    """A customer from what an unverified source (a public form, a mail whose sender failed
+    authentication) claimed: every identity given is kept, none verified, and none is ever
+    added to an existing customer. When one of them matches a known customer, the new record is
+    flagged as likely that person, and their owner and deputy look after it, to confirm and
+    merge or dismiss. Identities are normalised, so bad input is refused before anything."""
+    typed = list(dict.fromkeys((kind, normalise_identity(kind, value)) for kind, value in identities))
+    customer = _new_customer(
+        name=name, **({"timezone": timezone_name} if timezone_name else {})
+    )
+    match = _best_match(typed)
+    if match is not None:
+        known, (kind, value) = match
+        customer.likely_duplicate_of = known
+        customer.duplicate_reason = f"{source} gave {value}, which {known.name} (#{known.pk}) has"[
+            :300
+        ]
+        customer.owner, customer.deputy = known.owner, known.deputy
+    customer.save()
+    seen_kinds: set[str] = set()
+    for kind, value in typed:
+        Identity.objects.create(
+            customer=customer,
+            kind=kind,
+            value=value,
+            is_primary=kind not in seen_kinds,
+            verification_note=source[:200],
+        )
+        seen_kinds.add(kind)
+    _event(
+        customer,
+        by=None,
+        kind="created",
+        identities=[f"{k}:{v}" for k, v in typed],
+        unverified=True,
+        source=source,
+        likely_duplicate_of=customer.likely_duplicate_of_id,
+    )
+    return customer
+
+
+def _best_match(typed: Sequence[tuple[str, str]]) -> tuple[Customer, tuple[str, str]] | None:
+    """The known customer (after merges) one of these identities belongs to: a verified holder
+    before an unverified one, then the oldest."""
+    if not typed:
+        return None
+    wanted = Q()
+    for kind, value in typed:
+        wanted |= Q(kind=kind, value=value)
+    holder = (
+        Identity.objects.filter(wanted)
+        .select_related("customer")
+        .order_by(F("verified_at").asc(nulls_last=True), "pk")
+        .first()
+    )
+    if holder is None:
+        return None
+    return follow_merges(holder.customer), (holder.kind, holder.value)
 
 
 @transaction.atomic

@@ -193,6 +193,12 @@ class Customer(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
+    # Set when a public form or an unauthenticated mail named an address or number a known
+    # customer holds: an agent confirms (merges) or dismisses it; nothing joins them by itself.
+    likely_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="likely_duplicates"
+    )
+    duplicate_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
 
@@ -214,8 +220,19 @@ class IdentityKind(models.TextChoices):
     EXTERNAL = "external", "External id"
 
 
+class Verification(models.TextChoices):
+    """How an identity came to speak for its customer; blank: it does not (yet)."""
+
+    NONE = "", "Not verified"
+    AGENT = "agent", "Typed by an agent"
+    CUSTOMER = "customer", "Confirmed by the customer"
+    CHANNEL = "channel", "Proven by the channel"
+
+
 class Identity(models.Model):
-    """A normalised address of a customer; unique per kind so one person is one customer."""
+    """A normalised address of a customer. Verified, it is unique per kind, so one person is one
+    customer; unverified (typed on a public form, or from a mail whose sender authentication
+    failed) it only says what someone claimed, and never threads mail or receives replies."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
     kind = models.CharField(max_length=10, choices=IdentityKind.choices)
@@ -223,17 +240,34 @@ class Identity(models.Model):
     label = models.CharField(max_length=100, blank=True)
     is_primary = models.BooleanField(default=False)
     undeliverable_reason = models.CharField(max_length=300, blank=True)
+    verification = models.CharField(
+        max_length=10, choices=Verification.choices, blank=True, default=Verification.NONE
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_per_kind")
+            models.UniqueConstraint(
+                fields=["kind", "value"],
+                condition=models.Q(verified_at__isnull=False),
+                name="identity_verified_unique_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "kind", "value"], name="identity_unique_per_customer"
+            ),
         ]
+        indexes = [models.Index(fields=["kind", "value"], name="identity_kind_value")]
         ordering = ["-is_primary", "kind", "id"]
         verbose_name_plural = "identities"
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class RapportNote(models.Model):

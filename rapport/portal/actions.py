@@ -10,8 +10,8 @@ from rapport.care.actions import book_callback
 from rapport.care.models import Promise
 from rapport.cases.actions import open_case
 from rapport.lib.errors import ActionError
-from rapport.people.actions import add_identity, find_or_create_customer, normalise_identity
-from rapport.people.models import Brand, Identity
+from rapport.people.actions import create_claimed_customer
+from rapport.people.models import Brand
 
 
 @transaction.atomic
@@ -32,14 +32,15 @@ def request_callback(
         )
     if not about.strip():
         raise ActionError("Tell us in a few words what it is about.", field="about")
-    customer, created = find_or_create_customer(kind="phone", value=phone, name=name.strip())
-    if created and timezone_name:
-        customer.timezone = timezone_name
-        customer.save(update_fields=["timezone"])
-    if email.strip():
-        address = normalise_identity("email", email)
-        if not Identity.objects.filter(kind="email", value=address).exists():
-            add_identity(customer=customer, kind="email", value=address, by=None)
+    # Anyone can type anything here: what was typed is kept on a new record, unverified, and
+    # never attached to (or answered as) a customer it matches; an agent confirms the match.
+    typed = [("phone", phone)] + ([("email", email)] if email.strip() else [])
+    customer = create_claimed_customer(
+        name=name.strip(),
+        identities=typed,
+        source="the contact page",
+        timezone_name=timezone_name,
+    )
     case = open_case(
         customer=customer,
         subject=f"Call me back: {' '.join(about.split())[:80]}",

@@ -26,6 +26,7 @@ from rapport.cases.models import (
 )
 from rapport.cases.selectors import TimelineEntry, customer_timeline, other_open_cases
 from rapport.lib.html import without_images
+from rapport.mail.models import AuthVerdict, InboundEmail
 from rapport.people.models import Agent, Channel, Customer, IdentityKind
 
 TIMELINE_LIMIT = 100
@@ -33,6 +34,7 @@ CHANNEL_LABELS = dict(Channel.choices)
 DELIVERY_LABELS = dict(DeliveryStatus.choices)
 OUTCOME_LABELS = dict(CallOutcome.choices)
 STATUS_LABELS = dict(Status.choices)
+AUTH_LABELS = dict(AuthVerdict.choices)
 MESSAGE_VERBS: dict[str, str] = {Direction.INBOUND: "wrote", Direction.OUTBOUND: "replied"}
 
 
@@ -62,6 +64,9 @@ class TimelineRow:
     body: str = ""  # a SafeString: escaped text with <br>s, or the sanitised HTML
     remote_images: int = 0  # held back in `body` until the agent loads them
     can_split: bool = False
+    auth: str = ""  # an inbound mail's sender authentication verdict (AuthVerdict), if checked
+    auth_label: str = ""
+    auth_summary: str = ""
 
 
 def _label(choices: type[Status] | type[Priority], value: Any) -> str:
@@ -132,6 +137,7 @@ def timeline_rows(
         for pk, case in cases.items()
     }
     focus_active = focus is not None and focus.is_active
+    checked = _sender_checks(entries)
     rows = []
     for entry in entries:
         current = focus is not None and entry.case_id == focus.pk
@@ -139,6 +145,7 @@ def timeline_rows(
             ("", "", "") if current else labels.get(entry.case_id, ("", "", ""))
         )
         at = timezone.localtime(entry.at)
+        verdict, auth_summary = checked.get(entry.message.pk if entry.message else 0, ("", ""))
         rows.append(
             TimelineRow(
                 entry=entry,
@@ -158,10 +165,37 @@ def timeline_rows(
                     and entry.message is not None
                     and entry.message.direction == Direction.INBOUND
                 ),
+                auth=verdict,
+                auth_label=str(AUTH_LABELS.get(verdict, "")),
+                auth_summary=auth_summary,
             )
         )
     older = entries[-1].at if len(entries) >= TIMELINE_LIMIT else None
     return rows, older
+
+
+def _sender_checks(entries: list[TimelineEntry]) -> dict[int, tuple[str, str]]:
+    """Message -> (verdict, findings) of the mails whose sender authentication was checked:
+    one read, only when the timeline holds inbound email."""
+    mails = [
+        e.message.pk
+        for e in entries
+        if e.message is not None
+        and e.message.direction == Direction.INBOUND
+        and e.message.channel == Channel.EMAIL
+    ]
+    if not mails:
+        return {}
+    checked = InboundEmail.objects.filter(case_message_id__in=mails).exclude(
+        auth_verdict=AuthVerdict.UNCHECKED
+    )
+    return {
+        message_id: (verdict, summary)
+        for message_id, verdict, summary in checked.values_list(
+            "case_message_id", "auth_verdict", "auth_summary"
+        )
+        if message_id is not None
+    }
 
 
 def _css(entry: TimelineEntry, *, focus: bool, current: bool) -> str:

@@ -6,7 +6,8 @@ from django.test import Client
 
 from rapport.care.models import Promise
 from rapport.cases.models import Case
-from rapport.people.models import Identity
+from rapport.people.actions import create_customer
+from rapport.people.models import Customer, Identity
 from tests.conftest import World
 
 
@@ -34,13 +35,63 @@ def test_a_known_customer_asking_for_a_call_gets_their_own_person(world: World) 
     )
     assert response.status_code == 200
     promise = Promise.objects.get()
-    assert promise.customer_id == world.customer.pk  # matched by phone, not a new customer
-    assert promise.owner_id == world.colleague.pk  # her own vet: continuity first
+    # A typed number proves nothing: a new record, flagged as likely Maria for her people.
+    flagged = promise.customer
+    assert flagged.pk != world.customer.pk
+    assert flagged.likely_duplicate_of_id == world.customer.pk
+    assert promise.owner_id == world.colleague.pk  # her own vet judges it: continuity first
     html = response.content.decode()
     assert "Dr. Ben Hale will call you" in html
     assert "(Europe/Madrid)" in html and f"#{promise.case_id}" in html
     case = Case.objects.get(pk=promise.case_id)
     assert case.owner_id == world.colleague.pk and case.origin_channel == "web"
+
+
+def test_a_phone_number_never_attaches_an_email_to_its_customer(world: World) -> None:
+    """Issue 11 #1: the victim's phone and the attacker's email took over the victim's mail."""
+    victim = create_customer(
+        name="Tom Baker", by=world.agent, identities=[("phone", "+34 622 000 111")]
+    )
+    response = Client().post(
+        "/contact/",
+        {
+            "name": "Tom",
+            "phone": "+34 622 000 111",
+            "email": "attacker@evil.example",
+            "about": "Please call",
+        },
+    )
+    assert response.status_code == 200
+    assert list(victim.identities.values_list("value", flat=True)) == ["+34622000111"]
+    claimed = Identity.objects.get(value="attacker@evil.example")
+    assert claimed.customer_id != victim.pk and not claimed.is_verified
+    assert Customer.objects.get(pk=claimed.customer_id).likely_duplicate_of_id == victim.pk
+
+
+def test_an_existing_customer_with_a_new_phone_keeps_every_identity_typed(world: World) -> None:
+    """Issue 12 #7: their email was silently dropped and nobody was told of a duplicate."""
+    Client().post(
+        "/contact/",
+        {
+            "name": "Maria Lopez",
+            "phone": "+34 699 111 222",
+            "email": "maria.lopez@example.com",
+            "about": "New number, please call",
+        },
+    )
+    promise = Promise.objects.get()
+    typed = Identity.objects.filter(customer=promise.customer)
+    assert {(i.value, i.is_verified) for i in typed} == {
+        ("+34699111222", False),
+        ("maria.lopez@example.com", False),
+    }
+    assert promise.customer.likely_duplicate_of_id == world.customer.pk
+    assert "maria.lopez@example.com" in promise.customer.duplicate_reason
+    # Maria's own record is untouched and still holds her verified addresses.
+    assert {(i.value, i.is_verified) for i in world.customer.identities.all()} == {
+        ("+34612345678", True),
+        ("maria.lopez@example.com", True),
+    }
 
 
 def test_a_new_customer_is_created_with_both_addresses(world: World) -> None:
@@ -54,8 +105,12 @@ def test_a_new_customer_is_created_with_both_addresses(world: World) -> None:
         },
     )
     promise = Promise.objects.get()
-    values = set(Identity.objects.filter(customer=promise.customer).values_list("value", flat=True))
-    assert values == {"+442079460958", "priya@example.org"}
+    typed = Identity.objects.filter(customer=promise.customer)
+    assert {(i.value, i.is_verified) for i in typed} == {
+        ("+442079460958", False),
+        ("priya@example.org", False),
+    }
+    assert promise.customer.likely_duplicate_of is None
 
 
 def test_bad_input_keeps_what_was_typed_and_says_why(world: World) -> None:
