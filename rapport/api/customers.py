@@ -103,7 +103,11 @@ def _detail(
         .select_related("owner")
         .order_by("-updated_at", "-pk")[:20]
     )
-    return CustomerDetailOut.detail(customer, open_cases=open_cases)
+    likely = None
+    if customer.likely_duplicate_of_id is not None:
+        # Named only to an agent who serves that customer too.
+        likely = customers_for_agent(agent).filter(pk=customer.likely_duplicate_of_id).first()
+    return CustomerDetailOut.detail(customer, open_cases=open_cases, likely=likely)
 
 
 def _search(customers: QuerySet[Customer], q: str) -> QuerySet[Customer]:
@@ -214,6 +218,35 @@ def remove_identity(request: HttpRequest, customer_id: int, identity_id: int) ->
     identity.customer = customer
     actions.remove_identity(identity=identity, by=agent)
     return HttpStatus(204, None)
+
+
+@router.post(
+    "/{int:customer_id}/identities/{int:identity_id}/verify",
+    response={200: IdentityOut, **WRITE_ERRORS},
+    summary="Verify an identity",
+)
+def verify_identity(request: HttpRequest, customer_id: int, identity_id: int) -> IdentityOut:
+    """You vouch for it (you called the number, or the customer confirmed the address): from
+    now on it threads their mail and receives replies. Already verified: answered as it is."""
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    identity = customer.identities.filter(pk=identity_id).first()
+    if identity is None:
+        raise Http404("No such identity")
+    return IdentityOut.of(actions.verify_identity(identity=identity, by=agent))
+
+
+@router.post(
+    "/{int:customer_id}/not-a-duplicate",
+    response={200: CustomerDetailOut, **WRITE_ERRORS},
+    summary="Dismiss a likely duplicate",
+)
+def dismiss_duplicate(request: HttpRequest, customer_id: int) -> CustomerDetailOut:
+    """The flagged record is not the customer it looked like: the flag goes (audited)."""
+    agent = agent_of(request)
+    customer = customer_for_agent(agent, customer_id)
+    actions.dismiss_duplicate(customer=customer, by=agent)
+    return _detail(agent, customer.pk)
 
 
 @router.post(

@@ -34,6 +34,7 @@ from rapport.people.models import (
     IdentityKind,
     RapportNote,
     Team,
+    Verification,
 )
 
 # Every time the API writes is UTC, whatever offset it was given in.
@@ -153,6 +154,15 @@ class IdentityOut(Schema):
     label: str
     is_primary: bool
     undeliverable_reason: str
+    verified: bool = Field(
+        description="Only a verified identity threads mail and receives replies; one typed on a "
+        "public form or given by a mail that failed sender authentication is not."
+    )
+    verification: Verification = Field(
+        description="How it was verified: typed by an agent, confirmed by the customer, or "
+        "proven by the channel; empty when it is not."
+    )
+    verified_at: Timestamp | None
 
     @classmethod
     def of(cls, identity: Identity) -> Self:
@@ -163,6 +173,9 @@ class IdentityOut(Schema):
             label=identity.label,
             is_primary=identity.is_primary,
             undeliverable_reason=identity.undeliverable_reason,
+            verified=identity.is_verified,
+            verification=Verification(identity.verification),
+            verified_at=identity.verified_at,
         )
 
 
@@ -327,15 +340,39 @@ class CaseRef(Schema):
     updated_at: Timestamp
 
 
+class LikelyDuplicateOut(Schema):
+    reason: str = Field(description="What matched, e.g. the number typed on the contact page.")
+    customer: CustomerRef | None = Field(
+        description="The customer this record is likely to be, if you serve them; merge with "
+        "POST /customers/{id}/merge, or dismiss with POST /customers/{id}/not-a-duplicate."
+    )
+
+
 class CustomerDetailOut(CustomerOut):
     rapport_notes: list[RapportNoteOut] = Field(description="Pinned personal facts.")
     assets: list[AssetOut]
     open_cases: list[CaseRef] = Field(description="Active cases you can see, newest first.")
+    likely_duplicate: LikelyDuplicateOut | None = Field(
+        description="Set when a public form or an unauthenticated mail gave an identity a known "
+        "customer has: an agent confirms (merges) or dismisses it."
+    )
 
     @classmethod
-    def detail(cls, customer: Customer, *, open_cases: list[Case]) -> Self:
+    def detail(cls, customer: Customer, *, open_cases: list[Case], likely: Customer | None) -> Self:
         return cls(
             **cls.fields_of(customer),
+            likely_duplicate=(
+                LikelyDuplicateOut(
+                    reason=customer.duplicate_reason,
+                    customer=CustomerRef(
+                        id=likely.pk, name=likely.name, preferred_name=likely.preferred_name
+                    )
+                    if likely
+                    else None,
+                )
+                if customer.likely_duplicate_of_id
+                else None
+            ),
             rapport_notes=[RapportNoteOut.of(n) for n in customer.rapport_notes.all()],
             assets=[AssetOut.of(a) for a in customer.assets.all()],
             open_cases=[

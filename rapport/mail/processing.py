@@ -436,7 +436,9 @@ class _Wave:
         for mail in looked_up:
             if mail.spoofed:
                 lookup_of[mail.row.pk] = matching.Lookup(
-                    notes=[f"sender authentication failed ({mail.row.auth_summary}); no case joined"]
+                    notes=[
+                        f"sender authentication failed ({mail.row.auth_summary}); no case joined"
+                    ]
                 )
         # What the mails skipped touch: a mail skipping ahead may touch none of it.
         behind_customers: set[int] = set()

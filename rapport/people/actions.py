@@ -297,13 +297,13 @@ def _flag_claimed(kind: str, made: Mapping[str, Customer]) -> None:
     claims = (
         Identity.objects.filter(kind=kind, value__in=list(made), verified_at__isnull=True)
         .order_by("pk")
-        .values_list("value", "customer_id", "customer__name")
+        .values_list("value", "customer_id")
     )
-    for value, customer_id, name in claims:
+    for value, customer_id in claims:
         customer = made[value]
         if customer.likely_duplicate_of_id is None:
             customer.likely_duplicate_of_id = customer_id
-            customer.duplicate_reason = f"{name} (#{customer_id}) gave {value} unverified"[:300]
+            customer.duplicate_reason = f"another record was given {value} unverified"[:300]
 
 
 def known_customers(*, kind: str, values: Iterable[str]) -> dict[str, Customer]:
@@ -473,17 +473,16 @@ def create_claimed_customer(
     added to an existing customer. When one of them matches a known customer, the new record is
     flagged as likely that person, and their owner and deputy look after it, to confirm and
     merge or dismiss. Identities are normalised, so bad input is refused before anything."""
-    typed = list(dict.fromkeys((kind, normalise_identity(kind, value)) for kind, value in identities))
-    customer = _new_customer(
-        name=name, **({"timezone": timezone_name} if timezone_name else {})
+    typed = list(
+        dict.fromkeys((kind, normalise_identity(kind, value)) for kind, value in identities)
     )
+    customer = _new_customer(name=name, **({"timezone": timezone_name} if timezone_name else {}))
     match = _best_match(typed)
     if match is not None:
         known, (kind, value) = match
         customer.likely_duplicate_of = known
-        customer.duplicate_reason = f"{source} gave {value}, which {known.name} (#{known.pk}) has"[
-            :300
-        ]
+        # Named nowhere in the text: the page names the match only to whoever serves it.
+        customer.duplicate_reason = f"{source} gave {value}, which a known customer has"[:300]
         customer.owner, customer.deputy = known.owner, known.deputy
     customer.save()
     seen_kinds: set[str] = set()

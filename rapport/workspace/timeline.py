@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from rapport.cases.access import customer_cases_for_agent
+from rapport.cases.access import customer_cases_for_agent, customer_for_agent
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,
@@ -176,13 +176,12 @@ def timeline_rows(
 
 def _sender_checks(entries: list[TimelineEntry]) -> dict[int, tuple[str, str]]:
     """Message -> (verdict, findings) of the mails whose sender authentication was checked:
-    one read, only when the timeline holds inbound email."""
+    one read when the timeline holds anything the customer sent (so a page costs the same
+    number of reads whatever channels they used)."""
     mails = [
         e.message.pk
         for e in entries
-        if e.message is not None
-        and e.message.direction == Direction.INBOUND
-        and e.message.channel == Channel.EMAIL
+        if e.message is not None and e.message.direction == Direction.INBOUND
     ]
     if not mails:
         return {}
@@ -263,6 +262,7 @@ def side_panel(customer: Customer, *, viewer: Agent, case: Case | None) -> dict[
     visible = customer_cases_for_agent(viewer, customer)
     return {
         "customer": customer,
+        "likely_duplicate": _likely_duplicate(customer, viewer),
         "identities": identities,
         "primary_phone": next((i.value for i in identities if i.kind == IdentityKind.PHONE), ""),
         "notes": list(customer.rapport_notes.select_related("author")),
@@ -273,6 +273,17 @@ def side_panel(customer: Customer, *, viewer: Agent, case: Case | None) -> dict[
         "visible_cases": visible,
         "focus_case": case,
     }
+
+
+def _likely_duplicate(customer: Customer, viewer: Agent) -> Customer | None:
+    """The customer this record is flagged as likely being, if the viewer serves them (one
+    they cannot open is never named)."""
+    if customer.likely_duplicate_of_id is None:
+        return None
+    try:
+        return customer_for_agent(viewer, customer.likely_duplicate_of_id)
+    except Http404:
+        return None
 
 
 def parse_before(request: HttpRequest) -> datetime | None:

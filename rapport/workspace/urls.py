@@ -83,7 +83,17 @@ urlpatterns = [
         customers.customer_identity_add,
         name="customer_identity_add",
     ),
+    path(
+        "customers/<int:customer_id>/identities/<int:identity_id>/verify/",
+        customers.customer_identity_verify,
+        name="customer_identity_verify",
+    ),
     path("customers/<int:customer_id>/merge/", customers.customer_merge, name="customer_merge"),
+    path(
+        "customers/<int:customer_id>/not-a-duplicate/",
+        customers.customer_duplicate_dismiss,
+        name="customer_duplicate_dismiss",
+    ),
     path(
         "customers/<int:customer_id>/notes/", customers.customer_note_add, name="customer_note_add"
     ),

@@ -124,7 +124,7 @@ def test_an_unverified_address_neither_threads_nor_receives_replies_until_verifi
     result, _ = ingest(from_work("<w1@example.net>"))
     assert result.case_id != case.pk  # a token in the subject needs a verified sender
     # The mail is the address's first: a record of its own, flagged as likely Tom.
-    writer = Customer.objects.get(pk=result.customer_id)
+    writer = Customer.objects.get(pk=result.customer_id or 0)
     assert writer.likely_duplicate_of_id == tom.pk
 
     tom.identities.filter(value="tom@example.com").update(is_primary=False)
@@ -157,7 +157,7 @@ def test_a_sender_failing_dmarc_cannot_join_an_existing_case(
     assert row.auth_verdict == AuthVerdict.FAIL
     assert "dmarc=fail" in row.auth_summary and MTA in row.auth_summary
     assert result.outcome == "new_case" and result.case_id != case.pk
-    flagged = Customer.objects.get(pk=result.customer_id)
+    flagged = Customer.objects.get(pk=result.customer_id or 0)
     assert flagged.pk != tom.pk and flagged.likely_duplicate_of_id == tom.pk
     assert not flagged.identities.get().is_verified
     assert "sender authentication failed" in row.reason
@@ -191,7 +191,7 @@ def test_a_passing_sender_threads_and_the_result_is_shown(
 
 
 @pytest.mark.parametrize(
-    ("trusted", "authserv_id", "results", "verdict"),
+    "check",
     [
         ([], MTA, "dmarc=fail header.from=example.com", ""),  # off by default: not read
         ([MTA], "mx.evil.example", "dmarc=fail header.from=example.com", ""),  # not ours
@@ -206,11 +206,9 @@ def test_which_results_count(
     world: World,
     victim: tuple[Customer, Case],
     settings: Settings,
-    trusted: list[str],
-    authserv_id: str,
-    results: str,
-    verdict: str,
+    check: tuple[list[str], str, str, str],
 ) -> None:
+    trusted, authserv_id, results, verdict = check
     settings.RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS = [t.lower() for t in trusted]
     _, case = victim
     result, row = ingest(

@@ -160,6 +160,39 @@ def customer_identity_add(request: HttpRequest, agent: Agent, customer_id: int) 
 
 @require_POST
 @agent_required
+def customer_identity_verify(
+    request: HttpRequest, agent: Agent, customer_id: int, identity_id: int
+) -> HttpResponse:
+    customer = customer_for_agent(agent, customer_id)
+    identity = customer.identities.filter(pk=identity_id).first()
+    if identity is None:
+        raise Http404("No such identity")
+    try:
+        actions.verify_identity(identity=identity, by=agent)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{identity.value} is verified: replies and mail may use it.")
+    return _back(request, customer)
+
+
+@require_POST
+@agent_required
+def customer_duplicate_dismiss(
+    request: HttpRequest, agent: Agent, customer_id: int
+) -> HttpResponse:
+    customer = customer_for_agent(agent, customer_id)
+    try:
+        actions.dismiss_duplicate(customer=customer, by=agent)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{customer.name} is kept as a customer of their own.")
+    return _back(request, customer)
+
+
+@require_POST
+@agent_required
 def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
     form = CustomerMergeForm(request.POST)
