@@ -169,6 +169,10 @@ def create_likely_duplicate(
     file cases on `of`: the address stays with `of` (an address is one person's) and is noted
     on both records, for a person who serves both to merge them if they are the same."""
     customer = create_customer(name=name or "Unknown", by=by)
+    # Flagged like a contact-page duplicate: shown on its pages to merge in one click.
+    customer.likely_duplicate_of = of
+    customer.duplicate_reason = f"{value} was typed for it, which a known customer has"[:300]
+    customer.save(update_fields=["likely_duplicate_of", "duplicate_reason"])
     identity = f"{kind}:{value}"
     _event(customer, by=by, kind="likely_duplicate", identity=identity, of=of.pk)
     _event(of, by=by, kind="likely_duplicate", identity=identity, duplicate=customer.pk)

@@ -33,6 +33,7 @@ def test_another_teams_agent_typing_a_customers_address_gets_a_new_unlinked_cust
     assert Identity.objects.get(value="maria.lopez@example.com").customer_id == world.customer.pk
     assert not new.identities.exists()
     assert CustomerEvent.objects.filter(customer=new, kind="likely_duplicate").exists()
+    assert new.likely_duplicate_of_id == world.customer.pk  # flagged for a one-click merge
     assert_error(olga.get(f"/customers/{world.customer.pk}"), 404, "not_found")
     assert_error(olga.get(f"/customers/{world.customer.pk}/timeline"), 404, "not_found")
     assert_error(olga.get(f"/cases/{world.case.pk}"), 404, "not_found")
