@@ -3,6 +3,8 @@ whose mail bounced told, so they call the customer or ask for another address.""
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from rapport.cases.actions import notify_agent
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.lib.identities import InvalidIdentity, normalise_email
@@ -29,6 +31,8 @@ def record_bounce(row: InboundEmail, parsed: ParsedEmail) -> str:
         identity = (
             Identity.objects.select_related("customer")
             .filter(kind=IdentityKind.EMAIL, value=value)
+            # Mail goes to verified addresses only: the bounce is about the verified one.
+            .order_by(F("verified_at").asc(nulls_last=True), "pk")
             .first()
         )
         if identity is None or any(i.pk == identity.pk for i in marked):

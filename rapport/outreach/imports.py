@@ -165,6 +165,7 @@ def _affected_from_row(
         number = normalise_identity(IdentityKind.PHONE, phone)
         owner = (
             Identity.objects.filter(kind=IdentityKind.PHONE, value=number)
+            .filter(verified_at__isnull=False)  # an unverified claim is nobody's number
             .values_list("customer_id", flat=True)
             .first()
         )

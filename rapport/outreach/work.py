@@ -147,10 +147,15 @@ def send_outreach_message(*, task: OutreachTask, text: str, by: Agent) -> Messag
             "Replace the [bracketed] part of the draft with what you can do.", field="text"
         )
     has_email = Identity.objects.filter(
-        customer_id=task.customer_id, kind=IdentityKind.EMAIL, undeliverable_reason=""
+        customer_id=task.customer_id,
+        kind=IdentityKind.EMAIL,
+        undeliverable_reason="",
+        verified_at__isnull=False,  # mail goes to verified addresses only
     ).exists()
     if not has_email:
-        raise ActionError("There is no email address on file for this customer; call them instead.")
+        raise ActionError(
+            "There is no verified email address on file for this customer; call them instead."
+        )
     message = case_actions.reply(case=task.case, text=text, by=by, channel=Channel.EMAIL)
     current = OutreachTask.objects.filter(pk=task.pk).values_list("status", flat=True).get()
     if current in (OutreachStatus.NOT_YET, OutreachStatus.ATTEMPTED, OutreachStatus.FAILED):
