@@ -653,12 +653,13 @@ class _Wave:
         # Acknowledgments (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), written with the cases:
         # only here, for a person's mail that opened a case; auto-replies, bounces and rejected
         # mail never reach this line, and mailing-list mail is never answered automatically
-        # (rapport/mail/acknowledge.py).
+        # (rapport/mail/acknowledge.py); nor is a sender whose authentication failed (the
+        # address may not be theirs).
         acknowledge_new_cases(
             [
                 result.case
                 for (mail, _, _), result in zip(new, opened, strict=True)
-                if not mail.parsed.is_list
+                if not mail.parsed.is_list and not mail.spoofed
             ],
             now=timezone.now(),
         )

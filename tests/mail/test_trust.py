@@ -238,3 +238,20 @@ def test_only_the_topmost_trusted_header_counts(
     ours = f"Authentication-Results: {MTA}; dmarc=fail header.from=example.com\r\n".encode()
     result, row = ingest(ours + raw)
     assert row.auth_verdict == "fail" and result.case_id != case.pk
+
+
+def test_a_sender_failing_authentication_gets_no_acknowledgment(
+    world: World, victim: tuple[Customer, Case], settings: Settings
+) -> None:
+    settings.RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS = [MTA]
+    settings.RAPPORT_EMAIL_ACKNOWLEDGE = True
+    result, _ = ingest(
+        make_mail(
+            sender="Tom Baker <tom@example.com>",
+            subject="Where are my results?",
+            message_id="<ack1@evil.example>",
+            headers=authenticated("dmarc=fail header.from=example.com"),
+        )
+    )
+    assert result.outcome == "new_case"
+    assert not Message.objects.filter(case_id=result.case_id, direction="outbound").exists()
