@@ -48,7 +48,8 @@ def reachable_channels(
     (`identities`: the customer's, when the caller has read them already)."""
     if identities is None:
         identities = Identity.objects.filter(customer_id=case.customer_id)
-    kinds = {i.kind for i in identities if not i.undeliverable_reason}
+    # Only a verified address is written to (rapport/mail/outbound.py, `choose_recipient`).
+    kinds = {i.kind for i in identities if not i.undeliverable_reason and i.is_verified}
     usable = [t for t in _registered.values() if not t.needs or t.needs in kinds]
     usable.sort(key=lambda t: t.channel != case.origin_channel)
     return usable
@@ -99,11 +100,21 @@ def reply_channel(case: Case, requested: str | None) -> str:
         .order_by("pk")
         .first()
     )
-    why = (
-        f"{bounced.value} is undeliverable ({bounced.undeliverable_reason})"
-        if bounced is not None
-        else "they have no address any of Rapport's channels can write to"
+    claimed = list(
+        Identity.objects.filter(customer_id=case.customer_id, verified_at__isnull=True)
+        .order_by("pk")
+        .values_list("value", flat=True)[:3]
     )
+    if bounced is not None:
+        why = f"{bounced.value} is undeliverable ({bounced.undeliverable_reason})"
+    elif claimed:
+        why = (
+            f"{' and '.join(claimed)} {'is' if len(claimed) == 1 else 'are'} not verified "
+            "(anyone could have typed them); verify one on their page once you have checked "
+            "it with them"
+        )
+    else:
+        why = "they have no address any of Rapport's channels can write to"
     raise ActionError(
         f"There is no way to write to {case.customer.greeting_name}: {why}." + _call_instead(case),
         field="channel",

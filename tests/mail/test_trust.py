@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 
 from rapport.cases.actions import open_case, reply
 from rapport.cases.models import Case, DeliveryStatus, Message
+from rapport.lib.errors import ActionError
 from rapport.mail.models import AuthVerdict
 from rapport.people.actions import create_customer, merge_customers
 from rapport.people.models import Customer
@@ -97,9 +98,8 @@ def test_a_victim_without_email_gets_nothing_sent_to_the_attacker(
     fill_contact_form(phone="+34 622 000 111", email="mallory@evil.example")
     assert list(tom.identities.values_list("kind", flat=True)) == ["phone"]
 
-    message = agent_replies(case, world, django_capture_on_commit_callbacks)
-    assert message.delivery_status == DeliveryStatus.FAILED
-    assert "no email address" in message.delivery_error and "+34622000111" in message.delivery_error
+    with pytest.raises(ActionError, match=r"no way to write to Tom.*\+34622000111"):
+        agent_replies(case, world, django_capture_on_commit_callbacks)
     assert outbox.outbox == []
 
 
@@ -255,3 +255,16 @@ def test_a_sender_failing_authentication_gets_no_acknowledgment(
     )
     assert result.outcome == "new_case"
     assert not Message.objects.filter(case_id=result.case_id or 0, direction="outbound").exists()
+
+
+def test_a_reply_to_a_customer_with_only_a_typed_address_is_refused_and_says_why(
+    world: World, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    fill_contact_form(phone="+34 644 000 111", email="priya@example.org")
+    promise_case = Case.objects.get(customer__identities__value="priya@example.org")
+    with (
+        pytest.raises(ActionError, match=r"priya@example\.org are not verified"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        reply(case=promise_case, text="Hello", by=world.agent)
+    assert outbox.outbox == []
