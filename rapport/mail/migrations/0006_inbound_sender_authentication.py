@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0004_inbound_crashes'),
+        ('mail', '0005_awaited_message'),
     ]
 
     operations = [

@@ -38,7 +38,7 @@ def verify_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_site_working_hours'),
+        ('people', '0004_brands'),
     ]
 
     operations = [
