@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.http import HttpRequest
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from rapport.lib.bulk import insert_each

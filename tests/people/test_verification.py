@@ -21,7 +21,7 @@ from rapport.people.actions import (
 from rapport.people.models import CustomerEvent, Identity
 from tests.conftest import World
 
-migration = importlib.import_module("rapport.people.migrations.0005_identity_verification")
+migration = importlib.import_module("rapport.people.migrations.0006_identity_verification")
 
 
 def test_what_an_agent_types_is_verified_by_them(world: World) -> None:

@@ -38,7 +38,7 @@ def verify_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_brands'),
+        ('people', '0005_security_events_and_token_expiry'),
     ]
 
     operations = [
