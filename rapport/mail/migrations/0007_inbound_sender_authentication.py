@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0005_awaited_message'),
+        ('mail', '0006_raw_deleted_at'),
     ]
 
     operations = [
