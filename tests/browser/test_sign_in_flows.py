@@ -58,7 +58,7 @@ def test_a_supervisor_sets_up_the_app_and_signs_in_with_a_code(
     password_step(page, live_server, "sam", PASSWORD)
     expect(page).to_have_url(re.compile(r"/account/two-factor/\?next="))
     expect(page.locator("#qr-code")).to_be_visible()
-    assert page.evaluate("document.getElementById('qr-code').naturalWidth") > 100
+    page.wait_for_function("document.getElementById('qr-code').naturalWidth > 100")
     expect(page.locator("#two-factor-required")).to_be_visible()
     no_horizontal_overflow(page)
     shoot(page, "02-two-factor-setup")
