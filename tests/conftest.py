@@ -19,6 +19,9 @@ from rapport.people.actions import create_agent, create_customer, issue_api_toke
 from rapport.people.models import Agent, Customer, Site, Team
 
 os.environ.setdefault("RAPPORT_TESTING", "1")
+# The browser fixtures (one Playwright and one Chromium for the whole session), for the browser
+# tests and the story tests alike; registered once here so no two conftests start their own.
+pytest_plugins = ["tests.browser.fixtures"]
 PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -18,8 +18,8 @@ from pytest_django.live_server_helper import LiveServer
 from rapport.cases.arrivals import open_case_with_message
 from rapport.demo import world as demo
 from rapport.people.models import RapportNote
-from tests.browser.conftest import DESKTOP
 from tests.browser.crawl import Watcher, crawl, sign_in
+from tests.browser.fixtures import DESKTOP
 from tests.conftest import PASSWORD, World
 
 pytestmark = pytest.mark.browser

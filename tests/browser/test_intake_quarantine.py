@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.mail.actions import process_inbound_emails, store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus
-from tests.browser.conftest import PHONE
+from tests.browser.fixtures import PHONE
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.care.models import Outcome, Promise, PromiseKind, PromiseStatus
 from rapport.cases.models import Call, Case, Status
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.fixtures import DESKTOP, PHONE
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import World
 

@@ -20,7 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 from rapport.care.models import Appointment, Promise, PromiseKind, Referral, WordOfMouth
 from rapport.cases.actions import open_case
 from rapport.people.actions import create_agent, create_customer
-from tests.browser.conftest import DESKTOP
+from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import PASSWORD, World
 

@@ -18,7 +18,7 @@ from rapport.cases.models import Case
 from rapport.lib.hours import DAY_KEYS
 from rapport.people.actions import create_agent
 from rapport.people.models import Agent, Brand, Team
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.fixtures import DESKTOP, PHONE
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import PASSWORD, World
 

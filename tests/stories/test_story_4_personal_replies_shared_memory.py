@@ -23,7 +23,7 @@ from rapport.cases.models import Case, Message
 from rapport.outreach.models import MakeGood
 from rapport.people.actions import add_asset, create_agent, create_customer, create_site
 from rapport.people.models import Agent, Team
-from tests.browser.conftest import DESKTOP
+from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import PASSWORD, World
 from tests.mail.intake_helpers import ingest, make_mail

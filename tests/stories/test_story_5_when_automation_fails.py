@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.actions import open_case
 from rapport.cases.models import Call, Case
-from tests.browser.conftest import DESKTOP
+from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail

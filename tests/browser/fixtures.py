@@ -1,4 +1,5 @@
-"""Playwright driving Debian's Chromium against pytest-django's live server.
+"""Playwright driving Debian's Chromium against pytest-django's live server (fixtures for every
+browser and story test, registered in tests/conftest.py).
 
 Chromium comes from the system (`apt-get install chromium`, as .ci/run does); Playwright's own
 browser downloads are not used. Without it a browser test is skipped locally and fails in CI.
