@@ -189,6 +189,11 @@ def _erase_mentions_elsewhere(held: Held, terms: list[str]) -> None:
     ):
         event.data = scrub(event.data)
         event.save(update_fields=["data"])
+    # A record flagged as likely this person quotes the address they share; the flag points at
+    # nobody now.
+    Customer.objects.filter(likely_duplicate_of__in=held.customer_ids).update(
+        likely_duplicate_of=None, duplicate_reason=""
+    )
     if terms:
         mentions = Q()
         for term in terms:
@@ -234,6 +239,7 @@ def erase_customer(*, customer: Customer, by: Agent | None, via: str) -> Erased:
     held.customers.update(
         name=ERASED_NAME,
         preferred_name="",
+        duplicate_reason="",  # quotes an address or number they typed
         organization=None,
         timezone="UTC",
         updated_at=now,
