@@ -15,7 +15,8 @@ from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
-from rapport.people.models import Channel, Site
+from rapport.people.actions import create_brand
+from rapport.people.models import Brand, Channel, Site
 from rapport.routing import actions
 from rapport.routing.models import SlaPolicy
 
@@ -176,3 +177,55 @@ def remove_policy(
     if not removed:
         raise Http404("There is no such policy")
     return HttpResponse(status=204)
+
+
+class BrandOut(Schema):
+    id: int
+    name: str
+    slug: str
+    phone: str
+    email_addresses: list[str]
+    contact_page: str = Field(description="The business's own contact page.")
+
+    @classmethod
+    def of(cls, brand: Brand) -> BrandOut:
+        return cls(
+            id=brand.pk,
+            name=brand.name,
+            slug=brand.slug,
+            phone=brand.phone,
+            email_addresses=[str(a) for a in brand.email_addresses],
+            contact_page=f"/contact/{brand.slug}/",
+        )
+
+
+class BrandPage(Schema):
+    items: list[BrandOut]
+    next: str | None = Field(description="Always null: every business is on the one page.")
+
+
+class BrandIn(Schema):
+    name: str = Field(max_length=100)
+    slug: str = Field(max_length=100, description="Lower-case letters, digits and '-'.")
+    phone: str = Field("", max_length=40)
+    email_addresses: list[str] = Field(default_factory=list, max_length=50)
+
+
+@router.get("/brands", response={200: BrandPage, **READ_ERRORS}, summary="Businesses")
+def list_brands(request: HttpRequest) -> BrandPage:
+    """The businesses the desk serves; a case never leaves its business."""
+    agent_of(request)
+    return BrandPage(items=[BrandOut.of(b) for b in Brand.objects.order_by("name")], next=None)
+
+
+@router.post("/brands", response={201: BrandOut, **WRITE_ERRORS}, summary="Add a business")
+def add_brand(request: HttpRequest, payload: BrandIn) -> HttpStatus[BrandOut]:
+    """Supervisors only; give its teams with `rapport create-team --brand SLUG`."""
+    brand = create_brand(
+        name=payload.name,
+        slug=payload.slug,
+        by=agent_of(request),
+        phone=payload.phone,
+        email_addresses=payload.email_addresses,
+    )
+    return HttpStatus(201, BrandOut.of(brand))

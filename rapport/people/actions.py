@@ -14,10 +14,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from rapport.lib.bulk import insert_each
 from rapport.lib.clientip import client_ip
-from rapport.lib.errors import ActionError
+from rapport.lib.errors import ActionError, Forbidden
 from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people.models import (
     Agent,
@@ -744,9 +745,21 @@ def create_team(
 
 @transaction.atomic
 def create_brand(
-    *, name: str, slug: str, phone: str = "", email_addresses: Iterable[str] = ()
+    *,
+    name: str,
+    slug: str,
+    by: Agent | None,
+    phone: str = "",
+    email_addresses: Iterable[str] = (),
 ) -> Brand:
-    """A business the desk serves, with its phone number and the addresses mail comes to."""
+    """A business the desk serves, with its phone number and the addresses mail comes to
+    (`by` None: the operator at the command line)."""
+    if by is not None and not by.is_supervisor:
+        raise Forbidden("Only a supervisor can add a business to the desk.")
+    if not slug or slugify(slug) != slug:
+        raise ActionError(
+            f"{slug!r} is not a slug: use lower-case letters, digits and '-'.", field="slug"
+        )
     name = " ".join(name.split())
     if not name:
         raise ActionError("Give the business a name.", field="name")

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", inbox.inbox, name="inbox"),
     path("supervisor/", supervisor.supervisor, name="supervisor"),
     path("supervisor/desk/", desk.desk, name="desk"),
+    path("supervisor/desk/brands/", desk.desk_brand_add, name="desk_brand_add"),
     path("supervisor/desk/sites/<int:site_id>/hours/", desk.desk_hours, name="desk_hours"),
     path(
         "supervisor/desk/sites/<int:site_id>/closures/",

@@ -183,3 +183,31 @@ def test_a_case_an_agent_opens_through_the_api_is_in_their_teams_business(
     )
     assert response.status_code == 201, response.content
     assert response.json()["brand_id"] == clinic.pk
+
+
+def test_a_supervisor_adds_a_business_on_the_desk_page_and_through_the_api(world: World) -> None:
+    page = world.client_for(world.supervisor)
+    response = page.post(
+        "/supervisor/desk/brands/",
+        {"name": "Sonrisa Dental", "slug": "sonrisa", "addresses": "Hola@Sonrisa.example"},
+        follow=True,
+    )
+    assert "Sonrisa Dental added: its contact page is /contact/sonrisa/." in (
+        response.content.decode()
+    )
+    assert Brand.objects.get(slug="sonrisa").email_addresses == ["hola@sonrisa.example"]
+    refused = world.client_for(world.agent).post(
+        "/supervisor/desk/brands/", {"name": "X", "slug": "x"}
+    )
+    assert refused.status_code == 404 and not Brand.objects.filter(slug="x").exists()
+    api = ApiClient(world.token_for(world.supervisor))
+    made = api.post("/desk/brands", {"name": "Ledgerly", "slug": "ledgerly"})
+    assert made.status_code == 201 and made.json()["contact_page"] == "/contact/ledgerly/"
+    listed = ApiClient(world.token_for(world.agent)).get("/desk/brands").json()
+    assert [b["slug"] for b in listed["items"]] == ["ledgerly", "sonrisa"]
+    forbidden = ApiClient(world.token_for(world.agent)).post(
+        "/desk/brands", {"name": "Y", "slug": "y"}
+    )
+    assert forbidden.status_code == 403
+    bad = api.post("/desk/brands", {"name": "Z", "slug": "Not A Slug"})
+    assert bad.status_code == 400 and "not a slug" in bad.json()["error"]["message"]

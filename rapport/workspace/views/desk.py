@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
-from rapport.people.models import Agent, Channel, Site
+from rapport.people.actions import create_brand
+from rapport.people.models import Agent, Brand, Channel, Site
 from rapport.routing import actions
 from rapport.routing.models import SlaPolicy
 from rapport.workspace.decorators import agent_required
@@ -126,8 +127,41 @@ def desk(request: HttpRequest, agent: Agent) -> HttpResponse:
     return render(
         request,
         "workspace/desk.html",
-        {"sites": rows, "policies": policies, "policy_form": PolicyForm()},
+        {
+            "sites": rows,
+            "policies": policies,
+            "policy_form": PolicyForm(),
+            "brands": list(Brand.objects.prefetch_related("teams").order_by("name")),
+        },
     )
+
+
+class BrandForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    slug = forms.SlugField(max_length=100)
+    phone = forms.CharField(required=False, max_length=40)
+    addresses = forms.CharField(required=False, max_length=1000)
+
+
+@require_POST
+@agent_required
+def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
+    _supervisor_only(agent)
+    form = BrandForm(request.POST)
+    if not form.is_valid():
+        return _back(request, error=_form_error(form))
+    data = form.cleaned_data
+    try:
+        brand = create_brand(
+            name=data["name"],
+            slug=data["slug"],
+            by=agent,
+            phone=data["phone"],
+            email_addresses=[a for a in data["addresses"].replace(",", " ").split() if a],
+        )
+    except ActionError as exc:
+        return _back(request, error=exc.message)
+    return _back(request, f"{brand.name} added: its contact page is /contact/{brand.slug}/.")
 
 
 @require_POST

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             brand = create_brand(
                 name=options["name"],
                 slug=slug,
+                by=None,
                 phone=options["phone"],
                 email_addresses=options["address"],
             )
