@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the CSRF check, so that its 403 under /api/v1/ is JSON too.
+    "rapport.api.middleware.ApiErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,6 +240,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@rapport.localhost")
 RAPPORT_RAW_MAIL_RETENTION_DAYS = env_int("RAPPORT_RAW_MAIL_RETENTION_DAYS", default=0, minimum=0)
 RAPPORT_BACKUP_DIR = Path(env_str("RAPPORT_BACKUP_DIR", str(DATA_DIR / "backups")))
 RAPPORT_PG_BINDIR = env_str("RAPPORT_PG_BINDIR")
+
+# The largest request body a form or the API reads; over it the API answers 413 in its error
+# shape (the mail webhook has its own limit, RAPPORT_INBOUND_MAX_BYTES). The default fits one
+# attachment of RAPPORT_ATTACHMENT_MAX_BYTES sent base64-encoded in a JSON body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "RAPPORT_MAX_REQUEST_BYTES", default=16 * 1024 * 1024, minimum=65_536
+)
 
 # Case numbers in subjects and the inbox page size.
 RAPPORT_PAGE_SIZE = env_int("RAPPORT_PAGE_SIZE", default=50, minimum=5)

@@ -19,13 +19,22 @@ this page uses; it needs the one-time code first where the account has an authen
 Unauthenticated requests are rate-limited per address (429 with `Retry-After`).
 
 **Errors** always look like
-`{"error": {"code": "not_found", "message": "...", "field": null}}`; `code` is one of
-`bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `validation_error`, and a
+`{"error": {"code": "not_found", "message": "...", "field": null}}`, for every path under
+`/api/v1/` (an unknown path, a method a path does not have, a failed CSRF check included);
+`code` is one of `bad_request`, `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`,
+`conflict`, `gone`, `payload_too_large`, `validation_error`, `too_many_requests`, `server_error`, and a
 422 also lists every problem in `details`. Something you may not see is a 404, like something
 that does not exist.
 
-**Pages.** Lists return `{"items": [...], "next": "<cursor>"}`; pass `cursor=<next>` with the
-same filters for the next page until `next` is null. `limit` is 1-200 (default 50).
+**Input** is refused with a 422 when the database could not keep it: text with a NUL character
+or a lone surrogate, text longer than its `maxLength`, a time without an offset or outside the
+years 1900-2199, an integer past 64 bits. A body over the server's limit (16 MiB by default:
+room for one attachment in base64) is a 413.
+
+**Pages.** Every list returns `{"items": [...], "next": "<cursor>"}`; pass `cursor=<next>` with
+the same filters for the next page until `next` is null. `limit` is 1-200 (default 50). A few
+short lists (sites, SLA policies, calls due today, a customer's word of mouth) always fit on
+one page and take no `limit`.
 
 **Times** are ISO 8601 with an offset (UTC, written `Z`).
 """

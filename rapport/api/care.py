@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
-from pydantic import AwareDatetime
 
 from rapport.api.auth import agent_of
 from rapport.api.care_schemas import (
@@ -16,25 +15,27 @@ from rapport.api.care_schemas import (
     AppointmentOut,
     CallbackIn,
     CallbackQuoteOut,
+    CallbackWindowQuery,
     CancelIn,
     CountOut,
     FollowUpIn,
     IntroductionIn,
-    NoteIn,
     PromiseCallIn,
     PromiseOut,
     PromisePage,
     PromiseQuery,
     ReferralIn,
+    ReferralNoteIn,
     ReferralOut,
     RescheduleIn,
     WordOfMouthCountsOut,
     WordOfMouthIn,
     WordOfMouthOut,
+    WordOfMouthPage,
 )
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import AgentRef, ErrorOut
+from rapport.api.schemas import AgentRef, ErrorOut, Id
 from rapport.care import actions, handovers, selectors
 from rapport.care.access import promise_for_agent, promises_for_agent, referral_for_agent
 from rapport.care.models import (
@@ -59,11 +60,12 @@ def _promise_out(agent: Agent, promise_id: int) -> PromiseOut:
     return PromiseOut.of(promise_for_agent(agent, promise_id))
 
 
-@router.get("/calls-due", response={200: list[PromiseOut], **READ_ERRORS}, summary="Calls due")
-def calls_due(request: HttpRequest) -> list[PromiseOut]:
+@router.get("/calls-due", response={200: PromisePage, **READ_ERRORS}, summary="Calls due")
+def calls_due(request: HttpRequest) -> PromisePage:
     """Your follow-ups and callbacks until the end of your day (your time zone), soonest first,
-    with missed calls escalated to you as a customer's deputy."""
-    return [PromiseOut.of(p) for p in selectors.calls_due(agent_of(request), now=timezone.now())]
+    with missed calls escalated to you as a customer's deputy; one page (`next` is null)."""
+    due = selectors.calls_due(agent_of(request), now=timezone.now())
+    return PromisePage(items=[PromiseOut.of(p) for p in due], next=None)
 
 
 @router.get("/promises", response={200: PromisePage, **READ_ERRORS}, summary="List promises")
@@ -94,7 +96,7 @@ def list_promises(request: HttpRequest, filters: Query[PromiseQuery]) -> Promise
 
 
 @router.get("/promises/{int:promise_id}", response={200: PromiseOut, **READ_ERRORS})
-def get_promise(request: HttpRequest, promise_id: int) -> PromiseOut:
+def get_promise(request: HttpRequest, promise_id: Id) -> PromiseOut:
     return _promise_out(agent_of(request), promise_id)
 
 
@@ -103,7 +105,7 @@ def get_promise(request: HttpRequest, promise_id: int) -> PromiseOut:
     response={200: PromiseOut, **CONFLICT_ERRORS},
     summary="Log the call and its outcome",
 )
-def call(request: HttpRequest, promise_id: int, payload: PromiseCallIn) -> PromiseOut:
+def call(request: HttpRequest, promise_id: Id, payload: PromiseCallIn) -> PromiseOut:
     """One step: the call goes on the case timeline; the promise is kept, or rescheduled when
     nobody answered. Reached but needing more help reopens the case (or opens a new one)."""
     agent = agent_of(request)
@@ -120,7 +122,7 @@ def call(request: HttpRequest, promise_id: int, payload: PromiseCallIn) -> Promi
 
 
 @router.post("/promises/{int:promise_id}/reschedule", response={200: PromiseOut, **CONFLICT_ERRORS})
-def reschedule(request: HttpRequest, promise_id: int, payload: RescheduleIn) -> PromiseOut:
+def reschedule(request: HttpRequest, promise_id: Id, payload: RescheduleIn) -> PromiseOut:
     agent = agent_of(request)
     actions.reschedule_promise(
         promise=promise_for_agent(agent, promise_id), by=agent, to=payload.to, reason=payload.reason
@@ -129,7 +131,7 @@ def reschedule(request: HttpRequest, promise_id: int, payload: RescheduleIn) -> 
 
 
 @router.post("/promises/{int:promise_id}/cancel", response={200: PromiseOut, **CONFLICT_ERRORS})
-def cancel(request: HttpRequest, promise_id: int, payload: CancelIn) -> PromiseOut:
+def cancel(request: HttpRequest, promise_id: Id, payload: CancelIn) -> PromiseOut:
     """Only with a reason; a promise is never silently dropped."""
     agent = agent_of(request)
     actions.cancel_promise(
@@ -146,7 +148,7 @@ def cancel(request: HttpRequest, promise_id: int, payload: CancelIn) -> PromiseO
     response={201: PromiseOut, **WRITE_ERRORS},
     summary="Schedule a follow-up",
 )
-def follow_up(request: HttpRequest, case_id: int, payload: FollowUpIn) -> HttpStatus[PromiseOut]:
+def follow_up(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> HttpStatus[PromiseOut]:
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
     now = timezone.now()
@@ -169,12 +171,12 @@ def follow_up(request: HttpRequest, case_id: int, payload: FollowUpIn) -> HttpSt
     summary="The honest callback window",
 )
 def callback_window(
-    request: HttpRequest, case_id: int, at: AwareDatetime | None = None
+    request: HttpRequest, case_id: Id, window: Query[CallbackWindowQuery]
 ) -> CallbackQuoteOut:
     """Who would call and when — the next free window, or the one at `at` — from who is on
     shift and the callbacks already waiting for them. Nothing is booked."""
     case = case_for_agent(agent_of(request), case_id)
-    quote = selectors.quote_callback(case, now=timezone.now(), at=at)
+    quote = selectors.quote_callback(case, now=timezone.now(), at=window.at)
     agent = Agent.objects.get(pk=quote.agent_id)
     return CallbackQuoteOut(
         agent=AgentRef(id=agent.pk, display_name=agent.display_name),
@@ -191,7 +193,7 @@ def callback_window(
     response={201: PromiseOut, **WRITE_ERRORS},
     summary="Book a callback",
 )
-def callback(request: HttpRequest, case_id: int, payload: CallbackIn) -> HttpStatus[PromiseOut]:
+def callback(request: HttpRequest, case_id: Id, payload: CallbackIn) -> HttpStatus[PromiseOut]:
     agent = agent_of(request)
     promise = actions.book_callback(
         case=case_for_agent(agent, case_id),
@@ -222,7 +224,7 @@ def _referral_out(agent: Agent, referral_id: int) -> ReferralOut:
     response={201: ReferralOut, **WRITE_ERRORS},
     summary="Refer to a specialist",
 )
-def refer(request: HttpRequest, case_id: int, payload: ReferralIn) -> HttpStatus[ReferralOut]:
+def refer(request: HttpRequest, case_id: Id, payload: ReferralIn) -> HttpStatus[ReferralOut]:
     """To a colleague, a team or an outside provider, with a brief; they are notified."""
     agent = agent_of(request)
     referral = handovers.refer_case(
@@ -243,7 +245,7 @@ def refer(request: HttpRequest, case_id: int, payload: ReferralIn) -> HttpStatus
 
 
 @router.get("/referrals/{int:referral_id}", response={200: ReferralOut, **READ_ERRORS})
-def get_referral(request: HttpRequest, referral_id: int) -> ReferralOut:
+def get_referral(request: HttpRequest, referral_id: Id) -> ReferralOut:
     """With a drafted introduction for the customer's own agent to edit and send."""
     return _referral_out(agent_of(request), referral_id)
 
@@ -251,7 +253,7 @@ def get_referral(request: HttpRequest, referral_id: int) -> ReferralOut:
 @router.post(
     "/referrals/{int:referral_id}/acknowledge", response={200: ReferralOut, **CONFLICT_ERRORS}
 )
-def acknowledge(request: HttpRequest, referral_id: int, payload: NoteIn) -> ReferralOut:
+def acknowledge(request: HttpRequest, referral_id: Id, payload: ReferralNoteIn) -> ReferralOut:
     agent = agent_of(request)
     handovers.acknowledge_referral(
         referral=referral_for_agent(agent, referral_id), by=agent, note=payload.note
@@ -262,7 +264,7 @@ def acknowledge(request: HttpRequest, referral_id: int, payload: NoteIn) -> Refe
 @router.post(
     "/referrals/{int:referral_id}/hand-back", response={200: ReferralOut, **CONFLICT_ERRORS}
 )
-def hand_back(request: HttpRequest, referral_id: int, payload: NoteIn) -> ReferralOut:
+def hand_back(request: HttpRequest, referral_id: Id, payload: ReferralNoteIn) -> ReferralOut:
     """The case returns to the agent who referred it."""
     agent = agent_of(request)
     handovers.hand_back_referral(
@@ -274,7 +276,7 @@ def hand_back(request: HttpRequest, referral_id: int, payload: NoteIn) -> Referr
 @router.post(
     "/referrals/{int:referral_id}/introduction", response={200: ReferralOut, **WRITE_ERRORS}
 )
-def introduce(request: HttpRequest, referral_id: int, payload: IntroductionIn) -> ReferralOut:
+def introduce(request: HttpRequest, referral_id: Id, payload: IntroductionIn) -> ReferralOut:
     """Sent as your own signed reply on the case."""
     agent = agent_of(request)
     handovers.send_introduction(
@@ -289,7 +291,7 @@ def introduce(request: HttpRequest, referral_id: int, payload: IntroductionIn) -
     summary="Book an appointment",
 )
 def appointment(
-    request: HttpRequest, case_id: int, payload: AppointmentIn
+    request: HttpRequest, case_id: Id, payload: AppointmentIn
 ) -> HttpStatus[AppointmentOut]:
     """The customer is emailed a calendar invitation (.ics); a reminder goes out the day
     before and a follow-up call the day after is scheduled."""
@@ -322,11 +324,13 @@ def appointment(
 
 @router.get(
     "/customers/{int:customer_id}/word-of-mouth",
-    response={200: list[WordOfMouthOut], **READ_ERRORS},
+    response={200: WordOfMouthPage, **READ_ERRORS},
 )
-def word_of_mouth(request: HttpRequest, customer_id: int) -> list[WordOfMouthOut]:
+def word_of_mouth(request: HttpRequest, customer_id: Id) -> WordOfMouthPage:
+    """Who referred this customer and whom they recommended us to; one page (`next` is null)."""
     customer = customer_for_agent(agent_of(request), customer_id)
-    return [WordOfMouthOut.of(row) for row in selectors.word_of_mouth_for(customer)]
+    rows = selectors.word_of_mouth_for(customer)
+    return WordOfMouthPage(items=[WordOfMouthOut.of(row) for row in rows], next=None)
 
 
 @router.post(
@@ -335,7 +339,7 @@ def word_of_mouth(request: HttpRequest, customer_id: int) -> list[WordOfMouthOut
     summary="Record a recommendation",
 )
 def record_word_of_mouth(
-    request: HttpRequest, customer_id: int, payload: WordOfMouthIn
+    request: HttpRequest, customer_id: Id, payload: WordOfMouthIn
 ) -> HttpStatus[WordOfMouthOut]:
     """`referred_by`: "who referred you?"; `recommended`: "did you recommend us?". The other
     person is a customer on file (`other_customer_id`) or a name."""

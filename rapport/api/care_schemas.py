@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Self
+from typing import Literal, Self
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from rapport.api.schemas import AgentRef, PageQuery, Timestamp
+from rapport.api.schemas import AgentRef, Input, PageQuery, Timestamp
 from rapport.care import handovers
 from rapport.care.models import (
     Appointment,
@@ -81,12 +81,12 @@ class PromisePage(Schema):
 class PromiseQuery(PageQuery):
     status: list[PromiseStatus] = Field(default_factory=list)
     kind: list[PromiseKind] = Field(default_factory=list)
-    owner: str | None = Field(None, description='An agent id or "me".')
+    owner: str | None = Field(None, max_length=30, description='An agent id or "me".')
     customer: int | None = None
     case: int | None = None
 
 
-class PromiseCallIn(Schema):
+class PromiseCallIn(Input):
     outcome: Outcome
     notes: str = Field("", max_length=5000)
     phone: str = Field("", max_length=32)
@@ -96,16 +96,16 @@ class PromiseCallIn(Schema):
     )
 
 
-class RescheduleIn(Schema):
+class RescheduleIn(Input):
     to: AwareDatetime
     reason: str = Field("", max_length=500)
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(Input):
     due_at: AwareDatetime | None = Field(
         None, description="Default: tomorrow at 10:00 in the customer's time zone."
     )
@@ -115,11 +115,15 @@ class FollowUpIn(Schema):
     channel: Channel = Channel.PHONE
 
 
-class CallbackIn(Schema):
+class CallbackIn(Input):
     window_start: AwareDatetime | None = Field(
         None, description="The customer's choice; default: the next free window."
     )
     purpose: str = Field("", max_length=300)
+
+
+class CallbackWindowQuery(Input):
+    at: AwareDatetime | None = Field(None, description="The window the customer asks for.")
 
 
 class CallbackQuoteOut(Schema):
@@ -131,7 +135,7 @@ class CallbackQuoteOut(Schema):
     customer_text: str = Field(description="What to tell the customer, in their time zone.")
 
 
-class ReferralIn(Schema):
+class ReferralIn(Input):
     to_agent_id: int | None = None
     to_team_id: int | None = None
     provider_name: str = Field("", max_length=200)
@@ -196,18 +200,20 @@ class ReferralOut(Schema):
         )
 
 
-class NoteIn(Schema):
+class ReferralNoteIn(Input):
     note: str = Field("", max_length=5000)
 
 
-class IntroductionIn(Schema):
+class IntroductionIn(Input):
     text: str = Field(..., min_length=1, max_length=20000)
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(Input):
     starts_at: AwareDatetime
     duration_minutes: int = Field(30, ge=5, le=12 * 60)
-    timezone: str = Field("", description="Whose time zone (default: the customer's).")
+    timezone: str = Field(
+        "", max_length=64, description="Whose time zone (default: the customer's)."
+    )
     location: str = Field(..., max_length=300)
     with_agent_id: int | None = None
     with_name: str = Field("", max_length=200)
@@ -247,9 +253,9 @@ class AppointmentOut(Schema):
         )
 
 
-class WordOfMouthIn(Schema):
-    direction: str = Field(
-        ..., pattern="^(referred_by|recommended)$", description="referred_by or recommended"
+class WordOfMouthIn(Input):
+    direction: Literal["referred_by", "recommended"] = Field(
+        description="referred_by: who referred this customer; recommended: whom they told"
     )
     other_customer_id: int | None = None
     other_name: str = Field("", max_length=200)
@@ -279,6 +285,11 @@ class WordOfMouthOut(Schema):
             note=row.note,
             recorded_by=AgentRef.of(row.recorded_by),
         )
+
+
+class WordOfMouthPage(Schema):
+    items: list[WordOfMouthOut]
+    next: str | None = Field(description="Always null: the whole list is on the one page.")
 
 
 class CountOut(Schema):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
 from rapport.api.schemas import (
+    LONG_TEXT,
     AgentRef,
     CallOut,
     CustomerRef,
+    Input,
     MessageOut,
     PageQuery,
     TeamRef,
@@ -113,13 +115,13 @@ class CasePage(Schema):
 class CaseQuery(PageQuery):
     status: list[Status] = Field(default_factory=list, description="Repeat for several.")
     priority: list[Priority] = Field(default_factory=list, description="Repeat for several.")
-    owner: str | None = Field(None, description='An agent id, "me" or "none".')
+    owner: str | None = Field(None, max_length=30, description='An agent id, "me" or "none".')
     team: int | None = Field(None, description="A team id.")
     customer: int | None = Field(None, description="A customer id.")
     q: str = Field("", max_length=200, description="Words in the subject, messages or customer.")
 
 
-class CustomerIdentityIn(Schema):
+class CustomerIdentityIn(Input):
     """Finds the customer with this address, or creates them."""
 
     kind: IdentityKind
@@ -127,15 +129,15 @@ class CustomerIdentityIn(Schema):
     name: str = Field("", max_length=200, description="Used only when a customer is created.")
 
 
-class CaseIn(Schema):
+class CaseIn(Input):
     customer_id: int | None = Field(None, description="An existing customer; or send `customer`.")
     customer: CustomerIdentityIn | None = None
     subject: str = Field("", max_length=300, description="Defaults to the start of the text.")
     channel: Channel
-    text: str = Field("", description="The customer's message (or send html).")
-    html: str = ""
+    text: str = Field("", max_length=LONG_TEXT, description="The customer's message (or html).")
+    html: str = Field("", max_length=LONG_TEXT)
     priority: Priority = Priority.NORMAL
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Annotated[str, Field(max_length=50)]] = Field(default_factory=list)
     owner_id: int | None = Field(
         None,
         description="Omit to let the desk route the case to a named owner, continuity first "
@@ -152,7 +154,7 @@ class CaseIn(Schema):
         return self
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(Input):
     filename: str = Field(..., min_length=1, max_length=255)
     content_type: str = Field("application/octet-stream", max_length=100)
     content_base64: str = Field(..., description="The file's bytes, base64-encoded.")
@@ -167,29 +169,29 @@ class AttachmentIn(Schema):
         return Upload(self.filename, self.content_type, data)
 
 
-class ReplyIn(Schema):
-    text: str
+class ReplyIn(Input):
+    text: str = Field(max_length=LONG_TEXT)
     channel: Channel | None = Field(None, description="Defaults to the case's channel.")
     attachments: list[AttachmentIn] = Field(
         default_factory=list, description="Files sent with the reply (see the size limits)."
     )
 
 
-class NoteIn(Schema):
-    text: str
+class CaseNoteIn(Input):
+    text: str = Field(max_length=LONG_TEXT)
     attachments: list[AttachmentIn] = Field(default_factory=list)
 
 
-class CallIn(Schema):
+class CaseCallIn(Input):
     direction: CallDirection
     outcome: CallOutcome
-    notes: str = ""
+    notes: str = Field("", max_length=LONG_TEXT)
     phone: str = Field("", max_length=32)
     duration_seconds: int = Field(0, ge=0, le=24 * 3600)
     started_at: AwareDatetime | None = Field(None, description="Defaults to now.")
 
 
-class StatusIn(Schema):
+class StatusIn(Input):
     status: Status
     reason: str = Field("", max_length=500)
     expected: Status | None = Field(
@@ -212,20 +214,20 @@ class HandedOverOut(CaseOut):
         )
 
 
-class OwnerIn(Schema):
+class OwnerIn(Input):
     owner_id: int
     reason: str = Field("", max_length=500)
     team_id: int | None = None
 
 
-class PriorityIn(Schema):
+class PriorityIn(Input):
     priority: Priority
     reason: str = Field("", max_length=500)
 
 
-class ResolveIn(Schema):
+class ResolveIn(Input):
     reason: str = Field("", max_length=500)
 
 
-class SplitIn(Schema):
+class SplitIn(Input):
     subject: str = Field("", max_length=300)

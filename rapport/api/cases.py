@@ -10,14 +10,14 @@ from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
 from rapport.api.case_schemas import (
-    CallIn,
+    CaseCallIn,
     CaseDetailOut,
     CaseIn,
+    CaseNoteIn,
     CaseOut,
     CasePage,
     CaseQuery,
     HandedOverOut,
-    NoteIn,
     OwnerIn,
     PriorityIn,
     ReplyIn,
@@ -27,7 +27,7 @@ from rapport.api.case_schemas import (
 )
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import CallOut, ErrorOut, MergeIn, MessageOut
+from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut
 from rapport.cases import actions
 from rapport.cases.access import (
     attachment_for_agent,
@@ -159,7 +159,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
 
 
 @router.get("/{int:case_id}", response={200: CaseDetailOut, **READ_ERRORS}, summary="A case")
-def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
+def get_case(request: HttpRequest, case_id: Id) -> CaseDetailOut:
     """With every message (internal notes included) and call, oldest first."""
     case = case_for_agent(agent_of(request), case_id)
     messages = list(
@@ -172,7 +172,7 @@ def get_case(request: HttpRequest, case_id: int) -> CaseDetailOut:
 
 
 @router.post("/{int:case_id}/replies", response={201: MessageOut, **WRITE_ERRORS}, summary="Reply")
-def reply(request: HttpRequest, case_id: int, payload: ReplyIn) -> HttpStatus[MessageOut]:
+def reply(request: HttpRequest, case_id: Id, payload: ReplyIn) -> HttpStatus[MessageOut]:
     """Signed with your name and signature, and sent by the worker."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
@@ -196,7 +196,7 @@ def _message_out(message: Message) -> MessageOut:
 @router.post(
     "/{int:case_id}/notes", response={201: MessageOut, **WRITE_ERRORS}, summary="Internal note"
 )
-def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> HttpStatus[MessageOut]:
+def add_note(request: HttpRequest, case_id: Id, payload: CaseNoteIn) -> HttpStatus[MessageOut]:
     """Seen by agents only."""
     agent = agent_of(request)
     note = actions.add_note(
@@ -209,7 +209,7 @@ def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> HttpStatus[
 
 
 @router.post("/{int:case_id}/calls", response={201: CallOut, **WRITE_ERRORS}, summary="Log a call")
-def log_call(request: HttpRequest, case_id: int, payload: CallIn) -> HttpStatus[CallOut]:
+def log_call(request: HttpRequest, case_id: Id, payload: CaseCallIn) -> HttpStatus[CallOut]:
     agent = agent_of(request)
     call = actions.log_call(
         case=case_for_agent(agent, case_id),
@@ -227,7 +227,7 @@ def log_call(request: HttpRequest, case_id: int, payload: CallIn) -> HttpStatus[
 @router.post(
     "/{int:case_id}/status", response={200: CaseOut, **CONFLICT_ERRORS}, summary="Change status"
 )
-def change_status(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseOut:
+def change_status(request: HttpRequest, case_id: Id, payload: StatusIn) -> CaseOut:
     """Send `expected` (the status you saw) to be refused with a 409 if someone changed it."""
     agent = agent_of(request)
     actions.change_status(
@@ -245,7 +245,7 @@ def change_status(request: HttpRequest, case_id: int, payload: StatusIn) -> Case
     response={200: HandedOverOut, **WRITE_ERRORS},
     summary="Assign an owner",
 )
-def assign(request: HttpRequest, case_id: int, payload: OwnerIn) -> HandedOverOut:
+def assign(request: HttpRequest, case_id: Id, payload: OwnerIn) -> HandedOverOut:
     """Hand the case to a person (and `team_id`, or their first team). The new owner is
     notified; `you_can_open` says whether you may still open the case afterwards."""
     agent = agent_of(request)
@@ -263,7 +263,7 @@ def assign(request: HttpRequest, case_id: int, payload: OwnerIn) -> HandedOverOu
 @router.post(
     "/{int:case_id}/priority", response={200: CaseOut, **WRITE_ERRORS}, summary="Set priority"
 )
-def change_priority(request: HttpRequest, case_id: int, payload: PriorityIn) -> CaseOut:
+def change_priority(request: HttpRequest, case_id: Id, payload: PriorityIn) -> CaseOut:
     agent = agent_of(request)
     actions.change_priority(
         case=case_for_agent(agent, case_id),
@@ -277,7 +277,7 @@ def change_priority(request: HttpRequest, case_id: int, payload: PriorityIn) -> 
 @router.post(
     "/{int:case_id}/resolve", response={200: CaseOut, **CONFLICT_ERRORS}, summary="Resolve"
 )
-def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> CaseOut:
+def resolve(request: HttpRequest, case_id: Id, payload: ResolveIn) -> CaseOut:
     agent = agent_of(request)
     actions.resolve_case(case=case_for_agent(agent, case_id), by=agent, reason=payload.reason)
     return _case_out(agent, case_id)
@@ -286,7 +286,7 @@ def resolve(request: HttpRequest, case_id: int, payload: ResolveIn) -> CaseOut:
 @router.post(
     "/{int:case_id}/merge", response={200: CaseOut, **WRITE_ERRORS}, summary="Merge into a case"
 )
-def merge(request: HttpRequest, case_id: int, payload: MergeIn) -> CaseOut:
+def merge(request: HttpRequest, case_id: Id, payload: MergeIn) -> CaseOut:
     """Messages and calls move to `into`; this case is closed. Returns the surviving case."""
     agent = agent_of(request)
     source = case_for_agent(agent, case_id)
@@ -303,7 +303,7 @@ def merge(request: HttpRequest, case_id: int, payload: MergeIn) -> CaseOut:
     response={201: CaseOut, **WRITE_ERRORS},
     summary="Split a message into a new case",
 )
-def split(request: HttpRequest, message_id: int, payload: SplitIn) -> HttpStatus[CaseOut]:
+def split(request: HttpRequest, message_id: Id, payload: SplitIn) -> HttpStatus[CaseOut]:
     """The customer's message moves to a case of its own, with the same owner and team."""
     agent = agent_of(request)
     message = message_for_agent(agent, message_id)

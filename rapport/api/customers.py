@@ -28,6 +28,7 @@ from rapport.api.schemas import (
     CustomerPatch,
     CustomerQuery,
     ErrorOut,
+    Id,
     IdentityIn,
     IdentityOut,
     MergeIn,
@@ -164,7 +165,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpStatus[Cus
 @router.get(
     "/{int:customer_id}", response={200: CustomerDetailOut, **READ_ERRORS}, summary="A customer"
 )
-def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetailOut:
+def get_customer(request: HttpRequest, customer_id: Id) -> CustomerDetailOut:
     """With identities, owner and deputy, pinned rapport notes, assets and open cases."""
     agent = agent_of(request)
     detail = _detail(agent, customer_id)
@@ -176,7 +177,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> CustomerDetailOut:
     "/{int:customer_id}", response={200: CustomerDetailOut, **WRITE_ERRORS}, summary="Update"
 )
 def update_customer(
-    request: HttpRequest, customer_id: int, payload: CustomerPatch
+    request: HttpRequest, customer_id: Id, payload: CustomerPatch
 ) -> CustomerDetailOut:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
@@ -193,7 +194,7 @@ def update_customer(
     summary="Add an identity",
 )
 def add_identity(
-    request: HttpRequest, customer_id: int, payload: IdentityIn
+    request: HttpRequest, customer_id: Id, payload: IdentityIn
 ) -> HttpStatus[IdentityOut]:
     """An address already owned by another customer is refused: merge the two instead."""
     agent = agent_of(request)
@@ -209,7 +210,7 @@ def add_identity(
     response={204: None, **WRITE_ERRORS},
     summary="Remove an identity",
 )
-def remove_identity(request: HttpRequest, customer_id: int, identity_id: int) -> HttpStatus[None]:
+def remove_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> HttpStatus[None]:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
     identity = customer.identities.filter(pk=identity_id).first()
@@ -255,7 +256,7 @@ def dismiss_duplicate(request: HttpRequest, customer_id: int) -> CustomerDetailO
     summary="Add a rapport note",
 )
 def add_note(
-    request: HttpRequest, customer_id: int, payload: RapportNoteIn
+    request: HttpRequest, customer_id: Id, payload: RapportNoteIn
 ) -> HttpStatus[RapportNoteOut]:
     """A personal fact worth remembering ("puppy Mila, 10-week yellow lab"), pinned."""
     agent = agent_of(request)
@@ -269,7 +270,7 @@ def add_note(
     response={201: AssetOut, **WRITE_ERRORS},
     summary="Add an asset",
 )
-def add_asset(request: HttpRequest, customer_id: int, payload: AssetIn) -> HttpStatus[AssetOut]:
+def add_asset(request: HttpRequest, customer_id: Id, payload: AssetIn) -> HttpStatus[AssetOut]:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
     asset = actions.add_asset(
@@ -289,7 +290,7 @@ def add_asset(request: HttpRequest, customer_id: int, payload: AssetIn) -> HttpS
     summary="Set owner and deputy",
 )
 def set_relationship(
-    request: HttpRequest, customer_id: int, payload: RelationshipIn
+    request: HttpRequest, customer_id: Id, payload: RelationshipIn
 ) -> CustomerDetailOut:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
@@ -308,7 +309,7 @@ def set_relationship(
     response={200: CustomerDetailOut, **WRITE_ERRORS},
     summary="Merge into another customer",
 )
-def merge_customer(request: HttpRequest, customer_id: int, payload: MergeIn) -> CustomerDetailOut:
+def merge_customer(request: HttpRequest, customer_id: Id, payload: MergeIn) -> CustomerDetailOut:
     """Every case, message, call, identity, note and asset moves to `into`; returns it."""
     agent = agent_of(request)
     source = customer_for_agent(agent, customer_id)
@@ -350,7 +351,7 @@ def _page_of(entries: list[TimelineEntry], limit: int) -> tuple[list[TimelineEnt
     response={200: TimelinePage, **READ_ERRORS},
     summary="The customer's timeline",
 )
-def timeline(request: HttpRequest, customer_id: int, page: Query[PageQuery]) -> TimelinePage:
+def timeline(request: HttpRequest, customer_id: Id, page: Query[PageQuery]) -> TimelinePage:
     """Every message, call and key change across the customer's cases you may open (all of them
     for the customer's owner, deputy and supervisors), newest first."""
     agent = agent_of(request)

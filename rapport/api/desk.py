@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
+from rapport.api.schemas import Id, Input
+from rapport.cases.models import Priority
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.people.actions import create_brand
@@ -53,20 +55,21 @@ class SiteOut(Schema):
         )
 
 
-class HoursIn(Schema):
+class HoursIn(Input):
     hours: str = Field(
+        max_length=500,
         description='Days or day ranges with shifts: "mon-fri 08:00-20:00; sat 09:00-13:00". '
-        'A shift may run overnight ("fri 20:00-08:00"). "" means always open.'
+        'A shift may run overnight ("fri 20:00-08:00"). "" means always open.',
     )
 
 
-class ClosureIn(Schema):
+class ClosureIn(Input):
     day: date
     reason: str = Field("", max_length=200)
 
 
-class PolicyIn(Schema):
-    priority: SlaPolicy.Priority
+class PolicyIn(Input):
+    priority: Priority
     channel: Channel | None = Field(None, description="Only this channel; none for any.")
     first_response_minutes: int = Field(ge=1, le=525_600)
     next_response_minutes: int = Field(ge=1, le=525_600)
@@ -101,16 +104,31 @@ def _site(site_id: int) -> Site:
     return site
 
 
-@router.get("/sites", response={200: list[SiteOut], **READ_ERRORS}, summary="Sites and hours")
-def list_sites(request: HttpRequest) -> list[SiteOut]:
+class SitePage(Schema):
+    items: list[SiteOut]
+    next: str | None = Field(description="Always null: every site is on the one page.")
+
+
+class PolicyPage(Schema):
+    items: list[PolicyOut]
+    next: str | None = Field(description="Always null: every policy is on the one page.")
+
+
+class ClosureDay(Input):
+    site_id: int
+    day: date
+
+
+@router.get("/sites", response={200: SitePage, **READ_ERRORS}, summary="Sites and hours")
+def list_sites(request: HttpRequest) -> SitePage:
     sites = Site.objects.prefetch_related("closures").order_by("name")
-    return [SiteOut.of(site) for site in sites]
+    return SitePage(items=[SiteOut.of(site) for site in sites], next=None)
 
 
 @router.put(
     "/sites/{site_id}/hours", response={200: SiteOut, **WRITE_ERRORS}, summary="Set opening hours"
 )
-def set_hours(request: HttpRequest, site_id: int, payload: HoursIn) -> SiteOut:
+def set_hours(request: HttpRequest, site_id: Id, payload: HoursIn) -> SiteOut:
     site = _site(site_id)
     try:
         hours = hours_from_text(payload.hours) if payload.hours.strip() else {}
@@ -125,7 +143,7 @@ def set_hours(request: HttpRequest, site_id: int, payload: HoursIn) -> SiteOut:
     response={201: SiteOut, **WRITE_ERRORS},
     summary="Close a site on a day",
 )
-def add_closure(request: HttpRequest, site_id: int, payload: ClosureIn) -> HttpStatus[SiteOut]:
+def add_closure(request: HttpRequest, site_id: Id, payload: ClosureIn) -> HttpStatus[SiteOut]:
     site = _site(site_id)
     actions.add_closure(site=site, day=payload.day, reason=payload.reason, by=agent_of(request))
     return HttpStatus(201, SiteOut.of(_site(site_id)))
@@ -136,16 +154,18 @@ def add_closure(request: HttpRequest, site_id: int, payload: ClosureIn) -> HttpS
     response={204: None, **WRITE_ERRORS},
     summary="Open on that day after all",
 )
-def remove_closure(request: HttpRequest, site_id: int, day: date) -> HttpResponse:
-    if not actions.remove_closure(site=_site(site_id), day=day, by=agent_of(request)):
+def remove_closure(request: HttpRequest, closure: Path[ClosureDay]) -> HttpResponse:
+    site = _site(closure.site_id)
+    if not actions.remove_closure(site=site, day=closure.day, by=agent_of(request)):
         raise Http404("The site was not closed on that day")
     return HttpResponse(status=204)
 
 
-@router.get("/sla-policies", response={200: list[PolicyOut], **READ_ERRORS}, summary="SLA policies")
-def list_policies(request: HttpRequest) -> list[PolicyOut]:
+@router.get("/sla-policies", response={200: PolicyPage, **READ_ERRORS}, summary="SLA policies")
+def list_policies(request: HttpRequest) -> PolicyPage:
     """Policies set on this desk; a priority without one uses the built-in targets."""
-    return [PolicyOut.of(p) for p in SlaPolicy.objects.order_by("priority", "channel")]
+    policies = SlaPolicy.objects.order_by("priority", "channel")
+    return PolicyPage(items=[PolicyOut.of(p) for p in policies], next=None)
 
 
 @router.put("/sla-policies", response={200: PolicyOut, **WRITE_ERRORS}, summary="Set a policy")
@@ -169,7 +189,7 @@ def set_policy(request: HttpRequest, payload: PolicyIn) -> PolicyOut:
     summary="Back to the built-in target",
 )
 def remove_policy(
-    request: HttpRequest, priority: SlaPolicy.Priority, channel: Channel | None = None
+    request: HttpRequest, priority: Priority, channel: Channel | None = None
 ) -> HttpResponse:
     removed = actions.remove_sla_policy(
         priority=priority, channel=channel or "", by=agent_of(request)

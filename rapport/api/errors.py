@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -24,9 +25,13 @@ CODE_FOR_STATUS = {
     405: "method_not_allowed",
     409: "conflict",
     410: "gone",
+    413: "payload_too_large",
     422: "validation_error",
     429: "too_many_requests",
 }
+
+
+SERVER_ERROR_MESSAGE = "Something went wrong on our side; it has been logged."
 
 
 def error_body(
@@ -47,6 +52,13 @@ def error_response(
 ) -> JsonResponse:
     code = code or CODE_FOR_STATUS.get(status, "bad_request")
     return JsonResponse(error_body(code, message, field=field), status=status)
+
+
+def too_large() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return error_response(
+        413, f"The request body is over the limit of {limit} bytes; send less at a time."
+    )
 
 
 def _field_of(loc: tuple[Any, ...] | list[Any]) -> str | None:
@@ -70,6 +82,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ActionError)
     def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
         return error_response(exc.status_code, exc.message, field=exc.field)
+
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return too_large()
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -122,6 +138,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
             exc_info=exc,
             extra={"status_code": 500, "request": request},
         )
-        return error_response(
-            500, "Something went wrong on our side; it has been logged.", code="server_error"
-        )
+        return error_response(500, SERVER_ERROR_MESSAGE, code="server_error")

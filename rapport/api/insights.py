@@ -6,10 +6,12 @@ from datetime import datetime
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import AwareDatetime
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS
+from rapport.api.schemas import Input
 from rapport.cases.access import cases_for_agent
 from rapport.insights import selectors
 
@@ -27,20 +29,23 @@ class TimeToHumanOut(Schema):
     by_channel: dict[str, float]
 
 
+class WindowQuery(Input):
+    since: AwareDatetime | None = Field(None, description="Default: 7 days before `until`.")
+    until: AwareDatetime | None = Field(None, description="Default: now.")
+
+
 @router.get(
     "/time-to-human",
     response={200: TimeToHumanOut, **READ_ERRORS},
     summary="Time to a named human",
 )
-def time_to_human(
-    request: HttpRequest, since: datetime | None = None, until: datetime | None = None
-) -> TimeToHumanOut:
+def time_to_human(request: HttpRequest, window: Query[WindowQuery]) -> TimeToHumanOut:
     """Arrival to the first human action the customer could see, over new cases in the window
     (default: the last 7 days). Supervisors only."""
     agent = agent_of(request)
     if not agent.is_supervisor:
         raise Http404("No such page")
     default_since, default_until = selectors.default_window(timezone.now())
-    since, until = since or default_since, until or default_until
+    since, until = window.since or default_since, window.until or default_until
     stats = selectors.time_to_human(cases_for_agent(agent), since=since, until=until)
     return TimeToHumanOut(since=since, until=until, **stats.as_dict())  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from ninja.responses import Status as HttpStatus
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import ErrorOut, PageQuery
+from rapport.api.schemas import ErrorOut, Id, PageQuery
 from rapport.datacare.actions.access import raw_deleted_notice, read_raw_mail
 from rapport.datacare.models import Via
 from rapport.mail import selectors
@@ -131,7 +131,7 @@ def list_intake(request: HttpRequest, filters: Query[IntakeQuery]) -> InboundPag
 @router.get(
     "/{int:inbound_id}", response={200: InboundOut, **READ_ERRORS}, summary="One inbound email"
 )
-def get_inbound(request: HttpRequest, inbound_id: int) -> InboundOut:
+def get_inbound(request: HttpRequest, inbound_id: Id) -> InboundOut:
     """Supervisors see every one; an agent those that became part of a case they can see."""
     return InboundOut.of(inbound_for_agent(agent_of(request), inbound_id))
 
@@ -144,7 +144,7 @@ def get_inbound(request: HttpRequest, inbound_id: int) -> InboundOut:
         "responses": {200: {"description": "message/rfc822", "content": {"message/rfc822": {}}}}
     },
 )
-def get_inbound_raw(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def get_inbound_raw(request: HttpRequest, inbound_id: Id) -> HttpResponse:
     agent = agent_of(request)
     row = inbound_for_agent(agent, inbound_id)
     raw = read_raw_mail(row, agent=agent, via=Via.API)
@@ -161,7 +161,7 @@ def get_inbound_raw(request: HttpRequest, inbound_id: int) -> HttpResponse:
     response={202: InboundOut, **CONFLICT_ERRORS},
     summary="Process a failed or rejected email again",
 )
-def retry_inbound(request: HttpRequest, inbound_id: int) -> HttpStatus[InboundOut]:
+def retry_inbound(request: HttpRequest, inbound_id: Id) -> HttpStatus[InboundOut]:
     """Queues it for the worker; a rejected one is let through the per-sender rate limit.
     Anything else (already processed) is a 400. Supervisors only."""
     agent = _supervisor(request)

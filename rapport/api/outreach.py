@@ -4,27 +4,41 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import AwareDatetime
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
+from rapport.api.pagination import Keyset, decode_cursor, encode_cursor, invalid_cursor, keyset_page
+from rapport.api.schemas import LONG_TEXT, Id, Input, PageQuery
 from rapport.cases.access import case_for_agent, customer_for_agent
+from rapport.cases.models import CallOutcome
 from rapport.lib.errors import ActionError
 from rapport.outreach import actions, imports, make_goods, selectors, work
 from rapport.outreach.models import (
     AudienceImport,
     Incident,
     MakeGood,
+    MakeGoodKind,
+    MakeGoodStatus,
+    OutreachOutcome,
+    OutreachStatus,
     OutreachTask,
+    Severity,
 )
 from rapport.people.models import Agent, Asset, Team
 
 router = Router(tags=["outreach"])
+NEWEST_FIRST = Keyset("created_at", descending=True)
+# Money as the columns hold it: up to 9,999,999,999.99.
+Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, allow_inf_nan=False)]
+# Counters kept in PositiveSmallIntegerField.
+SMALL = 32_767
 
 
 def _forbid_unless_supervisor(agent: Agent) -> None:
@@ -35,13 +49,13 @@ def _forbid_unless_supervisor(agent: Agent) -> None:
 # --- make-goods -----------------------------------------------------------------------------
 
 
-class MakeGoodIn(Schema):
+class MakeGoodIn(Input):
     case_id: int
-    kind: Literal["replacement", "part_next_day", "credit", "refund", "goodwill"]
+    kind: MakeGoodKind
     description: str = Field(..., max_length=500)
     reason: str = Field(..., max_length=100)
-    amount: Decimal = Decimal("0")
-    currency: str = ""
+    amount: Amount = Field(Decimal("0"), ge=0)
+    currency: str = Field("", max_length=3)
     asset_id: int | None = None
 
 
@@ -85,15 +99,15 @@ class MakeGoodOut(Schema):
         )
 
 
-class DecisionIn(Schema):
+class DecisionIn(Input):
     approve: bool
     note: str = Field("", max_length=500)
 
 
-class LimitIn(Schema):
+class LimitIn(Input):
     agent_id: int | None = None
-    currency: str
-    amount: Decimal
+    currency: str = Field(max_length=3)
+    amount: Amount = Field(ge=0)
 
 
 class LimitOut(Schema):
@@ -117,33 +131,42 @@ class TotalsOut(Schema):
     items: list[TotalOut]
 
 
-@router.get(
-    "/make-goods", response={200: list[MakeGoodOut], **READ_ERRORS}, summary="List make-goods"
-)
-def list_make_goods(
-    request: HttpRequest,
-    case_id: int | None = None,
-    customer_id: int | None = None,
-    asset_id: int | None = None,
-    status: str | None = None,
-) -> list[MakeGoodOut]:
-    """Of a case, a customer or an order (asset); newest first, at most 200."""
+class MakeGoodPage(Schema):
+    items: list[MakeGoodOut]
+    next: str | None
+
+
+class MakeGoodQuery(PageQuery):
+    case_id: int | None = None
+    customer_id: int | None = None
+    asset_id: int | None = None
+    status: MakeGoodStatus | None = None
+
+
+@router.get("/make-goods", response={200: MakeGoodPage, **READ_ERRORS}, summary="List make-goods")
+def list_make_goods(request: HttpRequest, filters: Query[MakeGoodQuery]) -> MakeGoodPage:
+    """Of a case, a customer or an order (asset); newest first."""
     agent = agent_of(request)
     goods = selectors.make_goods_for_agent(agent)
-    if case_id is not None:
-        goods = goods.filter(case=case_for_agent(agent, case_id))
-    if customer_id is not None:
-        goods = MakeGood.objects.filter(customer=customer_for_agent(agent, customer_id))
-    if asset_id is not None:
-        asset = Asset.objects.filter(pk=asset_id).first()
+    if filters.case_id is not None:
+        goods = goods.filter(case=case_for_agent(agent, filters.case_id))
+    if filters.customer_id is not None:
+        goods = MakeGood.objects.filter(customer=customer_for_agent(agent, filters.customer_id))
+    if filters.asset_id is not None:
+        asset = Asset.objects.filter(pk=filters.asset_id).first()
         if asset is None:
             raise Http404("No such asset")
         customer_for_agent(agent, asset.customer_id)
         goods = MakeGood.objects.filter(asset=asset)
-    if status:
-        goods = goods.filter(status=status)
-    rows = goods.select_related("asset").order_by("-created_at", "-pk")[:200]
-    return [MakeGoodOut.of(mg) for mg in rows]
+    if filters.status:
+        goods = goods.filter(status=filters.status)
+    rows, next_cursor = keyset_page(
+        goods.select_related("asset"),
+        keyset=NEWEST_FIRST,
+        limit=filters.limit,
+        cursor=filters.cursor,
+    )
+    return MakeGoodPage(items=[MakeGoodOut.of(mg) for mg in rows], next=next_cursor)
 
 
 @router.post(
@@ -176,7 +199,7 @@ def record_make_good(request: HttpRequest, payload: MakeGoodIn) -> HttpStatus[Ma
     response={200: MakeGoodOut, **WRITE_ERRORS, 409: READ_ERRORS[404]},
     summary="Approve or decline a make-good",
 )
-def decide(request: HttpRequest, make_good_id: int, payload: DecisionIn) -> MakeGoodOut:
+def decide(request: HttpRequest, make_good_id: Id, payload: DecisionIn) -> MakeGoodOut:
     """Supervisors only; deciding twice is a 409."""
     agent = agent_of(request)
     mg = selectors.make_good_for_agent(agent, make_good_id)
@@ -186,22 +209,24 @@ def decide(request: HttpRequest, make_good_id: int, payload: DecisionIn) -> Make
     return MakeGoodOut.of(mg)
 
 
+class TotalsQuery(Input):
+    period: Literal["day", "week", "month"] = "month"
+    since: AwareDatetime | None = None
+    until: AwareDatetime | None = None
+
+
 @router.get(
     "/make-goods/totals",
     response={200: TotalsOut, **READ_ERRORS, 403: READ_ERRORS[404]},
     summary="Make-good totals per period and reason",
 )
-def totals(
-    request: HttpRequest,
-    period: Literal["day", "week", "month"] = "month",
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> TotalsOut:
+def totals(request: HttpRequest, window: Query[TotalsQuery]) -> TotalsOut:
     """Approved make-goods (default: the last twelve months), per currency. Supervisors only."""
     agent = agent_of(request)
     _forbid_unless_supervisor(agent)
+    period = window.period
     default_since, default_until = selectors.default_totals_window(timezone.now())
-    since, until = since or default_since, until or default_until
+    since, until = window.since or default_since, window.until or default_until
     rows = selectors.make_good_totals(
         selectors.make_goods_for_agent(agent), since=since, until=until, period=period
     )
@@ -241,17 +266,17 @@ def set_limit(request: HttpRequest, payload: LimitIn) -> LimitOut:
 # --- incidents ------------------------------------------------------------------------------
 
 
-class IncidentIn(Schema):
+class IncidentIn(Input):
     title: str = Field(..., max_length=200)
-    description: str = ""
-    severity: Literal["critical", "major", "minor"] = "major"
+    description: str = Field("", max_length=LONG_TEXT)
+    severity: Severity = Severity.MAJOR
     team_id: int | None = None
-    message_draft: str = ""
+    message_draft: str = Field("", max_length=LONG_TEXT)
     priority_rules: list[dict[str, Any]] | None = Field(
         None, description="Omit for the defaults (travelling today, medical need, high value)."
     )
-    default_tier: int = 3
-    max_attempts: int = 3
+    default_tier: int = Field(3, ge=1, le=SMALL)
+    max_attempts: int = Field(3, ge=1, le=SMALL)
 
 
 class IncidentOut(Schema):
@@ -284,11 +309,13 @@ class IncidentOut(Schema):
         )
 
 
-class AudienceIn(Schema):
-    tag: str = ""
-    asset_reference: str = Field("", description="Order or flight number, e.g. AU 482.")
-    search: str = Field("", description="A case search, as in the inbox.")
-    customer_ids: list[int] = []
+class AudienceIn(Input):
+    tag: str = Field("", max_length=50)
+    asset_reference: str = Field(
+        "", max_length=100, description="Order or flight number, e.g. AU 482."
+    )
+    search: str = Field("", max_length=200, description="A case search, as in the inbox.")
+    customer_ids: list[int] = Field(default_factory=list, max_length=10_000)
 
 
 class AudienceOut(Schema):
@@ -298,8 +325,8 @@ class AudienceOut(Schema):
     over_capacity: int
 
 
-class ImportIn(Schema):
-    filename: str = ""
+class ImportIn(Input):
+    filename: str = Field("", max_length=255)
     csv: str = Field(..., description="The file's text: a header line with name, email, phone.")
 
 
@@ -388,32 +415,47 @@ class TaskDetailOut(TaskOut):
     draft: str = Field(..., description="The starting text for the caller to make their own.")
 
 
-class CallIn(Schema):
-    call_outcome: Literal["reached", "voicemail", "no_answer", "busy", "wrong_number"]
-    outcome: Literal["rebooked", "refunded", "declined", "other", ""] = ""
-    notes: str = ""
-    phone: str = ""
+class OutreachCallIn(Input):
+    call_outcome: CallOutcome
+    outcome: OutreachOutcome | Literal[""] = ""
+    notes: str = Field("", max_length=5000)
+    phone: str = Field("", max_length=32)
     duration_seconds: int = Field(0, ge=0, le=24 * 3600)
-    expected_status: str | None = None
+    expected_status: OutreachStatus | None = Field(
+        None, description="The status you saw; if it changed meanwhile you get a 409."
+    )
     keep_open: bool = False
 
 
-class MessageIn(Schema):
-    text: str
+class OutreachMessageIn(Input):
+    text: str = Field(max_length=LONG_TEXT)
 
 
-class ResultIn(Schema):
-    status: Literal["reached", "failed"]
-    outcome: Literal["rebooked", "refunded", "declined", "other", ""] = ""
-    note: str = ""
-    expected_status: str | None = None
+class ResultIn(Input):
+    status: Literal[OutreachStatus.REACHED, OutreachStatus.FAILED]
+    outcome: OutreachOutcome | Literal[""] = ""
+    note: str = Field("", max_length=5000)
+    expected_status: OutreachStatus | None = Field(
+        None, description="The status you saw; if it changed meanwhile you get a 409."
+    )
     keep_open: bool = False
 
 
-@router.get("/incidents", response={200: list[IncidentOut], **READ_ERRORS}, summary="Incidents")
-def list_incidents(request: HttpRequest) -> list[IncidentOut]:
-    agent = agent_of(request)
-    return [IncidentOut.of(i) for i in selectors.incidents_for_agent(agent)[:100]]
+class IncidentPage(Schema):
+    items: list[IncidentOut]
+    next: str | None
+
+
+@router.get("/incidents", response={200: IncidentPage, **READ_ERRORS}, summary="Incidents")
+def list_incidents(request: HttpRequest, page: Query[PageQuery]) -> IncidentPage:
+    """Newest first."""
+    rows, next_cursor = keyset_page(
+        selectors.incidents_for_agent(agent_of(request)),
+        keyset=NEWEST_FIRST,
+        limit=page.limit,
+        cursor=page.cursor,
+    )
+    return IncidentPage(items=[IncidentOut.of(i) for i in rows], next=next_cursor)
 
 
 @router.post(
@@ -444,7 +486,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> HttpStatus[Inc
 @router.get(
     "/incidents/{int:incident_id}", response={200: IncidentOut, **READ_ERRORS}, summary="Incident"
 )
-def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
+def get_incident(request: HttpRequest, incident_id: Id) -> IncidentOut:
     return IncidentOut.of(selectors.incident_for_agent(agent_of(request), incident_id))
 
 
@@ -453,7 +495,7 @@ def get_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     response={200: AudienceOut, **WRITE_ERRORS},
     summary="Add affected customers",
 )
-def add_audience(request: HttpRequest, incident_id: int, payload: AudienceIn) -> AudienceOut:
+def add_audience(request: HttpRequest, incident_id: Id, payload: AudienceIn) -> AudienceOut:
     """By tag, order/flight number, search or customer ids: one owned task per new customer."""
     agent = agent_of(request)
     incident = selectors.incident_for_agent(agent, incident_id)
@@ -479,9 +521,7 @@ def add_audience(request: HttpRequest, incident_id: int, payload: AudienceIn) ->
     response={202: ImportOut, **WRITE_ERRORS},
     summary="Import affected customers from CSV",
 )
-def start_import(
-    request: HttpRequest, incident_id: int, payload: ImportIn
-) -> HttpStatus[ImportOut]:
+def start_import(request: HttpRequest, incident_id: Id, payload: ImportIn) -> HttpStatus[ImportOut]:
     """Queued for the worker; poll `GET /outreach/imports/{id}` for progress and bad lines."""
     agent = agent_of(request)
     incident = selectors.incident_for_agent(agent, incident_id)
@@ -495,7 +535,7 @@ def start_import(
 @router.get(
     "/imports/{int:import_id}", response={200: ImportOut, **READ_ERRORS}, summary="Import progress"
 )
-def get_import(request: HttpRequest, import_id: int) -> ImportOut:
+def get_import(request: HttpRequest, import_id: Id) -> ImportOut:
     return ImportOut.of(selectors.import_for_agent(agent_of(request), import_id))
 
 
@@ -504,29 +544,54 @@ def get_import(request: HttpRequest, import_id: int) -> ImportOut:
     response={200: BoardOut, **READ_ERRORS},
     summary="Progress board",
 )
-def get_board(request: HttpRequest, incident_id: int) -> BoardOut:
+def get_board(request: HttpRequest, incident_id: Id) -> BoardOut:
     """Reached / attempted / not yet / failed, overall and per agent; outcomes of the reached."""
     incident = selectors.incident_for_agent(agent_of(request), incident_id)
     return BoardOut(**selectors.board(incident).as_dict())
 
 
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next: str | None
+
+
+class TaskQuery(PageQuery):
+    mine: bool = Field(False, description="Only the tasks you own.")
+    status: OutreachStatus | None = None
+
+
+def _offset_of(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    values = decode_cursor(cursor)
+    if len(values) != 1 or not isinstance(values[0], int) or not 0 <= values[0] <= 1_000_000:
+        raise invalid_cursor()
+    return values[0]
+
+
 @router.get(
     "/incidents/{int:incident_id}/tasks",
-    response={200: list[TaskOut], **READ_ERRORS},
+    response={200: TaskPage, **READ_ERRORS},
     summary="Outreach tasks",
 )
-def list_tasks(
-    request: HttpRequest,
-    incident_id: int,
-    mine: bool = False,
-    status: str = "",
-    limit: int = Query(200, ge=1, le=1000),  # type: ignore[type-arg]
-) -> list[TaskOut]:
+def list_tasks(request: HttpRequest, incident_id: Id, filters: Query[TaskQuery]) -> TaskPage:
     """Open ones first, the most affected first."""
     agent = agent_of(request)
     incident = selectors.incident_for_agent(agent, incident_id)
-    rows = selectors.task_rows(incident, owner=agent if mine else None, status=status, limit=limit)
-    return [TaskOut.of(t) for t in rows]
+    # The order is worked out per page of an incident's audience (thousands at most), so the
+    # cursor is a position in it.
+    start = _offset_of(filters.cursor)
+    end = start + filters.limit
+    rows = selectors.task_rows(
+        incident,
+        owner=agent if filters.mine else None,
+        status=filters.status or "",
+        limit=end + 1,
+    )
+    return TaskPage(
+        items=[TaskOut.of(t) for t in rows[start:end]],
+        next=encode_cursor(end) if len(rows) > end else None,
+    )
 
 
 def _detail(agent: Agent, task_id: int) -> TaskDetailOut:
@@ -541,7 +606,7 @@ def _detail(agent: Agent, task_id: int) -> TaskDetailOut:
 @router.get(
     "/tasks/{int:task_id}", response={200: TaskDetailOut, **READ_ERRORS}, summary="Outreach task"
 )
-def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
+def get_task(request: HttpRequest, task_id: Id) -> TaskDetailOut:
     return _detail(agent_of(request), task_id)
 
 
@@ -550,7 +615,7 @@ def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
     response={200: TaskDetailOut, **WRITE_ERRORS, 409: READ_ERRORS[404]},
     summary="Log the call and its outcome",
 )
-def log_call(request: HttpRequest, task_id: int, payload: CallIn) -> TaskDetailOut:
+def log_call(request: HttpRequest, task_id: Id, payload: OutreachCallIn) -> TaskDetailOut:
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
     work.log_outreach_call(
@@ -572,7 +637,7 @@ def log_call(request: HttpRequest, task_id: int, payload: CallIn) -> TaskDetailO
     response={200: TaskDetailOut, **WRITE_ERRORS},
     summary="Send the agent's own message",
 )
-def send_message(request: HttpRequest, task_id: int, payload: MessageIn) -> TaskDetailOut:
+def send_message(request: HttpRequest, task_id: Id, payload: OutreachMessageIn) -> TaskDetailOut:
     """Signed with the agent's name; the unedited draft is refused."""
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
@@ -585,7 +650,7 @@ def send_message(request: HttpRequest, task_id: int, payload: MessageIn) -> Task
     response={200: TaskDetailOut, **WRITE_ERRORS, 409: READ_ERRORS[404]},
     summary="Record reached (another way) or cannot reach",
 )
-def record_result(request: HttpRequest, task_id: int, payload: ResultIn) -> TaskDetailOut:
+def record_result(request: HttpRequest, task_id: Id, payload: ResultIn) -> TaskDetailOut:
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
     work.record_outreach_result(

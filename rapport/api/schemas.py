@@ -6,7 +6,7 @@ import zoneinfo
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import AfterValidator, field_validator, model_validator
 
 from rapport.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -24,6 +24,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.cases.selectors import TimelineEntry
+from rapport.lib.storable import MAX_INT, storable
 from rapport.people.models import (
     Agent,
     Asset,
@@ -39,6 +40,29 @@ from rapport.people.models import (
 
 # Every time the API writes is UTC, whatever offset it was given in.
 Timestamp = Annotated[datetime, AfterValidator(lambda value: value.astimezone(UTC))]
+
+# A row's id in a path: past 64 bits the database driver overflows, so such ids are a 422.
+Id = Annotated[int, Path(ge=1, le=MAX_INT)]
+
+# The longest free text the API takes (a message, a call's notes): what a person writes, with
+# room to spare; the request size limit (DATA_UPLOAD_MAX_MEMORY_SIZE) bounds the whole body.
+LONG_TEXT = 100_000
+
+
+class Input(Schema):
+    """Everything the API reads (bodies and query strings) derives from this schema.
+
+    One validator sees every field of every input, nested lists and mappings included, and
+    refuses what the database could not store (rapport/lib/storable.py): NUL characters and
+    lone surrogates in text, times outside 1900-2199 or without an offset, integers past 64
+    bits, NaN and infinite amounts. tests/api/test_edge.py holds every operation to it.
+    """
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return storable(value)
+
 
 # ---------------------------------------------------------------- errors and pages
 
@@ -56,6 +80,8 @@ class ErrorBody(Schema):
         "not_found",
         "method_not_allowed",
         "conflict",
+        "gone",
+        "payload_too_large",
         "validation_error",
         "too_many_requests",
         "server_error",
@@ -69,9 +95,11 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-class PageQuery(Schema):
+class PageQuery(Input):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page.")
-    cursor: str | None = Field(None, description="The 'next' value of the previous page.")
+    cursor: str | None = Field(
+        None, max_length=500, description="The 'next' value of the previous page."
+    )
 
 
 # ---------------------------------------------------------------- people
@@ -96,7 +124,7 @@ class TeamRef(Schema):
         return None if team is None else cls(id=team.pk, name=team.name, slug=team.slug)
 
 
-class SiteOut(Schema):
+class SiteRef(Schema):
     id: int
     name: str
     timezone: str
@@ -107,7 +135,7 @@ class AgentOut(Schema):
     username: str
     display_name: str
     signature: str
-    site: SiteOut | None
+    site: SiteRef | None
     timezone: str
     availability: Availability
     is_supervisor: bool
@@ -126,7 +154,7 @@ class AgentOut(Schema):
             signature=agent.signature,
             site=None
             if site is None
-            else SiteOut(id=site.pk, name=site.name, timezone=site.timezone),
+            else SiteRef(id=site.pk, name=site.name, timezone=site.timezone),
             timezone=agent.timezone,
             availability=Availability(agent.availability),
             is_supervisor=agent.is_supervisor,
@@ -142,7 +170,7 @@ class AgentPage(Schema):
     next: str | None
 
 
-class IdentityIn(Schema):
+class IdentityIn(Input):
     kind: IdentityKind
     value: str = Field(min_length=1, max_length=320)
 
@@ -179,8 +207,8 @@ class IdentityOut(Schema):
         )
 
 
-class RapportNoteIn(Schema):
-    text: str
+class RapportNoteIn(Input):
+    text: str = Field(max_length=500)
 
 
 class RapportNoteOut(Schema):
@@ -201,8 +229,8 @@ class RapportNoteOut(Schema):
         )
 
 
-class AssetIn(Schema):
-    name: str
+class AssetIn(Input):
+    name: str = Field(max_length=200)
     kind: str = Field("", max_length=50)
     reference: str = Field("", max_length=100, description="Order or serial number.")
     attributes: dict[str, Any] = Field(
@@ -238,10 +266,10 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-class CustomerIn(Schema):
+class CustomerIn(Input):
     name: str = Field(min_length=1, max_length=200)
     preferred_name: str = Field("", max_length=100)
-    timezone: str = "UTC"
+    timezone: str = Field("UTC", max_length=64)
     language: str = Field("en", max_length=10)
     preferred_channel: Channel = Channel.EMAIL
     organization: str = Field("", max_length=200)
@@ -257,12 +285,12 @@ class CustomerIn(Schema):
         return _known_timezone(value)
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(Input):
     """Only the fields sent are changed."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
     preferred_name: str | None = Field(None, max_length=100)
-    timezone: str | None = None
+    timezone: str | None = Field(None, max_length=64)
     language: str | None = Field(None, max_length=10)
     preferred_channel: Channel | None = None
 
@@ -279,12 +307,12 @@ class CustomerPatch(Schema):
         return None if value is None else _known_timezone(value)
 
 
-class RelationshipIn(Schema):
+class RelationshipIn(Input):
     owner_id: int | None = Field(description="The person who knows this customer.")
     deputy_id: int | None = Field(description="Who stands in for the owner.")
 
 
-class MergeIn(Schema):
+class MergeIn(Input):
     into: int = Field(description="The id that survives; everything moves onto it.")
     reason: str = Field("", max_length=500)
 

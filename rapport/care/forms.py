@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django import forms
 
 from rapport.care.models import Outcome, Urgency
+from rapport.lib.forms import Form
 from rapport.lib.wallclock import WallClockField, in_zone
 
 
@@ -15,25 +16,25 @@ def aware(value: datetime | None, zone: str, *, field: str = "") -> datetime | N
     return None if value is None else in_zone(value, zone, field=field)
 
 
-class PromiseCallForm(forms.Form):
+class PromiseCallForm(Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
     notes = forms.CharField(required=False, max_length=5000)
     duration_minutes = forms.IntegerField(required=False, min_value=0, max_value=24 * 60)
     reschedule_to = WallClockField(required=False)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     due_at = WallClockField(required=False)
     purpose = forms.CharField(required=False, max_length=300)
     script = forms.CharField(required=False, max_length=2000)
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(Form):
     window_start = WallClockField(required=False)
     purpose = forms.CharField(required=False, max_length=300)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     to_agent = forms.IntegerField(required=False)
     to_team = forms.IntegerField(required=False)
     provider_name = forms.CharField(required=False, max_length=200)
@@ -46,7 +47,7 @@ class ReferralForm(forms.Form):
     urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.SOON)
 
 
-class AppointmentForm(forms.Form):
+class AppointmentForm(Form):
     starts_at = WallClockField()
     duration_minutes = forms.IntegerField(min_value=5, max_value=12 * 60, initial=30)
     timezone = forms.CharField(required=False, max_length=64)
@@ -61,15 +62,15 @@ class AppointmentForm(forms.Form):
         return timedelta(minutes=self.cleaned_data["duration_minutes"])
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(required=False, max_length=5000)
 
 
-class IntroductionForm(forms.Form):
+class IntroductionForm(Form):
     text = forms.CharField(max_length=20000)
 
 
-class WordOfMouthForm(forms.Form):
+class WordOfMouthForm(Form):
     direction = forms.ChoiceField(choices=[("referred_by", "referred by"), ("recommended", "")])
     other_customer = forms.IntegerField(required=False)
     other_name = forms.CharField(required=False, max_length=200)

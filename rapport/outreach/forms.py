@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 
 from rapport.cases.models import CallOutcome
+from rapport.lib.forms import Form
 from rapport.outreach.models import MakeGoodKind, OutreachOutcome, OutreachStatus, Severity
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MAJOR)
@@ -29,17 +30,17 @@ class IncidentForm(forms.Form):
             raise forms.ValidationError(f"not valid JSON ({exc.msg}, line {exc.lineno})") from exc
 
 
-class AudienceForm(forms.Form):
+class AudienceForm(Form):
     tag = forms.CharField(required=False, max_length=50)
     asset_reference = forms.CharField(required=False, max_length=100, label="Order or flight")
     search = forms.CharField(required=False, max_length=200)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label="CSV file")
 
 
-class CallForm(forms.Form):
+class CallForm(Form):
     call_outcome = forms.ChoiceField(choices=CallOutcome.choices, label="Call")
     outcome = forms.ChoiceField(
         choices=[("", "—"), *OutreachOutcome.choices], required=False, label="Outcome"
@@ -50,11 +51,11 @@ class CallForm(forms.Form):
     keep_open = forms.BooleanField(required=False)
 
 
-class MessageForm(forms.Form):
+class MessageForm(Form):
     text = forms.CharField(max_length=100_000, label="Message")
 
 
-class ResultForm(forms.Form):
+class ResultForm(Form):
     status = forms.ChoiceField(
         choices=[(OutreachStatus.REACHED, "Reached"), (OutreachStatus.FAILED, "Cannot reach")]
     )
@@ -66,7 +67,7 @@ class ResultForm(forms.Form):
     keep_open = forms.BooleanField(required=False)
 
 
-class MakeGoodForm(forms.Form):
+class MakeGoodForm(Form):
     kind = forms.ChoiceField(choices=MakeGoodKind.choices)
     description = forms.CharField(max_length=500)
     reason = forms.CharField(max_length=100)
@@ -75,18 +76,18 @@ class MakeGoodForm(forms.Form):
     asset = forms.IntegerField(required=False, label="Order")
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
     note = forms.CharField(required=False, max_length=500)
 
 
-class LimitForm(forms.Form):
+class LimitForm(Form):
     agent = forms.IntegerField(required=False)
     currency = forms.CharField(max_length=3)
     amount = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
 
 
-class TotalsForm(forms.Form):
+class TotalsForm(Form):
     period = forms.ChoiceField(
         choices=[("month", "Month"), ("week", "Week"), ("day", "Day")], required=False
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
+from rapport.lib.forms import Form
 from rapport.lib.wallclock import WallClockField, in_zone
 from rapport.people.models import Brand, Site
 from rapport.portal.actions import request_callback
@@ -32,7 +33,7 @@ DAYS = (
 )
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(Form):
     name = forms.CharField(max_length=200)
     phone = forms.CharField(max_length=40, help_text="With the country code, e.g. +44 20 7946 0958")
     email = forms.EmailField(required=False)

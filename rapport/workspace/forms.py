@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from rapport.cases.models import CallDirection, CallOutcome, Priority, Status
+from rapport.lib.forms import Form
 from rapport.people.models import Channel, IdentityKind
 
 REPLY_CHANNEL_VALUES = (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
@@ -34,7 +35,7 @@ def _blank(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(Form):
     view = forms.ChoiceField(choices=INBOX_VIEWS, required=False)
     q = forms.CharField(required=False, max_length=200)
     status = forms.ChoiceField(choices=_blank(list(Status.choices), "Any status"), required=False)
@@ -77,16 +78,16 @@ class InboxFilterForm(forms.Form):
             return None
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     channel = forms.ChoiceField(choices=REPLY_CHANNELS, required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
 
 
-class CallForm(forms.Form):
+class CallForm(Form):
     direction = forms.ChoiceField(choices=CallDirection.choices, label="Direction")
     outcome = forms.ChoiceField(choices=CallOutcome.choices, label="Outcome")
     duration_minutes = forms.IntegerField(
@@ -96,60 +97,60 @@ class CallForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea, label="Notes")
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     status = forms.ChoiceField(choices=Status.choices, label="Status")
     expected = forms.ChoiceField(choices=Status.choices, required=False)
     reason = forms.CharField(required=False, max_length=500)
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(Form):
     priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
     reason = forms.CharField(required=False, max_length=500)
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(Form):
     owner = forms.IntegerField(label="Owner", error_messages={"required": "Choose an agent."})
     reason = forms.CharField(required=False, max_length=500)
 
 
-class TagsForm(forms.Form):
+class TagsForm(Form):
     tags = forms.CharField(required=False, max_length=1000)
 
     def tag_list(self) -> list[str]:
         return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
 
 
-class SplitForm(forms.Form):
+class SplitForm(Form):
     message = forms.IntegerField(label="Message")
     subject = forms.CharField(required=False, max_length=300)
 
 
-class MergeCaseForm(forms.Form):
+class MergeCaseForm(Form):
     target = forms.IntegerField(label="Case", error_messages={"required": "Choose a case."})
     reason = forms.CharField(required=False, max_length=500)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(Form):
     owner = forms.IntegerField(required=False, label="Owner")
     deputy = forms.IntegerField(required=False, label="Deputy")
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(Form):
     kind = forms.ChoiceField(choices=IdentityKind.choices, label="Kind")
     value = forms.CharField(max_length=320, label="Value")
 
 
-class CustomerMergeForm(forms.Form):
+class CustomerMergeForm(Form):
     target = forms.IntegerField(
         label="Customer number", error_messages={"required": "Give the customer number."}
     )
 
 
-class RapportNoteForm(forms.Form):
+class RapportNoteForm(Form):
     text = forms.CharField(required=False)
 
 
-class AssetForm(forms.Form):
+class AssetForm(Form):
     name = forms.CharField(required=False, max_length=200)
     kind = forms.CharField(required=False, max_length=50)
     reference = forms.CharField(required=False, max_length=100)

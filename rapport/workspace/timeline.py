@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -144,7 +144,7 @@ def timeline_rows(
         case_url, case_label, case_status = (
             ("", "", "") if current else labels.get(entry.case_id, ("", "", ""))
         )
-        at = timezone.localtime(entry.at)
+        at = _local(entry.at)
         verdict, auth_summary = checked.get(entry.message.pk if entry.message else 0, ("", ""))
         rows.append(
             TimelineRow(
@@ -195,6 +195,16 @@ def _sender_checks(entries: list[TimelineEntry]) -> dict[int, tuple[str, str]]:
         )
         if message_id is not None
     }
+
+
+def _local(at: datetime) -> datetime:
+    """The moment in the viewer's zone. A stored time at the edge of what Python can hold (year
+    1 or 9999, written before the API refused such dates) cannot be shifted: it stays in UTC
+    rather than take the customer's every page down."""
+    try:
+        return timezone.localtime(at)
+    except OverflowError:
+        return at.astimezone(UTC)
 
 
 def _css(entry: TimelineEntry, *, focus: bool, current: bool) -> str:

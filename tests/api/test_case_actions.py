@@ -71,7 +71,7 @@ def test_a_call_time_needs_an_offset_and_cannot_be_in_the_future(
     call = {"direction": "outbound", "outcome": "reached"}
     naive = api.post(url, call | {"started_at": "2025-03-01T09:30:00"})
     assert_error(naive, 422, "validation_error", field="started_at")
-    future = api.post(url, call | {"started_at": "2999-01-01T00:00:00Z"})
+    future = api.post(url, call | {"started_at": "2199-01-01T00:00:00Z"})
     assert_error(future, 400, "bad_request", field="started_at")
 
 

@@ -227,7 +227,7 @@ def test_rapport_note(world: World, api: ApiClient) -> None:
     assert note["pinned"] is True
     assert note["author"]["id"] == world.agent.pk
     assert_error(api.post(url, {"text": "   "}), 400, "bad_request", field="text")
-    assert_error(api.post(url, {"text": "x" * 501}), 400, "bad_request", field="text")
+    assert_error(api.post(url, {"text": "x" * 501}), 422, "validation_error", field="text")
 
 
 def test_asset_with_free_form_attributes(world: World, api: ApiClient) -> None:

@@ -34,7 +34,7 @@ def test_a_supervisor_sets_hours_and_closures_everyone_reads_them(
     assert added.json()["closures"] == [{"day": "2026-12-24", "reason": "party"}]
 
     ana: ApiClient = api_as(world.agent)
-    listed = ana.get("/desk/sites").json()
+    listed = ana.get("/desk/sites").json()["items"]
     night = next(s for s in listed if s["id"] == site)
     assert night["closures"] == [{"day": "2026-12-24", "reason": "party"}]
     assert night["hours"] == body["hours"]
@@ -56,7 +56,7 @@ def test_agents_may_read_but_not_change(world: World, api_as: Any) -> None:
     policy = {"priority": "urgent", "first_response_minutes": 5, "next_response_minutes": 5,
               "resolution_minutes": 60}  # fmt: skip
     assert_error(ana.put("/desk/sla-policies", policy), 403, "forbidden")
-    assert ana.get("/desk/sla-policies").json() == []
+    assert ana.get("/desk/sla-policies").json() == {"items": [], "next": None}
     assert_error(ApiClient(None).get("/desk/sites"), 401, "unauthorized")
     world.night_site.refresh_from_db()
     assert world.night_site.working_hours == {} and not SlaPolicy.objects.exists()

@@ -70,7 +70,7 @@ def test_word_of_mouth(world: World, api_as: Any) -> None:
     assert (
         made.json()["referrer"] == "Maria Lopez" and made.json()["referred"] == "Her neighbour Eva"
     )
-    assert [row["referred"] for row in api.get(url).json()] == ["Her neighbour Eva"]
+    assert [row["referred"] for row in api.get(url).json()["items"]] == ["Her neighbour Eva"]
     assert_error(api.post(url, {"direction": "sideways"}), 422, "validation_error")
 
 

@@ -27,7 +27,7 @@ def test_follow_up_calls_due_and_log_the_call(world: World, api_as: Any) -> None
         body["due_local"] == "2026-11-24T10:00:00+01:00" and body["owner"]["id"] == world.agent.pk
     )
     with time_machine.travel(MORNING, tick=False):
-        due = api.get("/care/calls-due").json()
+        due = api.get("/care/calls-due").json()["items"]
         assert [p["id"] for p in due] == [body["id"]]
         logged = api.post(
             f"/care/promises/{body['id']}/call",

@@ -50,7 +50,9 @@ def test_story_5_through_the_api(world: World, django_capture_on_commit_callback
     )
 
     worker, worker_auth = _client(world, agents[0])
-    mine = worker.get(f"{API}/incidents/{incident_id}/tasks?mine=true", headers=worker_auth).json()
+    mine = worker.get(f"{API}/incidents/{incident_id}/tasks?mine=true", headers=worker_auth).json()[
+        "items"
+    ]
     assert len(mine) == 20 and all(t["owner_id"] == agents[0].pk for t in mine)
     assert [t["tier"] for t in mine] == sorted(t["tier"] for t in mine)
     first = mine[0]
@@ -136,7 +138,7 @@ def test_story_4_the_wheels_make_good_through_the_api(world: World) -> None:
         headers=auth,
     )
     assert made.status_code == 201 and made.json()["status"] == "approved"
-    on_order = agent.get(f"{API}/make-goods?asset_id={order.pk}", headers=auth).json()
+    on_order = agent.get(f"{API}/make-goods?asset_id={order.pk}", headers=auth).json()["items"]
     assert [(m["asset_reference"], m["amount"], m["currency"]) for m in on_order] == [
         ("ORD-2291", "60.00", "CAD")
     ]

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.lib.errors import ActionError
+from rapport.lib.forms import Form
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
 from rapport.people.actions import create_brand
 from rapport.people.models import Agent, Brand, Channel, Site
@@ -24,7 +25,7 @@ from rapport.routing.models import SlaPolicy
 from rapport.workspace.decorators import agent_required
 
 
-class HoursForm(forms.Form):
+class HoursForm(Form):
     hours = forms.CharField(required=False, max_length=500)
 
 
@@ -74,12 +75,12 @@ def hours_from_grid(data: QueryDict) -> dict[str, list[list[str]]]:
     return hours
 
 
-class ClosureForm(forms.Form):
+class ClosureForm(Form):
     day = forms.DateField()
     reason = forms.CharField(required=False, max_length=200)
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(Form):
     priority = forms.ChoiceField(choices=SlaPolicy.Priority.choices)
     channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
     first = forms.IntegerField(min_value=1, label="First answer (minutes)")

@@ -1,0 +1,34 @@
+"""The one base of every web form: what the database could not store is a form error.
+
+Django's CharField already refuses NUL characters; this adds the rest of rapport/lib/storable.py
+to each text, date, time and number field of a form when it is made: lone surrogates, dates
+outside 1900-2199, integers past 64 bits. tests/lib/test_forms.py holds every form to it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from rapport.lib.storable import problem
+
+CHECKED_FIELDS = (forms.CharField, forms.DateField, forms.DateTimeField, forms.IntegerField)
+
+
+def validate_storable(value: Any) -> None:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # a wall-clock time: only its range matters here
+    found = problem(value)
+    if found:
+        raise ValidationError(found[:1].upper() + found[1:] + ".", code="unstorable")
+
+
+class Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, CHECKED_FIELDS):
+                field.validators = [*field.validators, validate_storable]
