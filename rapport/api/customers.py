@@ -58,8 +58,14 @@ from rapport.people.models import Agent, Asset, Customer, Identity, RapportNote
 
 router = Router(tags=["customers"])
 
-READ_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 400: ErrorOut, 403: ErrorOut}
+# A read can be refused too: a malformed cursor or filter is a 400 naming the parameter.
+READ_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 403: ErrorOut}
 BY_NAME = Keyset("name", descending=False)
 
 

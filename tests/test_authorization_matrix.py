@@ -1,0 +1,501 @@
+"""Who may reach what: every web URL of the URL conf and every operation of the OpenAPI document,
+for every persona, classified in one table and exercised against the clinic team's own objects.
+
+A new URL pattern or API operation fails `test_every_endpoint_is_classified` until a row for it
+is added below. Each cell is one of:
+
+- "ok": reached (any answer but 401, 403, 404, a login redirect or a 5xx; API writes must also
+  get past validation, so the access check really ran);
+- "404": missing and not-yours alike;
+- "403": seen but not allowed (a supervisor's decision);
+- "login": redirected to the login page; "401": the API asks for a token;
+- "400" / "409": reached, then refused by the action's own rule for that person or state (only
+  the specialist acknowledges a referral; a customer another team serves, named in a body, is
+  "There is no customer #N").
+
+Personas: anonymous; a link holder (only where a signed link exists, see LINKS); Olga, an agent
+of another team (dental), who is sent the clinic's ids; Ana, an agent of the clinic team, who owns
+the case and is the customer's deputy; Sam, a supervisor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from rapport.api.api import api
+from rapport.care.actions import schedule_follow_up, tomorrow_at
+from rapport.care.handovers import refer_case
+from rapport.cases.actions import open_case
+from rapport.mail.actions import process_inbound_email, store_inbound_email
+from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.imports import start_import
+from rapport.outreach.make_goods import record_make_good
+from rapport.people.actions import add_rapport_note, create_customer
+from rapport.routing.actions import add_closure, set_sla_policy
+from tests.conftest import World
+from tests.mail.intake_helpers import make_mail
+
+PERSONAS = ("anonymous", "outsider", "agent", "supervisor")
+# URL patterns that take a signed link instead of a login: route -> a function making the link
+# for the world's objects. None exist yet; a link holder elsewhere is simply anonymous.
+LINKS: dict[str, Callable[[World, dict[str, Any]], str]] = {}
+
+# ------------------------------------------------------------------------------ the table
+# Web: route -> (method, anonymous, other team, team agent, supervisor).
+# API: "METHOD /api/v1/path" -> (anonymous, other team, team agent, supervisor).
+WEB: dict[str, tuple[str, str, str, str, str]] = {
+    "api/v1/": ("GET", "ok", "ok", "ok", "ok"),
+    "api/v1/openapi.json": ("GET", "ok", "ok", "ok", "ok"),
+    "api/v1/docs": ("GET", "ok", "ok", "ok", "ok"),
+    "api/v1/^(?P<rest>.+)$": ("GET", "404", "404", "404", "404"),
+    "care/calls/": ("GET", "login", "ok", "ok", "ok"),
+    "care/promises/<int:promise_id>/call/": ("POST", "login", "404", "ok", "ok"),
+    "care/cases/<int:case_id>/follow-up/": ("POST", "login", "404", "ok", "ok"),
+    "care/cases/<int:case_id>/callback/": ("POST", "login", "404", "ok", "ok"),
+    "care/cases/<int:case_id>/refer/": ("GET", "login", "404", "ok", "ok"),
+    "care/cases/<int:case_id>/appointment/": ("GET", "login", "404", "ok", "ok"),
+    "care/referrals/<int:referral_id>/": ("GET", "login", "404", "ok", "ok"),
+    "care/referrals/<int:referral_id>/acknowledge/": ("POST", "login", "404", "ok", "ok"),
+    "care/referrals/<int:referral_id>/hand-back/": ("POST", "login", "404", "ok", "ok"),
+    "care/referrals/<int:referral_id>/introduce/": ("POST", "login", "404", "ok", "ok"),
+    "care/customers/<int:customer_id>/": ("GET", "login", "404", "ok", "ok"),
+    "care/customers/<int:customer_id>/word-of-mouth/": ("POST", "login", "404", "ok", "ok"),
+    "outreach/": ("GET", "login", "ok", "ok", "ok"),
+    "outreach/new/": ("POST", "login", "403", "403", "ok"),
+    "outreach/<int:incident_id>/": ("GET", "login", "404", "ok", "ok"),
+    "outreach/<int:incident_id>/board/": ("GET", "login", "404", "ok", "ok"),
+    "outreach/<int:incident_id>/audience/": ("POST", "login", "404", "403", "ok"),
+    "outreach/<int:incident_id>/import/": ("POST", "login", "404", "403", "ok"),
+    "outreach/<int:incident_id>/close/": ("POST", "login", "404", "403", "ok"),
+    "outreach/imports/<int:import_id>/": ("GET", "login", "404", "ok", "ok"),
+    "outreach/tasks/<int:task_id>/": ("GET", "login", "404", "ok", "ok"),
+    "outreach/tasks/<int:task_id>/call/": ("POST", "login", "404", "ok", "ok"),
+    "outreach/tasks/<int:task_id>/message/": ("POST", "login", "404", "ok", "ok"),
+    "outreach/tasks/<int:task_id>/result/": ("POST", "login", "404", "ok", "ok"),
+    "outreach/make-goods/": ("GET", "login", "403", "403", "ok"),
+    "outreach/make-goods/<int:make_good_id>/decide/": ("POST", "login", "403", "403", "ok"),
+    "outreach/make-goods/limits/": ("POST", "login", "403", "403", "ok"),
+    "outreach/cases/<int:case_id>/make-goods/": ("POST", "login", "404", "ok", "ok"),
+    "mail/inbound/": ("POST", "404", "404", "404", "404"),
+    "mail/inbound/<int:inbound_id>/raw/": ("GET", "login", "404", "ok", "ok"),
+    "mail/intake/": ("GET", "login", "404", "404", "ok"),
+    "mail/intake/<int:inbound_id>/retry/": ("POST", "login", "404", "404", "ok"),
+    "mail/messages/<int:message_id>/original/": ("GET", "login", "404", "ok", "ok"),
+    "contact/": ("GET", "ok", "ok", "ok", "ok"),
+    "csp-report/": ("POST", "400", "400", "400", "400"),
+    "favicon.ico": ("GET", "ok", "ok", "ok", "ok"),
+    "login/": ("GET", "ok", "ok", "ok", "ok"),
+    "logout/": ("POST", "login", "login", "login", "login"),
+    "": ("GET", "login", "ok", "ok", "ok"),
+    "supervisor/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/sites/<int:site_id>/hours/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/desk/sites/<int:site_id>/closures/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/desk/sites/<int:site_id>/closures/<str:day>/open/": (
+        "POST",
+        "login",
+        "404",
+        "404",
+        "ok",
+    ),
+    "supervisor/desk/policies/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/desk/policies/<int:policy_id>/remove/": ("POST", "login", "404", "404", "ok"),
+    "notifications/": ("GET", "login", "ok", "ok", "ok"),
+    "notifications/read/": ("POST", "login", "ok", "ok", "ok"),
+    "cases/<int:case_id>/": ("GET", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/reply/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/note/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/call/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/status/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/priority/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/owner/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/tags/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/split/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/merge/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/presence/": ("POST", "login", "404", "ok", "ok"),
+    "customers/": ("GET", "login", "ok", "ok", "ok"),
+    "customers/<int:customer_id>/": ("GET", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/relationship/": ("POST", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/identities/": ("POST", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/merge/": ("POST", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/notes/": ("POST", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/notes/<int:note_id>/pin/": ("POST", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/notes/<int:note_id>/delete/": ("POST", "login", "404", "ok", "ok"),
+    "customers/<int:customer_id>/assets/": ("POST", "login", "404", "ok", "ok"),
+}
+API: dict[str, tuple[str, str, str, str]] = {
+    "GET /api/v1/customers": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/customers": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/customers/{customer_id}": ("401", "404", "ok", "ok"),
+    "PATCH /api/v1/customers/{customer_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/customers/{customer_id}/identities": ("401", "404", "ok", "ok"),
+    "DELETE /api/v1/customers/{customer_id}/identities/{identity_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/customers/{customer_id}/notes": ("401", "404", "ok", "ok"),
+    "POST /api/v1/customers/{customer_id}/assets": ("401", "404", "ok", "ok"),
+    "PUT /api/v1/customers/{customer_id}/relationship": ("401", "404", "ok", "ok"),
+    "POST /api/v1/customers/{customer_id}/merge": ("401", "404", "ok", "ok"),
+    "GET /api/v1/customers/{customer_id}/timeline": ("401", "404", "ok", "ok"),
+    "GET /api/v1/cases": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/cases": ("401", "400", "ok", "ok"),
+    "GET /api/v1/cases/{case_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/replies": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/notes": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/calls": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/status": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/owner": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/priority": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/resolve": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/merge": ("401", "404", "ok", "ok"),
+    "POST /api/v1/messages/{message_id}/split": ("401", "404", "ok", "ok"),
+    "GET /api/v1/agents": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/agents/me": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
+    "GET /api/v1/outreach/make-goods": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/outreach/make-goods": ("401", "404", "ok", "ok"),
+    "POST /api/v1/outreach/make-goods/{make_good_id}/decision": ("401", "404", "403", "ok"),
+    "GET /api/v1/outreach/make-goods/totals": ("401", "403", "403", "ok"),
+    "PUT /api/v1/outreach/approval-limits": ("401", "403", "403", "ok"),
+    "GET /api/v1/outreach/incidents": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/outreach/incidents": ("401", "403", "403", "ok"),
+    "GET /api/v1/outreach/incidents/{incident_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/outreach/incidents/{incident_id}/audience": ("401", "404", "403", "ok"),
+    "POST /api/v1/outreach/incidents/{incident_id}/imports": ("401", "404", "403", "ok"),
+    "GET /api/v1/outreach/imports/{import_id}": ("401", "404", "ok", "ok"),
+    "GET /api/v1/outreach/incidents/{incident_id}/board": ("401", "404", "ok", "ok"),
+    "GET /api/v1/outreach/incidents/{incident_id}/tasks": ("401", "404", "ok", "ok"),
+    "GET /api/v1/outreach/tasks/{task_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/outreach/tasks/{task_id}/call": ("401", "404", "ok", "ok"),
+    "POST /api/v1/outreach/tasks/{task_id}/message": ("401", "404", "ok", "ok"),
+    "POST /api/v1/outreach/tasks/{task_id}/result": ("401", "404", "ok", "ok"),
+    "GET /api/v1/care/calls-due": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/care/promises": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/care/promises/{promise_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/promises/{promise_id}/call": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/promises/{promise_id}/reschedule": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/promises/{promise_id}/cancel": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/cases/{case_id}/follow-ups": ("401", "404", "ok", "ok"),
+    "GET /api/v1/care/cases/{case_id}/callback-window": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/cases/{case_id}/callbacks": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/cases/{case_id}/referrals": ("401", "404", "ok", "ok"),
+    "GET /api/v1/care/referrals/{referral_id}": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/referrals/{referral_id}/acknowledge": ("401", "404", "400", "ok"),
+    "POST /api/v1/care/referrals/{referral_id}/hand-back": ("401", "404", "400", "400"),
+    "POST /api/v1/care/referrals/{referral_id}/introduction": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/cases/{case_id}/appointments": ("401", "404", "ok", "ok"),
+    "GET /api/v1/care/customers/{customer_id}/word-of-mouth": ("401", "404", "ok", "ok"),
+    "POST /api/v1/care/customers/{customer_id}/word-of-mouth": ("401", "404", "ok", "ok"),
+    "GET /api/v1/care/word-of-mouth/counts": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/intake": ("401", "404", "404", "ok"),
+    "GET /api/v1/intake/{inbound_id}": ("401", "404", "ok", "ok"),
+    "GET /api/v1/intake/{inbound_id}/raw": ("401", "404", "ok", "ok"),
+    "POST /api/v1/intake/{inbound_id}/retry": ("401", "404", "404", "400"),
+    "GET /api/v1/desk/sites": ("401", "ok", "ok", "ok"),
+    "PUT /api/v1/desk/sites/{site_id}/hours": ("401", "403", "403", "ok"),
+    "POST /api/v1/desk/sites/{site_id}/closures": ("401", "403", "403", "ok"),
+    "DELETE /api/v1/desk/sites/{site_id}/closures/{day}": ("401", "403", "403", "ok"),
+    "GET /api/v1/desk/sla-policies": ("401", "ok", "ok", "ok"),
+    "PUT /api/v1/desk/sla-policies": ("401", "403", "403", "ok"),
+    "DELETE /api/v1/desk/sla-policies/{priority}": ("401", "403", "403", "ok"),
+}
+Ids = dict[str, Any]
+# What a form or a write is sent, so that it gets past validation to the access check.
+WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {}
+API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
+    "POST /api/v1/customers": lambda ids: {"name": "Kim"},
+    "PATCH /api/v1/customers/{customer_id}": lambda ids: {"preferred_name": "Mari"},
+    "POST /api/v1/customers/{customer_id}/identities": lambda ids: {
+        "kind": "email",
+        "value": "maria.new@example.com",
+    },
+    "POST /api/v1/customers/{customer_id}/notes": lambda ids: {"text": "Likes tea"},
+    "POST /api/v1/customers/{customer_id}/assets": lambda ids: {"name": "Cello case"},
+    "PUT /api/v1/customers/{customer_id}/relationship": lambda ids: {
+        "owner_id": ids["colleague_id"],
+        "deputy_id": ids["agent_id"],
+    },
+    "POST /api/v1/customers/{customer_id}/merge": lambda ids: {"into": ids["twin_id"]},
+    "POST /api/v1/cases": lambda ids: {
+        "customer_id": ids["customer_id"],
+        "channel": "email",
+        "text": "Hello again",
+    },
+    "POST /api/v1/cases/{case_id}/replies": lambda ids: {"text": "Honey in warm water."},
+    "POST /api/v1/cases/{case_id}/notes": lambda ids: {"text": "Call tomorrow"},
+    "POST /api/v1/cases/{case_id}/calls": lambda ids: {
+        "direction": "outbound",
+        "outcome": "reached",
+    },
+    "POST /api/v1/cases/{case_id}/status": lambda ids: {"status": "waiting_us"},
+    "POST /api/v1/cases/{case_id}/owner": lambda ids: {"owner_id": ids["colleague_id"]},
+    "POST /api/v1/cases/{case_id}/priority": lambda ids: {"priority": "high"},
+    "POST /api/v1/cases/{case_id}/merge": lambda ids: {"into": ids["sibling_case_id"]},
+    "POST /api/v1/outreach/make-goods": lambda ids: {
+        "case_id": ids["case_id"],
+        "kind": "credit",
+        "description": "Wheel kit",
+        "reason": "missing part",
+    },
+    "POST /api/v1/outreach/make-goods/{make_good_id}/decision": lambda ids: {"approve": True},
+    "PUT /api/v1/outreach/approval-limits": lambda ids: {"currency": "EUR", "amount": "10"},
+    "POST /api/v1/outreach/incidents": lambda ids: {"title": "Flood"},
+    "POST /api/v1/outreach/incidents/{incident_id}/audience": lambda ids: {
+        "customer_ids": [ids["twin_id"]]
+    },
+    "POST /api/v1/outreach/incidents/{incident_id}/imports": lambda ids: {
+        "csv": "name,email\nKim,kim@x.example\n"
+    },
+    "POST /api/v1/outreach/tasks/{task_id}/call": lambda ids: {
+        "call_outcome": "reached",
+        "outcome": "rebooked",
+    },
+    "POST /api/v1/outreach/tasks/{task_id}/message": lambda ids: {"text": "We are sorry."},
+    "POST /api/v1/outreach/tasks/{task_id}/result": lambda ids: {
+        "status": "failed",
+        "note": "Number disconnected",
+    },
+    "POST /api/v1/care/promises/{promise_id}/call": lambda ids: {"outcome": "reached_fine"},
+    "POST /api/v1/care/promises/{promise_id}/reschedule": lambda ids: {"to": ids["soon"]},
+    "POST /api/v1/care/promises/{promise_id}/cancel": lambda ids: {"reason": "Not needed"},
+    "POST /api/v1/care/cases/{case_id}/referrals": lambda ids: {
+        "situation": "Cough",
+        "needs": "A specialist",
+        "to_agent_id": ids["colleague_id"],
+    },
+    "POST /api/v1/care/referrals/{referral_id}/hand-back": lambda ids: {"note": "Seen; fine."},
+    "POST /api/v1/care/referrals/{referral_id}/introduction": lambda ids: {"text": "Meet Ben."},
+    "POST /api/v1/care/cases/{case_id}/appointments": lambda ids: {
+        "starts_at": ids["soon"],
+        "location": "Room 1",
+        "with_name": "Dr. Lee",
+    },
+    "POST /api/v1/care/customers/{customer_id}/word-of-mouth": lambda ids: {
+        "direction": "recommended",
+        "other_name": "Eva",
+    },
+    "PUT /api/v1/desk/sites/{site_id}/hours": lambda ids: {"hours": "mon 08:00-20:00"},
+    "POST /api/v1/desk/sites/{site_id}/closures": lambda ids: {"day": "2026-12-25"},
+    "PUT /api/v1/desk/sla-policies": lambda ids: {
+        "priority": "high",
+        "first_response_minutes": 60,
+        "next_response_minutes": 120,
+        "resolution_minutes": 480,
+    },
+}
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Desk:
+    world: World
+    ids: dict[str, Any]
+    tokens: dict[str, str]
+
+
+@pytest.fixture
+def desk(world: World) -> Desk:
+    """The clinic's objects, one of each kind a URL can name."""
+    case, agent, supervisor = world.case, world.agent, world.supervisor
+    now = timezone.now()
+    note = add_rapport_note(customer=world.customer, text="Puppy Mila", by=agent)
+    promise = schedule_follow_up(
+        case=case, by=agent, due_at=tomorrow_at(case, now=now), purpose="How is Mila?"
+    )
+    referral = refer_case(
+        case=case, by=agent, situation="Cough", needs="A specialist", to_agent=world.colleague
+    )
+    incident = create_incident(title="Storm", by=supervisor, team=world.clinic)
+    add_audience(incident=incident, customers=[world.customer], by=supervisor)
+    task = incident.tasks.get()
+    job = start_import(incident=incident, by=supervisor, content="name,email\nKim,kim@x.example\n")
+    make_good = record_make_good(
+        case=case, by=agent, kind="credit", description="d", reason="r", amount=500, currency="EUR"
+    )
+    closure = add_closure(site=world.night_site, day=date(2026, 12, 24), by=supervisor)
+    policy = set_sla_policy(
+        priority="urgent",
+        first_response=timedelta(minutes=30),
+        next_response=timedelta(hours=1),
+        resolution=timedelta(hours=8),
+        by=supervisor,
+    )
+    inbound = store_inbound_email(
+        raw=make_mail(subject=f"Re: [#{case.pk}] Puppy coughing at night"),
+        source="pipe",
+        enqueue=False,
+    )
+    process_inbound_email(inbound_id=inbound.pk)
+    inbound.refresh_from_db()
+    twin = create_customer(name="Maria L.", by=agent, owner=agent)
+    sibling = open_case(
+        customer=world.customer,
+        subject="Mila's vaccination",
+        channel="phone",
+        text="When is the next one?",
+        by=agent,
+        owner=agent,
+        team=world.clinic,
+    )
+    twin_case = open_case(
+        customer=twin,
+        subject="Also Mila",
+        channel="phone",
+        text="Same dog",
+        by=agent,
+        owner=agent,
+        team=world.clinic,
+    )
+    ids = {
+        "case_id": case.pk,
+        "customer_id": world.customer.pk,
+        "note_id": note.pk,
+        "identity_id": world.customer.identities.order_by("pk").first().pk,  # type: ignore[union-attr]
+        "message_id": inbound.case_message_id,
+        "promise_id": promise.pk,
+        "referral_id": referral.pk,
+        "incident_id": incident.pk,
+        "task_id": task.pk,
+        "import_id": job.pk,
+        "make_good_id": make_good.pk,
+        "site_id": world.night_site.pk,
+        "day": closure.day.isoformat(),
+        "policy_id": policy.pk,
+        "priority": "urgent",
+        "inbound_id": inbound.pk,
+        "agent_id": agent.pk,
+        "colleague_id": world.colleague.pk,
+        "twin_id": twin.pk,
+        "twin_case_id": twin_case.pk,
+        "sibling_case_id": sibling.pk,
+        "soon": (now + timedelta(days=2)).isoformat(),
+    }
+    tokens = {name: world.token_for(getattr(world, name)) for name in PERSONAS[1:]}
+    return Desk(world, ids, tokens)
+
+
+def _web_routes() -> Iterator[tuple[str, URLPattern]]:
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> Iterator[Any]:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route, entry.namespace or namespace)
+            elif namespace == "api-v1" and entry.name not in {"openapi-json", "openapi-view"}:
+                continue  # an API operation: classified from the OpenAPI document below
+            else:
+                yield route, entry
+
+    yield from walk(get_resolver().url_patterns, "", None)
+
+
+def _api_operations() -> Iterator[str]:
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method in methods:
+            yield f"{method.upper()} {path}"
+
+
+def _url(route: str, ids: dict[str, Any]) -> str:
+    route = route.lstrip("^").rstrip("$")
+    route = re.sub(r"\(\?P<rest>[^)]*\)", "unknown", route)
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[str(m.group(1))]), route)
+
+
+def _classify(response: Any) -> str:
+    status = response.status_code
+    if status in {400, 401, 403, 404, 409, 422}:
+        return str(status)
+    if status in {301, 302} and response["Location"].startswith("/login/"):
+        return "login"
+    assert status < 500 and status != 405, (status, response.content[:500])
+    return "ok"
+
+
+def _client(desk: Desk, persona: str) -> Client:
+    if persona == "anonymous":
+        return Client()
+    return desk.world.client_for(getattr(desk.world, persona))
+
+
+def _observe(desk: Desk, call: Callable[[str], Any]) -> list[str]:
+    """Each persona's answer, each in a savepoint rolled back: nobody sees another's writes."""
+    seen = []
+    for persona in PERSONAS:
+        with transaction.atomic():
+            seen.append(_classify(call(persona)))
+            transaction.set_rollback(True)
+    return seen
+
+
+def test_every_endpoint_is_classified() -> None:
+    routes = {route for route, _ in _web_routes()}
+    assert sorted(routes - set(WEB)) == [], "classify these web URLs in WEB"
+    assert sorted(set(WEB) - routes) == [], "these WEB rows name no URL any more"
+    operations = set(_api_operations())
+    assert sorted(operations - set(API)) == [], "classify these operations in API"
+    assert sorted(set(API) - operations) == [], "these API rows name no operation any more"
+
+
+def _web_call(desk: Desk, route: str, method: str) -> Callable[[str], Any]:
+    url = _url(route, desk.ids)
+    data = WEB_DATA[route](desk.ids) if route in WEB_DATA else {}
+
+    def call(persona: str) -> Any:
+        client = _client(desk, persona)
+        return client.post(url, data) if method == "POST" else client.get(url)
+
+    return call
+
+
+def _api_call(desk: Desk, operation: str) -> Callable[[str], Any]:
+    method, path = operation.split(" ", 1)
+    url = path.format(**desk.ids)
+    body = json.dumps(API_BODIES[operation](desk.ids) if operation in API_BODIES else {})
+
+    def call(persona: str) -> Any:
+        token = desk.tokens.get(persona)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        client = getattr(Client(), method.lower())
+        if method in {"GET", "DELETE"}:
+            return client(url, headers=headers)
+        return client(url, body, content_type="application/json", headers=headers)
+
+    return call
+
+
+def _differences(
+    expected: Mapping[str, tuple[str, ...]], seen: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    return [
+        f"{key}: expected {expected[key]}, got {seen[key]}"
+        for key in expected
+        if key in seen and expected[key] != seen[key]
+    ]
+
+
+def test_every_web_url_answers_each_persona_as_classified(desk: Desk) -> None:
+    seen = {}
+    for route, _ in _web_routes():
+        if route not in WEB:
+            continue  # reported by test_every_endpoint_is_classified
+        method = WEB[route][0]
+        seen[route] = (method, *_observe(desk, _web_call(desk, route, method)))
+    assert _differences(WEB, seen) == []
+
+
+def test_every_api_operation_answers_each_persona_as_classified(desk: Desk) -> None:
+    seen = {}
+    for operation in _api_operations():
+        if operation in API:
+            seen[operation] = tuple(_observe(desk, _api_call(desk, operation)))
+    assert _differences(API, seen) == []
+    # A write is sent a valid body, so its access check really ran.
+    assert [key for key, cells in API.items() if "422" in cells] == []
