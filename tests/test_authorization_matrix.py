@@ -91,6 +91,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "mail/inbound/<int:inbound_id>/raw/": ("GET", "login", "404", "ok", "ok"),
     "mail/intake/": ("GET", "login", "404", "404", "ok"),
     "mail/intake/<int:inbound_id>/retry/": ("POST", "login", "404", "404", "ok"),
+    "messages/<int:message_id>/with-images/": ("GET", "login", "404", "ok", "ok"),
     "mail/messages/<int:message_id>/original/": ("GET", "login", "404", "ok", "ok"),
     "contact/": ("GET", "ok", "ok", "ok", "ok"),
     "csp-report/": ("POST", "400", "400", "400", "400"),
@@ -330,7 +331,10 @@ def desk(world: World) -> Desk:
         by=supervisor,
     )
     inbound = store_inbound_email(
-        raw=make_mail(subject=f"Re: [#{case.pk}] Puppy coughing at night"),
+        raw=make_mail(
+            subject=f"Re: [#{case.pk}] Puppy coughing at night",
+            html='<p>Her cough: <img src="https://images.example/mila.jpg"></p>',
+        ),
         source="pipe",
         enqueue=False,
     )
