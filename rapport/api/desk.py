@@ -6,6 +6,7 @@ in the actions, rapport/routing/actions.py), as `rapport site-hours`, `site-clos
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Router, Schema
@@ -17,6 +18,7 @@ from rapport.api.schemas import Id, Input
 from rapport.cases.models import Priority
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
+from rapport.lib.storable import MAX_INT
 from rapport.people.actions import create_brand
 from rapport.people.models import Brand, Channel, Site
 from rapport.routing import actions
@@ -115,7 +117,7 @@ class PolicyPage(Schema):
 
 
 class ClosureDay(Input):
-    site_id: int
+    site_id: int = Field(ge=1, le=MAX_INT)
     day: date
 
 
@@ -224,11 +226,13 @@ class BrandPage(Schema):
     next: str | None = Field(description="Always null: every business is on the one page.")
 
 
-class BrandIn(Schema):
+class BrandIn(Input):
     name: str = Field(max_length=100)
     slug: str = Field(max_length=100, description="Lower-case letters, digits and '-'.")
     phone: str = Field("", max_length=40)
-    email_addresses: list[str] = Field(default_factory=list, max_length=50)
+    email_addresses: list[Annotated[str, Field(max_length=320)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 @router.get("/brands", response={200: BrandPage, **READ_ERRORS}, summary="Businesses")

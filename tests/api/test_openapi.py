@@ -162,3 +162,19 @@ def _incident(api: ApiClient) -> int:
     if found:
         return int(found[0]["id"])
     return int(api.post("/outreach/incidents", {"title": "Storm"}).json()["id"])
+
+
+def test_every_integer_in_a_path_is_bounded_to_64_bits() -> None:
+    """An id past 2**63 - 1 overflows SQLite's driver: paths take `Id`, documented with a
+    maximum, so such an id is a 422 and never reaches the database."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    unbounded = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path"
+        and parameter["schema"].get("type") == "integer"
+        and parameter["schema"].get("maximum") != 2**63 - 1
+    ]
+    assert unbounded == []
