@@ -37,11 +37,12 @@ from rapport.api.api import api
 from rapport.care.actions import schedule_follow_up, tomorrow_at
 from rapport.care.handovers import refer_case
 from rapport.cases.actions import open_case
+from rapport.cases.models import Attachment
 from rapport.mail.actions import process_inbound_email, store_inbound_email
 from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.imports import start_import
 from rapport.outreach.make_goods import record_make_good
-from rapport.people.actions import add_rapport_note, create_customer
+from rapport.people.actions import add_rapport_note, create_brand, create_customer
 from rapport.routing.actions import add_closure, set_sla_policy
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
@@ -94,6 +95,8 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "messages/<int:message_id>/with-images/": ("GET", "login", "404", "ok", "ok"),
     "mail/messages/<int:message_id>/original/": ("GET", "login", "404", "ok", "ok"),
     "contact/": ("GET", "ok", "ok", "ok", "ok"),
+    "contact/<slug:brand_slug>/": ("GET", "ok", "ok", "ok", "ok"),
+    "attachments/<int:attachment_id>/": ("GET", "login", "404", "ok", "ok"),
     "csp-report/": ("POST", "400", "400", "400", "400"),
     "favicon.ico": ("GET", "ok", "ok", "ok", "ok"),
     "login/": ("GET", "ok", "ok", "ok", "ok"),
@@ -159,6 +162,7 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/cases/{case_id}/resolve": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/merge": ("401", "404", "ok", "ok"),
     "POST /api/v1/messages/{message_id}/split": ("401", "404", "ok", "ok"),
+    "GET /api/v1/attachments/{attachment_id}": ("401", "404", "ok", "ok"),
     "GET /api/v1/agents": ("401", "ok", "ok", "ok"),
     "GET /api/v1/agents/me": ("401", "ok", "ok", "ok"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
@@ -334,12 +338,14 @@ def desk(world: World) -> Desk:
         raw=make_mail(
             subject=f"Re: [#{case.pk}] Puppy coughing at night",
             html='<p>Her cough: <img src="https://images.example/mila.jpg"></p>',
+            attachments=[("cough.txt", "text/plain", b"coughs at 3 am")],
         ),
         source="pipe",
         enqueue=False,
     )
     process_inbound_email(inbound_id=inbound.pk)
     inbound.refresh_from_db()
+    brand = create_brand(name="Night Clinic", slug="night-clinic")
     twin = create_customer(name="Maria L.", by=agent, owner=agent)
     sibling = open_case(
         customer=world.customer,
@@ -376,6 +382,8 @@ def desk(world: World) -> Desk:
         "policy_id": policy.pk,
         "priority": "urgent",
         "inbound_id": inbound.pk,
+        "attachment_id": Attachment.objects.get(message__inbound_emails=inbound).pk,
+        "brand_slug": brand.slug,
         "agent_id": agent.pk,
         "colleague_id": world.colleague.pk,
         "twin_id": twin.pk,

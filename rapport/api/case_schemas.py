@@ -6,6 +6,7 @@ import base64
 import binascii
 from typing import Annotated, Any, Self
 
+from django.conf import settings
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
@@ -157,7 +158,12 @@ class CaseIn(Input):
 class AttachmentIn(Input):
     filename: str = Field(..., min_length=1, max_length=255)
     content_type: str = Field("application/octet-stream", max_length=100)
-    content_base64: str = Field(..., description="The file's bytes, base64-encoded.")
+    content_base64: str = Field(
+        ...,
+        # The largest attachment, base64-encoded (4 characters for every 3 bytes).
+        max_length=(settings.RAPPORT_ATTACHMENT_MAX_BYTES + 2) // 3 * 4,
+        description="The file's bytes, base64-encoded.",
+    )
 
     def upload(self) -> Upload:
         try:

@@ -325,6 +325,6 @@ def split(request: HttpRequest, message_id: Id, payload: SplitIn) -> HttpStatus[
         }
     },
 )
-def get_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+def get_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
     """A file on a message of a case you may open."""
     return download_response(attachment_for_agent(agent_of(request), attachment_id))
