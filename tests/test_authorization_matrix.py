@@ -28,10 +28,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from rapport.api.api import api
 from rapport.care.actions import schedule_follow_up, tomorrow_at
@@ -43,14 +47,26 @@ from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.imports import start_import
 from rapport.outreach.make_goods import record_make_good
 from rapport.people.actions import add_rapport_note, create_brand, create_customer
+from rapport.people.models import ApiToken
 from rapport.routing.actions import add_closure, set_sla_policy
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
 
 PERSONAS = ("anonymous", "outsider", "agent", "supervisor")
+
+
 # URL patterns that take a signed link instead of a login: route -> a function making the link
 # for the world's objects. None exist yet; a link holder elsewhere is simply anonymous.
-LINKS: dict[str, Callable[[World, dict[str, Any]], str]] = {}
+def _reset_link(world: World) -> str:
+    """What the password-reset email gives Ana."""
+    user = get_user_model().objects.get(pk=world.agent.user.pk)  # as stored, not as cached
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"/password-reset/{uid}/{default_token_generator.make_token(user)}/"
+
+
+LINKS: dict[str, Callable[[World], str]] = {"password-reset/<uidb64>/<token>/": _reset_link}
+# What the link holder gets; everyone else is sent the same URL with a forged token.
+LINK_HOLDER: dict[str, str] = {"password-reset/<uidb64>/<token>/": "ok"}
 
 # ------------------------------------------------------------------------------ the table
 # Web: route -> (method, anonymous, other team, team agent, supervisor).
@@ -95,6 +111,17 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "messages/<int:message_id>/with-images/": ("GET", "login", "404", "ok", "ok"),
     "mail/messages/<int:message_id>/original/": ("GET", "login", "404", "ok", "ok"),
     "contact/": ("GET", "ok", "ok", "ok", "ok"),
+    "login/code/": ("GET", "login", "ok", "ok", "ok"),
+    "password-reset/": ("GET", "ok", "ok", "ok", "ok"),
+    "password-reset/sent/": ("GET", "ok", "ok", "ok", "ok"),
+    "password-reset/<uidb64>/<token>/": ("GET", "invalid", "invalid", "invalid", "invalid"),
+    "password-reset/done/": ("GET", "ok", "ok", "ok", "ok"),
+    "account/": ("GET", "login", "ok", "ok", "ok"),
+    "account/two-factor/": ("GET", "login", "ok", "ok", "ok"),
+    "account/two-factor/qr.png": ("GET", "login", "ok", "ok", "ok"),
+    "account/tokens/": ("POST", "login", "ok", "ok", "ok"),
+    "account/tokens/<int:token_id>/revoke/": ("POST", "login", "404", "ok", "ok"),
+    "supervisor/security/": ("GET", "login", "404", "404", "ok"),
     "contact/<slug:brand_slug>/": ("GET", "ok", "ok", "ok", "ok"),
     "attachments/<int:attachment_id>/": ("GET", "login", "404", "ok", "ok"),
     "csp-report/": ("POST", "400", "400", "400", "400"),
@@ -163,6 +190,9 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/cases/{case_id}/merge": ("401", "404", "ok", "ok"),
     "POST /api/v1/messages/{message_id}/split": ("401", "404", "ok", "ok"),
     "GET /api/v1/attachments/{attachment_id}": ("401", "404", "ok", "ok"),
+    "GET /api/v1/tokens": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/tokens": ("401", "ok", "ok", "ok"),
+    "DELETE /api/v1/tokens/{token_id}": ("401", "404", "ok", "ok"),
     "GET /api/v1/agents": ("401", "ok", "ok", "ok"),
     "GET /api/v1/agents/me": ("401", "ok", "ok", "ok"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
@@ -215,9 +245,12 @@ API: dict[str, tuple[str, str, str, str]] = {
 }
 Ids = dict[str, Any]
 # What a form or a write is sent, so that it gets past validation to the access check.
-WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {}
+WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
+    "account/tokens/": lambda ids: {"name": "Zapier", "days": 30},
+}
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "POST /api/v1/customers": lambda ids: {"name": "Kim"},
+    "POST /api/v1/tokens": lambda ids: {"name": "Zapier"},
     "PATCH /api/v1/customers/{customer_id}": lambda ids: {"preferred_name": "Mari"},
     "POST /api/v1/customers/{customer_id}/identities": lambda ids: {
         "kind": "email",
@@ -384,6 +417,8 @@ def desk(world: World) -> Desk:
         "inbound_id": inbound.pk,
         "attachment_id": Attachment.objects.get(message__inbound_emails=inbound).pk,
         "brand_slug": brand.slug,
+        "uidb64": urlsafe_base64_encode(force_bytes(agent.user.pk)),
+        "token": "forged-token",
         "agent_id": agent.pk,
         "colleague_id": world.colleague.pk,
         "twin_id": twin.pk,
@@ -392,6 +427,7 @@ def desk(world: World) -> Desk:
         "soon": (now + timedelta(days=2)).isoformat(),
     }
     tokens = {name: world.token_for(getattr(world, name)) for name in PERSONAS[1:]}
+    ids["token_id"] = ApiToken.objects.filter(agent=agent).get().pk
     return Desk(world, ids, tokens)
 
 
@@ -427,6 +463,8 @@ def _classify(response: Any) -> str:
         return str(status)
     if status in {301, 302} and response["Location"].startswith("/login/"):
         return "login"
+    if getattr(response, "context", None) and response.context.get("validlink") is False:
+        return "invalid"  # a signed link that does not check out
     assert status < 500 and status != 405, (status, response.content[:500])
     return "ok"
 
@@ -500,7 +538,15 @@ def test_every_web_url_answers_each_persona_as_classified(desk: Desk) -> None:
             continue  # reported by test_every_endpoint_is_classified
         method = WEB[route][0]
         seen[route] = (method, *_observe(desk, _web_call(desk, route, method)))
-    assert _differences(WEB, seen) == []
+    assert _differences(WEB, seen) == [], _differences(WEB, seen)
+    for route, expected in LINK_HOLDER.items():
+        with transaction.atomic():
+            assert _classify(Client().get(LINKS[route](desk.world))) == expected, route
+            transaction.set_rollback(True)
+
+
+def test_every_signed_link_has_its_holder_classified() -> None:
+    assert set(LINKS) == set(LINK_HOLDER)
 
 
 def test_every_api_operation_answers_each_persona_as_classified(desk: Desk) -> None:

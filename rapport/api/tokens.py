@@ -13,7 +13,7 @@ from ninja.responses import Status as HttpStatus
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import PageQuery
+from rapport.api.schemas import Id, Input, PageQuery
 from rapport.people import actions
 from rapport.people.access import token_for_agent, tokens_for_agent
 from rapport.people.models import ApiToken, TokenState
@@ -63,7 +63,7 @@ class ApiTokenQuery(PageQuery):
     everyone: bool = Field(False, description="Supervisors: every agent's tokens.")
 
 
-class ApiTokenIn(Schema):
+class ApiTokenIn(Input):
     name: str = Field(min_length=1, max_length=100, description="What it is for.")
     days: int | None = Field(
         None,
@@ -95,7 +95,7 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> HttpStatus[ApiTok
 @router.delete(
     "/{int:token_id}", response={200: ApiTokenOut, **WRITE_ERRORS}, summary="Revoke an API token"
 )
-def revoke_token(request: HttpRequest, token_id: int) -> ApiTokenOut:
+def revoke_token(request: HttpRequest, token_id: Id) -> ApiTokenOut:
     """It stops working at once; revoking it again changes nothing. Yours, or any for a
     supervisor; someone else's is a 404."""
     agent = agent_of(request)

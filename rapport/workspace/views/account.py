@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.lib.errors import ActionError
+from rapport.lib.forms import Form
 from rapport.people.access import token_for_agent, tokens_for_agent
 from rapport.people.actions import issue_api_token, revoke_api_token
 from rapport.people.models import Agent, SecurityEvent
@@ -24,7 +25,7 @@ from rapport.workspace.views.auth import WRONG_CODE
 AUDIT_ROWS = 200
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(max_length=100, help_text="What it is for, e.g. “CRM sync”.")
     days = forms.IntegerField(
         min_value=1,

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from rapport.lib.forms import Form
 from rapport.people.actions import record_security_event
 from rapport.people.models import SecurityEventKind
 from rapport.people.tasks import send_password_reset
@@ -73,7 +74,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/two_factor_verify.html", context, status=status)
 
 
-class _ResetForm(PasswordResetForm):
+class _ResetForm(PasswordResetForm, Form):
     """Queues the email for the worker instead of sending it in the request, so the answer
     takes the same time for a known and an unknown address."""
 
