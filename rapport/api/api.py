@@ -22,9 +22,9 @@ Unauthenticated requests are rate-limited per address (429 with `Retry-After`).
 `{"error": {"code": "not_found", "message": "...", "field": null}}`, for every path under
 `/api/v1/` (an unknown path, a method a path does not have, a failed CSRF check included);
 `code` is one of `bad_request`, `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`,
-`conflict`, `gone`, `payload_too_large`, `validation_error`, `too_many_requests`, `server_error`, and a
-422 also lists every problem in `details`. Something you may not see is a 404, like something
-that does not exist.
+`conflict`, `gone`, `payload_too_large`, `validation_error`, `too_many_requests`,
+`server_error`, and a 422 also lists every problem in `details`. Something you may not see is a
+404, like something that does not exist.
 
 **Input** is refused with a 422 when the database could not keep it: text with a NUL character
 or a lone surrogate, text longer than its `maxLength`, a time without an offset or outside the
