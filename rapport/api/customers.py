@@ -232,7 +232,7 @@ def remove_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> H
     response={200: IdentityOut, **WRITE_ERRORS},
     summary="Verify an identity",
 )
-def verify_identity(request: HttpRequest, customer_id: int, identity_id: int) -> IdentityOut:
+def verify_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> IdentityOut:
     """You vouch for it (you called the number, or the customer confirmed the address): from
     now on it threads their mail and receives replies. Already verified: answered as it is."""
     agent = agent_of(request)
@@ -248,7 +248,7 @@ def verify_identity(request: HttpRequest, customer_id: int, identity_id: int) ->
     response={200: CustomerDetailOut, **WRITE_ERRORS},
     summary="Dismiss a likely duplicate",
 )
-def dismiss_duplicate(request: HttpRequest, customer_id: int) -> CustomerDetailOut:
+def dismiss_duplicate(request: HttpRequest, customer_id: Id) -> CustomerDetailOut:
     """The flagged record is not the customer it looked like: the flag goes (audited)."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)

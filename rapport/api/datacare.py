@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import PageQuery
+from rapport.api.schemas import Id, Input, PageQuery
 from rapport.cases.access import customer_for_agent
 from rapport.datacare.actions.erasure import erase_customer
 from rapport.datacare.actions.export import export_customer
@@ -42,7 +42,7 @@ def _customer(request: HttpRequest, customer_id: int) -> tuple[Agent, Customer]:
     response={200: dict[str, Any], **READ_ERRORS},
     summary="Everything held on a customer",
 )
-def export(request: HttpRequest, customer_id: int) -> HttpResponse:
+def export(request: HttpRequest, customer_id: Id) -> HttpResponse:
     """The customer, identities, cases, messages, calls, notes, promises, make-goods, assets,
     rapport notes, attachments (with SHA-256), original mails and the audit about them, as one
     JSON document (`format` "rapport-customer-export/1"). Logged. Supervisors only."""
@@ -56,7 +56,7 @@ def export(request: HttpRequest, customer_id: int) -> HttpResponse:
     return response
 
 
-class EraseIn(Schema):
+class EraseIn(Input):
     confirm: int = Field(description="The customer's id again, to confirm the erasure.")
 
 
@@ -70,7 +70,7 @@ class ErasedOut(Schema):
     response={200: ErasedOut, **WRITE_ERRORS},
     summary="Erase a customer's personal data",
 )
-def erase(request: HttpRequest, customer_id: int, payload: EraseIn) -> ErasedOut:
+def erase(request: HttpRequest, customer_id: Id, payload: EraseIn) -> ErasedOut:
     """Names, identities, message text, notes, calls, assets, original mails, attachment files
     and search entries are removed; cases stay as anonymous rows for the statistics. Cannot be
     undone. Supervisors only."""
