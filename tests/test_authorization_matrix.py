@@ -152,6 +152,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
         "404",
         "ok",
     ),
+    "supervisor/desk/brands/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/policies/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/policies/<int:policy_id>/remove/": ("POST", "login", "404", "404", "ok"),
     "notifications/": ("GET", "login", "ok", "ok", "ok"),
@@ -215,6 +216,8 @@ API: dict[str, tuple[str, str, str, str]] = {
     "GET /api/v1/customers/{customer_id}/export": ("401", "404", "404", "ok"),
     "POST /api/v1/customers/{customer_id}/erase": ("401", "404", "404", "ok"),
     "GET /api/v1/access-log": ("401", "404", "404", "ok"),
+    "GET /api/v1/desk/brands": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/desk/brands": ("401", "403", "403", "ok"),
     "GET /api/v1/agents": ("401", "ok", "ok", "ok"),
     "GET /api/v1/agents/me": ("401", "ok", "ok", "ok"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
@@ -272,6 +275,7 @@ WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
 }
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "POST /api/v1/customers": lambda ids: {"name": "Kim"},
+    "POST /api/v1/desk/brands": lambda ids: {"name": "Day Clinic", "slug": "day-clinic"},
     "POST /api/v1/customers/{customer_id}/erase": lambda ids: {"confirm": ids["customer_id"]},
     "POST /api/v1/tokens": lambda ids: {"name": "Zapier"},
     "PATCH /api/v1/customers/{customer_id}": lambda ids: {"preferred_name": "Mari"},
@@ -401,7 +405,7 @@ def desk(world: World) -> Desk:
     )
     process_inbound_email(inbound_id=inbound.pk)
     inbound.refresh_from_db()
-    brand = create_brand(name="Night Clinic", slug="night-clinic")
+    brand = create_brand(name="Night Clinic", slug="night-clinic", by=supervisor)
     twin = create_customer(name="Maria L.", by=agent, owner=agent)
     sibling = open_case(
         customer=world.customer,
