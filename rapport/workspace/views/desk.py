@@ -137,7 +137,7 @@ def desk(request: HttpRequest, agent: Agent) -> HttpResponse:
     )
 
 
-class BrandForm(forms.Form):
+class BrandForm(Form):
     name = forms.CharField(max_length=100)
     slug = forms.SlugField(max_length=100)
     phone = forms.CharField(required=False, max_length=40)
