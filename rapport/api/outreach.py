@@ -151,13 +151,15 @@ def list_make_goods(request: HttpRequest, filters: Query[MakeGoodQuery]) -> Make
     if filters.case_id is not None:
         goods = goods.filter(case=case_for_agent(agent, filters.case_id))
     if filters.customer_id is not None:
-        goods = MakeGood.objects.filter(customer=customer_for_agent(agent, filters.customer_id))
+        # Only what the agent may see of them: a customer visible through one case does not
+        # open the make-goods recorded on another team's cases.
+        goods = goods.filter(customer=customer_for_agent(agent, filters.customer_id))
     if filters.asset_id is not None:
         asset = Asset.objects.filter(pk=filters.asset_id).first()
         if asset is None:
             raise Http404("No such asset")
         customer_for_agent(agent, asset.customer_id)
-        goods = MakeGood.objects.filter(asset=asset)
+        goods = goods.filter(asset=asset)
     if filters.status:
         goods = goods.filter(status=filters.status)
     rows, next_cursor = keyset_page(

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.test import Client
 
+from rapport.outreach.make_goods import record_make_good
 from rapport.people.actions import add_asset, create_customer
-from tests.conftest import World
+from tests.api.conftest import ApiClient
+from tests.conftest import World, dental_case
 from tests.outreach.conftest import add_passenger, make_care_team, today_iso
 
 API = "/api/v1/outreach"
@@ -205,3 +207,22 @@ def test_story_4_the_wheels_make_good_through_the_api(world: World) -> None:
     )
     assert refused.status_code == 400 and refused.json()["error"]["field"] == "asset_id"
     assert Client().get(f"{API}/make-goods").status_code == 401
+
+
+def test_the_make_goods_of_a_customer_are_only_those_of_cases_you_may_open(world: World) -> None:
+    """Olga sees Maria through her dental case; the clinic's make-good stays the clinic's."""
+    clinic_credit = record_make_good(
+        case=world.case,
+        by=world.agent,
+        kind="goodwill",
+        description="Free check-up for Mila",
+        reason="long wait",
+    )
+    dental_case(world)
+    olga = ApiClient(world.token_for(world.outsider))
+    by_customer = olga.get("/outreach/make-goods", customer_id=world.customer.pk)
+    assert by_customer.status_code == 200
+    assert clinic_credit.pk not in [mg["id"] for mg in by_customer.json()["items"]]
+    ana = ApiClient(world.token_for(world.agent))
+    mine = ana.get("/outreach/make-goods", customer_id=world.customer.pk).json()["items"]
+    assert [mg["id"] for mg in mine] == [clinic_credit.pk]
