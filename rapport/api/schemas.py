@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -25,6 +24,7 @@ from rapport.cases.models import (
 )
 from rapport.cases.selectors import TimelineEntry
 from rapport.lib.storable import MAX_INT, storable
+from rapport.lib.wallclock import known_zone
 from rapport.people.models import (
     Agent,
     Asset,
@@ -259,10 +259,8 @@ class AssetOut(Schema):
 
 
 def _known_timezone(value: str) -> str:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)") from exc
+    if known_zone(value) is None:
+        raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)")
     return value
 
 

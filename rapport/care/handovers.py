@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -37,6 +37,7 @@ from rapport.care.windows import local_day_at
 from rapport.cases.actions import assign_case, reply
 from rapport.cases.models import Case, Message
 from rapport.lib.errors import ActionError, Conflict
+from rapport.lib.wallclock import zone_named
 from rapport.people.models import Agent, Team
 
 # How soon the specialist must acknowledge, by urgency.
@@ -292,10 +293,7 @@ def send_introduction(*, referral: Referral, by: Agent, text: str) -> Message:
 
 
 def _zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ActionError(f"{name!r} is not a known time zone.", field="timezone") from exc
+    zone_named(name)
     return name
 
 

@@ -43,11 +43,20 @@ class WallClockField(forms.DateTimeField):
         return datetime.strptime(value, format)  # noqa: DTZ007 -- a wall-clock reading, placed later
 
 
-def zone_named(name: str, *, field: str = "timezone") -> ZoneInfo:
+def known_zone(name: str) -> ZoneInfo | None:
+    """The zone called `name`, or None for anything else a visitor can type: "", "../../etc",
+    a directory of zones ("America"), a data file ("zone.tab"), a name too long for a path."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ActionError(f"{name!r} is not a known time zone.", field=field) from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def zone_named(name: str, *, field: str = "timezone") -> ZoneInfo:
+    zone = known_zone(name)
+    if zone is None:
+        raise ActionError(f"{name!r} is not a known time zone.", field=field)
+    return zone
 
 
 def in_zone(value: datetime, zone: str, *, field: str = "") -> datetime:
@@ -61,7 +70,15 @@ def in_zone(value: datetime, zone: str, *, field: str = "") -> datetime:
         return value
     tz = zone_named(zone)
     placed = value.replace(tzinfo=tz, fold=0)
-    if placed.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != value:
+    try:
+        back = placed.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError as exc:  # 9999-12-31 23:30 in Los Angeles is in the year 10000 in UTC
+        raise ActionError(
+            f"{value:%Y-%m-%d %H:%M} in {zone} cannot be placed on the calendar. Choose another "
+            "time.",
+            field=field,
+        ) from exc
+    if back != value:
         raise ActionError(
             f"{value:%H:%M} does not exist on {value:%A %-d %B %Y} in {zone}: the clocks go "
             "forward then. Choose another time.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -14,10 +13,10 @@ from django.utils.timezone import now
 def _validate_timezone(value: str) -> None:
     from django.core.exceptions import ValidationError
 
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)") from exc
+    from rapport.lib.wallclock import known_zone
+
+    if known_zone(value) is None:
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)")
 
 
 class Channel(models.TextChoices):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
-from rapport.lib.wallclock import WallClockField, in_zone
+from rapport.lib.wallclock import WallClockField, in_zone, known_zone
 from rapport.people.models import Brand, Site
 from rapport.portal.actions import request_callback
 from rapport.routing.service import site_calendar
@@ -47,10 +46,7 @@ class CallbackForm(Form):
 
     def clean_timezone(self) -> str:
         value: str = self.cleaned_data.get("timezone") or ""
-        try:
-            return value if value and zoneinfo.ZoneInfo(value) else ""
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return ""
+        return value if known_zone(value) else ""
 
     def window_start(self) -> datetime | None:
         """The time typed, on the visitor's own clock (their browser's zone)."""

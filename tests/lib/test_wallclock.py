@@ -52,3 +52,23 @@ def test_a_time_the_clocks_skip_is_refused_with_a_clear_message() -> None:
 def test_an_unknown_zone_is_refused() -> None:
     with pytest.raises(ActionError, match="not a known time zone"):
         in_zone(datetime(2027, 1, 1, 9, 0), "Mars/Olympus")  # noqa: DTZ001 -- a wall clock
+
+
+@pytest.mark.parametrize("zone", ["America", "Etc", "x" * 300, "zone.tab", "a\x00b", ""])
+def test_a_name_that_is_no_zone_is_refused_with_the_field(zone: str) -> None:
+    with pytest.raises(ActionError) as refused:
+        in_zone(datetime(2027, 1, 1, 9, 0), zone, field="when")  # noqa: DTZ001 -- a wall clock
+    assert "is not a known time zone" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("9999-12-31T23:30", "America/Los_Angeles"),
+        ("0001-01-01T00:30", "Asia/Tokyo"),
+    ],
+)
+def test_a_time_the_calendar_cannot_hold_in_utc_is_refused(typed: str, zone: str) -> None:
+    with pytest.raises(ActionError) as refused:
+        in_zone(WallClockField().clean(typed), zone, field="when")
+    assert "cannot be placed" in refused.value.message and refused.value.field == "when"

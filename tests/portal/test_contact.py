@@ -126,3 +126,32 @@ def test_csrf_is_enforced(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post("/contact/", {"name": "X", "phone": "+34612345678", "about": "y"})
     assert response.status_code == 403
+
+
+def test_a_hostile_zone_or_a_time_at_the_end_of_the_calendar_is_an_answer_not_a_crash(
+    world: World,
+) -> None:
+    # "America" is a directory of zones and "x" * 64 a name no zone has: both read as no zone.
+    for zone in ("America", "Etc", "../../etc", "/etc/localtime", "zone.tab", "x" * 64):
+        response = Client().post(
+            "/contact/",
+            {"name": "Maria", "phone": "+34 612 345 678", "about": "Call", "timezone": zone},
+        )
+        assert response.status_code == 200, zone
+    # The first and last minutes of the calendar cannot be placed in a zone far from UTC.
+    for typed, zone in (
+        ("9999-12-31T23:30", "America/Los_Angeles"),
+        ("0001-01-01T00:30", "Asia/Tokyo"),
+    ):
+        response = Client().post(
+            "/contact/",
+            {
+                "name": "Maria",
+                "phone": "+34 612 345 678",
+                "about": "Call",
+                "when": typed,
+                "timezone": zone,
+            },
+        )
+        assert response.status_code == 400, typed
+        assert "cannot be placed" in response.content.decode()
