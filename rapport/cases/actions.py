@@ -19,6 +19,7 @@ from rapport.cases.access import may_open_case_for
 from rapport.cases.arrivals import (
     MAX_TEXT,
     Opened,
+    check_works_for,
     clean_body,
     clean_tags,
     default_team,
@@ -270,15 +271,16 @@ def assign_case(
 ) -> Case:
     """Give the case to a named person; the reason is kept in the audit trail. A person handed
     a case by someone else is notified, unless the caller tells them itself (`tell_owner`)."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
     if case.owner_id == owner.pk and (team is None or case.team_id == team.pk):
         return case
+    check_works_for(case.brand, owner=owner, team=team)
     before = {"owner": case.owner_id, "team": case.team_id}
     case.owner = owner
     if team is not None:
         case.team = team
     elif case.team_id is None or not owner.teams.filter(pk=case.team_id).exists():
-        case.team = default_team(owner) or case.team
+        case.team = default_team(owner, case.brand) or case.team
     case.updated_at = timezone.now()
     case.save(update_fields=["owner", "team", "updated_at"])
     _event(

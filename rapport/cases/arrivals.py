@@ -62,6 +62,24 @@ def default_team(owner: Agent | None, brand: Brand | None = None) -> Team | None
     return (teams.filter(brand=brand) if brand is not None else teams).first()
 
 
+def check_works_for(
+    brand: Brand | None, *, owner: Agent | None = None, team: Team | None = None
+) -> None:
+    """A case stays in its business: refused when its owner or team works for another one."""
+    if brand is None:
+        return
+    if team is not None and team.brand_id != brand.pk:
+        raise ActionError(
+            f"{team.name} does not work for {brand.name}: a case stays in its business.",
+            field="team",
+        )
+    if owner is not None and not owner.teams.filter(brand=brand).exists():
+        raise ActionError(
+            f"{owner.display_name} does not work for {brand.name}: a case stays in its business.",
+            field="owner",
+        )
+
+
 # -- New cases -----------------------------------------------------------------------------------
 
 
@@ -293,11 +311,7 @@ def _plan(opening: Opening) -> _Plan:
     now = opening.received_at or timezone.now()
     team = opening.team or default_team(explicit_owner, opening.brand)
     brand_id = opening.brand.pk if opening.brand is not None else (team.brand_id if team else None)
-    if opening.brand is not None and team is not None and team.brand_id != opening.brand.pk:
-        raise ActionError(
-            f"{team.name} does not work for {opening.brand.name}: a case stays in its business.",
-            field="team",
-        )
+    check_works_for(opening.brand, team=team, owner=opening.owner)
     case = Case(
         customer=opening.customer,
         subject=subject,

@@ -211,3 +211,30 @@ def test_a_supervisor_adds_a_business_on_the_desk_page_and_through_the_api(world
     assert forbidden.status_code == 403
     bad = api.post("/desk/brands", {"name": "Z", "slug": "Not A Slug"})
     assert bad.status_code == 400 and "not a slug" in bad.json()["error"]["message"]
+
+
+def test_a_case_is_never_handed_to_a_person_of_another_business(
+    world: World, brands: tuple[Brand, Brand]
+) -> None:
+    clinic, _ = brands
+    Case.objects.filter(pk=world.case.pk).update(brand=clinic)
+    priya = Agent.objects.get(display_name="Priya Shah")
+    owner_before = world.case.owner_id
+    api = ApiClient(world.token_for(world.agent))
+    response = api.post(f"/cases/{world.case.pk}/owner", {"owner_id": priya.pk})
+    assert response.status_code == 400, response.content
+    assert "does not work for Night Clinic" in response.content.decode()
+    world.case.refresh_from_db()
+    assert world.case.owner_id == owner_before
+    # Nor opened for them: a case logged for the clinic stays with the clinic's people.
+    with pytest.raises(ActionError, match="does not work for Night Clinic"):
+        open_case(
+            customer=world.customer,
+            subject="",
+            channel="phone",
+            text="Hi",
+            by=world.agent,
+            owner=priya,
+            brand=clinic,
+        )
+    assert Case.objects.filter(owner=priya).count() == 0
