@@ -49,6 +49,8 @@ GRACE: dict[str, timedelta] = {
 }
 # Kept later than this after its due time (or window end) counts as kept late.
 LATE_AFTER = timedelta(minutes=15)
+# Working hours are worked out HORIZON_DAYS ahead (rapport/lib/hours.py): a call is booked within.
+BOOK_AHEAD = timedelta(days=365)
 FOLLOW_UP_CLOCK = time(10, 0)
 MAX_PURPOSE = 300
 CALL_OUTCOME = {
@@ -265,6 +267,8 @@ def book_callback(
         _require_aware(window_start, "window_start")
         if window_start < at - timedelta(minutes=1):
             raise ActionError("Choose a time that has not passed.", field="window_start")
+        if window_start > at + BOOK_AHEAD:
+            raise ActionError("Choose a time within the next year.", field="window_start")
     quote = quote_callback(case, now=at, at=window_start)
     if window_start is not None and quote.start > window_start + timedelta(minutes=5):
         raise ActionError(

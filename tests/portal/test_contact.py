@@ -155,3 +155,21 @@ def test_a_hostile_zone_or_a_time_at_the_end_of_the_calendar_is_an_answer_not_a_
         )
         assert response.status_code == 400, typed
         assert "cannot be placed" in response.content.decode()
+
+
+def test_a_call_asked_for_beyond_the_next_year_is_refused_not_crashed(world: World) -> None:
+    # Working hours are known 400 days ahead; 9999-12-31 overflowed the calendar (a 500).
+    for when in ("9999-12-31T22:00", "2200-06-01T10:00"):
+        response = Client().post(
+            "/contact/",
+            {
+                "name": "Maria",
+                "phone": "+34 612 345 678",
+                "about": "Call",
+                "when": when,
+                "timezone": "Europe/Madrid",
+            },
+        )
+        assert response.status_code == 400, when
+        assert "within the next year" in response.content.decode()
+    assert not Promise.objects.exists()
