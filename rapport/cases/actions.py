@@ -271,7 +271,7 @@ def assign_case(
 ) -> Case:
     """Give the case to a named person; the reason is kept in the audit trail. A person handed
     a case by someone else is notified, unless the caller tells them itself (`tell_owner`)."""
-    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.owner_id == owner.pk and (team is None or case.team_id == team.pk):
         return case
     check_works_for(case.brand, owner=owner, team=team)
