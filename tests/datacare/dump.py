@@ -18,10 +18,13 @@ def database_bytes() -> bytes:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         path = Path(str(connection.settings_dict["NAME"]))
-        parts = [path.read_bytes()]
         wal = path.with_name(path.name + "-wal")
+        # Read by another process: closing a descriptor of the database file in this one would
+        # drop every POSIX lock this process's SQLite connections hold on it (sqlite.org's "how
+        # to corrupt", 2.2), and the worker processes of later tests then corrupt the file.
+        parts = [_read_elsewhere(path)]
         if wal.exists():
-            parts.append(wal.read_bytes())
+            parts.append(_read_elsewhere(wal))
         connection.ensure_connection()
         parts.append("\n".join(connection.connection.iterdump()).encode())
         return b"\n".join(parts)
@@ -32,6 +35,10 @@ def database_bytes() -> bytes:
         if db.get(key):
             command += [flag, str(db[key])]
     return subprocess.run(command, env=env, capture_output=True, check=True).stdout  # noqa: S603
+
+
+def _read_elsewhere(path: Path) -> bytes:
+    return subprocess.run(["/bin/cat", str(path)], capture_output=True, check=True).stdout  # noqa: S603
 
 
 def files_bytes(root: Path) -> bytes:
