@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         from django.db import connection
 
         from rapport.care.sweeps import escalate_missed, remind_due
-        from rapport.cases.scheduler import run_sweeps
+        from rapport.jobs.scheduler import run_sweeps
 
         call_command("migrate", verbosity=0)
         now = datetime.now(UTC).replace(microsecond=0)

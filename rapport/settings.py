@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
+    "rapport.jobs",
     "rapport.people",
     "rapport.cases",
     "rapport.triage",

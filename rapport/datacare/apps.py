@@ -6,7 +6,7 @@ class DatacareConfig(AppConfig):
     label = "datacare"
 
     def ready(self) -> None:
-        from rapport.cases.scheduler import register_sweep
         from rapport.datacare.actions.retention import sweep_raw_mail
+        from rapport.jobs.scheduler import register_sweep
 
         register_sweep("raw_mail_retention", sweep_raw_mail)

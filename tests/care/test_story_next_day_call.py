@@ -10,7 +10,7 @@ import time_machine
 from rapport.care.models import FollowUpPolicy, Promise, PromiseStatus
 from rapport.cases.actions import resolve_case, set_tags
 from rapport.cases.models import Call, Notification
-from rapport.cases.scheduler import run_sweeps
+from rapport.jobs.scheduler import run_sweeps
 from tests.conftest import World
 
 NIGHT = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # Monday 23:30 in Madrid

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from rapport.cases.models import Message
-from rapport.cases.scheduler import run_sweeps
+from rapport.jobs.scheduler import run_sweeps
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.conftest import World
 from tests.datacare.conftest import Rich

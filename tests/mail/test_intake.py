@@ -538,7 +538,7 @@ def test_a_row_left_in_received_by_a_crashed_worker_is_picked_up_by_the_sweep(
 
 
 def test_the_scheduler_runs_the_intake_sweep(world: World) -> None:
-    from rapport.cases.scheduler import run_sweeps
+    from rapport.jobs.scheduler import run_sweeps
 
     row = store_inbound_email(raw=make_mail(), source="imap", enqueue=False)
     results = run_sweeps(now=timezone.now() + timedelta(minutes=2))

@@ -17,8 +17,8 @@ from pytest_django.fixtures import Settings
 
 from rapport.cases.actions import reply
 from rapport.cases.models import Case, DeliveryStatus, Message
-from rapport.cases.scheduler import run_sweeps
 from rapport.cases.tasks import deliver_message
+from rapport.jobs.scheduler import run_sweeps
 from rapport.mail import outbound
 from rapport.mail.models import InboundStatus
 from tests.conftest import World

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from rapport.cases.scheduler import run_sweeps
+from rapport.jobs.scheduler import run_sweeps
 
 
 class Command(BaseCommand):

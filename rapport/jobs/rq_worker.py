@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from rapport.cases.scheduler import run_sweeps
+from rapport.jobs.scheduler import run_sweeps
 
 logger = logging.getLogger("rapport.worker")
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    """Background machinery: the worker, the scheduler and the RQ worker. It imports no other
+    Rapport app: features register their sweeps with it from their own `AppConfig.ready`."""
+
+    name = "rapport.jobs"
+    label = "jobs"
