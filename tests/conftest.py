@@ -13,7 +13,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.cases.actions import add_note, open_case
+from rapport.cases.actions.messages import add_note
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from rapport.people.actions import create_agent, create_customer, issue_api_token
 from rapport.people.models import Agent, Customer, Site, Team

@@ -28,7 +28,7 @@ from rapport.api.case_schemas import (
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut
-from rapport.cases import actions
+from rapport.cases import arrivals
 from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,
@@ -37,6 +37,10 @@ from rapport.cases.access import (
     customer_for_agent,
     message_for_agent,
 )
+from rapport.cases.actions import assignment, merging
+from rapport.cases.actions import customers as case_customers
+from rapport.cases.actions import messages as case_messages
+from rapport.cases.actions import status as case_status
 from rapport.cases.arrivals import default_team
 from rapport.cases.attachments import download_response
 from rapport.cases.models import Attachment, Case, Message
@@ -115,7 +119,7 @@ def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
             ) from exc
     assert payload.customer is not None  # noqa: S101 - the schema requires one of the two
     try:
-        return actions.customer_for_address(
+        return case_customers.customer_for_address(
             kind=payload.customer.kind.value,
             value=payload.customer.value,
             name=payload.customer.name,
@@ -139,7 +143,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
     with transaction.atomic():
         customer = _customer_for(agent, payload)
         check_may_file(agent, owner=owner, team=team, customer=customer)
-        case = actions.open_case(
+        case = arrivals.open_case(
             customer=customer,
             subject=payload.subject,
             channel=payload.channel.value,
@@ -176,7 +180,7 @@ def reply(request: HttpRequest, case_id: Id, payload: ReplyIn) -> HttpStatus[Mes
     """Signed with your name and signature, and sent by the worker."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
-    message = actions.reply(
+    message = case_messages.reply(
         case=case,
         text=payload.text,
         by=agent,
@@ -199,7 +203,7 @@ def _message_out(message: Message) -> MessageOut:
 def add_note(request: HttpRequest, case_id: Id, payload: CaseNoteIn) -> HttpStatus[MessageOut]:
     """Seen by agents only."""
     agent = agent_of(request)
-    note = actions.add_note(
+    note = case_messages.add_note(
         case=case_for_agent(agent, case_id),
         text=payload.text,
         by=agent,
@@ -211,7 +215,7 @@ def add_note(request: HttpRequest, case_id: Id, payload: CaseNoteIn) -> HttpStat
 @router.post("/{int:case_id}/calls", response={201: CallOut, **WRITE_ERRORS}, summary="Log a call")
 def log_call(request: HttpRequest, case_id: Id, payload: CaseCallIn) -> HttpStatus[CallOut]:
     agent = agent_of(request)
-    call = actions.log_call(
+    call = case_messages.log_call(
         case=case_for_agent(agent, case_id),
         by=agent,
         direction=payload.direction.value,
@@ -230,7 +234,7 @@ def log_call(request: HttpRequest, case_id: Id, payload: CaseCallIn) -> HttpStat
 def change_status(request: HttpRequest, case_id: Id, payload: StatusIn) -> CaseOut:
     """Send `expected` (the status you saw) to be refused with a 409 if someone changed it."""
     agent = agent_of(request)
-    actions.change_status(
+    case_status.change_status(
         case=case_for_agent(agent, case_id),
         to=payload.status.value,
         by=agent,
@@ -252,7 +256,7 @@ def assign(request: HttpRequest, case_id: Id, payload: OwnerIn) -> HandedOverOut
     case = case_for_agent(agent, case_id)
     owner = agent_by_id(payload.owner_id, field="owner_id")
     assert owner is not None  # noqa: S101 - owner_id is required by the schema
-    assigned = actions.assign_case(
+    assigned = assignment.assign_case(
         case=case, owner=owner, by=agent, reason=payload.reason, team=_team_by_id(payload.team_id)
     )
     # Handed to another team, the case may have left the caller's sight: answered from the row
@@ -265,7 +269,7 @@ def assign(request: HttpRequest, case_id: Id, payload: OwnerIn) -> HandedOverOut
 )
 def change_priority(request: HttpRequest, case_id: Id, payload: PriorityIn) -> CaseOut:
     agent = agent_of(request)
-    actions.change_priority(
+    case_status.change_priority(
         case=case_for_agent(agent, case_id),
         to=payload.priority.value,
         by=agent,
@@ -279,7 +283,7 @@ def change_priority(request: HttpRequest, case_id: Id, payload: PriorityIn) -> C
 )
 def resolve(request: HttpRequest, case_id: Id, payload: ResolveIn) -> CaseOut:
     agent = agent_of(request)
-    actions.resolve_case(case=case_for_agent(agent, case_id), by=agent, reason=payload.reason)
+    case_status.resolve_case(case=case_for_agent(agent, case_id), by=agent, reason=payload.reason)
     return _case_out(agent, case_id)
 
 
@@ -294,7 +298,7 @@ def merge(request: HttpRequest, case_id: Id, payload: MergeIn) -> CaseOut:
         target = case_for_agent(agent, payload.into)
     except Http404 as exc:
         raise ActionError(f"There is no case #{payload.into}.", field="into") from exc
-    merged = actions.merge_cases(source=source, target=target, by=agent, reason=payload.reason)
+    merged = merging.merge_cases(source=source, target=target, by=agent, reason=payload.reason)
     return _case_out(agent, merged.pk)
 
 
@@ -307,7 +311,7 @@ def split(request: HttpRequest, message_id: Id, payload: SplitIn) -> HttpStatus[
     """The customer's message moves to a case of its own, with the same owner and team."""
     agent = agent_of(request)
     message = message_for_agent(agent, message_id)
-    new_case = actions.split_message(message=message, by=agent, subject=payload.subject)
+    new_case = merging.split_message(message=message, by=agent, subject=payload.subject)
     return HttpStatus(201, _case_out(agent, new_case.pk))
 
 

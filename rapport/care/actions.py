@@ -25,7 +25,9 @@ from rapport.care.models import (
     PromiseStatus,
 )
 from rapport.care.windows import local_day_at
-from rapport.cases.actions import change_status, log_call, open_case, signed
+from rapport.cases.actions.messages import log_call, signed
+from rapport.cases.actions.status import change_status
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,

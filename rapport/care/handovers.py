@@ -34,7 +34,8 @@ from rapport.care.models import (
     Urgency,
 )
 from rapport.care.windows import local_day_at
-from rapport.cases.actions import assign_case, reply
+from rapport.cases.actions.assignment import assign_case
+from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, Message
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.wallclock import zone_named

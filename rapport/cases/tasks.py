@@ -7,7 +7,7 @@ import logging
 from django_tasks import task
 
 from rapport.cases import transports
-from rapport.cases.actions import mark_delivery
+from rapport.cases.actions.messages import mark_delivery
 from rapport.cases.models import DeliveryStatus, Message
 from rapport.people.models import Channel
 

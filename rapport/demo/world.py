@@ -26,7 +26,10 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from rapport.care.models import Promise, Referral, WordOfMouth
-from rapport.cases import actions as case_actions
+from rapport.cases import arrivals
+from rapport.cases.actions import assignment
+from rapport.cases.actions import messages as case_messages
+from rapport.cases.actions import status as case_status
 from rapport.cases.models import (
     Call,
     CallDirection,
@@ -269,7 +272,7 @@ class Builder:
             direction=Direction.OUTBOUND,
             delivery_status=DeliveryStatus.QUEUED,
         ):
-            case_actions.mark_delivery(message=message, status=DeliveryStatus.SENT)
+            case_messages.mark_delivery(message=message, status=DeliveryStatus.SENT)
         return result
 
     def local(self, timezone_name: str, *, days: int = 0, clock: time) -> datetime:
@@ -328,7 +331,7 @@ class Builder:
     ) -> Case:
         case = self.at(
             when,
-            case_actions.open_case,
+            arrivals.open_case,
             customer=customer,
             subject=subject,
             text=text,
@@ -345,7 +348,7 @@ class Builder:
     def write(self, case: Case, text: str, *, when: datetime, channel: str | None = None) -> None:
         self.at(
             when,
-            case_actions.receive_message,
+            arrivals.receive_message,
             case=case,
             text=text,
             channel=channel or case.origin_channel,
@@ -353,10 +356,10 @@ class Builder:
         )
 
     def reply(self, case: Case, who: str, text: str, *, when: datetime) -> None:
-        self.at(when, case_actions.reply, case=case, text=text, by=self.agents[who])
+        self.at(when, case_messages.reply, case=case, text=text, by=self.agents[who])
 
     def note(self, case: Case, who: str, text: str, *, when: datetime) -> None:
-        self.at(when, case_actions.add_note, case=case, text=text, by=self.agents[who])
+        self.at(when, case_messages.add_note, case=case, text=text, by=self.agents[who])
 
     def call(
         self,
@@ -372,7 +375,7 @@ class Builder:
     ) -> None:
         self.at(
             when,
-            case_actions.log_call,
+            case_messages.log_call,
             case=case,
             by=self.agents[who],
             direction=direction,
@@ -385,13 +388,13 @@ class Builder:
 
     def status(self, case: Case, to: str, who: str, *, when: datetime, reason: str = "") -> None:
         self.at(
-            when, case_actions.change_status, case=case, to=to, by=self.agents[who], reason=reason
+            when, case_status.change_status, case=case, to=to, by=self.agents[who], reason=reason
         )
 
     def assign(self, case: Case, to: str, who: str, *, when: datetime, reason: str) -> None:
         self.at(
             when,
-            case_actions.assign_case,
+            assignment.assign_case,
             case=case,
             owner=self.agents[to],
             by=self.agents[who],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from rapport.cases.actions import notify_agent
+from rapport.cases.actions.events import notify_agent
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching

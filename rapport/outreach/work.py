@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from rapport.cases import actions as case_actions
+from rapport.cases.actions import messages as case_messages
+from rapport.cases.actions import status as case_status
 from rapport.cases.models import ACTIVE_STATUSES, CallDirection, CallOutcome, Case, Message
 from rapport.lib.errors import ActionError, Conflict
 from rapport.outreach import rules
@@ -74,7 +75,7 @@ def _advance(
     ended = to in (OutreachStatus.REACHED, OutreachStatus.FAILED)
     if ended and not keep_open and case.status in ACTIVE_STATUSES:
         label = OutreachOutcome(outcome).label if outcome else ""
-        case_actions.resolve_case(
+        case_status.resolve_case(
             case=case,
             by=by,
             reason=f"Outreach: reached, {label.lower()}" if label else (reason or "Outreach ended"),
@@ -107,7 +108,7 @@ def log_outreach_call(
     """Log the call on the customer's case and the outreach result, in one step."""
     if call_outcome == CallOutcome.REACHED:
         _check_outcome(outcome)
-    case_actions.log_call(
+    case_messages.log_call(
         case=task.case,
         by=by,
         direction=CallDirection.OUTBOUND,
@@ -156,7 +157,7 @@ def send_outreach_message(*, task: OutreachTask, text: str, by: Agent) -> Messag
         raise ActionError(
             "There is no verified email address on file for this customer; call them instead."
         )
-    message = case_actions.reply(case=task.case, text=text, by=by, channel=Channel.EMAIL)
+    message = case_messages.reply(case=task.case, text=text, by=by, channel=Channel.EMAIL)
     current = OutreachTask.objects.filter(pk=task.pk).values_list("status", flat=True).get()
     if current in (OutreachStatus.NOT_YET, OutreachStatus.ATTEMPTED, OutreachStatus.FAILED):
         _advance(task, to=OutreachStatus.ATTEMPTED, by=by, attempt=True, reason="Message sent")
@@ -182,7 +183,7 @@ def record_outreach_result(
     elif not note.strip():
         raise ActionError("Say why this customer cannot be reached.", field="note")
     if note.strip():
-        case_actions.add_note(case=task.case, text=note, by=by)
+        case_messages.add_note(case=task.case, text=note, by=by)
     return _advance(
         task,
         to=status,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
-from rapport.cases.actions import assign_case
+from rapport.cases.actions.assignment import assign_case
 from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEvent, Notification
 from rapport.people.models import Agent
 from rapport.routing.service import agent_calendar, is_available

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from rapport.cases.actions import open_case, receive_message
+from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Call, Case, CaseEvent, DeliveryStatus, Message, Status
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World, clinic_case_of_a_stranger

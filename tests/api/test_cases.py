@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.actions import change_status, log_call, open_case, reply
+from rapport.cases.actions.messages import log_call, reply
+from rapport.cases.actions.status import change_status
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Direction, Message
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, Identity

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from rapport.cases.actions import add_note, log_call, open_case, reply
+from rapport.cases.actions.messages import add_note, log_call, reply
+from rapport.cases.arrivals import open_case
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 

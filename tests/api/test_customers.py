@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.api.conftest import ApiClient, assert_error

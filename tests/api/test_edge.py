@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from rapport.cases.actions import log_call
+from rapport.cases.actions.messages import log_call
 from rapport.cases.models import Call
 from rapport.outreach.actions import add_audience, create_incident
 from tests.api.conftest import ApiClient, assert_error

@@ -65,7 +65,7 @@ def test_an_unexpected_failure_is_a_logged_500_in_the_same_shape(
     def broken(**kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("rapport.api.cases.actions.add_note", broken)
+    monkeypatch.setattr("rapport.api.cases.case_messages.add_note", broken)
     response = api.post(f"/cases/{world.case.pk}/notes", {"text": "hi"})
     error = assert_error(response, 500, "server_error")
     assert "disk on fire" not in error["message"]

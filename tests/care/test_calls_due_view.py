@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.care.actions import follow_up_tomorrow, schedule_follow_up
 from rapport.care.models import Promise, PromiseStatus
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Call
 from rapport.people.actions import add_rapport_note, create_customer
 from tests.conftest import World

@@ -13,7 +13,9 @@ from rapport.care.actions import (
     schedule_follow_up,
 )
 from rapport.care.models import FollowUpPolicy, Promise, PromiseKind
-from rapport.cases.actions import change_status, open_case, receive_message, resolve_case, set_tags
+from rapport.cases.actions.assignment import set_tags
+from rapport.cases.actions.status import change_status, resolve_case
+from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import CaseEvent
 from rapport.lib.errors import ActionError
 from tests.conftest import World

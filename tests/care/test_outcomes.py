@@ -9,7 +9,7 @@ import time_machine
 
 from rapport.care.actions import cancel_promise, follow_up_tomorrow, log_promise_call
 from rapport.care.models import Promise, PromiseStatus
-from rapport.cases.actions import change_status, resolve_case
+from rapport.cases.actions.status import change_status, resolve_case
 from rapport.cases.models import Call, Case, Status
 from rapport.lib.errors import ActionError
 from tests.conftest import World

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from rapport.care.models import FollowUpPolicy, Promise, PromiseStatus
-from rapport.cases.actions import resolve_case, set_tags
+from rapport.cases.actions.assignment import set_tags
+from rapport.cases.actions.status import resolve_case
 from rapport.cases.models import Call, Notification
 from rapport.jobs.scheduler import run_sweeps
 from tests.conftest import World

@@ -22,7 +22,7 @@ from rapport.care.handovers import (
 )
 from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
 from rapport.care.word_of_mouth import record_word_of_mouth
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import DeliveryStatus, Notification
 from rapport.people.actions import create_agent, create_customer
 from tests.conftest import PASSWORD, World

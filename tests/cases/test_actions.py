@@ -5,15 +5,10 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from rapport.cases.actions import (
-    add_note,
-    change_status,
-    log_call,
-    merge_cases,
-    open_case,
-    reply,
-    split_message,
-)
+from rapport.cases.actions.merging import merge_cases, split_message
+from rapport.cases.actions.messages import add_note, log_call, reply
+from rapport.cases.actions.status import change_status
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import (
     Case,
     CaseEvent,

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import close_old_connections
 
-from rapport.cases.actions import change_status
+from rapport.cases.actions.status import change_status
 from rapport.cases.models import Case, CaseEvent, Status
 from rapport.lib.errors import ActionError
 from tests.conftest import World

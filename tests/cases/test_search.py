@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 
 from rapport.cases.access import cases_for_agent
-from rapport.cases.actions import add_note, merge_cases, open_case, receive_message, split_message
+from rapport.cases.actions.merging import merge_cases, split_message
+from rapport.cases.actions.messages import add_note
+from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case, Message
 from rapport.cases.search import (
     ensure_search_index,

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from rapport.cases.actions import open_case, reply
+from rapport.cases.actions.messages import reply
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
 from rapport.cases.tasks import deliver_message
 from rapport.lib.errors import ActionError

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from rapport.care.actions import schedule_follow_up
-from rapport.cases.actions import add_note, log_call, reply
+from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.models import Case
 from rapport.mail.models import InboundEmail
 from rapport.outreach.make_goods import record_make_good

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from rapport.care.models import Promise, PromiseStatus
-from rapport.cases.actions import customer_for_address
+from rapport.cases.actions.customers import customer_for_address
 from rapport.cases.models import Call, Case, Message
 from rapport.cases.search import search_cases
 from rapport.datacare.actions.erasure import ERASED_NAME

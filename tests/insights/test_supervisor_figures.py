@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.actions import change_status, open_case, reply
+from rapport.cases.actions.messages import reply
+from rapport.cases.actions.status import change_status
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Initiative
 from rapport.insights import selectors
 from rapport.outreach.actions import add_audience, create_incident

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.actions import log_call, open_case, reply
+from rapport.cases.actions.messages import log_call, reply
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from tests.api.conftest import ApiClient
 from tests.conftest import World

@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Notification
 from tests.conftest import World
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
-from rapport.cases.actions import reply
+from rapport.cases.actions.messages import reply
 from rapport.cases.models import DeliveryStatus, Message
 from tests.conftest import World
 

@@ -10,13 +10,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from rapport.cases.actions import (
-    merge_cases,
-    open_case,
-    reply,
-    resolve_case,
-)
-from rapport.cases.arrivals import Opened, Opening, open_cases_with_messages
+from rapport.cases.actions.merging import merge_cases
+from rapport.cases.actions.messages import reply
+from rapport.cases.actions.status import resolve_case
+from rapport.cases.arrivals import Opened, Opening, open_case, open_cases_with_messages
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
 from rapport.lib.errors import ActionError
 from rapport.mail import processing

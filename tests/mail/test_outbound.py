@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
-from rapport.cases.actions import reply
+from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.cases.tasks import deliver_message
 from rapport.lib.errors import ActionError

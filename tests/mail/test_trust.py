@@ -11,7 +11,8 @@ from django.core import mail as outbox
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from rapport.cases.actions import open_case, reply
+from rapport.cases.actions.messages import reply
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.lib.errors import ActionError
 from rapport.mail.models import AuthVerdict

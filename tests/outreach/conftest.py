@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.people.actions import add_asset, create_agent, create_customer
 from rapport.people.models import Agent, Customer, Team

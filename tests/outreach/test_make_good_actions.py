@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import CaseEvent, Notification
 from rapport.lib.errors import ActionError, Conflict
 from rapport.outreach.actions import NotAllowed

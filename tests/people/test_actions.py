@@ -4,7 +4,8 @@ from unittest import mock
 
 import pytest
 
-from rapport.cases.actions import log_call, open_case
+from rapport.cases.actions.messages import log_call
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Call, Case, Message
 from rapport.lib.errors import ActionError
 from rapport.people import actions

@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import DAY_KEYS

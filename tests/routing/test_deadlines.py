@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.actions import change_status, log_call, open_case, receive_message, reply
+from rapport.cases.actions.messages import log_call, reply
+from rapport.cases.actions.status import change_status
+from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case, Status
 from rapport.routing.models import SlaPolicy
 from tests.conftest import World

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, CaseEvent, Notification
 from rapport.people.models import Availability
 from rapport.routing.escalation import sweep

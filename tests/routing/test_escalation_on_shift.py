@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, CaseEvent, Notification
 from rapport.lib.hours import DAY_KEYS
 from rapport.people.models import Agent

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import time_machine
 
-from rapport.cases.actions import open_case, reply
+from rapport.cases.actions.messages import reply
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import CaseEvent
 from rapport.people.models import Availability
 from rapport.routing.core import Candidate

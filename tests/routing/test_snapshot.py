@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.people.models import Availability
 from rapport.routing import snapshot
 from rapport.routing.models import SlaPolicy

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.core.management import call_command
 
-from rapport.cases.actions import reply
+from rapport.cases.actions.messages import reply
 from rapport.cases.models import DeliveryStatus
 from tests.conftest import World
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Message
 from rapport.outreach.models import MakeGood
 from rapport.people.actions import add_asset, create_agent, create_customer, create_site

@@ -14,7 +14,7 @@ import time_machine
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Call, Case
 from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in

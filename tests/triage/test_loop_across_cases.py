@@ -8,7 +8,7 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from rapport.cases.actions import open_case, receive_message
+from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case
 from rapport.people.actions import create_customer
 from tests.conftest import World

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.actions import add_note, log_call, open_case, reply
+from rapport.cases.actions.messages import add_note, log_call, reply
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Attachment, Case, Message
 from rapport.people.actions import create_customer
 from rapport.people.models import Agent

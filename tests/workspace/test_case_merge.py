@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Message, Status
 from rapport.people.actions import create_customer
 from tests.conftest import World

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rapport.cases.actions import open_case, receive_message
+from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case, Message
 from tests.conftest import World
 from tests.workspace.helpers import HTMX, assert_login_required

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rapport.cases.actions import change_status
+from rapport.cases.actions.status import change_status
 from rapport.cases.models import Case, CaseEvent, Status
 from tests.conftest import World
 from tests.workspace.helpers import HTMX, assert_login_required

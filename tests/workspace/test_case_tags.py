@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from rapport.cases.actions import open_case, set_tags
+from rapport.cases.actions.assignment import set_tags
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
 from tests.conftest import World

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.cases.actions import open_case
+from rapport.cases.arrivals import open_case
 from rapport.people.actions import create_customer
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

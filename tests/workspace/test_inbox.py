@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from rapport.cases.actions import change_status, open_case
+from rapport.cases.actions.status import change_status
+from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Status
 from tests.conftest import World, dental_case
 from tests.workspace.helpers import HTMX, assert_login_required, make_cases

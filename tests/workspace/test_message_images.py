@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rapport.cases.actions import receive_message
+from rapport.cases.arrivals import receive_message
 from rapport.cases.models import Message
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

@@ -17,8 +17,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from rapport.cases import actions, transports
+from rapport.cases import transports
 from rapport.cases.access import case_for_agent, message_for_agent
+from rapport.cases.actions import assignment, merging
+from rapport.cases.actions import messages as case_messages
+from rapport.cases.actions import status as status_actions
 from rapport.cases.attachments import Upload, check_uploads, safe_filename
 from rapport.cases.models import (
     CallDirection,
@@ -84,7 +87,7 @@ def _case_context(
             and case.origin_channel not in {t.channel for t in reachable}
             else ""
         ),
-        "signature_preview": actions.signed("", agent).strip(),
+        "signature_preview": case_messages.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
         "triage_signals": triage_signals(case),
         "customer_notice": notice,
@@ -167,7 +170,7 @@ def _uploads(request: HttpRequest) -> list[Upload]:
 @agent_required
 def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        message = actions.reply(
+        message = case_messages.reply(
             case=case,
             text=data["text"],
             by=agent,
@@ -186,7 +189,9 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
 @agent_required
 def case_note(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        actions.add_note(case=case, text=data["text"], by=agent, attachments=_uploads(request))
+        case_messages.add_note(
+            case=case, text=data["text"], by=agent, attachments=_uploads(request)
+        )
         return "Note added."
 
     return _case_action(request, agent, case_id, NoteForm, run)
@@ -196,7 +201,7 @@ def case_note(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
 @agent_required
 def case_call(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        actions.log_call(
+        case_messages.log_call(
             case=case,
             by=agent,
             direction=data["direction"],
@@ -214,7 +219,7 @@ def case_call(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
 @agent_required
 def case_status(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        case = actions.change_status(
+        case = status_actions.change_status(
             case=case,
             to=data["status"],
             by=agent,
@@ -230,7 +235,7 @@ def case_status(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespons
 @agent_required
 def case_priority(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        case = actions.change_priority(
+        case = status_actions.change_priority(
             case=case, to=data["priority"], by=agent, reason=data["reason"]
         )
         return f"Priority is now {case.get_priority_display().lower()}."
@@ -249,7 +254,7 @@ def case_owner(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
     if owner is None:
         return _refuse(request, case.pk, "There is no such agent.")
     try:
-        assigned = actions.assign_case(
+        assigned = assignment.assign_case(
             case=case, owner=owner, by=agent, reason=form.cleaned_data["reason"]
         )
     except ActionError as exc:
@@ -267,7 +272,7 @@ def case_owner(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
 @agent_required
 def case_tags(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        actions.set_tags(case=case, tags=data["tags"].split(","), by=agent)
+        assignment.set_tags(case=case, tags=data["tags"].split(","), by=agent)
         return "Tags saved."
 
     return _case_action(request, agent, case_id, TagsForm, run)
@@ -290,7 +295,7 @@ def case_split(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
     if message.case_id != case.pk:
         return _refuse(request, case.pk, "That message belongs to another case.")
     try:
-        new_case = actions.split_message(
+        new_case = merging.split_message(
             message=message, by=agent, subject=form.cleaned_data["subject"]
         )
     except ActionError as exc:
@@ -307,7 +312,7 @@ def case_merge(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
         return _refuse(request, case.pk, first_error(form))
     target = case_for_agent(agent, form.cleaned_data["target"])
     try:
-        merged = actions.merge_cases(
+        merged = merging.merge_cases(
             source=case, target=target, by=agent, reason=form.cleaned_data["reason"]
         )
     except ActionError as exc:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases.access import agent_can_see_case, cases_for_agent
-from rapport.cases.actions import mark_notifications_read
+from rapport.cases.actions.events import mark_notifications_read
 from rapport.cases.models import Notification
 from rapport.insights import selectors
 from rapport.people.models import Agent

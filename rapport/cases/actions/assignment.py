@@ -1,0 +1,73 @@
+"""Who has a case: its owner and team, and its tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases.actions.events import notify_agent, record_case_event
+from rapport.cases.arrivals import (
+    check_works_for,
+    clean_tags,
+    default_team,
+)
+from rapport.cases.models import (
+    Case,
+)
+from rapport.people.models import Agent, Team
+
+
+@transaction.atomic
+def assign_case(
+    *,
+    case: Case,
+    owner: Agent,
+    by: Agent | None,
+    reason: str = "",
+    team: Team | None = None,
+    tell_owner: bool = True,
+) -> Case:
+    """Give the case to a named person; the reason is kept in the audit trail. A person handed
+    a case by someone else is notified, unless the caller tells them itself (`tell_owner`)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.owner_id == owner.pk and (team is None or case.team_id == team.pk):
+        return case
+    check_works_for(case.brand, owner=owner, team=team)
+    before = {"owner": case.owner_id, "team": case.team_id}
+    case.owner = owner
+    if team is not None:
+        case.team = team
+    elif case.team_id is None or not owner.teams.filter(pk=case.team_id).exists():
+        case.team = default_team(owner, case.brand) or case.team
+    case.updated_at = timezone.now()
+    case.save(update_fields=["owner", "team", "updated_at"])
+    record_case_event(
+        case,
+        by=by,
+        kind="assigned",
+        before=before,
+        after={"owner": owner.pk, "team": case.team_id},
+        reason=reason,
+    )
+    if tell_owner and by is not None and by.pk != owner.pk:
+        why = f": {reason.strip()}" if reason.strip() else "."
+        notify_agent(
+            agent=owner,
+            kind="handover",
+            text=f"{by.display_name} handed you case {case.reference} {case.subject}{why}",
+            case=case,
+        )
+    return case
+
+
+@transaction.atomic
+def set_tags(*, case: Case, tags: Iterable[str], by: Agent | None) -> Case:
+    clean = clean_tags(tags)
+    before = list(case.tags)
+    case.tags = clean
+    case.updated_at = timezone.now()
+    case.save(update_fields=["tags", "updated_at"])
+    record_case_event(case, by=by, kind="tags", before={"tags": before}, after={"tags": clean})
+    return case

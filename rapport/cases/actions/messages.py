@@ -1,0 +1,148 @@
+"""What is said on a case: replies, internal notes, logged calls, and delivery outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases import transports
+from rapport.cases.actions.events import record_case_event
+from rapport.cases.arrivals import (
+    clean_body,
+    preview,
+)
+from rapport.cases.attachments import Upload, attach, check_uploads
+from rapport.cases.models import (
+    Call,
+    CallDirection,
+    CallOutcome,
+    Case,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Status,
+)
+from rapport.lib.errors import ActionError
+from rapport.people.models import Agent, Channel
+from rapport.routing import deadlines
+
+
+def signed(text: str, agent: Agent) -> str:
+    """The reply as the customer reads it: signed by the named person who wrote it."""
+    signature = agent.signature.strip()
+    closing = f"{agent.display_name}\n{signature}" if signature else agent.display_name
+    return f"{text.rstrip()}\n\n— {closing}"
+
+
+@transaction.atomic
+def reply(
+    *,
+    case: Case,
+    text: str,
+    by: Agent,
+    channel: str | None = None,
+    attachments: Sequence[Upload] = (),
+) -> Message:
+    """A reply to the customer, signed with the agent's name and sent by the worker (with its
+    files, when the channel carries them)."""
+    from rapport.cases.tasks import deliver_message
+
+    body, _ = clean_body(text)
+    check_uploads(attachments)
+    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    if case.status == Status.CLOSED:
+        raise ActionError("This case is closed; replies go on a new case.")
+    by_channel = transports.reply_channel(case, channel)
+    now = timezone.now()
+    message = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.OUTBOUND,
+        channel=by_channel,
+        author=by,
+        text=signed(body, by),
+        delivery_status=DeliveryStatus.QUEUED,
+        created_at=now,
+    )
+    fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(body)}
+    if case.first_response_at is None:
+        fields["first_response_at"] = now
+    if case.status in (Status.NEW, Status.OPEN, Status.WAITING_US):
+        fields["status"] = Status.WAITING_CUSTOMER
+    waiting = fields.get("status", case.status) == Status.WAITING_CUSTOMER
+    fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=waiting))
+    Case.objects.filter(pk=case.pk).update(**fields)
+    attach(message, attachments)
+    record_case_event(case, by=by, kind="replied", after={"message": message.pk})
+    transaction.on_commit(partial(deliver_message.enqueue, message.pk))
+    return message
+
+
+@transaction.atomic
+def add_note(*, case: Case, text: str, by: Agent, attachments: Sequence[Upload] = ()) -> Message:
+    body, _ = clean_body(text)
+    check_uploads(attachments)
+    note = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.NOTE,
+        channel=Channel.SYSTEM,
+        author=by,
+        text=body,
+    )
+    attach(note, attachments)
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    return note
+
+
+@transaction.atomic
+def log_call(
+    *,
+    case: Case,
+    by: Agent,
+    direction: str,
+    outcome: str,
+    notes: str = "",
+    phone: str = "",
+    duration_seconds: int = 0,
+    started_at: datetime | None = None,
+) -> Call:
+    if direction not in CallDirection.values:
+        raise ActionError(f"{direction!r} is not a call direction.", field="direction")
+    if outcome not in CallOutcome.values:
+        raise ActionError(f"{outcome!r} is not a call outcome.", field="outcome")
+    if duration_seconds < 0 or duration_seconds > 24 * 3600:
+        raise ActionError("A call lasts between 0 seconds and 24 hours.", field="duration_seconds")
+    now = timezone.now()
+    if started_at is not None and started_at > now:
+        raise ActionError("A call cannot be logged in the future.", field="started_at")
+    call = Call.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        agent=by,
+        direction=direction,
+        phone=phone,
+        outcome=outcome,
+        notes=notes.strip(),
+        duration_seconds=duration_seconds,
+        started_at=started_at or now,
+    )
+    fields: dict[str, Any] = {"updated_at": now}
+    # A call that reached the customer is a human response.
+    if outcome == CallOutcome.REACHED:
+        fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=False))
+    Case.objects.filter(pk=case.pk).update(**fields)
+    record_case_event(case, by=by, kind="call", after={"call": call.pk, "outcome": outcome})
+    return call
+
+
+def mark_delivery(*, message: Message, status: str, error: str = "") -> None:
+    """Record what happened to an outbound message (compare-and-set from queued)."""
+    Message.objects.filter(pk=message.pk).exclude(delivery_status=status).update(
+        delivery_status=status, delivery_error=error[:500]
+    )

@@ -1,0 +1,94 @@
+"""A case's status and priority: compare-and-set along the transition table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases.actions.events import record_case_event
+from rapport.cases.models import (
+    TRANSITIONS,
+    Case,
+    Priority,
+    Status,
+)
+from rapport.lib.errors import ActionError, Conflict
+from rapport.people.models import Agent
+from rapport.routing import deadlines
+
+
+@transaction.atomic
+def change_status(
+    *,
+    case: Case,
+    to: str,
+    by: Agent | None,
+    reason: str = "",
+    expected: str | None = None,
+) -> Case:
+    """Compare-and-set: a change made on a stale page is refused rather than lost."""
+    if to not in Status.values:
+        raise ActionError(f"{to!r} is not a status.", field="status")
+    current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).get()
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"The case is now {Status(current).label.lower()}, not {Status(expected).label.lower()}"
+            " — someone else changed it. Reload and try again."
+        )
+    if to == current:
+        return case
+    if to not in TRANSITIONS[current]:
+        raise ActionError(
+            f"A {Status(current).label.lower()} case cannot become {Status(to).label.lower()}.",
+            field="status",
+        )
+    now = timezone.now()
+    fields: dict[str, Any] = {"status": to, "updated_at": now}
+    if to == Status.RESOLVED:
+        fields["resolved_at"] = now
+    elif current in (Status.RESOLVED,) and to == Status.OPEN:
+        fields["resolved_at"] = None
+    fresh = Case.objects.select_related("owner__site").get(pk=case.pk)
+    fields.update(deadlines.on_status(fresh, to=to, now=now))
+    if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
+        raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
+    record_case_event(
+        case, by=by, kind="status", before={"status": current}, after={"status": to}, reason=reason
+    )
+    if to == Status.RESOLVED:
+        # Close the loop: follow-up policies schedule the next-day call, owned by the person who
+        # resolved the case, in this same transaction (a refused resolution schedules nothing).
+        from rapport.care.actions import on_case_resolved
+
+        on_case_resolved(case_id=case.pk, by=by)
+    case.refresh_from_db()
+    return case
+
+
+def resolve_case(*, case: Case, by: Agent | None, reason: str = "") -> Case:
+    return change_status(case=case, to=Status.RESOLVED, by=by, reason=reason)
+
+
+@transaction.atomic
+def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") -> Case:
+    if to not in Priority.values:
+        raise ActionError(f"{to!r} is not a priority.", field="priority")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.priority == to:
+        return case
+    before = case.priority
+    case.priority, case.updated_at = to, timezone.now()
+    # A person's judgement wins over triage from now on; the audit row keeps the reason.
+    case.priority_overridden = by is not None
+    case.save(update_fields=["priority", "updated_at", "priority_overridden"])
+    record_case_event(
+        case,
+        by=by,
+        kind="priority",
+        before={"priority": before},
+        after={"priority": to},
+        reason=reason,
+    )
+    return case
