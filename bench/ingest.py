@@ -256,7 +256,7 @@ def ingest(mails: list[bytes], batch: int = 1) -> dict[str, Any]:
     from django.db import connection
 
     from rapport.lib.process import settle_after_start
-    from rapport.mail.actions import Arrival, process_inbound_emails, store_inbound_emails
+    from rapport.mail.actions.intake import Arrival, process_inbound_emails, store_inbound_emails
 
     settle_after_start()  # as `rapport worker` (and smtpd, fetch-imap) do when they start
     outcomes: Counter[str] = Counter()
@@ -457,7 +457,7 @@ def _queued(workdir: str, path: str, run: tuple[int, int, str, int]) -> tuple[st
     use_database(copy)
     from django.db import connection
 
-    from rapport.mail.actions import Arrival, store_inbound_emails
+    from rapport.mail.actions.intake import Arrival, store_inbound_emails
 
     mails = mailbox(n, random.Random(seed))
     ids: list[int] = []

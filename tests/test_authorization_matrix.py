@@ -42,7 +42,7 @@ from rapport.care.actions import schedule_follow_up, tomorrow_at
 from rapport.care.handovers import refer_case
 from rapport.cases.arrivals import open_case
 from rapport.cases.models import Attachment
-from rapport.mail.actions import process_inbound_email, store_inbound_email
+from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.imports import start_import
 from rapport.outreach.make_goods import record_make_good

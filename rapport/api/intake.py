@@ -19,7 +19,7 @@ from rapport.datacare.actions.access import raw_deleted_notice, read_raw_mail
 from rapport.datacare.models import Via
 from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
-from rapport.mail.actions import retry_inbound_email
+from rapport.mail.actions.intake import retry_inbound_email
 from rapport.mail.models import InboundEmail
 from rapport.people.models import Agent
 

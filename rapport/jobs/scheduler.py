@@ -21,7 +21,7 @@ def _sla(now: datetime) -> dict[str, Any]:
 
 
 def _intake(now: datetime) -> dict[str, Any]:
-    from rapport.mail.actions import sweep_intake
+    from rapport.mail.actions.intake import sweep_intake
 
     return sweep_intake(now=now)
 

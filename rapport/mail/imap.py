@@ -26,7 +26,7 @@ from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from rapport.mail.actions import Arrival, store_inbound_emails
+from rapport.mail.actions.intake import Arrival, store_inbound_emails
 from rapport.mail.models import ImapCursor
 
 logger = logging.getLogger("rapport.mail.imap")

@@ -1,7 +1,7 @@
 """What every way in shares: reading the few headers needed before storing, and the outcome.
 
 The ways in (SMTP listener, IMAP poll, MTA pipe, provider webhook) call
-`rapport.mail.actions.store_inbound_email` with the exact bytes; the worker then runs
+`rapport.mail.actions.intake.store_inbound_email` with the exact bytes; the worker then runs
 `process_inbound_email`. Message-IDs are kept in one form everywhere, "<id@host>", both here and
 in `Message.external_id` (inbound and outbound), so a reply's In-Reply-To finds its case.
 """

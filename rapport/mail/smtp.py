@@ -19,7 +19,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from rapport.mail.actions import MessageTooBig, store_inbound_email
+from rapport.mail.actions.intake import MessageTooBig, store_inbound_email
 from rapport.mail.models import Source
 
 logger = logging.getLogger("rapport.mail.smtpd")

@@ -29,7 +29,7 @@ from rapport.datacare.models import Via
 from rapport.lib.errors import ActionError
 from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
-from rapport.mail.actions import retry_inbound_email, store_inbound_email
+from rapport.mail.actions.intake import retry_inbound_email, store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus, Source
 from rapport.people.models import Agent
 from rapport.workspace.decorators import agent_required

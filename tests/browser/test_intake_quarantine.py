@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.mail.actions import process_inbound_emails, store_inbound_email
+from rapport.mail.actions.intake import process_inbound_emails, store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.browser.fixtures import PHONE
 from tests.browser.test_reply_flow import sign_in

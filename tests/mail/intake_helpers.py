@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from rapport.mail.actions import process_inbound_email, store_inbound_email
+from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.mail.intake import IntakeResult
 from rapport.mail.models import InboundEmail
 

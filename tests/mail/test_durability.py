@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from rapport.lib.bulk import insert_each
-from rapport.mail import actions, bounds
+from rapport.mail import bounds
+from rapport.mail.actions import intake as actions
 from rapport.mail.models import InboundEmail
 from rapport.mail.parse import ParsedEmail
 from tests.conftest import World
@@ -42,7 +43,7 @@ def test_the_pipe_stores_mail_on_a_connection_that_syncs_every_commit(
         seen.append(_durability())  # the very connection, inside the store's transaction
         return insert_each(model, rows)
 
-    monkeypatch.setattr("rapport.mail.actions.insert_each", watching)
+    monkeypatch.setattr("rapport.mail.actions.intake.insert_each", watching)
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(make_mail())))
     call_command("ingest_email", "-", stdout=io.StringIO())
     assert InboundEmail.objects.count() == 1

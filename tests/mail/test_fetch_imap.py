@@ -15,7 +15,7 @@ from pytest_django.fixtures import Settings
 
 from rapport.cases.models import Message
 from rapport.mail import imap as imap_module
-from rapport.mail.actions import store_inbound_emails
+from rapport.mail.actions.intake import store_inbound_emails
 from rapport.mail.imap import Mailbox, MailboxError, run_mailboxes
 from rapport.mail.models import ImapCursor, InboundEmail, InboundStatus
 from tests.conftest import World

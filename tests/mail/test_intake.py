@@ -17,7 +17,7 @@ from rapport.cases.arrivals import Opened, Opening, open_case, open_cases_with_m
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
 from rapport.lib.errors import ActionError
 from rapport.mail import processing
-from rapport.mail.actions import (
+from rapport.mail.actions.intake import (
     process_inbound_email,
     retry_inbound_email,
     store_inbound_email,

@@ -17,7 +17,7 @@ from bench.ingest import mailbox
 from rapport.cases.arrivals import Opened, Opening, open_cases_with_messages
 from rapport.cases.models import Case, Message
 from rapport.mail import processing
-from rapport.mail.actions import (
+from rapport.mail.actions.intake import (
     Arrival,
     process_inbound_emails,
     retry_inbound_email,

@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 
 from bench.ingest import mailbox
 from rapport.cases.models import Direction, Message
-from rapport.mail.actions import Arrival, process_inbound_emails, store_inbound_emails
+from rapport.mail.actions.intake import Arrival, process_inbound_emails, store_inbound_emails
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.conftest import World
 

@@ -13,7 +13,11 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from rapport.mail import bounds
-from rapport.mail.actions import process_inbound_emails, retry_inbound_email, store_inbound_email
+from rapport.mail.actions.intake import (
+    process_inbound_emails,
+    retry_inbound_email,
+    store_inbound_email,
+)
 from rapport.mail.models import InboundEmail, InboundStatus
 from rapport.mail.parse import ParsedEmail
 from tests.conftest import World

@@ -16,7 +16,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from rapport.cases.models import Direction, Message
-from rapport.mail.actions import store_inbound_email
+from rapport.mail.actions.intake import store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.mail.intake_helpers import make_mail
 from tests.mail.test_smtpd import _database_url

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from rapport.cases.models import Case
-from rapport.mail.actions import store_inbound_email
+from rapport.mail.actions.intake import store_inbound_email
 from rapport.mail.models import AwaitedMessage, InboundEmail
 from rapport.mail.processing import process_inbound_emails
 from tests.conftest import World

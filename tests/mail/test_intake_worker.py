@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from rapport.cases.models import Message
-from rapport.mail.actions import process_inbound_email, store_inbound_email
+from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail

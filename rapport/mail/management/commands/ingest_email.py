@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from rapport.mail.actions import (
+from rapport.mail.actions.intake import (
     BATCH,
     Arrival,
     MessageTooBig,
