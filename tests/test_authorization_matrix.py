@@ -7,7 +7,8 @@ is added below. Each cell is one of:
 - "ok": reached (any answer but 401, 403, 404, a login redirect or a 5xx; API writes must also
   get past validation, so the access check really ran);
 - "404": missing and not-yours alike;
-- "403": seen but not allowed (a supervisor's decision);
+- "403": seen but not allowed (a supervisor's decision); `@supervisor_required(hidden=False)`
+  refuses before any id is read, so another team's agent gets it for any incident, theirs or not;
 - "login": redirected to the login page; "401": the API asks for a token;
 - "400" / "409": reached, then refused by the action's own rule for that person or state (only
   the specialist acknowledges a referral; a customer another team serves, named in a body, is
@@ -92,9 +93,9 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "outreach/new/": ("POST", "login", "403", "403", "ok"),
     "outreach/<int:incident_id>/": ("GET", "login", "404", "ok", "ok"),
     "outreach/<int:incident_id>/board/": ("GET", "login", "404", "ok", "ok"),
-    "outreach/<int:incident_id>/audience/": ("POST", "login", "404", "403", "ok"),
-    "outreach/<int:incident_id>/import/": ("POST", "login", "404", "403", "ok"),
-    "outreach/<int:incident_id>/close/": ("POST", "login", "404", "403", "ok"),
+    "outreach/<int:incident_id>/audience/": ("POST", "login", "403", "403", "ok"),
+    "outreach/<int:incident_id>/import/": ("POST", "login", "403", "403", "ok"),
+    "outreach/<int:incident_id>/close/": ("POST", "login", "403", "403", "ok"),
     "outreach/imports/<int:import_id>/": ("GET", "login", "404", "ok", "ok"),
     "outreach/tasks/<int:task_id>/": ("GET", "login", "404", "ok", "ok"),
     "outreach/tasks/<int:task_id>/call/": ("POST", "login", "404", "ok", "ok"),

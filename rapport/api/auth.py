@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar, overload
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from rapport.lib.errors import Forbidden
 from rapport.people.models import Agent, ApiToken
 from rapport.people.twofactor import SecondFactor, second_factor
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Operation = Callable[Concatenate[HttpRequest, P], T]
 
 # Stamping every request would turn each read into a write; a minute is precise enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -75,3 +84,36 @@ def agent_of(request: HttpRequest) -> Agent:
     if not isinstance(agent, Agent):  # pragma: no cover - every operation requires auth
         raise TypeError("the API operation ran without an authenticated agent")
     return agent
+
+
+@overload
+def supervisor_required(operation: Operation[P, T], /) -> Operation[P, T]: ...
+
+
+@overload
+def supervisor_required(*, hidden: bool = True) -> Callable[[Operation[P, T]], Operation[P, T]]: ...
+
+
+def supervisor_required(
+    operation: Operation[P, T] | None = None, /, *, hidden: bool = True
+) -> Operation[P, T] | Callable[[Operation[P, T]], Operation[P, T]]:
+    """An operation for supervisors only; goes under the `@router` line. Anyone else gets the 404
+    of an endpoint that is not there, or with `hidden=False` (a decision on something they can
+    read) a 403 saying why. Authentication has run by then (no token: 401); the check comes
+    before any id is read, so the answer never depends on one."""
+
+    def decorate(operation: Operation[P, T]) -> Operation[P, T]:
+        @wraps(operation)
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            if not agent_of(request).is_supervisor:
+                if hidden:
+                    raise Http404("No such endpoint")
+                raise Forbidden("Only a supervisor can do this.")
+            return operation(request, *args, **kwargs)
+
+        # ninja reads the parameters' types from the signature, resolved in the operation's own
+        # module (a wrapper's string annotations would be looked up in this one).
+        wrapper.__signature__ = inspect.signature(operation, eval_str=True)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate if operation is None else decorate(operation)

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any, Self
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from rapport.api.auth import agent_of
+from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import Id, Input, PageQuery
@@ -25,15 +25,8 @@ router = Router(tags=["data care"])
 NEWEST_FIRST = Keyset("at", descending=True)
 
 
-def _supervisor(request: HttpRequest) -> Agent:
-    agent = agent_of(request)
-    if not agent.is_supervisor:
-        raise Http404("No such endpoint")
-    return agent
-
-
 def _customer(request: HttpRequest, customer_id: int) -> tuple[Agent, Customer]:
-    agent = _supervisor(request)
+    agent = agent_of(request)
     return agent, customer_for_agent(agent, customer_id)
 
 
@@ -42,6 +35,7 @@ def _customer(request: HttpRequest, customer_id: int) -> tuple[Agent, Customer]:
     response={200: dict[str, Any], **READ_ERRORS},
     summary="Everything held on a customer",
 )
+@supervisor_required
 def export(request: HttpRequest, customer_id: Id) -> HttpResponse:
     """The customer, identities, cases, messages, calls, notes, promises, make-goods, assets,
     rapport notes, attachments (with SHA-256), original mails and the audit about them, as one
@@ -70,6 +64,7 @@ class ErasedOut(Schema):
     response={200: ErasedOut, **WRITE_ERRORS},
     summary="Erase a customer's personal data",
 )
+@supervisor_required
 def erase(request: HttpRequest, customer_id: Id, payload: EraseIn) -> ErasedOut:
     """Names, identities, message text, notes, calls, assets, original mails, attachment files
     and search entries are removed; cases stay as anonymous rows for the statistics. Cannot be
@@ -115,9 +110,9 @@ class AccessQuery(PageQuery):
 
 
 @router.get("/access-log", response={200: AccessPage, **READ_ERRORS}, summary="Access log")
+@supervisor_required
 def access_log(request: HttpRequest, filters: Query[AccessQuery]) -> AccessPage:
     """Who read which customer's data or original mail, newest first. Supervisors only."""
-    _supervisor(request)
     page, next_cursor = keyset_page(
         access_entries(customer_id=filters.customer_id),
         keyset=NEWEST_FIRST,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime
 
-from rapport.api.auth import agent_of
+from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS
 from rapport.api.schemas import Input
 from rapport.cases.access import cases_for_agent
@@ -39,12 +39,11 @@ class WindowQuery(Input):
     response={200: TimeToHumanOut, **READ_ERRORS},
     summary="Time to a named human",
 )
+@supervisor_required
 def time_to_human(request: HttpRequest, window: Query[WindowQuery]) -> TimeToHumanOut:
     """Arrival to the first human action the customer could see, over new cases in the window
     (default: the last 7 days). Supervisors only."""
     agent = agent_of(request)
-    if not agent.is_supervisor:
-        raise Http404("No such page")
     default_since, default_until = selectors.default_window(timezone.now())
     since, until = window.since or default_since, window.until or default_until
     stats = selectors.time_to_human(cases_for_agent(agent), since=since, until=until)

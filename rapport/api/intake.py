@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Self
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 
-from rapport.api.auth import agent_of
+from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import ErrorOut, Id, PageQuery
@@ -21,7 +21,6 @@ from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
 from rapport.mail.actions.intake import retry_inbound_email
 from rapport.mail.models import InboundEmail
-from rapport.people.models import Agent
 
 router = Router(tags=["intake"])
 NEWEST_FIRST = Keyset("received_at", descending=True)
@@ -110,17 +109,10 @@ class IntakeQuery(PageQuery):
     )
 
 
-def _supervisor(request: HttpRequest) -> Agent:
-    agent = agent_of(request)
-    if not agent.is_supervisor:
-        raise Http404("No such endpoint")
-    return agent
-
-
 @router.get("", response={200: InboundPage, **READ_ERRORS}, summary="Inbound email")
+@supervisor_required
 def list_intake(request: HttpRequest, filters: Query[IntakeQuery]) -> InboundPage:
     """Newest first; by default the mail that needs a person. Supervisors only."""
-    _supervisor(request)
     rows = selectors.intake_rows(status=filters.status, now=timezone.now())
     page, next_cursor = keyset_page(
         rows, keyset=NEWEST_FIRST, limit=filters.limit, cursor=filters.cursor
@@ -161,10 +153,11 @@ def get_inbound_raw(request: HttpRequest, inbound_id: Id) -> HttpResponse:
     response={202: InboundOut, **CONFLICT_ERRORS},
     summary="Process a failed or rejected email again",
 )
+@supervisor_required
 def retry_inbound(request: HttpRequest, inbound_id: Id) -> HttpStatus[InboundOut]:
     """Queues it for the worker; a rejected one is let through the per-sender rate limit.
     Anything else (already processed) is a 400. Supervisors only."""
-    agent = _supervisor(request)
+    agent = agent_of(request)
     row = inbound_for_agent(agent, inbound_id)
     row = retry_inbound_email(inbound=row, by=agent)
     return HttpStatus(202, InboundOut.of(row))

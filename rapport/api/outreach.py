@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import AwareDatetime
 
-from rapport.api.auth import agent_of
+from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
 from rapport.api.pagination import Keyset, decode_cursor, encode_cursor, invalid_cursor, keyset_page
 from rapport.api.schemas import LONG_TEXT, Id, Input, PageQuery
@@ -39,11 +39,6 @@ NEWEST_FIRST = Keyset("created_at", descending=True)
 Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, allow_inf_nan=False)]
 # Counters kept in PositiveSmallIntegerField.
 SMALL = 32_767
-
-
-def _forbid_unless_supervisor(agent: Agent) -> None:
-    if not agent.is_supervisor:
-        raise actions.NotAllowed("Only a supervisor can do this.")
 
 
 # --- make-goods -----------------------------------------------------------------------------
@@ -222,10 +217,10 @@ class TotalsQuery(Input):
     response={200: TotalsOut, **READ_ERRORS, 403: READ_ERRORS[404]},
     summary="Make-good totals per period and reason",
 )
+@supervisor_required(hidden=False)
 def totals(request: HttpRequest, window: Query[TotalsQuery]) -> TotalsOut:
     """Approved make-goods (default: the last twelve months), per currency. Supervisors only."""
     agent = agent_of(request)
-    _forbid_unless_supervisor(agent)
     period = window.period
     default_since, default_until = selectors.default_totals_window(timezone.now())
     since, until = window.since or default_since, window.until or default_until

@@ -6,7 +6,7 @@ import json
 
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,13 +16,7 @@ from rapport.datacare.actions.erasure import erase_customer, is_erased
 from rapport.datacare.actions.export import export_customer
 from rapport.datacare.models import Via
 from rapport.people.models import Agent, Customer
-from rapport.workspace.decorators import agent_required
-
-
-def _supervised_customer(agent: Agent, customer_id: int) -> Customer:
-    if not agent.is_supervisor:
-        raise Http404("No such page")
-    return customer_for_agent(agent, customer_id)
+from rapport.workspace.decorators import agent_required, supervisor_required
 
 
 def confirmation_phrase(customer: Customer) -> str:
@@ -31,8 +25,9 @@ def confirmation_phrase(customer: Customer) -> str:
 
 @require_GET
 @agent_required
+@supervisor_required
 def customer_data(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
-    customer = _supervised_customer(agent, customer_id)
+    customer = customer_for_agent(agent, customer_id)
     rows, older = selectors.access_log(customer_id=customer.pk, before=request.GET.get("before"))
     return render(
         request,
@@ -49,8 +44,9 @@ def customer_data(request: HttpRequest, agent: Agent, customer_id: int) -> HttpR
 
 @require_GET
 @agent_required
+@supervisor_required
 def customer_export(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
-    customer = _supervised_customer(agent, customer_id)
+    customer = customer_for_agent(agent, customer_id)
     data = export_customer(customer=customer, by=agent, via=Via.WEB)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
@@ -63,8 +59,9 @@ def customer_export(request: HttpRequest, agent: Agent, customer_id: int) -> Htt
 
 @require_POST
 @agent_required
+@supervisor_required
 def customer_erase(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
-    customer = _supervised_customer(agent, customer_id)
+    customer = customer_for_agent(agent, customer_id)
     typed = " ".join(request.POST.get("confirm", "").lower().replace("#", "").split())
     if typed != confirmation_phrase(customer):
         messages.error(
@@ -84,9 +81,8 @@ def customer_erase(request: HttpRequest, agent: Agent, customer_id: int) -> Http
 
 @require_GET
 @agent_required
+@supervisor_required
 def access_log(request: HttpRequest, agent: Agent) -> HttpResponse:
-    if not agent.is_supervisor:
-        raise Http404("No such page")
     customer_id = request.GET.get("customer", "")
     rows, older = selectors.access_log(
         customer_id=int(customer_id) if customer_id.isdigit() else None,

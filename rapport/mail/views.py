@@ -32,7 +32,7 @@ from rapport.mail.access import inbound_for_agent
 from rapport.mail.actions.intake import retry_inbound_email, store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus, Source
 from rapport.people.models import Agent
-from rapport.workspace.decorators import agent_required
+from rapport.workspace.decorators import agent_required, supervisor_required
 
 logger = logging.getLogger("rapport.mail")
 
@@ -139,15 +139,10 @@ def _raw_message(request: HttpRequest, max_bytes: int) -> bytes | None:
 # -- Intake page (supervisors) -------------------------------------------------------------------
 
 
-def _supervisor(agent: Agent) -> None:
-    if not agent.is_supervisor:
-        raise Http404("No such page")
-
-
 @require_GET
 @agent_required
+@supervisor_required
 def intake_page(request: HttpRequest, agent: Agent) -> HttpResponse:
-    _supervisor(agent)
     status = request.GET.get("status", selectors.ATTENTION)
     if status not in selectors.FILTERS:
         status = selectors.ATTENTION
@@ -166,8 +161,8 @@ def intake_page(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 @require_POST
 @agent_required
+@supervisor_required
 def intake_retry(request: HttpRequest, agent: Agent, inbound_id: int) -> HttpResponse:
-    _supervisor(agent)
     row = inbound_for_agent(agent, inbound_id)
     try:
         retry_inbound_email(inbound=row, by=agent)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,13 +40,8 @@ from rapport.outreach.models import (
 )
 from rapport.outreach.rules import TIER_LABELS
 from rapport.people.models import Agent, Asset, Team
-from rapport.workspace.decorators import agent_required
+from rapport.workspace.decorators import agent_required, supervisor_required
 from rapport.workspace.forms import first_error
-
-
-def _supervisor(agent: Agent) -> None:
-    if not agent.is_supervisor:
-        raise PermissionDenied("Only a supervisor can do this.")
 
 
 def _run(
@@ -88,8 +82,8 @@ def incident_list(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 @require_POST
 @agent_required
+@supervisor_required(hidden=False)
 def incident_create(request: HttpRequest, agent: Agent) -> HttpResponse:
-    _supervisor(agent)
     form = IncidentForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -148,9 +142,9 @@ def incident_board(request: HttpRequest, agent: Agent, incident_id: int) -> Http
 
 @require_POST
 @agent_required
+@supervisor_required(hidden=False)
 def incident_audience(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
     incident = selectors.incident_for_agent(agent, incident_id)
-    _supervisor(agent)
 
     def run(data: dict[str, Any]) -> str:
         result = actions.add_audience(
@@ -172,9 +166,9 @@ def incident_audience(request: HttpRequest, agent: Agent, incident_id: int) -> H
 
 @require_POST
 @agent_required
+@supervisor_required(hidden=False)
 def incident_import(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
     incident = selectors.incident_for_agent(agent, incident_id)
-    _supervisor(agent)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -193,9 +187,9 @@ def incident_import(request: HttpRequest, agent: Agent, incident_id: int) -> Htt
 
 @require_POST
 @agent_required
+@supervisor_required(hidden=False)
 def incident_close(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
     incident = selectors.incident_for_agent(agent, incident_id)
-    _supervisor(agent)
     actions.close_incident(incident=incident, by=agent)
     messages.success(request, "Incident closed.")
     return redirect(_incident_url(incident))
@@ -308,9 +302,9 @@ def task_result(request: HttpRequest, agent: Agent, task_id: int) -> HttpRespons
 
 @require_GET
 @agent_required
+@supervisor_required(hidden=False)
 def make_goods_page(request: HttpRequest, agent: Agent) -> HttpResponse:
     """Supervisors: what waits for approval, totals per period and reason, and the limits."""
-    _supervisor(agent)
     form = TotalsForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     default_since, default_until = selectors.default_totals_window(timezone.now())
@@ -338,8 +332,8 @@ def make_goods_page(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 @require_POST
 @agent_required
+@supervisor_required(hidden=False)
 def make_good_decide(request: HttpRequest, agent: Agent, make_good_id: int) -> HttpResponse:
-    _supervisor(agent)
     make_good = selectors.make_good_for_agent(agent, make_good_id)
 
     def run(data: dict[str, Any]) -> str:
@@ -354,8 +348,8 @@ def make_good_decide(request: HttpRequest, agent: Agent, make_good_id: int) -> H
 
 @require_POST
 @agent_required
+@supervisor_required(hidden=False)
 def make_good_limit(request: HttpRequest, agent: Agent) -> HttpResponse:
-    _supervisor(agent)
 
     def run(data: dict[str, Any]) -> str:
         who = Agent.objects.filter(pk=data["agent"]).first() if data["agent"] else None

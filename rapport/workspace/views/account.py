@@ -8,7 +8,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from rapport.people.access import token_for_agent, tokens_for_agent
 from rapport.people.actions import issue_api_token, revoke_api_token
 from rapport.people.models import Agent, SecurityEvent
 from rapport.people.twofactor import confirm_app, has_app, pending_app, required_for, secret_of
-from rapport.workspace.decorators import agent_required
+from rapport.workspace.decorators import agent_required, supervisor_required
 from rapport.workspace.views.auth import WRONG_CODE
 
 AUDIT_ROWS = 200
@@ -121,10 +121,9 @@ def two_factor_qr(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 @require_GET
 @agent_required
+@supervisor_required
 def security(request: HttpRequest, agent: Agent) -> HttpResponse:
     """Supervisors: the sign-in audit and every API token, with a way to revoke each."""
-    if not agent.is_supervisor:
-        raise Http404("No such page")
     events = SecurityEvent.objects.select_related("user", "actor").order_by("-created_at", "-id")
     context = {
         "events": list(events[:AUDIT_ROWS]),

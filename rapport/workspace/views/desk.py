@@ -22,7 +22,7 @@ from rapport.people.actions import create_brand
 from rapport.people.models import Agent, Brand, Channel, Site
 from rapport.routing import actions
 from rapport.routing.models import SlaPolicy
-from rapport.workspace.decorators import agent_required
+from rapport.workspace.decorators import agent_required, supervisor_required
 
 
 class HoursForm(Form):
@@ -89,11 +89,6 @@ class PolicyForm(Form):
     around_the_clock = forms.BooleanField(required=False)
 
 
-def _supervisor_only(agent: Agent) -> None:
-    if not agent.is_supervisor:
-        raise Http404("No such page")
-
-
 def _site(site_id: int) -> Site:
     site = Site.objects.filter(pk=site_id).first()
     if site is None:
@@ -117,8 +112,8 @@ def _form_error(form: forms.Form) -> str:
 
 @require_GET
 @agent_required
+@supervisor_required
 def desk(request: HttpRequest, agent: Agent) -> HttpResponse:
-    _supervisor_only(agent)
     sites = list(Site.objects.prefetch_related("closures").order_by("name"))
     rows = [
         (site, hours_as_text(site.working_hours or {}), week_grid(site.working_hours or {}))
@@ -146,8 +141,8 @@ class BrandForm(Form):
 
 @require_POST
 @agent_required
+@supervisor_required
 def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
-    _supervisor_only(agent)
     form = BrandForm(request.POST)
     if not form.is_valid():
         return _back(request, error=_form_error(form))
@@ -167,8 +162,8 @@ def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 @require_POST
 @agent_required
+@supervisor_required
 def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
-    _supervisor_only(agent)
     site = _site(site_id)
     form = HoursForm(request.POST)
     if not form.is_valid():
@@ -188,8 +183,8 @@ def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse
 
 @require_POST
 @agent_required
+@supervisor_required
 def desk_closure_add(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
-    _supervisor_only(agent)
     site = _site(site_id)
     form = ClosureForm(request.POST)
     if not form.is_valid():
@@ -204,8 +199,8 @@ def desk_closure_add(request: HttpRequest, agent: Agent, site_id: int) -> HttpRe
 
 @require_POST
 @agent_required
+@supervisor_required
 def desk_closure_remove(request: HttpRequest, agent: Agent, site_id: int, day: str) -> HttpResponse:
-    _supervisor_only(agent)
     site = _site(site_id)
     try:
         when = date.fromisoformat(day)
@@ -218,8 +213,8 @@ def desk_closure_remove(request: HttpRequest, agent: Agent, site_id: int, day: s
 
 @require_POST
 @agent_required
+@supervisor_required
 def desk_policy(request: HttpRequest, agent: Agent) -> HttpResponse:
-    _supervisor_only(agent)
     form = PolicyForm(request.POST)
     if not form.is_valid():
         return _back(request, error=_form_error(form))
@@ -241,8 +236,8 @@ def desk_policy(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 @require_POST
 @agent_required
+@supervisor_required
 def desk_policy_remove(request: HttpRequest, agent: Agent, policy_id: int) -> HttpResponse:
-    _supervisor_only(agent)
     policy = SlaPolicy.objects.filter(pk=policy_id).first()
     if policy is None:
         raise Http404("No such policy")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -12,14 +12,13 @@ from rapport.cases.actions.events import mark_notifications_read
 from rapport.cases.models import Notification
 from rapport.insights import selectors
 from rapport.people.models import Agent
-from rapport.workspace.decorators import agent_required
+from rapport.workspace.decorators import agent_required, supervisor_required
 
 
 @require_GET
 @agent_required
+@supervisor_required
 def supervisor(request: HttpRequest, agent: Agent) -> HttpResponse:
-    if not agent.is_supervisor:
-        raise Http404("No such page")
     now = timezone.now()
     since, until = selectors.default_window(now)
     cases = cases_for_agent(agent)
