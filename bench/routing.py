@@ -455,7 +455,7 @@ def bench_decide(
 def bench_open_case(args: argparse.Namespace, rng: random.Random, recorder: Recorder) -> Any:
     from django.conf import settings
 
-    from rapport.cases.arrivals import open_case
+    from rapport.routing.actions.opening import open_case
     from rapport.routing.service import loads_cache
 
     settings.RAPPORT_ROUTING_LOAD_TTL = args.default_ttl

@@ -14,10 +14,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rapport.cases.actions.messages import add_note
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from rapport.people.actions import create_agent, create_customer, issue_api_token
 from rapport.people.models import Agent, Customer, Site, Team
+from rapport.routing.actions.opening import open_case
 
 os.environ.setdefault("RAPPORT_TESTING", "1")
 # The browser fixtures (one Playwright and one Chromium for the whole session), for the browser

@@ -41,7 +41,6 @@ from django.utils.http import urlsafe_base64_encode
 from rapport.api.api import api
 from rapport.care.actions import schedule_follow_up, tomorrow_at
 from rapport.care.handovers import refer_case
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Attachment
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.outreach.actions import add_audience, create_incident
@@ -49,7 +48,8 @@ from rapport.outreach.imports import start_import
 from rapport.outreach.make_goods import record_make_good
 from rapport.people.actions import add_rapport_note, create_brand, create_customer
 from rapport.people.models import ApiToken
-from rapport.routing.actions import add_closure, set_sla_policy
+from rapport.routing.actions.desk import add_closure, set_sla_policy
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
 

@@ -28,7 +28,6 @@ from rapport.api.case_schemas import (
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut
-from rapport.cases import arrivals
 from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,
@@ -41,13 +40,14 @@ from rapport.cases.actions import assignment, merging
 from rapport.cases.actions import customers as case_customers
 from rapport.cases.actions import messages as case_messages
 from rapport.cases.actions import status as case_status
-from rapport.cases.arrivals import default_team
 from rapport.cases.attachments import download_response
 from rapport.cases.models import Attachment, Case, Message
+from rapport.cases.rules import default_team
 from rapport.cases.search import search_cases
 from rapport.cases.selectors import handover
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Customer, Team
+from rapport.routing.actions import opening
 
 router = Router(tags=["cases"])
 messages_router = Router(tags=["cases"])
@@ -143,7 +143,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
     with transaction.atomic():
         customer = _customer_for(agent, payload)
         check_may_file(agent, owner=owner, team=team, customer=customer)
-        case = arrivals.open_case(
+        case = opening.open_case(
             customer=customer,
             subject=payload.subject,
             channel=payload.channel.value,

@@ -1,6 +1,6 @@
 """/desk: what routing and deadlines count with — the sites' opening hours and closures, and
 the service-level policies. Everyone may read them; only a supervisor may change them (checked
-in the actions, rapport/routing/actions.py), as `rapport site-hours`, `site-closure` and
+in the actions, rapport/routing/actions/desk.py), as `rapport site-hours`, `site-closure` and
 `sla-policy` do at the command line."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.lib.storable import MAX_INT
 from rapport.people.actions import create_brand
 from rapport.people.models import Brand, Channel, Site
-from rapport.routing import actions
+from rapport.routing.actions import desk as actions
 from rapport.routing.models import SlaPolicy
 
 router = Router(tags=["desk"])

@@ -27,7 +27,6 @@ from rapport.care.models import (
 from rapport.care.windows import local_day_at
 from rapport.cases.actions.messages import log_call, signed
 from rapport.cases.actions.status import change_status
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,
@@ -41,6 +40,7 @@ from rapport.cases.models import (
 )
 from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Agent, Channel, Customer
+from rapport.routing.actions.opening import open_case
 
 # When an unkept promise counts as missed, after its due time (a callback: its window's end).
 GRACE: dict[str, timedelta] = {

@@ -26,7 +26,6 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from rapport.care.models import Promise, Referral, WordOfMouth
-from rapport.cases import arrivals
 from rapport.cases.actions import assignment
 from rapport.cases.actions import messages as case_messages
 from rapport.cases.actions import status as case_status
@@ -55,7 +54,8 @@ from rapport.people.models import (
     Site,
     Team,
 )
-from rapport.routing import actions as routing_actions
+from rapport.routing.actions import desk as routing_actions
+from rapport.routing.actions.opening import open_case, receive_message
 
 PASSWORD = "rapport-demo"  # noqa: S105 -- printed for the demo sign-in on purpose
 SUPERVISOR = "supervisor"
@@ -331,7 +331,7 @@ class Builder:
     ) -> Case:
         case = self.at(
             when,
-            arrivals.open_case,
+            open_case,
             customer=customer,
             subject=subject,
             text=text,
@@ -348,7 +348,7 @@ class Builder:
     def write(self, case: Case, text: str, *, when: datetime, channel: str | None = None) -> None:
         self.at(
             when,
-            arrivals.receive_message,
+            receive_message,
             case=case,
             text=text,
             channel=channel or case.origin_channel,

@@ -27,14 +27,8 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from rapport.cases.arrivals import (
-    MAX_TEXT,
-    Incoming,
-    Opening,
-    open_cases_with_messages,
-    receive_messages,
-)
 from rapport.cases.models import Direction, Message
+from rapport.cases.rules import MAX_TEXT
 from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.durability import unsynced_commits
 from rapport.lib.errors import Conflict
@@ -65,6 +59,12 @@ from rapport.people.actions import (
 )
 from rapport.people.brands import brand_for, brands_by_address
 from rapport.people.models import Channel, Customer, IdentityKind
+from rapport.routing.actions.opening import (
+    Incoming,
+    Opening,
+    open_cases_with_messages,
+    receive_messages,
+)
 from rapport.routing.service import loads_cache
 
 logger = logging.getLogger("rapport.mail")

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from rapport.care.actions import book_callback
 from rapport.care.models import Promise
-from rapport.cases.arrivals import open_case
 from rapport.lib.errors import ActionError
 from rapport.people.actions import create_claimed_customer
 from rapport.people.models import Brand
+from rapport.routing.actions.opening import open_case
 
 
 @transaction.atomic

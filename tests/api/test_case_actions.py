@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Call, Case, CaseEvent, DeliveryStatus, Message, Status
+from rapport.routing.actions.opening import open_case, receive_message
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World, clinic_case_of_a_stranger
 

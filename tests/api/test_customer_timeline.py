@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rapport.cases.actions.messages import add_note, log_call, reply
-from rapport.cases.arrivals import open_case
+from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 

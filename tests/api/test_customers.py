@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from rapport.cases.arrivals import open_case
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, CustomerEvent, Identity
+from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World, dental_case
 

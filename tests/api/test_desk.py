@@ -8,7 +8,7 @@ from typing import Any
 
 import time_machine
 
-from rapport.cases.arrivals import open_case
+from rapport.routing.actions.opening import open_case
 from rapport.routing.models import Closure, SlaPolicy
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World

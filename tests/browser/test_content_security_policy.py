@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.cases.arrivals import open_case_with_message
 from rapport.demo import world as demo
 from rapport.people.models import RapportNote
+from rapport.routing.actions.opening import open_case_with_message
 from tests.browser.crawl import Watcher, crawl, sign_in
 from tests.browser.fixtures import DESKTOP
 from tests.conftest import PASSWORD, World

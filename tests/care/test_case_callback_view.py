@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapport.care.models import Promise, PromiseKind
-from rapport.cases.arrivals import open_case
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 

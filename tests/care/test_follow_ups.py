@@ -15,9 +15,9 @@ from rapport.care.actions import (
 from rapport.care.models import FollowUpPolicy, Promise, PromiseKind
 from rapport.cases.actions.assignment import set_tags
 from rapport.cases.actions.status import change_status, resolve_case
-from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import CaseEvent
 from rapport.lib.errors import ActionError
+from rapport.routing.actions.opening import open_case, receive_message
 from tests.conftest import World
 
 SATURDAY_NIGHT = datetime(2026, 3, 28, 22, 30, tzinfo=UTC)  # 23:30 in Madrid, before DST

@@ -22,9 +22,9 @@ from rapport.care.handovers import (
 )
 from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
 from rapport.care.word_of_mouth import record_word_of_mouth
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import DeliveryStatus, Notification
 from rapport.people.actions import create_agent, create_customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import PASSWORD, World
 
 CALL = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)  # Monday 17:00 in Madrid

@@ -8,7 +8,6 @@ from django.core import mail
 from rapport.cases.actions.merging import merge_cases, split_message
 from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.actions.status import change_status
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import (
     Case,
     CaseEvent,
@@ -19,6 +18,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.lib.errors import ActionError, Conflict
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 
 

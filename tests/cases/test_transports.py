@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 
 from rapport.cases.actions.messages import reply
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
 from rapport.cases.tasks import deliver_message
 from rapport.lib.errors import ActionError
 from rapport.people.actions import create_customer
+from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 

@@ -12,11 +12,11 @@ import time_machine
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.actions.status import change_status
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Initiative
 from rapport.insights import selectors
 from rapport.outreach.actions import add_audience, create_incident
 from rapport.people.actions import create_customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

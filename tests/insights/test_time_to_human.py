@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from rapport.cases.actions.messages import log_call, reply
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
+from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient
 from tests.conftest import World
 

@@ -8,8 +8,8 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Notification
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 
 

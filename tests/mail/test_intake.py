@@ -13,7 +13,6 @@ from django.utils import timezone
 from rapport.cases.actions.merging import merge_cases
 from rapport.cases.actions.messages import reply
 from rapport.cases.actions.status import resolve_case
-from rapport.cases.arrivals import Opened, Opening, open_case, open_cases_with_messages
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
 from rapport.lib.errors import ActionError
 from rapport.mail import processing
@@ -26,6 +25,7 @@ from rapport.mail.actions.intake import (
 from rapport.mail.models import InboundEmail, InboundStatus
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, Identity
+from rapport.routing.actions.opening import Opened, Opening, open_case, open_cases_with_messages
 from tests.conftest import World
 from tests.mail.intake_helpers import SISIMAI, TALON, ingest, make_mail
 

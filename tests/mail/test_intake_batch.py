@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.ingest import mailbox
-from rapport.cases.arrivals import Opened, Opening, open_cases_with_messages
 from rapport.cases.models import Case, Message
 from rapport.mail import processing
 from rapport.mail.actions.intake import (
@@ -27,6 +26,7 @@ from rapport.mail.actions.intake import (
 from rapport.mail.models import InboundEmail, InboundStatus
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer
+from rapport.routing.actions.opening import Opened, Opening, open_cases_with_messages
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
 

@@ -12,12 +12,12 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from rapport.cases.actions.messages import reply
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.lib.errors import ActionError
 from rapport.mail.models import AuthVerdict
 from rapport.people.actions import create_customer, merge_customers
 from rapport.people.models import Customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.people.actions import add_asset, create_agent, create_customer
 from rapport.people.models import Agent, Customer, Team
+from rapport.routing.actions.opening import open_case
 from tests.conftest import PASSWORD, World
 
 FLIGHT = "AU 482"

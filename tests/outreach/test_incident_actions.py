@@ -139,7 +139,7 @@ def test_audience_by_tag_and_saved_search(world: World) -> None:
     incident = create_incident(title="Vaccine recall", team=world.clinic, by=world.supervisor)
     set_tags(case=world.case, tags=["vaccine-batch-7"], by=world.agent)
     other = create_customer(name="Otto Brandt", by=None, identities=[("email", "otto@example.com")])
-    from rapport.cases.arrivals import open_case
+    from rapport.routing.actions.opening import open_case
 
     open_case(customer=other, subject="Coughing after vaccine", channel="email", text="x", by=None)
     by_tag = add_audience(incident=incident, tag="Vaccine-Batch-7", by=world.supervisor)

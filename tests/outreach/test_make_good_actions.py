@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import CaseEvent, Notification
 from rapport.lib.errors import ActionError, Conflict
 from rapport.outreach.actions import NotAllowed
@@ -22,6 +21,7 @@ from rapport.outreach.make_goods import (
 from rapport.outreach.models import MakeGood, MakeGoodStatus
 from rapport.outreach.selectors import make_good_totals, make_goods_of_customer
 from rapport.people.actions import add_asset, create_customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 
 

@@ -5,11 +5,11 @@ from unittest import mock
 import pytest
 
 from rapport.cases.actions.messages import log_call
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Call, Case, Message
 from rapport.lib.errors import ActionError
 from rapport.people import actions
 from rapport.people.models import Customer, CustomerEvent, Identity
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 
 

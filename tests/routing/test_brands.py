@@ -11,12 +11,12 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import DAY_KEYS
 from rapport.people.actions import create_agent, create_customer
 from rapport.people.models import Agent, Brand, Customer, Team
+from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, World
 from tests.mail.intake_helpers import ingest, make_mail

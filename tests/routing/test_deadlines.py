@@ -6,8 +6,8 @@ import time_machine
 
 from rapport.cases.actions.messages import log_call, reply
 from rapport.cases.actions.status import change_status
-from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case, Status
+from rapport.routing.actions.opening import open_case, receive_message
 from rapport.routing.models import SlaPolicy
 from tests.conftest import World
 

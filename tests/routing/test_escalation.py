@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, CaseEvent, Notification
 from rapport.people.models import Availability
+from rapport.routing.actions.opening import open_case
 from rapport.routing.escalation import sweep
 from rapport.routing.service import customer_notice
 from tests.conftest import World

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, CaseEvent, Notification
 from rapport.lib.hours import DAY_KEYS
 from rapport.people.models import Agent
+from rapport.routing.actions.opening import open_case
 from rapport.routing.escalation import sweep
 from tests.conftest import World
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import time_machine
 
 from rapport.cases.actions.messages import reply
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import CaseEvent
 from rapport.people.models import Availability
+from rapport.routing.actions.opening import open_case
 from rapport.routing.core import Candidate
 from rapport.routing.models import Closure
 from rapport.routing.service import load_candidates

@@ -11,8 +11,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rapport.cases.arrivals import open_case
 from rapport.people.models import Site
+from rapport.routing.actions.opening import open_case
 from rapport.routing.models import Closure, SlaPolicy
 from tests.conftest import World
 

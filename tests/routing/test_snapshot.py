@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from rapport.cases.arrivals import open_case
 from rapport.people.models import Availability
 from rapport.routing import snapshot
+from rapport.routing.actions.opening import open_case
 from rapport.routing.models import SlaPolicy
 from rapport.routing.service import load_candidates
 from tests.conftest import World

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from rapport.care.models import Appointment, Promise, PromiseKind, Referral, WordOfMouth
-from rapport.cases.arrivals import open_case
 from rapport.people.actions import create_agent, create_customer
+from rapport.routing.actions.opening import open_case
 from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import PASSWORD, World

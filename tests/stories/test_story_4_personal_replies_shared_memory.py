@@ -18,11 +18,11 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Message
 from rapport.outreach.models import MakeGood
 from rapport.people.actions import add_asset, create_agent, create_customer, create_site
 from rapport.people.models import Agent, Team
+from rapport.routing.actions.opening import open_case
 from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import PASSWORD, World

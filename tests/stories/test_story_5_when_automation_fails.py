@@ -14,8 +14,8 @@ import time_machine
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Call, Case
+from rapport.routing.actions.opening import open_case
 from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import World

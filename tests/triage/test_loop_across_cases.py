@@ -8,9 +8,9 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case
 from rapport.people.actions import create_customer
+from rapport.routing.actions.opening import open_case, receive_message
 from tests.conftest import World
 
 GLITCH = "The app deletes my saved invoices every time I log in, please help"

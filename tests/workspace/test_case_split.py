@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from rapport.cases.arrivals import open_case, receive_message
 from rapport.cases.models import Case, Message
+from rapport.routing.actions.opening import open_case, receive_message
 from tests.conftest import World
 from tests.workspace.helpers import HTMX, assert_login_required
 

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 
 from rapport.cases.actions.assignment import set_tags
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import HTMX, assert_login_required
 

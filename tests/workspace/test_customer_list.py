@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.cases.arrivals import open_case
 from rapport.people.actions import create_customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 

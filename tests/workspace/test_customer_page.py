@@ -5,8 +5,8 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.arrivals import open_case
 from rapport.people.actions import add_rapport_note, create_customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required, grow_timeline
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rapport.cases.actions.status import change_status
-from rapport.cases.arrivals import open_case
 from rapport.cases.models import Case, Status
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World, dental_case
 from tests.workspace.helpers import HTMX, assert_login_required, make_cases
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rapport.cases.arrivals import receive_message
 from rapport.cases.models import Message
+from rapport.routing.actions.opening import receive_message
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 

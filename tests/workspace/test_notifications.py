@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from rapport.cases.actions.assignment import assign_case
-from rapport.cases.arrivals import open_case
+from rapport.routing.actions.opening import open_case
 from rapport.routing.escalation import sweep
 from tests.conftest import World, clinic_case_of_a_stranger
 from tests.workspace.helpers import assert_login_required

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import notify_agent, record_case_event
-from rapport.cases.arrivals import (
+from rapport.cases.models import (
+    Case,
+)
+from rapport.cases.rules import (
     check_works_for,
     clean_tags,
     default_team,
-)
-from rapport.cases.models import (
-    Case,
 )
 from rapport.people.models import Agent, Team
 

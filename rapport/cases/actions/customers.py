@@ -6,7 +6,7 @@ from django.db import transaction
 
 from rapport.cases.access import may_open_case_for
 from rapport.cases.actions.events import notify_agent
-from rapport.cases.arrivals import (
+from rapport.cases.rules import (
     default_team,
 )
 from rapport.people.actions import (

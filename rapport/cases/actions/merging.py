@@ -6,15 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import record_case_event
-from rapport.cases.arrivals import (
-    preview,
-)
 from rapport.cases.models import (
     Call,
     Case,
     Direction,
     Message,
     Status,
+)
+from rapport.cases.rules import (
+    preview,
 )
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent

@@ -12,10 +12,6 @@ from django.utils import timezone
 
 from rapport.cases import transports
 from rapport.cases.actions.events import record_case_event
-from rapport.cases.arrivals import (
-    clean_body,
-    preview,
-)
 from rapport.cases.attachments import Upload, attach, check_uploads
 from rapport.cases.models import (
     Call,
@@ -26,6 +22,10 @@ from rapport.cases.models import (
     Direction,
     Message,
     Status,
+)
+from rapport.cases.rules import (
+    clean_body,
+    preview,
 )
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Channel

@@ -20,7 +20,7 @@ from rapport.lib.forms import Form
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
 from rapport.people.actions import create_brand
 from rapport.people.models import Agent, Brand, Channel, Site
-from rapport.routing import actions
+from rapport.routing.actions import desk as actions
 from rapport.routing.models import SlaPolicy
 from rapport.workspace.decorators import agent_required, supervisor_required
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from rapport.people.models import Site
-from rapport.routing.actions import add_closure, remove_closure
+from rapport.routing.actions.desk import add_closure, remove_closure
 from rapport.routing.models import Closure
 
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.people.models import Site
-from rapport.routing.actions import set_site_hours
+from rapport.routing.actions.desk import set_site_hours
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rapport.lib.errors import ActionError
 from rapport.routing import sla
-from rapport.routing.actions import remove_sla_policy, set_sla_policy
+from rapport.routing.actions.desk import remove_sla_policy, set_sla_policy
 from rapport.routing.models import SlaPolicy
 
 _PART = re.compile(r"(\d+)\s*([dhm]?)")
