@@ -16,6 +16,7 @@ from rapport.cases.models import (
     CallOutcome,
     Case,
     CaseEvent,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Message,
@@ -506,7 +507,7 @@ class CallOut(Schema):
 class EventOut(Schema):
     id: int
     case_id: int
-    kind: str
+    kind: CaseEventKind
     actor: AgentRef | None
     before: dict[str, Any]
     after: dict[str, Any]
@@ -518,7 +519,7 @@ class EventOut(Schema):
         return cls(
             id=event.pk,
             case_id=event.case_id,
-            kind=event.kind,
+            kind=CaseEventKind(event.kind),
             actor=AgentRef.of(event.actor),
             before=dict(event.before),
             after=dict(event.after),

@@ -240,12 +240,84 @@ class Call(models.Model):
         return f"{minutes}:{seconds:02d}"
 
 
+class CaseEventKind(models.TextChoices):
+    """Every kind of change a case's audit trail records (`record_case_event`), by the app that
+    writes it. The values are stored and are the API's event kinds: never rename one."""
+
+    # cases
+    OPENED = "opened", "Case opened"
+    STATUS = "status", "Status changed"
+    PRIORITY = "priority", "Priority changed"
+    ASSIGNED = "assigned", "Owner changed"
+    TAGS = "tags", "Tags changed"
+    REPLIED = "replied", "Replied"
+    CALL = "call", "Call logged"
+    SPLIT = "split", "Message split into a new case"
+    MERGED = "merged", "Case merged into this one"
+    MERGED_INTO = "merged_into", "Merged into another case"
+    # routing: response deadlines
+    SLA_AT_RISK = "sla_at_risk", "Response deadline at risk"
+    SLA_BREACHED = "sla_breached", "Response deadline missed"
+    # mail: acknowledgments
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ACKNOWLEDGMENT_WITHHELD = "acknowledgment_withheld", "Acknowledgment withheld"
+    # care: promises
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled", "Follow-up scheduled"
+    CALLBACK_BOOKED = "callback_booked", "Callback booked"
+    REFERRED = "referred", "Referred"
+    REFERRAL_ACKNOWLEDGED = "referral_acknowledged", "Referral acknowledged"
+    REFERRAL_HANDED_BACK = "referral_handed_back", "Referral handed back"
+    REFERRAL_INTRODUCED = "referral_introduced", "Referral introduced"
+    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+    PROMISE_KEPT = "promise_kept", "Promise kept"
+    PROMISE_RESCHEDULED = "promise_rescheduled", "Promise rescheduled"
+    PROMISE_CANCELLED = "promise_cancelled", "Promise cancelled"
+    PROMISE_REMINDED = "promise_reminded", "Promise reminded"
+    PROMISE_MISSED = "promise_missed", "Promise missed"
+    # outreach
+    OUTREACH = "outreach", "Outreach attempt"
+    MAKE_GOOD = "make_good", "Make-good recorded"
+    MAKE_GOOD_APPROVED = "make_good_approved", "Make-good approved"
+    MAKE_GOOD_DECLINED = "make_good_declined", "Make-good declined"
+
+
+class NotificationKind(models.TextChoices):
+    """Every kind of thing an agent is told (`notify_agent`), by the app that tells it."""
+
+    # cases
+    HANDOVER = "handover", "Case handed to you"
+    MERGE_SUGGESTION = "merge_suggestion", "Possible duplicate customer"
+    CUSTOMER_CASE = "customer_case", "Your customer has a new case"
+    # mail
+    BOUNCE = "bounce", "Reply bounced"
+    # routing: response deadlines
+    SLA_AT_RISK = "sla_at_risk", "Response deadline at risk"
+    SLA_OFFER = "sla_offer", "Can you take this case?"
+    SLA_BREACHED = "sla_breached", "Response deadline missed"
+    # care: promises
+    CALLBACK_BOOKED = "callback_booked", "Callback booked"
+    REFERRAL = "referral", "Referral for you"
+    REFERRAL_ACKNOWLEDGED = "referral_acknowledged", "Referral acknowledged"
+    REFERRAL_HANDED_BACK = "referral_handed_back", "Referral handed back"
+    APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+    FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
+    CALLBACK_DUE = "callback_due", "Callback due"
+    REFERRAL_DUE = "referral_due", "Referral due"
+    APPOINTMENT_DUE = "appointment_due", "Appointment due"
+    PROMISE_MISSED = "promise_missed", "Promise missed"
+    # outreach
+    OUTREACH = "outreach", "Customers to reach"
+    MAKE_GOOD_APPROVAL = "make_good_approval", "Make-good to approve"
+    MAKE_GOOD_APPROVED = "make_good_approved", "Make-good approved"
+    MAKE_GOOD_DECLINED = "make_good_declined", "Make-good declined"
+
+
 class CaseEvent(models.Model):
     """Audit row for every change to a case: who, what, when, before and after."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=CaseEventKind.choices)
     before: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     after: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     reason = models.CharField(max_length=500, blank=True)
@@ -265,7 +337,7 @@ class Notification(models.Model):
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
     text = models.CharField(max_length=500)
     created_at = models.DateTimeField(default=now)
     read_at = models.DateTimeField(null=True, blank=True)

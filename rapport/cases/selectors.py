@@ -9,11 +9,26 @@ from typing import Literal
 from django.db.models import Prefetch, QuerySet
 
 from rapport.cases.access import access_reason
-from rapport.cases.models import ACTIVE_STATUSES, Attachment, Call, Case, CaseEvent, Message
+from rapport.cases.models import (
+    ACTIVE_STATUSES,
+    Attachment,
+    Call,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    Message,
+)
 from rapport.people.models import Agent, Customer
 
 # Audit kinds worth showing on the timeline; the rest stay in the case's history.
-TIMELINE_EVENT_KINDS = ("opened", "status", "assigned", "priority", "merged", "split")
+TIMELINE_EVENT_KINDS = (
+    CaseEventKind.OPENED,
+    CaseEventKind.STATUS,
+    CaseEventKind.ASSIGNED,
+    CaseEventKind.PRIORITY,
+    CaseEventKind.MERGED,
+    CaseEventKind.SPLIT,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import F
 
 from rapport.cases.actions.events import notify_agent
-from rapport.cases.models import ACTIVE_STATUSES, Case
+from rapport.cases.models import ACTIVE_STATUSES, Case, NotificationKind
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.mail import matching
 from rapport.mail.intake import message_ids_in_headers
@@ -52,7 +52,7 @@ def record_bounce(row: InboundEmail, parsed: ParsedEmail) -> str:
         notify_agent(
             agent=owner,
             case=case,
-            kind="bounce",
+            kind=NotificationKind.BOUNCE,
             text=(
                 f"Mail to {customer.name} <{marked[0].value}> bounced "
                 f"({marked[0].undeliverable_reason.removeprefix('Bounced: ')}). "

@@ -19,6 +19,7 @@ from rapport.cases.models import (
     CallDirection,
     CallOutcome,
     Case,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Priority,
@@ -86,23 +87,23 @@ def _event_summary(entry: TimelineEntry, agents: dict[int, Agent]) -> str:
         agent = agents.get(agent_id) if isinstance(agent_id, int) else None
         return agent.display_name if agent else "nobody"
 
-    summaries = {
-        "opened": (
+    summaries: dict[str, str] = {
+        CaseEventKind.OPENED: (
             f"Split from case #{after['split_from']}" if after.get("split_from") else "Case opened"
         ),
-        "status": (
+        CaseEventKind.STATUS: (
             f"Status {_label(Status, before.get('status', ''))}"
             f" → {_label(Status, after.get('status', ''))}"
         ),
-        "priority": (
+        CaseEventKind.PRIORITY: (
             f"Priority {_label(Priority, before.get('priority', ''))}"
             f" → {_label(Priority, after.get('priority', ''))}"
         ),
-        "assigned": f"Owner {name(before.get('owner'))} → {name(after.get('owner'))}",
-        "merged": f"Case #{after.get('case')} merged into this case",
-        "split": f"A message was split into case #{after.get('case')}",
+        CaseEventKind.ASSIGNED: f"Owner {name(before.get('owner'))} → {name(after.get('owner'))}",
+        CaseEventKind.MERGED: f"Case #{after.get('case')} merged into this case",
+        CaseEventKind.SPLIT: f"A message was split into case #{after.get('case')}",
     }
-    return summaries.get(event.kind) or event.kind.replace("_", " ").capitalize()
+    return summaries.get(event.kind) or str(event.get_kind_display())
 
 
 def timeline_rows(

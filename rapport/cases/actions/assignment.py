@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import notify_agent, record_case_event
-from rapport.cases.models import (
-    Case,
-)
+from rapport.cases.models import Case, CaseEventKind, NotificationKind
 from rapport.cases.rules import (
     check_works_for,
     clean_tags,
@@ -46,7 +44,7 @@ def assign_case(
     record_case_event(
         case,
         by=by,
-        kind="assigned",
+        kind=CaseEventKind.ASSIGNED,
         before=before,
         after={"owner": owner.pk, "team": case.team_id},
         reason=reason,
@@ -55,7 +53,7 @@ def assign_case(
         why = f": {reason.strip()}" if reason.strip() else "."
         notify_agent(
             agent=owner,
-            kind="handover",
+            kind=NotificationKind.HANDOVER,
             text=f"{by.display_name} handed you case {case.reference} {case.subject}{why}",
             case=case,
         )
@@ -69,5 +67,7 @@ def set_tags(*, case: Case, tags: Iterable[str], by: Agent | None) -> Case:
     case.tags = clean
     case.updated_at = timezone.now()
     case.save(update_fields=["tags", "updated_at"])
-    record_case_event(case, by=by, kind="tags", before={"tags": before}, after={"tags": clean})
+    record_case_event(
+        case, by=by, kind=CaseEventKind.TAGS, before={"tags": before}, after={"tags": clean}
+    )
     return case

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from rapport.cases.access import may_open_case_for
 from rapport.cases.actions.events import notify_agent
+from rapport.cases.models import NotificationKind
 from rapport.cases.rules import (
     default_team,
 )
@@ -43,5 +44,5 @@ def customer_for_address(*, kind: str, value: str, name: str, by: Agent) -> Cust
         else Agent.objects.filter(is_supervisor=True, user__is_active=True)  # nobody's own
     )
     for agent in people.order_by("pk"):
-        notify_agent(agent=agent, kind="merge_suggestion", text=text)
+        notify_agent(agent=agent, kind=NotificationKind.MERGE_SUGGESTION, text=text)
     return customer

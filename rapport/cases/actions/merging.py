@@ -9,6 +9,7 @@ from rapport.cases.actions.events import record_case_event
 from rapport.cases.models import (
     Call,
     Case,
+    CaseEventKind,
     Direction,
     Message,
     Status,
@@ -40,12 +41,12 @@ def split_message(*, message: Message, by: Agent, subject: str = "") -> Case:
     now = timezone.now()
     Case.objects.filter(pk=origin.pk).update(updated_at=now)
     record_case_event(
-        origin, by=by, kind="split", after={"message": message.pk, "case": new_case.pk}
+        origin, by=by, kind=CaseEventKind.SPLIT, after={"message": message.pk, "case": new_case.pk}
     )
     record_case_event(
         new_case,
         by=by,
-        kind="opened",
+        kind=CaseEventKind.OPENED,
         after={"split_from": origin.pk, "message": message.pk},
         reason=f"Split from case #{origin.pk}",
     )
@@ -85,13 +86,13 @@ def merge_cases(*, source: Case, target: Case, by: Agent | None, reason: str = "
     record_case_event(
         source,
         by=by,
-        kind="merged_into",
+        kind=CaseEventKind.MERGED_INTO,
         before={"status": source.status},
         after={"case": target.pk, "status": Status.CLOSED},
         reason=reason,
     )
     record_case_event(
-        target, by=by, kind="merged", after={"case": source.pk, **moved}, reason=reason
+        target, by=by, kind=CaseEventKind.MERGED, after={"case": source.pk, **moved}, reason=reason
     )
     target.refresh_from_db()
     return target

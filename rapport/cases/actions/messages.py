@@ -18,6 +18,7 @@ from rapport.cases.models import (
     CallDirection,
     CallOutcome,
     Case,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Message,
@@ -78,7 +79,7 @@ def reply(
     fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=waiting))
     Case.objects.filter(pk=case.pk).update(**fields)
     attach(message, attachments)
-    record_case_event(case, by=by, kind="replied", after={"message": message.pk})
+    record_case_event(case, by=by, kind=CaseEventKind.REPLIED, after={"message": message.pk})
     transaction.on_commit(partial(deliver_message.enqueue, message.pk))
     return message
 
@@ -137,7 +138,9 @@ def log_call(
     if outcome == CallOutcome.REACHED:
         fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=False))
     Case.objects.filter(pk=case.pk).update(**fields)
-    record_case_event(case, by=by, kind="call", after={"call": call.pk, "outcome": outcome})
+    record_case_event(
+        case, by=by, kind=CaseEventKind.CALL, after={"call": call.pk, "outcome": outcome}
+    )
     return call
 
 

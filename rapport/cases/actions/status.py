@@ -11,6 +11,7 @@ from rapport.cases.actions.events import record_case_event
 from rapport.cases.models import (
     TRANSITIONS,
     Case,
+    CaseEventKind,
     Priority,
     Status,
 )
@@ -55,7 +56,12 @@ def change_status(
     if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
         raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
     record_case_event(
-        case, by=by, kind="status", before={"status": current}, after={"status": to}, reason=reason
+        case,
+        by=by,
+        kind=CaseEventKind.STATUS,
+        before={"status": current},
+        after={"status": to},
+        reason=reason,
     )
     if to == Status.RESOLVED:
         # Close the loop: follow-up policies schedule the next-day call, owned by the person who
@@ -86,7 +92,7 @@ def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") 
     record_case_event(
         case,
         by=by,
-        kind="priority",
+        kind=CaseEventKind.PRIORITY,
         before={"priority": before},
         after={"priority": to},
         reason=reason,

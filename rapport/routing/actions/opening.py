@@ -18,13 +18,19 @@ from typing import Any, ParamSpec
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.cases.actions.events import (
+    NewCaseEvent,
+    NewNotification,
+    notify_agents,
+    record_case_events,
+)
 from rapport.cases.models import (
     Case,
-    CaseEvent,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Message,
-    Notification,
+    NotificationKind,
     Priority,
     Status,
 )
@@ -198,23 +204,20 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
             for plan in plans
         ],
     )
-    insert_each(
-        CaseEvent,
-        [
-            CaseEvent(
-                case=plan.case,
-                actor=plan.opening.by,
-                kind="opened",
-                after={
-                    "owner": plan.case.owner_id,
-                    "channel": plan.opening.channel,
-                    "priority": plan.opening.priority,
-                    **plan.routed,
-                },
-                reason=plan.reason[:500],
-            )
-            for plan in plans
-        ],
+    record_case_events(
+        NewCaseEvent(
+            case=plan.case,
+            kind=CaseEventKind.OPENED,
+            by=plan.opening.by,
+            after={
+                "owner": plan.case.owner_id,
+                "channel": plan.opening.channel,
+                "priority": plan.opening.priority,
+                **plan.routed,
+            },
+            reason=plan.reason,
+        )
+        for plan in plans
     )
     _tell_relationship_owners(cases)
     return [Opened(case, message) for case, message in zip(cases, messages, strict=True)]
@@ -247,9 +250,11 @@ def _tell_relationship_owners(cases: Sequence[Case]) -> None:
             f"{case.customer.name} has a new case {case.reference} {case.subject}, with {holder}."
         )
         notes.append(
-            Notification(agent_id=known_by, case=case, kind="customer_case", text=text[:500])
+            NewNotification(
+                agent_id=known_by, case=case, kind=NotificationKind.CUSTOMER_CASE, text=text
+            )
         )
-    insert_each(Notification, notes)
+    notify_agents(notes)
 
 
 def _plan(opening: Opening) -> _Plan:
@@ -373,7 +378,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
         ],
     )
     changed: set[str] = set()
-    events = []
+    events: list[NewCaseEvent] = []
     for item, message in zip(incoming, written, strict=True):
         case, now = cases[item.case.pk], message.created_at
         fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(message.text)}
@@ -388,9 +393,10 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
         if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
             fields["status"] = Status.OPEN
             events.append(
-                CaseEvent(
+                NewCaseEvent(
                     case=case,
-                    kind="status",
+                    kind=CaseEventKind.STATUS,
+                    by=None,
                     before={"status": case.status},
                     after={"status": Status.OPEN},
                     reason="The customer wrote again",
@@ -399,7 +405,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
         for field, value in fields.items():
             setattr(case, field, value)
         changed.update(fields)
-    insert_each(CaseEvent, events)
+    record_case_events(events)
     # Every case was read under its row lock in this transaction, so writing back the fields
     # any of them changed leaves the others' values as they were.
     update_each(Case, list(cases.values()), sorted(changed))
