@@ -20,10 +20,12 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks import task
 
+from rapport.cases.actions.events import NewCaseEvent, record_case_events
 from rapport.cases.models import (
     ACTIVE_STATUSES,
     Case,
     CaseEvent,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Message,
@@ -32,9 +34,6 @@ from rapport.lib.bulk import insert_each
 from rapport.mail.models import InboundEmail, InboundStatus, Outcome
 from rapport.people.models import Channel
 from rapport.routing.service import customer_notice
-
-EVENT = "acknowledged"
-WITHHELD = "acknowledgment_withheld"
 
 
 def acknowledge_new_cases(cases: Sequence[Case], *, now: datetime) -> list[Message]:
@@ -52,19 +51,18 @@ def acknowledge_new_cases(cases: Sequence[Case], *, now: datetime) -> list[Messa
     sent = automatic_mail_sent(customer_ids={case.customer_id for case in cases}, now=now)
     cap = settings.RAPPORT_EMAIL_AUTOMATIC_PER_DAY
     messages: list[Message] = []
-    events: list[CaseEvent] = []
+    events: list[NewCaseEvent] = []
     for case in cases:
         if sent.get(case.customer_id, 0) >= cap:
             events.append(
-                CaseEvent(
+                NewCaseEvent(
                     case=case,
-                    actor=None,
-                    kind=WITHHELD,
+                    kind=CaseEventKind.ACKNOWLEDGMENT_WITHHELD,
+                    by=None,
                     reason=(
                         f"not acknowledged: {cap} automatic mails went to this customer in the "
                         "last 24 hours (RAPPORT_EMAIL_AUTOMATIC_PER_DAY)"
                     ),
-                    created_at=now,
                 )
             )
             continue
@@ -84,10 +82,10 @@ def acknowledge_new_cases(cases: Sequence[Case], *, now: datetime) -> list[Messa
         )
     insert_each(Message, messages)
     events += [
-        CaseEvent(case=m.case, actor=None, kind=EVENT, after={"message": m.pk}, created_at=now)
+        NewCaseEvent(case=m.case, kind=CaseEventKind.ACKNOWLEDGED, by=None, after={"message": m.pk})
         for m in messages
     ]
-    insert_each(CaseEvent, events)
+    record_case_events(events, at=now)
     for message in messages:
         transaction.on_commit(partial(deliver_message.enqueue, message.pk), robust=True)
     return messages
@@ -130,7 +128,7 @@ def queue_acknowledgment(*, case_id: int, now: datetime | None = None) -> Messag
     )
     if case is None or case.status not in ACTIVE_STATUSES or case.merged_into_id is not None:
         return None
-    if CaseEvent.objects.filter(case=case, kind=EVENT).exists():
+    if CaseEvent.objects.filter(case=case, kind=CaseEventKind.ACKNOWLEDGED).exists():
         return None  # one per case, however often intake or a retry asks
     opened_by_person = InboundEmail.objects.filter(
         case=case, status=InboundStatus.PROCESSED, outcome=Outcome.NEW_CASE

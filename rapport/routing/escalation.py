@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from rapport.cases.actions.assignment import assign_case
-from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEvent, Notification
+from rapport.cases.actions.events import NewNotification, notify_agents, record_case_event
+from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEventKind, NotificationKind
 from rapport.people.models import Agent
 from rapport.routing.service import agent_calendar, is_available
 
@@ -83,19 +84,28 @@ def _warn(case: Case, *, now: datetime) -> bool:
     told = [case.owner] if on_shift(case.owner, now) else _offer_to(case, now=now)
     if not _claim(case, step="warned", now=now):
         return False
-    for agent in told:
-        Notification.objects.create(
-            agent=agent,
-            case=case,
-            kind="sla_at_risk",
-            text=f"{case.customer.greeting_name} is waiting: answer case #{case.pk} "
-            f"by {_when(case.next_response_due_at, agent)}"
-            + ("." if agent.pk == case.owner_id else f" ({case.owner.display_name} is off shift)."),
-            created_at=now,
-        )
-    CaseEvent.objects.create(
-        case=case,
-        kind="sla_at_risk",
+    notify_agents(
+        (
+            NewNotification(
+                agent_id=agent.pk,
+                case=case,
+                kind=NotificationKind.SLA_AT_RISK,
+                text=f"{case.customer.greeting_name} is waiting: answer case #{case.pk} "
+                f"by {_when(case.next_response_due_at, agent)}"
+                + (
+                    "."
+                    if agent.pk == case.owner_id
+                    else f" ({case.owner.display_name} is off shift)."
+                ),
+            )
+            for agent in told
+        ),
+        at=now,
+    )
+    record_case_event(
+        case,
+        kind=CaseEventKind.SLA_AT_RISK,
+        by=None,
         after={"due": str(case.next_response_due_at), "told": [a.pk for a in told]},
     )
     return True
@@ -107,24 +117,36 @@ def _breach(case: Case, *, now: datetime) -> bool:
         return False
     who = f"{case.customer.name} has waited past the deadline on case #{case.pk}"
     offered = _offer_to(case, now=now)
-    for agent in offered:
-        Notification.objects.create(
-            agent=agent,
-            case=case,
-            kind="sla_offer",
-            created_at=now,
-            text=f"{who}. {case.owner.display_name if case.owner else 'Nobody'} has not "
-            "answered yet: can you take it?",
-        )
     supervisors = Agent.objects.filter(is_supervisor=True, user__is_active=True)
     alerted = [agent for agent in supervisors.select_related("site") if on_shift(agent, now)]
-    for supervisor in alerted:
-        Notification.objects.create(
-            agent=supervisor, case=case, kind="sla_breached", text=f"{who}.", created_at=now
-        )
-    CaseEvent.objects.create(
-        case=case,
-        kind="sla_breached",
+    owner_name = case.owner.display_name if case.owner else "Nobody"
+    notify_agents(
+        [
+            *(
+                NewNotification(
+                    agent_id=agent.pk,
+                    case=case,
+                    kind=NotificationKind.SLA_OFFER,
+                    text=f"{who}. {owner_name} has not answered yet: can you take it?",
+                )
+                for agent in offered
+            ),
+            *(
+                NewNotification(
+                    agent_id=supervisor.pk,
+                    case=case,
+                    kind=NotificationKind.SLA_BREACHED,
+                    text=f"{who}.",
+                )
+                for supervisor in alerted
+            ),
+        ],
+        at=now,
+    )
+    record_case_event(
+        case,
+        kind=CaseEventKind.SLA_BREACHED,
+        by=None,
         after={
             "offered_to": [a.pk for a in offered],
             "supervisors": [a.pk for a in alerted],
