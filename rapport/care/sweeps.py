@@ -3,7 +3,8 @@ appointments), and escalate promises that were not kept in time.
 
 Due work is found with indexed queries (`promise_remind_due`, `promise_miss_due`); each item is
 claimed with a compare-and-set update inside its own transaction, so any number of workers can
-sweep at once, none acts twice, and a restart loses nothing (the marks are in the database).
+sweep at once, none acts twice, and a restart loses nothing (the marks are in the database). A
+promise whose reminder or escalation raises is rolled back alone and put off (`SweepItems`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 from rapport.care.actions import event, notify, queue_outbound
 from rapport.care.handovers import appointment_reminder_text
 from rapport.care.models import Promise, PromiseKind, PromiseStatus
+from rapport.jobs.items import SweepItems
 from rapport.people.models import Agent
 
 BATCH = 500
@@ -26,21 +28,24 @@ def _local(promise: Promise) -> str:
 
 
 def remind_due(*, now: datetime) -> dict[str, list[int]]:
+    items = SweepItems("promise_reminders", now=now)
     due = (
         Promise.objects.filter(status=PromiseStatus.OPEN, reminded_at__isnull=True)
         .filter(remind_at__lte=now)
+        .exclude(pk__in=items.put_off())
         .order_by("remind_at")
         .values_list("pk", flat=True)[:BATCH]
     )
     reminded: list[int] = []
     appointments: list[int] = []
     for pk in list(due):
-        kind = _remind(pk, now=now)
-        if kind == PromiseKind.APPOINTMENT:
-            appointments.append(pk)
-        elif kind:
-            reminded.append(pk)
-    return {"reminded": reminded, "appointments": appointments}
+        with items.attempt(pk):
+            kind = _remind(pk, now=now)
+            if kind == PromiseKind.APPOINTMENT:
+                appointments.append(pk)
+            elif kind:
+                reminded.append(pk)
+    return {"reminded": reminded, "appointments": appointments, "deferred": items.deferred}
 
 
 @transaction.atomic
@@ -74,16 +79,23 @@ def _remind(pk: int, *, now: datetime) -> str:
 
 
 def escalate_missed(*, now: datetime) -> dict[str, list[int]]:
+    items = SweepItems("promise_escalation", now=now)
     overdue = (
         Promise.objects.filter(status=PromiseStatus.OPEN, miss_at__lte=now)
+        .exclude(pk__in=items.put_off())
         .order_by("miss_at")
         .values_list("pk", flat=True)[:BATCH]
     )
     ids = list(overdue)
-    if not ids:
-        return {"missed": []}
-    supervisors = list(Agent.objects.filter(is_supervisor=True, user__is_active=True))
-    return {"missed": [pk for pk in ids if _escalate(pk, now=now, supervisors=supervisors)]}
+    missed: list[int] = []
+    supervisors = (
+        list(Agent.objects.filter(is_supervisor=True, user__is_active=True)) if ids else []
+    )
+    for pk in ids:
+        with items.attempt(pk):
+            if _escalate(pk, now=now, supervisors=supervisors):
+                missed.append(pk)
+    return {"missed": missed, "deferred": items.deferred}
 
 
 @transaction.atomic

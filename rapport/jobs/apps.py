@@ -7,3 +7,9 @@ class JobsConfig(AppConfig):
 
     name = "rapport.jobs"
     label = "jobs"
+
+    def ready(self) -> None:
+        from rapport.jobs.items import forget_stale
+        from rapport.jobs.scheduler import register_sweep
+
+        register_sweep("deferred_items", forget_stale)

@@ -1,68 +1,59 @@
 """The scheduler: one place that finds everything that has come due and acts on it.
 
-Each sweep finds due work with indexed `*_due_at` queries and claims every item with a
-compare-and-set update, so any number of workers can sweep at once and a restart loses nothing.
+Each feature registers its sweeps from its own `AppConfig.ready` (`register_sweep`); jobs imports
+no Rapport app. A sweep finds due work with indexed `*_due_at` queries and claims every item with
+a compare-and-set update, so any number of workers can sweep at once and a restart loses nothing.
+
+Each sweep runs on its own: one that raises is logged and reported in its result
+(`{"error": ...}`), and the sweeps after it still run. Inside a sweep each item runs on its own
+too (`rapport.jobs.items.SweepItems`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger("rapport.scheduler")
 
 
-def _sla(now: datetime) -> dict[str, Any]:
-    from rapport.routing.escalation import sweep
+class Sweep(Protocol):
+    """Act on what has come due at `now`; answer what was done, e.g. {"reminded": [ids]}."""
 
-    return sweep(now=now).as_dict()
-
-
-def _intake(now: datetime) -> dict[str, Any]:
-    from rapport.mail.actions.intake import sweep_intake
-
-    return sweep_intake(now=now)
+    def __call__(self, *, now: datetime) -> Mapping[str, Any]: ...
 
 
-def _promise_reminders(now: datetime) -> dict[str, Any]:
-    from rapport.care.sweeps import remind_due
-
-    return remind_due(now=now)
+# Run in the order registered (the order of INSTALLED_APPS).
+SWEEPS: dict[str, Sweep] = {}
 
 
-def _promise_escalation(now: datetime) -> dict[str, Any]:
-    from rapport.care.sweeps import escalate_missed
-
-    return escalate_missed(now=now)
-
-
-def _outbox(now: datetime) -> dict[str, Any]:
-    from rapport.mail.outbound import sweep_outbox
-
-    return sweep_outbox(now=now)
-
-
-SWEEPS: dict[str, Callable[[datetime], dict[str, Any]]] = {
-    "sla": _sla,
-    "intake": _intake,
-    "promise_reminders": _promise_reminders,
-    "promise_escalation": _promise_escalation,
-    "outbox": _outbox,
-}
-
-
-def register_sweep(name: str, sweep: Callable[[datetime], dict[str, Any]]) -> None:
-    """A feature adds its own sweep (from its AppConfig.ready): the core never imports it."""
+def register_sweep(name: str, sweep: Sweep) -> None:
+    """A feature adds its sweep (from its AppConfig.ready): the scheduler never imports it."""
+    if SWEEPS.get(name, sweep) is not sweep:
+        raise ImproperlyConfigured(f"Two sweeps are registered as {name!r}.")
     SWEEPS[name] = sweep
 
 
 def run_sweeps(*, now: datetime) -> dict[str, dict[str, Any]]:
-    results = {}
-    for name, sweep in SWEEPS.items():
-        results[name] = sweep(now)
+    """Every sweep once. A failing sweep is logged and answers {"error": "..."}: the others run."""
+    results: dict[str, dict[str, Any]] = {}
+    for name, sweep in list(SWEEPS.items()):
+        try:
+            results[name] = dict(sweep(now=now))
+        except Exception as exc:
+            logger.exception("Sweep %s failed; the other sweeps go on, and it runs again", name)
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            continue
         acted = {key: len(value) for key, value in results[name].items() if value}
         if acted:
             logger.info("Sweep %s: %s", name, acted)
     return results
+
+
+def failed_sweeps(results: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The sweeps of a `run_sweeps` result that raised, with their error."""
+    return {name: str(result["error"]) for name, result in results.items() if "error" in result}

@@ -8,6 +8,9 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.cases.transports import Transport, register
+        from rapport.jobs.scheduler import register_sweep
+        from rapport.mail.actions.intake import sweep_intake
+        from rapport.mail.outbound import sweep_outbox
         from rapport.people.models import Channel, IdentityKind
 
         # Without an SMTP host the embedded desk prints mail to the server console: the agent
@@ -25,3 +28,5 @@ class MailConfig(AppConfig):
                 ),
             )
         )
+        register_sweep("intake", sweep_intake)
+        register_sweep("outbox", sweep_outbox)

@@ -9,7 +9,9 @@ class RoutingConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Agent, Brand, Site, Team
+        from rapport.routing.escalation import sweep_deadlines
         from rapport.routing.models import Closure, SlaPolicy
         from rapport.routing.snapshot import forget
 
@@ -19,3 +21,4 @@ class RoutingConfig(AppConfig):
                 forget, sender=model, dispatch_uid=f"snapshot-delete-{model.__name__}"
             )
         m2m_changed.connect(forget, sender=Team.members.through, dispatch_uid="snapshot-members")
+        register_sweep("sla", sweep_deadlines)

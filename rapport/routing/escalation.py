@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from rapport.cases.actions.assignment import assign_case
 from rapport.cases.actions.events import NewNotification, notify_agents, record_case_event
 from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEventKind, NotificationKind
+from rapport.jobs.items import SweepItems
 from rapport.people.models import Agent
 from rapport.routing.service import agent_calendar, is_available
 
@@ -29,9 +30,21 @@ class SweepResult:
     warned: list[int] = field(default_factory=list)
     breached: list[int] = field(default_factory=list)
     returned: list[int] = field(default_factory=list)
+    # Cases whose step raised: rolled back, put off and tried again later.
+    deferred: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, list[int]]:
-        return {"warned": self.warned, "breached": self.breached, "returned": self.returned}
+        return {
+            "warned": self.warned,
+            "breached": self.breached,
+            "returned": self.returned,
+            "deferred": self.deferred,
+        }
+
+
+def sweep_deadlines(*, now: datetime) -> dict[str, list[int]]:
+    """The scheduler's "sla" sweep."""
+    return sweep(now=now).as_dict()
 
 
 def sweep(*, now: datetime) -> SweepResult:
@@ -43,18 +56,28 @@ def sweep(*, now: datetime) -> SweepResult:
         next_response_due_at__lte=now + warn_before,
         sla_warned_at__isnull=True,
     )
+    # Each case on its own: one that raises is rolled back alone and put off (SweepItems).
+    warnings = SweepItems("sla_warning", now=now)
+    at_risk = at_risk.exclude(pk__in=warnings.put_off())
     for case in at_risk.select_related("owner", "customer").order_by("next_response_due_at")[
         :BATCH
     ]:
-        if _warn(case, now=now):
-            result.warned.append(case.pk)
-    overdue = active.filter(next_response_due_at__lte=now, sla_breached_at__isnull=True)
+        with warnings.attempt(case.pk):
+            if _warn(case, now=now):
+                result.warned.append(case.pk)
+    breaches = SweepItems("sla_breach", now=now)
+    overdue = active.filter(next_response_due_at__lte=now, sla_breached_at__isnull=True).exclude(
+        pk__in=breaches.put_off()
+    )
     for case in overdue.select_related("owner", "customer__deputy", "team").order_by(
         "next_response_due_at"
     )[:BATCH]:
-        if _breach(case, now=now):
-            result.breached.append(case.pk)
-    result.returned = return_to_owners(now=now)
+        with breaches.attempt(case.pk):
+            if _breach(case, now=now):
+                result.breached.append(case.pk)
+    returns = SweepItems("owner_return", now=now)
+    result.returned = return_to_owners(now=now, items=returns)
+    result.deferred = [*warnings.deferred, *breaches.deferred, *returns.deferred]
     return result
 
 
@@ -168,22 +191,25 @@ def _offer_to(case: Case, *, now: datetime) -> list[Agent]:
     return [agent for agent in members if agent.pk != case.owner_id and on_shift(agent, now)]
 
 
-def return_to_owners(*, now: datetime) -> list[int]:
+def return_to_owners(*, now: datetime, items: SweepItems) -> list[int]:
     """Cases a stand-in held while the relationship owner was away go back to them."""
     if not settings.RAPPORT_RETURN_TO_OWNER:
         return []
     waiting = (
         Case.objects.filter(status__in=ACTIVE_STATUSES, return_to__isnull=False)
         .filter(~Q(owner=F("return_to")))
+        .exclude(pk__in=items.put_off())
         .select_related("return_to__site")
         .order_by("pk")[:BATCH]
     )
     returned = []
     for case in waiting:
-        owner = case.return_to
-        if owner is None or not is_available(owner, now) or not agent_calendar(owner).is_open(now):
-            continue
-        with transaction.atomic():
+        with items.attempt(case.pk):
+            owner = case.return_to
+            if owner is None or not is_available(owner, now):
+                continue
+            if not agent_calendar(owner).is_open(now):
+                continue
             if Case.objects.filter(pk=case.pk, return_to=owner).update(return_to=None):
                 assign_case(case=case, owner=owner, by=None, reason=f"{owner.display_name} is back")
                 returned.append(case.pk)

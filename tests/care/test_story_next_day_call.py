@@ -64,7 +64,8 @@ def test_next_day_call_is_on_the_night_doctors_list_at_ten_her_time(
     assert call.notes == "Eating again, cough easing"
     with time_machine.travel(TEN_NEXT_DAY + timedelta(hours=5), tick=False):
         assert run_sweeps(now=TEN_NEXT_DAY + timedelta(hours=5))["promise_escalation"] == {
-            "missed": []
+            "missed": [],
+            "deferred": [],
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -15,6 +16,7 @@ from rapport.care.actions import schedule_follow_up
 from rapport.care.models import Promise, PromiseStatus
 from rapport.care.sweeps import escalate_missed, remind_due
 from rapport.cases.models import CaseEvent, Notification
+from rapport.jobs.models import DeferredItem
 from tests.conftest import World
 
 DUE = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
@@ -89,3 +91,49 @@ def test_two_workers_sweeping_at_once_never_double_act(world: World) -> None:
     # Owner and supervisor per missed promise (the owner is also the customer's deputy).
     assert Notification.objects.filter(kind="promise_missed").count() == 24
     assert CaseEvent.objects.filter(kind="promise_missed").count() == 12
+
+
+def test_a_promise_that_keeps_failing_is_put_off_not_retried_every_tick(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    poisoned, fine = promises(world, 2)
+    # A zone the tz database no longer has (as it dropped US/Pacific-New): this reminder raises.
+    Promise.objects.filter(pk=poisoned.pk).update(timezone="Atlantis/Poseidonia")
+    now = DUE + timedelta(minutes=5)
+    with caplog.at_level(logging.ERROR, logger="rapport.scheduler"):
+        first = remind_due(now=now)
+    assert first == {"reminded": [fine.pk], "appointments": [], "deferred": [poisoned.pk]}
+    assert "Sweep promise_reminders failed on item" in caplog.text
+    poisoned.refresh_from_db()
+    assert poisoned.reminded_at is None  # its claim was rolled back with it
+    held = DeferredItem.objects.get(sweep="promise_reminders", item=poisoned.pk)
+    assert (held.failures, held.retry_at) == (1, now + timedelta(minutes=1))
+    assert held.error.startswith("ZoneInfoNotFoundError")
+
+    # The next ticks leave it alone until its time, then it fails again and waits twice as long.
+    assert remind_due(now=now + timedelta(seconds=30))["deferred"] == []
+    later = now + timedelta(minutes=1)
+    assert remind_due(now=later)["deferred"] == [poisoned.pk]
+    held.refresh_from_db()
+    assert (held.failures, held.retry_at) == (2, later + timedelta(minutes=2))
+
+    out = StringIO()
+    call_command("sweep", stdout=out)  # what an operator sees
+    assert f"put off: promise_reminders #{poisoned.pk} failed 2 time(s)" in out.getvalue()
+
+    # Mended, it is reminded at its next try and forgotten.
+    Promise.objects.filter(pk=poisoned.pk).update(timezone="Europe/Madrid")
+    done = remind_due(now=later + timedelta(minutes=2))
+    assert done["reminded"] == [poisoned.pk] and done["deferred"] == []
+    assert not DeferredItem.objects.exists()
+    assert Notification.objects.filter(kind="follow_up_due").count() == 2
+
+
+def test_a_missed_promise_that_fails_to_escalate_is_put_off(world: World) -> None:
+    poisoned, fine = promises(world, 2)
+    Promise.objects.filter(pk=poisoned.pk).update(timezone="Atlantis/Poseidonia")
+    late = DUE + timedelta(days=1)
+    assert escalate_missed(now=late) == {"missed": [fine.pk], "deferred": [poisoned.pk]}
+    poisoned.refresh_from_db()
+    assert poisoned.status == PromiseStatus.OPEN  # not marked missed behind anyone's back
+    assert escalate_missed(now=late + timedelta(seconds=30)) == {"missed": [], "deferred": []}

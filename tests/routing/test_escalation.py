@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from rapport.cases.models import Case, CaseEvent, Notification
-from rapport.people.models import Availability
+from rapport.jobs.models import DeferredItem
+from rapport.people.models import Agent, Availability
 from rapport.routing.actions.opening import open_case
 from rapport.routing.escalation import sweep
 from rapport.routing.service import customer_notice
@@ -59,3 +60,25 @@ def test_case_returns_to_the_owner_when_they_are_back(world: World) -> None:
     assert sweep(now=START + timedelta(minutes=5)).returned == [case.pk]
     case.refresh_from_db()
     assert case.owner_id == world.colleague.pk and case.return_to_id is None
+
+
+def test_a_case_that_fails_to_warn_is_put_off_and_the_others_are_warned(world: World) -> None:
+    poisoned, fine = new_email_case(world), new_email_case(world)
+    owner = poisoned.owner
+    assert owner is not None
+    other = world.agent if owner != world.agent else world.colleague
+    Case.objects.filter(pk=fine.pk).update(owner=other)
+    # The owner's zone is one the tz database no longer has: warning that case raises.
+    Agent.objects.filter(pk=owner.pk).update(timezone="Atlantis/Poseidonia")
+    risky = START + timedelta(hours=3, minutes=40)
+    result = sweep(now=risky)
+    assert (result.warned, result.deferred) == ([fine.pk], [poisoned.pk])
+    assert Case.objects.get(pk=poisoned.pk).sla_warned_at is None  # rolled back, not lost
+    held = DeferredItem.objects.get(sweep="sla_warning", item=poisoned.pk)
+    assert held.retry_at == risky + timedelta(minutes=1)
+    assert sweep(now=risky + timedelta(seconds=30)).deferred == []  # not every tick
+
+    Agent.objects.filter(pk=owner.pk).update(timezone="Europe/Madrid")
+    again = sweep(now=risky + timedelta(minutes=1))
+    assert (again.warned, again.deferred) == ([poisoned.pk], [])
+    assert not DeferredItem.objects.exists()

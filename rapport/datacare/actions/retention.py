@@ -17,7 +17,7 @@ from rapport.mail.models import RAW_SETTLED, InboundEmail
 BATCH = 500
 
 
-def sweep_raw_mail(now: datetime) -> dict[str, Any]:
+def sweep_raw_mail(*, now: datetime) -> dict[str, Any]:
     """One batch of raw mail past retention emptied; the next sweep takes the next batch."""
     days: int = settings.RAPPORT_RAW_MAIL_RETENTION_DAYS
     if days <= 0:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rapport.jobs.scheduler import run_sweeps
+from rapport.jobs.items import deferred_items
+from rapport.jobs.scheduler import failed_sweeps, run_sweeps
 
 
 class Command(BaseCommand):
-    help = "Run the scheduler's sweeps once (SLA warnings and breaches, owners back) and exit."
+    help = (
+        "Run the scheduler's sweeps once (SLA warnings and breaches, owners back, promises due, "
+        "intake and outbox retries) and exit; lists the items put off after failing."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print what was done as JSON")
@@ -21,8 +26,19 @@ class Command(BaseCommand):
         results = run_sweeps(now=timezone.now())
         if options["json"]:
             self.stdout.write(json.dumps(results, sort_keys=True))
-            return
-        for name, acted in results.items():
-            done = [f"{len(ids)} {what}" for what, ids in acted.items() if ids]
-            summary = ", ".join(done) or "nothing due"
-            self.stdout.write(f"{name}: {summary}")
+        else:
+            for name, acted in results.items():
+                if "error" in acted:
+                    self.stdout.write(f"{name}: failed ({acted['error']})")
+                    continue
+                done = [f"{len(ids)} {what}" for what, ids in acted.items() if ids]
+                summary = ", ".join(done) or "nothing due"
+                self.stdout.write(f"{name}: {summary}")
+            for item in deferred_items():
+                self.stdout.write(
+                    f"put off: {item.sweep} #{item.item} failed {item.failures} time(s), "
+                    f"next try {item.retry_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC: {item.error}"
+                )
+        failed = failed_sweeps(results)
+        if failed:
+            raise CommandError(f"{len(failed)} sweep(s) failed: {', '.join(failed)} (see the log)")
