@@ -25,17 +25,18 @@ from rapport.care.models import (
     PromiseStatus,
 )
 from rapport.care.windows import local_day_at
+from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.actions.messages import log_call, signed
 from rapport.cases.actions.status import change_status
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,
     Case,
-    CaseEvent,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Message,
-    Notification,
+    NotificationKind,
     Status,
 )
 from rapport.lib.errors import ActionError, Conflict
@@ -61,26 +62,6 @@ CALL_OUTCOME = {
     Outcome.VOICEMAIL: CallOutcome.VOICEMAIL,
     Outcome.NO_ANSWER: CallOutcome.NO_ANSWER,
 }
-
-
-def event(
-    case: Case,
-    *,
-    by: Agent | None,
-    kind: str,
-    after: dict[str, Any] | None = None,
-    before: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    CaseEvent.objects.create(
-        case=case, actor=by, kind=kind, before=before or {}, after=after or {}, reason=reason[:500]
-    )
-
-
-def notify(agent: Agent, *, case: Case, kind: str, text: str, at: datetime) -> Notification:
-    return Notification.objects.create(
-        agent=agent, case=case, kind=kind, text=text[:500], created_at=at
-    )
 
 
 def miss_at_for(kind: str, *, due_at: datetime, window_end: datetime | None = None) -> datetime:
@@ -181,10 +162,10 @@ def schedule_follow_up(
         by=by,
         now=at,
     )
-    event(
+    record_case_event(
         case,
         by=by,
-        kind="follow_up_scheduled",
+        kind=CaseEventKind.FOLLOW_UP_SCHEDULED,
         after={
             "promise": promise.pk,
             "owner": who.pk if who else None,
@@ -290,10 +271,10 @@ def book_callback(
         by=by,
         now=at,
     )
-    event(
+    record_case_event(
         case,
         by=by,
-        kind="callback_booked",
+        kind=CaseEventKind.CALLBACK_BOOKED,
         after={
             "promise": promise.pk,
             "owner": owner.pk,
@@ -303,10 +284,10 @@ def book_callback(
         reason=quote.reason,
     )
     if by is None or by.pk != owner.pk:
-        notify(
-            owner,
+        notify_agent(
+            agent=owner,
             case=case,
-            kind="callback_booked",
+            kind=NotificationKind.CALLBACK_BOOKED,
             at=at,
             text=f"Call {case.customer.name} back {quote.describe()}: {promise.purpose}.",
         )
@@ -388,10 +369,10 @@ def record_outcome(
         updated_at=at,
     )
     case = Case.objects.get(pk=current.case_id)
-    event(
+    record_case_event(
         case,
         by=by,
-        kind="promise_kept",
+        kind=CaseEventKind.PROMISE_KEPT,
         before={"status": current.status},
         after={"promise": current.pk, "outcome": outcome, "late": late},
         reason=notes,
@@ -440,10 +421,10 @@ def _reschedule(
         outcome_notes=notes.strip() or current.outcome_notes,
         updated_at=now,
     )
-    event(
+    record_case_event(
         Case.objects.get(pk=current.case_id),
         by=by,
-        kind="promise_rescheduled",
+        kind=CaseEventKind.PROMISE_RESCHEDULED,
         before={"due_at": current.due_at.isoformat(), "status": current.status},
         after={"promise": current.pk, "due_at": to.isoformat()},
         reason=notes,
@@ -498,10 +479,10 @@ def cancel_promise(*, promise: Promise, by: Agent, reason: str) -> Promise:
     _transition(current, current=current.status, to=PromiseStatus.CANCELLED)
     now = timezone.now()
     _claim(promise, current=current, status=PromiseStatus.CANCELLED, updated_at=now)
-    event(
+    record_case_event(
         Case.objects.get(pk=current.case_id),
         by=by,
-        kind="promise_cancelled",
+        kind=CaseEventKind.PROMISE_CANCELLED,
         before={"status": current.status},
         after={"promise": current.pk},
         reason=reason,

@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from rapport.care.actions import (
     create_promise,
-    event,
-    notify,
     queue_outbound,
     schedule_follow_up,
 )
@@ -35,8 +33,9 @@ from rapport.care.models import (
 )
 from rapport.care.windows import local_day_at
 from rapport.cases.actions.assignment import assign_case
+from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.actions.messages import reply
-from rapport.cases.models import Case, Message
+from rapport.cases.models import Case, CaseEventKind, Message, NotificationKind
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.wallclock import zone_named
 from rapport.people.models import Agent, Team
@@ -118,10 +117,10 @@ def refer_case(
     )
     referral.full_clean(exclude=["promise", "referred_by", "return_to"])
     referral.save()
-    event(
+    record_case_event(
         case,
         by=by,
-        kind="referred",
+        kind=CaseEventKind.REFERRED,
         after={
             "referral": referral.pk,
             "to": referral.specialist_name,
@@ -135,10 +134,10 @@ def refer_case(
         recipients = list(to_team.members.filter(user__is_active=True).exclude(pk=by.pk))
     label = "Urgent referral" if urgency == Urgency.URGENT else "Referral"
     for agent in recipients:
-        notify(
-            agent,
+        notify_agent(
+            agent=agent,
             case=case,
-            kind="referral",
+            kind=NotificationKind.REFERRAL,
             at=at,
             text=f"{label} from {by.display_name}: {case.customer.name} — {referral.needs[:200]}",
         )
@@ -185,20 +184,20 @@ def acknowledge_referral(*, referral: Referral, by: Agent, note: str = "") -> Re
     )
     Referral.objects.filter(pk=referral.pk).update(acknowledged_by=by, acknowledged_at=now)
     case = Case.objects.get(pk=promise.case_id)
-    event(
+    record_case_event(
         case,
         by=by,
-        kind="referral_acknowledged",
+        kind=CaseEventKind.REFERRAL_ACKNOWLEDGED,
         after={"referral": referral.pk, "late": late},
         reason=note,
     )
     if not referral.is_external and case.owner_id != by.pk:
         assign_case(case=case, owner=by, by=by, reason=f"Referred by {referral.referred_by}")
     if referral.referred_by is not None and referral.referred_by.pk != by.pk:
-        notify(
-            referral.referred_by,
+        notify_agent(
+            agent=referral.referred_by,
             case=case,
-            kind="referral_acknowledged",
+            kind=NotificationKind.REFERRAL_ACKNOWLEDGED,
             at=now,
             text=f"{by.display_name} has acknowledged your referral of {case.customer.name}.",
         )
@@ -219,7 +218,13 @@ def hand_back_referral(*, referral: Referral, by: Agent, note: str) -> Referral:
     now = timezone.now()
     Referral.objects.filter(pk=referral.pk).update(handed_back_at=now, handback_note=note.strip())
     case = Case.objects.get(pk=referral.promise.case_id)
-    event(case, by=by, kind="referral_handed_back", after={"referral": referral.pk}, reason=note)
+    record_case_event(
+        case,
+        by=by,
+        kind=CaseEventKind.REFERRAL_HANDED_BACK,
+        after={"referral": referral.pk},
+        reason=note,
+    )
     owner = referral.return_to
     if owner is not None and case.owner_id != owner.pk:
         assign_case(
@@ -230,10 +235,10 @@ def hand_back_referral(*, referral: Referral, by: Agent, note: str) -> Referral:
             tell_owner=False,  # told below, with the specialist's note
         )
     if owner is not None and owner.pk != by.pk:
-        notify(
-            owner,
+        notify_agent(
+            agent=owner,
             case=case,
-            kind="referral_handed_back",
+            kind=NotificationKind.REFERRAL_HANDED_BACK,
             at=now,
             text=f"{by.display_name} handed {case.customer.name} back to you: {note.strip()[:300]}",
         )
@@ -289,7 +294,9 @@ def send_introduction(*, referral: Referral, by: Agent, text: str) -> Message:
     case = Case.objects.get(pk=referral.promise.case_id)
     message = reply(case=case, text=text, by=by)
     Referral.objects.filter(pk=referral.pk).update(introduction=message)
-    event(case, by=by, kind="referral_introduced", after={"referral": referral.pk})
+    record_case_event(
+        case, by=by, kind=CaseEventKind.REFERRAL_INTRODUCED, after={"referral": referral.pk}
+    )
     return message
 
 
@@ -380,10 +387,10 @@ def book_appointment(
     )
     Appointment.objects.filter(pk=appointment.pk).update(invite=invite)
     appointment.invite = invite
-    event(
+    record_case_event(
         case,
         by=by,
-        kind="appointment_booked",
+        kind=CaseEventKind.APPOINTMENT_BOOKED,
         after={
             "appointment": appointment.pk,
             "promise": promise.pk,
@@ -393,10 +400,10 @@ def book_appointment(
         },
     )
     if with_agent is not None and with_agent.pk != by.pk:
-        notify(
-            with_agent,
+        notify_agent(
+            agent=with_agent,
             case=case,
-            kind="appointment_booked",
+            kind=NotificationKind.APPOINTMENT_BOOKED,
             at=at,
             text=f"{by.display_name} booked {case.customer.name} with you {when} ({zone}).",
         )

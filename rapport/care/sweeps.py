@@ -14,13 +14,22 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from rapport.care.actions import event, notify, queue_outbound
+from rapport.care.actions import queue_outbound
 from rapport.care.handovers import appointment_reminder_text
 from rapport.care.models import Promise, PromiseKind, PromiseStatus
+from rapport.cases.actions.events import notify_agent, record_case_event
+from rapport.cases.models import CaseEventKind, NotificationKind
 from rapport.jobs.items import SweepItems
 from rapport.people.models import Agent
 
 BATCH = 500
+# What a promise's owner is told when it comes due.
+DUE: dict[str, NotificationKind] = {
+    PromiseKind.FOLLOW_UP: NotificationKind.FOLLOW_UP_DUE,
+    PromiseKind.CALLBACK: NotificationKind.CALLBACK_DUE,
+    PromiseKind.REFERRAL: NotificationKind.REFERRAL_DUE,
+    PromiseKind.APPOINTMENT: NotificationKind.APPOINTMENT_DUE,
+}
 
 
 def _local(promise: Promise) -> str:
@@ -73,8 +82,10 @@ def _remind(pk: int, *, now: datetime) -> str:
         verb = "Call" if promise.channel == "phone" else "Contact"
         text = f"{verb} {promise.customer.name} now ({_local(promise)}): {promise.purpose}"
     if owner is not None:
-        notify(owner, case=promise.case, kind=f"{promise.kind}_due", text=text, at=now)
-    event(promise.case, by=None, kind="promise_reminded", after={"promise": pk})
+        notify_agent(agent=owner, case=promise.case, kind=DUE[promise.kind], text=text, at=now)
+    record_case_event(
+        promise.case, by=None, kind=CaseEventKind.PROMISE_REMINDED, after={"promise": pk}
+    )
     return promise.kind
 
 
@@ -112,24 +123,32 @@ def _escalate(pk: int, *, now: datetime, supervisors: list[Agent]) -> bool:
     text = f"{what} was due {_local(promise)} and has not been kept: {promise.purpose}"
     told: set[int] = set()
     if owner is not None:
-        notify(owner, case=promise.case, kind="promise_missed", text=text, at=now)
+        notify_agent(
+            agent=owner, case=promise.case, kind=NotificationKind.PROMISE_MISSED, text=text, at=now
+        )
         told.add(owner.pk)
     if deputy is not None and deputy.pk not in told:
-        notify(
-            deputy,
+        notify_agent(
+            agent=deputy,
             case=promise.case,
-            kind="promise_missed",
+            kind=NotificationKind.PROMISE_MISSED,
             at=now,
             text=f"{text}. As {promise.customer.greeting_name}'s deputy, can you take it?",
         )
         told.add(deputy.pk)
     for supervisor in supervisors:
         if supervisor.pk not in told:
-            notify(supervisor, case=promise.case, kind="promise_missed", text=text, at=now)
-    event(
+            notify_agent(
+                agent=supervisor,
+                case=promise.case,
+                kind=NotificationKind.PROMISE_MISSED,
+                text=text,
+                at=now,
+            )
+    record_case_event(
         promise.case,
         by=None,
-        kind="promise_missed",
+        kind=CaseEventKind.PROMISE_MISSED,
         before={"status": PromiseStatus.OPEN},
         after={"promise": pk, "deputy": deputy.pk if deputy else None},
         reason=promise.purpose,
