@@ -28,6 +28,7 @@ from rapport.care.windows import local_day_at
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.actions.messages import log_call, signed
 from rapport.cases.actions.status import change_status
+from rapport.cases.hooks import CaseResolved
 from rapport.cases.models import (
     CallDirection,
     CallOutcome,
@@ -198,10 +199,12 @@ def follow_up_tomorrow(
     )
 
 
-def on_case_resolved(*, case_id: int, by: Agent | None) -> Promise | None:
-    """Called by `change_status` inside its transaction when a case is resolved: the first
-    matching follow-up policy schedules the call, owned by the person who resolved it."""
-    case = Case.objects.select_related("customer", "owner").get(pk=case_id)
+def schedule_policy_follow_up(resolved: CaseResolved) -> Promise | None:
+    """Subscribed to `cases.hooks.on_case_resolved` (CareConfig.ready), so it runs inside
+    `change_status`'s transaction: the first matching follow-up policy schedules the call, owned
+    by the person who resolved the case."""
+    by = resolved.by
+    case = Case.objects.select_related("customer", "owner").get(pk=resolved.case_id)
     policy = next((p for p in FollowUpPolicy.objects.filter(active=True) if p.matches(case)), None)
     if policy is None:
         return None

@@ -6,8 +6,12 @@ class CareConfig(AppConfig):
     label = "care"
 
     def ready(self) -> None:
+        from rapport.care.actions import schedule_policy_follow_up
         from rapport.care.sweeps import escalate_missed, remind_due
+        from rapport.cases.hooks import on_case_resolved
         from rapport.jobs.scheduler import register_sweep
+
+        on_case_resolved.subscribe(schedule_policy_follow_up)
 
         register_sweep("promise_reminders", remind_due)
         register_sweep("promise_escalation", escalate_missed)

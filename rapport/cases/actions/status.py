@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import record_case_event
+from rapport.cases.hooks import CaseResolved, on_case_resolved
 from rapport.cases.models import (
     TRANSITIONS,
     Case,
@@ -64,11 +65,9 @@ def change_status(
         reason=reason,
     )
     if to == Status.RESOLVED:
-        # Close the loop: follow-up policies schedule the next-day call, owned by the person who
-        # resolved the case, in this same transaction (a refused resolution schedules nothing).
-        from rapport.care.actions import on_case_resolved
-
-        on_case_resolved(case_id=case.pk, by=by)
+        # Close the loop: features react in this same transaction (care's follow-up policies
+        # schedule the next-day call; a refused resolution schedules nothing).
+        on_case_resolved.send(CaseResolved(case_id=case.pk, by=by))
     case.refresh_from_db()
     return case
 

@@ -1,0 +1,65 @@
+"""Core events a feature reacts to, without the core importing the feature.
+
+The core announces what happened with a typed event; a feature subscribes from its own
+`AppConfig.ready`:
+
+    # rapport/care/apps.py
+    on_case_resolved.subscribe(schedule_policy_follow_up)
+
+    # rapport/cases/actions/status.py, inside the action's transaction
+    on_case_resolved.send(CaseResolved(case_id=case.pk, by=by))
+
+Subscribers run in the order they subscribed, synchronously, inside the sender's transaction:
+what they write commits or rolls back with the action, and one that raises refuses the action.
+Work that should happen after the commit (email, a task) is queued with `transaction.on_commit`
+by the subscriber itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from rapport.people.models import Agent
+
+Event = TypeVar("Event")
+
+
+class Hook(Generic[Event]):
+    """A named point in a core action that features subscribe to."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._receivers: list[Callable[[Event], object]] = []
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._receivers)} receiver(s)>"
+
+    @property
+    def receivers(self) -> tuple[Callable[[Event], object], ...]:
+        return tuple(self._receivers)
+
+    def subscribe(self, receiver: Callable[[Event], object]) -> None:
+        """Call `receiver(event)` on every send; subscribing the same one twice is a no-op (an
+        `AppConfig.ready` may run twice)."""
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+
+    def unsubscribe(self, receiver: Callable[[Event], object]) -> None:
+        self._receivers.remove(receiver)
+
+    def send(self, event: Event) -> None:
+        for receiver in list(self._receivers):
+            receiver(event)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseResolved:
+    case_id: int
+    # Who resolved it (None: the system, e.g. a rule or an import).
+    by: Agent | None
+
+
+# Sent by `change_status` when a case becomes resolved (care schedules the policy follow-up).
+on_case_resolved: Hook[CaseResolved] = Hook("on_case_resolved")
