@@ -41,6 +41,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy rapport tests $(wildcard bench) scripts
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
