@@ -311,7 +311,7 @@ def split(request: HttpRequest, message_id: Id, payload: SplitIn) -> HttpStatus[
     """The customer's message moves to a case of its own, with the same owner and team."""
     agent = agent_of(request)
     message = message_for_agent(agent, message_id)
-    new_case = merging.split_message(message=message, by=agent, subject=payload.subject)
+    new_case = opening.split_message(message=message, by=agent, subject=payload.subject)
     return HttpStatus(201, _case_out(agent, new_case.pk))
 
 

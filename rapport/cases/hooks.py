@@ -12,15 +12,20 @@ The core announces what happened with a typed event; a feature subscribes from i
 Subscribers run in the order they subscribed, synchronously, inside the sender's transaction:
 what they write commits or rolls back with the action, and one that raises refuses the action.
 Work that should happen after the commit (email, a task) is queued with `transaction.on_commit`
-by the subscriber itself.
+by the subscriber itself. A `FieldsHook`'s subscribers answer with fields of the case, which the
+action writes with its own change (routing's deadlines follow a reply or a status change so):
+
+    fields.update(on_status_change.fields(StatusChange(case=fresh, to=to, at=now)))
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
+from rapport.cases.models import Case
 from rapport.people.models import Agent
 
 Event = TypeVar("Event")
@@ -54,6 +59,20 @@ class Hook(Generic[Event]):
             receiver(event)
 
 
+class FieldsHook(Hook[Event]):
+    """A hook whose receivers each answer with a mapping of case fields to write."""
+
+    def fields(self, event: Event) -> dict[str, Any]:
+        """Every receiver's fields as one update (a later receiver's value wins)."""
+        merged: dict[str, Any] = {}
+        for receiver in self.receivers:
+            answer = receiver(event)
+            if not isinstance(answer, Mapping):
+                raise TypeError(f"{receiver!r} answered {self.name} with {answer!r}, not fields")
+            merged.update(answer)
+        return merged
+
+
 @dataclass(frozen=True, kw_only=True)
 class CaseResolved:
     case_id: int
@@ -63,3 +82,25 @@ class CaseResolved:
 
 # Sent by `change_status` when a case becomes resolved (care schedules the policy follow-up).
 on_case_resolved: Hook[CaseResolved] = Hook("on_case_resolved")
+
+
+@dataclass(frozen=True, kw_only=True)
+class HumanResponse:
+    """A person answered the customer (a reply, a call that reached them)."""
+
+    case: Case  # as it was before the answer
+    at: datetime
+    waiting_on_customer: bool  # the case now waits on the customer
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusChange:
+    case: Case  # as it was before the change, with its owner and their site
+    to: str
+    at: datetime
+
+
+# Sent by `reply` and `log_call` (a call that reached the customer), and by `change_status`:
+# routing answers both with the deadlines that follow (rapport/routing/deadlines.py).
+on_human_response: FieldsHook[HumanResponse] = FieldsHook("on_human_response")
+on_status_change: FieldsHook[StatusChange] = FieldsHook("on_status_change")

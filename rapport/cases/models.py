@@ -251,6 +251,7 @@ class CaseEventKind(models.TextChoices):
     ASSIGNED = "assigned", "Owner changed"
     TAGS = "tags", "Tags changed"
     REPLIED = "replied", "Replied"
+    NOTE = "note", "Note added"
     CALL = "call", "Call logged"
     SPLIT = "split", "Message split into a new case"
     MERGED = "merged", "Case merged into this one"

@@ -6,7 +6,7 @@ answering another). A mail that touches an earlier one waits for a later wave; a
 may go ahead of it only if it touches none of the mails it passes, by their headers and by the
 customers and cases the wave looks up for them: each mail is processed after every earlier
 mail it could touch. A wave reads what it needs with one query of each kind for all its mails
-and writes with one statement a table (`find_or_create_customers`, `open_cases_with_messages`,
+and writes with one statement a table (`find_or_create_customers`, `open_cases`,
 `receive_messages`), so a batch of a hundred mails costs a few dozen statements instead of a
 dozen a mail, and every mail ends as it would have alone (the same customer, the same case). A
 wave that fails is done again one mail at a time, so the failure is recorded against the mail
@@ -62,7 +62,7 @@ from rapport.people.models import Channel, Customer, IdentityKind
 from rapport.routing.actions.opening import (
     Incoming,
     Opening,
-    open_cases_with_messages,
+    open_cases,
     receive_messages,
 )
 from rapport.routing.service import loads_cache
@@ -617,7 +617,7 @@ class _Wave:
                 threaded.append((mail, lookup.match))
         # A new case belongs to the business it was written to (its address).
         brands = brands_by_address() if new else {}
-        opened = open_cases_with_messages(
+        opened = open_cases(
             openings=[
                 Opening(
                     customer=customer,

@@ -9,8 +9,10 @@ class RoutingConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from rapport.cases import hooks
         from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Agent, Brand, Site, Team
+        from rapport.routing import deadlines
         from rapport.routing.escalation import sweep_deadlines
         from rapport.routing.models import Closure, SlaPolicy
         from rapport.routing.snapshot import forget
@@ -22,3 +24,6 @@ class RoutingConfig(AppConfig):
             )
         m2m_changed.connect(forget, sender=Team.members.through, dispatch_uid="snapshot-members")
         register_sweep("sla", sweep_deadlines)
+        # A person's answer and a status change move the case's deadlines.
+        hooks.on_human_response.subscribe(deadlines.on_human_response)
+        hooks.on_status_change.subscribe(deadlines.on_status_change)

@@ -1,7 +1,10 @@
 """Service-level deadlines stored on the case, so the inbox sorts and filters by an index.
 
-Each function returns the fields to update; the case actions apply them inside their own
-transaction, so a deadline never drifts from the event that set it.
+Each function returns the fields to update, and the action that caused the change writes them
+in its own transaction, so a deadline never drifts from the event that set it: opening a case and
+a customer's message (rapport/routing/actions/opening.py) call them directly; the core's replies,
+calls and status changes reach them through the hooks routing subscribes to
+(rapport/cases/hooks.py, in rapport/routing/apps.py).
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from rapport.cases.models import Case
+from rapport.cases.hooks import HumanResponse, StatusChange
+from rapport.cases.models import ACTIVE_STATUSES, Case, Status
 from rapport.lib.hours import BusinessCalendar
 from rapport.routing import sla
 from rapport.routing.models import SlaPolicy
@@ -76,8 +80,9 @@ def on_customer_message(case: Case, *, now: datetime) -> dict[str, Any]:
     return fields
 
 
-def on_human_response(case: Case, *, now: datetime, waiting_on_customer: bool) -> dict[str, Any]:
+def on_human_response(event: HumanResponse) -> dict[str, Any]:
     """A person answered: nothing is due from us until the customer writes again."""
+    case, now = event.case, event.at
     fields: dict[str, Any] = {
         "next_response_due_at": None,
         "sla_warned_at": None,
@@ -85,14 +90,13 @@ def on_human_response(case: Case, *, now: datetime, waiting_on_customer: bool) -
     }
     if case.first_response_at is None:
         fields["first_response_at"] = now
-    if waiting_on_customer and case.sla_paused_at is None:
+    if event.waiting_on_customer and case.sla_paused_at is None:
         fields["sla_paused_at"] = now
     return fields
 
 
-def on_status(case: Case, *, to: str, now: datetime) -> dict[str, Any]:
-    from rapport.cases.models import ACTIVE_STATUSES, Status
-
+def on_status_change(event: StatusChange) -> dict[str, Any]:
+    case, to, now = event.case, event.to, event.at
     if to == Status.WAITING_CUSTOMER:
         return {"sla_paused_at": case.sla_paused_at or now, "next_response_due_at": None}
     if to not in ACTIVE_STATUSES:

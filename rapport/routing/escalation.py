@@ -20,7 +20,7 @@ from rapport.cases.actions.events import NewNotification, notify_agents, record_
 from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEventKind, NotificationKind
 from rapport.jobs.items import SweepItems
 from rapport.people.models import Agent
-from rapport.routing.service import agent_calendar, is_available
+from rapport.routing.service import on_shift
 
 BATCH = 500
 
@@ -92,11 +92,6 @@ def _when(due: datetime | None, agent: Agent) -> str:
     if due is None:
         return "soon"
     return f"{due.astimezone(ZoneInfo(agent.timezone)):%H:%M} {agent.timezone}"
-
-
-def on_shift(agent: Agent, now: datetime) -> bool:
-    """Working now: available and within their hours. Nobody is paged off shift."""
-    return is_available(agent, now) and agent_calendar(agent).is_open(now)
 
 
 @transaction.atomic
@@ -206,9 +201,7 @@ def return_to_owners(*, now: datetime, items: SweepItems) -> list[int]:
     for case in waiting:
         with items.attempt(case.pk):
             owner = case.return_to
-            if owner is None or not is_available(owner, now):
-                continue
-            if not agent_calendar(owner).is_open(now):
+            if owner is None or not on_shift(owner, now):
                 continue
             if Case.objects.filter(pk=case.pk, return_to=owner).update(return_to=None):
                 assign_case(case=case, owner=owner, by=None, reason=f"{owner.display_name} is back")

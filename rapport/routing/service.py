@@ -313,6 +313,12 @@ def is_available(agent: Agent, now: datetime) -> bool:
     return _is_available(agent.availability, agent.away_until, now)
 
 
+def on_shift(agent: Agent, now: datetime) -> bool:
+    """Working now: available and within their hours. Nobody is paged off shift, and a customer
+    is offered a call only when their case's owner can make it."""
+    return is_available(agent, now) and agent_calendar(agent).is_open(now)
+
+
 def _is_available(availability: str, away_until: datetime | None, now: datetime) -> bool:
     if away_until is not None and away_until > now:
         return False

@@ -8,16 +8,10 @@ from typing import Any
 
 from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
 from rapport.lib.ranked import newest_per
-from rapport.routing.service import agent_calendar, is_available
 from rapport.triage.signals import LOOP_WINDOW, HistoryItem, TriageResult, triage
 
 HISTORY = 10
 SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
-
-
-def _someone_can_call(case: Case, *, now: datetime) -> bool:
-    owner = case.owner
-    return owner is not None and is_available(owner, now) and agent_calendar(owner).is_open(now)
 
 
 def read(
@@ -26,10 +20,12 @@ def read(
     text: str,
     channel: str,
     now: datetime,
+    phone_available: bool,
     history: Sequence[HistoryItem] | None = None,
 ) -> TriageResult:
     """Triage of a message on `case`; `history` is the customer's earlier messages on any of
-    their cases (read from the database when not given)."""
+    their cases (read from the database when not given). `phone_available`: someone can call
+    the customer now (the caller knows who works when; triage does not)."""
     if history is None:
         history = histories([case], now=now)[0]
     return triage(
@@ -37,13 +33,16 @@ def read(
         channel=channel,
         history=history,
         now=now,
-        phone_available=_someone_can_call(case, now=now),
+        phone_available=phone_available,
     )
 
 
-def histories(cases: Sequence[Case], *, now: datetime) -> list[list[HistoryItem]]:
+def histories(
+    cases: Sequence[Case], *, now: datetime, until: datetime | None = None
+) -> list[list[HistoryItem]]:
     """For each case (opened or being opened), its customer's last HISTORY inbound messages
-    within the loop window across all their cases and channels, oldest first, in one query.
+    within the loop window across all their cases and channels (and written by `until`),
+    oldest first, in one query.
 
     A customer who sends the same chat twice as two cases, or writes by mail what they just
     said in chat, is going round in circles as surely as one who repeats it on one case; a
@@ -62,6 +61,7 @@ def histories(cases: Sequence[Case], *, now: datetime) -> list[list[HistoryItem]
                 "customer_id__in": sorted(customer_ids),
                 "direction": Direction.INBOUND,
                 "created_at__gte": now - LOOP_WINDOW,
+                **({"created_at__lte": until} if until is not None else {}),
             },
             oldest_first=True,
         )

@@ -26,7 +26,7 @@ def _failed(monkeypatch: pytest.MonkeyPatch, message_id: str = "<f@m.ex>") -> In
         raise RuntimeError("routing table is missing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(processing, "open_cases_with_messages", broken)
+        patch.setattr(processing, "open_cases", broken)
         return ingest(make_mail(message_id=message_id))[1]
 
 

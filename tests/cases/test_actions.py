@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from rapport.cases.actions.merging import merge_cases, split_message
+from rapport.cases.actions.merging import merge_cases
 from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.actions.status import change_status
 from rapport.cases.models import (
@@ -18,7 +18,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.lib.errors import ActionError, Conflict
-from rapport.routing.actions.opening import open_case
+from rapport.routing.actions.opening import open_case, split_message
 from tests.conftest import World
 
 
@@ -70,6 +70,12 @@ def test_split_and_merge(world: World) -> None:
     target = merge_cases(source=moved, target=other, by=world.agent)
     assert Message.objects.filter(case=target).count() == 2
     assert Case.objects.get(pk=moved.pk).status == Status.CLOSED
+
+
+def test_a_note_is_in_the_audit_trail(world: World) -> None:
+    note = add_note(case=world.case, text="Owner asked us to call after 6pm.", by=world.agent)
+    event = CaseEvent.objects.get(case=world.case, kind="note")
+    assert event.actor_id == world.agent.pk and event.after == {"message": note.pk}
 
 
 def test_empty_message_is_refused(world: World) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from rapport.cases.access import cases_for_agent
-from rapport.cases.actions.merging import merge_cases, split_message
+from rapport.cases.actions.merging import merge_cases
 from rapport.cases.actions.messages import add_note
 from rapport.cases.models import Case, Message
 from rapport.cases.search import (
@@ -17,7 +17,7 @@ from rapport.cases.search import (
     tsquery_expression,
 )
 from rapport.people.actions import create_customer
-from rapport.routing.actions.opening import open_case, receive_message
+from rapport.routing.actions.opening import open_case, receive_message, split_message
 from tests.conftest import World
 
 

@@ -125,7 +125,7 @@ def test_retry_failed_processes_failed_mail_again(
         raise RuntimeError("routing is down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(processing, "open_cases_with_messages", broken)
+        patch.setattr(processing, "open_cases", broken)
         (failed,) = run("--json", str(path))
     assert failed["outcome"] == "failed"
     assert "routing is down" in failed["reason"]

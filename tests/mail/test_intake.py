@@ -25,7 +25,7 @@ from rapport.mail.actions.intake import (
 from rapport.mail.models import InboundEmail, InboundStatus
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, Identity
-from rapport.routing.actions.opening import Opened, Opening, open_case, open_cases_with_messages
+from rapport.routing.actions.opening import Opened, Opening, open_case, open_cases
 from tests.conftest import World
 from tests.mail.intake_helpers import SISIMAI, TALON, ingest, make_mail
 
@@ -476,7 +476,7 @@ def test_attachments_and_inline_images_are_stored_with_their_cid(world: World) -
 def test_a_failure_is_recorded_and_retried_by_the_sweep_with_backoff(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_open_cases = open_cases_with_messages
+    real_open_cases = open_cases
     calls = {"n": 0}
 
     def flaky(*, openings: list[Opening]) -> list[Opened]:
@@ -485,7 +485,7 @@ def test_a_failure_is_recorded_and_retried_by_the_sweep_with_backoff(
             raise RuntimeError("database hiccup")
         return real_open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases_with_messages", flaky)
+    monkeypatch.setattr(processing, "open_cases", flaky)
     result, row = ingest(make_mail())
     assert result.outcome == "failed"
     assert row.status == InboundStatus.FAILED
@@ -510,7 +510,7 @@ def test_a_failure_after_the_last_attempt_waits_for_a_person(
     def broken(**kwargs: Any) -> Case:
         raise RuntimeError("still broken")
 
-    monkeypatch.setattr(processing, "open_cases_with_messages", broken)
+    monkeypatch.setattr(processing, "open_cases", broken)
     _, row = ingest(make_mail())
     assert (row.status, row.retry_at) == (InboundStatus.FAILED, None)
     assert sweep_intake(now=timezone.now() + timedelta(days=1)) == {

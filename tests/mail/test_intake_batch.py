@@ -26,7 +26,7 @@ from rapport.mail.actions.intake import (
 from rapport.mail.models import InboundEmail, InboundStatus
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer
-from rapport.routing.actions.opening import Opened, Opening, open_cases_with_messages
+from rapport.routing.actions.opening import Opened, Opening, open_cases
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
 
@@ -123,9 +123,9 @@ def test_a_mail_that_fails_in_a_batch_is_undone_alone_and_recorded(
     def fails_for_one(*, openings: list[Opening]) -> list[Opened]:
         if any(opening.subject == "Broken" for opening in openings):
             raise RuntimeError("database hiccup")
-        return open_cases_with_messages(openings=openings)
+        return open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases_with_messages", fails_for_one)
+    monkeypatch.setattr(processing, "open_cases", fails_for_one)
     ids = _store(
         [
             make_mail(message_id="<b1@x>", sender="a@example.com"),
@@ -270,9 +270,9 @@ def test_a_mail_put_off_to_a_later_wave_that_fails_keeps_no_claim(
     def fails_for_broken(*, openings: list[Opening]) -> list[Opened]:
         if any(opening.subject == "Broken" for opening in openings):
             raise RuntimeError("database hiccup")
-        return open_cases_with_messages(openings=openings)
+        return open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases_with_messages", fails_for_broken)
+    monkeypatch.setattr(processing, "open_cases", fails_for_broken)
     broken = make_mail(message_id="<j2@x>", sender="dan@work.example", subject="Broken")
     ids = _store([make_mail(message_id="<j1@x>", sender="dan@example.com"), broken])
     results = process_inbound_emails(inbound_ids=ids)
@@ -290,9 +290,9 @@ def test_a_mail_put_off_while_its_wave_is_redone_mail_by_mail_is_not_lost(
     def fails_for_broken(*, openings: list[Opening]) -> list[Opened]:
         if any(opening.subject == "Broken" for opening in openings):
             raise RuntimeError("database hiccup")
-        return open_cases_with_messages(openings=openings)
+        return open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases_with_messages", fails_for_broken)
+    monkeypatch.setattr(processing, "open_cases", fails_for_broken)
     mails = [
         make_mail(message_id="<k1@x>", sender="new@example.com", subject="Hello"),
         make_mail(message_id="<k2@x>", sender="new@example.com", subject="Hello again"),

@@ -30,7 +30,7 @@ def _failed(monkeypatch: pytest.MonkeyPatch, n: int = 1, first: int = 0) -> list
         raise RuntimeError("routing table is missing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(processing, "open_cases_with_messages", broken)
+        patch.setattr(processing, "open_cases", broken)
         return [
             ingest(make_mail(subject=f"failing {i}", message_id=f"<f{i}@m.ex>"))[1]
             for i in range(first, first + n)

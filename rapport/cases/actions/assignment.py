@@ -61,13 +61,22 @@ def assign_case(
 
 
 @transaction.atomic
-def set_tags(*, case: Case, tags: Iterable[str], by: Agent | None) -> Case:
-    clean = clean_tags(tags)
-    before = list(case.tags)
-    case.tags = clean
-    case.updated_at = timezone.now()
-    case.save(update_fields=["tags", "updated_at"])
+def set_tags(
+    *, case: Case, tags: Iterable[str], by: Agent | None, seen: Iterable[str] | None = None
+) -> Case:
+    """The tags become `tags`: what the person changed from the tags they saw (`seen`, else
+    those of `case` as the caller holds it) is applied to the case under its row lock, so a tag
+    someone else added or removed meanwhile stays as they left it."""
+    wanted = set(clean_tags(tags))
+    shown = {t.strip().lower() for t in (case.tags if seen is None else seen) if t.strip()}
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    before = list(locked.tags)
+    clean = clean_tags((set(before) - (shown - wanted)) | (wanted - shown))
+    locked.tags = clean
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["tags", "updated_at"])
     record_case_event(
-        case, by=by, kind=CaseEventKind.TAGS, before={"tags": before}, after={"tags": clean}
+        locked, by=by, kind=CaseEventKind.TAGS, before={"tags": before}, after={"tags": clean}
     )
-    return case
+    case.tags, case.updated_at = clean, locked.updated_at
+    return locked

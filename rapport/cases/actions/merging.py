@@ -1,4 +1,5 @@
-"""Splitting a message off into a case of its own, and merging two cases of a customer."""
+"""Merging two cases of a customer (splitting a message off into a case of its own opens a
+case: `rapport.routing.actions.opening.split_message`)."""
 
 from __future__ import annotations
 
@@ -10,47 +11,11 @@ from rapport.cases.models import (
     Call,
     Case,
     CaseEventKind,
-    Direction,
     Message,
     Status,
 )
-from rapport.cases.rules import (
-    preview,
-)
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent
-
-
-@transaction.atomic
-def split_message(*, message: Message, by: Agent, subject: str = "") -> Case:
-    """Move one customer message (and what came after it in reply) into a case of its own."""
-    if message.direction != Direction.INBOUND:
-        raise ActionError("Only a customer's message can start a new case.")
-    origin = message.case
-    new_case = Case.objects.create(
-        customer_id=message.customer_id,
-        subject=" ".join(subject.split())[:300] or preview(message.text)[:80],
-        priority=origin.priority,
-        owner=origin.owner,
-        team=origin.team,
-        origin_channel=message.channel,
-        last_message_preview=preview(message.text),
-        status=Status.OPEN,
-    )
-    Message.objects.filter(pk=message.pk).update(case=new_case)
-    now = timezone.now()
-    Case.objects.filter(pk=origin.pk).update(updated_at=now)
-    record_case_event(
-        origin, by=by, kind=CaseEventKind.SPLIT, after={"message": message.pk, "case": new_case.pk}
-    )
-    record_case_event(
-        new_case,
-        by=by,
-        kind=CaseEventKind.OPENED,
-        after={"split_from": origin.pk, "message": message.pk},
-        reason=f"Split from case #{origin.pk}",
-    )
-    return new_case
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.cases import transports
 from rapport.cases.actions.events import record_case_event
 from rapport.cases.attachments import Upload, attach, check_uploads
+from rapport.cases.hooks import HumanResponse, on_human_response
 from rapport.cases.models import (
     Call,
     CallDirection,
@@ -30,7 +31,6 @@ from rapport.cases.rules import (
 )
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Channel
-from rapport.routing import deadlines
 
 
 def signed(text: str, agent: Agent) -> str:
@@ -76,7 +76,8 @@ def reply(
     if case.status in (Status.NEW, Status.OPEN, Status.WAITING_US):
         fields["status"] = Status.WAITING_CUSTOMER
     waiting = fields.get("status", case.status) == Status.WAITING_CUSTOMER
-    fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=waiting))
+    answered = HumanResponse(case=case, at=now, waiting_on_customer=waiting)
+    fields.update(on_human_response.fields(answered))
     Case.objects.filter(pk=case.pk).update(**fields)
     attach(message, attachments)
     record_case_event(case, by=by, kind=CaseEventKind.REPLIED, after={"message": message.pk})
@@ -98,6 +99,7 @@ def add_note(*, case: Case, text: str, by: Agent, attachments: Sequence[Upload] 
     )
     attach(note, attachments)
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    record_case_event(case, by=by, kind=CaseEventKind.NOTE, after={"message": note.pk})
     return note
 
 
@@ -136,7 +138,8 @@ def log_call(
     fields: dict[str, Any] = {"updated_at": now}
     # A call that reached the customer is a human response.
     if outcome == CallOutcome.REACHED:
-        fields.update(deadlines.on_human_response(case, now=now, waiting_on_customer=False))
+        answered = HumanResponse(case=case, at=now, waiting_on_customer=False)
+        fields.update(on_human_response.fields(answered))
     Case.objects.filter(pk=case.pk).update(**fields)
     record_case_event(
         case, by=by, kind=CaseEventKind.CALL, after={"call": call.pk, "outcome": outcome}

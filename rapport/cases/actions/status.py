@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import record_case_event
-from rapport.cases.hooks import CaseResolved, on_case_resolved
+from rapport.cases.hooks import CaseResolved, StatusChange, on_case_resolved, on_status_change
 from rapport.cases.models import (
     TRANSITIONS,
     Case,
@@ -18,7 +18,6 @@ from rapport.cases.models import (
 )
 from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Agent
-from rapport.routing import deadlines
 
 
 @transaction.atomic
@@ -53,7 +52,7 @@ def change_status(
     elif current in (Status.RESOLVED,) and to == Status.OPEN:
         fields["resolved_at"] = None
     fresh = Case.objects.select_related("owner__site").get(pk=case.pk)
-    fields.update(deadlines.on_status(fresh, to=to, now=now))
+    fields.update(on_status_change.fields(StatusChange(case=fresh, to=to, at=now)))
     if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
         raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
     record_case_event(

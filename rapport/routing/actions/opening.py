@@ -1,16 +1,19 @@
-"""Customers' messages arriving: a new case with its first message, or a message on a case.
+"""Opening a case, and a customer's message arriving on one: the only ways a case begins.
 
-Each comes in a batch form (`open_cases_with_messages`, `receive_messages`), which email intake
-uses to write a batch of mail with one statement per table, and a single form for the web, the
-API and the command line, which is a batch of one: there is one way to do each. Every case in a
-batch is settled (owner, triage, deadlines) exactly as it would be alone and in that order, so
-each routing decision sees the ones before it.
+Every case is opened by `open_cases`: a customer's new case with their first message (email
+intake, the web, the API, the command line, a logged call), a message split off another case
+(`split_message`), and the desk's own cases when it reaches out (incident outreach). Each is
+settled before it is written (a named owner, triage of the customer's words, service-level
+deadlines), so no case begins without them. Each comes in a batch form (`open_cases`,
+`receive_messages`), which email intake and outreach use to write a batch with one statement per
+table, and a single form, which is a batch of one. Every case in a batch is settled exactly as it
+would be alone and in that order, so each routing decision sees the ones before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
 from typing import Any, ParamSpec
@@ -22,6 +25,7 @@ from rapport.cases.actions.events import (
     NewCaseEvent,
     NewNotification,
     notify_agents,
+    record_case_event,
     record_case_events,
 )
 from rapport.cases.models import (
@@ -29,6 +33,7 @@ from rapport.cases.models import (
     CaseEventKind,
     DeliveryStatus,
     Direction,
+    Initiative,
     Message,
     NotificationKind,
     Priority,
@@ -39,14 +44,18 @@ from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Brand, Channel, Customer, Team
 from rapport.routing import deadlines
+from rapport.routing.service import decide, first_team_id, loads_cache, needs_for, on_shift
 from rapport.triage import service as triage_service
+from rapport.triage.signals import HistoryItem
 
 # -- New cases -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Opening:
-    """A case to open with the customer's first message (see `open_case_with_message`)."""
+    """A case to open (see `open_case_with_message`): with the customer's first message
+    (`text`), with a message of theirs already stored on another case (`moved`, a split), or,
+    when the desk reaches out (`initiative=DESK`), with the desk's note of why (`text`)."""
 
     customer: Customer
     subject: str
@@ -63,12 +72,17 @@ class Opening:
     route: bool = False
     first_contact: bool = False  # the customer was created for this message: nobody helped yet
     brand: Brand | None = None  # the business it came to (its address, its contact page)
+    moved: Message | None = None  # a customer's message moved here from another case
+    initiative: str = Initiative.CUSTOMER  # DESK: nobody waits on an answer, so no deadlines
+    status: str = Status.NEW
+    audit: Mapping[str, Any] = field(default_factory=dict)  # more for the "opened" event
+    reason: str = ""  # for the "opened" event
 
 
 @dataclass(frozen=True)
 class Opened:
     case: Case
-    message: Message  # the customer's first message
+    message: Message  # the case's first message: the customer's, or the desk's note
 
 
 @transaction.atomic
@@ -112,7 +126,7 @@ def open_case_with_message(
         route=route,
         brand=brand,
     )
-    return open_cases_with_messages(openings=[opening])[0]
+    return open_cases(openings=[opening])[0]
 
 
 @dataclass(eq=False)
@@ -125,13 +139,16 @@ class _Plan:
     routed: dict[str, Any]
     reason: str = ""
 
+    @property
+    def heard(self) -> bool:
+        """The case begins with the customer's words: triaged, and someone owes them an answer."""
+        return self.opening.initiative == Initiative.CUSTOMER
+
 
 @transaction.atomic(savepoint=False)  # a batch: the caller's transaction or savepoint holds it
-def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
+def open_cases(*, openings: Sequence[Opening]) -> list[Opened]:
     """New cases, each settled as `open_case_with_message` settles one, in order; written with
     one statement per table."""
-    from rapport.routing.service import decide, first_team_id, loads_cache, needs_for
-
     if not openings:
         return []
     plans = [_plan(opening) for opening in openings]
@@ -172,38 +189,26 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
     owners = Agent.objects.select_related("site").in_bulk(
         {plan.case.owner_id for plan in routed if plan.case.owner_id is not None}
     )
-    earlier = triage_service.histories(
-        [plan.case for plan in plans], now=min(plan.now for plan in plans)
-    )
-    for plan, history in zip(plans, earlier, strict=True):
+    heard = [plan for plan in plans if plan.heard]
+    for plan, (said_at, history) in zip(heard, _histories(heard), strict=True):
         case, now = plan.case, plan.now
         if plan in routed and case.owner_id is not None:
             case.owner = owners[case.owner_id]
+        can_call = case.owner is not None and on_shift(case.owner, now)
         read = triage_service.read(
-            case, text=plan.body, channel=case.origin_channel, now=now, history=history
+            case,
+            text=plan.body,
+            channel=case.origin_channel,
+            now=said_at,
+            phone_available=can_call,
+            history=history,
         )
-        for field, value in triage_service.as_case_fields(case, read, now=now).items():
-            setattr(case, field, value)  # the deadlines below see the signals
-        for field, value in deadlines.on_open(case, now=now).items():
-            setattr(case, field, value)
+        for name, value in triage_service.as_case_fields(case, read, now=now).items():
+            setattr(case, name, value)  # the deadlines below see the signals
+        for name, value in deadlines.on_open(case, now=now).items():
+            setattr(case, name, value)
     cases = insert_each(Case, [plan.case for plan in plans])
-    messages = insert_each(
-        Message,
-        [
-            Message(
-                case=plan.case,
-                customer=plan.opening.customer,
-                direction=Direction.INBOUND,
-                channel=plan.opening.channel,
-                text=plan.body,
-                html=plan.html,
-                external_id=plan.opening.external_id or None,
-                delivery_status=DeliveryStatus.RECEIVED,
-                created_at=plan.now,
-            )
-            for plan in plans
-        ],
-    )
+    messages = _first_messages(plans)
     record_case_events(
         NewCaseEvent(
             case=plan.case,
@@ -214,13 +219,80 @@ def open_cases_with_messages(*, openings: Sequence[Opening]) -> list[Opened]:
                 "channel": plan.opening.channel,
                 "priority": plan.opening.priority,
                 **plan.routed,
+                **plan.opening.audit,
             },
-            reason=plan.reason,
+            reason="; ".join(r for r in (plan.opening.reason, plan.reason) if r),
         )
         for plan in plans
     )
     _tell_relationship_owners(cases)
     return [Opened(case, message) for case, message in zip(cases, messages, strict=True)]
+
+
+def _histories(plans: Sequence[_Plan]) -> list[tuple[datetime, list[HistoryItem]]]:
+    """When each customer said what opens their case, and what they said before it on any of
+    their cases: one query for new messages; a moved message is read as of its arrival."""
+    fresh = [plan for plan in plans if plan.opening.moved is None]
+    earlier = iter(
+        triage_service.histories([plan.case for plan in fresh], now=min(p.now for p in fresh))
+        if fresh
+        else []
+    )
+    result = []
+    for plan in plans:
+        moved = plan.opening.moved
+        if moved is None:
+            result.append((plan.now, next(earlier)))
+            continue
+        said = moved.created_at
+        before = triage_service.histories([plan.case], now=said, until=said)[0]
+        result.append((said, [item for item in before if item.at < said]))
+    return result
+
+
+def _first_messages(plans: Sequence[_Plan]) -> list[Message]:
+    """Each case's first message: the customer's (written, or moved from its case), or the
+    desk's note of why it reaches out."""
+    written = iter(
+        insert_each(
+            Message,
+            [_first_message(plan) for plan in plans if plan.opening.moved is None],
+        )
+    )
+    first = []
+    for plan in plans:
+        moved = plan.opening.moved
+        if moved is None:
+            first.append(next(written))
+            continue
+        Message.objects.filter(pk=moved.pk).update(case=plan.case)
+        moved.case = plan.case
+        first.append(moved)
+    return first
+
+
+def _first_message(plan: _Plan) -> Message:
+    if plan.heard:
+        return Message(
+            case=plan.case,
+            customer=plan.opening.customer,
+            direction=Direction.INBOUND,
+            channel=plan.opening.channel,
+            text=plan.body,
+            html=plan.html,
+            external_id=plan.opening.external_id or None,
+            delivery_status=DeliveryStatus.RECEIVED,
+            created_at=plan.now,
+        )
+    return Message(
+        case=plan.case,
+        customer=plan.opening.customer,
+        direction=Direction.NOTE,
+        channel=Channel.SYSTEM,
+        author=plan.opening.by,
+        text=plan.body,
+        created_at=plan.now,
+    )
 
 
 def _tell_relationship_owners(cases: Sequence[Case]) -> None:
@@ -263,7 +335,19 @@ def _plan(opening: Opening) -> _Plan:
         raise ActionError(f"{opening.channel!r} is not a channel.", field="channel")
     if opening.priority not in Priority.values:
         raise ActionError(f"{opening.priority!r} is not a priority.", field="priority")
-    body, safe_html = clean_body(opening.text, opening.html)
+    if opening.initiative not in Initiative.values:
+        raise ActionError(f"{opening.initiative!r} is not an initiative.")
+    if opening.status not in (Status.NEW, Status.OPEN):
+        raise ActionError("A case begins new or open.", field="status")
+    moved = opening.moved
+    if moved is None:
+        body, safe_html = clean_body(opening.text, opening.html)
+    elif moved.direction != Direction.INBOUND or opening.initiative != Initiative.CUSTOMER:
+        raise ActionError("Only a customer's message can start a new case.")
+    elif moved.customer_id != opening.customer.pk:
+        raise ActionError("The message is another customer's.")
+    else:
+        body, safe_html = moved.text, moved.html
     subject = " ".join(opening.subject.split())[:300] or preview(body)[:80]
     # An agent who logs a case (a call, a walk-in) is serving the customer and owns it; a case
     # the customer opened is routed to a named person at once, continuity first.
@@ -275,6 +359,8 @@ def _plan(opening: Opening) -> _Plan:
     case = Case(
         customer=opening.customer,
         subject=subject,
+        status=opening.status,
+        initiative=opening.initiative,
         priority=opening.priority,
         owner=explicit_owner,
         team=team,
@@ -304,6 +390,35 @@ def _the_case(opens: Callable[P, Opened]) -> Callable[P, Case]:
 
 
 open_case = _the_case(open_case_with_message)
+
+
+@transaction.atomic
+def split_message(*, message: Message, by: Agent, subject: str = "") -> Case:
+    """Move one customer message into a case of its own, opened as every case is: kept by the
+    case's owner and team (routed when it has no owner), triaged, with its own deadlines."""
+    origin = Case.objects.select_for_update().get(pk=message.case_id)
+    opening = Opening(
+        customer=origin.customer,
+        subject=subject,
+        channel=message.channel,
+        text="",  # the moved message's own
+        by=by,
+        priority=origin.priority,
+        owner=origin.owner,
+        team=origin.team,
+        route=True,
+        brand=origin.brand,
+        moved=message,
+        status=Status.OPEN,
+        audit={"split_from": origin.pk, "message": message.pk},
+        reason=f"Split from case #{origin.pk}",
+    )
+    new_case = open_cases(openings=[opening])[0].case
+    Case.objects.filter(pk=origin.pk).update(updated_at=new_case.created_at)
+    record_case_event(
+        origin, by=by, kind=CaseEventKind.SPLIT, after={"message": message.pk, "case": new_case.pk}
+    )
+    return new_case
 
 
 # -- Messages on existing cases ------------------------------------------------------------------
@@ -383,11 +498,16 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
         case, now = cases[item.case.pk], message.created_at
         fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(message.text)}
         read = triage_service.read(
-            case, text=message.text, channel=item.channel, now=now, history=histories[case.pk]
+            case,
+            text=message.text,
+            channel=item.channel,
+            now=now,
+            phone_available=case.owner is not None and on_shift(case.owner, now),
+            history=histories[case.pk],
         )
         triaged = triage_service.as_case_fields(case, read, now=now)
-        for field, value in triaged.items():
-            setattr(case, field, value)  # deadlines below see the fresh signals
+        for name, value in triaged.items():
+            setattr(case, name, value)  # deadlines below see the fresh signals
         fields.update(triaged)
         fields.update(deadlines.on_customer_message(case, now=now))
         if case.status in (Status.RESOLVED, Status.WAITING_CUSTOMER):
@@ -402,8 +522,8 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
                     reason="The customer wrote again",
                 )
             )
-        for field, value in fields.items():
-            setattr(case, field, value)
+        for name, value in fields.items():
+            setattr(case, name, value)
         changed.update(fields)
     record_case_events(events)
     # Every case was read under its row lock in this transaction, so writing back the fields

@@ -35,6 +35,7 @@ from rapport.cases.models import (
 from rapport.cases.selectors import handover
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Channel
+from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
 from rapport.triage.service import triage_signals
 from rapport.workspace import presence
@@ -272,7 +273,8 @@ def case_owner(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
 @agent_required
 def case_tags(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        assignment.set_tags(case=case, tags=data["tags"].split(","), by=agent)
+        seen = data["seen"].split(",") if "seen" in request.POST else None
+        assignment.set_tags(case=case, tags=data["tags"].split(","), by=agent, seen=seen)
         return "Tags saved."
 
     return _case_action(request, agent, case_id, TagsForm, run)
@@ -295,7 +297,7 @@ def case_split(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
     if message.case_id != case.pk:
         return _refuse(request, case.pk, "That message belongs to another case.")
     try:
-        new_case = merging.split_message(
+        new_case = opening.split_message(
             message=message, by=agent, subject=form.cleaned_data["subject"]
         )
     except ActionError as exc:
