@@ -18,13 +18,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rapport.cases.access import cases_for_agent
+from rapport.cases.actions.events import (
+    NewCaseEvent,
+    NewNotification,
+    notify_agents,
+    record_case_events,
+)
 from rapport.cases.models import (
     Case,
-    CaseEvent,
+    CaseEventKind,
     Direction,
     Initiative,
     Message,
-    Notification,
+    NotificationKind,
     Priority,
     Status,
 )
@@ -50,25 +56,6 @@ class NotAllowed(ActionError):
     """The person may not do this (a supervisor's decision)."""
 
     status_code = 403
-
-
-def case_event(
-    case_id: int,
-    *,
-    by: Agent | None,
-    kind: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    CaseEvent.objects.create(
-        case_id=case_id,
-        actor=by,
-        kind=kind,
-        before=before or {},
-        after=after or {},
-        reason=reason[:500],
-    )
 
 
 def require_supervisor(by: Agent, what: str) -> None:
@@ -339,22 +326,24 @@ def create_tasks(
             )
         )
     OutreachTask.objects.bulk_create(tasks)
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case,
-            actor=by,
-            kind="opened",
-            after={
-                "owner": task.owner_id,
-                "incident": incident.pk,
-                "outreach_task": task.pk,
-                "rule": chosen.rule,
-                "over_capacity": task.over_capacity,
-            },
-            reason=task.assignment_reason,
-            created_at=now,
-        )
-        for chosen, case, task in zip(assignments, cases, tasks, strict=True)
+    record_case_events(
+        (
+            NewCaseEvent(
+                case=case,
+                kind=CaseEventKind.OPENED,
+                by=by,
+                after={
+                    "owner": task.owner_id,
+                    "incident": incident.pk,
+                    "outreach_task": task.pk,
+                    "rule": chosen.rule,
+                    "over_capacity": task.over_capacity,
+                },
+                reason=task.assignment_reason,
+            )
+            for chosen, case, task in zip(assignments, cases, tasks, strict=True)
+        ),
+        at=now,
     )
     Message.objects.bulk_create(
         Message(
@@ -367,18 +356,20 @@ def create_tasks(
         )
         for case, task in zip(cases, tasks, strict=True)
     )
-    Notification.objects.bulk_create(
-        Notification(
-            agent_id=agent_id,
-            kind="outreach",
-            text=(
-                f"{incident.title}: {count} customer{'s' if count != 1 else ''} to reach"
-                + (f", {first} to call first" if first else "")
-                + "."
-            )[:500],
-            created_at=now,
-        )
-        for agent_id, (count, first) in per_agent.items()
+    notify_agents(
+        (
+            NewNotification(
+                agent_id=agent_id,
+                kind=NotificationKind.OUTREACH,
+                text=(
+                    f"{incident.title}: {count} customer{'s' if count != 1 else ''} to reach"
+                    + (f", {first} to call first" if first else "")
+                    + "."
+                ),
+            )
+            for agent_id, (count, first) in per_agent.items()
+        ),
+        at=now,
     )
     result.added = len(tasks)
     result.over_capacity = sum(t.over_capacity for t in tasks)

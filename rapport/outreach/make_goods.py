@@ -8,9 +8,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from rapport.cases.models import Case, Notification
+from rapport.cases.actions.events import (
+    NewNotification,
+    notify_agent,
+    notify_agents,
+    record_case_event,
+)
+from rapport.cases.models import Case, CaseEventKind, NotificationKind
 from rapport.lib.errors import ActionError, Conflict
-from rapport.outreach.actions import NotAllowed, case_event, require_supervisor
+from rapport.outreach.actions import NotAllowed, require_supervisor
 from rapport.outreach.models import (
     MAKE_GOOD_TRANSITIONS,
     ApprovalLimit,
@@ -100,10 +106,10 @@ def record_make_good(
         decided_at=None if needs_approval else now,
         created_at=now,
     )
-    case_event(
-        case.pk,
+    record_case_event(
+        case,
+        kind=CaseEventKind.MAKE_GOOD,
         by=by,
-        kind="make_good",
         after={
             "make_good": make_good.pk,
             "kind": kind,
@@ -118,8 +124,13 @@ def record_make_good(
             f"{by.display_name} asks to approve {value} {code} ({make_good.get_kind_display()})"
             f" for {case.customer.name} on case #{case.pk}: {description}"
         )
-        Notification.objects.bulk_create(
-            Notification(agent=supervisor, case=case, kind="make_good_approval", text=text[:500])
+        notify_agents(
+            NewNotification(
+                agent_id=supervisor.pk,
+                case=case,
+                kind=NotificationKind.MAKE_GOOD_APPROVAL,
+                text=text,
+            )
             for supervisor in Agent.objects.filter(is_supervisor=True, user__is_active=True)
         )
     return make_good
@@ -142,24 +153,29 @@ def decide_make_good(*, make_good: MakeGood, by: Agent, approve: bool, note: str
     if not changed:
         raise Conflict("Someone else decided this make-good at the same moment; reload the page.")
     make_good.refresh_from_db()
-    case_event(
-        make_good.case_id,
+    record_case_event(
+        make_good.case,
+        kind=CaseEventKind.MAKE_GOOD_APPROVED if approve else CaseEventKind.MAKE_GOOD_DECLINED,
         by=by,
-        kind="make_good_approved" if approve else "make_good_declined",
         before={"status": current},
         after={"make_good": make_good.pk, "status": to},
         reason=note,
     )
-    if make_good.recorded_by_id is not None and make_good.recorded_by_id != by.pk:
+    recorder = make_good.recorded_by
+    if recorder is not None and recorder.pk != by.pk:
         verb = "approved" if approve else "declined"
-        Notification.objects.create(
-            agent_id=make_good.recorded_by_id,
-            case_id=make_good.case_id,
-            kind=f"make_good_{verb}",
+        notify_agent(
+            agent=recorder,
+            case=make_good.case,
+            kind=(
+                NotificationKind.MAKE_GOOD_APPROVED
+                if approve
+                else NotificationKind.MAKE_GOOD_DECLINED
+            ),
             text=(
                 f"{by.display_name} {verb} {make_good.amount} {make_good.currency} on case "
                 f"#{make_good.case_id}" + (f": {note.strip()}" if note.strip() else ".")
-            )[:500],
+            ),
         )
     return make_good
 

@@ -12,10 +12,17 @@ from django.utils import timezone
 
 from rapport.cases.actions import messages as case_messages
 from rapport.cases.actions import status as case_status
-from rapport.cases.models import ACTIVE_STATUSES, CallDirection, CallOutcome, Case, Message
+from rapport.cases.actions.events import record_case_event
+from rapport.cases.models import (
+    ACTIVE_STATUSES,
+    CallDirection,
+    CallOutcome,
+    Case,
+    CaseEventKind,
+    Message,
+)
 from rapport.lib.errors import ActionError, Conflict
 from rapport.outreach import rules
-from rapport.outreach.actions import case_event
 from rapport.outreach.models import (
     OUTREACH_TRANSITIONS,
     OutreachOutcome,
@@ -63,15 +70,15 @@ def _advance(
         fields["reached_at"] = now
     if not OutreachTask.objects.filter(pk=task.pk, status=current).update(**fields):
         raise Conflict("Someone else recorded this customer at the same moment. Reload.")
-    case_event(
-        task.case_id,
+    case = Case.objects.get(pk=task.case_id)
+    record_case_event(
+        case,
+        kind=CaseEventKind.OUTREACH,
         by=by,
-        kind="outreach",
         before={"status": current},
         after={"status": to, "outcome": fields.get("outcome", ""), "attempts": attempts},
         reason=reason,
     )
-    case = Case.objects.get(pk=task.case_id)
     ended = to in (OutreachStatus.REACHED, OutreachStatus.FAILED)
     if ended and not keep_open and case.status in ACTIVE_STATUSES:
         label = OutreachOutcome(outcome).label if outcome else ""

@@ -22,11 +22,6 @@ from rapport.cases.models import CaseEvent, CaseEventKind, Notification, Notific
 from tests.conftest import World
 
 WRITER = Path(rapport.__file__).parent / "cases" / "actions" / "events.py"
-# Modules that still write these rows themselves, until their app goes through the helpers.
-NOT_YET: set[str] = {
-    "outreach/actions.py",
-    "outreach/make_goods.py",
-}
 
 
 def _fields(event: CaseEvent) -> tuple[object, ...]:
@@ -119,15 +114,14 @@ def _writes(tree: ast.AST) -> list[int]:
 
 def test_only_the_events_module_writes_events_and_notices() -> None:
     root = WRITER.parents[2]
-    found = {}
+    found: dict[str, list[int]] = {}
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()
         if path == WRITER or "/migrations/" in f"/{name}":
             continue
         if lines := _writes(ast.parse(path.read_text(), filename=name)):
             found[name] = lines
-    assert set(found) <= NOT_YET, {k: v for k, v in found.items() if k not in NOT_YET}
-    assert set(found) == NOT_YET, f"no longer writing them itself: {NOT_YET - set(found)}"
+    assert found == {}
 
 
 def test_the_api_documents_the_stored_event_kinds() -> None:
