@@ -35,6 +35,7 @@ from rapport.cases.models import (
     CallOutcome,
     Case,
     CaseEvent,
+    CaseEventKind,
     DeliveryStatus,
     Direction,
     Message,
@@ -485,7 +486,7 @@ class Builder:
                 at=Min("started_at")
             )["at"]
             resolved = CaseEvent.objects.filter(
-                case=case, kind="status", after__status=Status.RESOLVED
+                case=case, kind=CaseEventKind.STATUS, after__status=Status.RESOLVED
             ).aggregate(at=Max("created_at"))["at"]
             stamps = [t for t in (last_message, last_call, last_event) if t is not None]
             responses = [t for t in (first_reply, first_call) if t is not None]
