@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
@@ -33,7 +34,7 @@ from rapport.api.care_schemas import (
     WordOfMouthOut,
     WordOfMouthPage,
 )
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import AgentRef, ErrorOut, Id
 from rapport.care import actions, handovers, selectors
@@ -41,12 +42,13 @@ from rapport.care.access import promise_for_agent, promises_for_agent, referral_
 from rapport.care.models import (
     Appointment,
     Promise,
-    Referral,
 )
 from rapport.care.word_of_mouth import record_word_of_mouth as record_recommendation
 from rapport.cases.access import case_for_agent, customer_for_agent, customers_for_agent
+from rapport.lib.access import named
 from rapport.lib.errors import ActionError
-from rapport.people.models import Agent, Customer, Team
+from rapport.people.access import agent_by_id, team_by_id
+from rapport.people.models import Agent
 
 router = Router(tags=["care"])
 CONFLICT_ERRORS: dict[int, type[ErrorOut]] = {**WRITE_ERRORS, 409: ErrorOut}
@@ -155,7 +157,7 @@ def follow_up(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> HttpSta
     promise = actions.schedule_follow_up(
         case=case,
         by=agent,
-        owner=agent_by_id(payload.owner_id, field="owner_id"),
+        owner=named(agent_by_id, payload.owner_id, field="owner_id", what="agent"),
         due_at=payload.due_at or actions.tomorrow_at(case, now=now),
         purpose=payload.purpose or f"Check how things are going after “{case.subject}”",
         script=payload.script,
@@ -177,7 +179,7 @@ def callback_window(
     shift and the callbacks already waiting for them. Nothing is booked."""
     case = case_for_agent(agent_of(request), case_id)
     quote = selectors.quote_callback(case, now=timezone.now(), at=window.at)
-    agent = Agent.objects.get(pk=quote.agent_id)
+    agent = agent_by_id(quote.agent_id)
     return CallbackQuoteOut(
         agent=AgentRef(id=agent.pk, display_name=agent.display_name),
         window_start=quote.start,
@@ -206,15 +208,6 @@ def callback(request: HttpRequest, case_id: Id, payload: CallbackIn) -> HttpStat
     )
 
 
-def _team(team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ActionError(f"There is no team #{team_id}.", field="to_team_id")
-    return team
-
-
 def _referral_out(agent: Agent, referral_id: int) -> ReferralOut:
     return ReferralOut.of(referral_for_agent(agent, referral_id))
 
@@ -230,8 +223,8 @@ def refer(request: HttpRequest, case_id: Id, payload: ReferralIn) -> HttpStatus[
     referral = handovers.refer_case(
         case=case_for_agent(agent, case_id),
         by=agent,
-        to_agent=agent_by_id(payload.to_agent_id, field="to_agent_id"),
-        to_team=_team(payload.to_team_id),
+        to_agent=named(agent_by_id, payload.to_agent_id, field="to_agent_id", what="agent"),
+        to_team=named(team_by_id, payload.to_team_id, field="to_team_id", what="team"),
         provider_name=payload.provider_name,
         provider_organization=payload.provider_organization,
         provider_phone=payload.provider_phone,
@@ -297,18 +290,21 @@ def appointment(
     before and a follow-up call the day after is scheduled."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
-    referral = None
-    if payload.referral_id is not None:
-        referral = Referral.objects.filter(pk=payload.referral_id, promise__case=case).first()
-        if referral is None:
-            raise ActionError("That referral is not on this case.", field="referral_id")
+    referral = named(
+        partial(referral_for_agent, agent),
+        payload.referral_id,
+        field="referral_id",
+        what="referral",
+    )
+    if referral is not None and referral.promise.case_id != case.pk:
+        raise ActionError("That referral is not on this case.", field="referral_id")
     booked = handovers.book_appointment(
         case=case,
         by=agent,
         starts_at=payload.starts_at,
         duration=timedelta(minutes=payload.duration_minutes),
         location=payload.location,
-        with_agent=agent_by_id(payload.with_agent_id, field="with_agent_id"),
+        with_agent=named(agent_by_id, payload.with_agent_id, field="with_agent_id", what="agent"),
         with_name=payload.with_name,
         timezone_name=payload.timezone,
         referral=referral,
@@ -345,14 +341,12 @@ def record_word_of_mouth(
     person is a customer on file (`other_customer_id`) or a name."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    other: Customer | None = None
-    if payload.other_customer_id is not None:
-        try:
-            other = customer_for_agent(agent, payload.other_customer_id)
-        except Http404 as exc:
-            raise ActionError(
-                f"There is no customer #{payload.other_customer_id}.", field="other_customer_id"
-            ) from exc
+    other = named(
+        partial(customer_for_agent, agent),
+        payload.other_customer_id,
+        field="other_customer_id",
+        what="customer",
+    )
     if payload.direction == "referred_by":
         row = record_recommendation(
             by=agent,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
@@ -25,7 +27,7 @@ from rapport.api.case_schemas import (
     SplitIn,
     StatusIn,
 )
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut
 from rapport.cases.access import (
@@ -45,8 +47,10 @@ from rapport.cases.models import Attachment, Case, Message
 from rapport.cases.rules import default_team
 from rapport.cases.search import search_cases
 from rapport.cases.selectors import handover
+from rapport.lib.access import named
 from rapport.lib.errors import ActionError
-from rapport.people.models import Agent, Customer, Team
+from rapport.people.access import agent_by_id, team_by_id
+from rapport.people.models import Agent, Customer
 from rapport.routing.actions import opening
 
 router = Router(tags=["cases"])
@@ -63,15 +67,6 @@ def _loaded(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def _case_out(agent: Agent, case_id: int) -> CaseOut:
     return CaseOut.of(case_for_agent(agent, case_id))
-
-
-def _team_by_id(team_id: int | None) -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise ActionError(f"There is no team #{team_id}.", field="team_id")
-    return team
 
 
 def _filtered(agent: Agent, filters: CaseQuery) -> QuerySet[Case]:
@@ -111,12 +106,12 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
 
 def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
     if payload.customer_id is not None:
-        try:
-            return customer_for_agent(agent, payload.customer_id)
-        except Http404 as exc:
-            raise ActionError(
-                f"There is no customer #{payload.customer_id}.", field="customer_id"
-            ) from exc
+        return named(
+            partial(customer_for_agent, agent),
+            payload.customer_id,
+            field="customer_id",
+            what="customer",
+        )
     assert payload.customer is not None  # noqa: S101 - the schema requires one of the two
     try:
         return case_customers.customer_for_address(
@@ -138,8 +133,8 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
     `team_id`, one of yours); `owner_id` may be you, a teammate or the customer's own person.
     """
     agent = agent_of(request)
-    owner = agent_by_id(payload.owner_id, field="owner_id")
-    team = _team_by_id(payload.team_id) or default_team(agent)
+    owner = named(agent_by_id, payload.owner_id, field="owner_id", what="agent")
+    team = named(team_by_id, payload.team_id, field="team_id", what="team") or default_team(agent)
     with transaction.atomic():
         customer = _customer_for(agent, payload)
         check_may_file(agent, owner=owner, team=team, customer=customer)
@@ -254,10 +249,14 @@ def assign(request: HttpRequest, case_id: Id, payload: OwnerIn) -> HandedOverOut
     notified; `you_can_open` says whether you may still open the case afterwards."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
-    owner = agent_by_id(payload.owner_id, field="owner_id")
+    owner = named(agent_by_id, payload.owner_id, field="owner_id", what="agent")
     assert owner is not None  # noqa: S101 - owner_id is required by the schema
     assigned = assignment.assign_case(
-        case=case, owner=owner, by=agent, reason=payload.reason, team=_team_by_id(payload.team_id)
+        case=case,
+        owner=owner,
+        by=agent,
+        reason=payload.reason,
+        team=named(team_by_id, payload.team_id, field="team_id", what="team"),
     )
     # Handed to another team, the case may have left the caller's sight: answered from the row
     # just written, with what happens next.
@@ -294,10 +293,7 @@ def merge(request: HttpRequest, case_id: Id, payload: MergeIn) -> CaseOut:
     """Messages and calls move to `into`; this case is closed. Returns the surviving case."""
     agent = agent_of(request)
     source = case_for_agent(agent, case_id)
-    try:
-        target = case_for_agent(agent, payload.into)
-    except Http404 as exc:
-        raise ActionError(f"There is no case #{payload.into}.", field="into") from exc
+    target = named(partial(case_for_agent, agent), payload.into, field="into", what="case")
     merged = merging.merge_cases(source=source, target=target, by=agent, reason=payload.reason)
     return _case_out(agent, merged.pk)
 

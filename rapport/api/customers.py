@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -51,9 +52,10 @@ from rapport.cases.models import ACTIVE_STATUSES
 from rapport.cases.selectors import TimelineEntry, customer_timeline
 from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
-from rapport.lib.errors import ActionError
+from rapport.lib.access import named
 from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people import actions
+from rapport.people.access import agent_by_id, identity_of
 from rapport.people.models import Agent, Asset, Customer, Identity, RapportNote
 
 router = Router(tags=["customers"])
@@ -67,16 +69,6 @@ READ_ERRORS: dict[int, type[ErrorOut]] = {
 }
 WRITE_ERRORS: dict[int, type[ErrorOut]] = {**READ_ERRORS, 403: ErrorOut}
 BY_NAME = Keyset("name", descending=False)
-
-
-def agent_by_id(agent_id: int | None, *, field: str) -> Agent | None:
-    """An agent named in a request body; agents are visible to every agent (see /agents)."""
-    if agent_id is None:
-        return None
-    agent = Agent.objects.filter(pk=agent_id).first()
-    if agent is None:
-        raise ActionError(f"There is no agent #{agent_id}.", field=field)
-    return agent
 
 
 def _with_identities(customers: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -149,7 +141,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpStatus[Cus
     """A malformed email or phone number is refused with a 400 naming the field."""
     agent = agent_of(request)
     owner = (
-        agent_by_id(payload.owner_id, field="owner_id")
+        named(agent_by_id, payload.owner_id, field="owner_id", what="agent")
         if "owner_id" in payload.model_fields_set
         else agent
     )
@@ -163,7 +155,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpStatus[Cus
         preferred_channel=payload.preferred_channel.value,
         organization=payload.organization,
         owner=owner,
-        deputy=agent_by_id(payload.deputy_id, field="deputy_id"),
+        deputy=named(agent_by_id, payload.deputy_id, field="deputy_id", what="agent"),
     )
     return HttpStatus(201, _detail(agent, customer.pk, created=customer))
 
@@ -219,9 +211,7 @@ def add_identity(
 def remove_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> HttpStatus[None]:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    identity = customer.identities.filter(pk=identity_id).first()
-    if identity is None:
-        raise Http404("No such identity")
+    identity = identity_of(customer, identity_id)
     identity.customer = customer
     actions.remove_identity(identity=identity, by=agent)
     return HttpStatus(204, None)
@@ -237,9 +227,7 @@ def verify_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> I
     now on it threads their mail and receives replies. Already verified: answered as it is."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    identity = customer.identities.filter(pk=identity_id).first()
-    if identity is None:
-        raise Http404("No such identity")
+    identity = identity_of(customer, identity_id)
     return IdentityOut.of(actions.verify_identity(identity=identity, by=agent))
 
 
@@ -303,8 +291,8 @@ def set_relationship(
     check_may_change_relationship(agent, customer)
     actions.set_relationship(
         customer=customer,
-        owner=agent_by_id(payload.owner_id, field="owner_id"),
-        deputy=agent_by_id(payload.deputy_id, field="deputy_id"),
+        owner=named(agent_by_id, payload.owner_id, field="owner_id", what="agent"),
+        deputy=named(agent_by_id, payload.deputy_id, field="deputy_id", what="agent"),
         by=agent,
     )
     return _detail(agent, customer.pk)
@@ -319,10 +307,7 @@ def merge_customer(request: HttpRequest, customer_id: Id, payload: MergeIn) -> C
     """Every case, message, call, identity, note and asset moves to `into`; returns it."""
     agent = agent_of(request)
     source = customer_for_agent(agent, customer_id)
-    try:
-        target = customer_for_agent(agent, payload.into)
-    except Http404 as exc:
-        raise ActionError(f"There is no customer #{payload.into}.", field="into") from exc
+    target = named(partial(customer_for_agent, agent), payload.into, field="into", what="customer")
     check_may_merge(agent, source=source, target=target)
     merged = actions.merge_customers(source=source, target=target, by=agent)
     return _detail(agent, merged.pk)

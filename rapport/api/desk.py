@@ -19,6 +19,7 @@ from rapport.cases.models import Priority
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.lib.storable import MAX_INT
+from rapport.people.access import site_by_id
 from rapport.people.actions import create_brand
 from rapport.people.models import Brand, Channel, Site
 from rapport.routing.actions import desk as actions
@@ -99,13 +100,6 @@ class PolicyOut(Schema):
         )
 
 
-def _site(site_id: int) -> Site:
-    site = Site.objects.prefetch_related("closures").filter(pk=site_id).first()
-    if site is None:
-        raise Http404("No such site")
-    return site
-
-
 class SitePage(Schema):
     items: list[SiteOut]
     next: str | None = Field(description="Always null: every site is on the one page.")
@@ -131,13 +125,13 @@ def list_sites(request: HttpRequest) -> SitePage:
     "/sites/{site_id}/hours", response={200: SiteOut, **WRITE_ERRORS}, summary="Set opening hours"
 )
 def set_hours(request: HttpRequest, site_id: Id, payload: HoursIn) -> SiteOut:
-    site = _site(site_id)
+    site = site_by_id(site_id)
     try:
         hours = hours_from_text(payload.hours) if payload.hours.strip() else {}
     except HoursError as exc:
         raise ActionError(str(exc), field="hours") from exc
     actions.set_site_hours(site=site, working_hours=hours, by=agent_of(request))
-    return SiteOut.of(_site(site_id))
+    return SiteOut.of(site_by_id(site_id))
 
 
 @router.post(
@@ -146,9 +140,9 @@ def set_hours(request: HttpRequest, site_id: Id, payload: HoursIn) -> SiteOut:
     summary="Close a site on a day",
 )
 def add_closure(request: HttpRequest, site_id: Id, payload: ClosureIn) -> HttpStatus[SiteOut]:
-    site = _site(site_id)
+    site = site_by_id(site_id)
     actions.add_closure(site=site, day=payload.day, reason=payload.reason, by=agent_of(request))
-    return HttpStatus(201, SiteOut.of(_site(site_id)))
+    return HttpStatus(201, SiteOut.of(site_by_id(site_id)))
 
 
 @router.delete(
@@ -157,7 +151,7 @@ def add_closure(request: HttpRequest, site_id: Id, payload: ClosureIn) -> HttpSt
     summary="Open on that day after all",
 )
 def remove_closure(request: HttpRequest, closure: Path[ClosureDay]) -> HttpResponse:
-    site = _site(closure.site_id)
+    site = site_by_id(closure.site_id)
     if not actions.remove_closure(site=site, day=closure.day, by=agent_of(request)):
         raise Http404("The site was not closed on that day")
     return HttpResponse(status=204)

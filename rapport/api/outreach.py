@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import AwareDatetime
 
 from rapport.api.auth import agent_of, supervisor_required
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS, agent_by_id
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, decode_cursor, encode_cursor, invalid_cursor, keyset_page
 from rapport.api.schemas import LONG_TEXT, Id, Input, PageQuery
-from rapport.cases.access import case_for_agent, customer_for_agent
+from rapport.cases.access import asset_for_agent, case_for_agent, customer_for_agent
 from rapport.cases.models import CallOutcome
-from rapport.lib.errors import ActionError
+from rapport.lib.access import named
 from rapport.outreach import actions, imports, make_goods, selectors, work
 from rapport.outreach.models import (
     AudienceImport,
@@ -31,7 +32,8 @@ from rapport.outreach.models import (
     OutreachTask,
     Severity,
 )
-from rapport.people.models import Agent, Asset, Team
+from rapport.people.access import agent_by_id, team_by_id
+from rapport.people.models import Agent
 
 router = Router(tags=["outreach"])
 NEWEST_FIRST = Keyset("created_at", descending=True)
@@ -150,11 +152,7 @@ def list_make_goods(request: HttpRequest, filters: Query[MakeGoodQuery]) -> Make
         # open the make-goods recorded on another team's cases.
         goods = goods.filter(customer=customer_for_agent(agent, filters.customer_id))
     if filters.asset_id is not None:
-        asset = Asset.objects.filter(pk=filters.asset_id).first()
-        if asset is None:
-            raise Http404("No such asset")
-        customer_for_agent(agent, asset.customer_id)
-        goods = goods.filter(asset=asset)
+        goods = goods.filter(asset=asset_for_agent(agent, filters.asset_id))
     if filters.status:
         goods = goods.filter(status=filters.status)
     rows, next_cursor = keyset_page(
@@ -173,11 +171,12 @@ def record_make_good(request: HttpRequest, payload: MakeGoodIn) -> HttpStatus[Ma
     """Over the recorder's approval limit it is `pending` until a supervisor decides."""
     agent = agent_of(request)
     case = case_for_agent(agent, payload.case_id)
-    asset = None
-    if payload.asset_id is not None:
-        asset = Asset.objects.filter(pk=payload.asset_id, customer_id=case.customer_id).first()
-        if asset is None:
-            raise ActionError("That order belongs to another customer.", field="asset_id")
+    asset = named(
+        partial(asset_for_agent, agent, customer=case.customer),
+        payload.asset_id,
+        field="asset_id",
+        what="order",
+    )
     mg = make_goods.record_make_good(
         case=case,
         by=agent,
@@ -253,7 +252,7 @@ def _total(row: selectors.Total) -> TotalOut:
 def set_limit(request: HttpRequest, payload: LimitIn) -> LimitOut:
     """Up to how much an agent (or, without `agent_id`, everyone) may give unapproved."""
     agent = agent_of(request)
-    who = agent_by_id(payload.agent_id, field="agent_id")
+    who = named(agent_by_id, payload.agent_id, field="agent_id", what="agent")
     limit = make_goods.set_approval_limit(
         agent=who, currency=payload.currency, amount=payload.amount, by=agent
     )
@@ -461,11 +460,7 @@ def list_incidents(request: HttpRequest, page: Query[PageQuery]) -> IncidentPage
 def create_incident(request: HttpRequest, payload: IncidentIn) -> HttpStatus[IncidentOut]:
     """Supervisors only. Then add the affected customers."""
     agent = agent_of(request)
-    team = None
-    if payload.team_id is not None:
-        team = Team.objects.filter(pk=payload.team_id).first()
-        if team is None:
-            raise ActionError(f"There is no team #{payload.team_id}.", field="team_id")
+    team = named(team_by_id, payload.team_id, field="team_id", what="team")
     incident = actions.create_incident(
         title=payload.title,
         description=payload.description,

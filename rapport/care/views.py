@@ -31,7 +31,9 @@ from rapport.care.models import Outcome, Referral, Urgency
 from rapport.care.windows import describe_window
 from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.access import case_for_agent, customer_cases_for_agent, customer_for_agent
+from rapport.lib.access import named
 from rapport.lib.errors import ActionError
+from rapport.people.access import agent_by_id, team_by_id
 from rapport.people.models import Agent, Team
 from rapport.workspace.decorators import agent_required
 
@@ -175,12 +177,8 @@ def case_refer(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
                 tried=data["tried"],
                 needs=data["needs"],
                 urgency=data["urgency"],
-                to_agent=Agent.objects.filter(pk=data["to_agent"]).first()
-                if data["to_agent"]
-                else None,
-                to_team=Team.objects.filter(pk=data["to_team"]).first()
-                if data["to_team"]
-                else None,
+                to_agent=named(agent_by_id, data["to_agent"], field="to_agent", what="agent"),
+                to_team=named(team_by_id, data["to_team"], field="to_team", what="team"),
                 provider_name=data["provider_name"],
                 provider_organization=data["provider_organization"],
                 provider_phone=data["provider_phone"],
@@ -217,9 +215,7 @@ def case_appointment(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
         data = form.cleaned_data
         zone = data["timezone"] or case.customer.timezone
         try:
-            with_agent = (
-                Agent.objects.filter(pk=data["with_agent"]).first() if data["with_agent"] else None
-            )
+            with_agent = named(agent_by_id, data["with_agent"], field="with_agent", what="agent")
             starts = aware(data["starts_at"], zone, field="starts_at")
             assert starts is not None  # noqa: S101 - the field is required
             appointment = handovers.book_appointment(

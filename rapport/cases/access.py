@@ -10,8 +10,9 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from rapport.cases.models import Attachment, Case, Message, Status
+from rapport.lib.access import one
 from rapport.lib.errors import Forbidden
-from rapport.people.models import Agent, Customer, Team
+from rapport.people.models import Agent, Asset, Customer, Team
 
 
 def _team_ids(agent: Agent) -> list[int]:
@@ -173,6 +174,19 @@ def attachment_for_agent(agent: Agent, attachment_id: int) -> Attachment:
     if attachment is None:
         raise Http404("No such file")
     return attachment
+
+
+def asset_for_agent(agent: Agent, asset_id: int, *, customer: Customer | None = None) -> Asset:
+    """An asset (an order, a flight, a pet) of a customer the agent serves; with `customer`,
+    only one of theirs. 404 otherwise."""
+    asset = one(Asset.objects.select_related("customer"), asset_id, what="asset")
+    if customer is not None:
+        mine = asset.customer_id == customer.pk
+    else:
+        mine = _serves(agent, asset.customer)
+    if not mine:
+        raise Http404("No such asset")
+    return asset
 
 
 def agent_can_see_case(agent: Agent, case: Case) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -14,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from rapport.cases.access import case_for_agent
+from rapport.cases.access import asset_for_agent, case_for_agent
 from rapport.cases.models import CallOutcome
+from rapport.lib.access import named
 from rapport.lib.errors import ActionError
 from rapport.outreach import actions, imports, make_goods, selectors, work
 from rapport.outreach.forms import (
@@ -39,7 +41,8 @@ from rapport.outreach.models import (
     Severity,
 )
 from rapport.outreach.rules import TIER_LABELS
-from rapport.people.models import Agent, Asset, Team
+from rapport.people.access import agent_by_id, team_by_id
+from rapport.people.models import Agent, Team
 from rapport.workspace.decorators import agent_required, supervisor_required
 from rapport.workspace.forms import first_error
 
@@ -89,8 +92,8 @@ def incident_create(request: HttpRequest, agent: Agent) -> HttpResponse:
         messages.error(request, first_error(form))
         return redirect("incidents")
     data = form.cleaned_data
-    team = Team.objects.filter(pk=data["team"]).first() if data["team"] else None
     try:
+        team = named(team_by_id, data["team"], field="team", what="team")
         incident = actions.create_incident(
             title=data["title"],
             description=data["description"],
@@ -352,7 +355,7 @@ def make_good_decide(request: HttpRequest, agent: Agent, make_good_id: int) -> H
 def make_good_limit(request: HttpRequest, agent: Agent) -> HttpResponse:
 
     def run(data: dict[str, Any]) -> str:
-        who = Agent.objects.filter(pk=data["agent"]).first() if data["agent"] else None
+        who = named(agent_by_id, data["agent"], field="agent", what="agent")
         limit = make_goods.set_approval_limit(
             agent=who, currency=data["currency"], amount=data["amount"], by=agent
         )
@@ -368,13 +371,12 @@ def make_good_record(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
     case = case_for_agent(agent, case_id)
 
     def run(data: dict[str, Any]) -> str:
-        asset = (
-            Asset.objects.filter(pk=data["asset"], customer_id=case.customer_id).first()
-            if data["asset"]
-            else None
+        asset = named(
+            partial(asset_for_agent, agent, customer=case.customer),
+            data["asset"],
+            field="asset",
+            what="order",
         )
-        if data["asset"] and asset is None:
-            raise ActionError("That order belongs to another customer.", field="asset")
         recorded = make_goods.record_make_good(
             case=case,
             by=agent,

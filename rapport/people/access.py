@@ -1,12 +1,55 @@
-"""Permission-checked reads of credentials: an agent sees their own API tokens, a supervisor
-everyone's; "missing" and "not yours" are the same 404."""
+"""Permission-checked reads of people and credentials: "missing" and "not yours" are the same 404.
+
+Agents, teams and sites are the desk's directory: every agent sees them all (the owner pickers,
+GET /agents). An agent sees their own API tokens, a supervisor everyone's."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rapport.people.models import Agent, ApiToken
+from rapport.lib.access import one
+from rapport.people.models import (
+    Agent,
+    ApiToken,
+    Brand,
+    Customer,
+    Identity,
+    RapportNote,
+    Site,
+    Team,
+)
+
+
+def agent_by_id(agent_id: int) -> Agent:
+    return one(Agent.objects.all(), agent_id, what="agent")
+
+
+def team_by_id(team_id: int) -> Team:
+    return one(Team.objects.all(), team_id, what="team")
+
+
+def site_by_id(site_id: int) -> Site:
+    return one(Site.objects.prefetch_related("closures"), site_id, what="site")
+
+
+def brand_by_slug(slug: str) -> Brand:
+    """A business's public contact page is open to anyone: only a missing one is a 404."""
+    brand = Brand.objects.filter(slug=slug).first()
+    if brand is None:
+        raise Http404("No such business")
+    return brand
+
+
+# A customer's own rows, once the caller holds a customer the agent may see (customer_for_agent).
+
+
+def identity_of(customer: Customer, identity_id: int) -> Identity:
+    return one(customer.identities.all(), identity_id, what="identity")
+
+
+def rapport_note_of(customer: Customer, note_id: int) -> RapportNote:
+    return one(customer.rapport_notes.select_related("customer"), note_id, what="note")
 
 
 def tokens_for_agent(agent: Agent, *, everyone: bool = False) -> QuerySet[ApiToken]:
@@ -18,7 +61,4 @@ def tokens_for_agent(agent: Agent, *, everyone: bool = False) -> QuerySet[ApiTok
 
 
 def token_for_agent(agent: Agent, token_id: int) -> ApiToken:
-    token = tokens_for_agent(agent, everyone=True).filter(pk=token_id).first()
-    if token is None:
-        raise Http404("No such token")
-    return token
+    return one(tokens_for_agent(agent, everyone=True), token_id, what="token")

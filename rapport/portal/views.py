@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -17,6 +17,7 @@ from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.lib.wallclock import WallClockField, in_zone, known_zone
+from rapport.people.access import brand_by_slug
 from rapport.people.models import Brand, Site
 from rapport.portal.actions import request_callback
 from rapport.routing.service import site_calendar
@@ -103,7 +104,7 @@ def _opening_hours(now: datetime, brand: Brand | None) -> list[SiteHours]:
 def contact(request: HttpRequest, brand_slug: str = "") -> HttpResponse:
     """`/contact/<brand>/`: that business's number, sites and people. `/contact/` on a desk
     with several businesses asks which one; on a desk without brands it is the page itself."""
-    brand = get_object_or_404(Brand, slug=brand_slug) if brand_slug else None
+    brand = brand_by_slug(brand_slug) if brand_slug else None
     if brand is None and Brand.objects.exists():
         return render(
             request, "portal/choose_brand.html", {"brands": Brand.objects.order_by("name")}

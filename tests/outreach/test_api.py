@@ -6,6 +6,7 @@ from typing import Any
 
 from django.test import Client
 
+from rapport.cases.arrivals import open_case
 from rapport.outreach.make_goods import record_make_good
 from rapport.people.actions import add_asset, create_customer
 from tests.api.conftest import ApiClient
@@ -226,3 +227,63 @@ def test_the_make_goods_of_a_customer_are_only_those_of_cases_you_may_open(world
     ana = ApiClient(world.token_for(world.agent))
     mine = ana.get("/outreach/make-goods", customer_id=world.customer.pk).json()["items"]
     assert [mg["id"] for mg in mine] == [clinic_credit.pk]
+
+
+def test_the_make_goods_of_an_order_are_only_those_of_cases_you_may_open(world: World) -> None:
+    """Olga sees Maria (and her cello case order) through her dental case; the credit the
+    clinic gave on that order stays the clinic's."""
+    order = add_asset(customer=world.customer, name="Cello case", reference="CC-1", by=None)
+    clinic_credit = record_make_good(
+        case=world.case,
+        by=world.agent,
+        kind="credit",
+        description="Wheel kit",
+        reason="missing part",
+        asset=order,
+    )
+    dental_case(world)
+    olga = ApiClient(world.token_for(world.outsider))
+    by_order = olga.get("/outreach/make-goods", asset_id=order.pk)
+    assert by_order.status_code == 200
+    assert [mg["id"] for mg in by_order.json()["items"]] == []
+    ana = ApiClient(world.token_for(world.agent))
+    mine = ana.get("/outreach/make-goods", asset_id=order.pk).json()["items"]
+    assert [mg["id"] for mg in mine] == [clinic_credit.pk]
+
+
+def test_filters_of_make_goods_narrow_each_other(world: World) -> None:
+    """A case and its customer together are that case's make-goods, not all the customer's."""
+    order = add_asset(customer=world.customer, name="Cello case", reference="CC-1", by=None)
+    on_this_case = record_make_good(
+        case=world.case, by=world.agent, kind="goodwill", description="Tea", reason="long wait"
+    )
+    other_case = open_case(
+        customer=world.customer,
+        subject="Wheels missing",
+        channel="phone",
+        text="The case came without its wheels.",
+        by=world.agent,
+        owner=world.agent,
+        team=world.clinic,
+    )
+    on_the_order = record_make_good(
+        case=other_case,
+        by=world.agent,
+        kind="credit",
+        description="Wheel kit",
+        reason="missing part",
+        asset=order,
+    )
+    ana = ApiClient(world.token_for(world.agent))
+
+    def ids(**filters: Any) -> list[int]:
+        response = ana.get("/outreach/make-goods", **filters)
+        assert response.status_code == 200, response.json()
+        return [mg["id"] for mg in response.json()["items"]]
+
+    maria = world.customer.pk
+    assert ids(customer_id=maria) == [on_the_order.pk, on_this_case.pk]
+    assert ids(case_id=world.case.pk, customer_id=maria) == [on_this_case.pk]
+    assert ids(case_id=world.case.pk, asset_id=order.pk) == []
+    assert ids(customer_id=maria, asset_id=order.pk, status="approved") == [on_the_order.pk]
+    assert ids(asset_id=order.pk, status="pending") == []

@@ -61,6 +61,15 @@ def test_a_supervisor_declares_an_incident_and_others_cannot(world: World) -> No
     assert_login_required("/outreach/new/", method="post")
 
 
+def test_an_incident_for_a_team_that_does_not_exist_is_refused(world: World) -> None:
+    """A made-up team id used to declare the incident for no team at all."""
+    response = world.client_for(world.supervisor).post(
+        "/outreach/new/", {"title": "Outage", "severity": "major", "team": 999_999}, follow=True
+    )
+    assert "There is no team #999999." in response.content.decode()
+    assert not Incident.objects.exists()
+
+
 def test_board_counts_and_polls(world: World) -> None:
     incident = _incident(world)
     task = OutreachTask.objects.filter(incident=incident).first()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.outreach.make_goods import record_make_good, set_approval_limit
 from rapport.outreach.models import ApprovalLimit, MakeGood
-from rapport.people.actions import add_asset
+from rapport.people.actions import add_asset, create_customer
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 
@@ -106,3 +106,28 @@ def test_query_count_is_constant_on_the_make_goods_page(world: World) -> None:
         page = client.get("/outreach/make-goods/").content.decode()
     assert page.count('class="make-good"') == 16
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_limit_for_an_agent_who_does_not_exist_is_refused_not_given_to_everyone(
+    world: World,
+) -> None:
+    """A made-up agent id used to fall through to "everyone else" and set their limit."""
+    response = world.client_for(world.supervisor).post(
+        "/outreach/make-goods/limits/",
+        {"agent": 999_999, "currency": "EUR", "amount": "5000"},
+        follow=True,
+    )
+    assert "There is no agent #999999." in response.content.decode()
+    assert not ApprovalLimit.objects.exists()
+
+
+def test_an_order_of_another_customer_is_refused_on_the_case(world: World) -> None:
+    stranger = create_customer(name="Stranger", by=None)
+    theirs = add_asset(customer=stranger, name="Order", reference="ORD-1", by=None)
+    response = world.client_for(world.agent).post(
+        f"/outreach/cases/{world.case.pk}/make-goods/",
+        {"kind": "goodwill", "description": "Tea", "reason": "wait", "asset": theirs.pk},
+        follow=True,
+    )
+    assert f"There is no order #{theirs.pk}." in response.content.decode()
+    assert not MakeGood.objects.exists()

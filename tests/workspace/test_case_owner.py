@@ -25,7 +25,8 @@ def test_unknown_agent_is_refused(world: World) -> None:
     response = world.client_for(world.agent).post(
         f"/cases/{world.case.pk}/owner/", {"owner": 999999}, headers=HTMX
     )
-    assert response.status_code == 400 and "no such agent" in response.content.decode()
+    assert response.status_code == 400
+    assert "There is no agent #999999." in response.content.decode()
 
 
 def test_wrong_person_is_refused(world: World) -> None:

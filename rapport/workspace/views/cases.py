@@ -33,7 +33,9 @@ from rapport.cases.models import (
     Priority,
 )
 from rapport.cases.selectors import handover
+from rapport.lib.access import named
 from rapport.lib.errors import ActionError
+from rapport.people.access import agent_by_id
 from rapport.people.models import Agent, Channel
 from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
@@ -251,10 +253,8 @@ def case_owner(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
     form = OwnerForm(request.POST)
     if not form.is_valid():
         return _refuse(request, case.pk, first_error(form))
-    owner = Agent.objects.filter(pk=form.cleaned_data["owner"]).first()
-    if owner is None:
-        return _refuse(request, case.pk, "There is no such agent.")
     try:
+        owner = named(agent_by_id, form.cleaned_data["owner"], field="owner", what="agent")
         assigned = assignment.assign_case(
             case=case, owner=owner, by=agent, reason=form.cleaned_data["reason"]
         )

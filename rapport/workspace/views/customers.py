@@ -23,8 +23,10 @@ from rapport.cases.access import (
 )
 from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
+from rapport.lib.access import named
 from rapport.lib.errors import ActionError
 from rapport.people import actions
+from rapport.people.access import agent_by_id, identity_of, rapport_note_of
 from rapport.people.models import Agent, Customer, Identity, IdentityKind, RapportNote
 from rapport.workspace.decorators import agent_required
 from rapport.workspace.forms import (
@@ -121,15 +123,6 @@ def _customer_action(
     return _back(request, customer)
 
 
-def _agent_or_none(agent_id: int | None, field: str) -> Agent | None:
-    if agent_id is None:
-        return None
-    found = Agent.objects.filter(pk=agent_id).first()
-    if found is None:
-        raise ActionError("There is no such agent.", field=field)
-    return found
-
-
 @require_POST
 @agent_required
 def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
@@ -137,8 +130,8 @@ def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) 
         check_may_change_relationship(agent, customer)
         actions.set_relationship(
             customer=customer,
-            owner=_agent_or_none(data["owner"], "owner"),
-            deputy=_agent_or_none(data["deputy"], "deputy"),
+            owner=named(agent_by_id, data["owner"], field="owner", what="agent"),
+            deputy=named(agent_by_id, data["deputy"], field="deputy", what="agent"),
             by=agent,
         )
         return "Relationship saved."
@@ -164,9 +157,7 @@ def customer_identity_verify(
     request: HttpRequest, agent: Agent, customer_id: int, identity_id: int
 ) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
-    identity = customer.identities.filter(pk=identity_id).first()
-    if identity is None:
-        raise Http404("No such identity")
+    identity = identity_of(customer, identity_id)
     try:
         actions.verify_identity(identity=identity, by=agent)
     except ActionError as exc:
@@ -225,11 +216,7 @@ def customer_note_add(request: HttpRequest, agent: Agent, customer_id: int) -> H
 
 
 def _note(agent: Agent, customer_id: int, note_id: int) -> RapportNote:
-    customer = customer_for_agent(agent, customer_id)
-    note = customer.rapport_notes.filter(pk=note_id).select_related("customer").first()
-    if note is None:
-        raise Http404("No such note")
-    return note
+    return rapport_note_of(customer_for_agent(agent, customer_id), note_id)
 
 
 @require_POST

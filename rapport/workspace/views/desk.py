@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
+from rapport.people.access import site_by_id
 from rapport.people.actions import create_brand
 from rapport.people.models import Agent, Brand, Channel, Site
+from rapport.routing.access import sla_policy_by_id
 from rapport.routing.actions import desk as actions
 from rapport.routing.models import SlaPolicy
 from rapport.workspace.decorators import agent_required, supervisor_required
@@ -87,13 +89,6 @@ class PolicyForm(Form):
     next = forms.IntegerField(min_value=1, label="Next answer (minutes)")
     resolution = forms.IntegerField(min_value=1, label="Resolved (minutes)")
     around_the_clock = forms.BooleanField(required=False)
-
-
-def _site(site_id: int) -> Site:
-    site = Site.objects.filter(pk=site_id).first()
-    if site is None:
-        raise Http404("No such site")
-    return site
 
 
 def _back(request: HttpRequest, notice: str = "", error: str = "") -> HttpResponse:
@@ -164,7 +159,7 @@ def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
 @agent_required
 @supervisor_required
 def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
-    site = _site(site_id)
+    site = site_by_id(site_id)
     form = HoursForm(request.POST)
     if not form.is_valid():
         return _back(request, error=_form_error(form))
@@ -185,7 +180,7 @@ def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse
 @agent_required
 @supervisor_required
 def desk_closure_add(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
-    site = _site(site_id)
+    site = site_by_id(site_id)
     form = ClosureForm(request.POST)
     if not form.is_valid():
         return _back(request, error=_form_error(form))
@@ -201,7 +196,7 @@ def desk_closure_add(request: HttpRequest, agent: Agent, site_id: int) -> HttpRe
 @agent_required
 @supervisor_required
 def desk_closure_remove(request: HttpRequest, agent: Agent, site_id: int, day: str) -> HttpResponse:
-    site = _site(site_id)
+    site = site_by_id(site_id)
     try:
         when = date.fromisoformat(day)
     except ValueError as exc:
@@ -238,8 +233,6 @@ def desk_policy(request: HttpRequest, agent: Agent) -> HttpResponse:
 @agent_required
 @supervisor_required
 def desk_policy_remove(request: HttpRequest, agent: Agent, policy_id: int) -> HttpResponse:
-    policy = SlaPolicy.objects.filter(pk=policy_id).first()
-    if policy is None:
-        raise Http404("No such policy")
+    policy = sla_policy_by_id(policy_id)
     actions.remove_sla_policy(priority=policy.priority, channel=policy.channel, by=agent)
     return _back(request, f"{policy}: back to the built-in target.")
