@@ -6,9 +6,9 @@ from typing import Any
 
 from django.test import Client
 
-from rapport.cases.arrivals import open_case
 from rapport.outreach.make_goods import record_make_good
 from rapport.people.actions import add_asset, create_customer
+from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient
 from tests.conftest import World, dental_case
 from tests.outreach.conftest import add_passenger, make_care_team, today_iso
