@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from rapport.cases.models import Attachment, Case, Message, Status
@@ -64,28 +63,23 @@ def newest_cases_for_agent(
             # each (team, status) and (owner, status) is an index prefix
             arms.extend(part & Q(status=status) for status in statuses)
         arms.append(Q(customer_id__in=_related_customers(agent), status__in=statuses))
-    sqls: list[str] = []
-    params: list[object] = []
-    for part in arms:
-        arm = (
-            Case.objects.filter(where, part)
-            .order_by("-updated_at", "-pk")
-            .values_list("id", "updated_at")[:limit]
-        )
-        try:
-            sql, arm_params = arm.query.get_compiler(using=arm.db).as_sql()
-        except EmptyResultSet:  # e.g. "my teams" for someone in none
-            continue
-        sqls.append(f"SELECT * FROM ({sql}) AS arm{len(sqls)}")  # noqa: S608 -- ORM SQL
-        params.extend(arm_params)
-    if not sqls:
+    if not arms:
         return Case.objects.none()
-    # UNION, not UNION ALL: a case of their team that they also own must count once.
-    newest = (
-        f"SELECT id FROM ({' UNION '.join(sqls)}) AS newest"  # noqa: S608 -- SQL built by the ORM
-        " ORDER BY updated_at DESC, id DESC LIMIT %s"
-    )
-    return Case.objects.filter(pk__in=RawSQL(newest, (*params, limit)))  # noqa: S611 -- ORM SQL
+    # Each slice is its own short index walk: ORDER BY … LIMIT inside `pk IN (…)`, since
+    # SQLite refuses a LIMIT in a part of a UNION. UNION, not UNION ALL: a case of their team
+    # that they also own counts once. The union is cut to `limit` by the same ordering.
+    slices = [
+        Case.objects.filter(pk__in=_newest(Case.objects.filter(where, part), limit))
+        .order_by()
+        .values("pk")
+        for part in arms
+    ]
+    union = slices[0].union(*slices[1:]) if len(slices) > 1 else slices[0]
+    return Case.objects.filter(pk__in=_newest(Case.objects.filter(pk__in=union), limit))
+
+
+def _newest(cases: QuerySet[Case], limit: int) -> QuerySet[Case, Any]:
+    return cases.order_by("-updated_at", "-pk").values("pk")[:limit]
 
 
 def case_for_agent(agent: Agent, case_id: int) -> Case:
