@@ -337,17 +337,13 @@ def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> li
     helpers: dict[int, list[int]] = {pk: [] for pk in customers}
     if customers:
         rows = newest_per(
-            Message,
+            Message.objects.filter(
+                customer_id__in=customers, direction=Direction.OUTBOUND, author__isnull=False
+            ),
             partition="customer_id",
             order=["-created_at", "-pk"],
             limit=10,
-            columns=["customer_id", "author_id"],
-            where={
-                "customer_id__in": sorted(customers),
-                "direction": Direction.OUTBOUND,
-                "author__isnull": False,
-            },
-        )
+        ).values_list("customer_id", "author_id")
         for customer_id, author_id in rows:
             helpers[customer_id].append(author_id)
     return [
