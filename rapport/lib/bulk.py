@@ -11,14 +11,19 @@ field's `pre_save` and `get_db_prep_save`, related objects' keys taken as `bulk_
 them) and writes the rows with multi-row `INSERT … RETURNING` statements: the same rows, in
 about half the time. It is for plain rows (no expressions as values); anything else should use
 `bulk_create`.
+
+Only documented API: the model's `_meta`, each field's `column`, `attname`, `pre_save` and
+`get_db_prep_save`, `Model._state`, and a cursor. Names are quoted as SQL quotes them (double
+quotes, on SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
@@ -41,7 +46,6 @@ def update_each(
     meta = model._meta
     columns = [column(model, name) for name in fields]
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     condition = f" AND ({where})" if where else ""
     sql = (
@@ -63,24 +67,20 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
         return objects
     meta = model._meta
     connection = connections[router.db_for_write(model)]
-    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - old SQLite
-        return list(model._default_manager.bulk_create(objects))
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):  # pragma: no cover
+        return list(model._default_manager.bulk_create(objects))  # no RETURNING before 3.35
     pk = column(model, "pk")
-    for obj in objects:
-        if obj.pk is None and pk.has_default():
-            obj.pk = pk.get_default()  # a default key (a UUID), as bulk_create gives it
-    keyed = sum(obj.pk is not None for obj in objects)
-    if keyed not in (0, len(objects)):  # pragma: no cover - no caller mixes them
+    if any(obj.pk is not None for obj in objects):  # pragma: no cover - no caller gives keys
         return list(model._default_manager.bulk_create(objects))
-    fields = [f for f in meta.concrete_fields if f is not pk or keyed]
-    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if f is not pk]
     columns = ", ".join(quote(field.column) for field in fields)
-    size = max(1, connection.ops.bulk_batch_size(fields, objects))
+    # As bulk_create cuts them: SQLite takes 999 values a statement, PostgreSQL 65,535.
+    size = max(1, 999 // len(fields)) if connection.vendor == "sqlite" else 65_535 // len(fields)
     preparers = [_preparer(field, connection, inserting=True) for field in fields]
+    relations = [f for f in fields if f.many_to_one]
     for obj in objects:
-        # Keys of related objects saved after being assigned, and the refusal of unsaved
-        # ones: what bulk_create does first (Model API, not in the type stubs).
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        for relation in relations:
+            _take_key(obj, relation)
     with connection.cursor() as cursor:
         for first in range(0, len(objects), size):
             chunk = objects[first : first + size]
@@ -93,9 +93,33 @@ def insert_each(model: type[M], objects: Sequence[M]) -> list[M]:
             cursor.execute(sql, params)
             for obj, (key,) in zip(chunk, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, key)
-                obj._state.adding = False
+                obj._state.adding = False  # documented: Model._state
                 obj._state.db = connection.alias
     return objects
+
+
+def _take_key(obj: Model, relation: Field[Any, Any]) -> None:
+    """A related object saved after it was assigned gives its key now, and an unsaved one is
+    refused, as `bulk_create` does. Reading the relation of a row without a key runs no query."""
+    if getattr(obj, relation.attname) is not None:
+        return
+    try:
+        related = getattr(obj, relation.name)
+    except ObjectDoesNotExist:  # a required relation left empty: the database refuses the row
+        return
+    if related is None:
+        return
+    if related.pk is None:
+        raise ValueError(
+            f"insert_each() prohibited to prevent data loss due to unsaved related object "
+            f"'{relation.name}'."
+        )
+    setattr(obj, relation.attname, related.pk)
+
+
+def quote(name: str) -> str:
+    """A table or column name as SQL quotes it."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 # Fields whose value of this exact type is written as it is: each field's own preparation
@@ -135,13 +159,8 @@ def _preparer(
             type(value) is kind or (kind is str and isinstance(value, str)) or value is None
         ):
             return value
-        if moment and type(value) is datetime and value.tzinfo is not None:
-            # What the field's preparation comes to for an aware datetime.
-            return adapt_moment(value)
         return prep(value, connection)
 
-    moment = type(field) is models.DateTimeField
-    adapt_moment = connection.ops.adapt_datetimefield_value
     return prepare
 
 
