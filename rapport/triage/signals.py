@@ -151,7 +151,7 @@ def _table(rules: tuple[Rule, ...]) -> _Table:
         _Compiled(
             rule,
             re.compile(_bounded(rule.pattern), re.MULTILINE),
-            prefilter.requirement(_spaced(rule.pattern), re.MULTILINE),
+            prefilter.requirement(rule.pattern),
         )
         for rule in rules
     )

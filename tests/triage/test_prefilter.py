@@ -65,9 +65,23 @@ def test_a_rule_runs_on_every_text_it_matches(
                 ),
             ),
         ),
-        # The parser makes "bl(?:eed...|ood ...)" of it: the word goes on into each branch,
-        # and each branch gives its longest word.
-        ("bleed(?:ing|s)?|blood everywhere", ((frozenset({"bleed", "everywhere"}),),)),
+        (
+            "bleed(?:ing|s)?|blood everywhere",
+            ((frozenset({"bleed"}),), (frozenset({"blood"}), frozenset({"everywhere"}))),
+        ),
+        # A word begun before a group goes on into each of its alternatives.
+        (
+            "bl(?:eed|ood) (?:a lot|everywhere)",
+            ((frozenset({"bleed", "blood"}), frozenset({"lot", "everywhere"})),),
+        ),
+        # A letter that may repeat or be missing ends the word known so far.
+        ("s+o bad|colou?r", ((frozenset({"bad"}),), (frozenset({"colo"}),))),
+        # After what cannot be in a word, optional or not, a word begins.
+        (r"^\W*(?:an? )?(?:agent|human)\W*$", ((frozenset({"agent", "human"}),),)),
+        (
+            r"ate(?: [\w'-]+){0,6} (?:grapes|poison)",
+            ((frozenset({"ate"}), frozenset({"grapes", "poison"})),),
+        ),
         ("urgent(?:ly)?|asap", ((frozenset({"urgent"}),), (frozenset({"asap"}),))),
         ("enfadad[oa]", ((frozenset({"enfadad"}),),)),
         # "can ?not" may be "cannot": "not" need not begin a word.
@@ -76,13 +90,18 @@ def test_a_rule_runs_on_every_text_it_matches(
     ],
 )
 def test_the_words_a_pattern_needs(pattern: str, needs: prefilter.Requirement) -> None:
-    assert prefilter.requirement(signals._spaced(pattern), re.MULTILINE) == needs
+    assert prefilter.requirement(pattern) == needs
 
 
 @pytest.mark.parametrize("pattern", [r"\w+ing", "(?:x )?[a-z]+ !", r"^\W*(?:a|b)", "ok|.+fine"])
 def test_a_pattern_that_may_match_without_a_word_is_always_run(pattern: str) -> None:
-    assert prefilter.requirement(signals._spaced(pattern)) is None
+    assert prefilter.requirement(pattern) is None
     assert prefilter.may_match(None, frozenset())
+
+
+def test_a_group_it_cannot_read_is_refused_when_the_rules_load() -> None:
+    with pytest.raises(ValueError, match="Unsupported group"):
+        prefilter.requirement("(?i)urgent")
 
 
 def test_words_longer_than_the_longest_are_needed_by_their_beginning() -> None:
