@@ -19,17 +19,12 @@ from django.utils import timezone
 
 from rapport.cases.access import cases_for_agent
 from rapport.cases.actions.events import (
-    NewCaseEvent,
     NewNotification,
     notify_agents,
-    record_case_events,
 )
 from rapport.cases.models import (
     Case,
-    CaseEventKind,
-    Direction,
     Initiative,
-    Message,
     NotificationKind,
     Priority,
     Status,
@@ -37,7 +32,7 @@ from rapport.cases.models import (
 from rapport.cases.search import search_cases
 from rapport.lib.errors import ActionError
 from rapport.outreach import rules
-from rapport.outreach.assign import Assignment, Pool
+from rapport.outreach.assign import Pool
 from rapport.outreach.models import (
     Contact,
     Incident,
@@ -47,6 +42,7 @@ from rapport.outreach.models import (
     Severity,
 )
 from rapport.people.models import Agent, Asset, Channel, Customer, Identity, IdentityKind, Team
+from rapport.routing.actions.opening import Opening, open_cases
 
 AUDIENCE_CHUNK = 2000
 TIER_PRIORITY = {1: Priority.URGENT, 2: Priority.HIGH, 3: Priority.NORMAL}
@@ -278,84 +274,68 @@ def create_tasks(
     pool = Pool(now=now, team_member_ids=team_members)
     if not pool:
         raise ActionError("There is no agent to give the outreach to; add agents first.")
-    cases: list[Case] = []
-    tasks: list[OutreachTask] = []
-    assignments: list[Assignment] = []
+    assignments = [
+        pool.assign(
+            owner_id=customers[p.affected.customer_id].owner_id,
+            deputy_id=customers[p.affected.customer_id].deputy_id,
+        )
+        for p in plans
+    ]
     per_agent: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for plan in plans:
-        customer = customers[plan.affected.customer_id]
-        chosen = pool.assign(owner_id=customer.owner_id, deputy_id=customer.deputy_id)
-        assignments.append(chosen)
+    for plan, chosen in zip(plans, assignments, strict=True):
         per_agent[chosen.agent_id][0] += 1
         per_agent[chosen.agent_id][1] += plan.tier == 1
-        cases.append(
-            Case(
-                customer=customer,
-                subject=f"{incident.title} — personal outreach"[:300],
-                status=Status.OPEN,
-                priority=TIER_PRIORITY[plan.tier],
-                owner_id=chosen.agent_id,
-                team_id=incident.team_id or pool.first_team_id(chosen.agent_id),
-                origin_channel=Channel.PHONE if plan.contact == Contact.PHONE else plan.channel,
-                initiative=Initiative.DESK,
-                tags=sorted({"incident", incident.tag}),
-                last_message_preview=f"Outreach: {incident.title}"[:200],
-                pickup_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    Case.objects.bulk_create(cases)
-    for plan, case, chosen in zip(plans, cases, assignments, strict=True):
-        tasks.append(
-            OutreachTask(
-                incident=incident,
-                customer_id=case.customer_id,
-                case=case,
-                owner_id=chosen.agent_id,
-                tier=plan.tier,
-                reasons=list(plan.reasons),
-                contact=plan.contact,
-                source=plan.affected.source[:200],
-                details=plan.affected.details,
-                reference=plan.affected.reference[:100],
-                assignment_reason=chosen.reason[:300],
-                over_capacity=chosen.over_capacity,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    OutreachTask.objects.bulk_create(tasks)
-    record_case_events(
-        (
-            NewCaseEvent(
-                case=case,
-                kind=CaseEventKind.OPENED,
+    agents = Agent.objects.in_bulk({chosen.agent_id for chosen in assignments})
+    team_ids = [incident.team_id or pool.first_team_id(c.agent_id) for c in assignments]
+    teams = Team.objects.in_bulk({pk for pk in team_ids if pk is not None})
+    # The desk opens each case as every case is opened, already owned (the pool kept the loads).
+    opened = open_cases(
+        openings=[
+            Opening(
+                customer=customers[plan.affected.customer_id],
+                subject=f"{incident.title} — personal outreach",
+                channel=Channel.PHONE if plan.contact == Contact.PHONE else plan.channel,
+                text=_briefing(incident, plan),
                 by=by,
-                after={
-                    "owner": task.owner_id,
+                priority=TIER_PRIORITY[plan.tier],
+                owner=agents[chosen.agent_id],
+                team=teams[team_id] if team_id is not None else None,
+                tags=("incident", incident.tag),
+                received_at=now,
+                initiative=Initiative.DESK,
+                status=Status.OPEN,
+                audit={
                     "incident": incident.pk,
-                    "outreach_task": task.pk,
                     "rule": chosen.rule,
-                    "over_capacity": task.over_capacity,
+                    "over_capacity": chosen.over_capacity,
                 },
-                reason=task.assignment_reason,
+                reason=chosen.reason,
             )
-            for chosen, case, task in zip(assignments, cases, tasks, strict=True)
-        ),
-        at=now,
+            for plan, chosen, team_id in zip(plans, assignments, team_ids, strict=True)
+        ]
     )
-    Message.objects.bulk_create(
-        Message(
-            case=case,
-            customer_id=case.customer_id,
-            direction=Direction.NOTE,
-            channel=Channel.SYSTEM,
-            text=_briefing(incident, task),
+    tasks = [
+        OutreachTask(
+            incident=incident,
+            customer_id=result_case.customer_id,
+            case=result_case,
+            owner_id=chosen.agent_id,
+            tier=plan.tier,
+            reasons=list(plan.reasons),
+            contact=plan.contact,
+            source=plan.affected.source[:200],
+            details=plan.affected.details,
+            reference=plan.affected.reference[:100],
+            assignment_reason=chosen.reason[:300],
+            over_capacity=chosen.over_capacity,
             created_at=now,
+            updated_at=now,
         )
-        for case, task in zip(cases, tasks, strict=True)
-    )
+        for plan, chosen, result_case in zip(
+            plans, assignments, (o.case for o in opened), strict=True
+        )
+    ]
+    OutreachTask.objects.bulk_create(tasks)
     notify_agents(
         (
             NewNotification(
@@ -468,13 +448,13 @@ def _plan(
     return plans
 
 
-def _briefing(incident: Incident, task: OutreachTask) -> str:
-    how = "Call first" if task.tier == 1 else ("Call" if task.contact == Contact.PHONE else "Write")
-    why = f" — {', '.join(task.reasons)}" if task.reasons else ""
+def _briefing(incident: Incident, plan: _Plan) -> str:
+    """The case's first note: why the desk reaches out (the case page links its task)."""
+    how = "Call first" if plan.tier == 1 else ("Call" if plan.contact == Contact.PHONE else "Write")
+    why = f" — {', '.join(plan.reasons)}" if plan.reasons else ""
     lines = [f"Incident outreach: {incident.title}.", f"{how}{why}."]
     if incident.description:
         lines.append(incident.description)
-    if task.reference:
-        lines.append(f"Reference: {task.reference}")
-    lines.append(f"Outreach task: /outreach/tasks/{task.pk}/")
+    if plan.affected.reference:
+        lines.append(f"Reference: {plan.affected.reference[:100]}")
     return "\n".join(lines)

@@ -7,7 +7,16 @@ from collections import Counter
 import pytest
 
 from rapport.cases.actions.assignment import set_tags
-from rapport.cases.models import Case, Direction, Message, Notification, Priority, Status
+from rapport.cases.models import (
+    Case,
+    CaseEvent,
+    Direction,
+    Initiative,
+    Message,
+    Notification,
+    Priority,
+    Status,
+)
 from rapport.lib.errors import ActionError
 from rapport.outreach.actions import NotAllowed, add_audience, close_incident, create_incident
 from rapport.outreach.models import Contact, IncidentEvent, OutreachTask
@@ -104,6 +113,13 @@ def test_a_cancelled_flight_becomes_180_owned_tasks_within_capacity(world: World
     assert case.status == Status.OPEN and set(case.tags) == {"incident", incident.tag}
     briefing = Message.objects.get(case=case)
     assert briefing.direction == Direction.NOTE and "Call first — travelling today" in briefing.text
+    # Opened as every case is (rapport/routing/actions/opening.py), by the desk: the pool's
+    # owner, the audit row with the rule, and no response deadline, since nobody waits on one.
+    assert case.initiative == Initiative.DESK and case.pickup_at is not None
+    assert case.first_response_due_at is None and case.next_response_due_at is None
+    opened = CaseEvent.objects.get(case=case, kind="opened")
+    assert opened.actor_id == world.supervisor.pk and opened.after["incident"] == incident.pk
+    assert opened.after["owner"] == case.owner_id and opened.after["rule"]
     note = Notification.objects.get(agent=agents[2], kind="outreach")
     assert "customers to reach" in note.text
     assert IncidentEvent.objects.filter(incident=incident, kind="audience_added").exists()

@@ -284,12 +284,11 @@ def _first_message(plan: _Plan) -> Message:
             delivery_status=DeliveryStatus.RECEIVED,
             created_at=plan.now,
         )
-    return Message(
+    return Message(  # the desk's note, written by the system for the person who asked
         case=plan.case,
         customer=plan.opening.customer,
         direction=Direction.NOTE,
         channel=Channel.SYSTEM,
-        author=plan.opening.by,
         text=plan.body,
         created_at=plan.now,
     )
