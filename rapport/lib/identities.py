@@ -53,7 +53,7 @@ def normalise_phone(raw: str, *, default_region: str = "US") -> str:
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidIdentity(f"{raw!r} is not a phone number: {exc._msg}") from exc
+        raise InvalidIdentity(f"{raw!r} is not a phone number: {exc.args[0]}") from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidIdentity(
             f"{raw!r} is not a valid phone number (include the country code, e.g. +44 20 7946 0958)"

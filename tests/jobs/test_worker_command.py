@@ -8,11 +8,13 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import DeliveryStatus, Message
+from rapport.jobs.management.commands.worker import Command
 from tests.conftest import World
 
 
@@ -62,3 +64,19 @@ def test_max_tasks_stops_after_that_many(world: World, database_queue: None) -> 
     )
     assert statuses == {DeliveryStatus.SENT, DeliveryStatus.QUEUED}
     assert len(mail.outbox) == 1
+
+
+def test_the_backend_option_takes_any_configured_backend_and_refuses_others(
+    settings: Settings,
+) -> None:
+    """The Redis queue's backend is not a database one: the worker's --backend takes it (the
+    database worker's own option refuses it), and refuses a name that is not configured."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        "elsewhere": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+    }
+    parser = Command().create_parser("rapport", "worker")
+    assert parser.parse_args(["--backend", "elsewhere"]).backend_name == "elsewhere"
+    assert parser.parse_args([]).backend_name == "default"
+    with pytest.raises(CommandError, match="nowhere"):
+        parser.parse_args(["--backend", "nowhere"])

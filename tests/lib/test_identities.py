@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapport.lib.identities import _NORMAL_EMAIL, InvalidIdentity, normalise_email
+from rapport.lib.identities import _NORMAL_EMAIL, InvalidIdentity, normalise_email, normalise_phone
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,8 @@ def test_an_address_in_normal_form_is_given_back_as_the_full_check_would_give_it
     assert _NORMAL_EMAIL.fullmatch(address)
     # A leading space takes the full path (parse, checks, IDNA): the same result.
     assert normalise_email(address) == normalise_email(f" {address}") == address
+
+
+def test_what_is_no_phone_number_is_refused_with_the_parsers_reason() -> None:
+    with pytest.raises(InvalidIdentity, match="'call me' is not a phone number: The string"):
+        normalise_phone("call me")

@@ -17,11 +17,12 @@ from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandParser
 from django.db import close_old_connections
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
-from django_tasks import task_backends
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.exceptions import InvalidTaskBackendError
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
@@ -102,14 +103,24 @@ def _configured_backend(name: str) -> str:
 class Command(DbWorkerCommand):
     help = "Run background tasks (email delivery and other jobs) until stopped."
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # An option added again replaces the one of the same name (--backend, below).
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         # Rapport's defaults: every queue, and no autoreload (a reload can cut a task short).
         parser.set_defaults(queue_name="*", reload=False)
-        for action in parser._actions:
-            if action.dest == "backend_name":
-                # Any configured backend: the Redis queue is worked by RQ below.
-                action.type = _configured_backend
+        parser.add_argument(
+            "--backend",
+            nargs="?",
+            default=DEFAULT_TASK_BACKEND_ALIAS,
+            # Any configured backend (the database worker's takes database ones only): the
+            # Redis queue is worked by RQ below.
+            type=_configured_backend,
+            dest="backend_name",
+            help="The backend to operate on (default: %(default)r)",
+        )
         parser.add_argument(
             "--no-fork",
             action="store_true",
