@@ -232,7 +232,7 @@ def _ours(queue: list[_Mail]) -> list[_Mail]:
     transaction, skipping rows another worker holds (PostgreSQL; SQLite has one writer at a
     time). Two workers whose batches overlap then split the overlap instead of queueing behind
     each other's locks."""
-    if not connection.features.has_select_for_update_skip_locked:
+    if connection.vendor != "postgresql":
         # SQLite: the wave's transaction holds the only write lock, and a mail settled by
         # another worker before it began is found by the claim (which checks the status).
         return queue

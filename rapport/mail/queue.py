@@ -48,7 +48,7 @@ def take_batch(*, first_id: int, size: int) -> list[int]:
     if not waiting.exists():  # most jobs under load: one read, no write lock
         return []
     with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
+        if connection.vendor == "postgresql":  # SQLite has one writer at a time
             waiting = waiting.select_for_update(skip_locked=True)
         ids = list(waiting.values_list("pk", flat=True)[: max(size, 1)])
         InboundEmail.objects.filter(pk__in=ids).update(taken_until=now + stale_after())

@@ -10,13 +10,13 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
-from rapport.lib.bulk import insert_each
+from rapport.lib.bulk import insert_each, quote
 from rapport.lib.clientip import client_ip
 from rapport.lib.errors import ActionError, Forbidden
 from rapport.lib.identities import InvalidIdentity, normalise
@@ -319,7 +319,6 @@ def known_customers(*, kind: str, values: Iterable[str]) -> dict[str, Customer]:
         return {}
     # Each customer with the address it was found by. Written out: the ORM's join compiled in
     # ~0.4 ms, several times the read itself, and intake asks for every wave of mail.
-    quote = connection.ops.quote_name
     customer, identity = quote(Customer._meta.db_table), quote(Identity._meta.db_table)
     addresses = sorted(wanted)
     found = Customer.objects.raw(
