@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -184,6 +186,14 @@ def test_due_today_puts_the_most_pressing_first_and_pages_by_the_deadline(
     world: World, settings: Any, django_assert_max_num_queries: Any
 ) -> None:
     settings.RAPPORT_PAGE_SIZE = 2
+    # Nine in the morning where the agent works: every deadline below falls on their today.
+    zone = ZoneInfo(world.agent.timezone)
+    morning = datetime.combine(timezone.now().astimezone(zone).date(), time(9), tzinfo=zone)
+    with time_machine.travel(morning, tick=False):
+        _due_today_pages(world, django_assert_max_num_queries)
+
+
+def _due_today_pages(world: World, django_assert_max_num_queries: Any) -> None:
     cases = make_cases(world, 5, owners=[world.agent])
     now = timezone.now().replace(microsecond=0)
     Case.objects.update(first_response_due_at=None, next_response_due_at=None)
