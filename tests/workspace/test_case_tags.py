@@ -20,6 +20,7 @@ def test_tags_are_set(world: World) -> None:
     assert 'data-tag="follow-up"' in response.content.decode()
     # The page now shows these tags, so its next save changes only what is changed from them.
     assert 'id="tags-seen" value="cough, follow-up" hx-swap-oob="true"' in response.content.decode()
+    assert 'id="tags-input" value="cough, follow-up"' in response.content.decode()
     assert Case.objects.get(pk=world.case.pk).tags == ["cough", "follow-up"]
 
 
