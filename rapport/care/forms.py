@@ -76,10 +76,3 @@ class WordOfMouthForm(Form):
     other_name = forms.CharField(required=False, max_length=200)
     on = forms.DateField(required=False)
     note = forms.CharField(required=False, max_length=300)
-
-
-def first_error(form: forms.Form) -> str:
-    for field, errors in form.errors.items():
-        label = field.replace("_", " ") if field != "__all__" else ""
-        return f"{label.capitalize()}: {errors[0]}" if label else str(errors[0])
-    return "Check the form."

@@ -3,14 +3,15 @@ appointments and word of mouth. Each POST parses a form, calls one action and re
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.care import actions, handovers, selectors
@@ -25,34 +26,18 @@ from rapport.care.forms import (
     ReferralForm,
     WordOfMouthForm,
     aware,
-    first_error,
 )
 from rapport.care.models import Outcome, Referral, Urgency
 from rapport.care.windows import describe_window
 from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.access import case_for_agent, customer_cases_for_agent, customer_for_agent
+from rapport.cases.models import Case
 from rapport.lib.access import named
+from rapport.lib.answers import next_url, post_action
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id, team_by_id
 from rapport.people.models import Agent, Team
 from rapport.workspace.decorators import agent_required
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-    return redirect(target if target and safe else fallback)
-
-
-def _done(request: HttpRequest, fallback: str, notice: str) -> HttpResponse:
-    messages.success(request, notice)
-    return _back(request, fallback)
-
-
-def _refused(request: HttpRequest, fallback: str, message: str) -> HttpResponse:
-    messages.error(request, message)
-    return _back(request, fallback)
-
 
 # ---------------------------------------------------------------------------- calls due
 
@@ -77,30 +62,24 @@ def calls_due(request: HttpRequest, agent: Agent) -> HttpResponse:
 @agent_required
 def promise_call(request: HttpRequest, agent: Agent, promise_id: int) -> HttpResponse:
     promise = promise_for_agent(agent, promise_id)
-    form = PromiseCallForm(request.POST)
-    fallback = reverse("care_calls")
-    if not form.is_valid():
-        return _refused(request, fallback, first_error(form))
-    data = form.cleaned_data
-    phone = request.POST.get("phone", "")[:32]
-    try:
+
+    def run(data: dict[str, Any]) -> str:
         kept = actions.log_promise_call(
             promise=promise,
             by=agent,
             outcome=data["outcome"],
             notes=data["notes"],
-            phone=phone,
+            phone=request.POST.get("phone", "")[:32],
             duration_seconds=(data["duration_minutes"] or 0) * 60,
             reschedule_to=aware(data["reschedule_to"], promise.timezone, field="reschedule_to"),
         )
-    except ActionError as exc:
-        return _refused(request, fallback, exc.message)
-    if kept.outcome and kept.status == "kept":
-        notice = f"Call with {promise.customer.name} logged: {kept.get_outcome_display()}."
-    else:
+        if kept.outcome and kept.status == "kept":
+            return f"Call with {promise.customer.name} logged: {kept.get_outcome_display()}."
         local = timezone.localtime(kept.due_at)
-        notice = f"No answer from {promise.customer.name}; trying again {local:%a %H:%M}."
-    return _done(request, fallback, notice)
+        return f"No answer from {promise.customer.name}; trying again {local:%a %H:%M}."
+
+    back = next_url(request, reverse("care_calls"))
+    return post_action(request, run, form=PromiseCallForm(request.POST), back=back)
 
 
 # ---------------------------------------------------------------------------- from the case
@@ -110,12 +89,8 @@ def promise_call(request: HttpRequest, agent: Agent, promise_id: int) -> HttpRes
 @agent_required
 def case_follow_up(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     case = case_for_agent(agent, case_id)
-    form = FollowUpForm(request.POST)
-    fallback = reverse("case", kwargs={"case_id": case.pk})
-    if not form.is_valid():
-        return _refused(request, fallback, first_error(form))
-    data = form.cleaned_data
-    try:
+
+    def run(data: dict[str, Any]) -> str:
         due = aware(data["due_at"], case.customer.timezone, field="due_at")
         if due is None:
             promise = actions.follow_up_tomorrow(case=case, by=agent, purpose=data["purpose"])
@@ -127,13 +102,11 @@ def case_follow_up(request: HttpRequest, agent: Agent, case_id: int) -> HttpResp
                 purpose=data["purpose"] or f"Follow up on “{case.subject}”",
                 script=data["script"],
             )
-    except ActionError as exc:
-        return _refused(request, fallback, exc.message)
-    local = promise.due_at.astimezone(ZoneInfo(promise.timezone))
-    return _done(
-        request,
-        fallback,
-        f"Follow-up call on {local:%A %-d %B at %H:%M} ({promise.timezone}) is on your list.",
+        local = promise.due_at.astimezone(ZoneInfo(promise.timezone))
+        return f"Follow-up call on {local:%A %-d %B at %H:%M} ({promise.timezone}) is on your list."
+
+    return post_action(
+        request, run, form=FollowUpForm(request.POST), back=_from_case(request, case)
     )
 
 
@@ -141,25 +114,27 @@ def case_follow_up(request: HttpRequest, agent: Agent, case_id: int) -> HttpResp
 @agent_required
 def case_callback(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     case = case_for_agent(agent, case_id)
-    form = CallbackForm(request.POST)
-    fallback = reverse("case", kwargs={"case_id": case.pk})
-    if not form.is_valid():
-        return _refused(request, fallback, first_error(form))
-    data = form.cleaned_data
-    try:
+
+    def run(data: dict[str, Any]) -> str:
         promise = actions.book_callback(
             case=case,
             by=agent,
             window_start=aware(data["window_start"], case.customer.timezone, field="window_start"),
             purpose=data["purpose"],
         )
-    except ActionError as exc:
-        return _refused(request, fallback, exc.message)
-    window = describe_window(
-        promise.due_at, promise.window_end or promise.due_at, timezone=promise.timezone
+        window = describe_window(
+            promise.due_at, promise.window_end or promise.due_at, timezone=promise.timezone
+        )
+        who = promise.owner.display_name if promise.owner else "Someone"
+        return f"Callback booked: {who} will call {window}."
+
+    return post_action(
+        request, run, form=CallbackForm(request.POST), back=_from_case(request, case)
     )
-    who = promise.owner.display_name if promise.owner else "Someone"
-    return _done(request, fallback, f"Callback booked: {who} will call {window}.")
+
+
+def _from_case(request: HttpRequest, case: Case) -> str:
+    return next_url(request, reverse("case", kwargs={"case_id": case.pk}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -276,25 +251,20 @@ def _referral_action(
     request: HttpRequest, agent: Agent, referral_id: int, step: str
 ) -> HttpResponse:
     referral = referral_for_agent(agent, referral_id)
-    fallback = reverse("care_referral", kwargs={"referral_id": referral.pk})
-    try:
+
+    def run(data: dict[str, Any]) -> str:
         if step == "introduce":
-            intro = IntroductionForm(request.POST)
-            if not intro.is_valid():
-                return _refused(request, fallback, first_error(intro))
-            handovers.send_introduction(
-                referral=referral, by=agent, text=intro.cleaned_data["text"]
-            )
-            return _done(request, fallback, "Introduction sent, signed with your name.")
-        form = NoteForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
+            handovers.send_introduction(referral=referral, by=agent, text=data["text"])
+            return "Introduction sent, signed with your name."
         if step == "acknowledge":
-            handovers.acknowledge_referral(referral=referral, by=agent, note=note)
-            return _done(request, fallback, "Acknowledged: the case is with you now.")
-        handovers.hand_back_referral(referral=referral, by=agent, note=note)
-        return _done(request, fallback, "Handed back to the customer's own agent.")
-    except ActionError as exc:
-        return _refused(request, fallback, exc.message)
+            handovers.acknowledge_referral(referral=referral, by=agent, note=data["note"])
+            return "Acknowledged: the case is with you now."
+        handovers.hand_back_referral(referral=referral, by=agent, note=data["note"])
+        return "Handed back to the customer's own agent."
+
+    form = IntroductionForm(request.POST) if step == "introduce" else NoteForm(request.POST)
+    back = next_url(request, reverse("care_referral", kwargs={"referral_id": referral.pk}))
+    return post_action(request, run, form=form, back=back)
 
 
 @require_POST
@@ -338,33 +308,28 @@ def customer_care(request: HttpRequest, agent: Agent, customer_id: int) -> HttpR
 @agent_required
 def customer_word_of_mouth(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
-    form = WordOfMouthForm(request.POST)
-    fallback = reverse("care_customer", kwargs={"customer_id": customer.pk})
-    if not form.is_valid():
-        return _refused(request, fallback, first_error(form))
-    data = form.cleaned_data
-    other = None
-    if data["other_customer"]:
-        try:
-            other = customer_for_agent(agent, data["other_customer"])
-        except Http404:
-            return _refused(request, fallback, f"There is no customer #{data['other_customer']}.")
-    sides = {
-        "referred_by": {
-            "referred": customer,
-            "referrer": other,
-            "referrer_text": data["other_name"],
-        },
-        "recommended": {
-            "referrer": customer,
-            "referred": other,
-            "referred_text": data["other_name"],
-        },
-    }[data["direction"]]
-    try:
+
+    def run(data: dict[str, Any]) -> str:
+        other = named(
+            partial(customer_for_agent, agent),
+            data["other_customer"] or None,
+            field="other_customer",
+            what="customer",
+        )
+        sides = {
+            "referred_by": {
+                "referred": customer,
+                "referrer": other,
+                "referrer_text": data["other_name"],
+            },
+            "recommended": {
+                "referrer": customer,
+                "referred": other,
+                "referred_text": data["other_name"],
+            },
+        }[data["direction"]]
         row = record_word_of_mouth(by=agent, on=data["on"], note=data["note"], **sides)
-    except ActionError as exc:
-        return _refused(request, fallback, exc.message)
-    return _done(
-        request, fallback, f"Recorded: {row.referrer_name} recommended us to {row.referred_name}."
-    )
+        return f"Recorded: {row.referrer_name} recommended us to {row.referred_name}."
+
+    back = next_url(request, reverse("care_customer", kwargs={"customer_id": customer.pk}))
+    return post_action(request, run, form=WordOfMouthForm(request.POST), back=back)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from rapport.lib.storable import problem
 
@@ -32,3 +32,14 @@ class Form(forms.Form):
         for field in self.fields.values():
             if isinstance(field, CHECKED_FIELDS):
                 field.validators = [*field.validators, validate_storable]
+
+
+def first_error(form: forms.Form) -> str:
+    """The first thing wrong with a form, for a person: "Due at: Enter a valid date/time."."""
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            return str(errors[0])
+        field = form.fields.get(name)
+        label = (field.label if field is not None else None) or name.replace("_", " ").capitalize()
+        return f"{label}: {errors[0]}"
+    return "Check the form."

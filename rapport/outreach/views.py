@@ -8,9 +8,8 @@ from functools import partial
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.cases.access import asset_for_agent, case_for_agent
 from rapport.cases.models import CallOutcome
 from rapport.lib.access import named
-from rapport.lib.errors import ActionError
+from rapport.lib.answers import Elsewhere, next_url, post_action
 from rapport.outreach import actions, imports, make_goods, selectors, work
 from rapport.outreach.forms import (
     AudienceForm,
@@ -44,26 +43,6 @@ from rapport.outreach.rules import TIER_LABELS
 from rapport.people.access import agent_by_id, team_by_id
 from rapport.people.models import Agent, Team
 from rapport.workspace.decorators import agent_required, supervisor_required
-from rapport.workspace.forms import first_error
-
-
-def _run(
-    request: HttpRequest,
-    form: forms.Form,
-    run: Callable[[dict[str, Any]], str],
-    *,
-    back: str,
-) -> HttpResponse:
-    """Validate, call the action, and go back with its notice or its refusal."""
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect(back)
-    try:
-        messages.success(request, run(form.cleaned_data))
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    return redirect(back)
-
 
 # --- incidents ------------------------------------------------------------------------------
 
@@ -87,27 +66,19 @@ def incident_list(request: HttpRequest, agent: Agent) -> HttpResponse:
 @agent_required
 @supervisor_required(hidden=False)
 def incident_create(request: HttpRequest, agent: Agent) -> HttpResponse:
-    form = IncidentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect("incidents")
-    data = form.cleaned_data
-    try:
-        team = named(team_by_id, data["team"], field="team", what="team")
+    def run(data: dict[str, Any]) -> Elsewhere:
         incident = actions.create_incident(
             title=data["title"],
             description=data["description"],
             severity=data["severity"],
-            team=team,
+            team=named(team_by_id, data["team"], field="team", what="team"),
             message_draft=data["message_draft"],
             priority_rules=data["priority_rules"],
             by=agent,
         )
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return redirect("incidents")
-    messages.success(request, "Incident declared: now choose who is affected.")
-    return redirect("incident", incident_id=incident.pk)
+        return Elsewhere("Incident declared: now choose who is affected.", _incident_url(incident))
+
+    return post_action(request, run, form=IncidentForm(request.POST), back=reverse("incidents"))
 
 
 def _incident_context(request: HttpRequest, agent: Agent, incident: Incident) -> dict[str, Any]:
@@ -164,7 +135,7 @@ def incident_audience(request: HttpRequest, agent: Agent, incident_id: int) -> H
             notice += f"; {result.over_capacity} are beyond their agent's capacity — add agents"
         return notice + "."
 
-    return _run(request, AudienceForm(request.POST), run, back=_incident_url(incident))
+    return post_action(request, run, form=AudienceForm(request.POST), back=_incident_url(incident))
 
 
 @require_POST
@@ -172,20 +143,16 @@ def incident_audience(request: HttpRequest, agent: Agent, incident_id: int) -> H
 @supervisor_required(hidden=False)
 def incident_import(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
     incident = selectors.incident_for_agent(agent, incident_id)
-    form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect(_incident_url(incident))
-    upload = form.cleaned_data["file"]
-    try:
+
+    def run(data: dict[str, Any]) -> str:
+        upload = data["file"]
         job = imports.start_import(
             incident=incident, content=upload.read(), filename=upload.name or "", by=agent
         )
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return redirect(_incident_url(incident))
-    messages.success(request, f"Importing {job.total_rows} rows; progress is shown below.")
-    return redirect(_incident_url(incident))
+        return f"Importing {job.total_rows} rows; progress is shown below."
+
+    form = ImportForm(request.POST, request.FILES)
+    return post_action(request, run, form=form, back=_incident_url(incident))
 
 
 @require_POST
@@ -193,9 +160,12 @@ def incident_import(request: HttpRequest, agent: Agent, incident_id: int) -> Htt
 @supervisor_required(hidden=False)
 def incident_close(request: HttpRequest, agent: Agent, incident_id: int) -> HttpResponse:
     incident = selectors.incident_for_agent(agent, incident_id)
-    actions.close_incident(incident=incident, by=agent)
-    messages.success(request, "Incident closed.")
-    return redirect(_incident_url(incident))
+
+    def run(data: dict[str, Any]) -> str:
+        actions.close_incident(incident=incident, by=agent)
+        return "Incident closed."
+
+    return post_action(request, run, back=_incident_url(incident))
 
 
 @require_GET
@@ -231,26 +201,23 @@ def task_page(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     )
 
 
-def _task_action(
+def _on_task(
     request: HttpRequest,
     agent: Agent,
     task_id: int,
     form_class: type[forms.Form],
     run: Callable[[OutreachTask, dict[str, Any]], str],
 ) -> HttpResponse:
+    """A form on a task's page: refused back there; done, on to the agent's list of the
+    incident."""
     task = selectors.task_for_agent(agent, task_id)
-    back = reverse("outreach_task", kwargs={"task_id": task.pk})
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return redirect(back)
-    try:
-        notice = run(task, form.cleaned_data)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
-    messages.success(request, notice)
-    return redirect(_incident_url(task.incident) + "?show=mine")
+    return post_action(
+        request,
+        partial(run, task),
+        form=form_class(request.POST),
+        back=reverse("outreach_task", kwargs={"task_id": task.pk}),
+        then=_incident_url(task.incident) + "?show=mine",
+    )
 
 
 @require_POST
@@ -269,7 +236,7 @@ def task_call(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
         )
         return f"Call logged: {task.customer.name} is {task.get_status_display().lower()}."
 
-    return _task_action(request, agent, task_id, CallForm, run)
+    return _on_task(request, agent, task_id, CallForm, run)
 
 
 @require_POST
@@ -279,7 +246,7 @@ def task_message(request: HttpRequest, agent: Agent, task_id: int) -> HttpRespon
         work.send_outreach_message(task=task, text=data["text"], by=agent)
         return f"Your message to {task.customer.name} is on its way."
 
-    return _task_action(request, agent, task_id, MessageForm, run)
+    return _on_task(request, agent, task_id, MessageForm, run)
 
 
 @require_POST
@@ -297,7 +264,7 @@ def task_result(request: HttpRequest, agent: Agent, task_id: int) -> HttpRespons
         )
         return f"{task.customer.name} is {task.get_status_display().lower()}."
 
-    return _task_action(request, agent, task_id, ResultForm, run)
+    return _on_task(request, agent, task_id, ResultForm, run)
 
 
 # --- make-goods -----------------------------------------------------------------------------
@@ -346,7 +313,7 @@ def make_good_decide(request: HttpRequest, agent: Agent, make_good_id: int) -> H
         state = decided.get_status_display().lower()
         return f"{decided.get_kind_display()} for {make_good.customer.name}: {state}."
 
-    return _run(request, DecideForm(request.POST), run, back=reverse("make_goods"))
+    return post_action(request, run, form=DecideForm(request.POST), back=reverse("make_goods"))
 
 
 @require_POST
@@ -362,7 +329,7 @@ def make_good_limit(request: HttpRequest, agent: Agent) -> HttpResponse:
         name = who.display_name if who else "Everyone else"
         return f"{name} may give up to {limit.amount} {limit.currency} without approval."
 
-    return _run(request, LimitForm(request.POST), run, back=reverse("make_goods"))
+    return post_action(request, run, form=LimitForm(request.POST), back=reverse("make_goods"))
 
 
 @require_POST
@@ -391,7 +358,5 @@ def make_good_record(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
             return "Recorded; it is over your limit, so a supervisor has been asked to approve it."
         return "Make-good recorded."
 
-    back = request.POST.get("next") or reverse("case", kwargs={"case_id": case.pk})
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("case", kwargs={"case_id": case.pk})
-    return _run(request, MakeGoodForm(request.POST), run, back=back)
+    back = next_url(request, reverse("case", kwargs={"case_id": case.pk}))
+    return post_action(request, run, form=MakeGoodForm(request.POST), back=back)

@@ -64,9 +64,3 @@ def supervisor_required(
         return wrapper
 
     return decorate if view is None else decorate(view)
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """An htmx request that wants a fragment (a history restore wants the whole page)."""
-    details = getattr(request, "htmx", None)
-    return bool(details) and not getattr(details, "history_restore_request", False)

@@ -24,13 +24,6 @@ INBOX_VIEWS = [
 ]
 
 
-def first_error(form: forms.Form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else None
-        return f"{label}: {errors[0]}" if label else str(errors[0])
-    return "Please check the form."
-
-
 def _blank(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
     return [("", label), *choices]
 

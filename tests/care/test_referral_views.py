@@ -90,3 +90,26 @@ def test_wrong_person_is_refused(world: World) -> None:
     assert outsider.get(f"/care/referrals/{referral.pk}/").status_code == 404
     assert outsider.post(f"/care/referrals/{referral.pk}/acknowledge/").status_code == 404
     assert_login_required(f"/care/referrals/{referral.pk}/")
+
+
+def test_a_note_too_long_to_keep_is_refused_not_dropped(world: World) -> None:
+    """The specialist's note used to be thrown away silently when the form refused it."""
+    lee = create_agent(username="lee", display_name="Dr. Lee", password=PASSWORD)
+    world.client_for(world.agent).post(
+        f"/care/cases/{world.case.pk}/refer/", {**BRIEF, "to_agent": lee.pk}
+    )
+    referral = Referral.objects.get()
+    response = world.client_for(lee).post(
+        f"/care/referrals/{referral.pk}/acknowledge/", {"note": "x" * 5001}, follow=True
+    )
+    assert "Note: Ensure this value has at most 5000 characters" in response.content.decode()
+    assert Referral.objects.get().state == ReferralState.SENT
+
+
+def test_a_referral_to_a_made_up_colleague_is_refused_by_name(world: World) -> None:
+    response = world.client_for(world.agent).post(
+        f"/care/cases/{world.case.pk}/refer/", {**BRIEF, "to_agent": 999_999}
+    )
+    assert response.status_code == 400
+    assert "There is no agent #999999." in response.content.decode()
+    assert not Referral.objects.exists()

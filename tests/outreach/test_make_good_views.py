@@ -131,3 +131,14 @@ def test_an_order_of_another_customer_is_refused_on_the_case(world: World) -> No
     )
     assert f"There is no order #{theirs.pk}." in response.content.decode()
     assert not MakeGood.objects.exists()
+
+
+def test_after_recording_the_answer_stays_on_our_own_pages(world: World) -> None:
+    url = f"/outreach/cases/{world.case.pk}/make-goods/"
+    form = {"kind": "goodwill", "description": "Tea", "reason": "wait"}
+    ana = world.client_for(world.agent)
+    customer_page = f"/customers/{world.customer.pk}/"
+    assert ana.post(url, {**form, "next": customer_page})["Location"] == customer_page
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = ana.post(url, {**form, "next": elsewhere})
+        assert response["Location"] == f"/cases/{world.case.pk}/", elsewhere

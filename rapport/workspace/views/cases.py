@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from rapport.cases import transports
 from rapport.cases.access import case_for_agent, message_for_agent
@@ -34,6 +33,7 @@ from rapport.cases.models import (
 )
 from rapport.cases.selectors import handover
 from rapport.lib.access import named
+from rapport.lib.answers import Elsewhere, is_htmx, post_action
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id
 from rapport.people.models import Agent, Channel
@@ -41,7 +41,7 @@ from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
 from rapport.triage.service import triage_signals
 from rapport.workspace import presence
-from rapport.workspace.decorators import agent_required, is_htmx
+from rapport.workspace.decorators import agent_required
 from rapport.workspace.forms import (
     REPLY_CHANNEL_VALUES,
     CallForm,
@@ -53,7 +53,6 @@ from rapport.workspace.forms import (
     SplitForm,
     StatusForm,
     TagsForm,
-    first_error,
 )
 from rapport.workspace.timeline import all_agents, parse_before, side_panel, timeline_rows
 
@@ -116,42 +115,34 @@ def case_page(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     return render(request, "workspace/case.html", context)
 
 
-def _refresh(request: HttpRequest, agent: Agent, case_id: int, notice: str) -> HttpResponse:
-    """htmx: the refreshed timeline (plus the header, out of band); else back to the page."""
-    if is_htmx(request):
-        case = case_for_agent(agent, case_id)
-        context = _case_context(request, agent, case)
-        context["notice"] = notice
-        return render(request, "workspace/case/_refresh.html", context)
-    messages.success(request, notice)
-    return redirect("case", case_id=case_id)
+def _case_url(case_id: int) -> str:
+    return reverse("case", kwargs={"case_id": case_id})
 
 
-def _refuse(request: HttpRequest, case_id: int, message: str, status: int = 400) -> HttpResponse:
-    """An action said no: show its message where the person is looking."""
-    if is_htmx(request):
-        response = render(request, "workspace/_alert.html", {"message": message}, status=status)
-        return reswap(retarget(response, "#case-alerts"), "innerHTML")
-    messages.error(request, message)
-    return redirect("case", case_id=case_id)
-
-
-def _case_action(
+def _on_case_page(
     request: HttpRequest,
     agent: Agent,
     case_id: int,
     form_class: type[forms.Form],
-    run: Callable[[Case, dict[str, Any]], str],
+    run: Callable[[Case, dict[str, Any]], str | Elsewhere],
 ) -> HttpResponse:
+    """A form on the case page, answered by `post_action`: a refusal in the page's alerts; done,
+    the refreshed timeline (plus the header, out of band) with the notice."""
     case = case_for_agent(agent, case_id)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return _refuse(request, case.pk, first_error(form))
-    try:
-        notice = run(case, form.cleaned_data)
-    except ActionError as exc:
-        return _refuse(request, case.pk, exc.message, exc.status_code)
-    return _refresh(request, agent, case.pk, notice)
+
+    def refreshed(notice: str) -> HttpResponse:
+        context = _case_context(request, agent, case_for_agent(agent, case.pk))
+        context["notice"] = notice
+        return render(request, "workspace/case/_refresh.html", context)
+
+    return post_action(
+        request,
+        partial(run, case),
+        form=form_class(request.POST),
+        back=_case_url(case.pk),
+        fragment=refreshed,
+        alerts="#case-alerts",
+    )
 
 
 def _uploads(request: HttpRequest) -> list[Upload]:
@@ -185,7 +176,7 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
         caveat = f" {transport.caveat}" if transport and transport.caveat else ""
         return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
 
-    return _case_action(request, agent, case_id, ReplyForm, run)
+    return _on_case_page(request, agent, case_id, ReplyForm, run)
 
 
 @require_POST
@@ -197,7 +188,7 @@ def case_note(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
         )
         return "Note added."
 
-    return _case_action(request, agent, case_id, NoteForm, run)
+    return _on_case_page(request, agent, case_id, NoteForm, run)
 
 
 @require_POST
@@ -215,7 +206,7 @@ def case_call(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
         )
         return "Call logged."
 
-    return _case_action(request, agent, case_id, CallForm, run)
+    return _on_case_page(request, agent, case_id, CallForm, run)
 
 
 @require_POST
@@ -231,7 +222,7 @@ def case_status(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespons
         )
         return f"Status is now {case.get_status_display().lower()}."
 
-    return _case_action(request, agent, case_id, StatusForm, run)
+    return _on_case_page(request, agent, case_id, StatusForm, run)
 
 
 @require_POST
@@ -243,30 +234,22 @@ def case_priority(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespo
         )
         return f"Priority is now {case.get_priority_display().lower()}."
 
-    return _case_action(request, agent, case_id, PriorityForm, run)
+    return _on_case_page(request, agent, case_id, PriorityForm, run)
 
 
 @require_POST
 @agent_required
 def case_owner(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
-    case = case_for_agent(agent, case_id)
-    form = OwnerForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, case.pk, first_error(form))
-    try:
-        owner = named(agent_by_id, form.cleaned_data["owner"], field="owner", what="agent")
-        assigned = assignment.assign_case(
-            case=case, owner=owner, by=agent, reason=form.cleaned_data["reason"]
-        )
-    except ActionError as exc:
-        return _refuse(request, case.pk, exc.message, exc.status_code)
-    outcome = handover(assigned, by=agent)
-    if outcome.you_can_open:
-        return _refresh(request, agent, case.pk, outcome.what_next)
-    # Handed to another team: the case is theirs now, so the answer is the inbox, not a 404.
-    messages.success(request, outcome.what_next)
-    inbox = reverse("inbox")
-    return HttpResponseClientRedirect(inbox) if is_htmx(request) else redirect(inbox)
+    def run(case: Case, data: dict[str, Any]) -> str | Elsewhere:
+        owner = named(agent_by_id, data["owner"], field="owner", what="agent")
+        assigned = assignment.assign_case(case=case, owner=owner, by=agent, reason=data["reason"])
+        outcome = handover(assigned, by=agent)
+        if outcome.you_can_open:
+            return outcome.what_next
+        # Handed to another team: the case is theirs now, so the answer is the inbox, not a 404.
+        return Elsewhere(outcome.what_next, reverse("inbox"))
+
+    return _on_case_page(request, agent, case_id, OwnerForm, run)
 
 
 @require_POST
@@ -277,49 +260,32 @@ def case_tags(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
         assignment.set_tags(case=case, tags=data["tags"].split(","), by=agent, seen=seen)
         return "Tags saved."
 
-    return _case_action(request, agent, case_id, TagsForm, run)
-
-
-def _moved(request: HttpRequest, case_id: int, notice: str) -> HttpResponse:
-    messages.success(request, notice)
-    url = reverse("case", kwargs={"case_id": case_id})
-    return HttpResponseClientRedirect(url) if is_htmx(request) else redirect(url)
+    return _on_case_page(request, agent, case_id, TagsForm, run)
 
 
 @require_POST
 @agent_required
 def case_split(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
-    case = case_for_agent(agent, case_id)
-    form = SplitForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, case.pk, first_error(form))
-    message = message_for_agent(agent, form.cleaned_data["message"])
-    if message.case_id != case.pk:
-        return _refuse(request, case.pk, "That message belongs to another case.")
-    try:
-        new_case = opening.split_message(
-            message=message, by=agent, subject=form.cleaned_data["subject"]
-        )
-    except ActionError as exc:
-        return _refuse(request, case.pk, exc.message, exc.status_code)
-    return _moved(request, new_case.pk, f"Split into a new case {new_case.reference}.")
+    def run(case: Case, data: dict[str, Any]) -> Elsewhere:
+        message = message_for_agent(agent, data["message"])
+        if message.case_id != case.pk:
+            raise ActionError("That message belongs to another case.")
+        new_case = opening.split_message(message=message, by=agent, subject=data["subject"])
+        return Elsewhere(f"Split into a new case {new_case.reference}.", _case_url(new_case.pk))
+
+    return _on_case_page(request, agent, case_id, SplitForm, run)
 
 
 @require_POST
 @agent_required
 def case_merge(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
-    case = case_for_agent(agent, case_id)
-    form = MergeCaseForm(request.POST)
-    if not form.is_valid():
-        return _refuse(request, case.pk, first_error(form))
-    target = case_for_agent(agent, form.cleaned_data["target"])
-    try:
-        merged = merging.merge_cases(
-            source=case, target=target, by=agent, reason=form.cleaned_data["reason"]
-        )
-    except ActionError as exc:
-        return _refuse(request, case.pk, exc.message, exc.status_code)
-    return _moved(request, merged.pk, f"Case {case.reference} was merged into this case.")
+    def run(case: Case, data: dict[str, Any]) -> Elsewhere:
+        target = case_for_agent(agent, data["target"])
+        merged = merging.merge_cases(source=case, target=target, by=agent, reason=data["reason"])
+        notice = f"Case {case.reference} was merged into this case."
+        return Elsewhere(notice, _case_url(merged.pk))
+
+    return _on_case_page(request, agent, case_id, MergeCaseForm, run)
 
 
 @require_POST

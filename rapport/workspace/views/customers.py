@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases.access import (
@@ -24,10 +23,11 @@ from rapport.cases.access import (
 from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
 from rapport.lib.access import named
+from rapport.lib.answers import Elsewhere, next_url, post_action
 from rapport.lib.errors import ActionError
 from rapport.people import actions
 from rapport.people.access import agent_by_id, identity_of, rapport_note_of
-from rapport.people.models import Agent, Customer, Identity, IdentityKind, RapportNote
+from rapport.people.models import Agent, Customer, Identity, IdentityKind
 from rapport.workspace.decorators import agent_required
 from rapport.workspace.forms import (
     AssetForm,
@@ -35,7 +35,6 @@ from rapport.workspace.forms import (
     IdentityForm,
     RapportNoteForm,
     RelationshipForm,
-    first_error,
 )
 from rapport.workspace.timeline import all_agents, parse_before, side_panel, timeline_rows
 
@@ -92,35 +91,26 @@ def customer_page(request: HttpRequest, agent: Agent, customer_id: int) -> HttpR
     return render(request, "workspace/customer.html", context)
 
 
-def _back(request: HttpRequest, customer: Customer) -> HttpResponse:
-    """Back to the page the form was on (a case page or the customer page)."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("customer", kwargs={"customer_id": customer.pk})
-    return redirect(target)
+def _customer_url(customer: Customer) -> str:
+    return reverse("customer", kwargs={"customer_id": customer.pk})
 
 
-def _customer_action(
+def _about_customer(
     request: HttpRequest,
     agent: Agent,
     customer_id: int,
-    form_class: type[forms.Form],
-    run: Callable[[Customer, dict[str, Any]], str],
+    run: Callable[[Customer, dict[str, Any]], str | Elsewhere],
+    form_class: type[forms.Form] | None = None,
 ) -> HttpResponse:
+    """A form about a customer (on their page or a case's side panel), answered by
+    `post_action` back on the page it was sent from."""
     customer = customer_for_agent(agent, customer_id)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(request, customer)
-    try:
-        notice = run(customer, form.cleaned_data)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, notice)
-    return _back(request, customer)
+    return post_action(
+        request,
+        partial(run, customer),
+        form=form_class(request.POST) if form_class else None,
+        back=next_url(request, _customer_url(customer)),
+    )
 
 
 @require_POST
@@ -136,7 +126,7 @@ def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) 
         )
         return "Relationship saved."
 
-    return _customer_action(request, agent, customer_id, RelationshipForm, run)
+    return _about_customer(request, agent, customer_id, run, RelationshipForm)
 
 
 @require_POST
@@ -148,7 +138,7 @@ def customer_identity_add(request: HttpRequest, agent: Agent, customer_id: int) 
         )
         return f"Added {identity.value}."
 
-    return _customer_action(request, agent, customer_id, IdentityForm, run)
+    return _about_customer(request, agent, customer_id, run, IdentityForm)
 
 
 @require_POST
@@ -156,15 +146,12 @@ def customer_identity_add(request: HttpRequest, agent: Agent, customer_id: int) 
 def customer_identity_verify(
     request: HttpRequest, agent: Agent, customer_id: int, identity_id: int
 ) -> HttpResponse:
-    customer = customer_for_agent(agent, customer_id)
-    identity = identity_of(customer, identity_id)
-    try:
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        identity = identity_of(customer, identity_id)
         actions.verify_identity(identity=identity, by=agent)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{identity.value} is verified: replies and mail may use it.")
-    return _back(request, customer)
+        return f"{identity.value} is verified: replies and mail may use it."
+
+    return _about_customer(request, agent, customer_id, run)
 
 
 @require_POST
@@ -172,37 +159,26 @@ def customer_identity_verify(
 def customer_duplicate_dismiss(
     request: HttpRequest, agent: Agent, customer_id: int
 ) -> HttpResponse:
-    customer = customer_for_agent(agent, customer_id)
-    try:
+    def run(customer: Customer, data: dict[str, Any]) -> str:
         actions.dismiss_duplicate(customer=customer, by=agent)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{customer.name} is kept as a customer of their own.")
-    return _back(request, customer)
+        return f"{customer.name} is kept as a customer of their own."
+
+    return _about_customer(request, agent, customer_id, run)
 
 
 @require_POST
 @agent_required
 def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
-    customer = customer_for_agent(agent, customer_id)
-    form = CustomerMergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(request, customer)
-    try:
-        target = customer_for_agent(agent, form.cleaned_data["target"])
-    except Http404:
-        messages.error(request, f"There is no customer #{form.cleaned_data['target']} you serve.")
-        return _back(request, customer)
-    try:
+    def run(customer: Customer, data: dict[str, Any]) -> Elsewhere:
+        try:
+            target = customer_for_agent(agent, data["target"])
+        except Http404 as exc:
+            raise ActionError(f"There is no customer #{data['target']} you serve.") from exc
         check_may_merge(agent, source=customer, target=target)
         target = actions.merge_customers(source=customer, target=target, by=agent)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-        return _back(request, customer)
-    messages.success(request, f"{customer.name} was merged into {target.name}.")
-    return redirect("customer", customer_id=target.pk)
+        return Elsewhere(f"{customer.name} was merged into {target.name}.", _customer_url(target))
+
+    return _about_customer(request, agent, customer_id, run, CustomerMergeForm)
 
 
 @require_POST
@@ -212,11 +188,7 @@ def customer_note_add(request: HttpRequest, agent: Agent, customer_id: int) -> H
         actions.add_rapport_note(customer=customer, text=data["text"], by=agent)
         return "Rapport note pinned."
 
-    return _customer_action(request, agent, customer_id, RapportNoteForm, run)
-
-
-def _note(agent: Agent, customer_id: int, note_id: int) -> RapportNote:
-    return rapport_note_of(customer_for_agent(agent, customer_id), note_id)
+    return _about_customer(request, agent, customer_id, run, RapportNoteForm)
 
 
 @require_POST
@@ -224,11 +196,12 @@ def _note(agent: Agent, customer_id: int, note_id: int) -> RapportNote:
 def customer_note_pin(
     request: HttpRequest, agent: Agent, customer_id: int, note_id: int
 ) -> HttpResponse:
-    note = _note(agent, customer_id, note_id)
-    pinned = request.POST.get("pinned") == "1"
-    actions.set_note_pinned(note=note, pinned=pinned, by=agent)
-    messages.success(request, "Note pinned." if pinned else "Note unpinned.")
-    return _back(request, note.customer)
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        pinned = request.POST.get("pinned") == "1"
+        actions.set_note_pinned(note=rapport_note_of(customer, note_id), pinned=pinned, by=agent)
+        return "Note pinned." if pinned else "Note unpinned."
+
+    return _about_customer(request, agent, customer_id, run)
 
 
 @require_POST
@@ -236,10 +209,11 @@ def customer_note_pin(
 def customer_note_delete(
     request: HttpRequest, agent: Agent, customer_id: int, note_id: int
 ) -> HttpResponse:
-    note = _note(agent, customer_id, note_id)
-    actions.delete_rapport_note(note=note, by=agent)
-    messages.success(request, "Note deleted.")
-    return _back(request, note.customer)
+    def run(customer: Customer, data: dict[str, Any]) -> str:
+        actions.delete_rapport_note(note=rapport_note_of(customer, note_id), by=agent)
+        return "Note deleted."
+
+    return _about_customer(request, agent, customer_id, run)
 
 
 @require_POST
@@ -256,4 +230,4 @@ def customer_asset_add(request: HttpRequest, agent: Agent, customer_id: int) -> 
         )
         return f"Added {asset.name}."
 
-    return _customer_action(request, agent, customer_id, AssetForm, run)
+    return _about_customer(request, agent, customer_id, run, AssetForm)

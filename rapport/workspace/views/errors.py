@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
 from rapport.api.errors import error_response
-from rapport.workspace.decorators import is_htmx
+from rapport.lib.answers import is_htmx
 
 NOT_FOUND = (
     "This page does not exist, or it is not yours to open: a case or customer of another team, "
