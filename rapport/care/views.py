@@ -36,8 +36,8 @@ from rapport.lib.access import named
 from rapport.lib.answers import next_url, post_action
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id, team_by_id
+from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Team
-from rapport.workspace.decorators import agent_required
 
 # ---------------------------------------------------------------------------- calls due
 

@@ -15,8 +15,8 @@ from rapport.datacare import selectors
 from rapport.datacare.actions.erasure import erase_customer, is_erased
 from rapport.datacare.actions.export import export_customer
 from rapport.datacare.models import Via
+from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Customer
-from rapport.workspace.decorators import agent_required, supervisor_required
 
 
 def confirmation_phrase(customer: Customer) -> str:

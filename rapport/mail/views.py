@@ -31,8 +31,8 @@ from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
 from rapport.mail.actions.intake import retry_inbound_email, store_inbound_email
 from rapport.mail.models import InboundEmail, InboundStatus, Source
+from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent
-from rapport.workspace.decorators import agent_required, supervisor_required
 
 logger = logging.getLogger("rapport.mail")
 

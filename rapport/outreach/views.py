@@ -41,8 +41,8 @@ from rapport.outreach.models import (
 )
 from rapport.outreach.rules import TIER_LABELS
 from rapport.people.access import agent_by_id, team_by_id
+from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Team
-from rapport.workspace.decorators import agent_required, supervisor_required
 
 # --- incidents ------------------------------------------------------------------------------
 

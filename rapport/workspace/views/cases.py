@@ -36,12 +36,12 @@ from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere, is_htmx, post_action
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id
+from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Channel
 from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
 from rapport.triage.service import triage_signals
 from rapport.workspace import presence
-from rapport.workspace.decorators import agent_required
 from rapport.workspace.forms import (
     REPLY_CHANNEL_VALUES,
     CallForm,

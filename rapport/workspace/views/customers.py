@@ -27,8 +27,8 @@ from rapport.lib.answers import Elsewhere, next_url, post_action
 from rapport.lib.errors import ActionError
 from rapport.people import actions
 from rapport.people.access import agent_by_id, identity_of, rapport_note_of
+from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Customer, Identity, IdentityKind
-from rapport.workspace.decorators import agent_required
 from rapport.workspace.forms import (
     AssetForm,
     CustomerMergeForm,

@@ -21,9 +21,9 @@ from rapport.cases.access import agent_team_ids, cases_for_agent, newest_cases_f
 from rapport.cases.models import ACTIVE_STATUSES, Case, Priority, Status
 from rapport.cases.search import search_cases
 from rapport.lib.answers import is_htmx
+from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Channel, Team
 from rapport.triage.service import triage_signals
-from rapport.workspace.decorators import agent_required
 from rapport.workspace.forms import INBOX_VIEWS, InboxFilterForm
 
 # Labels looked up once, not through get_FOO_display() for every row.

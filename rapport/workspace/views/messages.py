@@ -13,8 +13,8 @@ from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
 from rapport.lib.csp import HEADER, policy
 from rapport.lib.html import without_images
+from rapport.people.decorators import agent_required
 from rapport.people.models import Agent
-from rapport.workspace.decorators import agent_required
 
 # The page holds the sender's HTML with its images, nothing else: no script at all, images from
 # anywhere on the web (not from the desk: a relative address would call the desk's own URLs),

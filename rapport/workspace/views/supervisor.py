@@ -11,8 +11,8 @@ from rapport.cases.access import agent_can_see_case, cases_for_agent
 from rapport.cases.actions.events import mark_notifications_read
 from rapport.cases.models import Notification
 from rapport.insights import selectors
+from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent
-from rapport.workspace.decorators import agent_required, supervisor_required
 
 
 @require_GET

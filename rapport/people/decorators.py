@@ -1,4 +1,4 @@
-"""Every workspace page is for a signed-in agent, shown in that agent's time zone; some are for
+"""Every page of the desk is for a signed-in agent, shown in that agent's time zone; some are for
 supervisors only."""
 
 from __future__ import annotations
