@@ -6,13 +6,10 @@ case event, and queues its side effects (notifications are rows; email goes out 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,7 +23,7 @@ from rapport.care.models import (
 )
 from rapport.care.windows import local_day_at
 from rapport.cases.actions.events import notify_agent, record_case_event
-from rapport.cases.actions.messages import log_call, signed
+from rapport.cases.actions.messages import log_call
 from rapport.cases.actions.status import change_status
 from rapport.cases.hooks import CaseResolved
 from rapport.cases.models import (
@@ -34,9 +31,6 @@ from rapport.cases.models import (
     CallOutcome,
     Case,
     CaseEventKind,
-    DeliveryStatus,
-    Direction,
-    Message,
     NotificationKind,
     Status,
 )
@@ -498,38 +492,6 @@ def cancel_promise(*, promise: Promise, by: Agent, reason: str) -> Promise:
 def keep_promise(*, promise: Promise, by: Agent, notes: str = "") -> Promise:
     """Mark a promise kept without a call (the appointment took place, the visit happened)."""
     return record_outcome(promise=promise, by=by, outcome=Outcome.REACHED_FINE, notes=notes)
-
-
-# ---------------------------------------------------------------------------- outbox
-
-
-def queue_outbound(
-    *,
-    case: Case,
-    by: Agent | None,
-    text: str,
-    deliver: Callable[[int], Any] | None = None,
-) -> Message:
-    """An email to the customer on the case timeline, signed, sent by the worker on commit.
-
-    Unlike `reply` it leaves the case's status and deadlines alone: an invitation or reminder
-    is not an answer the customer is waiting for.
-    """
-    from rapport.cases.tasks import deliver_message
-
-    message = Message.objects.create(
-        case=case,
-        customer_id=case.customer_id,
-        direction=Direction.OUTBOUND,
-        channel=Channel.EMAIL,
-        author=by,
-        # Signed by the agent only when they wrote it; otherwise by the desk, as what it is.
-        text=signed(text, by) if by is not None else f"{text}\n\n— {settings.SITE_NAME}",
-        delivery_status=DeliveryStatus.QUEUED,
-    )
-    send = deliver or deliver_message.enqueue
-    transaction.on_commit(partial(send, message.pk))
-    return message
 
 
 # ---------------------------------------------------------------------------- policies

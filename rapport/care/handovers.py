@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rapport.care import ics
 from rapport.care.actions import (
     create_promise,
-    queue_outbound,
     schedule_follow_up,
 )
 from rapport.care.models import (
@@ -35,9 +35,12 @@ from rapport.care.windows import local_day_at
 from rapport.cases.actions.assignment import assign_case
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.actions.messages import reply
+from rapport.cases.attachments import Upload
 from rapport.cases.models import Case, CaseEventKind, Message, NotificationKind
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.wallclock import zone_named
+from rapport.mail.actions.outbox import queue_outbound_message
+from rapport.mail.outbound import recipient_for
 from rapport.people.models import Agent, Team
 
 # How soon the specialist must acknowledge, by urgency.
@@ -322,8 +325,9 @@ def book_appointment(
     note: str = "",
     now: datetime | None = None,
 ) -> Appointment:
-    """Booked during the conversation: the invitation (.ics) is emailed on commit, a reminder
-    goes out the day before, and a follow-up call the day after is already on the list.
+    """Booked during the conversation: the invitation (.ics, stored with its message so every
+    attempt sends the same bytes) is emailed on commit, a reminder goes out the day before, and
+    a follow-up call the day after is already on the list.
 
     The invitation carries the appointment's facts. With the agent's own `note` above them it
     is their message, signed with their name; without one it is the desk's confirmation, never
@@ -380,10 +384,13 @@ def book_appointment(
         if written
         else f"Hello {case.customer.greeting_name},\n\n{details}"
     )
-    from rapport.care.tasks import deliver_invite
-
-    invite = queue_outbound(
-        case=case, by=by if written else None, text=text, deliver=deliver_invite.enqueue
+    author = by if written else None
+    invite = queue_outbound_message(
+        case=case,
+        by=author,
+        text=text,
+        subject=f"Appointment with {name}",
+        attachments=[_invitation(appointment, author=author, stamp=at)],
     )
     Appointment.objects.filter(pk=appointment.pk).update(invite=invite)
     appointment.invite = invite
@@ -419,6 +426,29 @@ def book_appointment(
             now=at,
         )
     return appointment
+
+
+def _invitation(appointment: Appointment, *, author: Agent | None, stamp: datetime) -> Upload:
+    """The calendar invitation (text/calendar; method=REQUEST), to the address the message
+    goes to now, from the agent who wrote the message or else the desk."""
+    promise = appointment.promise
+    attendee, _ = recipient_for(customer_id=promise.customer_id, case_id=promise.case_id)
+    text = ics.invitation(
+        uid=appointment.uid,
+        sequence=appointment.sequence,
+        starts_at=promise.due_at,
+        ends_at=appointment.ends_at,
+        timezone=promise.timezone,
+        summary=f"Appointment with {appointment.with_name}",
+        location=appointment.location,
+        description=promise.purpose,
+        organizer_name=author.display_name if author else settings.SITE_NAME,
+        organizer_email=ics.organizer_email(author.user.email if author else ""),
+        attendee_name=promise.customer.name,
+        attendee_email=attendee or "",
+        stamp=stamp,
+    )
+    return Upload("invite.ics", "text/calendar; method=REQUEST", text.encode())
 
 
 def appointment_reminder_text(appointment: Appointment, *, now: datetime) -> str:

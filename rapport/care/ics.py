@@ -28,7 +28,8 @@ def invitation(
     stamp: datetime,
 ) -> str:
     """DTSTART/DTEND carry the appointment's own TZID, with the VTIMEZONE definition included,
-    so the customer's calendar shows the right hour wherever they are."""
+    so the customer's calendar shows the right hour wherever they are. No attendee is named
+    when `attendee_email` is "" (the customer has no address to write to yet)."""
     tz = ZoneInfo(timezone)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -48,12 +49,13 @@ def invitation(
     organizer = vCalAddress(f"mailto:{organizer_email}")
     organizer.params["cn"] = vText(organizer_name)
     event["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{attendee_email}")
-    attendee.params["cn"] = vText(attendee_name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("NEEDS-ACTION")
-    attendee.params["rsvp"] = vText("TRUE")
-    event.add("attendee", attendee, encode=False)
+    if attendee_email:
+        attendee = vCalAddress(f"mailto:{attendee_email}")
+        attendee.params["cn"] = vText(attendee_name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
+        event.add("attendee", attendee, encode=False)
     cal.add_component(event)
     cal.add_missing_timezones()
     payload: bytes = cal.to_ical()

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from rapport.care.actions import queue_outbound
 from rapport.care.handovers import appointment_reminder_text
 from rapport.care.models import Promise, PromiseKind, PromiseStatus
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.models import CaseEventKind, NotificationKind
 from rapport.jobs.items import SweepItems
+from rapport.mail.actions.outbox import queue_outbound_message
 from rapport.people.models import Agent
 
 BATCH = 500
@@ -70,7 +70,7 @@ def _remind(pk: int, *, now: datetime) -> str:
         appointment = promise.appointment
         author = promise.created_by or owner
         if author is not None:
-            queue_outbound(
+            queue_outbound_message(
                 case=promise.case, by=author, text=appointment_reminder_text(appointment, now=now)
             )
         when = f"{promise.due_at.astimezone(ZoneInfo(promise.timezone)):%a %-d %b %H:%M}"

@@ -158,6 +158,8 @@ class Message(models.Model):
     )
     text = models.TextField()
     html = models.TextField(blank=True, help_text="sanitised on the way in")
+    # An outbound email's own subject ("Appointment with Dr. Lee"); blank: the case's ("Re: ...").
+    subject = models.CharField(max_length=300, blank=True)
     # The channel's own id ("<id@host>" for email); NULL where there is none, so the partial
     # index holds only real ids and stays selective on a desk that has little email.
     external_id = models.CharField(max_length=300, null=True, blank=True)  # noqa: DJ001

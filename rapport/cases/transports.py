@@ -2,24 +2,45 @@
 nowhere.
 
 A feature that transmits on a channel registers it here when the app is ready (mail registers
-email); the core never imports the feature. A reply asked for on a channel nobody registered
+email, with its outbox's `queue_outbound_message`); the core never imports the feature, and a
+reply goes out by `queue` below. A reply asked for on a channel nobody registered
 (chat, SMS, social and web have no transport yet) is refused with what to do instead, and the
 composer does not offer it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from rapport.cases.models import Case
+from rapport.cases.attachments import Upload
+from rapport.cases.models import Case, Message
 from rapport.lib.errors import ActionError
-from rapport.people.models import Channel, Identity, IdentityKind
+from rapport.people.models import Agent, Channel, Identity, IdentityKind
+
+
+class Queue(Protocol):
+    """How a transport queues a message to the customer (mail's `queue_outbound_message`)."""
+
+    def __call__(
+        self,
+        *,
+        case: Case,
+        text: str,
+        by: Agent | None,
+        channel: str,
+        attachments: Sequence[Upload],
+        now: datetime,
+    ) -> Message: ...
 
 
 @dataclass(frozen=True)
 class Transport:
     channel: str
+    # Writes the message and has it sent on commit.
+    queue: Queue
     # What the agent is told about where the message goes ("" when it leaves for real).
     caveat: str = ""
     # The identity kind the channel writes to (an email address for email).
@@ -35,6 +56,24 @@ def register(transport: Transport) -> None:
 
 def transport_for(channel: str) -> Transport | None:
     return _registered.get(channel)
+
+
+def queue(
+    *,
+    case: Case,
+    channel: str,
+    text: str,
+    by: Agent | None,
+    attachments: Sequence[Upload],
+    now: datetime,
+) -> Message:
+    """The message queued by the transport registered for `channel` (see `reply_channel`)."""
+    transport = _registered.get(channel)
+    if transport is None:
+        raise ActionError(f"Rapport cannot send by {_label(channel)}.", field="channel")
+    return transport.queue(
+        case=case, text=text, by=by, channel=channel, attachments=attachments, now=now
+    )
 
 
 def _label(channel: str) -> str:

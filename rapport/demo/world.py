@@ -43,6 +43,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.lib.hours import hours_from_text
+from rapport.mail.actions.outbox import mark_delivery
 from rapport.outreach.models import Incident, IncidentEvent, MakeGood, OutreachTask
 from rapport.people import actions as people_actions
 from rapport.people.models import (
@@ -273,7 +274,7 @@ class Builder:
             direction=Direction.OUTBOUND,
             delivery_status=DeliveryStatus.QUEUED,
         ):
-            case_messages.mark_delivery(message=message, status=DeliveryStatus.SENT)
+            mark_delivery(message=message, status=DeliveryStatus.SENT)
         return result
 
     def local(self, timezone_name: str, *, days: int = 0, clock: time) -> datetime:

@@ -4,14 +4,14 @@ Only for a person's mail that opened a case — intake never calls this for auto
 or rejected mail, and the check below repeats it from the stored outcome. The note names the
 owner and when they will answer (in the customer's time zone), gives the phone number and, if
 the customer's own person is away, who has their file. It is an outbound message on the case
-(visible on the timeline, no author) sent with `Auto-Submitted: auto-replied` (RFC 3834).
+(visible on the timeline, no author, signed by the desk) queued by the outbox like every
+message to a customer, and sent with `Auto-Submitted: auto-replied` (RFC 3834).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,11 +26,10 @@ from rapport.cases.models import (
     Case,
     CaseEvent,
     CaseEventKind,
-    DeliveryStatus,
     Direction,
     Message,
 )
-from rapport.lib.bulk import insert_each
+from rapport.mail.actions.outbox import Outgoing, queue_outbound_messages
 from rapport.mail.models import InboundEmail, InboundStatus, Outcome
 from rapport.people.models import Channel
 from rapport.routing.service import customer_notice
@@ -44,13 +43,11 @@ def acknowledge_new_cases(cases: Sequence[Case], *, now: datetime) -> list[Messa
     At most RAPPORT_EMAIL_AUTOMATIC_PER_DAY automatic mails go to one customer's address in 24
     hours: a bot that changes its subject every time opens cases, but gets no more than that.
     A case over the cap gets an event saying why it was not acknowledged."""
-    from rapport.cases.tasks import deliver_message  # cases.tasks imports the outbound path
-
     if not settings.RAPPORT_EMAIL_ACKNOWLEDGE or not cases:
         return []
     sent = automatic_mail_sent(customer_ids={case.customer_id for case in cases}, now=now)
     cap = settings.RAPPORT_EMAIL_AUTOMATIC_PER_DAY
-    messages: list[Message] = []
+    outgoing: list[Outgoing] = []
     events: list[NewCaseEvent] = []
     for case in cases:
         if sent.get(case.customer_id, 0) >= cap:
@@ -67,27 +64,13 @@ def acknowledge_new_cases(cases: Sequence[Case], *, now: datetime) -> list[Messa
             )
             continue
         sent[case.customer_id] = sent.get(case.customer_id, 0) + 1
-        messages.append(
-            Message(
-                case=case,
-                customer_id=case.customer_id,
-                direction=Direction.OUTBOUND,
-                channel=Channel.EMAIL,
-                author=None,
-                text=acknowledgment_text(case, now=now),
-                delivery_status=DeliveryStatus.QUEUED,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
-    insert_each(Message, messages)
+        outgoing.append(Outgoing(case=case, text=acknowledgment_text(case, now=now), by=None))
+    messages = queue_outbound_messages(outgoing, now=now)
     events += [
         NewCaseEvent(case=m.case, kind=CaseEventKind.ACKNOWLEDGED, by=None, after={"message": m.pk})
         for m in messages
     ]
     record_case_events(events, at=now)
-    for message in messages:
-        transaction.on_commit(partial(deliver_message.enqueue, message.pk), robust=True)
     return messages
 
 
@@ -142,6 +125,7 @@ def queue_acknowledgment(*, case_id: int, now: datetime | None = None) -> Messag
 
 
 def acknowledgment_text(case: Case, *, now: datetime) -> str:
+    """The note as the customer reads it, but for the desk's signature (the outbox adds it)."""
     customer = case.customer
     owner = case.owner.display_name if case.owner else ""
     when = answer_by(case, now=now)
@@ -168,8 +152,6 @@ def acknowledgment_text(case: Case, *, now: datetime) -> str:
         "This is an automatic confirmation that your message arrived; the answer will come from "
         + (owner or "a person")
         + ".",
-        "",
-        f"— {settings.SITE_NAME}",
     ]
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ class MailConfig(AppConfig):
         from rapport.cases.transports import Transport, register
         from rapport.jobs.scheduler import register_sweep
         from rapport.mail.actions.intake import sweep_intake
+        from rapport.mail.actions.outbox import queue_outbound_message
         from rapport.mail.outbound import sweep_outbox
         from rapport.people.models import Channel, IdentityKind
 
@@ -19,6 +20,7 @@ class MailConfig(AppConfig):
         register(
             Transport(
                 channel=Channel.EMAIL,
+                queue=queue_outbound_message,
                 needs=IdentityKind.EMAIL,
                 caveat=(
                     "No SMTP host is set up (EMAIL_HOST): email is printed to the server "

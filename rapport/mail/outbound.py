@@ -1,6 +1,8 @@
 """Outgoing email: an outbound `Message` sent once over SMTP, threaded into the conversation.
 
-The delivery task (`rapport.cases.tasks.deliver_message`) calls `deliver_email`. It
+Every message to a customer is queued by `rapport.mail.actions.outbox.queue_outbound_message`
+and sent by one task, `rapport.mail.tasks.deliver_message`, which calls `deliver`. It
+- records a message on a channel nothing carries as "not sent" (never "Sent");
 - gives the message a Message-ID once, stored in `Message.external_id` ("<id@host>") before
   anything is sent, so a retry sends the same id and the customer's answer finds the case;
 - threads it: In-Reply-To is the customer's last mail on the case, References the case's chain,
@@ -8,13 +10,16 @@ The delivery task (`rapport.cases.tasks.deliver_message`) calls `deliver_email`.
   "[#<case>]";
 - signs it "<Agent name>" <DEFAULT_FROM_EMAIL> with `Auto-Submitted: no`, or `auto-replied` for
   a message no person wrote (an acknowledgment);
+- sends the files stored with the message, an appointment's invitation (text/calendar;
+  method=REQUEST) among them, so a retry sends the same bytes;
 - never sends to an address that bounced, and never sends a message that is not `queued`: it
   claims the message (queued -> sending, compare-and-set) first, so of two workers running the
   same delivery only one sends;
 - sorts failures: a 5xx answer fails the message at once with the server's reason; a 4xx or no
   connection is retried with backoff, up to RAPPORT_EMAIL_MAX_ATTEMPTS, then fails.
 
-`sweep_outbox` (the scheduler's "outbox" sweep) re-queues what a killed worker lost.
+`sweep_outbox` (the scheduler's "outbox" sweep) re-queues what a killed worker lost. The writes
+(claim, retry, settle) are the outbox's actions, each a compare-and-set on the status.
 """
 
 from __future__ import annotations
@@ -26,18 +31,20 @@ import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from rapport.cases.models import Case, DeliveryStatus, Direction, Message
-from rapport.cases.transports import primary_phone
+from rapport.cases.models import Attachment, Case, DeliveryStatus, Direction, Message
+from rapport.cases.transports import primary_phone, transport_for
 from rapport.lib.identities import InvalidIdentity, normalise_email
+from rapport.mail.actions.outbox import claim_delivery, mark_delivery, note_retry
 from rapport.mail.intake import SYNTHETIC_DOMAIN
 from rapport.mail.models import InboundEmail, InboundStatus
+from rapport.mail.tasks import deliver_message
 from rapport.people.models import Channel, Identity, IdentityKind
 
 logger = logging.getLogger("rapport.mail.outbound")
@@ -88,6 +95,13 @@ def new_message_id(message_pk: int) -> str:
     return f"<rapport.{message_pk}.{secrets.token_hex(8)}@{own_address()[1]}>"
 
 
+def subject_of(message: Message) -> str:
+    """The message's own subject with the case token, else the case's thread subject."""
+    if message.subject:
+        return f"{message.subject} [#{message.case_id}]"
+    return case_subject(message.case)
+
+
 def case_subject(case: Case) -> str:
     """ "Re: <subject> [#<case>]", with no second "Re:" and no second token."""
     base = _TOKEN.sub("", case.subject).strip() or f"Case {case.pk}"
@@ -96,7 +110,7 @@ def case_subject(case: Case) -> str:
     return f"{base} [#{case.pk}]"
 
 
-# -- Writes (compare-and-set from queued, so a settled message is never touched) -----------------
+# -- The Message-ID (stored once, before the first attempt) --------------------------------------
 
 
 @transaction.atomic
@@ -112,40 +126,11 @@ def assign_message_id(*, message: Message) -> str:
     return stored or generated
 
 
-def claim_delivery(*, message: Message) -> bool:
-    """Queued -> sending; only the worker whose update hit the row may send."""
-    claimed = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
-        delivery_status=DeliveryStatus.SENDING,
-        next_attempt_at=timezone.now(),
-        delivery_attempts=F("delivery_attempts") + 1,
-    )
-    return bool(claimed)
-
-
-def settle_delivery(*, message: Message, status: str, error: str = "") -> bool:
-    """Record the end of delivery; only a queued or sending message changes (never sent twice).
-
-    Sending counts too: a slow worker the outbox sweep gave up on still records what happened.
-    """
-    updated = (
-        Message.objects.filter(pk=message.pk)
-        .filter(delivery_status__in=(DeliveryStatus.QUEUED, DeliveryStatus.SENDING))
-        .update(delivery_status=status, delivery_error=error[:500])
-    )
-    return bool(updated)
-
-
-def note_retry(*, message: Message, error: str, retry_at: datetime) -> None:
-    """Sending -> queued after a temporary failure: the reason is shown while it waits."""
-    Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.SENDING).update(
-        delivery_status=DeliveryStatus.QUEUED, delivery_error=error[:500], next_attempt_at=retry_at
-    )
-
-
 # -- Delivery ------------------------------------------------------------------------------------
 
 
-def deliver_email(*, message_id: int, attempt: int = 1) -> Delivery:
+def deliver(*, message_id: int, attempt: int = 1) -> Delivery:
+    """One attempt to send a queued outbound message: claimed, sent, then settled or retried."""
     message = (
         Message.objects.select_related("case", "author", "customer")
         .filter(pk=message_id, delivery_status=DeliveryStatus.QUEUED)
@@ -153,37 +138,44 @@ def deliver_email(*, message_id: int, attempt: int = 1) -> Delivery:
     )
     if message is None:  # sent or failed already, or deleted: never send twice
         return Delivery("skipped")
-    if message.direction != Direction.OUTBOUND or message.channel != Channel.EMAIL:
-        return Delivery("skipped", "not an outbound email")
+    if message.direction != Direction.OUTBOUND:
+        return Delivery("skipped", "not an outbound message")
+    if message.channel != Channel.EMAIL or transport_for(message.channel) is None:
+        # Nothing carries this channel: say so on the timeline, never "Sent".
+        error = f"Nothing was sent: Rapport has no {message.channel} transport."
+        mark_delivery(message=message, status=DeliveryStatus.NOT_SENT, error=error)
+        return Delivery("not_sent", error)
     recipient, refusal = choose_recipient(message)
     if recipient is None:
-        settle_delivery(message=message, status=DeliveryStatus.FAILED, error=refusal)
+        mark_delivery(message=message, status=DeliveryStatus.FAILED, error=refusal)
         return Delivery("failed", refusal)
     message_id_header = assign_message_id(message=message)
     mail = build_email(message, to=recipient, message_id_header=message_id_header)
     if not claim_delivery(message=message):
         return Delivery("skipped", "another worker is sending it")
-    return send_claimed(message, mail, to=recipient, attempt=attempt)
+    return _send_claimed(message, mail, to=recipient, attempt=attempt)
 
 
-def send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int) -> Delivery:
+def _send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int) -> Delivery:
     try:
         _send(mail)
     except TemporaryFailure as exc:
         return _retry_or_fail(message, attempt=attempt, reason=str(exc))
     except PermanentFailure as exc:
-        error = f"Refused by the mail server: {exc}{_call_instead(message)}"
-        settle_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
+        error = f"Refused by the mail server: {exc}{_call_instead(message.customer_id)}"
+        mark_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
         return Delivery("failed", error)
-    settle_delivery(message=message, status=DeliveryStatus.SENT)
+    mark_delivery(message=message, status=DeliveryStatus.SENT)
     return Delivery("sent", to)
 
 
 def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
     limit = settings.RAPPORT_EMAIL_MAX_ATTEMPTS
     if attempt >= limit:
-        error = f"Not delivered after {attempt} attempts: {reason}{_call_instead(message)}"
-        settle_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
+        error = (
+            f"Not delivered after {attempt} attempts: {reason}{_call_instead(message.customer_id)}"
+        )
+        mark_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
         return Delivery("failed", error)
     wait = timedelta(seconds=settings.RAPPORT_EMAIL_RETRY_SECONDS * 2 ** (attempt - 1))
     retry_at = timezone.now() + min(wait, timedelta(hours=6))
@@ -222,7 +214,12 @@ def _text(reply: bytes | str) -> str:
 
 
 def choose_recipient(message: Message) -> tuple[str | None, str]:
-    """The customer's verified address to write to, or None and why not.
+    """The address `message` goes to, or None and why not (see `recipient_for`)."""
+    return recipient_for(customer_id=message.customer_id, case_id=message.case_id)
+
+
+def recipient_for(*, customer_id: int, case_id: int) -> tuple[str | None, str]:
+    """The customer's verified address to write to on a case, or None and why not.
 
     Only a verified address is written to: one typed on the contact page, or given by a mail
     whose sender failed authentication, may be anybody's. Of those, the address they last wrote
@@ -230,12 +227,12 @@ def choose_recipient(message: Message) -> tuple[str | None, str]:
     marked undeliverable (it bounced) is never used.
     """
     emails = list(
-        Identity.objects.filter(customer_id=message.customer_id, kind=IdentityKind.EMAIL).order_by(
+        Identity.objects.filter(customer_id=customer_id, kind=IdentityKind.EMAIL).order_by(
             "-is_primary", "pk"
         )
     )
     identities = [identity for identity in emails if identity.is_verified]
-    wrote_from = _last_sender(message.case_id)
+    wrote_from = _last_sender(case_id)
     identities.sort(key=lambda identity: identity.value != wrote_from)
     for identity in identities:
         if not identity.undeliverable_reason:
@@ -244,14 +241,14 @@ def choose_recipient(message: Message) -> tuple[str | None, str]:
         bounced = identities[0]
         return None, (
             f"Not sent: address bounced: {bounced.value} ({bounced.undeliverable_reason})"
-            f"{_call_instead(message)}"
+            f"{_call_instead(customer_id)}"
         )
     if emails:
         return None, (
             f"Not sent: {emails[0].value} is not verified (anyone could have typed it); "
-            f"verify it on the customer's page first{_call_instead(message)}"
+            f"verify it on the customer's page first{_call_instead(customer_id)}"
         )
-    return None, f"Not sent: the customer has no email address{_call_instead(message)}"
+    return None, f"Not sent: the customer has no email address{_call_instead(customer_id)}"
 
 
 def _last_sender(case_id: int) -> str:
@@ -267,8 +264,8 @@ def _last_sender(case_id: int) -> str:
         return ""
 
 
-def _call_instead(message: Message) -> str:
-    phone = primary_phone(message.customer_id)
+def _call_instead(customer_id: int) -> str:
+    phone = primary_phone(customer_id)
     return f" — call them instead ({phone})" if phone else " — call them instead"
 
 
@@ -314,7 +311,7 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
         # Ask Exchange and others not to answer an automatic message with their own.
         headers["X-Auto-Response-Suppress"] = "All"
     mail = EmailMessage(
-        subject=case_subject(case),
+        subject=subject_of(message),
         body=message.text,
         from_email=from_email,
         to=[to],
@@ -322,10 +319,32 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
         headers=headers,
     )
     for attachment in message.attachments.order_by("pk"):
-        if attachment.file:  # the files the agent attached go with their reply
+        if attachment.file:  # the files stored with the message go with it
             with attachment.file.open("rb") as handle:
-                mail.attach(attachment.filename, handle.read(), attachment.content_type)
+                _attach(mail, attachment, handle.read())
     return mail
+
+
+def _attach(mail: EmailMessage, attachment: Attachment, data: bytes) -> None:
+    """The file as stored; a text type with parameters keeps them (a calendar client reads an
+    invitation by "text/calendar; method=REQUEST"), which Django's `attach` would garble."""
+    main, *params = (part.strip() for part in attachment.content_type.split(";"))
+    kind, _, subtype = main.lower().partition("/")
+    if kind != "text" or not params:
+        mail.attach(attachment.filename, data, main or None)
+        return
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        mail.attach(attachment.filename, data, "application/octet-stream")
+        return
+    part = MIMEText(text, subtype, "utf-8")
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() != "charset":  # written as UTF-8 whatever it was
+            part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    mail.attach(part)
 
 
 # -- Outbox sweep --------------------------------------------------------------------------------
@@ -381,19 +400,11 @@ def sweep_outbox(*, now: datetime) -> dict[str, list[int]]:
 
 
 def _enqueue(message_ids: list[int]) -> None:
-    """Each claimed message's job again: an appointment invitation's own (it carries the .ics)."""
-    from rapport.care.models import Appointment
-    from rapport.care.tasks import deliver_invite
-    from rapport.cases.tasks import deliver_message
-
+    """Each claimed message's job again (the one delivery task: its files are stored with it)."""
     if not message_ids:
         return
-    invites = set(
-        Appointment.objects.filter(invite_id__in=message_ids).values_list("invite_id", flat=True)
-    )
     attempts = dict(
         Message.objects.filter(pk__in=message_ids).values_list("pk", "delivery_attempts")
     )
     for pk in message_ids:
-        job = deliver_invite if pk in invites else deliver_message
-        job.enqueue(pk, attempts.get(pk, 0) + 1)
+        deliver_message.enqueue(pk, attempts.get(pk, 0) + 1)

@@ -19,9 +19,9 @@ from pytest_django.fixtures import Settings
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, DeliveryStatus, Message
-from rapport.cases.tasks import deliver_message
 from rapport.lib.errors import ActionError
 from rapport.mail.models import InboundStatus
+from rapport.mail.tasks import deliver_message
 from rapport.people.actions import mark_identity_undeliverable
 from rapport.people.models import Identity
 from tests.conftest import World

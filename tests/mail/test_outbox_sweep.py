@@ -17,10 +17,11 @@ from pytest_django.fixtures import Settings
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, DeliveryStatus, Message
-from rapport.cases.tasks import deliver_message
 from rapport.jobs.scheduler import run_sweeps
 from rapport.mail import outbound
+from rapport.mail.actions import outbox
 from rapport.mail.models import InboundStatus
+from rapport.mail.tasks import deliver_message
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail
 from tests.mail.smtp_sink import Sink, sink
@@ -95,8 +96,8 @@ def test_two_workers_delivering_the_same_message_send_it_once(
 
 def test_a_reply_is_sending_while_in_flight_and_shown_so_on_the_timeline(world: World) -> None:
     message = queued_reply(world)
-    assert outbound.claim_delivery(message=message)
-    assert not outbound.claim_delivery(message=message)  # a second worker is refused
+    assert outbox.claim_delivery(message=message)
+    assert not outbox.claim_delivery(message=message)  # a second worker is refused
     message.refresh_from_db()
     assert message.delivery_status == DeliveryStatus.SENDING
     assert deliver_message.call(message.pk) == "skipped"
@@ -133,7 +134,7 @@ def test_a_reply_stuck_sending_is_sent_again_with_the_same_message_id(
 ) -> None:
     message = queued_reply(world)
     header = outbound.assign_message_id(message=message)
-    assert outbound.claim_delivery(message=message)  # then the worker is killed mid-send
+    assert outbox.claim_delivery(message=message)  # then the worker is killed mid-send
     started = timezone.now()
 
     assert outbound.sweep_outbox(now=started + timedelta(minutes=5))["recovered"] == []
@@ -151,7 +152,7 @@ def test_a_reply_whose_worker_dies_on_every_attempt_fails_for_a_person_to_check(
 ) -> None:
     settings.RAPPORT_EMAIL_MAX_ATTEMPTS = 1
     message = queued_reply(world)
-    assert outbound.claim_delivery(message=message)
+    assert outbox.claim_delivery(message=message)
 
     result = outbound.sweep_outbox(now=timezone.now() + timedelta(hours=1))
     assert result == {"requeued": [], "recovered": [], "failed": [message.pk]}
@@ -167,7 +168,7 @@ def test_the_sweep_claims_each_message_once(world: World, settings: Settings) ->
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     lost = reply(case=customer_writes(world), text="Bring her in.", by=world.agent)
     stuck = reply(case=world.case, text="And her card.", by=world.agent, channel="email")
-    assert outbound.claim_delivery(message=stuck)
+    assert outbox.claim_delivery(message=stuck)
     DBTaskResult.objects.all().delete()  # the worker that held both jobs died
 
     late = timezone.now() + outbound.OUTBOX_GRACE + timedelta(minutes=1)

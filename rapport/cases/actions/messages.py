@@ -1,10 +1,9 @@
-"""What is said on a case: replies, internal notes, logged calls, and delivery outcomes."""
+"""What is said on a case: replies, internal notes and logged calls."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +19,6 @@ from rapport.cases.models import (
     CallOutcome,
     Case,
     CaseEventKind,
-    DeliveryStatus,
     Direction,
     Message,
     Status,
@@ -50,9 +48,7 @@ def reply(
     attachments: Sequence[Upload] = (),
 ) -> Message:
     """A reply to the customer, signed with the agent's name and sent by the worker (with its
-    files, when the channel carries them)."""
-    from rapport.cases.tasks import deliver_message
-
+    files, when the channel carries them): queued by the channel's transport."""
     body, _ = clean_body(text)
     check_uploads(attachments)
     case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
@@ -60,15 +56,8 @@ def reply(
         raise ActionError("This case is closed; replies go on a new case.")
     by_channel = transports.reply_channel(case, channel)
     now = timezone.now()
-    message = Message.objects.create(
-        case=case,
-        customer_id=case.customer_id,
-        direction=Direction.OUTBOUND,
-        channel=by_channel,
-        author=by,
-        text=signed(body, by),
-        delivery_status=DeliveryStatus.QUEUED,
-        created_at=now,
+    message = transports.queue(
+        case=case, channel=by_channel, text=body, by=by, attachments=attachments, now=now
     )
     fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(body)}
     if case.first_response_at is None:
@@ -79,9 +68,7 @@ def reply(
     answered = HumanResponse(case=case, at=now, waiting_on_customer=waiting)
     fields.update(on_human_response.fields(answered))
     Case.objects.filter(pk=case.pk).update(**fields)
-    attach(message, attachments)
     record_case_event(case, by=by, kind=CaseEventKind.REPLIED, after={"message": message.pk})
-    transaction.on_commit(partial(deliver_message.enqueue, message.pk))
     return message
 
 
@@ -145,10 +132,3 @@ def log_call(
         case, by=by, kind=CaseEventKind.CALL, after={"call": call.pk, "outcome": outcome}
     )
     return call
-
-
-def mark_delivery(*, message: Message, status: str, error: str = "") -> None:
-    """Record what happened to an outbound message (compare-and-set from queued)."""
-    Message.objects.filter(pk=message.pk).exclude(delivery_status=status).update(
-        delivery_status=status, delivery_error=error[:500]
-    )
