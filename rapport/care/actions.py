@@ -21,6 +21,7 @@ from rapport.care.models import (
     PromiseKind,
     PromiseStatus,
 )
+from rapport.care.selectors import quote_callback
 from rapport.care.windows import local_day_at
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.actions.messages import log_call
@@ -32,6 +33,7 @@ from rapport.cases.models import (
     Case,
     CaseEventKind,
     NotificationKind,
+    Priority,
     Status,
 )
 from rapport.lib.errors import ActionError, Conflict
@@ -240,8 +242,6 @@ def book_callback(
     is None when the customer asked themselves (the contact page, chat): the portal calls this
     same function.
     """
-    from rapport.care.selectors import quote_callback
-
     at = now or timezone.now()
     if window_start is not None:
         _require_aware(window_start, "window_start")
@@ -513,8 +513,6 @@ def create_follow_up_policy(
     order: int = 100,
 ) -> FollowUpPolicy:
     """ "Clinic visit: call the next day at 10:00 their time" — applied when a case is resolved."""
-    from rapport.cases.models import Priority
-
     if not name.strip():
         raise ActionError("A policy needs a name.", field="name")
     if FollowUpPolicy.objects.filter(name=name.strip()).exists():

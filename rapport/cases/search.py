@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -296,8 +297,6 @@ def uninstall_search_index(db: BaseDatabaseWrapper) -> None:
 
 def ensure_search_index(using: str = "default", **_: Any) -> None:
     """post_migrate hook: put back triggers that a table rebuild dropped (SQLite only)."""
-    from django.db.migrations.recorder import MigrationRecorder
-
     db = connections[using]
     if db.vendor != "sqlite":
         return

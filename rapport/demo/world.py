@@ -15,13 +15,11 @@ is marked sent when it was written, so the worker that later picks up its delive
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -222,26 +220,6 @@ TEAMS = [
 ]
 
 
-@dataclass
-class Result:
-    created: bool
-    usernames: list[str] = field(default_factory=list)
-
-
-def is_loaded() -> bool:
-    return get_user_model().objects.filter(username=SUPERVISOR).exists()
-
-
-def load(*, now: datetime | None = None) -> Result:
-    """Load the demo world once; a second run changes nothing."""
-    usernames = [SUPERVISOR, *(row[0] for row in AGENTS)]
-    if is_loaded():
-        return Result(created=False, usernames=usernames)
-    with transaction.atomic():
-        Builder(now or timezone.now()).build()
-    return Result(created=True, usernames=usernames)
-
-
 class Builder:
     def __init__(self, now: datetime) -> None:
         self.now = now.replace(second=0, microsecond=0)
@@ -418,14 +396,6 @@ class Builder:
         )
 
     # --- the world ------------------------------------------------------------------------
-
-    def build(self) -> None:
-        from rapport.demo import stories
-
-        self.organisation()
-        for story in stories.ALL:
-            story(self)
-        self.settle_case_timestamps()
 
     def organisation(self) -> None:
         brands = {

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 
+import django_rq
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
+from django_tasks_rq.backend import Job
+from rq import SimpleWorker, Worker
 
 from rapport.jobs.scheduler import run_sweeps
 
@@ -26,10 +29,6 @@ def _sweep_once() -> None:
 
 def run(*, queues: list[str], burst: bool, fork: bool) -> bool:
     """Work the Redis queues until stopped (or, with `burst`, until they are empty)."""
-    import django_rq
-    from django_tasks_rq.backend import Job
-    from rq import SimpleWorker, Worker
-
     stop = threading.Event()
 
     def scheduler_loop() -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -81,7 +82,6 @@ def secret_key(data_dir: Path) -> str:
     key_file = data_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
-    from django.core.management.utils import get_random_secret_key
 
     data_dir.mkdir(parents=True, exist_ok=True)
     key = get_random_secret_key()

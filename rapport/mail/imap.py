@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
@@ -151,8 +152,6 @@ def _within_size_limit(client: IMAPClient, mailbox: Mailbox, uids: list[int]) ->
 def _advance(cursor: ImapCursor, uid: int, *, stored: int) -> None:
     """Move the cursor forward (never back) past `stored` new mails, in the caller's
     transaction."""
-    from django.db.models import F
-
     fields: dict[str, Any] = {"last_uid": uid, "updated_at": timezone.now()}
     if stored:
         fields["fetched"] = F("fetched") + stored

@@ -11,6 +11,7 @@ logger = logging.getLogger("rapport.mail.tasks")
 
 @task()
 def process_inbound(inbound_id: int) -> str:
+    # On the worker, when it runs: the intake path imports this module to queue the job.
     from rapport.mail.queue import run_intake_job
 
     return run_intake_job(inbound_id=inbound_id)

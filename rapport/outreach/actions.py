@@ -43,6 +43,7 @@ from rapport.outreach.models import (
 )
 from rapport.people.models import Agent, Asset, Channel, Customer, Identity, IdentityKind, Team
 from rapport.routing.actions.opening import Opening, open_cases
+from rapport.routing.service import loads_cache
 
 AUDIENCE_CHUNK = 2000
 TIER_PRIORITY = {1: Priority.URGENT, 2: Priority.HIGH, 3: Priority.NORMAL}
@@ -364,7 +365,6 @@ def create_tasks(
         over_capacity=result.over_capacity,
         sources=sources[:20],
     )
-    from rapport.routing.service import loads_cache
 
     transaction.on_commit(loads_cache.forget)
     return result

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rapport.lib.errors import ActionError
 from rapport.outreach.actions import Affected, create_tasks, incident_event, require_supervisor
 from rapport.outreach.models import AudienceImport, ImportStatus, Incident, IncidentStatus
+from rapport.outreach.tasks import run_import
 from rapport.people.actions import add_identity, find_or_create_customer, normalise_identity
 from rapport.people.models import Agent, Customer, Identity, IdentityKind
 
@@ -26,8 +27,6 @@ def start_import(
     *, incident: Incident, by: Agent, content: str | bytes, filename: str = ""
 ) -> AudienceImport:
     """Store the file raw and queue the import; the page polls its progress."""
-    from rapport.outreach.tasks import run_import
-
     require_supervisor(by, "import affected customers")
     if incident.status != IncidentStatus.OPEN:
         raise ActionError("This incident is closed.")

@@ -6,15 +6,14 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.timezone import now
 
+from rapport.lib.wallclock import known_zone
+
 
 def _validate_timezone(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    from rapport.lib.wallclock import known_zone
-
     if known_zone(value) is None:
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Madrid)")
 

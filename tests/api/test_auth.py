@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -111,8 +112,6 @@ def test_a_token_write_needs_no_csrf_even_with_a_session(world: World) -> None:
 
 
 def test_a_signed_in_user_without_an_agent_profile_is_refused(world: World) -> None:
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.create_user(username="visitor", password="x" * 12)
     client = Client()
     client.force_login(user)

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from rapport.demo import loading
 from rapport.demo import world as demo
 from rapport.people.models import RapportNote
 from rapport.routing.actions.opening import open_case_with_message
@@ -31,7 +32,7 @@ SUPERVISOR = [*DESK, "/supervisor/", "/supervisor/desk/", "/mail/intake/", "/out
 
 @pytest.fixture
 def demo_desk(transactional_db: None) -> None:
-    demo.load()
+    loading.load()
 
 
 def test_public_pages_have_no_violation(page: Page, live_server: LiveServer) -> None:

@@ -12,6 +12,7 @@ from rapport.cases.actions.assignment import set_tags
 from rapport.cases.actions.status import resolve_case
 from rapport.cases.models import Call, Notification
 from rapport.jobs.scheduler import run_sweeps
+from rapport.people.actions import set_relationship
 from tests.conftest import World
 
 NIGHT = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # Monday 23:30 in Madrid
@@ -72,8 +73,6 @@ def test_next_day_call_is_on_the_night_doctors_list_at_ten_her_time(
 def test_missed_call_escalates_to_deputy_and_supervisor_once(
     world: World, clinic_policy: FollowUpPolicy
 ) -> None:
-    from rapport.people.actions import set_relationship
-
     set_relationship(
         customer=world.customer, owner=world.agent, deputy=world.colleague, by=world.supervisor
     )

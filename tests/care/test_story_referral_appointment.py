@@ -21,6 +21,7 @@ from rapport.care.handovers import (
     send_introduction,
 )
 from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
+from rapport.care.sweeps import remind_due
 from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.models import DeliveryStatus, Notification
 from rapport.people.actions import create_agent, create_customer
@@ -135,7 +136,6 @@ def test_urgent_referral_with_appointment_invite_follow_up_and_family_referral(
     assert intro.text.endswith("— Olga Dent") and intro.author_id == dentist.pk
 
     # Booked less than a day ahead: the reminder goes out two hours before, by email and to Lee.
-    from rapport.care.sweeps import remind_due
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

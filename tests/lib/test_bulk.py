@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.models import Case, CaseEvent
+from rapport.cases.models import Case, CaseEvent, Priority, Status
 from rapport.lib.bulk import insert_each, update_each
 from rapport.mail.models import InboundEmail
 from rapport.people.models import Customer
@@ -118,8 +118,6 @@ def test_update_each_writes_each_rows_own_values_with_a_condition() -> None:
 
 
 def test_cases_with_choices_keys_and_json_are_written_as_bulk_create_writes_them() -> None:
-    from rapport.cases.models import Priority, Status
-
     customer = insert_each(Customer, [Customer(name="Ana Ortiz", language="es")])[0]
 
     def case() -> Case:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import timezone
 
 from rapport.lib.errors import ActionError
 from rapport.lib.wallclock import WallClockField, in_zone
@@ -34,8 +35,6 @@ def test_a_typed_time_is_read_in_the_zone_named_beside_it(
 
 
 def test_the_field_ignores_the_viewers_zone(settings: object) -> None:
-    from django.utils import timezone
-
     with timezone.override("Asia/Tokyo"):
         value = WallClockField().clean("2027-07-15T09:00")
     assert value.tzinfo is None and (value.hour, value.minute) == (9, 0)

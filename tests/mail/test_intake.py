@@ -14,6 +14,7 @@ from rapport.cases.actions.merging import merge_cases
 from rapport.cases.actions.messages import reply
 from rapport.cases.actions.status import resolve_case
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
+from rapport.jobs.scheduler import run_sweeps
 from rapport.lib.errors import ActionError
 from rapport.mail import processing
 from rapport.mail.actions.intake import (
@@ -535,8 +536,6 @@ def test_a_row_left_in_received_by_a_crashed_worker_is_picked_up_by_the_sweep(
 
 
 def test_the_scheduler_runs_the_intake_sweep(world: World) -> None:
-    from rapport.jobs.scheduler import run_sweeps
-
     row = store_inbound_email(raw=make_mail(), source="imap", enqueue=False)
     results = run_sweeps(now=timezone.now() + timedelta(minutes=2))
     assert results["intake"]["requeued"] == [row.pk]

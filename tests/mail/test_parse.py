@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
@@ -12,7 +13,7 @@ from email.mime.text import MIMEText
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapport.mail.parse import decode_bytes, parse_email, parse_message_ids
+from rapport.mail.parse import _POLICY, decode_bytes, parse_email, parse_message_ids
 
 HEAD = b"From: Ana <ana@example.com>\r\nTo: desk@example.org\r\nSubject: Hi\r\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -199,10 +200,6 @@ def test_structured_garbage_never_crashes(lines: list[bytes]) -> None:
 
 
 def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
-    import email
-
-    from rapport.mail.parse import _POLICY
-
     message = email.message_from_bytes(
         b"From: a@example.com\r\nSubject: first\r\nTo: b@example.com, c@example.com\r\n\r\nhi\r\n",
         policy=_POLICY,

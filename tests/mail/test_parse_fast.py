@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapport.mail.intake import read_headers
+from rapport.mail.intake import clean_strings, read_headers
 from rapport.mail.parse import _PLAIN_ADDRESSES, _POLICY, parse_email
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
@@ -134,8 +134,6 @@ def test_kept_header_objects_are_shared_and_equal_to_fresh_ones() -> None:
 
 
 def test_clean_strings_gives_clean_mail_back_as_it_is_and_cleans_the_rest() -> None:
-    from rapport.mail.intake import clean_strings
-
     clean = parse_email(
         b"From: Ana <ana@example.com>\r\nSubject: =?utf-8?q?Caf=C3=A9?=\r\n\r\nHola\r\n"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -88,14 +89,10 @@ def load_of(agent: Agent) -> int:
 
 def today_iso(zone: str = "Europe/Madrid") -> str:
     """Today where the customer is (passengers here live in Madrid): the rules' "today"."""
-    from zoneinfo import ZoneInfo
-
     return timezone.now().astimezone(ZoneInfo(zone)).date().isoformat()
 
 
 def tomorrow_iso() -> str:
-    from zoneinfo import ZoneInfo
-
     return (
         (timezone.now().astimezone(ZoneInfo("Europe/Madrid")) + timedelta(days=1))
         .date()

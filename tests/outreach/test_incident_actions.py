@@ -22,6 +22,7 @@ from rapport.outreach.actions import NotAllowed, add_audience, close_incident, c
 from rapport.outreach.models import Contact, IncidentEvent, OutreachTask
 from rapport.outreach.selectors import board, task_rows
 from rapport.people.actions import create_customer
+from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.outreach.conftest import (
     FLIGHT,
@@ -155,7 +156,6 @@ def test_audience_by_tag_and_saved_search(world: World) -> None:
     incident = create_incident(title="Vaccine recall", team=world.clinic, by=world.supervisor)
     set_tags(case=world.case, tags=["vaccine-batch-7"], by=world.agent)
     other = create_customer(name="Otto Brandt", by=None, identities=[("email", "otto@example.com")])
-    from rapport.routing.actions.opening import open_case
 
     open_case(customer=other, subject="Coughing after vaccine", channel="email", text="x", by=None)
     by_tag = add_audience(incident=incident, tag="Vaccine-Batch-7", by=world.supervisor)

@@ -18,6 +18,7 @@ from rapport.outreach.work import (
     record_outreach_result,
     send_outreach_message,
 )
+from rapport.people.actions import create_customer
 from tests.conftest import World
 
 
@@ -84,8 +85,6 @@ def test_not_reached_after_the_last_attempt_is_failed_and_can_still_be_reached(
 
 
 def _task_for_other(world: World) -> OutreachTask:
-    from rapport.people.actions import create_customer
-
     other = create_customer(name="Otto", by=None, identities=[("email", "otto@example.com")])
     incident = OutreachTask.objects.first()
     assert incident is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_rq
 import pytest
 from django.core import mail
 from django.core.cache import caches
@@ -18,8 +19,6 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def redis_settings(settings: Any, redis_url: str) -> Any:
-    import django_rq
-
     settings.REDIS_URL = redis_url
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rapport.triage.sentiment import compound
 from rapport.triage.signals import triage
 
 
@@ -31,8 +32,6 @@ def test_wants_human_in_any_channel(text: str, kind: str) -> None:
 
 
 def test_vader_alone_calls_this_positive_triage_does_not_miss_it() -> None:
-    from rapport.triage.sentiment import compound
-
     text = "I just want to talk to a real person, not a robot!"
     assert compound(text) > 0
     result = triage(text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import mail
+from django.test import Client
 
 from rapport.cases.models import DeliveryStatus, Direction, Message, Status
 from tests.conftest import World
@@ -53,8 +54,6 @@ def test_empty_reply_shows_the_actions_message(world: World) -> None:
 
 
 def test_csrf_is_enforced(world: World) -> None:
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.agent.user)
     assert client.post(f"/cases/{world.case.pk}/reply/", {"text": "Hi"}).status_code == 403

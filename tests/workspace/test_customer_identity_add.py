@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from rapport.people.actions import create_customer
 from rapport.people.models import Identity
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
@@ -28,8 +29,6 @@ def test_invalid_email_and_phone_show_a_clear_error(world: World) -> None:
 
 
 def test_someone_elses_address_points_to_a_merge(world: World) -> None:
-    from rapport.people.actions import create_customer
-
     create_customer(name="Twin", by=None, identities=[("email", "twin@example.com")])
     response = world.client_for(world.agent).post(
         f"/customers/{world.customer.pk}/identities/",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,8 +19,6 @@ from tests.workspace.helpers import HTMX, assert_login_required, make_cases
 
 
 def _ids(html: str) -> list[int]:
-    import re
-
     return [int(pk) for pk in re.findall(r'data-case-id="(\d+)"', html)]
 
 
@@ -127,10 +127,6 @@ def test_query_count_does_not_grow_with_rows(
 
 
 def test_due_today_ends_at_midnight_in_the_agents_timezone(world: World) -> None:
-    import datetime as dt
-
-    import time_machine
-
     utc = dt.UTC
     cases = make_cases(world, 2, owners=[world.agent])
     later = dt.datetime(2030, 1, 1, tzinfo=utc)

@@ -27,6 +27,7 @@ from rapport.mail.intake import clean_text, read_headers
 from rapport.mail.models import RETRYABLE, InboundEmail, InboundStatus, Source
 from rapport.mail.processing import process_inbound_email, process_inbound_emails
 from rapport.mail.queue import stale_after, take_batch
+from rapport.mail.tasks import process_inbound
 from rapport.people.models import Agent
 
 logger = logging.getLogger("rapport.mail")
@@ -130,8 +131,6 @@ def store_inbound_emails(
 
 
 def _enqueue(inbound_id: int) -> None:
-    from rapport.mail.tasks import process_inbound
-
     process_inbound.enqueue(inbound_id)
 
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from rapport.demo import world
+from rapport.demo import loading, world
 
 
 class Command(BaseCommand):
     help = "Load a small demo world built from the product's stories (safe to run twice)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = world.load()
+        result = loading.load()
         if result.created:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:

@@ -29,6 +29,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from rapport.jobs import rq_worker
 from rapport.jobs.scheduler import run_sweeps
 from rapport.lib.process import settle_after_start
 
@@ -133,8 +134,6 @@ class Command(DbWorkerCommand):
         settle_after_start()
         logger.setLevel(logging.CRITICAL if verbosity == 0 else logging.INFO)
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-            from rapport.jobs import rq_worker
-
             queue = options["queue_name"]
             rq_worker.run(
                 queues=[] if queue == "*" else queue.split(","),
