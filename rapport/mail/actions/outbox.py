@@ -70,7 +70,8 @@ def queue_outbound_message(
     return message
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (intake's wave): it fails with it.
+@transaction.atomic(savepoint=False)
 def queue_outbound_messages(outgoing: Sequence[Outgoing], *, now: datetime) -> list[Message]:
     """Many at once in the caller's transaction (intake acknowledges a wave of new cases)."""
     for each in outgoing:
