@@ -8,6 +8,7 @@ parse in far less than 1 s. Run: .venv/bin/python bench/mail_parse.py
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -17,7 +18,12 @@ from pathlib import Path
 from rapport.mail.parse import parse_email
 from rapport.mail.reply import read_fragments, strip_quotation, visible_reply
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+# Where the shared fixtures are, as tests/conftest.py finds them ($RAPPORT_SHARED_FIXTURES first).
+SHARED = (
+    os.environ.get("RAPPORT_SHARED_FIXTURES")
+    or Path(__file__).resolve().parents[2] / "shared/fixtures"
+)
+FIXTURES = Path(SHARED)
 GUARDS = FIXTURES / "github_email_reply_parser" / "emails"
 LIMIT_SECONDS = 1.0
 

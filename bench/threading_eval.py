@@ -10,18 +10,24 @@ import email.parser
 import email.policy
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
 from rapport.mail.parse import parse_message_ids
 from rapport.mail.threading import ThreadMessage, grouping_agreement, root_of, thread
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "jwzthreading_rth"
+# Where the shared fixtures are, as tests/conftest.py finds them ($RAPPORT_SHARED_FIXTURES first).
+SHARED = (
+    os.environ.get("RAPPORT_SHARED_FIXTURES")
+    or Path(__file__).resolve().parents[2] / "shared/fixtures"
+)
+FIXTURE = Path(SHARED) / "jwzthreading_rth"
 _SEPARATOR = re.compile(rb"^From .*\d\d \d\d\d\d$", re.MULTILINE)
 
 
-def load_mbox() -> list[ThreadMessage[int]]:
-    data = gzip.decompress((FIXTURE / "data" / "2010-January.txt.gz").read_bytes())
+def load_mbox(fixture: Path = FIXTURE) -> list[ThreadMessage[int]]:
+    data = gzip.decompress((fixture / "data" / "2010-January.txt.gz").read_bytes())
     starts = [m.start() for m in _SEPARATOR.finditer(data)]
     parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
     messages = []
@@ -41,16 +47,18 @@ def load_mbox() -> list[ThreadMessage[int]]:
     return messages
 
 
-def expected_roots() -> dict[int, int]:
-    expected = json.loads((FIXTURE / "expected_threads.json").read_text())
+def expected_roots(fixture: Path = FIXTURE) -> dict[int, int]:
+    expected = json.loads((fixture / "expected_threads.json").read_text())
     return {m["idx"]: m["mhonarc_root_idx"] for m in expected["messages"]}
 
 
-def evaluate(*, group_by_subject: bool = False) -> dict[str, float | int | bool]:
-    messages = load_mbox()
+def evaluate(
+    *, group_by_subject: bool = False, fixture: Path = FIXTURE
+) -> dict[str, float | int | bool]:
+    messages = load_mbox(fixture)
     roots = thread(messages, group_by_subject=group_by_subject)
     predicted = root_of(roots)
-    expected = expected_roots()
+    expected = expected_roots(fixture)
     return {
         "messages": len(messages),
         "threads": len(roots),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -25,6 +26,44 @@ os.environ.setdefault("RAPPORT_TESTING", "1")
 pytest_plugins = ["tests.browser.fixtures"]
 PASSWORD = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _shared_fixtures() -> Path:
+    """Where the fixtures from other projects live, read in place (never copied into the repo):
+    `$RAPPORT_SHARED_FIXTURES`, else `shared/fixtures` beside the clone (`../shared/fixtures`, as
+    on the desk's machines and in CI, which clones under /work)."""
+    override = os.environ.get("RAPPORT_SHARED_FIXTURES", "")
+    if override:
+        return Path(override).expanduser().resolve()
+    return Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+# The one place a test learns where the shared fixtures are: use `shared_fixture(...)` inside a
+# test, SHARED_FIXTURES for a path built at import time (a glob there finds nothing when absent).
+SHARED_FIXTURES = _shared_fixtures()
+_NO_SHARED_FIXTURES = (
+    f"shared fixtures not found at {SHARED_FIXTURES} (set RAPPORT_SHARED_FIXTURES to their folder)"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    explicit = bool(os.environ.get("RAPPORT_SHARED_FIXTURES"))
+    if (IN_CI or explicit) and not SHARED_FIXTURES.is_dir():
+        raise pytest.UsageError(_NO_SHARED_FIXTURES)
+
+
+def shared_fixture(*parts: str) -> Path:
+    """A file or folder of the shared fixtures, for the test calling this. Without them the test
+    skips on a developer's machine; CI (and an explicit override) refuse to start instead."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(_NO_SHARED_FIXTURES)
+    return SHARED_FIXTURES.joinpath(*parts)
+
+
+def require_shared_fixtures() -> None:
+    """At the top of a test module built on the shared fixtures: skip the module without them."""
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(_NO_SHARED_FIXTURES, allow_module_level=True)
 
 
 @dataclass

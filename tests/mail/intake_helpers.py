@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -12,10 +11,6 @@ from django.utils import timezone
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.mail.intake import IntakeResult
 from rapport.mail.models import InboundEmail
-
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-SISIMAI = FIXTURES / "sisimai_set_of_emails" / "maildir"
-TALON = FIXTURES / "mailgun_talon" / "tests" / "fixtures"
 
 
 def make_mail(

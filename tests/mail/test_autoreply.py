@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rapport.mail.autoreply import classify_auto_reply
 from rapport.mail.parse import parse_email
+from tests.conftest import SHARED_FIXTURES, require_shared_fixtures
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-SISIMAI = FIXTURES / "sisimai_set_of_emails"
-ZAMMAD = FIXTURES / "zammad_auto_response"
+require_shared_fixtures()
+SISIMAI = SHARED_FIXTURES / "sisimai_set_of_emails"
+ZAMMAD = SHARED_FIXTURES / "zammad_auto_response"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((SISIMAI / "expected.json").read_text())
 
 # lhost-postfix-64 has no closing MIME boundary and its DSN part is never terminated; the stdlib

@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 from rapport.cases.models import Case, Message
 from rapport.mail import processing
 from rapport.mail.models import InboundEmail, InboundStatus
-from tests.conftest import World
-from tests.mail.intake_helpers import SISIMAI, make_mail
+from tests.conftest import World, shared_fixture
+from tests.mail.intake_helpers import make_mail
 
 pytestmark = pytest.mark.django_db
 KEYS = ["message_id", "case_id", "customer_id", "outcome", "reason"]
@@ -45,8 +45,8 @@ def test_json_prints_one_object_per_message_with_its_outcome(world: World, tmp_p
     )
     again = tmp_path / "3.eml"
     again.write_bytes(first.read_bytes())
-    bounce = SISIMAI / "bsd" / "rfc3464-06.eml"
-    auto = SISIMAI / "bsd" / "rfc3834-01.eml"
+    bounce = shared_fixture("sisimai_set_of_emails", "maildir", "bsd", "rfc3464-06.eml")
+    auto = shared_fixture("sisimai_set_of_emails", "maildir", "bsd", "rfc3834-01.eml")
 
     results = run("--json", str(first), str(second), str(again), str(bounce), str(auto))
 

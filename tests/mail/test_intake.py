@@ -27,8 +27,10 @@ from rapport.mail.models import InboundEmail, InboundStatus
 from rapport.people.actions import create_customer
 from rapport.people.models import Customer, Identity
 from rapport.routing.actions.opening import Opened, Opening, open_case, open_cases
-from tests.conftest import World
-from tests.mail.intake_helpers import SISIMAI, TALON, ingest, make_mail
+from tests.conftest import World, shared_fixture
+from tests.mail.intake_helpers import ingest, make_mail
+
+SISIMAI = ("sisimai_set_of_emails", "maildir", "bsd")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_settings")]
 
@@ -327,7 +329,7 @@ def test_a_human_reply_does_reopen_a_resolved_case(world: World) -> None:
 @pytest.mark.parametrize("name", ["rfc3834-01.eml", "rfc3834-02.eml", "rfc3834-03.eml"])
 def test_sisimai_auto_replies_create_nothing(world: World, name: str) -> None:
     cases_before = Case.objects.count()
-    result, _ = ingest((SISIMAI / "bsd" / name).read_bytes())
+    result, _ = ingest(shared_fixture(*SISIMAI, name).read_bytes())
     assert result.outcome == "auto_reply"
     assert Case.objects.count() == cases_before
     assert not Customer.objects.exclude(pk=world.customer.pk).exists()
@@ -345,7 +347,7 @@ def test_sisimai_bounce_marks_the_identity_and_notifies_the_case_owner(world: Wo
         by=None,
         owner=world.colleague,
     )
-    result, row = ingest((SISIMAI / "bsd" / "rfc3464-06.eml").read_bytes())
+    result, row = ingest(shared_fixture(*SISIMAI, "rfc3464-06.eml").read_bytes())
     assert result.outcome == "bounce"
     assert (result.customer_id, result.case_id) == (customer.pk, case.pk)
     identity = Identity.objects.get(value="kijitora@example.net")
@@ -443,7 +445,11 @@ def test_arbitrary_bytes_are_kept_and_marked_unparseable(world: World) -> None:
 def test_talon_reply_through_the_whole_pipeline_keeps_only_the_visible_text(
     world: World,
 ) -> None:
-    result, row = ingest((TALON / "standard_replies" / "gmail.eml").read_bytes())
+    result, row = ingest(
+        shared_fixture(
+            "mailgun_talon", "tests", "fixtures", "standard_replies", "gmail.eml"
+        ).read_bytes()
+    )
     assert result.outcome == "new_case"
     message = _first_message(result.case_id)
     assert message.text == "Hello"

@@ -17,10 +17,10 @@ from rapport.cases.models import Attachment, Case
 from rapport.mail.bounds import bound_headers, read_mail
 from rapport.mail.intake import read_headers
 from rapport.mail.parse import parse_email
-from tests.conftest import World
-from tests.mail.intake_helpers import FIXTURES, ingest, make_mail
+from tests.conftest import World, shared_fixture
+from tests.mail.intake_helpers import ingest, make_mail
 
-LONG_HEADER = FIXTURES / "mail_regressions" / "flanker-long-header.eml"
+LONG_HEADER = ("mail_regressions", "flanker-long-header.eml")
 SUBJECT_START = "Die heiße Zypernsonne quälte Max und Victoria ja böse auf dem Weg bis zur Küste"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def scaled(times: int) -> bytes:
     """flanker-long-header.eml with the Subject's value appended `times - 1` more times as
     folded lines, as the fixture's README builds its scaled case."""
-    lines = LONG_HEADER.read_bytes().split(b"\n")
+    lines = shared_fixture(*LONG_HEADER).read_bytes().split(b"\n")
     start = next(i for i, line in enumerate(lines) if line.startswith(b"Subject:"))
     end = start + 1
     while lines[end][:1] in (b" ", b"\t"):
@@ -39,7 +39,7 @@ def scaled(times: int) -> bytes:
 
 
 def test_the_long_header_fixture_at_its_own_size_reads_as_upstream_says() -> None:
-    parsed = read_mail(LONG_HEADER.read_bytes())
+    parsed = read_mail(shared_fixture(*LONG_HEADER).read_bytes())
     assert parsed.from_address == "bob@example.com"
     assert " ".join(parsed.subject.split()).startswith(SUBJECT_START)
     assert parsed.visible_text.strip() == "test"

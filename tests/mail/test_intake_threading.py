@@ -11,7 +11,6 @@ import gzip
 import json
 import random
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +19,13 @@ from rapport.cases.models import Case
 from rapport.mail.actions.intake import store_inbound_email
 from rapport.mail.models import AwaitedMessage, InboundEmail
 from rapport.mail.processing import process_inbound_emails
-from tests.conftest import World
+from tests.conftest import SHARED_FIXTURES, World, require_shared_fixtures
 from tests.mail.intake_helpers import ingest, make_mail
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_settings")]
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "jwzthreading_rth"
+require_shared_fixtures()
+FIXTURE = SHARED_FIXTURES / "jwzthreading_rth"
 _SEPARATOR = re.compile(rb"^From .*\d\d \d\d\d\d$", re.MULTILINE)
 
 

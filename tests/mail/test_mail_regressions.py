@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from rapport.mail.intake import read_headers
 from rapport.mail.parse import ParsedEmail, parse_email
+from tests.conftest import SHARED_FIXTURES, require_shared_fixtures
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "mail_regressions"
+require_shared_fixtures()
+FIXTURES = SHARED_FIXTURES / "mail_regressions"
 
 
 def _squash(text: str) -> str:

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-SISIMAI = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "sisimai_set_of_emails"
+from tests.conftest import shared_fixture
+
 REQUIRED = {
     "from", "to", "subject", "message_id", "in_reply_to", "references", "visible_text",
     "is_auto_reply", "is_bounce", "bounce_recipients", "attachments",
@@ -53,7 +54,12 @@ def test_json_output_for_a_reply(tmp_path: Path) -> None:
 
 
 def test_json_output_for_a_bounce() -> None:
-    result = json.loads(run("--json", str(SISIMAI / "maildir/bsd/lhost-postfix-01.eml")))
+    result = json.loads(
+        run(
+            "--json",
+            str(shared_fixture("sisimai_set_of_emails", "maildir/bsd/lhost-postfix-01.eml")),
+        )
+    )
     assert result["is_bounce"] is True
     assert result["bounce_recipients"]
     assert all("@" in address for address in result["bounce_recipients"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,8 +19,8 @@ from hypothesis import strategies as st
 
 from rapport.mail.intake import clean_strings, read_headers
 from rapport.mail.parse import _PLAIN_ADDRESSES, _POLICY, parse_email
+from tests.conftest import shared_fixture
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
 ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
 
 
@@ -73,7 +72,7 @@ def test_plain_address_headers_read_as_policy_default_reads_them(value: str) -> 
 
 def test_every_fixture_address_header_the_shortcut_takes_reads_the_same() -> None:
     checked = 0
-    for path in sorted(FIXTURES.rglob("*")):
+    for path in sorted(shared_fixture().rglob("*")):
         if not path.is_file() or path.suffix in {".json", ".md", ".py", ".csv"}:
             continue
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)

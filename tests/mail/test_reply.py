@@ -22,14 +22,14 @@ from rapport.mail.reply import (
     strip_quotation,
     visible_reply,
 )
+from tests.conftest import SHARED_FIXTURES, shared_fixture
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
-GITHUB = FIXTURES / "github_email_reply_parser" / "emails"
-TALON = FIXTURES / "mailgun_talon" / "tests" / "fixtures"
+TALON_PARTS = ("mailgun_talon", "tests", "fixtures")
+TALON = SHARED_FIXTURES.joinpath(*TALON_PARTS)
 
 
 def github(name: str) -> str:
-    return (GITHUB / name).read_text(encoding="utf-8")
+    return shared_fixture("github_email_reply_parser", "emails", name).read_text(encoding="utf-8")
 
 
 def starts(text: str, prefix: str) -> bool:
@@ -232,11 +232,12 @@ def test_talon_standard_replies(path: Path) -> None:
 
 
 def test_standard_replies_all_present() -> None:
+    shared_fixture(*TALON_PARTS)
     assert len(STANDARD) == 12
 
 
 def test_reply_quotations_share_block() -> None:
-    text = first_plain_part(TALON / "reply-quotations-share-block.eml")
+    text = first_plain_part(shared_fixture(*TALON_PARTS, "reply-quotations-share-block.eml"))
     stripped = strip_quotation(text)
     assert stripped
     assert "From" not in stripped
@@ -259,7 +260,7 @@ def test_talon_html_replies(path: Path) -> None:
 
 def test_olk_src_body_section() -> None:
     # Upstream compares lxml's serialised tree; we return text, so compare the text content.
-    html = (TALON / "OLK_SRC_BODY_SECTION.html").read_text()
+    html = shared_fixture(*TALON_PARTS, "OLK_SRC_BODY_SECTION.html").read_text()
     assert no_space(html_reply_text(html)) == "Reply"
 
 
@@ -268,7 +269,7 @@ def test_reply_separated_by_hr() -> None:
     # quotation checkpoint, and "Bob" shares its <div> with the quoted block after the <hr>, so
     # it is dropped as a side effect of tag granularity. We work on lines and keep "Bob" (the
     # sender's own sign-off); the quoted history is removed either way.
-    html = (TALON / "reply-separated-by-hr.html").read_text()
+    html = shared_fixture(*TALON_PARTS, "reply-separated-by-hr.html").read_text()
     text = html_reply_text(html)
     assert no_space(text) in ("Hithere", "HithereBob")
     assert "Hello" not in text

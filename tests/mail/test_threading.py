@@ -15,6 +15,7 @@ from rapport.mail.threading import (
     root_of,
     thread,
 )
+from tests.conftest import shared_fixture
 
 
 def msg(key: str, refs: tuple[str, ...] = (), reply: tuple[str, ...] = ()) -> ThreadMessage[str]:
@@ -96,8 +97,9 @@ def test_fedora_mailbox_agreement_with_mhonarc() -> None:
     (a parent missing from the month, a reply whose headers point elsewhere); 95 % of messages
     must land in exactly MHonArc's thread. With reply-subject grouping (off by default in
     Rapport: unrelated mails must never merge) the result must be complete agreement."""
-    headers_only = threading_eval.evaluate()
-    with_subject = threading_eval.evaluate(group_by_subject=True)
+    fixture = shared_fixture("jwzthreading_rth")
+    headers_only = threading_eval.evaluate(fixture=fixture)
+    with_subject = threading_eval.evaluate(group_by_subject=True, fixture=fixture)
     print(f"jwzthreading_rth agreement: headers {headers_only}, subject {with_subject}")
     assert headers_only["messages"] == 292
     assert headers_only["agreement"] >= 0.95
