@@ -35,7 +35,7 @@ test-postgres: install
 	.ci/with-postgres $(MAKE) --no-print-directory test
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not browser and not integration and not fuzz" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not browser and not integration and not fuzz and not bench" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff format --check .
