@@ -42,6 +42,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy rapport tests $(wildcard bench) scripts
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 format: install
 	$(BIN)/ruff format .

@@ -488,12 +488,6 @@ def cancel_promise(*, promise: Promise, by: Agent, reason: str) -> Promise:
     return current
 
 
-@transaction.atomic
-def keep_promise(*, promise: Promise, by: Agent, notes: str = "") -> Promise:
-    """Mark a promise kept without a call (the appointment took place, the visit happened)."""
-    return record_outcome(promise=promise, by=by, outcome=Outcome.REACHED_FINE, notes=notes)
-
-
 # ---------------------------------------------------------------------------- policies
 
 

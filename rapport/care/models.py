@@ -117,10 +117,6 @@ class Promise(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.customer_id} due {self.due_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def is_unkept(self) -> bool:
-        return self.status in UNKEPT
-
 
 class FollowUpPolicy(models.Model):
     """ "Clinic visit → call the next day at 10:00, the customer's time": applied on resolution.

@@ -68,7 +68,6 @@ def open_promises(customer: Customer, *, visible: QuerySet[Case] | None) -> list
 @dataclass(frozen=True, slots=True)
 class CallbackQuote:
     agent_id: int
-    agent_name: str
     start: datetime
     end: datetime
     queue_ahead: int
@@ -109,7 +108,6 @@ def quote_callback(case: Case, *, now: datetime, at: datetime | None = None) -> 
         raise ActionError(f"{decision.reason}, but has no working hours in the next year.")
     return CallbackQuote(
         agent_id=decision.agent_id,
-        agent_name=next(c.name for c in candidates if c.agent_id == decision.agent_id),
         start=window.start,
         end=window.end,
         queue_ahead=window.queue_ahead,

@@ -61,15 +61,6 @@ def normalise_phone(raw: str, *, default_region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def format_phone(e164: str) -> str:
-    """A readable international form for display; the raw value if it does not parse."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
 def normalise_social(raw: str) -> str:
     """`network:handle` lower-cased: "x:@Anna_B" becomes "x:anna_b"."""
     match = _SOCIAL_RE.match(raw.strip())

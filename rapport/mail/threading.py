@@ -66,7 +66,6 @@ class Container(Generic[K]):
     message: ThreadMessage[K] | None = None
     parent: Container[K] | None = None
     children: list[Container[K]] = field(default_factory=list)
-    presumed: bool = True  # parent came from another message's References, not its own
 
     def has_descendant(self, other: Container[K]) -> bool:
         stack = list(self.children)
@@ -155,11 +154,9 @@ def thread(
             previous = node
         if previous is not None:
             # The message's own headers are the best evidence of its parent.
-            if _link(previous, this):
-                this.presumed = False
+            _link(previous, this)
         else:
             _unlink(this)
-            this.presumed = False
 
     roots = [node for node in order if node.parent is None]
     result: list[Container[K]] = []

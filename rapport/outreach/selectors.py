@@ -140,10 +140,6 @@ class Board:
     def done(self) -> int:
         return self.overall[OutreachStatus.REACHED] + self.overall[OutreachStatus.FAILED]
 
-    @property
-    def percent_reached(self) -> int:
-        return round(100 * self.overall[OutreachStatus.REACHED] / self.total) if self.total else 0
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,

@@ -584,18 +584,6 @@ def add_asset(
 
 
 @transaction.atomic
-def update_asset(
-    *, asset: Asset, by: Agent | None, attributes: Mapping[str, Any], name: str | None = None
-) -> Asset:
-    before = dict(asset.attributes)
-    asset.attributes = {**asset.attributes, **attributes}
-    asset.name = name.strip() if name and name.strip() else asset.name
-    asset.save(update_fields=["attributes", "name"])
-    _event(asset.customer, by=by, kind="asset_updated", before=before, after=asset.attributes)
-    return asset
-
-
-@transaction.atomic
 def create_agent(
     *,
     username: str,

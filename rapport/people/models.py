@@ -100,10 +100,6 @@ class Agent(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def first_name(self) -> str:
-        return self.display_name.split(" ")[0]
-
 
 class Team(models.Model):
     brand = models.ForeignKey(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import models
 
 from rapport.people.models import Channel, Site
@@ -50,7 +48,3 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} closed {self.day}"
-
-    @staticmethod
-    def days_for(site_id: int) -> list[date]:
-        return list(Closure.objects.filter(site_id=site_id).values_list("day", flat=True))

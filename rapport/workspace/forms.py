@@ -110,9 +110,6 @@ class TagsForm(Form):
     tags = forms.CharField(required=False, max_length=1000)
     seen = forms.CharField(required=False, max_length=1000)  # the tags the page showed
 
-    def tag_list(self) -> list[str]:
-        return [tag for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
-
 
 class SplitForm(Form):
     message = forms.IntegerField(label="Message")

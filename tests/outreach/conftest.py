@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,13 +14,6 @@ from rapport.routing.actions.opening import open_case
 from tests.conftest import PASSWORD, World
 
 FLIGHT = "AU 482"
-
-
-@dataclass
-class Airline:
-    care: Team
-    agents: list[Agent]
-    passengers: list[Customer]
 
 
 def make_care_team(world: World, *, size: int, capacity: int) -> tuple[Team, list[Agent]]:
@@ -98,6 +89,3 @@ def tomorrow_iso() -> str:
         .date()
         .isoformat()
     )
-
-
-MakePassengers = Callable[..., list[Customer]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.models import Attachment, Case, Message
@@ -55,7 +54,3 @@ def grow_timeline(world: World, count: int) -> None:
         add_note(case=case, text=f"Note {i}", by=world.colleague)
         log_call(case=case, by=world.agent, direction="outbound", outcome="reached")
     assert Message.objects.filter(customer=world.customer).count() >= count
-
-
-def count_queries(capture: CaptureQueriesContext) -> int:
-    return len(capture.captured_queries)
