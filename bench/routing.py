@@ -116,7 +116,7 @@ def generate(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
 def generate_agents(args: argparse.Namespace, rng: random.Random) -> list[Any]:
     from django.db import transaction
 
-    from rapport.people.actions import create_agent, create_site, create_team
+    from rapport.people.actions.agents import create_agent, create_site, create_team
     from rapport.people.models import Agent, Availability
 
     now = datetime.now(tz=UTC)

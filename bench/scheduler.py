@@ -70,7 +70,7 @@ def generate(args: argparse.Namespace, now: datetime, rng: random.Random) -> dic
     from rapport.care.actions import GRACE
     from rapport.care.models import Promise, PromiseKind, PromiseStatus
     from rapport.cases.models import Case
-    from rapport.people.actions import create_agent
+    from rapport.people.actions.agents import create_agent
     from rapport.people.models import Agent, Customer
 
     agents = [

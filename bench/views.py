@@ -148,7 +148,7 @@ def generate(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
     """Bulk-create the desk; returns what the timed requests pick from."""
     from django.db import connection
 
-    from rapport.people.actions import create_agent, create_site, create_team
+    from rapport.people.actions.agents import create_agent, create_site, create_team
 
     sites = [
         create_site(name="Madrid", timezone_name="Europe/Madrid", country="ES"),
@@ -342,7 +342,7 @@ def tiny_team_agent() -> Any:
     newest-first index and filters would read every case before it filled a page for them.
     """
     from rapport.cases.models import Case
-    from rapport.people.actions import create_agent, create_team
+    from rapport.people.actions.agents import create_agent, create_team
     from rapport.people.models import Agent
 
     agent = Agent.objects.filter(user__username="tiny").first()

@@ -16,7 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rapport.cases.actions.messages import add_note
 from rapport.cases.models import Case
-from rapport.people.actions import create_agent, create_customer, issue_api_token
+from rapport.people.actions.agents import create_agent
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.security import issue_api_token
 from rapport.people.models import Agent, Customer, Site, Team
 from rapport.routing.actions.opening import open_case
 

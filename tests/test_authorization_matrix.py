@@ -46,7 +46,9 @@ from rapport.mail.actions.intake import process_inbound_email, store_inbound_ema
 from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.imports import start_import
 from rapport.outreach.make_goods import record_make_good
-from rapport.people.actions import add_rapport_note, create_brand, create_customer
+from rapport.people.actions.agents import create_brand
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_rapport_note
 from rapport.people.models import ApiToken
 from rapport.routing.actions.desk import add_closure, set_sla_policy
 from rapport.routing.actions.opening import open_case

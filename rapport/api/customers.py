@@ -54,8 +54,12 @@ from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
 from rapport.lib.access import named
 from rapport.lib.identities import InvalidIdentity, normalise
-from rapport.people import actions
 from rapport.people.access import agent_by_id, identity_of
+from rapport.people.actions import customers as customers_actions
+from rapport.people.actions import identities as identities_actions
+from rapport.people.actions import merging as merging_actions
+from rapport.people.actions import notes as notes_actions
+from rapport.people.actions import relationship as relationship_actions
 from rapport.people.models import Agent, Asset, Customer, Identity, RapportNote
 
 router = Router(tags=["customers"])
@@ -145,7 +149,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> HttpStatus[Cus
         if "owner_id" in payload.model_fields_set
         else agent
     )
-    customer = actions.create_customer(
+    customer = customers_actions.create_customer(
         name=payload.name,
         by=agent,
         identities=[(i.kind.value, i.value) for i in payload.identities],
@@ -182,7 +186,7 @@ def update_customer(
     changes = payload.model_dump(exclude_unset=True)
     if "preferred_channel" in changes:
         changes["preferred_channel"] = str(changes["preferred_channel"].value)
-    actions.update_customer(customer=customer, by=agent, **changes)
+    customers_actions.update_customer(customer=customer, by=agent, **changes)
     return _detail(agent, customer.pk)
 
 
@@ -197,7 +201,7 @@ def add_identity(
     """An address already owned by another customer is refused: merge the two instead."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    identity = actions.add_identity(
+    identity = identities_actions.add_identity(
         customer=customer, kind=payload.kind.value, value=payload.value, by=agent
     )
     return HttpStatus(201, IdentityOut.of(identity))
@@ -213,7 +217,7 @@ def remove_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> H
     customer = customer_for_agent(agent, customer_id)
     identity = identity_of(customer, identity_id)
     identity.customer = customer
-    actions.remove_identity(identity=identity, by=agent)
+    identities_actions.remove_identity(identity=identity, by=agent)
     return HttpStatus(204, None)
 
 
@@ -228,7 +232,7 @@ def verify_identity(request: HttpRequest, customer_id: Id, identity_id: Id) -> I
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
     identity = identity_of(customer, identity_id)
-    return IdentityOut.of(actions.verify_identity(identity=identity, by=agent))
+    return IdentityOut.of(identities_actions.verify_identity(identity=identity, by=agent))
 
 
 @router.post(
@@ -240,7 +244,7 @@ def dismiss_duplicate(request: HttpRequest, customer_id: Id) -> CustomerDetailOu
     """The flagged record is not the customer it looked like: the flag goes (audited)."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    actions.dismiss_duplicate(customer=customer, by=agent)
+    merging_actions.dismiss_duplicate(customer=customer, by=agent)
     return _detail(agent, customer.pk)
 
 
@@ -255,7 +259,7 @@ def add_note(
     """A personal fact worth remembering ("puppy Mila, 10-week yellow lab"), pinned."""
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    note = actions.add_rapport_note(customer=customer, text=payload.text, by=agent)
+    note = notes_actions.add_rapport_note(customer=customer, text=payload.text, by=agent)
     return HttpStatus(201, RapportNoteOut.of(note))
 
 
@@ -267,7 +271,7 @@ def add_note(
 def add_asset(request: HttpRequest, customer_id: Id, payload: AssetIn) -> HttpStatus[AssetOut]:
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
-    asset = actions.add_asset(
+    asset = notes_actions.add_asset(
         customer=customer,
         name=payload.name,
         by=agent,
@@ -289,7 +293,7 @@ def set_relationship(
     agent = agent_of(request)
     customer = customer_for_agent(agent, customer_id)
     check_may_change_relationship(agent, customer)
-    actions.set_relationship(
+    relationship_actions.set_relationship(
         customer=customer,
         owner=named(agent_by_id, payload.owner_id, field="owner_id", what="agent"),
         deputy=named(agent_by_id, payload.deputy_id, field="deputy_id", what="agent"),
@@ -309,7 +313,7 @@ def merge_customer(request: HttpRequest, customer_id: Id, payload: MergeIn) -> C
     source = customer_for_agent(agent, customer_id)
     target = named(partial(customer_for_agent, agent), payload.into, field="into", what="customer")
     check_may_merge(agent, source=source, target=target)
-    merged = actions.merge_customers(source=source, target=target, by=agent)
+    merged = merging_actions.merge_customers(source=source, target=target, by=agent)
     return _detail(agent, merged.pk)
 
 

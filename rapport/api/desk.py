@@ -20,7 +20,7 @@ from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.lib.storable import MAX_INT
 from rapport.people.access import site_by_id
-from rapport.people.actions import create_brand
+from rapport.people.actions.agents import create_brand
 from rapport.people.models import Brand, Channel, Site
 from rapport.routing.actions import desk as actions
 from rapport.routing.models import SlaPolicy

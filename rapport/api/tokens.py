@@ -14,8 +14,8 @@ from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import Id, Input, PageQuery
-from rapport.people import actions
 from rapport.people.access import token_for_agent, tokens_for_agent
+from rapport.people.actions.security import issue_api_token, revoke_api_token
 from rapport.people.models import ApiToken, TokenState
 
 router = Router(tags=["tokens"])
@@ -87,7 +87,7 @@ def list_tokens(request: HttpRequest, filters: Query[ApiTokenQuery]) -> ApiToken
 def create_token(request: HttpRequest, payload: ApiTokenIn) -> HttpStatus[ApiTokenCreatedOut]:
     """A new token for you; the answer holds the token itself, once."""
     agent = agent_of(request)
-    issued = actions.issue_api_token(agent=agent, name=payload.name, days=payload.days, by=agent)
+    issued = issue_api_token(agent=agent, name=payload.name, days=payload.days, by=agent)
     out = ApiTokenOut.of(issued.token).model_dump()
     return HttpStatus(201, ApiTokenCreatedOut(**out, token=issued.raw))
 
@@ -99,5 +99,5 @@ def revoke_token(request: HttpRequest, token_id: Id) -> ApiTokenOut:
     """It stops working at once; revoking it again changes nothing. Yours, or any for a
     supervisor; someone else's is a 404."""
     agent = agent_of(request)
-    token = actions.revoke_api_token(token=token_for_agent(agent, token_id), by=agent)
+    token = revoke_api_token(token=token_for_agent(agent, token_id), by=agent)
     return ApiTokenOut.of(token)

@@ -43,7 +43,9 @@ from rapport.cases.models import (
 from rapport.lib.hours import hours_from_text
 from rapport.mail.actions.outbox import mark_delivery
 from rapport.outreach.models import Incident, IncidentEvent, MakeGood, OutreachTask
-from rapport.people import actions as people_actions
+from rapport.people.actions.agents import create_agent, create_site, create_team
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_asset, add_rapport_note
 from rapport.people.models import (
     Agent,
     Asset,
@@ -285,7 +287,7 @@ class Builder:
     ) -> Customer:
         customer = self.at(
             since,
-            people_actions.create_customer,
+            create_customer,
             name=name,
             by=self.agents[owner] if owner else None,
             identities=identities,
@@ -384,16 +386,14 @@ class Builder:
     def remember(self, customer: Customer, who: str, text: str, *, when: datetime) -> None:
         self.at(
             when,
-            people_actions.add_rapport_note,
+            add_rapport_note,
             customer=customer,
             text=text,
             by=self.agents[who],
         )
 
     def own(self, customer: Customer, who: str, name: str, *, when: datetime, **kw: Any) -> Asset:
-        return self.at(
-            when, people_actions.add_asset, customer=customer, name=name, by=self.agents[who], **kw
-        )
+        return self.at(when, add_asset, customer=customer, name=name, by=self.agents[who], **kw)
 
     # --- the world ------------------------------------------------------------------------
 
@@ -403,9 +403,7 @@ class Builder:
             for slug, name, phone, address in BRANDS
         }
         for name, tz, country, opening, brand in SITES:
-            self.sites[name] = people_actions.create_site(
-                name=name, timezone_name=tz, country=country
-            )
+            self.sites[name] = create_site(name=name, timezone_name=tz, country=country)
             if brand is not None:
                 Site.objects.filter(pk=self.sites[name].pk).update(brand=brands[brand])
             if opening:
@@ -413,7 +411,7 @@ class Builder:
                     site=self.sites[name], working_hours=hours_from_text(opening), by=None
                 )
         for username, display, site, signature, hours, skills, _teams in AGENTS:
-            self.agents[username] = people_actions.create_agent(
+            self.agents[username] = create_agent(
                 username=username,
                 display_name=display,
                 password=PASSWORD,
@@ -424,7 +422,7 @@ class Builder:
                 skills=skills,
                 working_hours=hours,
             )
-        self.agents[SUPERVISOR] = people_actions.create_agent(
+        self.agents[SUPERVISOR] = create_agent(
             username=SUPERVISOR,
             display_name="Sam Rivera",
             password=PASSWORD,
@@ -437,7 +435,7 @@ class Builder:
         )
         for slug, name in TEAMS:
             members = [self.agents[row[0]] for row in AGENTS if slug in row[6]]
-            self.teams[slug] = people_actions.create_team(name=name, slug=slug, members=members)
+            self.teams[slug] = create_team(name=name, slug=slug, members=members)
             self.teams[slug].brand = brands[slug]
             self.teams[slug].save(update_fields=["brand"])
 

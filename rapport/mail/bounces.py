@@ -12,7 +12,8 @@ from rapport.mail import matching
 from rapport.mail.intake import message_ids_in_headers
 from rapport.mail.models import InboundEmail
 from rapport.mail.parse import ParsedEmail
-from rapport.people.actions import follow_merges, mark_identity_undeliverable
+from rapport.people.actions.identities import mark_identity_undeliverable
+from rapport.people.actions.merging import follow_merges
 from rapport.people.models import Customer, Identity, IdentityKind
 
 _ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")

@@ -52,7 +52,7 @@ from rapport.mail.models import (
 )
 from rapport.mail.parse import ParsedEmail
 from rapport.mail.refusals import recent_counts, refusal, sender_address
-from rapport.people.actions import (
+from rapport.people.actions.customers import (
     create_claimed_customer,
     find_or_create_customers,
     known_customers,

@@ -15,7 +15,8 @@ from rapport.lib.errors import ActionError
 from rapport.outreach.actions import Affected, create_tasks, incident_event, require_supervisor
 from rapport.outreach.models import AudienceImport, ImportStatus, Incident, IncidentStatus
 from rapport.outreach.tasks import run_import
-from rapport.people.actions import add_identity, find_or_create_customer, normalise_identity
+from rapport.people.actions.customers import find_or_create_customer
+from rapport.people.actions.identities import add_identity, normalise_identity
 from rapport.people.models import Agent, Customer, Identity, IdentityKind
 
 MAX_CSV_BYTES = 10 * 1024 * 1024

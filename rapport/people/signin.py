@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from rapport.people.actions import record_security_event
+from rapport.people.actions.security import record_security_event
 from rapport.people.models import SecurityEventKind
 
 # Set on a request by whoever ends a session for a reason (idle, too old), for the audit.

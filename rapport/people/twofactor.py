@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rapport.people.actions import record_security_event
+from rapport.people.actions.security import record_security_event
 from rapport.people.models import Agent, SecurityEventKind
 
 APP_NAME = "Authenticator app"

@@ -9,7 +9,7 @@ from django.db import transaction
 from rapport.care.actions import book_callback
 from rapport.care.models import Promise
 from rapport.lib.errors import ActionError
-from rapport.people.actions import create_claimed_customer
+from rapport.people.actions.customers import create_claimed_customer
 from rapport.people.models import Brand
 from rapport.routing.actions.opening import open_case
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.people.actions import create_agent
+from rapport.people.actions.agents import create_agent
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 

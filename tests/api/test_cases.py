@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rapport.cases.actions.messages import log_call, reply
 from rapport.cases.actions.status import change_status
 from rapport.cases.models import Case, Direction, Message
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer, Identity
 from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient, assert_error

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer, CustomerEvent, Identity
 from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient, assert_error

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from rapport.cases.models import Case, Notification
-from rapport.people.actions import create_agent, create_customer
+from rapport.people.actions.agents import create_agent
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import PASSWORD, World

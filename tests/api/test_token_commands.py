@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from rapport.people.actions import issue_api_token
+from rapport.people.actions.security import issue_api_token
 from rapport.people.models import ApiToken
 from tests.api.conftest import ApiClient
 from tests.conftest import World

@@ -8,7 +8,7 @@ from typing import Any
 import time_machine
 from django.utils import timezone
 
-from rapport.people.actions import issue_api_token
+from rapport.people.actions.security import issue_api_token
 from rapport.people.models import ApiToken, SecurityEvent, SecurityEventKind
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World

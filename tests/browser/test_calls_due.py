@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 from rapport.care.actions import schedule_follow_up
 from rapport.care.models import Outcome, Promise, PromiseStatus
 from rapport.cases.models import Call, CallOutcome
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import World

@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.models import Incident, OutreachOutcome, OutreachStatus, OutreachTask
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from tests.browser.test_reply_flow import sign_in
 from tests.conftest import World
 

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.people.actions import issue_api_token
+from rapport.people.actions.security import issue_api_token
 from tests.conftest import PASSWORD, World, totp_code
 
 pytestmark = pytest.mark.browser

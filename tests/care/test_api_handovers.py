@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core import mail
 
-from rapport.people.actions import create_agent
+from rapport.people.actions.agents import create_agent
 from tests.api.conftest import assert_error
 from tests.conftest import PASSWORD, World
 

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rapport.care.actions import follow_up_tomorrow, schedule_follow_up
 from rapport.care.models import Promise, PromiseStatus
 from rapport.cases.models import Call
-from rapport.people.actions import add_rapport_note, create_customer
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_rapport_note
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from rapport.care.models import Appointment, Referral, ReferralState
-from rapport.people.actions import create_agent
+from rapport.people.actions.agents import create_agent
 from tests.conftest import PASSWORD, World
 from tests.workspace.helpers import assert_login_required
 

@@ -12,7 +12,7 @@ from rapport.cases.actions.assignment import set_tags
 from rapport.cases.actions.status import resolve_case
 from rapport.cases.models import Call, Notification
 from rapport.jobs.scheduler import run_sweeps
-from rapport.people.actions import set_relationship
+from rapport.people.actions.relationship import set_relationship
 from tests.conftest import World
 
 NIGHT = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # Monday 23:30 in Madrid

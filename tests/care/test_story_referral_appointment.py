@@ -24,7 +24,8 @@ from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
 from rapport.care.sweeps import remind_due
 from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.models import DeliveryStatus, Notification
-from rapport.people.actions import create_agent, create_customer
+from rapport.people.actions.agents import create_agent
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.conftest import PASSWORD, World
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rapport.care.models import WordOfMouth
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 

@@ -16,7 +16,7 @@ from rapport.cases.search import (
     tokens,
     tsquery_expression,
 )
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case, receive_message, split_message
 from tests.conftest import World
 

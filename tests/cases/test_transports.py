@@ -12,7 +12,7 @@ from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
 from rapport.lib.errors import ActionError
 from rapport.mail.tasks import deliver_message
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World

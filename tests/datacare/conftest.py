@@ -18,13 +18,9 @@ from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.models import Case
 from rapport.mail.models import InboundEmail
 from rapport.outreach.make_goods import record_make_good
-from rapport.people.actions import (
-    add_asset,
-    add_identity,
-    add_rapport_note,
-    create_customer,
-    delete_rapport_note,
-)
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.identities import add_identity
+from rapport.people.actions.notes import add_asset, add_rapport_note, delete_rapport_note
 from rapport.people.models import Customer
 from tests.api.conftest import ApiClient
 from tests.conftest import World

@@ -17,7 +17,7 @@ from django.db import connection
 from rapport.cases.models import Attachment, Case
 from rapport.cases.search import search_cases
 from rapport.datacare.backup import read_manifest
-from rapport.people.actions import create_customer, update_customer
+from rapport.people.actions.customers import create_customer, update_customer
 from rapport.people.models import Customer
 from tests.datacare.conftest import Rich
 

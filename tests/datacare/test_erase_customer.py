@@ -22,7 +22,7 @@ from rapport.mail.models import InboundEmail
 from rapport.outreach.actions import create_incident
 from rapport.outreach.imports import start_import
 from rapport.outreach.models import AudienceImport, MakeGood, OutreachTask
-from rapport.people.actions import create_agent
+from rapport.people.actions.agents import create_agent
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.api.conftest import ApiClient
 from tests.conftest import World

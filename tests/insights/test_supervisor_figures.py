@@ -15,7 +15,7 @@ from rapport.cases.actions.status import change_status
 from rapport.cases.models import Case, Initiative
 from rapport.insights import selectors
 from rapport.outreach.actions import add_audience, create_incident
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 

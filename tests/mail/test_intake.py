@@ -24,7 +24,7 @@ from rapport.mail.actions.intake import (
     sweep_intake,
 )
 from rapport.mail.models import InboundEmail, InboundStatus
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer, Identity
 from rapport.routing.actions.opening import Opened, Opening, open_case, open_cases
 from tests.conftest import World, shared_fixture

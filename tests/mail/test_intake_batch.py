@@ -24,7 +24,7 @@ from rapport.mail.actions.intake import (
     take_batch,
 )
 from rapport.mail.models import InboundEmail, InboundStatus
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer
 from rapport.routing.actions.opening import Opened, Opening, open_cases
 from tests.conftest import World

@@ -22,7 +22,7 @@ from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.lib.errors import ActionError
 from rapport.mail.models import InboundStatus
 from rapport.mail.tasks import deliver_message
-from rapport.people.actions import mark_identity_undeliverable
+from rapport.people.actions.identities import mark_identity_undeliverable
 from rapport.people.models import Identity
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail

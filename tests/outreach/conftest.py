@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from rapport.cases.models import ACTIVE_STATUSES, Case
-from rapport.people.actions import add_asset, create_agent, create_customer
+from rapport.people.actions.agents import create_agent
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_asset
 from rapport.people.models import Agent, Customer, Team
 from rapport.routing.actions.opening import open_case
 from tests.conftest import PASSWORD, World

@@ -7,7 +7,8 @@ from typing import Any
 from django.test import Client
 
 from rapport.outreach.make_goods import record_make_good
-from rapport.people.actions import add_asset, create_customer
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_asset
 from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient
 from tests.conftest import World, dental_case

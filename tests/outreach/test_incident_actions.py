@@ -21,7 +21,7 @@ from rapport.lib.errors import ActionError
 from rapport.outreach.actions import NotAllowed, add_audience, close_incident, create_incident
 from rapport.outreach.models import Contact, IncidentEvent, OutreachTask
 from rapport.outreach.selectors import board, task_rows
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.outreach.conftest import (

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rapport.outreach.actions import add_audience, create_incident
 from rapport.outreach.models import Incident, OutreachTask
 from rapport.outreach.work import log_outreach_call
-from rapport.people.actions import create_agent
+from rapport.people.actions.agents import create_agent
 from tests.conftest import PASSWORD, World
 from tests.outreach.conftest import add_passenger
 from tests.workspace.helpers import HTMX, assert_login_required

@@ -20,7 +20,8 @@ from rapport.outreach.make_goods import (
 )
 from rapport.outreach.models import MakeGood, MakeGoodStatus
 from rapport.outreach.selectors import make_good_totals, make_goods_of_customer
-from rapport.people.actions import add_asset, create_customer
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_asset
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 

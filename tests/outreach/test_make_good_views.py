@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.outreach.make_goods import record_make_good, set_approval_limit
 from rapport.outreach.models import ApprovalLimit, MakeGood
-from rapport.people.actions import add_asset, create_customer
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_asset
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 

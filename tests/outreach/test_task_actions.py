@@ -18,7 +18,7 @@ from rapport.outreach.work import (
     record_outreach_result,
     send_outreach_message,
 )
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from tests.conftest import World
 
 

@@ -7,7 +7,12 @@ import pytest
 from rapport.cases.actions.messages import log_call
 from rapport.cases.models import Call, Case, Message
 from rapport.lib.errors import ActionError
-from rapport.people import actions
+from rapport.people.actions import merging
+from rapport.people.actions.customers import create_customer, find_or_create_customer
+from rapport.people.actions.events import record_customer_event
+from rapport.people.actions.identities import add_identity
+from rapport.people.actions.merging import merge_customers
+from rapport.people.actions.notes import add_rapport_note
 from rapport.people.models import Customer, CustomerEvent, Identity
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
@@ -25,7 +30,7 @@ from tests.conftest import World
     ],
 )
 def test_identities_are_normalised(world: World, kind: str, raw: str, stored: str) -> None:
-    customer = actions.create_customer(name="Someone", by=None, identities=[(kind, raw)])
+    customer = create_customer(name="Someone", by=None, identities=[(kind, raw)])
     assert customer.identities.get().value == stored
 
 
@@ -44,37 +49,33 @@ def test_malformed_identities_are_refused_clearly(
     world: World, kind: str, raw: str, message: str
 ) -> None:
     with pytest.raises(ActionError, match=message):
-        actions.add_identity(customer=world.customer, kind=kind, value=raw, by=world.agent)
+        add_identity(customer=world.customer, kind=kind, value=raw, by=world.agent)
     assert world.customer.identities.count() == 2  # nothing half-added
 
 
 def test_one_person_on_three_channels_is_one_customer(world: World) -> None:
-    found, created = actions.find_or_create_customer(
+    found, created = find_or_create_customer(
         kind="email", value='"M. Lopez (work)" <MARIA.LOPEZ@example.com>', name="M. Lopez"
     )
     assert not created and found.pk == world.customer.pk
-    by_phone, created = actions.find_or_create_customer(
+    by_phone, created = find_or_create_customer(
         kind="phone", value="+34 612 34 56 78", name="Unknown caller"
     )
     assert not created and by_phone.pk == world.customer.pk
 
 
 def test_an_address_of_another_customer_points_to_a_merge(world: World) -> None:
-    other = actions.create_customer(name="Mar Lopez", by=None)
+    other = create_customer(name="Mar Lopez", by=None)
     with pytest.raises(ActionError, match="merge the two customers"):
-        actions.add_identity(
-            customer=other, kind="email", value="maria.lopez@example.com", by=world.agent
-        )
+        add_identity(customer=other, kind="email", value="maria.lopez@example.com", by=world.agent)
 
 
 def test_merge_moves_all_history_and_keeps_the_audit(world: World) -> None:
-    twin = actions.create_customer(
-        name="Maria L.", by=None, identities=[("email", "maria@work.example")]
-    )
+    twin = create_customer(name="Maria L.", by=None, identities=[("email", "maria@work.example")])
     twin_case = open_case(customer=twin, subject="", channel="email", text="Hi", by=world.agent)
     log_call(case=twin_case, by=world.agent, direction="inbound", outcome="reached")
-    actions.add_rapport_note(customer=twin, text="Travels a lot", by=world.agent)
-    survivor = actions.merge_customers(source=twin, target=world.customer, by=world.supervisor)
+    add_rapport_note(customer=twin, text="Travels a lot", by=world.agent)
+    survivor = merge_customers(source=twin, target=world.customer, by=world.supervisor)
     assert Case.objects.filter(customer=survivor).count() == 2
     assert Message.objects.filter(customer=twin).count() == 0
     assert Call.objects.filter(customer=survivor).count() == 1
@@ -84,16 +85,14 @@ def test_merge_moves_all_history_and_keeps_the_audit(world: World) -> None:
     assert twin.merged_into_id == survivor.pk
     merged = CustomerEvent.objects.get(customer=survivor, kind="merged")
     assert merged.actor_id == world.supervisor.pk and merged.data["moved"]["cases"] == 1
-    found, _ = actions.find_or_create_customer(kind="email", value="maria@work.example", name="")
+    found, _ = find_or_create_customer(kind="email", value="maria@work.example", name="")
     assert found.pk == survivor.pk
 
 
 def test_merge_is_atomic(world: World) -> None:
-    twin = actions.create_customer(
-        name="Maria L.", by=None, identities=[("email", "m@work.example")]
-    )
+    twin = create_customer(name="Maria L.", by=None, identities=[("email", "m@work.example")])
     open_case(customer=twin, subject="", channel="email", text="Hi", by=world.agent)
-    real_event = actions._event
+    real_event = record_customer_event
     calls = 0
 
     def fail_on_the_second_audit_row(*args: object, **kwargs: object) -> None:
@@ -104,10 +103,10 @@ def test_merge_is_atomic(world: World) -> None:
         real_event(*args, **kwargs)  # type: ignore[arg-type]
 
     with (
-        mock.patch.object(actions, "_event", fail_on_the_second_audit_row),
+        mock.patch.object(merging, "record_customer_event", fail_on_the_second_audit_row),
         pytest.raises(RuntimeError),
     ):
-        actions.merge_customers(source=twin, target=world.customer, by=world.supervisor)
+        merge_customers(source=twin, target=world.customer, by=world.supervisor)
     assert Case.objects.filter(customer=twin).count() == 1
     assert Identity.objects.get(value="m@work.example").customer_id == twin.pk
     assert Customer.objects.get(pk=twin.pk).merged_into_id is None
@@ -115,8 +114,8 @@ def test_merge_is_atomic(world: World) -> None:
 
 def test_merge_refuses_itself_and_twice(world: World) -> None:
     with pytest.raises(ActionError, match="themselves"):
-        actions.merge_customers(source=world.customer, target=world.customer, by=None)
-    twin = actions.create_customer(name="Twin", by=None)
-    actions.merge_customers(source=twin, target=world.customer, by=None)
+        merge_customers(source=world.customer, target=world.customer, by=None)
+    twin = create_customer(name="Twin", by=None)
+    merge_customers(source=twin, target=world.customer, by=None)
     with pytest.raises(ActionError, match="already merged"):
-        actions.merge_customers(source=twin, target=world.customer, by=None)
+        merge_customers(source=twin, target=world.customer, by=None)

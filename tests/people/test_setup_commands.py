@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Agent, Site, Team
 from rapport.routing.actions.opening import open_case
 

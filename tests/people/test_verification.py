@@ -9,15 +9,14 @@ import pytest
 from django.apps import apps
 
 from rapport.lib.errors import ActionError
-from rapport.people.actions import (
-    add_identity,
+from rapport.people.actions.customers import (
     create_claimed_customer,
     create_customer,
     find_or_create_customer,
     known_customers,
-    merge_customers,
-    verify_identity,
 )
+from rapport.people.actions.identities import add_identity, verify_identity
+from rapport.people.actions.merging import merge_customers
 from rapport.people.models import CustomerEvent, Identity
 from tests.conftest import World
 

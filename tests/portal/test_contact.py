@@ -6,7 +6,7 @@ from django.test import Client
 
 from rapport.care.models import Promise
 from rapport.cases.models import Case
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer, Identity
 from tests.conftest import World
 

@@ -14,7 +14,8 @@ from django.test import Client
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import DAY_KEYS
-from rapport.people.actions import create_agent, create_customer
+from rapport.people.actions.agents import create_agent
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Agent, Brand, Customer, Team
 from rapport.routing.actions.opening import open_case
 from tests.api.conftest import ApiClient

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from rapport.cases.models import Case
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case, receive_message
 from tests.conftest import World
 

@@ -18,7 +18,8 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from rapport.care.models import Appointment, Promise, PromiseKind, Referral, WordOfMouth
-from rapport.people.actions import create_agent, create_customer
+from rapport.people.actions.agents import create_agent
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.browser.fixtures import DESKTOP
 from tests.browser.test_reply_flow import sign_in

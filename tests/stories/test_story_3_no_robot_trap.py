@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.models import Case
 from rapport.lib.hours import DAY_KEYS
-from rapport.people.actions import create_agent
+from rapport.people.actions.agents import create_agent
 from rapport.people.models import Agent, Brand, Team
 from tests.browser.fixtures import DESKTOP, PHONE
 from tests.browser.test_reply_flow import sign_in

@@ -20,7 +20,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.models import Case, Message
 from rapport.outreach.models import MakeGood
-from rapport.people.actions import add_asset, create_agent, create_customer, create_site
+from rapport.people.actions.agents import create_agent, create_site
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_asset
 from rapport.people.models import Agent, Team
 from rapport.routing.actions.opening import open_case
 from tests.browser.fixtures import DESKTOP

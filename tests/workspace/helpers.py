@@ -6,7 +6,7 @@ from django.test import Client
 
 from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.models import Attachment, Case, Message
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Agent
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World

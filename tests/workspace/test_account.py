@@ -6,7 +6,7 @@ import re
 
 from django.test import Client
 
-from rapport.people.actions import issue_api_token
+from rapport.people.actions.security import issue_api_token
 from rapport.people.models import ApiToken
 from tests.api.conftest import ApiClient
 from tests.conftest import World

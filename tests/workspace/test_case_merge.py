@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rapport.cases.models import Case, Message, Status
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rapport.cases.actions.messages import add_note, log_call, reply
-from rapport.people.actions import add_asset, add_rapport_note
+from rapport.people.actions.notes import add_asset, add_rapport_note
 from rapport.routing.actions.opening import open_case, receive_message
 from tests.conftest import World
 from tests.workspace.helpers import HTMX, assert_login_required, grow_timeline

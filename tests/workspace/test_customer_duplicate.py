@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 
 from rapport.care.models import Promise
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer, CustomerEvent, Identity
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

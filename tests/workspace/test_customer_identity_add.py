@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Identity
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

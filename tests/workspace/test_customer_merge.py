@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from rapport.cases.models import Case
-from rapport.people.actions import create_customer
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer
 from tests.conftest import World, dental_case
 from tests.workspace.helpers import assert_login_required

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rapport.people.actions import add_rapport_note
+from rapport.people.actions.notes import add_rapport_note
 from rapport.people.models import CustomerEvent, RapportNote
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

@@ -5,7 +5,8 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.people.actions import add_rapport_note, create_customer
+from rapport.people.actions.customers import create_customer
+from rapport.people.actions.notes import add_rapport_note
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required, grow_timeline

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.people.actions import create_site
+from rapport.people.actions.agents import create_site
 from rapport.routing.models import Closure, SlaPolicy
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required

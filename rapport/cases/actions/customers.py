@@ -10,12 +10,12 @@ from rapport.cases.models import NotificationKind
 from rapport.cases.rules import (
     default_team,
 )
-from rapport.people.actions import (
+from rapport.people.actions.customers import (
     create_likely_duplicate,
     find_or_create_customer,
     known_customers,
-    normalise_identity,
 )
+from rapport.people.actions.identities import normalise_identity
 from rapport.people.models import Agent, Customer
 
 

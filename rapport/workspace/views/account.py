@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.people.access import token_for_agent, tokens_for_agent
-from rapport.people.actions import issue_api_token, revoke_api_token
+from rapport.people.actions.security import issue_api_token, revoke_api_token
 from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, SecurityEvent
 from rapport.people.twofactor import confirm_app, has_app, pending_app, required_for, secret_of

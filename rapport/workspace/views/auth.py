@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from rapport.lib.forms import Form
-from rapport.people.actions import record_security_event
+from rapport.people.actions.security import record_security_event
 from rapport.people.models import SecurityEventKind
 from rapport.people.tasks import send_password_reset
 from rapport.people.twofactor import SecondFactor, second_factor, verify_code

@@ -25,8 +25,16 @@ from rapport.datacare.models import AccessKind, Via
 from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere, next_url, post_action
 from rapport.lib.errors import ActionError
-from rapport.people import actions
 from rapport.people.access import agent_by_id, identity_of, rapport_note_of
+from rapport.people.actions.identities import add_identity, verify_identity
+from rapport.people.actions.merging import dismiss_duplicate, merge_customers
+from rapport.people.actions.notes import (
+    add_asset,
+    add_rapport_note,
+    delete_rapport_note,
+    set_note_pinned,
+)
+from rapport.people.actions.relationship import set_relationship
 from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Customer, Identity, IdentityKind
 from rapport.workspace.forms import (
@@ -118,7 +126,7 @@ def _about_customer(
 def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
         check_may_change_relationship(agent, customer)
-        actions.set_relationship(
+        set_relationship(
             customer=customer,
             owner=named(agent_by_id, data["owner"], field="owner", what="agent"),
             deputy=named(agent_by_id, data["deputy"], field="deputy", what="agent"),
@@ -133,9 +141,7 @@ def customer_relationship(request: HttpRequest, agent: Agent, customer_id: int) 
 @agent_required
 def customer_identity_add(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
-        identity = actions.add_identity(
-            customer=customer, kind=data["kind"], value=data["value"], by=agent
-        )
+        identity = add_identity(customer=customer, kind=data["kind"], value=data["value"], by=agent)
         return f"Added {identity.value}."
 
     return _about_customer(request, agent, customer_id, run, IdentityForm)
@@ -148,7 +154,7 @@ def customer_identity_verify(
 ) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
         identity = identity_of(customer, identity_id)
-        actions.verify_identity(identity=identity, by=agent)
+        verify_identity(identity=identity, by=agent)
         return f"{identity.value} is verified: replies and mail may use it."
 
     return _about_customer(request, agent, customer_id, run)
@@ -160,7 +166,7 @@ def customer_duplicate_dismiss(
     request: HttpRequest, agent: Agent, customer_id: int
 ) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
-        actions.dismiss_duplicate(customer=customer, by=agent)
+        dismiss_duplicate(customer=customer, by=agent)
         return f"{customer.name} is kept as a customer of their own."
 
     return _about_customer(request, agent, customer_id, run)
@@ -175,7 +181,7 @@ def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> Http
         except Http404 as exc:
             raise ActionError(f"There is no customer #{data['target']} you serve.") from exc
         check_may_merge(agent, source=customer, target=target)
-        target = actions.merge_customers(source=customer, target=target, by=agent)
+        target = merge_customers(source=customer, target=target, by=agent)
         return Elsewhere(f"{customer.name} was merged into {target.name}.", _customer_url(target))
 
     return _about_customer(request, agent, customer_id, run, CustomerMergeForm)
@@ -185,7 +191,7 @@ def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> Http
 @agent_required
 def customer_note_add(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
-        actions.add_rapport_note(customer=customer, text=data["text"], by=agent)
+        add_rapport_note(customer=customer, text=data["text"], by=agent)
         return "Rapport note pinned."
 
     return _about_customer(request, agent, customer_id, run, RapportNoteForm)
@@ -198,7 +204,7 @@ def customer_note_pin(
 ) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
         pinned = request.POST.get("pinned") == "1"
-        actions.set_note_pinned(note=rapport_note_of(customer, note_id), pinned=pinned, by=agent)
+        set_note_pinned(note=rapport_note_of(customer, note_id), pinned=pinned, by=agent)
         return "Note pinned." if pinned else "Note unpinned."
 
     return _about_customer(request, agent, customer_id, run)
@@ -210,7 +216,7 @@ def customer_note_delete(
     request: HttpRequest, agent: Agent, customer_id: int, note_id: int
 ) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
-        actions.delete_rapport_note(note=rapport_note_of(customer, note_id), by=agent)
+        delete_rapport_note(note=rapport_note_of(customer, note_id), by=agent)
         return "Note deleted."
 
     return _about_customer(request, agent, customer_id, run)
@@ -220,7 +226,7 @@ def customer_note_delete(
 @agent_required
 def customer_asset_add(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     def run(customer: Customer, data: dict[str, Any]) -> str:
-        asset = actions.add_asset(
+        asset = add_asset(
             customer=customer,
             name=data["name"],
             kind=data["kind"],

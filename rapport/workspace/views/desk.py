@@ -19,7 +19,7 @@ from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
 from rapport.people.access import site_by_id
-from rapport.people.actions import create_brand
+from rapport.people.actions.agents import create_brand
 from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Brand, Channel, Site
 from rapport.routing.access import sla_policy_by_id

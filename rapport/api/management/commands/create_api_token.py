@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from rapport.lib.errors import ActionError
-from rapport.people.actions import issue_api_token
+from rapport.people.actions.security import issue_api_token
 from rapport.people.models import Agent
 
 

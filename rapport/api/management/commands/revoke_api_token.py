@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapport.people.actions import revoke_api_token
+from rapport.people.actions.security import revoke_api_token
 from rapport.people.models import ApiToken
 
 

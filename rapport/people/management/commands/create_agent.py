@@ -19,7 +19,7 @@ from django.db import transaction
 
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_from_text
-from rapport.people.actions import add_to_team, create_agent
+from rapport.people.actions.agents import add_to_team, create_agent
 from rapport.people.models import Site, Team
 
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from rapport.lib.errors import ActionError
-from rapport.people.actions import create_brand
+from rapport.people.actions.agents import create_brand
 
 
 class Command(BaseCommand):

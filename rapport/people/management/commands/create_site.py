@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from rapport.lib.errors import ActionError
-from rapport.people.actions import create_site
+from rapport.people.actions.agents import create_site
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from rapport.lib.errors import ActionError
-from rapport.people.actions import create_team
+from rapport.people.actions.agents import create_team
 from rapport.people.models import Brand
 
 
