@@ -17,12 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.conf import settings
 
 from rapport.mail.bounds import bound_headers
-from rapport.mail.parse import (
-    header_addresses,
-    header_text,
-    parse_message_ids,
-    read_header_block,
-)
+from rapport.mail.parse import parse_message_ids
+from rapport.mail.policy import header_addresses, header_text, read_header_block
 
 if TYPE_CHECKING:
     from rapport.mail.models import InboundEmail

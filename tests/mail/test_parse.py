@@ -13,7 +13,8 @@ from email.mime.text import MIMEText
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rapport.mail.parse import _POLICY, decode_bytes, parse_email, parse_message_ids
+from rapport.mail.parse import decode_bytes, parse_email, parse_message_ids
+from rapport.mail.policy import POLICY
 
 HEAD = b"From: Ana <ana@example.com>\r\nTo: desk@example.org\r\nSubject: Hi\r\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -202,7 +203,7 @@ def test_structured_garbage_never_crashes(lines: list[bytes]) -> None:
 def test_remembered_headers_are_forgotten_when_the_message_changes() -> None:
     message = email.message_from_bytes(
         b"From: a@example.com\r\nSubject: first\r\nTo: b@example.com, c@example.com\r\n\r\nhi\r\n",
-        policy=_POLICY,
+        policy=POLICY,
     )
     assert message["Subject"] == "first"
     assert message["Subject"] is message["Subject"]  # parsed once, then remembered

@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rapport.mail.intake import clean_strings, read_headers
-from rapport.mail.parse import _PLAIN_ADDRESSES, _POLICY, parse_email
+from rapport.mail.parse import parse_email
+from rapport.mail.policy import PLAIN_ADDRESSES, POLICY
 from tests.conftest import shared_fixture
 
 ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-"
@@ -66,7 +67,7 @@ lists = st.tuples(st.lists(mailboxes, min_size=1, max_size=4), st.sampled_from([
 @settings(max_examples=400, deadline=None)
 @given(lists)
 def test_plain_address_headers_read_as_policy_default_reads_them(value: str) -> None:
-    assert _PLAIN_ADDRESSES.fullmatch(value)  # the generator makes what the shortcut takes
+    assert PLAIN_ADDRESSES.fullmatch(value)  # the generator makes what the shortcut takes
     assert _shortcut(value) == _reference(value)
 
 
@@ -79,7 +80,7 @@ def test_every_fixture_address_header_the_shortcut_takes_reads_the_same() -> Non
         for name in ("From", "To", "Cc", "Reply-To"):
             for raw in message.get_all(name, []):
                 value = " ".join(str(raw).split())
-                if "=?" in value or not _PLAIN_ADDRESSES.fullmatch(value):
+                if "=?" in value or not PLAIN_ADDRESSES.fullmatch(value):
                     continue
                 checked += 1
                 assert _shortcut(value) == _reference(value), (path, value)
@@ -116,8 +117,8 @@ def test_kept_header_objects_are_shared_and_equal_to_fresh_ones() -> None:
         b"From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n"
         b"Content-Transfer-Encoding: quoted-printable\r\n\r\nx\r\n"
     )
-    first = email.message_from_bytes(raw, policy=_POLICY)
-    second = email.message_from_bytes(raw, policy=_POLICY)
+    first = email.message_from_bytes(raw, policy=POLICY)
+    second = email.message_from_bytes(raw, policy=POLICY)
     fresh = email.message_from_bytes(raw, policy=email.policy.default)
     assert first["Content-Type"] is second["Content-Type"]  # parsed once for both mails
     assert first["Content-Type"] == fresh["Content-Type"]
@@ -126,8 +127,8 @@ def test_kept_header_objects_are_shared_and_equal_to_fresh_ones() -> None:
     assert first["Content-Transfer-Encoding"].cte == "quoted-printable"  # type: ignore[union-attr]
     # A long value (a multipart boundary can be anything) is parsed each time, not kept.
     long_type = b"Content-Type: text/plain; name=" + b"x" * 300 + b"\r\n\r\nx\r\n"
-    one = email.message_from_bytes(long_type, policy=_POLICY)
-    two = email.message_from_bytes(long_type, policy=_POLICY)
+    one = email.message_from_bytes(long_type, policy=POLICY)
+    two = email.message_from_bytes(long_type, policy=POLICY)
     assert one["Content-Type"] is not two["Content-Type"]
     assert one["Content-Type"] == two["Content-Type"]
 
