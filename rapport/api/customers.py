@@ -48,6 +48,7 @@ from rapport.cases.access import (
     customer_for_agent,
     customers_for_agent,
 )
+from rapport.cases.actions import customers as case_customers
 from rapport.cases.models import ACTIVE_STATUSES
 from rapport.cases.selectors import TimelineEntry, customer_timeline
 from rapport.datacare.actions.access import record_access
@@ -313,7 +314,7 @@ def merge_customer(request: HttpRequest, customer_id: Id, payload: MergeIn) -> C
     source = customer_for_agent(agent, customer_id)
     target = named(partial(customer_for_agent, agent), payload.into, field="into", what="customer")
     check_may_merge(agent, source=source, target=target)
-    merged = merging_actions.merge_customers(source=source, target=target, by=agent)
+    merged = case_customers.merge_customers(source=source, target=target, by=agent)
     return _detail(agent, merged.pk)
 
 

@@ -11,12 +11,12 @@ from django.core import mail as outbox
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from rapport.cases.actions.customers import merge_customers
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.lib.errors import ActionError
 from rapport.mail.models import AuthVerdict
 from rapport.people.actions.customers import create_customer
-from rapport.people.actions.merging import merge_customers
 from rapport.people.models import Customer
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World

@@ -4,14 +4,14 @@ from unittest import mock
 
 import pytest
 
+from rapport.cases.actions import customers as case_customers
+from rapport.cases.actions.customers import merge_customers
 from rapport.cases.actions.messages import log_call
 from rapport.cases.models import Call, Case, Message
 from rapport.lib.errors import ActionError
-from rapport.people.actions import merging
 from rapport.people.actions.customers import create_customer, find_or_create_customer
 from rapport.people.actions.events import record_customer_event
 from rapport.people.actions.identities import add_identity
-from rapport.people.actions.merging import merge_customers
 from rapport.people.actions.notes import add_rapport_note
 from rapport.people.models import Customer, CustomerEvent, Identity
 from rapport.routing.actions.opening import open_case
@@ -103,7 +103,7 @@ def test_merge_is_atomic(world: World) -> None:
         real_event(*args, **kwargs)  # type: ignore[arg-type]
 
     with (
-        mock.patch.object(merging, "record_customer_event", fail_on_the_second_audit_row),
+        mock.patch.object(case_customers, "record_customer_event", fail_on_the_second_audit_row),
         pytest.raises(RuntimeError),
     ):
         merge_customers(source=twin, target=world.customer, by=world.supervisor)

@@ -8,6 +8,7 @@ import importlib
 import pytest
 from django.apps import apps
 
+from rapport.cases.actions.customers import merge_customers
 from rapport.lib.errors import ActionError
 from rapport.people.actions.customers import (
     create_claimed_customer,
@@ -16,7 +17,6 @@ from rapport.people.actions.customers import (
     known_customers,
 )
 from rapport.people.actions.identities import add_identity, verify_identity
-from rapport.people.actions.merging import merge_customers
 from rapport.people.models import CustomerEvent, Identity
 from tests.conftest import World
 

@@ -20,6 +20,7 @@ from rapport.cases.access import (
     customer_for_agent,
     customers_for_agent,
 )
+from rapport.cases.actions.customers import merge_customers
 from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
 from rapport.lib.access import named
@@ -27,7 +28,7 @@ from rapport.lib.answers import Elsewhere, next_url, post_action
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id, identity_of, rapport_note_of
 from rapport.people.actions.identities import add_identity, verify_identity
-from rapport.people.actions.merging import dismiss_duplicate, merge_customers
+from rapport.people.actions.merging import dismiss_duplicate
 from rapport.people.actions.notes import (
     add_asset,
     add_rapport_note,
