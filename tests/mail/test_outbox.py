@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import DeliveryStatus, Message
+from rapport.mail.actions import outbox
 from rapport.mail.actions.outbox import mark_delivery
 from tests.conftest import World
 
@@ -47,3 +51,51 @@ def test_a_failed_message_is_not_marked_sent_later(world: World) -> None:
 
     mark_delivery(message=message, status=DeliveryStatus.SENT)
     assert status_of(message) == (DeliveryStatus.FAILED, "550 No such user")
+
+
+def test_only_a_settling_status_settles_a_delivery(world: World) -> None:
+    message = queued(world)
+    with pytest.raises(ValueError, match="does not settle"):
+        mark_delivery(message=message, status=DeliveryStatus.QUEUED)
+
+
+OUTBOX = Path(outbox.__file__)
+
+
+def _queues(tree: ast.AST) -> list[int]:
+    """Lines that make a message to the customer (`Message(..., direction=Direction.OUTBOUND)`,
+    `Message.objects.create(...)` likewise) or queue its delivery job by hand."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        makes_message = (isinstance(func, ast.Name) and func.id == "Message") or (
+            isinstance(func, ast.Attribute)
+            and func.attr in {"create", "get_or_create", "update_or_create"}
+            and ast.unparse(func.value) == "Message.objects"
+        )
+        outbound = any(
+            keyword.arg == "direction" and ast.unparse(keyword.value) == "Direction.OUTBOUND"
+            for keyword in node.keywords
+        )
+        enqueues = isinstance(func, ast.Attribute) and ast.unparse(func).startswith(
+            "deliver_message."
+        )
+        if (makes_message and outbound) or enqueues:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_outbox_queues_a_message_to_the_customer() -> None:
+    root = OUTBOX.parents[2]
+    # The outbound sweep re-queues a lost job (its message is already an outbox row).
+    allowed = {OUTBOX, root / "mail" / "outbound.py"}
+    found: dict[str, list[int]] = {}
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        if path in allowed or "/migrations/" in f"/{name}":
+            continue
+        if lines := _queues(ast.parse(path.read_text(), filename=name)):
+            found[name] = lines
+    assert found == {}
