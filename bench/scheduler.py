@@ -67,7 +67,7 @@ def setup_django(args: argparse.Namespace, workdir: Path) -> str:
 
 
 def generate(args: argparse.Namespace, now: datetime, rng: random.Random) -> dict[str, Any]:
-    from rapport.care.actions import GRACE
+    from rapport.care.actions.promises import GRACE
     from rapport.care.models import Promise, PromiseKind, PromiseStatus
     from rapport.cases.models import Case
     from rapport.people.actions.agents import create_agent

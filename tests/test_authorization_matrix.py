@@ -39,8 +39,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rapport.api.api import api
-from rapport.care.actions import schedule_follow_up, tomorrow_at
-from rapport.care.handovers import refer_case
+from rapport.care.actions.promises import schedule_follow_up, tomorrow_at
+from rapport.care.actions.referrals import refer_case
 from rapport.cases.models import Attachment
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.outreach.actions import add_audience, create_incident

@@ -37,13 +37,28 @@ from rapport.api.care_schemas import (
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas import AgentRef, ErrorOut, Id
-from rapport.care import actions, handovers, selectors
+from rapport.care import selectors
 from rapport.care.access import promise_for_agent, promises_for_agent, referral_for_agent
+from rapport.care.actions.appointments import book_appointment
+from rapport.care.actions.callbacks import book_callback
+from rapport.care.actions.promises import (
+    cancel_promise,
+    log_promise_call,
+    reschedule_promise,
+    schedule_follow_up,
+    tomorrow_at,
+)
+from rapport.care.actions.referrals import (
+    acknowledge_referral,
+    hand_back_referral,
+    refer_case,
+    send_introduction,
+)
+from rapport.care.actions.word_of_mouth import record_word_of_mouth as record_recommendation
 from rapport.care.models import (
     Appointment,
     Promise,
 )
-from rapport.care.word_of_mouth import record_word_of_mouth as record_recommendation
 from rapport.cases.access import case_for_agent, customer_for_agent, customers_for_agent
 from rapport.lib.access import named
 from rapport.lib.errors import ActionError
@@ -111,7 +126,7 @@ def call(request: HttpRequest, promise_id: Id, payload: PromiseCallIn) -> Promis
     """One step: the call goes on the case timeline; the promise is kept, or rescheduled when
     nobody answered. Reached but needing more help reopens the case (or opens a new one)."""
     agent = agent_of(request)
-    actions.log_promise_call(
+    log_promise_call(
         promise=promise_for_agent(agent, promise_id),
         by=agent,
         outcome=payload.outcome.value,
@@ -126,7 +141,7 @@ def call(request: HttpRequest, promise_id: Id, payload: PromiseCallIn) -> Promis
 @router.post("/promises/{int:promise_id}/reschedule", response={200: PromiseOut, **CONFLICT_ERRORS})
 def reschedule(request: HttpRequest, promise_id: Id, payload: RescheduleIn) -> PromiseOut:
     agent = agent_of(request)
-    actions.reschedule_promise(
+    reschedule_promise(
         promise=promise_for_agent(agent, promise_id), by=agent, to=payload.to, reason=payload.reason
     )
     return _promise_out(agent, promise_id)
@@ -136,9 +151,7 @@ def reschedule(request: HttpRequest, promise_id: Id, payload: RescheduleIn) -> P
 def cancel(request: HttpRequest, promise_id: Id, payload: CancelIn) -> PromiseOut:
     """Only with a reason; a promise is never silently dropped."""
     agent = agent_of(request)
-    actions.cancel_promise(
-        promise=promise_for_agent(agent, promise_id), by=agent, reason=payload.reason
-    )
+    cancel_promise(promise=promise_for_agent(agent, promise_id), by=agent, reason=payload.reason)
     return _promise_out(agent, promise_id)
 
 
@@ -154,11 +167,11 @@ def follow_up(request: HttpRequest, case_id: Id, payload: FollowUpIn) -> HttpSta
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
     now = timezone.now()
-    promise = actions.schedule_follow_up(
+    promise = schedule_follow_up(
         case=case,
         by=agent,
         owner=named(agent_by_id, payload.owner_id, field="owner_id", what="agent"),
-        due_at=payload.due_at or actions.tomorrow_at(case, now=now),
+        due_at=payload.due_at or tomorrow_at(case, now=now),
         purpose=payload.purpose or f"Check how things are going after “{case.subject}”",
         script=payload.script,
         channel=payload.channel.value,
@@ -197,7 +210,7 @@ def callback_window(
 )
 def callback(request: HttpRequest, case_id: Id, payload: CallbackIn) -> HttpStatus[PromiseOut]:
     agent = agent_of(request)
-    promise = actions.book_callback(
+    promise = book_callback(
         case=case_for_agent(agent, case_id),
         by=agent,
         window_start=payload.window_start,
@@ -220,7 +233,7 @@ def _referral_out(agent: Agent, referral_id: int) -> ReferralOut:
 def refer(request: HttpRequest, case_id: Id, payload: ReferralIn) -> HttpStatus[ReferralOut]:
     """To a colleague, a team or an outside provider, with a brief; they are notified."""
     agent = agent_of(request)
-    referral = handovers.refer_case(
+    referral = refer_case(
         case=case_for_agent(agent, case_id),
         by=agent,
         to_agent=named(agent_by_id, payload.to_agent_id, field="to_agent_id", what="agent"),
@@ -248,7 +261,7 @@ def get_referral(request: HttpRequest, referral_id: Id) -> ReferralOut:
 )
 def acknowledge(request: HttpRequest, referral_id: Id, payload: ReferralNoteIn) -> ReferralOut:
     agent = agent_of(request)
-    handovers.acknowledge_referral(
+    acknowledge_referral(
         referral=referral_for_agent(agent, referral_id), by=agent, note=payload.note
     )
     return _referral_out(agent, referral_id)
@@ -260,9 +273,7 @@ def acknowledge(request: HttpRequest, referral_id: Id, payload: ReferralNoteIn) 
 def hand_back(request: HttpRequest, referral_id: Id, payload: ReferralNoteIn) -> ReferralOut:
     """The case returns to the agent who referred it."""
     agent = agent_of(request)
-    handovers.hand_back_referral(
-        referral=referral_for_agent(agent, referral_id), by=agent, note=payload.note
-    )
+    hand_back_referral(referral=referral_for_agent(agent, referral_id), by=agent, note=payload.note)
     return _referral_out(agent, referral_id)
 
 
@@ -272,9 +283,7 @@ def hand_back(request: HttpRequest, referral_id: Id, payload: ReferralNoteIn) ->
 def introduce(request: HttpRequest, referral_id: Id, payload: IntroductionIn) -> ReferralOut:
     """Sent as your own signed reply on the case."""
     agent = agent_of(request)
-    handovers.send_introduction(
-        referral=referral_for_agent(agent, referral_id), by=agent, text=payload.text
-    )
+    send_introduction(referral=referral_for_agent(agent, referral_id), by=agent, text=payload.text)
     return _referral_out(agent, referral_id)
 
 
@@ -298,7 +307,7 @@ def appointment(
     )
     if referral is not None and referral.promise.case_id != case.pk:
         raise ActionError("That referral is not on this case.", field="referral_id")
-    booked = handovers.book_appointment(
+    booked = book_appointment(
         case=case,
         by=agent,
         starts_at=payload.starts_at,

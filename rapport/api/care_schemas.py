@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from rapport.api.schemas import AgentRef, Input, PageQuery, Timestamp
-from rapport.care import handovers
+from rapport.care.actions.referrals import draft_introduction
 from rapport.care.models import (
     Appointment,
     Outcome,
@@ -196,7 +196,7 @@ class ReferralOut(Schema):
             handed_back_at=referral.handed_back_at,
             handback_note=referral.handback_note,
             introduction_message_id=referral.introduction_id,
-            draft_introduction=handovers.draft_introduction(referral, now=timezone.now()),
+            draft_introduction=draft_introduction(referral, now=timezone.now()),
         )
 
 

@@ -6,7 +6,7 @@ class CareConfig(AppConfig):
     label = "care"
 
     def ready(self) -> None:
-        from rapport.care.actions import schedule_policy_follow_up
+        from rapport.care.actions.promises import schedule_policy_follow_up
         from rapport.care.sweeps import escalate_missed, remind_due
         from rapport.cases.hooks import on_case_resolved
         from rapport.jobs.scheduler import register_sweep

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from rapport.care.handovers import appointment_reminder_text
+from rapport.care.actions.appointments import appointment_reminder_text
 from rapport.care.models import Promise, PromiseKind, PromiseStatus
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.models import CaseEventKind, NotificationKind

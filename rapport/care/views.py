@@ -14,8 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapport.care import actions, handovers, selectors
+from rapport.care import selectors
 from rapport.care.access import promise_for_agent, referral_for_agent
+from rapport.care.actions.appointments import book_appointment
+from rapport.care.actions.callbacks import book_callback
+from rapport.care.actions.promises import follow_up_tomorrow, log_promise_call, schedule_follow_up
+from rapport.care.actions.referrals import (
+    acknowledge_referral,
+    draft_introduction,
+    hand_back_referral,
+    may_act_as_specialist,
+    refer_case,
+    referrals_waiting_for,
+    send_introduction,
+)
+from rapport.care.actions.word_of_mouth import record_word_of_mouth
 from rapport.care.forms import (
     AppointmentForm,
     CallbackForm,
@@ -29,7 +42,6 @@ from rapport.care.forms import (
 )
 from rapport.care.models import Outcome, Referral, Urgency
 from rapport.care.windows import describe_window
-from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.access import case_for_agent, customer_cases_for_agent, customer_for_agent
 from rapport.cases.models import Case
 from rapport.lib.access import named
@@ -52,7 +64,7 @@ def calls_due(request: HttpRequest, agent: Agent) -> HttpResponse:
         {
             "rows": rows,
             "outcomes": Outcome.choices,
-            "referrals": handovers.referrals_waiting_for(agent),
+            "referrals": referrals_waiting_for(agent),
             "now": timezone.now(),
         },
     )
@@ -64,7 +76,7 @@ def promise_call(request: HttpRequest, agent: Agent, promise_id: int) -> HttpRes
     promise = promise_for_agent(agent, promise_id)
 
     def run(data: dict[str, Any]) -> str:
-        kept = actions.log_promise_call(
+        kept = log_promise_call(
             promise=promise,
             by=agent,
             outcome=data["outcome"],
@@ -93,9 +105,9 @@ def case_follow_up(request: HttpRequest, agent: Agent, case_id: int) -> HttpResp
     def run(data: dict[str, Any]) -> str:
         due = aware(data["due_at"], case.customer.timezone, field="due_at")
         if due is None:
-            promise = actions.follow_up_tomorrow(case=case, by=agent, purpose=data["purpose"])
+            promise = follow_up_tomorrow(case=case, by=agent, purpose=data["purpose"])
         else:
-            promise = actions.schedule_follow_up(
+            promise = schedule_follow_up(
                 case=case,
                 by=agent,
                 due_at=due,
@@ -116,7 +128,7 @@ def case_callback(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespo
     case = case_for_agent(agent, case_id)
 
     def run(data: dict[str, Any]) -> str:
-        promise = actions.book_callback(
+        promise = book_callback(
             case=case,
             by=agent,
             window_start=aware(data["window_start"], case.customer.timezone, field="window_start"),
@@ -145,7 +157,7 @@ def case_refer(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            referral = handovers.refer_case(
+            referral = refer_case(
                 case=case,
                 by=agent,
                 situation=data["situation"],
@@ -193,7 +205,7 @@ def case_appointment(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
             with_agent = named(agent_by_id, data["with_agent"], field="with_agent", what="agent")
             starts = aware(data["starts_at"], zone, field="starts_at")
             assert starts is not None  # noqa: S101 - the field is required
-            appointment = handovers.book_appointment(
+            appointment = book_appointment(
                 case=case,
                 by=agent,
                 starts_at=starts.astimezone(ZoneInfo(zone)),
@@ -241,8 +253,8 @@ def referral_page(request: HttpRequest, agent: Agent, referral_id: int) -> HttpR
             "referral": referral,
             "case": referral.promise.case,
             "customer": referral.promise.customer,
-            "draft": handovers.draft_introduction(referral, now=timezone.now()),
-            "is_specialist": handovers.may_act_as_specialist(agent, referral),
+            "draft": draft_introduction(referral, now=timezone.now()),
+            "is_specialist": may_act_as_specialist(agent, referral),
         },
     )
 
@@ -254,12 +266,12 @@ def _referral_action(
 
     def run(data: dict[str, Any]) -> str:
         if step == "introduce":
-            handovers.send_introduction(referral=referral, by=agent, text=data["text"])
+            send_introduction(referral=referral, by=agent, text=data["text"])
             return "Introduction sent, signed with your name."
         if step == "acknowledge":
-            handovers.acknowledge_referral(referral=referral, by=agent, note=data["note"])
+            acknowledge_referral(referral=referral, by=agent, note=data["note"])
             return "Acknowledged: the case is with you now."
-        handovers.hand_back_referral(referral=referral, by=agent, note=data["note"])
+        hand_back_referral(referral=referral, by=agent, note=data["note"])
         return "Handed back to the customer's own agent."
 
     form = IntroductionForm(request.POST) if step == "introduce" else NoteForm(request.POST)

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from rapport.care import actions as care_actions
-from rapport.care import handovers
+from rapport.care.actions.appointments import book_appointment
+from rapport.care.actions.callbacks import book_callback
+from rapport.care.actions.promises import (
+    create_follow_up_policy,
+    record_outcome,
+    schedule_follow_up,
+)
+from rapport.care.actions.referrals import (
+    acknowledge_referral,
+    draft_introduction,
+    hand_back_referral,
+    refer_case,
+    send_introduction,
+)
+from rapport.care.actions.word_of_mouth import record_word_of_mouth
 from rapport.care.models import Outcome, Urgency
 from rapport.care.windows import local_day_at
-from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.models import CallDirection, Priority, Status
 from rapport.demo.airline import airline
 from rapport.demo.world import SUPERVISOR, Builder
@@ -87,7 +99,7 @@ def night_clinic(b: Builder) -> None:
     # the owner's time, by the doctor who saw the patient (here Dr. Ortiz, not the regular vet).
     b.at(
         b.ago(days=30),
-        care_actions.create_follow_up_policy,
+        create_follow_up_policy,
         name="Night visit: call the next day",
         purpose="Next-day call after the night visit: is the patient better?",
         script="Is the cough better? Eating, drinking, any fever? Remind them the night line "
@@ -145,7 +157,7 @@ def dental(b: Builder) -> None:
     during = called + timedelta(minutes=15)
     referral = b.at(
         during,
-        handovers.refer_case,
+        refer_case,
         case=pain,
         by=b.agents["lucia"],
         situation="Severe pain in the lower left first molar since yesterday, worse at night "
@@ -162,7 +174,7 @@ def dental(b: Builder) -> None:
     )
     b.at(
         during + timedelta(minutes=3),
-        handovers.acknowledge_referral,
+        acknowledge_referral,
         referral=referral,
         by=b.agents["lucia"],
         note="Dr. Kwan's office confirmed on the phone: tomorrow 09:30.",
@@ -170,7 +182,7 @@ def dental(b: Builder) -> None:
     starts = local_day_at(during, timezone="Europe/Lisbon", days=1, clock=time(9, 30))
     appointment = b.at(
         during + timedelta(minutes=5),
-        handovers.book_appointment,
+        book_appointment,
         case=pain,
         by=b.agents["lucia"],
         starts_at=starts,
@@ -182,10 +194,10 @@ def dental(b: Builder) -> None:
     )
     b.at(
         during + timedelta(minutes=8),
-        handovers.send_introduction,
+        send_introduction,
         referral=referral,
         by=b.agents["lucia"],
-        text=handovers.draft_introduction(referral, now=during + timedelta(minutes=8)),
+        text=draft_introduction(referral, now=during + timedelta(minutes=8)),
     )
     b.note(
         pain,
@@ -197,7 +209,7 @@ def dental(b: Builder) -> None:
     arrived = starts + timedelta(minutes=5)
     b.at(
         arrived,
-        care_actions.record_outcome,
+        record_outcome,
         promise=appointment.promise,
         by=b.agents["lucia"],
         outcome=Outcome.REACHED_FINE,
@@ -206,7 +218,7 @@ def dental(b: Builder) -> None:
     )
     b.at(
         appointment.ends_at + timedelta(hours=1),
-        handovers.hand_back_referral,
+        hand_back_referral,
         referral=referral,
         by=b.agents["lucia"],
         note="Dr. Kwan: root canal on 36 done, temporary filling. Crown at Sonrisa in 3 weeks.",
@@ -217,7 +229,7 @@ def dental(b: Builder) -> None:
     b.call(pain, "lucia", "Root canal done, pain gone. Very grateful.", when=spoke, minutes=4)
     b.at(
         spoke,
-        care_actions.record_outcome,
+        record_outcome,
         promise=follow_up,
         by=b.agents["lucia"],
         outcome=Outcome.REACHED_FINE,
@@ -317,7 +329,7 @@ def software(b: Builder) -> None:
     # "Call me instead": a callback in an honest window with a named person (continuity first).
     b.at(
         b.ago(minutes=5),
-        care_actions.book_callback,
+        book_callback,
         case=glitch,
         by=b.agents["priya"],
         purpose="Call Jordan back when the PDF export fix is live and export the invoices together",
@@ -572,7 +584,7 @@ def workshop(b: Builder) -> None:
     # Due today, so Jonas's "Calls due" list is not empty on the first look.
     b.at(
         b.ago(days=2, hours=19),
-        care_actions.schedule_follow_up,
+        schedule_follow_up,
         case=wheels,
         by=b.agents["jonas"],
         due_at=b.later_today("America/Toronto", clock=time(14, 0)),

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from rapport.care.actions import book_callback
+from rapport.care.actions.callbacks import book_callback
 from rapport.care.models import Promise
 from rapport.lib.errors import ActionError
 from rapport.people.actions.customers import create_claimed_customer

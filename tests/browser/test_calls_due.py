@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.care.actions import schedule_follow_up
+from rapport.care.actions.promises import schedule_follow_up
 from rapport.care.models import Outcome, Promise, PromiseStatus
 from rapport.cases.models import Call, CallOutcome
 from rapport.people.actions.customers import create_customer

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rapport.care.actions import create_follow_up_policy
+from rapport.care.actions.promises import create_follow_up_policy
 from rapport.care.models import FollowUpPolicy
 from tests.api.conftest import ApiClient
 from tests.conftest import World

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from rapport.care.actions import book_callback
+from rapport.care.actions.callbacks import book_callback
 from rapport.care.models import PromiseKind
 from rapport.cases.models import Notification
 from rapport.lib.errors import ActionError

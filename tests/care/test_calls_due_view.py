@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.care.actions import follow_up_tomorrow, schedule_follow_up
+from rapport.care.actions.promises import follow_up_tomorrow, schedule_follow_up
 from rapport.care.models import Promise, PromiseStatus
 from rapport.cases.models import Call
 from rapport.people.actions.customers import create_customer

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from rapport.care.actions import (
+from rapport.care.actions.promises import (
     create_follow_up_policy,
     follow_up_tomorrow,
     schedule_follow_up,

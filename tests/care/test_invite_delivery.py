@@ -15,7 +15,7 @@ import time_machine
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from rapport.care.handovers import book_appointment
+from rapport.care.actions.appointments import book_appointment
 from rapport.care.models import Appointment
 from rapport.cases.models import DeliveryStatus, Message
 from rapport.mail import outbound

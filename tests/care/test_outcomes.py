@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from rapport.care.actions import cancel_promise, follow_up_tomorrow, log_promise_call
+from rapport.care.actions.promises import cancel_promise, follow_up_tomorrow, log_promise_call
 from rapport.care.models import Promise, PromiseStatus
 from rapport.cases.actions.status import change_status, resolve_case
 from rapport.cases.models import Call, Case, Status

@@ -12,17 +12,17 @@ import time_machine
 from django.core import mail
 from icalendar import Calendar
 
-from rapport.care.handovers import (
+from rapport.care.actions.appointments import book_appointment
+from rapport.care.actions.referrals import (
     acknowledge_referral,
-    book_appointment,
     draft_introduction,
     hand_back_referral,
     refer_case,
     send_introduction,
 )
+from rapport.care.actions.word_of_mouth import record_word_of_mouth
 from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
 from rapport.care.sweeps import remind_due
-from rapport.care.word_of_mouth import record_word_of_mouth
 from rapport.cases.models import DeliveryStatus, Notification
 from rapport.people.actions.agents import create_agent
 from rapport.people.actions.customers import create_customer

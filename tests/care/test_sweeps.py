@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from rapport.care.actions import schedule_follow_up
+from rapport.care.actions.promises import schedule_follow_up
 from rapport.care.models import Promise, PromiseStatus
 from rapport.care.sweeps import escalate_missed, remind_due
 from rapport.cases.models import CaseEvent, Notification

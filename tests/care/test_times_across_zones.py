@@ -16,7 +16,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from rapport.care.actions import book_callback
+from rapport.care.actions.callbacks import book_callback
 from rapport.care.models import Appointment, Promise
 from rapport.people.models import Agent, Customer
 from tests.conftest import World

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from rapport.care.actions import schedule_policy_follow_up
+from rapport.care.actions.promises import schedule_policy_follow_up
 from rapport.cases.actions.status import resolve_case
 from rapport.cases.hooks import CaseResolved, Hook, on_case_resolved
 from rapport.cases.models import Case, Status

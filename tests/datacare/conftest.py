@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from rapport.care.actions import schedule_follow_up
+from rapport.care.actions.promises import schedule_follow_up
 from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.models import Case
 from rapport.mail.models import InboundEmail

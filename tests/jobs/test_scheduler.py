@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from rapport.care.actions import schedule_follow_up
+from rapport.care.actions.promises import schedule_follow_up
 from rapport.care.models import Promise
 from rapport.cases.models import Notification
 from rapport.jobs import scheduler

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rapport.care.actions import create_follow_up_policy
+from rapport.care.actions.promises import create_follow_up_policy
 from rapport.care.models import FollowUpPolicy
 from rapport.lib.errors import ActionError
 from rapport.people.models import Team

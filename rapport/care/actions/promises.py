@@ -1,8 +1,6 @@
-"""The only functions that change promises: follow-ups, callbacks, outcomes and word of mouth.
-
-Referrals and appointments are in `rapport.care.handovers`. Every function is atomic, writes the
-case event, and queues its side effects (notifications are rows; email goes out on commit).
-"""
+"""Promises: creating one, follow-up calls (and the policies that schedule them when a case is
+resolved), outcomes, rescheduling and cancelling. Every function is atomic, writes the case
+event and queues its side effects."""
 
 from __future__ import annotations
 
@@ -21,21 +19,12 @@ from rapport.care.models import (
     PromiseKind,
     PromiseStatus,
 )
-from rapport.care.selectors import quote_callback
 from rapport.care.windows import local_day_at
-from rapport.cases.actions.events import notify_agent, record_case_event
+from rapport.cases.actions.events import record_case_event
 from rapport.cases.actions.messages import log_call
 from rapport.cases.actions.status import change_status
 from rapport.cases.hooks import CaseResolved
-from rapport.cases.models import (
-    CallDirection,
-    CallOutcome,
-    Case,
-    CaseEventKind,
-    NotificationKind,
-    Priority,
-    Status,
-)
+from rapport.cases.models import CallDirection, CallOutcome, Case, CaseEventKind, Priority, Status
 from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Agent, Channel, Customer
 from rapport.routing.actions.opening import open_case
@@ -47,12 +36,18 @@ GRACE: dict[str, timedelta] = {
     PromiseKind.REFERRAL: timedelta(0),  # due_at is already the acknowledge-by deadline
     PromiseKind.APPOINTMENT: timedelta(days=1),  # time to record whether they came
 }
+
+
 # Kept later than this after its due time (or window end) counts as kept late.
 LATE_AFTER = timedelta(minutes=15)
-# Working hours are worked out HORIZON_DAYS ahead (rapport/lib/hours.py): a call is booked within.
-BOOK_AHEAD = timedelta(days=365)
+
+
 FOLLOW_UP_CLOCK = time(10, 0)
+
+
 MAX_PURPOSE = 300
+
+
 CALL_OUTCOME = {
     Outcome.REACHED_FINE: CallOutcome.REACHED,
     Outcome.REACHED_NEEDS_HELP: CallOutcome.REACHED,
@@ -65,12 +60,12 @@ def miss_at_for(kind: str, *, due_at: datetime, window_end: datetime | None = No
     return (window_end or due_at) + GRACE[kind]
 
 
-def _require_aware(value: datetime, field: str) -> None:
+def require_aware(value: datetime, field: str) -> None:
     if timezone.is_naive(value):
         raise ActionError("Give the time with its time zone.", field=field)
 
 
-def _clean_purpose(purpose: str) -> str:
+def clean_purpose(purpose: str) -> str:
     text = " ".join(purpose.split())
     if not text:
         raise ActionError("Say what the promise is for.", field="purpose")
@@ -99,7 +94,7 @@ def create_promise(
     """The one place a promise row is written (callers hold the transaction)."""
     if channel not in Channel.values:
         raise ActionError(f"{channel!r} is not a channel.", field="channel")
-    _require_aware(due_at, "due_at")
+    require_aware(due_at, "due_at")
     at = now or timezone.now()
     return Promise.objects.create(
         kind=kind,
@@ -110,7 +105,7 @@ def create_promise(
         window_end=window_end,
         timezone=timezone_name or case.customer.timezone,
         channel=channel,
-        purpose=_clean_purpose(purpose),
+        purpose=clean_purpose(purpose),
         script=script.strip()[:2000],
         remind_at=remind_at,
         miss_at=miss_at_for(kind, due_at=due_at, window_end=window_end),
@@ -141,7 +136,7 @@ def schedule_follow_up(
 ) -> Promise:
     """A follow-up owned by the person who handled the case (`by`) unless `owner` is given."""
     at = now or timezone.now()
-    _require_aware(due_at, "due_at")
+    require_aware(due_at, "due_at")
     if due_at < at - timedelta(minutes=1):
         raise ActionError("A follow-up is due in the future.", field="due_at")
     who = owner or by or case.owner
@@ -224,74 +219,6 @@ def schedule_policy_follow_up(resolved: CaseResolved) -> Promise | None:
 
 
 # ---------------------------------------------------------------------------- callbacks
-
-
-@transaction.atomic
-def book_callback(
-    *,
-    case: Case,
-    by: Agent | None,
-    window_start: datetime | None = None,
-    purpose: str = "",
-    script: str = "",
-    now: datetime | None = None,
-) -> Promise:
-    """A call back to the customer in an honest window with a named person (continuity first).
-
-    `window_start` is the customer's choice; without it they take the next free window. `by`
-    is None when the customer asked themselves (the contact page, chat): the portal calls this
-    same function.
-    """
-    at = now or timezone.now()
-    if window_start is not None:
-        _require_aware(window_start, "window_start")
-        if window_start < at - timedelta(minutes=1):
-            raise ActionError("Choose a time that has not passed.", field="window_start")
-        if window_start > at + BOOK_AHEAD:
-            raise ActionError("Choose a time within the next year.", field="window_start")
-    quote = quote_callback(case, now=at, at=window_start)
-    if window_start is not None and quote.start > window_start + timedelta(minutes=5):
-        raise ActionError(
-            f"Nobody can call then; the next free time is {quote.describe()}.",
-            field="window_start",
-        )
-    owner = Agent.objects.get(pk=quote.agent_id)
-    promise = create_promise(
-        kind=PromiseKind.CALLBACK,
-        case=case,
-        owner=owner,
-        due_at=quote.start,
-        window_end=quote.end,
-        purpose=purpose or f"Call {case.customer.greeting_name} back about “{case.subject}”",
-        script=script,
-        remind_at=quote.start,
-        by=by,
-        now=at,
-    )
-    record_case_event(
-        case,
-        by=by,
-        kind=CaseEventKind.CALLBACK_BOOKED,
-        after={
-            "promise": promise.pk,
-            "owner": owner.pk,
-            "window": [quote.start.isoformat(), quote.end.isoformat()],
-            "queue_ahead": quote.queue_ahead,
-        },
-        reason=quote.reason,
-    )
-    if by is None or by.pk != owner.pk:
-        notify_agent(
-            agent=owner,
-            case=case,
-            kind=NotificationKind.CALLBACK_BOOKED,
-            at=at,
-            text=f"Call {case.customer.name} back {quote.describe()}: {promise.purpose}.",
-        )
-    return promise
-
-
-# ---------------------------------------------------------------------------- outcomes
 
 
 def _transition(promise: Promise, *, current: str, to: str) -> None:
@@ -399,7 +326,7 @@ def _reschedule(
             days=1,
             clock=current.due_at.astimezone(ZoneInfo(current.timezone)).time(),
         )
-    _require_aware(to, "reschedule_to")
+    require_aware(to, "reschedule_to")
     if to <= now:
         raise ActionError("Reschedule to a time that has not passed.", field="reschedule_to")
     width = (current.window_end - current.due_at) if current.window_end else None
@@ -521,7 +448,7 @@ def create_follow_up_policy(
         raise ActionError(f"{channel!r} is not a channel.", field="channel")
     return FollowUpPolicy.objects.create(
         name=name.strip(),
-        purpose=_clean_purpose(purpose),
+        purpose=clean_purpose(purpose),
         script=script.strip(),
         tags=sorted({t.strip().lower() for t in tags or () if t.strip()}),
         team=team,
