@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases.access import customer_for_agent
@@ -15,6 +16,8 @@ from rapport.datacare import selectors
 from rapport.datacare.actions.erasure import erase_customer, is_erased
 from rapport.datacare.actions.export import export_customer
 from rapport.datacare.models import Via
+from rapport.lib.answers import post_action
+from rapport.lib.errors import ActionError
 from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Customer
 
@@ -62,21 +65,21 @@ def customer_export(request: HttpRequest, agent: Agent, customer_id: int) -> Htt
 @supervisor_required
 def customer_erase(request: HttpRequest, agent: Agent, customer_id: int) -> HttpResponse:
     customer = customer_for_agent(agent, customer_id)
-    typed = " ".join(request.POST.get("confirm", "").lower().replace("#", "").split())
-    if typed != confirmation_phrase(customer):
-        messages.error(
-            request,
-            f"Nothing was erased: type “{confirmation_phrase(customer)}” to confirm.",
+
+    def run(data: dict[str, Any]) -> str:
+        typed = " ".join(request.POST.get("confirm", "").lower().replace("#", "").split())
+        if typed != confirmation_phrase(customer):
+            phrase = confirmation_phrase(customer)
+            raise ActionError(f"Nothing was erased: type “{phrase}” to confirm.")
+        erased = erase_customer(customer=customer, by=agent, via=Via.WEB)
+        return (
+            f"Customer #{customer.pk} was erased: {erased.messages} messages, {erased.calls} "
+            f"calls, {erased.identities} identities, {erased.attachments} files and "
+            f"{erased.inbound_emails} original mails; {erased.cases} cases kept as anonymous rows."
         )
-        return redirect("datacare:customer", customer_id=customer.pk)
-    erased = erase_customer(customer=customer, by=agent, via=Via.WEB)
-    messages.success(
-        request,
-        f"Customer #{customer.pk} was erased: {erased.messages} messages, {erased.calls} calls, "
-        f"{erased.identities} identities, {erased.attachments} files and "
-        f"{erased.inbound_emails} original mails; {erased.cases} cases kept as anonymous rows.",
-    )
-    return redirect("datacare:customer", customer_id=customer.pk)
+
+    back = reverse("datacare:customer", kwargs={"customer_id": customer.pk})
+    return post_action(request, run, back=back)
 
 
 @require_GET

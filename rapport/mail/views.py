@@ -6,9 +6,9 @@ import base64
 import binascii
 import hmac
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import (
@@ -18,7 +18,8 @@ from django.http import (
     HttpResponseBase,
     JsonResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport.cases.access import message_for_agent
 from rapport.datacare.actions.access import raw_deleted_notice, read_raw_mail
 from rapport.datacare.models import Via
-from rapport.lib.errors import ActionError
+from rapport.lib.answers import post_action
 from rapport.mail import selectors
 from rapport.mail.access import inbound_for_agent
 from rapport.mail.actions.intake import retry_inbound_email, store_inbound_email
@@ -164,13 +165,12 @@ def intake_page(request: HttpRequest, agent: Agent) -> HttpResponse:
 @supervisor_required
 def intake_retry(request: HttpRequest, agent: Agent, inbound_id: int) -> HttpResponse:
     row = inbound_for_agent(agent, inbound_id)
-    try:
+
+    def run(data: dict[str, Any]) -> str:
         retry_inbound_email(inbound=row, by=agent)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Mail {row.message_id} is being processed again.")
-    return redirect("mail:intake")
+        return f"Mail {row.message_id} is being processed again."
+
+    return post_action(request, run, back=reverse("mail:intake"))
 
 
 # -- The original, one click from the message ----------------------------------------------------

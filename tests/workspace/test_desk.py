@@ -49,7 +49,8 @@ def test_bad_hours_are_refused_with_the_reason_and_nothing_changes(world: World)
     bad_day = client.post(
         f"/supervisor/desk/sites/{site.pk}/closures/", {"day": "soon"}, follow=True
     )
-    assert "day:" in bad_day.content.decode() and not Closure.objects.exists()
+    assert "Day: Enter a valid date." in bad_day.content.decode()
+    assert not Closure.objects.exists()
 
 
 def test_a_supervisor_sets_and_removes_a_service_level(world: World) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from rapport.lib.answers import Action, post_action
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
@@ -91,18 +93,9 @@ class PolicyForm(Form):
     around_the_clock = forms.BooleanField(required=False)
 
 
-def _back(request: HttpRequest, notice: str = "", error: str = "") -> HttpResponse:
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, notice)
-    return redirect("desk")
-
-
-def _form_error(form: forms.Form) -> str:
-    return " ".join(
-        f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
-    )
+def _on_desk(request: HttpRequest, action: Action, form: forms.Form | None = None) -> HttpResponse:
+    """Every form of the desk page answers back on it (`post_action`)."""
+    return post_action(request, action, form=form, back=reverse("desk"))
 
 
 @require_GET
@@ -138,11 +131,7 @@ class BrandForm(Form):
 @agent_required
 @supervisor_required
 def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
-    form = BrandForm(request.POST)
-    if not form.is_valid():
-        return _back(request, error=_form_error(form))
-    data = form.cleaned_data
-    try:
+    def run(data: dict[str, Any]) -> str:
         brand = create_brand(
             name=data["name"],
             slug=data["slug"],
@@ -150,9 +139,9 @@ def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
             phone=data["phone"],
             email_addresses=[a for a in data["addresses"].replace(",", " ").split() if a],
         )
-    except ActionError as exc:
-        return _back(request, error=exc.message)
-    return _back(request, f"{brand.name} added: its contact page is /contact/{brand.slug}/.")
+        return f"{brand.name} added: its contact page is /contact/{brand.slug}/."
+
+    return _on_desk(request, run, BrandForm(request.POST))
 
 
 @require_POST
@@ -160,20 +149,20 @@ def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
 @supervisor_required
 def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
     site = site_by_id(site_id)
-    form = HoursForm(request.POST)
-    if not form.is_valid():
-        return _back(request, error=_form_error(form))
-    try:
-        if request.POST.get("grid"):
-            hours = hours_from_grid(request.POST)
-        else:
-            text = form.cleaned_data["hours"].strip()
-            hours = hours_from_text(text) if text else {}
-        actions.set_site_hours(site=site, working_hours=hours, by=agent)
-    except (HoursError, ActionError) as exc:
-        return _back(request, error=f"{site.name}: {exc}")
-    shown = hours_as_text(hours) or "open around the clock"
-    return _back(request, f"{site.name}: {shown}.")
+
+    def run(data: dict[str, Any]) -> str:
+        try:
+            if request.POST.get("grid"):
+                hours = hours_from_grid(request.POST)
+            else:
+                text = data["hours"].strip()
+                hours = hours_from_text(text) if text else {}
+            actions.set_site_hours(site=site, working_hours=hours, by=agent)
+        except (HoursError, ActionError) as exc:
+            raise ActionError(f"{site.name}: {exc}") from exc
+        return f"{site.name}: {hours_as_text(hours) or 'open around the clock'}."
+
+    return _on_desk(request, run, HoursForm(request.POST))
 
 
 @require_POST
@@ -181,15 +170,13 @@ def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse
 @supervisor_required
 def desk_closure_add(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
     site = site_by_id(site_id)
-    form = ClosureForm(request.POST)
-    if not form.is_valid():
-        return _back(request, error=_form_error(form))
-    day: date = form.cleaned_data["day"]
-    try:
-        actions.add_closure(site=site, day=day, reason=form.cleaned_data["reason"], by=agent)
-    except ActionError as exc:
-        return _back(request, error=str(exc))
-    return _back(request, f"{site.name} closed on {day:%a %d %b %Y}.")
+
+    def run(data: dict[str, Any]) -> str:
+        day: date = data["day"]
+        actions.add_closure(site=site, day=day, reason=data["reason"], by=agent)
+        return f"{site.name} closed on {day:%a %d %b %Y}."
+
+    return _on_desk(request, run, ClosureForm(request.POST))
 
 
 @require_POST
@@ -201,20 +188,20 @@ def desk_closure_remove(request: HttpRequest, agent: Agent, site_id: int, day: s
         when = date.fromisoformat(day)
     except ValueError as exc:
         raise Http404("No such day") from exc
-    if not actions.remove_closure(site=site, day=when, by=agent):
-        return _back(request, error=f"{site.name} was not closed on {when}.")
-    return _back(request, f"{site.name} is open on {when:%a %d %b %Y} after all.")
+
+    def run(data: dict[str, Any]) -> str:
+        if not actions.remove_closure(site=site, day=when, by=agent):
+            raise ActionError(f"{site.name} was not closed on {when}.")
+        return f"{site.name} is open on {when:%a %d %b %Y} after all."
+
+    return _on_desk(request, run)
 
 
 @require_POST
 @agent_required
 @supervisor_required
 def desk_policy(request: HttpRequest, agent: Agent) -> HttpResponse:
-    form = PolicyForm(request.POST)
-    if not form.is_valid():
-        return _back(request, error=_form_error(form))
-    data = form.cleaned_data
-    try:
+    def run(data: dict[str, Any]) -> str:
         policy = actions.set_sla_policy(
             priority=data["priority"],
             channel=data["channel"],
@@ -224,9 +211,9 @@ def desk_policy(request: HttpRequest, agent: Agent) -> HttpResponse:
             business_hours=not data["around_the_clock"],
             by=agent,
         )
-    except ActionError as exc:
-        return _back(request, error=str(exc))
-    return _back(request, f"Service level for {policy} saved.")
+        return f"Service level for {policy} saved."
+
+    return _on_desk(request, run, PolicyForm(request.POST))
 
 
 @require_POST
@@ -234,5 +221,9 @@ def desk_policy(request: HttpRequest, agent: Agent) -> HttpResponse:
 @supervisor_required
 def desk_policy_remove(request: HttpRequest, agent: Agent, policy_id: int) -> HttpResponse:
     policy = sla_policy_by_id(policy_id)
-    actions.remove_sla_policy(priority=policy.priority, channel=policy.channel, by=agent)
-    return _back(request, f"{policy}: back to the built-in target.")
+
+    def run(data: dict[str, Any]) -> str:
+        actions.remove_sla_policy(priority=policy.priority, channel=policy.channel, by=agent)
+        return f"{policy}: back to the built-in target."
+
+    return _on_desk(request, run)
