@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         from django.db.models import Count
 
         from rapport.cases.models import ACTIVE_STATUSES, Case
-        from rapport.outreach.actions import add_audience, create_incident
+        from rapport.outreach.actions.incidents import create_incident
+        from rapport.outreach.actions.tasks import add_audience
         from rapport.outreach.selectors import board
 
         incident = create_incident(title="Flight AU 482 cancelled", team=team, by=supervisor)

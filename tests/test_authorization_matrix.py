@@ -43,9 +43,10 @@ from rapport.care.actions.promises import schedule_follow_up, tomorrow_at
 from rapport.care.actions.referrals import refer_case
 from rapport.cases.models import Attachment
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
-from rapport.outreach.actions import add_audience, create_incident
-from rapport.outreach.imports import start_import
-from rapport.outreach.make_goods import record_make_good
+from rapport.outreach.actions.imports import start_import
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.make_goods import record_make_good
+from rapport.outreach.actions.tasks import add_audience
 from rapport.people.actions.agents import create_brand
 from rapport.people.actions.customers import create_customer
 from rapport.people.actions.notes import add_rapport_note

@@ -42,7 +42,11 @@ from rapport.api.pagination import Keyset, decode_cursor, encode_cursor, invalid
 from rapport.api.schemas import Id, PageQuery
 from rapport.cases.access import asset_for_agent, case_for_agent, customer_for_agent
 from rapport.lib.access import named
-from rapport.outreach import actions, imports, make_goods, selectors, work
+from rapport.outreach import selectors
+from rapport.outreach.actions import imports as imports_actions
+from rapport.outreach.actions import incidents as incidents_actions
+from rapport.outreach.actions import make_goods as make_goods_actions
+from rapport.outreach.actions import tasks as tasks_actions
 from rapport.people.access import agent_by_id, team_by_id
 from rapport.people.models import Agent
 
@@ -92,7 +96,7 @@ def record_make_good(request: HttpRequest, payload: MakeGoodIn) -> HttpStatus[Ma
         field="asset_id",
         what="order",
     )
-    mg = make_goods.record_make_good(
+    mg = make_goods_actions.record_make_good(
         case=case,
         by=agent,
         kind=payload.kind,
@@ -114,7 +118,7 @@ def decide(request: HttpRequest, make_good_id: Id, payload: DecisionIn) -> MakeG
     """Supervisors only; deciding twice is a 409."""
     agent = agent_of(request)
     mg = selectors.make_good_for_agent(agent, make_good_id)
-    mg = make_goods.decide_make_good(
+    mg = make_goods_actions.decide_make_good(
         make_good=mg, by=agent, approve=payload.approve, note=payload.note
     )
     return MakeGoodOut.of(mg)
@@ -162,7 +166,7 @@ def set_limit(request: HttpRequest, payload: LimitIn) -> LimitOut:
     """Up to how much an agent (or, without `agent_id`, everyone) may give unapproved."""
     agent = agent_of(request)
     who = named(agent_by_id, payload.agent_id, field="agent_id", what="agent")
-    limit = make_goods.set_approval_limit(
+    limit = make_goods_actions.set_approval_limit(
         agent=who, currency=payload.currency, amount=payload.amount, by=agent
     )
     return LimitOut(agent_id=limit.agent_id, currency=limit.currency, amount=limit.amount)
@@ -190,7 +194,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> HttpStatus[Inc
     """Supervisors only. Then add the affected customers."""
     agent = agent_of(request)
     team = named(team_by_id, payload.team_id, field="team_id", what="team")
-    incident = actions.create_incident(
+    incident = incidents_actions.create_incident(
         title=payload.title,
         description=payload.description,
         severity=payload.severity,
@@ -221,7 +225,7 @@ def add_audience(request: HttpRequest, incident_id: Id, payload: AudienceIn) -> 
     agent = agent_of(request)
     incident = selectors.incident_for_agent(agent, incident_id)
     customers = [customer_for_agent(agent, cid) for cid in payload.customer_ids[:10_000]]
-    result = actions.add_audience(
+    result = tasks_actions.add_audience(
         incident=incident,
         tag=payload.tag,
         asset_reference=payload.asset_reference,
@@ -246,7 +250,7 @@ def start_import(request: HttpRequest, incident_id: Id, payload: ImportIn) -> Ht
     """Queued for the worker; poll `GET /outreach/imports/{id}` for progress and bad lines."""
     agent = agent_of(request)
     incident = selectors.incident_for_agent(agent, incident_id)
-    job = imports.start_import(
+    job = imports_actions.start_import(
         incident=incident, content=payload.csv, filename=payload.filename, by=agent
     )
     job.refresh_from_db()
@@ -310,7 +314,7 @@ def _detail(agent: Agent, task_id: int) -> TaskDetailOut:
     return TaskDetailOut(
         **TaskOut.of(task).dict(),
         phone=selectors.phone_of(task.customer),
-        draft=work.draft_text(task, agent),
+        draft=tasks_actions.draft_text(task, agent),
     )
 
 
@@ -329,7 +333,7 @@ def get_task(request: HttpRequest, task_id: Id) -> TaskDetailOut:
 def log_call(request: HttpRequest, task_id: Id, payload: OutreachCallIn) -> TaskDetailOut:
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
-    work.log_outreach_call(
+    tasks_actions.log_outreach_call(
         task=task,
         by=agent,
         call_outcome=payload.call_outcome,
@@ -352,7 +356,7 @@ def send_message(request: HttpRequest, task_id: Id, payload: OutreachMessageIn) 
     """Signed with the agent's name; the unedited draft is refused."""
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
-    work.send_outreach_message(task=task, text=payload.text, by=agent)
+    tasks_actions.send_outreach_message(task=task, text=payload.text, by=agent)
     return _detail(agent, task_id)
 
 
@@ -364,7 +368,7 @@ def send_message(request: HttpRequest, task_id: Id, payload: OutreachMessageIn) 
 def record_result(request: HttpRequest, task_id: Id, payload: ResultIn) -> TaskDetailOut:
     agent = agent_of(request)
     task = selectors.task_for_agent(agent, task_id)
-    work.record_outreach_result(
+    tasks_actions.record_outreach_result(
         task=task,
         by=agent,
         status=payload.status,

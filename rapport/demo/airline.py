@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rapport.cases.models import CallOutcome
 from rapport.demo.world import SUPERVISOR, Builder
-from rapport.outreach import actions as outreach_actions
-from rapport.outreach import work as outreach_work
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience, log_outreach_call, send_outreach_message
 from rapport.outreach.models import OutreachOutcome, OutreachTask, Severity
 from rapport.people.models import Agent
 
@@ -109,7 +109,7 @@ def airline(b: Builder) -> None:
     supervisor = b.agents[SUPERVISOR]
     incident = b.at(
         b.ago(hours=20),
-        outreach_actions.create_incident,
+        create_incident,
         title=f"Flight {FLIGHT} Madrid → Manila cancelled",
         by=supervisor,
         description="Technical fault; the aircraft is grounded in Madrid. Offer a seat on "
@@ -119,7 +119,7 @@ def airline(b: Builder) -> None:
     )
     b.at(
         b.ago(hours=19, minutes=50),
-        outreach_actions.add_audience,
+        add_audience,
         incident=incident,
         by=supervisor,
         asset_reference=FLIGHT,
@@ -173,7 +173,7 @@ def airline(b: Builder) -> None:
         task = by_name[name]
         b.at(
             b.ago(hours=18, minutes=-12 * minutes),
-            outreach_work.log_outreach_call,
+            log_outreach_call,
             task=task,
             by=owner_of(task),
             call_outcome=call_outcome,
@@ -184,7 +184,7 @@ def airline(b: Builder) -> None:
     emily = by_name["Emily Clarke"]
     b.at(
         b.ago(hours=17, minutes=55),
-        outreach_work.send_outreach_message,
+        send_outreach_message,
         task=emily,
         by=owner_of(emily),
         text=f"Hi Emily,\n\nI'm {owner_of(emily).display_name} from Aurora Air. Your flight "

@@ -24,7 +24,7 @@ from rapport.care.windows import local_day_at
 from rapport.cases.models import CallDirection, Priority, Status
 from rapport.demo.airline import airline
 from rapport.demo.world import SUPERVISOR, Builder
-from rapport.outreach import make_goods
+from rapport.outreach.actions.make_goods import decide_make_good, record_make_good
 from rapport.outreach.models import MakeGoodKind
 
 
@@ -546,7 +546,7 @@ def workshop(b: Builder) -> None:
     # Jonas's limit, so the supervisor approves it.
     b.at(
         b.ago(days=4, hours=6, minutes=45),
-        make_goods.record_make_good,
+        record_make_good,
         case=wheels,
         by=b.agents["jonas"],
         kind=MakeGoodKind.PART_NEXT_DAY,
@@ -556,7 +556,7 @@ def workshop(b: Builder) -> None:
     )
     credit = b.at(
         b.ago(days=4, hours=6, minutes=44),
-        make_goods.record_make_good,
+        record_make_good,
         case=wheels,
         by=b.agents["jonas"],
         kind=MakeGoodKind.CREDIT,
@@ -568,7 +568,7 @@ def workshop(b: Builder) -> None:
     )
     b.at(
         b.ago(days=4, hours=6),
-        make_goods.decide_make_good,
+        decide_make_good,
         make_good=credit,
         by=b.agents[SUPERVISOR],
         approve=True,

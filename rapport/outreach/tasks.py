@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def run_import(import_id: int) -> str:
     # On the worker, when it runs: outreach.imports imports this module to queue the job.
-    from rapport.outreach.imports import import_audience
+    from rapport.outreach.actions.imports import import_audience
 
     return str(import_audience(import_id).status)

@@ -18,7 +18,21 @@ from rapport.cases.access import asset_for_agent, case_for_agent
 from rapport.cases.models import CallOutcome
 from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere, next_url, post_action
-from rapport.outreach import actions, imports, make_goods, selectors, work
+from rapport.outreach import selectors
+from rapport.outreach.actions.imports import start_import
+from rapport.outreach.actions.incidents import close_incident, create_incident
+from rapport.outreach.actions.make_goods import (
+    decide_make_good,
+    record_make_good,
+    set_approval_limit,
+)
+from rapport.outreach.actions.tasks import (
+    add_audience,
+    draft_text,
+    log_outreach_call,
+    record_outreach_result,
+    send_outreach_message,
+)
 from rapport.outreach.forms import (
     AudienceForm,
     CallForm,
@@ -67,7 +81,7 @@ def incident_list(request: HttpRequest, agent: Agent) -> HttpResponse:
 @supervisor_required(hidden=False)
 def incident_create(request: HttpRequest, agent: Agent) -> HttpResponse:
     def run(data: dict[str, Any]) -> Elsewhere:
-        incident = actions.create_incident(
+        incident = create_incident(
             title=data["title"],
             description=data["description"],
             severity=data["severity"],
@@ -121,7 +135,7 @@ def incident_audience(request: HttpRequest, agent: Agent, incident_id: int) -> H
     incident = selectors.incident_for_agent(agent, incident_id)
 
     def run(data: dict[str, Any]) -> str:
-        result = actions.add_audience(
+        result = add_audience(
             incident=incident,
             tag=data["tag"],
             asset_reference=data["asset_reference"],
@@ -146,7 +160,7 @@ def incident_import(request: HttpRequest, agent: Agent, incident_id: int) -> Htt
 
     def run(data: dict[str, Any]) -> str:
         upload = data["file"]
-        job = imports.start_import(
+        job = start_import(
             incident=incident, content=upload.read(), filename=upload.name or "", by=agent
         )
         return f"Importing {job.total_rows} rows; progress is shown below."
@@ -162,7 +176,7 @@ def incident_close(request: HttpRequest, agent: Agent, incident_id: int) -> Http
     incident = selectors.incident_for_agent(agent, incident_id)
 
     def run(data: dict[str, Any]) -> str:
-        actions.close_incident(incident=incident, by=agent)
+        close_incident(incident=incident, by=agent)
         return "Incident closed."
 
     return post_action(request, run, back=_incident_url(incident))
@@ -192,7 +206,7 @@ def task_page(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
         {
             "task": task,
             "phone": selectors.phone_of(task.customer),
-            "draft": work.draft_text(task, agent),
+            "draft": draft_text(task, agent),
             "signature_preview": f"— {agent.display_name}",
             "call_outcomes": CallOutcome.choices,
             "outcomes": OutreachOutcome.choices,
@@ -224,7 +238,7 @@ def _on_task(
 @agent_required
 def task_call(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     def run(task: OutreachTask, data: dict[str, Any]) -> str:
-        task = work.log_outreach_call(
+        task = log_outreach_call(
             task=task,
             by=agent,
             call_outcome=data["call_outcome"],
@@ -243,7 +257,7 @@ def task_call(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
 @agent_required
 def task_message(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     def run(task: OutreachTask, data: dict[str, Any]) -> str:
-        work.send_outreach_message(task=task, text=data["text"], by=agent)
+        send_outreach_message(task=task, text=data["text"], by=agent)
         return f"Your message to {task.customer.name} is on its way."
 
     return _on_task(request, agent, task_id, MessageForm, run)
@@ -253,7 +267,7 @@ def task_message(request: HttpRequest, agent: Agent, task_id: int) -> HttpRespon
 @agent_required
 def task_result(request: HttpRequest, agent: Agent, task_id: int) -> HttpResponse:
     def run(task: OutreachTask, data: dict[str, Any]) -> str:
-        task = work.record_outreach_result(
+        task = record_outreach_result(
             task=task,
             by=agent,
             status=data["status"],
@@ -307,7 +321,7 @@ def make_good_decide(request: HttpRequest, agent: Agent, make_good_id: int) -> H
     make_good = selectors.make_good_for_agent(agent, make_good_id)
 
     def run(data: dict[str, Any]) -> str:
-        decided = make_goods.decide_make_good(
+        decided = decide_make_good(
             make_good=make_good, by=agent, approve=data["decision"] == "approve", note=data["note"]
         )
         state = decided.get_status_display().lower()
@@ -323,7 +337,7 @@ def make_good_limit(request: HttpRequest, agent: Agent) -> HttpResponse:
 
     def run(data: dict[str, Any]) -> str:
         who = named(agent_by_id, data["agent"], field="agent", what="agent")
-        limit = make_goods.set_approval_limit(
+        limit = set_approval_limit(
             agent=who, currency=data["currency"], amount=data["amount"], by=agent
         )
         name = who.display_name if who else "Everyone else"
@@ -344,7 +358,7 @@ def make_good_record(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
             field="asset",
             what="order",
         )
-        recorded = make_goods.record_make_good(
+        recorded = record_make_good(
             case=case,
             by=agent,
             kind=data["kind"],

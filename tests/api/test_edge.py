@@ -13,7 +13,8 @@ from django.test import Client
 
 from rapport.cases.actions.messages import log_call
 from rapport.cases.models import Call
-from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 

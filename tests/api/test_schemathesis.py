@@ -23,7 +23,8 @@ from schemathesis.specs.openapi.checks import (
 from rapport.api.api import api
 from rapport.care.actions.promises import schedule_follow_up, tomorrow_at
 from rapport.cases.actions.messages import log_call
-from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience
 from tests.conftest import World
 
 CHECKS = [

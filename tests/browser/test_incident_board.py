@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience
 from rapport.outreach.models import Incident, OutreachOutcome, OutreachStatus, OutreachTask
 from rapport.people.actions.customers import create_customer
 from tests.browser.test_reply_flow import sign_in

@@ -17,7 +17,7 @@ from rapport.care.actions.promises import schedule_follow_up
 from rapport.cases.actions.messages import add_note, log_call, reply
 from rapport.cases.models import Case
 from rapport.mail.models import InboundEmail
-from rapport.outreach.make_goods import record_make_good
+from rapport.outreach.actions.make_goods import record_make_good
 from rapport.people.actions.customers import create_customer
 from rapport.people.actions.identities import add_identity
 from rapport.people.actions.notes import add_asset, add_rapport_note, delete_rapport_note

@@ -19,8 +19,8 @@ from rapport.cases.search import search_cases
 from rapport.datacare.actions.erasure import ERASED_NAME
 from rapport.insights.selectors import time_to_human
 from rapport.mail.models import InboundEmail
-from rapport.outreach.actions import create_incident
-from rapport.outreach.imports import start_import
+from rapport.outreach.actions.imports import start_import
+from rapport.outreach.actions.incidents import create_incident
 from rapport.outreach.models import AudienceImport, MakeGood, OutreachTask
 from rapport.people.actions.agents import create_agent
 from rapport.people.models import Customer, CustomerEvent, Identity

@@ -14,7 +14,8 @@ from rapport.cases.actions.messages import reply
 from rapport.cases.actions.status import change_status
 from rapport.cases.models import Case, Initiative
 from rapport.insights import selectors
-from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience
 from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
 from tests.conftest import World

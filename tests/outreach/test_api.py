@@ -6,7 +6,7 @@ from typing import Any
 
 from django.test import Client
 
-from rapport.outreach.make_goods import record_make_good
+from rapport.outreach.actions.make_goods import record_make_good
 from rapport.people.actions.customers import create_customer
 from rapport.people.actions.notes import add_asset
 from rapport.routing.actions.opening import open_case

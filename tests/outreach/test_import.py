@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from rapport.lib.errors import ActionError
-from rapport.outreach import actions, imports
-from rapport.outreach.actions import NotAllowed, create_incident
-from rapport.outreach.imports import import_audience, start_import
+from rapport.outreach.actions import imports
+from rapport.outreach.actions.imports import import_audience, start_import
+from rapport.outreach.actions.incidents import NotAllowed, create_incident
+from rapport.outreach.actions.tasks import create_tasks
 from rapport.outreach.models import AudienceImport, ImportStatus, Incident, OutreachTask
 from rapport.people.models import Customer, Identity
 from tests.conftest import World
@@ -79,7 +80,7 @@ def test_progress_moves_in_batches_while_the_file_is_read(
     job = start_import(incident=incident, content=f"name,email,phone\n{rows}", by=world.supervisor)
     assert job.status == ImportStatus.QUEUED and job.percent == 0
     seen: list[int] = []
-    original = actions.create_tasks
+    original = create_tasks
 
     def spy(**kwargs: Any) -> Any:
         seen.append(AudienceImport.objects.get(pk=job.pk).processed_rows)

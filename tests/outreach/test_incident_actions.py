@@ -18,7 +18,8 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.lib.errors import ActionError
-from rapport.outreach.actions import NotAllowed, add_audience, close_incident, create_incident
+from rapport.outreach.actions.incidents import NotAllowed, close_incident, create_incident
+from rapport.outreach.actions.tasks import add_audience
 from rapport.outreach.models import Contact, IncidentEvent, OutreachTask
 from rapport.outreach.selectors import board, task_rows
 from rapport.people.actions.customers import create_customer

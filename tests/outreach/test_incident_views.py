@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience, log_outreach_call
 from rapport.outreach.models import Incident, OutreachTask
-from rapport.outreach.work import log_outreach_call
 from rapport.people.actions.agents import create_agent
 from tests.conftest import PASSWORD, World
 from tests.outreach.conftest import add_passenger

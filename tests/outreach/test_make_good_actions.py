@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from rapport.cases.models import CaseEvent, Notification
 from rapport.lib.errors import ActionError, Conflict
-from rapport.outreach.actions import NotAllowed
-from rapport.outreach.make_goods import (
+from rapport.outreach.actions.incidents import NotAllowed
+from rapport.outreach.actions.make_goods import (
     approval_limit,
     decide_make_good,
     record_make_good,

@@ -8,7 +8,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.outreach.make_goods import record_make_good, set_approval_limit
+from rapport.outreach.actions.make_goods import record_make_good, set_approval_limit
 from rapport.outreach.models import ApprovalLimit, MakeGood
 from rapport.people.actions.customers import create_customer
 from rapport.people.actions.notes import add_asset

@@ -9,15 +9,16 @@ from django.core import mail
 
 from rapport.cases.models import Call, CaseEvent, Message, Status
 from rapport.lib.errors import ActionError, Conflict
-from rapport.outreach.actions import add_audience, create_incident
-from rapport.outreach.models import OutreachStatus, OutreachTask
-from rapport.outreach.selectors import board
-from rapport.outreach.work import (
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import (
+    add_audience,
     draft_text,
     log_outreach_call,
     record_outreach_result,
     send_outreach_message,
 )
+from rapport.outreach.models import OutreachStatus, OutreachTask
+from rapport.outreach.selectors import board
 from rapport.people.actions.customers import create_customer
 from tests.conftest import World
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rapport.cases.models import Call
-from rapport.outreach.actions import add_audience, create_incident
+from rapport.outreach.actions.incidents import create_incident
+from rapport.outreach.actions.tasks import add_audience, draft_text
 from rapport.outreach.models import OutreachTask
-from rapport.outreach.work import draft_text
 from tests.conftest import World
 from tests.workspace.helpers import assert_login_required
 

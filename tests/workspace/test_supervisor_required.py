@@ -5,7 +5,7 @@ read, so it is the same for an object that exists and one that does not."""
 
 from __future__ import annotations
 
-from rapport.outreach.actions import create_incident
+from rapport.outreach.actions.incidents import create_incident
 from tests.api.conftest import ApiClient
 from tests.conftest import World
 

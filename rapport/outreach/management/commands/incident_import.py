@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from rapport.lib.errors import ActionError
-from rapport.outreach.imports import import_audience, start_import
+from rapport.outreach.actions.imports import import_audience, start_import
 from rapport.outreach.models import ImportStatus, Incident
 from rapport.people.models import Agent
 

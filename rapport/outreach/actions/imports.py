@@ -12,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport.lib.errors import ActionError
-from rapport.outreach.actions import Affected, create_tasks, incident_event, require_supervisor
+from rapport.outreach.actions.incidents import incident_event, require_supervisor
+from rapport.outreach.actions.tasks import Affected, create_tasks
 from rapport.outreach.models import AudienceImport, ImportStatus, Incident, IncidentStatus
 from rapport.outreach.tasks import run_import
 from rapport.people.actions.customers import find_or_create_customer
@@ -20,6 +21,8 @@ from rapport.people.actions.identities import add_identity, normalise_identity
 from rapport.people.models import Agent, Customer, Identity, IdentityKind
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
+
+
 IMPORT_BATCH = 50  # rows per transaction: tasks appear on the board while the file imports
 
 

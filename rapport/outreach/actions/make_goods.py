@@ -16,7 +16,7 @@ from rapport.cases.actions.events import (
 )
 from rapport.cases.models import Case, CaseEventKind, NotificationKind
 from rapport.lib.errors import ActionError, Conflict
-from rapport.outreach.actions import NotAllowed, require_supervisor
+from rapport.outreach.actions.incidents import require_supervisor
 from rapport.outreach.models import (
     MAKE_GOOD_TRANSITIONS,
     ApprovalLimit,
@@ -26,14 +26,6 @@ from rapport.outreach.models import (
 )
 from rapport.outreach.money import clean_amount, clean_currency
 from rapport.people.models import Agent, Asset
-
-__all__ = [
-    "NotAllowed",
-    "approval_limit",
-    "decide_make_good",
-    "record_make_good",
-    "set_approval_limit",
-]
 
 
 def approval_limit(agent: Agent, currency: str) -> Decimal | None:
