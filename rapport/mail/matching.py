@@ -285,16 +285,18 @@ def _subject_candidates(requests: Sequence[Request]) -> dict[int, list[tuple[int
     window = timedelta(days=settings.RAPPORT_THREAD_WINDOW_DAYS)
     topics = {(r.customer_id, subject_key(r.parsed.subject)) for r in requests}
     rows = newest_per(
-        Case.objects.filter(
-            customer_id__in={customer for customer, _ in topics},
-            status__in=ACTIVE_STATUSES,
-            merged_into__isnull=True,
-            updated_at__gte=min(r.received_at for r in requests) - window,
-        ),
+        Case,
         partition="customer_id",
         order=["-updated_at", "-pk"],  # ties broken the same way on every database
         limit=SUBJECT_CANDIDATES,
-    ).values_list("pk", "customer_id", "subject", "updated_at")
+        columns=["pk", "customer_id", "subject", "updated_at"],
+        where={
+            "customer_id__in": sorted({customer for customer, _ in topics}),
+            "status__in": sorted(ACTIVE_STATUSES),
+            "merged_into__isnull": True,
+            "updated_at__gte": min(r.received_at for r in requests) - window,
+        },
+    )
     found: dict[int, list[tuple[int, datetime]]] = {}
     for pk, customer_id, subject, updated_at in rows:
         if (customer_id, subject_key(subject)) in topics:

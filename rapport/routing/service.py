@@ -337,13 +337,17 @@ def needs_for(cases: Sequence[Case], *, first_contact: Iterable[int] = ()) -> li
     helpers: dict[int, list[int]] = {pk: [] for pk in customers}
     if customers:
         rows = newest_per(
-            Message.objects.filter(
-                customer_id__in=customers, direction=Direction.OUTBOUND, author__isnull=False
-            ),
+            Message,
             partition="customer_id",
             order=["-created_at", "-pk"],
             limit=10,
-        ).values_list("customer_id", "author_id")
+            columns=["customer_id", "author_id"],
+            where={
+                "customer_id__in": sorted(customers),
+                "direction": Direction.OUTBOUND,
+                "author__isnull": False,
+            },
+        )
         for customer_id, author_id in rows:
             helpers[customer_id].append(author_id)
     return [

@@ -51,20 +51,20 @@ def histories(
     customer_ids = {case.customer_id for case in cases if case.customer_id is not None}
     by_customer: dict[int, list[tuple[int, str, str, datetime]]] = {pk: [] for pk in customer_ids}
     if customer_ids:
-        messages = Message.objects.filter(
-            customer_id__in=customer_ids,
-            direction=Direction.INBOUND,
-            created_at__gte=now - LOOP_WINDOW,
-        )
-        if until is not None:
-            messages = messages.filter(created_at__lte=until)
         rows = newest_per(
-            messages,
+            Message,
             partition="customer_id",
             order=["-created_at", "-pk"],
             limit=HISTORY,
+            columns=["customer_id", "case_id", "channel", "text", "created_at"],
+            where={
+                "customer_id__in": sorted(customer_ids),
+                "direction": Direction.INBOUND,
+                "created_at__gte": now - LOOP_WINDOW,
+                **({"created_at__lte": until} if until is not None else {}),
+            },
             oldest_first=True,
-        ).values_list("customer_id", "case_id", "channel", "text", "created_at")
+        )
         for customer_id, case_id, channel, body, at in rows:
             by_customer[customer_id].append((case_id, channel, body, at))
     return [

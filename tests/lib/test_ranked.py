@@ -1,4 +1,4 @@
-"""rapport.lib.ranked: the newest rows of each group, as reading each group alone gives them."""
+"""rapport.lib.ranked: the newest rows of each group, as the ORM's window query reads them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.test.utils import CaptureQueriesContext
 
 from rapport.cases.models import Case, Direction, Message
@@ -45,31 +47,35 @@ def _messages(world: World, rng: random.Random) -> list[Case]:
     return cases
 
 
-def _by_hand(ids: list[int], limit: int) -> list[tuple[object, ...]]:
-    """Each case's `limit` newest inbound messages, oldest first, a query a case."""
-    rows: list[tuple[object, ...]] = []
-    for pk in sorted(ids):
-        newest = Message.objects.filter(case_id=pk, direction=Direction.INBOUND).order_by(
-            "-created_at", "-pk"
-        )[:limit]
-        rows += reversed(newest.values_list("case_id", "pk", "text", "created_at"))
-    return rows
+def _orm(ids: list[int], limit: int) -> list[tuple[object, ...]]:
+    newest_first = Window(
+        RowNumber(), partition_by=F("case_id"), order_by=(F("created_at").desc(), F("pk").desc())
+    )
+    return list(
+        Message.objects.filter(case_id__in=ids, direction=Direction.INBOUND)
+        .annotate(rank=newest_first)
+        .filter(rank__lte=limit)
+        .order_by("case_id", "created_at", "pk")
+        .values_list("case_id", "pk", "text", "created_at")
+    )
 
 
 @pytest.mark.parametrize("limit", [1, 3, 50])
 def test_the_rows_and_their_order_are_the_orms(world: World, limit: int) -> None:
     cases = _messages(world, random.Random(limit))  # noqa: S311 - test data
     ids = [case.pk for case in cases[:4]]
-    rows = list(
-        newest_per(
-            Message.objects.filter(case_id__in=ids, direction=Direction.INBOUND),
+    with CaptureQueriesContext(connection) as queries:
+        rows = newest_per(
+            Message,
             partition="case_id",
             order=["-created_at", "-pk"],
             limit=limit,
+            columns=["case_id", "pk", "text", "created_at"],
+            where={"case_id__in": ids, "direction": Direction.INBOUND},
             oldest_first=True,
-        ).values_list("case_id", "pk", "text", "created_at")
-    )
-    assert rows == _by_hand(ids, limit)
+        )
+    assert len(queries.captured_queries) == 1  # the rows read are not read again
+    assert rows == _orm(ids, limit)
     assert rows  # some rows were read
     assert all(at.tzinfo is not None for *_, at in rows)  # read back as aware datetimes
 
@@ -77,15 +83,17 @@ def test_the_rows_and_their_order_are_the_orms(world: World, limit: int) -> None
 def test_newest_first_and_the_other_lookups(world: World) -> None:
     cases = _messages(world, random.Random(9))  # noqa: S311 - test data
     since = START + timedelta(minutes=4)
-    rows = list(
-        newest_per(
-            Message.objects.filter(
-                case_id__in=[case.pk for case in cases], created_at__gte=since, author__isnull=True
-            ),
-            partition="case_id",
-            order=["-created_at", "-pk"],
-            limit=2,
-        ).values_list("case_id", "created_at")
+    rows = newest_per(
+        Message,
+        partition="case_id",
+        order=["-created_at", "-pk"],
+        limit=2,
+        columns=["case_id", "created_at"],
+        where={
+            "case_id__in": [case.pk for case in cases],
+            "created_at__gte": since,
+            "author__isnull": True,
+        },
     )
     expected = []
     for case in sorted(cases, key=lambda case: case.pk):
@@ -99,13 +107,25 @@ def test_newest_first_and_the_other_lookups(world: World) -> None:
 
 def test_an_empty_list_reads_nothing(world: World) -> None:
     with CaptureQueriesContext(connection) as queries:
-        rows = list(
-            newest_per(
-                Message.objects.filter(case_id__in=[]),
-                partition="case_id",
-                order=["-created_at"],
-                limit=3,
-            ).values_list("case_id")
+        rows = newest_per(
+            Message,
+            partition="case_id",
+            order=["-created_at"],
+            limit=3,
+            columns=["case_id"],
+            where={"case_id__in": []},
         )
     assert rows == []
     assert queries.captured_queries == []
+
+
+def test_an_unknown_lookup_or_field_is_refused(world: World) -> None:
+    with pytest.raises(ValueError, match="Unsupported lookup"):
+        newest_per(
+            Message, partition="case_id", order=["pk"], limit=1, columns=["pk"],
+            where={"text__contains": "x"},
+        )  # fmt: skip
+    with pytest.raises(Exception, match="no field named"):
+        newest_per(
+            Message, partition="case_id", order=["pk"], limit=1, columns=["nonsense"], where={}
+        )
