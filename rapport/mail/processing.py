@@ -33,7 +33,7 @@ from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.durability import unsynced_commits
 from rapport.lib.errors import Conflict
 from rapport.mail import bounds, matching
-from rapport.mail.acknowledge import acknowledge_new_cases
+from rapport.mail.actions.acknowledgments import acknowledge_new_cases
 from rapport.mail.attachments import store_attachments
 from rapport.mail.authentication import sender_authentication
 from rapport.mail.bounces import record_bounce
@@ -653,8 +653,8 @@ class _Wave:
         # Acknowledgments (RAPPORT_EMAIL_ACKNOWLEDGE, off by default), written with the cases:
         # only here, for a person's mail that opened a case; auto-replies, bounces and rejected
         # mail never reach this line, and mailing-list mail is never answered automatically
-        # (rapport/mail/acknowledge.py); nor is a sender whose authentication failed (the
-        # address may not be theirs).
+        # (rapport/mail/actions/acknowledgments.py); nor is a sender whose authentication failed
+        # (the address may not be theirs).
         acknowledge_new_cases(
             [
                 result.case

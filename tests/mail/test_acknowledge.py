@@ -15,7 +15,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Direction, Message
-from rapport.mail.acknowledge import acknowledgment_text, queue_acknowledgment
+from rapport.mail.actions.acknowledgments import acknowledgment_text, queue_acknowledgment
 from rapport.mail.models import InboundEmail
 from rapport.mail.outbound import OUTBOX_GRACE, sweep_outbox
 from rapport.people.models import Agent
