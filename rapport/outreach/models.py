@@ -155,12 +155,22 @@ class Incident(models.Model):
         return f"incident-{self.pk}"
 
 
+class IncidentEventKind(models.TextChoices):
+    """What happened to an incident: the `kind` of every `IncidentEvent`."""
+
+    CREATED = "created", "Created"
+    IMPORT_STARTED = "import_started", "Audience import started"
+    IMPORT_DONE = "import_done", "Audience import finished"
+    AUDIENCE_ADDED = "audience_added", "Customers added"
+    CLOSED = "closed", "Closed"
+
+
 class IncidentEvent(models.Model):
     """Audit row for an incident: created, customers added (and how they were selected), closed."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=IncidentEventKind.choices)
     data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=now)
 

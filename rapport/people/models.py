@@ -298,12 +298,35 @@ class Asset(models.Model):
         return self.name
 
 
+class CustomerEventKind(models.TextChoices):
+    """What happened to a customer: the `kind` of every `CustomerEvent`."""
+
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Details changed"
+    LIKELY_DUPLICATE = "likely_duplicate", "Flagged as a likely duplicate"
+    DUPLICATE_DISMISSED = "duplicate_dismissed", "Duplicate flag dismissed"
+    MERGED = "merged", "Another customer merged in"
+    MERGED_INTO = "merged_into", "Merged into another customer"
+    IDENTITY_ADDED = "identity_added", "Address added"
+    IDENTITY_VERIFIED = "identity_verified", "Address verified"
+    IDENTITY_REMOVED = "identity_removed", "Address removed"
+    IDENTITY_UNDELIVERABLE = "identity_undeliverable", "Address undeliverable"
+    NOTE_ADDED = "note_added", "Note added"
+    NOTE_PINNED = "note_pinned", "Note pinned"
+    NOTE_UNPINNED = "note_unpinned", "Note unpinned"
+    NOTE_DELETED = "note_deleted", "Note deleted"
+    ASSET_ADDED = "asset_added", "Asset added"
+    RELATIONSHIP = "relationship", "Relationship changed"
+    WORD_OF_MOUTH = "word_of_mouth", "Word of mouth recorded"
+    ERASED = "erased", "Erased"
+
+
 class CustomerEvent(models.Model):
     """Audit row for every change to a customer (identities, merges, relationship)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL)
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=CustomerEventKind.choices)
     data: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=now)
 

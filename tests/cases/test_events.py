@@ -6,6 +6,7 @@ import ast
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -90,10 +91,9 @@ def test_notices_one_or_many_are_the_same_rows(world: World) -> None:
     ]
 
 
-def _writes(tree: ast.AST) -> list[int]:
-    """Lines that make a CaseEvent or Notification row: `CaseEvent(...)`,
-    `Notification.objects.create(...)`, `insert_each(CaseEvent, ...)` and the like."""
-    models = {"CaseEvent", "Notification"}
+def _writes(tree: ast.AST, models: set[str]) -> list[int]:
+    """Lines that make a row of `models`: `CaseEvent(...)`, `Notification.objects.create(...)`,
+    `insert_each(CaseEvent, ...)` and the like."""
     lines = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -112,14 +112,23 @@ def _writes(tree: ast.AST) -> list[int]:
     return lines
 
 
-def test_only_the_events_module_writes_events_and_notices() -> None:
+@pytest.mark.parametrize(
+    ("writer", "models"),
+    [
+        (WRITER, {"CaseEvent", "Notification"}),
+        (WRITER.parents[2] / "people" / "actions" / "events.py", {"CustomerEvent"}),
+        (WRITER.parents[2] / "outreach" / "actions" / "incidents.py", {"IncidentEvent"}),
+    ],
+    ids=["case-events-and-notices", "customer-events", "incident-events"],
+)
+def test_only_the_events_module_writes_events_and_notices(writer: Path, models: set[str]) -> None:
     root = WRITER.parents[2]
     found: dict[str, list[int]] = {}
     for path in sorted(root.rglob("*.py")):
         name = path.relative_to(root).as_posix()
-        if path == WRITER or "/migrations/" in f"/{name}":
+        if path == writer or "/migrations/" in f"/{name}":
             continue
-        if lines := _writes(ast.parse(path.read_text(), filename=name)):
+        if lines := _writes(ast.parse(path.read_text(), filename=name), models):
             found[name] = lines
     assert found == {}
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from rapport.care.models import WordOfMouth
 from rapport.lib.errors import ActionError
-from rapport.people.models import Agent, Customer, CustomerEvent
+from rapport.people.actions.events import record_customer_event
+from rapport.people.models import Agent, Customer, CustomerEventKind
 
 
 @transaction.atomic
@@ -42,12 +44,9 @@ def record_word_of_mouth(
         note=note.strip()[:300],
         recorded_by=by,
     )
+    # "from" is a keyword in Python, so the details go in as a mapping.
+    details: dict[str, Any] = {"row": row.pk, "from": row.referrer_name, "to": row.referred_name}
     for customer in (referrer, referred):
         if customer is not None:
-            CustomerEvent.objects.create(
-                customer=customer,
-                actor=by,
-                kind="word_of_mouth",
-                data={"row": row.pk, "from": row.referrer_name, "to": row.referred_name},
-            )
+            record_customer_event(customer, kind=CustomerEventKind.WORD_OF_MOUTH, by=by, **details)
     return row

@@ -22,7 +22,7 @@ from rapport.people.actions.customers import (
 from rapport.people.actions.events import record_customer_event
 from rapport.people.actions.identities import normalise_identity
 from rapport.people.actions.merging import drop_twin_identities
-from rapport.people.models import Agent, Customer
+from rapport.people.models import Agent, Customer, CustomerEventKind
 
 
 @transaction.atomic
@@ -95,7 +95,12 @@ def merge_customers(*, source: Customer, target: Customer, by: Agent | None) -> 
         likely_duplicate_of=target
     )
     record_customer_event(
-        target, by=by, kind="merged", source=source.pk, source_name=source.name, moved=moved
+        target,
+        by=by,
+        kind=CustomerEventKind.MERGED,
+        source=source.pk,
+        source_name=source.name,
+        moved=moved,
     )
-    record_customer_event(source, by=by, kind="merged_into", target=target.pk)
+    record_customer_event(source, by=by, kind=CustomerEventKind.MERGED_INTO, target=target.pk)
     return target

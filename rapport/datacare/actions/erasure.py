@@ -27,11 +27,13 @@ from rapport.cases.search import SQLITE_FTS
 from rapport.datacare.actions.access import require_supervisor
 from rapport.datacare.held import Held, held_for
 from rapport.outreach.models import AudienceImport
+from rapport.people.actions.events import record_customer_event
 from rapport.people.models import (
     Agent,
     Asset,
     Customer,
     CustomerEvent,
+    CustomerEventKind,
     Identity,
     RapportNote,
 )
@@ -185,7 +187,7 @@ def _erase_mentions_elsewhere(held: Held, terms: list[str]) -> None:
     """Records of other people that quote this one: a likely duplicate's note of the address it
     shares with them, and the merge suggestions sent to their owner and deputy."""
     for event in CustomerEvent.objects.filter(
-        kind="likely_duplicate", data__of__in=held.customer_ids
+        kind=CustomerEventKind.LIKELY_DUPLICATE, data__of__in=held.customer_ids
     ):
         event.data = scrub(event.data)
         event.save(update_fields=["data"])
@@ -254,12 +256,14 @@ def erase_customer(*, customer: Customer, by: Agent | None, via: str) -> Erased:
         customer_events=events,
         **counts,
     )
-    CustomerEvent.objects.create(
-        customer=customer,
-        actor=by,
-        kind="erased",
-        created_at=now,
-        data={"via": via, "customer_ids": held.customer_ids, "counts": erased.as_dict()},
+    record_customer_event(
+        customer,
+        kind=CustomerEventKind.ERASED,
+        by=by,
+        at=now,
+        via=via,
+        customer_ids=held.customer_ids,
+        counts=erased.as_dict(),
     )
     _forget_search_index()
     files = [name for _, name in attachments if name]
@@ -268,4 +272,4 @@ def erase_customer(*, customer: Customer, by: Agent | None, via: str) -> Erased:
 
 
 def is_erased(customer: Customer) -> bool:
-    return CustomerEvent.objects.filter(customer=customer, kind="erased").exists()
+    return CustomerEvent.objects.filter(customer=customer, kind=CustomerEventKind.ERASED).exists()

@@ -12,9 +12,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from rapport.lib.errors import ActionError
-from rapport.outreach.actions.incidents import incident_event, require_supervisor
+from rapport.outreach.actions.incidents import record_incident_event, require_supervisor
 from rapport.outreach.actions.tasks import Affected, create_tasks
-from rapport.outreach.models import AudienceImport, ImportStatus, Incident, IncidentStatus
+from rapport.outreach.models import (
+    AudienceImport,
+    ImportStatus,
+    Incident,
+    IncidentEventKind,
+    IncidentStatus,
+)
 from rapport.outreach.tasks import run_import
 from rapport.people.actions.customers import find_or_create_customer
 from rapport.people.actions.identities import add_identity, normalise_identity
@@ -54,8 +60,13 @@ def start_import(
     job = AudienceImport.objects.create(
         incident=incident, filename=filename[:255], content=content, created_by=by, total_rows=total
     )
-    incident_event(
-        incident, by=by, kind="import_started", import_id=job.pk, filename=filename, rows=total
+    record_incident_event(
+        incident,
+        by=by,
+        kind=IncidentEventKind.IMPORT_STARTED,
+        import_id=job.pk,
+        filename=filename,
+        rows=total,
     )
     transaction.on_commit(partial(run_import.enqueue, job.pk))
     return job
@@ -124,10 +135,10 @@ def import_audience(import_id: int) -> AudienceImport:
         errors=errors,
         finished_at=timezone.now(),
     )
-    incident_event(
+    record_incident_event(
         job.incident,
         by=job.created_by,
-        kind="import_done",
+        kind=IncidentEventKind.IMPORT_DONE,
         import_id=job.pk,
         added=added,
         bad_rows=len(errors),

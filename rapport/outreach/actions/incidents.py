@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from rapport.lib.errors import ActionError
 from rapport.outreach import rules
-from rapport.outreach.models import Incident, IncidentEvent, IncidentStatus, Severity
+from rapport.outreach.models import (
+    Incident,
+    IncidentEvent,
+    IncidentEventKind,
+    IncidentStatus,
+    Severity,
+)
 from rapport.people.models import Agent, Team
 
 
@@ -28,8 +34,12 @@ def require_supervisor(by: Agent, what: str) -> None:
 # --- incidents ------------------------------------------------------------------------------
 
 
-def incident_event(incident: Incident, *, by: Agent | None, kind: str, **data: Any) -> None:
-    IncidentEvent.objects.create(incident=incident, actor=by, kind=kind, data=data)
+def record_incident_event(
+    incident: Incident, *, kind: IncidentEventKind, by: Agent | None, **data: Any
+) -> IncidentEvent:
+    """Write what `by` did to `incident`; `data` says the details. The kinds are
+    `IncidentEventKind` in `rapport.outreach.models`: a new kind is a new member there."""
+    return IncidentEvent.objects.create(incident=incident, actor=by, kind=kind, data=data)
 
 
 @transaction.atomic
@@ -79,7 +89,9 @@ def create_incident(
         max_attempts=max_attempts,
         created_by=by,
     )
-    incident_event(incident, by=by, kind="created", title=incident.title, severity=severity)
+    record_incident_event(
+        incident, by=by, kind=IncidentEventKind.CREATED, title=incident.title, severity=severity
+    )
     return incident
 
 
@@ -90,6 +102,6 @@ def close_incident(*, incident: Incident, by: Agent) -> Incident:
     if Incident.objects.filter(pk=incident.pk, status=IncidentStatus.OPEN).update(
         status=IncidentStatus.CLOSED, closed_at=now
     ):
-        incident_event(incident, by=by, kind="closed")
+        record_incident_event(incident, by=by, kind=IncidentEventKind.CLOSED)
     incident.refresh_from_db()
     return incident

@@ -34,12 +34,13 @@ from rapport.cases.models import (
 from rapport.cases.search import search_cases
 from rapport.lib.errors import ActionError, Conflict
 from rapport.outreach import rules
-from rapport.outreach.actions.incidents import incident_event, require_supervisor
+from rapport.outreach.actions.incidents import record_incident_event, require_supervisor
 from rapport.outreach.assign import Pool
 from rapport.outreach.models import (
     OUTREACH_TRANSITIONS,
     Contact,
     Incident,
+    IncidentEventKind,
     IncidentStatus,
     OutreachOutcome,
     OutreachStatus,
@@ -281,10 +282,10 @@ def create_tasks(
     result.over_capacity = sum(t.over_capacity for t in tasks)
     result.task_ids = [t.pk for t in tasks]
     sources = sorted({t.source.split(" line ")[0] for t in tasks})
-    incident_event(
+    record_incident_event(
         incident,
         by=by,
-        kind="audience_added",
+        kind=IncidentEventKind.AUDIENCE_ADDED,
         added=result.added,
         already=result.already,
         over_capacity=result.over_capacity,

@@ -13,13 +13,17 @@ from django.utils import timezone
 
 from rapport.lib.bulk import insert_each, quote
 from rapport.lib.errors import ActionError
-from rapport.people.actions.events import record_customer_event
+from rapport.people.actions.events import (
+    NewCustomerEvent,
+    record_customer_event,
+    record_customer_events,
+)
 from rapport.people.actions.identities import BY_AGENT, attach_identity, normalise_identity
 from rapport.people.actions.merging import follow_merges
 from rapport.people.models import (
     Agent,
     Customer,
-    CustomerEvent,
+    CustomerEventKind,
     Identity,
     Organization,
     Verification,
@@ -72,7 +76,10 @@ def create_customer(
         )
         seen_kinds.add(kind)
     record_customer_event(
-        customer, by=by, kind="created", identities=[f"{k}:{v}" for k, v in normalised]
+        customer,
+        by=by,
+        kind=CustomerEventKind.CREATED,
+        identities=[f"{k}:{v}" for k, v in normalised],
     )
     return customer
 
@@ -99,9 +106,11 @@ def create_likely_duplicate(
     customer.duplicate_reason = f"{value} was typed for it, which a known customer has"[:300]
     customer.save(update_fields=["likely_duplicate_of", "duplicate_reason"])
     identity = f"{kind}:{value}"
-    record_customer_event(customer, by=by, kind="likely_duplicate", identity=identity, of=of.pk)
     record_customer_event(
-        of, by=by, kind="likely_duplicate", identity=identity, duplicate=customer.pk
+        customer, by=by, kind=CustomerEventKind.LIKELY_DUPLICATE, identity=identity, of=of.pk
+    )
+    record_customer_event(
+        of, by=by, kind=CustomerEventKind.LIKELY_DUPLICATE, identity=identity, duplicate=customer.pk
     )
     return customer
 
@@ -165,17 +174,14 @@ def find_or_create_customers(
             )
         except IntegrityError as exc:
             raise ActionError("One of these addresses was just added to another customer.") from exc
-        insert_each(
-            CustomerEvent,
-            [
-                CustomerEvent(
-                    customer=customer,
-                    actor=by,
-                    kind="created",
-                    data={"identities": [f"{kind}:{value}"]},
-                )
-                for value, customer in made.items()
-            ],
+        record_customer_events(
+            NewCustomerEvent(
+                customer=customer,
+                kind=CustomerEventKind.CREATED,
+                by=by,
+                data={"identities": [f"{kind}:{value}"]},
+            )
+            for value, customer in made.items()
         )
     return [(found[v], False) if v in found else (made[v], True) for v in values]
 
@@ -232,7 +238,9 @@ def update_customer(*, customer: Customer, by: Agent | None, **fields: Any) -> C
     except Exception as exc:
         raise ActionError(str(exc)) from exc
     customer.save(update_fields=[*fields, "updated_at"])
-    record_customer_event(customer, by=by, kind="updated", before=before, after=fields)
+    record_customer_event(
+        customer, by=by, kind=CustomerEventKind.UPDATED, before=before, after=fields
+    )
     return customer
 
 
@@ -274,7 +282,7 @@ def create_claimed_customer(
     record_customer_event(
         customer,
         by=None,
-        kind="created",
+        kind=CustomerEventKind.CREATED,
         identities=[f"{k}:{v}" for k, v in typed],
         unverified=True,
         source=source,

@@ -10,7 +10,14 @@ from django.utils import timezone
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people.actions.events import record_customer_event
-from rapport.people.models import Agent, Customer, Identity, IdentityKind, Verification
+from rapport.people.models import (
+    Agent,
+    Customer,
+    CustomerEventKind,
+    Identity,
+    IdentityKind,
+    Verification,
+)
 
 # What an agent or operator types about a customer they serve is verified by their word.
 BY_AGENT = (Verification.AGENT, "")
@@ -83,7 +90,9 @@ def add_identity(*, customer: Customer, kind: str, value: str, by: Agent | None)
     identity = attach_identity(
         customer, kind=kind, value=normalised, primary=primary, proof=BY_AGENT
     )
-    record_customer_event(customer, by=by, kind="identity_added", identity=f"{kind}:{normalised}")
+    record_customer_event(
+        customer, by=by, kind=CustomerEventKind.IDENTITY_ADDED, identity=f"{kind}:{normalised}"
+    )
     return identity
 
 
@@ -102,7 +111,7 @@ def verify_identity(
     record_customer_event(
         locked.customer,
         by=by,
-        kind="identity_verified",
+        kind=CustomerEventKind.IDENTITY_VERIFIED,
         identity=f"{locked.kind}:{locked.value}",
         how=how,
     )
@@ -112,7 +121,9 @@ def verify_identity(
 @transaction.atomic
 def remove_identity(*, identity: Identity, by: Agent | None) -> None:
     customer = identity.customer
-    record_customer_event(customer, by=by, kind="identity_removed", identity=str(identity))
+    record_customer_event(
+        customer, by=by, kind=CustomerEventKind.IDENTITY_REMOVED, identity=str(identity)
+    )
     identity.delete()
 
 
@@ -127,7 +138,7 @@ def mark_identity_undeliverable(
     record_customer_event(
         identity.customer,
         by=by,
-        kind="identity_undeliverable",
+        kind=CustomerEventKind.IDENTITY_UNDELIVERABLE,
         identity=f"{identity.kind}:{identity.value}",
         reason=reason,
     )

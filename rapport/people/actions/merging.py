@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions.events import record_customer_event
-from rapport.people.models import Agent, Customer
+from rapport.people.models import Agent, Customer, CustomerEventKind
 
 MAX_MERGE_HOPS = 10
 
@@ -46,7 +46,7 @@ def dismiss_duplicate(*, customer: Customer, by: Agent | None) -> Customer:
     record_customer_event(
         locked,
         by=by,
-        kind="duplicate_dismissed",
+        kind=CustomerEventKind.DUPLICATE_DISMISSED,
         of=locked.likely_duplicate_of_id,
         reason=locked.duplicate_reason,
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions.events import record_customer_event
-from rapport.people.models import Agent, Asset, Customer, RapportNote
+from rapport.people.models import Agent, Asset, Customer, CustomerEventKind, RapportNote
 
 
 @transaction.atomic
@@ -20,7 +20,7 @@ def add_rapport_note(*, customer: Customer, text: str, by: Agent | None) -> Rapp
     if len(text) > 500:
         raise ActionError("Keep a rapport note under 500 characters.", field="text")
     note = RapportNote.objects.create(customer=customer, text=text, author=by)
-    record_customer_event(customer, by=by, kind="note_added", text=text)
+    record_customer_event(customer, by=by, kind=CustomerEventKind.NOTE_ADDED, text=text)
     return note
 
 
@@ -29,14 +29,17 @@ def set_note_pinned(*, note: RapportNote, pinned: bool, by: Agent | None) -> Rap
     note.pinned = pinned
     note.save(update_fields=["pinned"])
     record_customer_event(
-        note.customer, by=by, kind="note_pinned" if pinned else "note_unpinned", note=note.pk
+        note.customer,
+        by=by,
+        kind=CustomerEventKind.NOTE_PINNED if pinned else CustomerEventKind.NOTE_UNPINNED,
+        note=note.pk,
     )
     return note
 
 
 @transaction.atomic
 def delete_rapport_note(*, note: RapportNote, by: Agent | None) -> None:
-    record_customer_event(note.customer, by=by, kind="note_deleted", text=note.text)
+    record_customer_event(note.customer, by=by, kind=CustomerEventKind.NOTE_DELETED, text=note.text)
     note.delete()
 
 
@@ -62,5 +65,7 @@ def add_asset(
         reference=reference.strip(),
         attributes=attrs,
     )
-    record_customer_event(customer, by=by, kind="asset_added", asset=asset.pk, name=asset.name)
+    record_customer_event(
+        customer, by=by, kind=CustomerEventKind.ASSET_ADDED, asset=asset.pk, name=asset.name
+    )
     return asset

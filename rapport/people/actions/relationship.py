@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions.events import record_customer_event
-from rapport.people.models import Agent, Customer
+from rapport.people.models import Agent, Customer, CustomerEventKind
 
 
 @transaction.atomic
@@ -23,7 +23,7 @@ def set_relationship(
     record_customer_event(
         customer,
         by=by,
-        kind="relationship",
+        kind=CustomerEventKind.RELATIONSHIP,
         before=before,
         after={"owner": customer.owner_id, "deputy": customer.deputy_id},
     )
