@@ -68,10 +68,9 @@ def newest_cases_for_agent(
     # Each slice is its own short index walk: ORDER BY … LIMIT inside `pk IN (…)`, since
     # SQLite refuses a LIMIT in a part of a UNION. UNION, not UNION ALL: a case of their team
     # that they also own counts once. The union is cut to `limit` by the same ordering.
+    matching = Case.objects.filter(where)
     slices = [
-        Case.objects.filter(pk__in=_newest(Case.objects.filter(where, part), limit))
-        .order_by()
-        .values("pk")
+        Case.objects.filter(pk__in=_newest(matching.filter(part), limit)).values("pk")
         for part in arms
     ]
     union = slices[0].union(*slices[1:]) if len(slices) > 1 else slices[0]
