@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rapport.mail.models import InboundEmail, InboundStatus
-from rapport.mail.processing import PENDING, process_inbound_emails
+from rapport.mail.processing import process_inbound_emails
+from rapport.mail.waves import PENDING
 
 BATCH = 100  # mails a job takes from the queue
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from rapport.cases.models import Case
-from rapport.mail import processing
+from rapport.mail import waves
 from rapport.mail.models import InboundEmail
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
@@ -26,7 +26,7 @@ def _failed(monkeypatch: pytest.MonkeyPatch, message_id: str = "<f@m.ex>") -> In
         raise RuntimeError("routing table is missing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(processing, "open_cases", broken)
+        patch.setattr(waves, "open_cases", broken)
         return ingest(make_mail(message_id=message_id))[1]
 
 

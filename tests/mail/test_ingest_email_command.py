@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from rapport.cases.models import Case, Message
-from rapport.mail import processing
+from rapport.mail import waves
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.conftest import World, shared_fixture
 from tests.mail.intake_helpers import make_mail
@@ -125,7 +125,7 @@ def test_retry_failed_processes_failed_mail_again(
         raise RuntimeError("routing is down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(processing, "open_cases", broken)
+        patch.setattr(waves, "open_cases", broken)
         (failed,) = run("--json", str(path))
     assert failed["outcome"] == "failed"
     assert "routing is down" in failed["reason"]

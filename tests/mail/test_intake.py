@@ -16,7 +16,7 @@ from rapport.cases.actions.status import resolve_case
 from rapport.cases.models import Attachment, Case, Message, Notification, Status
 from rapport.jobs.scheduler import run_sweeps
 from rapport.lib.errors import ActionError
-from rapport.mail import processing
+from rapport.mail import waves
 from rapport.mail.actions.intake import (
     process_inbound_email,
     retry_inbound_email,
@@ -492,7 +492,7 @@ def test_a_failure_is_recorded_and_retried_by_the_sweep_with_backoff(
             raise RuntimeError("database hiccup")
         return real_open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases", flaky)
+    monkeypatch.setattr(waves, "open_cases", flaky)
     result, row = ingest(make_mail())
     assert result.outcome == "failed"
     assert row.status == InboundStatus.FAILED
@@ -517,7 +517,7 @@ def test_a_failure_after_the_last_attempt_waits_for_a_person(
     def broken(**kwargs: Any) -> Case:
         raise RuntimeError("still broken")
 
-    monkeypatch.setattr(processing, "open_cases", broken)
+    monkeypatch.setattr(waves, "open_cases", broken)
     _, row = ingest(make_mail())
     assert (row.status, row.retry_at) == (InboundStatus.FAILED, None)
     assert sweep_intake(now=timezone.now() + timedelta(days=1)) == {

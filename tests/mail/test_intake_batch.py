@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bench.ingest import mailbox
 from rapport.cases.models import Case, Message
-from rapport.mail import processing
+from rapport.mail import waves
 from rapport.mail.actions.intake import (
     Arrival,
     process_inbound_emails,
@@ -125,7 +125,7 @@ def test_a_mail_that_fails_in_a_batch_is_undone_alone_and_recorded(
             raise RuntimeError("database hiccup")
         return open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases", fails_for_one)
+    monkeypatch.setattr(waves, "open_cases", fails_for_one)
     ids = _store(
         [
             make_mail(message_id="<b1@x>", sender="a@example.com"),
@@ -272,7 +272,7 @@ def test_a_mail_put_off_to_a_later_wave_that_fails_keeps_no_claim(
             raise RuntimeError("database hiccup")
         return open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases", fails_for_broken)
+    monkeypatch.setattr(waves, "open_cases", fails_for_broken)
     broken = make_mail(message_id="<j2@x>", sender="dan@work.example", subject="Broken")
     ids = _store([make_mail(message_id="<j1@x>", sender="dan@example.com"), broken])
     results = process_inbound_emails(inbound_ids=ids)
@@ -292,7 +292,7 @@ def test_a_mail_put_off_while_its_wave_is_redone_mail_by_mail_is_not_lost(
             raise RuntimeError("database hiccup")
         return open_cases(openings=openings)
 
-    monkeypatch.setattr(processing, "open_cases", fails_for_broken)
+    monkeypatch.setattr(waves, "open_cases", fails_for_broken)
     mails = [
         make_mail(message_id="<k1@x>", sender="new@example.com", subject="Hello"),
         make_mail(message_id="<k2@x>", sender="new@example.com", subject="Hello again"),

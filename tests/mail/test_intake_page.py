@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rapport.cases.models import Case
-from rapport.mail import processing
+from rapport.mail import waves
 from rapport.mail.models import InboundEmail, InboundStatus
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail
@@ -30,7 +30,7 @@ def _failed(monkeypatch: pytest.MonkeyPatch, n: int = 1, first: int = 0) -> list
         raise RuntimeError("routing table is missing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(processing, "open_cases", broken)
+        patch.setattr(waves, "open_cases", broken)
         return [
             ingest(make_mail(subject=f"failing {i}", message_id=f"<f{i}@m.ex>"))[1]
             for i in range(first, first + n)
