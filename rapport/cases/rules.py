@@ -38,20 +38,26 @@ def default_team(owner: Agent | None, brand: Brand | None = None) -> Team | None
 
 
 def check_works_for(
-    brand: Brand | None, *, owner: Agent | None = None, team: Team | None = None
+    brand: Brand | None,
+    *,
+    owner: Agent | None = None,
+    team: Team | None = None,
+    owner_field: str = "owner",
+    team_field: str = "team",
 ) -> None:
-    """A case stays in its business: refused when its owner or team works for another one."""
+    """A case stays in its business: refused when its owner or team works for another one (also
+    a person or team it is referred to or booked with; `*_field` names the form's field)."""
     if brand is None:
         return
     if team is not None and team.brand_id != brand.pk:
         raise ActionError(
             f"{team.name} does not work for {brand.name}: a case stays in its business.",
-            field="team",
+            field=team_field,
         )
     if owner is not None and not owner.teams.filter(brand=brand).exists():
         raise ActionError(
             f"{owner.display_name} does not work for {brand.name}: a case stays in its business.",
-            field="owner",
+            field=owner_field,
         )
 
 

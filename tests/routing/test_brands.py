@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from rapport.care.models import Promise
 from rapport.cases.models import Case
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import DAY_KEYS
@@ -239,3 +240,34 @@ def test_a_case_is_never_handed_to_a_person_of_another_business(
             brand=clinic,
         )
     assert Case.objects.filter(owner=priya).count() == 0
+
+
+def test_a_referral_or_appointment_never_goes_to_a_person_of_another_business(
+    world: World, brands: tuple[Brand, Brand]
+) -> None:
+    """Found walking the demo: Ledgerly's agent could refer a case to a vet of the clinic, who
+    was notified, then could never acknowledge it (the case stays in its business), so the
+    promise could only be missed; an appointment made the vet own a promise of a customer they
+    cannot open. Refused at once, naming the field, and nothing is stored."""
+    clinic, _ = brands
+    Case.objects.filter(pk=world.case.pk).update(brand=clinic)
+    priya = Agent.objects.get(display_name="Priya Shah")
+    support = Team.objects.get(slug="ledgerly")
+    api = ApiClient(world.token_for(world.agent))
+    brief = {"situation": "Limping", "needs": "A check"}
+    for payload, field in (
+        ({**brief, "to_agent_id": priya.pk}, "to_agent"),
+        ({**brief, "to_team_id": support.pk}, "to_team"),
+    ):
+        response = api.post(f"/care/cases/{world.case.pk}/referrals", payload)
+        assert response.status_code == 400, response.content
+        assert "does not work for Night Clinic" in response.content.decode()
+        assert response.json()["error"]["field"] == field
+    response = api.post(
+        f"/care/cases/{world.case.pk}/appointments",
+        {"starts_at": "2030-01-07T10:00:00+01:00", "location": "Room 2", "with_agent_id": priya.pk},
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "with_agent"
+    assert not Promise.objects.filter(case=world.case).exists()
+    assert not priya.notifications.exists()

@@ -19,6 +19,7 @@ from rapport.care.windows import local_day_at
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.attachments import Upload
 from rapport.cases.models import Case, CaseEventKind, NotificationKind
+from rapport.cases.rules import check_works_for
 from rapport.lib.errors import ActionError
 from rapport.lib.wallclock import zone_named
 from rapport.mail.actions.outbox import queue_outbound_message
@@ -66,6 +67,7 @@ def book_appointment(
         raise ActionError("An appointment lasts between 5 minutes and 12 hours.", field="duration")
     if not location.strip():
         raise ActionError("Say where the appointment is.", field="location")
+    check_works_for(case.brand, owner=with_agent, owner_field="with_agent")
     name = with_agent.display_name if with_agent else with_name.strip()
     if not name and referral is not None:
         name = referral.specialist_name

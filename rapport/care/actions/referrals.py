@@ -27,6 +27,7 @@ from rapport.cases.actions.assignment import assign_case
 from rapport.cases.actions.events import notify_agent, record_case_event
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, CaseEventKind, Message, NotificationKind
+from rapport.cases.rules import check_works_for
 from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Agent, Team
 
@@ -78,6 +79,9 @@ def refer_case(
         )
     if to_agent is not None and to_agent.pk == by.pk:
         raise ActionError("Refer the case to someone else.", field="to_agent")
+    check_works_for(
+        case.brand, owner=to_agent, team=to_team, owner_field="to_agent", team_field="to_team"
+    )
     external = to_agent is None and to_team is None
     if external and not (provider_phone.strip() or provider_email.strip()):
         raise ActionError("Give the provider's phone or email.", field="provider_phone")
