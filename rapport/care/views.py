@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -149,6 +150,18 @@ def _from_case(request: HttpRequest, case: Case) -> str:
     return next_url(request, reverse("case", kwargs={"case_id": case.pk}))
 
 
+def _of_business(case: Case) -> dict[str, Any]:
+    """A case stays in its business: only its people and teams are offered (the action refuses
+    the rest)."""
+    return {} if case.brand_id is None else {"brand": case.brand_id}
+
+
+def _people_of(case: Case) -> QuerySet[Agent]:
+    if case.brand_id is None:
+        return Agent.objects.order_by("display_name")
+    return Agent.objects.filter(teams__brand=case.brand_id).distinct().order_by("display_name")
+
+
 @require_http_methods(["GET", "POST"])
 @agent_required
 def case_refer(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
@@ -182,8 +195,8 @@ def case_refer(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
         {
             "case": case,
             "form": form,
-            "agents": Agent.objects.exclude(pk=agent.pk).order_by("display_name"),
-            "teams": Team.objects.order_by("name"),
+            "agents": _people_of(case).exclude(pk=agent.pk),
+            "teams": Team.objects.filter(**_of_business(case)).order_by("name"),
             "urgencies": Urgency.choices,
         },
         status=400 if form.errors else 200,
@@ -232,7 +245,7 @@ def case_appointment(request: HttpRequest, agent: Agent, case_id: int) -> HttpRe
         {
             "case": case,
             "form": form,
-            "agents": Agent.objects.order_by("display_name"),
+            "agents": _people_of(case),
             "referrals": referrals,
         },
         status=400 if form.errors else 200,

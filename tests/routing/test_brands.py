@@ -271,3 +271,17 @@ def test_a_referral_or_appointment_never_goes_to_a_person_of_another_business(
     assert response.json()["error"]["field"] == "with_agent"
     assert not Promise.objects.filter(case=world.case).exists()
     assert not priya.notifications.exists()
+
+
+def test_the_referral_and_appointment_forms_offer_only_the_cases_business(
+    world: World, brands: tuple[Brand, Brand]
+) -> None:
+    """What the action refuses is not offered: Ledgerly's people and team are not in the clinic
+    case's referral and appointment forms."""
+    clinic, _ = brands
+    Case.objects.filter(pk=world.case.pk).update(brand=clinic)
+    client = world.client_for(world.agent)
+    for url in (f"/care/cases/{world.case.pk}/refer/", f"/care/cases/{world.case.pk}/appointment/"):
+        page = client.get(url).content.decode()
+        assert "Dr. Ben Hale" in page
+        assert "Priya Shah" not in page and "Ledgerly Support" not in page
