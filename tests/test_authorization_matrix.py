@@ -221,6 +221,7 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/customers/{customer_id}/erase": ("401", "404", "404", "ok"),
     "GET /api/v1/access-log": ("401", "404", "404", "ok"),
     "GET /api/v1/desk/brands": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/desk/deferred": ("401", "404", "404", "ok"),
     "POST /api/v1/desk/brands": ("401", "403", "403", "ok"),
     "GET /api/v1/agents": ("401", "ok", "ok", "ok"),
     "GET /api/v1/agents/me": ("401", "ok", "ok", "ok"),

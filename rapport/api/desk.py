@@ -1,21 +1,23 @@
 """/desk: what routing and deadlines count with — the sites' opening hours and closures, and
 the service-level policies. Everyone may read them; only a supervisor may change them (checked
 in the actions, rapport/routing/actions/desk.py), as `rapport site-hours`, `site-closure` and
-`sla-policy` do at the command line."""
+`sla-policy` do at the command line. /desk/deferred lists, for supervisors, the items the
+scheduler's sweeps put off after failing (as `rapport sweep --json` does under "put_off")."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from rapport.api.auth import agent_of
+from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.schemas import Id, Input
 from rapport.cases.models import Priority
+from rapport.jobs.items import put_off_report
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.lib.storable import MAX_INT
@@ -247,3 +249,32 @@ def add_brand(request: HttpRequest, payload: BrandIn) -> HttpStatus[BrandOut]:
         email_addresses=payload.email_addresses,
     )
     return HttpStatus(201, BrandOut.of(brand))
+
+
+class PutOffOut(Schema):
+    sweep: str = Field(description='The sweep that failed on it, e.g. "sla_breach".')
+    kind: str = Field(description='What the item is: "case", "promise" (or "item").')
+    item: int = Field(description="The id of the case or promise.")
+    reference: str = Field(description='e.g. "Case #12".')
+    reason: str = Field(description="The first line of the error (never a traceback).")
+    failures: int
+    first_failed_at: datetime
+    last_failed_at: datetime
+    retry_at: datetime = Field(description="The sweep leaves the item alone until then.")
+
+
+class PutOffPage(Schema):
+    items: list[PutOffOut]
+    next: str | None = Field(description="Always null: everything put off is on the one page.")
+
+
+@router.get(
+    "/deferred", response={200: PutOffPage, **READ_ERRORS}, summary="Items the sweeps put off"
+)
+@supervisor_required
+def list_put_off(request: HttpRequest) -> PutOffPage:
+    """Rows a scheduled sweep failed on (an SLA warning or breach, an owner's return, a promise's
+    reminder or escalation): rolled back alone and tried again later, waiting twice as long after
+    each failure (at most an hour). Most failures first. Supervisors only."""
+    items = [PutOffOut(**vars(item)) for item in put_off_report()]
+    return PutOffPage(items=items, next=None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -110,6 +111,71 @@ class SweepItems:
 def deferred_items() -> list[DeferredItem]:
     """Everything the sweeps have put off, most failures first (for `rapport sweep`)."""
     return list(DeferredItem.objects.order_by("-failures", "sweep", "item"))
+
+
+# What an item of a sweep is ("case", "promise"), named by the feature that registers the sweep:
+# jobs knows no model, and a report says "case #12" rather than "sla_breach #12".
+ITEM_KINDS: dict[str, str] = {}
+REASON_LENGTH = 200
+
+
+def name_items(kind: str, *sweeps: str) -> None:
+    """The items of these sweeps are rows of `kind` (from the feature's AppConfig.ready)."""
+    for sweep in sweeps:
+        ITEM_KINDS[sweep] = kind
+
+
+@dataclass(frozen=True)
+class PutOff:
+    """One item put off, as shown to a supervisor: the reference, the first line of the error
+    (no traceback), how often it failed and when it is tried next."""
+
+    sweep: str
+    kind: str
+    item: int
+    reference: str
+    reason: str
+    failures: int
+    first_failed_at: datetime
+    last_failed_at: datetime
+    retry_at: datetime
+
+    @classmethod
+    def of(cls, record: DeferredItem) -> PutOff:
+        kind = ITEM_KINDS.get(record.sweep, "item")
+        lines = record.error.strip().splitlines() or [""]
+        reason = lines[0]
+        if len(reason) > REASON_LENGTH:
+            reason = reason[: REASON_LENGTH - 1] + "…"
+        return cls(
+            sweep=record.sweep,
+            kind=kind,
+            item=record.item,
+            reference=f"{kind.capitalize()} #{record.item}",
+            reason=reason,
+            failures=record.failures,
+            first_failed_at=record.first_failed_at,
+            last_failed_at=record.last_failed_at,
+            retry_at=record.retry_at,
+        )
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {
+            "sweep": self.sweep,
+            "kind": self.kind,
+            "item": self.item,
+            "reference": self.reference,
+            "reason": self.reason,
+            "failures": self.failures,
+            "first_failed_at": self.first_failed_at.isoformat(),
+            "last_failed_at": self.last_failed_at.isoformat(),
+            "retry_at": self.retry_at.isoformat(),
+        }
+
+
+def put_off_report() -> list[PutOff]:
+    """What the sweeps have put off, for `rapport sweep --json`, the desk page and the API."""
+    return [PutOff.of(record) for record in deferred_items()]
 
 
 def forget_stale(*, now: datetime) -> dict[str, list[int]]:

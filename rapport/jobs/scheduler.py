@@ -33,6 +33,8 @@ SWEEPS: dict[str, Sweep] = {}
 
 def register_sweep(name: str, sweep: Sweep) -> None:
     """A feature adds its sweep (from its AppConfig.ready): the scheduler never imports it."""
+    if name == "put_off":  # `rapport sweep --json` reports the items put off under this key
+        raise ImproperlyConfigured("A sweep cannot be called 'put_off'.")
     if SWEEPS.get(name, sweep) is not sweep:
         raise ImproperlyConfigured(f"Two sweeps are registered as {name!r}.")
     SWEEPS[name] = sweep

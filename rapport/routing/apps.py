@@ -10,6 +10,7 @@ class RoutingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from rapport.cases import hooks
+        from rapport.jobs.items import name_items
         from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Agent, Brand, Site, Team
         from rapport.routing import deadlines
@@ -24,6 +25,7 @@ class RoutingConfig(AppConfig):
             )
         m2m_changed.connect(forget, sender=Team.members.through, dispatch_uid="snapshot-members")
         register_sweep("sla", sweep_deadlines)
+        name_items("case", "sla_warning", "sla_breach", "owner_return")
         # A person's answer and a status change move the case's deadlines.
         hooks.on_human_response.subscribe(deadlines.on_human_response)
         hooks.on_status_change.subscribe(deadlines.on_status_change)

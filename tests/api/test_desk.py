@@ -8,6 +8,9 @@ from typing import Any
 
 import time_machine
 
+from rapport.care.actions.promises import schedule_follow_up
+from rapport.care.models import Promise
+from rapport.care.sweeps import remind_due
 from rapport.routing.actions.opening import open_case
 from rapport.routing.models import Closure, SlaPolicy
 from tests.api.conftest import ApiClient, assert_error
@@ -93,3 +96,39 @@ def test_a_policy_set_here_sets_the_next_cases_deadline(world: World, api_as: An
     assert case.first_response_due_at == MONDAY_NOON + timedelta(minutes=45)
     assert sam.delete("/desk/sla-policies/normal?channel=email").status_code == 204
     assert_error(sam.delete("/desk/sla-policies/normal?channel=email"), 404, "not_found")
+
+
+ZONE = "Atlantis/Poseidonia"
+
+
+def test_a_supervisor_sees_what_the_sweeps_put_off(world: World, api_as: Any) -> None:
+    due = datetime(2030, 5, 6, 8, 0, tzinfo=UTC)
+    promise = schedule_follow_up(
+        case=world.case, by=world.agent, due_at=due, purpose="Call", now=due - timedelta(days=1)
+    )
+    # A zone the tz database no longer has: the reminder raises, and the sweep puts it off.
+    Promise.objects.filter(pk=promise.pk).update(timezone=ZONE)
+    failed_at = due + timedelta(minutes=5)
+    assert remind_due(now=failed_at)["deferred"] == [promise.pk]
+
+    sam: ApiClient = api_as(world.supervisor)
+    response = sam.get("/desk/deferred")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "items": [
+            {
+                "sweep": "promise_reminders",
+                "kind": "promise",
+                "item": promise.pk,
+                "reference": f"Promise #{promise.pk}",
+                "reason": f"ZoneInfoNotFoundError: 'No time zone found with key {ZONE}'",
+                "failures": 1,
+                "first_failed_at": "2030-05-06T08:05:00Z",
+                "last_failed_at": "2030-05-06T08:05:00Z",
+                "retry_at": "2030-05-06T08:06:00Z",
+            }
+        ],
+        "next": None,
+    }
+    assert_error(api_as(world.agent).get("/desk/deferred"), 404, "not_found")
+    assert_error(ApiClient(None).get("/desk/deferred"), 401, "unauthorized")

@@ -33,6 +33,7 @@ EXPECTED_PATHS = {
     "/api/v1/messages/{message_id}/split",
     "/api/v1/attachments/{attachment_id}",
     "/api/v1/desk/brands",
+    "/api/v1/desk/deferred",
     "/api/v1/agents",
     "/api/v1/agents/me",
     "/api/v1/insights/time-to-human",

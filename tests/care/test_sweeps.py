@@ -120,6 +120,20 @@ def test_a_promise_that_keeps_failing_is_put_off_not_retried_every_tick(
     out = StringIO()
     call_command("sweep", stdout=out)  # what an operator sees
     assert f"put off: promise_reminders #{poisoned.pk} failed 2 time(s)" in out.getvalue()
+    scripted = StringIO()
+    call_command("sweep", "--json", stdout=scripted)  # what an operator's script reads
+    [reported] = json.loads(scripted.getvalue())["put_off"]
+    assert reported == {
+        "sweep": "promise_reminders",
+        "kind": "promise",
+        "item": poisoned.pk,
+        "reference": f"Promise #{poisoned.pk}",
+        "reason": "ZoneInfoNotFoundError: 'No time zone found with key Atlantis/Poseidonia'",
+        "failures": 2,
+        "first_failed_at": now.isoformat(),
+        "last_failed_at": later.isoformat(),
+        "retry_at": (later + timedelta(minutes=2)).isoformat(),
+    }
 
     # Mended, it is reminded at its next try and forgotten.
     Promise.objects.filter(pk=poisoned.pk).update(timezone="Europe/Madrid")

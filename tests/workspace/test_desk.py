@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from rapport.people.actions.agents import create_site
 from rapport.routing.models import Closure, SlaPolicy
 from tests.conftest import World
+from tests.jobs.helpers import put_off
 from tests.workspace.helpers import assert_login_required
 
 
@@ -136,3 +137,27 @@ def test_the_week_is_a_grid_of_days_and_shifts(world: World) -> None:
     assert always.status_code == 302
     site.refresh_from_db()
     assert site.working_hours == {}
+
+
+def test_the_desk_shows_what_the_sweeps_put_off(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    assert "Nothing put off" in client.get("/supervisor/desk/").content.decode()
+
+    # A case whose breach keeps failing, with an error whose later lines must stay in the log.
+    put_off(
+        sweep="sla_breach",
+        item=world.case.pk,
+        failures=3,
+        error="IntegrityError: NOT NULL constraint failed\nDETAIL: Failing row (Ms. Rivera, ...)",
+    )
+    page = client.get("/supervisor/desk/").content.decode()
+    row = page[page.index(f'id="put-off-sla_breach-{world.case.pk}"') :].split("</li>")[0]
+    assert f'<a href="/cases/{world.case.pk}/">Case #{world.case.pk}</a>' in row
+    assert "IntegrityError: NOT NULL constraint failed" in row
+    assert "failed 3 times" in row
+    assert "Rivera" not in page and "DETAIL" not in page
+    assert "Nothing put off" not in page
+
+    # Only a supervisor's page: an agent is sent away as from any supervisor page.
+    assert client.get("/supervisor/desk/").status_code == 200
+    assert world.client_for(world.agent).get("/supervisor/desk/").status_code == 404

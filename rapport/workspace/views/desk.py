@@ -1,4 +1,5 @@
-"""Desk settings for supervisors: the sites' opening hours and closures, and the service levels.
+"""Desk settings for supervisors: the sites' opening hours and closures, and the service levels;
+first, what the scheduler's sweeps put off after failing (as `/api/v1/desk/deferred` lists it).
 
 Each form calls the routing action that `rapport site-hours`, `site-closure`, `sla-policy` and
 `/api/v1/desk/` call; the actions check that the person is a supervisor.
@@ -16,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from rapport.jobs.items import put_off_report
 from rapport.lib.answers import Action, post_action
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
@@ -112,6 +114,7 @@ def desk(request: HttpRequest, agent: Agent) -> HttpResponse:
         request,
         "workspace/desk.html",
         {
+            "put_off": put_off_report(),
             "sites": rows,
             "policies": policies,
             "policy_form": PolicyForm(),

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rapport.jobs.items import deferred_items
+from rapport.jobs.items import put_off_report
 from rapport.jobs.scheduler import failed_sweeps, run_sweeps
 
 
@@ -24,8 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = run_sweeps(now=timezone.now())
+        put_off = put_off_report()
         if options["json"]:
-            self.stdout.write(json.dumps(results, sort_keys=True))
+            # Each sweep's result under its name, and what is put off under "put_off".
+            report = {**results, "put_off": [item.as_dict() for item in put_off]}
+            self.stdout.write(json.dumps(report, sort_keys=True))
         else:
             for name, acted in results.items():
                 if "error" in acted:
@@ -34,10 +37,10 @@ class Command(BaseCommand):
                 done = [f"{len(ids)} {what}" for what, ids in acted.items() if ids]
                 summary = ", ".join(done) or "nothing due"
                 self.stdout.write(f"{name}: {summary}")
-            for item in deferred_items():
+            for item in put_off:
                 self.stdout.write(
                     f"put off: {item.sweep} #{item.item} failed {item.failures} time(s), "
-                    f"next try {item.retry_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC: {item.error}"
+                    f"next try {item.retry_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC: {item.reason}"
                 )
         failed = failed_sweeps(results)
         if failed:
