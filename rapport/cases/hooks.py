@@ -100,7 +100,16 @@ class StatusChange:
     at: datetime
 
 
-# Sent by `reply` and `log_call` (a call that reached the customer), and by `change_status`:
-# routing answers both with the deadlines that follow (rapport/routing/deadlines.py).
+@dataclass(frozen=True, kw_only=True)
+class PriorityChange:
+    case: Case  # as it was before the change, with its owner and their site
+    to: str
+    at: datetime
+
+
+# Sent by `reply` and `log_call` (a call that reached the customer), by `change_status` and by
+# `change_priority`: routing answers each with the deadlines that follow
+# (rapport/routing/deadlines.py).
 on_human_response: FieldsHook[HumanResponse] = FieldsHook("on_human_response")
 on_status_change: FieldsHook[StatusChange] = FieldsHook("on_status_change")
+on_priority_change: FieldsHook[PriorityChange] = FieldsHook("on_priority_change")

@@ -26,6 +26,7 @@ class RoutingConfig(AppConfig):
         m2m_changed.connect(forget, sender=Team.members.through, dispatch_uid="snapshot-members")
         register_sweep("sla", sweep_deadlines)
         name_items("case", "sla_warning", "sla_breach", "owner_return")
-        # A person's answer and a status change move the case's deadlines.
+        # A person's answer, a status change and a priority change move the case's deadlines.
         hooks.on_human_response.subscribe(deadlines.on_human_response)
         hooks.on_status_change.subscribe(deadlines.on_status_change)
+        hooks.on_priority_change.subscribe(deadlines.on_priority_change)

@@ -3,7 +3,7 @@
 Each function returns the fields to update, and the action that caused the change writes them
 in its own transaction, so a deadline never drifts from the event that set it: opening a case and
 a customer's message (rapport/routing/actions/opening.py) call them directly; the core's replies,
-calls and status changes reach them through the hooks routing subscribes to
+calls, status and priority changes reach them through the hooks routing subscribes to
 (rapport/cases/hooks.py, in rapport/routing/apps.py).
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from rapport.cases.hooks import HumanResponse, StatusChange
-from rapport.cases.models import ACTIVE_STATUSES, Case, Status
+from rapport.cases.hooks import HumanResponse, PriorityChange, StatusChange
+from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message, Status
 from rapport.lib.hours import BusinessCalendar
 from rapport.routing import sla
 from rapport.routing.models import SlaPolicy
@@ -106,3 +106,34 @@ def on_status_change(event: StatusChange) -> dict[str, Any]:
         resumed.pop("next_response_due_at", None)
         return resumed
     return {}
+
+
+def on_priority_change(event: PriorityChange) -> dict[str, Any]:
+    """The policy is per priority: a pending response deadline is counted again under the new
+    priority's policy from the moment its clock started (the case opened, or the customer's last
+    message). An answered deadline stays answered. A later deadline is a fresh one (it may warn
+    and breach again); an earlier one keeps the escalation steps already taken."""
+    case = event.case
+    if case.status not in ACTIVE_STATUSES or case.next_response_due_at is None:
+        return {}
+    policy = sla.pick_policy(_policies(), priority=event.to, channel=case.origin_channel)
+    calendar, tight = _calendar(case), is_tight(case)
+    fields: dict[str, Any] = {}
+    if case.first_response_at is None:
+        due = sla.deadlines(policy, received_at=case.created_at, calendar=calendar, tight=tight)
+        fields["first_response_due_at"] = fields["next_response_due_at"] = due.first_response_due_at
+    else:
+        wrote = (
+            Message.objects.filter(case=case, direction=Direction.INBOUND)
+            .order_by("-created_at", "-pk")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if wrote is None:
+            return {}
+        fields["next_response_due_at"] = sla.next_response_due(
+            policy, customer_wrote_at=wrote, calendar=calendar, tight=tight
+        )
+    if fields["next_response_due_at"] > case.next_response_due_at:
+        fields.update(sla_warned_at=None, sla_breached_at=None)
+    return fields

@@ -8,7 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import record_case_event
-from rapport.cases.hooks import CaseResolved, StatusChange, on_case_resolved, on_status_change
+from rapport.cases.hooks import (
+    CaseResolved,
+    PriorityChange,
+    StatusChange,
+    on_case_resolved,
+    on_priority_change,
+    on_status_change,
+)
 from rapport.cases.models import (
     TRANSITIONS,
     Case,
@@ -79,14 +86,19 @@ def resolve_case(*, case: Case, by: Agent | None, reason: str = "") -> Case:
 def change_priority(*, case: Case, to: str, by: Agent | None, reason: str = "") -> Case:
     if to not in Priority.values:
         raise ActionError(f"{to!r} is not a priority.", field="priority")
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("owner__site").get(pk=case.pk)
+    )
     if case.priority == to:
         return case
-    before = case.priority
-    case.priority, case.updated_at = to, timezone.now()
+    before, now = case.priority, timezone.now()
+    # The deadlines follow the new priority's policy (routing answers with them).
+    fields = on_priority_change.fields(PriorityChange(case=case, to=to, at=now))
     # A person's judgement wins over triage from now on; the audit row keeps the reason.
-    case.priority_overridden = by is not None
-    case.save(update_fields=["priority", "updated_at", "priority_overridden"])
+    fields.update(priority=to, updated_at=now, priority_overridden=by is not None)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save(update_fields=list(fields))
     record_case_event(
         case,
         by=by,
