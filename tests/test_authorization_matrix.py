@@ -203,6 +203,7 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/cases/{case_id}/status": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/owner": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/priority": ("401", "404", "ok", "ok"),
+    "PUT /api/v1/cases/{case_id}/tags": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/resolve": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/merge": ("401", "404", "ok", "ok"),
     "POST /api/v1/messages/{message_id}/split": ("401", "404", "ok", "ok"),
@@ -309,6 +310,7 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "POST /api/v1/cases/{case_id}/status": lambda ids: {"status": "waiting_us"},
     "POST /api/v1/cases/{case_id}/owner": lambda ids: {"owner_id": ids["colleague_id"]},
     "POST /api/v1/cases/{case_id}/priority": lambda ids: {"priority": "high"},
+    "PUT /api/v1/cases/{case_id}/tags": lambda ids: {"tags": ["billing"]},
     "POST /api/v1/cases/{case_id}/merge": lambda ids: {"into": ids["sibling_case_id"]},
     "POST /api/v1/outreach/make-goods": lambda ids: {
         "case_id": ids["case_id"],

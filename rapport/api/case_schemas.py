@@ -231,6 +231,21 @@ class PriorityIn(Input):
     reason: str = Field("", max_length=500)
 
 
+class TagsIn(Input):
+    tags: list[Annotated[str, Field(max_length=50)]] = Field(
+        max_length=200,
+        description="The case's tags from now on: trimmed, lower-cased, each once; at most "
+        "RAPPORT_CASE_MAX_TAGS distinct ones (50 by default), refused with a 400 beyond.",
+    )
+    seen: list[Annotated[str, Field(max_length=50)]] | None = Field(
+        None,
+        max_length=200,
+        description="The tags you saw. Only what you changed from them is applied, so a tag "
+        "someone else added or removed meanwhile stays as they left it. Omit to apply "
+        "`tags` against the case's tags as they are now.",
+    )
+
+
 class ResolveIn(Input):
     reason: str = Field("", max_length=500)
 

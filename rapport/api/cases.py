@@ -1,4 +1,5 @@
-"""/cases and /messages: open, read, reply, note, call, status, owner, priority, merge, split."""
+"""/cases and /messages: open, read, reply, note, call, status, owner, priority, tags, merge,
+split."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from rapport.api.case_schemas import (
     ResolveIn,
     SplitIn,
     StatusIn,
+    TagsIn,
 )
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
@@ -273,6 +275,17 @@ def change_priority(request: HttpRequest, case_id: Id, payload: PriorityIn) -> C
         to=payload.priority.value,
         by=agent,
         reason=payload.reason,
+    )
+    return _case_out(agent, case_id)
+
+
+@router.put("/{int:case_id}/tags", response={200: CaseOut, **WRITE_ERRORS}, summary="Set tags")
+def set_tags(request: HttpRequest, case_id: Id, payload: TagsIn) -> CaseOut:
+    """Replace the case's tags (an empty list removes them all); send `seen` so a colleague's
+    change made meanwhile is kept."""
+    agent = agent_of(request)
+    assignment.set_tags(
+        case=case_for_agent(agent, case_id), tags=payload.tags, by=agent, seen=payload.seen
     )
     return _case_out(agent, case_id)
 

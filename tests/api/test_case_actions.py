@@ -190,6 +190,7 @@ WRITES: list[tuple[str, dict[str, Any]]] = [
     ("/status", {"status": "open"}),
     ("/owner", {"owner_id": 0}),
     ("/priority", {"priority": "low"}),
+    ("/tags", {"tags": ["leak"]}),
     ("/resolve", {}),
     ("/merge", {"into": 0}),
 ]
@@ -200,12 +201,15 @@ def test_the_outsider_cannot_write_on_a_clinic_case(
     world: World, api_as: Any, path: str, body: dict[str, Any]
 ) -> None:
     before = (Message.objects.count(), Call.objects.count(), CaseEvent.objects.count())
-    response = api_as(world.outsider).post(f"/cases/{world.case.pk}{path}", body)
+    method = "put" if path == "/tags" else "post"
+    response = getattr(api_as(world.outsider), method)(f"/cases/{world.case.pk}{path}", body)
     assert_error(response, 404, "not_found")
-    assert_error(ApiClient(None).post(f"/cases/{world.case.pk}{path}", body), 401, "unauthorized")
+    anonymous = getattr(ApiClient(None), method)(f"/cases/{world.case.pk}{path}", body)
+    assert_error(anonymous, 401, "unauthorized")
     assert (Message.objects.count(), Call.objects.count(), CaseEvent.objects.count()) == before
     case = Case.objects.get(pk=world.case.pk)
     assert (case.status, case.priority, case.owner_id) == ("new", "normal", world.agent.pk)
+    assert case.tags == []
 
 
 def test_the_outsider_cannot_split_a_clinic_message(world: World, api_as: Any) -> None:
@@ -213,3 +217,68 @@ def test_the_outsider_cannot_split_a_clinic_message(world: World, api_as: Any) -
     response = api_as(world.outsider).post(f"/messages/{message.pk}/split", {})
     assert_error(response, 404, "not_found")
     assert Case.objects.count() == 1
+
+
+def test_tags_are_set_and_a_colleagues_change_meanwhile_is_kept(
+    world: World, api: ApiClient
+) -> None:
+    response = api.put(f"/cases/{world.case.pk}/tags", {"tags": [" Billing ", "refund", "refund"]})
+    assert response.status_code == 200, response.content
+    assert response.json()["tags"] == ["billing", "refund"]
+    event = CaseEvent.objects.filter(case=world.case, kind="tags").get()
+    assert (event.actor_id, event.before, event.after) == (
+        world.agent.pk,
+        {"tags": []},
+        {"tags": ["billing", "refund"]},
+    )
+    # A colleague adds "vip" meanwhile; this agent, who saw billing+refund, drops refund.
+    Case.objects.filter(pk=world.case.pk).update(tags=["billing", "refund", "vip"])
+    kept = api.put(
+        f"/cases/{world.case.pk}/tags", {"tags": ["billing"], "seen": ["billing", "refund"]}
+    )
+    assert kept.json()["tags"] == ["billing", "vip"]
+    cleared = api.put(f"/cases/{world.case.pk}/tags", {"tags": []})
+    assert cleared.json()["tags"] == []
+    assert Case.objects.get(pk=world.case.pk).tags == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({}, 422, "validation_error"),
+        ({"tags": "billing"}, 422, "validation_error"),
+        ({"tags": [1, 2]}, 422, "validation_error"),
+        ({"tags": [None]}, 422, "validation_error"),
+        ({"tags": ["x" * 51]}, 422, "validation_error"),
+        ({"tags": ["bad\x00tag"]}, 422, "validation_error"),
+        ({"tags": ["t"] * 201}, 422, "validation_error"),
+        ({"tags": ["ok"], "seen": ["s"] * 201}, 422, "validation_error"),
+        ({"tags": [f"tag-{n}" for n in range(51)]}, 400, "bad_request"),
+    ],
+    ids=[
+        "missing",
+        "not-a-list",
+        "numbers",
+        "null",
+        "too-long",
+        "nul",
+        "too-many-items",
+        "seen-too-long",
+        "over-the-tag-limit",
+    ],
+)
+def test_hostile_tags_are_refused_and_nothing_changes(
+    world: World, api: ApiClient, body: dict[str, Any], status: int, code: str
+) -> None:
+    Case.objects.filter(pk=world.case.pk).update(tags=["kept"])
+    response = api.put(f"/cases/{world.case.pk}/tags", body)
+    assert_error(response, status, code)
+    assert Case.objects.get(pk=world.case.pk).tags == ["kept"]
+    assert not CaseEvent.objects.filter(case=world.case, kind="tags").exists()
+
+
+def test_fifty_distinct_tags_fit_and_duplicates_do_not_count(world: World, api: ApiClient) -> None:
+    tags = [f"tag-{n:02}" for n in range(50)]
+    response = api.put(f"/cases/{world.case.pk}/tags", {"tags": tags + [t.upper() for t in tags]})
+    assert response.status_code == 200, response.content
+    assert response.json()["tags"] == tags

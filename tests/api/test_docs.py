@@ -28,6 +28,7 @@ EXPECTED_PATHS = {
     "/api/v1/cases/{case_id}/status",
     "/api/v1/cases/{case_id}/owner",
     "/api/v1/cases/{case_id}/priority",
+    "/api/v1/cases/{case_id}/tags",
     "/api/v1/cases/{case_id}/resolve",
     "/api/v1/cases/{case_id}/merge",
     "/api/v1/messages/{message_id}/split",
@@ -114,3 +115,19 @@ def test_docs_page_loads_swagger_from_our_own_static_files(world: World) -> None
     assert sources and all(src.startswith("/static/") for src in sources), sources
     for src in sources:
         assert client.get(src).status_code == 200, src
+
+
+def test_the_tags_operation_documents_what_the_server_checks() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/cases/{case_id}/tags"]["put"]
+    # 403: a browser session without its CSRF token.
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "422"}
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert body["required"] == ["tags"]
+    tags = body["properties"]["tags"]
+    assert (tags["type"], tags["maxItems"], tags["items"]["maxLength"]) == ("array", 200, 50)
+    seen = body["properties"]["seen"]
+    assert {"type": "array", "maxItems": 200, "items": {"type": "string", "maxLength": 50}} in seen[
+        "anyOf"
+    ]
