@@ -38,16 +38,16 @@ def _local(promise: Promise) -> str:
 
 def remind_due(*, now: datetime) -> dict[str, list[int]]:
     items = SweepItems("promise_reminders", now=now)
-    due = (
+    due = items.due(
         Promise.objects.filter(status=PromiseStatus.OPEN, reminded_at__isnull=True)
         .filter(remind_at__lte=now)
-        .exclude(pk__in=items.put_off())
         .order_by("remind_at")
-        .values_list("pk", flat=True)[:BATCH]
+        .values_list("pk", flat=True),
+        batch=BATCH,
     )
     reminded: list[int] = []
     appointments: list[int] = []
-    for pk in list(due):
+    for pk in due:
         with items.attempt(pk):
             kind = _remind(pk, now=now)
             if kind == PromiseKind.APPOINTMENT:
@@ -91,13 +91,12 @@ def _remind(pk: int, *, now: datetime) -> str:
 
 def escalate_missed(*, now: datetime) -> dict[str, list[int]]:
     items = SweepItems("promise_escalation", now=now)
-    overdue = (
+    ids = items.due(
         Promise.objects.filter(status=PromiseStatus.OPEN, miss_at__lte=now)
-        .exclude(pk__in=items.put_off())
         .order_by("miss_at")
-        .values_list("pk", flat=True)[:BATCH]
+        .values_list("pk", flat=True),
+        batch=BATCH,
     )
-    ids = list(overdue)
     missed: list[int] = []
     supervisors = (
         list(Agent.objects.filter(is_supervisor=True, user__is_active=True)) if ids else []

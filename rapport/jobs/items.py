@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -57,6 +58,16 @@ class SweepItems:
         return DeferredItem.objects.filter(sweep=self.sweep, retry_at__gt=self.now).values_list(
             "item", flat=True
         )
+
+    def due(self, ids: QuerySet[Any, int], *, batch: int) -> list[int]:
+        """Up to `batch` of the sweep's due ids (`values_list("pk", flat=True)`, ordered), the
+        put-off ones left out. Nothing due costs one query, as before items were put off; the
+        put-off records are read only when something is due, and the batch is read again past
+        them only when some of them are in it."""
+        found = list(ids[:batch])
+        if not found or not self.put_off().filter(item__in=found).exists():
+            return found
+        return list(ids.exclude(pk__in=self.put_off())[:batch])
 
     @contextmanager
     def attempt(self, item: int) -> Iterator[None]:

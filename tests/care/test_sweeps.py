@@ -151,3 +151,15 @@ def test_a_missed_promise_that_fails_to_escalate_is_put_off(world: World) -> Non
     poisoned.refresh_from_db()
     assert poisoned.status == PromiseStatus.OPEN  # not marked missed behind anyone's back
     assert escalate_missed(now=late + timedelta(seconds=30)) == {"missed": [], "deferred": []}
+
+
+def test_a_put_off_promise_at_the_head_never_takes_the_batch(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poisoned, fine = promises(world, 2)
+    Promise.objects.filter(pk=poisoned.pk).update(timezone="Atlantis/Poseidonia")
+    monkeypatch.setattr("rapport.care.sweeps.BATCH", 1)
+    now = DUE + timedelta(minutes=5)
+    assert remind_due(now=now) == {"reminded": [], "appointments": [], "deferred": [poisoned.pk]}
+    # Put off, it is still the first due: the one-item batch is read again past it.
+    assert remind_due(now=now + timedelta(seconds=30))["reminded"] == [fine.pk]
