@@ -5,14 +5,15 @@ raise out of its loop, so every row after it waited, and the same row failed aga
 the next tick's batch, for ever. Now a sweep runs each item through `SweepItems.attempt`:
 
     items = SweepItems("promise_reminders", now=now)
-    due = Promise.objects.filter(...).exclude(pk__in=items.put_off())
+    due = items.due(Promise.objects.filter(...).values_list("pk", flat=True), batch=500)
     for pk in due:
         with items.attempt(pk):
             ...
 
 An item that raises is rolled back alone, logged with its traceback and recorded in
 `DeferredItem`: its sweep leaves it out for a minute, then 2, 4, ... up to an hour, never in a
-tight loop. The sweep's result lists it under "deferred"; `rapport sweep` shows what is put off.
+tight loop. The sweep's result lists it under "deferred"; `put_off_report()` is what `rapport
+sweep`, the supervisor's desk page and `GET /api/v1/desk/deferred` show.
 A later success forgets it.
 """
 
