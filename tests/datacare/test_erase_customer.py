@@ -16,8 +16,9 @@ from rapport.care.models import Promise, PromiseStatus
 from rapport.cases.actions.customers import customer_for_address
 from rapport.cases.models import Call, Case, Message
 from rapport.cases.search import search_cases
-from rapport.datacare.actions.erasure import ERASED_NAME
+from rapport.datacare.actions.erasure import ERASED_NAME, erase_customer
 from rapport.insights.selectors import time_to_human
+from rapport.mail.actions.outbox import queue_outbound_message
 from rapport.mail.models import InboundEmail
 from rapport.outreach.actions.imports import start_import
 from rapport.outreach.actions.incidents import create_incident
@@ -170,3 +171,19 @@ def test_api_erasure_is_for_supervisors_and_needs_the_id_again(
     assert body["customer_id"] == rich.customer.pk
     assert body["erased"]["identities"] == 2
     assert Customer.objects.get(pk=rich.customer.pk).name == ERASED_NAME
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_subject_naming_them_is_erased_too(
+    world: World, rich: Rich, files_root: Path
+) -> None:
+    # The contact form's callback mail and an appointment invitation carry words in the subject.
+    queue_outbound_message(
+        case=rich.case,
+        by=world.agent,
+        text="We will call you back.",
+        subject=f"Call me back: {rich.secrets[4]} is ill",
+    )
+    erase_customer(customer=rich.customer, by=world.supervisor, via="web")
+    assert not Message.objects.filter(case=rich.case).exclude(subject="").exists()
+    _assert_no_trace(rich, files_root)

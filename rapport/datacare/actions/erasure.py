@@ -140,7 +140,7 @@ def _erase_texts(held: Held, now: datetime) -> dict[str, int]:
         delivery_status__in=(DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
     ).update(delivery_status=DeliveryStatus.FAILED)
     counts["messages"] = held.messages.update(
-        text=ERASED, html="", external_id=None, delivery_error=""
+        text=ERASED, subject="", html="", external_id=None, delivery_error=""
     )
     counts["calls"] = held.calls.update(phone="", notes="")
     for case in held.cases.only("pk", "triage", "status"):
