@@ -179,13 +179,17 @@ class ReplyIn(Input):
     text: str = Field(max_length=LONG_TEXT)
     channel: Channel | None = Field(None, description="Defaults to the case's channel.")
     attachments: list[AttachmentIn] = Field(
-        default_factory=list, description="Files sent with the reply (see the size limits)."
+        default_factory=list,
+        max_length=settings.RAPPORT_ATTACHMENTS_MAX_COUNT,
+        description="Files sent with the reply (see the size limits).",
     )
 
 
 class CaseNoteIn(Input):
     text: str = Field(max_length=LONG_TEXT)
-    attachments: list[AttachmentIn] = Field(default_factory=list)
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list, max_length=settings.RAPPORT_ATTACHMENTS_MAX_COUNT
+    )
 
 
 class CaseCallIn(Input):

@@ -172,3 +172,15 @@ def test_the_api_attaches_and_downloads(
         {"text": "x", "attachments": [{"filename": "a", "content_base64": "***"}]},
     )
     assert_error(bad, 400, "bad_request", field="attachments")
+
+
+def test_the_api_refuses_more_files_than_a_message_may_carry_before_decoding_any(
+    world: World,
+) -> None:
+    api = ApiClient(world.token_for(world.agent))
+    one = {"filename": "a.txt", "content_base64": base64.b64encode(b"a").decode()}
+    many = [one] * 11  # the default limit is 10 a message
+    for path in (f"/cases/{world.case.pk}/replies", f"/cases/{world.case.pk}/notes"):
+        response = api.post(path, {"text": "Files.", "attachments": many})
+        assert_error(response, 422, "validation_error", field="attachments")
+    assert not Message.objects.filter(case=world.case, text__startswith="Files.").exists()
