@@ -136,6 +136,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "account/two-factor/": ("GET", "login", "ok", "ok", "ok"),
     "account/two-factor/qr.png": ("GET", "login", "ok", "ok", "ok"),
     "account/tokens/": ("POST", "login", "ok", "ok", "ok"),
+    "account/notifications/": ("POST", "login", "ok", "ok", "ok"),
     "account/tokens/<int:token_id>/revoke/": ("POST", "login", "404", "ok", "ok"),
     "supervisor/security/": ("GET", "login", "404", "404", "ok"),
     "contact/<slug:brand_slug>/": ("GET", "ok", "ok", "ok", "ok"),
@@ -226,6 +227,8 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/desk/brands": ("401", "403", "403", "ok"),
     "GET /api/v1/agents": ("401", "ok", "ok", "ok"),
     "GET /api/v1/agents/me": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/agents/me/notifications": ("401", "ok", "ok", "ok"),
+    "PUT /api/v1/agents/me/notifications": ("401", "ok", "ok", "ok"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
     "GET /api/v1/outreach/make-goods": ("401", "ok", "ok", "ok"),
     "POST /api/v1/outreach/make-goods": ("401", "404", "ok", "ok"),
@@ -280,6 +283,7 @@ WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "account/tokens/": lambda ids: {"name": "Zapier", "days": 30},
 }
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
+    "PUT /api/v1/agents/me/notifications": lambda ids: {"choices": []},
     "POST /api/v1/customers": lambda ids: {"name": "Kim"},
     "POST /api/v1/desk/brands": lambda ids: {"name": "Day Clinic", "slug": "day-clinic"},
     "POST /api/v1/customers/{customer_id}/erase": lambda ids: {"confirm": ids["customer_id"]},

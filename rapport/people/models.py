@@ -116,6 +116,37 @@ class Team(models.Model):
         return self.name
 
 
+class NoticeKind(models.TextChoices):
+    """What an agent may ask to be emailed about; each is off until they opt in. The value is
+    stored and is the API's `kind`, so it is never renamed."""
+
+    ASSIGNED = "assigned", "A case is assigned to you"
+    CUSTOMER_WROTE = "customer_wrote", "The customer wrote on your case"
+    PROMISE_DUE = "promise_due", "A promise of yours is due in 30 minutes"
+    MAKE_GOOD_APPROVAL = "make_good_approval", "A make-good waits for approval"
+
+
+class NotificationChoice(models.Model):
+    """An agent's choice for one kind of notice: emailed or not, and whether even off shift.
+    No row is the default: not emailed."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="notification_choices")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    email = models.BooleanField(default=False)
+    even_off_shift = models.BooleanField(default=False)
+    # Notices from before the agent opted in are not mailed: opting in never mails a backlog.
+    email_since = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "kind"], name="notification_choice_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.agent_id}"
+
+
 class TokenState(models.TextChoices):
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"

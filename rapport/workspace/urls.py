@@ -8,6 +8,7 @@ from rapport.workspace.views import (
     desk,
     inbox,
     messages,
+    profile,
     security,
     supervisor,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/two-factor/", account.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/qr.png", account.two_factor_qr, name="two_factor_qr"),
+    path("account/notifications/", profile.account_notifications, name="account_notifications"),
     path("account/tokens/", account.token_create, name="token_create"),
     path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
     path("supervisor/security/", account.security, name="security"),

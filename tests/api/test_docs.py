@@ -37,6 +37,7 @@ EXPECTED_PATHS = {
     "/api/v1/desk/deferred",
     "/api/v1/agents",
     "/api/v1/agents/me",
+    "/api/v1/agents/me/notifications",
     "/api/v1/insights/time-to-human",
     "/api/v1/outreach/approval-limits",
     "/api/v1/outreach/imports/{import_id}",

@@ -1,4 +1,4 @@
-"""Your account: the authenticator app and your API tokens; the supervisor's security page."""
+"""Your account: notifications, sign-in code and API tokens; the supervisor's security page."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, SecurityEvent
 from rapport.people.twofactor import confirm_app, has_app, pending_app, required_for, secret_of
 from rapport.workspace.views.auth import WRONG_CODE
+from rapport.workspace.views.profile import notification_rows
 
 AUDIT_ROWS = 200
 
@@ -44,6 +45,7 @@ def _account(
         "tokens": list(tokens_for_agent(agent)),
         "has_app": has_app(request.user),
         "app_required": required_for(request.user),
+        "notification_rows": notification_rows(agent),
     }
     return render(request, "workspace/account.html", context, status=status)
 
