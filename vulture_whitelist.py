@@ -58,6 +58,7 @@ verification_note
 first_failed_at  # jobs.DeferredItem: the record of a failing row, for an operator
 last_failed_at
 _.last_failed_at
+warned_at  # care.Promise: claimed by the promise_warnings sweep, cleared by a reschedule
 
 # API schema and report fields: serialised by Ninja/pydantic or asdict().
 due_local

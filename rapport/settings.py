@@ -271,6 +271,8 @@ RAPPORT_SLA_WARN_MINUTES = env_int("RAPPORT_SLA_WARN_MINUTES", default=30, minim
 RAPPORT_RETURN_TO_OWNER = env_bool("RAPPORT_RETURN_TO_OWNER", default=True)
 # How often the worker's scheduler looks for things that have come due.
 RAPPORT_SWEEP_SECONDS = env_int("RAPPORT_SWEEP_SECONDS", default=30, minimum=1)
+# An agent's email notifications are gathered into one mail at most this often.
+RAPPORT_NOTIFY_EMAIL_MINUTES = env_int("RAPPORT_NOTIFY_EMAIL_MINUTES", default=5, minimum=1)
 
 # Caps checked by the actions (web, API and command line alike), with a clear error past them.
 RAPPORT_CASE_MAX_TAGS = env_int("RAPPORT_CASE_MAX_TAGS", default=50, minimum=1)

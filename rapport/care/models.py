@@ -82,6 +82,8 @@ class Promise(models.Model):
     remind_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     miss_at = models.DateTimeField()
+    # When the owner was told it is due in 30 minutes (`PROMISE_SOON`); cleared by a reschedule.
+    warned_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     policy = models.ForeignKey(
         "FollowUpPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -109,6 +111,11 @@ class Promise(models.Model):
                 condition=Q(status="open", reminded_at__isnull=True),
             ),
             models.Index(fields=["status", "miss_at"], name="promise_miss_due"),
+            models.Index(
+                fields=["due_at"],
+                name="promise_warn_due",
+                condition=Q(status="open", warned_at__isnull=True),
+            ),
             models.Index(fields=["owner", "status", "due_at"], name="promise_owner_due"),
             models.Index(fields=["customer", "status", "due_at"], name="promise_customer"),
             models.Index(fields=["case", "status"], name="promise_case"),

@@ -1,5 +1,5 @@
-"""The scheduler's care sweeps: remind owners of promises that come due (and customers of their
-appointments), and escalate promises that were not kept in time.
+"""The scheduler's care sweeps: tell owners of promises due in 30 minutes, remind them when one
+comes due (and customers of their appointments), and escalate promises not kept in time.
 
 Due work is found with indexed queries (`promise_remind_due`, `promise_miss_due`); each item is
 claimed with a compare-and-set update inside its own transaction, so any number of workers can
@@ -9,7 +9,7 @@ promise whose reminder or escalation raises is rolled back alone and put off (`S
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -34,6 +34,52 @@ DUE: dict[str, NotificationKind] = {
 
 def _local(promise: Promise) -> str:
     return f"{promise.due_at.astimezone(ZoneInfo(promise.timezone)):%H:%M} {promise.timezone}"
+
+
+SOON = timedelta(minutes=30)
+
+
+def warn_soon(*, now: datetime) -> dict[str, list[int]]:
+    """Tell each owner of an open promise due within 30 minutes, once (`warned_at`)."""
+    items = SweepItems("promise_warnings", now=now)
+    due = items.due(
+        Promise.objects.filter(status=PromiseStatus.OPEN, warned_at__isnull=True)
+        .filter(due_at__lte=now + SOON, due_at__gt=now, owner__isnull=False)
+        .order_by("due_at")
+        .values_list("pk", flat=True),
+        batch=BATCH,
+    )
+    warned: list[int] = []
+    for pk in due:
+        with items.attempt(pk):
+            if _warn(pk, now=now):
+                warned.append(pk)
+    return {"warned": warned, "deferred": items.deferred}
+
+
+@transaction.atomic
+def _warn(pk: int, *, now: datetime) -> bool:
+    claimed = Promise.objects.filter(
+        pk=pk, status=PromiseStatus.OPEN, warned_at__isnull=True, due_at__gt=now
+    ).update(warned_at=now)
+    if not claimed:
+        return False
+    promise = Promise.objects.select_related("customer", "case", "owner").get(pk=pk)
+    if promise.owner is None:
+        return False
+    minutes = max(1, round((promise.due_at - now).total_seconds() / 60))
+    text = (
+        f"{promise.get_kind_display()} with {promise.customer.name} due in {minutes} min "
+        f"({_local(promise)}): {promise.purpose}"
+    )
+    notify_agent(
+        agent=promise.owner,
+        case=promise.case,
+        kind=NotificationKind.PROMISE_SOON,
+        text=text,
+        at=now,
+    )
+    return True
 
 
 def remind_due(*, now: datetime) -> dict[str, list[int]]:

@@ -291,8 +291,11 @@ class NotificationKind(models.TextChoices):
     HANDOVER = "handover", "Case handed to you"
     MERGE_SUGGESTION = "merge_suggestion", "Possible duplicate customer"
     CUSTOMER_CASE = "customer_case", "Your customer has a new case"
+    NEW_CASE = "new_case", "New case for you"
     # mail
     BOUNCE = "bounce", "Reply bounced"
+    # routing: a customer's message on a case
+    CUSTOMER_WROTE = "customer_wrote", "The customer wrote"
     # routing: response deadlines
     SLA_AT_RISK = "sla_at_risk", "Response deadline at risk"
     SLA_OFFER = "sla_offer", "Can you take this case?"
@@ -308,6 +311,7 @@ class NotificationKind(models.TextChoices):
     REFERRAL_DUE = "referral_due", "Referral due"
     APPOINTMENT_DUE = "appointment_due", "Appointment due"
     PROMISE_MISSED = "promise_missed", "Promise missed"
+    PROMISE_SOON = "promise_soon", "Promise due in 30 minutes"
     # outreach
     OUTREACH = "outreach", "Customers to reach"
     MAKE_GOOD_APPROVAL = "make_good_approval", "Make-good to approve"

@@ -8,10 +8,13 @@ class MailConfig(AppConfig):
 
     def ready(self) -> None:
         from rapport.cases.transports import Transport, register
+        from rapport.jobs.items import name_items
         from rapport.jobs.scheduler import register_sweep
         from rapport.mail.actions.intake import sweep_intake
         from rapport.mail.actions.outbox import queue_outbound_message
+        from rapport.mail.notices import mail_notices
         from rapport.mail.outbound import sweep_outbox
+        from rapport.mail.to_agents import sweep_agent_mail
         from rapport.people.models import Channel, IdentityKind
 
         # Without an SMTP host the embedded desk prints mail to the server console: the agent
@@ -32,3 +35,6 @@ class MailConfig(AppConfig):
         )
         register_sweep("intake", sweep_intake)
         register_sweep("outbox", sweep_outbox)
+        register_sweep("agent_notices", mail_notices)
+        register_sweep("agent_mail", sweep_agent_mail)
+        name_items("agent", "agent_notices")

@@ -1,4 +1,5 @@
-"""Inbound email, stored raw before anything else and then processed by the worker."""
+"""Inbound email, stored raw before anything else and then processed by the worker; mail to
+agents (their notifications) waiting in the outbox."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from rapport.cases.models import Case, Message
-from rapport.people.models import Customer
+from rapport.people.models import Agent, Customer
 
 
 class Source(models.TextChoices):
@@ -222,3 +223,48 @@ class AwaitedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} (case #{self.case_id})"
+
+
+class AgentMailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class AgentMail(models.Model):
+    """A mail to an agent (their notifications), queued in the outbox and sent by the worker.
+    Status moves queued -> sending -> sent or failed (or back to queued to try again), each
+    step a compare-and-set in `rapport.mail.actions.outbox`."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    to = models.CharField(max_length=320)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=AgentMailStatus.choices, default=AgentMailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Queued: when the outbox sweep sends it if its job did not; sending: since when.
+    next_attempt_at = models.DateTimeField()
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="agent_mail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.agent_id} ({self.status})"
+
+
+class NoticeMailing(models.Model):
+    """Where an agent's notification mail stands: the newest notification already considered
+    (mailed, or passed over off shift) and when the last mail went, so notices are batched."""
+
+    agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="+")
+    last_notification_id = models.BigIntegerField(default=0)
+    last_mailed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"notices of {self.agent_id} up to {self.last_notification_id}"

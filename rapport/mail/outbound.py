@@ -158,7 +158,7 @@ def deliver(*, message_id: int, attempt: int = 1) -> Delivery:
 
 def _send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int) -> Delivery:
     try:
-        _send(mail)
+        transmit(mail)
     except TemporaryFailure as exc:
         return _retry_or_fail(message, attempt=attempt, reason=str(exc))
     except PermanentFailure as exc:
@@ -177,8 +177,7 @@ def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
         )
         mark_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
         return Delivery("failed", error)
-    wait = timedelta(seconds=settings.RAPPORT_EMAIL_RETRY_SECONDS * 2 ** (attempt - 1))
-    retry_at = timezone.now() + min(wait, timedelta(hours=6))
+    retry_at = timezone.now() + backoff(attempt)
     note_retry(
         message=message,
         error=(
@@ -189,7 +188,15 @@ def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
     return Delivery("retry", reason, retry_at)
 
 
-def _send(mail: EmailMessage) -> None:
+def backoff(attempt: int) -> timedelta:
+    """How long to wait after failed attempt `attempt`: doubling, at most six hours."""
+    wait = timedelta(seconds=settings.RAPPORT_EMAIL_RETRY_SECONDS * 2 ** (attempt - 1))
+    return min(wait, timedelta(hours=6))
+
+
+def transmit(mail: EmailMessage) -> None:
+    """Hand `mail` to the mail server; a refusal is a `PermanentFailure` (5xx) or a
+    `TemporaryFailure` (4xx, no connection)."""
     try:
         connection = get_connection(fail_silently=False)
         connection.send_messages([mail])

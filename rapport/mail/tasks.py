@@ -33,3 +33,12 @@ def deliver_message(message_id: int, attempt: int = 1) -> str:
             logger.warning("Task backend cannot defer; retrying message %s now", message_id)
         retry.enqueue(message_id, attempt + 1)
     return result.outcome
+
+
+@task()
+def deliver_agent_mail(mail_id: int) -> str:
+    """Send one mail to an agent (their notifications); a temporary failure is tried again by
+    the outbox sweep, with backoff."""
+    from rapport.mail.to_agents import deliver  # lazy, as above
+
+    return deliver(mail_id=mail_id)

@@ -339,6 +339,7 @@ def _reschedule(
         window_end=window_end,
         remind_at=to,
         reminded_at=None,
+        warned_at=None,
         miss_at=miss_at_for(current.kind, due_at=to, window_end=window_end),
         escalated_at=None,
         attempts=attempts if attempts is not None else current.attempts,

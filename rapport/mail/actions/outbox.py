@@ -7,6 +7,10 @@ The row is the outbox: if the job is lost, the outbox sweep (`rapport.mail.outbo
 It leaves the case alone: a reply's status and deadlines are the caller's (`reply`), and an
 invitation or reminder is not an answer the customer is waiting for.
 
+Mail to an agent (their notifications) is queued the same way by `queue_agent_mail`: an
+`AgentMail` row, sent by `rapport.mail.tasks.deliver_agent_mail` on commit, or by the outbox
+sweep if that job is lost.
+
 Delivery moves forward only, each step a compare-and-set on the status: queued -> sending
 (`claim_delivery`, so of two workers only one sends), sending -> queued (`note_retry`), and
 queued or sending -> sent, failed or not sent (`mark_delivery`), never back from a settled one.
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -28,10 +32,13 @@ from rapport.cases.actions.messages import signed
 from rapport.cases.attachments import Upload, attach, check_uploads
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
 from rapport.lib.bulk import insert_each
-from rapport.mail.tasks import deliver_message
+from rapport.mail.models import AgentMail, AgentMailStatus
+from rapport.mail.tasks import deliver_agent_mail, deliver_message
 from rapport.people.models import Agent, Channel
 
 OPEN = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
+# A queued mail to an agent whose job has not sent it by then is sent by the outbox sweep.
+AGENT_MAIL_GRACE = timedelta(minutes=2)
 SETTLED = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.NOT_SENT)
 
 
@@ -131,4 +138,45 @@ def mark_delivery(*, message: Message, status: str, error: str = "") -> bool:
     updated = Message.objects.filter(pk=message.pk, delivery_status__in=OPEN).update(
         delivery_status=status, delivery_error=error[:500]
     )
+    return bool(updated)
+
+
+@transaction.atomic
+def queue_agent_mail(*, agent: Agent, subject: str, text: str, now: datetime) -> AgentMail | None:
+    """A mail to the agent's own address, sent by the worker on commit; None when the agent has
+    no address to send to."""
+    to = str(agent.user.email or "").strip()
+    if not to:
+        return None
+    mail = AgentMail.objects.create(
+        agent=agent,
+        to=to,
+        subject=subject[:300],
+        text=text,
+        next_attempt_at=now + AGENT_MAIL_GRACE,
+        created_at=now,
+    )
+    transaction.on_commit(partial(deliver_agent_mail.enqueue, mail.pk), robust=True)
+    return mail
+
+
+def claim_agent_mail(*, mail: AgentMail, now: datetime) -> bool:
+    """Queued -> sending; only the worker whose update hit the row may send."""
+    return bool(
+        AgentMail.objects.filter(pk=mail.pk, status=AgentMailStatus.QUEUED).update(
+            status=AgentMailStatus.SENDING, next_attempt_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def settle_agent_mail(*, mail: AgentMail, status: str, error: str = "", at: datetime) -> bool:
+    """Sending -> sent or failed, or back to queued to try again at `at` (with the reason)."""
+    if status not in AgentMailStatus.values or status == AgentMailStatus.SENDING:
+        raise ValueError(f"{status!r} does not settle a mail")
+    fields: dict[str, object] = {"status": status, "error": error[:500]}
+    if status == AgentMailStatus.SENT:
+        fields["sent_at"] = at
+    if status == AgentMailStatus.QUEUED:
+        fields["next_attempt_at"] = at
+    updated = AgentMail.objects.filter(pk=mail.pk, status=AgentMailStatus.SENDING).update(**fields)
     return bool(updated)

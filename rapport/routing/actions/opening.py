@@ -226,7 +226,29 @@ def open_cases(*, openings: Sequence[Opening]) -> list[Opened]:
         for plan in plans
     )
     _tell_relationship_owners(cases)
+    _tell_owners(plans)
     return [Opened(case, message) for case, message in zip(cases, messages, strict=True)]
+
+
+def _tell_owners(plans: Sequence[_Plan]) -> None:
+    """The owner of a new case hears of it, unless they opened it themself."""
+    _tell(
+        NotificationKind.NEW_CASE,
+        (
+            (plan.case, f"{plan.case.customer.name}: {plan.case.reference} {plan.case.subject}")
+            for plan in plans
+            if plan.opening.by is None or plan.opening.by.pk != plan.case.owner_id
+        ),
+    )
+
+
+def _tell(kind: NotificationKind, notes: Iterable[tuple[Case, str]]) -> None:
+    """Each case's owner (if it has one) is told the text beside it."""
+    notify_agents(
+        NewNotification(agent_id=case.owner_id, case=case, kind=kind, text=text)
+        for case, text in notes
+        if case.owner_id is not None
+    )
 
 
 def _histories(plans: Sequence[_Plan]) -> list[tuple[datetime, list[HistoryItem]]]:
@@ -528,4 +550,12 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     # Every case was read under its row lock in this transaction, so writing back the fields
     # any of them changed leaves the others' values as they were.
     update_each(Case, list(cases.values()), sorted(changed))
+    _tell(
+        NotificationKind.CUSTOMER_WROTE,
+        [
+            (case, f"{case.reference} {case.subject}: {preview(message.text)}")
+            for message in written
+            for case in [cases[message.case_id]]
+        ],
+    )
     return written
