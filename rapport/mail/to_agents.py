@@ -82,7 +82,7 @@ def sweep_agent_mail(*, now: datetime) -> dict[str, list[int]]:
         )
         if attempts >= settings.RAPPORT_EMAIL_MAX_ATTEMPTS:
             error = f"Not confirmed after {attempts} attempts: the worker stopped while sending."
-            if mine.update(status=AgentMailStatus.FAILED, error=error):
+            if mine.update(status=AgentMailStatus.FAILED, error=error, subject="", text=""):
                 gave_up.append(pk)
         else:
             mine.update(status=AgentMailStatus.QUEUED, next_attempt_at=now)

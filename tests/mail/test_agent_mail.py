@@ -44,6 +44,8 @@ def test_the_job_sends_it_once_on_commit(
     assert received.message["Subject"] == "2 notifications"
     mail.refresh_from_db()
     assert mail.status == AgentMailStatus.SENT and mail.attempts == 1
+    # What it said (customers' names, their words) is not kept once it went.
+    assert (mail.subject, mail.text, mail.to) == ("", "", "ana@clinic.example")
     assert deliver(mail_id=mail.pk) == "skipped"  # never twice
     assert len(sink.received) == 1
 

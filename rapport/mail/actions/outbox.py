@@ -170,10 +170,14 @@ def claim_agent_mail(*, mail: AgentMail, now: datetime) -> bool:
 
 
 def settle_agent_mail(*, mail: AgentMail, status: str, error: str = "", at: datetime) -> bool:
-    """Sending -> sent or failed, or back to queued to try again at `at` (with the reason)."""
+    """Sending -> sent or failed, or back to queued to try again at `at` (with the reason). A
+    settled mail keeps who it went to and when, not what it said: it quoted customers, and
+    nothing reads it again (an erasure need not hunt for it)."""
     if status not in AgentMailStatus.values or status == AgentMailStatus.SENDING:
         raise ValueError(f"{status!r} does not settle a mail")
     fields: dict[str, object] = {"status": status, "error": error[:500]}
+    if status != AgentMailStatus.QUEUED:
+        fields.update(subject="", text="")
     if status == AgentMailStatus.SENT:
         fields["sent_at"] = at
     if status == AgentMailStatus.QUEUED:
