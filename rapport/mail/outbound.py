@@ -28,19 +28,19 @@ import email.utils
 import logging
 import re
 import secrets
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.models import Attachment, Case, DeliveryStatus, Direction, Message
 from rapport.cases.transports import primary_phone, transport_for
 from rapport.lib.identities import InvalidIdentity, normalise_email
+from rapport.lib.smtp import PermanentFailure, TemporaryFailure, backoff, transmit
 from rapport.mail.actions.outbox import claim_delivery, mark_delivery, note_retry
 from rapport.mail.intake import SYNTHETIC_DOMAIN
 from rapport.mail.models import InboundEmail, InboundStatus
@@ -64,14 +64,6 @@ class Delivery:
     outcome: str
     detail: str = ""
     retry_at: datetime | None = None
-
-
-class TemporaryFailure(Exception):
-    """A failure worth trying again: a 4xx answer or no connection to the server."""
-
-
-class PermanentFailure(Exception):
-    """A failure no retry will fix: a 5xx answer."""
 
 
 # -- Addresses -----------------------------------------------------------------------------------
@@ -186,38 +178,6 @@ def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:
         retry_at=retry_at,
     )
     return Delivery("retry", reason, retry_at)
-
-
-def backoff(attempt: int) -> timedelta:
-    """How long to wait after failed attempt `attempt`: doubling, at most six hours."""
-    wait = timedelta(seconds=settings.RAPPORT_EMAIL_RETRY_SECONDS * 2 ** (attempt - 1))
-    return min(wait, timedelta(hours=6))
-
-
-def transmit(mail: EmailMessage) -> None:
-    """Hand `mail` to the mail server; a refusal is a `PermanentFailure` (5xx) or a
-    `TemporaryFailure` (4xx, no connection)."""
-    try:
-        connection = get_connection(fail_silently=False)
-        connection.send_messages([mail])
-    except smtplib.SMTPRecipientsRefused as exc:
-        answers = list(exc.recipients.values())
-        text = "; ".join(f"{code} {_text(reply)}" for code, reply in answers)
-        if answers and all(400 <= code < 500 for code, _ in answers):
-            raise TemporaryFailure(text) from exc
-        raise PermanentFailure(text) from exc
-    except smtplib.SMTPResponseException as exc:
-        text = f"{exc.smtp_code} {_text(exc.smtp_error)}"
-        if 500 <= exc.smtp_code < 600:
-            raise PermanentFailure(text) from exc
-        raise TemporaryFailure(text) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        # No connection, a dropped connection, a timeout: the server never said no.
-        raise TemporaryFailure(f"{type(exc).__name__}: {exc}".strip(": ")) from exc
-
-
-def _text(reply: bytes | str) -> str:
-    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def choose_recipient(message: Message) -> tuple[str | None, str]:

@@ -15,17 +15,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from rapport.lib.smtp import PermanentFailure, TemporaryFailure, backoff, transmit
 from rapport.mail.actions.outbox import claim_agent_mail, settle_agent_mail
 from rapport.mail.models import AgentMail, AgentMailStatus
-from rapport.mail.outbound import (
-    OUTBOX_BATCH,
-    OUTBOX_GRACE,
-    PermanentFailure,
-    TemporaryFailure,
-    backoff,
-    own_address,
-    transmit,
-)
+from rapport.mail.outbound import OUTBOX_BATCH, OUTBOX_GRACE, own_address
 
 
 def deliver(*, mail_id: int, now: datetime | None = None) -> str:

@@ -1,4 +1,5 @@
-"""The password-reset email: a one-time link to SITE_URL, written by the worker."""
+"""The password-reset email: a one-time link to SITE_URL, written and sent by the worker. A
+temporary refusal (4xx, no connection) raises `TemporaryFailure` for the task to try again."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from rapport.lib.smtp import PermanentFailure, transmit
 
 
 def mail_reset_link(*, user_id: int) -> str:
@@ -34,5 +37,10 @@ def mail_reset_link(*, user_id: int) -> str:
     }
     subject = f"Reset your {settings.SITE_NAME} password"
     body = render_to_string("people/password_reset_email.txt", context)
-    EmailMessage(subject=subject, body=body, to=[email]).send()
+    # RFC 3834: sent by the desk, not a person; no vacation reply should answer it.
+    headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    try:
+        transmit(EmailMessage(subject=subject, body=body, to=[email], headers=headers))
+    except PermanentFailure as exc:
+        return f"refused by the mail server: {exc}"
     return "sent"
