@@ -18,6 +18,7 @@ from rapport.api.schemas import (
     Input,
     MessageOut,
     PageQuery,
+    SearchMatchOut,
     TeamRef,
     Timestamp,
 )
@@ -111,6 +112,7 @@ class CaseDetailOut(CaseOut):
 class CasePage(Schema):
     items: list[CaseOut]
     next: str | None
+    matches: list[SearchMatchOut] = Field(description="With `q`: why each case matched.")
 
 
 class CaseQuery(PageQuery):
@@ -119,7 +121,12 @@ class CaseQuery(PageQuery):
     owner: str | None = Field(None, max_length=30, description='An agent id, "me" or "none".')
     team: int | None = Field(None, description="A team id.")
     customer: int | None = Field(None, description="A customer id.")
-    q: str = Field("", max_length=200, description="Words in the subject, messages or customer.")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Words in the subject, messages, call notes, or the customer's name or "
+        "organisation; or part of the customer's email, phone (typed any way) or handle.",
+    )
 
 
 class CustomerIdentityIn(Input):

@@ -31,7 +31,7 @@ from rapport.api.case_schemas import (
 )
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut
+from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut, SearchMatchOut
 from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,
@@ -48,6 +48,7 @@ from rapport.cases.attachments import download_response
 from rapport.cases.models import Attachment, Case, Message
 from rapport.cases.rules import default_team
 from rapport.cases.search import search_cases
+from rapport.cases.search_matches import case_matches
 from rapport.cases.selectors import handover
 from rapport.lib.access import named
 from rapport.lib.errors import ActionError
@@ -103,7 +104,10 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
     page, next_cursor = keyset_page(
         cases, keyset=RECENT_FIRST, limit=filters.limit, cursor=filters.cursor
     )
-    return CasePage(items=[CaseOut.of(c) for c in page], next=next_cursor)
+    why = case_matches(page, filters.q) if filters.q.strip() else {}
+    return CasePage(
+        items=[CaseOut.of(c) for c in page], next=next_cursor, matches=SearchMatchOut.all_of(why)
+    )
 
 
 def _customer_for(agent: Agent, payload: CaseIn) -> Customer:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
@@ -37,6 +36,7 @@ from rapport.api.schemas import (
     RapportNoteIn,
     RapportNoteOut,
     RelationshipIn,
+    SearchMatchOut,
     TimelineEntryOut,
     TimelinePage,
 )
@@ -50,11 +50,12 @@ from rapport.cases.access import (
 )
 from rapport.cases.actions import customers as case_customers
 from rapport.cases.models import ACTIVE_STATUSES
+from rapport.cases.search import search_customers
+from rapport.cases.search_matches import customer_matches
 from rapport.cases.selectors import TimelineEntry, customer_timeline
 from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
 from rapport.lib.access import named
-from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people.access import agent_by_id, identity_of
 from rapport.people.actions import customers as customers_actions
 from rapport.people.actions import identities as identities_actions
@@ -114,31 +115,19 @@ def _detail(
     return CustomerDetailOut.detail(customer, open_cases=open_cases, likely=likely)
 
 
-def _search(customers: QuerySet[Customer], q: str) -> QuerySet[Customer]:
-    terms = q.strip()
-    if not terms:
-        return customers
-    matches = Q(name__icontains=terms) | Q(preferred_name__icontains=terms)
-    identity_values = Q(value__icontains=terms.lower())
-    # "+34 612 345 678" or "Maria.Lopez@Example.com" find the stored, normalised address.
-    for kind in ("email", "phone"):
-        try:
-            value = normalise(kind, terms, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION)
-        except InvalidIdentity:
-            continue
-        identity_values |= Q(kind=kind, value=value)
-    owners = Identity.objects.filter(identity_values).values("customer_id")
-    return customers.filter(matches | Q(pk__in=owners))
-
-
 @router.get("", response={200: CustomerPage, **READ_ERRORS}, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> CustomerPage:
     """Customers you serve, by name; `q` searches names and addresses (email, phone, handle)."""
-    customers = _search(customers_for_agent(agent_of(request)), filters.q)
+    customers = search_customers(customers_for_agent(agent_of(request)), filters.q)
     page, next_cursor = keyset_page(
         _with_identities(customers), keyset=BY_NAME, limit=filters.limit, cursor=filters.cursor
     )
-    return CustomerPage(items=[CustomerOut.of(c) for c in page], next=next_cursor)
+    why = customer_matches(page, filters.q) if filters.q.strip() else {}
+    return CustomerPage(
+        items=[CustomerOut.of(c) for c in page],
+        next=next_cursor,
+        matches=SearchMatchOut.all_of(why),
+    )
 
 
 @router.post("", response={201: CustomerDetailOut, **WRITE_ERRORS}, summary="Create a customer")

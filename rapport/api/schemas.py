@@ -23,6 +23,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.cases.search_matches import Match
 from rapport.cases.selectors import TimelineEntry
 from rapport.lib.storable import MAX_INT, storable
 from rapport.lib.wallclock import known_zone
@@ -94,6 +95,44 @@ class ErrorBody(Schema):
 
 class ErrorOut(Schema):
     error: ErrorBody
+
+
+class SpanOut(Schema):
+    start: int
+    end: int
+
+
+MatchField = Literal[
+    "subject", "message", "reply", "note", "call",
+    "name", "preferred_name", "organization", "email", "phone", "social", "external",
+]  # fmt: skip
+
+
+class SearchMatchOut(Schema):
+    """Why a result matched `q`: the field and an excerpt with the matched words."""
+
+    id: int = Field(description="The case or customer of `items` it explains.")
+    field: MatchField = Field(
+        description="Where it matched: the subject, a customer's message, a reply, an internal "
+        "note, call notes, the customer's name, preferred name or organisation, or an address."
+    )
+    label: str = Field(description="The field, for a person.")
+    text: str = Field(description="An excerpt of the field (the whole of a short one).")
+    highlights: list[SpanOut] = Field(description="The matched words, as offsets in `text`.")
+
+    @classmethod
+    def all_of(cls, matches: dict[int, list[Match]]) -> list[Self]:
+        return [
+            cls(
+                id=item_id,
+                field=match.field,  # type: ignore[arg-type]
+                label=match.label,
+                text=match.text,
+                highlights=[SpanOut(start=start, end=end) for start, end in match.highlights],
+            )
+            for item_id, found in matches.items()
+            for match in found
+        ]
 
 
 class PageQuery(Input):
@@ -419,10 +458,16 @@ class CustomerDetailOut(CustomerOut):
 class CustomerPage(Schema):
     items: list[CustomerOut]
     next: str | None
+    matches: list[SearchMatchOut] = Field(description="With `q`: why each customer matched.")
 
 
 class CustomerQuery(PageQuery):
-    q: str = Field("", max_length=200, description="Part of a name, email, phone or handle.")
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Part of a name or organisation, or of an email, phone (typed any way: "
+        "`612 345 678`, `+1 647 555 0142`) or social handle (`@anna_b`).",
+    )
 
 
 # ---------------------------------------------------------------- timeline entries

@@ -134,6 +134,8 @@ def test_every_list_is_a_page_of_items_and_next(world: World, api_as: Any) -> No
     schema = Client().get("/api/v1/openapi.json").json()
     components = schema["components"]["schemas"]
     lists = []
+    # A searchable list also says why each item matched its `q`.
+    searchable = {"/api/v1/cases", "/api/v1/customers"}
     for path, methods in schema["paths"].items():
         get = methods.get("get")
         if get is None:
@@ -144,7 +146,8 @@ def test_every_list_is_a_page_of_items_and_next(world: World, api_as: Any) -> No
         ref = shape.get("$ref", "")
         if ref.endswith("Page"):
             component = components[ref.rsplit("/", 1)[1]]
-            assert set(component["properties"]) == {"items", "next"}, path
+            extra = {"matches"} if path in searchable else set()
+            assert set(component["properties"]) == {"items", "next", *extra}, path
             lists.append(path)
     assert len(lists) == 17, lists
     # And the server answers in that shape, on every one of them.
@@ -154,7 +157,8 @@ def test_every_list_is_a_page_of_items_and_next(world: World, api_as: Any) -> No
             customer_id=world.customer.pk, incident_id=_incident(supervisor)
         )
         body = supervisor.get(url).json()
-        assert set(body) == {"items", "next"} and isinstance(body["items"], list), path
+        extra = {"matches"} if path in searchable else set()
+        assert set(body) == {"items", "next", *extra} and isinstance(body["items"], list), path
 
 
 def _incident(api: ApiClient) -> int:

@@ -21,6 +21,8 @@ from rapport.cases.access import (
     customers_for_agent,
 )
 from rapport.cases.actions.customers import merge_customers
+from rapport.cases.search import search_customers
+from rapport.cases.search_matches import customer_matches
 from rapport.datacare.actions.access import record_access
 from rapport.datacare.models import AccessKind, Via
 from rapport.lib.access import named
@@ -37,7 +39,7 @@ from rapport.people.actions.notes import (
 )
 from rapport.people.actions.relationship import set_relationship
 from rapport.people.decorators import agent_required
-from rapport.people.models import Agent, Customer, Identity, IdentityKind
+from rapport.people.models import Agent, Customer, IdentityKind
 from rapport.workspace.forms import (
     AssetForm,
     CustomerMergeForm,
@@ -52,19 +54,14 @@ from rapport.workspace.timeline import all_agents, parse_before, side_panel, tim
 @agent_required
 def customer_list(request: HttpRequest, agent: Agent) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    customers = customers_for_agent(agent)
-    if query:
-        matching = Identity.objects.filter(value__icontains=query).values("customer_id")
-        customers = customers.filter(
-            Q(name__icontains=query) | Q(preferred_name__icontains=query) | Q(pk__in=matching)
-        )
+    customers = search_customers(customers_for_agent(agent), query)
     after = request.GET.get("after", "")
     name, _, pk = after.rpartition("|")
     if pk.isdigit():
         customers = customers.filter(Q(name__gt=name) | Q(name=name, pk__gt=int(pk)))
     page_size: int = settings.RAPPORT_PAGE_SIZE
     rows = list(
-        customers.select_related("owner")
+        customers.select_related("owner", "organization")
         .prefetch_related("identities")
         .order_by("name", "pk")[: page_size + 1]
     )
@@ -74,10 +71,17 @@ def customer_list(request: HttpRequest, agent: Agent) -> HttpResponse:
         params = request.GET.copy()
         params["after"] = f"{rows[-1].name}|{rows[-1].pk}"
         next_query = params.urlencode()
+    why = customer_matches(rows, query) if query else {}
     return render(
         request,
         "workspace/customers.html",
-        {"rows": rows, "q": query, "next_query": next_query, "paged": bool(after)},
+        {
+            # Each customer with why they matched the search (nothing when not searching).
+            "rows": [(customer, why.get(customer.pk, [])) for customer in rows],
+            "q": query,
+            "next_query": next_query,
+            "paged": bool(after),
+        },
     )
 
 

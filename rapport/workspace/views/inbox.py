@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from rapport.cases.access import agent_team_ids, cases_for_agent, newest_cases_for_agent
 from rapport.cases.models import ACTIVE_STATUSES, Case, Priority, Status
 from rapport.cases.search import search_cases
+from rapport.cases.search_matches import Match, case_matches
 from rapport.lib.answers import is_htmx
 from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Channel, Team
@@ -68,6 +69,8 @@ class InboxRow:
     call_first: bool = False
     due_label: str = ""
     overdue: bool = False
+    # Searching: why this case matched (the field and the words marked).
+    matches: tuple[Match, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -81,7 +84,7 @@ class FilterSelect:
     options: list[tuple[str, str, bool]]  # value, text, selected
 
 
-def _row(case: Case) -> InboxRow:
+def _row(case: Case, matches: list[Match]) -> InboxRow:
     customer = case.customer
     preferred = customer.preferred_name if customer.preferred_name != customer.name else ""
     updated = timezone.localtime(case.updated_at)
@@ -108,6 +111,7 @@ def _row(case: Case) -> InboxRow:
         due_label=_due_label(case),
         overdue=case.next_response_due_at is not None
         and case.next_response_due_at <= timezone.now(),
+        matches=tuple(matches),
     )
 
 
@@ -265,9 +269,11 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
             next_query = params.urlencode()
     first_params = request.GET.copy()
     first_params.pop("after", None)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    why = case_matches(cases, query) if query else {}
     context = {
         "form": form,
-        "rows": [_row(case) for case in cases],
+        "rows": [_row(case, why.get(case.pk, [])) for case in cases],
         "next_query": next_query,
         "first_query": first_params.urlencode() if "after" in request.GET else "",
         "current_view": (form.cleaned_data.get("view") if form.is_valid() else "") or "mine",
