@@ -83,7 +83,8 @@
     } else if (e.key === "c") {
       handled = focusIn("call", "#call-notes");
     } else if (e.key === "/") {
-      var search = document.getElementById("search") || document.getElementById("customer-q");
+      // The page's own search first: on Customers that is the customer search.
+      var search = document.getElementById("customer-q") || document.getElementById("search");
       if (search) { search.focus(); search.select(); } else { handled = false; }
     } else if (e.key === "?") {
       toggleHelp();
