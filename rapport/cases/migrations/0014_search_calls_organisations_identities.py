@@ -18,6 +18,6 @@ def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0012_message_subject")]
+    dependencies = [("cases", "0013_notification_kinds")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
