@@ -29,6 +29,7 @@ call_first
 due_label
 other_customer  # care/forms.py: a form field, read through cleaned_data
 agent_name  # api/tokens.py: TokenOut, serialised
+photo_url  # api/account.py: ProfileOut, serialised
 
 # Named by a dotted path in settings or the URL conf.
 workspace  # TEMPLATES context processor (rapport/workspace/context.py)

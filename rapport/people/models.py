@@ -64,6 +64,19 @@ class Site(models.Model):
         return self.name
 
 
+# Left out of a person's initials: "Dr. Ana Ortiz" is "AO".
+TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."})
+
+
+def initials(name: str) -> str:
+    """ "Dr. Ana Ortiz" -> "AO", "Sam" -> "S": the first letters of the first and last names."""
+    words = [w for w in name.split() if w.lower() not in TITLES and w[:1].isalpha()]
+    if not words:
+        return (name.strip()[:1] or "?").upper()
+    first, last = words[0], words[-1]
+    return (first[0] + (last[0] if len(words) > 1 else "")).upper()
+
+
 class Availability(models.TextChoices):
     AVAILABLE = "available", "Available"
     BUSY = "busy", "Busy"
@@ -79,6 +92,8 @@ class Agent(models.Model):
     )
     display_name = models.CharField(max_length=100)
     signature = models.TextField(blank=True)
+    # Their photo as Rapport re-drew it (a square PNG); without one, their initials are shown.
+    photo = models.FileField(upload_to="agents/photos/", blank=True)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.SET_NULL)
     timezone = models.CharField(max_length=64, default="UTC", validators=[_validate_timezone])
     # {"mon": [["09:00", "17:00"]], ...} in the agent's own time zone.
@@ -99,6 +114,11 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def initials(self) -> str:
+        """Shown where their photo would be, when they have none."""
+        return initials(self.display_name)
 
 
 class Team(models.Model):

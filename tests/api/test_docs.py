@@ -38,6 +38,8 @@ EXPECTED_PATHS = {
     "/api/v1/agents",
     "/api/v1/agents/me",
     "/api/v1/agents/me/notifications",
+    "/api/v1/agents/me/signature",
+    "/api/v1/agents/me/photo",
     "/api/v1/insights/time-to-human",
     "/api/v1/outreach/approval-limits",
     "/api/v1/outreach/imports/{import_id}",

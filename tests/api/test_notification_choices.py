@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from typing import Any
+
+from PIL import Image
 
 from rapport.people.models import NoticeKind, NotificationChoice
 from tests.api.conftest import ApiClient, assert_error
@@ -76,3 +80,36 @@ def test_anonymous_is_refused(world: World) -> None:
         ApiClient(None).put("/agents/me/notifications", {"choices": []}), 401, "unauthorized"
     )
     assert not NotificationChoice.objects.exists()
+
+
+# -- Signature and photo (/agents/me/signature, /agents/me/photo) ---------------------------------
+
+
+def _png() -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 120, 130)).save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def test_signature_and_photo_through_the_api(
+    world: World, api: ApiClient, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    body = api.put("/agents/me/signature", {"signature": "Night Clinic\n+34 911 000 111"}).json()
+    assert body["signature"] == "Night Clinic\n+34 911 000 111" and body["photo_url"] is None
+    assert body["initials"] == "AO"
+    assert api.get("/agents/me").json()["signature"] == "Night Clinic\n+34 911 000 111"
+    photo = api.put("/agents/me/photo", {"content_base64": _png()}).json()
+    assert photo["photo_url"] == f"/agents/{world.agent.pk}/photo/"
+    served = world.client_for(world.colleague).get(photo["photo_url"])
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    refused = api.put("/agents/me/photo", {"content_base64": base64.b64encode(b"<svg/>").decode()})
+    assert_error(refused, 400, "bad_request", field="photo")
+    assert_error(
+        api.put("/agents/me/photo", {"content_base64": "%%%"}), 400, "bad_request", "photo"
+    )
+    world.agent.refresh_from_db()
+    assert world.agent.photo  # the refused ones changed nothing
+    assert api.delete("/agents/me/photo").json()["photo_url"] is None
+    too_long = api.put("/agents/me/signature", {"signature": "x" * 1001})
+    assert_error(too_long, 422, "validation_error")

@@ -1,19 +1,23 @@
-"""What an agent sets for themself on the account page: email notifications."""
+"""What an agent sets for themself on the account page: email notifications, their signature and
+photo; and a colleague's photo, for signed-in agents only."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from rapport.lib.answers import post_action
 from rapport.lib.forms import Form
+from rapport.people.access import agent_by_id
 from rapport.people.actions.notifications import Choice, choices_of, set_notification_choices
+from rapport.people.actions.profile import SIGNATURE_MAX, remove_photo, set_photo, set_signature
 from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, NoticeKind
+from rapport.people.photos import MAX_BYTES
 
 
 class NotificationsForm(Form):
@@ -60,3 +64,62 @@ def account_notifications(request: HttpRequest, agent: Agent) -> HttpResponse:
 
     back = reverse("account") + "#notifications"
     return post_action(request, save, form=form, back=back)
+
+
+class SignatureForm(Form):
+    signature = forms.CharField(required=False, max_length=SIGNATURE_MAX, strip=False)
+
+
+class PhotoForm(Form):
+    photo = forms.FileField()
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data["photo"]
+        if photo.size > MAX_BYTES:  # refused before it is read
+            raise forms.ValidationError("The photo is larger than 2 MB; choose a smaller one.")
+        return photo
+
+
+@require_POST
+@agent_required
+def account_signature(request: HttpRequest, agent: Agent) -> HttpResponse:
+    def save(data: dict[str, Any]) -> str:
+        set_signature(agent=agent, signature=data["signature"])
+        return "Your signature is saved." if agent.signature else "Your replies end with your name."
+
+    back = reverse("account") + "#profile"
+    return post_action(request, save, form=SignatureForm(request.POST), back=back)
+
+
+@require_POST
+@agent_required
+def account_photo(request: HttpRequest, agent: Agent) -> HttpResponse:
+    def save(data: dict[str, Any]) -> str:
+        set_photo(agent=agent, data=data["photo"].read())
+        return "Your photo is saved."
+
+    form = PhotoForm(request.POST, request.FILES)
+    return post_action(request, save, form=form, back=reverse("account") + "#profile")
+
+
+@require_POST
+@agent_required
+def account_photo_remove(request: HttpRequest, agent: Agent) -> HttpResponse:
+    def save(data: dict[str, Any]) -> str:
+        remove_photo(agent=agent)
+        return "Your photo is removed: your initials are shown instead."
+
+    return post_action(request, save, back=reverse("account") + "#profile")
+
+
+@require_GET
+@agent_required
+def agent_photo(request: HttpRequest, agent: Agent, agent_id: int) -> FileResponse:
+    """A colleague's photo, as Rapport re-drew it (a PNG), for signed-in agents only."""
+    shown = agent_by_id(agent_id)
+    if not shown.photo:
+        raise Http404("No photo")
+    response = FileResponse(shown.photo.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Disposition"] = "inline"
+    return response
