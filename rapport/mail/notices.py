@@ -64,8 +64,10 @@ def _window() -> timedelta:
 def _due_agents(*, now: datetime, put_off: SweepItems) -> list[int]:
     """Agents who chose some mail, have an unread notice of a mailed kind past their place, and
     were not mailed in the last few minutes: one query."""
-    choosers = NotificationChoice.objects.filter(email=True, agent__user__is_active=True).values(
-        "agent_id"
+    choosers = (
+        NotificationChoice.objects.filter(email=True, agent__user__is_active=True)
+        .exclude(agent__user__email="")
+        .values("agent_id")
     )
     place = NoticeMailing.objects.filter(agent_id=OuterRef("agent_id")).values(
         "last_notification_id"
@@ -156,4 +158,6 @@ def compose(agent: Agent, notices: Sequence[Notification]) -> tuple[str, str]:
             f"{account}",
         ]
     )
-    return subject[:200], text + "\n"
+    # One line: a notice's text may hold a line break (a reason typed into the API), which a
+    # mail header must not.
+    return " ".join(subject.split())[:200], text + "\n"

@@ -45,6 +45,10 @@ def deliver(*, mail_id: int, now: datetime | None = None) -> str:
         error = f"Refused by the mail server: {exc}"
         settle_agent_mail(mail=mail, status=AgentMailStatus.FAILED, error=error, at=when)
         return "failed"
+    except ValueError as exc:  # a header Django will not write (BadHeaderError): no retry helps
+        error = f"Could not be written as a mail: {exc}"
+        settle_agent_mail(mail=mail, status=AgentMailStatus.FAILED, error=error, at=when)
+        return "failed"
     settle_agent_mail(mail=mail, status=AgentMailStatus.SENT, at=timezone.now())
     return "sent"
 

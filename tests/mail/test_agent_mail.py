@@ -109,3 +109,12 @@ def test_a_mail_left_sending_by_a_dead_worker_is_sent_again(world: World, sink: 
 def test_an_agent_without_an_address_gets_nothing_queued(world: World) -> None:
     assert queue_agent_mail(agent=world.colleague, subject="x", text="y", now=NOW) is None
     assert not AgentMail.objects.exists()
+
+
+def test_a_mail_that_cannot_be_written_fails_instead_of_hanging(world: World, sink: Sink) -> None:
+    mail = queue_agent_mail(agent=addressed(world), subject="one\ntwo", text="Hi", now=NOW)
+    assert mail is not None
+    assert deliver(mail_id=mail.pk, now=NOW) == "failed"
+    mail.refresh_from_db()
+    assert mail.status == AgentMailStatus.FAILED and "Could not be written" in mail.error
+    assert sink.received == []

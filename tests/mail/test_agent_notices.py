@@ -305,3 +305,16 @@ def test_a_make_good_waiting_for_approval_reaches_the_supervisor(
     mail = sink.only()
     assert mail.rcpt_tos == ["sam@clinic.example"]
     assert "Make-good to approve" in mail.message.get_content()
+
+
+def test_a_line_break_in_a_notice_stays_out_of_the_subject(
+    world: World, ana: Agent, sink: Sink, sweep: Any
+) -> None:
+    choose(ana, "assigned")
+    tell(ana, world, "Sam handed you case #1: call her\nBcc: someone@example.com", MORNING)
+    sweep(now=MORNING + SETTLE)
+    message = sink.only().message
+    assert message["Subject"] == (
+        "Case handed to you: Sam handed you case #1: call her Bcc: someone@example.com"
+    )
+    assert message["Bcc"] is None and sink.only().rcpt_tos == ["ana@clinic.example"]

@@ -76,6 +76,14 @@ def test_a_photo_is_redrawn_as_a_small_png_and_served_to_signed_in_agents(world:
     assert client.get("/agents/99999/photo/").status_code == 404
 
 
+def test_a_photo_whose_file_is_gone_is_a_404_not_an_error(world: World, tmp_path: Path) -> None:
+    client = world.client_for(world.agent)
+    upload(client, image())
+    for stored in (tmp_path / "agents" / "photos").iterdir():
+        stored.unlink()
+    assert client.get(f"/agents/{world.agent.pk}/photo/").status_code == 404
+
+
 def test_replacing_and_removing_leave_no_file_behind(
     world: World, tmp_path: Path, django_capture_on_commit_callbacks: object
 ) -> None:

@@ -119,7 +119,11 @@ def agent_photo(request: HttpRequest, agent: Agent, agent_id: int) -> FileRespon
     shown = agent_by_id(agent_id)
     if not shown.photo:
         raise Http404("No photo")
-    response = FileResponse(shown.photo.open("rb"), content_type="image/png")
+    try:
+        handle = shown.photo.open("rb")
+    except FileNotFoundError as exc:  # the row outlived its file (a restore without the files)
+        raise Http404("No photo") from exc
+    response = FileResponse(handle, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = "inline"
     return response
