@@ -190,6 +190,12 @@ class ReplyIn(Input):
         max_length=settings.RAPPORT_ATTACHMENTS_MAX_COUNT,
         description="Files sent with the reply (see the size limits).",
     )
+    saved_reply_id: int | None = Field(
+        None,
+        ge=1,
+        description="The saved reply you started from: recorded with whether the text is it "
+        "word for word, which the case's business may refuse (400 on `text`).",
+    )
 
 
 class CaseNoteIn(Input):

@@ -39,6 +39,7 @@ from rapport.cases.access import (
     check_may_file,
     customer_for_agent,
     message_for_agent,
+    saved_reply_for_agent,
 )
 from rapport.cases.actions import assignment, merging
 from rapport.cases.actions import customers as case_customers
@@ -181,12 +182,19 @@ def reply(request: HttpRequest, case_id: Id, payload: ReplyIn) -> HttpStatus[Mes
     """Signed with your name and signature, and sent by the worker."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
+    saved_reply = named(
+        partial(saved_reply_for_agent, agent),
+        payload.saved_reply_id,
+        field="saved_reply_id",
+        what="saved reply",
+    )
     message = case_messages.reply(
         case=case,
         text=payload.text,
         by=agent,
         channel=payload.channel.value if payload.channel else None,
         attachments=[a.upload() for a in payload.attachments],
+        saved_reply=saved_reply,
     )
     return HttpStatus(201, _message_out(message))
 

@@ -503,6 +503,10 @@ class MessageOut(Schema):
     delivery_status: DeliveryStatus
     delivery_error: str
     attachments: list[AttachmentOut]
+    saved_reply_id: int | None = Field(description="The saved reply a reply started from.")
+    sent_unchanged: bool | None = Field(
+        description="Started from a saved reply: whether it went out word for word; else null."
+    )
     created_at: Timestamp
 
     @classmethod
@@ -519,6 +523,8 @@ class MessageOut(Schema):
             delivery_status=DeliveryStatus(message.delivery_status),
             delivery_error=message.delivery_error,
             attachments=[AttachmentOut.of(a) for a in message.attachments.all()],
+            saved_reply_id=message.saved_reply_id,
+            sent_unchanged=message.sent_unchanged,
             created_at=message.created_at,
         )
 

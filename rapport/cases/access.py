@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from rapport.cases.models import Attachment, Case, Message, Status
+from rapport.cases.models import Attachment, Case, Message, SavedReply, Status
 from rapport.lib.access import one
 from rapport.lib.errors import Forbidden
 from rapport.people.models import Agent, Asset, Customer, Team
@@ -263,3 +263,39 @@ def check_may_merge(agent: Agent, *, source: Customer, target: Customer) -> None
             raise Forbidden(
                 "Only a supervisor or the customer's owner or deputy can merge these customers."
             ) from exc
+
+
+def saved_replies_for_agent(agent: Agent) -> QuerySet[SavedReply]:
+    """The saved replies an agent may see: a supervisor all; an agent those for every team and
+    for their own teams."""
+    replies = SavedReply.objects.select_related("brand", "team")
+    if agent.is_supervisor:
+        return replies
+    return replies.filter(Q(team__isnull=True) | Q(team_id__in=_team_ids(agent)))
+
+
+def saved_replies_for_case(agent: Agent, case: Case) -> QuerySet[SavedReply]:
+    """The saved replies the agent can start a reply on `case` from: the case's business (or
+    every business) and the agent's teams or the case's (or every team)."""
+    teams = Q(team__isnull=True) | Q(team_id__in=_team_ids(agent))
+    if case.team_id is not None:
+        teams |= Q(team_id=case.team_id)
+    brands = Q(brand__isnull=True)
+    if case.brand_id is not None:
+        brands |= Q(brand_id=case.brand_id)
+    return SavedReply.objects.select_related("brand", "team").filter(teams, brands)
+
+
+def saved_reply_for_agent(agent: Agent, saved_reply_id: int) -> SavedReply:
+    return one(saved_replies_for_agent(agent), saved_reply_id, what="saved reply")
+
+
+def check_may_edit_saved_reply(agent: Agent, *, team: Team | None) -> None:
+    """A supervisor keeps any saved reply; an agent those of a team they belong to."""
+    if agent.is_supervisor:
+        return
+    if team is None or team.pk not in _team_ids(agent):
+        raise Forbidden(
+            "Only a supervisor can keep saved replies for every team; choose one of your teams.",
+            field="team",
+        )

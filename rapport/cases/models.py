@@ -130,6 +130,31 @@ class Case(models.Model):
         return [(value, label) for value, label in Status.choices if value in allowed]
 
 
+class SavedReply(models.Model):
+    """A starting point for a reply, shared by a business (brand) and a team; null means all.
+    Its text may hold the placeholders in `rapport.cases.saved_replies.PLACEHOLDERS`."""
+
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.CASCADE, related_name="saved_replies"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="saved_replies"
+    )
+    created_by = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Direction(models.TextChoices):
     INBOUND = "in", "From customer"
     OUTBOUND = "out", "To customer"
@@ -171,6 +196,12 @@ class Message(models.Model):
     # sweep finds a lost job or a worker killed mid-send by it.
     next_attempt_at = models.DateTimeField(default=now)
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    # The saved reply the agent started from, and whether it went out word for word (null: not
+    # started from one), so insights can count replies sent unchanged.
+    saved_reply = models.ForeignKey(
+        SavedReply, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_unchanged = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(default=now)
 
     class Meta:

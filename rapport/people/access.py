@@ -33,6 +33,10 @@ def site_by_id(site_id: int) -> Site:
     return one(Site.objects.prefetch_related("closures"), site_id, what="site")
 
 
+def brand_by_id(brand_id: int) -> Brand:
+    return one(Brand.objects.all(), brand_id, what="business")
+
+
 def brand_by_slug(slug: str) -> Brand:
     """A business's public contact page is open to anyone: only a missing one is a 404."""
     brand = Brand.objects.filter(slug=slug).first()

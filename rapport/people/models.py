@@ -39,6 +39,9 @@ class Brand(models.Model):
     colour = models.CharField(max_length=7, blank=True, help_text="#RRGGBB for its pages")
     # Mail to any of these addresses opens cases in this brand (lower case).
     email_addresses = models.JSONField(default=list, blank=True)
+    # One policy for every starting text an agent is given (saved replies, outreach drafts):
+    # refuse it sent word for word, so what a customer reads was written for them.
+    refuse_unedited_templates = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]

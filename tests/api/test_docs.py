@@ -88,6 +88,10 @@ EXPECTED_PATHS = {
     "/api/v1/care/word-of-mouth/counts",
     "/api/v1/tokens",
     "/api/v1/tokens/{token_id}",
+    "/api/v1/saved-replies",
+    "/api/v1/saved-replies/{saved_reply_id}",
+    "/api/v1/saved-replies/policies",
+    "/api/v1/saved-replies/policies/{brand_id}",
 }
 
 

@@ -21,12 +21,14 @@ from rapport.cases.models import (
     CaseEventKind,
     Direction,
     Message,
+    SavedReply,
     Status,
 )
 from rapport.cases.rules import (
     clean_body,
     preview,
 )
+from rapport.cases.saved_replies import check_personal, filled
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Channel
 
@@ -46,14 +48,18 @@ def reply(
     by: Agent,
     channel: str | None = None,
     attachments: Sequence[Upload] = (),
+    saved_reply: SavedReply | None = None,
 ) -> Message:
     """A reply to the customer, signed with the agent's name and sent by the worker (with its
-    files, when the channel carries them): queued by the channel's transport."""
+    files, when the channel carries them): queued by the channel's transport. Started from a
+    `saved_reply`: recorded with whether it went out unchanged, which the case's business may
+    refuse."""
     body, _ = clean_body(text)
     check_uploads(attachments)
-    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("customer", "brand").get(pk=case.pk)
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; replies go on a new case.")
+    unchanged = _started_from(saved_reply, case=case, text=body, by=by)
     by_channel = transports.reply_channel(case, channel)
     now = timezone.now()
     message = transports.queue(
@@ -68,8 +74,27 @@ def reply(
     answered = HumanResponse(case=case, at=now, waiting_on_customer=waiting)
     fields.update(on_human_response.fields(answered))
     Case.objects.filter(pk=case.pk).update(**fields)
-    record_case_event(case, by=by, kind=CaseEventKind.REPLIED, after={"message": message.pk})
+    after: dict[str, Any] = {"message": message.pk}
+    if saved_reply is not None:
+        message.saved_reply, message.sent_unchanged = saved_reply, unchanged
+        message.save(update_fields=["saved_reply", "sent_unchanged"])
+        after |= {"saved_reply": saved_reply.pk, "unchanged": unchanged}
+    record_case_event(case, by=by, kind=CaseEventKind.REPLIED, after=after)
     return message
+
+
+def _started_from(saved_reply: SavedReply | None, *, case: Case, text: str, by: Agent) -> bool:
+    """Whether `text` is the saved reply word for word; refused for another business, or
+    unchanged where the case's business refuses template text sent unedited."""
+    if saved_reply is None:
+        return False
+    if saved_reply.brand_id is not None and saved_reply.brand_id != case.brand_id:
+        raise ActionError(
+            f"The saved reply “{saved_reply.title}” is for another business.",
+            field="saved_reply_id",
+        )
+    template = filled(saved_reply.text, customer=case.customer, agent=by)
+    return check_personal(text, template=template, brand=case.brand, what="saved reply")
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.cases.saved_replies import check_personal
 from rapport.cases.search import search_cases
 from rapport.lib.errors import ActionError, Conflict
 from rapport.outreach import rules
@@ -499,11 +500,7 @@ def log_outreach_call(
 @transaction.atomic
 def send_outreach_message(*, task: OutreachTask, text: str, by: Agent) -> Message:
     """The agent's own message, signed with their name: the draft is only where they start."""
-    if " ".join(text.split()) == " ".join(draft_text(task, by).split()):
-        raise ActionError(
-            "Make it personal before sending: the draft is a starting point, not a form letter.",
-            field="text",
-        )
+    check_personal(text, template=draft_text(task, by), brand=task.case.brand, what="draft")
     if "[" in text and "]" in text and "[Say what" in text:
         raise ActionError(
             "Replace the [bracketed] part of the draft with what you can do.", field="text"
