@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0013_notification_kinds'),
-        ('people', '0008_brand_template_policy'),
+        ('people', '0009_brand_template_policy'),
     ]
 
     operations = [

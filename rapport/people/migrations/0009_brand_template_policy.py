@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0007_alter_customerevent_kind'),
+        ('people', '0008_notification_choices'),
     ]
 
     operations = [
