@@ -41,6 +41,7 @@ from django.utils.http import urlsafe_base64_encode
 from rapport.api.api import api
 from rapport.care.actions.promises import schedule_follow_up, tomorrow_at
 from rapport.care.actions.referrals import refer_case
+from rapport.cases.actions.saved_replies import create_saved_reply
 from rapport.cases.models import Attachment
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.outreach.actions.imports import start_import
@@ -283,6 +284,13 @@ API: dict[str, tuple[str, str, str, str]] = {
     "GET /api/v1/desk/sla-policies": ("401", "ok", "ok", "ok"),
     "PUT /api/v1/desk/sla-policies": ("401", "403", "403", "ok"),
     "DELETE /api/v1/desk/sla-policies/{priority}": ("401", "403", "403", "ok"),
+    "GET /api/v1/saved-replies": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/saved-replies": ("401", "403", "ok", "ok"),
+    "GET /api/v1/saved-replies/{saved_reply_id}": ("401", "404", "ok", "ok"),
+    "PUT /api/v1/saved-replies/{saved_reply_id}": ("401", "404", "ok", "ok"),
+    "DELETE /api/v1/saved-replies/{saved_reply_id}": ("401", "404", "ok", "ok"),
+    "GET /api/v1/saved-replies/policies": ("401", "ok", "ok", "ok"),
+    "PUT /api/v1/saved-replies/policies/{brand_id}": ("401", "403", "403", "ok"),
 }
 Ids = dict[str, Any]
 # What a form or a write is sent, so that it gets past validation to the access check.
@@ -297,6 +305,17 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "POST /api/v1/desk/brands": lambda ids: {"name": "Day Clinic", "slug": "day-clinic"},
     "POST /api/v1/customers/{customer_id}/erase": lambda ids: {"confirm": ids["customer_id"]},
     "POST /api/v1/tokens": lambda ids: {"name": "Zapier"},
+    "POST /api/v1/saved-replies": lambda ids: {
+        "title": "Cough",
+        "text": "Hi",
+        "team": ids["team_id"],
+    },
+    "PUT /api/v1/saved-replies/{saved_reply_id}": lambda ids: {
+        "title": "Cough",
+        "text": "Hi {customer_first_name}",
+        "team": ids["team_id"],
+    },
+    "PUT /api/v1/saved-replies/policies/{brand_id}": lambda ids: {"refuse_unedited": False},
     "PATCH /api/v1/customers/{customer_id}": lambda ids: {"preferred_name": "Mari"},
     "POST /api/v1/customers/{customer_id}/identities": lambda ids: {
         "kind": "email",
@@ -464,6 +483,11 @@ def desk(world: World) -> Desk:
         "inbound_id": inbound.pk,
         "attachment_id": Attachment.objects.get(message__inbound_emails=inbound).pk,
         "brand_slug": brand.slug,
+        "brand_id": brand.pk,
+        "team_id": world.clinic.pk,
+        "saved_reply_id": create_saved_reply(
+            title="Cough", text="Hi", brand=None, team=world.clinic, by=agent
+        ).pk,
         "uidb64": urlsafe_base64_encode(force_bytes(agent.user.pk)),
         "token": "forged-token",
         "agent_id": agent.pk,
