@@ -7,7 +7,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Self
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
@@ -25,7 +24,7 @@ from rapport.cases.access import (
 from rapport.cases.actions import saved_replies as actions
 from rapport.cases.models import SavedReply
 from rapport.cases.rules import MAX_TEXT
-from rapport.cases.saved_replies import PLACEHOLDERS, filled
+from rapport.cases.saved_replies import PLACEHOLDERS, filled, matching
 from rapport.lib.access import named
 from rapport.people.access import brand_by_id, team_by_id
 from rapport.people.models import Agent, Brand, Customer, Team
@@ -101,13 +100,6 @@ class TemplatePolicyPage(Schema):
 
 class TemplatePolicyIn(Input):
     refuse_unedited: bool
-
-
-def matching(replies: QuerySet[SavedReply], q: str) -> QuerySet[SavedReply]:
-    """The saved replies with every word of `q` in their title or text."""
-    for word in q.split():
-        replies = replies.filter(Q(title__icontains=word) | Q(text__icontains=word))
-    return replies
 
 
 @router.get("", response={200: SavedReplyPage, **READ_ERRORS}, summary="List saved replies")

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from django.db.models import Q, QuerySet
+
+from rapport.cases.models import SavedReply
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Brand, Customer
 
@@ -79,3 +82,10 @@ def check_personal(text: str, *, template: str, brand: Brand | None, what: str) 
             field="text",
         )
     return unchanged
+
+
+def matching(replies: QuerySet[SavedReply], q: str) -> QuerySet[SavedReply]:
+    """The saved replies with every word of `q` in their title or their text."""
+    for word in q.split()[:10]:
+        replies = replies.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    return replies

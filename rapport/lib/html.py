@@ -84,3 +84,42 @@ def to_text(html: str) -> str:
     text = stdlib_html.unescape(_TAG.sub("", with_breaks))
     lines = [line.strip() for line in text.splitlines()]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+# A web address in plain text: with its scheme, or starting "www.".
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'*"
+LINK_REL = "noopener noreferrer nofollow"
+
+
+def _address(found: str) -> str:
+    """The address without the punctuation that ends the sentence around it ("(see x.com/a)."),
+    keeping a closing bracket the address itself opened ("…/Mila_(dog)")."""
+    while found and found[-1] in _TRAILING:
+        if found[-1] == ")" and found.count("(") >= found.count(")"):
+            break
+        found = found[:-1]
+    return found
+
+
+def linkify(text: str) -> str:
+    """Plain text as HTML: escaped, its line breaks kept as <br>, and each web address a link
+    that opens apart from the desk and tells the site nothing (`rel="noopener noreferrer
+    nofollow"`). Only http(s) addresses become links; anything else stays text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    last = 0
+    for match in _WEB_ADDRESS.finditer(text):
+        shown = _address(match.group(0))
+        if not shown or shown.lower() in {"http://", "https://", "www."}:
+            continue
+        start = match.start()
+        href = shown if shown.lower().startswith(("http://", "https://")) else f"https://{shown}"
+        out.append(stdlib_html.escape(text[last:start]))
+        out.append(
+            f'<a href="{stdlib_html.escape(href)}" rel="{LINK_REL}" target="_blank">'
+            f"{stdlib_html.escape(shown)}</a>"
+        )
+        last = start + len(shown)
+    out.append(stdlib_html.escape(text[last:]))
+    return "".join(out).replace("\n", "<br>")

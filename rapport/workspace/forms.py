@@ -74,6 +74,7 @@ class InboxFilterForm(Form):
 class ReplyForm(Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     channel = forms.ChoiceField(choices=REPLY_CHANNELS, required=False)
+    saved_reply_id = forms.IntegerField(required=False, min_value=1)
 
 
 class NoteForm(Form):

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -26,7 +25,7 @@ from rapport.cases.models import (
     Status,
 )
 from rapport.cases.selectors import TimelineEntry, customer_timeline, other_open_cases
-from rapport.lib.html import without_images
+from rapport.lib.html import linkify, without_images
 from rapport.mail.models import AuthVerdict, InboundEmail
 from rapport.people.models import Agent, Channel, Customer, IdentityKind
 
@@ -233,7 +232,7 @@ def _what_happened(entry: TimelineEntry, customer: Customer) -> dict[str, Any]:
             shown, remote_images = without_images(message.html)
             text: SafeString = mark_safe(shown)  # noqa: S308 -- sanitised again with nh3
         else:
-            text = linebreaksbr(message.text, autoescape=True)
+            text = mark_safe(linkify(message.text))  # noqa: S308 -- escaped, links added
         return {
             "who": who,
             "what": MESSAGE_VERBS.get(message.direction, "added an internal note"),
@@ -261,7 +260,7 @@ def _what_happened(entry: TimelineEntry, customer: Customer) -> dict[str, Any]:
         return {
             "who": who,
             "chip": str(OUTCOME_LABELS.get(call.outcome, call.outcome)),
-            "body": linebreaksbr(call.notes, autoescape=True) if call.notes else "",
+            "body": mark_safe(linkify(call.notes)) if call.notes else "",  # noqa: S308 -- escaped
         }
     return {}
 

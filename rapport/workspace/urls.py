@@ -9,6 +9,7 @@ from rapport.workspace.views import (
     inbox,
     messages,
     profile,
+    saved_replies,
     security,
     supervisor,
 )
@@ -63,6 +64,28 @@ urlpatterns = [
     path("notifications/read/", supervisor.notifications_read, name="notifications_read"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
+    path(
+        "cases/<int:case_id>/saved-replies/",
+        saved_replies.case_saved_replies,
+        name="case_saved_replies",
+    ),
+    path("saved-replies/", saved_replies.saved_replies, name="saved_replies"),
+    path("saved-replies/new/", saved_replies.saved_reply_add, name="saved_reply_add"),
+    path(
+        "saved-replies/<int:saved_reply_id>/",
+        saved_replies.saved_reply_edit,
+        name="saved_reply_edit",
+    ),
+    path(
+        "saved-replies/<int:saved_reply_id>/delete/",
+        saved_replies.saved_reply_delete,
+        name="saved_reply_delete",
+    ),
+    path(
+        "saved-replies/policies/<int:brand_id>/",
+        saved_replies.template_policy,
+        name="template_policy",
+    ),
     path("cases/<int:case_id>/note/", cases.case_note, name="case_note"),
     path("cases/<int:case_id>/call/", cases.case_call, name="case_call"),
     path("cases/<int:case_id>/status/", cases.case_status, name="case_status"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.lib.html import sanitise, without_images
+from rapport.lib.html import linkify, sanitise, without_images
 
 
 def test_a_remote_image_becomes_a_placeholder_that_loads_nothing() -> None:
@@ -60,3 +60,30 @@ def test_keep_remote_shows_remote_images_only() -> None:
     assert remote == 1
     assert shown.startswith('<img src="https://a.example/x.png" alt="x">')
     assert shown.count("<img") == 1 and shown.count('class="blocked-image"') == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "See https://vet.example/cough?a=1&b=2.",
+            'See <a href="https://vet.example/cough?a=1&amp;b=2" rel="noopener noreferrer nofollow"'
+            ' target="_blank">https://vet.example/cough?a=1&amp;b=2</a>.',
+        ),
+        (
+            "(www.vet.example/Mila_(dog))",
+            '(<a href="https://www.vet.example/Mila_(dog)" rel="noopener noreferrer nofollow"'
+            ' target="_blank">www.vet.example/Mila_(dog)</a>)',
+        ),
+        ("javascript:alert(1) and ftp://x.example", "javascript:alert(1) and ftp://x.example"),
+        ("<b>hi</b>\r\nbye", "&lt;b&gt;hi&lt;/b&gt;<br>bye"),
+        (
+            'http://x.example/"onmouseover="alert(1)',
+            '<a href="http://x.example/" rel="noopener noreferrer nofollow" target="_blank">'
+            "http://x.example/</a>&quot;onmouseover=&quot;alert(1)",
+        ),
+        ("just http:// alone", "just http:// alone"),
+    ],
+)
+def test_plain_text_links_are_escaped_links_that_open_apart(text: str, html: str) -> None:
+    assert linkify(text) == html

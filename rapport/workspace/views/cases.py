@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases import transports
-from rapport.cases.access import case_for_agent, message_for_agent
+from rapport.cases.access import case_for_agent, message_for_agent, saved_reply_for_agent
 from rapport.cases.actions import assignment, merging
 from rapport.cases.actions import messages as case_messages
 from rapport.cases.actions import status as status_actions
@@ -55,6 +55,7 @@ from rapport.workspace.forms import (
     TagsForm,
 )
 from rapport.workspace.timeline import all_agents, parse_before, side_panel, timeline_rows
+from rapport.workspace.views.saved_replies import composer_context, forget_draft, keep_draft
 
 
 def _case_context(
@@ -112,6 +113,7 @@ def case_page(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     context = _case_context(request, agent, case, before=parse_before(request))
     if is_htmx(request):
         return render(request, "workspace/_timeline.html", context)
+    context |= composer_context(request, agent, case)
     return render(request, "workspace/case.html", context)
 
 
@@ -164,18 +166,27 @@ def _uploads(request: HttpRequest) -> list[Upload]:
 @agent_required
 def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
+        saved_reply = named(
+            partial(saved_reply_for_agent, agent),
+            data["saved_reply_id"],
+            field="saved_reply_id",
+            what="saved reply",
+        )
         message = case_messages.reply(
             case=case,
             text=data["text"],
             by=agent,
             channel=data["channel"] or None,
             attachments=_uploads(request),
+            saved_reply=saved_reply,
         )
+        forget_draft(request, case.pk)
         presence.touch(case=case, agent=agent, is_typing=False)
         transport = transports.transport_for(message.channel)
         caveat = f" {transport.caveat}" if transport and transport.caveat else ""
         return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
 
+    keep_draft(request, case_id, "reply")
     return _on_case_page(request, agent, case_id, ReplyForm, run)
 
 
@@ -186,8 +197,10 @@ def case_note(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
         case_messages.add_note(
             case=case, text=data["text"], by=agent, attachments=_uploads(request)
         )
+        forget_draft(request, case.pk)
         return "Note added."
 
+    keep_draft(request, case_id, "note")
     return _on_case_page(request, agent, case_id, NoteForm, run)
 
 
