@@ -50,9 +50,12 @@
       status.textContent = "Too long to compare word by word.";
       return;
     }
-    var own = 0;
-    result.parts.forEach(function (part, index) {
-      if (index) body.appendChild(document.createTextNode(" "));
+    // The reply as written, its spaces and line breaks kept, each word marked.
+    var own = 0, next = 0;
+    replyText.value.trim().split(/(\s+)/).forEach(function (piece) {
+      if (!piece) return;
+      if (/^\s+$/.test(piece)) { body.appendChild(document.createTextNode(piece)); return; }
+      var part = result.parts[next++];
       var el = document.createElement(part[1] ? "span" : "mark");
       el.className = part[1] ? "tpl" : "own";
       el.textContent = part[0];

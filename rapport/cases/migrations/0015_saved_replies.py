@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_notification_kinds'),
+        ('cases', '0014_search_calls_organisations_identities'),
         ('people', '0009_brand_template_policy'),
     ]
 
