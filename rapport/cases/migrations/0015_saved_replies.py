@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0014_search_calls_organisations_identities'),
-        ('people', '0009_brand_template_policy'),
+        ('people', '0010_brand_template_policy'),
     ]
 
     operations = [

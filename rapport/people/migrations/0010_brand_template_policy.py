@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0008_notification_choices'),
+        ('people', '0009_agent_photo'),
     ]
 
     operations = [
