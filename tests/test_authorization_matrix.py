@@ -39,7 +39,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rapport.api.api import api
-from rapport.care.actions.promises import schedule_follow_up, tomorrow_at
+from rapport.care.actions.promises import create_follow_up_policy, schedule_follow_up, tomorrow_at
 from rapport.care.actions.referrals import refer_case
 from rapport.cases.actions.saved_replies import create_saved_reply
 from rapport.cases.models import Attachment
@@ -162,7 +162,14 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
         "404",
         "ok",
     ),
-    "supervisor/desk/brands/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/desk/brands/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/brands/<int:brand_id>/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/sites/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/sites/<int:site_id>/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/teams/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/teams/<int:team_id>/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/follow-ups/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/follow-ups/<int:follow_up_id>/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/policies/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/policies/<int:policy_id>/remove/": ("POST", "login", "404", "404", "ok"),
     "notifications/": ("GET", "login", "ok", "ok", "ok"),
@@ -451,6 +458,7 @@ def desk(world: World) -> Desk:
     process_inbound_email(inbound_id=inbound.pk)
     inbound.refresh_from_db()
     brand = create_brand(name="Night Clinic", slug="night-clinic", by=supervisor)
+    follow_up = create_follow_up_policy(name="Clinic visit", purpose="How is Mila?", by=supervisor)
     twin = create_customer(name="Maria L.", by=agent, owner=agent)
     sibling = open_case(
         customer=world.customer,
@@ -494,6 +502,7 @@ def desk(world: World) -> Desk:
         "saved_reply_id": create_saved_reply(
             title="Cough", text="Hi", brand=None, team=world.clinic, by=agent
         ).pk,
+        "follow_up_id": follow_up.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(agent.user.pk)),
         "token": "forged-token",
         "agent_id": agent.pk,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rapport.care.models import Promise, Referral
+from rapport.care.models import FollowUpPolicy, Promise, Referral
 from rapport.cases.access import cases_for_agent
+from rapport.lib.access import one
 from rapport.people.models import Agent
 
 
@@ -53,3 +54,9 @@ def referral_for_agent(agent: Agent, referral_id: int) -> Referral:
     if referral is None:
         raise Http404("No such referral")
     return referral
+
+
+def follow_up_policy_by_id(policy_id: int) -> FollowUpPolicy:
+    """The desk's follow-up policies are its settings: every agent may read them (the API's
+    GET), only a supervisor change them (the actions check)."""
+    return one(FollowUpPolicy.objects.select_related("team"), policy_id, what="follow-up policy")

@@ -6,7 +6,9 @@ A browser is redirected (to `then` when done, to `back` when refused) with the m
 an htmx request gets a `fragment` of the page it is on when done (else a client-side redirect,
 the message flashed), and a refusal as an alert swapped into the element `alerts` names, with the
 error's status. An action whose answer is another page returns `Elsewhere(notice, url)`. Nothing
-is written when the form is refused: the action never runs.
+is written when the form is refused: the action never runs. A page whose form holds much typing
+(a business, a site, a team) passes `again`: a browser that is refused gets that page back with
+what it typed and the reason (status 400) instead of a redirect that would lose it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Elsewhere:
 
 Action = Callable[[dict[str, Any]], "str | Elsewhere"]
 Fragment = Callable[[str], HttpResponse]
+Again = Callable[[str], HttpResponse]
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -88,13 +91,18 @@ def post_action(
     then: str | None = None,
     fragment: Fragment | None = None,
     alerts: str | None = None,
+    again: Again | None = None,
 ) -> HttpResponse:
     """Validate `form` (if any), run `action` with its data, and answer (see the module)."""
     if form is not None and not form.is_valid():
+        if again is not None and not is_htmx(request):
+            return again(first_error(form))
         return refused(request, first_error(form), back=back, alerts=alerts)
     try:
         result = action(form.cleaned_data if form is not None else {})
     except ActionError as exc:
+        if again is not None and not is_htmx(request):
+            return again(exc.message)
         return refused(request, exc.message, back=back, alerts=alerts, status=exc.status_code)
     if isinstance(result, Elsewhere):
         return done(request, result.notice, then=result.url)

@@ -103,6 +103,46 @@ def hours_as_text(hours: Mapping[str, Sequence[Sequence[str]]]) -> str:
     )
 
 
+def holiday_countries() -> list[tuple[str, str]]:
+    """(code, name) of every country whose public holidays are known, by name."""
+    names = {code: cls for cls, code, *_ in holidays_lib.registry.COUNTRIES.values()}
+    known = holidays_lib.list_supported_countries(include_aliases=False)
+    return sorted(((code, _spaced(names.get(code, code))) for code in known), key=lambda c: c[1])
+
+
+def _spaced(class_name: str) -> str:
+    """ "UnitedStates" -> "United States" (the holidays package names countries so)."""
+    return "".join(f" {c}" if c.isupper() and i else c for i, c in enumerate(class_name))
+
+
+def holiday_regions(country: str) -> list[str]:
+    """The subdivision codes a country's holidays know (e.g. ES: AN, AR, ..., MD, ...)."""
+    return list(holidays_lib.list_supported_countries(include_aliases=False).get(country, []))
+
+
+def check_holiday_calendar(country: str, region: str) -> None:
+    """Raise HoursError unless the holidays of `country` (ISO code) and `region` are known."""
+    if not country:
+        if region:
+            raise HoursError("Give the country of the region (e.g. ES for MD).")
+        return
+    known = holidays_lib.list_supported_countries(include_aliases=False)
+    if country not in known:
+        raise HoursError(f"No public holidays are known for {country!r} (e.g. ES, US, GB).")
+    if region and region not in known[country]:
+        regions = ", ".join(known[country]) or "none"
+        raise HoursError(f"{country} has no region {region!r}; its regions: {regions}.")
+
+
+def public_holidays(country: str, region: str, start: date, end: date) -> list[tuple[date, str]]:
+    """The public holidays from `start` to `end` (inclusive), in order, with their names."""
+    if not country:
+        return []
+    years = list(range(start.year, end.year + 1))
+    found = holidays_lib.country_holidays(country, subdiv=region or None, years=years)
+    return sorted((day, name) for day, name in found.items() if start <= day <= end)
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     tz: ZoneInfo

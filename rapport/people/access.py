@@ -5,10 +5,13 @@ GET /agents). An agent sees their own API tokens, a supervisor everyone's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from rapport.lib.access import one
+from rapport.lib.errors import ActionError
 from rapport.people.models import (
     Agent,
     ApiToken,
@@ -35,6 +38,17 @@ def site_by_id(site_id: int) -> Site:
 
 def brand_by_id(brand_id: int) -> Brand:
     return one(Brand.objects.all(), brand_id, what="business")
+
+
+def agents_by_ids(agent_ids: Iterable[int], *, field: str) -> list[Agent]:
+    """The agents someone chose (a team's members), in the order of their names; an id that
+    names nobody is refused, naming it, before anything is written."""
+    wanted = set(agent_ids)
+    found = list(Agent.objects.filter(pk__in=wanted).order_by("display_name"))
+    missing = sorted(wanted - {agent.pk for agent in found})
+    if missing:
+        raise ActionError(f"There is no agent #{missing[0]}.", field=field)
+    return found
 
 
 def brand_by_slug(slug: str) -> Brand:

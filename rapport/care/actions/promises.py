@@ -4,6 +4,7 @@ event and queues its side effects."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,8 +26,8 @@ from rapport.cases.actions.messages import log_call
 from rapport.cases.actions.status import change_status
 from rapport.cases.hooks import CaseResolved
 from rapport.cases.models import CallDirection, CallOutcome, Case, CaseEventKind, Priority, Status
-from rapport.lib.errors import ActionError, Conflict
-from rapport.people.models import Agent, Channel, Customer
+from rapport.lib.errors import ActionError, Conflict, Forbidden
+from rapport.people.models import Agent, Channel, Customer, Team
 from rapport.routing.actions.opening import open_case
 
 # When an unkept promise counts as missed, after its due time (a callback: its window's end).
@@ -43,6 +44,8 @@ LATE_AFTER = timedelta(minutes=15)
 
 
 FOLLOW_UP_CLOCK = time(10, 0)
+MAX_POLICY_DAYS = 60
+MAX_POLICY_SCRIPT = 2000
 
 
 MAX_PURPOSE = 300
@@ -419,44 +422,130 @@ def cancel_promise(*, promise: Promise, by: Agent, reason: str) -> Promise:
 # ---------------------------------------------------------------------------- policies
 
 
+def _policy_fields(
+    *,
+    name: str,
+    purpose: str,
+    script: str,
+    tags: Iterable[str],
+    team: Team | None,
+    priority: str,
+    triage_signal: str,
+    delay_days: int,
+    at_time: time,
+    channel: str,
+    policy: FollowUpPolicy | None,
+) -> dict[str, Any]:
+    """A follow-up policy's fields, checked; `policy` is the one being edited."""
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError("A policy needs a name.", field="name")
+    others = FollowUpPolicy.objects.all()
+    if policy is not None:
+        others = others.exclude(pk=policy.pk)
+    if others.filter(name=name).exists():
+        raise ActionError(f"There is already a policy called {name!r}.", field="name")
+    if priority and priority not in Priority.values:
+        raise ActionError(f"{priority!r} is not a priority.", field="priority")
+    if triage_signal not in FollowUpPolicy.Signal.values:
+        raise ActionError(f"{triage_signal!r} is not a triage signal.", field="triage_signal")
+    if not 0 <= delay_days <= MAX_POLICY_DAYS:
+        raise ActionError(
+            f"Call between the same day and {MAX_POLICY_DAYS} days later.", field="delay_days"
+        )
+    if channel not in Channel.values:
+        raise ActionError(f"{channel!r} is not a channel.", field="channel")
+    if len(script) > MAX_POLICY_SCRIPT:
+        raise ActionError(f"Keep the script under {MAX_POLICY_SCRIPT} characters.", field="script")
+    return {
+        "name": name,
+        "purpose": clean_purpose(purpose),
+        "script": script.strip(),
+        "tags": sorted({t.strip().lower() for t in tags if t.strip()}),
+        "team": team,
+        "priority": priority,
+        "triage_signal": triage_signal,
+        "delay_days": delay_days,
+        "at_time": at_time,
+        "channel": channel,
+    }
+
+
+def _may_set_policies(by: Agent | None) -> None:
+    if by is not None and not by.is_supervisor:
+        raise Forbidden("Only a supervisor can set follow-up policies.")
+
+
 @transaction.atomic
 def create_follow_up_policy(
     *,
     name: str,
     purpose: str,
     script: str = "",
-    tags: list[str] | None = None,
-    team: Any = None,
+    tags: Iterable[str] = (),
+    team: Team | None = None,
     priority: str = "",
     triage_signal: str = "",
     delay_days: int = 1,
     at_time: time = FOLLOW_UP_CLOCK,
     channel: str = Channel.PHONE,
     order: int = 100,
+    by: Agent | None = None,
 ) -> FollowUpPolicy:
-    """ "Clinic visit: call the next day at 10:00 their time" — applied when a case is resolved."""
-    if not name.strip():
-        raise ActionError("A policy needs a name.", field="name")
-    if FollowUpPolicy.objects.filter(name=name.strip()).exists():
-        raise ActionError(f"There is already a policy called {name.strip()!r}.", field="name")
-    if priority and priority not in Priority.values:
-        raise ActionError(f"{priority!r} is not a priority.", field="priority")
-    if triage_signal not in FollowUpPolicy.Signal.values:
-        raise ActionError(f"{triage_signal!r} is not a triage signal.", field="triage_signal")
-    if not 0 <= delay_days <= 60:
-        raise ActionError("Call between the same day and 60 days later.", field="delay_days")
-    if channel not in Channel.values:
-        raise ActionError(f"{channel!r} is not a channel.", field="channel")
-    return FollowUpPolicy.objects.create(
-        name=name.strip(),
-        purpose=clean_purpose(purpose),
-        script=script.strip(),
-        tags=sorted({t.strip().lower() for t in tags or () if t.strip()}),
+    """ "Clinic visit: call the next day at 10:00 their time" — applied when a case is resolved
+    (`by` None: the operator at the command line)."""
+    _may_set_policies(by)
+    fields = _policy_fields(
+        name=name,
+        purpose=purpose,
+        script=script,
+        tags=tags,
         team=team,
         priority=priority,
         triage_signal=triage_signal,
         delay_days=delay_days,
         at_time=at_time,
         channel=channel,
-        order=order,
+        policy=None,
     )
+    return FollowUpPolicy.objects.create(order=order, **fields)
+
+
+@transaction.atomic
+def update_follow_up_policy(
+    policy: FollowUpPolicy,
+    *,
+    name: str,
+    purpose: str,
+    script: str,
+    tags: Iterable[str],
+    team: Team | None,
+    priority: str,
+    triage_signal: str,
+    delay_days: int,
+    at_time: time,
+    channel: str,
+    active: bool,
+    by: Agent | None,
+) -> FollowUpPolicy:
+    """Change what a policy matches and the call it schedules, or switch it off (`active`):
+    cases resolved from now on follow it; follow-ups already scheduled stay as they are."""
+    _may_set_policies(by)
+    fields = _policy_fields(
+        name=name,
+        purpose=purpose,
+        script=script,
+        tags=tags,
+        team=team,
+        priority=priority,
+        triage_signal=triage_signal,
+        delay_days=delay_days,
+        at_time=at_time,
+        channel=channel,
+        policy=policy,
+    )
+    fields["active"] = active
+    for attr, value in fields.items():
+        setattr(policy, attr, value)
+    policy.save(update_fields=list(fields))
+    return policy

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.text import slugify
 
 from rapport.lib.errors import ActionError, Forbidden
+from rapport.lib.hours import HoursError, check_holiday_calendar
+from rapport.lib.wallclock import zone_named
 from rapport.people.actions.identities import normalise_identity
 from rapport.people.models import Agent, Brand, Site, Team
+
+M = TypeVar("M", bound=Model)
 
 
 @transaction.atomic
@@ -49,33 +55,186 @@ def create_agent(
     return agent
 
 
-@transaction.atomic
-def create_site(*, name: str, timezone_name: str, country: str = "", region: str = "") -> Site:
-    """A place agents work from; its time zone decides working hours and holidays."""
-    if not name.strip():
-        raise ActionError("A site needs a name.", field="name")
-    if Site.objects.filter(name=name.strip()).exists():
-        raise ActionError(f"There is already a site called {name.strip()!r}.", field="name")
-    site = Site(name=name.strip(), timezone=timezone_name, country=country.upper(), region=region)
+def _supervisor_only(by: Agent | None, what: str) -> None:
+    """`by` None is the operator at the command line; an agent must be a supervisor."""
+    if by is not None and not by.is_supervisor:
+        raise Forbidden(f"Only a supervisor can {what}.")
+
+
+def _others(rows: QuerySet[M], editing: M | None) -> QuerySet[M]:
+    """The rows a new or changed one must not clash with: all but the one being edited."""
+    return rows if editing is None else rows.exclude(pk=editing.pk)
+
+
+def _checked_slug(slug: str) -> str:
+    if not slug or slugify(slug) != slug:
+        raise ActionError(
+            f"{slug!r} is not a slug: use lower-case letters, digits and '-'.", field="slug"
+        )
+    return slug
+
+
+def _checked_name(name: str, what: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError(f"Give the {what} a name.", field="name")
+    return name
+
+
+def _site_fields(
+    *, name: str, timezone_name: str, country: str, region: str, site: Site | None
+) -> dict[str, str]:
+    """A site's name, zone and holiday calendar, checked; `site` is the one being edited."""
+    name = _checked_name(name, "site")
+    if _others(Site.objects.all(), site).filter(name=name).exists():
+        raise ActionError(f"There is already a site called {name!r}.", field="name")
+    timezone_name = timezone_name.strip()
+    zone_named(timezone_name)
+    country, region = country.strip().upper(), region.strip().upper()
     try:
-        site.full_clean()
-    except Exception as exc:
-        raise ActionError(str(exc), field="timezone") from exc
-    site.save()
+        check_holiday_calendar(country, region)
+    except HoursError as exc:
+        raise ActionError(str(exc), field="region" if region else "country") from exc
+    return {"name": name, "timezone": timezone_name, "country": country, "region": region}
+
+
+@transaction.atomic
+def create_site(
+    *,
+    name: str,
+    timezone_name: str,
+    country: str = "",
+    region: str = "",
+    brand: Brand | None = None,
+    by: Agent | None = None,
+) -> Site:
+    """A place agents work from; its time zone decides working hours, its country and region
+    the public holidays (`by` None: the operator at the command line)."""
+    _supervisor_only(by, "add a site")
+    fields = _site_fields(
+        name=name, timezone_name=timezone_name, country=country, region=region, site=None
+    )
+    return Site.objects.create(brand=brand, **fields)
+
+
+@transaction.atomic
+def update_site(
+    site: Site,
+    *,
+    name: str,
+    timezone_name: str,
+    country: str,
+    region: str,
+    brand: Brand | None,
+    by: Agent | None,
+) -> Site:
+    """A site's name, zone, holiday calendar and business; its hours and closed days are set
+    by `rapport.routing.actions.desk`."""
+    _supervisor_only(by, "change a site")
+    fields = _site_fields(
+        name=name, timezone_name=timezone_name, country=country, region=region, site=site
+    )
+    for attr, value in fields.items():
+        setattr(site, attr, value)
+    site.brand = brand
+    site.save(update_fields=[*fields, "brand"])
     return site
+
+
+def _team_name(name: str, slug: str, team: Team | None) -> str:
+    name = _checked_name(name, "team")
+    others = _others(Team.objects.all(), team)
+    if others.filter(name=name).exists():
+        raise ActionError(f"There is already a team called {name!r}.", field="name")
+    if others.filter(slug=slug).exists():
+        raise ActionError(f"There is already a team with the short name {slug!r}.", field="slug")
+    return name
 
 
 @transaction.atomic
 def create_team(
-    *, name: str, slug: str, members: Iterable[Agent] = (), brand: Brand | None = None
+    *,
+    name: str,
+    slug: str,
+    members: Iterable[Agent] = (),
+    brand: Brand | None = None,
+    by: Agent | None = None,
 ) -> Team:
     """A team of agents (of one business, when the desk serves several); cases of the team
     are visible to its members."""
-    if Team.objects.filter(name=name.strip()).exists() or Team.objects.filter(slug=slug).exists():
-        raise ActionError(f"There is already a team called {name.strip()!r}.", field="name")
-    team = Team.objects.create(name=name.strip(), slug=slug, brand=brand)
+    _supervisor_only(by, "add a team")
+    slug = _checked_slug(slug)
+    team = Team.objects.create(name=_team_name(name, slug, None), slug=slug, brand=brand)
     team.members.add(*members)
     return team
+
+
+@transaction.atomic
+def update_team(
+    team: Team,
+    *,
+    name: str,
+    brand: Brand | None,
+    members: Iterable[Agent],
+    by: Agent | None,
+) -> Team:
+    """The team's name, business and exactly these members: a member removed no longer sees
+    the team's cases (their own stay theirs); routing counts the change at once."""
+    _supervisor_only(by, "change a team")
+    team.name = _team_name(name, team.slug, team)
+    team.brand = brand
+    team.save(update_fields=["name", "brand"])
+    team.members.set(list(members))
+    return team
+
+
+_COLOUR = re.compile(r"#[0-9a-f]{6}")
+
+
+def _brand_fields(
+    *,
+    name: str,
+    slug: str,
+    phone: str,
+    email_addresses: Iterable[str],
+    colour: str,
+    brand: Brand | None,
+) -> dict[str, Any]:
+    """A business's fields, checked; `brand` is the one being edited."""
+    slug = _checked_slug(slug)
+    name = _checked_name(name, "business")
+    others = _others(Brand.objects.all(), brand)
+    if others.filter(name=name).exists():
+        raise ActionError(f"There is already a business called {name!r}.", field="name")
+    if others.filter(slug=slug).exists():
+        raise ActionError(
+            f"There is already a business with the short name {slug!r}.", field="slug"
+        )
+    addresses = sorted({_brand_address(a) for a in email_addresses if a.strip()})
+    taken = [b.name for b in others if set(b.email_addresses) & set(addresses)]
+    if taken:
+        raise ActionError(
+            f"Mail to those addresses already goes to {taken[0]}.", field="email_addresses"
+        )
+    colour = colour.strip().lower()
+    if colour and not _COLOUR.fullmatch(colour):
+        raise ActionError(f"{colour!r} is not a colour like #1f6feb.", field="colour")
+    return {
+        "name": name,
+        "slug": slug,
+        "phone": phone.strip(),
+        "email_addresses": addresses,
+        "colour": colour,
+    }
+
+
+def _brand_address(address: str) -> str:
+    try:
+        return normalise_identity("email", address)
+    except ActionError as exc:
+        raise ActionError(
+            f"{address.strip()!r} is not an email address.", field="email_addresses"
+        ) from exc
 
 
 @transaction.atomic
@@ -86,29 +245,48 @@ def create_brand(
     by: Agent | None,
     phone: str = "",
     email_addresses: Iterable[str] = (),
+    colour: str = "",
 ) -> Brand:
     """A business the desk serves, with its phone number and the addresses mail comes to
     (`by` None: the operator at the command line)."""
-    if by is not None and not by.is_supervisor:
-        raise Forbidden("Only a supervisor can add a business to the desk.")
-    if not slug or slugify(slug) != slug:
-        raise ActionError(
-            f"{slug!r} is not a slug: use lower-case letters, digits and '-'.", field="slug"
-        )
-    name = " ".join(name.split())
-    if not name:
-        raise ActionError("Give the business a name.", field="name")
-    if Brand.objects.filter(name=name).exists() or Brand.objects.filter(slug=slug).exists():
-        raise ActionError(f"There is already a business called {name!r}.", field="name")
-    addresses = sorted({normalise_identity("email", a) for a in email_addresses if a.strip()})
-    taken = [b.name for b in Brand.objects.all() if set(b.email_addresses) & set(addresses)]
-    if taken:
-        raise ActionError(
-            f"Mail to those addresses already goes to {taken[0]}.", field="email_addresses"
-        )
-    return Brand.objects.create(
-        name=name, slug=slug, phone=phone.strip(), email_addresses=addresses
+    _supervisor_only(by, "add a business to the desk")
+    fields = _brand_fields(
+        name=name,
+        slug=slug,
+        phone=phone,
+        email_addresses=email_addresses,
+        colour=colour,
+        brand=None,
     )
+    return Brand.objects.create(**fields)
+
+
+@transaction.atomic
+def update_brand(
+    brand: Brand,
+    *,
+    name: str,
+    slug: str,
+    phone: str,
+    email_addresses: Iterable[str],
+    colour: str,
+    by: Agent | None,
+) -> Brand:
+    """A business's name, short name (its contact page moves to /contact/SLUG/), phone,
+    colour and the addresses its mail comes to. Its cases stay its own."""
+    _supervisor_only(by, "change a business")
+    fields = _brand_fields(
+        name=name,
+        slug=slug,
+        phone=phone,
+        email_addresses=email_addresses,
+        colour=colour,
+        brand=brand,
+    )
+    for attr, value in fields.items():
+        setattr(brand, attr, value)
+    brand.save(update_fields=list(fields))
+    return brand
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Desk settings for supervisors: the sites' opening hours and closures, and the service levels;
 first, what the scheduler's sweeps put off after failing (as `/api/v1/desk/deferred` lists it).
+The businesses, sites and teams themselves have their own pages (desk_organisation.py).
 
 Each form calls the routing action that `rapport site-hours`, `site-closure`, `sla-policy` and
 `/api/v1/desk/` call; the actions check that the person is a supervisor.
@@ -18,12 +19,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.jobs.items import put_off_report
-from rapport.lib.answers import Action, post_action
+from rapport.lib.answers import Action, next_url, post_action
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.lib.hours import DAY_KEYS, HoursError, hours_as_text, hours_from_text, parse_weekly
 from rapport.people.access import site_by_id
-from rapport.people.actions.agents import create_brand
 from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Brand, Channel, Site
 from rapport.routing.access import sla_policy_by_id
@@ -100,6 +100,12 @@ def _on_desk(request: HttpRequest, action: Action, form: forms.Form | None = Non
     return post_action(request, action, form=form, back=reverse("desk"))
 
 
+def _on_site(request: HttpRequest, action: Action, form: forms.Form | None = None) -> HttpResponse:
+    """A site's hours and closed days answer on the page they were sent from (`next`: the desk
+    page or the site's own)."""
+    return post_action(request, action, form=form, back=next_url(request, reverse("desk")))
+
+
 @require_GET
 @agent_required
 @supervisor_required
@@ -123,30 +129,6 @@ def desk(request: HttpRequest, agent: Agent) -> HttpResponse:
     )
 
 
-class BrandForm(Form):
-    name = forms.CharField(max_length=100)
-    slug = forms.SlugField(max_length=100)
-    phone = forms.CharField(required=False, max_length=40)
-    addresses = forms.CharField(required=False, max_length=1000)
-
-
-@require_POST
-@agent_required
-@supervisor_required
-def desk_brand_add(request: HttpRequest, agent: Agent) -> HttpResponse:
-    def run(data: dict[str, Any]) -> str:
-        brand = create_brand(
-            name=data["name"],
-            slug=data["slug"],
-            by=agent,
-            phone=data["phone"],
-            email_addresses=[a for a in data["addresses"].replace(",", " ").split() if a],
-        )
-        return f"{brand.name} added: its contact page is /contact/{brand.slug}/."
-
-    return _on_desk(request, run, BrandForm(request.POST))
-
-
 @require_POST
 @agent_required
 @supervisor_required
@@ -165,7 +147,7 @@ def desk_hours(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse
             raise ActionError(f"{site.name}: {exc}") from exc
         return f"{site.name}: {hours_as_text(hours) or 'open around the clock'}."
 
-    return _on_desk(request, run, HoursForm(request.POST))
+    return _on_site(request, run, HoursForm(request.POST))
 
 
 @require_POST
@@ -179,7 +161,7 @@ def desk_closure_add(request: HttpRequest, agent: Agent, site_id: int) -> HttpRe
         actions.add_closure(site=site, day=day, reason=data["reason"], by=agent)
         return f"{site.name} closed on {day:%a %d %b %Y}."
 
-    return _on_desk(request, run, ClosureForm(request.POST))
+    return _on_site(request, run, ClosureForm(request.POST))
 
 
 @require_POST
@@ -197,7 +179,7 @@ def desk_closure_remove(request: HttpRequest, agent: Agent, site_id: int, day: s
             raise ActionError(f"{site.name} was not closed on {when}.")
         return f"{site.name} is open on {when:%a %d %b %Y} after all."
 
-    return _on_desk(request, run)
+    return _on_site(request, run)
 
 
 @require_POST

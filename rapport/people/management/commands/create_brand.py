@@ -1,5 +1,6 @@
-"""`rapport create-brand SLUG --name NAME [--phone P] [--address A ...]`: a business the desk
-serves, with its own contact page (/contact/SLUG/) and the addresses its mail comes to."""
+"""`rapport create-brand SLUG --name NAME [--phone P] [--colour #RRGGBB] [--address A ...]`:
+a business the desk serves, with its own contact page (/contact/SLUG/) and the addresses its
+mail comes to."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.text import slugify
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions.agents import create_brand
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="short name for its contact page, e.g. sonrisa-dental")
         parser.add_argument("--name", required=True, help="as customers read it")
         parser.add_argument("--phone", default="", help="the number its contact page shows")
+        parser.add_argument("--colour", default="", help="#RRGGBB for its pages, e.g. #1f6feb")
         parser.add_argument(
             "--address",
             action="append",
@@ -28,16 +29,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        slug = options["slug"]
-        if slugify(slug) != slug:
-            raise CommandError(f"{slug!r} is not a slug: use lower-case letters, digits and '-'.")
         try:
             brand = create_brand(
                 name=options["name"],
-                slug=slug,
+                slug=options["slug"],
                 by=None,
                 phone=options["phone"],
                 email_addresses=options["address"],
+                colour=options["colour"],
             )
         except ActionError as exc:
             raise CommandError(str(exc)) from exc

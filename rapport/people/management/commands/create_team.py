@@ -6,7 +6,6 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.text import slugify
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions.agents import create_team
@@ -22,18 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--brand", default="", help="the business it works for (its slug)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        slug = options["slug"]
-        if slugify(slug) != slug:
-            raise CommandError(f"{slug!r} is not a slug: use lower-case letters, digits and '-'.")
-        if not options["name"].strip():
-            raise CommandError("Give the team a --name.")
         brand = None
         if options["brand"]:
             brand = Brand.objects.filter(slug=options["brand"]).first()
             if brand is None:
                 raise CommandError(f"No business {options['brand']!r}: see `rapport create-brand`.")
         try:
-            team = create_team(name=options["name"], slug=slug, brand=brand)
+            team = create_team(name=options["name"], slug=options["slug"], brand=brand)
         except ActionError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Team {team.name!r} ({team.slug}) created.")
