@@ -304,6 +304,15 @@ API: dict[str, tuple[str, str, str, str]] = {
     "DELETE /api/v1/saved-replies/{saved_reply_id}": ("401", "404", "ok", "ok"),
     "GET /api/v1/saved-replies/policies": ("401", "ok", "ok", "ok"),
     "PUT /api/v1/saved-replies/policies/{brand_id}": ("401", "403", "403", "ok"),
+    "PUT /api/v1/desk/brands/{brand_id}": ("401", "403", "403", "ok"),
+    "POST /api/v1/desk/sites": ("401", "403", "403", "ok"),
+    "PUT /api/v1/desk/sites/{site_id}": ("401", "403", "403", "ok"),
+    "GET /api/v1/desk/teams": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/desk/teams": ("401", "403", "403", "ok"),
+    "PUT /api/v1/desk/teams/{team_id}": ("401", "403", "403", "ok"),
+    "GET /api/v1/desk/follow-up-policies": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/desk/follow-up-policies": ("401", "403", "403", "ok"),
+    "PUT /api/v1/desk/follow-up-policies/{follow_up_id}": ("401", "403", "403", "ok"),
 }
 Ids = dict[str, Any]
 # What a form or a write is sent, so that it gets past validation to the access check.
@@ -402,6 +411,16 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     },
     "PUT /api/v1/desk/sites/{site_id}/hours": lambda ids: {"hours": "mon 08:00-20:00"},
     "POST /api/v1/desk/sites/{site_id}/closures": lambda ids: {"day": "2026-12-25"},
+    "PUT /api/v1/desk/brands/{brand_id}": lambda ids: {"name": "Day Clinic", "slug": "day"},
+    "POST /api/v1/desk/sites": lambda ids: {"name": "Lisbon", "timezone": "Europe/Lisbon"},
+    "PUT /api/v1/desk/sites/{site_id}": lambda ids: {"name": "Nights", "timezone": "UTC"},
+    "POST /api/v1/desk/teams": lambda ids: {"name": "Days", "slug": "days"},
+    "PUT /api/v1/desk/teams/{team_id}": lambda ids: {"name": "Clinic", "member_ids": []},
+    "POST /api/v1/desk/follow-up-policies": lambda ids: {"name": "Any", "purpose": "p"},
+    "PUT /api/v1/desk/follow-up-policies/{follow_up_id}": lambda ids: {
+        "name": "Clinic visit",
+        "purpose": "How is Mila?",
+    },
     "PUT /api/v1/desk/sla-policies": lambda ids: {
         "priority": "high",
         "first_response_minutes": 60,

@@ -1,13 +1,15 @@
-"""/desk: what routing and deadlines count with — the sites' opening hours and closures, and
-the service-level policies. Everyone may read them; only a supervisor may change them (checked
-in the actions, rapport/routing/actions/desk.py), as `rapport site-hours`, `site-closure` and
-`sla-policy` do at the command line. /desk/deferred lists, for supervisors, the items the
-scheduler's sweeps put off after failing (as `rapport sweep --json` does under "put_off")."""
+"""/desk: who the desk is and what routing and deadlines count with — the businesses, sites
+(opening hours, closures) and teams, and the service-level policies. Everyone may read them;
+only a supervisor may change them (checked in the actions, rapport/people/actions/agents.py and
+rapport/routing/actions/desk.py), as `rapport create-brand`, `create-site`, `create-team`,
+`site-hours`, `site-closure` and `sla-policy` do at the command line. /desk/deferred lists, for
+supervisors, the items the scheduler's sweeps put off after failing (as `rapport sweep --json`
+does under "put_off")."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Router, Schema
@@ -18,12 +20,20 @@ from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.schemas import Id, Input
 from rapport.cases.models import Priority
 from rapport.jobs.items import put_off_report
+from rapport.lib.access import named, one
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_as_text, hours_from_text
 from rapport.lib.storable import MAX_INT
-from rapport.people.access import site_by_id
-from rapport.people.actions.agents import create_brand
-from rapport.people.models import Brand, Channel, Site
+from rapport.people.access import agents_by_ids, brand_by_id, site_by_id, team_by_id
+from rapport.people.actions.agents import (
+    create_brand,
+    create_site,
+    create_team,
+    update_brand,
+    update_site,
+    update_team,
+)
+from rapport.people.models import Brand, Channel, Site, Team
 from rapport.routing.actions import desk as actions
 from rapport.routing.models import SlaPolicy
 
@@ -44,12 +54,14 @@ class SiteOut(Schema):
     hours: str = Field(description='e.g. "mon 08:00-20:00; sat 09:00-13:00"; "" = always open')
     working_hours: dict[str, list[list[str]]]
     closures: list[ClosureOut]
+    brand_id: int | None = Field(description="The business it serves; null: every business.")
 
     @classmethod
     def of(cls, site: Site) -> SiteOut:
         hours = site.working_hours or {}
         return cls(
             id=site.pk,
+            brand_id=site.brand_id,
             name=site.name,
             timezone=site.timezone,
             country=site.country,
@@ -121,6 +133,39 @@ class ClosureDay(Input):
 def list_sites(request: HttpRequest) -> SitePage:
     sites = Site.objects.prefetch_related("closures").order_by("name")
     return SitePage(items=[SiteOut.of(site) for site in sites], next=None)
+
+
+class SiteIn(Input):
+    name: str = Field(max_length=100)
+    timezone: str = Field(max_length=64, description="IANA name, e.g. Europe/Madrid.")
+    country: str = Field("", max_length=2, description="ISO code whose public holidays it keeps.")
+    region: str = Field("", max_length=10, description="A subdivision's holidays too, e.g. MD.")
+    brand_id: int | None = Field(None, ge=1, le=MAX_INT, description="null: every business.")
+
+
+def _site_fields(payload: SiteIn) -> dict[str, Any]:
+    return {
+        "name": payload.name,
+        "timezone_name": payload.timezone,
+        "country": payload.country,
+        "region": payload.region,
+        "brand": named(brand_by_id, payload.brand_id, field="brand_id", what="business"),
+    }
+
+
+@router.post("/sites", response={201: SiteOut, **WRITE_ERRORS}, summary="Add a site")
+def add_site(request: HttpRequest, payload: SiteIn) -> HttpStatus[SiteOut]:
+    """Supervisors only, as `rapport create-site`; its hours come next (PUT .../hours)."""
+    site = create_site(**_site_fields(payload), by=agent_of(request))
+    return HttpStatus(201, SiteOut.of(site_by_id(site.pk)))
+
+
+@router.put("/sites/{site_id}", response={200: SiteOut, **WRITE_ERRORS}, summary="Change a site")
+def change_site(request: HttpRequest, site_id: Id, payload: SiteIn) -> SiteOut:
+    """Its name, zone, holidays and business (supervisors only); hours and closed days have
+    their own operations."""
+    update_site(site_by_id(site_id), **_site_fields(payload), by=agent_of(request))
+    return SiteOut.of(site_by_id(site_id))
 
 
 @router.put(
@@ -203,6 +248,7 @@ class BrandOut(Schema):
     slug: str
     phone: str
     email_addresses: list[str]
+    colour: str = Field(description='"#rrggbb", or "" for none.')
     contact_page: str = Field(description="The business's own contact page.")
 
     @classmethod
@@ -212,6 +258,7 @@ class BrandOut(Schema):
             name=brand.name,
             slug=brand.slug,
             phone=brand.phone,
+            colour=brand.colour,
             email_addresses=[str(a) for a in brand.email_addresses],
             contact_page=f"/contact/{brand.slug}/",
         )
@@ -229,6 +276,7 @@ class BrandIn(Input):
     email_addresses: list[Annotated[str, Field(max_length=320)]] = Field(
         default_factory=list, max_length=50
     )
+    colour: str = Field("", max_length=7, description='"#rrggbb" for its pages; "" for none.')
 
 
 @router.get("/brands", response={200: BrandPage, **READ_ERRORS}, summary="Businesses")
@@ -240,15 +288,98 @@ def list_brands(request: HttpRequest) -> BrandPage:
 
 @router.post("/brands", response={201: BrandOut, **WRITE_ERRORS}, summary="Add a business")
 def add_brand(request: HttpRequest, payload: BrandIn) -> HttpStatus[BrandOut]:
-    """Supervisors only; give its teams with `rapport create-team --brand SLUG`."""
+    """Supervisors only, as `rapport create-brand`; its teams come next (POST /desk/teams)."""
     brand = create_brand(
         name=payload.name,
         slug=payload.slug,
         by=agent_of(request),
         phone=payload.phone,
         email_addresses=payload.email_addresses,
+        colour=payload.colour,
     )
     return HttpStatus(201, BrandOut.of(brand))
+
+
+@router.put(
+    "/brands/{brand_id}", response={200: BrandOut, **WRITE_ERRORS}, summary="Change a business"
+)
+def change_brand(request: HttpRequest, brand_id: Id, payload: BrandIn) -> BrandOut:
+    """Supervisors only. A new slug moves its contact page; its cases stay its own."""
+    brand = update_brand(
+        brand_by_id(brand_id),
+        name=payload.name,
+        slug=payload.slug,
+        phone=payload.phone,
+        email_addresses=payload.email_addresses,
+        colour=payload.colour,
+        by=agent_of(request),
+    )
+    return BrandOut.of(brand)
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    slug: str
+    brand_id: int | None = Field(description="The business it works for; null: every business.")
+    member_ids: list[int] = Field(description="Its agents, who see and take its cases.")
+
+    @classmethod
+    def of(cls, team: Team) -> TeamOut:
+        members = sorted(agent.pk for agent in team.members.all())
+        return cls(
+            id=team.pk, name=team.name, slug=team.slug, brand_id=team.brand_id, member_ids=members
+        )
+
+
+class TeamPage(Schema):
+    items: list[TeamOut]
+    next: str | None = Field(description="Always null: every team is on the one page.")
+
+
+class TeamChange(Input):
+    name: str = Field(max_length=100)
+    brand_id: int | None = Field(None, ge=1, le=MAX_INT)
+    member_ids: list[Annotated[int, Field(ge=1, le=MAX_INT)]] = Field(
+        default_factory=list, max_length=1000, description="Exactly these members."
+    )
+
+
+class TeamIn(TeamChange):
+    slug: str = Field(max_length=100, description="Lower-case letters, digits and '-'; fixed.")
+
+
+def _team_fields(payload: TeamChange) -> dict[str, Any]:
+    return {
+        "name": payload.name,
+        "brand": named(brand_by_id, payload.brand_id, field="brand_id", what="business"),
+        "members": agents_by_ids(payload.member_ids, field="member_ids"),
+    }
+
+
+def _team(team_id: int) -> TeamOut:
+    return TeamOut.of(one(Team.objects.prefetch_related("members"), team_id, what="team"))
+
+
+@router.get("/teams", response={200: TeamPage, **READ_ERRORS}, summary="Teams")
+def list_teams(request: HttpRequest) -> TeamPage:
+    teams = Team.objects.prefetch_related("members").order_by("name")
+    return TeamPage(items=[TeamOut.of(team) for team in teams], next=None)
+
+
+@router.post("/teams", response={201: TeamOut, **WRITE_ERRORS}, summary="Add a team")
+def add_team(request: HttpRequest, payload: TeamIn) -> HttpStatus[TeamOut]:
+    """Supervisors only, as `rapport create-team`."""
+    team = create_team(slug=payload.slug, **_team_fields(payload), by=agent_of(request))
+    return HttpStatus(201, _team(team.pk))
+
+
+@router.put("/teams/{team_id}", response={200: TeamOut, **WRITE_ERRORS}, summary="Change a team")
+def change_team(request: HttpRequest, team_id: Id, payload: TeamChange) -> TeamOut:
+    """Its name, business and exactly these members (supervisors only); a member taken off no
+    longer sees its cases, and the cases they own stay theirs."""
+    update_team(team_by_id(team_id), **_team_fields(payload), by=agent_of(request))
+    return _team(team_id)
 
 
 class PutOffOut(Schema):

@@ -490,6 +490,7 @@ def create_follow_up_policy(
     at_time: time = FOLLOW_UP_CLOCK,
     channel: str = Channel.PHONE,
     order: int = 100,
+    active: bool = True,
     by: Agent | None = None,
 ) -> FollowUpPolicy:
     """ "Clinic visit: call the next day at 10:00 their time" — applied when a case is resolved
@@ -508,7 +509,7 @@ def create_follow_up_policy(
         channel=channel,
         policy=None,
     )
-    return FollowUpPolicy.objects.create(order=order, **fields)
+    return FollowUpPolicy.objects.create(order=order, active=active, **fields)
 
 
 @transaction.atomic

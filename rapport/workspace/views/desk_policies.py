@@ -111,7 +111,7 @@ def _policy_fields(data: dict[str, Any]) -> dict[str, Any]:
 @supervisor_required
 def follow_ups(request: HttpRequest, agent: Agent) -> HttpResponse:
     def run(data: dict[str, Any]) -> Elsewhere:
-        policy = create_follow_up_policy(**_policy_fields(data), by=agent)
+        policy = create_follow_up_policy(**_policy_fields(data), active=data["active"], by=agent)
         notice = f"Follow-up policy {policy.name} added: cases resolved from now on follow it."
         return Elsewhere(notice, reverse("desk_follow_ups") + f"#policy-{policy.pk}")
 
