@@ -404,6 +404,7 @@ class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_REMOVED = "two_factor_removed", "Authenticator app removed"
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
+    DESK_CHANGED = "desk_changed", "Desk settings changed"
 
 
 class SecurityEvent(models.Model):

@@ -27,6 +27,7 @@ from rapport.cases.actions.status import change_status
 from rapport.cases.hooks import CaseResolved
 from rapport.cases.models import CallDirection, CallOutcome, Case, CaseEventKind, Priority, Status
 from rapport.lib.errors import ActionError, Conflict, Forbidden
+from rapport.people.actions.audit import changes, record_desk_change
 from rapport.people.models import Agent, Channel, Customer, Team
 from rapport.routing.actions.opening import open_case
 
@@ -509,7 +510,9 @@ def create_follow_up_policy(
         channel=channel,
         policy=None,
     )
-    return FollowUpPolicy.objects.create(order=order, active=active, **fields)
+    policy = FollowUpPolicy.objects.create(order=order, active=active, **fields)
+    record_desk_change(by=by, what=f"Follow-up policy {policy.name} added: {policy.purpose}")
+    return policy
 
 
 @transaction.atomic
@@ -546,7 +549,9 @@ def update_follow_up_policy(
         policy=policy,
     )
     fields["active"] = active
+    before = {attr: getattr(policy, attr) for attr in fields}
     for attr, value in fields.items():
         setattr(policy, attr, value)
     policy.save(update_fields=list(fields))
+    record_desk_change(by=by, what=f"Follow-up policy {policy.name}: {changes(before, fields)}")
     return policy

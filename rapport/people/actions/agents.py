@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from rapport.lib.errors import ActionError, Forbidden
 from rapport.lib.hours import HoursError, check_holiday_calendar
 from rapport.lib.wallclock import zone_named
+from rapport.people.actions.audit import changes, record_desk_change
 from rapport.people.actions.identities import normalise_identity
 from rapport.people.models import Agent, Brand, Site, Team
 
@@ -114,7 +115,9 @@ def create_site(
     fields = _site_fields(
         name=name, timezone_name=timezone_name, country=country, region=region, site=None
     )
-    return Site.objects.create(brand=brand, **fields)
+    site = Site.objects.create(brand=brand, **fields)
+    record_desk_change(by=by, what=f"Site {site.name} added ({site.timezone})")
+    return site
 
 
 @transaction.atomic
@@ -134,10 +137,14 @@ def update_site(
     fields = _site_fields(
         name=name, timezone_name=timezone_name, country=country, region=region, site=site
     )
+    before = {attr: getattr(site, attr) for attr in [*fields, "brand"]}
     for attr, value in fields.items():
         setattr(site, attr, value)
     site.brand = brand
     site.save(update_fields=[*fields, "brand"])
+    record_desk_change(
+        by=by, what=f"Site {site.name}: {changes(before, fields | {'brand': brand})}"
+    )
     return site
 
 
@@ -165,7 +172,10 @@ def create_team(
     _supervisor_only(by, "add a team")
     slug = _checked_slug(slug)
     team = Team.objects.create(name=_team_name(name, slug, None), slug=slug, brand=brand)
+    members = list(members)
     team.members.add(*members)
+    people = ", ".join(_names(members)) or "nobody"
+    record_desk_change(by=by, what=f"Team {team.name} added, members: {people}")
     return team
 
 
@@ -181,11 +191,19 @@ def update_team(
     """The team's name, business and exactly these members: a member removed no longer sees
     the team's cases (their own stay theirs); routing counts the change at once."""
     _supervisor_only(by, "change a team")
+    members = list(members)
+    before = {"name": team.name, "brand": team.brand, "members": _names(team.members.all())}
     team.name = _team_name(name, team.slug, team)
     team.brand = brand
     team.save(update_fields=["name", "brand"])
-    team.members.set(list(members))
+    team.members.set(members)
+    after = {"name": team.name, "brand": brand, "members": _names(members)}
+    record_desk_change(by=by, what=f"Team {team.slug}: {changes(before, after)}")
     return team
+
+
+def _names(agents: Iterable[Agent]) -> list[str]:
+    return sorted(agent.display_name for agent in agents)
 
 
 _COLOUR = re.compile(r"#[0-9a-f]{6}")
@@ -258,7 +276,9 @@ def create_brand(
         colour=colour,
         brand=None,
     )
-    return Brand.objects.create(**fields)
+    brand = Brand.objects.create(**fields)
+    record_desk_change(by=by, what=f"Business {brand.name} added (/contact/{brand.slug}/)")
+    return brand
 
 
 @transaction.atomic
@@ -283,9 +303,11 @@ def update_brand(
         colour=colour,
         brand=brand,
     )
+    before = {attr: getattr(brand, attr) for attr in fields}
     for attr, value in fields.items():
         setattr(brand, attr, value)
     brand.save(update_fields=list(fields))
+    record_desk_change(by=by, what=f"Business {brand.name}: {changes(before, fields)}")
     return brand
 
 

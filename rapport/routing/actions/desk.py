@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from rapport.lib.errors import ActionError, Forbidden
-from rapport.lib.hours import HoursError, parse_weekly
+from rapport.lib.hours import HoursError, hours_as_text, parse_weekly
+from rapport.people.actions.audit import record_desk_change
 from rapport.people.models import Agent, Channel, Site
 from rapport.routing.models import Closure, SlaPolicy
 
@@ -34,8 +35,11 @@ def set_site_hours(
         parse_weekly(hours)
     except HoursError as exc:
         raise ActionError(str(exc), field="working_hours") from exc
+    before = hours_as_text(site.working_hours or {}) or "around the clock"
     site.working_hours = hours
     site.save(update_fields=["working_hours"])
+    after = hours_as_text(hours) or "around the clock"
+    record_desk_change(by=by, what=f"Site {site.name}: hours: {before} → {after}")
     return site
 
 
@@ -46,6 +50,8 @@ def add_closure(*, site: Site, day: date, reason: str = "", by: Agent | None) ->
     closure, _ = Closure.objects.update_or_create(
         site=site, day=day, defaults={"reason": " ".join(reason.split())[:200]}
     )
+    why = f" ({closure.reason})" if closure.reason else ""
+    record_desk_change(by=by, what=f"Site {site.name}: closed on {day}{why}")
     return closure
 
 
@@ -53,6 +59,8 @@ def add_closure(*, site: Site, day: date, reason: str = "", by: Agent | None) ->
 def remove_closure(*, site: Site, day: date, by: Agent | None) -> bool:
     _allowed(by)
     deleted, _ = Closure.objects.filter(site=site, day=day).delete()
+    if deleted:
+        record_desk_change(by=by, what=f"Site {site.name}: open on {day} after all")
     return bool(deleted)
 
 
@@ -89,6 +97,12 @@ def set_sla_policy(
             "business_hours": business_hours,
         },
     )
+    counted = "opening hours" if business_hours else "around the clock"
+    record_desk_change(
+        by=by,
+        what=f"Service level {policy}: first {policy.first_response_minutes} min, next "
+        f"{policy.next_response_minutes} min, resolved {policy.resolution_minutes} min ({counted})",
+    )
     return policy
 
 
@@ -96,4 +110,7 @@ def set_sla_policy(
 def remove_sla_policy(*, priority: str, channel: str = "", by: Agent | None) -> bool:
     _allowed(by)
     deleted, _ = SlaPolicy.objects.filter(priority=priority, channel=channel).delete()
+    if deleted:
+        which = f"{priority} {channel}".strip()
+        record_desk_change(by=by, what=f"Service level {which}: back to the built-in target")
     return bool(deleted)
