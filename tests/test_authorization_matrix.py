@@ -42,6 +42,7 @@ from rapport.api.api import api
 from rapport.care.actions.promises import create_follow_up_policy, schedule_follow_up, tomorrow_at
 from rapport.care.actions.referrals import refer_case
 from rapport.cases.actions.saved_replies import create_saved_reply
+from rapport.cases.actions.saved_views import save_view
 from rapport.cases.models import Attachment
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.outreach.actions.imports import start_import
@@ -190,6 +191,11 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "cases/<int:case_id>/tags/": ("POST", "login", "404", "ok", "ok"),
     "cases/<int:case_id>/split/": ("POST", "login", "404", "ok", "ok"),
     "cases/<int:case_id>/merge/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/claim/": ("POST", "login", "404", "ok", "ok"),
+    # Refusals are flashed per case on the redirect back (tests/workspace/test_cases_bulk.py).
+    "cases/bulk/": ("POST", "login", "ok", "ok", "ok"),
+    "saved-views/": ("POST", "login", "ok", "ok", "ok"),
+    "saved-views/<int:view_id>/delete/": ("POST", "login", "404", "ok", "404"),
     "cases/<int:case_id>/presence/": ("POST", "login", "404", "ok", "ok"),
     "customers/": ("GET", "login", "ok", "ok", "ok"),
     "customers/<int:customer_id>/": ("GET", "login", "404", "ok", "ok"),
@@ -225,6 +231,13 @@ API: dict[str, tuple[str, str, str, str]] = {
     "PUT /api/v1/cases/{case_id}/tags": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/resolve": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/merge": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/claim": ("401", "404", "ok", "ok"),
+    # Each id the caller may not open is refused inside a 200 (tests/api/test_cases_bulk.py).
+    "POST /api/v1/cases/bulk": ("401", "ok", "ok", "ok"),
+    # Each agent's own views: the list is theirs, another's view is a 404.
+    "GET /api/v1/saved-views": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/saved-views": ("401", "ok", "ok", "ok"),
+    "DELETE /api/v1/saved-views/{view_id}": ("401", "404", "ok", "404"),
     "POST /api/v1/messages/{message_id}/split": ("401", "404", "ok", "ok"),
     "GET /api/v1/attachments/{attachment_id}": ("401", "404", "ok", "ok"),
     "GET /api/v1/tokens": ("401", "ok", "ok", "ok"),
@@ -318,6 +331,7 @@ Ids = dict[str, Any]
 # What a form or a write is sent, so that it gets past validation to the access check.
 WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "account/tokens/": lambda ids: {"name": "Zapier", "days": 30},
+    "saved-views/": lambda ids: {"name": "Mine", "query": "view=mine"},
 }
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "PUT /api/v1/agents/me/notifications": lambda ids: {"choices": []},
@@ -366,6 +380,12 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "POST /api/v1/cases/{case_id}/priority": lambda ids: {"priority": "high"},
     "PUT /api/v1/cases/{case_id}/tags": lambda ids: {"tags": ["billing"]},
     "POST /api/v1/cases/{case_id}/merge": lambda ids: {"into": ids["sibling_case_id"]},
+    "POST /api/v1/saved-views": lambda ids: {"name": "Mine", "filters": {"view": "mine"}},
+    "POST /api/v1/cases/bulk": lambda ids: {
+        "case_ids": [ids["case_id"]],
+        "action": "tag",
+        "tag": "checked",
+    },
     "POST /api/v1/outreach/make-goods": lambda ids: {
         "case_id": ids["case_id"],
         "kind": "credit",
@@ -529,6 +549,7 @@ def desk(world: World) -> Desk:
         "twin_id": twin.pk,
         "twin_case_id": twin_case.pk,
         "sibling_case_id": sibling.pk,
+        "view_id": save_view(agent=agent, name="Ana's", filters={"view": "team"}).pk,
         "soon": (now + timedelta(days=2)).isoformat(),
     }
     tokens = {name: world.token_for(getattr(world, name)) for name in PERSONAS[1:]}

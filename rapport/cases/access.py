@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from rapport.cases.models import Attachment, Case, Message, SavedReply, Status
+from rapport.cases.models import Attachment, Case, Message, SavedReply, SavedView, Status
 from rapport.lib.access import one
 from rapport.lib.errors import Forbidden
 from rapport.people.models import Agent, Asset, Customer, Team
@@ -299,3 +299,12 @@ def check_may_edit_saved_reply(agent: Agent, *, team: Team | None) -> None:
             "Only a supervisor can keep saved replies for every team; choose one of your teams.",
             field="team",
         )
+
+
+def saved_views_of(agent: Agent) -> QuerySet[SavedView]:
+    """An agent's own saved views, by name; nobody else's, supervisors included."""
+    return SavedView.objects.filter(agent=agent).order_by("name", "pk")
+
+
+def saved_view_for_agent(agent: Agent, view_id: int) -> SavedView:
+    return one(saved_views_of(agent), view_id, what="saved view")

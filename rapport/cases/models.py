@@ -402,3 +402,23 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} on {self.case_id}"
+
+
+class SavedView(models.Model):
+    """An agent's own named inbox: a filter and an order to pick again ("Urgent, oldest first").
+
+    `filters` holds the inbox's query parameters (view, q, status, priority, channel, owner,
+    team, sort), checked by `rapport/cases/actions/saved_views.py` when saved."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    filters: models.JSONField[dict[str, str]] = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "name"], name="saved_view_name_per_agent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agent_id})"

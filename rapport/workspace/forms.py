@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction
 from rapport.cases.models import CallDirection, CallOutcome, Priority, Status
+from rapport.cases.queue import INBOX_VIEWS, Sort
 from rapport.lib.forms import Form
+from rapport.lib.storable import MAX_INT
 from rapport.people.models import Channel, IdentityKind
 
 REPLY_CHANNEL_VALUES = (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
 # Every channel a reply may name; the action refuses one that nothing can carry.
 REPLY_CHANNELS = [
     (value, label) for value, label in Channel.choices if value in REPLY_CHANNEL_VALUES
-]
-INBOX_VIEWS = [
-    ("mine", "Mine"),
-    ("team", "My team"),
-    ("due", "Due today"),
-    ("recent", "Recently updated"),
 ]
 
 
@@ -40,7 +37,11 @@ class InboxFilterForm(Form):
     )
     owner = forms.ChoiceField(required=False)
     team = forms.ChoiceField(required=False)
-    after = forms.CharField(required=False)
+    sort = forms.ChoiceField(
+        choices=[(value, f"Order: {label.lower()}") for value, label in Sort.choices],
+        required=False,
+    )
+    after = forms.CharField(required=False, max_length=200)
 
     def __init__(
         self,
@@ -59,16 +60,6 @@ class InboxFilterForm(Form):
             *((str(pk), name) for pk, name in agents),
         ]
         team_field.choices = [("", "Any team"), *((str(pk), name) for pk, name in teams)]
-
-    def cursor(self) -> tuple[datetime, int] | None:
-        """The keyset position `<updated_at ISO>_<id>` of the last row of the previous page."""
-        raw = self.cleaned_data.get("after") or ""
-        stamp, _, pk = raw.rpartition("_")
-        try:
-            at = datetime.fromisoformat(stamp)
-            return (at, int(pk)) if at.tzinfo is not None else None
-        except ValueError:
-            return None
 
 
 class ReplyForm(Form):
@@ -159,3 +150,39 @@ class AssetForm(Form):
                 raise forms.ValidationError(f"Write each attribute as 'name: value' ({line!r}).")
             parsed[key.strip()] = value.strip()
         return parsed
+
+
+class CaseIdsField(forms.Field):
+    """The cases ticked in the inbox (`case`, once per ticked box)."""
+
+    def to_python(self, value: Any) -> list[int]:
+        ids = []
+        for raw in value or []:
+            if not str(raw).isdigit() or not 1 <= int(raw) <= MAX_INT:
+                raise ValidationError(f"{raw!r} is not a case number.")
+            ids.append(int(raw))
+        if len(ids) > MAX_BULK_CASES:
+            raise ValidationError(f"Select at most {MAX_BULK_CASES} cases at once.")
+        return ids
+
+
+class BulkForm(Form):
+    case = CaseIdsField(
+        label="Cases",
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Select the cases to change first."},
+    )
+    action = forms.ChoiceField(choices=BulkAction.choices, label="Action")
+    owner = forms.IntegerField(required=False, label="Agent")
+    team = forms.IntegerField(required=False, label="Team")
+    status = forms.ChoiceField(choices=_blank(list(Status.choices), "Status"), required=False)
+    tag = forms.CharField(required=False, max_length=50, label="Tag")
+    into = forms.IntegerField(required=False, label="Case number")
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class SavedViewForm(Form):
+    name = forms.CharField(
+        max_length=80, label="Name", error_messages={"required": "Give the view a name."}
+    )
+    query = forms.CharField(required=False, max_length=2000)  # the inbox's query string

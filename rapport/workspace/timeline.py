@@ -98,7 +98,11 @@ def _event_summary(entry: TimelineEntry, agents: dict[int, Agent]) -> str:
             f"Priority {_label(Priority, before.get('priority', ''))}"
             f" → {_label(Priority, after.get('priority', ''))}"
         ),
-        CaseEventKind.ASSIGNED: f"Owner {name(before.get('owner'))} → {name(after.get('owner'))}",
+        CaseEventKind.ASSIGNED: (
+            f"Moved to another team; {name(after.get('owner'))} still owns it"
+            if before.get("owner") == after.get("owner")
+            else f"Owner {name(before.get('owner'))} → {name(after.get('owner'))}"
+        ),
         CaseEventKind.MERGED: f"Case #{after.get('case')} merged into this case",
         CaseEventKind.SPLIT: f"A message was split into case #{after.get('case')}",
     }

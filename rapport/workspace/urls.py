@@ -12,6 +12,7 @@ from rapport.workspace.views import (
     messages,
     profile,
     saved_replies,
+    queue,
     security,
     supervisor,
 )
@@ -75,6 +76,14 @@ urlpatterns = [
     ),
     path("notifications/", supervisor.notifications, name="notifications"),
     path("notifications/read/", supervisor.notifications_read, name="notifications_read"),
+    path("cases/bulk/", queue.cases_bulk, name="cases_bulk"),
+    path("saved-views/", queue.saved_view_save, name="saved_view_save"),
+    path(
+        "saved-views/<int:view_id>/delete/",
+        queue.saved_view_delete,
+        name="saved_view_delete",
+    ),
+    path("cases/<int:case_id>/claim/", queue.case_claim, name="case_claim"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
     path(

@@ -98,6 +98,10 @@ EXPECTED_PATHS = {
     "/api/v1/saved-replies/{saved_reply_id}",
     "/api/v1/saved-replies/policies",
     "/api/v1/saved-replies/policies/{brand_id}",
+    "/api/v1/cases/bulk",
+    "/api/v1/cases/{case_id}/claim",
+    "/api/v1/saved-views",
+    "/api/v1/saved-views/{view_id}",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from rapport.cases.actions.messages import add_note, log_call, reply
@@ -54,3 +56,20 @@ def grow_timeline(world: World, count: int) -> None:
         add_note(case=case, text=f"Note {i}", by=world.colleague)
         log_call(case=case, by=world.agent, direction="outbound", outcome="reached")
     assert Message.objects.filter(customer=world.customer).count() >= count
+
+
+def inbox_ids(html: str) -> list[int]:
+    """The case ids of the inbox's rows, top to bottom."""
+    return [int(pk) for pk in re.findall(r'data-case-id="(\d+)"', html)]
+
+
+def every_page(client: Client, query: str, *, pages: int) -> list[int]:
+    """The inbox's rows page after page (following "Next page") for at most `pages` pages."""
+    seen: list[int] = []
+    for _ in range(pages):
+        response = client.get(f"/?{query}")
+        seen += inbox_ids(response.content.decode())
+        query = response.context["next_query"]
+        if not query:
+            break
+    return seen

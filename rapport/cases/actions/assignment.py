@@ -39,16 +39,7 @@ def assign_case(
         case.team = team
     elif case.team_id is None or not owner.teams.filter(pk=case.team_id).exists():
         case.team = default_team(owner, case.brand) or case.team
-    case.updated_at = timezone.now()
-    case.save(update_fields=["owner", "team", "updated_at"])
-    record_case_event(
-        case,
-        by=by,
-        kind=CaseEventKind.ASSIGNED,
-        before=before,
-        after={"owner": owner.pk, "team": case.team_id},
-        reason=reason,
-    )
+    _save_handover(case, before=before, by=by, reason=reason)
     if tell_owner and by is not None and by.pk != owner.pk:
         why = f": {reason.strip()}" if reason.strip() else "."
         notify_agent(
@@ -58,6 +49,32 @@ def assign_case(
             case=case,
         )
     return case
+
+
+@transaction.atomic
+def move_to_team(*, case: Case, team: Team, by: Agent | None, reason: str = "") -> Case:
+    """The case goes to another team of its business; its owner keeps it (hand it to someone
+    of that team with `assign_case` when they should take it over)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.team_id == team.pk:
+        return case
+    check_works_for(case.brand, team=team)
+    before = {"owner": case.owner_id, "team": case.team_id}
+    case.team = team
+    _save_handover(case, before=before, by=by, reason=reason)
+    return case
+
+
+def _save_handover(
+    case: Case, *, before: dict[str, int | None], by: Agent | None, reason: str
+) -> None:
+    """Save who has the case now (owner and team, under the caller's row lock) and audit it."""
+    case.updated_at = timezone.now()
+    case.save(update_fields=["owner", "team", "updated_at"])
+    after = {"owner": case.owner_id, "team": case.team_id}
+    record_case_event(
+        case, by=by, kind=CaseEventKind.ASSIGNED, before=before, after=after, reason=reason
+    )
 
 
 @transaction.atomic

@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
-from django.db.models import Case as CaseWhen
-from django.db.models import DateTimeField, F, Q, QuerySet, When
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET
 
-from rapport.cases.access import agent_team_ids, cases_for_agent, newest_cases_for_agent
+from rapport.cases.access import (
+    agent_team_ids,
+    cases_for_agent,
+    newest_cases_for_agent,
+    saved_views_of,
+)
+from rapport.cases.actions.bulk import BulkAction
 from rapport.cases.models import ACTIVE_STATUSES, Case, Priority, Status
+from rapport.cases.queue import (
+    INBOX_VIEWS,
+    KEYS,
+    PINNED,
+    Position,
+    Sort,
+    after,
+    in_order,
+    parse_position,
+    position_of,
+)
 from rapport.cases.search import search_cases
 from rapport.cases.search_matches import Match, case_matches
 from rapport.lib.answers import is_htmx
 from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Channel, Team
 from rapport.triage.service import triage_signals
-from rapport.workspace.forms import INBOX_VIEWS, InboxFilterForm
+from rapport.workspace.forms import InboxFilterForm
+from rapport.workspace.views.queue import inbox_filters, view_url
 
 # Labels looked up once, not through get_FOO_display() for every row.
 STATUS_LABELS = dict(Status.choices)
@@ -38,6 +56,7 @@ FILTER_SELECTS = (
     ("channel", "Channel"),
     ("owner", "Owner"),
     ("team", "Team"),
+    ("sort", "Order"),
 )
 
 
@@ -71,6 +90,7 @@ class InboxRow:
     overdue: bool = False
     # Searching: why this case matched (the field and the words marked).
     matches: tuple[Match, ...] = ()
+    mine: bool = False  # owned by the viewer: no "Assign to me"
 
     @property
     def reference(self) -> str:
@@ -84,7 +104,7 @@ class FilterSelect:
     options: list[tuple[str, str, bool]]  # value, text, selected
 
 
-def _row(case: Case, matches: list[Match]) -> InboxRow:
+def _row(case: Case, viewer: Agent, matches: list[Match]) -> InboxRow:
     customer = case.customer
     preferred = customer.preferred_name if customer.preferred_name != customer.name else ""
     updated = timezone.localtime(case.updated_at)
@@ -112,6 +132,7 @@ def _row(case: Case, matches: list[Match]) -> InboxRow:
         overdue=case.next_response_due_at is not None
         and case.next_response_due_at <= timezone.now(),
         matches=tuple(matches),
+        mine=case.owner_id == viewer.pk,
     )
 
 
@@ -131,6 +152,8 @@ def _filter_selects(form: InboxFilterForm) -> list[FilterSelect]:
     for name, label in FILTER_SELECTS:
         chosen = form[name].value()
         chosen = "" if chosen is None else str(chosen)
+        if name == "sort" and not chosen and form.is_valid():
+            chosen = sort_of(form)  # the order the list is in
         choices = form.fields[name].choices  # type: ignore[attr-defined]
         options = [(str(value), str(text), str(value) == chosen) for value, text in choices]
         selects.append(FilterSelect(name=name, label=label, options=options))
@@ -175,62 +198,17 @@ def _filters(agent: Agent, form: InboxFilterForm) -> tuple[Q, list[str] | None]:
         where &= Q(owner_id=int(owner))
     if data.get("team"):
         where &= Q(team_id=int(data["team"]))
-    cursor = form.cursor()
-    if cursor is not None and view != "due":
-        at, pk = cursor
-        # The first term bounds the index range; the second breaks ties on the same instant.
-        where &= Q(updated_at__lte=at) & (Q(updated_at__lt=at) | Q(pk__lt=pk))
     return where, statuses
 
 
-def _due_at() -> CaseWhen:
-    """When the case needs its next answer: the first-response deadline while nobody has
-    answered yet (if it comes sooner), else the next-response deadline."""
-    first, after = F("first_response_due_at"), F("next_response_due_at")
-    return CaseWhen(
-        When(
-            first_response_at__isnull=True,
-            first_response_due_at__isnull=False,
-            then=Least(first, Coalesce(after, first)),
-        ),
-        default=after,
-        output_field=DateTimeField(),
-    )
+def sort_of(form: InboxFilterForm) -> str:
+    """The order asked for; by default the most pressing first in "Due today", else the most
+    recently updated."""
+    chosen: str = form.cleaned_data.get("sort") or ""
+    return chosen or (Sort.DUE if form.cleaned_data.get("view") == "due" else Sort.UPDATED)
 
 
-def _due_page(
-    agent: Agent, form: InboxFilterForm, where: Q, statuses: list[str] | None, size: int
-) -> QuerySet[Case]:
-    """Due today, the most pressing first: ordered by the deadline, keyset-paged on it. The
-    filter already bounds the rows to what falls due by tonight, a short list to sort."""
-    cases: QuerySet[Case] = cases_for_agent(agent).filter(where).annotate(due_at=_due_at())
-    if statuses is not None:
-        cases = cases.filter(status__in=statuses)
-    cursor = form.cursor()
-    if cursor is not None:
-        at, pk = cursor
-        cases = cases.filter(Q(due_at__gt=at) | Q(due_at=at, pk__gt=pk))
-    query = form.cleaned_data.get("q")
-    if query:
-        cases = search_cases(cases, query)
-    return cases.order_by(F("due_at").asc(nulls_last=True), "pk")[:size]
-
-
-def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
-    where, statuses = _filters(agent, form)
-    query = form.cleaned_data.get("q")
-    if form.cleaned_data.get("view") == "due":
-        cases = _due_page(agent, form, where, statuses, size)
-    elif query:
-        # Search narrows to a capped set of matches, small before it is sorted.
-        cases = cases_for_agent(agent).filter(where)
-        if statuses is not None:
-            cases = cases.filter(status__in=statuses)
-        cases = search_cases(cases, query).order_by("-updated_at", "-pk")[:size]
-    else:
-        cases = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=size).order_by(
-            "-updated_at", "-pk"
-        )
+def _load(cases: QuerySet[Case]) -> list[Case]:
     return list(
         cases.select_related("customer", "owner").only(
             "subject",
@@ -246,6 +224,43 @@ def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
             "owner__display_name",
         )
     )
+
+
+def _newest_first(
+    agent: Agent, where: Q, statuses: list[str] | None, size: int, position: Position | None
+) -> list[Case]:
+    """Recently updated, on the inbox's fast index walks: the newest urgent cases still to be
+    done and the newest of the rest, each its own walk, read as one list, urgent first."""
+    parts = []
+    for pinned, part in ((0, PINNED), (1, ~PINNED)):
+        if position is not None and position[0] > pinned:
+            continue  # the page starts past them
+        bound = where & part
+        if position is not None and position[0] == pinned:
+            bound &= after(Sort.UPDATED, position[1:], keys=KEYS[Sort.UPDATED][1:])
+        newest = newest_cases_for_agent(agent, where=bound, statuses=statuses, limit=size)
+        parts.append(Q(pk__in=newest.values("pk")))
+    return _load(in_order(Case.objects.filter(reduce(operator.or_, parts)), Sort.UPDATED)[:size])
+
+
+def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
+    where, statuses = _filters(agent, form)
+    sort = sort_of(form)
+    position = parse_position(sort, form.cleaned_data.get("after") or "")
+    query = form.cleaned_data.get("q")
+    if sort == Sort.UPDATED and not query:
+        return _newest_first(agent, where, statuses, size, position)
+    # Search narrows to a capped set of matches, and the other orders read every case the
+    # view holds (what is due today, an agent's or a team's active cases) before sorting.
+    cases = cases_for_agent(agent).filter(where)
+    if statuses is not None:
+        cases = cases.filter(status__in=statuses)
+    if query:
+        cases = search_cases(cases, query)
+    cases = in_order(cases, sort)
+    if position is not None:
+        cases = cases.filter(after(sort, position))
+    return _load(cases[:size])
 
 
 @require_GET
@@ -264,8 +279,7 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
             cases = cases[:page_size]
             params = request.GET.copy()
             last = cases[-1]
-            position = getattr(last, "due_at", None) or last.updated_at
-            params["after"] = f"{position.isoformat()}_{last.pk}"
+            params["after"] = position_of(last, sort_of(form))
             next_query = params.urlencode()
     first_params = request.GET.copy()
     first_params.pop("after", None)
@@ -273,7 +287,8 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
     why = case_matches(cases, query) if query else {}
     context = {
         "form": form,
-        "rows": [_row(case, why.get(case.pk, [])) for case in cases],
+        "rows": [_row(case, agent, why.get(case.pk, [])) for case in cases],
+        "here": request.get_full_path(),
         "next_query": next_query,
         "first_query": first_params.urlencode() if "after" in request.GET else "",
         "current_view": (form.cleaned_data.get("view") if form.is_valid() else "") or "mine",
@@ -282,4 +297,15 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
     if is_htmx(request):
         return render(request, "workspace/inbox/_list.html", context)
     context["filter_selects"] = _filter_selects(form)
+    shown = inbox_filters(request.GET)
+    context.update(
+        saved_views=[
+            (view.pk, view.name, view_url(view), view.filters == shown)
+            for view in saved_views_of(agent)
+        ],
+        bulk_actions=BulkAction.choices,
+        bulk_agents=agents,
+        bulk_teams=teams,
+        bulk_statuses=Status.choices,
+    )
     return render(request, "workspace/inbox.html", context)

@@ -8,6 +8,9 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
 
+  // queue.js (loaded after this file) asks the same question.
+  window.rapportIsTyping = isTyping;
+
   function showTab(name) {
     var composer = document.querySelector("[data-tabs]");
     if (!composer) return null;
