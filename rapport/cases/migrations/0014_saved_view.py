@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_message_subject'),
+        ('cases', '0013_notification_kinds'),
         ('people', '0008_notification_choices'),
     ]
 
