@@ -32,6 +32,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.cases.queue import Sort
 from rapport.cases.selectors import Handover
 from rapport.lib.errors import ActionError
 from rapport.people.models import (
@@ -126,6 +127,11 @@ class CaseQuery(PageQuery):
         max_length=200,
         description="Words in the subject, messages, call notes, or the customer's name or "
         "organisation; or part of the customer's email, phone (typed any way) or handle.",
+    )
+    sort: Sort | None = Field(
+        None,
+        description="The inbox's orders: updated, priority, due (soonest), waiting (longest); "
+        "urgent active cases first in each. Without it: most recently updated first.",
     )
 
 

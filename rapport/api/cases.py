@@ -30,7 +30,7 @@ from rapport.api.case_schemas import (
     TagsIn,
 )
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.pagination import Keyset, keyset_page
+from rapport.api.pagination import Keyset, keyset_page, sorted_page
 from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut, SearchMatchOut
 from rapport.cases.access import (
     attachment_for_agent,
@@ -100,11 +100,16 @@ def _filtered(agent: Agent, filters: CaseQuery) -> QuerySet[Case]:
 
 @router.get("", response={200: CasePage, **READ_ERRORS}, summary="List cases")
 def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
-    """Cases you can see, most recently updated first."""
+    """Cases you can see, most recently updated first, or in one of the inbox's orders (`sort`)."""
     cases = _loaded(_filtered(agent_of(request), filters))
-    page, next_cursor = keyset_page(
-        cases, keyset=RECENT_FIRST, limit=filters.limit, cursor=filters.cursor
-    )
+    if filters.sort is not None:
+        page, next_cursor = sorted_page(
+            cases, sort=filters.sort.value, limit=filters.limit, cursor=filters.cursor
+        )
+    else:
+        page, next_cursor = keyset_page(
+            cases, keyset=RECENT_FIRST, limit=filters.limit, cursor=filters.cursor
+        )
     why = case_matches(page, filters.q) if filters.q.strip() else {}
     return CasePage(
         items=[CaseOut.of(c) for c in page], next=next_cursor, matches=SearchMatchOut.all_of(why)

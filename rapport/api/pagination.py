@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from rapport.cases.models import Case
+from rapport.cases.queue import after, in_order, parse_position, position_of
 from rapport.lib.errors import ActionError
 
 M = TypeVar("M", bound=models.Model)
@@ -88,3 +90,21 @@ def keyset_page(
         return found, None
     last = found[limit - 1]
     return found[:limit], encode_cursor(getattr(last, keyset.field), last.pk)
+
+
+def sorted_page(
+    rows: QuerySet[Case], *, sort: str, limit: int, cursor: str | None
+) -> tuple[list[Case], str | None]:
+    """One page of cases in one of the inbox's orders (`rapport/cases/queue.py`)."""
+    ordered = in_order(rows, sort)
+    if cursor:
+        values = decode_cursor(cursor)
+        raw = values[0] if len(values) == 1 else None
+        position = parse_position(sort, raw) if isinstance(raw, str) else None
+        if position is None:
+            raise invalid_cursor()
+        ordered = ordered.filter(after(sort, position))
+    found = list(ordered[: limit + 1])
+    if len(found) <= limit:
+        return found, None
+    return found[:limit], encode_cursor(position_of(found[limit - 1], sort))

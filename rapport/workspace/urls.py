@@ -11,8 +11,8 @@ from rapport.workspace.views import (
     inbox,
     messages,
     profile,
-    saved_replies,
     queue,
+    saved_replies,
     security,
     supervisor,
 )
