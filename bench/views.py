@@ -418,6 +418,13 @@ def measure_inbox(
 
     for view in views:
         results[f"inbox_{view}"] = measure(f"inbox {view}", args.requests, inbox(view))
+
+    # The inbox's other orders (rapport/cases/queue.py) sort what the team view holds.
+    def team_in(sort: str) -> Callable[[int], tuple[Any, str]]:
+        return lambda i: (client_for(agents[i % len(agents)]), f"/?view=team&sort={sort}")
+
+    for sort in ("priority", "due", "waiting"):
+        results[f"inbox_team_{sort}"] = measure(f"team {sort}", args.requests, team_in(sort))
     tiny = world["tiny"]
     results["inbox_tiny_team"] = measure(
         "inbox tiny",
