@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_notification_kinds'),
+        ('cases', '0015_saved_replies'),
         ('people', '0008_notification_choices'),
     ]
 
