@@ -77,6 +77,15 @@ def test_an_agent_bulk_assigns_three_cases(
     for case in chosen:
         expect(page.locator(f"li[data-case-id='{case.pk}'] form.claim")).to_be_visible()
     _shots(page, "inbox-bulk-done")
+    # On one of them, "m" takes it back: Assign to me.
+    page.goto(f"{live_server.url}/cases/{chosen[0].pk}/")
+    expect(page.locator("#claim")).to_be_visible()
+    _shots(page, "case-claim")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("m")
+    expect(page.locator("#flash")).to_contain_text(f"Case #{chosen[0].pk} is yours now.")
+    expect(page.locator("#claim")).to_have_count(0)
+    assert Case.objects.get(pk=chosen[0].pk).owner == world.agent
 
 
 def test_shortcuts_on_the_case_page_move_through_the_list_and_set_the_status(
