@@ -264,6 +264,7 @@ API: dict[str, tuple[str, str, str, str]] = {
     "PUT /api/v1/agents/me/photo": ("401", "400", "400", "400"),
     "DELETE /api/v1/agents/me/photo": ("401", "ok", "ok", "ok"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
+    "GET /api/v1/insights/saved-replies": ("401", "404", "404", "ok"),
     "GET /api/v1/outreach/make-goods": ("401", "ok", "ok", "ok"),
     "POST /api/v1/outreach/make-goods": ("401", "404", "ok", "ok"),
     "POST /api/v1/outreach/make-goods/{make_good_id}/decision": ("401", "404", "403", "ok"),

@@ -7,9 +7,16 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 
-from rapport.cases.models import ACTIVE_STATUSES, PRIORITY_RANK, Case, Initiative
+from rapport.cases.models import (
+    ACTIVE_STATUSES,
+    PRIORITY_RANK,
+    Case,
+    Direction,
+    Initiative,
+    Message,
+)
 
 # Enough to describe a busy week without reading a year of cases into memory.
 SAMPLE_LIMIT = 50_000
@@ -121,3 +128,53 @@ def open_load(cases: QuerySet[Case]) -> list[tuple[int | None, int]]:
 
 def default_window(now: datetime) -> tuple[datetime, datetime]:
     return now - timedelta(days=7), now
+
+
+@dataclass(frozen=True)
+class SavedReplyUse:
+    """Replies to customers in a window: how many started from a saved reply and how many of
+    those went out word for word (where the business allows it), per saved reply."""
+
+    replies: int
+    from_saved_replies: int
+    sent_unchanged: int
+    by_saved_reply: list[dict[str, object]] = field(default_factory=list)
+
+
+def saved_reply_use(
+    cases: QuerySet[Case], *, since: datetime, until: datetime, limit: int = 10
+) -> SavedReplyUse:
+    """Two queries: the totals, and the most used saved replies (a deleted one is left out)."""
+    replies = Message.objects.filter(
+        case__in=cases,
+        direction=Direction.OUTBOUND,
+        author__isnull=False,
+        created_at__gte=since,
+        created_at__lt=until,
+    )
+    unchanged = Count("pk", filter=Q(sent_unchanged=True))
+    totals = replies.aggregate(
+        replies=Count("pk"),
+        started=Count("pk", filter=Q(sent_unchanged__isnull=False)),
+        unchanged=unchanged,
+    )
+    top = (
+        replies.filter(saved_reply__isnull=False)
+        .values("saved_reply_id", "saved_reply__title")
+        .annotate(used=Count("pk"), unchanged=unchanged)
+        .order_by("-used", "saved_reply__title")[:limit]
+    )
+    return SavedReplyUse(
+        replies=totals["replies"],
+        from_saved_replies=totals["started"],
+        sent_unchanged=totals["unchanged"],
+        by_saved_reply=[
+            {
+                "id": row["saved_reply_id"],
+                "title": row["saved_reply__title"],
+                "used": row["used"],
+                "sent_unchanged": row["unchanged"],
+            }
+            for row in top
+        ],
+    )

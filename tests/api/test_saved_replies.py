@@ -8,8 +8,9 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rapport.cases.actions.saved_replies import create_saved_reply
-from rapport.cases.models import Message, SavedReply
+from rapport.cases.actions.messages import reply
+from rapport.cases.actions.saved_replies import create_saved_reply, set_template_policy
+from rapport.cases.models import Case, Message, SavedReply
 from rapport.people.actions.agents import create_brand
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
@@ -148,3 +149,25 @@ def test_a_supervisor_sets_a_business_policy(world: World, api: ApiClient, api_a
     assert answer.status_code == 200 and answer.json()["refuse_unedited"] is False
     brand.refresh_from_db()
     assert brand.refuse_unedited_templates is False
+
+
+def test_insights_count_replies_started_from_a_saved_reply_and_sent_unchanged(
+    world: World, api_as: Any
+) -> None:
+    brand = create_brand(name="Night Clinic", slug="night-clinic", by=None)
+    Case.objects.filter(pk=world.case.pk).update(brand=brand)
+    set_template_policy(brand=brand, refuse_unedited=False, by=None)
+    saved = create_saved_reply(title="Cough", text=COUGH, brand=brand, team=world.clinic, by=None)
+    filled = "Hi Maria, a cough at night is common in puppies. Ana"
+    reply(case=world.case, text=filled, by=world.agent, saved_reply=saved)
+    reply(case=world.case, text=filled + " See you at 9.", by=world.agent, saved_reply=saved)
+    reply(case=world.case, text="From scratch", by=world.agent)
+    body = api_as(world.supervisor).get("/insights/saved-replies").json()
+    assert (body["replies"], body["from_saved_replies"], body["sent_unchanged"]) == (3, 2, 1)
+    assert body["by_saved_reply"] == [
+        {"id": saved.pk, "title": "Cough", "used": 2, "sent_unchanged": 1}
+    ]
+    assert_error(api_as(world.agent).get("/insights/saved-replies"), 404, "not_found")
+    page = world.client_for(world.supervisor).get("/supervisor/").content.decode()
+    assert '<span id="saved-started">2</span> of 3 replies' in page
+    assert '<span id="saved-unchanged">1</span> went out unchanged' in page

@@ -37,6 +37,7 @@ def supervisor(request: HttpRequest, agent: Agent) -> HttpResponse:
             "outbound_open": selectors.outbound_open(cases),
             "overdue": selectors.overdue(cases, now=now),
             "load": load,
+            "saved_use": selectors.saved_reply_use(cases, since=since, until=until),
         },
     )
 
