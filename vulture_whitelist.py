@@ -28,6 +28,7 @@ updated_ago
 call_first
 due_label
 other_customer  # care/forms.py: a form field, read through cleaned_data
+seen_message  # workspace/forms.py ReplyForm: a form field, read through cleaned_data
 agent_name  # api/tokens.py: TokenOut, serialised
 photo_url  # api/account.py: ProfileOut, serialised
 

@@ -15,6 +15,7 @@ from rapport.api.schemas import (
     AgentRef,
     CallOut,
     CustomerRef,
+    ErrorOut,
     Input,
     MessageOut,
     PageQuery,
@@ -202,6 +203,21 @@ class ReplyIn(Input):
         description="The saved reply you started from: recorded with whether the text is it "
         "word for word, which the case's business may refuse (400 on `text`).",
     )
+    seen_message_id: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "The newest message of the case you have seen. If the customer or a colleague wrote "
+            "on the case after it, the reply is not sent: 409 with what arrived. Send again "
+            "with the newest of those to send as it is. Without it there is no check."
+        ),
+    )
+
+
+class HeldReplyOut(ErrorOut):
+    """A reply not sent because others wrote on the case since the message you saw last."""
+
+    messages: list[MessageOut] = Field(description="What arrived since, oldest first.")
 
 
 class CaseNoteIn(Input):

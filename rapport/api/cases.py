@@ -21,6 +21,7 @@ from rapport.api.case_schemas import (
     CasePage,
     CaseQuery,
     HandedOverOut,
+    HeldReplyOut,
     OwnerIn,
     PriorityIn,
     ReplyIn,
@@ -31,7 +32,15 @@ from rapport.api.case_schemas import (
 )
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page, sorted_page
-from rapport.api.schemas import CallOut, ErrorOut, Id, MergeIn, MessageOut, SearchMatchOut
+from rapport.api.schemas import (
+    CallOut,
+    ErrorBody,
+    ErrorOut,
+    Id,
+    MergeIn,
+    MessageOut,
+    SearchMatchOut,
+)
 from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,
@@ -182,9 +191,16 @@ def get_case(request: HttpRequest, case_id: Id) -> CaseDetailOut:
     return CaseDetailOut.detail(case, messages=messages, calls=calls)
 
 
-@router.post("/{int:case_id}/replies", response={201: MessageOut, **WRITE_ERRORS}, summary="Reply")
-def reply(request: HttpRequest, case_id: Id, payload: ReplyIn) -> HttpStatus[MessageOut]:
-    """Signed with your name and signature, and sent by the worker."""
+@router.post(
+    "/{int:case_id}/replies",
+    response={201: MessageOut, **WRITE_ERRORS, 409: HeldReplyOut},
+    summary="Reply",
+)
+def reply(
+    request: HttpRequest, case_id: Id, payload: ReplyIn
+) -> HttpStatus[MessageOut] | HttpStatus[HeldReplyOut]:
+    """Signed with your name and signature, and sent by the worker. With `seen_message_id`, held
+    (409, with the messages) when someone else wrote on the case since."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
     saved_reply = named(
@@ -193,14 +209,22 @@ def reply(request: HttpRequest, case_id: Id, payload: ReplyIn) -> HttpStatus[Mes
         field="saved_reply_id",
         what="saved reply",
     )
-    message = case_messages.reply(
-        case=case,
-        text=payload.text,
-        by=agent,
-        channel=payload.channel.value if payload.channel else None,
-        attachments=[a.upload() for a in payload.attachments],
-        saved_reply=saved_reply,
-    )
+    try:
+        message = case_messages.reply(
+            case=case,
+            text=payload.text,
+            by=agent,
+            channel=payload.channel.value if payload.channel else None,
+            attachments=[a.upload() for a in payload.attachments],
+            saved_reply=saved_reply,
+            seen_message_id=payload.seen_message_id,
+        )
+    except case_messages.NewSinceSeen as held:
+        error = ErrorBody(
+            code="conflict", message=held.message, field="seen_message_id", details=None
+        )
+        arrived = [MessageOut.of(m) for m in held.arrived]
+        return HttpStatus(409, HeldReplyOut(error=error, messages=arrived))
     return HttpStatus(201, _message_out(message))
 
 

@@ -5,10 +5,12 @@ notice the action returned, or with the first form error or the action's `Action
 A browser is redirected (to `then` when done, to `back` when refused) with the message flashed;
 an htmx request gets a `fragment` of the page it is on when done (else a client-side redirect,
 the message flashed), and a refusal as an alert swapped into the element `alerts` names, with the
-error's status. An action whose answer is another page returns `Elsewhere(notice, url)`. Nothing
-is written when the form is refused: the action never runs. A page whose form holds much typing
-(a business, a site, a team) passes `again`: a browser that is refused gets that page back with
-what it typed and the reason (status 400) instead of a redirect that would lose it.
+error's status. A page that answers one refusal its own way (a reply held because others wrote
+since) passes `refusal`. An action whose answer is another page returns `Elsewhere(notice,
+url)`. Nothing is written when the form is refused: the action never runs. A page whose form
+holds much typing (a business, a site, a team) passes `again`: a browser that is refused gets
+that page back with what it typed and the reason (status 400) instead of a redirect that would
+lose it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Elsewhere:
 Action = Callable[[dict[str, Any]], "str | Elsewhere"]
 Fragment = Callable[[str], HttpResponse]
 Again = Callable[[str], HttpResponse]
+# A page's own answer to a refusal it knows better (None: the usual alert).
+Refusal = Callable[[ActionError], "HttpResponse | None"]
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -92,6 +96,7 @@ def post_action(
     fragment: Fragment | None = None,
     alerts: str | None = None,
     again: Again | None = None,
+    refusal: Refusal | None = None,
 ) -> HttpResponse:
     """Validate `form` (if any), run `action` with its data, and answer (see the module)."""
     if form is not None and not form.is_valid():
@@ -101,6 +106,8 @@ def post_action(
     try:
         result = action(form.cleaned_data if form is not None else {})
     except ActionError as exc:
+        if refusal is not None and (answer := refusal(exc)) is not None:
+            return answer
         if again is not None and not is_htmx(request):
             return again(exc.message)
         return refused(request, exc.message, back=back, alerts=alerts, status=exc.status_code)

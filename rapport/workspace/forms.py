@@ -66,6 +66,8 @@ class ReplyForm(Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     channel = forms.ChoiceField(choices=REPLY_CHANNELS, required=False)
     saved_reply_id = forms.IntegerField(required=False, min_value=1)
+    # The newest message of the case the page showed: what arrived after it holds the reply.
+    seen_message = forms.IntegerField(required=False, min_value=0)
 
 
 class NoteForm(Form):

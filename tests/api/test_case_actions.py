@@ -282,3 +282,23 @@ def test_fifty_distinct_tags_fit_and_duplicates_do_not_count(world: World, api: 
     response = api.put(f"/cases/{world.case.pk}/tags", {"tags": tags + [t.upper() for t in tags]})
     assert response.status_code == 200, response.content
     assert response.json()["tags"] == tags
+
+
+def test_a_reply_is_held_when_a_colleague_wrote_since_the_message_seen(
+    world: World, api: ApiClient, api_as: Any
+) -> None:
+    url = f"/cases/{world.case.pk}/replies"
+    seen = Message.objects.filter(case=world.case).latest("pk").pk
+    theirs = api_as(world.colleague).post(url, {"text": "Bring Mila in at nine."}).json()
+    held = api.post(url, {"text": "Honey in warm water.", "seen_message_id": seen})
+    assert held.status_code == 409, held.content
+    body = held.json()
+    assert body["error"]["code"] == "conflict"
+    assert body["error"]["field"] == "seen_message_id"
+    assert "Dr. Ben Hale replied" in body["error"]["message"]
+    assert [m["id"] for m in body["messages"]] == [theirs["id"]]
+    assert body["messages"][0]["text"].startswith("Bring Mila in at nine.")
+    assert Message.objects.filter(author=world.agent, direction="out").count() == 0
+    sent = api.post(url, {"text": "Honey in warm water.", "seen_message_id": theirs["id"]})
+    assert sent.status_code == 201, sent.content
+    assert_error(api.post(url, {"text": "x", "seen_message_id": -1}), 422, "validation_error")

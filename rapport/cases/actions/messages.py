@@ -29,8 +29,42 @@ from rapport.cases.rules import (
     preview,
 )
 from rapport.cases.saved_replies import check_personal, filled
-from rapport.lib.errors import ActionError
+from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Agent, Channel
+
+
+class NewSinceSeen(Conflict):
+    """A reply held because someone else wrote on the case after the newest message the agent
+    had seen: `arrived` holds those messages, oldest first; nothing was written."""
+
+    def __init__(self, arrived: list[Message]) -> None:
+        self.arrived = arrived
+        said = "; ".join(dict.fromkeys(_who_wrote(m) for m in arrived))
+        super().__init__(
+            f"Your reply was not sent: {said} while you were writing. Read it first, then send "
+            "yours as it is or edit it."
+        )
+
+
+def _who_wrote(message: Message) -> str:
+    if message.direction == Direction.INBOUND:
+        return f"{message.customer.name} wrote"
+    who = message.author.display_name if message.author else "Rapport"
+    if message.direction == Direction.NOTE:
+        return f"{who} added an internal note"
+    return f"{who} replied"
+
+
+def _new_since(case: Case, *, seen_message_id: int, by: Agent) -> list[Message]:
+    """What others put on the case after the message the agent saw last (their own is known
+    to them)."""
+    return list(
+        Message.objects.filter(case=case, pk__gt=seen_message_id)
+        .exclude(author=by)
+        .select_related("author", "customer")
+        .prefetch_related("attachments")
+        .order_by("pk")
+    )
 
 
 def signed(text: str, agent: Agent) -> str:
@@ -49,16 +83,25 @@ def reply(
     channel: str | None = None,
     attachments: Sequence[Upload] = (),
     saved_reply: SavedReply | None = None,
+    seen_message_id: int | None = None,
 ) -> Message:
     """A reply to the customer, signed with the agent's name and sent by the worker (with its
     files, when the channel carries them): queued by the channel's transport. Started from a
     `saved_reply`: recorded with whether it went out unchanged, which the case's business may
-    refuse."""
+    refuse.
+
+    With `seen_message_id` (the newest message of the case the agent had seen when they began)
+    the reply is held, `NewSinceSeen`, if the customer or a colleague wrote on the case since."""
     body, _ = clean_body(text)
     check_uploads(attachments)
     case = Case.objects.select_for_update().select_related("customer", "brand").get(pk=case.pk)
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; replies go on a new case.")
+    # Checked under the case's lock: a message written after this waits for the reply.
+    if seen_message_id is not None and (
+        arrived := _new_since(case, seen_message_id=seen_message_id, by=by)
+    ):
+        raise NewSinceSeen(arrived)
     unchanged = _started_from(saved_reply, case=case, text=body, by=by)
     by_channel = transports.reply_channel(case, channel)
     now = timezone.now()

@@ -54,7 +54,13 @@ from rapport.workspace.forms import (
     StatusForm,
     TagsForm,
 )
-from rapport.workspace.timeline import all_agents, parse_before, side_panel, timeline_rows
+from rapport.workspace.timeline import (
+    TimelineRow,
+    all_agents,
+    parse_before,
+    side_panel,
+    timeline_rows,
+)
 from rapport.workspace.views.saved_replies import composer_context, forget_draft, keep_draft
 
 
@@ -102,8 +108,19 @@ def _case_context(
             delivery_status=DeliveryStatus.SENT,
             text__contains=notice,
         ).exists(),
+        "seen_message_id": _newest_message_shown(case, rows),
         **panel,
     }
+
+
+def _newest_message_shown(case: Case, rows: list[TimelineRow]) -> int:
+    """The newest message of the case the page shows; anything others add after it holds a
+    reply. Read from the timeline (no query) unless none of the case's messages is on it."""
+    shown = [r.entry.message.pk for r in rows if r.entry.message and r.entry.case_id == case.pk]
+    if shown:
+        return max(shown)
+    newest = Message.objects.filter(case=case).order_by("-pk").values_list("pk", flat=True)
+    return newest.first() or 0
 
 
 @require_GET
@@ -127,6 +144,8 @@ def _on_case_page(
     case_id: int,
     form_class: type[forms.Form],
     run: Callable[[Case, dict[str, Any]], str | Elsewhere],
+    *,
+    refusal: Callable[[Case, ActionError], HttpResponse | None] | None = None,
 ) -> HttpResponse:
     """A form on the case page, answered by `post_action`: a refusal in the page's alerts; done,
     the refreshed timeline (plus the header, out of band) with the notice."""
@@ -144,6 +163,7 @@ def _on_case_page(
         back=_case_url(case.pk),
         fragment=refreshed,
         alerts="#case-alerts",
+        refusal=partial(refusal, case) if refusal is not None else None,
     )
 
 
@@ -179,6 +199,7 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
             channel=data["channel"] or None,
             attachments=_uploads(request),
             saved_reply=saved_reply,
+            seen_message_id=data["seen_message"],
         )
         forget_draft(request, case.pk)
         presence.touch(case=case, agent=agent, is_typing=False)
@@ -187,7 +208,30 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
         return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
 
     keep_draft(request, case_id, "reply")
-    return _on_case_page(request, agent, case_id, ReplyForm, run)
+
+    def held(case: Case, refusal: ActionError) -> HttpResponse | None:
+        if not isinstance(refusal, case_messages.NewSinceSeen):
+            return None
+        return _held_reply(request, agent, case, refusal)
+
+    return _on_case_page(request, agent, case_id, ReplyForm, run, refusal=held)
+
+
+def _held_reply(
+    request: HttpRequest, agent: Agent, case: Case, held: case_messages.NewSinceSeen
+) -> HttpResponse:
+    """The reply was not sent because others wrote since: show what arrived, keep the text, and
+    count those as seen, so sending again sends it as it is. htmx: the timeline, the alert and
+    the new seen id; a plain post: the whole page with the text back in the box."""
+    context = _case_context(request, agent, case_for_agent(agent, case.pk))
+    context |= {
+        "held": held,
+        "seen_message_id": held.arrived[-1].pk,
+        "reply_channel": request.POST.get("channel", ""),
+        "files_dropped": bool(request.FILES) and not is_htmx(request),
+    }
+    template = "workspace/case/_held.html" if is_htmx(request) else "workspace/case.html"
+    return render(request, template, context, status=held.status_code)
 
 
 @require_POST
