@@ -255,6 +255,8 @@ RAPPORT_DEFAULT_PHONE_REGION = env_str("RAPPORT_DEFAULT_PHONE_REGION", "US")
 RAPPORT_SUPPORT_PHONE = env_str("RAPPORT_SUPPORT_PHONE", "+1 555 0100")
 # Seconds after which a viewer who stopped sending heartbeats is no longer shown.
 RAPPORT_PRESENCE_TTL = env_int("RAPPORT_PRESENCE_TTL", default=30, minimum=5)
+# How often the inbox, the case page and the notifications ask whether anything changed.
+RAPPORT_LIVE_POLL_SECONDS = env_int("RAPPORT_LIVE_POLL_SECONDS", default=10, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -12,14 +12,15 @@ from rapport.people.models import Agent
 def workspace(request: HttpRequest) -> dict[str, Any]:
     agent = getattr(request.user, "agent", None) if request.user.is_authenticated else None
     return {
-        "unread_notifications": _unread(agent) if agent is not None else "",
+        "unread_notifications": unread_label(agent) if agent is not None else "",
         "current_agent": agent,
+        "live_poll_seconds": settings.RAPPORT_LIVE_POLL_SECONDS,
         "site_name": settings.SITE_NAME,
         "support_phone": settings.RAPPORT_SUPPORT_PHONE,
     }
 
 
-def _unread(agent: Agent) -> str:
+def unread_label(agent: Agent) -> str:
     """ "3", or "9+": a bounded read on an index, never a COUNT over a long history."""
     unread = Notification.objects.filter(agent=agent, read_at__isnull=True)
     shown = len(unread.values_list("pk", flat=True)[:10])

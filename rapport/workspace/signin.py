@@ -31,7 +31,14 @@ LAST_SEEN = "rapport_last_seen"
 STAMP_EVERY = 60
 # Pages that refresh themselves (presence heartbeats, live boards): a tab left open is not an
 # agent at work, so these neither count as activity nor keep a session alive.
-PASSIVE_VIEWS = {"case_presence", "incident_board", "import_progress"}
+PASSIVE_VIEWS = {
+    "case_presence",
+    "incident_board",
+    "import_progress",
+    "inbox_live",
+    "case_live",
+    "notifications_live",
+}
 # Reachable before the second factor: signing in and out, resetting a password, the code itself.
 BEFORE_SECOND_FACTOR = {
     "login",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from rapport.workspace.live import live as with_etags
 from rapport.workspace.views import (
     account,
     auth,
@@ -9,6 +10,7 @@ from rapport.workspace.views import (
     desk_organisation,
     desk_policies,
     inbox,
+    live,
     messages,
     profile,
     queue,
@@ -43,6 +45,7 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
     path("supervisor/security/", account.security, name="security"),
     path("", inbox.inbox, name="inbox"),
+    path("live/inbox/", with_etags(inbox.inbox), name="inbox_live"),
     path("supervisor/", supervisor.supervisor, name="supervisor"),
     path("supervisor/desk/", desk.desk, name="desk"),
     path("supervisor/desk/brands/", desk_organisation.brands, name="desk_brands"),
@@ -84,7 +87,9 @@ urlpatterns = [
         name="saved_view_delete",
     ),
     path("cases/<int:case_id>/claim/", queue.case_claim, name="case_claim"),
+    path("notifications/live/", live.notifications_live, name="notifications_live"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),
+    path("cases/<int:case_id>/live/", with_etags(cases.case_page), name="case_live"),
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),
     path(
         "cases/<int:case_id>/saved-replies/",

@@ -22,6 +22,18 @@ def assert_login_required(url: str, *, method: str = "get") -> None:
     assert response["Location"].startswith("/login/?next=")
 
 
+def new_team_case(world: World) -> Case:
+    """Maria's second case, new in the clinic team's queue (what a live inbox must show)."""
+    return open_case(
+        customer=world.customer,
+        subject="Second puppy sneezing",
+        channel="email",
+        text="And now Max sneezes.",
+        by=None,
+        team=world.clinic,
+    )
+
+
 def make_cases(world: World, count: int, *, owners: list[Agent] | None = None) -> list[Case]:
     """`count` clinic cases spread over several customers and owners."""
     owners = owners or [world.agent, world.colleague]

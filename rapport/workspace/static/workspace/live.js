@@ -1,0 +1,245 @@
+/* Rapport live pages: polling with ETags (no WebSockets yet).
+
+   data-live-url="/live/inbox/" data-live-swap="case-list"   on a page's wrapper: every
+     body[data-live-poll] seconds, while the tab is visible, ask the URL (with the page's own
+     query) for the fragment whose root has id data-live-swap, sending the last ETag; 304 means
+     nothing changed, 200 replaces the fragment (checked boxes and open details kept, entries
+     that were not there before marked .live-new). Never swapped while focus is inside it.
+   body[data-notifications-url]                               the agent's unread notifications:
+     the count in the navigation, and the browser's notifications once the agent turned them
+     on with a [data-desktop-notifications] button (kept in this browser, localStorage).
+   Without JavaScript the pages work as before: reload to see what is new. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var seconds = Math.max(1, parseInt(body.dataset.livePoll || "10", 10) || 10);
+  var MAX_BACKOFF = 300;
+  // Any htmx request (a reply, a filter) makes a poll that started before it stale.
+  var generation = 0;
+  document.addEventListener("htmx:beforeRequest", function () { generation += 1; });
+
+  function sessionEnded(response) {
+    var to = response.headers.get("HX-Redirect");
+    if (to) { window.location.href = to; return true; }
+    if (response.type === "opaqueredirect") { window.location.reload(); return true; }
+    return false;
+  }
+
+  /* One poller: calls fetchOnce every `every` seconds (backing off after failures); paused
+     while the tab is hidden unless `evenHidden`; asks at once when the tab comes back. */
+  function poller(fetchOnce, evenHidden) {
+    var timer = null;
+    var delay = seconds;
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, delay * 1000);
+    }
+    function run() {
+      if (document.hidden && !evenHidden) return; // visibilitychange starts it again
+      fetchOnce().then(function (ok) {
+        delay = ok ? seconds : Math.min(MAX_BACKOFF, delay * 2);
+      }, function () {
+        delay = Math.min(MAX_BACKOFF, delay * 2);
+      }).then(schedule);
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) { window.clearTimeout(timer); run(); }
+    });
+    schedule();
+  }
+
+  function request(url, etag) {
+    var headers = { "HX-Request": "true" };
+    if (etag) headers["If-None-Match"] = etag;
+    return window.fetch(url, {
+      headers: headers, cache: "no-store", credentials: "same-origin", redirect: "manual"
+    });
+  }
+
+  // What identifies an entry or a row across swaps.
+  function keyOf(el) {
+    var d = el.dataset;
+    return d.messageId ? "m" + d.messageId : d.callId ? "c" + d.callId : d.caseId ? "k" + d.caseId : "";
+  }
+  var KEYED = "[data-message-id], [data-call-id], [data-case-id]";
+
+  function byKey(root) {
+    var found = {};
+    root.querySelectorAll(KEYED).forEach(function (el) {
+      var key = keyOf(el);
+      if (key && !found[key]) found[key] = el;
+    });
+    return found;
+  }
+
+  // Keep what the agent set on the old fragment; mark what is new. Returns how many are new.
+  function carryOver(old, fresh) {
+    old.querySelectorAll("input[type=checkbox]:checked, input[type=radio]:checked").forEach(function (input) {
+      fresh.querySelectorAll("input[name='" + CSS.escape(input.name) + "']").forEach(function (twin) {
+        if (twin.value === input.value) twin.checked = true;
+      });
+    });
+    var before = byKey(old);
+    var after = byKey(fresh);
+    var added = 0;
+    Object.keys(after).forEach(function (key) {
+      var el = after[key];
+      if (!before[key]) {
+        if (el.matches(".timeline-entry, .case-row")) { el.classList.add("live-new"); added += 1; }
+        return;
+      }
+      var now = el.querySelectorAll("details");
+      before[key].querySelectorAll("details").forEach(function (details, i) {
+        if (details.open && now[i]) now[i].open = true;
+      });
+    });
+    return added;
+  }
+
+  function livePage(wrapper) {
+    var url = wrapper.dataset.liveUrl;
+    var id = wrapper.dataset.liveSwap;
+    var etag = null;
+    var status = document.getElementById("live-status");
+    poller(function () {
+      var started = generation;
+      return request(url + window.location.search, etag).then(function (response) {
+        if (sessionEnded(response)) return true;
+        if (response.status === 304) return true;
+        if (!response.ok) return false;
+        var tag = response.headers.get("ETag");
+        return response.text().then(function (html) {
+          var current = document.getElementById(id);
+          if (!current || started !== generation || current.contains(document.activeElement)) {
+            etag = null; // not shown: ask for it again next time
+            return true;
+          }
+          var holder = document.createElement("template");
+          holder.innerHTML = html.trim();
+          var fresh = holder.content.getElementById(id);
+          if (!fresh) return false;
+          var added = carryOver(current, fresh);
+          current.replaceWith(fresh);
+          if (window.htmx) window.htmx.process(fresh);
+          etag = tag;
+          if (added && status) {
+            status.textContent = added === 1 ? "1 new entry." : added + " new entries.";
+          }
+          fresh.dispatchEvent(new CustomEvent("rapport:live-swapped", { bubbles: true, detail: { added: added } }));
+          return true;
+        });
+      });
+    }, false);
+  }
+
+  document.querySelectorAll("[data-live-url][data-live-swap]").forEach(livePage);
+
+  /* ---------------------------------------------------------------- notifications */
+  var notificationsUrl = body.dataset.notificationsUrl;
+  var ON = "rapport.desktop-notifications";
+  var UP_TO = "rapport.notified-up-to";
+  var supported = "Notification" in window;
+
+  function store(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key); else window.localStorage.setItem(key, value);
+    } catch (e) { /* private mode: the choice lasts for this page */ }
+  }
+  function read(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function desktopOn() {
+    return supported && Notification.permission === "granted" && read(ON) === "on";
+  }
+
+  function label(button) {
+    var text;
+    if (!supported) {
+      text = "This browser cannot show notifications";
+      button.disabled = true;
+    } else if (Notification.permission === "denied") {
+      text = "Desktop notifications are blocked in this browser's site settings";
+      button.disabled = true;
+    } else {
+      text = desktopOn() ? "Turn off desktop notifications" : "Turn on desktop notifications";
+    }
+    button.textContent = text;
+    button.setAttribute("aria-pressed", desktopOn() ? "true" : "false");
+  }
+
+  var latest = 0; // the newest unread notification id seen by this page
+  document.querySelectorAll("[data-desktop-notifications]").forEach(function (button) {
+    button.hidden = false;
+    label(button);
+    button.addEventListener("click", function () {
+      if (desktopOn()) {
+        store(ON, null);
+        label(button);
+        return;
+      }
+      Notification.requestPermission().then(function (permission) {
+        if (permission === "granted") {
+          store(ON, "on");
+          // From now on: what is already unread is on the notifications page.
+          store(UP_TO, String(Math.max(latest, parseInt(read(UP_TO) || "0", 10) || 0)));
+        }
+        document.querySelectorAll("[data-desktop-notifications]").forEach(label);
+      });
+    });
+  });
+
+  function showCount(unread) {
+    var link = document.getElementById("nav-notifications");
+    if (!link) return;
+    var count = document.getElementById("unread-count");
+    if (!unread) { if (count) count.remove(); return; }
+    if (!count) {
+      count = document.createElement("span");
+      count.className = "count";
+      count.id = "unread-count";
+      link.append(" ", count);
+    }
+    count.textContent = unread;
+  }
+
+  function notify(items) {
+    var upTo = parseInt(read(UP_TO) || "0", 10) || 0;
+    items.slice().reverse().forEach(function (item) {
+      if (item.id <= upTo) return;
+      upTo = item.id;
+      if (!desktopOn()) return;
+      // The tag keeps two open tabs from showing the same one twice.
+      var shown = new Notification(document.title.split(" · ").pop() || "Rapport", {
+        body: item.text, tag: "rapport-notification-" + item.id
+      });
+      shown.addEventListener("click", function () {
+        window.focus();
+        window.location.href = item.url;
+        shown.close();
+      });
+    });
+    store(UP_TO, String(upTo));
+  }
+
+  if (notificationsUrl) {
+    var notificationsTag = null;
+    poller(function () {
+      // Hidden and not turned on: nobody would see the count change.
+      if (document.hidden && !desktopOn()) return Promise.resolve(true);
+      return request(notificationsUrl, notificationsTag).then(function (response) {
+        if (sessionEnded(response)) return true;
+        if (response.status === 304) return true;
+        if (!response.ok) return false;
+        notificationsTag = response.headers.get("ETag");
+        return response.json().then(function (data) {
+          showCount(data.unread);
+          data.items.forEach(function (item) { latest = Math.max(latest, item.id); });
+          if (read(UP_TO) === null) store(UP_TO, String(latest)); // a first visit starts here
+          notify(data.items);
+          return true;
+        });
+      });
+    }, true);
+  }
+})();
