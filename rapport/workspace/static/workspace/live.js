@@ -135,6 +135,18 @@
 
   document.querySelectorAll("[data-live-url][data-live-swap]").forEach(livePage);
 
+  // A held reply's warning sits above the composer: bring it into view (a phone would not
+  // show it otherwise), once.
+  document.addEventListener("htmx:afterSettle", function () {
+    var held = document.getElementById("reply-held");
+    if (held && !held.dataset.shown) {
+      held.dataset.shown = "true";
+      var bar = document.querySelector(".topbar"); // sticky: keep the warning below it
+      var top = held.getBoundingClientRect().top + window.scrollY - (bar ? bar.offsetHeight : 0) - 8;
+      window.scrollTo({ top: Math.max(0, top), behavior: "smooth" });
+    }
+  });
+
   /* ---------------------------------------------------------------- notifications */
   var notificationsUrl = body.dataset.notificationsUrl;
   var ON = "rapport.desktop-notifications";
