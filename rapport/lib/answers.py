@@ -106,10 +106,11 @@ def post_action(
     try:
         result = action(form.cleaned_data if form is not None else {})
     except ActionError as exc:
-        if refusal is not None and (answer := refusal(exc)) is not None:
+        answer = refusal(exc) if refusal is not None else None
+        if answer is None and again is not None and not is_htmx(request):
+            answer = again(exc.message)
+        if answer is not None:
             return answer
-        if again is not None and not is_htmx(request):
-            return again(exc.message)
         return refused(request, exc.message, back=back, alerts=alerts, status=exc.status_code)
     if isinstance(result, Elsewhere):
         return done(request, result.notice, then=result.url)

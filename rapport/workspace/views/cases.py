@@ -230,8 +230,11 @@ def _held_reply(
         "reply_channel": request.POST.get("channel", ""),
         "files_dropped": bool(request.FILES) and not is_htmx(request),
     }
-    template = "workspace/case/_held.html" if is_htmx(request) else "workspace/case.html"
-    return render(request, template, context, status=held.status_code)
+    if is_htmx(request):
+        return render(request, "workspace/case/_held.html", context, status=held.status_code)
+    # The whole page, its composer holding what was typed (kept by `keep_draft`).
+    context |= composer_context(request, agent, case)
+    return render(request, "workspace/case.html", context, status=held.status_code)
 
 
 @require_POST
