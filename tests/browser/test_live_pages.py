@@ -139,3 +139,24 @@ def test_notifications_reach_the_browser_once_turned_on(
         assert page.evaluate("() => window.shownNotifications.length") == 1, "shown once"
     finally:
         context.close()
+
+
+def test_a_live_update_keeps_the_row_j_is_on_the_ticks_and_the_focus(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    earlier = new_team_case(world)
+    sign_in(page, live_server, world.agent)
+    page.goto(f"{live_server.url}/?view=team")
+    page.keyboard.press("j")  # the first row: the earlier new case
+    current = page.locator(f'#case-list [data-case-id="{earlier.pk}"]')
+    expect(current).to_have_class(re.compile(r"\bcurrent\b"))
+    page.click(f"#pick-{world.case.pk}")
+    ticked = page.locator(f'#case-list [data-case-id="{world.case.pk}"]')
+    expect(ticked).to_have_class(re.compile(r"\bpicked\b"))
+
+    arrived = new_team_case(world)
+    expect(page.locator(f'#case-list [data-case-id="{arrived.pk}"]')).to_have_class(NEW)
+    expect(current).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(ticked).to_have_class(re.compile(r"\bpicked\b"))
+    expect(page.locator(f"#pick-{world.case.pk}")).to_be_checked()
+    expect(page.locator(f"#pick-{world.case.pk}")).to_be_focused()

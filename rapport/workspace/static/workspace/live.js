@@ -4,7 +4,8 @@
      body[data-live-poll] seconds, while the tab is visible, ask the URL (with the page's own
      query) for the fragment whose root has id data-live-swap, sending the last ETag; 304 means
      nothing changed, 200 replaces the fragment (checked boxes and open details kept, entries
-     that were not there before marked .live-new). Never swapped while focus is inside it.
+     that were not there before marked .live-new, focus and queue.js's marks kept). Never swapped
+     while the agent is typing in a field inside it.
    body[data-notifications-url]                               the agent's unread notifications:
      the count in the navigation, and the browser's notifications once the agent turned them
      on with a [data-desktop-notifications] button (kept in this browser, localStorage).
@@ -63,6 +64,25 @@
     return d.messageId ? "m" + d.messageId : d.callId ? "c" + d.callId : d.caseId ? "k" + d.caseId : "";
   }
   var KEYED = "[data-message-id], [data-call-id], [data-case-id]";
+  // Marks other scripts put on an entry (queue.js: the row j/k is on, a ticked row).
+  var CARRIED = ["current", "picked"];
+  var FOCUSABLE = "a, button, input";
+
+  // A field the agent types or chooses in: the fragment is not swapped under it.
+  function isEntryField(el) {
+    if (!el) return false;
+    if (el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable) return true;
+    return el.tagName === "INPUT" && !/^(checkbox|radio|button|submit|reset)$/.test(el.type);
+  }
+
+  // Where focus is in `root`: the entry it is in and its place there, to put it back after.
+  function focusIn(root) {
+    var active = document.activeElement;
+    var owner = active && root.contains(active) ? active.closest(KEYED) : null;
+    if (!owner) return null;
+    var index = Array.prototype.indexOf.call(owner.querySelectorAll(FOCUSABLE), active);
+    return index < 0 ? null : { key: keyOf(owner), index: index };
+  }
 
   function byKey(root) {
     var found = {};
@@ -89,6 +109,9 @@
         if (el.matches(".timeline-entry, .case-row")) { el.classList.add("live-new"); added += 1; }
         return;
       }
+      CARRIED.forEach(function (mark) {
+        if (before[key].classList.contains(mark)) el.classList.add(mark);
+      });
       var now = el.querySelectorAll("details");
       before[key].querySelectorAll("details").forEach(function (details, i) {
         if (details.open && now[i]) now[i].open = true;
@@ -111,7 +134,8 @@
         var tag = response.headers.get("ETag");
         return response.text().then(function (html) {
           var current = document.getElementById(id);
-          if (!current || started !== generation || current.contains(document.activeElement)) {
+          var active = document.activeElement;
+          if (!current || started !== generation || (current.contains(active) && isEntryField(active))) {
             etag = null; // not shown: ask for it again next time
             return true;
           }
@@ -120,7 +144,13 @@
           var fresh = holder.content.getElementById(id);
           if (!fresh) return false;
           var added = carryOver(current, fresh);
+          var focus = focusIn(current);
           current.replaceWith(fresh);
+          if (focus) {
+            var twin = byKey(fresh)[focus.key];
+            var target = twin && twin.querySelectorAll(FOCUSABLE)[focus.index];
+            if (target) target.focus({ preventScroll: true });
+          }
           if (window.htmx) window.htmx.process(fresh);
           etag = tag;
           if (added && status) {
