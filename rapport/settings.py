@@ -372,6 +372,9 @@ RAPPORT_API_TOKEN_MAX_DAYS = env_int("RAPPORT_API_TOKEN_MAX_DAYS", default=730, 
 if RAPPORT_API_TOKEN_DAYS > RAPPORT_API_TOKEN_MAX_DAYS:
     raise ImproperlyConfigured("RAPPORT_API_TOKEN_DAYS cannot exceed RAPPORT_API_TOKEN_MAX_DAYS")
 
+# Days the link in an agent's invitation lets them choose their password.
+RAPPORT_INVITATION_DAYS = env_int("RAPPORT_INVITATION_DAYS", default=7, minimum=1)
+
 # Requests per client address to the endpoints anyone can reach ("N/m", "N/10m", "N/h" or off),
 # counted in the default cache: set REDIS_URL when more than one process serves the desk.
 RAPPORT_RATE_LOGIN = env_rate("RAPPORT_RATE_LOGIN", "20/m")

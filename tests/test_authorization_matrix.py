@@ -52,6 +52,8 @@ from rapport.outreach.actions.tasks import add_audience
 from rapport.people.actions.agents import create_brand
 from rapport.people.actions.customers import create_customer
 from rapport.people.actions.notes import add_rapport_note
+from rapport.people.actions.staff import invite_agent
+from rapport.people.invitations import invitation_token
 from rapport.people.models import ApiToken
 from rapport.routing.actions.desk import add_closure, set_sla_policy
 from rapport.routing.actions.opening import open_case
@@ -70,9 +72,21 @@ def _reset_link(world: World) -> str:
     return f"/password-reset/{uid}/{default_token_generator.make_token(user)}/"
 
 
-LINKS: dict[str, Callable[[World], str]] = {"password-reset/<uidb64>/<token>/": _reset_link}
+def _welcome_link(world: World) -> str:
+    """What the invitation mail gives a new agent."""
+    invitation = invite_agent(email="new@clinic.example", display_name="New", by=world.supervisor)
+    return f"/welcome/{invitation_token(invitation)}/"
+
+
+LINKS: dict[str, Callable[[World], str]] = {
+    "password-reset/<uidb64>/<token>/": _reset_link,
+    "welcome/<str:token>/": _welcome_link,
+}
 # What the link holder gets; everyone else is sent the same URL with a forged token.
-LINK_HOLDER: dict[str, str] = {"password-reset/<uidb64>/<token>/": "ok"}
+LINK_HOLDER: dict[str, str] = {
+    "password-reset/<uidb64>/<token>/": "ok",
+    "welcome/<str:token>/": "ok",
+}
 
 # ------------------------------------------------------------------------------ the table
 # Web: route -> (method, anonymous, other team, team agent, supervisor).
@@ -171,6 +185,14 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "supervisor/desk/teams/<int:team_id>/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/follow-ups/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/follow-ups/<int:follow_up_id>/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/agents/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/agents/invite/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/agents/<int:agent_id>/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/agents/<int:agent_id>/edit/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/agents/<int:agent_id>/deactivate/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/agents/<int:agent_id>/reactivate/": ("POST", "login", "404", "404", "ok"),
+    "supervisor/agents/<int:agent_id>/invitation/": ("POST", "login", "404", "404", "ok"),
+    "welcome/<str:token>/": ("GET", "invalid", "invalid", "invalid", "invalid"),
     "supervisor/desk/policies/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/policies/<int:policy_id>/remove/": ("POST", "login", "404", "404", "ok"),
     "notifications/": ("GET", "login", "ok", "ok", "ok"),
@@ -266,6 +288,12 @@ API: dict[str, tuple[str, str, str, str]] = {
     "PUT /api/v1/agents/me/signature": ("401", "ok", "ok", "ok"),
     "PUT /api/v1/agents/me/photo": ("401", "400", "400", "400"),
     "DELETE /api/v1/agents/me/photo": ("401", "ok", "ok", "ok"),
+    "POST /api/v1/agents": ("401", "403", "403", "ok"),
+    "GET /api/v1/agents/{agent_id}": ("401", "403", "403", "ok"),
+    "PATCH /api/v1/agents/{agent_id}": ("401", "403", "403", "ok"),
+    "POST /api/v1/agents/{agent_id}/deactivate": ("401", "403", "403", "ok"),
+    "POST /api/v1/agents/{agent_id}/reactivate": ("401", "403", "403", "400"),
+    "POST /api/v1/agents/{agent_id}/invitation": ("401", "403", "403", "400"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
     "GET /api/v1/insights/saved-replies": ("401", "404", "404", "ok"),
     "GET /api/v1/outreach/make-goods": ("401", "ok", "ok", "ok"),
@@ -343,6 +371,8 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "PUT /api/v1/agents/me/photo": lambda ids: {"content_base64": "bm90IGFuIGltYWdl"},
     "POST /api/v1/customers": lambda ids: {"name": "Kim"},
     "POST /api/v1/desk/brands": lambda ids: {"name": "Day Clinic", "slug": "day-clinic"},
+    "POST /api/v1/agents": lambda ids: {"email": "new@clinic.example", "display_name": "New"},
+    "PATCH /api/v1/agents/{agent_id}": lambda ids: {"capacity": 5},
     "POST /api/v1/customers/{customer_id}/erase": lambda ids: {"confirm": ids["customer_id"]},
     "POST /api/v1/tokens": lambda ids: {"name": "Zapier"},
     "POST /api/v1/saved-replies": lambda ids: {

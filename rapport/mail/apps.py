@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.apps import AppConfig
 from django.conf import settings
 
@@ -11,11 +13,12 @@ class MailConfig(AppConfig):
         from rapport.jobs.items import name_items
         from rapport.jobs.scheduler import register_sweep
         from rapport.mail.actions.intake import sweep_intake
-        from rapport.mail.actions.outbox import queue_outbound_message
+        from rapport.mail.actions.outbox import queue_agent_mail, queue_outbound_message
         from rapport.mail.notices import mail_notices
         from rapport.mail.outbound import sweep_outbox
         from rapport.mail.to_agents import sweep_agent_mail
-        from rapport.people.models import Channel, IdentityKind
+        from rapport.people.mailer import register_agent_mailer
+        from rapport.people.models import Agent, Channel, IdentityKind
 
         # Without an SMTP host the embedded desk prints mail to the server console: the agent
         # is told, so "Sent" never hides that it reached nobody's inbox.
@@ -33,6 +36,13 @@ class MailConfig(AppConfig):
                 ),
             )
         )
+
+        # The core's own mail to an agent (an invitation's link) goes through the same outbox.
+        def mail_agent(*, agent: Agent, subject: str, text: str, now: datetime) -> int | None:
+            queued = queue_agent_mail(agent=agent, subject=subject, text=text, now=now)
+            return None if queued is None else queued.pk
+
+        register_agent_mailer(mail_agent)
         register_sweep("intake", sweep_intake)
         register_sweep("outbox", sweep_outbox)
         register_sweep("agent_notices", mail_notices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -111,6 +112,9 @@ class Agent(models.Model):
     # Routing: who takes cases when nobody is on shift, and when an absent agent is back.
     on_call = models.BooleanField(default=False)
     away_until = models.DateTimeField(null=True, blank=True)
+    # Set when a supervisor deactivated them (their user cannot sign in); the row and its
+    # history stay. An inactive user without it is invited and has not chosen a password yet.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["display_name"]
@@ -122,6 +126,51 @@ class Agent(models.Model):
     def initials(self) -> str:
         """Shown where their photo would be, when they have none."""
         return initials(self.display_name)
+
+    @property
+    def state(self) -> AgentState:
+        if self.user.is_active:
+            return AgentState.ACTIVE
+        if self.deactivated_at is not None:
+            return AgentState.DEACTIVATED
+        return AgentState.INVITED
+
+
+class AgentState(models.TextChoices):
+    """Where a person stands with the desk (derived, not stored: `Agent.state`)."""
+
+    ACTIVE = "active", "Active"
+    INVITED = "invited", "Invited"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited agent choose their password. The link is signed
+    (`rapport.people.invitations`), not stored; this row says whether it may still be used and
+    which mail carried it."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # A newer link, or the agent's deactivation, ends this one.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The mail carrying the link, in the outbox of mail to agents (`rapport.mail.AgentMail`; an
+    # id, not a key: the core does not know the mail app). None: the agent had no address.
+    mail_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agent", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.agent_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def usable(self, at: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > at
 
 
 class Team(models.Model):
@@ -405,6 +454,11 @@ class SecurityEventKind(models.TextChoices):
     TOKEN_CREATED = "token_created", "API token created"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     DESK_CHANGED = "desk_changed", "Desk settings changed"
+    AGENT_INVITED = "agent_invited", "Agent invited"
+    INVITATION_ACCEPTED = "invitation_accepted", "Password chosen from an invitation"
+    AGENT_CHANGED = "agent_changed", "Agent's profile changed"
+    AGENT_DEACTIVATED = "agent_deactivated", "Agent deactivated"
+    AGENT_REACTIVATED = "agent_reactivated", "Agent reactivated"
 
 
 class SecurityEvent(models.Model):

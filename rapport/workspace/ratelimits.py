@@ -34,6 +34,7 @@ RULES = {
     "two_factor_verify": Rule("RAPPORT_RATE_LOGIN"),
     "password_reset": Rule("RAPPORT_RATE_PASSWORD_RESET"),
     "password_reset_confirm": Rule("RAPPORT_RATE_PASSWORD_RESET"),
+    "welcome": Rule("RAPPORT_RATE_PASSWORD_RESET"),
     "contact": Rule("RAPPORT_RATE_CONTACT"),
     "contact_brand": Rule("RAPPORT_RATE_CONTACT"),
     "mail:inbound": Rule("RAPPORT_RATE_INBOUND", ("POST", "GET", "PUT")),

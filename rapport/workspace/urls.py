@@ -3,6 +3,7 @@ from django.urls import path
 from rapport.workspace.live import live as with_etags
 from rapport.workspace.views import (
     account,
+    agents,
     auth,
     cases,
     customers,
@@ -60,6 +61,26 @@ urlpatterns = [
         desk_policies.follow_up,
         name="desk_follow_up",
     ),
+    path("supervisor/agents/", agents.agents, name="agents"),
+    path("supervisor/agents/invite/", agents.agent_invite, name="agent_invite"),
+    path("supervisor/agents/<int:agent_id>/", agents.agent_page, name="agent"),
+    path("supervisor/agents/<int:agent_id>/edit/", agents.agent_edit, name="agent_edit"),
+    path(
+        "supervisor/agents/<int:agent_id>/deactivate/",
+        agents.agent_deactivate,
+        name="agent_deactivate",
+    ),
+    path(
+        "supervisor/agents/<int:agent_id>/reactivate/",
+        agents.agent_reactivate,
+        name="agent_reactivate",
+    ),
+    path(
+        "supervisor/agents/<int:agent_id>/invitation/",
+        agents.agent_invitation,
+        name="agent_invitation",
+    ),
+    path("welcome/<str:token>/", agents.welcome, name="welcome"),
     path("supervisor/desk/sites/<int:site_id>/hours/", desk.desk_hours, name="desk_hours"),
     path(
         "supervisor/desk/sites/<int:site_id>/closures/",

@@ -103,6 +103,10 @@ EXPECTED_PATHS = {
     "/api/v1/cases/{case_id}/claim",
     "/api/v1/saved-views",
     "/api/v1/saved-views/{view_id}",
+    "/api/v1/agents/{agent_id}",
+    "/api/v1/agents/{agent_id}/deactivate",
+    "/api/v1/agents/{agent_id}/reactivate",
+    "/api/v1/agents/{agent_id}/invitation",
 }
 
 

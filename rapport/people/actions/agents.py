@@ -35,6 +35,7 @@ def create_agent(
     skills: Iterable[str] = (),
     working_hours: Mapping[str, Any] | None = None,
     capacity: int = 20,
+    phone: str = "",
 ) -> Agent:
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
@@ -50,6 +51,7 @@ def create_agent(
         skills=list(skills),
         working_hours=dict(working_hours or {}),
         capacity=capacity,
+        phone=phone.strip(),
     )
     agent.full_clean(exclude=["user", "site"])
     agent.save()

@@ -2,7 +2,9 @@
 
 The first people of a new desk, and everyone after: a sign-in plus the agent profile the
 workspace needs. The password is read from standard input (`--password-stdin`, for scripts) or
-asked for twice at a terminal; it is never an argument, so it stays out of shell history.
+asked for twice at a terminal; it is never an argument, so it stays out of shell history. With
+`--invite` there is no password: the agent is mailed a one-time link to choose one (the action
+Supervisor > Agents and `POST /api/v1/agents` call), and cannot sign in or take cases until then.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import transaction
 from rapport.lib.errors import ActionError
 from rapport.lib.hours import HoursError, hours_from_text
 from rapport.people.actions.agents import add_to_team, create_agent
+from rapport.people.actions.staff import clean_skills, invite_agent
 from rapport.people.models import Site, Team
 
 
@@ -45,8 +48,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--supervisor", action="store_true", help="sees every case")
         parser.add_argument("--signature", default="", help="under their name on every reply")
+        parser.add_argument("--skill", action="append", default=[], help="repeat for several")
+        parser.add_argument("--capacity", type=int, default=20, help="open cases at once")
+        parser.add_argument("--phone", default="", help="their number or extension")
         parser.add_argument(
             "--password-stdin", action="store_true", help="read the password from standard input"
+        )
+        parser.add_argument(
+            "--invite",
+            action="store_true",
+            help="no password: mail them a one-time link to choose one (needs --email)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,6 +76,9 @@ class Command(BaseCommand):
             hours = hours_from_text(options["hours"]) if options["hours"] else {}
         except HoursError as exc:
             raise CommandError(str(exc)) from exc
+        if options["invite"]:
+            self._invite(options, site=site, teams=teams, hours=hours)
+            return
         password = self._password(options)
         try:
             with transaction.atomic():
@@ -78,6 +92,9 @@ class Command(BaseCommand):
                     is_supervisor=options["supervisor"],
                     signature=options["signature"],
                     working_hours=hours,
+                    skills=clean_skills(options["skill"]),
+                    capacity=options["capacity"],
+                    phone=options["phone"],
                 )
                 for team in teams:
                     add_to_team(team=team, agent=agent)
@@ -87,6 +104,41 @@ class Command(BaseCommand):
         in_teams = f", in {', '.join(t.name for t in teams)}" if teams else ""
         role = "Supervisor" if agent.is_supervisor else "Agent"
         self.stdout.write(f"{role} {agent.display_name} ({options['username']}){where}{in_teams}.")
+
+    def _invite(
+        self,
+        options: dict[str, Any],
+        *,
+        site: Site | None,
+        teams: list[Team],
+        hours: dict[str, list[list[str]]],
+    ) -> None:
+        if not options["email"]:
+            raise CommandError("--invite needs --email: the link to choose a password goes there.")
+        try:
+            invitation = invite_agent(
+                email=options["email"],
+                display_name=options["name"],
+                by=None,
+                username=options["username"],
+                site=site,
+                timezone_name=options["timezone"],
+                teams=teams,
+                is_supervisor=options["supervisor"],
+                skills=options["skill"],
+                capacity=options["capacity"],
+                phone=options["phone"],
+                working_hours=hours,
+                signature=options["signature"],
+            )
+        except ActionError as exc:
+            raise CommandError(exc.message) from exc
+        agent = invitation.agent
+        self.stdout.write(
+            f"Invited {agent.display_name} ({agent.user.get_username()}): the link to choose a "
+            f"password is queued to {agent.user.email} (the worker sends it) and works until "
+            f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
 
     def _password(self, options: dict[str, Any]) -> str:
         stdin: TextIO = options.get("stdin") or sys.stdin
