@@ -69,7 +69,7 @@ def sweep(*, now: datetime) -> SweepResult:
     overdue = active.filter(next_response_due_at__lte=now, sla_breached_at__isnull=True).exclude(
         pk__in=breaches.put_off()
     )
-    for case in overdue.select_related("owner", "customer__deputy", "team").order_by(
+    for case in overdue.select_related("owner", "customer__deputy__user", "team").order_by(
         "next_response_due_at"
     )[:BATCH]:
         with breaches.attempt(case.pk):
@@ -178,7 +178,12 @@ def _offer_to(case: Case, *, now: datetime) -> list[Agent]:
     """The customer's deputy first; without one on shift, the rest of the case's team who are
     on shift now."""
     deputy = case.customer.deputy
-    if deputy is not None and deputy.pk != case.owner_id and on_shift(deputy, now):
+    if (
+        deputy is not None
+        and deputy.pk != case.owner_id
+        and deputy.user.is_active  # a deactivated deputy would leave the offer with nobody
+        and on_shift(deputy, now)
+    ):
         return [deputy]
     if case.team is None:
         return []

@@ -3,6 +3,8 @@ are handed over, each with its audit event."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -12,8 +14,10 @@ from rapport.lib.errors import ActionError, Forbidden
 from rapport.people.models import AgentState, Brand, SecurityEvent, SecurityEventKind, Team
 from rapport.routing.actions.opening import open_case
 from rapport.routing.actions.staff import deactivate_agent
+from rapport.routing.escalation import sweep
 from rapport.routing.service import load_candidates
 from tests.conftest import World
+from tests.routing.test_escalation import START, new_email_case
 
 
 def test_her_cases_go_to_the_colleague_chosen_and_her_history_stays(world: World) -> None:
@@ -111,3 +115,13 @@ def test_refusals(world: World) -> None:
         deactivate_agent(agent=world.agent, by=world.supervisor, hand_over_to=world.colleague)
     with pytest.raises(ActionError, match="deactivated already"):
         deactivate_agent(agent=world.colleague, by=world.supervisor)
+
+
+def test_a_breach_is_offered_to_the_team_not_to_a_deactivated_deputy(world: World) -> None:
+    world.clinic.members.add(world.outsider)
+    case = new_email_case(world)  # Ben's: the customer's own; Ana is her deputy
+    assert case.owner_id == world.colleague.pk
+    deactivate_agent(agent=world.agent, by=world.supervisor, hand_over_to=world.colleague)
+    assert sweep(now=START + timedelta(hours=5)).breached == [case.pk]
+    offers = Notification.objects.filter(kind=NotificationKind.SLA_OFFER, case=case)
+    assert [n.agent_id for n in offers] == [world.outsider.pk]

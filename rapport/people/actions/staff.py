@@ -278,7 +278,11 @@ def update_agent(
     """Change what the desk knows of an agent; None (KEEP for the site) leaves a thing as it is.
     Routing sees the change at once (its remembered agents are forgotten on save)."""
     require_supervisor(by, "change an agent")
-    agent = Agent.objects.select_for_update().select_related("user", "site").get(pk=agent.pk)
+    agent = (
+        Agent.objects.select_for_update(of=("self",))
+        .select_related("user", "site")
+        .get(pk=agent.pk)
+    )
     given: dict[str, Any] = {
         "display_name": display_name,
         "skills": skills,
