@@ -211,9 +211,10 @@ def _identity_arms(terms: Terms, vendor: str) -> list[tuple[str, list[Any]]]:
                 ['"' + fragment.replace('"', '""') + '"'],
             ))  # fmt: skip
         else:
+            # ILIKE: an external id keeps its case (the trigram index serves both).
             arms.append((
                 "(SELECT customer_id FROM people_identity"
-                f" WHERE value LIKE %s LIMIT {CUSTOMER_MATCHES})",
+                f" WHERE value ILIKE %s LIMIT {CUSTOMER_MATCHES})",
                 ["%" + _like(fragment) + "%"],
             ))  # fmt: skip
     return arms

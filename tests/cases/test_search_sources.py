@@ -106,6 +106,17 @@ def test_finds_a_customer_by_any_part_of_an_address(
     assert customers_found(world, typed) == {customer.pk}
 
 
+def test_finds_an_external_id_whatever_its_case(world: World) -> None:
+    kept = create_customer(name="Kim", by=world.agent, identities=[("external", "CRM-AB1234")])
+    case = open_case(
+        customer=kept, subject="Hello", channel="email", text="Hi", by=world.agent,
+        team=world.clinic,
+    )  # fmt: skip
+    assert found(world, "crm-ab1234") == {case.pk}
+    assert found(world, "AB1234") == {case.pk}
+    assert customers_found(world, "ab123") == {kept.pk}
+
+
 def test_short_or_plain_fragments_do_not_scan_every_identity() -> None:
     assert parse_query("345").fragments == []  # too few digits to mean one number
     assert parse_query("lopez").fragments == []  # a plain word: names and the text indexes
