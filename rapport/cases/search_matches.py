@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 
 from rapport.cases.models import Call, Case, Direction, Message
@@ -68,16 +67,15 @@ def _indexed_match(field: str, label: str, text: str, terms: Terms) -> Match:
     return Match(field=field, label=label, parts=excerpt(line, spans))
 
 
-def _identity_match(identity: Identity, terms: Terms, part: str) -> Match | None:
+def _identity_match(kind: str, value: str, terms: Terms, part: str) -> Match | None:
     """The identity holds a fragment, starts with a prefix, or (`part`) holds the query."""
-    value = identity.value
     spans = substring_spans(value, [*terms.fragments, part]) + substring_spans(
         value, terms.prefixes, prefix_only=True
     )
     if not spans:
         return None
-    label = str(IDENTITY_LABELS.get(identity.kind, identity.kind))
-    return Match(field=identity.kind, label=label, parts=excerpt(value, spans))
+    label = str(IDENTITY_LABELS.get(kind, kind))
+    return Match(field=kind, label=label, parts=excerpt(value, spans))
 
 
 def _name_match(field: str, label: str, text: str, terms: Terms, part: str) -> Match | None:
@@ -89,14 +87,32 @@ def _name_match(field: str, label: str, text: str, terms: Terms, part: str) -> M
     return Match(field=field, label=label, parts=excerpt(line, spans)) if spans else None
 
 
-def _customer_matches(customer: Customer, terms: Terms, part: str = "") -> list[Match]:
-    found = [_name_match("name", "Customer", customer.name, terms, part)]
-    if customer.preferred_name and customer.preferred_name != customer.name:
-        found.append(_name_match("preferred_name", "Called", customer.preferred_name, terms, part))
-    if customer.organization is not None:
-        organization = customer.organization.name
-        found.append(_name_match("organization", "Organisation", organization, terms, part))
-    found += [_identity_match(identity, terms, part) for identity in customer.identities.all()]
+@dataclass(frozen=True, slots=True)
+class _About:
+    """What a customer is found by, as plain values."""
+
+    name: str
+    preferred_name: str
+    organization: str
+    identities: list[tuple[str, str]]  # (kind, value)
+
+    @classmethod
+    def of(cls, customer: Customer) -> _About:
+        return cls(
+            name=customer.name,
+            preferred_name=customer.preferred_name,
+            organization=customer.organization.name if customer.organization else "",
+            identities=[(i.kind, i.value) for i in customer.identities.all()],
+        )
+
+
+def _customer_matches(about: _About, terms: Terms, part: str = "") -> list[Match]:
+    found = [_name_match("name", "Customer", about.name, terms, part)]
+    if about.preferred_name and about.preferred_name != about.name:
+        found.append(_name_match("preferred_name", "Called", about.preferred_name, terms, part))
+    if about.organization:
+        found.append(_name_match("organization", "Organisation", about.organization, terms, part))
+    found += [_identity_match(kind, value, terms, part) for kind, value in about.identities]
     return [match for match in found if match is not None]
 
 
@@ -109,7 +125,7 @@ def customer_matches(customers: Iterable[Customer], query: str) -> dict[int, lis
     if not terms:
         return {}
     return {
-        customer.pk: _customer_matches(customer, terms, part)[:MATCHES_PER_RESULT]
+        customer.pk: _customer_matches(_About.of(customer), terms, part)[:MATCHES_PER_RESULT]
         for customer in customers
     }
 
@@ -156,13 +172,22 @@ def case_matches(cases: Sequence[Case], query: str) -> dict[int, list[Match]]:
         for case in cases:
             subject = _words_match("subject", "Subject", case.subject, terms)
             found[case.pk] = ([subject] if subject else []) + texts[case.pk]
-    customers = (
-        Customer.objects.filter(pk__in={case.customer_id for case in cases})
-        .select_related("organization")
-        .prefetch_related(Prefetch("identities", queryset=Identity.objects.order_by("pk")))
-    )
-    about = {customer.pk: _customer_matches(customer, terms) for customer in customers}
+    # Plain values, two queries: model instances cost more than the rest of this together.
+    customer_ids = {case.customer_id for case in cases}
+    about = {
+        pk: _About(name, preferred or "", organization or "", [])
+        for pk, name, preferred, organization in Customer.objects.filter(
+            pk__in=customer_ids
+        ).values_list("pk", "name", "preferred_name", "organization__name")
+    }
+    for customer_id, kind, value in (
+        Identity.objects.filter(customer_id__in=customer_ids)
+        .order_by("pk")
+        .values_list("customer_id", "kind", "value")
+    ):
+        about[customer_id].identities.append((kind, value))
+    why = {pk: _customer_matches(found_by, terms) for pk, found_by in about.items()}
     return {
-        pk: (found[pk] + about.get(case.customer_id, []))[:MATCHES_PER_RESULT]
+        pk: (found[pk] + why.get(case.customer_id, []))[:MATCHES_PER_RESULT]
         for pk, case in zip(case_ids, cases, strict=True)
     }

@@ -22,6 +22,8 @@ LEAD = 40  # characters shown before the first match
 
 def fold(text: str) -> str:
     """Lower-cased and without accents: "Ñandú" -> "nandu"."""
+    if text.isascii():  # most words: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
