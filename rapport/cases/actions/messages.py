@@ -94,7 +94,7 @@ def reply(
     the reply is held, `NewSinceSeen`, if the customer or a colleague wrote on the case since."""
     body, _ = clean_body(text)
     check_uploads(attachments)
-    case = Case.objects.select_for_update().select_related("customer", "brand").get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
     if case.status == Status.CLOSED:
         raise ActionError("This case is closed; replies go on a new case.")
     # Checked under the case's lock: a message written after this waits for the reply.
