@@ -102,7 +102,10 @@ def inbox_filters(params: QueryDict) -> dict[str, str]:
 
 
 def view_url(view: SavedView) -> str:
-    return f"{reverse('inbox')}?{urlencode(view.filters)}"
+    """The inbox address of a saved view, its parameters in the inbox's order (PostgreSQL's
+    jsonb keeps its own key order)."""
+    ordered = [(name, view.filters[name]) for name in FILTER_NAMES if name in view.filters]
+    return f"{reverse('inbox')}?{urlencode(ordered)}"
 
 
 @require_POST
