@@ -160,3 +160,31 @@ def test_a_live_update_keeps_the_row_j_is_on_the_ticks_and_the_focus(
     expect(ticked).to_have_class(re.compile(r"\bpicked\b"))
     expect(page.locator(f"#pick-{world.case.pk}")).to_be_checked()
     expect(page.locator(f"#pick-{world.case.pk}")).to_be_focused()
+
+
+def test_a_colleagues_reply_appears_even_when_each_poll_meets_a_presence_heartbeat(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    """The presence heartbeat (every 10 s, and while she types) is an htmx request too; it
+    changes nothing the timeline shows, so a poll under way when it starts is still shown (it
+    was thrown away: the first poll always met the heartbeat, so a reply took two polls)."""
+    page.add_init_script(
+        """(() => {
+            const fetch = window.fetch;
+            window.fetch = function (url, options) {
+                if (String(url).includes("/live/") && !String(url).includes("notifications")) {
+                    const presence = document.getElementById("presence");
+                    if (presence && window.htmx) {
+                        window.htmx.ajax("POST", presence.getAttribute("hx-post"),
+                                         {source: presence, target: presence, swap: "innerHTML"});
+                    }
+                }
+                return fetch.apply(this, arguments);
+            };
+        })();"""
+    )
+    sign_in(page, live_server, world.agent)
+    page.goto(f"{live_server.url}/cases/{world.case.pk}/")
+    page.fill("#reply-text", "Honey in warm water tonight.")
+    theirs = reply(case=world.case, text="Bring Mila in at nine.", by=world.colleague)
+    expect(page.locator(f'#timeline [data-message-id="{theirs.pk}"]')).to_be_visible()

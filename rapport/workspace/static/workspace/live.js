@@ -16,9 +16,14 @@
   var body = document.body;
   var seconds = Math.max(1, parseInt(body.dataset.livePoll || "10", 10) || 10);
   var MAX_BACKOFF = 300;
-  // Any htmx request (a reply, a filter) makes a poll that started before it stale.
+  // Any htmx request (a reply, a filter) makes a poll that started before it stale; not one
+  // from inside [data-live-passive] (the presence heartbeat), which changes nothing polled.
   var generation = 0;
-  document.addEventListener("htmx:beforeRequest", function () { generation += 1; });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.closest && elt.closest("[data-live-passive]")) return;
+    generation += 1;
+  });
 
   function sessionEnded(response) {
     var to = response.headers.get("HX-Redirect");
