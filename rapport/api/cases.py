@@ -48,7 +48,7 @@ from rapport.cases.access import (
     check_may_file,
     customer_for_agent,
     message_for_agent,
-    saved_reply_for_agent,
+    saved_reply_for_case,
 )
 from rapport.cases.actions import assignment, merging
 from rapport.cases.actions import customers as case_customers
@@ -204,7 +204,7 @@ def reply(
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
     saved_reply = named(
-        partial(saved_reply_for_agent, agent),
+        partial(saved_reply_for_case, agent, case),
         payload.saved_reply_id,
         field="saved_reply_id",
         what="saved reply",

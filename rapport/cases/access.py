@@ -290,6 +290,11 @@ def saved_reply_for_agent(agent: Agent, saved_reply_id: int) -> SavedReply:
     return one(saved_replies_for_agent(agent), saved_reply_id, what="saved reply")
 
 
+def saved_reply_for_case(agent: Agent, case: Case, saved_reply_id: int) -> SavedReply:
+    """One of the saved replies the composer offers on `case` (`saved_replies_for_case`)."""
+    return one(saved_replies_for_case(agent, case), saved_reply_id, what="saved reply")
+
+
 def check_may_edit_saved_reply(agent: Agent, *, team: Team | None) -> None:
     """A supervisor keeps any saved reply; an agent those of a team they belong to."""
     if agent.is_supervisor:

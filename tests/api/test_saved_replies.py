@@ -13,7 +13,7 @@ from rapport.cases.actions.saved_replies import create_saved_reply, set_template
 from rapport.cases.models import Case, Message, SavedReply
 from rapport.people.actions.agents import create_brand
 from tests.api.conftest import ApiClient, assert_error
-from tests.conftest import World
+from tests.conftest import World, toms_cases
 
 COUGH = "Hi {customer_first_name}, a cough at night is common in puppies. {agent_first_name}"
 
@@ -171,3 +171,19 @@ def test_insights_count_replies_started_from_a_saved_reply_and_sent_unchanged(
     page = world.client_for(world.supervisor).get("/supervisor/").content.decode()
     assert '<span id="saved-started">2</span> of 3 replies' in page
     assert '<span id="saved-unchanged">1</span> went out unchanged' in page
+
+
+def test_a_saved_reply_offered_on_the_case_can_be_sent_from_it(world: World, api_as: Any) -> None:
+    """Olga (dental) owns Tom, so she sees his clinic case and is offered the clinic's saved
+    replies there: the one she picks is taken, though it is not her team's."""
+    tom = toms_cases(world)
+    saved = create_saved_reply(title="Cough", text=COUGH, brand=None, team=world.clinic, by=None)
+    olga = api_as(world.outsider)
+    offered = olga.get("/saved-replies", case_id=tom.clinic_case.pk).json()["items"]
+    assert [item["id"] for item in offered] == [saved.pk]
+    sent = olga.post(
+        f"/cases/{tom.clinic_case.pk}/replies",
+        {"text": "Hi Tom, how is he? Olga", "saved_reply_id": saved.pk},
+    )
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["saved_reply_id"] == saved.pk

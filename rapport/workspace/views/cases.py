@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.cases import transports
-from rapport.cases.access import case_for_agent, message_for_agent, saved_reply_for_agent
+from rapport.cases.access import case_for_agent, message_for_agent, saved_reply_for_case
 from rapport.cases.actions import assignment, merging
 from rapport.cases.actions import messages as case_messages
 from rapport.cases.actions import status as status_actions
@@ -187,7 +187,7 @@ def _uploads(request: HttpRequest) -> list[Upload]:
 def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
         saved_reply = named(
-            partial(saved_reply_for_agent, agent),
+            partial(saved_reply_for_case, agent, case),
             data["saved_reply_id"],
             field="saved_reply_id",
             what="saved reply",
