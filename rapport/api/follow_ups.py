@@ -30,6 +30,9 @@ from rapport.people.access import team_by_id
 from rapport.people.models import Channel
 
 router = Router(tags=["desk"])
+# A wall-clock time of day: JSON Schema's "time" format requires an offset, which a time "in the
+# customer's own zone" does not have.
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class FollowUpPolicyOut(Schema):
@@ -41,7 +44,9 @@ class FollowUpPolicyOut(Schema):
     priority: str | None
     triage_signal: str | None = Field(description="urgent, upset or wants_human; null: any.")
     delay_days: int = Field(description="Days after the resolution.")
-    at_time: time = Field(description="In the customer's own time zone.")
+    at_time: str = Field(
+        pattern=CLOCK, description='"HH:MM", in the customer\'s own time zone (a wall clock).'
+    )
     channel: str
     purpose: str
     script: str
@@ -57,7 +62,7 @@ class FollowUpPolicyOut(Schema):
             priority=policy.priority or None,
             triage_signal=policy.triage_signal or None,
             delay_days=policy.delay_days,
-            at_time=policy.at_time,
+            at_time=policy.at_time.strftime("%H:%M"),
             channel=policy.channel,
             purpose=policy.purpose,
             script=policy.script,
@@ -78,7 +83,11 @@ class FollowUpPolicyIn(Input):
     priority: Priority | None = None
     triage_signal: FollowUpPolicy.Signal | None = None
     delay_days: int = Field(1, ge=0, le=MAX_POLICY_DAYS)
-    at_time: time = Field(FOLLOW_UP_CLOCK, description="In the customer's own time zone.")
+    at_time: str = Field(
+        FOLLOW_UP_CLOCK.strftime("%H:%M"),
+        pattern=CLOCK,
+        description='"HH:MM", in the customer\'s own time zone (a wall clock).',
+    )
     channel: Channel = Channel.PHONE
     active: bool = Field(True, description="Off: resolved cases no longer follow it.")
 
@@ -93,7 +102,7 @@ def _fields(payload: FollowUpPolicyIn) -> dict[str, Any]:
         "priority": payload.priority or "",
         "triage_signal": payload.triage_signal or "",
         "delay_days": payload.delay_days,
-        "at_time": payload.at_time,
+        "at_time": time.fromisoformat(payload.at_time),
         "channel": payload.channel,
     }
 

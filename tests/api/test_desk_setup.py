@@ -98,7 +98,7 @@ def test_a_supervisor_adds_a_follow_up_policy_and_switches_it_off(
     world: World, api_as: Any
 ) -> None:
     sam = api_as(world.supervisor)
-    body = {"name": "Clinic visit", "purpose": "Is the medicine working?", "at_time": "10:30:00",
+    body = {"name": "Clinic visit", "purpose": "Is the medicine working?", "at_time": "10:30",
             "tags": ["Clinic-Visit"], "team_id": world.clinic.pk}  # fmt: skip
     added = sam.post("/desk/follow-up-policies", body)
     assert added.status_code == 201, added.content
@@ -112,7 +112,7 @@ def test_a_supervisor_adds_a_follow_up_policy_and_switches_it_off(
         "priority": None,
         "triage_signal": None,
         "delay_days": 1,
-        "at_time": "10:30:00",
+        "at_time": "10:30",
         "channel": "phone",
         "purpose": "Is the medicine working?",
         "script": "",
@@ -123,6 +123,8 @@ def test_a_supervisor_adds_a_follow_up_policy_and_switches_it_off(
 
     taken = sam.post("/desk/follow-up-policies", body)
     assert taken.status_code == 400 and taken.json()["error"]["field"] == "name"
+    for clock in ("25:00", "10:30:00", "10:30+01:00"):  # a wall clock, HH:MM
+        assert sam.post("/desk/follow-up-policies", body | {"at_time": clock}).status_code == 422
     no_team = sam.post("/desk/follow-up-policies", body | {"name": "B", "team_id": 99999})
     assert no_team.status_code == 400 and no_team.json()["error"]["field"] == "team_id"
     ana = api_as(world.agent)
