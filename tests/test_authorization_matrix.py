@@ -200,6 +200,8 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "notifications/live/": ("GET", "login", "ok", "ok", "ok"),
     "live/inbox/": ("GET", "login", "ok", "ok", "ok"),
     "cases/<int:case_id>/live/": ("GET", "login", "404", "ok", "ok"),
+    "cases/new/": ("GET", "login", "ok", "ok", "ok"),
+    "cases/new/matches/": ("GET", "login", "ok", "ok", "ok"),
     "cases/<int:case_id>/": ("GET", "login", "404", "ok", "ok"),
     "cases/<int:case_id>/reply/": ("POST", "login", "404", "ok", "ok"),
     "cases/<int:case_id>/saved-replies/": ("GET", "login", "404", "ok", "ok"),

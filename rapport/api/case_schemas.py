@@ -40,6 +40,7 @@ from rapport.people.models import (
     Channel,
     IdentityKind,
 )
+from rapport.routing.actions.starting import CallDetails, FirstEntry
 
 
 class CaseOut(Schema):
@@ -144,13 +145,49 @@ class CustomerIdentityIn(Input):
     name: str = Field("", max_length=200, description="Used only when a customer is created.")
 
 
+class FirstCallIn(Input):
+    """How the call the case starts with went; its notes are `text`."""
+
+    outcome: CallOutcome = CallOutcome.REACHED
+    phone: str = Field("", max_length=32)
+    duration_seconds: int = Field(0, ge=0, le=24 * 3600)
+    started_at: AwareDatetime | None = Field(None, description="Defaults to now.")
+
+    def details(self) -> CallDetails:
+        return CallDetails(
+            outcome=self.outcome.value,
+            phone=self.phone,
+            duration_seconds=self.duration_seconds,
+            started_at=self.started_at,
+        )
+
+
 class CaseIn(Input):
     customer_id: int | None = Field(None, description="An existing customer; or send `customer`.")
     customer: CustomerIdentityIn | None = None
     subject: str = Field("", max_length=300, description="Defaults to the start of the text.")
-    channel: Channel
-    text: str = Field("", max_length=LONG_TEXT, description="The customer's message (or html).")
+    first_entry: FirstEntry = Field(
+        FirstEntry.INBOUND_MESSAGE,
+        description="What the case starts with: the customer's message (`inbound_message`, "
+        "on `channel`), our message to them (`outbound_message`: `text`, queued on `channel` or "
+        "the channel that reaches them, and sent by the worker; refused if nothing can carry "
+        "it), a call they made (`inbound_call`: `text` is what they said) or one we made "
+        "(`outbound_call`: `text` is the call's notes). A case we start has no response "
+        "deadline: nobody waits on us.",
+    )
+    channel: Channel | None = Field(
+        None,
+        description="Required for `inbound_message`; for a call, phone (or omit it).",
+    )
+    text: str = Field(
+        "",
+        max_length=LONG_TEXT,
+        description="The first entry's words (the customer's message may come as html).",
+    )
     html: str = Field("", max_length=LONG_TEXT)
+    call: FirstCallIn | None = Field(
+        None, description="With a call: how it went (default: reached, now)."
+    )
     priority: Priority = Priority.NORMAL
     tags: list[Annotated[str, Field(max_length=50)]] = Field(default_factory=list)
     owner_id: int | None = Field(

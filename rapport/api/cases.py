@@ -45,7 +45,6 @@ from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,
     cases_for_agent,
-    check_may_file,
     customer_for_agent,
     message_for_agent,
     saved_reply_for_case,
@@ -64,7 +63,7 @@ from rapport.lib.access import named
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id, team_by_id
 from rapport.people.models import Agent, Customer
-from rapport.routing.actions import opening
+from rapport.routing.actions import opening, starting
 
 router = Router(tags=["cases"])
 messages_router = Router(tags=["cases"])
@@ -147,7 +146,8 @@ def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
 
 @router.post("", response={201: CaseOut, **WRITE_ERRORS}, summary="Open a case")
 def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
-    """A new case with the customer's first message; `customer` finds or creates the person.
+    """A new case with its first entry: the customer's message (the default), our message to
+    them, or a call either way (`first_entry`); `customer` finds or creates the person.
 
     An address that belongs to a customer you do not serve files the case under a new customer
     (their owner is asked whether to merge the two). The case stays in your team (or
@@ -158,14 +158,15 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
     team = named(team_by_id, payload.team_id, field="team_id", what="team") or default_team(agent)
     with transaction.atomic():
         customer = _customer_for(agent, payload)
-        check_may_file(agent, owner=owner, team=team, customer=customer)
-        case = opening.open_case(
+        started = starting.start_case(
+            by=agent,
             customer=customer,
+            first=payload.first_entry.value,
             subject=payload.subject,
-            channel=payload.channel.value,
+            channel=payload.channel.value if payload.channel else None,
             text=payload.text,
             html=payload.html,
-            by=agent,
+            call=payload.call.details() if payload.call else None,
             priority=payload.priority.value,
             owner=owner,
             team=team,
@@ -175,7 +176,9 @@ def create_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[CaseOut]:
             # Routed to a named person, continuity first; an agent in no team keeps it.
             route=team is not None,
         )
-    return HttpStatus(201, CaseOut.of(case))
+    # As written by the first entry too (a message of ours leaves the case waiting on them).
+    started.case.refresh_from_db()
+    return HttpStatus(201, CaseOut.of(started.case))
 
 
 @router.get("/{int:case_id}", response={200: CaseDetailOut, **READ_ERRORS}, summary="A case")

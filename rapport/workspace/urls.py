@@ -17,6 +17,7 @@ from rapport.workspace.views import (
     queue,
     saved_replies,
     security,
+    start,
     supervisor,
 )
 
@@ -109,6 +110,8 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/claim/", queue.case_claim, name="case_claim"),
     path("notifications/live/", live.notifications_live, name="notifications_live"),
+    path("cases/new/", start.case_new, name="case_new"),
+    path("cases/new/matches/", start.case_new_matches, name="case_new_matches"),
     path("cases/<int:case_id>/", cases.case_page, name="case"),
     path("cases/<int:case_id>/live/", with_etags(cases.case_page), name="case_live"),
     path("cases/<int:case_id>/reply/", cases.case_reply, name="case_reply"),

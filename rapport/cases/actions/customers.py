@@ -4,6 +4,9 @@ not in `people`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,9 +18,11 @@ from rapport.cases.rules import (
 )
 from rapport.lib.errors import ActionError
 from rapport.people.actions.customers import (
+    create_customer,
     create_likely_duplicate,
     find_or_create_customer,
     known_customers,
+    note_likely_duplicate,
 )
 from rapport.people.actions.events import record_customer_event
 from rapport.people.actions.identities import normalise_identity
@@ -36,10 +41,17 @@ def customer_for_address(*, kind: str, value: str, name: str, by: Agent) -> Cust
     if holder is None or may_open_case_for(by, holder):
         return find_or_create_customer(kind=kind, value=normalised, name=name, by=by)[0]
     customer = create_likely_duplicate(name=name, kind=kind, value=normalised, of=holder, by=by)
+    _ask_to_merge(holder=holder, customer=customer, value=normalised, by=by)
+    return customer
+
+
+def _ask_to_merge(*, holder: Customer, customer: Customer, value: str, by: Agent) -> None:
+    """The holder's owner and deputy (else the supervisors) hear that an agent typed their
+    customer's address for a new customer, to merge the two if they are one person."""
     team = default_team(by)
     opener = f"{by.display_name} ({team})" if team is not None else by.display_name
     text = (
-        f"{opener} typed {normalised}, the address of your customer {holder.name} "
+        f"{opener} typed {value}, the address of your customer {holder.name} "
         f"(#{holder.pk}), for a new case, and it was filed under a new customer #{customer.pk}. "
         f"If it is the same person, a supervisor can merge #{customer.pk} into #{holder.pk}."
     )
@@ -51,6 +63,56 @@ def customer_for_address(*, kind: str, value: str, name: str, by: Agent) -> Cust
     )
     for agent in people.order_by("pk"):
         notify_agent(agent=agent, kind=NotificationKind.MERGE_SUGGESTION, text=text)
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """A person an agent types in to open a case for: a name, their addresses as
+    (kind, value, form field) and an organisation."""
+
+    name: str
+    identities: Sequence[tuple[str, str, str]] = ()
+    organization: str = ""
+
+
+@transaction.atomic
+def create_customer_for_case(*, new: NewCustomer, by: Agent) -> Customer:
+    """A new customer an agent types in to open a case for, with every address they typed.
+
+    An address that belongs to a customer the agent may file a case on is refused, naming them:
+    the agent picks that customer instead of making a second record. An address of a customer
+    the agent does not serve is left off the new record, which is flagged as a likely duplicate
+    of its holder, whose owner and deputy are asked whether to merge (as `customer_for_address`
+    does); the holder is never named to the agent."""
+    typed: list[tuple[str, str, str]] = []
+    for kind, value, field in new.identities:
+        try:
+            typed.append((kind, normalise_identity(kind, value), field))
+        except ActionError as exc:
+            raise ActionError(exc.message, field=field) from exc
+    hidden: list[tuple[Customer, str, str]] = []
+    for kind, value, field in typed:
+        holder = known_customers(kind=kind, values=[value]).get(value)
+        if holder is None:
+            continue
+        if may_open_case_for(by, holder):
+            raise ActionError(
+                f"{value} is {holder.name}'s (customer #{holder.pk}): open the case for "
+                f"{holder.name} instead of creating a second record.",
+                field=field,
+            )
+        hidden.append((holder, kind, value))
+    held = {(kind, value) for _, kind, value in hidden}
+    customer = create_customer(
+        name=new.name,
+        by=by,
+        identities=[(kind, value) for kind, value, _ in typed if (kind, value) not in held],
+        organization=new.organization,
+    )
+    if hidden:
+        holder, kind, value = hidden[0]
+        note_likely_duplicate(customer, kind=kind, value=value, of=holder, by=by)
+        _ask_to_merge(holder=holder, customer=customer, value=value, by=by)
     return customer
 
 

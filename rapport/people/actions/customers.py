@@ -101,6 +101,15 @@ def create_likely_duplicate(
     file cases on `of`: the address stays with `of` (an address is one person's) and is noted
     on both records, for a person who serves both to merge them if they are the same."""
     customer = create_customer(name=name or "Unknown", by=by)
+    note_likely_duplicate(customer, kind=kind, value=value, of=of, by=by)
+    return customer
+
+
+def note_likely_duplicate(
+    customer: Customer, *, kind: str, value: str, of: Customer, by: Agent | None
+) -> None:
+    """`customer` was given `value`, an address `of` holds: flagged as likely `of` and noted on
+    both records."""
     # Flagged like a contact-page duplicate: shown on its pages to merge in one click.
     customer.likely_duplicate_of = of
     customer.duplicate_reason = f"{value} was typed for it, which a known customer has"[:300]
@@ -112,7 +121,6 @@ def create_likely_duplicate(
     record_customer_event(
         of, by=by, kind=CustomerEventKind.LIKELY_DUPLICATE, identity=identity, duplicate=customer.pk
     )
-    return customer
 
 
 @transaction.atomic
