@@ -6,14 +6,14 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.cases import transports
 from rapport.cases.access import agent_team_ids, customer_for_agent
-from rapport.cases.matches import customer_matches
+from rapport.cases.matches import Matches, customer_matches
 from rapport.lib.access import named
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import first_error
@@ -90,6 +90,8 @@ def case_new(request: HttpRequest, agent: Agent) -> HttpResponse:
     except ActionError as exc:
         # Refused: the same page with everything as typed, and why.
         context = {"form": form, "picked": picked, "error": exc.message, "field": exc.field}
+        if picked is None:  # who they may have meant, ready to pick
+            context["matches"] = _matches(agent, request.POST)
         return render(request, "workspace/case_new.html", context, status=exc.status_code)
     messages.success(request, _notice(started))
     return redirect(reverse("case", kwargs={"case_id": started.case.pk}))
@@ -99,6 +101,10 @@ def case_new(request: HttpRequest, agent: Agent) -> HttpResponse:
 @agent_required
 def case_new_matches(request: HttpRequest, agent: Agent) -> HttpResponse:
     """The customers who may already be the person typed in (a fragment of the form)."""
-    typed = [(kind, request.GET.get(field, "")[:320]) for field, kind in ADDRESSES.items()]
-    found = customer_matches(agent, name=request.GET.get("name", "")[:200], typed=typed)
-    return render(request, "workspace/case_new/_matches.html", {"matches": found})
+    context = {"matches": _matches(agent, request.GET)}
+    return render(request, "workspace/case_new/_matches.html", context)
+
+
+def _matches(agent: Agent, typed: QueryDict) -> Matches:
+    addresses = [(kind, typed.get(field, "")[:320]) for field, kind in ADDRESSES.items()]
+    return customer_matches(agent, name=typed.get("name", "")[:200], typed=addresses)
