@@ -4,6 +4,7 @@ entry; and the customers that match what is typed, shown before anything is save
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -89,7 +90,12 @@ def case_new(request: HttpRequest, agent: Agent) -> HttpResponse:
         )
     except ActionError as exc:
         # Refused: the same page with everything as typed, and why.
-        context = {"form": form, "picked": picked, "error": exc.message, "field": exc.field}
+        context: dict[str, Any] = {
+            "form": form,
+            "picked": picked,
+            "error": exc.message,
+            "field": exc.field,
+        }
         if picked is None:  # who they may have meant, ready to pick
             context["matches"] = _matches(agent, request.POST)
         return render(request, "workspace/case_new.html", context, status=exc.status_code)
