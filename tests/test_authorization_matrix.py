@@ -236,6 +236,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
 }
 API: dict[str, tuple[str, str, str, str]] = {
     "GET /api/v1/customers": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/customers/matches": ("401", "ok", "ok", "ok"),
     "POST /api/v1/customers": ("401", "ok", "ok", "ok"),
     "GET /api/v1/customers/{customer_id}": ("401", "404", "ok", "ok"),
     "PATCH /api/v1/customers/{customer_id}": ("401", "404", "ok", "ok"),

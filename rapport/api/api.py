@@ -51,6 +51,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/customers", customers.router)
+api.add_router("/customers/matches", "rapport.api.matches.router")
 api.add_router("/cases", cases.router)
 api.add_router("/messages", cases.messages_router)
 api.add_router("/attachments", cases.attachments_router)

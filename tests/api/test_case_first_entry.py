@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rapport.cases.models import Call, Case, DeliveryStatus, Direction, Message
 from rapport.people.models import Customer
 from tests.api.conftest import ApiClient, assert_error
@@ -100,3 +102,27 @@ def test_mismatched_first_entries_are_refused(world: World, api: ApiClient) -> N
     unknown = {**maria, "first_entry": "telepathy"}
     assert_error(api.post("/cases", unknown), 422, "validation_error")
     assert Case.objects.count() == 1
+
+
+def test_customer_matches_find_a_number_typed_any_way(world: World, api_as: Any) -> None:
+    ana = api_as(world.agent)
+    body = ana.get("/customers/matches", phone="+34 612-345-678").json()
+    assert body == {
+        "found": [
+            {
+                "customer": {
+                    "id": world.customer.pk,
+                    "name": "Maria Lopez",
+                    "preferred_name": "Maria",
+                },
+                "why": ["phone +34612345678"],
+            }
+        ],
+        "taken": [],
+    }
+    # Another team's agent learns only that the number is taken, never whose it is.
+    olga = api_as(world.outsider).get(
+        "/customers/matches", phone="+34612345678", name="Maria Lopez"
+    )
+    assert olga.json() == {"found": [], "taken": ["phone +34612345678"]}
+    assert_error(ana.get("/customers/matches", name="x" * 201), 422, "validation_error")
