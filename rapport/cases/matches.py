@@ -8,15 +8,17 @@ address is taken, and what will happen (`create_customer_for_case`)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from rapport.cases.access import customers_for_agent, may_open_case_for
 from rapport.lib.errors import ActionError
+from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people.actions.identities import normalise_identity
 from rapport.people.actions.merging import follow_merges
-from rapport.people.models import Agent, Customer, Identity
+from rapport.people.models import Agent, Customer, Identity, IdentityKind
 
 MOST = 5  # matches shown: enough to pick from, few enough to read at a glance
 
@@ -36,19 +38,27 @@ class Matches:
         return bool(self.found or self.taken)
 
 
+def _forms(agent: Agent, kind: str, raw: str) -> set[str]:
+    """What a typed value may be, normalised: a number without its country code read in the
+    desk's default region and in the country of the agent's site ("612 345 678" in Madrid)."""
+    forms = set()
+    with suppress(ActionError):  # half typed, or local: nothing to match in the default region
+        forms.add(normalise_identity(kind, raw))
+    if kind == IdentityKind.PHONE and agent.site is not None and agent.site.country:
+        with suppress(InvalidIdentity):
+            forms.add(normalise(kind, raw, default_region=agent.site.country))
+    return forms
+
+
 def customer_matches(
     agent: Agent, *, name: str = "", typed: Sequence[tuple[str, str]] = ()
 ) -> Matches:
     """Customers matching what was typed: `typed` as (identity kind, raw value); a value that
     is not (yet) a valid address of its kind is passed over. Reads a fixed number of queries."""
-    wanted: dict[tuple[str, str], str] = {}
+    wanted: set[tuple[str, str]] = set()
     for kind, raw in typed:
-        if not raw.strip():
-            continue
-        try:
-            wanted[(kind, normalise_identity(kind, raw))] = raw
-        except ActionError:
-            continue  # half typed: nothing to match yet
+        if raw.strip():
+            wanted.update((kind, value) for value in _forms(agent, kind, raw))
     reasons: dict[int, list[str]] = {}
     if wanted:
         by_address = Q()

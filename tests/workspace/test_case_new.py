@@ -161,6 +161,9 @@ def test_matches_find_a_number_typed_any_way(world: World) -> None:
     page = client.get("/cases/new/matches/", {"name": "maria lopez"}).content.decode()
     assert "the same name" in page
     assert client.get("/cases/new/matches/", {"phone": "+34 6"}).content.decode().strip() == ""
+    # Without its country code, a number is read in the country of Ana's site (Spain) too.
+    page = client.get("/cases/new/matches/", {"phone": "612 345 678"}).content.decode()
+    assert "Maria Lopez" in page
 
 
 def test_matches_never_name_another_teams_customer(world: World) -> None:
