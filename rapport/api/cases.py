@@ -45,7 +45,7 @@ from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,
     cases_for_agent,
-    customer_for_agent,
+    customer_to_file_for,
     message_for_agent,
     saved_reply_for_case,
 )
@@ -127,7 +127,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseQuery]) -> CasePage:
 def _customer_for(agent: Agent, payload: CaseIn) -> Customer:
     if payload.customer_id is not None:
         return named(
-            partial(customer_for_agent, agent),
+            partial(customer_to_file_for, agent),
             payload.customer_id,
             field="customer_id",
             what="customer",

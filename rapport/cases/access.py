@@ -215,6 +215,20 @@ def may_open_case_for(agent: Agent, customer: Customer) -> bool:
     )
 
 
+def customer_to_file_for(agent: Agent, customer_id: int) -> Customer:
+    """A customer the agent picked to open a case for: one they serve, or one nobody serves
+    yet (`may_open_case_for`); 404 otherwise."""
+    customer = (
+        Customer.objects.filter(merged_into__isnull=True)
+        .select_related("owner", "deputy", "organization")
+        .filter(pk=customer_id)
+        .first()
+    )
+    if customer is None or not may_open_case_for(agent, customer):
+        raise Http404("No such customer")
+    return customer
+
+
 def check_may_file(
     agent: Agent, *, owner: Agent | None, team: Team | None, customer: Customer
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rapport.cases.models import Call, Case, DeliveryStatus, Direction, Message
+from rapport.people.actions.customers import create_customer
 from rapport.people.models import Customer
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
@@ -126,3 +127,19 @@ def test_customer_matches_find_a_number_typed_any_way(world: World, api_as: Any)
     )
     assert olga.json() == {"found": [], "taken": ["phone +34612345678"]}
     assert_error(ana.get("/customers/matches", name="x" * 201), 422, "validation_error")
+
+
+def test_a_customer_the_matches_offer_can_be_named_by_id(world: World, api_as: Any) -> None:
+    walk_in = create_customer(name="Walk In", by=None, identities=[("phone", "+34 600 000 001")])
+    olga = api_as(world.outsider)
+    found = olga.get("/customers/matches", phone="+34600000001").json()["found"]
+    assert [m["customer"]["id"] for m in found] == [walk_in.pk]
+    response = olga.post(
+        "/cases", {"customer_id": walk_in.pk, "first_entry": "inbound_call", "text": "Hello"}
+    )
+    assert response.status_code == 201, response.content
+    # Maria is served by the clinic: her id names nobody Olga may file for.
+    maria = olga.post(
+        "/cases", {"customer_id": world.customer.pk, "first_entry": "inbound_call", "text": "Hi"}
+    )
+    assert_error(maria, 400, "bad_request", field="customer_id")

@@ -140,6 +140,17 @@ def test_another_teams_agent_cannot_pick_the_clinics_customer(world: World) -> N
     assert "Maria" not in page
 
 
+def test_a_customer_nobody_serves_yet_can_be_picked_by_anyone(world: World) -> None:
+    walk_in = create_customer(name="Walk In", by=None, identities=[("phone", "+34 600 000 001")])
+    client = world.client_for(world.outsider)
+    page = client.get("/cases/new/matches/", {"phone": "+34600000001"}).content.decode()
+    assert f'data-start-pick="{walk_in.pk}"' in page
+    data = {**CALL, "customer": str(walk_in.pk), "name": "", "team": str(world.dental.pk)}
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 302
+    assert Case.objects.get(customer=walk_in).team == world.dental
+
+
 def test_a_supervisor_starts_a_case_routed_by_the_desk(world: World) -> None:
     client = world.client_for(world.supervisor)
     data = {**CALL, "team": str(world.clinic.pk), "assign": "route"}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.cases import transports
-from rapport.cases.access import agent_team_ids, customer_for_agent
+from rapport.cases.access import agent_team_ids, customer_to_file_for
 from rapport.cases.matches import Matches, customer_matches
 from rapport.lib.access import named
 from rapport.lib.errors import ActionError
@@ -37,7 +37,7 @@ def _teams(agent: Agent) -> list[tuple[int, str]]:
 
 def _picked(agent: Agent, customer_id: int | None) -> Customer | None:
     """The customer the agent picked (a 400 naming the field for one they may not see)."""
-    find = partial(customer_for_agent, agent)
+    find = partial(customer_to_file_for, agent)
     return named(find, customer_id, field="customer", what="customer")
 
 
