@@ -33,6 +33,11 @@ def test_an_agent_starts_a_case_from_a_phone_call(
     match.get_by_role("link", name="Use Maria Lopez").click()
     expect(page.locator("#start-picked")).to_contain_text("New case for Maria Lopez")
     expect(page.locator("#new-customer")).to_be_hidden()
+    page.click("#start-unpick")  # not her after all: back to typing, nothing lost
+    expect(page.locator("#start-phone")).to_have_value("+34 612-345-678")
+    expect(page.locator("#start-customer")).to_have_value("")
+    match.get_by_role("link", name="Use Maria Lopez").click()
+    expect(page.locator("#start-picked")).to_contain_text("New case for Maria Lopez")
 
     expect(page.locator("#start-outcome")).to_be_visible()  # a call's fields show for a call
     expect(page.locator("#start-channel")).to_be_hidden()

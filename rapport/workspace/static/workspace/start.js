@@ -22,6 +22,7 @@
       return;
     }
     if (event.target.closest("[data-start-unpick]")) {
+      event.preventDefault();
       show("", "");
       document.getElementById("start-name").focus();
     }
