@@ -8,14 +8,14 @@ from ninja import Field, Query, Router, Schema
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS
-from rapport.api.schemas import CustomerRef
+from rapport.api.schemas import CustomerRef, Input
 from rapport.cases.matches import customer_matches
 from rapport.people.models import IdentityKind
 
 router = Router(tags=["customers"])
 
 
-class MatchQuery(Schema):
+class MatchQuery(Input):
     name: str = Field("", max_length=200)
     email: str = Field("", max_length=320)
     phone: str = Field("", max_length=40, description="Typed any way: +34 612-345-678.")

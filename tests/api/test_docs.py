@@ -10,6 +10,7 @@ from tests.conftest import World
 
 EXPECTED_PATHS = {
     "/api/v1/customers",
+    "/api/v1/customers/matches",
     "/api/v1/customers/{customer_id}",
     "/api/v1/customers/{customer_id}/identities",
     "/api/v1/customers/{customer_id}/identities/{identity_id}",
