@@ -21,7 +21,6 @@ so a search costs the same at 1M cases as at 1k: the most recent matches win.
 # ruff: noqa: S608 -- SQL is assembled from this module's constant identifiers; values are bound.
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +33,12 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from rapport.cases.models import Case
-from rapport.lib.identities import InvalidIdentity, normalise_phone, normalise_social
+from rapport.lib.identities import (
+    InvalidIdentity,
+    normalise_email,
+    normalise_phone,
+    normalise_social,
+)
 from rapport.people.models import Customer, Identity
 
 # Caps on each source of matches; the newest matches are kept.
@@ -127,6 +131,16 @@ def _social(raw: str) -> str | None:
         return None
 
 
+def _complete_email(raw: str) -> bool:
+    """A whole address (name@example.com): found by its normalised value, no fragment needed."""
+    if "@" not in raw:
+        return False
+    try:
+        return normalise_email(raw) == raw
+    except InvalidIdentity:
+        return False
+
+
 def parse_query(query: str) -> Terms:
     raw = query.strip().lower()
     if not raw or len(raw) > 320:
@@ -136,14 +150,23 @@ def parse_query(query: str) -> Terms:
     if _PHONE_RE.match(raw):
         # Typed any way: "+1 647 555 0142", "(647) 555-0142", "612 345 678" (a national number
         # of another country), "0034 612...", "020 7946 0958": its digits, without the leading
-        # international or trunk zeros, are a run of the stored E.164 number.
+        # international or trunk zeros, are a run of the stored E.164 number. A whole number
+        # with its country code is found by its normalised value alone (fragments cost more).
         digits = re.sub(r"\D", "", raw)
         prefixes.add(f"+{digits}")
-        with contextlib.suppress(InvalidIdentity):
+        international = raw.lstrip("(").startswith(("+", "00"))
+        try:
             prefixes.add(normalise_phone(raw, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION))
-        fragments |= {run for run in (digits, digits.lstrip("0")) if len(run) >= MIN_PHONE_DIGITS}
+        except InvalidIdentity:
+            international = False
+        if not international:
+            runs = (digits, digits.lstrip("0"))
+            fragments |= {run for run in runs if len(run) >= MIN_PHONE_DIGITS}
     elif (
-        len(raw) >= MIN_FRAGMENT_LENGTH and not raw.isalpha() and not any(c.isspace() for c in raw)
+        len(raw) >= MIN_FRAGMENT_LENGTH
+        and not raw.isalpha()
+        and not any(c.isspace() for c in raw)
+        and not _complete_email(raw)
     ):
         # An address or handle, or part of one: "@anna_b" (x:anna_b), "lopez@exa", "annab99".
         handle = _social(raw)

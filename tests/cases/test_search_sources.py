@@ -121,7 +121,12 @@ def test_short_or_plain_fragments_do_not_scan_every_identity() -> None:
     assert parse_query("345").fragments == []  # too few digits to mean one number
     assert parse_query("lopez").fragments == []  # a plain word: names and the text indexes
     assert parse_query("612 345 678").fragments == ["612345678"]
-    assert parse_query("0044 20 7946 0958").fragments == ["00442079460958", "442079460958"]
+    assert parse_query("020 7946 0958").fragments == ["02079460958", "2079460958"]
+    # A whole number with its country code, or a whole address: found by the normalised value.
+    assert parse_query("+44 20 7946 0958").fragments == []
+    assert "+442079460958" in parse_query("+44 20 7946 0958").prefixes
+    assert parse_query("Maria.Lopez@Example.com").fragments == []
+    assert parse_query("lopez@example").fragments == ["lopez@example"]
     assert parse_query("@Jo_Quinn").fragments == ["jo_quinn"]
 
 
