@@ -7,6 +7,7 @@ import pytest
 
 from rapport.cases.actions.messages import NewSinceSeen, add_note, reply
 from rapport.cases.models import CaseEvent, CaseEventKind, Direction, Message
+from rapport.lib.errors import ActionError
 from rapport.routing.actions.opening import open_case, receive_message
 from tests.conftest import World
 
@@ -77,3 +78,17 @@ def test_messages_on_the_customers_other_cases_do_not_hold_it(world: World) -> N
         team=world.clinic,
     )
     assert reply(case=world.case, text="Hello", by=world.agent, seen_message_id=seen)
+
+
+def test_the_same_reply_again_from_the_same_seen_message_is_refused(world: World) -> None:
+    """A double-submit: the same text from the same newest message seen is not sent twice;
+    a different text (or the same after seeing the first) is."""
+    seen = _newest(world)
+    first = reply(
+        case=world.case, text="Honey in warm water.", by=world.agent, seen_message_id=seen
+    )
+    with pytest.raises(ActionError, match="already sent this reply"):
+        reply(case=world.case, text="Honey  in warm water.\n", by=world.agent, seen_message_id=seen)
+    reply(case=world.case, text="And rest.", by=world.agent, seen_message_id=seen)
+    reply(case=world.case, text="Honey in warm water.", by=world.agent, seen_message_id=first.pk)
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 3

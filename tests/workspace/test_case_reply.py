@@ -67,3 +67,19 @@ def test_wrong_person_is_refused(world: World) -> None:
     assert_login_required(f"/cases/{world.case.pk}/reply/", method="post")
     assert world.client_for(world.agent).get(f"/cases/{world.case.pk}/reply/").status_code == 405
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_the_same_reply_posted_twice_goes_to_the_customer_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A double-submit (a second click, a resent form after a slow answer) carries the same
+    text and the same newest message seen: the customer gets it once, the agent is told."""
+    client = world.client_for(world.agent)
+    seen = Message.objects.filter(case=world.case).latest("pk").pk
+    form = {"text": "Honey in warm water tonight.", "channel": "email", "seen_message": seen}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cases/{world.case.pk}/reply/", form)
+        again = client.post(f"/cases/{world.case.pk}/reply/", form, follow=True)
+    assert Message.objects.filter(direction=Direction.OUTBOUND).count() == 1
+    assert len(mail.outbox) == 1
+    assert "already sent this reply" in again.content.decode()

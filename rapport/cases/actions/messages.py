@@ -67,6 +67,20 @@ def _new_since(case: Case, *, seen_message_id: int, by: Agent) -> list[Message]:
     )
 
 
+def _check_not_sent_already(case: Case, *, text: str, by: Agent, seen_message_id: int) -> None:
+    """A double-submit (a second click, a form sent again after a slow answer) carries the
+    same text from the same newest message seen: refused, so the customer gets it once."""
+    words = [text.split(), signed(text, by).split()]
+    mine = Message.objects.filter(
+        case=case, pk__gt=seen_message_id, author=by, direction=Direction.OUTBOUND
+    )
+    if any(sent.split() in words for sent in mine.values_list("text", flat=True)):
+        raise ActionError(
+            "You already sent this reply (the form was sent twice); it went out once.",
+            field="text",
+        )
+
+
 def signed(text: str, agent: Agent) -> str:
     """The reply as the customer reads it: signed by the named person who wrote it."""
     signature = agent.signature.strip()
@@ -102,6 +116,8 @@ def reply(
         arrived := _new_since(case, seen_message_id=seen_message_id, by=by)
     ):
         raise NewSinceSeen(arrived)
+    if seen_message_id is not None:
+        _check_not_sent_already(case, text=body, by=by, seen_message_id=seen_message_id)
     unchanged = _started_from(saved_reply, case=case, text=body, by=by)
     by_channel = transports.reply_channel(case, channel)
     now = timezone.now()
