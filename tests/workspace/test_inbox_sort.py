@@ -162,3 +162,17 @@ def test_a_bad_order_or_position_is_refused_or_ignored_never_a_crash(world: Worl
         response = client.get("/", {"view": "mine", "sort": "updated", "after": after})
         assert response.status_code == 200
         assert world.case.pk in inbox_ids(response.content.decode())
+
+
+@pytest.mark.parametrize("size", [1, 2, 4])
+def test_the_first_page_places_one_old_urgent_case_above_newer_ones(
+    world: World, settings: Any, size: int
+) -> None:
+    # The first page reads the urgent cases straight and walks the rest once (agents): one urgent
+    # case a month old must still lead, and the newer ones follow it in their order.
+    c = _desk(world)
+    whole = _order(world, "view=mine")
+    assert whole[0] == c["urgent"].pk and len(whole) == 5
+    settings.RAPPORT_PAGE_SIZE = size
+    assert _order(world, "view=mine") == whole[:size]
+    assert every_page(world.client_for(world.agent), "view=mine", pages=10) == whole

@@ -228,7 +228,22 @@ def _newest_first(
     agent: Agent, where: Q, statuses: list[str] | None, size: int, position: Position | None
 ) -> list[Case]:
     """Recently updated, on the inbox's fast index walks: the newest urgent cases still to be
-    done and the newest of the rest, each its own walk, read as one list, urgent first."""
+    done and the newest of the rest, read as one list, urgent first.
+
+    The first page (the one nearly every visit reads) walks everything once and reads the
+    agent's urgent cases straight (all of them: they are few); a newest-first walk for them
+    alone reads most of the agent's cases before it finds a page of them (100k-case desk:
+    19-30 ms, against 9-12 ms read straight). The newest `size` of everything hold at least as
+    many non-urgent cases as the page has room for once the urgent ones are placed. A
+    supervisor's walks are one index each and already cheap (6 ms), while reading every urgent
+    case of the desk straight is not (18 ms): they keep the two walks."""
+    if position is None and not agent.is_supervisor:
+        urgent = cases_for_agent(agent).filter(where & PINNED)
+        if statuses is not None:
+            urgent = urgent.filter(status__in=statuses)
+        newest = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=size)
+        both = urgent.values("pk").union(newest.values("pk"))
+        return _load(in_order(Case.objects.filter(pk__in=both), Sort.UPDATED)[:size])
     parts = []
     for pinned, part in ((0, PINNED), (1, ~PINNED)):
         if position is not None and position[0] > pinned:
