@@ -67,5 +67,7 @@ def test_an_agent_chooses_her_notifications_signature_and_photo(
     page.click("#save-photo")
     image = page.locator("#my-photo")
     expect(image).to_be_visible()
+    # Visible is not loaded: wait until the browser has the picture (or has given up on it).
+    image.evaluate("img => img.complete || new Promise(done => img.onload = img.onerror = done)")
     assert image.evaluate("img => img.naturalWidth") == 256
     _shot(page, f"account-done-{width}.png")
