@@ -13,7 +13,9 @@ from rapport.triage.records import Request, parse_request
 from rapport.triage.sentiment import compound
 
 SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
-DEFAULT_SET = Path(__file__).resolve().parents[2] / "bench" / "data" / "triage_eval.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+# The training/development set (shipped in the package: `rapport triage train` runs on desks).
+DEFAULT_SET = DATA / "labelled.jsonl"
 # What the issue asks for: recall for the signals that must never be missed, precision for all.
 RECALL_TARGETS = {"urgent": 0.9, "wants_human": 0.9}
 PRECISION_TARGET = 0.85
@@ -28,6 +30,7 @@ class Example:
     split: str
     request: Request
     labels: dict[str, bool]
+    language: str = "en"
 
 
 def load(path: Path = DEFAULT_SET) -> list[Example]:
@@ -37,7 +40,15 @@ def load(path: Path = DEFAULT_SET) -> list[Example]:
             if line.strip():
                 data = json.loads(line)
                 labels = {signal: bool(data["labels"][signal]) for signal in SIGNALS}
-                examples.append(Example(data["id"], data["split"], parse_request(data), labels))
+                examples.append(
+                    Example(
+                        data["id"],
+                        data["split"],
+                        parse_request(data),
+                        labels,
+                        data.get("language", "en"),
+                    )
+                )
     return examples
 
 

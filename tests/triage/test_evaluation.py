@@ -27,6 +27,8 @@ def test_the_set_is_big_and_varied() -> None:
         "phone",
     }
     assert {e.split for e in EXAMPLES} == {"dev", "test"}
+    assert {e.language for e in EXAMPLES} == {"en", "es"}
+    assert sum(e.language == "es" for e in EXAMPLES) >= 40
     for signal in SIGNALS:
         assert sum(e.labels[signal] for e in EXAMPLES) >= 30, signal
     assert any(e.request.history for e in EXAMPLES)

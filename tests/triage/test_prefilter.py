@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rapport.triage import prefilter, signals
+from rapport.triage.evaluation import DEFAULT_SET
 
-ROOT = Path(__file__).resolve().parents[2]
 RULES = [
     (name, compiled)
     for name, table in (
@@ -127,7 +126,7 @@ def test_the_screen_gives_the_rules_whose_words_are_there_in_order() -> None:
 def test_triage_of_the_evaluation_set_is_the_same_with_every_rule_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    lines = (ROOT / "bench" / "data" / "triage_eval.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = DEFAULT_SET.read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines]
     screened = [signals.triage(text, channel="email") for text in texts]
     monkeypatch.setattr(prefilter, "may_match", lambda needed, starts: True)
