@@ -63,7 +63,7 @@ _.last_failed_at
 warned_at  # care.Promise: claimed by the promise_warnings sweep, cleared by a reschedule
 
 # API schema and report fields: serialised by Ninja/pydantic or asdict().
-mail_error  # api/agent_schemas.py InvitationOut
+mail_error  # api/schemas/staff.py InvitationOut
 due_local
 customer_text
 specialist

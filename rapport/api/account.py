@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.schemas import Input
+from rapport.api.schemas.base import Input
 from rapport.lib.errors import ActionError
 from rapport.people.actions.notifications import Choice, choices_of, set_notification_choices
 from rapport.people.actions.profile import SIGNATURE_MAX, remove_photo, set_photo, set_signature

@@ -11,7 +11,12 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
-from rapport.api.agent_schemas import (
+from rapport.api.auth import agent_of, supervisor_required
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
+from rapport.api.pagination import Keyset, keyset_page
+from rapport.api.schemas.agents import AgentOut, AgentPage
+from rapport.api.schemas.base import Id
+from rapport.api.schemas.staff import (
     AgentQuery,
     DeactivateIn,
     DeactivationOut,
@@ -20,10 +25,6 @@ from rapport.api.agent_schemas import (
     StaffOut,
     StaffPatch,
 )
-from rapport.api.auth import agent_of, supervisor_required
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import AgentOut, AgentPage, Id
 from rapport.lib.access import named, one
 from rapport.lib.errors import ActionError, Forbidden
 from rapport.lib.hours import HoursError, hours_from_text

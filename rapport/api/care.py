@@ -11,7 +11,11 @@ from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
-from rapport.api.care_schemas import (
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
+from rapport.api.pagination import Keyset, keyset_page
+from rapport.api.schemas.agents import AgentRef
+from rapport.api.schemas.base import ErrorOut, Id
+from rapport.api.schemas.care import (
     AppointmentIn,
     AppointmentOut,
     CallbackIn,
@@ -34,9 +38,6 @@ from rapport.api.care_schemas import (
     WordOfMouthOut,
     WordOfMouthPage,
 )
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import AgentRef, ErrorOut, Id
 from rapport.care import selectors
 from rapport.care.access import promise_for_agent, promises_for_agent, referral_for_agent
 from rapport.care.actions.appointments import book_appointment

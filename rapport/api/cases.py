@@ -12,7 +12,10 @@ from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
-from rapport.api.case_schemas import (
+from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
+from rapport.api.pagination import Keyset, keyset_page, sorted_page
+from rapport.api.schemas.base import ErrorBody, ErrorOut, Id, SearchMatchOut
+from rapport.api.schemas.cases import (
     CaseCallIn,
     CaseDetailOut,
     CaseIn,
@@ -30,17 +33,8 @@ from rapport.api.case_schemas import (
     StatusIn,
     TagsIn,
 )
-from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.pagination import Keyset, keyset_page, sorted_page
-from rapport.api.schemas import (
-    CallOut,
-    ErrorBody,
-    ErrorOut,
-    Id,
-    MergeIn,
-    MessageOut,
-    SearchMatchOut,
-)
+from rapport.api.schemas.customers import MergeIn
+from rapport.api.schemas.timeline import CallOut, MessageOut
 from rapport.cases.access import (
     attachment_for_agent,
     case_for_agent,

@@ -18,7 +18,8 @@ from rapport.api.pagination import (
     invalid_cursor,
     keyset_page,
 )
-from rapport.api.schemas import (
+from rapport.api.schemas.base import ErrorOut, Id, PageQuery, SearchMatchOut
+from rapport.api.schemas.customers import (
     AssetIn,
     AssetOut,
     CustomerDetailOut,
@@ -27,19 +28,14 @@ from rapport.api.schemas import (
     CustomerPage,
     CustomerPatch,
     CustomerQuery,
-    ErrorOut,
-    Id,
     IdentityIn,
     IdentityOut,
     MergeIn,
-    PageQuery,
     RapportNoteIn,
     RapportNoteOut,
     RelationshipIn,
-    SearchMatchOut,
-    TimelineEntryOut,
-    TimelinePage,
 )
+from rapport.api.schemas.timeline import TimelineEntryOut, TimelinePage
 from rapport.cases.access import (
     cases_for_agent,
     check_may_change_relationship,

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import Id, Input, PageQuery
+from rapport.api.schemas.base import Id, Input, PageQuery
 from rapport.cases.access import customer_for_agent
 from rapport.datacare.actions.erasure import erase_customer
 from rapport.datacare.actions.export import export_customer

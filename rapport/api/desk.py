@@ -17,7 +17,7 @@ from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.schemas import Id, Input
+from rapport.api.schemas.base import Id, Input
 from rapport.cases.models import Priority
 from rapport.jobs.items import put_off_report
 from rapport.lib.access import named, one

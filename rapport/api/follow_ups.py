@@ -13,7 +13,7 @@ from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.schemas import Id, Input
+from rapport.api.schemas.base import Id, Input
 from rapport.care.access import follow_up_policy_by_id
 from rapport.care.actions.promises import (
     FOLLOW_UP_CLOCK,

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 
 from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS
-from rapport.api.schemas import Input
+from rapport.api.schemas.base import Input
 from rapport.cases.access import cases_for_agent
 from rapport.insights import selectors
 

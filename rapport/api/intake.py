@@ -14,7 +14,7 @@ from ninja.responses import Status as HttpStatus
 from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import ErrorOut, Id, PageQuery
+from rapport.api.schemas.base import ErrorOut, Id, PageQuery
 from rapport.datacare.actions.access import raw_deleted_notice, read_raw_mail
 from rapport.datacare.models import Via
 from rapport.mail import selectors

@@ -8,7 +8,8 @@ from ninja import Field, Query, Router, Schema
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS
-from rapport.api.schemas import CustomerRef, Input
+from rapport.api.schemas.base import Input
+from rapport.api.schemas.customers import CustomerRef
 from rapport.cases.matches import customer_matches
 from rapport.people.models import IdentityKind
 

@@ -11,7 +11,9 @@ from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.outreach_schemas import (
+from rapport.api.pagination import Keyset, decode_cursor, encode_cursor, invalid_cursor, keyset_page
+from rapport.api.schemas.base import Id, PageQuery
+from rapport.api.schemas.outreach import (
     AudienceIn,
     AudienceOut,
     BoardOut,
@@ -38,8 +40,6 @@ from rapport.api.outreach_schemas import (
     TotalsOut,
     TotalsQuery,
 )
-from rapport.api.pagination import Keyset, decode_cursor, encode_cursor, invalid_cursor, keyset_page
-from rapport.api.schemas import Id, PageQuery
 from rapport.cases.access import asset_for_agent, case_for_agent, customer_for_agent
 from rapport.lib.access import named
 from rapport.outreach import selectors

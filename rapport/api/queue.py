@@ -13,9 +13,9 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
 
 from rapport.api.auth import agent_of
-from rapport.api.case_schemas import HandedOverOut
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
-from rapport.api.schemas import Id, Input
+from rapport.api.schemas.base import Id, Input
+from rapport.api.schemas.cases import HandedOverOut
 from rapport.cases.access import case_for_agent, saved_view_for_agent, saved_views_of
 from rapport.cases.actions.assignment import assign_case
 from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction, apply_to_cases

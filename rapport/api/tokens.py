@@ -13,7 +13,7 @@ from ninja.responses import Status as HttpStatus
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import Id, Input, PageQuery
+from rapport.api.schemas.base import Id, Input, PageQuery
 from rapport.people.access import token_for_agent, tokens_for_agent
 from rapport.people.actions.security import issue_api_token, revoke_api_token
 from rapport.people.models import ApiToken, TokenState

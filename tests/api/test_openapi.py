@@ -14,7 +14,7 @@ from ninja.operation import Operation
 from pydantic import BaseModel
 
 from rapport.api.api import api
-from rapport.api.schemas import Input
+from rapport.api.schemas.base import Input
 from tests.api.conftest import ApiClient
 from tests.conftest import World
 

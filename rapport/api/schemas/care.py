@@ -10,7 +10,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from rapport.api.schemas import AgentRef, Input, PageQuery, Timestamp
+from rapport.api.schemas.agents import AgentRef
+from rapport.api.schemas.base import Input, PageQuery, Timestamp
 from rapport.care.actions.referrals import draft_introduction
 from rapport.care.models import (
     Appointment,

@@ -9,7 +9,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from rapport.api.schemas import AgentOut, Input, PageQuery
+from rapport.api.schemas.agents import AgentOut
+from rapport.api.schemas.base import Input, PageQuery
 from rapport.lib.storable import MAX_INT
 from rapport.mail.models import AgentMail, AgentMailStatus
 from rapport.people.actions.staff import MAX_CAPACITY, MAX_SKILL

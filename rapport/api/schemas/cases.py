@@ -10,19 +10,17 @@ from django.conf import settings
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
-from rapport.api.schemas import (
+from rapport.api.schemas.agents import AgentRef, TeamRef
+from rapport.api.schemas.base import (
     LONG_TEXT,
-    AgentRef,
-    CallOut,
-    CustomerRef,
     ErrorOut,
     Input,
-    MessageOut,
     PageQuery,
     SearchMatchOut,
-    TeamRef,
     Timestamp,
 )
+from rapport.api.schemas.customers import CustomerRef
+from rapport.api.schemas.timeline import CallOut, MessageOut
 from rapport.cases.attachments import Upload
 from rapport.cases.models import (
     Call,

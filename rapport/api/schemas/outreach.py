@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from rapport.api.schemas import LONG_TEXT, Input, PageQuery
+from rapport.api.schemas.base import LONG_TEXT, Input, PageQuery
 from rapport.cases.models import CallOutcome
 from rapport.outreach.models import (
     AudienceImport,
