@@ -9,21 +9,18 @@ A refused form comes back with what was typed and the reason (`post_action(again
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
 from zoneinfo import available_timezones
 
 from django import forms
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from rapport.lib.access import named
-from rapport.lib.answers import Action, Elsewhere, post_action
+from rapport.lib.answers import Elsewhere
 from rapport.lib.forms import Form
 from rapport.lib.hours import holiday_countries, holiday_regions, hours_as_text, public_holidays
 from rapport.lib.wallclock import known_zone
@@ -36,33 +33,11 @@ from rapport.people.actions.agents import (
     update_site,
     update_team,
 )
-from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Brand, Site, Team
 from rapport.workspace.views.desk import week_grid
+from rapport.workspace.views.desk_pages import change_page, desk_page, list_page, posted
 
 HOLIDAYS_AHEAD = timedelta(days=365)
-GET_POST = require_http_methods(["GET", "POST"])
-
-
-def form_page(
-    request: HttpRequest,
-    template: str,
-    *,
-    form: forms.Form,
-    context: Callable[[], dict[str, Any]],
-    run: Action,
-    back: str,
-) -> HttpResponse:
-    """A page with a form: shown on GET; on POST the form runs its action (`post_action`), and a
-    refusal shows the page again with what was typed and the reason (status 400)."""
-
-    def page(error: str = "") -> HttpResponse:
-        shown = {**context(), "form": form, "error": error}
-        return render(request, template, shown, status=400 if error else 200)
-
-    if request.method != "POST":
-        return page()
-    return post_action(request, run, form=form, back=back, again=page)
 
 
 def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -109,7 +84,7 @@ class BrandForm(Form):
     )
 
     @classmethod
-    def of(cls, brand: Brand) -> BrandForm:
+    def of(cls, brand: Brand, data: QueryDict | None) -> BrandForm:
         initial = {
             "name": brand.name,
             "slug": brand.slug,
@@ -117,65 +92,50 @@ class BrandForm(Form):
             "addresses": ", ".join(str(a) for a in brand.email_addresses),
             "colour": brand.colour,
         }
-        return cls(initial=initial)
+        return cls(data, initial=initial)
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+def _brand_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": data["name"],
+        "slug": data["slug"],
+        "phone": data["phone"],
+        "email_addresses": _addresses(data["addresses"]),
+        "colour": data["colour"],
+    }
+
+
+@desk_page
 def brands(request: HttpRequest, agent: Agent) -> HttpResponse:
-    def run(data: dict[str, Any]) -> Elsewhere:
-        brand = create_brand(
-            name=data["name"],
-            slug=data["slug"],
-            by=agent,
-            phone=data["phone"],
-            email_addresses=_addresses(data["addresses"]),
-            colour=data["colour"],
-        )
+    def add(data: dict[str, Any]) -> Elsewhere:
+        brand = create_brand(**_brand_fields(data), by=agent)
         notice = f"{brand.name} added: its contact page is /contact/{brand.slug}/."
         return Elsewhere(notice, reverse("desk_brands") + f"#brand-{brand.pk}")
 
     listed = Brand.objects.prefetch_related("teams", "sites").order_by("name")
-    return form_page(
-        request,
-        "workspace/desk/brands.html",
-        form=BrandForm(request.POST or None),
-        context=lambda: {"brands": list(listed)},
-        run=run,
-        back=reverse("desk_brands"),
-    )
+    form = BrandForm(posted(request))
+    return list_page(request, "brands", form=form, listed=lambda: {"brands": list(listed)}, add=add)
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def brand(request: HttpRequest, agent: Agent, brand_id: int) -> HttpResponse:
     business = brand_by_id(brand_id)
 
-    def run(data: dict[str, Any]) -> str:
-        update_brand(
-            business,
-            name=data["name"],
-            slug=data["slug"],
-            phone=data["phone"],
-            email_addresses=_addresses(data["addresses"]),
-            colour=data["colour"],
-            by=agent,
-        )
+    def save(data: dict[str, Any]) -> str:
+        update_brand(business, **_brand_fields(data), by=agent)
         return f"{business.name} saved."
 
-    return form_page(
+    return change_page(
         request,
-        "workspace/desk/brand.html",
-        form=BrandForm(request.POST) if request.method == "POST" else BrandForm.of(business),
-        context=lambda: {
+        "brand",
+        business.pk,
+        form=BrandForm.of(business, posted(request)),
+        shown=lambda: {
             "brand": business,
             "teams": list(business.teams.order_by("name")),
             "sites": list(business.sites.order_by("name")),
         },
-        run=run,
-        back=reverse("desk_brand", args=[business.pk]),
+        save=save,
     )
 
 
@@ -206,7 +166,7 @@ class SiteForm(Form):
         choice_field(self, "brand").choices = _brand_choices()
 
     @classmethod
-    def of(cls, site: Site) -> SiteForm:
+    def of(cls, site: Site, data: QueryDict | None) -> SiteForm:
         initial = {
             "name": site.name,
             "timezone": site.timezone,
@@ -214,7 +174,7 @@ class SiteForm(Form):
             "region": site.region,
             "brand": str(site.brand_id or ""),
         }
-        return cls(initial=initial)
+        return cls(data, initial=initial)
 
 
 def _site_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -227,11 +187,9 @@ def _site_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def sites(request: HttpRequest, agent: Agent) -> HttpResponse:
-    def run(data: dict[str, Any]) -> Elsewhere:
+    def add(data: dict[str, Any]) -> Elsewhere:
         site = create_site(**_site_fields(data), by=agent)
         notice = f"{site.name} added: give it its opening hours below."
         return Elsewhere(notice, reverse("desk_site", args=[site.pk]))
@@ -241,13 +199,12 @@ def sites(request: HttpRequest, agent: Agent) -> HttpResponse:
         .annotate(agents=Count("agent", distinct=True), closed_days=Count("closures"))
         .order_by("name")
     )
-    return form_page(
+    return list_page(
         request,
-        "workspace/desk/sites.html",
-        form=SiteForm(request.POST or None, initial={"timezone": agent.timezone}),
-        context=lambda: {"sites": [(s, hours_as_text(s.working_hours or {})) for s in listed]},
-        run=run,
-        back=reverse("desk_sites"),
+        "sites",
+        form=SiteForm(posted(request), initial={"timezone": agent.timezone}),
+        listed=lambda: {"sites": [(s, hours_as_text(s.working_hours or {})) for s in listed]},
+        add=add,
     )
 
 
@@ -265,23 +222,21 @@ def _site_context(site: Site) -> dict[str, Any]:
     }
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def site(request: HttpRequest, agent: Agent, site_id: int) -> HttpResponse:
     place = site_by_id(site_id)
 
-    def run(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str:
         update_site(place, **_site_fields(data), by=agent)
         return f"{place.name} saved."
 
-    return form_page(
+    return change_page(
         request,
-        "workspace/desk/site.html",
-        form=SiteForm(request.POST) if request.method == "POST" else SiteForm.of(place),
-        context=lambda: _site_context(site_by_id(site_id)),
-        run=run,
-        back=reverse("desk_site", args=[place.pk]),
+        "site",
+        place.pk,
+        form=SiteForm.of(place, posted(request)),
+        shown=lambda: _site_context(site_by_id(site_id)),
+        save=save,
     )
 
 
@@ -317,20 +272,18 @@ class TeamForm(Form):
             del self.fields["slug"]
 
     @classmethod
-    def of(cls, team: Team) -> TeamForm:
+    def of(cls, team: Team, data: QueryDict | None) -> TeamForm:
         initial = {
             "name": team.name,
             "brand": str(team.brand_id or ""),
             "members": [a.pk for a in team.members.all()],
         }
-        return cls(initial=initial, team=team)
+        return cls(data, initial=initial, team=team)
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def teams(request: HttpRequest, agent: Agent) -> HttpResponse:
-    def run(data: dict[str, Any]) -> Elsewhere:
+    def add(data: dict[str, Any]) -> Elsewhere:
         team = create_team(
             name=data["name"],
             slug=data["slug"],
@@ -343,23 +296,15 @@ def teams(request: HttpRequest, agent: Agent) -> HttpResponse:
         return Elsewhere(notice, reverse("desk_teams") + f"#team-{team.pk}")
 
     listed = Team.objects.select_related("brand").prefetch_related("members").order_by("name")
-    return form_page(
-        request,
-        "workspace/desk/teams.html",
-        form=TeamForm(request.POST or None),
-        context=lambda: {"teams": list(listed)},
-        run=run,
-        back=reverse("desk_teams"),
-    )
+    form = TeamForm(posted(request))
+    return list_page(request, "teams", form=form, listed=lambda: {"teams": list(listed)}, add=add)
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def team(request: HttpRequest, agent: Agent, team_id: int) -> HttpResponse:
     group = team_by_id(team_id)
 
-    def run(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str:
         update_team(
             group,
             name=data["name"],
@@ -369,11 +314,11 @@ def team(request: HttpRequest, agent: Agent, team_id: int) -> HttpResponse:
         )
         return f"Team {group.name} saved."
 
-    return form_page(
+    return change_page(
         request,
-        "workspace/desk/team.html",
-        form=TeamForm(request.POST, team=group) if request.method == "POST" else TeamForm.of(group),
-        context=lambda: {"team": team_by_id(team_id)},
-        run=run,
-        back=reverse("desk_team", args=[group.pk]),
+        "team",
+        group.pk,
+        form=TeamForm.of(group, posted(request)),
+        shown=lambda: {"team": team_by_id(team_id)},
+        save=save,
     )

@@ -8,7 +8,7 @@ from datetime import time
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 
 from rapport.care.access import follow_up_policy_by_id
@@ -25,9 +25,9 @@ from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere
 from rapport.lib.forms import Form
 from rapport.people.access import team_by_id
-from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Channel, Team
-from rapport.workspace.views.desk_organisation import GET_POST, choice_field, form_page
+from rapport.workspace.views.desk_organisation import choice_field
+from rapport.workspace.views.desk_pages import change_page, desk_page, list_page, posted
 
 
 class FollowUpPolicyForm(Form):
@@ -72,7 +72,7 @@ class FollowUpPolicyForm(Form):
         choice_field(self, "team").choices = [("", "Any team"), *((str(pk), n) for pk, n in teams)]
 
     @classmethod
-    def of(cls, policy: FollowUpPolicy) -> FollowUpPolicyForm:
+    def of(cls, policy: FollowUpPolicy, data: QueryDict | None) -> FollowUpPolicyForm:
         initial = {
             "name": policy.name,
             "purpose": policy.purpose,
@@ -86,7 +86,7 @@ class FollowUpPolicyForm(Form):
             "channel": policy.channel,
             "active": policy.active,
         }
-        return cls(initial=initial)
+        return cls(data, initial=initial)
 
 
 def _policy_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -106,43 +106,34 @@ def _policy_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def follow_ups(request: HttpRequest, agent: Agent) -> HttpResponse:
-    def run(data: dict[str, Any]) -> Elsewhere:
+    def add(data: dict[str, Any]) -> Elsewhere:
         policy = create_follow_up_policy(**_policy_fields(data), active=data["active"], by=agent)
         notice = f"Follow-up policy {policy.name} added: cases resolved from now on follow it."
         return Elsewhere(notice, reverse("desk_follow_ups") + f"#policy-{policy.pk}")
 
     listed = FollowUpPolicy.objects.select_related("team").order_by("order", "pk")
-    return form_page(
-        request,
-        "workspace/desk/follow_ups.html",
-        form=FollowUpPolicyForm(request.POST or None),
-        context=lambda: {"policies": list(listed)},
-        run=run,
-        back=reverse("desk_follow_ups"),
+    form = FollowUpPolicyForm(posted(request))
+    return list_page(
+        request, "follow_ups", form=form, listed=lambda: {"policies": list(listed)}, add=add
     )
 
 
-@GET_POST
-@agent_required
-@supervisor_required
+@desk_page
 def follow_up(request: HttpRequest, agent: Agent, follow_up_id: int) -> HttpResponse:
     policy = follow_up_policy_by_id(follow_up_id)
 
-    def run(data: dict[str, Any]) -> str:
+    def save(data: dict[str, Any]) -> str:
         update_follow_up_policy(policy, **_policy_fields(data), active=data["active"], by=agent)
         state = "in use" if data["active"] else "switched off"
         return f"Follow-up policy {policy.name} saved ({state})."
 
-    posted = request.method == "POST"
-    return form_page(
+    return change_page(
         request,
-        "workspace/desk/follow_up.html",
-        form=FollowUpPolicyForm(request.POST) if posted else FollowUpPolicyForm.of(policy),
-        context=lambda: {"policy": follow_up_policy_by_id(follow_up_id)},
-        run=run,
-        back=reverse("desk_follow_up", args=[policy.pk]),
+        "follow_up",
+        policy.pk,
+        form=FollowUpPolicyForm.of(policy, posted(request)),
+        shown=lambda: {"policy": follow_up_policy_by_id(follow_up_id)},
+        save=save,
     )
