@@ -13,6 +13,7 @@ from rapport.cases.queue import INBOX_VIEWS, Sort
 from rapport.lib.forms import Form
 from rapport.lib.storable import MAX_INT
 from rapport.people.models import Channel, IdentityKind
+from rapport.triage.models import TriageSignal
 
 REPLY_CHANNEL_VALUES = (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
 # Every channel a reply may name; the action refuses one that nothing can carry.
@@ -93,6 +94,13 @@ class StatusForm(Form):
 class PriorityForm(Form):
     priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
     reason = forms.CharField(required=False, max_length=500)
+
+
+class TriageCorrectionForm(Form):
+    signal = forms.ChoiceField(choices=TriageSignal.choices, label="Signal")
+    value = forms.TypedChoiceField(
+        choices=[("true", "was"), ("false", "not")], coerce=lambda word: word == "true"
+    )
 
 
 class OwnerForm(Form):
