@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction
+from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction, too_many_cases
 from rapport.cases.models import CallDirection, CallOutcome, Priority, Status
 from rapport.cases.queue import INBOX_VIEWS, Sort
 from rapport.lib.forms import Form
@@ -172,7 +172,7 @@ class CaseIdsField(forms.Field):
                 raise ValidationError(f"{raw!r} is not a case number.")
             ids.append(int(raw))
         if len(ids) > MAX_BULK_CASES:
-            raise ValidationError(f"Select at most {MAX_BULK_CASES} cases at once.")
+            raise ValidationError(too_many_cases(len(ids)))
         return ids
 
 
