@@ -13,7 +13,7 @@ from ninja.responses import Status as HttpStatus
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
-from rapport.api.schemas import Id, Input, PageQuery
+from rapport.api.schemas.base import Id, Input, PageQuery
 from rapport.cases.access import case_for_agent, message_for_agent
 from rapport.lib.access import named
 from rapport.triage.actions.corrections import correct_signal
