@@ -18,10 +18,12 @@ from rapport.api.schemas.agents import AgentOut, AgentPage
 from rapport.api.schemas.base import Id
 from rapport.api.schemas.staff import (
     AgentQuery,
+    CustomerHandedOver,
     DeactivateIn,
     DeactivationOut,
     HandedOver,
     InviteIn,
+    PromiseHandedOver,
     StaffOut,
     StaffPatch,
 )
@@ -161,8 +163,11 @@ def update(request: HttpRequest, agent_id: Id, payload: StaffPatch) -> StaffOut:
 @supervisor_required(hidden=False)
 def deactivate(request: HttpRequest, agent_id: Id, payload: DeactivateIn) -> DeactivationOut:
     """They can no longer sign in (their tokens are revoked) and get no cases; nothing of theirs
-    is deleted. Each open case they own is handed over with an audit event; refused, with
-    nothing changed, when nobody else works for a case's business."""
+    is deleted. Each open case they own is handed over with an audit event, each customer they
+    looked after goes to their deputy (else whoever now has their open case, else
+    `hand_over_to`), and each promise they still had to keep to whoever now has its case (else
+    its customer's person, else `hand_over_to`); refused, with nothing changed, when nobody
+    else works for a case's business or nobody can keep a promise."""
     done = deactivate_agent(
         agent=agent_by_id(agent_id),
         by=agent_of(request),
@@ -171,6 +176,11 @@ def deactivate(request: HttpRequest, agent_id: Id, payload: DeactivateIn) -> Dea
     return DeactivationOut(
         agent=_out(agent_id),
         handed_over=[HandedOver(case_id=c, owner_id=a.pk) for c, a in done.handed_over.items()],
+        customers=[
+            CustomerHandedOver(customer_id=c, owner_id=a.pk if a else None)
+            for c, a in done.customers.items()
+        ],
+        promises=[PromiseHandedOver(promise_id=p, owner_id=a.pk) for p, a in done.promises.items()],
     )
 
 

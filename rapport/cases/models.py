@@ -308,13 +308,12 @@ class CaseEventKind(models.TextChoices):
     PROMISE_CANCELLED = "promise_cancelled", "Promise cancelled"
     PROMISE_REMINDED = "promise_reminded", "Promise reminded"
     PROMISE_MISSED = "promise_missed", "Promise missed"
+    PROMISE_HANDED_OVER = "promise_handed_over", "Promise handed over"
     # outreach
     OUTREACH = "outreach", "Outreach attempt"
     MAKE_GOOD = "make_good", "Make-good recorded"
     MAKE_GOOD_APPROVED = "make_good_approved", "Make-good approved"
     MAKE_GOOD_DECLINED = "make_good_declined", "Make-good declined"
-    # triage: an agent's word on a signal
-    TRIAGE_CORRECTED = "triage_corrected", "Triage corrected"
 
 
 class NotificationKind(models.TextChoices):
@@ -345,6 +344,7 @@ class NotificationKind(models.TextChoices):
     APPOINTMENT_DUE = "appointment_due", "Appointment due"
     PROMISE_MISSED = "promise_missed", "Promise missed"
     PROMISE_SOON = "promise_soon", "Promise due in 30 minutes"
+    PROMISE_HANDED_OVER = "promise_handed_over", "A promise handed to you"
     # outreach
     OUTREACH = "outreach", "Customers to reach"
     MAKE_GOOD_APPROVAL = "make_good_approval", "Make-good to approve"

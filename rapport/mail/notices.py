@@ -34,6 +34,7 @@ from rapport.routing.service import on_shift
 MAILED: dict[str, NoticeKind] = {
     NotificationKind.NEW_CASE: NoticeKind.ASSIGNED,
     NotificationKind.HANDOVER: NoticeKind.ASSIGNED,
+    NotificationKind.PROMISE_HANDED_OVER: NoticeKind.ASSIGNED,
     NotificationKind.CUSTOMER_WROTE: NoticeKind.CUSTOMER_WROTE,
     NotificationKind.PROMISE_SOON: NoticeKind.PROMISE_DUE,
     NotificationKind.MAKE_GOOD_APPROVAL: NoticeKind.MAKE_GOOD_APPROVAL,

@@ -3,11 +3,14 @@ the same actions as /supervisor/agents/ and `rapport create-agent`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
+from rapport.care.actions.promises import schedule_follow_up
 from rapport.cases.models import Case
 from rapport.people.models import Agent, AgentState
 from tests.api.conftest import ApiClient, assert_error
@@ -98,6 +101,9 @@ def test_a_supervisor_reads_and_changes_an_agent(world: World, sam: ApiClient) -
 
 
 def test_deactivate_hands_over_and_reactivate_brings_back(world: World, sam: ApiClient) -> None:
+    promise = schedule_follow_up(
+        case=world.case, by=world.agent, due_at=timezone.now() + timedelta(days=1), purpose="Call"
+    )
     response = sam.post(
         f"/agents/{world.agent.pk}/deactivate", {"hand_over_to": world.colleague.pk}
     )
@@ -105,6 +111,8 @@ def test_deactivate_hands_over_and_reactivate_brings_back(world: World, sam: Api
     body = response.json()
     assert body["agent"]["state"] == "deactivated" and body["agent"]["deactivated_at"]
     assert body["handed_over"] == [{"case_id": world.case.pk, "owner_id": world.colleague.pk}]
+    assert body["customers"] == []  # Maria is Ben's; Ana only stood in for him
+    assert body["promises"] == [{"promise_id": promise.pk, "owner_id": world.colleague.pk}]
     assert Case.objects.get(pk=world.case.pk).owner == world.colleague
     gone = sam.get("/agents", state="deactivated").json()["items"]
     assert [a["id"] for a in gone] == [world.agent.pk]

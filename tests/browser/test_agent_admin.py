@@ -69,7 +69,9 @@ def test_invite_join_and_deactivate(
     shot(page, "agent", width)
     page.select_option("#hand-over-to", label="Dr. Ben Hale")
     page.click("#agent-deactivate")
-    expect(page.locator("#flash")).to_contain_text("their 1 open case went to Dr. Ben Hale")
+    expect(page.locator("#flash")).to_contain_text(
+        "their work went on: 1 open case to Dr. Ben Hale"
+    )
     expect(page.locator("#agent-state")).to_have_text("Deactivated")
     assert_no_horizontal_overflow(page)
     assert Case.objects.get(pk=world.case.pk).owner_id == world.colleague.pk

@@ -60,7 +60,10 @@ def test_create_agent_invite_refusals(world: World) -> None:
 
 def test_deactivate_and_reactivate_from_the_command_line(world: World) -> None:
     said = run("deactivate_agent", "ana", hand_over_to="ben")
-    assert said == (f"Dr. Ana Ortiz is deactivated.\n  case #{world.case.pk} -> Dr. Ben Hale\n")
+    assert said == (
+        "Dr. Ana Ortiz is deactivated; their work went on: 1 open case to Dr. Ben Hale.\n"
+        f"  case #{world.case.pk} -> Dr. Ben Hale\n"
+    )
     assert Agent.objects.get(pk=world.agent.pk).state is AgentState.DEACTIVATED
     with pytest.raises(CommandError, match="deactivated already"):
         run("deactivate_agent", "ana")

@@ -143,7 +143,7 @@ def test_deactivate_with_a_successor_then_reactivate(world: World) -> None:
     assert 'id="deactivate-form"' in page and "Their 1 open case goes to" in page
     response = client.post(url + "deactivate/", {"hand_over_to": world.colleague.pk}, follow=True)
     html = response.content.decode()
-    assert "Dr. Ana Ortiz is deactivated; their 1 open case went to Dr. Ben Hale." in html
+    assert "Dr. Ana Ortiz is deactivated; their work went on: 1 open case to Dr. Ben Hale." in html
     assert 'id="agent-reactivate"' in html
     world.case.refresh_from_db()
     assert world.case.owner == world.colleague

@@ -132,6 +132,24 @@ class HandedOver(Schema):
     owner_id: int
 
 
+class CustomerHandedOver(Schema):
+    customer_id: int
+    owner_id: int | None = Field(
+        description="Who looks after them now; null: nobody yet (the next person who helps them)."
+    )
+
+
+class PromiseHandedOver(Schema):
+    promise_id: int
+    owner_id: int
+
+
 class DeactivationOut(Schema):
     agent: StaffOut
-    handed_over: list[HandedOver]
+    handed_over: list[HandedOver] = Field(description="Each open case they owned, and who has it.")
+    customers: list[CustomerHandedOver] = Field(
+        description="Each customer they looked after, and who does now."
+    )
+    promises: list[PromiseHandedOver] = Field(
+        description="Each promise they still had to keep (open or missed), and who keeps it now."
+    )

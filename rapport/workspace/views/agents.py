@@ -33,6 +33,7 @@ from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.invitations import invitation_for_token
 from rapport.people.models import Agent, AgentState, Invitation, Site, Team
 from rapport.routing.actions.staff import deactivate_agent
+from rapport.routing.hooks import deactivation_said
 
 
 def _words(text: str) -> list[str]:
@@ -227,15 +228,7 @@ def agent_deactivate(request: HttpRequest, agent: Agent, agent_id: int) -> HttpR
 
     def run(data: dict[str, Any]) -> str:
         successor = named(agent_by_id, data["hand_over_to"], field="hand_over_to", what="agent")
-        done = deactivate_agent(agent=person, by=agent, hand_over_to=successor)
-        handed = done.handed_over
-        if not handed:
-            return f"{person.display_name} is deactivated; they had no open cases."
-        owners = sorted({a.display_name for a in handed.values()})
-        return (
-            f"{person.display_name} is deactivated; their {len(handed)} open "
-            f"case{'s' if len(handed) != 1 else ''} went to {', '.join(owners)}."
-        )
+        return deactivation_said(deactivate_agent(agent=person, by=agent, hand_over_to=successor))
 
     return _on_agent(request, person, run, DeactivateForm(request.POST))
 

@@ -2,7 +2,9 @@
 
 They can no longer sign in, routing stops giving them cases and their API tokens are revoked;
 nothing of theirs is deleted. Each open case they own goes to the agent named, else to whom
-routing chooses, with its audit event. `rapport reactivate-agent USERNAME` brings them back.
+routing chooses, with its audit event; the customers they looked after and the promises they
+still had to keep get a new named person too (docs/agents.md).
+`rapport reactivate-agent USERNAME` brings them back.
 The same action as Supervisor > Agents and `POST /api/v1/agents/{id}/deactivate`.
 """
 
@@ -16,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent
 from rapport.routing.actions.staff import deactivate_agent
+from rapport.routing.hooks import deactivation_said
 
 
 def agent_named(username: str) -> Agent:
@@ -41,6 +44,12 @@ class Command(BaseCommand):
             done = deactivate_agent(agent=agent, by=None, hand_over_to=successor)
         except ActionError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"{agent.display_name} is deactivated.")
+        self.stdout.write(deactivation_said(done))
         for case_id, owner in sorted(done.handed_over.items()):
             self.stdout.write(f"  case #{case_id} -> {owner.display_name}")
+        for customer_id, person in sorted(done.customers.items()):
+            self.stdout.write(
+                f"  customer #{customer_id} -> {person.display_name if person else 'nobody yet'}"
+            )
+        for promise_id, owner in sorted(done.promises.items()):
+            self.stdout.write(f"  promise #{promise_id} -> {owner.display_name}")
