@@ -36,6 +36,8 @@ photo_url  # api/account.py: ProfileOut, serialised
 workspace  # TEMPLATES context processor (rapport/workspace/context.py)
 locked_out  # AXES_LOCKOUT_CALLABLE
 not_found  # handler404
+bad_request  # handler400
+handler400  # read by Django from the root URL conf
 application  # WSGI_APPLICATION
 USE_I18N
 

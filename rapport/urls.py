@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("rapport.workspace.urls")),
 ]
 
+handler400 = "rapport.workspace.views.errors.bad_request"
 handler403 = "rapport.workspace.views.errors.forbidden"
 handler404 = "rapport.workspace.views.errors.not_found"

@@ -11,6 +11,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status as HttpStatus
+from pydantic import field_validator
 
 from rapport.api.auth import agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
@@ -18,7 +19,7 @@ from rapport.api.schemas.base import Id, Input
 from rapport.api.schemas.cases import HandedOverOut
 from rapport.cases.access import case_for_agent, saved_view_for_agent, saved_views_of
 from rapport.cases.actions.assignment import assign_case
-from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction, apply_to_cases
+from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction, apply_to_cases, too_many_cases
 from rapport.cases.actions.saved_views import delete_view, save_view
 from rapport.cases.models import SavedView, Status
 from rapport.cases.selectors import handover
@@ -30,8 +31,9 @@ router = Router(tags=["cases"])
 
 
 class BulkIn(Input):
+    # maxItems is checked below, to say it in the web's words (too_many_cases).
     case_ids: list[Annotated[int, Field(ge=1, le=MAX_INT)]] = Field(
-        min_length=1, max_length=MAX_BULK_CASES
+        min_length=1, json_schema_extra={"maxItems": MAX_BULK_CASES}
     )
     action: BulkAction
     owner_id: int | None = Field(None, description='For "assign": the agent.')
@@ -40,6 +42,13 @@ class BulkIn(Input):
     tag: str = Field("", max_length=50, description='For "tag": the tag to add.')
     into_case_id: int | None = Field(None, description='For "merge": the case that survives.')
     reason: str = Field("", max_length=500, description="Kept in each case's audit trail.")
+
+    @field_validator("case_ids")
+    @classmethod
+    def check_how_many(cls, value: list[int]) -> list[int]:
+        if len(value) > MAX_BULK_CASES:
+            raise ValueError(too_many_cases(len(value)))
+        return value
 
 
 class RefusedOut(Schema):

@@ -314,6 +314,8 @@ class CaseEventKind(models.TextChoices):
     MAKE_GOOD = "make_good", "Make-good recorded"
     MAKE_GOOD_APPROVED = "make_good_approved", "Make-good approved"
     MAKE_GOOD_DECLINED = "make_good_declined", "Make-good declined"
+    # triage: an agent's word on a signal
+    TRIAGE_CORRECTED = "triage_corrected", "Triage corrected"
 
 
 class NotificationKind(models.TextChoices):

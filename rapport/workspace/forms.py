@@ -7,12 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction
+from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction, too_many_cases
 from rapport.cases.models import CallDirection, CallOutcome, Priority, Status
 from rapport.cases.queue import INBOX_VIEWS, Sort
 from rapport.lib.forms import Form
 from rapport.lib.storable import MAX_INT
 from rapport.people.models import Channel, IdentityKind
+from rapport.triage.models import TriageSignal
 
 REPLY_CHANNEL_VALUES = (Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.WEB, Channel.SOCIAL)
 # Every channel a reply may name; the action refuses one that nothing can carry.
@@ -95,6 +96,13 @@ class PriorityForm(Form):
     reason = forms.CharField(required=False, max_length=500)
 
 
+class TriageCorrectionForm(Form):
+    signal = forms.ChoiceField(choices=TriageSignal.choices, label="Signal")
+    value = forms.TypedChoiceField(
+        choices=[("true", "was"), ("false", "not")], coerce=lambda word: word == "true"
+    )
+
+
 class OwnerForm(Form):
     owner = forms.IntegerField(label="Owner", error_messages={"required": "Choose an agent."})
     reason = forms.CharField(required=False, max_length=500)
@@ -164,7 +172,7 @@ class CaseIdsField(forms.Field):
                 raise ValidationError(f"{raw!r} is not a case number.")
             ids.append(int(raw))
         if len(ids) > MAX_BULK_CASES:
-            raise ValidationError(f"Select at most {MAX_BULK_CASES} cases at once.")
+            raise ValidationError(too_many_cases(len(ids)))
         return ids
 
 

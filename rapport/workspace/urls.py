@@ -19,6 +19,7 @@ from rapport.workspace.views import (
     security,
     start,
     supervisor,
+    triage,
 )
 
 urlpatterns = [
@@ -141,6 +142,11 @@ urlpatterns = [
     path("cases/<int:case_id>/call/", cases.case_call, name="case_call"),
     path("cases/<int:case_id>/status/", cases.case_status, name="case_status"),
     path("cases/<int:case_id>/priority/", cases.case_priority, name="case_priority"),
+    path(
+        "cases/<int:case_id>/triage/corrections/",
+        triage.case_triage_correct,
+        name="case_triage_correct",
+    ),
     path("cases/<int:case_id>/owner/", cases.case_owner, name="case_owner"),
     path("cases/<int:case_id>/tags/", cases.case_tags, name="case_tags"),
     path("cases/<int:case_id>/split/", cases.case_split, name="case_split"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rapport.cases.actions.bulk import MAX_BULK_CASES
 from rapport.cases.models import Case, CaseEvent, CaseEventKind, Notification, Status
 from rapport.people.actions.customers import create_customer
 from rapport.people.models import Team
@@ -187,3 +188,17 @@ def test_anonymous_is_refused(world: World) -> None:
         401,
         "unauthorized",
     )
+
+
+def test_more_cases_than_one_change_takes_are_refused_as_on_the_web(
+    world: World, api: ApiClient
+) -> None:
+    ids = list(range(1, MAX_BULK_CASES + 2))
+    response = api.post("/cases/bulk", {"case_ids": ids, "action": "tag", "tag": "x"})
+    assert_error(response, 422, "validation_error", field="case_ids")
+    assert response.json()["error"]["message"] == (
+        f"case_ids: Select at most {MAX_BULK_CASES} cases at once "
+        f"({MAX_BULK_CASES + 1} are selected)."
+    )
+    schema = api.get("/openapi.json").json()["components"]["schemas"]["BulkIn"]
+    assert schema["properties"]["case_ids"]["maxItems"] == MAX_BULK_CASES

@@ -149,12 +149,14 @@ def test_every_list_is_a_page_of_items_and_next(world: World, api_as: Any) -> No
             extra = {"matches"} if path in searchable else set()
             assert set(component["properties"]) == {"items", "next", *extra}, path
             lists.append(path)
-    assert len(lists) == 22, lists
+    assert len(lists) == 23, lists
     # And the server answers in that shape, on every one of them.
     supervisor: ApiClient = api_as(world.supervisor)
     for path in lists:
         url = path.removeprefix("/api/v1").format(
-            customer_id=world.customer.pk, incident_id=_incident(supervisor)
+            customer_id=world.customer.pk,
+            case_id=world.case.pk,
+            incident_id=_incident(supervisor),
         )
         body = supervisor.get(url).json()
         extra = {"matches"} if path in searchable else set()

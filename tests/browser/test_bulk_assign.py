@@ -133,3 +133,27 @@ def test_an_agent_saves_the_order_she_picked_and_finds_it_again(
     chip.click()
     expect(page.locator("#id_sort")).to_have_value("waiting")
     _shots(page, "inbox-saved-view")
+
+
+def test_ticking_more_than_one_change_takes_says_so_and_keeps_the_ticks(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    cases = make_cases(world, 3, owners=[world.agent])
+    sign_in(page, live_server, world.agent)
+    page.goto(f"{live_server.url}/?view=team")
+    expect(page.locator("#bulk-form")).to_have_attribute("data-bulk-max", "500")
+    # The limit the server gave, narrowed in the page so that three ticks pass it.
+    page.locator("#bulk-form").evaluate("form => { form.dataset.bulkMax = '2'; }")
+    for case in cases:
+        page.check(f"#pick-{case.pk}")
+    expect(page.locator("#bulk-count")).to_have_text("3 selected: at most 2 at once")
+    page.select_option("#bulk-owner", str(world.colleague.pk))
+    page.click("#bulk-apply")
+    expect(page.locator("#flash .alert.error")).to_have_text(
+        "Select at most 2 cases at once (3 are selected)."
+    )
+    assert "/cases/bulk/" not in page.url
+    for case in cases:
+        expect(page.locator(f"#pick-{case.pk}")).to_be_checked()
+    assert not CaseEvent.objects.filter(kind=CaseEventKind.ASSIGNED, actor=world.agent).exists()
+    _shots(page, "inbox-bulk-too-many")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 
+from rapport.cases.actions.bulk import MAX_BULK_CASES
 from rapport.cases.models import Case, CaseEvent, CaseEventKind, Status
 from rapport.people.actions.customers import create_customer
 from rapport.people.models import Team
+from rapport.workspace.forms import BulkForm
 from tests.conftest import World, dental_case
 from tests.workspace.helpers import assert_login_required, make_cases
 
@@ -113,3 +116,39 @@ def test_a_team_change_reads_as_one_on_the_case_page(world: World) -> None:
     page = client.get(f"/cases/{world.case.pk}/").content.decode()
     assert "Moved to another team; Dr. Ana Ortiz still owns it" in page
     assert "Team: Night shift" in page
+
+
+def test_more_cases_than_a_bulk_change_takes_are_refused_saying_how_many(world: World) -> None:
+    response = world.client_for(world.agent).post(
+        "/cases/bulk/",
+        {"case": list(range(1, MAX_BULK_CASES + 2)), "action": "tag", "tag": "x"},
+    )
+    assert response.status_code == 302
+    assert _flashed(response) == [
+        (
+            "error",
+            f"Cases: Select at most {MAX_BULK_CASES} cases at once "
+            f"({MAX_BULK_CASES + 1} are selected).",
+        )
+    ]
+
+
+def test_a_selection_past_the_form_field_limit_gets_the_same_clear_answer(world: World) -> None:
+    # Past DATA_UPLOAD_MAX_NUMBER_FIELDS Django refuses the body before any view reads it.
+    ticked = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1
+    response = world.client_for(world.agent).post(
+        "/cases/bulk/", {"case": list(range(1, ticked + 1)), "action": "tag", "tag": "x"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Select at most {MAX_BULK_CASES} cases at once" in page
+    assert 'id="back-to-inbox"' in page
+
+
+def test_the_inbox_bar_knows_the_limit_and_the_form_fits_under_the_field_limit(
+    world: World,
+) -> None:
+    html = world.client_for(world.agent).get("/").content.decode()
+    assert f'data-bulk-max="{MAX_BULK_CASES}"' in html
+    # The most cases a bulk change takes, with every other field of the bar, csrf and next.
+    assert MAX_BULK_CASES + len(BulkForm.base_fields) + 2 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS

@@ -40,6 +40,7 @@ from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Channel
 from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
+from rapport.triage import corrected
 from rapport.triage.service import triage_signals
 from rapport.workspace import presence
 from rapport.workspace.forms import (
@@ -99,6 +100,7 @@ def _case_context(
         "signature_preview": case_messages.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
         "triage_signals": triage_signals(case),
+        "triage_corrections": corrected.rows(case.triage),
         "customer_notice": notice,
         # Only a notice that went out in a message can be called told.
         "customer_notice_told": bool(notice)

@@ -21,7 +21,7 @@ from rapport.cases.access import (
     newest_cases_for_agent,
     saved_views_of,
 )
-from rapport.cases.actions.bulk import BulkAction
+from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction
 from rapport.cases.models import ACTIVE_STATUSES, Case, Priority, Status
 from rapport.cases.queue import (
     INBOX_VIEWS,
@@ -319,6 +319,7 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
             for view in saved_views_of(agent)
         ],
         bulk_actions=BulkAction.choices,
+        bulk_max=MAX_BULK_CASES,
         bulk_agents=agents,
         bulk_teams=teams,
         bulk_statuses=Status.choices,

@@ -10,12 +10,12 @@
 
   var isTyping = window.rapportIsTyping;
 
-  function say(text) {
+  function say(text, kind) {
     var flash = document.getElementById("flash");
     if (!flash) return;
     var p = document.createElement("p");
-    p.className = "alert info";
-    p.setAttribute("role", "status");
+    p.className = "alert " + (kind || "info");
+    p.setAttribute("role", kind === "error" ? "alert" : "status");
     p.textContent = text;
     flash.replaceChildren(p);
   }
@@ -25,12 +25,29 @@
     return Array.prototype.slice.call(document.querySelectorAll("input.pick"));
   }
 
+  /* The most cases one change takes (the server refuses more, in the same words). */
+  function bulkMax() {
+    var form = document.getElementById("bulk-form");
+    return form ? parseInt(form.dataset.bulkMax, 10) || Infinity : Infinity;
+  }
+
+  function tooMany(ticked) {
+    return "Select at most " + bulkMax() + " cases at once (" + ticked + " are selected).";
+  }
+
+  function tickedCount() {
+    return picks().filter(function (box) { return box.checked; }).length;
+  }
+
   function updateBar() {
     var count = document.querySelector("[data-bulk-count]");
     if (!count) return;
     var all = picks();
-    var ticked = all.filter(function (box) { return box.checked; }).length;
-    count.textContent = ticked ? ticked + " selected" : "Select cases";
+    var ticked = tickedCount();
+    var over = ticked > bulkMax();
+    count.textContent = !ticked ? "Select cases"
+      : over ? ticked + " selected: at most " + bulkMax() + " at once" : ticked + " selected";
+    count.classList.toggle("over", over);
     var pickAll = document.querySelector("[data-pick-all]");
     if (pickAll) {
       pickAll.checked = all.length > 0 && ticked === all.length;
@@ -65,6 +82,12 @@
   document.addEventListener("submit", function (e) {
     // The filters may have changed the list without a reload: come back to what is shown.
     var form = e.target;
+    if (form.id === "bulk-form" && tickedCount() > bulkMax()) {
+      // Nothing is sent and nothing reloads: the ticks stay for the agent to narrow down.
+      e.preventDefault();
+      say(tooMany(tickedCount()), "error");
+      return;
+    }
     var next = form.querySelector("input[name=next]");
     if (next && (form.id === "bulk-form" || form.id === "save-view" || form.classList.contains("claim"))) {
       next.value = window.location.pathname + window.location.search;
