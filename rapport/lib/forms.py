@@ -3,6 +3,8 @@
 Django's CharField already refuses NUL characters; this adds the rest of rapport/lib/storable.py
 to each text, date, time and number field of a form when it is made: lone surrogates, dates
 outside 1900-2199, integers past 64 bits. tests/lib/test_forms.py holds every form to it.
+What a form is sent is read with LF line endings (`with_lf`), as the API reads it: a browser
+sends a textarea's lines as CRLF.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import QueryDict
 
-from rapport.lib.storable import problem
+from rapport.lib.storable import problem, with_lf
 
 CHECKED_FIELDS = (forms.CharField, forms.DateField, forms.DateTimeField, forms.IntegerField)
 
@@ -29,6 +32,13 @@ def validate_storable(value: Any) -> None:
 class Form(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if isinstance(self.data, QueryDict):
+            sent = QueryDict(mutable=True)
+            for name, values in self.data.lists():
+                sent.setlist(name, with_lf(values))
+            self.data = sent
+        elif self.data:
+            self.data = with_lf(dict(self.data))
         for field in self.fields.values():
             if isinstance(field, CHECKED_FIELDS):
                 field.validators = [*field.validators, validate_storable]

@@ -1,4 +1,5 @@
-"""What the database can store, checked where input comes in (the API's schemas, the web forms).
+"""What the database can store, checked where input comes in (the API's schemas, the web forms),
+and the one form text is stored in: every line ending LF (`with_lf`).
 
 PostgreSQL refuses a NUL character in text, SQLite's driver a lone UTF-16 surrogate (which
 cannot be encoded as UTF-8); a 64-bit column an integer past 2**63 - 1. Dates in year 1 or 9999
@@ -13,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 # Every moment a person could mean: birthdays of the very old to appointments of the far future.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -86,4 +87,18 @@ def storable(value: T) -> T:
     found = problem(value)
     if found:
         raise ValueError(found)
+    return value
+
+
+def with_lf(value: T) -> T:
+    """`value` with every line break of its text as LF. A browser sends a textarea's lines as
+    CRLF (HTML's form encoding) and a client may send CR alone; stored as sent, the same words
+    would read as different text (a search, a saved reply sent unchanged, an outbound mail).
+    Lists and mapping values are walked; anything else is returned as it is."""
+    if isinstance(value, str):  # a choice (a str subclass) never holds a CR: kept as it is
+        return cast(T, value.replace("\r\n", "\n").replace("\r", "\n")) if "\r" in value else value
+    if isinstance(value, list):
+        return cast(T, [with_lf(item) for item in value])
+    if isinstance(value, dict):
+        return cast(T, {key: with_lf(item) for key, item in value.items()})
     return value

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, field_validator
 
 from rapport.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from rapport.cases.search_matches import Match
-from rapport.lib.storable import MAX_INT, storable
+from rapport.lib.storable import MAX_INT, storable, with_lf
 
 # Every time the API writes is UTC, whatever offset it was given in.
 Timestamp = Annotated[datetime, AfterValidator(lambda value: value.astimezone(UTC))]
@@ -30,13 +30,14 @@ class Input(Schema):
     One validator sees every field of every input, nested lists and mappings included, and
     refuses what the database could not store (rapport/lib/storable.py): NUL characters and
     lone surrogates in text, times outside 1900-2199 or without an offset, integers past 64
-    bits, NaN and infinite amounts. tests/api/test_edge.py holds every operation to it.
+    bits, NaN and infinite amounts. tests/api/test_edge.py holds every operation to it. Text
+    is read with LF line endings (`with_lf`), as the web forms read it.
     """
 
     @field_validator("*")
     @classmethod
     def _storable(cls, value: Any) -> Any:
-        return storable(value)
+        return storable(with_lf(value))
 
 
 # ---------------------------------------------------------------- errors and pages
