@@ -29,21 +29,16 @@ def correct_signal(
     """Record that `signal` was (`value` true) or was not there in `message` (default: the
     newest message from the customer). The same word twice is one correction; a changed mind
     replaces the agent's earlier one. The case shows the signal as corrected; its priority
-    follows the corrected signals up, and down again unless an agent set it by hand."""
+    follows the corrected signals up, and down again unless an agent set it by hand. A word on
+    an earlier message is kept (and audited) but leaves what the case shows about its newest
+    one; a case triage never read (the desk wrote or called first) is refused."""
     if signal not in TriageSignal.values:
         raise ActionError(f"{signal!r} is not a triage signal.", field="signal")
     locked = cases_for_agent(agent).select_for_update(of=("self",)).filter(pk=case.pk).first()
     if locked is None:
         raise Http404("No such case")
     case = locked
-    if message is None:
-        message = (
-            Message.objects.filter(case=case, direction=Direction.INBOUND).order_by("-pk").first()
-        )
-    elif message.case_id != case.pk or message.direction != Direction.INBOUND:
-        raise ActionError(
-            "Triage only reads the customer's messages on this case.", field="message_id"
-        )
+    message, newest = _read(case, message)
     now = timezone.now()
     earlier = TriageCorrection.objects.filter(
         case=case, message=message, signal=signal, agent=agent
@@ -61,6 +56,18 @@ def correct_signal(
     )
     correction.value, correction.created_at = value, now
     correction.save()
+    word = f"{'was' if value else 'not'} {TriageSignal(signal).label.lower()}"
+    if message is not None and newest is not None and message.pk != newest.pk:
+        # Kept for training; the case shows what triage read in its newest message.
+        record_case_event(
+            case,
+            kind=CaseEventKind.TRIAGE_CORRECTED,
+            by=agent,
+            before={"signal": signal},
+            after={"signal": signal, "value": value, "message_id": message.pk},
+            reason=f"{word} on an earlier message; the case shows its newest message's reading",
+        )
+        return correction
 
     was = effective(case.triage, signal)
     triage = dict(case.triage)
@@ -79,7 +86,6 @@ def correct_signal(
     elif triage.get("recommended_contact") == "reply" and value and signal in CALLING:
         triage["recommended_contact"] = "call"
 
-    word = f"{'was' if value else 'not'} {TriageSignal(signal).label.lower()}"
     before, to = Priority(case.priority), suggested_priority(triage)
     moves = to != before and not case.priority_overridden
     if moves and PRIORITY_RANK[to] > PRIORITY_RANK[before]:
@@ -106,3 +112,21 @@ def correct_signal(
         # Not by the agent's hand: triage's priority as corrected, so triage may move it again.
         change_priority(case=case, to=to, by=None, reason=f"triage corrected: {word}")
     return correction
+
+
+def _read(case: Case, message: Message | None) -> tuple[Message | None, Message | None]:
+    """The message corrected (default: the newest from the customer) and that newest one,
+    whose reading the case shows; refused when triage read nothing here or it is not theirs."""
+    if "recommended_contact" not in case.triage:  # what every reading stores
+        raise ActionError(
+            "Triage has read nothing from the customer on this case: nothing to correct.",
+            field="signal",
+        )
+    newest = Message.objects.filter(case=case, direction=Direction.INBOUND).order_by("-pk").first()
+    if message is None:
+        return newest, newest
+    if message.case_id != case.pk or message.direction != Direction.INBOUND:
+        raise ActionError(
+            "Triage only reads the customer's messages on this case.", field="message_id"
+        )
+    return message, newest
