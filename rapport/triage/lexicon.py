@@ -42,10 +42,15 @@ WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 
 # ---------------------------------------------------------------- urgent
 HEALTH = "health or safety"
-MONEY = "money or security"
-OUTAGE = "service outage"
+MONEY = "money being taken"
+OUTAGE = "losing access"
 DEADLINE = "hard deadline"
 CANT_WAIT = "cannot wait"
+
+# The safety kinds: each steers the contact to a call (see signals._contact); "cannot wait" is
+# the customer's word alone and is not one of them. A deadline counts only within a day
+# (`DEADLINE_SOON`).
+SAFETY = {HEALTH: "health", MONEY: "money", OUTAGE: "access", DEADLINE: "deadline"}
 
 URGENT_RULES: tuple[Rule, ...] = (
     # health or safety, people and animals
@@ -103,7 +108,128 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(HEALTH, r"(?:hasn'?t|has not|won'?t|isn'?t|not) eat(?:en|ing)? (?:since|for|anything)"),
     Rule(HEALTH, r"wrong (?:medication|medicine|pills|tablets|dose|dosage|drug)"),
     Rule(HEALTH, r"emergency|emergencia|urgencias", negatable=True),
-    # money or security
+    # health or safety in plain words: symptoms and bodies, people and pets
+    Rule(
+        HEALTH,
+        r"(?:short|shortness) of breath|gasping|struggling to breathe|turning blue|(?:lips|tongue"
+        r"|gums) (?:are |is |have gone |turned )?(?:blue|purple|grey|white)|wheezing badly"
+        r"|(?:le|me) cuesta respirar|(?:no (?:puede|puedo)|dificultad para) respirar"
+        r"|falta de aire|labios morados",
+    ),
+    Rule(
+        HEALTH,
+        r"passed out|fainted|fainting|blacked out|knocked (?:out|unconscious)|not waking up"
+        r"|keeps? (?:collapsing|falling over|fainting)|(?:very |really |extremely )?lethargic"
+        r"|limp and|desmay(?:ado|ada|o|a|os|e)|perdi(?:o|do) el conocimiento|inconsciente"
+        r"|no reacciona|no se (?:puede )?(?:mueve|mover|levanta|levantar|despierta)",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:keeps?|kept|been|is|was|started|won'?t stop|can'?t stop) (?:vomiting|throwing up"
+        r"|being sick)|(?:vomiting|throwing up|being sick)"
+        r" (?:all (?:night|day)|since|non.?stop|repeatedly|every)|(?:blood|bloody) (?:in (?:his"
+        r"|her|its|my|the) )?(?:stool|poo|poop|urine|pee|wee|diarrh(?:o)?ea|vomit)"
+        r"|can'?t stop (?:bleeding|vomiting|shaking|throwing up)|retching",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
+        r"no (?:para|deja) de (?:vomitar|sangrar|temblar|convulsionar|toser)|vomit(?:a|ando|o)"
+        r"(?: \w+){0,2} (?:sangre|sin parar|toda la noche|desde|cada)|sangre en (?:las heces"
+        r"|la orina|el vomito|la caca)|diarrea con sangre",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:can'?t|cannot|won'?t|unable to|straining to|hasn'?t) (?:pee|wee|urinate|peed|weed"
+        r"|urinated)|(?:stomach|belly|tummy|abdomen) (?:is |looks )?(?:bloated|swollen|distended"
+        r"|hard as)|bloat(?:ed)?(?! (?:software|ware))|(?:won'?t|isn'?t|not|hasn'?t) (?:drink"
+        r"|drinking|drunk)(?: \w+)? (?:since|for|anything|water)",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:broke|broken|fractured|dislocated) (?:his|her|my|their|its) (?:leg|arm|wrist|ankle"
+        r"|hip|bone|neck|back|jaw|pelvis|ribs?|paw|tail|nose)|hit (?:his|her|my|their|its) head"
+        r"|head injury|concussion|fell (?:down|off|from)(?: \w+){0,4} (?:and|now) (?:can'?t"
+        r"|won'?t|isn'?t|is bleeding|hit)|bitten by|snake ?bite|dog bite|(?:se ha |se )?(?:roto"
+        r"|fracturado) (?:la |el |una |un )?(?:pierna|brazo|pata|cadera|muneca|tobillo|hueso)"
+        r"|fractura|se ha (?:caido|golpeado) (?:y|en la cabeza)|golpe en la cabeza"
+        r"|mordid[oa] por|mordedura|picadura",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:chest|heart) (?:hurts|is (?:tight|hurting|racing|pounding)|tightness|pressure)"
+        r"|pain in (?:my|his|her|their) chest|numb(?:ness)? (?:in|on|down) (?:my|his|her)"
+        r"|face (?:is )?droop\w*|slurred speech|high temperature|temperature of \d+|burning up"
+        r"|dolor (?:en el|de) pecho|infarto|ictus|derrame cerebral|(?:fiebre|temperatura)"
+        r" (?:muy )?alta|mucha fiebre|\d+(?:[.,]\d)? (?:grados )?de fiebre|fiebre de \d+",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:very|really|seriously|extremely|so|gravely|critically|badly) (?:ill|unwell|poorly"
+        r"|injured|hurt|sick(?! of| and tired| to death))|screaming in pain|crying in pain"
+        r"|hurts? (?:so (?:much|bad)|like hell|really bad)|can'?t (?:swallow|see|feel (?:my|his"
+        r"|her) (?:legs|arms|face))|hives|overdos\w+|took too many|stuck in (?:the |a )?(?:lift"
+        r"|elevator)|trapped (?:in|inside|under)",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
+        r"(?:muy|gravemente|grave) (?:enferm[oa]|herid[oa]|malherid[oa])|se (?:encuentra|siente)"
+        r" (?:muy mal|fatal)|(?:reaccion|crisis) alergica|shock anafilactico|urticaria"
+        r"|sobredosis|atrapad[oa] en el ascensor|encerrad[oa] en (?:el|un) ascensor"
+        r"|(?:llora|grita|gime) de dolor|le duele (?:mucho|muchisimo)|muy dolorid[oa]",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
+        r"suicid\w*|kill (?:myself|himself|herself)|end (?:my|it) (?:life|all)|self.?harm"
+        r"|want to die|hurt(?:ing)? (?:myself|himself|herself)|quitarme la vida|no quiero vivir"
+        r"|hacerme dano|autolesion\w*",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:is|are|looks?|seems?|feels?) (?:really |very |extremely |so )?(?:dangerous|unsafe)"
+        r"|(?:don'?t|do not) feel safe|not safe|in danger|(?:safety|fire|health|electrical)"
+        r" (?:hazard|risk)|threaten(?:ed|ing)? (?:to (?:kill|hurt|harm|beat)|me with|my life)"
+        r"|death threats?|(?:he|she|they|someone|a man|a guy|the driver) (?:hit|attacked|assaulted"
+        r"|punched|hurt|grabbed) (?:me|my|us)|en peligro|(?:es|muy) peligros[oa]|me (?:ha|han)"
+        r" (?:pegado|agredido|amenazado)|amenaz\w+ de muerte|agresion",
+    ),
+    Rule(
+        HEALTH,
+        r"caught fire|burst into flames|(?:is|are|was|started|keeps?|it'?s) (?:smoking|sparking"
+        r"|melting|overheating)|melted|exploded|scorch(?:ed|ing)? marks?|overheating"
+        r"|exposed wires?|live wires?|electrocut\w*"
+        r"|(?:shock|shocks) from|scald(?:ed|ing)|burn(?:ed|t) (?:himself|herself|myself|his|her"
+        r"|my)|olor a (?:quemado|humo)|huele a (?:gas|quemado|humo)|humo|chispas"
+        r"|descarga electrica|cables? (?:pelados?|al aire|sueltos?)|(?:se ha |se )?(?:incendiado"
+        r"|quemado|quemo)|quemadura|fuego|(?:se ha |se )?(?:explotado|exploto|derretido)"
+        r"|sobrecalent\w+",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
+        r"inundaci\w+|inundad[oa]|se (?:esta |ha )?inundando|(?:sale|entra|cae) (?:mucha )?agua"
+        r" (?:por|del|de la|en)|fuga de agua|socorro|auxilio",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:ran|run|running|am|i'?m|is|are) out of (?:my |his |her )?(?:insulin|medication"
+        r"|medicine|meds|heart pills|inhaler|epi.?pen|oxygen)|without (?:my |his |her )?(?:insulin"
+        r"|medication|meds|inhaler|epi.?pen|oxygen)|(?:insulin|epi.?pen|inhaler|oxygen"
+        r"|medication|meds|prescription)(?: \w+){0,3} (?:hasn'?t|has not|didn'?t|did not|never"
+        r"|still not|isn'?t|not) (?:arrived|come|been delivered|delivered|here|turned up)"
+        r"|(?:me he quedado|me quede|se ha quedado|se quedo|estoy|esta) sin (?:insulina|medicacion"
+        r"|medicamentos|medicinas|pastillas|inhalador|oxigeno)|(?:insulina|medicacion|receta"
+        r"|inhalador|oxigeno)(?: \w+){0,3} no (?:ha llegado|llega|me ha llegado)",
+    ),
+    Rule(
+        HEALTH,
+        r"(?:medicacion|medicamento|medicina|pastillas|dosis) (?:equivocad[oa]|incorrect[oa]"
+        r"|erronea)|no (?:come|bebe|ha comido|ha bebido|quiere comer)(?: nada)?"
+        r" (?:desde|en (?:dos|tres|\d+) dias)|(?:se ha |se )?tragado (?:un|una|algo|unas?)",
+    ),
+    # money being taken, or an account someone else is using
     Rule(MONEY, r"fraud(?:ulent)?|fraude|phishing|identity theft|suplantacion", negatable=True),
     Rule(MONEY, r"hack(?:ed|eado|eada|earon)?|me han hackeado|hackers?", negatable=True),
     Rule(
@@ -151,7 +277,102 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(MONEY, r"transfer (?:isn'?t|is not|not|hasn'?t) (?:showing|arrived|received)"),
     Rule(MONEY, r"money (?:is )?(?:missing|gone|disappeared)|asking for my (?:pin|password)"),
-    # service outage blocking work
+    Rule(
+        MONEY,
+        r"(?:charges?|payments?|transactions?|debits?|withdrawals?|transfers?|purchases?|orders?)"
+        r"(?: [\w.,$€£-]+){0,6} (?:i|we) (?:don'?t|do not|didn'?t|did not|never|can'?t|cannot)"
+        r" (?:recogni[sz]e|know|make|made|authori[sz]e|authori[sz]ed|place|placed|order|ordered)"
+        r"|(?:don'?t|do not|can'?t|cannot) recogni[sz]e (?:this |these |that |those |the |a |an "
+        r"|any |some )?(?:\w+ )?(?:charges?|payments?|transactions?|debits?|withdrawals?|purchases?"
+        r"|transfers?)|unrecogni[sz]ed|unknown (?:charges?|payments?|transactions?|debits?"
+        r"|withdrawals?)|(?:strange|suspicious|odd|weird|random|fraudulent) (?:charges?|payments?"
+        r"|transactions?|debits?|withdrawals?|activity|logins?|sign.?ins?|purchases?|transfers?)",
+        negatable=True,
+    ),
+    Rule(
+        MONEY,
+        r"(?:charges?|payments?|purchases?|transactions?|withdrawals?|transfers?|orders?)(?: \w+)"
+        r"{0,6} (?:wasn'?t|was not|weren'?t|were not|not) (?:me|us|mine|ours|made by me)",
+    ),
+    Rule(
+        MONEY,
+        r"(?:money|funds|savings|cash|\d+ ?(?:euros?|pounds|dollars|quid)) (?:has been |was |were"
+        r" |is being |are being |keeps? being |got )?(?:taken|withdrawn|debited|stolen|deducted"
+        r"|moved|transferred) (?:from|out of|without)|(?:taking|took|stealing|stole|withdrew"
+        r"|withdrawing|deducting) (?:money|funds|payments?) (?:from|out of)"
+        r"|(?:emptied|drained|wiped out|cleaned out) (?:my |our )?(?:account|savings|balance)"
+        r"|(?:all )?my money (?:is |has )?(?:gone|vanished|missing|disappeared)",
+        negatable=True,
+    ),
+    Rule(
+        MONEY,
+        r"(?:keeps?|kept|keep on|still|continue to|continuing to|continues to) (?:charging|billing"
+        r"|debiting|taking (?:money|payments?)|being charged)|(?:charged|billed|debited) (?:me |us"
+        r" )?again|(?:charged|billed|debited|took (?:money|payment))(?: \w+){0,4} (?:after|since)"
+        r" (?:i |we )?(?:cancell?ed|cancell?ing|closing|closed)",
+        negatable=True,
+    ),
+    Rule(
+        MONEY,
+        r"(?:been|got|was|were|i'?ve been) scammed|victim of (?:a |an )?(?:scam|fraud|theft)"
+        r"|(?:card|account|wallet|phone) (?:was |has been |got |were )?(?:stolen|cloned|skimmed)"
+        r"|stolen (?:card|wallet|phone|identity)|lost my (?:card|wallet|bank card|debit card"
+        r"|credit card)|(?:password reset|reset|login|verification|security) (?:code|email|link"
+        r"|text)s? (?:i|we) (?:didn'?t|did not|never) (?:request|ask|asked|requested)"
+        r"|(?:someone|somebody) (?:is |has been |keeps )?(?:tried|trying) to (?:log|access"
+        r"|use my|get into|reset my|withdraw)|changed my (?:password|email|details)"
+        r" without|(?:sent|transferred|paid) (?:the )?(?:money|payment|deposit|it) to (?:the wrong"
+        r"|a wrong|a fake|a scam|the scam|a fraudulent)",
+    ),
+    Rule(
+        MONEY,
+        r"no reconozco(?: \w+){0,3} (?:cargos?|cobros?|pagos?|compras?|movimientos?|transferencias?"
+        r"|retiros?|adeudos?|recibos?|domiciliaci\w+|operaci\w+|transacci\w+)|(?:cargos?|cobros?"
+        r"|pagos?|compras?|movimientos?|transferencias?|retiros?|adeudos?|recibos?|operaci\w+"
+        r"|transacci\w+)(?: [\w.,$€-]+){0,6} que no (?:reconozco|reconocemos|he hecho|hice"
+        r"|hicimos|autorice|autorizamos|realice|he realizado|he autorizado|es mi[oa])"
+        r"|(?:cargos?|cobros?|movimientos?|compras?|pagos?|transacci\w+|operaci\w+)"
+        r" (?:raros?|raras?|extran[oa]s?|sospechos[oa]s?|desconocid[oa]s?|indebid[oa]s?"
+        r"|fraudulent[oa]s?|no autorizad[oa]s?|no reconocid[oa]s?)",
+        negatable=True,
+    ),
+    Rule(
+        MONEY,
+        r"no (?:he|hemos) (?:hecho|realizado|autorizado|pedido|comprado)(?: \w+){0,2} (?:esta|este"
+        r"|esa|ese|estos|estas|esos|esas|ningun|ninguna|nada)|(?:yo )?no (?:fui|he sido) yo"
+        r"|sin (?:mi |nuestro )?(?:permiso|autorizacion|consentimiento)",
+    ),
+    Rule(
+        MONEY,
+        r"me (?:han|estan|siguen|vuelven a|volvieron a|han vuelto a) (?:cobrado|cobrando|cobrar"
+        r"|cargado|cargando|cargar|descontado|descontando|descontar|quitado|quitando|quitar"
+        r"|sacado|sacando|sacar|robado|robando|robar)(?: [\w.,$€-]+){0,4} (?:dos veces|tres veces"
+        r"|otra vez|de nuevo|de mas|doble|sin (?:mi )?(?:permiso|autorizacion|consentimiento)"
+        r"|todos los meses|cada mes|dinero|de la cuenta|de mi cuenta|de la tarjeta)"
+        r"|(?:siguen|siguen) cobrandome|me (?:siguen|siguen) cobrando|me (?:vuelven|volvieron"
+        r"|han vuelto) a cobrar|(?:me )?(?:han|estan) vaciado (?:la|mi) cuenta|me vaciaron",
+        negatable=True,
+    ),
+    Rule(
+        MONEY,
+        r"(?:me han|me) (?:estafado|estafaron)|(?:he|hemos) sido estafad[oa]s?"
+        r"|(?:me )?(?:robaron|han robado) (?:mi |la |el |los )?(?:tarjeta|cuenta|dinero|cartera"
+        r"|datos|movil|identidad)|tarjeta (?:clonada|robada)|(?:clonaron|han clonado) (?:mi |la )?"
+        r"tarjeta|(?:he perdido|perdi) (?:mi |la )?(?:tarjeta|cartera)|(?:alguien|otra persona"
+        r"|un desconocido|alguien mas) (?:ha |esta |estan |han )?(?:usado|usando|entrado|entro"
+        r"|accedido|accedio|comprado|compro|sacado|saco|retirado|cambiado|cambio|utilizado"
+        r"|utilizando|intentado|intenta|intento)|(?:cuenta|correo|tarjeta) (?:hackead[oa]"
+        r"|comprometid[oa]|pirate\w+)|(?:me han|han) (?:hackeado|pirateado)",
+    ),
+    Rule(
+        MONEY,
+        r"(?:dinero|saldo) (?:ha )?(?:desaparecido|desaparecio|volado)|(?:me )?falta dinero"
+        r"|desaparecio (?:el|mi) dinero|transferencia(?: \w+){0,3} no (?:ha llegado|llega|aparece)"
+        r"|(?:cobrado|cobraron|cobran|pague|pagado|pagamos|he pagado)(?: [\w.,$€-]+){0,4},?"
+        r" (?:y|pero) (?:el pedido |la reserva |la entrada |el billete )?(?:no|nunca|sigue sin)"
+        r" (?:me )?(?:ha )?(?:llegado|llega|tengo|aparece|recibi|he recibido|esta)",
+    ),
+    # losing access: locked out, a service down, no power/water/internet, can't work
     Rule(
         OUTAGE,
         r"(?:site|website|app|system|server|service|platform|portal|api|checkout|dashboard|shop"
@@ -182,6 +403,99 @@ URGENT_RULES: tuple[Rule, ...] = (
         OUTAGE,
         r"no (?:puedo|podemos) (?:entrar|acceder|trabajar|vender|cobrar|facturar|iniciar sesion)"
         r"|no funciona nada|(?:esta|se ha) caid[oa]|fuera de servicio",
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:account|profile|login|user|access|card) (?:has been |was |got |is |are |have been )?"
+        r"(?:locked|blocked|suspended|disabled|frozen|deactivated|banned|closed without)"
+        r"|(?:locked|shut|kicked|logged) (?:me )?out of|lost access|no access to (?:my|our|the)"
+        r"|(?:won'?t|doesn'?t|does not|will not|wont) let (?:me|us) (?:log ?in|sign ?in|in|access"
+        r"|pay|use|withdraw|transfer|through|into)|can'?t get (?:in|into|access)(?! touch)",
+        negatable=True,
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:password|login|2fa|two.?factor|verification|security|reset|one.?time|sms) (?:code"
+        r"|link|email|text|sms)s? (?:isn'?t|is not|aren'?t|are not|not|never|doesn'?t|don'?t"
+        r"|won'?t|hasn'?t|haven'?t|still not|keeps? not) (?:arriving|coming|working|arrive|come"
+        r"|work|arrived|came|being sent)|(?:not|never) (?:receiving|getting|received|got) (?:the |a"
+        r" |any )?(?:verification |login |security |2fa |sms |text )?codes?",
+    ),
+    Rule(
+        OUTAGE,
+        r"no (?:power|electricity|water|running water|hot water|heating|heat|gas supply"
+        r"|internet|wifi|wi-fi|broadband|connection|connectivity|signal|phone line|dial tone"
+        r"|landline|phone service|mobile service|service at all)(?! (?:bill|meter|damage|proof"
+        r"|resist\w*|needed|required|charges?|fee|issues? with))|power cut|power outage|blackout"
+        r"|(?:power|electricity|internet|wifi|wi-fi|broadband|phone line|landline|water|gas"
+        r"|heating|connection|signal|line|network) (?:is |has been |went |has gone |keeps? going"
+        r" |keeps? )?(?:out|cut off|disconnected|dead|dropping|cutting out|not working"
+        r"|isn'?t working|down)",
+        negatable=True,
+    ),
+    Rule(
+        OUTAGE,
+        CANT + r" (?:work|do (?:my|any|our) (?:job|work)|withdraw|pay (?:my|our|for|anything|rent"
+        r"|bills)|transfer|use (?:my|our|the) (?:account|card|phone|car|van|system|computer"
+        r"|laptop|machine)|make (?:any )?(?:calls|payments)|(?:get|receive|send) (?:any )?"
+        r"(?:emails|calls|orders|payments)|open (?:the )?(?:shop|store|office|clinic|restaurant"
+        r"|doors?))|(?:not|isn'?t|aren'?t|no longer) (?:receiving|getting) (?:any )?(?:calls"
+        r"|orders|payments)|(?:whole|entire) (?:team|office|company|shop|store|business)"
+        r" (?:is |are )?(?:down|offline|stuck|blocked|unable)",
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:door|lock|smart lock|gate|garage door|key ?card) (?:won'?t|doesn'?t|will not|does not"
+        r"|wont) (?:open|unlock|lock)|car (?:won'?t start|has broken down|broke down)|broken down"
+        r" on (?:the )?(?:motorway|highway|road|freeway)|stranded|(?:card|terminal|till|pos"
+        r"|card reader|payment system|website|site|system|server) (?:is |are )?(?:not working"
+        r"|isn'?t working|won'?t work|doesn'?t work|not accepting|rejecting (?:all|every))",
+    ),
+    Rule(
+        OUTAGE,
+        r"no (?:puedo|podemos|consigo|conseguimos|logro|me deja|nos deja|me dejan|nos dejan)"
+        r" (?:entrar|acceder|ingresar|loguear(?:me|nos)?|logear(?:me)?|iniciar sesion|conectar"
+        r"(?:me|nos)?|trabajar|pagar|cobrar|vender|facturar|abrir|atender|operar|despachar"
+        r"|sacar (?:dinero|efectivo)|retirar|transferir|usar (?:la|mi|el|nuestra) (?:tarjeta"
+        r"|cuenta|app|aplicacion|sistema|coche|telefono|movil))",
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:me |nos )?(?:han |ha )?(?:bloqueado|bloquearon|suspendido|suspendieron|cerrado"
+        r"|cerraron|desactivado|desactivaron|congelado|congelaron) (?:la |mi |el |nuestra )?"
+        r"(?:cuenta|tarjeta|acceso|usuario|perfil|linea)|(?:cuenta|tarjeta|usuario|acceso|perfil"
+        r"|linea) (?:esta |ha sido |fue |aparece )?(?:bloquead[oa]|suspendid[oa]|desactivad[oa]"
+        r"|congelad[oa]|cancelad[oa] sin)|(?:estoy|estamos) (?:bloquead[oa]s?|sin acceso)"
+        r"|sin acceso (?:a|al)|(?:me he|nos hemos) quedado (?:fuera|sin acceso)",
+        negatable=True,
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:(?<!agua\s)sin|no (?:tengo|tenemos|hay)) (?:luz|electricidad|corriente|agua"
+        r"|agua caliente|internet|conexion|red|linea|senal|cobertura|gas|calefaccion|wifi"
+        r"|servicio|telefono)|se (?:ha |nos ha |me ha )?(?:ido|fue|cortado|corto|caido|cayo)"
+        r" (?:la luz|el agua|internet|el internet|la conexion|el gas|la corriente|la red"
+        r"|la linea|el wifi|el sistema|la web|la pagina|la app|la aplicacion)|apagon|corte de"
+        r" (?:luz|agua|internet|suministro|linea|corriente)",
+        negatable=True,
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:la luz|internet|el internet|la conexion|el wifi|la red|la linea|el telefono"
+        r"|el servicio|la web|la pagina|la pagina web|la app|la aplicacion|el sistema|la plataforma"
+        r"|el datafono|el tpv|la terminal|el portal|el servidor|la tienda online)"
+        r" (?:no (?:funciona|va|carga|anda|sirve|responde|abre|conecta)|(?:esta|sigue) caid[oa]"
+        r"|se (?:ha )?(?:caido|cayo)|esta fuera de servicio)|(?:el )?(?:codigo|sms|correo"
+        r" de verificacion)(?: de \w+)? no (?:me )?(?:llega|ha llegado)"
+        r"|no (?:me )?llega (?:el|ningun) (?:codigo|sms)|(?:contrasena|clave|pin)"
+        r" (?:no (?:funciona|vale|sirve)|incorrect[ao])",
+    ),
+    Rule(
+        OUTAGE,
+        r"perdiendo (?:dinero|ventas|clientes|pedidos)|(?:el negocio|la tienda|todo|la produccion"
+        r"|la linea|la fabrica|la oficina|el restaurante|la clinica) (?:esta |se ha |se quedo"
+        r" |se ha quedado )?parad[oa]|(?:el )?coche (?:no arranca|se ha averiado|se averio)"
+        r"|me he quedado tirad[oa]|(?:la puerta|la cerradura) no (?:abre|se abre)",
     ),
     # hard deadlines that do not depend on a sentence-level cue (see signals._deadlines)
     Rule(
@@ -259,6 +573,41 @@ DEADLINE_NEED = (
     r"|leave|leaving|flight|flying|airport|travel|wedding|funeral|concert|recital|exam|interview"
     r"|surgery|event|possible|asap|urgent|necesito|necesitamos|tengo que|tenemos que|para (?:hoy"
     r"|manana)|antes|concierto|viaje|boda|urge"
+)
+
+# A deadline is a safety kind only when it falls within a day: its words name no later day.
+DEADLINE_LATER = (
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|next|lunes|martes|miercoles|jueves"
+    r"|viernes|sabado|domingo|fin de semana|proxim[oa]|que viene"
+)
+
+# A problem told as over or long past is no emergency now: "he was bleeding but he's fine now",
+# "my card was hacked last year". `SETTLED` is looked for after an urgent match in its sentence
+# and in the next sentence, `LONG_AGO` in its sentence; `STILL_NOW` in the match's sentence keeps
+# it ("it was fixed last month, but it's bleeding again").
+SETTLED = (
+    r"(?:is|are|was|'s|'re|seems?|feels?|looks?|doing) (?:now )?(?:fine|ok|okay|better|all good"
+    r"|well|great|much better) now|(?:is|are|'s|'re) now (?:fine|ok|okay|better|all good|sorted"
+    r"|resolved|fixed|working|back)|(?:has|have|had|got|was|were|been) (?:now )?(?:been )?"
+    r"(?:resolved|sorted(?: out)?|fixed|refunded|reversed|recovered|restored|unblocked"
+    r"|unlocked|put right)|all sorted|fully recovered|false alarm|back to (?:normal|(?:his|her"
+    r"|their|its|my|our) (?:old|usual|normal) self)|(?:you|the vet|the doctor|your team|your"
+    r" staff) (?:saved|fixed|sorted)|thanks to you"
+    r"|ya (?:esta|estan|estamos|estoy) (?:bien|resuelto|solucionado|arreglado|mejor)"
+    r"|se (?:ha |han )?(?:solucionado|resuelto|arreglado|recuperado)|(?:me|nos) (?:lo |la )?"
+    r"(?:han )?devuelto|(?:fue|esta) (?:resuelto|solucionado)|gracias a (?:ustedes|vosotros"
+    r"|vosotras|usted|ti)|falsa alarma"
+)
+LONG_AGO = (
+    r"last (?:week|month|year|summer|winter|spring|autumn|christmas)|(?:a few|a couple of|two"
+    r"|three|four|five|several|some|\d+) (?:weeks|months|years) ago|(?:a|one) (?:week|month"
+    r"|year) ago|back in (?:19|20)\d\d|el (?:ano|mes|verano|invierno) pasado|la semana pasada"
+    r"|hace (?:unos |unas |un |una |dos |tres |varios |varias |\d+ )?(?:semanas|meses|anos"
+    r"|semana|mes|ano)"
+)
+STILL_NOW = (
+    r"still|again|right now|at the moment|currently|keeps?|since|ongoing|every (?:day|time)"
+    r"|todavia|aun|sigue|siguen|otra vez|de nuevo|ahora mismo|desde|cada vez"
 )
 
 # The customer says there is no hurry: weak urgent rules are dropped and priority may go low.
@@ -378,7 +727,24 @@ NEGATORS = frozenset(
         "nunca",
         "sin",
         "ni",
+        "jamas",
+        "tampoco",
+        "ningun",
+        "ninguna",
+        "nada",
+        "haven't",
+        "havent",
+        "hasn't",
+        "hasnt",
+        "hadn't",
+        "weren't",
     }
+)
+
+# After a negator, these make the negation the problem itself: "it won't stop bleeding",
+# "hasn't stopped vomiting", "no para de sangrar", "no deja de llorar".
+STOPS = frozenset(
+    {"stop", "stops", "stopped", "stopping", "quit", "para", "paran", "deja", "dejan"}
 )
 
 # Upper-case words that are names, not shouting.

@@ -77,6 +77,9 @@ class TriageResult:
     wants_human_reasons: tuple[str, ...] = ()
     loop_reasons: tuple[str, ...] = ()
     compliment_reasons: tuple[str, ...] = ()
+    # Which safety kinds raised urgent ("health", "money", "access", "deadline"): each steers
+    # the contact to a call (see `_contact`).
+    safety: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,6 +180,10 @@ _DEADLINE_NEED = _words(lexicon.DEADLINE_NEED)
 _SARCASM_OPENER = re.compile(_spaced(lexicon.SARCASM_OPENERS))
 _SARCASM_FAILURE = _words(lexicon.SARCASM_FAILURE)
 _SARCASM_PHRASE = _words(lexicon.SARCASM_PHRASES)
+_SETTLED = _words(lexicon.SETTLED)
+_LONG_AGO = _words(lexicon.LONG_AGO)
+_STILL_NOW = _words(lexicon.STILL_NOW)
+_DEADLINE_LATER = _words(lexicon.DEADLINE_LATER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +195,12 @@ class _Hit:
 
 def _negated(folded: str, start: int) -> bool:
     clause = _CLAUSE_SPLIT.split(folded[max(0, start - 60) : start])[-1]
-    return any(word in lexicon.NEGATORS for word in _WORD.findall(clause)[-3:])
+    words = _WORD.findall(clause)[-3:]
+    for at, word in enumerate(words):
+        if word in lexicon.NEGATORS:
+            # "won't stop bleeding", "no para de sangrar": a negated stop is the thing going on
+            return not lexicon.STOPS.intersection(words[at + 1 :])
+    return False
 
 
 _LONGEST_NEEDED = max(
@@ -230,19 +242,57 @@ def _reason(signal: str, body: str, start: int, end: int, kind: str) -> str:
 
 
 # ---------------------------------------------------------------- signals
-def _urgent(body: str, folded: str, starts: frozenset[str], calm: bool) -> list[str]:
-    reasons = [
-        _reason("urgent", body, hit.start, hit.end, hit.rule.kind)
-        for hit in _hits(_URGENT, folded, starts)
-        if not (calm and hit.rule.weak)
-    ]
+def _sentence_around(folded: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence holding folded[start:end] begins and ends."""
+    before = max((m.end() for m in _SENTENCE_SPLIT.finditer(folded, 0, start)), default=0)
+    after = _SENTENCE_SPLIT.search(folded, end)
+    return before, after.start() if after else len(folded)
+
+
+def _settled(folded: str, start: int, end: int) -> bool:
+    """The problem is told as over ("he's fine now", "it was refunded") or long past ("last
+    year"), and nothing in its sentence says it is still going on."""
+    first, last = _sentence_around(folded, start, end)
+    sentence = folded[first:last]
+    if _STILL_NOW.search(sentence):
+        return False
+    if _LONG_AGO.search(sentence):
+        return True
+    following = _SENTENCE_SPLIT.search(folded, last)
+    upto = _SENTENCE_SPLIT.search(folded, following.end()) if following else None
+    return bool(_SETTLED.search(folded, end, upto.start() if upto else len(folded)))
+
+
+def _urgent(
+    body: str, folded: str, starts: frozenset[str], calm: bool
+) -> tuple[list[str], list[str]]:
+    """The urgent reasons, and the safety kinds among them (`lexicon.SAFETY`, in order)."""
+    reasons: list[str] = []
+    safety: list[str] = []
+    for hit in _hits(_URGENT, folded, starts):
+        if calm and hit.rule.weak:
+            continue
+        kind = lexicon.SAFETY.get(hit.rule.kind)
+        if kind and _settled(folded, hit.start, hit.end):
+            continue
+        if kind == "deadline" and _DEADLINE_LATER.search(folded, hit.start, hit.end):
+            kind = None  # "the wedding is next Saturday": urgent, but not within a day
+        reasons.append(_reason("urgent", body, hit.start, hit.end, hit.rule.kind))
+        if kind and kind not in safety:
+            safety.append(kind)
     if not calm and not any(lexicon.DEADLINE in reason for reason in reasons):
-        reasons.extend(_deadlines(body, folded))
-    return reasons
+        deadline = _deadline(folded)
+        if deadline:
+            start, end, soon = deadline
+            reasons.append(_reason("urgent", body, start, end, lexicon.DEADLINE))
+            if soon and "deadline" not in safety:
+                safety.append("deadline")
+    return reasons, safety
 
 
-def _deadlines(body: str, folded: str) -> list[str]:
-    """A time word with a need cue in the same sentence: "I need it today", "deadline is 5pm"."""
+def _deadline(folded: str) -> tuple[int, int, bool] | None:
+    """A time word with a need cue in the same sentence: "I need it today", "deadline is 5pm";
+    where it is and whether it is within a day."""
     position = 0
     for sentence in _SENTENCE_SPLIT.split(folded):
         offset = folded.find(sentence, position)
@@ -250,8 +300,10 @@ def _deadlines(body: str, folded: str) -> list[str]:
         time = _DEADLINE_TIME.search(sentence)
         if time and _DEADLINE_NEED.search(sentence):
             start, end = offset + time.start(), offset + time.end()
-            return [_reason("urgent", body, start, end, lexicon.DEADLINE)]
-    return []
+            if _settled(folded, start, end):
+                continue
+            return start, end, not _DEADLINE_LATER.search(folded, start, end)
+    return None
 
 
 def _shouting(body: str) -> tuple[int, str]:
@@ -382,6 +434,46 @@ def _loop(body: str, folded: str, starts: frozenset[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- the whole picture
+SAFETY_WORDS = {
+    "health": "health or safety",
+    "money": "money being taken",
+    "access": "losing access",
+    "deadline": "a deadline within a day",
+}
+
+
+def _contact(
+    body: str,
+    folded: str,
+    *,
+    needs_call: bool,
+    asked: bool,
+    safety: Sequence[str],
+    phone_available: bool,
+) -> tuple[str, list[str]]:
+    """Safety before thrift: a customer in trouble gets a call (a callback when nobody can
+    call now). One who declined a call ("please don't phone") gets a written reply unless
+    they also asked for a person, or someone's health or safety is at risk: then a call,
+    because a life outweighs a preference. Money, access and deadlines keep the reply they
+    asked for, first in the queue (urgent)."""
+    no_call = _NO_CALL.search(folded)
+    declined = bool(no_call) and not asked
+    call = "call" if phone_available else "callback"
+    reasons = []
+    if needs_call and declined and no_call and "health" in safety:
+        words = _quote(body, no_call.start(), no_call.end())
+        reasons.append(f'contact: {call} despite "{words}" (health or safety at risk)')
+    elif needs_call and declined and no_call:
+        words = _quote(body, no_call.start(), no_call.end())
+        why = f", urgent: {', '.join(SAFETY_WORDS[kind] for kind in safety)}" if safety else ""
+        return "reply", [f'contact: reply ("{words}"{why})']
+    elif not needs_call:
+        return "reply", []
+    if not phone_available:
+        reasons.append("contact: callback (nobody can take a call now)")
+    return call, reasons
+
+
 def triage(
     text: str,
     *,
@@ -409,7 +501,7 @@ def triage(
     troubled = bool(_PROBLEM.search(folded)) or "?" in body or "¿" in body
     praise_only = bool(praise) and not troubled
 
-    urgent = _urgent(body, folded, starts, calm)
+    urgent, safety = _urgent(body, folded, starts, calm)
     said_loop = [reason for reason in _loop(body, folded, starts) if reason]
     loop = said_loop + _repeats(text, history, now)
     wants_human = _wants_human(body, folded, starts, praise_only=praise_only)
@@ -436,15 +528,15 @@ def triage(
         priority = "normal"
 
     reasons = [*urgent, *upset, *wants_human, *loop, *compliment]
-    no_call = _NO_CALL.search(folded)
-    if (urgent or upset or wants_human) and not (no_call and not wants_human):
-        contact = "call" if phone_available else "callback"
-        if not phone_available:
-            reasons.append("contact: callback (nobody can take a call now)")
-    else:
-        contact = "reply"
-        if no_call and (urgent or upset):
-            reasons.append(f'contact: reply ("{_quote(body, no_call.start(), no_call.end())}")')
+    contact, said = _contact(
+        body,
+        folded,
+        needs_call=bool(urgent or upset or wants_human),
+        asked=bool(wants_human),
+        safety=safety,
+        phone_available=phone_available,
+    )
+    reasons.extend(said)
     if priority == "low" and calm_match:
         reasons.append(f'priority: low ("{_quote(body, calm_match.start(), calm_match.end())}")')
 
@@ -462,4 +554,5 @@ def triage(
         wants_human_reasons=tuple(wants_human),
         loop_reasons=tuple(loop),
         compliment_reasons=tuple(compliment),
+        safety=tuple(safety),
     )

@@ -1,4 +1,4 @@
-"""Urgent: health or safety, money or security, outages, hard deadlines, "can't wait"."""
+"""Urgent: health or safety, money being taken, losing access, hard deadlines, "can't wait"."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from rapport.triage.signals import triage
             "My cheek is swelling up after the extraction and I'm in a lot of pain",
             "health or safety",
         ),
-        ("I've been charged twice for the same order", "money or security"),
-        ("Someone logged into my account and changed the password", "money or security"),
-        ("There's a payment on my card I never authorised", "money or security"),
-        ("Production is stopped, the API returns 500 on every call", "service outage"),
-        ("Since this morning none of us can log in to the dashboard", "service outage"),
+        ("I've been charged twice for the same order", "money being taken"),
+        ("Someone logged into my account and changed the password", "money being taken"),
+        ("There's a payment on my card I never authorised", "money being taken"),
+        ("Production is stopped, the API returns 500 on every call", "losing access"),
+        ("Since this morning none of us can log in to the dashboard", "losing access"),
         ("I'm flying to Rome tomorrow and still have no ticket", "hard deadline"),
         ("I need the certificate today, the tender closes at five", "hard deadline"),
         ("Our wedding is next Saturday and the rings haven't shipped", "hard deadline"),
