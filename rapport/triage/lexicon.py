@@ -263,6 +263,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         + r" times|"
         + ES_NUM
         + r" veces)",
+        negatable=True,
     ),
     Rule(
         MONEY,
@@ -296,9 +297,12 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         MONEY,
-        r"(?:money|funds|savings|cash|\d+ ?(?:euros?|pounds|dollars|quid)) (?:has been |was |were"
-        r" |is being |are being |keeps? being |got )?(?:taken|withdrawn|debited|stolen|deducted"
-        r"|moved|transferred) (?:from|out of|without)|(?:taking|took|stealing|stole|withdrew"
+        r"(?:money|funds|savings|cash|[£$€]? ?\d[\d,.]*(?: ?(?:euros?|pounds|dollars|quid|eur|gbp"
+        r"|usd))?) (?:has been |was |were |is being |are being |keeps? being |got |just )?(?:taken"
+        r"|withdrawn|debited|stolen|deducted|moved|transferred) (?:from|out of) (?:\w+ )?"
+        r"(?:account|card|bank|wallet|balance|savings|paypal)|(?:money|funds|savings|cash)"
+        r" (?:has been |was |were |is being |got )?(?:taken|withdrawn|debited|stolen|deducted)"
+        r" without|(?:taking|took|stealing|stole|withdrew"
         r"|withdrawing|deducting) (?:money|funds|payments?) (?:from|out of)"
         r"|(?:emptied|drained|wiped out|cleaned out) (?:my |our )?(?:account|savings|balance)"
         r"|(?:all )?my money (?:is |has )?(?:gone|vanished|missing|disappeared)",
@@ -543,7 +547,9 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(
         CANT_WAIT,
         r"urgent(?:ly)?|asap|a\.s\.a\.p|as soon as possible|immediately|right away|time.?sensitive"
-        r"|urgente|cuanto antes|lo antes posible|de inmediato|ya mismo",
+        r"|urgente|urjente|urgentemente|con urgencia|es para (?:ya|hoy|ahora)|lo necesito (?:ya|hoy"
+        r"|ahora|para hoy)|inmediatamente|enseguida|cuanto antes|lo antes posible|de inmediato"
+        r"|ya mismo",
         negatable=True,
         weak=True,
     ),
@@ -566,13 +572,17 @@ DEADLINE_TIME = (
     + WEEKDAY
     + r"|the weekend|then|i leave|we leave)"
     r"|hoy(?: mismo)?|esta (?:tarde|noche)|manana|antes del? (?:lunes|martes|miercoles|jueves"
-    r"|viernes|sabado|domingo|fin de semana)"
+    r"|viernes|sabado|domingo|fin de semana)|in (?:an|one|two|three|\d+) hours?"
+    r"|within (?:the|an|one|two|\d+) hours?|(?:en|dentro de) (?:una|dos|tres|\d+) horas?"
+    r"|(?:antes de|para) las \d+"
 )
 DEADLINE_NEED = (
     r"need|needs|must|have to|has to|had better|deadline|due|before|until|latest|in time|ready"
     r"|leave|leaving|flight|flying|airport|travel|wedding|funeral|concert|recital|exam|interview"
     r"|surgery|event|possible|asap|urgent|necesito|necesitamos|tengo que|tenemos que|para (?:hoy"
-    r"|manana)|antes|concierto|viaje|boda|urge"
+    r"|manana)|antes|concierto|viaje|boda|urge|expires?|expiring|closes|cut.?off|hace falta"
+    r"|debo|debe|tiene que|vence|plazo|cierra|fecha limite|examen|entrevista|cirugia|operacion"
+    r"|vuelo|aeropuerto|salgo|salimos|me voy|nos vamos"
 )
 
 # A deadline is a safety kind only when it falls within a day: its words name no later day.
@@ -586,9 +596,9 @@ DEADLINE_LATER = (
 # and in the next sentence, `LONG_AGO` in its sentence; `STILL_NOW` in the match's sentence keeps
 # it ("it was fixed last month, but it's bleeding again").
 SETTLED = (
-    r"(?:is|are|was|'s|'re|seems?|feels?|looks?|doing) (?:now )?(?:fine|ok|okay|better|all good"
-    r"|well|great|much better) now|(?:is|are|'s|'re) now (?:fine|ok|okay|better|all good|sorted"
-    r"|resolved|fixed|working|back)|(?:has|have|had|got|was|were|been) (?:now )?(?:been )?"
+    r"(?:(?:he|she|it|they|we|i)(?:'s|'re|'m)|is|are|was|seems?|feels?|looks?|doing) (?:now )?"
+    r"(?:fine|ok|okay|better|all good|well|great|much better) now|(?:is|are|'s|'re) now"
+    r" (?:fine|ok|okay|better|all good|sorted|resolved|fixed|working|back)|(?:has|have|had|got|was|were|been) (?:now )?(?:been )?"
     r"(?:resolved|sorted(?: out)?|fixed|refunded|reversed|recovered|restored|unblocked"
     r"|unlocked|put right)|all sorted|fully recovered|false alarm|back to (?:normal|(?:his|her"
     r"|their|its|my|our) (?:old|usual|normal) self)|(?:you|the vet|the doctor|your team|your"
@@ -617,6 +627,11 @@ CALM: tuple[str, ...] = (
     r"|plenty of time|whenever (?:you (?:get a chance|can|have (?:a )?(?:moment|time))|suits)"
     r"|when you (?:have|get) a (?:moment|chance|minute)|at your convenience|no worries"
     r"|no es urgente|sin prisa|cuando (?:puedan|podais|tengan (?:un )?(?:hueco|tiempo))",
+    r"no urgency|not time.?critical|not in a (?:rush|hurry)|in your own time|low priority"
+    r"|whenever is (?:convenient|easiest)|non.?urgent|no big deal|(?:no|sin) (?:ninguna )?prisa"
+    r"|no corre prisa|no hay (?:prisa|apuro)|no tengo (?:prisa|apuro)|sin apuro|con calma"
+    r"|no es nada urgente|cuando (?:puedas|pueda|tengais|tengas|tenga) (?:un )?(?:momento"
+    r"|tiempo|hueco|rato)",
 )
 
 # ---------------------------------------------------------------- upset
@@ -671,7 +686,9 @@ UPSET_RULES: tuple[Rule, ...] = (
     Rule(
         REPEATED,
         r"(?:the )?(?:" + LATE_ORDINAL + r") (?:time|email|message|mail|call|attempt)"
-        r"|(?:tercera|cuarta|quinta) vez|for the " + LATE_ORDINAL + r" time",
+        r"|(?:tercera|cuarta|quinta|sexta|enesima) vez|for the " + LATE_ORDINAL + r" time"
+        r"|(?:ya )?(?:van|son|llevo) (?:tres|cuatro|cinco|seis|varias|muchas|\d+) (?:veces|llamadas"
+        r"|correos|reclamaciones)",
     ),
     Rule(
         DISTRESS,
@@ -691,6 +708,66 @@ UPSET_RULES: tuple[Rule, ...] = (
         weight=1,
     ),
     Rule(FRUSTRATION, r"seriously|really\?|why is it so|come on|ugh+|argh+|again!", weight=1),
+    # in plain words: what people say when they are angry, worn out or afraid
+    Rule(
+        ANGER,
+        r"irate|infuriat\w+|exasperat\w+|sick to death|beyond (?:angry|frustrated|annoyed|a joke)"
+        r"|last straw|waste of (?:my )?(?:time|money)|shocking|shambles|cowboys|no excuse"
+        r"|not good enough|(?:poor|bad|lousy|appalling|rubbish|dreadful) (?:service|customer"
+        r" service|support)|rude|lied to|lying to (?:me|us|customers)|misled|mislead(?:ing)?"
+        r"|disrespect\w*|fobbed off|run.?around|let down|(?:would|will|could)(?:n'?t| not| never)"
+        r" recommend|legal action|(?:my|a) (?:lawyer|solicitor|attorney)|sue (?:you|them)"
+        r"|small claims|trading standards|ombudsman|report (?:you|this) to|formal complaint"
+        r"|(?:file|lodge|make|raise) a (?:formal )?complaint|(?:bad|negative|1.star|one.star)"
+        r" review",
+        negatable=True,
+    ),
+    Rule(ANGER, r"[\U0001F620\U0001F621\U0001F624\U0001F92C\U0001F44E]"),  # 😠😡😤🤬👎
+    Rule(
+        ANGER,
+        r"cabread[oa]s?|mosquead[oa]s?|indignad[oa]s?|impresentable|lamentable|intolerable"
+        r"|inadmisible|abusiv[oa]|(?:es|esto es|menudo|vaya) (?:un )?(?:abuso|robo|desastre|chiste"
+        r"|cachondeo|timo|engano)|tomadura de pelo|(?:nos|me) (?:toman|tomais|estan tomando) (?:el"
+        r" pelo|por tont[oa]s?)|porqueria|chapuza|incompetentes?|inept[oa]s?|inutiles"
+        r"|sinverguenzas?|ladrones|me estan robando|vaya tela|no hay derecho|es el colmo|que asco"
+        r"|(?:pesimo|mal|malisimo|penoso|horrible|fatal) (?:servicio|trato|atencion)"
+        r"|es increible que|no me lo puedo creer|no puedo creer|(?:una )?(?:queja|reclamacion)"
+        r" formal|hoja de reclamaciones|(?:poner|presentar) una (?:queja|reclamacion|denuncia)"
+        r"|(?:voy a|vamos a) (?:denunciar|reclamar|ir a consumo|poner una)|(?:mi )?abogad[oa]"
+        r"|(?:no )?(?:lo |os |les )?recomendare|no (?:lo |os |les )?recomiendo|no recomendable"
+        r"|mala (?:resena|opinion)|una estrella",
+        negatable=True,
+    ),
+    Rule(
+        FRUSTRATION,
+        r"(?:estoy|estamos|ya estoy) (?:hart[oa]s?|cansad[oa]s? de|quemad[oa]s?|hasta el gorro)"
+        r"|cansad[oa]s? de (?:esperar|llamar|escribir|repetir|reclamar|que)|ya no (?:aguanto"
+        r"|puedo mas|se que mas)|no aguanto mas|me (?:tienen|teneis) (?:hart[oa]|loc[oa]|frit[oa]"
+        r"|desesperad[oa])|me (?:estan|estais) volviendo loc[oa]|(?:nadie|ni una persona)"
+        r" (?:me )?(?:da|ofrece|dio) (?:una )?(?:solucion|respuesta)|me (?:ignoran|ignorais)"
+        r"|(?:pasan|pasais) de (?:mi|nosotros)|no me (?:hacen|haceis) (?:ni )?caso|estoy"
+        r" (?:muy )?(?:molest[oa]|disgustad[oa]|insatisfech[oa])|muy decepcionad[oa]"
+        r"|totalmente decepcionad[oa]|siempre (?:es )?lo mismo con (?:ustedes|vosotros)",
+        negatable=True,
+    ),
+    Rule(
+        FRUSTRATION,
+        r"(?:llevo|llevamos) (?:\w+ ){1,3}(?:esperando|sin (?:respuesta|solucion|servicio|luz"
+        r"|internet|poder)|reclamando|llamando|escribiendo)|(?:sigo|seguimos) (?:sin|esperando)"
+        r"|todavia (?:no|sin|nada|estoy esperando)|aun (?:no (?:he|me|han|hay|tengo)|sin|nada)"
+        r"|sin (?:ninguna )?solucion|ni (?:una )?respuesta",
+        weight=1,
+    ),
+    Rule(
+        DISTRESS,
+        r"nervios[oa]s?|agobiad[oa]s?|estresad[oa]s?|llorando|en lagrimas|(?:me da|tengo)"
+        r" (?:panico|terror)|aterrad[oa]s?|muert[oa]s? de miedo|destrozad[oa]s?|no (?:duermo"
+        r"|puedo dormir|he dormido)|con el corazon en un puno|angustia|desesperacion"
+        r"|panicking|freaking out|losing (?:my|our) mind|at (?:my|our) wits'? end|can'?t sleep"
+        r"|sleepless|beside myself",
+        negatable=True,
+    ),
+    Rule(DISTRESS, r"[\U0001F622\U0001F62D\U0001F630\U0001F631]", weight=1),  # 😢😭😰😱
 )
 
 # A praise word that opens a clause about a failure, with no "but": "great, broken again".
@@ -701,10 +778,13 @@ SARCASM_OPENERS = (
 )
 SARCASM_FAILURE = (
     r"again|another|broken|broke|crash\w*|cancell?\w*|error|fail\w*|lost|late|later|nightmare"
-    r"|down|still|charges?|not working|ruin\w*|otra vez|roto|de nuevo"
+    r"|down|still|charges?|not working|ruin\w*|otra vez|roto|de nuevo|cancelad\w*|tarde"
+    r"|fall\w*|caid[oa]|perdid[oa]|sin"
 )
 SARCASM_PHRASES = (
     r"thanks for nothing|just what i needed|yeah right|gracias por nada|really professional"
+    r"|muchas gracias por nada|que (?:bien|maravilla),? (?:otra vez|de nuevo)|vaya servicio"
+    r"|menudo servicio|what a (?:service|joke|surprise)"
 )
 
 # Negators looked for in the three words before a negatable match (same clause only).
@@ -784,5 +864,30 @@ ACRONYMS = frozenset(
         "AGM",
         "PS",
         "XL",
+        "IVA",
+        "DNI",
+        "NIE",
+        "NIF",
+        "CIF",
+        "CP",
+        "SL",
+        "SA",
+        "TPV",
+        "RGPD",
+        "GDPR",
+        "RFC",
+        "CURP",
+        "CUIT",
+        "RUT",
+        "SEPA",
+        "OTP",
+        "SKU",
+        "QR",
+        "NFC",
+        "POS",
+        "ATM",
+        "USB",
+        "GPS",
+        "HR",
     }
 )

@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from rapport.triage.lexicon import CANT, ES_NUM, NUM_WORD, ORDINAL, PERSON, Rule
 
+# A person at the desk, in Spanish (Spain and Latin America).
+PERSONA = (
+    r"(?:una persona|un ser humano|un humano|una humana|alguien|un agente|una agente|un asesor"
+    r"|una asesora|un operador|una operadora|un ejecutivo|una ejecutiva|un representante"
+    r"|una representante|un supervisor|una supervisora|el encargado|la encargada|el responsable"
+    r"|la responsable|el gerente|la gerente|un empleado|una empleada|un tecnico|una tecnica"
+    r"|alguien de (?:atencion al cliente|soporte|la empresa|vuestro equipo|su equipo))"
+)
+
 # ---------------------------------------------------------------- wants a human
 ASKS_PERSON = "asks for a person"
 ASKS_CALL = "asks for a call"
@@ -89,7 +98,66 @@ HUMAN_RULES: tuple[Rule, ...] = (
         r"|number (?:i|we) can (?:call|ring|phone)|number to (?:call|ring)"
         r"|^\W*(?:your )?(?:phone|telephone)(?: number)?\W*\?",
     ),
-    Rule(ASKS_NUMBER, r"(?:numero|telefono) (?:de telefono |de contacto |para llamar)"),
+    Rule(ASKS_NUMBER, r"(?:numero|telefono) (?:de telefono|de contacto|para llamar)"),
+    # Spanish at the level of English: asking for a person, a call, a number; bots
+    Rule(
+        ASKS_PERSON,
+        r"(?:pas(?:ame|adme|eme|enme|arme|ar)|comuni(?:came|queme|quenme|carme|car)|conect(?:ame"
+        r"|eme|enme|arme|ar)|transfier(?:eme|ame|anme)|transferirme|derivarme|derive(?:me|nme)"
+        r"|hablar|charlar|tratar|atender(?:me)?|atiend(?:ame|anme)) (?:con )?"
+        + PERSONA
+        + r"|(?:me )?(?:puede|pueden|podria|podrian|puedes|podeis|podes) (?:atender|ayudar"
+        r"|llamar|contactar)(?:me)? (?:alguien|una persona|un humano|un agente)"
+        r"|(?:que|q) me (?:atienda|atiendan|conteste|responda) (?:alguien|una persona|un humano)"
+        r"|(?:alguien|una persona) (?:real |de verdad )?(?:que|q) me (?:atienda|ayude|conteste"
+        r"|responda|lea|llame)",
+        negatable=True,
+    ),
+    Rule(
+        ASKS_PERSON,
+        r"(?:hay|habra|existe) (?:alguien|una persona|algun humano)(?: real| de verdad)?"
+        r" (?:ahi|al otro lado|leyendo|que (?:me )?(?:lea|atienda|conteste|responda))"
+        r"|(?:eres|es usted|sois|son) (?:un |una )?(?:bot|robot|maquina|humano|persona|ia"
+        r"|contestador)|(?:hablo|estoy hablando) con (?:un |una )?(?:bot|robot|maquina|persona"
+        r"|humano)|atencion (?:personal|personalizada|humana|telefonica)|trato humano",
+    ),
+    Rule(
+        ASKS_CALL,
+        r"(?:alguien|una persona) (?:que|q) me (?:llame|llama|contacte|telefonee)|(?:que|q)"
+        r" (?:alguien )?me (?:llamen|llame|contacten|contacte)(?: alguien)?(?! por (?:correo"
+        r"|email|mail|e-mail|escrito|whatsapp|sms|mensaje))|(?:por favor|porfa|porfavor|xfa|pf)"
+        r" (?:me )?(?:llam(?:en|e|a|ad|enme|eme|ame))|(?:quiero|necesito|quisiera|prefiero"
+        r"|pido|solicito) (?:una |que me hagan una )?(?:llamada|devolucion de (?:la )?llamada)"
+        r"|(?:me )?devuelvan la llamada|devolverme la llamada|(?:hablar|tratarlo|verlo|hablarlo"
+        r"|explicarlo) por telefono|por telefono (?:por favor|mejor|seria mejor)"
+        r"|(?:puedo|podria|se puede) llamar(?:les|os|le)?",
+        negatable=True,
+    ),
+    Rule(
+        ASKS_NUMBER,
+        r"(?:cual es|me (?:dan|da|das|pasan|pasas|puede dar|pueden dar|podrian dar|podria dar)"
+        r"|necesito|tienen|teneis|hay) (?:el |un |su |vuestro |algun )?(?:numero|telefono)"
+        r"(?: de (?:telefono|contacto|atencion))?|a que numero (?:puedo )?llam\w+"
+        r"|(?:donde|como) (?:puedo )?llamar(?:les|os|le)?",
+    ),
+    Rule(
+        AGAINST_BOTS,
+        r"no quiero (?:hablar con |seguir hablando con |escribir a |un |una |el |la |este |esta"
+        r"|otro |otra |mas )*(?:bot|robot|maquina|contestador|chatbot|asistente virtual|ia"
+        r"|respuestas? automaticas?|mensajes? automaticos?|plantillas?)|(?:respuestas?|mensajes?"
+        r"|correos?) (?:de plantilla|enlatad[oa]s?|genericos?|genericas?|copiad[oa]s?)"
+        r"|(?:este|el|vuestro|su) (?:asistente virtual|chat ?bot)|(?:hablar|hablando|discutir)"
+        r" con una maquina",
+    ),
+    Rule(
+        NO_ANSWER,
+        r"(?:nadie|ninguno) (?:me )?(?:contesta|coge|atiende|responde|cogio|contesto|atendio)"
+        r" (?:el telefono|las llamadas|al telefono|el movil)|no (?:me )?(?:cogen|contestan"
+        r"|atienden|responden) (?:el telefono|las llamadas|al telefono)|no (?:consigo|puedo"
+        r"|logro|hay manera de|hay forma de) (?:hablar|contactar|comunicarme) con (?:nadie"
+        r"|ustedes|vosotros|alguien|una persona)|imposible (?:hablar|contactar|comunicarse"
+        r"|comunicarme) con (?:nadie|ustedes|vosotros|alguien|una persona)",
+    ),
     Rule(
         ASKS_MANAGER,
         r"(?:speak|talk|meeting|meet) (?:to |with )(?:the |your |a )(?:\w+ )?manager"
@@ -115,6 +183,13 @@ HUMAN_RULES: tuple[Rule, ...] = (
         r"|faq links",
     ),
     Rule(
+        AGAINST_BOTS,
+        r"virtual assistant|talking to a (?:machine|wall|computer|robot)|stop sending (?:me )?"
+        r"(?:links|articles|faqs|the same (?:link|article|email))|(?:ai|a\.i\.) (?:chat|assistant"
+        r"|bot|agent)|(?:a |the )?(?:phone )?call would be (?:better|easier|quicker|great|good"
+        r"|appreciated)",
+    ),
+    Rule(
         NO_ANSWER,
         r"(?:nobody|no one|noone|nadie) (?:\w+ )?(?:answers|answered|picks up|picked up"
         r"|is answering"
@@ -133,6 +208,11 @@ NO_CALL = (
     r"(?:no need to|don'?t|do not|please don'?t|no need for a|not necessary to) (?:\w+ )?"
     r"(?:call|phone|ring)|(?:no|ni) me llamen|no hace falta (?:que me llamen|llamar)"
     r"|email is fine|a message is fine|(?:text|message|email) is (?:fine|better)"
+    r"|(?:can'?t|cannot|unable to) (?:take|answer) (?:a |any |phone )?calls?|(?:by|in|over)"
+    r" (?:email|writing|text|chat) only|(?:no|ni) me (?:llame|llames|llameis|telefoneen)"
+    r"|(?:prefiero|mejor) (?:por )?(?:escrito|correo|email|mail|whatsapp|mensaje)"
+    r"|no (?:puedo|podre) (?:hablar|atender|coger) (?:por telefono|el telefono|llamadas)"
+    r"|solo por (?:escrito|correo|email|mail|chat)"
 )
 
 # ---------------------------------------------------------------- loop
@@ -194,6 +274,40 @@ LOOP_RULES: tuple[Rule, ...] = (
         r" otra vez|otra vez (?:me )?(?:pide|pregunta|lo mismo|la misma|el mismo)"
         r"|me vuelve a (?:pedir|preguntar|mandar|enviar|sacar|llevar)|dando vueltas|en bucle",
     ),
+    Rule(
+        STUCK_FLOW,
+        r"me (?:vuelven|volvieron|han vuelto|vuelve|volvio|ha vuelto) a (?:pedir|preguntar|mandar"
+        r"|enviar|decir|dar|sacar|llevar|poner|contestar|responder)|(?:me )?(?:siguen|sigue)"
+        r" (?:pidiendo|preguntando|mandando|enviando|diciendo|dando|contestando|respondiendo)"
+        r" (?:lo mismo|la misma|el mismo|los mismos|las mismas)|siempre (?:me )?(?:dicen|responden"
+        r"|contestan|mandan|piden|sale) (?:lo mismo|la misma|el mismo)|(?:la misma|el mismo)"
+        r" (?:respuesta|error|mensaje|pantalla|correo|enlace|formulario) (?:otra vez|de nuevo"
+        r"|una y otra vez|siempre|cada vez)|(?:otra vez|de nuevo) (?:lo mismo|a empezar|desde cero)"
+        r"|vuelta a empezar|volver a empezar|(?:vuelvo|volvemos) al (?:principio|inicio"
+        r"|menu principal)",
+    ),
+    Rule(
+        SAYS_REPEATING,
+        r"es (?:la|mi) (?:segunda|tercera|cuarta|quinta|sexta|enesima|\d+a?) (?:vez|llamada"
+        r"|consulta|reclamacion|queja|correo|mensaje|solicitud)|(?:ya )?(?:van|son|llevo|llevamos)"
+        r" (?:dos|tres|cuatro|cinco|seis|varias|muchas|\d+) (?:veces|correos|emails|mails|mensajes"
+        r"|llamadas|reclamaciones)|(?:como )?ya (?:se )?(?:lo |le |les |os |te )?(?:he |habia )?"
+        r"(?:dicho|dije|explicado|explique|comentado|comente|indicado|indique|enviado|envie"
+        r"|mandado|mande) (?:antes|varias veces|mil veces|anteriormente|en (?:mi|el) (?:correo"
+        r"|mensaje) anterior)|como ya (?:le |les |os |te )?(?:dije|explique|comente|indique)"
+        r"|ya (?:se |te |os )?lo (?:he dicho|dije|explique|he explicado)"
+        r"|(?:enviado|mandado|escrito|dejado) (?:dos|tres|cuatro|\d+|varios|muchos) (?:correos"
+        r"|emails|mails|mensajes)|mi (?:ultimo|anterior) (?:correo|mensaje|email)|(?:ya )?(?:he"
+        r"|hemos) (?:llamado|escrito|reclamado) (?:varias|muchas|mil|\d+|dos|tres) veces",
+    ),
+    Rule(
+        SAYS_REPEATING,
+        r"how many (?:more )?times (?:do|must|have|will|should|can) (?:i|we)|as i (?:already"
+        r"|previously|have already) (?:said|told|explained|mentioned|wrote|stated)|as (?:previously"
+        r"|already) (?:stated|mentioned|explained|said)|back to square one|start(?:ing)? (?:all )?"
+        r"over again|keep getting the same"
+        r"|(?:passed|transferred|bounced) (?:around|between|from one)",
+    ),
 )
 
 # ---------------------------------------------------------------- compliment
@@ -205,6 +319,16 @@ PRAISE = (
     r"|well done|kudos|shout.?out|above and beyond|work of art|worth every penny|lifesaver|saved"
     r"|gracias|genial(?:es)?|excelente|perfect[oa]|maravillos[oa]|increible equipo|encanta"
     r"|agradec\w+|un sol|estupend[oa]|muy amable|sois (?:los )?(?:mejores|geniales)"
+    r"|highly recommend\w*|would recommend|10/10|five stars|5 stars|spot on|top notch"
+    r"|first.class|delighted|thrilled|over the moon|made my day|legends?|superstar|hats off"
+    r"|a credit to|so pleased|very pleased|really pleased|impressed"
+    r"|mil gracias|muchisimas gracias|enhorabuena|felicidades|felicit\w+|de (?:diez|10)"
+    r"|(?:sois|son|eres|es usted) (?:un |una |unos |unas )?(?:crack|cracks|lo maximo|increibles?"
+    r"|maravillos[oa]s?|geniales?|los mejores|la mejor|el mejor|un amor|unos soles|un encanto)"
+    r"|muy (?:contento|contenta|contentos|satisfech[oa]s?|agradecid[oa]s?)|encantad[oa]s?"
+    r"|fenomenal|chapeau|bravo|buenisim[oa]|espectacular|impecable|de lujo|atentisim[oa]s?"
+    r"|amabilisim[oa]s?|muy atent[oa]s?|(?:me|nos) (?:salvaste|salvasteis|salvaron|han salvado)"
+    r"|(?:muy|totalmente|100%) recomendable|(?:os|les|lo) recomiendo|(?:volvere|volveremos)"
 )
 PRAISE_EMOJI = r"[❤🙌⭐👍😍🙏😋💜💙]"
 
@@ -217,8 +341,13 @@ PROBLEM = (
     r"|is it possible|in advance|broke|broken|missing|wrong|damaged|defect\w*|faulty"
     r"|doesn'?t work|not working|isn'?t working|stopped|error|fail\w*|crash\w*|issues?"
     r"|(?<!no\s)problems?|late|delay\w*|never arrived|hasn'?t arrived|refund|return|exchange"
-    r"|replace\w*|cancel\w*|charged|squeaks?|leak\w*|crack\w*|scratch\w*|still|wait for"
+    r"|replace\w*|cancel\w*|charged|squeaks?|leak\w*|cracked|cracking|cracks? (?:in|on|across)"
+    r"|a crack|scratch\w*|still|wait for"
     r"|get back to you|check with|pero|sin embargo|aunque|rot[oa]|falta|no funciona|sigue"
     r"|(?:want|wanting|like|wondering) (?:to know|if|whether)|let me know|(?<!no\s)questions?"
     r"|problemas?|devolu\w+|reembolso|cambiar|pregunta|necesito|podrian|pueden"
+    r"|podria|puede|puedes|quisiera|me gustaria|quiero saber|cuando|como (?:puedo|se|hago)"
+    r"|error|fall[oa]|averia|retraso|no (?:ha |me )?(?:ha )?llegado|no llega|danad[oa]"
+    r"|defectuos[oa]|incorrect[oa]|equivocad[oa]|todavia|aun no|cancel\w+|anular|queja"
+    r"|reclamaci\w+|not impressed|not (?:very )?(?:pleased|happy|delighted)"
 )

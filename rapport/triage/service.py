@@ -87,6 +87,7 @@ def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[s
     stored["signals"] = {
         name: list(getattr(result, f"{name}_reasons")) for name in SIGNALS if getattr(result, name)
     }
+    stored["safety"] = list(result.safety)  # why a call comes first: "health", "money", ...
     stored["at"] = now.isoformat()
     fields: dict[str, Any] = {"triage": stored}
     suggested = Priority(result.priority)
