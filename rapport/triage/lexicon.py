@@ -65,26 +65,34 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(HEALTH, r"not breathing|no (?:puede )?respira|choking|se ahoga"),
     Rule(
         HEALTH,
-        r"seizures?|fitting(?! (?:me|us|him|her|them|you|in))|convulsi\w+|collapsed"
+        r"seizures?|(?:is|was|keeps?|started|been|having) fitting|having (?:a )?fits?"
+        r"|convulsi\w+|collapsed|desplom\w+"
         r"|unconscious|unresponsive",
     ),
     Rule(HEALTH, r"won'?t (?:move|wake up|stand)|" + CANT + r" (?:stand|walk) up"),
     Rule(HEALTH, r"hit by a (?:car|van|truck|bike)|atropell\w+|accidente"),
     Rule(
         HEALTH,
-        r"(?:ate|eaten|swallowed|got into|chewed|se (?:ha )?comido|se comio|ha comido|se trago)"
-        r"(?: [\w'-]+){0,6} (?:chocolate|grapes|raisins|xylitol|rat poison|poison|antifreeze"
-        r"|ibuprofen|paracetamol|pills|tablets|batter(?:y|ies)|magnets?|bleach|lilies|uvas"
-        r"|pasas|veneno|pastillas|pilas)",
+        r"(?:ate|eaten|swallowed|got into|chewed|licked|drank|drunk|se (?:ha )?comido|se comio"
+        r"|ha comido|se (?:ha )?tragado|se trago|lamio|ha lamido|se (?:ha )?bebido|se bebio"
+        r"|se (?:ha )?tomado|se tomo)(?: [\w'%.,-]+){0,6} (?:chocolate|grapes|raisins|xylitol"
+        r"|sugar.?free gum|chicles? sin azucar|rat poison|poison|antifreeze|anticongelante"
+        r"|ibuprofen|ibuprofeno|paracetamol|pills|tablets|comprimidos|batter(?:y|ies)|magnets?"
+        r"|imanes|bleach|lejia|cloro|lilies|lirios|uvas|pasas|veneno|raticida|pastillas|pilas?"
+        r"|coins?|monedas?|string|ribbon|cinta|hilo|slug pellets|detergent|detergente"
+        r"|medication|medicamentos?|vitamin\w*|dosette box|(?:whole|entire) (?:box|bottle"
+        r"|packet|pack)|frasco|bote|blister|onions?|cebolla)",
     ),
     Rule(HEALTH, r"poison(?:ed|ing)|envenen\w+|allergic reaction|anaphyla\w+"),
     Rule(
         HEALTH,
         r"(?:lips|face|jaw|eyes?|throat|tongue|cheek|mouth|paw|leg)"
-        r"(?: (?:is|are|has|have|keeps?))? (?:swelling|swollen|puffed up)|swelling|swollen",
+        r"(?: (?:is|are|has|have|keeps?))? (?:swelling|swollen|puffed up|puffing up)|swelling"
+        r"|swollen|puffing up|(?:throat|chest) (?:feels |is )?(?:tight|closing)|stung by|ronchas"
+        r"|garganta (?:se (?:le |me )?cierra|cerrada)",
         negatable=True,
     ),
-    Rule(HEALTH, r"hinchad[oa]s?|hinchazon|se (?:le |me )?esta hinchando"),
+    Rule(HEALTH, r"hinch\w+", negatable=True),
     Rule(
         HEALTH,
         r"in (?:a lot of |so much |severe |terrible |real |such |extreme )?pain"
@@ -93,21 +101,61 @@ URGENT_RULES: tuple[Rule, ...] = (
         negatable=True,
     ),
     Rule(HEALTH, r"dolor (?:insoportable|muy fuerte|fuerte|terrible)|insoportable|me duele mucho"),
-    Rule(HEALTH, r"chest pain|heart attack|stroke|high fever|fever(?: of)? \d+|colic(?:ing|ky)?"),
+    Rule(HEALTH, r"chest pain|heart attack|stroke|high fever|fever(?: of)? \d+|colic\w*|colico"),
     Rule(
         HEALTH,
-        r"(?:wound|stitches|incision|sutures?) (?:\w+ )?(?:has |have |is |are )?"
-        r"(?:opened|open|bleeding|infected|oozing|split|burst|came out)",
+        r"(?:fever|temp|temperature|fiebre|tiene|has|got) (?:a |of |is |at |de )?(?:fever |temp "
+        r"|temperature |fiebre )?(?:of |de )?(?:3[89]|4[0-2]|10[1-6])(?:[.,]\d)?(?! ?(?:years"
+        r"|anos|kg|kilos|euros|pounds|dollars|minutes|minutos|hours|horas|days|dias|items|\d))"
+        r"|(?:has|got|running|with|con|tiene|tengo) (?:a )?(?:high )?(?:fever|fiebre)|drowsy"
+        r"|adormilad[oa]|dizzy|mare(?:o|os|ad[oa])|(?:blurred|blurry) vision|ve borroso"
+        r"|vision borrosa|como ida|(?:sugar|glucose|glucosa)(?: \w+){0,3} (?:[2-3]\d|\d{3})\b"
+        r"|insulin pump|bomba de insulina|tarry|heces negras",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
+        r"(?:wound|stitches|incision|sutures?)(?: \w+){0,5} (?:has |have |is |are )?"
+        r"(?:opened|open|bleeding|infected|oozing|split|burst|came out)|pus|oozing|yellow stuff"
+        r"|(?:se (?:me |le )?ha|se (?:me |le )?) abierto la herida|herida(?: \w+){0,3}"
+        r" (?:abierta|supura|infectada)|(?:sale|supura) (?:pus|liquido)",
     ),
     Rule(
         HEALTH,
         r"burning smell|smells? (?:of )?(?:burning|gas)|gas (?:smell|leak)|smell of gas|on fire"
-        r"|sparks|smoke|carbon monoxide|electric shock|fuga de gas|olor a gas|incendio",
+        r"|sparks|smoke|carbon monoxide|electric shock|fuga de gas|olor a gas|incendio"
+        r"|rotten eggs?|huevos? podridos?|monoxido|hissing|silbando|(?:wires?|cables?)"
+        r" (?:are |is )?(?:bare|exposed|hanging out)|bare wires?|brakes? (?:feel )?(?:soft|failed"
+        r"|gone|not working)|pedal went to the floor|frenos? (?:no funcionan|fallan|fallaron)"
+        r"|glass (?:shards?|pieces|fragments)|(?:trozos? de )?(?:cristal|vidrio)(?: \w+){0,3}"
+        r" en (?:el|la) (?:comida|potito|tarro|yogur)",
     ),
     Rule(HEALTH, r"water (?:is )?(?:pouring|leaking|flooding|coming) (?:from|through|in)|flooding"),
-    Rule(HEALTH, r"(?:hasn'?t|has not|won'?t|isn'?t|not) eat(?:en|ing)? (?:since|for|anything)"),
+    Rule(
+        HEALTH,
+        r"(?:hasn'?t|has not|won'?t|wont|will not|isn'?t|not) (?:eat|eaten|eating)(?: \w+){0,2}"
+        r" (?:since|for|anything|all day|food|hay|breakfast|dinner)|refus(?:ed|ing|es) (?:food"
+        r"|to eat|(?:his|her|its) food)|off (?:his|her|its|their) food|(?:wet|dirty) nappy"
+        r"|wet nappies|no ha mojado (?:el |ningun )?panal|(?:won'?t|not) (?:feed|feeding)"
+        r"|no (?:toma|quiere) (?:el pecho|el biberon)|(?:breathing|respira)(?: \w+){0,2}"
+        r" (?:strangely|oddly|noisily|weird|ruidoso|raro|mal|con dificultad|rapido|muy rapido)"
+        r"|lengua morada|jadeando|panting (?:heavily|hard|a lot)|(?:locked|left|stuck|trapped)"
+        r" in (?:the|a|my) (?:hot )?car|encerrad[oa] en el (?:auto|coche|carro)"
+        r"|(?:he|she|mum|mom|dad|my (?:mother|father|mum|mom|dad|gran\w*|grand\w+|son|daughter"
+        r"|baby|toddler|child|husband|wife|neighbour)) (?:has )?(?:fell|fallen|had a (?:little )?"
+        r"fall)|(?:me |se )?(?:di|dio|ha dado|he dado|golpe\w*) (?:en|con) la cabeza"
+        r"|(?:se (?:ha )?caido|me (?:he )?cai(?:do)?) (?:en|por|de)|vomit(?:ing|os|ando|a)\b"
+        r"|throwing up|being sick",
+        negatable=True,
+    ),
     Rule(HEALTH, r"wrong (?:medication|medicine|pills|tablets|dose|dosage|drug)"),
-    Rule(HEALTH, r"emergency|emergencia|urgencias", negatable=True),
+    Rule(HEALTH, r"emergency|emergencia|(?<!de\s)urgencias", negatable=True),
+    Rule(
+        HEALTH,
+        r"(?:lift|elevator|ascensor)(?: [\w()]+){0,6} (?:stopped|stuck|broke down|se ha parado"
+        r"|parado|detenido|atascado)|(?:wrong|different|incorrect) (?:strength|dose|dosage|label"
+        r"|concentration)|(?:dosis|concentracion) (?:equivocada|incorrecta|distinta)",
+    ),
     # health or safety in plain words: symptoms and bodies, people and pets
     Rule(
         HEALTH,
@@ -192,8 +240,9 @@ URGENT_RULES: tuple[Rule, ...] = (
         r"|(?:don'?t|do not) feel safe|not safe|in danger|(?:safety|fire|health|electrical)"
         r" (?:hazard|risk)|threaten(?:ed|ing)? (?:to (?:kill|hurt|harm|beat)|me with|my life)"
         r"|death threats?|(?:he|she|they|someone|a man|a guy|the driver) (?:hit|attacked|assaulted"
-        r"|punched|hurt|grabbed) (?:me|my|us)|en peligro|(?:es|muy) peligros[oa]|me (?:ha|han)"
+        r"|punched|hurt|grabbed) (?:me|my|us)|en peligro|peligr\w+|me (?:ha|han)"
         r" (?:pegado|agredido|amenazado)|amenaz\w+ de muerte|agresion",
+        negatable=True,
     ),
     Rule(
         HEALTH,
@@ -209,7 +258,8 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         HEALTH,
-        r"inundaci\w+|inundad[oa]|se (?:esta |ha )?inundando|(?:sale|entra|cae) (?:mucha )?agua"
+        r"inund\w+|agua (?:esta )?(?:entrando|saliendo|cayendo) (?:en|por)|pierde (?:mucha )?agua"
+        r"|(?:sale|entra|cae) (?:mucha )?agua"
         r" (?:por|del|de la|en)|fuga de agua|socorro|auxilio",
     ),
     Rule(
@@ -246,7 +296,8 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(MONEY, r"(?:data|security) breach|someone else'?s (?:customer )?(?:data|details|account)"),
     Rule(
         MONEY,
-        r"(?:didn'?t|did not|never) (?:make|authori[sz]e|authori[sz]ed|order|place|placed|request)"
+        r"(?:didn'?t|did not|never) (?:make|authori[sz]e|authori[sz]ed|order|place|placed|request"
+        r"|approve|approved|sign up for|agree to)"
         r" (?:this|these|that|those|the|any)\b",
     ),
     Rule(
@@ -376,15 +427,50 @@ URGENT_RULES: tuple[Rule, ...] = (
         r" (?:y|pero) (?:el pedido |la reserva |la entrada |el billete )?(?:no|nunca|sigue sin)"
         r" (?:me )?(?:ha )?(?:llegado|llega|tengo|aparece|recibi|he recibido|esta)",
     ),
+    Rule(
+        MONEY,
+        r"ransomware|(?:files|archivos)(?: \w+){0,2} (?:are |have been |estan )?(?:encrypted"
+        r"|cifrados|encriptados)|(?:pay|pague|pagar) (?:\w+ )?(?:in |en )?bitcoins?"
+        r"|scammers?|timo|timad[oa]s?|estafador\w*|(?:pretending|claiming|purporting) to be"
+        r" (?:from )?(?:the |your |my )?bank|haciendose pasar por|vishing|smishing"
+        r"|(?:block|freeze|stop) (?:my|the) (?:card|cards|bank card)|bloque(?:en|ar|ad|e|ame)"
+        r" (?:la |mi |el )?(?:tarjeta|plastico|todo)",
+        negatable=True,
+    ),
+    Rule(
+        MONEY,
+        r"(?:compras?|cargos?|cobros?|pagos?|movimientos?|transferencias?|cobrando|cobrado|cargado"
+        r"|cargando|cargaron|cobraron|recibos?)(?: [\w.,$€-]+){0,10} que no (?:reconozco"
+        r"|reconocemos|conozco|conocemos|he (?:hecho|reservado|autorizado|pedido)|ha reservado"
+        r"|hemos hecho)|(?:payee|account|company|supplier|merchant|shop|proveedor|beneficiario"
+        r"|tienda|empresa)(?: \w+){0,3} (?:(?:we|i|she|he|they) (?:have )?(?:never used|don'?t"
+        r" know|doesn'?t know|do not know|does not know|never heard of)|que no (?:conocemos"
+        r"|conozco|conoce))|(?:made|booked|ordered|bought) none of (?:them|these|those)"
+        r"|no (?:las|los|la|lo) (?:ha|he|hemos) (?:reservado|hecho|comprado|pedido)",
+    ),
+    Rule(
+        MONEY,
+        r"(?:someone|somebody|alguien)(?:'s| has| is|'s been| has been)? (?:taken|withdrawn|sent"
+        r"|moved|spent|got into|gotten into|broken into|been using|get into)|(?:taken|withdrawn"
+        r"|sent|gone)(?: [\w£$€.,]+){0,3} (?:out of|from) (?:my|our|her|his) (?:\w+ )?account"
+        r"|money'?s gone|money has gone|dinero (?:ha )?(?:salido|desaparecido)|(?:direct debit"
+        r"|debit|payment|subscription|recibo|cuota)(?: \w+){0,4} (?:i|we) (?:cancell?ed)"
+        r"(?: \w+){0,4} (?:has been |was |is being |keeps being )?(?:taken|charged|collected)"
+        r"|(?:dejad|dejen|deja|dejar) de cobrar(?:me|nos)?|stop taking (?:it|money|payments?)"
+        r"|(?:sigue|siguen|siguen|me siguen) pasando (?:el |los )?recibos?"
+        r"|(?:cobrado|cobraron|paid|taken|charged)(?: \w+){0,6} (?:sale|aparece|shows?|says?)"
+        r" (?:como |as )?(?:no pagad[oa]|unpaid|not paid|impagad[oa])",
+    ),
     # losing access: locked out, a service down, no power/water/internet, can't work
     Rule(
         OUTAGE,
         r"(?:site|website|app|system|server|service|platform|portal|api|checkout|dashboard|shop"
         r"|store|till|terminal|card reader|payments?|network|calendar|integration)"
-        r" (?:is |are |has |have |has been |went |goes |seems )?(?:completely )?"
-        r"(?:down|offline|not loading|unavailable|stopped working|stopped|disappeared|dead)",
+        r" (?:is |are |has |have |has been |went |goes |seems )?(?:completely |still |totally )?"
+        r"(?:down|offline|not loading|unavailable|stopped working|stopped|disappeared|dead"
+        r"|broken)",
     ),
-    Rule(OUTAGE, r"down for (?:everyone|all of us|hours)|is [@\w.]+ down\b|outage"),
+    Rule(OUTAGE, r"down for (?:everyone|all of us|hours)|is (?!still)[@\w.]+ down\b|outage"),
     Rule(
         OUTAGE,
         CANT + r" (?:log ?in|login|sign ?in|access (?:my|our|the|any)|get into (?:my|our|the)"
@@ -501,6 +587,33 @@ URGENT_RULES: tuple[Rule, ...] = (
         r" |se ha quedado )?parad[oa]|(?:el )?coche (?:no arranca|se ha averiado|se averio)"
         r"|me he quedado tirad[oa]|(?:la puerta|la cerradura) no (?:abre|se abre)",
     ),
+    Rule(
+        OUTAGE,
+        r"none of (?:us|our|the|my) (?:\w+ ){0,3}(?:can|could|is able to|are able to) (?:log ?in"
+        r"|login|sign ?in|access|work|open|get in)|card machine|(?:every|all) (?:payment|card"
+        r"|transaction|order)s? (?:\w+ )?(?:fail|fails|failing|declined|rejected)|(?:fails?"
+        r"|declined|rejected) (?:on )?(?:every|all) (?:payments?|cards?|transactions?)"
+        r"|orders? (?:just )?fail|no cobra (?:ninguna )?tarjetas?|solo (?:puedo|podemos) cobrar"
+        r"|losing (?:customers|hundreds|thousands|business|[£$€]?\d+)|(?:zero|no) (?:orders|sales"
+        r"|bookings)(?: \w+){0,2} since|ni un (?:pedido|cliente|venta)|sales (?:have )?(?:gone"
+        r"|dropped) to (?:zero|nothing)|ventas a cero",
+    ),
+    Rule(
+        OUTAGE,
+        r"(?:tarjeta|app|aplicacion|web|pagina|sistema|plataforma|pasarela|datafono|tpv|terminal"
+        r"|servidor|programa|software|router|wifi|internet|linea|telefono|portal|llave|mando"
+        r"|ordenador)(?: de \w+){0,2} (?:ha dejado de funcionar|dejo de funcionar|(?:lleva|esta"
+        r"|llevan|estan)(?: \w+){0,3} sin funcionar)|(?:me ha|me han|nos ha|nos han) echado"
+        r"|(?:cuenta|usuario) no existe|account (?:doesn'?t|does not|no longer) exists?"
+        r"|kicked me out|(?:cortado|cortaron|quitado|bloqueado) el acceso|cut off (?:our|my)"
+        r" access|suspended (?:our|my) (?:account|access|service)|(?:me|nos) (?:han |ha )?"
+        r"(?:cortado|cortaron|quitado) (?:la luz|el agua|el gas|internet|la linea|el servicio"
+        r"|la corriente|el acceso)|(?:cut|cut off|disconnected|shut off) (?:my|our|the) (?:power"
+        r"|electricity|water|gas|internet|supply|line|access)|(?:deleted|wiped|borrad[oa]s?)"
+        r" (?:all|every|todas|todos)|(?:all|every) (?:\w+ ){0,3}(?:deleted|wiped)"
+        r"|(?:ha|han) borrado (?:todas|todos|toda|todo)|(?:power|electricity|internet|wifi"
+        r"|broadband|heating|water)(?:'s been| has been| is| went| is still) off",
+    ),
     # hard deadlines that do not depend on a sentence-level cue (see signals._deadlines)
     Rule(
         DEADLINE,
@@ -565,30 +678,46 @@ URGENT_RULES: tuple[Rule, ...] = (
 # A time word counts as a hard deadline when the same sentence carries a need cue
 # ("I need it today", "the tender deadline is today") - "I received it today" does not.
 DEADLINE_TIME = (
-    r"today|tonight|this (?:morning|afternoon|evening)|tomorrow|end of (?:the )?day|eod"
+    r"today|tonight|this (?:afternoon|evening)|tomorrow|end of (?:the )?day|eod|midnight"
+    r"|medianoche|in (?:\d+|an?|one|two|three|four|five|ten|twenty|thirty) (?:hours?|minutes|mins)"
+    r"|en (?:\d+|una|dos|tres|media) (?:horas?|minutos)|en hora y media"
+    r"|at \d{1,2}(?::\d\d)? ?(?:am|pm)|(?<!esta\s)(?<!la\s)(?<!de\s)manana (?:a las|por la|temprano)"
     r"|by (?:"
     + WEEKDAY
     + r"|noon|midday|\d{1,2}(?::\d\d)? ?(?:am|pm)?)|before (?:"
     + WEEKDAY
     + r"|the weekend|then|i leave|we leave)"
-    r"|hoy(?: mismo)?|esta (?:tarde|noche)|manana|antes del? (?:lunes|martes|miercoles|jueves"
+    r"|hoy(?: mismo)?|esta (?:tarde|noche)|(?<!esta\s)(?<!la\s)(?<!de\s)manana|antes del? (?:lunes|martes|miercoles|jueves"
     r"|viernes|sabado|domingo|fin de semana)|in (?:an|one|two|three|\d+) hours?"
     r"|within (?:the|an|one|two|\d+) hours?|(?:en|dentro de) (?:una|dos|tres|\d+) horas?"
     r"|(?:antes de|para) las \d+"
 )
 DEADLINE_NEED = (
     r"need|needs|must|have to|has to|had better|deadline|due|before|until|latest|in time|ready"
+    r"|expires?|expiring|closes|cut.?off (?:time|date|is)"
     r"|leave|leaving|flight|flying|airport|travel|wedding|funeral|concert|recital|exam|interview"
     r"|surgery|event|possible|asap|urgent|necesito|necesitamos|tengo que|tenemos que|para (?:hoy"
-    r"|manana)|antes|concierto|viaje|boda|urge|expires?|expiring|closes|cut.?off|hace falta"
+    r"|manana)|antes|concierto|viaje|boda|urge|hace falta"
     r"|debo|debe|tiene que|vence|plazo|cierra|fecha limite|examen|entrevista|cirugia|operacion"
-    r"|vuelo|aeropuerto|salgo|salimos|me voy|nos vamos"
+    r"|vuelo|aeropuerto|salgo|salimos|me voy|nos vamos|hasn'?t (?:arrived|come|been)"
+    r"|haven'?t (?:arrived|come|been)|not (?:arrived|here|delivered)|still (?:no|not|haven'?t"
+    r"|hasn'?t)|no (?:ha|han) llegado|todavia no|aun no|cancell?ed|cancelad[oa]|won'?t start"
+    r"|no arranca|party|fiesta|cumple\w*|show|tickets?|entradas|billete|check.?in|consulate"
+    r"|consulado|visa|visado|oposicion|juicio|court|hearing|movers|mudanza|ferry|board\w*"
+    r"|school trip|conference|congreso|entierro|ceremony|ceremonia|comunion|bautizo|engagement"
+    r"|filed|payroll|nomina|left|queda|quedan|enough for"
 )
 
 # A deadline is a safety kind only when it falls within a day: its words name no later day.
 DEADLINE_LATER = (
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend|next|lunes|martes|miercoles|jueves"
     r"|viernes|sabado|domingo|fin de semana|proxim[oa]|que viene"
+)
+
+# The customer cancels or moves what falls within a day: "cancel my 3pm appointment tomorrow".
+DEADLINE_MOVED = (
+    r"cancel(?:l?ing)?|reschedul\w*|postpone|move (?:my|the|our)|change (?:my|the) (?:appointment"
+    r"|booking|time)|anular|cancelar|aplazar|cambiar (?:la|mi) (?:cita|reserva|hora)"
 )
 
 # A problem told as over or long past is no emergency now: "he was bleeding but he's fine now",
@@ -598,7 +727,8 @@ DEADLINE_LATER = (
 SETTLED = (
     r"(?:(?:he|she|it|they|we|i)(?:'s|'re|'m)|is|are|was|seems?|feels?|looks?|doing) (?:now )?"
     r"(?:fine|ok|okay|better|all good|well|great|much better) now|(?:is|are|'s|'re) now"
-    r" (?:fine|ok|okay|better|all good|sorted|resolved|fixed|working|back)|(?:has|have|had|got|was|were|been) (?:now )?(?:been )?"
+    r" (?:fine|ok|okay|better|all good|sorted|resolved|fixed|working|back)"
+    r"|(?:has|have|had|got|was|were|been) (?:now )?(?:been )?"
     r"(?:resolved|sorted(?: out)?|fixed|refunded|reversed|recovered|restored|unblocked"
     r"|unlocked|put right)|all sorted|fully recovered|false alarm|back to (?:normal|(?:his|her"
     r"|their|its|my|our) (?:old|usual|normal) self)|(?:you|the vet|the doctor|your team|your"

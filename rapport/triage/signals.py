@@ -184,6 +184,7 @@ _SETTLED = _words(lexicon.SETTLED)
 _LONG_AGO = _words(lexicon.LONG_AGO)
 _STILL_NOW = _words(lexicon.STILL_NOW)
 _DEADLINE_LATER = _words(lexicon.DEADLINE_LATER)
+_DEADLINE_MOVED = _words(lexicon.DEADLINE_MOVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +299,7 @@ def _deadline(folded: str) -> tuple[int, int, bool] | None:
         offset = folded.find(sentence, position)
         position = offset + len(sentence)
         time = _DEADLINE_TIME.search(sentence)
-        if time and _DEADLINE_NEED.search(sentence):
+        if time and _DEADLINE_NEED.search(sentence) and not _DEADLINE_MOVED.search(sentence):
             start, end = offset + time.start(), offset + time.end()
             if _settled(folded, start, end):
                 continue
