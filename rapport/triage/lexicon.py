@@ -679,17 +679,16 @@ URGENT_RULES: tuple[Rule, ...] = (
 # ("I need it today", "the tender deadline is today") - "I received it today" does not.
 DEADLINE_TIME = (
     r"today|tonight|this (?:afternoon|evening)|tomorrow|end of (?:the )?day|eod|midnight"
-    r"|medianoche|in (?:\d+|an?|one|two|three|four|five|ten|twenty|thirty) (?:hours?|minutes|mins)"
-    r"|en (?:\d+|una|dos|tres|media) (?:horas?|minutos)|en hora y media"
-    r"|at \d{1,2}(?::\d\d)? ?(?:am|pm)|(?<!esta\s)(?<!la\s)(?<!de\s)manana (?:a las|por la|temprano)"
-    r"|by (?:"
+    r"|medianoche|in (?:\d+|an?|one|two|three|four|five|ten|twenty|thirty) (?:hours?|minutes"
+    r"|mins)|en (?:\d+|una|dos|tres|media) (?:horas?|minutos)|en hora y media"
+    r"|at \d{1,2}(?::\d\d)? ?(?:am|pm)|by (?:"
     + WEEKDAY
     + r"|noon|midday|\d{1,2}(?::\d\d)? ?(?:am|pm)?)|before (?:"
     + WEEKDAY
     + r"|the weekend|then|i leave|we leave)"
-    r"|hoy(?: mismo)?|esta (?:tarde|noche)|(?<!esta\s)(?<!la\s)(?<!de\s)manana|antes del? (?:lunes|martes|miercoles|jueves"
-    r"|viernes|sabado|domingo|fin de semana)|in (?:an|one|two|three|\d+) hours?"
-    r"|within (?:the|an|one|two|\d+) hours?|(?:en|dentro de) (?:una|dos|tres|\d+) horas?"
+    r"|hoy(?: mismo)?|esta (?:tarde|noche)|(?<!esta\s)(?<!la\s)manana"
+    r"|antes del? (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|fin de semana)"
+    r"|within (?:the|an|one|two|\d+) hours?|dentro de (?:una|dos|tres|\d+) horas?"
     r"|(?:antes de|para) las \d+"
 )
 DEADLINE_NEED = (
