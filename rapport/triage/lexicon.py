@@ -786,7 +786,8 @@ UPSET_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         ANGER,
-        r"enfadad[oa]|furios[oa]|indignad[oa]|indignante|inaceptable|verguenza|pesim[oa]|fatal"
+        r"enfadad[oa]|furios[oa]|indignad[oa]|indignante|inaceptable|verguenza|pesim[oa]"
+        r"|(?:es|esto es|servicio|atencion|trato|muy|todo) fatal|fatal (?:servicio|atencion|trato)"
         r"|ridicul[oa]|una burla|una estafa|estafad[oa]|nunca mas|horrible|de risa",
         negatable=True,
     ),
@@ -794,7 +795,8 @@ UPSET_RULES: tuple[Rule, ...] = (
         FRUSTRATION,
         r"fed up|sick (?:and tired )?of|tired of|had enough|enough is enough|frustrat\w+|annoy\w+"
         r"|i'?m done|driving me (?:mad|crazy|nuts)|are you (?:kidding|serious|joking)"
-        r"|kidding me|unbelievable|can'?t believe|so hard to|how hard (?:is|can) it|you people"
+        r"|kidding me|unbelievable|can'?t believe(?! how (?:good|great|fast|quick|easy|kind|lucky"
+        r"|helpful|lovely|nice))|so hard to|how hard (?:is|can) it|you people"
         r"|stop ignoring|ignoring (?:me|us|my)|never again|treat (?:me|us|customers|people) like"
         r"|this is how you treat|fix (?:this|it) (?:now|immediately|today)|wow\W+just wow"
         r"|harto|harta|hasta las narices|estoy cansad[oa]",
@@ -805,7 +807,8 @@ UPSET_RULES: tuple[Rule, ...] = (
         r"(?:nobody|no one|no-one|noone|nadie) (?:\w+ )?(?:answers|answered|replies|replied"
         r"|responds|responded|responding|is answering|has answered|has replied|has called|called"
         r"|calls|picks up|gets back|got back|said a word|explained|me contesta|contesta|responde"
-        r"|me responde|me atiende|atiende|me llama|me hace caso)",
+        r"|me responde|me atiende|atiende|me llama|me hace caso|ha contestado|ha respondido"
+        r"|me ha (?:contestado|respondido|llamado|dicho nada)|has got back)",
     ),
     Rule(
         FRUSTRATION,
@@ -814,7 +817,9 @@ UPSET_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         REPEATED,
-        r"(?:the )?(?:" + LATE_ORDINAL + r") (?:time|email|message|mail|call|attempt)"
+        r"(?:the )?(?:" + LATE_ORDINAL + r") (?:time|email|message|mail|call|attempt|text|chat"
+        r"|request|person)|(?:tercer|cuarto|quinto) (?:mensaje|correo|email|intento|chat)"
+        r"|(?:tercera|cuarta|quinta) (?:llamada|persona|solicitud)"
         r"|(?:tercera|cuarta|quinta|sexta|enesima) vez|for the " + LATE_ORDINAL + r" time"
         r"|(?:ya )?(?:van|son|llevo) (?:tres|cuatro|cinco|seis|varias|muchas|\d+) (?:veces|llamadas"
         r"|correos|reclamaciones)",
@@ -852,6 +857,28 @@ UPSET_RULES: tuple[Rule, ...] = (
         negatable=True,
     ),
     Rule(ANGER, r"[\U0001F620\U0001F621\U0001F624\U0001F92C\U0001F44E]"),  # 😠😡😤🤬👎
+    Rule(
+        FRUSTRATION,
+        r"(?:is )?(?:anyone|anybody) (?:actually )?working|(?:alguien|gente) trabajando"
+        r"|son todos (?:robots|bots|maquinas)|for the love of god|for god'?s sake"
+        r"|(?:gone|disappeared) into (?:a|the) (?:void|black hole)|(?:se (?:los|lo|la|las) )?"
+        r"(?:ha )?tragado la tierra|silencio (?:total|absoluto)|(?:^|\. )silence\."
+        r"|pasa de castano oscuro|(?:ya )?me (?:canse|he cansado)|(?:having|taking) a laugh"
+        r"|(?:os|se) (?:estais|estan) riendo de (?:mi|nosotros)"
+        r"|taking the (?:mick|mickey|piss)|(?:que|vaya) maravilla|de primera,? de verdad"
+        r"|waste of (?:a|my|our) \w+|vaya forma de perder|gutted|(?:muy|bastante|super|realmente"
+        r"|esta|estaba) molest[oa]s?|levanto la voz|raised (?:his|her|their) voice|shouting at",
+        negatable=True,
+    ),
+    Rule(
+        FRUSTRATION,
+        r"spoil(?:ed|t)|fastidi\w+|bajon|madre mia|por dios|omg|(?:i )?keep being told"
+        r"|me (?:seguis|siguen|sigues) diciendo|would have been nice|podian haber avisado"
+        r"|decepci\w+",
+        weight=1,
+        negatable=True,
+    ),
+    Rule(ANGER, r"[\U0001F643\U0001F644]"),  # 🙃🙄: sarcasm, eye-rolling
     Rule(
         ANGER,
         r"cabread[oa]s?|mosquead[oa]s?|indignad[oa]s?|impresentable|lamentable|intolerable"
@@ -912,6 +939,8 @@ SARCASM_FAILURE = (
 )
 SARCASM_PHRASES = (
     r"thanks for nothing|just what i needed|yeah right|gracias por nada|really professional"
+    r"|(?:great|genial|estupendo|brilliant|perfect[oa]?|lovely|fantastic[oa]?|wonderful|amazing"
+    r"|todo|system|service|job|work|sistema|servicio)\W{0,3}\U0001F44F"
     r"|muchas gracias por nada|que (?:bien|maravilla),? (?:otra vez|de nuevo)|vaya servicio"
     r"|menudo servicio|what a (?:service|joke|surprise)"
 )
@@ -955,6 +984,9 @@ NEGATORS = frozenset(
 STOPS = frozenset(
     {"stop", "stops", "stopped", "stopping", "quit", "para", "paran", "deja", "dejan"}
 )
+
+# Short upper-case words that are shouting, not codes ("I TOLD you", "NOT again").
+SHOUTED = frozenset({"NOT", "WHY", "NOW", "YOU", "ANY", "ALL", "OUT", "BUT", "YA", "QUE", "NO"})
 
 # Upper-case words that are names, not shouting.
 ACRONYMS = frozenset(

@@ -223,6 +223,7 @@ LOOP_RULES: tuple[Rule, ...] = (
     Rule(
         SAYS_REPEATING,
         r"(?:typed|entered|written|wrote|sent|send|asked|said|explained|told|repeated|uploaded"
+        r"|given|gave|provided|shared|rung|rang|phoned|chased|dado|mandado|dicho|llamado"
         r"|submitted|called|emailed|messaged|resent|re-sent|tried|try|filled in|put)"
         r"(?: [\w'#-]+){0,5} (?:twice|two times|" + NUM_WORD + r" times|again and again|over and"
         r" over|a (?:million|hundred|thousand) times)",
@@ -299,6 +300,40 @@ LOOP_RULES: tuple[Rule, ...] = (
         r"|(?:enviado|mandado|escrito|dejado) (?:dos|tres|cuatro|\d+|varios|muchos) (?:correos"
         r"|emails|mails|mensajes)|mi (?:ultimo|anterior) (?:correo|mensaje|email)|(?:ya )?(?:he"
         r"|hemos) (?:llamado|escrito|reclamado) (?:varias|muchas|mil|\d+|dos|tres) veces",
+    ),
+    Rule(
+        SAYS_REPEATING,
+        r"follow(?:ing)? up on my (?:message|email|text|call|request|question|chat)|(?:i'?m |am )?"
+        r"resending (?:my|this|it)|(?:i'?m |am )?sending (?:this|it|my \w+) again|sorry to (?:ask"
+        r"|chase|bother you|write) again|(?:chas(?:e|ed|ing)) (?:this|it|you) (?:again|up)"
+        r"|(?:had|have) to chase|(?:asked|messaged|emailed|texted|wrote|rang|called|dm'?d|phoned)"
+        r" (?:you |about (?:this|it|that) |here )?(?:an hour ago|(?:yesterday|this morning"
+        r"|earlier|at lunchtime|last night|on \w+day)(?: \w+)?(?: too| and (?:this morning|today"
+        r"|again|earlier|this afternoon)))|sent a (?:text|message|email)"
+        r" (?:at lunchtime|this morning|earlier|yesterday|an hour ago)|did (?:anyone|anybody|you)"
+        r" (?:see|get|read) my (?:message|text|email)|same as i (?:said|told you|wrote) before"
+        r"|asked me (?:for )?(?:\w+ ){0,3}already|(?:2nd|second|3rd|third|4th|fourth)"
+        r" (?:text|message|email|call|time) today|sends? me (?:back|round)|passed (?:between"
+        r"|from one)|start (?:again )?from the (?:beginning|start)|go through it (?:all )?again"
+        r"|(?:the|this is the) (?:2nd|3rd|4th|5th|second|third|fourth|fifth) (?:person|agent)"
+        r"|(?:filled|sent|submitted|uploaded)(?: \w+){0,4} (?:on \w+day )?(?:and \w+day )?too",
+    ),
+    Rule(
+        SAYS_REPEATING,
+        r"(?:os|te|les|le) (?:escribi|escribimos|mande|envie|pregunte|llame)(?: \w+){0,4}"
+        r" (?:hace (?:una|un|\d+|media)|anoche|esta manana|ayer|al mediodia|antes)"
+        r"|perdon(?:a|ad|e|en)? que insista|reenvio (?:esto|este|mi|el mensaje|la pregunta)"
+        r"|repito (?:la pregunta|el mensaje|lo que)"
+        r"|ya (?:me|te|os) (?:pediste|pidieron|pidio|pedisteis|preguntaste|preguntaron)"
+        r"|el mismo que (?:te|os|les|le) (?:dije|di)|(?:segundo|tercer) (?:correo|mensaje|email)"
+        r" (?:de )?hoy|(?:2a|segunda|tercera) vez (?:esta|hoy|desde)|vuelve a llamar"
+        r"|por (?:segunda|tercera|cuarta|quinta|sexta|enesima) vez|alguien ha visto mi (?:mensaje"
+        r"|correo)|(?:ya )?(?:rellene|envie|mande|subi)(?: \w+){0,3} (?:el \w+ y el \w+"
+        r"|ayer (?:y|tambien))|de un (?:departamento|sitio|agente|lado) (?:a|al) otro"
+        r"|(?:empezar|contarlo|explicarlo|contar) (?:todo )?(?:de cero|desde el principio"
+        r"|otra vez)|no quiere repetirlo|(?:vas|va|es) la (?:tercera|cuarta|quinta) persona"
+        r"|(?:a|con) (?:tres|cuatro|\d+) (?:agentes|personas) (?:distint[oa]s|diferentes)"
+        r"|lo mismo que (?:pregunte|pedi|dije)|me (?:volveis|vuelves|vuelven) a decir",
     ),
     Rule(
         SAYS_REPEATING,

@@ -104,7 +104,11 @@ _ALPHA_TOKEN = re.compile(r"\b[^\W\d_]+\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _REPEATED_PUNCT = re.compile(r"[!?]{2,}")
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|unfortunately|pero|aunque)\b")
-_PAST = re.compile(r"\b(?:was|were|had been|felt)\s+(?:\w+\s+)?$")
+_VOWEL = re.compile(r"[AEIOUÁÉÍÓÚ]")
+_PAST = re.compile(
+    r"\b(?:was|were|had been|felt|estaba|estabamos|estuve|me sentia|me senti|escribi)"
+    r"\s+(?:\w+\s+)?$"
+)
 
 
 def _body(text: str) -> str:
@@ -314,7 +318,12 @@ def _shouting(body: str) -> tuple[int, str]:
         for token in tokens
         if len(token) >= 2 and token.isupper() and token not in lexicon.ACRONYMS
     ]
-    emphatic = [token for token in capitals if len(token) >= 3]
+    # One shouted word: a word, not a code ("AGAIN", "NOT", "DÓNDE"; not "GSD", "DGTL", "SIM").
+    emphatic = [
+        token
+        for token in capitals
+        if token in lexicon.SHOUTED or (len(token) >= 4 and _VOWEL.search(token))
+    ]
     if len(capitals) >= 3 and len(capitals) * 2 >= len(tokens):
         return 2, f'upset: "{" ".join(capitals[:4])}" (CAPITALS)'
     if emphatic:
