@@ -72,9 +72,10 @@ HUMAN_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         ASKS_CALL,
-        r"(?:appreciate|prefer|like|want|need|request|arrange|schedule) (?:a |an )?(?:quick "
-        r"|short |phone )?(?:call|callback|call back|phone call)|(?:call|ring|phone) back"
-        r"|(?:rather|prefer to|prefer) (?:\w+ )?(?:on|by|over) the phone"
+        r"(?:appreciate|prefer|like|want|wants|need|needs|request|requests|requested|arrange"
+        r"|schedule|asked for|asks for|get|have) (?:a |an )?(?:quick |short |phone )?(?:call"
+        r"|callback|call back|phone call)|(?:call|ring|phone) back"
+        r"|(?:rather|prefer to|prefer) (?:\w+ ){0,3}(?:on|by|over) the phone"
         r"|can i (?:call|phone|ring) (?:you|someone|instead)",
         negatable=True,
     ),
@@ -86,6 +87,35 @@ HUMAN_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         ASKS_CALL,
+        r"(?:could|can|would|will|please have|have|get|ask) (?:\w+ ){1,4}(?:call|phone|ring"
+        r"|contact) (?:me|us|him|her|them|my (?:dad|mum|mom|mother|father))\b(?! (?:by|via|on)"
+        r" (?:email|e-mail|text|sms|whatsapp))|(?:someone|somebody) (?:to )?(?:phone|call|ring)"
+        r" (?:him|her|them|my (?:dad|mum|mom|mother|father))",
+        negatable=True,
+    ),
+    Rule(
+        ASKS_PERSON,
+        r"(?:put|pass|transfer|connect) me (?:through )?to (?:whoever|the person|someone who"
+        r"|the (?:right )?(?:team|department))|who (?:do|can|should) i (?:actually )?(?:speak"
+        r"|talk) (?:to|with)|a name,? not an inbox|someone with a pulse|(?:i'?d like|i want"
+        r"|i need) (?:a|the|your) (?:manager|supervisor|senior|team leader)"
+        r"|(?:nobody|no one)(?:'s| is) answering|(?:line|phone|number) (?:just )?(?:rings"
+        r"|rings out|goes to (?:a )?(?:recorded message|voicemail|answerphone))",
+    ),
+    Rule(
+        ASKS_PERSON,
+        r"(?:pasar|pasame|pasadme|pasenme|pasais|pasas) con (?:quien|el que|la persona"
+        r"|el departamento|alguien)|con quien (?:hablo|puedo hablar|tengo que hablar)|un nombre,?"
+        r" no un buzon|alguien que (?:me )?(?:hable|atienda|respire|conteste)|(?:quiero|necesito"
+        r"|pide|solicita|quiere) que (?:lo|la|me|le) (?:revise|vea|atienda|llame) (?:un|una|el|la)"
+        r" (?:responsable|supervisor|persona|encargad[oa]|gerente|director|directora|ejecutiv[oa])"
+        r"|(?:pide|quiere|solicita|necesito|necesita|quiero) que (?:un |una |el |la |alguien )?"
+        r"(?:\w+ ){0,3}(?:me|le|la|lo|nos) (?:llame|llamen|contacte|contacten)\b(?! por (?:correo"
+        r"|email|mail|escrito|whatsapp|sms|mensaje))|nadie (?:atiende|contesta|coge)\b"
+        r"|salta el contestador",
+    ),
+    Rule(
+        ASKS_CALL,
         r"llam(?:eme|enme|ame|adme|arme)\b|que me llamen|(?:pueden|puede|podrian|podria|podeis"
         r"|puedes) llamar(?:me)?|me llaman|prefiero (?:que me llamen|hablarlo por telefono"
         r"|por telefono)|hablarlo por telefono",
@@ -94,7 +124,7 @@ HUMAN_RULES: tuple[Rule, ...] = (
     Rule(
         ASKS_NUMBER,
         r"(?:what'?s|what is|give me|send me|is there|have you got|do you have|need)"
-        r" (?:a |an |the |your )?(?:phone |telephone |contact )?number"
+        r" (?:a |an |the |your )?(?:best |direct |right )?(?:phone |telephone |contact )?number"
         r"|number (?:i|we) can (?:call|ring|phone)|number to (?:call|ring)"
         r"|^\W*(?:your )?(?:phone|telephone)(?: number)?\W*\?",
     ),
@@ -161,7 +191,8 @@ HUMAN_RULES: tuple[Rule, ...] = (
     Rule(
         ASKS_MANAGER,
         r"(?:speak|talk|meeting|meet) (?:to |with )(?:the |your |a )(?:\w+ )?manager"
-        r"|supervisor|escalate|escalation|responsable|gerente|encargado",
+        r"|supervisor|escalate|escalation|(?<!soy\s)(?:el|la|al|un|una|del|con) (?:responsable"
+        r"|gerente|encargad[oa])",
         negatable=True,
     ),
     Rule(
@@ -255,7 +286,7 @@ LOOP_RULES: tuple[Rule, ...] = (
         r"|(?:vuelvo|te lo vuelvo|se lo vuelvo) a (?:escribir|preguntar|pedir|enviar|mandar"
         r"|explicar|repetir)|(?:tercera|cuarta|quinta|segunda) vez que"
         r"|(?:puesto|escrito|enviado|mandado|explicado|dicho|pedido|llamado|intentado|intente"
-        r"|repetido|preguntado)(?: \w+){0,3} " + ES_NUM + r" veces|una y otra vez",
+        r"|repetido|preguntado)(?: \w+){0,5} " + ES_NUM + r" veces|una y otra vez",
     ),
     Rule(
         STUCK_FLOW,
@@ -364,25 +395,44 @@ PRAISE = (
     r"|fenomenal|chapeau|bravo|buenisim[oa]|espectacular|impecable|de lujo|atentisim[oa]s?"
     r"|amabilisim[oa]s?|muy atent[oa]s?|(?:me|nos) (?:salvaste|salvasteis|salvaron|han salvado)"
     r"|(?:muy|totalmente|100%) recomendable|(?:os|les|lo) recomiendo|(?:volvere|volveremos)"
+    r"|top service|great service|(?:you|you guys|you lot) rock|made my (?:week|day)|fab"
+    r"|fabulous|went out of (?:his|her|their) way|fenomenal\w*|impecables?|(?:unos|un|una|sois"
+    r"|son|eres|es) cracks?|increibles(?! que)|tremendo servicio|un 10|pass on my thanks"
+    r"|(?:tell|let) (?:his|her|their) (?:manager|boss) know"
 )
-PRAISE_EMOJI = r"[❤🙌⭐👍😍🙏😋💜💙]"
+PRAISE_EMOJI = r"[❤🙌⭐👍😍🙏😋💜💙👌]"
 
 # Anything still to do or wrong: a compliment with one of these inside is not a pure compliment
 # (a question mark counts too, see signals).
 PROBLEM = (
-    r"but|however|unfortunately|although|though|except|only (?:issue|problem|thing)"
-    r"|one (?:thing|more question|question)|could you|can you|would you|please(?! keep)"
+    r"but|however(?! (?:small|big|long|much|many|minor))|unfortunately|although|though|except"
+    r"|only (?:issue|problem|thing)"
+    r"|one (?:thing|more question|question)|could you|can you|would you"
+    r"|please(?! keep| pass| tell (?:his|her|their|your))"
     r"|i need|i'?d like|i would like|how (?:do|can|much|long)|when (?:will|can|do)"
     r"|is it possible|in advance|broke|broken|missing|wrong|damaged|defect\w*|faulty"
     r"|doesn'?t work|not working|isn'?t working|stopped|error|fail\w*|crash\w*|issues?"
     r"|(?<!no\s)problems?|late|delay\w*|never arrived|hasn'?t arrived|refund|return|exchange"
     r"|replace\w*|cancel\w*|charged|squeaks?|leak\w*|cracked|cracking|cracks? (?:in|on|across)"
     r"|a crack|scratch\w*|still|wait for"
-    r"|get back to you|check with|pero|sin embargo|aunque|rot[oa]|falta|no funciona|sigue"
+    r"|get back to you|check with|pero|sin embargo|aunque|rot[oa]|falta\w*|no funciona|sigue"
     r"|(?:want|wanting|like|wondering) (?:to know|if|whether)|let me know|(?<!no\s)questions?"
-    r"|problemas?|devolu\w+|reembolso|cambiar|pregunta|necesito|podrian|pueden"
+    r"|problemas?|devolu\w+|reembolso|cambiar|(?<!ninguna\s)pregunta|necesito|podrian|pueden"
     r"|podria|puede|puedes|quisiera|me gustaria|quiero saber|cuando|como (?:puedo|se|hago)"
     r"|error|fall[oa]|averia|retraso|no (?:ha |me )?(?:ha )?llegado|no llega|danad[oa]"
     r"|defectuos[oa]|incorrect[oa]|equivocad[oa]|todavia|aun no|cancel\w+|anular|queja"
     r"|reclamaci\w+|not impressed|not (?:very )?(?:pleased|happy|delighted)"
+    r"|queria|saber si|confirmar|solicito|solicitamos|podeis|os adjunto|adjunto|a la espera"
+    r"|mirar si|de antemano|see you|alli estare|nos vemos|recordatorio|reminder|bug"
+    r"|work around|(?:she|he|i|we)'?d like|said to send|warranty|garantia|ask(?:ed)? (?:whether"
+    r"|if)|preguntar (?:si|por)|de paso|to ask|extrana"
+)
+
+# Thanks for putting a problem right is praise: the problem named in it is over ("thanks for
+# sorting the refund so fast"). Taken out of the text before looking for `PROBLEM`.
+THANKS_FOR_A_FIX = (
+    r"(?:thanks?|thank you|grateful|gracias)(?: \w+){0,3} (?:for|por) (?:\w+ ){0,2}(?:sorting"
+    r"|fixing|resolving|making it right|replacing|the (?:refund|replacement|exchange)|waiving"
+    r"|squeezing|solucionar|arreglar|resolver|cambiar|el reembolso|hacer el reembolso"
+    r"|la devolucion|el cambio)(?: [\w']+){0,4}"
 )

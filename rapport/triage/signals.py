@@ -178,6 +178,7 @@ _NO_CALL = _words(lexicon_contact.NO_CALL)
 _PRAISE = _words(lexicon_contact.PRAISE)
 _PRAISE_EMOJI = re.compile(lexicon_contact.PRAISE_EMOJI)
 _PROBLEM = _words(lexicon_contact.PROBLEM)
+_THANKS_FOR_A_FIX = _words(lexicon_contact.THANKS_FOR_A_FIX)
 _BOT_MENTION = _words(lexicon_contact.BOT_MENTION)
 _DEADLINE_TIME = _words(lexicon.DEADLINE_TIME)
 _DEADLINE_NEED = _words(lexicon.DEADLINE_NEED)
@@ -508,7 +509,9 @@ def triage(
     calm_match = _CALM.search(folded)
     calm = calm_match is not None
     praise = _PRAISE.search(folded) or _PRAISE_EMOJI.search(body)
-    troubled = bool(_PROBLEM.search(folded)) or "?" in body or "¿" in body
+    troubled = (
+        bool(_PROBLEM.search(_THANKS_FOR_A_FIX.sub(" ", folded))) or "?" in body or "¿" in body
+    )
     praise_only = bool(praise) and not troubled
 
     urgent, safety = _urgent(body, folded, starts, calm)
