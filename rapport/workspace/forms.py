@@ -101,6 +101,8 @@ class TriageCorrectionForm(Form):
     value = forms.TypedChoiceField(
         choices=[("true", "was"), ("false", "not")], coerce=lambda word: word == "true"
     )
+    # The reading the page showed (when triage read it): a newer one refuses the click.
+    reading = forms.CharField(required=False, max_length=64)
 
 
 class OwnerForm(Form):

@@ -25,19 +25,27 @@ def correct_signal(
     signal: str,
     value: bool,
     message: Message | None = None,
+    reading: str | None = None,
 ) -> TriageCorrection:
     """Record that `signal` was (`value` true) or was not there in `message` (default: the
     newest message from the customer). The same word twice is one correction; a changed mind
     replaces the agent's earlier one. The case shows the signal as corrected; its priority
     follows the corrected signals up, and down again unless an agent set it by hand. A word on
     an earlier message is kept (and audited) but leaves what the case shows about its newest
-    one; a case triage never read (the desk wrote or called first) is refused."""
+    one; a case triage never read (the desk wrote or called first) is refused. `reading`: when
+    triage read what the agent saw (`Case.triage["at"]`); refused if it has read again since."""
     if signal not in TriageSignal.values:
         raise ActionError(f"{signal!r} is not a triage signal.", field="signal")
     locked = cases_for_agent(agent).select_for_update(of=("self",)).filter(pk=case.pk).first()
     if locked is None:
         raise Http404("No such case")
     case = locked
+    if reading is not None and reading != case.triage.get("at"):
+        raise ActionError(
+            "The customer wrote again since this page was loaded, and triage has read their new "
+            "message: read it, then correct what triage read there.",
+            field="signal",
+        )
     message, newest = _read(case, message)
     now = timezone.now()
     earlier = TriageCorrection.objects.filter(

@@ -20,7 +20,13 @@ from rapport.workspace.views.cases import _on_case_page
 @agent_required
 def case_triage_correct(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
     def run(case: Case, data: dict[str, Any]) -> str:
-        correct_signal(agent=agent, case=case, signal=data["signal"], value=data["value"])
+        correct_signal(
+            agent=agent,
+            case=case,
+            signal=data["signal"],
+            value=data["value"],
+            reading=data["reading"] or None,
+        )
         word = (CLAIM if data["value"] else UNDO)[data["signal"]]
         return f"Triage corrected: {word.lower()}."
 
