@@ -4,7 +4,8 @@ Django's CharField already refuses NUL characters; this adds the rest of rapport
 to each text, date, time and number field of a form when it is made: lone surrogates, dates
 outside 1900-2199, integers past 64 bits. tests/lib/test_forms.py holds every form to it.
 What a form is sent is read with LF line endings (`with_lf`), as the API reads it: a browser
-sends a textarea's lines as CRLF.
+sends a textarea's lines as CRLF. A field named as a name (`NAME_FIELDS`) refuses the
+characters that override text direction, as the API does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
-from rapport.lib.storable import problem, with_lf
+from rapport.lib.storable import NAME_FIELDS, name_problem, problem, with_lf
 
 CHECKED_FIELDS = (forms.CharField, forms.DateField, forms.DateTimeField, forms.IntegerField)
 
@@ -27,6 +28,12 @@ def validate_storable(value: Any) -> None:
     found = problem(value)
     if found:
         raise ValidationError(found[:1].upper() + found[1:] + ".", code="unstorable")
+
+
+def validate_name(value: Any) -> None:
+    found = name_problem(value)
+    if found:
+        raise ValidationError(found[:1].upper() + found[1:] + ".", code="direction_override")
 
 
 class Form(forms.Form):
@@ -42,6 +49,8 @@ class Form(forms.Form):
         for field in self.fields.values():
             if isinstance(field, CHECKED_FIELDS):
                 field.validators = [*field.validators, validate_storable]
+        for name in NAME_FIELDS & set(self.fields):
+            self.fields[name].validators = [*self.fields[name].validators, validate_name]
 
 
 def first_error(form: forms.Form) -> str:

@@ -102,3 +102,22 @@ def with_lf(value: T) -> T:
     if isinstance(value, dict):
         return cast(T, {key: with_lf(item) for key, item in value.items()})
     return value
+
+
+# The fields both surfaces read a name from (a customer's, an agent's, a business's, a team's,
+# a site's, a saved reply's title): lib/forms.Form and the API's Input refuse in them the
+# invisible characters that override text direction (LRE..RLO, LRI..PDI), with which
+# "Ana\u202egnp.exe" is shown as another name in every list, mail and notification.
+NAME_FIELDS = frozenset({"name", "preferred_name", "display_name", "title", "organization"})
+_DIRECTION_OVERRIDE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def name_problem(value: Any) -> str | None:
+    """Why `value`, given as a name, is refused, or None."""
+    found = _DIRECTION_OVERRIDE.search(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    return (
+        f"must not contain {code}, an invisible character that changes the direction text reads in"
+    )

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator, field_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator
 
 from rapport.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from rapport.cases.search_matches import Match
-from rapport.lib.storable import MAX_INT, storable, with_lf
+from rapport.lib.storable import MAX_INT, NAME_FIELDS, name_problem, storable, with_lf
 
 # Every time the API writes is UTC, whatever offset it was given in.
 Timestamp = Annotated[datetime, AfterValidator(lambda value: value.astimezone(UTC))]
@@ -27,16 +27,20 @@ LONG_TEXT = 100_000
 class Input(Schema):
     """Everything the API reads (bodies and query strings) derives from this schema.
 
-    One validator sees every field of every input, nested lists and mappings included, and
-    refuses what the database could not store (rapport/lib/storable.py): NUL characters and
-    lone surrogates in text, times outside 1900-2199 or without an offset, integers past 64
-    bits, NaN and infinite amounts. tests/api/test_edge.py holds every operation to it. Text
-    is read with LF line endings (`with_lf`), as the web forms read it.
+        One validator sees every field of every input, nested lists and mappings included, and
+        refuses what the database could not store (rapport/lib/storable.py): NUL characters and
+        lone surrogates in text, times outside 1900-2199 or without an offset, integers past 64
+        bits, NaN and infinite amounts. tests/api/test_edge.py holds every operation to it. Text
+        is read with LF line endings (`with_lf`), and a name refuses direction overrides
+    (`name_problem`), as the web forms do.
     """
 
     @field_validator("*")
     @classmethod
-    def _storable(cls, value: Any) -> Any:
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        found = name_problem(value) if info.field_name in NAME_FIELDS else None
+        if found:
+            raise ValueError(found)
         return storable(with_lf(value))
 
 
