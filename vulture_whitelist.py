@@ -5,6 +5,7 @@ A new entry needs a reader named here; dead code is deleted, not listed.
 """
 
 # Read by templates (Django's template language is invisible to vulture).
+label_names  # triage/explain.py Example (case/_triage_signal.html)
 _.duration_display  # cases.Call: workspace/_timeline.html
 _.needs_attention  # mail.InboundEmail: mail/intake.html
 _.has_amount  # outreach.MakeGood: outreach/_panel.html, make_goods.html
@@ -77,6 +78,7 @@ likely_duplicate
 customer_events  # datacare erasure report
 reply_code  # mail/autoreply.py verdict
 reply_to  # mail/parse.py ParsedEmail, printed by `rapport parse-email --json`
+corrections  # api/schemas/triage.py TriageOut
 
 # Called by frameworks and the standard library.
 uninstall_search_index  # cases/migrations/0002_search_index.py (migrations are not scanned)

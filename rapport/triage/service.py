@@ -8,10 +8,10 @@ from typing import Any
 
 from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
 from rapport.lib.ranked import newest_per
+from rapport.triage.explain import SIGNALS, explain
 from rapport.triage.signals import LOOP_WINDOW, HistoryItem, TriageResult, triage
 
 HISTORY = 10
-SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
 
 
 def read(
@@ -99,26 +99,9 @@ def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[s
     return fields
 
 
-SIGNAL_LABELS = {
-    "urgent": "Urgent",
-    "upset": "Upset",
-    "wants_human": "Wants a person",
-    "loop": "Going round in circles",
-    "compliment": "Compliment",
-}
-
-
 def triage_signals(case: Case) -> list[tuple[str, str, list[str]]]:
     """(signal, label, reasons) for what triage saw on the latest message, for display."""
-    signals: dict[str, list[str]] = case.triage.get("signals", {})
-    return [
-        (name, SIGNAL_LABELS[name], [_plain(name, reason) for reason in signals[name]])
-        for name in SIGNALS
-        if name in signals
-    ]
-
-
-def _plain(name: str, reason: str) -> str:
-    """'upset: "nobody answers" (...)' reads as '"nobody answers" (...)' under its heading."""
-    prefix = f"{name}: "
-    return reason[len(prefix) :] if reason.startswith(prefix) else reason
+    explained = explain(case.triage)
+    if explained is None:
+        return []
+    return [(s.name, s.label, list(s.reasons)) for s in explained.raised]

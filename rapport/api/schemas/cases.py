@@ -21,6 +21,7 @@ from rapport.api.schemas.base import (
 )
 from rapport.api.schemas.customers import CustomerRef
 from rapport.api.schemas.timeline import CallOut, MessageOut
+from rapport.api.schemas.triage import TriageOut
 from rapport.cases.attachments import Upload
 from rapport.cases.models import (
     Call,
@@ -62,6 +63,10 @@ class CaseOut(Schema):
     first_response_at: Timestamp | None
     resolved_at: Timestamp | None
     merged_into_id: int | None
+    triage: TriageOut | None = Field(
+        description="What triage read in the customer's latest message, with why; null when no "
+        "message of theirs was triaged on the case."
+    )
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -88,6 +93,7 @@ class CaseOut(Schema):
             "first_response_at": case.first_response_at,
             "resolved_at": case.resolved_at,
             "merged_into_id": case.merged_into_id,
+            "triage": TriageOut.of(case),
             "created_at": case.created_at,
             "updated_at": case.updated_at,
         }

@@ -61,6 +61,7 @@ KEPT_KEYS = frozenset(
         "promise",
         "due_at",
         "tags",
+        "recommended_contact",  # triage's call, callback or reply: a choice, not their words
     }
 )
 _ISO_MOMENT = re.compile(r"^\d{4}-\d\d-\d\d([T ][\d:.]+)?([+-]\d\d:?\d\d|Z)?$")

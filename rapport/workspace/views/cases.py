@@ -41,6 +41,7 @@ from rapport.people.models import Agent, Channel
 from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
 from rapport.triage import corrected
+from rapport.triage.explain import explain
 from rapport.triage.service import triage_signals
 from rapport.workspace import presence
 from rapport.workspace.forms import (
@@ -101,6 +102,7 @@ def _case_context(
         "tags_text": ", ".join(case.tags),
         "triage_signals": triage_signals(case),
         "triage_corrections": corrected.rows(case.triage),
+        "triage": explain(case.triage),
         "customer_notice": notice,
         # Only a notice that went out in a message can be called told.
         "customer_notice_told": bool(notice)
