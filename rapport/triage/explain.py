@@ -94,17 +94,10 @@ class Signal:
         return tuple(r for r in self.reasons if not r.startswith(LEARNED_PREFIX))
 
 
-RULES_ALONE = "rules"  # the model name triage records when no learned model read the message
-
-
 @dataclass(frozen=True, slots=True)
 class ModelRef:
     name: str
     version: str
-
-    @property
-    def learned(self) -> bool:
-        return self.name != RULES_ALONE
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,3 +218,32 @@ def test_another_team_cannot_read_the_triage(world: World, api_as: Any) -> None:
     response = api_as(world.outsider).get(f"/cases/{world.case.pk}")
     assert_error(response, 404, "not_found")
     assert "chest" not in response.content.decode()
+
+
+def test_an_agents_correction_is_listed_and_the_reasons_follow_it(
+    world: World, api: ApiClient
+) -> None:
+    _stored(world.case, RULES_ONLY)
+    reply = api.post(
+        f"/cases/{world.case.pk}/triage/corrections", {"signal": "urgent", "value": False}
+    )
+    assert reply.status_code == 201, reply.json()
+    api.post(f"/cases/{world.case.pk}/triage/corrections", {"signal": "upset", "value": False})
+    triage = api.get(f"/cases/{world.case.pk}").json()["triage"]
+    assert [c["signal"] for c in triage["corrections"]] == ["upset", "urgent"]
+    assert triage["corrections"][1] | {"at": None} == {
+        "signal": "urgent",
+        "value": False,
+        "read": True,
+        "agent": {"id": world.agent.pk, "display_name": "Dr. Ana Ortiz"},
+        "at": None,
+    }
+    # What triage read stays; what follows from it is as corrected.
+    assert triage["signals"]["urgent"]["raised"] is True
+    assert triage["recommended_contact"] == "reply"
+    assert triage["contact_reason"] == (
+        "Nothing needs a call: not urgent, not upset, no request for a person. Corrected by "
+        "Dr. Ana Ortiz: not urgent; Dr. Ana Ortiz: not upset."
+    )
+    listed = api.get("/cases").json()["items"]
+    assert next(c for c in listed if c["id"] == world.case.pk)["triage"] == triage

@@ -36,7 +36,7 @@ def test_the_panel_explains_a_learned_hit(
     expect(panel.locator("#triage-contact-reason")).to_have_text(
         "It is urgent and the customer is upset."
     )
-    expect(panel.locator("#triage-model")).to_contain_text("the rules and the desk model (7)")
+    expect(panel.locator("#triage-model")).to_contain_text("Read by the desk model, version 7")
     # Nothing of the panel runs off the side of a phone.
     box = panel.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width

@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from rapport.cases.models import Case
 from rapport.routing.actions.opening import open_case
+from rapport.triage.actions.corrections import correct_signal
 from tests.conftest import World
 from tests.triage.stored import LEARNED as STORED
 
@@ -58,7 +59,7 @@ def test_a_learned_hit_shows_its_words_and_nearest_examples_escaped(world: World
     # The learned reason is shown once, from its parts, not again as a rule's words.
     assert "learned (0.91)" not in panel
     assert "&quot;ridiculous&quot; (anger)" in panel
-    assert "the rules and the desk model (7)" in panel
+    assert "Read by the desk model, version 7" in panel
 
 
 def test_the_rules_words_priority_and_contact_say_why(world: World) -> None:
@@ -78,13 +79,11 @@ def test_the_rules_words_priority_and_contact_say_why(world: World) -> None:
     )
     assert "<dt>Call</dt>" in panel
     assert 'id="triage-contact-reason">The customer is upset and they ask for a person.<' in panel
-    assert 'id="triage-model">the rules alone' in panel
+    assert "Read by the rules." in panel
     assert "signal-learned" not in panel
 
 
 def test_an_empty_or_old_triage_still_renders(world: World) -> None:
-    rules = _page(world, world.case, STORED | {"model": {"name": "rules", "version": ""}})
-    assert 'id="triage-model">the rules alone' in _panel(rules)
     page = _page(world, world.case, {})
     assert 'id="triage-why"' not in page and "signal-learned" not in page
     old = {
@@ -106,3 +105,14 @@ def test_another_team_sees_nothing_of_it(world: World) -> None:
     assert "chest" not in response.content.decode()
     supervisor = world.client_for(world.supervisor).get(f"/cases/{world.case.pk}/")
     assert supervisor.status_code == 200 and "score 0.91" in supervisor.content.decode()
+
+
+def test_the_reasons_follow_an_agents_correction(world: World) -> None:
+    Case.objects.filter(pk=world.case.pk).update(triage=STORED)
+    world.case.refresh_from_db()
+    correct_signal(agent=world.agent, case=world.case, signal="urgent", value=False)
+    panel = _panel(world.client_for(world.agent).get(f"/cases/{world.case.pk}/").content.decode())
+    assert "<dt>Reply in writing</dt>" in panel
+    assert "Corrected by Dr. Ana Ortiz: not urgent." in panel
+    # What triage read is still explained.
+    assert 'data-learned="urgent"' in panel
