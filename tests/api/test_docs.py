@@ -32,6 +32,7 @@ EXPECTED_PATHS = {
     "/api/v1/cases/{case_id}/tags",
     "/api/v1/cases/{case_id}/resolve",
     "/api/v1/cases/{case_id}/merge",
+    "/api/v1/cases/{case_id}/triage/corrections",
     "/api/v1/messages/{message_id}/split",
     "/api/v1/attachments/{attachment_id}",
     "/api/v1/desk/brands",
