@@ -12,8 +12,9 @@ person) steered to a call or callback, and how many who needed a call were told 
 reply. The issue's targets are checked on the frozen set and listed when missed (this script
 does not fail on them; tests/triage/test_evaluation.py guards the development data).
 
-Usage: .venv/bin/python bench/triage_eval.py
-Prints a summary and writes JSON to bench/results/triage_eval.json.
+Usage: .venv/bin/python bench/triage_eval.py [--table]
+Prints a summary and writes JSON to bench/results/triage_eval.json; `--table` prints the last
+results as the Markdown table of bench/README.md instead (without scoring anything again).
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ def groups(examples: Sequence[Labelled]) -> dict[str, list[int]]:
     """Indexes of the examples in: all, each language, each split."""
     named: dict[str, list[int]] = {"all": list(range(len(examples)))}
     for key, value_of in (("language", _language), ("split", _split)):
-        for value in sorted({value_of(e) for e in examples}):
+        values = sorted({value_of(e) for e in examples})
+        for value in values if len(values) > 1 else ():  # one value: the same as "all"
             named[f"{key}={value}"] = [i for i, e in enumerate(examples) if value_of(e) == value]
     return named
 
@@ -190,9 +192,40 @@ def _line(name: str, scores: dict[str, Any]) -> str:
     return f"  {name:<11} " + "  ".join(cells) + f"  told reply {scores['needed_call_told_reply']}"
 
 
+def _pair(scores: dict[str, Any]) -> str:
+    """'0.9 / 0.5'; a reader that never said the signal has no precision: 'n/a'."""
+    return " / ".join(
+        "n/a" if v is None else str(v) for v in (scores["precision"], scores["recall"])
+    )
+
+
+def table(result: dict[str, Any]) -> str:
+    """The figures as a Markdown table: every reader on all and per language, Rapport per split."""
+    columns = (*[s for s in SIGNALS if s != "loop"], "loop_with_history", "needs_call")
+    rows = [
+        "| set | messages | reader | " + " | ".join(columns) + " | needed a call, told reply |",
+        "|---" * (len(columns) + 4) + "|",
+    ]
+    for name, data in result["sets"].items():
+        for group, scores in data["groups"].items():
+            readers = READERS if not group.startswith("split=") else ("rapport",)
+            for reader in readers:
+                cells = [_pair(scores[reader][c]) for c in columns]
+                told = f"{scores[reader]['needed_call_told_reply']} of {scores['needs_call']}"
+                rows.append(
+                    f"| {name} {group} | {scores['messages']} | {reader} | "
+                    + " | ".join(cells)
+                    + f" | {told} |"
+                )
+    return "\n".join(rows)
+
+
 def main(argv: Sequence[str]) -> int:
+    if list(argv) == ["--table"]:
+        print(table(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return 0
     if argv:
-        print(__doc__.strip().splitlines()[-2], file=sys.stderr)
+        print(__doc__.strip().splitlines()[-3], file=sys.stderr)
         return 2
     development_files = DEVELOPMENT if DEVELOPMENT[0].is_file() else (DEVELOPMENT_BEFORE,)
     sets = {"development": development_files, "frozen": (FROZEN,)}

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.triage_eval import READERS, groups, missed_targets, read_set, report_set
+from bench.triage_eval import READERS, groups, missed_targets, read_set, report_set, table
 
 NOW = "2026-12-01T10:00:00+00:00"
 
@@ -65,3 +65,12 @@ def test_missed_targets_are_listed(tmp_path: Path) -> None:
     assert any(m.startswith("needs a call recall ") for m in missed)
     perfect = {"precision": 1.0, "recall": 1.0}
     assert missed_targets(dict.fromkeys((*scores, "loop_with_history"), perfect)) == []
+
+
+def test_the_table_has_a_row_per_reader_and_group(tmp_path: Path) -> None:
+    report = report_set(read_set([_set(tmp_path)]), [])
+    rows = table({"sets": {"frozen": report}}).splitlines()
+    assert rows[0].startswith("| set | messages | reader | urgent |")
+    vader = next(r for r in rows if r.startswith("| frozen all | 4 | vader_only |"))
+    assert "| n/a / 0.0 |" in vader  # VADER never says urgent: no precision
+    assert sum(r.startswith("| frozen split=") for r in rows) == 2  # Rapport alone per split
