@@ -87,6 +87,13 @@ class Signal:
         return self.corrected.value if self.corrected is not None else self.raised
 
     @property
+    def shown_reasons(self) -> tuple[str, ...]:
+        """Why it shows: triage's reasons, or for a signal only an agent saw, who said so."""
+        if self.raised or self.corrected is None:
+            return self.reasons
+        return (f"corrected by {self.corrected.by or 'an agent'}",)
+
+    @property
     def rule_reasons(self) -> tuple[str, ...]:
         """The rules' own words (a learned hit's reason is shown from `learned` instead)."""
         if self.learned is None:

@@ -100,8 +100,9 @@ def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[s
 
 
 def triage_signals(case: Case) -> list[tuple[str, str, list[str]]]:
-    """(signal, label, reasons) for what triage saw on the latest message, for display."""
+    """(signal, label, reasons) for the signals the case shows now (what triage read, as agents
+    corrected it), for the inbox; a signal only an agent saw says who."""
     explained = explain(case.triage)
     if explained is None:
         return []
-    return [(s.name, s.label, list(s.reasons)) for s in explained.raised]
+    return [(s.name, s.label, list(s.shown_reasons)) for s in explained.signals if s.shown]

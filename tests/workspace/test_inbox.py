@@ -14,6 +14,7 @@ from django.utils import timezone
 from rapport.cases.actions.status import change_status
 from rapport.cases.models import Case, Status
 from rapport.routing.actions.opening import open_case
+from rapport.triage.actions.corrections import correct_signal
 from tests.conftest import World, dental_case
 from tests.workspace.helpers import HTMX, assert_login_required, every_page, make_cases
 
@@ -156,8 +157,8 @@ def test_keyset_pages_through_cases_updated_at_the_same_instant(
     assert seen == sorted([c.pk for c in cases] + [world.case.pk], reverse=True)
 
 
-def test_rows_show_triage_signals_with_reasons_and_the_deadline(world: World) -> None:
-    open_case(
+def _upset_asking_for_a_person(world: World) -> Case:
+    return open_case(
         customer=world.customer,
         subject="Still broken",
         channel="chat",
@@ -165,6 +166,10 @@ def test_rows_show_triage_signals_with_reasons_and_the_deadline(world: World) ->
         by=None,
         owner=world.agent,
     )
+
+
+def test_rows_show_triage_signals_with_reasons_and_the_deadline(world: World) -> None:
+    _upset_asking_for_a_person(world)
     page = world.client_for(world.agent).get("/?view=mine").content.decode()
     assert 'data-signal="wants_human"' in page and 'data-signal="upset"' in page
     assert 'class="signal-chip call-first"' in page
@@ -214,3 +219,13 @@ def _due_today_pages(world: World, django_assert_max_num_queries: Any) -> None:
             break
     first, then = sorted([cases[0].pk, cases[2].pk])
     assert seen == [cases[1].pk, cases[3].pk, cases[4].pk, first, then]
+
+
+def test_rows_show_the_signals_as_agents_corrected_them(world: World) -> None:
+    case = _upset_asking_for_a_person(world)
+    correct_signal(agent=world.agent, case=case, signal="upset", value=False)
+    correct_signal(agent=world.agent, case=case, signal="compliment", value=True)
+    page = world.client_for(world.agent).get("/?view=mine").content.decode()
+    assert 'data-signal="upset"' not in page
+    assert 'data-signal="wants_human"' in page and 'data-signal="compliment"' in page
+    assert "corrected by Dr. Ana Ortiz" in page  # the tooltip of a signal only an agent saw

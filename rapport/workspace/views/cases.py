@@ -42,7 +42,6 @@ from rapport.routing.actions import opening
 from rapport.routing.service import customer_notice
 from rapport.triage import corrected
 from rapport.triage.explain import explain
-from rapport.triage.service import triage_signals
 from rapport.workspace import presence
 from rapport.workspace.forms import (
     REPLY_CHANNEL_VALUES,
@@ -100,7 +99,6 @@ def _case_context(
         ),
         "signature_preview": case_messages.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
-        "triage_signals": triage_signals(case),
         "triage_corrections": corrected.rows(case.triage),
         "triage": explain(case.triage),
         "customer_notice": notice,
