@@ -239,15 +239,17 @@ def _moment(value: Any) -> datetime | None:
 
 
 def _notes(reasons: Sequence[str]) -> dict[str, list[str]]:
-    """'contact: reply ("no need to call")' -> {"contact reply": ['"no need to call"']}: the words
-    in the brackets of the reasons about the priority and the contact, by what they explain."""
+    """'contact: reply ("no need to call")' -> {"contact reply": ['"no need to call"']}: what the
+    reasons about the priority and the contact add after their value, brackets dropped."""
     notes: dict[str, list[str]] = {}
     for reason in reasons:
         topic, _, rest = reason.partition(": ")
-        head = rest.split(" ", 1)[0]
-        if topic in ("priority", "contact") and rest:
-            inner = rest[rest.find("(") + 1 : rest.rfind(")")] if rest.endswith(")") else rest
-            notes.setdefault(f"{topic} {head}", []).append(inner.strip() or rest)
+        head, _, said = rest.partition(" ")
+        said = said.strip()
+        if said.startswith("(") and said.endswith(")") and said.count("(") == 1:
+            said = said[1:-1].strip()
+        if topic in ("priority", "contact") and said:
+            notes.setdefault(f"{topic} {head}", []).append(said)
     return notes
 
 
@@ -302,7 +304,7 @@ def _contact_why(contact: str, signals: Sequence[Signal], notes: Sequence[str]) 
     said = "; ".join(notes)
     if contact == "call":
         why = _sentence(calling) if calling else "A call was recommended"
-        return why + (f" ({said})" if said else "") + "."
+        return why + (f": {said}" if said else "") + "."
     if contact == "callback":
         why = _sentence(calling) if calling else "A call is needed"
         return f"{why}, but {said or 'nobody can take a call now'}."

@@ -247,3 +247,29 @@ def test_an_agents_correction_is_listed_and_the_reasons_follow_it(
     )
     listed = api.get("/cases").json()["items"]
     assert next(c for c in listed if c["id"] == world.case.pk)["triage"] == triage
+
+
+@pytest.mark.parametrize(
+    ("text", "contact", "reason"),
+    [
+        (
+            "Please don't phone me. My dad fell and can't get up",
+            "call",
+            'It is urgent: despite "Please don\'t phone" (health or safety at risk).',
+        ),
+        (
+            "No need to call me, I only want the form",
+            "reply",
+            "Nothing needs a call: not urgent, not upset, no request for a person.",
+        ),
+    ],
+)
+def test_the_contact_says_why_in_the_rules_words(
+    world: World, api: ApiClient, text: str, contact: str, reason: str
+) -> None:
+    response = api.post(
+        "/cases", {"customer_id": world.customer.pk, "channel": "chat", "text": text}
+    )
+    assert response.status_code == 201, response.json()
+    triage = response.json()["triage"]
+    assert (triage["recommended_contact"], triage["contact_reason"]) == (contact, reason)
