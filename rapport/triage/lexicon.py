@@ -152,6 +152,31 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(HEALTH, r"emergency|emergencia|(?<!de\s)urgencias", negatable=True),
     Rule(
         HEALTH,
+        r"talking funny|slurr\w+|(?:mouth|face|side)(?: \w+)? (?:is )?droop\w*|drooping"
+        r"|habla rar[oa]"
+        r"|se le tuerce la boca|boca torcida|(?:pain|aches?|hurts?|ache) (?:in |down )?(?:his|her"
+        r"|my) (?:left )?arm|(?:his|her|my) (?:left )?arm (?:aches|hurts)|le duele el brazo"
+        r"|(?:grey|gray|pale) and sweaty|went (?:grey|gray)|se ha puesto (?:blanc[oa]|palid[oa]"
+        r"|gris)|sorry for everything|lo siente por todo|can'?t go on|muddled|disorient\w*"
+        r"|desorientad[oa]|(?:hasn'?t|has not|haven'?t|not) (?:been )?(?:given|had) (?:his|her"
+        r"|their"
+        r"|my) (?:medication|meds|insulin|tablets|water|food)|no le (?:han|ha) dado (?:la|su|el)"
+        r" (?:medicacion|insulina|pastillas|agua|comida)|blister(?:ing|s)?|ampollas|(?:just.)?boil"
+        r"(?:ed|ing) (?:water|tea|kettle)|agua hirviendo|(?:baby|bebe)(?: \w+){0,3} (?:barely"
+        r"|hasn'?t|not|stopped|isn'?t) mov\w+|reduced (?:fetal |foetal )?movements?|(?:no|casi no)"
+        r" noto al bebe|throat (?:feels )?(?:itchy|tight|closing|swollen)|encontrarse (?:fatal"
+        r"|muy mal)|froth\w* at the mouth|echando espuma|espuma por la boca|drifting (?:out|away)"
+        r"|swept (?:out|away)|se (?:esta )?alejando (?:mucho )?de la orilla|se (?:le|me"
+        r"|nos) (?:ha )?"
+        r"acab(?:o|ado) (?:la|el|las|los) (?:insulina|medicacion|pastillas|oxigeno|inhalador)"
+        r"|(?:breathing|respira|respirando)(?: \w+){0,2} (?:fast|quickly|heavily|rapido)"
+        r"|(?:cae|cayendo|sale|saliendo|entra|entrando) (?:mucha )?agua (?:por|del|de la|en)"
+        r"|water (?:is )?(?:dripping|coming) (?:through|out of|from) the (?:ceiling|light|lights)"
+        r"|spark(?:ed|ing)|silbido|(?:been|got|was) broken into",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
         r"(?:lift|elevator|ascensor)(?: [\w()]+){0,6} (?:stopped|stuck|broke down|se ha parado"
         r"|parado|detenido|atascado)|(?:wrong|different|incorrect) (?:strength|dose|dosage|label"
         r"|concentration)|(?:dosis|concentracion) (?:equivocada|incorrecta|distinta)",
@@ -429,7 +454,11 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         MONEY,
-        r"ransomware|(?:files|archivos)(?: \w+){0,2} (?:are |have been |estan )?(?:encrypted"
+        r"(?:has |have |ha |han )?(?:used|usado) my (?:card|credit card|bank card|account details)"
+        r"|(?:ha |han )?usado mi tarjeta|(?:stop|block) any more (?:going through|payments"
+        r"|purchases"
+        r"|charges)|siguen entrando|ransomware|(?:files|archivos)(?: \w+){0,2} (?:are |have been "
+        r"|estan )?(?:encrypted"
         r"|cifrados|encriptados)|(?:pay|pague|pagar) (?:\w+ )?(?:in |en )?bitcoins?"
         r"|scammers?|timo|timad[oa]s?|estafador\w*|(?:pretending|claiming|purporting) to be"
         r" (?:from )?(?:the |your |my )?bank|haciendose pasar por|vishing|smishing"
@@ -440,7 +469,7 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(
         MONEY,
         r"(?:compras?|cargos?|cobros?|pagos?|movimientos?|transferencias?|cobrando|cobrado|cargado"
-        r"|cargando|cargaron|cobraron|recibos?)(?: [\w.,$€-]+){0,10} que no (?:reconozco"
+        r"|cargando|cargaron|cobraron|recibos?)(?: [\w.,$€-]+){0,14} que no (?:reconozco"
         r"|reconocemos|conozco|conocemos|he (?:hecho|reservado|autorizado|pedido)|ha reservado"
         r"|hemos hecho)|(?:payee|account|company|supplier|merchant|shop|proveedor|beneficiario"
         r"|tienda|empresa)(?: \w+){0,3} (?:(?:we|i|she|he|they) (?:have )?(?:never used|don'?t"
@@ -470,7 +499,11 @@ URGENT_RULES: tuple[Rule, ...] = (
         r"(?:down|offline|not loading|unavailable|stopped working|stopped|disappeared|dead"
         r"|broken)",
     ),
-    Rule(OUTAGE, r"down for (?:everyone|all of us|hours)|is (?!still)[@\w.]+ down\b|outage"),
+    Rule(
+        OUTAGE,
+        r"down for (?:everyone|all of us|hours)|is [@\w.]+ down(?:\?| for| again| right now"
+        r"| at the moment)|outage",
+    ),
     Rule(
         OUTAGE,
         CANT + r" (?:log ?in|login|sign ?in|access (?:my|our|the|any)|get into (?:my|our|the)"
@@ -505,7 +538,7 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         OUTAGE,
-        r"(?:password|login|2fa|two.?factor|verification|security|reset|one.?time|sms) (?:code"
+        r"(?:password|login|2fa|two.?factor|verification|security|one.?time|sms) (?:code"
         r"|link|email|text|sms)s? (?:isn'?t|is not|aren'?t|are not|not|never|doesn'?t|don'?t"
         r"|won'?t|hasn'?t|haven'?t|still not|keeps? not) (?:arriving|coming|working|arrive|come"
         r"|work|arrived|came|being sent)|(?:not|never) (?:receiving|getting|received|got) (?:the |a"
@@ -513,7 +546,7 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         OUTAGE,
-        r"no (?:power|electricity|water|running water|hot water|heating|heat|gas supply"
+        r"no (?:power|electricity|water|running water|heating|heat|gas supply"
         r"|internet|wifi|wi-fi|broadband|connection|connectivity|signal|phone line|dial tone"
         r"|landline|phone service|mobile service|service at all)(?! (?:bill|meter|damage|proof"
         r"|resist\w*|needed|required|charges?|fee|issues? with))|power cut|power outage|blackout"
@@ -526,7 +559,7 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(
         OUTAGE,
         CANT + r" (?:work|do (?:my|any|our) (?:job|work)|withdraw|pay (?:my|our|for|anything|rent"
-        r"|bills)|transfer|use (?:my|our|the) (?:account|card|phone|car|van|system|computer"
+        r"|bills)|transfer|use (?:my|our|the) (?:account|card|car|van|system|computer"
         r"|laptop|machine)|make (?:any )?(?:calls|payments)|(?:get|receive|send) (?:any )?"
         r"(?:emails|calls|orders|payments)|open (?:the )?(?:shop|store|office|clinic|restaurant"
         r"|doors?))|(?:not|isn'?t|aren'?t|no longer) (?:receiving|getting) (?:any )?(?:calls"
@@ -561,11 +594,11 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         OUTAGE,
-        r"(?:(?<!agua\s)sin|no (?:tengo|tenemos|hay)) (?:luz|electricidad|corriente|agua"
-        r"|agua caliente|internet|conexion|red|linea|senal|cobertura|gas|calefaccion|wifi"
+        r"(?:(?<!agua\s)sin|no (?:tengo|tenemos|hay)) (?:luz|electricidad|corriente"
+        r"|agua(?! caliente)|internet|conexion|red|linea|senal|cobertura|gas|calefaccion|wifi"
         r"|servicio|telefono)|se (?:ha |nos ha |me ha )?(?:ido|fue|cortado|corto|caido|cayo)"
         r" (?:la luz|el agua|internet|el internet|la conexion|el gas|la corriente|la red"
-        r"|la linea|el wifi|el sistema|la web|la pagina|la app|la aplicacion)|apagon|corte de"
+        r"|la linea|el wifi|el sistema|la web|la pagina)|apagon|corte de"
         r" (?:luz|agua|internet|suministro|linea|corriente)",
         negatable=True,
     ),
@@ -602,7 +635,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         OUTAGE,
         r"(?:tarjeta|app|aplicacion|web|pagina|sistema|plataforma|pasarela|datafono|tpv|terminal"
         r"|servidor|programa|software|router|wifi|internet|linea|telefono|portal|llave|mando"
-        r"|ordenador)(?: de \w+){0,2} (?:ha dejado de funcionar|dejo de funcionar|(?:lleva|esta"
+        r"|ordenador)(?: [\w-]+){0,5} (?:ha dejado de funcionar|dejo de funcionar|(?:lleva|esta"
         r"|llevan|estan)(?: \w+){0,3} sin funcionar)|(?:me ha|me han|nos ha|nos han) echado"
         r"|(?:cuenta|usuario) no existe|account (?:doesn'?t|does not|no longer) exists?"
         r"|kicked me out|(?:cortado|cortaron|quitado|bloqueado) el acceso|cut off (?:our|my)"
@@ -611,8 +644,18 @@ URGENT_RULES: tuple[Rule, ...] = (
         r"|la corriente|el acceso)|(?:cut|cut off|disconnected|shut off) (?:my|our|the) (?:power"
         r"|electricity|water|gas|internet|supply|line|access)|(?:deleted|wiped|borrad[oa]s?)"
         r" (?:all|every|todas|todos)|(?:all|every) (?:\w+ ){0,3}(?:deleted|wiped)"
-        r"|(?:ha|han) borrado (?:todas|todos|toda|todo)|(?:power|electricity|internet|wifi"
+        r"|(?:ha|han) borrado (?:todas|todos) (?:las|los) (?:citas|pedidos|reservas|datos|clientes"
+        r"|facturas|archivos|historiales)|(?:power|electricity|internet|wifi"
         r"|broadband|heating|water)(?:'s been| has been| is| went| is still) off",
+    ),
+    Rule(
+        OUTAGE,
+        r"can'?t ring (?:anything|anyone|sales|customers) up|went blank|(?:power|electricity|water"
+        r"|gas|internet|supply) (?:was|were|got) (?:cut off|disconnected|switched off|turned off)"
+        r"|(?:freezer|fridge|chiller|cold room|camara frigorifica|nevera|congelador|frigorifico)"
+        r"(?: [\w°-]+){0,6} (?:reading|marca|at) -?\d+ ?(?:°|grados|degrees|c\b)|(?:freezer|fridge"
+        r"|chiller|cold room|camara frigorifica|nevera|congelador|frigorifico) (?:has )?(?:stopped"
+        r"|isn'?t|not|no) (?:cooling|working|enfria|funciona)|board(?:ing)? (?:at|in) \d",
     ),
     # hard deadlines that do not depend on a sentence-level cue (see signals._deadlines)
     Rule(
@@ -660,7 +703,8 @@ URGENT_RULES: tuple[Rule, ...] = (
     Rule(
         CANT_WAIT,
         r"urgent(?:ly)?|asap|a\.s\.a\.p|as soon as possible|immediately|right away|time.?sensitive"
-        r"|urgente|urjente|urgentemente|con urgencia|es para (?:ya|hoy|ahora)|lo necesito (?:ya|hoy"
+        r"|(?<!envio\s)(?<!entrega\s)urgente|urjente|urgentemente|con urgencia|es para (?:ya|hoy"
+        r"|ahora)|lo necesito (?:ya|hoy"
         r"|ahora|para hoy)|inmediatamente|enseguida|cuanto antes|lo antes posible|de inmediato"
         r"|ya mismo",
         negatable=True,
@@ -704,7 +748,7 @@ DEADLINE_NEED = (
     r"|no arranca|party|fiesta|cumple\w*|show|tickets?|entradas|billete|check.?in|consulate"
     r"|consulado|visa|visado|oposicion|juicio|court|hearing|movers|mudanza|ferry|board\w*"
     r"|school trip|conference|congreso|entierro|ceremony|ceremonia|comunion|bautizo|engagement"
-    r"|filed|payroll|nomina|left|queda|quedan|enough for"
+    r"|filed|payroll|nomina|left|queda|quedan|enough for|caduca|caducan"
 )
 
 # A deadline is a safety kind only when it falls within a day: its words name no later day.
@@ -715,8 +759,10 @@ DEADLINE_LATER = (
 
 # The customer cancels or moves what falls within a day: "cancel my 3pm appointment tomorrow".
 DEADLINE_MOVED = (
-    r"cancel(?:l?ing)?|reschedul\w*|postpone|move (?:my|the|our)|change (?:my|the) (?:appointment"
-    r"|booking|time)|anular|cancelar|aplazar|cambiar (?:la|mi) (?:cita|reserva|hora)"
+    r"(?:need|want|would like|like|have|has) to (?:cancel|reschedule|postpone|move|change)"
+    r"|(?:please |can (?:i|you|we) |could (?:i|you|we) )(?:cancel|reschedule|postpone|move"
+    r"|change)|cancel(?:l?ing)? my|reschedul\w+|(?:quiero|necesito|quisiera|queria|puedo|podeis"
+    r"|podemos|pueden|podrian) (?:anular|cancelar|cambiar|aplazar|mover)"
 )
 
 # A problem told as over or long past is no emergency now: "he was bleeding but he's fine now",
@@ -737,12 +783,33 @@ SETTLED = (
     r"|ya (?:esta|estan|estamos|estoy) (?:bien|resuelto|solucionado|arreglado|mejor)"
     r"|se (?:ha |han )?(?:solucionado|resuelto|arreglado|recuperado)|(?:me|nos) (?:lo |la )?"
     r"(?:han )?devuelto|(?:fue|esta) (?:resuelto|solucionado)|gracias a (?:ustedes|vosotros"
-    r"|vosotras|usted|ti)|falsa alarma"
+    r"|vosotras|usted|ti)|falsa alarma|(?:has|have|had) (?:now )?(?:gone|cleared|passed|healed"
+    r"|settled)(?: down| up| away)?|(?:it )?was (?:just )?my (?:husband|wife|son|daughter|partner)"
+    r"|era (?:de )?mi (?:marido|mujer|hijo|hija|pareja|esposo|esposa)|(?:didn'?t|did not"
+    r"|haven'?t|have not|no he|no hemos) (?:click\w*|pinchado|pulsado|abierto|respond\w*"
+    r"|contestado|tocado)"
 )
+
+# "Call me today" is a request for a call, not a deadline.
+CALL_ME_WHEN = (
+    r"(?:call|ring|phone|contact|reply to|get back to|hear from you) (?:me|us)?(?: back)?(?: \w+)?$"
+    r"|(?:llame|llamen|llameis|llamadme|llamenme|contacte|contacten|respondan?)(?: \w+)?$"
+)
+
+# Said anywhere in the message, these take back the alarm: "sorry, false alarm, it was the toast".
+TAKEN_BACK = (
+    r"false alarm|falsa alarma|never ?mind|ignore my (?:last|previous|earlier) (?:message|email)"
+    r"|ignorad mi (?:ultimo|anterior) (?:mensaje|correo)|todo (?:bien|ok|en orden)|all good now"
+)
+
+# Mild words before a symptom: "a mild allergic reaction", "una ligera hinchazón".
+MILD = r"(?:mild|slight|slightly|minor|a bit of|a little|leve|ligera|ligero|un poco de)(?: \w+)?$"
 LONG_AGO = (
     r"last (?:week|month|year|summer|winter|spring|autumn|christmas)|(?:a few|a couple of|two"
     r"|three|four|five|several|some|\d+) (?:weeks|months|years) ago|(?:a|one) (?:week|month"
-    r"|year) ago|back in (?:19|20)\d\d|el (?:ano|mes|verano|invierno) pasado|la semana pasada"
+    r"|year) ago|back in (?:19|20)\d\d|(?:el|del) (?:ano|mes|verano|invierno) pasado"
+    r"|(?:de )?la semana pasada|in (?:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december)"
     r"|hace (?:unos |unas |un |una |dos |tres |varios |varias |\d+ )?(?:semanas|meses|anos"
     r"|semana|mes|ano)"
 )

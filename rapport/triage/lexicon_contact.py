@@ -74,7 +74,8 @@ HUMAN_RULES: tuple[Rule, ...] = (
         ASKS_CALL,
         r"(?:appreciate|prefer|like|want|wants|need|needs|request|requests|requested|arrange"
         r"|schedule|asked for|asks for|get|have) (?:a |an )?(?:quick |short |phone )?(?:call"
-        r"|callback|call back|phone call)|(?:call|ring|phone) back"
+        r"|callback|call back|phone call)|(?<!promised\sto\s)(?<!said\she'd\s)(?:call|ring"
+        r"|phone) back"
         r"|(?:rather|prefer to|prefer) (?:\w+ ){0,3}(?:on|by|over) the phone"
         r"|can i (?:call|phone|ring) (?:you|someone|instead)",
         negatable=True,
@@ -87,10 +88,22 @@ HUMAN_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         ASKS_CALL,
-        r"(?:could|can|would|will|please have|have|get|ask) (?:\w+ ){1,4}(?:call|phone|ring"
+        r"(?:could|can|would|will|please have|have|get|ask) (?:\w+ ){1,6}(?:call|phone|ring"
         r"|contact) (?:me|us|him|her|them|my (?:dad|mum|mom|mother|father))\b(?! (?:by|via|on)"
         r" (?:email|e-mail|text|sms|whatsapp))|(?:someone|somebody) (?:to )?(?:phone|call|ring)"
-        r" (?:him|her|them|my (?:dad|mum|mom|mother|father))",
+        r" (?:him|her|them|my (?:dad|mum|mom|mother|father))|(?:call|ring|phone) (?:him|her|them)"
+        r" back|on a call\b|(?:a )?quick (?:phone )?(?:call|chat) (?:with|about)|phone conversation"
+        r"|conversacion telefonica|llamada rapida|que me (?:llameis|llames|llamen|llame)\b(?! por"
+        r" (?:correo|email|mail|escrito))",
+        negatable=True,
+    ),
+    Rule(
+        ASKS_PERSON,
+        r"(?:speak|talk|chat) (?:to|with) (?:an? |the )?(?:actual|real|live|proper) |(?:actual"
+        r"|real|live) (?:\w+ )?(?:handler|adviser|advisor|employee|staff|engineer|person|human"
+        r"|agent|people)|hablar con (?:un|una|el|la) \w+ (?:de verdad|real)|alguien con mas"
+        r" autoridad|someone (?:more )?senior|someone with (?:more )?authority|(?:que )?lo vea"
+        r" alguien|(?:put|be put|transferred|passed) through to (?:the|a|your|someone)",
         negatable=True,
     ),
     Rule(
@@ -116,7 +129,8 @@ HUMAN_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         ASKS_CALL,
-        r"llam(?:eme|enme|ame|adme|arme)\b|que me llamen|(?:pueden|puede|podrian|podria|podeis"
+        r"(?<!de\s)llam(?:eme|enme|ame|adme|arme)\b|que me llamen|(?:pueden|puede|podrian|podria"
+        r"|podeis"
         r"|puedes) llamar(?:me)?|me llaman|prefiero (?:que me llamen|hablarlo por telefono"
         r"|por telefono)|hablarlo por telefono",
         negatable=True,
@@ -243,7 +257,8 @@ NO_CALL = (
     r" (?:email|writing|text|chat) only|(?:no|ni) me (?:llame|llames|llameis|telefoneen)"
     r"|(?:prefiero|mejor) (?:por )?(?:escrito|correo|email|mail|whatsapp|mensaje)"
     r"|no (?:puedo|podre) (?:hablar|atender|coger) (?:por telefono|el telefono|llamadas)"
-    r"|solo por (?:escrito|correo|email|mail|chat)"
+    r"|solo por (?:escrito|correo|email|mail|chat)|dej(?:en|ad|e|ar|eis) de llamar(?:me|nos)?"
+    r"|stop (?:calling|ringing|phoning) (?:me|us)"
 )
 
 # ---------------------------------------------------------------- loop

@@ -188,6 +188,9 @@ _SARCASM_PHRASE = _words(lexicon.SARCASM_PHRASES)
 _SETTLED = _words(lexicon.SETTLED)
 _LONG_AGO = _words(lexicon.LONG_AGO)
 _STILL_NOW = _words(lexicon.STILL_NOW)
+_TAKEN_BACK = _words(lexicon.TAKEN_BACK)
+_CALL_ME = _words(lexicon.CALL_ME_WHEN)
+_MILD = _words(lexicon.MILD)
 _DEADLINE_LATER = _words(lexicon.DEADLINE_LATER)
 _DEADLINE_MOVED = _words(lexicon.DEADLINE_MOVED)
 
@@ -255,18 +258,19 @@ def _sentence_around(folded: str, start: int, end: int) -> tuple[int, int]:
     return before, after.start() if after else len(folded)
 
 
-def _settled(folded: str, start: int, end: int) -> bool:
+def _settled(folded: str, start: int, end: int, *, long_ago: bool = True) -> bool:
     """The problem is told as over ("he's fine now", "it was refunded") or long past ("last
-    year"), and nothing in its sentence says it is still going on."""
+    year"), and nothing in its sentence says it is still going on. A deadline is ahead by
+    nature: "posted two weeks ago" next to it says nothing of it (`long_ago=False`)."""
     first, last = _sentence_around(folded, start, end)
     sentence = folded[first:last]
     if _STILL_NOW.search(sentence):
         return False
-    if _LONG_AGO.search(sentence):
+    if long_ago and _LONG_AGO.search(sentence):
         return True
     following = _SENTENCE_SPLIT.search(folded, last)
     upto = _SENTENCE_SPLIT.search(folded, following.end()) if following else None
-    return bool(_SETTLED.search(folded, end, upto.start() if upto else len(folded)))
+    return bool(_SETTLED.search(folded, start, upto.start() if upto else len(folded)))
 
 
 def _urgent(
@@ -275,11 +279,16 @@ def _urgent(
     """The urgent reasons, and the safety kinds among them (`lexicon.SAFETY`, in order)."""
     reasons: list[str] = []
     safety: list[str] = []
+    taken_back = _TAKEN_BACK.search(folded) is not None
     for hit in _hits(_URGENT, folded, starts):
         if calm and hit.rule.weak:
             continue
         kind = lexicon.SAFETY.get(hit.rule.kind)
-        if kind and _settled(folded, hit.start, hit.end):
+        if kind and taken_back:
+            continue
+        if kind == "health" and _MILD.search(folded, max(0, hit.start - 24), hit.start):
+            continue
+        if kind and _settled(folded, hit.start, hit.end, long_ago=kind != "deadline"):
             continue
         if kind == "deadline" and _DEADLINE_LATER.search(folded, hit.start, hit.end):
             kind = None  # "the wedding is next Saturday": urgent, but not within a day
@@ -306,8 +315,10 @@ def _deadline(folded: str) -> tuple[int, int, bool] | None:
         time = _DEADLINE_TIME.search(sentence)
         if time and _DEADLINE_NEED.search(sentence) and not _DEADLINE_MOVED.search(sentence):
             start, end = offset + time.start(), offset + time.end()
-            if _settled(folded, start, end):
-                continue
+            if _settled(folded, start, end, long_ago=False) or _CALL_ME.search(
+                folded, max(0, start - 24), start
+            ):
+                continue  # "please call me today" asks for a call, it names no deadline
             return start, end, not _DEADLINE_LATER.search(folded, start, end)
     return None
 
@@ -522,7 +533,7 @@ def triage(
         body,
         folded,
         starts,
-        troubled=troubled or bool(urgent),
+        troubled=troubled or bool(urgent) or bool(loop),
         praise_only=praise_only,
         loop=bool(said_loop),
     )
