@@ -58,6 +58,7 @@ def test_invite_join_and_deactivate(
     lena.fill("#id_again", NEW_PASSWORD)
     lena.click("#set-password")
     expect(lena).to_have_url(re.compile(r"/login/"))
+    expect(lena.locator("#flash")).to_contain_text("Your password is set. Welcome, Dr. Lena Park.")
     lena.fill("#id_username", "lena@clinic.example")
     lena.fill("#id_password", NEW_PASSWORD)
     lena.press("#id_password", "Enter")

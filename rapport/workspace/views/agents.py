@@ -294,7 +294,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Welcome, {person.display_name}. Sign in as "
+                    f"Your password is set. Welcome, {person.display_name}. Sign in as "
                     f"{person.user.get_username()} with your new password.",
                 )
                 return redirect("login")
