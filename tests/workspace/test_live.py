@@ -161,3 +161,24 @@ def test_the_pages_say_where_to_poll(world: World, settings: Any) -> None:
     assert f'data-live-url="/cases/{world.case.pk}/live/" data-live-swap="timeline"' in case
     assert "live.js" in case
     assert "data-notifications-url" not in Client().get("/login/").content.decode()
+
+
+def test_the_inbox_list_stays_304_as_minutes_pass_and_a_304_renders_nothing(
+    world: World,
+) -> None:
+    client = world.client_for(world.agent)
+    url = "/live/inbox/?view=team"
+    # Within one period of relative times (live.RELATIVE_TIMES_EVERY), "now" becomes
+    # "3 minutes ago" on the page; nothing the list shows has changed.
+    start = timezone.now().replace(minute=1, second=0, microsecond=0) + timedelta(hours=1)
+    with time_machine.travel(start, tick=False):
+        first = _poll(client, url)
+    assert first.status_code == 200
+    with time_machine.travel(start + timedelta(minutes=3), tick=False):
+        again = _poll(client, url, first["ETag"])
+        assert again.status_code == 304
+        assert again.templates == []  # the list was not rendered to be compared
+        assert again["ETag"] == first["ETag"]
+        world.case.refresh_from_db()
+        new_team_case(world)
+        assert _poll(client, url, first["ETag"]).status_code == 200

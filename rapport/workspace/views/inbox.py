@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -41,6 +42,7 @@ from rapport.people.decorators import agent_required
 from rapport.people.models import Agent, Channel, Team
 from rapport.triage.service import triage_signals
 from rapport.workspace.forms import InboxFilterForm
+from rapport.workspace.live import data_etag, live_fragment
 from rapport.workspace.views.queue import inbox_filters, view_url
 
 # Labels looked up once, not through get_FOO_display() for every row.
@@ -278,11 +280,10 @@ def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
     return _load(cases[:size])
 
 
-@require_GET
-@agent_required
-def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
-    agents = list(Agent.objects.order_by("display_name").values_list("pk", "display_name"))
-    teams = list(Team.objects.order_by("name").values_list("pk", "name"))
+def _list_context(
+    request: HttpRequest, agent: Agent, agents: list[tuple[int, str]], teams: list[tuple[int, str]]
+) -> dict[str, Any]:
+    """What the list fragment shows: its rows, pages and filters."""
     form = InboxFilterForm(request.GET, agents=agents, teams=teams)
     page_size: int = settings.RAPPORT_PAGE_SIZE
     cases: list[Case] = []
@@ -300,7 +301,7 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
     first_params.pop("after", None)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     why = case_matches(cases, query) if query else {}
-    context = {
+    return {
         "form": form,
         "rows": [_row(case, agent, why.get(case.pk, [])) for case in cases],
         "here": request.get_full_path(),
@@ -309,6 +310,20 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
         "current_view": (form.cleaned_data.get("view") if form.is_valid() else "") or "mine",
         "views": INBOX_VIEWS,
     }
+
+
+def _people() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The agents and teams the filters and the bar offer."""
+    agents = list(Agent.objects.order_by("display_name").values_list("pk", "display_name"))
+    return agents, list(Team.objects.order_by("name").values_list("pk", "name"))
+
+
+@require_GET
+@agent_required
+def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
+    agents, teams = _people()
+    context = _list_context(request, agent, agents, teams)
+    form = context["form"]
     if is_htmx(request):
         return render(request, "workspace/inbox/_list.html", context)
     context["filter_selects"] = _filter_selects(form)
@@ -325,3 +340,22 @@ def inbox(request: HttpRequest, agent: Agent) -> HttpResponse:
         bulk_statuses=Status.choices,
     )
     return render(request, "workspace/inbox.html", context)
+
+
+@require_GET
+@agent_required
+def inbox_live(request: HttpRequest, agent: Agent) -> HttpResponseBase:
+    """The list, polled (rapport/workspace/live.py): its version is what it shows, less the
+    relative times ("3 minutes ago"), so an unchanged list is a 304 that renders nothing."""
+    context = _list_context(request, agent, *_people())
+    shown = (
+        agent.pk,
+        [replace(row, updated_ago="") for row in context["rows"]],
+        dict(context["form"].errors),
+        *(context[key] for key in ("here", "next_query", "first_query", "current_view")),
+    )
+    return live_fragment(
+        request,
+        etag=data_etag(shown),
+        fragment=lambda: render(request, "workspace/inbox/_list.html", context),
+    )
