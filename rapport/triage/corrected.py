@@ -7,25 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from rapport.cases.models import Priority
+from rapport.triage.explain import CLAIM, UNDO
 from rapport.triage.models import TriageSignal
 
 CALLING = ("urgent", "upset", "wants_human")  # the signals that steer to a call
 RAISING = ("upset", "wants_human", "loop")  # the signals that make a case high
-# What the one-click button says for a signal triage raised / did not raise.
-UNDO = {
-    "urgent": "Not urgent",
-    "upset": "Not upset",
-    "wants_human": "Didn't ask for a person",
-    "loop": "Not going round in circles",
-    "compliment": "Not a compliment",
-}
-CLAIM = {
-    "urgent": "Was urgent",
-    "upset": "Was upset",
-    "wants_human": "Wanted a person",
-    "loop": "Was going round in circles",
-    "compliment": "Was a compliment",
-}
 
 
 def effective(triage: dict[str, Any], signal: str) -> bool:

@@ -28,6 +28,28 @@ LABELS = {
     "loop": "Going round in circles",
     "compliment": "Compliment",
 }
+# An agent's word on a signal, as the one-click buttons and every note about a correction say it.
+UNDO = {
+    "urgent": "Not urgent",
+    "upset": "Not upset",
+    "wants_human": "Didn't ask for a person",
+    "loop": "Not going round in circles",
+    "compliment": "Not a compliment",
+}
+CLAIM = {
+    "urgent": "Was urgent",
+    "upset": "Was upset",
+    "wants_human": "Wanted a person",
+    "loop": "Was going round in circles",
+    "compliment": "Was a compliment",
+}
+
+
+def corrected_word(signal: str, value: bool) -> str:
+    """'not urgent', "didn't ask for a person", 'was a compliment'."""
+    return (CLAIM if value else UNDO)[signal].lower()
+
+
 # How each raised signal reads in a sentence saying why.
 _PHRASES = {
     "urgent": "it is urgent",
@@ -261,7 +283,7 @@ def _sentence(parts: Sequence[str]) -> str:
 def _corrected_note(signals: Sequence[Signal]) -> str:
     """' Corrected by Dr. Ana Ortiz: not urgent.' for the corrections that changed a signal."""
     words = [
-        f"{s.corrected.by or 'an agent'}: {'was' if s.corrected.value else 'not'} {s.label.lower()}"
+        f"{s.corrected.by or 'an agent'}: {corrected_word(s.name, s.corrected.value)}"
         for s in signals
         if s.corrected is not None and s.corrected.value != s.raised
     ]

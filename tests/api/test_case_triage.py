@@ -16,7 +16,7 @@ from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 from tests.triage.stored import LEARNED, RULES_ONLY
 
-QUIET = {"raised": False, "reasons": [], "learned": None}
+QUIET = {"raised": False, "shown": False, "reasons": [], "learned": None}
 
 
 def _stored(case: Case, triage: dict[str, Any]) -> None:
@@ -56,10 +56,16 @@ def test_a_case_stored_before_the_learned_layer_still_reads(world: World, api: A
         "signals": {
             "urgent": {
                 "raised": True,
+                "shown": True,
                 "reasons": ['"bleeding" (health or safety)'],
                 "learned": None,
             },
-            "upset": {"raised": True, "reasons": ['"ridiculous" (anger)'], "learned": None},
+            "upset": {
+                "raised": True,
+                "shown": True,
+                "reasons": ['"ridiculous" (anger)'],
+                "learned": None,
+            },
             "wants_human": QUIET,
             "loop": QUIET,
             "compliment": QUIET,
@@ -79,6 +85,7 @@ def test_a_learned_hit_says_its_words_examples_and_model(world: World, api: ApiC
     triage = api.get(f"/cases/{world.case.pk}").json()["triage"]
     assert triage["signals"]["urgent"] == {
         "raised": True,
+        "shown": True,
         "reasons": ['learned (0.91): "chest", "since yesterday"'],
         "learned": {
             "score": 0.91,

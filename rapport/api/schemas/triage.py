@@ -41,7 +41,11 @@ class TriageLearnedOut(Schema):
 
 
 class TriageSignalOut(Schema):
-    raised: bool
+    raised: bool = Field(description="What triage read in the message.")
+    shown: bool = Field(
+        description="What the case shows: an agent's correction (see `corrections`), else "
+        "`raised`. The inbox, the case page and the priority follow this one."
+    )
     reasons: list[str] = Field(
         description='Why, in the customer\'s words: e.g. `"flight tomorrow" (hard deadline)`; '
         "a learned hit adds one starting `learned`."
@@ -54,6 +58,7 @@ class TriageSignalOut(Schema):
     def of(cls, signal: Signal) -> Self:
         return cls(
             raised=signal.raised,
+            shown=signal.shown,
             reasons=list(signal.reasons),
             learned=TriageLearnedOut.of(signal.learned),
         )
@@ -107,7 +112,8 @@ class TriageOut(Schema):
     signals: TriageSignalsOut
     priority: Priority = Field(
         description="The priority triage suggested (as corrected by agents). The case's own "
-        "`priority` follows it until an agent sets it by hand."
+        "`priority` is raised to it, never lowered by a later message; an agent's correction "
+        "lowers what triage raised; an agent who sets the priority by hand keeps it."
     )
     priority_reason: str
     recommended_contact: Contact = Field(

@@ -14,6 +14,7 @@ from rapport.cases.models import PRIORITY_RANK, Case, CaseEventKind, Direction, 
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent
 from rapport.triage.corrected import CALLING, effective, suggested_priority
+from rapport.triage.explain import corrected_word
 from rapport.triage.models import TriageCorrection, TriageSignal
 
 
@@ -64,7 +65,7 @@ def correct_signal(
     )
     correction.value, correction.created_at = value, now
     correction.save()
-    word = f"{'was' if value else 'not'} {TriageSignal(signal).label.lower()}"
+    word = corrected_word(signal, value)
     if message is not None and newest is not None and message.pk != newest.pk:
         # Kept for training; the case shows what triage read in its newest message.
         record_case_event(

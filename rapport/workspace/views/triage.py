@@ -11,7 +11,7 @@ from rapport.cases.models import Case
 from rapport.people.decorators import agent_required
 from rapport.people.models import Agent
 from rapport.triage.actions.corrections import correct_signal
-from rapport.triage.corrected import CLAIM, UNDO
+from rapport.triage.explain import CLAIM, UNDO
 from rapport.workspace.forms import TriageCorrectionForm
 from rapport.workspace.views.cases import _on_case_page
 
