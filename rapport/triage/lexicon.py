@@ -653,7 +653,7 @@ URGENT_RULES: tuple[Rule, ...] = (
         r"can'?t ring (?:anything|anyone|sales|customers) up|went blank|(?:power|electricity|water"
         r"|gas|internet|supply) (?:was|were|got) (?:cut off|disconnected|switched off|turned off)"
         r"|(?:freezer|fridge|chiller|cold room|camara frigorifica|nevera|congelador|frigorifico)"
-        r"(?: [\w°-]+){0,6} (?:reading|marca|at) -?\d+ ?(?:°|grados|degrees|c\b)|(?:freezer|fridge"
+        r"(?: [\w°-]+){0,6} (?:reading|marca|at) -?\d+ ?(?:°c?|grados|degrees|c)|(?:freezer|fridge"
         r"|chiller|cold room|camara frigorifica|nevera|congelador|frigorifico) (?:has )?(?:stopped"
         r"|isn'?t|not|no) (?:cooling|working|enfria|funciona)|board(?:ing)? (?:at|in) \d",
     ),
@@ -792,8 +792,8 @@ SETTLED = (
 
 # "Call me today" is a request for a call, not a deadline.
 CALL_ME_WHEN = (
-    r"(?:call|ring|phone|contact|reply to|get back to|hear from you) (?:me|us)?(?: back)?(?: \w+)?$"
-    r"|(?:llame|llamen|llameis|llamadme|llamenme|contacte|contacten|respondan?)(?: \w+)?$"
+    r"(?:call|ring|phone|contact|reply to|get back to|hear from you) (?:me|us)?(?: back)?(?: \w+)? ?$"
+    r"|(?:llame|llamen|llameis|llamadme|llamenme|contacte|contacten|respondan?)(?: \w+)? ?$"
 )
 
 # Said anywhere in the message, these take back the alarm: "sorry, false alarm, it was the toast".

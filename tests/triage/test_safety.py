@@ -31,8 +31,19 @@ from rapport.triage.signals import triage
         ("We've had no power since 6am and the freezer is full", "access", "losing access"),
         ("the verification code never arrives so I can't get in", "access", "losing access"),
         ("The card reader isn't working, we can't take a single sale", "access", ""),
+        ("grandad's talking funny and one side of his mouth is drooping", "health", ""),
+        ("my husband went grey and sweaty and says his left arm aches", "health", ""),
+        ("the kettle went over her arm ten minutes ago and the skin is blistering", "health", ""),
+        ("I'm 34 weeks and the baby has barely moved today", "health", ""),
+        ("My 17 year old has used my card on your app, 43 purchases today", "money", ""),
+        ("The freezer is reading 4°C and climbing, £3,000 of stock in it", "access", ""),
         # a deadline within a day
         ("Our flight leaves in 3 hours and the booking shows cancelled", "deadline", ""),
+        (
+            "the school trip leaves at 7am tomorrow and the card posted 2 weeks ago hasn't come",
+            "deadline",
+            "",
+        ),
         ("I need the signed contract by 5pm today or we lose the house", "deadline", ""),
     ],
 )
@@ -86,6 +97,15 @@ def test_safety_beats_a_signal_that_would_say_reply() -> None:
         "Sin prisa, pero me gustaría tenerlo para el viernes.",
         # past fear is a memory, not an emergency
         "I was so scared when Coco collapsed last year; thank you for everything you did.",
+        # taken back, mild, or no deadline at all
+        "Sorry, false alarm about the smoke alarm earlier, it was just the toast!",
+        "perdón, falsa alarma con lo del detector de humo, era la tostada. todo bien",
+        "I had a mild allergic reaction to the cream which has gone now, can I return it?",
+        "Thank you for squeezing Alfie in, the vomiting stopped and he's eating. Stars!",
+        "Need to cancel my 3pm appointment tomorrow please",
+        "Necesito anular la cita de mañana a las 15h",
+        "La boda se ha aplazado, cambiad el envío urgente por el normal.",
+        "Still no hot water at number 4, can someone let me know when?",
         # everyday words that are not emergencies
         "I'd like to book a non-smoking room for two nights.",
         "Please can somebody try to change my delivery address?",
@@ -97,6 +117,12 @@ def test_hard_negatives(text: str) -> None:
     result = triage(text)
     assert not result.urgent, result.reasons
     assert result.safety == ()
+
+
+def test_call_me_today_asks_for_a_call_and_names_no_deadline() -> None:
+    result = triage("I need someone to call me today about the school place, please")
+    assert result.wants_human
+    assert not result.urgent, result.reasons
 
 
 def test_it_wont_stop_bleeding_is_not_a_negation() -> None:

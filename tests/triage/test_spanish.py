@@ -128,6 +128,11 @@ def test_spanish_hard_negatives(text: str, signal: str) -> None:
     assert not getattr(result, signal), result.reasons
 
 
+def test_stop_calling_me_is_no_request_for_a_call() -> None:
+    result = triage("Les pido que dejen de llamarme a todas horas para venderme la fibra.")
+    assert not result.wants_human, result.reasons
+
+
 def test_a_call_by_email_is_a_written_reply() -> None:
     result = triage("Que me contacten por correo, por favor, con el número de seguimiento")
     assert not result.wants_human, result.reasons
