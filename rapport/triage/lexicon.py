@@ -792,7 +792,8 @@ SETTLED = (
 
 # "Call me today" is a request for a call, not a deadline.
 CALL_ME_WHEN = (
-    r"(?:call|ring|phone|contact|reply to|get back to|hear from you) (?:me|us)?(?: back)?(?: \w+)? ?$"
+    r"(?:call|ring|phone|contact|reply to|get back to|hear from you) (?:me"
+    r"|us)?(?: back)?(?: \w+)? ?$"
     r"|(?:llame|llamen|llameis|llamadme|llamenme|contacte|contacten|respondan?)(?: \w+)? ?$"
 )
 
