@@ -149,7 +149,12 @@ URGENT_RULES: tuple[Rule, ...] = (
         negatable=True,
     ),
     Rule(HEALTH, r"wrong (?:medication|medicine|pills|tablets|dose|dosage|drug)"),
-    Rule(HEALTH, r"emergency|emergencia|(?<!de\s)urgencias", negatable=True),
+    Rule(
+        HEALTH,
+        r"(?<!fashion\s)(?<!wardrobe\s)(?<!style\s)(?<!hair\s)(?<!cake\s)emergency"
+        r"|emergencia(?! de (?:armario|moda|estilo|vestuario|peluqueria))|(?<!de\s)urgencias",
+        negatable=True,
+    ),
     Rule(
         HEALTH,
         r"talking funny|slurr\w+|(?:mouth|face|side)(?: \w+)? (?:is )?droop\w*|drooping"
@@ -275,7 +280,8 @@ URGENT_RULES: tuple[Rule, ...] = (
         r"|melting|overheating)|melted|exploded|scorch(?:ed|ing)? marks?|overheating"
         r"|exposed wires?|live wires?|electrocut\w*"
         r"|(?:shock|shocks) from|scald(?:ed|ing)|burn(?:ed|t) (?:himself|herself|myself|his|her"
-        r"|my)|olor a (?:quemado|humo)|huele a (?:gas|quemado|humo)|humo|chispas"
+        r"|my)|olor a (?:quemado|humo)|huele a (?:gas|quemado|humo)|(?<!echo\s)(?<!echando\s)humo"
+        r"|chispas"
         r"|descarga electrica|cables? (?:pelados?|al aire|sueltos?)|(?:se ha |se )?(?:incendiado"
         r"|quemado|quemo)|quemadura|fuego|(?:se ha |se )?(?:explotado|exploto|derretido)"
         r"|sobrecalent\w+",
@@ -797,10 +803,13 @@ CALL_ME_WHEN = (
     r"|(?:llame|llamen|llameis|llamadme|llamenme|contacte|contacten|respondan?)(?: \w+)? ?$"
 )
 
-# Said anywhere in the message, these take back the alarm: "sorry, false alarm, it was the toast".
+# Said anywhere in the message, these take back the alarm: "sorry, false alarm, it was the toast",
+# "charged twice but it was my own fault".
 TAKEN_BACK = (
     r"false alarm|falsa alarma|never ?mind|ignore my (?:last|previous|earlier) (?:message|email)"
     r"|ignorad mi (?:ultimo|anterior) (?:mensaje|correo)|todo (?:bien|ok|en orden)|all good now"
+    r"|(?:my|our) own (?:fault|mistake|doing)|(?:fue )?culpa mia|(?:fue )?(?:un )?error mio"
+    r"|i clicked (?:pay )?(?:twice|again)|le di dos veces"  # a double charge of one's own making
 )
 
 # Mild words before a symptom: "a mild allergic reaction", "una ligera hinchazón".
@@ -949,6 +958,23 @@ UPSET_RULES: tuple[Rule, ...] = (
         negatable=True,
     ),
     Rule(ANGER, r"[\U0001F643\U0001F644]"),  # 🙃🙄: sarcasm, eye-rolling
+    Rule(
+        FRUSTRATION,
+        r"de los nervios|hecho polvo|me rindo|i give up|ya no me creo nada|(?:me|nos) (?:estan"
+        r" |estais )?dando largas|giving (?:me|us) the run.?around|(?:nunca|jamas) (?:cogen|coge"
+        r"|contestan|contesta) el telefono|hasta el gorro|hasta las narices|hasta la coronilla"
+        r"|(?:echo|echando) humo|how many (?:more )?times (?:do|must|have|will|should|can) (?:i|we)"
+        r"|cuantas veces (?:tengo|tenemos|hay) que|(?:i'?m|estoy) (?:shaking|temblando)",
+        negatable=True,
+    ),
+    Rule(
+        FRUSTRATION,
+        r"en serio\?|exhausted|drained|worn out|agotad[oa]s?|can'?t afford|cannot afford"
+        r"|no puedo permitirme",
+        weight=1,
+        negatable=True,
+    ),
+    Rule(FRUSTRATION, r"defeated|demorali[sz]\w+|desanimad[oa]s?", weight=1, negatable=True),
     Rule(
         ANGER,
         r"cabread[oa]s?|mosquead[oa]s?|indignad[oa]s?|impresentable|lamentable|intolerable"

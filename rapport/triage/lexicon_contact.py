@@ -24,7 +24,11 @@ NO_ANSWER = "cannot reach anyone"
 
 HUMAN_RULES: tuple[Rule, ...] = (
     Rule(ASKS_PERSON, r"(?:talk|speak|chat|deal) (?:to |with )?" + PERSON, negatable=True),
-    Rule(ASKS_PERSON, r"(?:real|actual|live) (?:person|human|agent|people)|human being|a human\b"),
+    Rule(
+        ASKS_PERSON,
+        r"(?:real|actual|live) (?:person|human|agent|people)|human being|a human\b",
+        negatable=True,
+    ),
     Rule(
         ASKS_PERSON,
         r"(?:is|are) (?:there|this) (?:a |an )?(?:real )?(?:human|person|anyone|anybody|someone)"
@@ -159,7 +163,8 @@ HUMAN_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         ASKS_PERSON,
-        r"(?:hay|habra|existe) (?:alguien|una persona|algun humano)(?: real| de verdad)?"
+        r"(?:hay|habra|existe) (?:alguien|una persona|algun humano|algun ser humano)(?: real"
+        r"| de verdad)?"
         r" (?:ahi|al otro lado|leyendo|que (?:me )?(?:lea|atienda|conteste|responda))"
         r"|(?:eres|es usted|sois|son) (?:un |una )?(?:bot|robot|maquina|humano|persona|ia"
         r"|contestador)|(?:hablo|estoy hablando) con (?:un |una )?(?:bot|robot|maquina|persona"
@@ -379,7 +384,9 @@ LOOP_RULES: tuple[Rule, ...] = (
         r"|(?:empezar|contarlo|explicarlo|contar) (?:todo )?(?:de cero|desde el principio"
         r"|otra vez)|no quiere repetirlo|(?:vas|va|es) la (?:tercera|cuarta|quinta) persona"
         r"|(?:a|con) (?:tres|cuatro|\d+) (?:agentes|personas) (?:distint[oa]s|diferentes)"
-        r"|lo mismo que (?:pregunte|pedi|dije)|me (?:volveis|vuelves|vuelven) a decir",
+        r"|lo mismo que (?:pregunte|pedi|dije)|me (?:volveis|vuelves|vuelven) a decir"
+        r"|cuantas veces (?:tengo|tenemos|hay) que|(?:siento|perdon\w*) (?:mucho )?(?:insistir|que"
+        r" (?:les|os|le|te) moleste otra vez)|(?:les|os) moleste otra vez",
     ),
     Rule(
         SAYS_REPEATING,
@@ -394,11 +401,13 @@ LOOP_RULES: tuple[Rule, ...] = (
 # ---------------------------------------------------------------- compliment
 PRAISE = (
     r"thank(?:s|ful)?|thx|thanx|ty|cheers|grateful|appreciated?|love (?:it|the|this|my|your"
-    r"|them)|great|excellent|amazing|wonderful|fantastic|brilliant|outstanding|perfect|lovely"
+    r"|them)|great|excellent|amazing|wonderful|fantastic|brilliant|outstanding"
+    r"|(?<!ok\s)(?<!okay\s)perfect|lovely"
     r"|superb|awesome|delicious|kind(?! regards)|helpful|a star|you'?re a star|the best"
     r"|best \w+ (?:i'?ve|ever)"
     r"|well done|kudos|shout.?out|above and beyond|work of art|worth every penny|lifesaver|saved"
-    r"|gracias|genial(?:es)?|excelente|perfect[oa]|maravillos[oa]|increible equipo|encanta"
+    r"|gracias|genial(?:es)?|excelente|(?<!ok\s)(?<!vale\s)perfect[oa]|maravillos[oa]"
+    r"|increible equipo|encanta"
     r"|agradec\w+|un sol|estupend[oa]|muy amable|sois (?:los )?(?:mejores|geniales)"
     r"|highly recommend\w*|would recommend|10/10|five stars|5 stars|spot on|top notch"
     r"|first.class|delighted|thrilled|over the moon|made my day|legends?|superstar|hats off"
@@ -415,7 +424,7 @@ PRAISE = (
     r"|son|eres|es) cracks?|increibles(?! que)|tremendo servicio|un 10|pass on my thanks"
     r"|(?:tell|let) (?:his|her|their) (?:manager|boss) know"
 )
-PRAISE_EMOJI = r"[❤🙌⭐👍😍🙏😋💜💙👌]"
+PRAISE_EMOJI = r"[❤🙌⭐😍🙏😋💜💙👌]"  # not 👍: that is "OK", not praise
 
 # Anything still to do or wrong: a compliment with one of these inside is not a pure compliment
 # (a question mark counts too, see signals).
@@ -430,7 +439,10 @@ PROBLEM = (
     r"|(?<!no\s)problems?|late|delay\w*|never arrived|hasn'?t arrived|refund|return|exchange"
     r"|replace\w*|cancel\w*|charged|squeaks?|leak\w*|cracked|cracking|cracks? (?:in|on|across)"
     r"|a crack|scratch\w*|still|wait for"
-    r"|get back to you|check with|pero|sin embargo|aunque|rot[oa]|falta\w*|no funciona|sigue"
+    r"|get back to you|check with|here (?:are|is) the|you asked for|(?:he|she|they) asked for"
+    r"|as requested|attached|confirm|just to send|(?:os|te|les) (?:mando|envio)|que me (?:pidio"
+    r"|pidieron|pediste)|solo para mandar|no va|no anda|no sirve|pero|sin embargo|aunque|rot[oa]"
+    r"|falta\w*|no funciona|sigue"
     r"|(?:want|wanting|like|wondering) (?:to know|if|whether)|let me know|(?<!no\s)questions?"
     r"|problemas?|devolu\w+|reembolso|cambiar|(?<!ninguna\s)pregunta|necesito|podrian|pueden"
     r"|podria|puede|puedes|quisiera|me gustaria|quiero saber|cuando|como (?:puedo|se|hago)"

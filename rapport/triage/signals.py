@@ -106,7 +106,7 @@ _REPEATED_PUNCT = re.compile(r"[!?]{2,}")
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|unfortunately|pero|aunque)\b")
 _VOWEL = re.compile(r"[AEIOUÁÉÍÓÚ]")
 _PAST = re.compile(
-    r"\b(?:was|were|had been|felt|estaba|estabamos|estuve|me sentia|me senti|escribi)"
+    r"\b(?:was|were|had been|felt|estaba|estabamos|estuve|me sentia|me senti|escribi|iba|iban)"
     r"\s+(?:\w+\s+)?$"
 )
 

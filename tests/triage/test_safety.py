@@ -106,6 +106,8 @@ def test_safety_beats_a_signal_that_would_say_reply() -> None:
         "Necesito anular la cita de mañana a las 15h",
         "La boda se ha aplazado, cambiad el envío urgente por el normal.",
         "Still no hot water at number 4, can someone let me know when?",
+        "bit of a fashion emergency lol - does the green dress come in a 12?",
+        "I was charged twice but it was my own fault, I clicked pay again.",
         # everyday words that are not emergencies
         "I'd like to book a non-smoking room for two nights.",
         "Please can somebody try to change my delivery address?",

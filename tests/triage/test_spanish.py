@@ -54,6 +54,11 @@ def test_cannot_wait_in_spanish(text: str) -> None:
         "Estoy muy agobiada y no duermo, no sé qué hacer",
         "Me tienen loco con tantas llamadas, no hay derecho",
         "ESTO ES UNA VERGUENZA",
+        "estoy ya hasta el gorro de esta app, me han cobrado igual",
+        "Creo que era un timo y estoy de los nervios",
+        "pulse 1, pulse 2 y vuelta al principio. Me rindo con vuestro teléfono",
+        "Ya os dije el código postal. ¿Cuántas veces tengo que ponerlo?",
+        "Estoy agotada y, sinceramente, desanimada con todo esto",
     ],
 )
 def test_upset_in_spanish(text: str) -> None:
@@ -121,6 +126,11 @@ def test_compliment_in_spanish(text: str) -> None:
         ("Gracias, pero el pedido llegó roto", "compliment"),
         ("Hablé con una persona muy amable ayer y me lo resolvió", "wants_human"),
         ("No quiero que me llamen por correo, prefiero WhatsApp", "urgent"),
+        ("emergencia de armario jaja, ¿el vestido verde lo tenéis en la 38?", "urgent"),
+        ("me habéis cobrado dos veces pero fue culpa mía, le di dos veces a pagar", "urgent"),
+        ("Ok perfecto, el lunes paso a recoger las gafas", "compliment"),
+        ("ya hice la transferencia, os mando el justificante por aquí 👍", "compliment"),
+        ("Mi hija iba aterrada y salió feliz. Gracias, doctora", "upset"),
     ],
 )
 def test_spanish_hard_negatives(text: str, signal: str) -> None:

@@ -87,3 +87,8 @@ def test_callback_when_nobody_can_take_a_call() -> None:
 def test_non_native_english() -> None:
     assert triage("I want speak with person please").wants_human
     assert triage("Please to call me, I not understand the email").wants_human
+
+
+def test_no_need_for_a_human_is_no_request_for_one() -> None:
+    result = triage("haha no need for a human, the FAQ answered it. is delivery free over £40?")
+    assert not result.wants_human, result.reasons
