@@ -15,10 +15,9 @@ from django.db.models import Q
 
 from rapport.cases.access import customers_for_agent, may_open_case_for
 from rapport.lib.errors import ActionError
-from rapport.lib.identities import InvalidIdentity, normalise
 from rapport.people.actions.identities import normalise_identity
 from rapport.people.actions.merging import follow_merges
-from rapport.people.models import Agent, Customer, Identity, IdentityKind
+from rapport.people.models import Agent, Customer, Identity
 
 MOST = 5  # matches shown: enough to pick from, few enough to read at a glance
 
@@ -39,15 +38,11 @@ class Matches:
 
 
 def _forms(agent: Agent, kind: str, raw: str) -> set[str]:
-    """What a typed value may be, normalised: a number without its country code read in the
-    desk's default region and in the country of the agent's site ("612 345 678" in Madrid)."""
-    forms = set()
-    with suppress(ActionError):  # half typed, or local: nothing to match in the default region
-        forms.add(normalise_identity(kind, raw))
-    if kind == IdentityKind.PHONE and agent.site is not None and agent.site.country:
-        with suppress(InvalidIdentity):
-            forms.add(normalise(kind, raw, default_region=agent.site.country))
-    return forms
+    """What a typed value is, normalised as saving it would (a number without its country code
+    read where the agent works: "612 345 678" in Madrid); nothing while it is half typed."""
+    with suppress(ActionError):
+        return {normalise_identity(kind, raw, by=agent)}
+    return set()
 
 
 def customer_matches(

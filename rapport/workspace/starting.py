@@ -11,7 +11,7 @@ from rapport.cases.models import CallOutcome, Priority
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import Form
 from rapport.people.actions.identities import normalise_identity
-from rapport.people.models import Channel, IdentityKind
+from rapport.people.models import Agent, Channel, IdentityKind
 from rapport.routing.actions.starting import CallDetails, FirstEntry
 
 # What a customer can have written on (the system channel is Rapport's own notes).
@@ -24,10 +24,10 @@ ADDRESSES = {
 }
 
 
-def _as_dialled(raw: str) -> str:
+def _as_dialled(raw: str, by: Agent) -> str:
     """The number as the desk stores numbers (E.164) when it is one, else as typed."""
     try:
-        return normalise_identity(IdentityKind.PHONE, raw) if raw.strip() else ""
+        return normalise_identity(IdentityKind.PHONE, raw, by=by) if raw.strip() else ""
     except ActionError:
         return raw.strip()
 
@@ -94,13 +94,13 @@ class StartCaseForm(Form):
             organization=data["organization"],
         )
 
-    def call_details(self) -> CallDetails | None:
+    def call_details(self, by: Agent) -> CallDetails | None:
         data = self.cleaned_data
         if data["first_entry"] not in (FirstEntry.INBOUND_CALL, FirstEntry.OUTBOUND_CALL):
             return None
         return CallDetails(
             outcome=data["outcome"],
-            phone=_as_dialled(data["phone"]),
+            phone=_as_dialled(data["phone"], by),
             duration_seconds=(data["duration_minutes"] or 0) * 60,
         )
 

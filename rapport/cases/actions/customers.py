@@ -36,7 +36,7 @@ def customer_for_address(*, kind: str, value: str, name: str, by: Agent) -> Cust
     a case on them (`may_open_case_for`), a new customer with it when nobody holds it; else a
     new customer without it, a likely duplicate, and the holder's owner and deputy are asked
     whether to merge the two. The holder is never shown to the agent."""
-    normalised = normalise_identity(kind, value)
+    normalised = normalise_identity(kind, value, by=by)
     holder = known_customers(kind=kind, values=[normalised]).get(normalised)
     if holder is None or may_open_case_for(by, holder):
         return find_or_create_customer(kind=kind, value=normalised, name=name, by=by)[0]
@@ -87,7 +87,7 @@ def create_customer_for_case(*, new: NewCustomer, by: Agent) -> Customer:
     typed: list[tuple[str, str, str]] = []
     for kind, value, field in new.identities:
         try:
-            typed.append((kind, normalise_identity(kind, value), field))
+            typed.append((kind, normalise_identity(kind, value, by=by), field))
         except ActionError as exc:
             raise ActionError(exc.message, field=field) from exc
     hidden: list[tuple[Customer, str, str]] = []

@@ -176,7 +176,7 @@ def _affected_from_row(
             kind=IdentityKind.EMAIL, value=email, name=name, by=by
         )
     if phone:
-        number = normalise_identity(IdentityKind.PHONE, phone)
+        number = normalise_identity(IdentityKind.PHONE, phone, by=by)
         owner = (
             Identity.objects.filter(kind=IdentityKind.PHONE, value=number)
             .filter(verified_at__isnull=False)  # an unverified claim is nobody's number

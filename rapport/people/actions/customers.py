@@ -53,7 +53,7 @@ def create_customer(
             f"At most {most} identities can be given at once; {len(identities):,} were given.",
             field="identities",
         )
-    normalised = [(kind, normalise_identity(kind, value)) for kind, value in identities]
+    normalised = [(kind, normalise_identity(kind, value, by=by)) for kind, value in identities]
     customer = _new_customer(
         name=name,
         preferred_name=preferred_name.strip(),
@@ -150,7 +150,7 @@ def find_or_create_customers(
     it came through (`proof` says how, e.g. "first mail from this address"). When only an
     unverified claim on the address exists (someone typed it on the contact page), the new
     customer is flagged as a likely duplicate of the claimant, for an agent to merge."""
-    values = [normalise_identity(kind, value) for value, _ in people]
+    values = [normalise_identity(kind, value, by=by) for value, _ in people]
     if found is None:
         found = known_customers(kind=kind, values=set(values))
     made: dict[str, Customer] = {}

@@ -23,9 +23,20 @@ from rapport.people.models import (
 BY_AGENT = (Verification.AGENT, "")
 
 
-def normalise_identity(kind: str, value: str) -> str:
+def phone_region(agent: Agent | None) -> str:
+    """Where a number typed without its country code is read: the country of the agent's site,
+    else the desk's RAPPORT_DEFAULT_PHONE_REGION. The duplicate check and saving both read
+    through here, so what the check found is what is saved."""
+    site = agent.site if agent is not None else None
+    return (
+        site.country if site is not None and site.country else settings.RAPPORT_DEFAULT_PHONE_REGION
+    )
+
+
+def normalise_identity(kind: str, value: str, *, by: Agent | None = None) -> str:
+    """`value` as stored: a phone number read where `by` works (`phone_region`)."""
     try:
-        return normalise(kind, value, default_region=settings.RAPPORT_DEFAULT_PHONE_REGION)
+        return normalise(kind, value, default_region=phone_region(by))
     except InvalidIdentity as exc:
         raise ActionError(str(exc), field="identities") from exc
 
@@ -85,7 +96,7 @@ def _verify(identity: Identity, proof: tuple[str, str]) -> None:
 def add_identity(*, customer: Customer, kind: str, value: str, by: Agent | None) -> Identity:
     if kind not in IdentityKind.values:
         raise ActionError(f"{kind!r} is not a kind of identity.", field="kind")
-    normalised = normalise_identity(kind, value)
+    normalised = normalise_identity(kind, value, by=by)
     primary = not customer.identities.filter(kind=kind).exists()
     identity = attach_identity(
         customer, kind=kind, value=normalised, primary=primary, proof=BY_AGENT

@@ -83,7 +83,7 @@ def case_new(request: HttpRequest, agent: Agent) -> HttpResponse:
             text=data["text"],
             subject=data["subject"],
             channel=form.asked_channel(),
-            call=form.call_details(),
+            call=form.call_details(agent),
             priority=data["priority"],
             team=named(team_by_id, _id(data["team"]), field="team", what="team"),
             route=data["assign"] == "route",
