@@ -10,14 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rapport.lib.errors import ActionError
 from rapport.people.actions.security import issue_api_token
-from rapport.people.models import Agent
-
-
-def active_agent(username: str) -> Agent:
-    agent = Agent.objects.filter(user__username=username, user__is_active=True).first()
-    if agent is None:
-        raise CommandError(f"There is no active agent with the username {username!r}.")
-    return agent
+from rapport.people.commands import active_agent
 
 
 class Command(BaseCommand):
