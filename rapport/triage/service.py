@@ -88,6 +88,8 @@ def as_case_fields(case: Case, result: TriageResult, *, now: datetime) -> dict[s
         name: list(getattr(result, f"{name}_reasons")) for name in SIGNALS if getattr(result, name)
     }
     stored["safety"] = list(result.safety)  # why a call comes first: "health", "money", ...
+    if result.learned:  # what the learned layer raised: score, words, nearest examples
+        stored["learned"] = result.learned
     stored["at"] = now.isoformat()
     fields: dict[str, Any] = {"triage": stored}
     suggested = Priority(result.priority)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from rapidfuzz.distance import Indel
 
-from rapport.triage import lexicon, lexicon_contact, prefilter
+from rapport.triage import learned, lexicon, lexicon_contact, prefilter
 from rapport.triage.lexicon import Rule
 from rapport.triage.sentiment import compound
 
@@ -80,12 +80,19 @@ class TriageResult:
     # Which safety kinds raised urgent ("health", "money", "access", "deadline"): each steers
     # the contact to a call (see `_contact`).
     safety: tuple[str, ...] = ()
+    model_name: str = "rules"
+    model_version: str = ""
+    # For each signal the learned layer raised (and no rule did): score, words, examples.
+    learned: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The documented JSON keys, plus which model decided."""
+        data = {
             key: (list(self.reasons) if key == "reasons" else getattr(self, key))
             for key in JSON_KEYS
         }
+        data["model"] = {"name": self.model_name, "version": self.model_version}
+        return data
 
 
 # ---------------------------------------------------------------- text preparation
@@ -455,6 +462,67 @@ def _loop(body: str, folded: str, starts: frozenset[str]) -> list[str]:
     ]
 
 
+# ---------------------------------------------------------------- rules and the learned layer
+def _combine(
+    body: str, rules: dict[str, list[str]], model: learned.Model, troubled: bool
+) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+    """Each signal is the rule OR the learned classifier: a signal no rule raised is raised
+    when the model's score reaches its threshold (chosen on cross-validation for recall at a
+    precision floor), with a reason naming the words that weighed most and the nearest labelled
+    examples. A compliment stays exclusive: none beside another signal or a question. Where
+    the rules read praise with nothing troubled, only urgency may be added (a thank-you naming
+    "the person on the phone" is not a request for one); where the customer declines a call,
+    the classifier does not read one into their words."""
+    if not model.heads:
+        return rules, {}
+    missing = {signal for signal, reasons in rules.items() if not reasons}
+    if rules["compliment"]:
+        missing -= {"upset", "wants_human"}
+    if _NO_CALL.search(_fold(body)):
+        missing.discard("wants_human")
+    features = learned.Features(
+        body, {signal: bool(reasons) for signal, reasons in rules.items()}, _tone(body)
+    )
+    found, details = dict(rules), {}
+    for signal, hit in model.predict(features, explain=missing).items():
+        if hit.raised and signal in missing:
+            found[signal] = [hit.reason()]
+            details[signal] = hit.as_dict()
+    if any(found[signal] for signal in ("urgent", "upset", "wants_human", "loop")) or (
+        troubled and "compliment" in details
+    ):
+        found["compliment"] = []
+        details.pop("compliment", None)
+    return found, details
+
+
+def _tone(body: str) -> float:
+    return compound(body[:VADER_CHARS])
+
+
+def _similar(text: str, history: Sequence[Said], now: datetime, model: learned.Model) -> list[str]:
+    """Loops by meaning: the same request reworded within 24 h ("where is my refund" and
+    "still no money back"), by the cosine of the two messages' embeddings."""
+    if model.loop_similarity is None or len(_similarity_key(text)) < LOOP_MIN_CHARS:
+        return []
+    recent = [item for item in history if timedelta(0) <= now - item.at <= LOOP_WINDOW]
+    if not recent:
+        return []
+    scores = model.similarity(_body(text), [_body(item.text) for item in recent])
+    best = max(range(len(recent)), key=scores.__getitem__)
+    if scores[best] < model.loop_similarity:
+        return []
+    item = recent[best]
+    minutes = int((now - item.at).total_seconds() // 60)
+    ago = f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+    where = getattr(item, "where", "")
+    said = _quote(item.text, 0, len(item.text))
+    return [
+        f'loop: same request as "{said}" ({ago}{", on " + where if where else ""}; '
+        f"similar in meaning {scores[best]:.2f})"
+    ]
+
+
 # ---------------------------------------------------------------- the whole picture
 SAFETY_WORDS = {
     "health": "health or safety",
@@ -503,13 +571,16 @@ def triage(
     history: Sequence[Said] = (),
     now: datetime | None = None,
     phone_available: bool = True,
+    model: learned.Model | None = None,
 ) -> TriageResult:
     """Signals, priority and recommended contact for one inbound customer message.
 
     `history` holds the customer's earlier messages on the case (any objects with `.text` and
     a timezone-aware `.at`); `now` defaults to the current time. `phone_available` is whether
-    someone can take a call now: when not, a call becomes a `callback`.
+    someone can take a call now: when not, a call becomes a `callback`. `model` is the learned
+    layer that extends the rules (None: the shipped model; `learned.RULES_ONLY`: rules alone).
     """
+    model = model or learned.load_shipped()
     if now is None:
         now = datetime.now(UTC)
     elif now.tzinfo is None:
@@ -541,6 +612,13 @@ def triage(
     if praise and praise_only and not (urgent or upset or wants_human or loop):
         words = _quote(body, praise.start(), praise.end())
         compliment = [f'compliment: "{words}" (praise, nothing left to do)']
+
+    # The learned layer: each signal is the rule OR the classifier (see _combine).
+    rules = {"urgent": urgent, "upset": upset, "wants_human": wants_human, "loop": loop}
+    found, learned_hits = _combine(body, rules | {"compliment": compliment}, model, troubled)
+    urgent, upset, wants_human = found["urgent"], found["upset"], found["wants_human"]
+    loop = loop or _similar(text, history, now, model)
+    compliment = [] if loop else found["compliment"]
 
     if urgent:
         priority = "urgent"
@@ -579,4 +657,23 @@ def triage(
         loop_reasons=tuple(loop),
         compliment_reasons=tuple(compliment),
         safety=tuple(safety),
+        model_name=model.name,
+        model_version=model.version,
+        learned=learned_hits,
+    )
+
+
+def features(
+    text: str,
+    *,
+    channel: str = "email",
+    history: Sequence[Said] = (),
+    now: datetime | None = None,
+) -> learned.Features:
+    """What the learned layer reads of a message besides its words: the customer's own words,
+    which rules fired, the tone. Training reads examples through this, triage the same way."""
+    result = triage(text, channel=channel, history=history, now=now, model=learned.RULES_ONLY)
+    body = _body(text)
+    return learned.Features(
+        body, {signal: getattr(result, signal) for signal in learned.RULE_SIGNALS}, _tone(body)
     )

@@ -25,7 +25,7 @@ def test_json_text(monkeypatch: pytest.MonkeyPatch) -> None:
         "--json", "I just want to talk to a real person, not a robot!", monkeypatch=monkeypatch
     )
     data = json.loads(out)
-    assert tuple(data) == JSON_KEYS
+    assert tuple(data) == (*JSON_KEYS, "model")
     assert data["wants_human"] is True
     assert data["recommended_contact"] == "call"
     assert any("not a robot" in reason for reason in data["reasons"])

@@ -11,7 +11,7 @@ from rapport.triage.signals import JSON_KEYS, triage
 
 def test_to_dict_has_exactly_the_documented_keys() -> None:
     data = triage("My dog is bleeding, please call me").to_dict()
-    assert tuple(data) == JSON_KEYS
+    assert tuple(data) == (*JSON_KEYS, "model")
     assert json.loads(json.dumps(data)) == data
     assert data["reasons"] == [r for r in data["reasons"] if isinstance(r, str)]
 

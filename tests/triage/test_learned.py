@@ -1,0 +1,208 @@
+"""The learned layer: it generalises beyond the rules' words, explains itself, stores without
+pickle, loads offline, and the shipped model is what the build makes of the shipped data."""
+
+from __future__ import annotations
+
+import io
+import socket
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rapport.triage import learned, signals, training
+from rapport.triage.signals import HistoryItem, triage
+
+NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+
+# Hand-written for this test, in no data file: what a customer says in words no rule knew.
+PARAPHRASES = [
+    ("someone has taken money out of my account, I did not do it", "urgent"),
+    ("there are payments on my card I never made, hundreds gone", "urgent"),
+    ("my daughter is burning up with fever and has a rash that does not fade", "urgent"),
+    ("the baby has been vomiting all night and now she is floppy", "urgent"),
+    ("alguien ha sacado dinero de mi cuenta sin permiso", "urgent"),
+    ("I keep explaining the same thing and nobody listens", "upset"),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> learned.Model:
+    return learned.load_shipped()
+
+
+@pytest.mark.parametrize(("text", "signal"), PARAPHRASES)
+def test_the_learned_layer_reads_a_signal_in_words_no_rule_knows(
+    model: learned.Model, text: str, signal: str
+) -> None:
+    assert not getattr(triage(text, model=learned.RULES_ONLY), signal)
+    hit = model.predict(signals.features(text))[signal]
+    assert hit.raised
+    result = triage(text, model=model)
+    assert getattr(result, signal)
+    (reason,) = getattr(result, f"{signal}_reasons")
+    assert reason.startswith(f"{signal}: learned (")
+    assert result.learned[signal]["score"] >= float(model.thresholds[model.heads.index(signal)])
+
+
+def test_a_learned_hit_names_words_of_the_message_and_labelled_examples_like_it(
+    model: learned.Model,
+) -> None:
+    text = "someone has taken money out of my account, I did not do it"
+    result = triage(text, model=model)
+    stored = result.learned["urgent"]
+    assert stored["words"]
+    for words in stored["words"]:
+        assert words in text
+    assert len(stored["examples"]) == 2
+    for example in stored["examples"]:
+        assert "urgent" in example["labels"]
+        assert example["text"] and example["text"] not in text
+    reason = result.urgent_reasons[0]
+    assert f'"{stored["words"][0]}"' in reason
+    assert "; like: " in reason
+    assert result.recommended_contact == "call"
+
+
+def test_rules_alone_raise_nothing_learned_and_say_so() -> None:
+    result = triage("someone has taken money out of my account", model=learned.RULES_ONLY)
+    assert (result.model_name, result.learned) == ("rules", {})
+    assert result.to_dict()["model"] == {"name": "rules", "version": ""}
+
+
+def test_the_shipped_model_decides_by_default_and_the_json_says_which(
+    model: learned.Model,
+) -> None:
+    data = triage("hello").to_dict()
+    assert data["model"] == {"name": "shipped", "version": model.version}
+
+
+def test_a_thank_you_naming_a_person_or_a_declined_call_is_no_request(
+    model: learned.Model,
+) -> None:
+    for text in (
+        "I spoke to a very helpful person on the phone yesterday.",
+        "Please don't call, I'm at work.",
+    ):
+        assert not triage(text, model=model).wants_human
+
+
+def test_a_model_round_trips_through_bytes_without_pickle(model: learned.Model) -> None:
+    data = model.to_bytes()
+    with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+        assert set(arrays.files) == {"weights", "bias", "thresholds", "vectors", "labels", "meta"}
+        assert all(arrays[name].dtype != object for name in arrays.files)
+    again = learned.Model.from_bytes(data)
+    assert (again.name, again.version, again.heads) == (model.name, model.version, model.heads)
+    assert again.figures == model.figures
+    features = signals.features("my card was charged three times, please help")
+    assert {k: v.score for k, v in again.predict(features).items()} == {
+        k: v.score for k, v in model.predict(features).items()
+    }
+
+
+def test_a_model_for_another_embedding_is_refused(model: learned.Model) -> None:
+    buffer = io.BytesIO()
+    with np.load(io.BytesIO(model.to_bytes()), allow_pickle=False) as arrays:
+        parts = {name: arrays[name] for name in arrays.files}
+    meta = bytes(parts["meta"]).replace(learned.ENCODER.encode(), b"other 64")
+    parts["meta"] = np.frombuffer(meta, dtype=np.uint8)
+    np.savez(buffer, **parts)
+    with pytest.raises(ValueError, match="other 64"):
+        learned.Model.from_bytes(buffer.getvalue())
+
+
+def test_the_embedding_loads_from_the_package_with_no_network(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the learned layer tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    encoder = learned.Encoder.from_package()
+    vector = encoder.embed("my dog ate chocolate")
+    assert vector.shape == (256,)
+    assert abs(float(np.linalg.norm(vector)) - 1) < 1e-5
+    assert learned.Model.load(learned.SHIPPED).heads == learned.HEADS
+
+
+def test_the_shipped_model_is_what_the_build_makes_of_the_shipped_data(
+    model: learned.Model,
+) -> None:
+    paths = training.shipped_data()
+    assert [path.name for path in paths] == ["labelled.jsonl", "labelled_more.jsonl"]
+    assert model.data_sha256 == learned.data_sha256(paths), (
+        "the shipped data changed: run .venv/bin/python -m rapport.triage.training"
+    )
+    rebuilt, figures = training.train_shipped()
+    assert rebuilt.version == model.version
+    assert figures == model.figures
+    np.testing.assert_allclose(rebuilt.weights, model.weights, atol=1e-6)
+    np.testing.assert_allclose(rebuilt.bias, model.bias, atol=1e-6)
+    np.testing.assert_array_equal(rebuilt.thresholds, model.thresholds)
+    assert rebuilt.texts == model.texts
+    assert len(model.to_bytes()) < 20 * 1024 * 1024
+
+
+def test_training_reports_cross_validated_figures_per_signal() -> None:
+    examples = [
+        training.labelled(text, {"urgent": urgent, "upset": False})
+        for text, urgent in [
+            ("my dog is bleeding a lot", True),
+            ("my cat ate rat poison", True),
+            ("the baby is not breathing properly", True),
+            ("he collapsed and is not waking up", True),
+            ("chest pain and my arm is numb", True),
+            ("what time do you open on sunday", False),
+            ("can I change my delivery address", False),
+            ("please send me the invoice for march", False),
+            ("do you sell gift cards", False),
+            ("is parking available near the clinic", False),
+        ]
+    ]
+    model, figures = learned.train(examples, name="desk", version="7")
+    assert (model.name, model.version) == ("desk", "7")
+    assert figures["examples"] == 10
+    urgent = figures["signals"]["urgent"]
+    assert urgent["positives"] == 5
+    assert set(urgent) >= {"threshold", "rules", "learned", "combined"}
+    assert figures["signals"]["upset"]["positives"] == 0
+    assert figures["signals"]["wants_human"]["positives"] == 0  # unknown: no examples
+    scores = model.predict(signals.features("my puppy swallowed a sock and is bleeding"))
+    assert scores["urgent"].score > scores["upset"].score
+
+
+def _said(text: str, minutes: int, where: str = "") -> HistoryItem:
+    return HistoryItem(text, NOW - timedelta(minutes=minutes), where)
+
+
+def test_a_request_reworded_within_a_day_is_a_loop_naming_where_it_was_said() -> None:
+    history = [_said("Hi, the password reset email never arrives", 40, "case #12 by chat")]
+    result = triage(
+        "I'm still not getting the email to reset my password", history=history, now=NOW
+    )
+    assert result.loop
+    (reason,) = result.loop_reasons
+    assert '"Hi, the password reset email never arrives"' in reason
+    assert "40 min ago, on case #12 by chat" in reason
+    assert "similar in meaning" in reason
+    rules_only = triage(
+        "I'm still not getting the email to reset my password",
+        history=history,
+        now=NOW,
+        model=learned.RULES_ONLY,
+    )
+    assert not any("similar in meaning" in reason for reason in rules_only.loop_reasons)
+
+
+def test_a_new_request_or_one_older_than_a_day_is_no_loop() -> None:
+    text = "Could you tell me your opening hours on bank holidays?"
+    assert not triage(
+        text, history=[_said("My parcel was delivered to the wrong house", 30)], now=NOW
+    ).loop
+    assert not triage(
+        text, history=[_said("What are your opening hours on bank holidays?", 26 * 60)], now=NOW
+    ).loop
