@@ -126,8 +126,8 @@ class Encoder:
         vectors = self.matrix[ids].astype(np.float32)
         mean = vectors.mean(axis=0)
         norm = float(np.linalg.norm(mean))
+        starts: list[int] = []
         spans: list[tuple[int, int]] = []
-        sums: list[Vector] = []
         previous = ""
         for index, (piece, (start, end)) in enumerate(
             zip(encoding.tokens, encoding.offsets, strict=True)
@@ -136,13 +136,13 @@ class Encoder:
             # punctuation stands on its own.
             joined = _WORDLIKE.search(piece) and _WORDLIKE.search(previous)
             if not spans or piece.startswith("\u2581") or not joined:
+                starts.append(index)
                 spans.append((start, end))
-                sums.append(vectors[index].copy())
             else:
                 spans[-1] = (spans[-1][0], end)
-                sums[-1] += vectors[index]
             previous = piece
-        return Encoding(mean / norm if norm else mean, norm, len(ids), spans, np.stack(sums))
+        sums = np.add.reduceat(vectors, starts, axis=0)
+        return Encoding(mean / norm if norm else mean, norm, len(ids), spans, sums)
 
 
 @functools.cache
@@ -172,13 +172,21 @@ class Features:
             min(self.text.count("?") + self.text.count("¿"), 5) / 5,
         ]
 
-    def row(self, head: str) -> list[float]:
-        """The non-embedding inputs of `head`'s classifier. A head does not see its own rule:
-        it must learn the signal from the words, not copy the rule it is there to extend."""
-        rules = [
-            0.0 if name == head else float(bool(self.rules.get(name))) for name in RULE_SIGNALS
-        ]
-        return rules + self.extras()
+    def rows(self, heads: Sequence[str]) -> npt.NDArray[np.float64]:
+        """The non-embedding inputs of each head's classifier, one row a head. A head does not
+        see its own rule: it must learn the signal from the words, not copy the rule it is there
+        to extend."""
+        extras = self.extras()
+        return np.array(
+            [
+                [
+                    0.0 if name == head else float(bool(self.rules.get(name)))
+                    for name in RULE_SIGNALS
+                ]
+                + extras
+                for head in heads
+            ]
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +259,11 @@ class Model:
     loop_similarity: float | None = LOOP_SIMILARITY
     meta: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Per head, the training examples carrying it and their embeddings, ready to compare.
+        self._carrying = [np.flatnonzero(self.labels[:, i]) for i in range(len(self.heads))]
+        self._carrying_vectors = [self.vectors[rows].astype(np.float32) for rows in self._carrying]
+
     @property
     def trained_at(self) -> str:
         return str(self.meta.get("trained_at", ""))
@@ -269,25 +282,27 @@ class Model:
         that weighed most and the nearest labelled examples carrying the signal."""
         if not self.heads:
             return {}
-        encoded = encoder().encode(features.text)
-        dim = encoded.vector.shape[0]
+        tool = encoder()
+        vector = tool.embed(features.text)
+        dim = vector.shape[0]
+        logits = (
+            self.bias
+            + EMBED_SCALE * (self.weights[:, :dim] @ vector)
+            + np.einsum("hf,hf->h", self.weights[:, dim:], features.rows(self.heads))
+        )
         result: dict[str, Learned] = {}
+        encoded: Encoding | None = None
         for index, head in enumerate(self.heads):
-            weights = self.weights[index]
-            logit = (
-                float(self.bias[index])
-                + EMBED_SCALE * float(weights[:dim] @ encoded.vector)
-                + float(weights[dim:] @ np.asarray(features.row(head)))
-            )
-            score = _sigmoid(logit)
+            score = _sigmoid(float(logits[index]))
             raised = score >= float(self.thresholds[index])
             if raised and head in explain:
+                encoded = encoded or tool.encode(features.text)
                 result[head] = Learned(
                     head,
                     score,
                     True,
-                    self._words(features.text, encoded, weights[:dim]),
-                    self._nearest(encoded.vector, index),
+                    self._words(features.text, encoded, self.weights[index, :dim]),
+                    self._nearest(vector, index),
                 )
             else:
                 result[head] = Learned(head, score, raised)
@@ -319,10 +334,10 @@ class Model:
         )
 
     def _nearest(self, vector: Vector, head: int) -> tuple[Similar, ...]:
-        carrying = np.flatnonzero(self.labels[:, head])
+        carrying = self._carrying[head]
         if not len(carrying):
             return ()
-        similarity = self.vectors[carrying].astype(np.float32) @ vector
+        similarity = self._carrying_vectors[head] @ vector
         best = carrying[np.argsort(-similarity)[:EXAMPLES]]
         return tuple(
             Similar(
@@ -515,7 +530,7 @@ def train(
         truth = np.array([bool(e.labels.get(head)) for e in examples])
         rule = np.array([bool(e.features.rules.get(head)) for e in examples])
         rows = np.hstack(
-            [EMBED_SCALE * embedded, np.array([e.features.row(head) for e in examples])]
+            [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
         ).astype(np.float64)
         held_out = np.zeros(len(examples))
         for fold in range(FOLDS):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rapport.triage import learned
 from rapport.triage.signals import HistoryItem, TriageResult, triage
 
 
@@ -22,13 +23,17 @@ class Request:
     now: datetime | None = None
     phone_available: bool = True
 
-    def run(self, *, phone_available: bool | None = None) -> TriageResult:
+    def run(
+        self, *, phone_available: bool | None = None, model: learned.Model | None = None
+    ) -> TriageResult:
+        """Triage of the request; `model` as in `triage` (None: the shipped model)."""
         return triage(
             self.text,
             channel=self.channel,
             history=self.history,
             now=self.now,
             phone_available=self.phone_available if phone_available is None else phone_available,
+            model=model,
         )
 
 
