@@ -471,14 +471,18 @@ def _combine(
     precision floor), with a reason naming the words that weighed most and the nearest labelled
     examples. A compliment stays exclusive: none beside another signal or a question. Where
     the rules read praise with nothing troubled, only urgency may be added (a thank-you naming
-    "the person on the phone" is not a request for one); where the customer declines a call,
-    the classifier does not read one into their words."""
+    "the person on the phone" is not a request for one); what the customer says outright wins
+    over what their words resemble: "no rush" / "not an emergency" keeps urgency to the rules,
+    a declined call keeps "wants a person" to them."""
     if not model.heads:
         return rules, {}
     missing = {signal for signal, reasons in rules.items() if not reasons}
     if rules["compliment"]:
         missing -= {"upset", "wants_human"}
-    if _NO_CALL.search(_fold(body)):
+    folded = _fold(body)
+    if _CALM.search(folded):
+        missing.discard("urgent")
+    if _NO_CALL.search(folded):
         missing.discard("wants_human")
     features = learned.Features(
         body, {signal: bool(reasons) for signal, reasons in rules.items()}, _tone(body)
