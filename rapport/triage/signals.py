@@ -464,22 +464,27 @@ def _loop(body: str, folded: str, starts: frozenset[str]) -> list[str]:
 
 # ---------------------------------------------------------------- rules and the learned layer
 def _combine(
-    body: str, rules: dict[str, list[str]], model: learned.Model, troubled: bool
+    body: str,
+    folded: str,
+    starts: frozenset[str],
+    rules: dict[str, list[str]],
+    *,
+    model: learned.Model,
+    troubled: bool,
 ) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
     """Each signal is the rule OR the learned classifier: a signal no rule raised is raised
-    when the model's score reaches its threshold (chosen on cross-validation for recall at a
-    precision floor), with a reason naming the words that weighed most and the nearest labelled
-    examples. A compliment stays exclusive: none beside another signal or a question. Where
-    the rules read praise with nothing troubled, only urgency may be added (a thank-you naming
-    "the person on the phone" is not a request for one); what the customer says outright wins
-    over what their words resemble: "no rush" / "not an emergency" keeps urgency to the rules,
-    a declined call keeps "wants a person" to them."""
+    when the model's score reaches its threshold (chosen on cross-validation), with a reason
+    naming the words that weighed most and the nearest labelled examples. A compliment stays
+    exclusive: none beside another signal or a question. Where the rules read praise with
+    nothing troubled, only urgency may be added (a thank-you naming "the person on the phone"
+    is not a request for one). What the customer says outright wins over what their words
+    resemble: a rule's cue they negated, settled or put off ("no charge I don't recognise",
+    "he's fine now", "no rush") and a declined call keep that signal to the rules."""
     if not model.heads:
         return rules, {}
     missing = {signal for signal, reasons in rules.items() if not reasons}
     if rules["compliment"]:
         missing -= {"upset", "wants_human"}
-    folded = _fold(body)
     if _CALM.search(folded):
         missing.discard("urgent")
     if _NO_CALL.search(folded):
@@ -489,7 +494,7 @@ def _combine(
     )
     found, details = dict(rules), {}
     for signal, hit in model.predict(features, explain=missing).items():
-        if hit.raised and signal in missing:
+        if hit.raised and signal in missing and not _cancelled(signal, folded, starts):
             found[signal] = [hit.reason()]
             details[signal] = hit.as_dict()
     if any(found[signal] for signal in ("urgent", "upset", "wants_human", "loop")) or (
@@ -498,6 +503,27 @@ def _combine(
         found["compliment"] = []
         details.pop("compliment", None)
     return found, details
+
+
+_CANCELLABLE = {"urgent": _URGENT, "wants_human": _HUMAN}
+_NEGATOR = re.compile(
+    r"(?<![a-z0-9'])(?:" + "|".join(sorted(map(re.escape, lexicon.NEGATORS))) + r")(?![a-z0-9'])\s*"
+)
+
+
+def _cancelled(signal: str, folded: str, starts: frozenset[str]) -> bool:
+    """Whether the customer named a rule's cue for `signal` and took it back: a rule matches
+    the words, or the words with "not", "no", "isn't"... taken out ("the app isn't down",
+    "there is no charge I don't recognise", "he's fine now"), yet none was kept."""
+    table = _CANCELLABLE.get(signal)
+    if table is None:
+        return False
+    plain = _NEGATOR.sub("", folded)
+    return any(
+        table.rules[index].regex.search(text)
+        for text, words in ((folded, starts), (plain, _word_starts(plain)))
+        for index in table.screen.candidates(words)
+    )
 
 
 def _tone(body: str) -> float:
@@ -619,7 +645,9 @@ def triage(
 
     # The learned layer: each signal is the rule OR the classifier (see _combine).
     rules = {"urgent": urgent, "upset": upset, "wants_human": wants_human, "loop": loop}
-    found, learned_hits = _combine(body, rules | {"compliment": compliment}, model, troubled)
+    found, learned_hits = _combine(
+        body, folded, starts, rules | {"compliment": compliment}, model=model, troubled=troubled
+    )
     urgent, upset, wants_human = found["urgent"], found["upset"], found["wants_human"]
     loop = loop or _similar(text, history, now, model)
     compliment = [] if loop else found["compliment"]

@@ -3,6 +3,7 @@ pickle, loads offline, and the shipped model is what the build makes of the ship
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import socket
 from datetime import UTC, datetime, timedelta
@@ -16,14 +17,16 @@ from rapport.triage.signals import HistoryItem, triage
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 
-# Hand-written for this test, in no data file: what a customer says in words no rule knew.
+# Hand-written for this test, in no data file: signals said in other words than the data's.
 PARAPHRASES = [
-    ("someone has taken money out of my account, I did not do it", "urgent"),
-    ("there are payments on my card I never made, hundreds gone", "urgent"),
     ("my daughter is burning up with fever and has a rash that does not fade", "urgent"),
     ("the baby has been vomiting all night and now she is floppy", "urgent"),
+    ("there is a smell of gas in the hallway", "urgent"),
     ("alguien ha sacado dinero de mi cuenta sin permiso", "urgent"),
+    ("mi padre se ha caído y no puede levantarse", "urgent"),
     ("I keep explaining the same thing and nobody listens", "upset"),
+    ("I am sick and tired of being passed from one department to another", "upset"),
+    ("can I have a word with somebody, not this chat", "wants_human"),
 ]
 
 
@@ -33,36 +36,77 @@ def model() -> learned.Model:
 
 
 @pytest.mark.parametrize(("text", "signal"), PARAPHRASES)
-def test_the_learned_layer_reads_a_signal_in_words_no_rule_knows(
+def test_the_learned_layer_reads_a_signal_in_words_of_its_own(
     model: learned.Model, text: str, signal: str
 ) -> None:
-    assert not getattr(triage(text, model=learned.RULES_ONLY), signal)
-    hit = model.predict(signals.features(text))[signal]
-    assert hit.raised
+    assert model.predict(signals.features(text))[signal].raised
     result = triage(text, model=model)
     assert getattr(result, signal)
-    (reason,) = getattr(result, f"{signal}_reasons")
-    assert reason.startswith(f"{signal}: learned (")
-    assert result.learned[signal]["score"] >= float(model.thresholds[model.heads.index(signal)])
+    if not getattr(triage(text, model=learned.RULES_ONLY), signal):
+        (reason,) = getattr(result, f"{signal}_reasons")
+        assert reason.startswith(f"{signal}: learned (")
+
+
+def test_some_paraphrases_are_caught_by_the_learned_layer_alone() -> None:
+    missed = [
+        text
+        for text, signal in PARAPHRASES
+        if not getattr(triage(text, model=learned.RULES_ONLY), signal)
+    ]
+    assert len(missed) >= 2, "the rules learnt these paraphrases: write new ones they miss"
 
 
 def test_a_learned_hit_names_words_of_the_message_and_labelled_examples_like_it(
     model: learned.Model,
 ) -> None:
-    text = "someone has taken money out of my account, I did not do it"
-    result = triage(text, model=model)
-    stored = result.learned["urgent"]
-    assert stored["words"]
-    for words in stored["words"]:
+    text = "I keep explaining the same thing and nobody listens"
+    hit = model.predict(signals.features(text))["upset"]
+    assert hit.words
+    for words in hit.words:
         assert words in text
-    assert len(stored["examples"]) == 2
-    for example in stored["examples"]:
-        assert "urgent" in example["labels"]
-        assert example["text"] and example["text"] not in text
-    reason = result.urgent_reasons[0]
-    assert f'"{stored["words"][0]}"' in reason
+    assert len(hit.examples) == 2
+    for example in hit.examples:
+        assert "upset" in example.labels
+        assert example.text not in text
+    reason = hit.reason()
+    assert reason.startswith(f"upset: learned ({hit.score:.2f}): ")
+    assert f'"{hit.words[0]}"' in reason
     assert "; like: " in reason
+
+
+def _always(model: learned.Model, signal: str) -> learned.Model:
+    """`model` with one head that fires on anything."""
+    bias = np.full(len(model.heads), -40.0)
+    bias[model.heads.index(signal)] = 40.0
+    return dataclasses.replace(model, bias=bias, weights=np.zeros_like(model.weights))
+
+
+def test_a_signal_no_rule_raised_is_raised_by_the_model_and_stored_with_its_why(
+    model: learned.Model,
+) -> None:
+    text = "hello, a question about the parcel"
+    result = triage(text, model=_always(model, "wants_human"))
+    assert result.wants_human and not (result.urgent or result.upset or result.compliment)
+    (reason,) = result.wants_human_reasons
+    assert reason.startswith("wants_human: learned (1.00): ")
+    assert set(result.learned) == {"wants_human"}
+    stored = result.learned["wants_human"]
+    assert stored["score"] == 1.0
+    assert all(example["labels"] and example["text"] for example in stored["examples"])
     assert result.recommended_contact == "call"
+    assert result.to_dict()["model"] == {"name": "shipped", "version": model.version}
+
+
+def test_what_the_customer_says_outright_wins_over_the_model(model: learned.Model) -> None:
+    assert not triage(
+        "no rush at all, book me in next month", model=_always(model, "urgent")
+    ).urgent
+    declined = triage("please don't call me, email is fine", model=_always(model, "wants_human"))
+    assert not declined.wants_human
+    praise = triage("the lady on the phone was lovely, thank you", model=_always(model, "upset"))
+    assert praise.compliment and not praise.upset
+    asked = triage("thanks! what time do you open?", model=_always(model, "compliment"))
+    assert not asked.compliment
 
 
 def test_rules_alone_raise_nothing_learned_and_say_so() -> None:
