@@ -189,6 +189,21 @@ URGENT_RULES: tuple[Rule, ...] = (
     # health or safety in plain words: symptoms and bodies, people and pets
     Rule(
         HEALTH,
+        r"swell(?:ed|ing)? shut|(?:breathing|respira|respirando) (?:very |really |muy )?(?:slowly"
+        r"|despacio)|(?:casi no|barely|not) (?:responde|responding)|(?:bead|button battery"
+        r"|battery|magnet|coin|pila de boton|pila|iman|moneda|bolita)(?: \w+){0,3} (?:stuck )?"
+        r"(?:up|in|en) (?:his|her|the|la|el|su) (?:nose|ear|nariz|oreja)|(?:one|1|last|a single)"
+        r" dose left|me queda(?:n)? (?:una|1|la ultima) dosis|(?:can'?t|cannot|unable to) move"
+        r"|sin poder moverse|no (?:se )?puede mover|riada|flood ?water|(?:plaster|ceiling|tiles?"
+        r"|roof|wall|fence|railing|balcony|valla|techo|tejas?|pared|barandilla)(?: \w+){0,4}"
+        r" (?:has |have )?(?:fallen|collapsed|come down|slid off|came off|se ha soltado"
+        r"|se han soltado|se ha caido|se cayo|se han caido)|sin frenos|steam (?:from|coming out"
+        r" of) the (?:bonnet|engine)|(?:stopped|stuck|broken down) (?:in a lay.?by|on the hard"
+        r" shoulder)|en el arcen",
+        negatable=True,
+    ),
+    Rule(
+        HEALTH,
         r"(?:short|shortness) of breath|gasping|struggling to breathe|turning blue|(?:lips|tongue"
         r"|gums) (?:are |is |have gone |turned )?(?:blue|purple|grey|white)|wheezing badly"
         r"|(?:le|me) cuesta respirar|(?:no (?:puede|puedo)|dificultad para) respirar"
@@ -527,6 +542,16 @@ URGENT_RULES: tuple[Rule, ...] = (
     ),
     Rule(OUTAGE, r"sitting idle|turning (?:people|customers) away|losing (?:money|sales|orders)"),
     Rule(OUTAGE, r"(?:production|line|factory|operations|work) (?:is |has )?(?:stopped|halted)"),
+    Rule(
+        OUTAGE,
+        r"(?:production|line|factory|plant|machine)(?: \w+){1,3} (?:is |has )?(?:stopped|halted"
+        r"|down)|(?:staff|operarios|trabajadores|people|workers|drivers|engineers)(?: \w+)?"
+        r" (?:standing |sitting )?(?:idle|parados|sin trabajar)|se nos ha parado (?:la|el)"
+        r" (?:linea|produccion|maquina|fabrica)|(?:linea|produccion|fabrica)(?: \w+){0,3}"
+        r" (?:parad[oa]|se ha parado)|(?:can|we) only take cash|locked (?:me|us|him|her) out"
+        r"|(?:leaves|departs|boards?|ship|ships|sale|salen) (?:\w+ ){0,3}(?:at|a las)"
+        r" \d{1,2}(?::\d\d|h| ?am| ?pm)?\b",
+    ),
     Rule(OUTAGE, r"\bis blocked\b|nothing works|returns? 5\d\d|error 5\d\d|5\d\d error"),
     Rule(
         OUTAGE,
@@ -781,8 +806,8 @@ SETTLED = (
     r" (?:fine|ok|okay|better|all good|sorted|resolved|fixed|working|back)"
     r"|(?:has|have|had|got|was|were|been) (?:now )?(?:been )?"
     r"(?:resolved|sorted(?: out)?|fixed|refunded|reversed|recovered|restored|unblocked"
-    r"|unlocked|put right)|(?:has|have|had|it|they|bleeding|vomiting|swelling|pain|diarrh\w+"
-    r"|fits?|seizures?|leak(?:ing)?) (?:now |finally |all |just )?stopped(?! \w+ing)|all sorted"
+    r"|unlocked|put right)|(?<!n't\s)(?<!not\s)(?<!never\s)stopped(?! \w+ing)"
+    r"|all sorted"
     r"|fully recovered|false alarm|back to (?:normal|(?:his|her"
     r"|their|its|my|our) (?:old|usual|normal) self)|(?:you|the vet|the doctor|your team|your"
     r" staff) (?:saved|fixed|sorted)|thanks to you"

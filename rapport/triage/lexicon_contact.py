@@ -10,7 +10,8 @@ PERSONA = (
     r"(?:una persona|un ser humano|un humano|una humana|alguien|un agente|una agente|un asesor"
     r"|una asesora|un operador|una operadora|un ejecutivo|una ejecutiva|un representante"
     r"|una representante|un supervisor|una supervisora|el encargado|la encargada|el responsable"
-    r"|la responsable|el gerente|la gerente|un empleado|una empleada|un tecnico|una tecnica"
+    r"|la responsable|el gerente|la gerente|el director|la directora|el jefe|la jefa|un empleado"
+    r"|una empleada|un tecnico|una tecnica"
     r"|alguien de (?:atencion al cliente|soporte|la empresa|vuestro equipo|su equipo))"
 )
 
@@ -96,9 +97,16 @@ HUMAN_RULES: tuple[Rule, ...] = (
         r"|contact) (?:me|us|him|her|them|my (?:dad|mum|mom|mother|father))\b(?! (?:by|via|on)"
         r" (?:email|e-mail|text|sms|whatsapp))|(?:someone|somebody) (?:to )?(?:phone|call|ring)"
         r" (?:him|her|them|my (?:dad|mum|mom|mother|father))|(?:call|ring|phone) (?:him|her|them)"
-        r" back|on a call\b|(?:a )?quick (?:phone )?(?:call|chat) (?:with|about)|phone conversation"
+        r" back|on a call\b|quick (?:phone )?call\b|call instead|phone conversation"
         r"|conversacion telefonica|llamada rapida|que me (?:llameis|llames|llamen|llame)\b(?! por"
         r" (?:correo|email|mail|escrito))",
+        negatable=True,
+    ),
+    Rule(
+        ASKS_PERSON,
+        r"(?:pide|quiere|solicita|pido|quisiera) hablar con|pas(?:as|a|ais|en|ad) con (?:vuestro"
+        r"|su|el) (?:equipo|departamento)|cita presencial|(?:in person|face to face) (?:meeting"
+        r"|appointment)",
         negatable=True,
     ),
     Rule(
@@ -135,7 +143,7 @@ HUMAN_RULES: tuple[Rule, ...] = (
         ASKS_CALL,
         r"(?<!de\s)llam(?:eme|enme|ame|adme|arme)\b|que me llamen|(?:pueden|puede|podrian|podria"
         r"|podeis"
-        r"|puedes) llamar(?:me)?|me llaman|prefiero (?:que me llamen|hablarlo por telefono"
+        r"|puedes) llamar(?:me|nos)?|me llaman|prefiero (?:que me llamen|hablarlo por telefono"
         r"|por telefono)|hablarlo por telefono",
         negatable=True,
     ),

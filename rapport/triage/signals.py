@@ -277,7 +277,7 @@ def _settled(folded: str, start: int, end: int, *, long_ago: bool = True) -> boo
         return True
     following = _SENTENCE_SPLIT.search(folded, last)
     upto = _SENTENCE_SPLIT.search(folded, following.end()) if following else None
-    return bool(_SETTLED.search(folded, start, upto.start() if upto else len(folded)))
+    return bool(_SETTLED.search(folded, end, upto.start() if upto else len(folded)))
 
 
 def _urgent(

@@ -37,6 +37,10 @@ from rapport.triage.signals import triage
         ("I'm 34 weeks and the baby has barely moved today", "health", ""),
         ("My 17 year old has used my card on your app, 43 purchases today", "money", ""),
         ("The freezer is reading 4°C and climbing, £3,000 of stock in it", "access", ""),
+        ("my son's got a bead stuck up his nose and it's gone further in", "health", ""),
+        ("plaster from the ceiling has fallen on the cot overnight", "health", ""),
+        ("production line 2 has stopped, 40 staff standing idle", "access", ""),
+        ("the smart lock has locked us OUT and my insulin is inside", "access", ""),
         # a deadline within a day
         ("Our flight leaves in 3 hours and the booking shows cancelled", "deadline", ""),
         (

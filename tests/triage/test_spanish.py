@@ -24,6 +24,9 @@ from rapport.triage.signals import triage
         ("no me deja iniciar sesion, el codigo no me llega", "access"),
         ("El datáfono no funciona y tenemos la tienda llena", "access"),
         ("Mi vuelo sale mañana y la reserva aparece cancelada", "deadline"),
+        ("Es mi medicación para la epilepsia y me queda una dosis", "health"),
+        ("el niño se ha metido una pila de botón en la nariz", "health"),
+        ("se nos ha parado la línea de envasado, 25 operarios parados", "access"),
     ],
 )
 def test_urgent_safety_kinds_in_spanish(text: str, safety: str) -> None:
@@ -80,6 +83,9 @@ def test_upset_in_spanish(text: str) -> None:
         "porfa llamenme",
         "Comuníqueme con un asesor",
         "Nadie contesta el teléfono",
+        "La clienta pide hablar con el director del hotel",
+        "ya se lo he explicado tres veces al bot. me pasas con vuestro equipo",
+        "¿Podría llamarnos un comercial esta semana?",
     ],
 )
 def test_wants_a_person_in_spanish(text: str) -> None:
