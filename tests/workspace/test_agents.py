@@ -173,3 +173,31 @@ def test_a_supervisor_is_not_offered_to_deactivate_themself(world: World) -> Non
 def test_the_nav_leads_supervisors_to_the_agents(world: World) -> None:
     assert 'id="nav-agents"' in world.client_for(world.supervisor).get("/").content.decode()
     assert 'id="nav-agents"' not in world.client_for(world.agent).get("/").content.decode()
+
+
+def test_working_hours_are_a_weekly_grid_like_a_sites(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    url = f"/supervisor/agents/{world.agent.pk}/"
+    data = {
+        "display_name": "Dr. Ana Ortiz",
+        "timezone": "Europe/Madrid",
+        "site": world.night_site.pk,
+        "capacity": "6",
+        "grid": "1",
+        "mon-open": "1", "mon-start-1": "09:00", "mon-end-1": "13:00",
+        "mon-start-2": "16:00", "mon-end-2": "20:00",
+        "fri-open": "1", "fri-start-1": "20:00", "fri-end-1": "08:00",
+    }  # fmt: skip
+    response = client.post(url + "edit/", data, follow=True)
+    assert "Dr. Ana Ortiz: saved." in response.content.decode()
+    hours = Agent.objects.get(pk=world.agent.pk).working_hours
+    assert hours == {"mon": [["09:00", "13:00"], ["16:00", "20:00"]], "fri": [["20:00", "08:00"]]}
+    page = client.get(url).content.decode()
+    assert 'name="mon-open" value="1" aria-label="Mon open" checked' in page
+    assert 'name="mon-start-2" value="16:00"' in page
+    assert 'name="tue-open" value="1" aria-label="Tue open">' in page
+    # Any time: the box, and nothing else ticked.
+    client.post(url + "edit/", {**data, "around_the_clock": "1"})
+    assert Agent.objects.get(pk=world.agent.pk).working_hours == {}
+    half = client.post(url + "edit/", {**data, "mon-end-1": ""}, follow=True)
+    assert "Working hours: Mon: give both" in half.content.decode()

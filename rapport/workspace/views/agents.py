@@ -34,6 +34,7 @@ from rapport.people.invitations import invitation_for_token
 from rapport.people.models import Agent, AgentState, Invitation, Site, Team
 from rapport.routing.actions.staff import deactivate_agent
 from rapport.routing.hooks import deactivation_said
+from rapport.workspace.views.desk import hours_from_grid, week_grid
 
 
 def _words(text: str) -> list[str]:
@@ -181,6 +182,7 @@ def agent_page(request: HttpRequest, agent: Agent, agent_id: int) -> HttpRespons
             "form": form,
             "successors": successors.order_by("display_name"),
             "now": timezone.now(),
+            "grid": week_grid(person.working_hours or {}),
         },
     )
 
@@ -199,7 +201,10 @@ def agent_edit(request: HttpRequest, agent: Agent, agent_id: int) -> HttpRespons
 
     def run(data: dict[str, Any]) -> str:
         try:
-            hours = hours_from_text(data["hours"]) if data["hours"].strip() else {}
+            if request.POST.get("grid"):  # the weekly grid, as a site's hours
+                hours = hours_from_grid(request.POST)
+            else:
+                hours = hours_from_text(data["hours"]) if data["hours"].strip() else {}
         except HoursError as exc:
             raise ActionError(f"Working hours: {exc}", field="hours") from exc
         staff.update_agent(

@@ -76,7 +76,7 @@ def hours_from_grid(data: QueryDict) -> dict[str, list[list[str]]]:
         if key not in hours:
             raise HoursError(f"{DAY_LABELS[key]} is open: give its hours, or untick it")
     if not hours:
-        raise HoursError("Tick the days the site is open, or choose open around the clock")
+        raise HoursError("Tick the open days, or choose around the clock")
     parse_weekly(hours)  # the same checks as the text form
     return hours
 
