@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from rapport.cases.models import Case
 from rapport.datacare.actions.erasure import scrub
 from rapport.routing.actions.opening import open_case
+from rapport.triage.learned import load_shipped
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 from tests.triage.stored import LEARNED, RULES_ONLY
@@ -46,7 +47,7 @@ def test_a_triaged_message_shows_its_signals_reasons_and_contact(
     assert "they ask for a person" in triage["priority_reason"].lower()
     assert triage["recommended_contact"] in ("call", "callback")
     assert "they ask for a person" in triage["contact_reason"].lower()
-    assert triage["model"] is None
+    assert triage["model"] == {"name": "shipped", "version": load_shipped().version}
     assert triage["at"] is not None and triage["corrections"] == []
 
 
@@ -216,7 +217,8 @@ def test_the_list_carries_triage_without_more_queries(world: World, api: ApiClie
         items = api.get("/cases").json()["items"]
     assert len(large) == len(small), [q["sql"] for q in large]
     assert len(items) == 23
-    assert sum(item["triage"]["model"] is not None for item in items) == 11
+    # the 11 stored with a model, and the world's own case, which the shipped model read
+    assert sum(item["triage"]["model"] is not None for item in items) == 12
     assert all(item["triage"]["signals"]["urgent"]["raised"] for item in items[:22])
 
 
