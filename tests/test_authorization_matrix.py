@@ -168,6 +168,8 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "": ("GET", "login", "ok", "ok", "ok"),
     "supervisor/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/triage/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/triage/activate/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/sites/<int:site_id>/hours/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/sites/<int:site_id>/closures/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/sites/<int:site_id>/closures/<str:day>/open/": (
@@ -259,6 +261,8 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/cases/{case_id}/priority": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/triage/corrections": ("401", "404", "ok", "ok"),
     "GET /api/v1/cases/{case_id}/triage/corrections": ("401", "404", "ok", "ok"),
+    "GET /api/v1/triage/models": ("401", "404", "404", "ok"),
+    "PUT /api/v1/triage/models/active": ("401", "404", "404", "ok"),
     "PUT /api/v1/cases/{case_id}/tags": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/resolve": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/merge": ("401", "404", "ok", "ok"),
@@ -418,6 +422,7 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "POST /api/v1/cases/{case_id}/status": lambda ids: {"status": "waiting_us"},
     "POST /api/v1/cases/{case_id}/owner": lambda ids: {"owner_id": ids["colleague_id"]},
     "POST /api/v1/cases/{case_id}/priority": lambda ids: {"priority": "high"},
+    "PUT /api/v1/triage/models/active": lambda ids: {"version": None},
     "POST /api/v1/cases/{case_id}/triage/corrections": lambda ids: {
         "signal": "upset",
         "value": True,

@@ -4,20 +4,22 @@ case page); /triage/models: the models that decide, for supervisors."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
-from rapport.api.auth import agent_of
+from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas.base import Id, Input, PageQuery
 from rapport.cases.access import case_for_agent, message_for_agent
 from rapport.lib.access import named
 from rapport.triage.actions.corrections import correct_signal
+from rapport.triage.actions.models import activate_model
 from rapport.triage.models import TriageCorrection, TriageSignal
+from rapport.triage.overview import overview
 
 router = Router(tags=["triage"])
 
@@ -105,3 +107,79 @@ def corrections(request: HttpRequest, case_id: Id, page: Query[PageQuery]) -> Co
         cursor=page.cursor,
     )
     return CorrectionPage(items=[CorrectionOut.of(row) for row in rows], next=next_cursor)
+
+
+class TriageModelEntryOut(Schema):
+    name: str = Field(description='"desk" (trained here) or "shipped" (ships with Rapport).')
+    version: str
+    active: bool = Field(description="Whether it decides now (exactly one does).")
+    trained_at: datetime | None = Field(description="Null for the shipped model.")
+    trained_by: int | None = Field(description="The agent who trained it; null: the command.")
+    corrections: int = Field(description="How many agents' corrections it learned from.")
+    figures: dict[str, Any] = Field(
+        description="Cross-validated on its training data; a desk model also its scores and "
+        "the model before it's on the frozen evaluation set."
+    )
+
+
+class TriageModelPage(Schema):
+    items: list[TriageModelEntryOut]
+    next: str | None = Field(description="Always null: every model is on the one page.")
+
+
+class ActiveModelIn(Input):
+    version: str | None = Field(
+        max_length=80, description="A desk model's version; null: the shipped model decides."
+    )
+
+
+def _models_page() -> TriageModelPage:
+    seen = overview()
+    items = [
+        TriageModelEntryOut(
+            name=model.name,
+            version=model.version,
+            active=model.active,
+            trained_at=model.trained_at,
+            trained_by=model.trained_by_id,
+            corrections=model.corrections,
+            figures=model.figures,
+        )
+        for model in seen.models
+    ]
+    items.append(
+        TriageModelEntryOut(
+            name="shipped",
+            version=seen.shipped_version,
+            active=seen.deciding is None,
+            trained_at=None,
+            trained_by=None,
+            corrections=0,
+            figures={"cross_validated": seen.shipped_figures},
+        )
+    )
+    return TriageModelPage(items=items, next=None)
+
+
+@router.put(
+    "/triage/models/active",
+    response={200: TriageModelPage, **WRITE_ERRORS},
+    summary="Choose which triage model decides (supervisors)",
+)
+@supervisor_required
+def choose_model(request: HttpRequest, payload: ActiveModelIn) -> TriageModelPage:
+    """Every web process and worker follows within 30 seconds. Audited as a desk change.
+    Training is `rapport triage train` (tens of seconds of CPU: not for a request)."""
+    activate_model(version=payload.version, by=agent_of(request))
+    return _models_page()
+
+
+@router.get(
+    "/triage/models",
+    response={200: TriageModelPage, **READ_ERRORS},
+    summary="Triage models (supervisors)",
+)
+@supervisor_required
+def triage_models(request: HttpRequest) -> TriageModelPage:
+    """The desk's own models, newest first, then the shipped one."""
+    return _models_page()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 from django.utils.timezone import now
 
 from rapport.cases.models import Case, Message
@@ -45,3 +48,30 @@ class TriageCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signal}={self.value} on case {self.case_id}"
+
+
+class TriageModel(models.Model):
+    """A desk model trained by `rapport triage train`, stored here so that every web process and
+    worker uses the same one. At most one is active; none active: the shipped model decides."""
+
+    name = models.CharField(max_length=40, default="desk")
+    version = models.CharField(max_length=80, unique=True)
+    data = models.BinaryField()  # learned.Model.to_bytes(): npz arrays and JSON, no pickle
+    # Cross-validated on the training data, and both models' scores on the frozen set.
+    figures: models.JSONField[dict[str, Any]] = models.JSONField(default=dict)
+    trained_at = models.DateTimeField(default=now)
+    trained_by = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrections = models.PositiveIntegerField(default=0)  # how many it learned from
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_triage_model"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priority
 from rapport.lib.ranked import newest_per
+from rapport.triage import desk
 from rapport.triage.explain import SIGNALS, explain
 from rapport.triage.signals import LOOP_WINDOW, HistoryItem, TriageResult, triage
 
@@ -34,6 +35,7 @@ def read(
         history=history,
         now=now,
         phone_available=phone_available,
+        model=desk.current_model(),
     )
 
 

@@ -105,6 +105,10 @@ class TriageCorrectionForm(Form):
     reading = forms.CharField(required=False, max_length=64)
 
 
+class TriageActivateForm(Form):
+    version = forms.CharField(max_length=80, label="Model")  # a desk model's, or "shipped"
+
+
 class OwnerForm(Form):
     owner = forms.IntegerField(label="Owner", error_messages={"required": "Choose an agent."})
     reason = forms.CharField(required=False, max_length=500)

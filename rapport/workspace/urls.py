@@ -51,6 +51,12 @@ urlpatterns = [
     path("live/inbox/", inbox.inbox_live, name="inbox_live"),
     path("supervisor/", supervisor.supervisor, name="supervisor"),
     path("supervisor/desk/", desk.desk, name="desk"),
+    path("supervisor/triage/", triage.triage_models, name="triage_models"),
+    path(
+        "supervisor/triage/activate/",
+        triage.triage_model_activate,
+        name="triage_model_activate",
+    ),
     path("supervisor/desk/brands/", desk_organisation.brands, name="desk_brands"),
     path("supervisor/desk/brands/<int:brand_id>/", desk_organisation.brand, name="desk_brand"),
     path("supervisor/desk/sites/", desk_organisation.sites, name="desk_sites"),

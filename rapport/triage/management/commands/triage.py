@@ -1,4 +1,7 @@
-"""`rapport triage --json TEXT|-` and `rapport triage --jsonl FILE|-`: signals as JSON."""
+"""`rapport triage --json TEXT|-` and `rapport triage --jsonl FILE|-`: signals as JSON.
+
+`rapport triage train`, `rapport triage models` and `rapport triage activate VERSION|--shipped`:
+the desk's own model (rapport/triage/desk_cli.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rapport.triage import desk_cli
 from rapport.triage.records import BadRecord, parse_line
 from rapport.triage.signals import triage
 
@@ -32,7 +36,8 @@ class Command(BaseCommand):
     help = "Triage customer messages: urgent, upset, wants a human, loop, compliment, priority."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        mode = parser.add_mutually_exclusive_group(required=True)
+        desk_cli.add_arguments(parser)
+        mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--json", metavar="TEXT", help="one message ('-' reads it from stdin)")
         mode.add_argument(
             "--jsonl",
@@ -47,6 +52,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["task"] is not None:
+            if options["json"] is not None or options["jsonl"] is not None:
+                raise CommandError(f"{options['task']} takes neither --json nor --jsonl")
+            desk_cli.run(self, options)
+            return
+        if options["json"] is None and options["jsonl"] is None:
+            raise CommandError("one of the arguments --json --jsonl (or a task) is required")
         phone_available = not options["no_phone"]
         if options["json"] is not None:
             text = sys.stdin.read() if options["json"] == "-" else options["json"]
