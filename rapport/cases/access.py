@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -35,12 +35,25 @@ def cases_for_agent(agent: Agent) -> QuerySet[Case]:
     return _visible_cases(agent)
 
 
+# Which of the cases an agent may see a list walks: all of them, only their own, only their
+# teams'. The inbox's "mine" and "team" hold only cases of one kind; walking the other slices too
+# would only read the same cases again, through longer walks.
+Scope = Literal["all", "own", "teams"]
+
+
 def newest_cases_for_agent(
-    agent: Agent, *, where: Q, limit: int, statuses: Sequence[str] | None = None
+    agent: Agent,
+    *,
+    where: Q,
+    limit: int,
+    statuses: Sequence[str] | None = None,
+    scope: Scope = "all",
 ) -> QuerySet[Case]:
     """The `limit` most recently updated cases matching `where` that this agent may see.
 
-    The result is unordered: order it by `-updated_at, -pk`. `statuses` (None: any) narrows it.
+    The result is unordered: order it by `-updated_at, -pk`. `statuses` (None: any) narrows it;
+    `scope` "own" or "teams" reads only the agent's own cases or their teams' (the caller's
+    `where` says the same: those are cases they may always see).
 
     `ORDER BY updated_at DESC LIMIT n` over "their teams' cases or their own" makes the database
     collect and sort every case the agent may see (the OR spans two indexes). Instead each slice
@@ -54,15 +67,27 @@ def newest_cases_for_agent(
     through `case_customer` customer by customer: once for all statuses, since per status it
     would walk every such customer's cases once a status.
     """
-    arms: list[Q] = []
-    if agent.is_supervisor:
-        arms = [Q()] if statuses is None else [Q(status=status) for status in statuses]
+    parts: list[Q]
+    if scope == "own":
+        parts = [Q(owner=agent)]
+    elif scope == "teams":
+        parts = [Q(team_id=team_id) for team_id in _team_ids(agent)]
+    elif agent.is_supervisor:
+        parts = [Q()]
     else:
-        statuses = Status.values if statuses is None else statuses
-        for part in [*(Q(team_id=team_id) for team_id in _team_ids(agent)), Q(owner=agent)]:
-            # each (team, status) and (owner, status) is an index prefix
-            arms.extend(part & Q(status=status) for status in statuses)
-        arms.append(Q(customer_id__in=_related_customers(agent), status__in=statuses))
+        parts = [*(Q(team_id=team_id) for team_id in _team_ids(agent)), Q(owner=agent)]
+    if parts == [Q()] and statuses is None:
+        arms = parts  # the whole desk, newest first: one walk of `case_recent`
+    else:
+        # each (team, status), (owner, status) and (status) is an index prefix
+        each = Status.values if statuses is None else statuses
+        arms = [part & Q(status=status) for part in parts for status in each]
+    if scope == "all" and not agent.is_supervisor:
+        arms.append(
+            Q(customer_id__in=_related_customers(agent))
+            if statuses is None
+            else Q(customer_id__in=_related_customers(agent), status__in=statuses)
+        )
     if not arms:
         return Case.objects.none()
     # Each slice is its own short index walk: ORDER BY … LIMIT inside `pk IN (…)`, since
@@ -93,9 +118,14 @@ def case_for_agent(agent: Agent, case_id: int) -> Case:
     return case
 
 
-def _related_customers(agent: Agent) -> QuerySet[Customer, int]:
-    """The customers whose owner or deputy this agent is (as a subquery, never read alone)."""
-    return Customer.objects.filter(Q(owner=agent) | Q(deputy=agent)).values_list("pk", flat=True)
+def _related_customers(agent: Agent) -> QuerySet[Customer, Any]:
+    """The customers whose owner or deputy this agent is (as a subquery, never read alone).
+
+    Two index reads joined, not one OR: with deputies rare, SQLite's statistics rate the deputy
+    index useless and it scanned every customer for `owner = ? OR deputy = ?` (33k customers:
+    2.6 ms, against 0.3 ms), on every read of what an agent may see."""
+    owned = Customer.objects.filter(owner=agent).values("pk")
+    return owned.union(Customer.objects.filter(deputy=agent).values("pk"))
 
 
 def _visible_cases(agent: Agent) -> QuerySet[Case]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils.timezone import now
 
 from rapport.people.models import Agent, Brand, Channel, Customer, Team
@@ -47,6 +48,10 @@ class Priority(models.TextChoices):
 
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+# Urgent and still to be done: every list of cases reads these first (rapport/cases/queue.py),
+# from their own small index (`case_pinned`).
+PINNED = Q(priority=Priority.URGENT, status__in=ACTIVE_STATUSES)
 
 
 class Initiative(models.TextChoices):
@@ -112,6 +117,10 @@ class Case(models.Model):
             models.Index(fields=["-updated_at"], name="case_recent"),
             models.Index(fields=["next_response_due_at"], name="case_next_due"),
             models.Index(fields=["customer", "-updated_at"], name="case_customer"),
+            # Only the urgent cases still to be done: a few hundred on a 100k-case desk.
+            models.Index(
+                fields=["priority", "status", "-updated_at"], condition=PINNED, name="case_pinned"
+            ),
         ]
 
     def __str__(self) -> str:

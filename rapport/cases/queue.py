@@ -26,10 +26,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least
 
 from rapport.cases.models import (
     ACTIVE_STATUSES,
+    PINNED,
     PRIORITY_RANK,
     Case,
     Direction,
@@ -61,8 +63,20 @@ class Sort(models.TextChoices):
     WAITING = "waiting", "Waiting longest"
 
 
-# Urgent and still to be done: read first whatever the order.
-PINNED = Q(priority=Priority.URGENT, status__in=ACTIVE_STATUSES)
+def _written(value: str) -> RawSQL:
+    """A constant of ours (a choice's value) written into the SQL rather than bound."""
+    if "'" in value:
+        raise ValueError(value)
+    return RawSQL(f"'{value}'", ())  # noqa: S611 -- a choice's value, never input
+
+
+# PINNED as a filter the database reads from `case_pinned`: SQLite uses a partial index only
+# when the query's own text implies the index's condition, and a bound value (`priority = ?`)
+# does not, so it walked each team's or customer's active cases instead (100k-case desk: an
+# agent's urgent cases in 10-13 ms, from the index in 0.2-0.5 ms).
+PINNED_INDEXED = Q(
+    priority=_written(Priority.URGENT), status__in=[_written(s) for s in ACTIVE_STATUSES]
+)
 
 
 @dataclass(frozen=True, slots=True)

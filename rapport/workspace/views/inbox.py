@@ -17,17 +17,18 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_GET
 
 from rapport.cases.access import (
+    Scope,
     agent_team_ids,
     cases_for_agent,
     newest_cases_for_agent,
     saved_views_of,
 )
 from rapport.cases.actions.bulk import MAX_BULK_CASES, BulkAction
-from rapport.cases.models import ACTIVE_STATUSES, Case, Priority, Status
+from rapport.cases.models import ACTIVE_STATUSES, PINNED, Case, Priority, Status
 from rapport.cases.queue import (
     INBOX_VIEWS,
     KEYS,
-    PINNED,
+    PINNED_INDEXED,
     Position,
     Sort,
     after,
@@ -226,35 +227,41 @@ def _load(cases: QuerySet[Case]) -> list[Case]:
     )
 
 
-def _newest_first(
-    agent: Agent, where: Q, statuses: list[str] | None, size: int, position: Position | None
-) -> list[Case]:
-    """Recently updated, on the inbox's fast index walks: the newest urgent cases still to be
-    done and the newest of the rest, read as one list, urgent first.
+# The inbox views that hold only one slice of what an agent may see (all of it visible to them).
+SCOPES: dict[str, Scope] = {"mine": "own", "team": "teams"}
 
-    The first page (the one nearly every visit reads) walks everything once and reads the
-    agent's urgent cases straight (all of them: they are few); a newest-first walk for them
-    alone reads most of the agent's cases before it finds a page of them (100k-case desk:
-    19-30 ms, against 9-12 ms read straight). The newest `size` of everything hold at least as
-    many non-urgent cases as the page has room for once the urgent ones are placed. A
-    supervisor's walks are one index each and already cheap (6 ms), while reading every urgent
-    case of the desk straight is not (18 ms): they keep the two walks."""
-    if position is None and not agent.is_supervisor:
-        urgent = cases_for_agent(agent).filter(where & PINNED)
+
+def _newest_first(
+    agent: Agent,
+    *,
+    view: str,
+    where: Q,
+    statuses: list[str] | None,
+    size: int,
+    position: Position | None,
+) -> list[Case]:
+    """Recently updated, urgent first: the agent's urgent cases still to be done, read straight
+    from their own small index (`case_pinned`), and the newest of the rest on the inbox's index
+    walks (`newest_cases_for_agent`), as one list.
+
+    The first page walks everything: its newest `size` cases hold at least as many non-urgent
+    ones as the page has room for once the urgent ones are placed. A later page starts among
+    the urgent cases (when they fill more than a page) or past them, and walks the rest only."""
+    parts = []
+    newer = after(Sort.UPDATED, position[1:], keys=KEYS[Sort.UPDATED][1:]) if position else Q()
+    if position is None or position[0] == 0:
+        pinned = Case.objects.filter(PINNED_INDEXED & (newer if position else Q()))
+        urgent = cases_for_agent(agent).filter(where, pk__in=pinned.values("pk"))
         if statuses is not None:
             urgent = urgent.filter(status__in=statuses)
-        newest = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=size)
-        both = urgent.values("pk").union(newest.values("pk"))
-        return _load(in_order(Case.objects.filter(pk__in=both), Sort.UPDATED)[:size])
-    parts = []
-    for pinned, part in ((0, PINNED), (1, ~PINNED)):
-        if position is not None and position[0] > pinned:
-            continue  # the page starts past them
-        bound = where & part
-        if position is not None and position[0] == pinned:
-            bound &= after(Sort.UPDATED, position[1:], keys=KEYS[Sort.UPDATED][1:])
-        newest = newest_cases_for_agent(agent, where=bound, statuses=statuses, limit=size)
-        parts.append(newest.values("pk"))
+        parts.append(urgent.values("pk"))
+    rest = where
+    if position is not None:
+        rest &= ~PINNED & (newer if position[0] == 1 else Q())
+    newest = newest_cases_for_agent(
+        agent, where=rest, statuses=statuses, limit=size, scope=SCOPES.get(view, "all")
+    )
+    parts.append(newest.values("pk"))
     # A UNION, not `pk IN (…) OR pk IN (…)`: an OR of the two makes SQLite scan every case.
     both = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     return _load(in_order(Case.objects.filter(pk__in=both), Sort.UPDATED)[:size])
@@ -266,7 +273,10 @@ def _page(agent: Agent, form: InboxFilterForm, size: int) -> list[Case]:
     position = parse_position(sort, form.cleaned_data.get("after") or "")
     query = form.cleaned_data.get("q")
     if sort == Sort.UPDATED and not query:
-        return _newest_first(agent, where, statuses, size, position)
+        view = form.cleaned_data.get("view") or "mine"
+        return _newest_first(
+            agent, view=view, where=where, statuses=statuses, size=size, position=position
+        )
     # Search narrows to a capped set of matches, and the other orders read every case the
     # view holds (what is due today, an agent's or a team's active cases) before sorting.
     cases = cases_for_agent(agent).filter(where)
