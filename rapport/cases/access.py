@@ -48,10 +48,14 @@ def newest_cases_for_agent(
     limit: int,
     statuses: Sequence[str] | None = None,
     scope: Scope = "all",
-) -> QuerySet[Case]:
-    """The `limit` most recently updated cases matching `where` that this agent may see.
+) -> list[QuerySet[Case, Any]]:
+    """The ids of cases matching `where` that this agent may see, in slices whose union holds
+    the `limit` most recently updated of them.
 
-    The result is unordered: order it by `-updated_at, -pk`. `statuses` (None: any) narrows it;
+    Cut the union by `-updated_at, -pk` (with whatever else the list orders by first) in the
+    statement that reads the rows: a cut of its own would nest every slice once more, and
+    building and compiling the nested statement cost more than the rows it spares (the inbox's
+    "recently updated", 13 slices, 100k-case desk). `statuses` (None: any) narrows it;
     `scope` "own" or "teams" reads only the agent's own cases or their teams' (the caller's
     `where` says the same: those are cases they may always see).
 
@@ -88,18 +92,13 @@ def newest_cases_for_agent(
             if statuses is None
             else Q(customer_id__in=_related_customers(agent), status__in=statuses)
         )
-    if not arms:
-        return Case.objects.none()
     # Each slice is its own short index walk: ORDER BY … LIMIT inside `pk IN (…)`, since
-    # SQLite refuses a LIMIT in a part of a UNION. UNION, not UNION ALL: a case of their team
-    # that they also own counts once. The union is cut to `limit` by the same ordering.
+    # SQLite refuses a LIMIT in a part of a UNION.
     matching = Case.objects.filter(where)
-    slices = [
+    return [
         Case.objects.filter(pk__in=_newest(matching.filter(part), limit)).values("pk")
         for part in arms
     ]
-    union = slices[0].union(*slices[1:]) if len(slices) > 1 else slices[0]
-    return Case.objects.filter(pk__in=_newest(Case.objects.filter(pk__in=union), limit))
 
 
 def _newest(cases: QuerySet[Case], limit: int) -> QuerySet[Case, Any]:

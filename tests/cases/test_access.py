@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
-from rapport.cases.access import cases_for_agent, newest_cases_for_agent
+from rapport.cases.access import Scope, cases_for_agent, newest_cases_for_agent
 from rapport.cases.models import ACTIVE_STATUSES, Case, Status
 from rapport.people.models import Agent
 from tests.conftest import World, dental_case
@@ -15,10 +15,18 @@ from tests.workspace.helpers import make_cases
 
 
 def _newest(
-    agent: Agent, limit: int, *, where: Q, statuses: Sequence[str] | None = None
+    agent: Agent,
+    limit: int,
+    *,
+    where: Q,
+    statuses: Sequence[str] | None = None,
+    scope: Scope = "all",
 ) -> list[int]:
-    cases = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=limit)
-    return list(cases.order_by("-updated_at", "-pk").values_list("pk", flat=True))
+    slices = newest_cases_for_agent(agent, where=where, statuses=statuses, limit=limit, scope=scope)
+    if not slices:
+        return []
+    cases = Case.objects.filter(pk__in=slices[0].union(*slices[1:]))
+    return list(cases.order_by("-updated_at", "-pk").values_list("pk", flat=True)[:limit])
 
 
 def _expected(
@@ -67,6 +75,24 @@ def test_same_cases_in_the_same_order_as_the_plain_query(
     for where, statuses in asks:
         assert _newest(agent, limit, where=where, statuses=statuses) == _expected(
             agent, limit, where, statuses
+        )
+
+
+@pytest.mark.parametrize("limit", [1, 3, 50])
+@pytest.mark.parametrize("persona", ["agent", "outsider", "supervisor"])
+def test_own_or_team_scope_reads_what_the_whole_walk_reads(
+    world: World, desk: list[Case], persona: str, limit: int
+) -> None:
+    # "mine" and "team" walk only the owner's or the teams' slices: the same cases.
+    agent = getattr(world, persona)
+    teams = list(agent.teams.values_list("pk", flat=True))
+    for statuses in (None, list(ACTIVE_STATUSES), [Status.CLOSED]):
+        own, team = Q(owner=agent), Q(team_id__in=teams)
+        assert _newest(agent, limit, where=own, statuses=statuses, scope="own") == _expected(
+            agent, limit, own, statuses
+        )
+        assert _newest(agent, limit, where=team, statuses=statuses, scope="teams") == _expected(
+            agent, limit, team, statuses
         )
 
 

@@ -247,7 +247,7 @@ def _newest_first(
     The first page walks everything: its newest `size` cases hold at least as many non-urgent
     ones as the page has room for once the urgent ones are placed. A later page starts among
     the urgent cases (when they fill more than a page) or past them, and walks the rest only."""
-    parts = []
+    parts: list[QuerySet[Case, Any]] = []
     newer = after(Sort.UPDATED, position[1:], keys=KEYS[Sort.UPDATED][1:]) if position else Q()
     if position is None or position[0] == 0:
         pinned = Case.objects.filter(PINNED_INDEXED & (newer if position else Q()))
@@ -258,11 +258,13 @@ def _newest_first(
     rest = where
     if position is not None:
         rest &= ~PINNED & (newer if position[0] == 1 else Q())
-    newest = newest_cases_for_agent(
+    parts += newest_cases_for_agent(
         agent, where=rest, statuses=statuses, limit=size, scope=SCOPES.get(view, "all")
     )
-    parts.append(newest.values("pk"))
+    if not parts:
+        return []
     # A UNION, not `pk IN (…) OR pk IN (…)`: an OR of the two makes SQLite scan every case.
+    # UNION, not UNION ALL: a case of their team that they also own counts once.
     both = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     return _load(in_order(Case.objects.filter(pk__in=both), Sort.UPDATED)[:size])
 
