@@ -63,8 +63,8 @@ def newest_cases_for_agent(
     collect and sort every case the agent may see (the OR spans two indexes). Instead each slice
     of what they may see -- one team, their own cases, each times one status -- is read newest
     first on its own index (`case_team_inbox`, `case_owner_inbox`; `case_status_inbox` or
-    `case_recent` for a supervisor) with its own LIMIT, and the union of those short lists is
-    cut to `limit`. The cost follows the page size and the number of slices, not the size of
+    `case_recent` for a supervisor) with its own LIMIT; the caller cuts the union of those short
+    lists. The cost follows the page size and the number of slices, not the size of
     the desk, of a team, or how rarely a tiny team's cases come up among everyone's.
 
     The cases of the customers they look after (owner or deputy) are one more slice, read
