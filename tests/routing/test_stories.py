@@ -73,3 +73,27 @@ def test_story_5_a_customer_going_round_in_circles_is_seen(world: World) -> None
     assert case.triage["signals"]["loop"]
     assert case.priority in ("high", "urgent")
     assert case.next_response_due_at is not None
+
+
+def test_a_case_keeps_which_safety_kind_steered_it_to_a_call(world: World) -> None:
+    """Safety before thrift: the case stores the kind of harm with the reasons, and a customer
+    who declined a call still gets one when someone's health is at risk."""
+    customer = create_customer(
+        name="Lucía Romero", by=None, identities=[("email", "lucia@example.org")]
+    )
+    case = open_case(
+        customer=customer,
+        subject="",
+        channel="email",
+        text="No me llamen, estoy en el trabajo. El perro se ha comido una tableta de chocolate.",
+        by=None,
+    )
+    assert case.triage["safety"] == ["health"]
+    assert case.triage["urgent"] and case.priority == "urgent"
+    assert case.triage["recommended_contact"] == "call"
+    assert any("(health or safety at risk)" in reason for reason in case.triage["reasons"])
+
+    calm = open_case(
+        customer=customer, subject="", channel="email", text="¿Abrís el sábado?", by=None
+    )
+    assert calm.triage["safety"] == []
