@@ -1,20 +1,20 @@
 """Triage measured on both labelled sets, per language and per split, beside the baselines.
 
-- development: `rapport/triage/data/labelled.jsonl` (+ `labelled_more.jsonl` when present), the
-  data the rules were written against and the learned layer is trained on (before it moved
-  there: `bench/data/triage_eval.jsonl`);
+- development: `rapport/triage/data/labelled.jsonl` and `labelled_more.jsonl`, the data the
+  rules are tuned on and the learned layer is trained on;
 - frozen: `rapport/triage/data/frozen.jsonl`, written independently before any rule change and
   never tuned against. Only its aggregate figures are printed, never its messages.
 
-For each set, language and split: precision and recall per signal for Rapport, the rules alone
-(once a learned layer exists) and VADER alone, plus "needs a call" (urgent, upset or asking for a
+For each set, language and split: precision and recall per signal for Rapport (the rules and the
+shipped model), the rules alone and VADER alone, plus "needs a call" (urgent, upset or asking for a
 person) steered to a call or callback, and how many who needed a call were told to expect a
 reply. The issue's targets are checked on the frozen set and listed when missed (this script
 does not fail on them; tests/triage/test_evaluation.py guards the development data).
 
-Usage: .venv/bin/python bench/triage_eval.py [--table]
-Prints a summary and writes JSON to bench/results/triage_eval.json; `--table` prints the last
-results as the Markdown table of bench/README.md instead (without scoring anything again).
+Usage: .venv/bin/python bench/triage_eval.py [--table | FILE ...]
+Scores both sets, prints a summary and writes JSON to bench/results/triage_eval.json. With FILEs,
+scores only those and writes nothing (for tuning: name the training files, never the frozen
+set). `--table` prints the last results as the Markdown table of bench/README.md.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rapport.triage import learned
 from rapport.triage.evaluation import SIGNALS, Example, load, throughput, vader_predict
 from rapport.triage.records import Request
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "rapport" / "triage" / "data"
 DEVELOPMENT = (DATA / "labelled.jsonl", DATA / "labelled_more.jsonl")
-DEVELOPMENT_BEFORE = ROOT / "bench" / "data" / "triage_eval.jsonl"
 FROZEN = DATA / "frozen.jsonl"
 RESULTS = ROOT / "bench" / "results" / "triage_eval.json"
 
@@ -65,7 +65,16 @@ def vader_only(request: Request) -> Reading:
     return Reading(said, "call" if said["upset"] else "reply")
 
 
-READERS: dict[str, Reader] = {"rapport": rapport, "vader_only": vader_only}
+def rules_only(request: Request) -> Reading:
+    result = request.run(model=learned.RULES_ONLY)
+    return Reading({s: bool(getattr(result, s)) for s in SIGNALS}, result.recommended_contact)
+
+
+READERS: dict[str, Reader] = {
+    "rapport": rapport,
+    "rules_only": rules_only,
+    "vader_only": vader_only,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,11 @@ def read_set(paths: Iterable[Path]) -> list[Labelled]:
             languages = [json.loads(line).get("language", "?") for line in lines if line.strip()]
         found += [Labelled(e, lang) for e, lang in zip(load(path), languages, strict=True)]
     return found
+
+
+def _shown(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -148,7 +162,7 @@ def groups(examples: Sequence[Labelled]) -> dict[str, list[int]]:
 def report_set(examples: Sequence[Labelled], files: Sequence[Path]) -> dict[str, Any]:
     readings = {name: [read(e.example.request) for e in examples] for name, read in READERS.items()}
     result: dict[str, Any] = {
-        "files": [str(path.relative_to(ROOT)) for path in files if path.is_file()],
+        "files": [_shown(path) for path in files if path.is_file()],
         "messages": len(examples),
         "groups": {},
     }
@@ -221,34 +235,36 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    if list(argv) == ["--table"]:
+    args = list(argv)
+    if args == ["--table"]:
         print(table(json.loads(RESULTS.read_text(encoding="utf-8"))))
         return 0
-    if argv:
-        print(__doc__.strip().splitlines()[-3], file=sys.stderr)
+    given = [Path(arg) for arg in args]
+    unreadable = [str(path) for path in given if path.name.startswith("-") or not path.is_file()]
+    if unreadable:
+        print(f"no such file: {', '.join(unreadable)}", file=sys.stderr)
+        print(__doc__.strip().splitlines()[-4], file=sys.stderr)
         return 2
-    development_files = DEVELOPMENT if DEVELOPMENT[0].is_file() else (DEVELOPMENT_BEFORE,)
-    sets = {"development": development_files, "frozen": (FROZEN,)}
+    sets = {"given": tuple(given)} if given else {"development": DEVELOPMENT, "frozen": (FROZEN,)}
     result: dict[str, Any] = {"sets": {}}
     for name, files in sets.items():
         examples = read_set(files)
         if examples:
             result["sets"][name] = report_set(examples, files)
-    frozen = result["sets"].get("frozen")
-    result["frozen_targets_missed"] = (
-        missed_targets(frozen["groups"]["all"]["rapport"]) if frozen else None
-    )
-    development = read_set(development_files)
-    result["messages_per_second"] = throughput(e.example.request for e in development)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     for name, data in result["sets"].items():
         print(f"{name}: {data['messages']} messages ({', '.join(data['files'])})")
         for group, scores in data["groups"].items():
             print(f" {group} ({scores['messages']}; precision/recall)")
             for reader in READERS:
                 print(_line(reader, scores[reader]))
-    missed = result["frozen_targets_missed"]
+    if given:
+        return 0
+    frozen = result["sets"].get("frozen")
+    missed = missed_targets(frozen["groups"]["all"]["rapport"]) if frozen else None
+    result["frozen_targets_missed"] = missed
+    result["messages_per_second"] = throughput(e.example.request for e in read_set(DEVELOPMENT))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if missed is None:
         print(f"frozen set not found ({FROZEN.relative_to(ROOT)}): targets not checked")
     else:

@@ -7,7 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.triage_eval import READERS, groups, missed_targets, read_set, report_set, table
+import pytest
+
+from bench.triage_eval import (
+    READERS,
+    RESULTS,
+    groups,
+    main,
+    missed_targets,
+    read_set,
+    report_set,
+    table,
+)
 
 NOW = "2026-12-01T10:00:00+00:00"
 
@@ -74,3 +85,15 @@ def test_the_table_has_a_row_per_reader_and_group(tmp_path: Path) -> None:
     vader = next(r for r in rows if r.startswith("| frozen all | 4 | vader_only |"))
     assert "| n/a / 0.0 |" in vader  # VADER never says urgent: no precision
     assert sum(r.startswith("| frozen split=") for r in rows) == 2  # Rapport alone per split
+
+
+def test_files_named_are_scored_alone_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = RESULTS.stat().st_mtime_ns
+    assert main([str(_set(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("given: 4 messages") and "frozen" not in out
+    assert "rules_only" in out and "vader_only" in out
+    assert RESULTS.stat().st_mtime_ns == before
+    assert main([str(tmp_path / "missing.jsonl")]) == 2

@@ -79,7 +79,7 @@ def test_the_rules_words_priority_and_contact_say_why(world: World) -> None:
     )
     assert "<dt>Call</dt>" in panel
     assert 'id="triage-contact-reason">The customer is upset and they ask for a person.<' in panel
-    assert "Read by the rules." in panel
+    assert "Read by the shipped model, version" in panel
     assert "signal-learned" not in panel
 
 
