@@ -64,6 +64,8 @@ first_failed_at  # jobs.DeferredItem: the record of a failing row, for an operat
 last_failed_at
 _.last_failed_at
 warned_at  # care.Promise: claimed by the promise_warnings sweep, cleared by a reschedule
+token_hash  # chat.Conversation: looked up by rapport/chat/access.py (filter by hash)
+chat_capacity  # people.Agent: read by name in rapport/routing/service.py (_chat_room)
 
 # API schema and report fields: serialised by Ninja/pydantic or asdict().
 mail_error  # api/schemas/staff.py InvitationOut

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rapport.care",
     "rapport.outreach",
     "rapport.mail",
+    "rapport.chat",
     "rapport.portal",
     "rapport.datacare",
     "rapport.workspace",
@@ -154,6 +155,10 @@ if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["redis"]:
         raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL (redis://host:6379/0)")
     INSTALLED_APPS.append("django_rq")
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+
+# Nudges to live clients (rapport/lib/nudges.py): one process by default. The layer only says
+# "fetch"; a lost nudge makes a client late, never loses a line.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CACHES = {
     "default": (
@@ -293,6 +298,12 @@ RAPPORT_ATTACHMENTS_MAX_COUNT = env_int("RAPPORT_ATTACHMENTS_MAX_COUNT", default
 RAPPORT_ATTACHMENT_MAX_BYTES = env_int(
     "RAPPORT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024, minimum=1024
 )
+# Live chat (rapport/chat): the longest line a customer may send (characters), the largest
+# file they may attach (bytes).
+RAPPORT_CHAT_MAX_TEXT = env_int("RAPPORT_CHAT_MAX_TEXT", default=4000, minimum=100)
+RAPPORT_CHAT_ATTACHMENT_MAX_BYTES = env_int(
+    "RAPPORT_CHAT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
+)
 # Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024
@@ -382,6 +393,11 @@ RAPPORT_RATE_PASSWORD_RESET = env_rate("RAPPORT_RATE_PASSWORD_RESET", "5/h")
 RAPPORT_RATE_CONTACT = env_rate("RAPPORT_RATE_CONTACT", "10/h")
 RAPPORT_RATE_INBOUND = env_rate("RAPPORT_RATE_INBOUND", "600/m")
 RAPPORT_RATE_ANONYMOUS = env_rate("RAPPORT_RATE_ANONYMOUS", "300/m")
+# The chat widget's public API (rapport/chat/views.py): new chats per client address, lines
+# posted per client address and per conversation.
+RAPPORT_RATE_CHAT_START = env_rate("RAPPORT_RATE_CHAT_START", "10/h")
+RAPPORT_RATE_CHAT_POST = env_rate("RAPPORT_RATE_CHAT_POST", "60/m")
+RAPPORT_RATE_CHAT_CONVERSATION = env_rate("RAPPORT_RATE_CHAT_CONVERSATION", "30/m")
 
 # Sender authentication (rapport/mail/authentication.py): the authserv-ids of the MTAs whose
 # Authentication-Results headers are believed. Empty (default): results are not read.

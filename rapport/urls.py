@@ -5,6 +5,7 @@ urlpatterns = [
     path("care/", include("rapport.care.urls")),
     path("outreach/", include("rapport.outreach.urls")),
     path("mail/", include("rapport.mail.urls")),
+    path("chat/", include("rapport.chat.urls")),
     path("contact/", include("rapport.portal.urls")),
     path("datacare/", include("rapport.datacare.urls")),
     path("", include("rapport.workspace.urls")),

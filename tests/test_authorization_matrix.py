@@ -131,6 +131,13 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "messages/<int:message_id>/with-images/": ("GET", "login", "404", "ok", "ok"),
     "mail/messages/<int:message_id>/original/": ("GET", "login", "404", "ok", "ok"),
     "contact/": ("GET", "ok", "ok", "ok", "ok"),
+    # The chat widget's API: public; a conversation is reached only with its token (the
+    # matrix's is forged: 404 for everyone). tests/chat/ tests the token holder.
+    "chat/api/conversations": ("POST", "ok", "ok", "ok", "ok"),
+    "chat/api/conversations/<str:token>/messages": ("GET", "404", "404", "404", "404"),
+    "chat/api/conversations/<str:token>/seen": ("POST", "404", "404", "404", "404"),
+    "chat/api/conversations/<str:token>/typing": ("POST", "404", "404", "404", "404"),
+    "chat/api/conversations/<str:token>/attachments": ("POST", "404", "404", "404", "404"),
     "datacare/customers/<int:customer_id>/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/export/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/erase/": ("POST", "login", "404", "404", "ok"),

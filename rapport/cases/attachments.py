@@ -85,23 +85,30 @@ def download_type(content_type: str) -> str:
     return declared if declared in INERT_TYPES else "application/octet-stream"
 
 
-def check_uploads(uploads: Sequence[Upload]) -> None:
-    """Refused, saying which file and the limit, before anything is written."""
-    most = settings.RAPPORT_ATTACHMENTS_MAX_COUNT
+def check_uploads(
+    uploads: Sequence[Upload],
+    *,
+    most: int | None = None,
+    each: int | None = None,
+    field: str = "attachments",
+) -> None:
+    """Refused, saying which file and the limit, before anything is written (the limits: an
+    agent's, RAPPORT_ATTACHMENTS_MAX_COUNT and RAPPORT_ATTACHMENT_MAX_BYTES, unless given)."""
+    most = settings.RAPPORT_ATTACHMENTS_MAX_COUNT if most is None else most
     if len(uploads) > most:
         raise ActionError(
-            f"At most {most} files a message; {len(uploads)} were attached.", field="attachments"
+            f"At most {most} files a message; {len(uploads)} were attached.", field=field
         )
-    each = settings.RAPPORT_ATTACHMENT_MAX_BYTES
+    each = settings.RAPPORT_ATTACHMENT_MAX_BYTES if each is None else each
     for upload in uploads:
         if len(upload.data) > each:
             raise ActionError(
                 f"{safe_filename(upload.filename)} is {filesizeformat(len(upload.data))}; a file "
                 f"may be at most {filesizeformat(each)}. Share a link to it instead.",
-                field="attachments",
+                field=field,
             )
         if not upload.data:
-            raise ActionError(f"{safe_filename(upload.filename)} is empty.", field="attachments")
+            raise ActionError(f"{safe_filename(upload.filename)} is empty.", field=field)
 
 
 def attach(message: Message, uploads: Sequence[Upload]) -> list[Attachment]:

@@ -179,6 +179,10 @@ class DeliveryStatus(models.TextChoices):
     # Recorded on the case but carried by nothing (a channel with no transport): never "Sent".
     NOT_SENT = "not_sent", "Logged, not sent"
     NOT_APPLICABLE = "n/a", "Not applicable"
+    # A chat reply: stored in the customer's conversation (their client fetches it), then
+    # seen there. Never "Sent": nothing left for an inbox.
+    DELIVERED = "delivered", "Delivered to the chat"
+    READ = "read", "Read in the chat"
 
 
 class Message(models.Model):

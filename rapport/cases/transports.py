@@ -4,13 +4,13 @@ nowhere.
 A feature that transmits on a channel registers it here when the app is ready (mail registers
 email, with its outbox's `queue_outbound_message`); the core never imports the feature, and a
 reply goes out by `queue` below. A reply asked for on a channel nobody registered
-(chat, SMS, social and web have no transport yet) is refused with what to do instead, and the
+(SMS, social and web have no transport yet) is refused with what to do instead, and the
 composer does not offer it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -45,6 +45,9 @@ class Transport:
     caveat: str = ""
     # The identity kind the channel writes to (an email address for email).
     needs: str = ""
+    # For a channel tied to the case rather than an address (chat: the case's conversation):
+    # whether this case can be reached by it.
+    reaches: Callable[[Case], bool] | None = None
 
 
 _registered: dict[str, Transport] = {}
@@ -89,7 +92,11 @@ def reachable_channels(
         identities = Identity.objects.filter(customer_id=case.customer_id)
     # Only a verified address is written to (rapport/mail/outbound.py, `choose_recipient`).
     kinds = {i.kind for i in identities if not i.undeliverable_reason and i.is_verified}
-    usable = [t for t in _registered.values() if not t.needs or t.needs in kinds]
+    usable = [
+        t
+        for t in _registered.values()
+        if (not t.needs or t.needs in kinds) and (t.reaches is None or t.reaches(case))
+    ]
     usable.sort(key=lambda t: t.channel != case.origin_channel)
     return usable
 
@@ -122,6 +129,13 @@ def reply_channel(case: Case, requested: str | None) -> str:
             raise ActionError(
                 f"Rapport cannot send by {_label(requested)} yet (no {_label(requested)} "
                 f"transport is set up), so a reply there would reach nobody."
+                + (f" Reply by {' or '.join(sorted(map(_label, usable)))}." if usable else "")
+                + _call_instead(case),
+                field="channel",
+            )
+        if _registered[requested].reaches is not None:
+            raise ActionError(
+                f"This case has no open {_label(requested)} to reply in."
                 + (f" Reply by {' or '.join(sorted(map(_label, usable)))}." if usable else "")
                 + _call_instead(case),
                 field="channel",

@@ -134,7 +134,11 @@ def deliver(*, message_id: int, attempt: int = 1) -> Delivery:
         return Delivery("skipped", "not an outbound message")
     if message.channel != Channel.EMAIL or transport_for(message.channel) is None:
         # Nothing carries this channel: say so on the timeline, never "Sent".
-        error = f"Nothing was sent: Rapport has no {message.channel} transport."
+        error = (
+            f"Nothing was sent: Rapport has no {message.channel} transport."
+            if transport_for(message.channel) is None
+            else f"Nothing was sent: the outbox carries email, not {message.channel}."
+        )
         mark_delivery(message=message, status=DeliveryStatus.NOT_SENT, error=error)
         return Delivery("not_sent", error)
     recipient, refusal = choose_recipient(message)

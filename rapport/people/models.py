@@ -43,6 +43,9 @@ class Brand(models.Model):
     # One policy for every starting text an agent is given (saved replies, outreach drafts):
     # refuse it sent word for word, so what a customer reads was written for them.
     refuse_unedited_templates = models.BooleanField(default=True)
+    # The sites allowed to embed its chat widget ("https://www.example.com", scheme and host,
+    # no path): the chat's HTTP API answers their browsers' cross-site requests (CORS).
+    chat_origins = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -104,6 +107,8 @@ class Agent(models.Model):
     working_hours = models.JSONField(default=dict, blank=True)
     skills = models.JSONField(default=list, blank=True)
     capacity = models.PositiveIntegerField(default=20)
+    # Live chats they hold at once: routing gives a new chat to someone else past it.
+    chat_capacity = models.PositiveIntegerField(default=3)
     availability = models.CharField(
         max_length=10, choices=Availability.choices, default=Availability.AVAILABLE
     )

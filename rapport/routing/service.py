@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message
 from rapport.lib.hours import BusinessCalendar, HoursError
 from rapport.lib.ranked import newest_per
-from rapport.people.models import Agent, Availability, Site, Team
+from rapport.people.models import Agent, Availability, Channel, Site, Team
 from rapport.routing.core import Candidate, Decision, Need, choose_owner, within_brand
 from rapport.routing.models import Closure
 from rapport.routing.snapshot import remembered
@@ -371,9 +371,31 @@ def decide(case: Case, *, now: datetime, need: Need | None = None) -> Decision |
     candidates = within_brand(load_candidates(now=now), need.brand_id)
     if not candidates:
         return None
+    if case.origin_channel == Channel.CHAT:
+        candidates = _chat_room(candidates)
     decision = choose_owner(need, candidates, now=now)
     loads_cache.note_assignment(decision.agent_id)
     return decision
+
+
+def _chat_room(candidates: list[Candidate]) -> list[Candidate]:
+    """For a live chat, an agent holding as many open chats as their `chat_capacity` has no
+    room (whatever their other cases): continuity passes to the deputy, and so on."""
+    chats = dict(
+        Case.objects.filter(
+            status__in=ACTIVE_STATUSES, owner__isnull=False, origin_channel=Channel.CHAT
+        )
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    limits = dict(Agent.objects.filter(pk__in=chats).values_list("pk", "chat_capacity"))
+    return [
+        replace(c, capacity=min(c.capacity, c.open_cases))
+        if chats.get(c.agent_id, 0) >= limits.get(c.agent_id, 1)
+        else c
+        for c in candidates
+    ]
 
 
 def customer_notice(case: Case, *, now: datetime) -> str:

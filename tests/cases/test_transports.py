@@ -28,7 +28,7 @@ def chat_case(world: World) -> Case:
     )
 
 
-def test_a_reply_on_a_chat_case_goes_by_email_when_chat_has_no_transport(
+def test_a_reply_on_a_chat_case_without_a_conversation_goes_by_email(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     case = chat_case(world)
@@ -39,12 +39,18 @@ def test_a_reply_on_a_chat_case_goes_by_email_when_chat_has_no_transport(
     assert mail.outbox[0].to == ["maria.lopez@example.com"]
 
 
-@pytest.mark.parametrize("channel", ["chat", "sms", "social", "web"])
+@pytest.mark.parametrize("channel", ["sms", "social", "web"])
 def test_a_reply_asked_for_on_a_channel_with_no_transport_is_refused(
     world: World, channel: str
 ) -> None:
     with pytest.raises(ActionError, match=f"cannot send by {channel}.*Reply by email"):
         reply(case=world.case, text="Hello", by=world.agent, channel=channel)
+    assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_a_chat_reply_on_a_case_without_a_conversation_is_refused(world: World) -> None:
+    with pytest.raises(ActionError, match=r"no open chat to reply in\. Reply by email"):
+        reply(case=world.case, text="Hello", by=world.agent, channel="chat")
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
 
 
@@ -67,7 +73,7 @@ def test_a_queued_message_on_a_channel_with_no_transport_is_never_marked_sent(
         case=world.case,
         customer=world.customer,
         direction=Direction.OUTBOUND,
-        channel="chat",
+        channel="sms",
         author=world.agent,
         text="Hello",
         delivery_status=DeliveryStatus.QUEUED,
@@ -75,7 +81,7 @@ def test_a_queued_message_on_a_channel_with_no_transport_is_never_marked_sent(
     assert deliver_message.call(legacy.pk) == "not_sent"
     legacy.refresh_from_db()
     assert legacy.delivery_status == DeliveryStatus.NOT_SENT
-    assert "no chat transport" in legacy.delivery_error
+    assert "no sms transport" in legacy.delivery_error
     page = world.client_for(world.agent).get(f"/cases/{world.case.pk}/").content.decode()
     assert 'data-delivery="not_sent">Logged, not sent<' in page
 
@@ -85,7 +91,7 @@ def test_the_composer_offers_only_channels_that_carry_and_says_why(world: World)
     page = world.client_for(world.agent).get(f"/cases/{case.pk}/").content.decode()
     assert '<option value="email">Email</option>' in page
     assert '<option value="chat">' not in page
-    assert "Chat replies cannot be sent yet: Rapport has no chat transport" in page
+    assert "This case has no open chat: this reply goes by email." in page
     # The embedded desk prints mail to the console: the agent is told, not shown a false Sent.
     assert "email is printed to the server console, not delivered" in page
 

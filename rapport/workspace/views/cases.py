@@ -95,6 +95,14 @@ def _case_context(
             labels[case.origin_channel]
             if case.origin_channel in REPLY_CHANNEL_VALUES
             and case.origin_channel not in {t.channel for t in reachable}
+            and transports.transport_for(case.origin_channel) is None
+            else ""
+        ),
+        # Carried, but not to this case (a chat case whose conversation has ended).
+        "origin_unreached": (
+            labels[case.origin_channel]
+            if case.origin_channel not in {t.channel for t in reachable}
+            and transports.transport_for(case.origin_channel) is not None
             else ""
         ),
         "signature_preview": case_messages.signed("", agent).strip(),

@@ -1,0 +1,277 @@
+"""A live conversation: started by a customer, written by both sides, every line numbered.
+
+Each line is stored first (a case message, through the same paths as any other: a new case is
+opened by `open_case_with_message`, a customer's line is `receive_message`, an agent's reply is
+the core's `reply` through the chat transport), then given the conversation's next `seq` under
+the conversation's row lock in the same transaction; the clients are nudged after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from rapport.cases.attachments import Upload, attach, check_uploads, safe_filename
+from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
+from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
+from rapport.lib.errors import ActionError
+from rapport.lib.nudges import chat_group, nudge, send_now
+from rapport.people.actions.customers import create_claimed_customer
+from rapport.people.models import Agent, Brand, Channel
+from rapport.routing.actions.opening import open_case_with_message, receive_message
+
+# How a chat's customer is named until they say who they are.
+ANONYMOUS = "Chat visitor"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_line(text: str) -> str:
+    """A customer's line as stored: refused when empty or past the chat's limit."""
+    body = text.strip()
+    if not body:
+        raise ActionError("The message is empty.", field="text")
+    most = settings.RAPPORT_CHAT_MAX_TEXT
+    if len(body) > most:
+        raise ActionError(
+            f"The message is longer than {most:,} characters; send it in parts.", field="text"
+        )
+    return body
+
+
+def clean_email(email: str) -> str:
+    address = email.strip().lower()
+    if not address:
+        return ""
+    try:
+        validate_email(address)
+    except ValidationError as exc:
+        raise ActionError(
+            f"{email.strip()[:80]!r} is not an email address.", field="email"
+        ) from exc
+    return address
+
+
+@dataclass(frozen=True)
+class Started:
+    conversation: Conversation
+    token: str  # shown once, to the customer's browser; only its hash is stored
+    entry: ChatEntry
+
+
+@transaction.atomic
+def start_conversation(
+    *,
+    text: str,
+    visitor_id: str,
+    brand: Brand | None,
+    name: str = "",
+    email: str = "",
+    client_id: str = "",
+) -> Started:
+    """A customer's first line opens a case on channel chat, routed as any case is (a named
+    owner at once, continuity first). The customer is a new, unverified record: an email that
+    belongs to a known customer flags it as likely them (their owner and deputy look after it)
+    and joins their history only once the visitor proves the address (`verification`)."""
+    body = clean_line(text)
+    address = clean_email(email)
+    given = " ".join(name.split())[:200]
+    customer = create_claimed_customer(
+        name=given or ANONYMOUS,
+        identities=[("email", address)] if address else [],
+        source="chat",
+    )
+    opened = open_case_with_message(
+        customer=customer, subject="", channel=Channel.CHAT, text=body, by=None, brand=brand
+    )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    conversation = Conversation.objects.create(
+        case=opened.case,
+        brand=brand or opened.case.brand,
+        token_hash=hash_token(token),
+        visitor_id=visitor_id,
+        name=given,
+        email=address,
+        created_at=now,
+        updated_at=now,
+    )
+    entry = _append(
+        conversation, kind=EntryKind.IN, message=opened.message, client_id=client_id[:64]
+    )
+    return Started(conversation, token, entry)
+
+
+@transaction.atomic
+def customer_says(
+    *,
+    conversation: Conversation,
+    text: str,
+    client_id: str = "",
+    attachments: Sequence[Upload] = (),
+) -> ChatEntry:
+    """The customer's next line, stored as their message on the case (triaged as any inbound
+    message), with the files they sent. The same `client_id` twice (a retry after a lost
+    answer) stores it once."""
+    check_uploads(
+        attachments, most=1, each=settings.RAPPORT_CHAT_ATTACHMENT_MAX_BYTES, field="file"
+    )
+    if attachments and not text.strip():
+        text = "Sent " + ", ".join(safe_filename(a.filename) for a in attachments)
+    body = clean_line(text)
+    locked = _lock(conversation)
+    client_id = client_id[:64]
+    if client_id:
+        earlier = ChatEntry.objects.filter(conversation=locked, client_id=client_id).first()
+        if earlier is not None:
+            return earlier
+    case = locked.case
+    if case.status == Status.CLOSED:
+        # The conversation goes on in a new case for the same customer, routed again.
+        opened = open_case_with_message(
+            customer=case.customer,
+            subject="",
+            channel=Channel.CHAT,
+            text=body,
+            by=None,
+            brand=case.brand,
+        )
+        locked.case, message = opened.case, opened.message
+        locked.save(update_fields=["case"])
+    else:
+        message = receive_message(case=case, text=body, channel=Channel.CHAT)
+    attach(message, attachments)
+    return _append(locked, kind=EntryKind.IN, message=message, client_id=client_id)
+
+
+def has_conversation(case: Case) -> bool:
+    """Whether a chat reply on `case` reaches someone: the case has an open conversation
+    (only a case a chat opened has one: no query for the others)."""
+    if case.origin_channel != Channel.CHAT:
+        return False
+    return Conversation.objects.filter(case=case, state=ConversationState.OPEN).exists()
+
+
+@transaction.atomic
+def queue_chat_reply(
+    *,
+    case: Case,
+    text: str,
+    by: Agent | None,
+    channel: str,
+    attachments: Sequence[Upload],
+    now: datetime,
+) -> Message:
+    """The chat transport (the core's `reply` with channel chat): the agent's line stored in
+    the case's conversation, "delivered" once it is there for the customer's client to fetch;
+    "read" only when that client reports having shown it (`customer_saw`)."""
+    conversation = (
+        Conversation.objects.filter(case=case, state=ConversationState.OPEN).order_by("-pk").first()
+    )
+    if conversation is None:
+        raise ActionError("This case has no open chat to reply in.", field="channel")
+    check_uploads(attachments)
+    message = Message.objects.create(
+        case=case,
+        customer_id=case.customer_id,
+        direction=Direction.OUTBOUND,
+        channel=channel,
+        author=by,
+        text=text,
+        delivery_status=DeliveryStatus.DELIVERED,
+        created_at=now,
+    )
+    attach(message, attachments)
+    _append(_lock(conversation), kind=EntryKind.OUT, message=message)
+    return message
+
+
+@transaction.atomic
+def add_system_line(*, conversation: Conversation, text: str) -> ChatEntry:
+    """A visibly automatic line ("Ana has joined"): never written as if by a person."""
+    return _append(_lock(conversation), kind=EntryKind.SYSTEM, text=text)
+
+
+@transaction.atomic
+def customer_saw(*, conversation: Conversation, seq: int) -> int:
+    """The customer's client showed every line up to `seq`: the agent's replies up to it are
+    "read". Returns the customer's cursor (it never moves back, nor past the last line)."""
+    locked = _lock(conversation)
+    seen = min(max(seq, 0), locked.last_seq)
+    if seen <= locked.customer_seen_seq:
+        return locked.customer_seen_seq
+    locked.customer_seen_seq = seen
+    locked.save(update_fields=["customer_seen_seq"])
+    Message.objects.filter(
+        chat_entry__conversation=locked,
+        chat_entry__seq__lte=seen,
+        direction=Direction.OUTBOUND,
+        delivery_status=DeliveryStatus.DELIVERED,
+    ).update(delivery_status=DeliveryStatus.READ)
+    nudge(chat_group(locked.pk), {"type": "seen", "by": "customer", "seq": seen})
+    return seen
+
+
+@transaction.atomic
+def agent_saw(*, conversation: Conversation, seq: int) -> int:
+    """The agent's screen showed the customer's lines up to `seq` (the widget's read mark)."""
+    locked = _lock(conversation)
+    seen = min(max(seq, 0), locked.last_seq)
+    if seen <= locked.agent_seen_seq:
+        return locked.agent_seen_seq
+    locked.agent_seen_seq = seen
+    locked.save(update_fields=["agent_seen_seq"])
+    nudge(chat_group(locked.pk), {"type": "seen", "by": "agent", "seq": seen})
+    return seen
+
+
+def typing(*, conversation: Conversation, by: str) -> None:
+    """Someone is typing: told to whoever listens, stored nowhere ("customer" or "agent")."""
+    send_now(chat_group(conversation.pk), {"type": "typing", "by": by})
+
+
+def _lock(conversation: Conversation) -> Conversation:
+    return (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("case__customer", "case__brand")
+        .get(pk=conversation.pk)
+    )
+
+
+def _append(
+    conversation: Conversation,
+    *,
+    kind: str,
+    message: Message | None = None,
+    text: str = "",
+    client_id: str = "",
+) -> ChatEntry:
+    """The next line of a conversation locked by the caller (or just created in its
+    transaction): seq = last + 1, so the numbers have no gaps; the listeners are told after the
+    commit."""
+    seq = conversation.last_seq + 1
+    now = timezone.now()
+    entry = ChatEntry.objects.create(
+        conversation=conversation,
+        seq=seq,
+        kind=kind,
+        message=message,
+        text=text,
+        client_id=client_id,
+        created_at=message.created_at if message is not None else now,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(last_seq=seq, updated_at=now)
+    conversation.last_seq, conversation.updated_at = seq, now
+    nudge(chat_group(conversation.pk), {"type": "new", "seq": seq})
+    return entry

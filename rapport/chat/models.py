@@ -1,0 +1,79 @@
+"""Live conversations: a chat is a case whose messages are numbered for the customer's screen.
+
+Every line the customer sees is a `ChatEntry` with a `seq` that grows by one per conversation,
+allocated under the conversation's row lock in the transaction that stores the line; the
+socket only says "new up to seq N" after the commit, and each client fetches from its cursor.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.timezone import now
+
+from rapport.cases.models import Case, Message
+from rapport.people.models import Brand
+
+
+class ConversationState(models.TextChoices):
+    OPEN = "open", "Open"
+    ENDED = "ended", "Ended"
+
+
+class Conversation(models.Model):
+    """One customer's chat, reached by a random token only they hold (stored hashed)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conversations")
+    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.SET_NULL)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The browser that started it (its signed cookie): its chats are its own.
+    visitor_id = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=320, blank=True)
+    # The email was proven by a code sent to it: the chat joined that customer's history.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_seq = models.PositiveIntegerField(default=0)
+    customer_seen_seq = models.PositiveIntegerField(default=0)
+    agent_seen_seq = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        max_length=10, choices=ConversationState.choices, default=ConversationState.OPEN
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"chat on case #{self.case_id}"
+
+
+class EntryKind(models.TextChoices):
+    IN = "in", "From the customer"
+    OUT = "out", "From an agent"
+    SYSTEM = "system", "System"
+
+
+class ChatEntry(models.Model):
+    """A line of the conversation, numbered: the customer's or agent's case message, or a
+    visibly automatic system line ("Ana has joined")."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="entries")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=6, choices=EntryKind.choices)
+    message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="chat_entry"
+    )
+    text = models.TextField(blank=True, help_text="a system line's words")
+    # The widget's id for the line it sent: a retry after a lost answer stores nothing twice.
+    client_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="chat_entry_seq_unique"),
+            models.UniqueConstraint(
+                fields=["conversation", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="chat_entry_client_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.seq}"

@@ -1,0 +1,45 @@
+"""What the customer's client reads: the lines after its cursor, and who has the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapport.chat.models import ChatEntry, Conversation, EntryKind
+
+# Lines per answer; a client with more to read asks again after the last seq it got.
+PAGE = 200
+
+
+def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
+    """The widget's `GET .../messages?after=SEQ` answer (docs/chat.md). The wait and queue
+    position stay null until they are computed from the live queue: never a made-up figure."""
+    entries = (
+        ChatEntry.objects.filter(conversation=conversation, seq__gt=after)
+        .select_related("message__author")
+        .order_by("seq")[:PAGE]
+    )
+    owner = conversation.case.owner
+    return {
+        "messages": [_line(entry, conversation) for entry in entries],
+        "agent": {"name": owner.display_name} if owner is not None else None,
+        "wait_seconds": None,
+        "queue_position": None,
+        "agent_seen_seq": conversation.agent_seen_seq,
+    }
+
+
+def _line(entry: ChatEntry, conversation: Conversation) -> dict[str, Any]:
+    message = entry.message
+    if entry.kind == EntryKind.SYSTEM or message is None:
+        author, text = "", entry.text
+    elif entry.kind == EntryKind.OUT:
+        author, text = (message.author.display_name if message.author else ""), message.text
+    else:
+        author, text = conversation.name or "You", message.text
+    return {
+        "seq": entry.seq,
+        "direction": entry.kind,
+        "author": author,
+        "text": text,
+        "sent_at": entry.created_at.isoformat(),
+    }

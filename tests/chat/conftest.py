@@ -1,0 +1,35 @@
+"""A visitor's browser talking to the chat widget's API, as the widget's script would."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+BASE = "/chat/api/conversations"
+
+
+class Visitor:
+    """One browser: its own cookie jar (the signed visitor cookie)."""
+
+    def __init__(self, origin: str = "") -> None:
+        self.client = Client()
+        self.headers = {"Origin": origin} if origin else {}
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.client.post(
+            path, json.dumps(body), content_type="application/json", headers=self.headers
+        )
+
+    def start(self, text: str = "Hello, is anyone there?", **fields: Any) -> Any:
+        return self.post(BASE, {"text": text, **fields})
+
+    def say(self, token: str, text: str, **fields: Any) -> Any:
+        return self.post(f"{BASE}/{token}/messages", {"text": text, **fields})
+
+    def read(self, token: str, after: int | str = 0) -> Any:
+        return self.client.get(f"{BASE}/{token}/messages", {"after": after}, headers=self.headers)
+
+    def saw(self, token: str, seq: int) -> Any:
+        return self.post(f"{BASE}/{token}/seen", {"seq": seq})

@@ -1,0 +1,161 @@
+"""The widget's HTTP API, shapes exactly as docs/chat.md (and issue 16) names them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from rapport.cases.actions.messages import reply
+from rapport.cases.models import Case, Direction, Message
+from rapport.chat.models import ChatEntry, Conversation
+from rapport.people.models import Brand, Channel
+from tests.chat.conftest import BASE, Visitor
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_visitor_starts_a_chat_and_gets_a_token_a_case_and_a_cookie(world: World) -> None:
+    visitor = Visitor()
+    response = visitor.start("Mila is coughing <b>again</b>", name="Maria")
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"conversation", "case_id", "seq"}
+    assert body["seq"] == 1
+    assert isinstance(body["conversation"], str) and len(body["conversation"]) >= 40
+    case = Case.objects.get(pk=body["case_id"])
+    assert case.origin_channel == Channel.CHAT
+    assert case.owner is not None  # a named person at once
+    cookie = response.cookies["rapport_chat_visitor"]
+    assert cookie["httponly"] and cookie.value
+    conversation = Conversation.objects.get(case=case)
+    # Only the token's hash is kept.
+    assert body["conversation"] not in conversation.token_hash
+    message = Message.objects.get(case=case)
+    assert (
+        message.direction == Direction.INBOUND and message.text == "Mila is coughing <b>again</b>"
+    )
+
+
+def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: World) -> None:
+    visitor = Visitor()
+    token = visitor.start("First", name="Maria").json()["conversation"]
+    assert visitor.say(token, "Second").json() == {"seq": 2}
+    case = Conversation.objects.get().case
+    reply(case=case, text="Hello Maria, I am here.", by=world.agent, channel="chat")
+    body = visitor.read(token, after=1).json()
+    assert set(body) == {"messages", "agent", "wait_seconds", "queue_position", "agent_seen_seq"}
+    assert body["wait_seconds"] is None and body["queue_position"] is None
+    assert [set(m) for m in body["messages"]] == [
+        {"seq", "direction", "author", "text", "sent_at"}
+    ] * 2
+    assert [(m["seq"], m["direction"], m["author"], m["text"]) for m in body["messages"]] == [
+        (2, "in", "Maria", "Second"),
+        (3, "out", "Dr. Ana Ortiz", "Hello Maria, I am here."),
+    ]
+    owner = Case.objects.get(pk=case.pk).owner
+    assert owner is not None and body["agent"] == {"name": owner.display_name}
+    assert visitor.read(token, after=3).json()["messages"] == []
+
+
+def test_an_unknown_token_and_another_visitors_token_are_both_404(world: World) -> None:
+    maria, stranger = Visitor(), Visitor()
+    token = maria.start().json()["conversation"]
+    stranger.start("My own chat")  # the stranger's browser has its own visitor cookie
+    assert maria.read("x" * 43).status_code == 404
+    assert stranger.read(token).status_code == 404
+    assert stranger.say(token, "Hijack").status_code == 404
+    assert maria.read(token).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "text"),
+        ({"text": "   "}, "text"),
+        ({"text": 5}, "text"),
+        ({"text": "x" * 4001}, "text"),
+        ({"text": "hi", "email": "not an address"}, "email"),
+        ({"text": "hi", "brand": "nope"}, "brand"),
+    ],
+)
+def test_bad_input_is_a_clear_422_and_stores_nothing(
+    world: World, body: dict[str, Any], field: str
+) -> None:
+    response = Visitor().post(BASE, body)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field
+    assert response.json()["error"]["message"]
+    assert not Conversation.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_refused(world: World) -> None:
+    client = Client()
+    assert client.post(BASE, {"text": "hi"}).status_code == 415  # a form post: not the widget
+    response = client.post(BASE, "{nope", content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_the_same_line_posted_twice_with_its_client_id_is_stored_once(world: World) -> None:
+    visitor = Visitor()
+    token = visitor.start(client_id="c-1").json()["conversation"]
+    first = visitor.say(token, "Are you there?", client_id="c-2").json()
+    again = visitor.say(token, "Are you there?", client_id="c-2").json()
+    assert first == again == {"seq": 2}
+    assert ChatEntry.objects.count() == 2
+    assert Message.objects.filter(text="Are you there?").count() == 1
+
+
+def test_html_is_stored_and_returned_as_text(world: World) -> None:
+    visitor = Visitor()
+    token = visitor.start("<script>alert(1)</script>").json()["conversation"]
+    response = visitor.read(token)
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["messages"][0]["text"] == "<script>alert(1)</script>"
+
+
+def test_cors_only_for_the_brands_own_sites_and_other_sites_cannot_post(world: World) -> None:
+    Brand.objects.create(
+        name="Night Clinic", slug="night", chat_origins=["https://www.nightclinic.example"]
+    )
+    allowed = Visitor(origin="https://www.nightclinic.example")
+    response = allowed.start()
+    assert response.status_code == 201
+    assert response["Access-Control-Allow-Origin"] == "https://www.nightclinic.example"
+    token = response.json()["conversation"]
+    hostile = Visitor(origin="https://evil.example")
+    hostile.client.cookies = allowed.client.cookies
+    refused = hostile.say(token, "Written by another site")
+    assert refused.status_code == 403
+    assert "Access-Control-Allow-Origin" not in refused
+    assert Visitor(origin="https://evil.example").start().status_code == 403
+    preflight = allowed.client.options(
+        f"{BASE}/{token}/messages", headers={"Origin": "https://www.nightclinic.example"}
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
+
+
+def test_several_businesses_need_the_brand_named(world: World) -> None:
+    Brand.objects.create(name="One", slug="one")
+    Brand.objects.create(name="Two", slug="two")
+    assert Visitor().start().json()["error"]["field"] == "brand"
+    started = Visitor().start(brand="two").json()
+    brand = Conversation.objects.get(case_id=started["case_id"]).brand
+    assert brand is not None and brand.slug == "two"
+
+
+def test_the_customer_marks_lines_seen_and_replies_become_read(world: World) -> None:
+    visitor = Visitor()
+    token = visitor.start().json()["conversation"]
+    case = Conversation.objects.get().case
+    sent = reply(case=case, text="Hi, Ana here.", by=world.agent, channel="chat")
+    sent.refresh_from_db()
+    assert sent.delivery_status == "delivered"
+    assert visitor.saw(token, 99).json() == {"seq": 2}  # never past the last line
+    sent.refresh_from_db()
+    assert sent.delivery_status == "read"
+    assert visitor.saw(token, 1).json() == {"seq": 2}  # never back
+    assert visitor.saw(token, -1).status_code == 422
