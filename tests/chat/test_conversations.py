@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.actions.status import change_status
@@ -42,7 +42,7 @@ def test_lines_written_at_once_by_both_sides_are_numbered_without_gaps(world: Wo
         except BaseException as exc:
             failures.append(exc)
         finally:
-            close_old_connections()
+            connection.close()
 
     def agent() -> None:
         try:
@@ -52,7 +52,7 @@ def test_lines_written_at_once_by_both_sides_are_numbered_without_gaps(world: Wo
         except BaseException as exc:
             failures.append(exc)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=customer, args=(n,)) for n in range(3)]
     threads.append(threading.Thread(target=agent))

@@ -130,6 +130,8 @@ def customer_says(
     if attachments and not text.strip():
         text = "Sent " + ", ".join(safe_filename(a.filename) for a in attachments)
     body = clean_line(text)
+    # The case first, then the conversation: the order an agent's reply takes them in.
+    Case.objects.select_for_update().filter(pk=conversation.case_id).first()
     locked = _lock(conversation)
     client_id = client_id[:64]
     if client_id:
