@@ -260,8 +260,10 @@ class Model:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Per head, the training examples carrying it and their embeddings, ready to compare.
-        self._carrying = [np.flatnonzero(self.labels[:, i]) for i in range(len(self.heads))]
+        # Per head, the training examples carrying it and their embeddings, ready to compare;
+        # an example without its text (a desk's own message) trains but is never shown.
+        shown = np.array([bool(text) for text in self.texts], dtype=np.bool_)
+        self._carrying = [np.flatnonzero(self.labels[:, i] & shown) for i in range(len(self.heads))]
         self._carrying_vectors = [self.vectors[rows].astype(np.float32) for rows in self._carrying]
 
     @property

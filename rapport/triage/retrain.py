@@ -5,12 +5,14 @@ Each corrected message is one training example. Its labels: when it is the messa
 triage still shows, the case's signals as corrected (all of them: what an agent left alone they
 let stand); an older message, only the signals an agent corrected (the rest are unknown and left
 out of those signals' training). Where agents disagree on a message, the newest word wins.
+The desk's messages are learned from but their words are not kept in the model (it shows only
+the shipped data's examples).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +82,17 @@ def train(
     """A desk model on the shipped data plus the corrections, and its cross-validated figures."""
     paths = training.shipped_data()
     examples = training.read(paths) + corrected.examples
-    return learned.train(
+    model, figures = learned.train(
         examples,
         name="desk",
         version=version,
         data_hash=learned.data_sha256(paths),
         progress=progress,
     )
+    # The desk's messages train it but are not kept as words: a nearest example is shown on any
+    # team's case and copied into its triage, and a customer's erasure cannot reach a model.
+    shipped = len(examples) - len(corrected.examples)
+    return replace(model, texts=model.texts[:shipped] + [""] * len(corrected.examples)), figures
 
 
 def frozen_scores(model: learned.Model, path: Path | None = None) -> dict[str, dict[str, Any]]:
