@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0019_alter_message_delivery_status'),
+        ('cases', '0020_alter_message_delivery_status'),
         ('people', '0013_agent_chat_capacity_brand_chat_origins'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_promise_handed_over'),
+        ('cases', '0019_case_pinned'),
     ]
 
     operations = [
