@@ -10,6 +10,7 @@ from django.utils.timezone import now
 
 from rapport.cases.models import Case, Message
 from rapport.people.models import Agent
+from rapport.triage.explain import corrected_word
 
 
 class TriageSignal(models.TextChoices):
@@ -48,6 +49,11 @@ class TriageCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signal}={self.value} on case {self.case_id}"
+
+    @property
+    def word(self) -> str:
+        """The correction as the case page's button says it: "didn't ask for a person"."""
+        return corrected_word(self.signal, self.value)
 
 
 class TriageModel(models.Model):
