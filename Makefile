@@ -25,7 +25,7 @@ run: install
 	@echo "Starting web server on http://$(HOST):$(PORT)/ and the background worker (Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/rapport worker & \
-	  $(BIN)/rapport runserver $(HOST):$(PORT) --noreload
+	  $(BIN)/rapport serve --host $(HOST) --port $(PORT)
 
 # Serial on purpose: on a 2-core machine `pytest -n auto` (pytest-xdist) was no faster and made
 # the timing-bound tests flaky (measured in the commit that added this line). Where there are

@@ -82,6 +82,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "rapport.urls"
 WSGI_APPLICATION = "rapport.wsgi.application"
+ASGI_APPLICATION = "rapport.asgi.application"
 
 TEMPLATES = [
     {
@@ -156,9 +157,17 @@ if TASKS["default"]["BACKEND"] == _TASK_BACKENDS["redis"]:
     INSTALLED_APPS.append("django_rq")
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
 
-# Nudges to live clients (rapport/lib/nudges.py): one process by default. The layer only says
-# "fetch"; a lost nudge makes a client late, never loses a line.
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Nudges to live clients (rapport/lib/nudges.py). The layer only says "fetch"; a lost nudge makes
+# a client late, never loses a line. In memory by default: one process only, so a nudge sent by
+# the worker does not reach the web process (the clients' slow poll covers it). With REDIS_URL
+# every process shares the layer (docs/operations.md).
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
 
 CACHES = {
     "default": (

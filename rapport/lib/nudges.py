@@ -1,9 +1,16 @@
 """Nudges: "something new, fetch it" told to the clients listening on a group, after commit.
 
 A nudge never carries the message itself: every line is stored before anyone is told, and a
-client fetches from its own cursor. The channel layer is at-most-once (a group message can be
-dropped), so `nudge` never raises: a lost nudge only makes a client late, its slow safety poll
-and its reconnect fetch catch up.
+client fetches from its own cursor (the agent pages: their ETag-polled fragments, `live.js`).
+The channel layer is at-most-once (a group message can be dropped, and the in-memory layer
+reaches only its own process), so `nudge` never raises: a lost nudge only makes a client late,
+its slow safety poll and its reconnect fetch catch up.
+
+Groups (the consumers join them after checking who may listen):
+- `agent_group(id)`: one agent's own things (their notifications, cases they own);
+- `team_group(id)`: a team's queue (a new case or message on one of its cases);
+- `case_group(id)`: a case page (a new message or change; who is viewing or typing);
+- `chat_group(id)`: a customer's chat conversation.
 """
 
 from __future__ import annotations
@@ -18,13 +25,26 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
+def agent_group(agent_id: int) -> str:
+    return f"agent.{agent_id}"
+
+
+def team_group(team_id: int) -> str:
+    return f"team.{team_id}"
+
+
+def case_group(case_id: int) -> str:
+    return f"case.{case_id}"
+
+
 def chat_group(conversation_id: int) -> str:
     """The customer's chat (and agents watching it) listen here."""
     return f"chat.{conversation_id}"
 
 
 def nudge(group: str, payload: dict[str, Any]) -> None:
-    """Send `payload` to `group` once the current transaction commits (at once outside one)."""
+    """Send `payload` to `group` once the current transaction commits (at once outside one);
+    nothing when it rolls back."""
     transaction.on_commit(lambda: send_now(group, payload))
 
 
@@ -36,4 +56,4 @@ def send_now(group: str, payload: dict[str, Any]) -> None:
             return
         async_to_sync(layer.group_send)(group, {"type": "nudge", "payload": payload})
     except Exception:  # a lost nudge only makes a client late
-        logger.warning("nudge to %s lost", group, exc_info=True)
+        logger.debug("nudge to %s lost", group, exc_info=True)

@@ -1,0 +1,42 @@
+"""The ASGI application of the whole desk: HTTP to Django, websockets to the live consumers.
+
+`rapport serve` runs it (uvicorn). A websocket only nudges ("fetch now"); what it nudges about is
+always fetched over HTTP. Browsers from other sites are refused by the origin check; agents'
+sockets carry their session (AuthMiddlewareStack), the customer's chat its conversation token.
+"""
+
+import os
+import warnings
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+# WhiteNoise answers static files with a file iterator Django reads in a thread under ASGI: it
+# works, and Django warns on every file.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
+# Django first: the consumers' imports need the apps loaded.
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from rapport.workspace.consumers import DeskConsumer  # noqa: E402
+
+websocket_urlpatterns: list[Any] = [path("ws/desk/", DeskConsumer.as_asgi())]
+# The customer's chat (`/chat/ws/<token>/`) brings its own routes.
+if find_spec("rapport.chat.routing") is not None:
+    websocket_urlpatterns += import_module("rapport.chat.routing").websocket_urlpatterns
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)
