@@ -23,11 +23,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=1, help="Worker processes (more need REDIS_URL)."
         )
-        parser.add_argument(
-            "--forwarded-allow-ips",
-            default="127.0.0.1",
-            help="Proxies whose X-Forwarded-* headers are trusted (comma-separated, or *).",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workers: int = options["workers"]
@@ -48,7 +43,8 @@ class Command(BaseCommand):
             port=options["port"],
             workers=workers,
             lifespan="off",  # Django has no lifespan events
-            proxy_headers=True,
-            forwarded_allow_ips=options["forwarded_allow_ips"],
+            # A proxy's X-Forwarded-* headers are read by the desk itself, as configured
+            # (RAPPORT_TRUSTED_PROXY_COUNT, RAPPORT_PROXY_SSL_HEADER), never by the server.
+            proxy_headers=False,
             log_level="info" if settings.DEBUG else "warning",
         )
