@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rapport.cases.models import Direction, Message
+from rapport.people.models import CustomerEventKind
 from rapport.triage import evaluation, learned, training
 from rapport.triage.corrected import effective
 from rapport.triage.models import TriageCorrection
@@ -40,6 +41,8 @@ def corrected_examples() -> Corrected:
     """The desk's corrections as training examples (one per corrected message)."""
     rows = (
         TriageCorrection.objects.filter(message__isnull=False)
+        # An erased customer's words are "(erased)": nothing to learn, only noise.
+        .exclude(message__customer__events__kind=CustomerEventKind.ERASED)
         .select_related("message", "case")
         .order_by("created_at", "pk")
     )
