@@ -90,6 +90,7 @@ _.mtime  # tarfile.TarInfo (rapport/datacare/backup.py)
 stealth_options  # Django BaseCommand
 _.enforce_csrf_checks  # django.test.Client (tests/api/test_edge.py)
 _.receive_json  # channels' AsyncJsonWebsocketConsumer calls it (rapport/workspace/consumers.py)
+_.receive  # channels' AsyncWebsocketConsumer calls it (bench/asgi_servers.py)
 _.__signature__  # read by inspect.signature, so Ninja sees the wrapped operation (api/auth.py)
 
 # pytest fixtures requested for their effect, not their value.
