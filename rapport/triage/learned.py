@@ -145,6 +145,11 @@ class Encoder:
         return Encoding(mean / norm if norm else mean, norm, len(ids), spans, sums)
 
 
+@functools.lru_cache(maxsize=4096)  # about 4 MB
+def _remembered(text: str) -> Vector:
+    return encoder().embed(text)
+
+
 @functools.cache
 def encoder() -> Encoder:
     """The process's encoder, read once (about 0.1 s, 35 MB)."""
@@ -350,11 +355,12 @@ class Model:
         )
 
     def similarity(self, text: str, earlier: Sequence[str]) -> list[float]:
-        """Cosine similarity of `text` to each earlier message (for loops)."""
+        """Cosine similarity of `text` to each earlier message (for loops). The earlier ones
+        come back message after message, so their embeddings are remembered."""
         if not earlier:
             return []
-        tool = encoder()
-        return [float(x) for x in tool.embed_many(earlier) @ tool.embed(text)]
+        vector = encoder().embed(text)
+        return [float(_remembered(item) @ vector) for item in earlier]
 
     # -- storage, without pickle
     def to_bytes(self) -> bytes:
