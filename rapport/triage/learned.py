@@ -41,6 +41,7 @@ ENCODER = "wordllama l2_supercat_256"
 _WEIGHTS = ("weights", "l2_supercat_256.safetensors")
 _TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
 EMBED_CHARS = 1000  # a long email's first 1000 characters say what it is about
+TONE_CHARS = 300  # VADER's compound of the first 300 (its cost grows faster than the length)
 EMBED_SCALE = 16.0  # sqrt(256): a normalised embedding's coordinates on the features' scale
 EXTRAS = ("vader", "length", "capitals", "exclamations", "questions")
 FEATURES = (*(f"rule_{name}" for name in RULE_SIGNALS), *EXTRAS)
@@ -167,7 +168,7 @@ class Features:
     vader: float
 
     def extras(self) -> list[float]:
-        tokens = _ALPHA.findall(self.text)
+        tokens = _ALPHA.findall(self.text[:EMBED_CHARS])
         capitals = sum(1 for token in tokens if len(token) >= 2 and token.isupper())
         return [
             self.vader,

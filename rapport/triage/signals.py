@@ -527,7 +527,7 @@ def _cancelled(signal: str, folded: str, starts: frozenset[str]) -> bool:
 
 
 def _tone(body: str) -> float:
-    return compound(body[:VADER_CHARS])
+    return compound(body[: learned.TONE_CHARS])
 
 
 def _similar(text: str, history: Sequence[Said], now: datetime, model: learned.Model) -> list[str]:
