@@ -16,7 +16,6 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
@@ -31,12 +30,11 @@ from rapport.chat.actions.conversations import (
 )
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
+from rapport.chat.visitor import VISITOR_COOKIE, signed_visitor, visitor_from_cookie
 from rapport.lib.clientip import client_network
 from rapport.lib.errors import ActionError
 from rapport.people.models import Brand
 
-VISITOR_COOKIE = "rapport_chat_visitor"
-_SALT = "rapport.chat.visitor"
 MAX_BODY = 64 * 1024  # a JSON body: a line of RAPPORT_CHAT_MAX_TEXT characters fits many times
 _YEAR = 365 * 24 * 3600
 
@@ -115,19 +113,14 @@ def _with_cors(
 
 
 def visitor_id(request: HttpRequest) -> str | None:
-    try:
-        value = request.get_signed_cookie(VISITOR_COOKIE, salt=_SALT)
-    except (KeyError, BadSignature):
-        return None
-    return str(value)
+    return visitor_from_cookie(request.COOKIES.get(VISITOR_COOKIE))
 
 
 def _set_visitor(request: HttpRequest, response: HttpResponse, visitor: str) -> None:
     secure = request.is_secure()
-    response.set_signed_cookie(
+    response.set_cookie(
         VISITOR_COOKIE,
-        visitor,
-        salt=_SALT,
+        signed_visitor(visitor),
         max_age=_YEAR,
         httponly=True,
         secure=secure,
