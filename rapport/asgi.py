@@ -1,8 +1,11 @@
 """The ASGI application of the whole desk: HTTP to Django, websockets to the live consumers.
 
 `rapport serve` runs it (uvicorn). A websocket only nudges ("fetch now"); what it nudges about is
-always fetched over HTTP. Browsers from other sites are refused by the origin check; agents'
-sockets carry their session (AuthMiddlewareStack), the customer's chat its conversation token.
+always fetched over HTTP. Agents' sockets carry their session (AuthMiddlewareStack) and browsers
+from other sites are refused by the origin check (AllowedHostsOriginValidator). The customer's chat
+(`/chat/ws/<token>/`) sits outside that validator: a widget embedded on a brand's own site comes
+from a host that is not ours, and the chat consumer checks the Origin itself against this desk's
+hosts and the brand's `chat_origins`, and carries its conversation token and visitor cookie.
 """
 
 import os
@@ -23,20 +26,20 @@ django_application = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
 
 from rapport.workspace.consumers import DeskConsumer  # noqa: E402
 
 websocket_urlpatterns: list[Any] = [path("ws/desk/", DeskConsumer.as_asgi())]
-# The customer's chat (`/chat/ws/<token>/`) brings its own routes.
+desk_sockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+# The customer's chat brings its own routes and its own origin check (see above).
+chat_urlpatterns: list[Any] = []
 if find_spec("rapport.chat.routing") is not None:
-    websocket_urlpatterns += import_module("rapport.chat.routing").websocket_urlpatterns
+    chat_urlpatterns = import_module("rapport.chat.routing").websocket_urlpatterns
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": URLRouter([*chat_urlpatterns, re_path(r"^", desk_sockets)]),
     }
 )

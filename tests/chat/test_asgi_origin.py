@@ -1,0 +1,52 @@
+"""The whole ASGI application: the customer's chat socket opens from a brand's own site (a host
+that is not this desk's), which the agents' `/ws/desk/` origin check would refuse; another site's
+page is still refused by the chat's own check, and the desk socket stays behind its validator."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+
+from rapport.asgi import application
+from rapport.chat.models import Conversation
+from rapport.people.models import Brand
+from tests.chat.conftest import Visitor
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BRAND_SITE = "https://www.night-bakery.example"
+
+
+def _run(test: Callable[[], Awaitable[None]]) -> None:
+    async_to_sync(test)()
+
+
+def _socket(path: str, origin: str, visitor: Visitor | None = None) -> WebsocketCommunicator:
+    headers = [(b"origin", origin.encode()), (b"host", b"localhost")]
+    if visitor is not None:
+        cookie = visitor.client.cookies["rapport_chat_visitor"].value
+        headers.append((b"cookie", f"rapport_chat_visitor={cookie}".encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def test_a_widget_on_the_brands_own_site_opens_its_chat_socket(world: World) -> None:
+    brand = Brand.objects.create(name="Night Bakery", slug="night", chat_origins=[BRAND_SITE])
+    maria = Visitor(origin=BRAND_SITE)
+    token = maria.start("Is the rye in today?", brand="night").json()["conversation"]
+    assert Conversation.objects.get().brand == brand
+
+    async def attempts() -> None:
+        socket = _socket(f"/chat/ws/{token}/", BRAND_SITE, maria)
+        connected, _ = await socket.connect()
+        assert connected, "the brand's own site is refused"
+        await socket.disconnect()
+        refused, code = await _socket(f"/chat/ws/{token}/", "https://evil.example", maria).connect()
+        assert not refused and code == 4403
+        # The agents' socket does not open from the brand's site: only from the desk's hosts.
+        assert not (await _socket("/ws/desk/", BRAND_SITE).connect())[0]
+
+    _run(attempts)
