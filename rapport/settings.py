@@ -271,6 +271,8 @@ RAPPORT_SUPPORT_PHONE = env_str("RAPPORT_SUPPORT_PHONE", "+1 555 0100")
 RAPPORT_PRESENCE_TTL = env_int("RAPPORT_PRESENCE_TTL", default=30, minimum=5)
 # How often the inbox, the case page and the notifications ask whether anything changed.
 RAPPORT_LIVE_POLL_SECONDS = env_int("RAPPORT_LIVE_POLL_SECONDS", default=10, minimum=1)
+# While the desk's socket is up its nudges say when to ask; the poll slows to this (a safety net).
+RAPPORT_LIVE_SLOW_POLL_SECONDS = env_int("RAPPORT_LIVE_SLOW_POLL_SECONDS", default=30, minimum=1)
 
 LOGGING = {
     "version": 1,

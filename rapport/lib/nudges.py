@@ -16,6 +16,7 @@ Groups (the consumers join them after checking who may listen):
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -48,12 +49,33 @@ def nudge(group: str, payload: dict[str, Any]) -> None:
     transaction.on_commit(lambda: send_now(group, payload))
 
 
+def nudge_each(nudges: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """`nudge` for a batch (each group once, the first payload given for it): one callback."""
+    batch: dict[str, dict[str, Any]] = {}
+    for group, payload in nudges:
+        batch.setdefault(group, payload)
+    if batch:
+        transaction.on_commit(lambda: _send(list(batch.items())))
+
+
 def send_now(group: str, payload: dict[str, Any]) -> None:
     """Send without waiting for a commit (ephemeral events: typing); never raises."""
+    _send([(group, payload)])
+
+
+def _send(nudges: list[tuple[str, dict[str, Any]]]) -> None:
     try:
         layer = get_channel_layer()
         if layer is None:
             return
-        async_to_sync(layer.group_send)(group, {"type": "nudge", "payload": payload})
-    except Exception:  # a lost nudge only makes a client late
-        logger.debug("nudge to %s lost", group, exc_info=True)
+
+        async def send_all() -> None:
+            for group, payload in nudges:
+                try:
+                    await layer.group_send(group, {"type": "nudge", "payload": payload})
+                except Exception:  # a lost nudge only makes a client late
+                    logger.debug("nudge to %s lost", group, exc_info=True)
+
+        async_to_sync(send_all)()
+    except Exception:  # no loop to send from, a layer that will not start: clients are late
+        logger.debug("nudges to %s lost", [group for group, _ in nudges], exc_info=True)

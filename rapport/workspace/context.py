@@ -15,6 +15,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": unread_label(agent) if agent is not None else "",
         "current_agent": agent,
         "live_poll_seconds": settings.RAPPORT_LIVE_POLL_SECONDS,
+        "live_slow_poll_seconds": settings.RAPPORT_LIVE_SLOW_POLL_SECONDS,
         "site_name": settings.SITE_NAME,
         "support_phone": settings.RAPPORT_SUPPORT_PHONE,
     }

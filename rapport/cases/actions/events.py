@@ -22,6 +22,7 @@ from rapport.cases.models import (
     Notification,
     NotificationKind,
 )
+from rapport.cases.nudging import agents_notified, case_changed
 from rapport.lib.bulk import insert_each
 from rapport.people.models import Agent
 
@@ -64,13 +65,16 @@ def record_case_event(
         at=at or timezone.now(),
     )
     event.save(force_insert=True)
+    case_changed([case])
     return event
 
 
 def record_case_events(events: Iterable[NewCaseEvent], *, at: datetime | None = None) -> None:
     """Write many events in one statement, all at `at` (default now)."""
     when = at or timezone.now()
-    insert_each(CaseEvent, [_case_event(event, at=when) for event in events])
+    rows = [_case_event(event, at=when) for event in events]
+    insert_each(CaseEvent, rows)
+    case_changed(row.case for row in rows)
 
 
 def _case_event(event: NewCaseEvent, *, at: datetime) -> CaseEvent:
@@ -95,27 +99,28 @@ def notify_agent(
     at: datetime | None = None,
 ) -> Notification:
     """Tell a named person something they must act on now (a bounced reply, a deadline)."""
-    return Notification.objects.create(
+    notice = Notification.objects.create(
         agent=agent, case=case, kind=kind, text=text[:500], created_at=at or timezone.now()
     )
+    agents_notified([agent.pk])
+    return notice
 
 
 def notify_agents(notices: Iterable[NewNotification], *, at: datetime | None = None) -> None:
     """Tell many people at once (one statement), all at `at` (default now)."""
     when = at or timezone.now()
-    insert_each(
-        Notification,
-        [
-            Notification(
-                agent_id=notice.agent_id,
-                case=notice.case,
-                kind=notice.kind,
-                text=notice.text[:500],
-                created_at=when,
-            )
-            for notice in notices
-        ],
-    )
+    rows = [
+        Notification(
+            agent_id=notice.agent_id,
+            case=notice.case,
+            kind=notice.kind,
+            text=notice.text[:500],
+            created_at=when,
+        )
+        for notice in notices
+    ]
+    insert_each(Notification, rows)
+    agents_notified(row.agent_id for row in rows)
 
 
 def mark_notifications_read(*, agent: Agent) -> int:

@@ -39,6 +39,7 @@ from rapport.cases.models import (
     Priority,
     Status,
 )
+from rapport.cases.nudging import case_changed
 from rapport.cases.rules import check_works_for, clean_body, clean_tags, default_team, preview
 from rapport.lib.bulk import insert_each, update_each
 from rapport.lib.errors import ActionError
@@ -547,6 +548,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
             setattr(case, name, value)
         changed.update(fields)
     record_case_events(events)
+    case_changed(cases.values())  # a message taken in is news without an event
     # Every case was read under its row lock in this transaction, so writing back the fields
     # any of them changed leaves the others' values as they were.
     update_each(Case, list(cases.values()), sorted(changed))

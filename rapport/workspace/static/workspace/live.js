@@ -1,4 +1,4 @@
-/* Rapport live pages: polling with ETags (no WebSockets yet).
+/* Rapport live pages: polling with ETags, hurried by the desk's socket.
 
    data-live-url="/live/inbox/" data-live-swap="case-list"   on a page's wrapper: every
      body[data-live-poll] seconds, while the tab is visible, ask the URL (with the page's own
@@ -9,12 +9,22 @@
    body[data-notifications-url]                               the agent's unread notifications:
      the count in the navigation, and the browser's notifications once the agent turned them
      on with a [data-desktop-notifications] button (kept in this browser, localStorage).
+   The socket (/ws/desk/) only says when to ask: a {"type": "case"} nudge makes the page's
+   fragments ask now, {"type": "notifications"} the notifications; while it is up the polls slow
+   to body[data-live-poll-slow] seconds (a safety net for lost nudges), while it is down they
+   run every data-live-poll seconds, and every reconnect asks at once. On a case page
+   ([data-case]) it also says who is viewing or typing there (#presence-live; entries expire).
    Without JavaScript the pages work as before: reload to see what is new. */
 (function () {
   "use strict";
 
   var body = document.body;
-  var seconds = Math.max(1, parseInt(body.dataset.livePoll || "10", 10) || 10);
+  var fastSeconds = Math.max(1, parseInt(body.dataset.livePoll || "10", 10) || 10);
+  var slowSeconds = Math.max(fastSeconds, parseInt(body.dataset.livePollSlow || "30", 10) || 30);
+  var socketUp = false;
+  function interval() { return socketUp ? slowSeconds : fastSeconds; }
+  var pagePolls = []; // each live fragment's "ask now"
+  var notificationPolls = [];
   var MAX_BACKOFF = 300;
   // Any htmx request (a reply, a filter) makes a poll that started before it stale; not one
   // from inside [data-live-passive] (the presence heartbeat), which changes nothing polled.
@@ -36,23 +46,33 @@
      while the tab is hidden unless `evenHidden`; asks at once when the tab comes back. */
   function poller(fetchOnce, evenHidden) {
     var timer = null;
-    var delay = seconds;
+    var failures = 0;
+    var running = false;
+    var again = false; // asked while a fetch was under way: ask once more after it
     function schedule() {
       window.clearTimeout(timer);
+      var delay = failures ? Math.min(MAX_BACKOFF, interval() * Math.pow(2, failures)) : interval();
       timer = window.setTimeout(run, delay * 1000);
     }
     function run() {
       if (document.hidden && !evenHidden) return; // visibilitychange starts it again
+      if (running) { again = true; return; }
+      running = true;
+      window.clearTimeout(timer);
       fetchOnce().then(function (ok) {
-        delay = ok ? seconds : Math.min(MAX_BACKOFF, delay * 2);
+        failures = ok ? 0 : failures + 1;
       }, function () {
-        delay = Math.min(MAX_BACKOFF, delay * 2);
-      }).then(schedule);
+        failures += 1;
+      }).then(function () {
+        running = false;
+        if (again) { again = false; run(); } else { schedule(); }
+      });
     }
     document.addEventListener("visibilitychange", function () {
       if (!document.hidden) { window.clearTimeout(timer); run(); }
     });
     schedule();
+    return { now: run, reschedule: function () { if (!running) schedule(); } };
   }
 
   function request(url, etag) {
@@ -130,7 +150,7 @@
     var id = wrapper.dataset.liveSwap;
     var etag = null;
     var status = document.getElementById("live-status");
-    poller(function () {
+    return poller(function () {
       var started = generation;
       return request(url + window.location.search, etag).then(function (response) {
         if (sessionEnded(response)) return true;
@@ -168,7 +188,9 @@
     }, false);
   }
 
-  document.querySelectorAll("[data-live-url][data-live-swap]").forEach(livePage);
+  document.querySelectorAll("[data-live-url][data-live-swap]").forEach(function (wrapper) {
+    pagePolls.push(livePage(wrapper));
+  });
 
   // A held reply's warning sits above the composer: bring it into view (a phone would not
   // show it otherwise), once.
@@ -271,7 +293,7 @@
 
   if (notificationsUrl) {
     var notificationsTag = null;
-    poller(function () {
+    notificationPolls.push(poller(function () {
       // Hidden and not turned on: nobody would see the count change.
       if (document.hidden && !desktopOn()) return Promise.resolve(true);
       return request(notificationsUrl, notificationsTag).then(function (response) {
@@ -287,6 +309,89 @@
           return true;
         });
       });
-    }, true);
+    }, true));
   }
+
+  /* ---------------------------------------------------------------- the desk's socket */
+  var layout = document.querySelector("[data-case]");
+  var caseId = layout ? parseInt(layout.dataset.case, 10) : null;
+  var presenceBox = document.getElementById("presence-live");
+  var PRESENCE_TTL = 25000; // an entry not repeated within this long is gone
+  var present = {}; // agent id -> {name, typing, until}
+
+  function showPresence() {
+    if (!presenceBox) return;
+    var now = Date.now();
+    var names = [];
+    Object.keys(present).forEach(function (id) {
+      var p = present[id];
+      if (p.until < now) { delete present[id]; return; }
+      names.push(p.name + (p.typing ? " is typing…" : " is viewing"));
+      // The heartbeat's own line for the same person would say it twice.
+      document.querySelectorAll('#presence [data-agent-id="' + id + '"]').forEach(function (el) {
+        el.hidden = true;
+      });
+    });
+    presenceBox.textContent = names.join(" · ");
+    presenceBox.hidden = names.length === 0;
+  }
+
+  function all(polls) { polls.forEach(function (p) { p.now(); }); }
+
+  function desk() {
+    if (!notificationsUrl || !("WebSocket" in window)) return;
+    var retry = 1;
+    var socket = null;
+    var lastTyping = 0;
+    var heartbeat = null;
+    function say(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    }
+    function presence(typing) { if (caseId) say({ type: "presence", case: caseId, typing: typing }); }
+    function open() {
+      var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+      socket = new WebSocket(scheme + "//" + window.location.host + "/ws/desk/");
+      socket.addEventListener("open", function () {
+        retry = 1;
+        socketUp = true;
+        body.dataset.liveSocket = "up";
+        if (caseId) say({ type: "watch", case: caseId });
+        all(pagePolls); // what happened while it was down
+        all(notificationPolls);
+      });
+      socket.addEventListener("message", function (event) {
+        var data;
+        try { data = JSON.parse(event.data); } catch (e) { return; }
+        if (data.type === "case") all(pagePolls);
+        else if (data.type === "notifications") all(notificationPolls);
+        else if (data.type === "watching") presence(false);
+        else if (data.type === "presence" && data.case === caseId) {
+          if (data.gone) delete present[data.agent];
+          else present[data.agent] = { name: data.name, typing: data.typing, until: Date.now() + PRESENCE_TTL };
+          showPresence();
+        }
+      });
+      socket.addEventListener("close", function () {
+        var wasUp = socketUp;
+        socketUp = false;
+        body.dataset.liveSocket = "down";
+        if (wasUp) { pagePolls.concat(notificationPolls).forEach(function (p) { p.reschedule(); }); }
+        window.setTimeout(open, retry * 1000);
+        retry = Math.min(30, retry * 2);
+      });
+    }
+    open();
+    if (caseId) {
+      heartbeat = window.setInterval(function () { presence(false); showPresence(); }, 10000);
+      document.addEventListener("input", function (event) {
+        var field = event.target;
+        if (!field || (field.id !== "reply-text" && field.id !== "note-text")) return;
+        if (Date.now() - lastTyping < 3000) return;
+        lastTyping = Date.now();
+        presence(true);
+      });
+    }
+    return heartbeat;
+  }
+  desk();
 })();
