@@ -250,6 +250,7 @@ class BrandOut(Schema):
     email_addresses: list[str]
     colour: str = Field(description='"#rrggbb", or "" for none.')
     contact_page: str = Field(description="The business's own contact page.")
+    chat_origins: list[str] = Field(description="Sites its chat widget may be embedded on.")
 
     @classmethod
     def of(cls, brand: Brand) -> BrandOut:
@@ -261,6 +262,7 @@ class BrandOut(Schema):
             colour=brand.colour,
             email_addresses=[str(a) for a in brand.email_addresses],
             contact_page=f"/contact/{brand.slug}/",
+            chat_origins=[str(o) for o in brand.chat_origins],
         )
 
 
@@ -277,6 +279,12 @@ class BrandIn(Input):
         default_factory=list, max_length=50
     )
     colour: str = Field("", max_length=7, description='"#rrggbb" for its pages; "" for none.')
+    chat_origins: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description='Sites its chat widget may be embedded on, as "https://host[:port]": '
+        "no path, no wildcard.",
+    )
 
 
 @router.get("/brands", response={200: BrandPage, **READ_ERRORS}, summary="Businesses")
@@ -296,6 +304,7 @@ def add_brand(request: HttpRequest, payload: BrandIn) -> HttpStatus[BrandOut]:
         phone=payload.phone,
         email_addresses=payload.email_addresses,
         colour=payload.colour,
+        chat_origins=payload.chat_origins,
     )
     return HttpStatus(201, BrandOut.of(brand))
 
@@ -312,6 +321,7 @@ def change_brand(request: HttpRequest, brand_id: Id, payload: BrandIn) -> BrandO
         phone=payload.phone,
         email_addresses=payload.email_addresses,
         colour=payload.colour,
+        chat_origins=payload.chat_origins,
         by=agent_of(request),
     )
     return BrandOut.of(brand)

@@ -17,7 +17,8 @@ def test_a_supervisor_changes_a_business(world: World, api_as: Any) -> None:
     sam = api_as(world.supervisor)
     brand = create_brand(name="Sonrisa", slug="sonrisa", by=None)
     body = {"name": "Sonrisa Dental", "slug": "sonrisa-dental", "phone": "+34 910 000 000",
-            "email_addresses": ["Hola@Sonrisa.example"], "colour": "#C2185B"}  # fmt: skip
+            "email_addresses": ["Hola@Sonrisa.example"], "colour": "#C2185B",
+            "chat_origins": ["HTTPS://www.Sonrisa.example/", "http://localhost:8080"]}  # fmt: skip
     changed = sam.put(f"/desk/brands/{brand.pk}", body)
     assert changed.status_code == 200, changed.content
     assert changed.json() | {"id": 0} == {
@@ -28,9 +29,14 @@ def test_a_supervisor_changes_a_business(world: World, api_as: Any) -> None:
         "email_addresses": ["hola@sonrisa.example"],
         "colour": "#c2185b",
         "contact_page": "/contact/sonrisa-dental/",
+        "chat_origins": ["http://localhost:8080", "https://www.sonrisa.example"],
     }
     bad = sam.put(f"/desk/brands/{brand.pk}", body | {"colour": "pink"})
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "colour"
+    for origin in ("https://*.sonrisa.example", "https://sonrisa.example/chat", "sonrisa.example"):
+        refused = sam.put(f"/desk/brands/{brand.pk}", body | {"chat_origins": [origin]})
+        assert refused.status_code == 400, origin
+        assert refused.json()["error"]["field"] == "chat_origins"
     forbidden = api_as(world.agent).put(f"/desk/brands/{brand.pk}", body | {"name": "Mine"})
     assert forbidden.status_code == 403
     assert sam.put("/desk/brands/99999", body).status_code == 404

@@ -57,6 +57,30 @@ def test_a_supervisor_adds_a_business_and_changes_it(world: World) -> None:
     assert client.get("/contact/sonrisa-madrid/").status_code == 200
 
 
+def test_a_supervisor_lists_the_sites_a_business_chat_widget_may_be_embedded_on(
+    world: World,
+) -> None:
+    client = world.client_for(world.supervisor)
+    brand = Brand.objects.create(name="Sonrisa", slug="sonrisa")
+    typed = {"name": "Sonrisa", "slug": "sonrisa", "phone": "", "addresses": "", "colour": ""}
+    saved = client.post(
+        f"/supervisor/desk/brands/{brand.pk}/",
+        typed | {"chat_origins": "https://www.Sonrisa.example/, http://localhost:8080"},
+        follow=True,
+    )
+    assert "Sonrisa saved." in saved.content.decode()
+    brand.refresh_from_db()
+    assert brand.chat_origins == ["http://localhost:8080", "https://www.sonrisa.example"]
+    edit = client.get(f"/supervisor/desk/brands/{brand.pk}/").content.decode()
+    assert "http://localhost:8080, https://www.sonrisa.example" in edit
+    wildcard = client.post(
+        f"/supervisor/desk/brands/{brand.pk}/", typed | {"chat_origins": "https://*.example"}
+    )
+    assert "is not a site like https://www.example.com" in wildcard.content.decode()
+    brand.refresh_from_db()
+    assert brand.chat_origins == ["http://localhost:8080", "https://www.sonrisa.example"]
+
+
 def test_a_refused_business_keeps_what_was_typed_and_changes_nothing(world: World) -> None:
     create_brand(name="Night Clinic", slug="night", by=None, email_addresses=["night@x.example"])
     client = world.client_for(world.supervisor)

@@ -218,6 +218,7 @@ def _brand_fields(
     phone: str,
     email_addresses: Iterable[str],
     colour: str,
+    chat_origins: Iterable[str],
     brand: Brand | None,
 ) -> dict[str, Any]:
     """A business's fields, checked; `brand` is the one being edited."""
@@ -245,7 +246,24 @@ def _brand_fields(
         "phone": phone.strip(),
         "email_addresses": addresses,
         "colour": colour,
+        "chat_origins": sorted({_chat_origin(o) for o in chat_origins if o.strip()}),
     }
+
+
+_ORIGIN = re.compile(r"https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?")
+
+
+def _chat_origin(origin: str) -> str:
+    """A site the chat widget may be embedded on, as a browser sends it in `Origin`: scheme, host
+    and port, lower-case; no path, no wildcard (a wildcard would let any page open a chat)."""
+    cleaned = origin.strip().lower().removesuffix("/")
+    if not _ORIGIN.fullmatch(cleaned):
+        raise ActionError(
+            f"{origin.strip()[:100]!r} is not a site like https://www.example.com "
+            "(scheme and host, an optional port, no path, no wildcard).",
+            field="chat_origins",
+        )
+    return cleaned
 
 
 def _brand_address(address: str) -> str:
@@ -266,9 +284,10 @@ def create_brand(
     phone: str = "",
     email_addresses: Iterable[str] = (),
     colour: str = "",
+    chat_origins: Iterable[str] = (),
 ) -> Brand:
-    """A business the desk serves, with its phone number and the addresses mail comes to
-    (`by` None: the operator at the command line)."""
+    """A business the desk serves, with its phone number, the addresses mail comes to and the
+    sites its chat widget may be embedded on (`by` None: the operator at the command line)."""
     _supervisor_only(by, "add a business to the desk")
     fields = _brand_fields(
         name=name,
@@ -276,6 +295,7 @@ def create_brand(
         phone=phone,
         email_addresses=email_addresses,
         colour=colour,
+        chat_origins=chat_origins,
         brand=None,
     )
     brand = Brand.objects.create(**fields)
@@ -292,10 +312,12 @@ def update_brand(
     phone: str,
     email_addresses: Iterable[str],
     colour: str,
+    chat_origins: Iterable[str],
     by: Agent | None,
 ) -> Brand:
     """A business's name, short name (its contact page moves to /contact/SLUG/), phone,
-    colour and the addresses its mail comes to. Its cases stay its own."""
+    colour, the addresses its mail comes to and the sites its chat widget may be embedded on.
+    Its cases stay its own."""
     _supervisor_only(by, "change a business")
     fields = _brand_fields(
         name=name,
@@ -303,6 +325,7 @@ def update_brand(
         phone=phone,
         email_addresses=email_addresses,
         colour=colour,
+        chat_origins=chat_origins,
         brand=brand,
     )
     before = {attr: getattr(brand, attr) for attr in fields}

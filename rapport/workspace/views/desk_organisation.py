@@ -82,6 +82,13 @@ class BrandForm(Form):
     colour = forms.CharField(
         required=False, max_length=7, help_text="#RRGGBB for its pages, e.g. #1f6feb."
     )
+    chat_origins = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Chat widget sites",
+        help_text="Sites its chat widget may be embedded on, e.g. https://www.example.com "
+        "(separate with spaces or commas; no paths, no wildcards).",
+    )
 
     @classmethod
     def of(cls, brand: Brand, data: QueryDict | None) -> BrandForm:
@@ -91,6 +98,7 @@ class BrandForm(Form):
             "phone": brand.phone,
             "addresses": ", ".join(str(a) for a in brand.email_addresses),
             "colour": brand.colour,
+            "chat_origins": ", ".join(str(o) for o in brand.chat_origins),
         }
         return cls(data, initial=initial)
 
@@ -102,6 +110,7 @@ def _brand_fields(data: dict[str, Any]) -> dict[str, Any]:
         "phone": data["phone"],
         "email_addresses": _addresses(data["addresses"]),
         "colour": data["colour"],
+        "chat_origins": _addresses(data["chat_origins"]),
     }
 
 
