@@ -1,10 +1,13 @@
 from django.urls import path
 
-from rapport.chat import views
+from rapport.chat import page, views
 
 app_name = "chat"
 
 urlpatterns = [
+    path("", page.chat_page, name="page"),
+    path("brand.css", page.brand_css, name="brand_css"),
+    path("widget.js", page.widget_script, name="widget"),
     path("api/conversations", views.conversations, name="conversations"),
     path("api/conversations/<str:token>/messages", views.messages, name="messages"),
     path("api/conversations/<str:token>/seen", views.seen, name="seen"),

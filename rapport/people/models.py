@@ -46,6 +46,8 @@ class Brand(models.Model):
     # The sites allowed to embed its chat widget ("https://www.example.com", scheme and host,
     # no path): the chat's HTTP API answers their browsers' cross-site requests (CORS).
     chat_origins = models.JSONField(default=list, blank=True)
+    # What its chat (the widget and /chat/) greets a visitor with.
+    chat_greeting = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

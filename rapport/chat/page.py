@@ -1,0 +1,193 @@
+"""The customer's full-page chat at `/chat/` (also the widget's iframe) and the widget's script.
+
+The page works without JavaScript: a plain form post stores the line through the same actions
+as the widget's API and shows the conversation again (post, redirect, get); a line that was not
+stored is shown back in the box with the reason, never as sent. With JavaScript, `chat.js`
+talks to the HTTP API (docs/chat.md) and keeps the page live.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.signing import BadSignature
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods
+
+from rapport.chat.access import conversation_for_token
+from rapport.chat.actions.conversations import customer_says, start_conversation
+from rapport.chat.models import Conversation
+from rapport.chat.selectors import lines_after
+from rapport.chat.views import Refused, _set_visitor, limit, visitor_id
+from rapport.lib.clientip import client_network
+from rapport.lib.csp import DESK_POLICY, HEADER, policy
+from rapport.lib.errors import ActionError
+from rapport.people.models import Brand
+
+CONVERSATION_COOKIE = "rapport_chat_conversation"
+_PAGE_SALT = "rapport.chat.page"
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+WIDGET = Path(__file__).resolve().parent / "static" / "chat" / "widget.js"
+
+
+def _page_brand(request: HttpRequest) -> Brand | None:
+    slug = request.GET.get("brand", "")
+    if slug:
+        brand = Brand.objects.filter(slug=slug).first()
+        if brand is None:
+            raise Http404("No such business")
+        return brand
+    brands = list(Brand.objects.order_by("pk")[:2])
+    if len(brands) > 1:
+        raise Http404("Say which business (?brand=)")
+    return brands[0] if brands else None
+
+
+def _cookie_name(brand: Brand | None) -> str:
+    return f"{CONVERSATION_COOKIE}_{brand.pk if brand else 0}"
+
+
+def _conversation(request: HttpRequest, brand: Brand | None) -> tuple[str, Conversation | None]:
+    """This browser's conversation with the brand, from the signed cookie the page set."""
+    try:
+        token = str(request.get_signed_cookie(_cookie_name(brand), salt=_PAGE_SALT))
+    except (KeyError, BadSignature):
+        return "", None
+    try:
+        return token, conversation_for_token(token, visitor_id=visitor_id(request))
+    except Http404:
+        return "", None
+
+
+def _frame_policy(brand: Brand | None) -> str:
+    """The desk's policy, except that the brand's allowed sites may frame the page."""
+    origins = " ".join(str(o).rstrip("/") for o in (brand.chat_origins if brand else []))
+    return policy({**DESK_POLICY, "frame-ancestors": f"'self' {origins}".strip()})
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def chat_page(request: HttpRequest) -> HttpResponse:
+    """GET: the conversation so far; POST (no JavaScript): store the line, then show it."""
+    brand = _page_brand(request)
+    token, conversation = _conversation(request, brand)
+    problem = ""
+    text = ""
+    status = 200
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        try:
+            token, conversation = _store(request, brand, conversation, token, text=text)
+        except Refused as refused:
+            problem, status = _message_of(refused.response), refused.response.status_code
+        except ActionError as exc:
+            problem, status = exc.message, 422
+        else:
+            moved = redirect(request.get_full_path() + "#composer")
+            _remember(request, moved, brand, token, conversation)
+            return moved
+    history = lines_after(conversation, after=0) if conversation is not None else None
+    agent = history["agent"]["name"] if history and history["agent"] else ""
+    response = render(
+        request,
+        "chat/page.html",
+        {
+            "brand": brand,
+            "name": brand.name if brand else "Chat",
+            "colour": (brand.colour if brand else "") or "#1d4ed8",
+            "greeting": (brand.chat_greeting if brand else "")
+            or "Write to us here. A person reads every message.",
+            "embed": request.GET.get("embed") == "1",
+            "token": token,
+            "history": history,
+            "initials": initials(agent or (brand.name if brand else "Chat")),
+            "problem": problem,
+            "text": text,
+            "max_bytes": settings.RAPPORT_CHAT_ATTACHMENT_MAX_BYTES,
+            "max_text": settings.RAPPORT_CHAT_MAX_TEXT,
+        },
+        status=status,
+    )
+    response[HEADER] = _frame_policy(brand)
+    return response
+
+
+def initials(name: str) -> str:
+    """ "Dr. Ana Ortiz" -> "AO": the first letters of the first two words that are not titles."""
+    words = [w for w in name.split() if not w.endswith(".")]
+    return "".join(w[0].upper() for w in words[:2])
+
+
+def _message_of(response: HttpResponse) -> str:
+    try:
+        return str(json.loads(response.content)["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return "The message could not be stored. Please try again."
+
+
+def _store(
+    request: HttpRequest,
+    brand: Brand | None,
+    conversation: Conversation | None,
+    token: str,
+    *,
+    text: str,
+) -> tuple[str, Conversation]:
+    network = client_network(request)
+    limit(request, "RAPPORT_RATE_CHAT_POST", network)
+    if conversation is not None:
+        limit(request, "RAPPORT_RATE_CHAT_CONVERSATION", f"chat:{conversation.pk}")
+        customer_says(conversation=conversation, text=text)
+        return token, conversation
+    limit(request, "RAPPORT_RATE_CHAT_START", network)
+    started = start_conversation(
+        text=text,
+        visitor_id=visitor_id(request) or secrets.token_urlsafe(16),
+        brand=brand,
+        name=request.POST.get("name", ""),
+        email=request.POST.get("email", ""),
+    )
+    return started.token, started.conversation
+
+
+def _remember(
+    request: HttpRequest,
+    response: HttpResponse,
+    brand: Brand | None,
+    token: str,
+    conversation: Conversation,
+) -> None:
+    _set_visitor(request, response, conversation.visitor_id)
+    response.set_signed_cookie(
+        _cookie_name(brand),
+        token,
+        salt=_PAGE_SALT,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="None" if request.is_secure() else "Lax",
+    )
+
+
+def widget_script(request: HttpRequest) -> HttpResponse:
+    """`/chat/widget.js`: the one script a site embeds (a static file, served at a stable
+    address so the embed code never changes)."""
+    response = HttpResponse(WIDGET.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The brand's colour as a stylesheet (the strict policy allows no inline style)."""
+    colour = request.GET.get("colour", "")
+    rule = f":root {{ --brand: {colour}; }}\n" if COLOUR.fullmatch(colour) else ""
+    response = HttpResponse(rule, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
