@@ -240,7 +240,7 @@
     socket.onmessage = function (event) {
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }
-      if (data.type === "new") fetchNew();
+      if (data.type === "new" || data.type === "seen") fetchNew(); // seen: the read state
       else if (data.type === "typing" && data.by !== "customer") agentTyping();
     };
     socket.onclose = function () {
