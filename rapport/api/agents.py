@@ -143,6 +143,7 @@ def update(request: HttpRequest, agent_id: Id, payload: StaffPatch) -> StaffOut:
         display_name=payload.display_name,
         skills=payload.skills,
         capacity=payload.capacity,
+        chat_capacity=payload.chat_capacity,
         phone=payload.phone,
         working_hours=_hours(payload.hours) if payload.hours is not None else None,
         timezone_name=payload.timezone,

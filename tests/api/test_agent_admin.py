@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from rapport.care.actions.promises import schedule_follow_up
 from rapport.cases.models import Case
-from rapport.people.models import Agent, AgentState
+from rapport.people.models import Agent, AgentState, SecurityEvent, SecurityEventKind
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 
@@ -144,3 +144,15 @@ def test_agents_are_told_these_are_a_supervisors_decisions(
     assert_error(client.post(f"{target}/invitation"), 403, "forbidden")
     assert_error(client.get("/agents", state="deactivated"), 403, "forbidden")
     assert Agent.objects.get(pk=world.colleague.pk).state is AgentState.ACTIVE
+
+
+def test_a_supervisor_sets_how_many_live_chats_an_agent_holds(world: World, sam: ApiClient) -> None:
+    url = f"/agents/{world.agent.pk}"
+    assert sam.get(url).json()["chat_capacity"] == 3
+    changed = sam.patch(url, {"chat_capacity": 5})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["chat_capacity"] == 5 and changed.json()["capacity"] == 20
+    assert_error(sam.patch(url, {"chat_capacity": 51}), 422, "validation_error")
+    assert Agent.objects.get(pk=world.agent.pk).chat_capacity == 5
+    event = SecurityEvent.objects.filter(kind=SecurityEventKind.AGENT_CHANGED).latest("pk")
+    assert "chat capacity: 3 → 5" in event.detail

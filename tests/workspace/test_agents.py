@@ -136,6 +136,19 @@ def test_the_edit_form_changes_the_profile(world: World) -> None:
     assert Agent.objects.get(pk=world.agent.pk).timezone == "Europe/Madrid"
 
 
+def test_the_edit_form_sets_how_many_live_chats_they_hold(world: World) -> None:
+    client = world.client_for(world.supervisor)
+    url = f"/supervisor/agents/{world.agent.pk}/"
+    assert 'name="chat_capacity"' in client.get(url).content.decode()
+    data = {"display_name": "Dr. Ana Ortiz", "timezone": "Europe/Madrid", "capacity": "20"}
+    saved = client.post(url + "edit/", {**data, "chat_capacity": "2"}, follow=True)
+    assert "Dr. Ana Ortiz: saved." in saved.content.decode()
+    assert Agent.objects.get(pk=world.agent.pk).chat_capacity == 2
+    assert 'id="agent-chat-capacity" min="0" max="50" value="2"' in saved.content.decode()
+    client.post(url + "edit/", data)  # left empty: kept
+    assert Agent.objects.get(pk=world.agent.pk).chat_capacity == 2
+
+
 def test_deactivate_with_a_successor_then_reactivate(world: World) -> None:
     client = world.client_for(world.supervisor)
     url = f"/supervisor/agents/{world.agent.pk}/"

@@ -13,7 +13,7 @@ from rapport.api.schemas.agents import AgentOut
 from rapport.api.schemas.base import Input, PageQuery
 from rapport.lib.storable import MAX_INT
 from rapport.mail.models import AgentMail, AgentMailStatus
-from rapport.people.actions.staff import MAX_CAPACITY, MAX_SKILL
+from rapport.people.actions.staff import MAX_CAPACITY, MAX_CHAT_CAPACITY, MAX_SKILL
 from rapport.people.models import Agent, AgentState, Invitation
 
 Skill = Annotated[str, Field(max_length=MAX_SKILL)]
@@ -59,6 +59,7 @@ class StaffOut(AgentOut):
     email: str
     state: AgentState
     working_hours: dict[str, list[list[str]]]
+    chat_capacity: int = Field(description="Live chats they hold at once (0: no new chats).")
     deactivated_at: datetime | None
     invitation: InvitationOut | None = Field(description="The newest invitation, if any.")
 
@@ -72,6 +73,7 @@ class StaffOut(AgentOut):
             email=agent.user.email,
             state=agent.state,
             working_hours=agent.working_hours or {},
+            chat_capacity=agent.chat_capacity,
             deactivated_at=agent.deactivated_at,
             invitation=InvitationOut.of(invitations[0], mail=mail, now=timezone.now())
             if invitations
@@ -101,6 +103,9 @@ class StaffPatch(Input):
     display_name: str | None = Field(None, min_length=1, max_length=100)
     skills: list[Skill] | None = Field(None, max_length=100)
     capacity: int | None = Field(None, ge=0, le=MAX_CAPACITY)
+    chat_capacity: int | None = Field(
+        None, ge=0, le=MAX_CHAT_CAPACITY, description="Live chats they hold at once."
+    )
     phone: str | None = Field(None, max_length=32)
     hours: str | None = Field(None, max_length=500, description=HOURS)
     timezone: str | None = Field(None, max_length=64)

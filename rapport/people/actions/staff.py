@@ -79,6 +79,19 @@ def _check_capacity(capacity: int) -> int:
     return capacity
 
 
+MAX_CHAT_CAPACITY = 50
+
+
+def _check_chat_capacity(capacity: int) -> int:
+    if not 0 <= capacity <= MAX_CHAT_CAPACITY:
+        raise ActionError(
+            f"Chat capacity is the number of live chats they hold at once: 0 to "
+            f"{MAX_CHAT_CAPACITY} (0: no new chats).",
+            field="chat_capacity",
+        )
+    return capacity
+
+
 @transaction.atomic
 def invite_agent(
     *,
@@ -215,6 +228,7 @@ LABELS = {
     "display_name": "name",
     "skills": "skills",
     "capacity": "capacity",
+    "chat_capacity": "chat capacity",
     "phone": "phone",
     "working_hours": "hours",
     "timezone": "time zone",
@@ -255,6 +269,7 @@ CLEAN: dict[str, Callable[[Any], Any]] = {
     "display_name": _clean_name,
     "skills": clean_skills,
     "capacity": _check_capacity,
+    "chat_capacity": _check_chat_capacity,
     "phone": _clean_phone,
     "working_hours": _check_hours,
 }
@@ -268,6 +283,7 @@ def update_agent(
     display_name: str | None = None,
     skills: Sequence[str] | None = None,
     capacity: int | None = None,
+    chat_capacity: int | None = None,
     phone: str | None = None,
     working_hours: Mapping[str, Any] | None = None,
     timezone_name: str | None = None,
@@ -287,6 +303,7 @@ def update_agent(
         "display_name": display_name,
         "skills": skills,
         "capacity": capacity,
+        "chat_capacity": chat_capacity,
         "phone": phone,
         "working_hours": working_hours,
         "timezone": timezone_name,

@@ -63,6 +63,9 @@ class EditForm(ProfileFields):
     phone = forms.CharField(required=False, max_length=32, label="Phone or extension")
     timezone = forms.CharField(max_length=64, label="Time zone")
     hours = forms.CharField(required=False, max_length=500, label="Working hours")
+    chat_capacity = forms.IntegerField(
+        required=False, min_value=0, max_value=staff.MAX_CHAT_CAPACITY, label="Live chats at once"
+    )
 
 
 class DeactivateForm(Form):
@@ -168,6 +171,7 @@ def agent_page(request: HttpRequest, agent: Agent, agent_id: int) -> HttpRespons
             "teams": [t.pk for t in person.teams.all()],
             "skills": ", ".join(person.skills),
             "capacity": person.capacity,
+            "chat_capacity": person.chat_capacity,
             "is_supervisor": person.is_supervisor,
         }
     )
@@ -218,6 +222,7 @@ def agent_edit(request: HttpRequest, agent: Agent, agent_id: int) -> HttpRespons
             teams=data["teams"],
             skills=_words(data["skills"]),
             capacity=data["capacity"],
+            chat_capacity=data["chat_capacity"],
             is_supervisor=data["is_supervisor"],
         )
         return f"{person.display_name}: saved."
