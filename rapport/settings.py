@@ -315,6 +315,8 @@ RAPPORT_CHAT_MAX_TEXT = env_int("RAPPORT_CHAT_MAX_TEXT", default=4000, minimum=1
 RAPPORT_CHAT_ATTACHMENT_MAX_BYTES = env_int(
     "RAPPORT_CHAT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
 )
+# The chat's expected wait: median time to the first human reply over the last N days of chats.
+RAPPORT_CHAT_WAIT_WINDOW_DAYS = env_int("RAPPORT_CHAT_WAIT_WINDOW_DAYS", default=14, minimum=1)
 # Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024

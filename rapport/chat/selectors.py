@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
+from rapport.chat.honesty import queue_for
 from rapport.chat.models import ChatEntry, Conversation, EntryKind
 
 # Lines per answer; a client with more to read asks again after the last seq it got.
@@ -12,18 +15,19 @@ PAGE = 200
 
 def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
     """The widget's `GET .../messages?after=SEQ` answer (docs/chat.md). The wait and queue
-    position stay null until they are computed from the live queue: never a made-up figure."""
+    position come from the live queue (`rapport/chat/honesty.py`), null without a basis."""
     entries = (
         ChatEntry.objects.filter(conversation=conversation, seq__gt=after)
         .select_related("message__author")
         .order_by("seq")[:PAGE]
     )
     owner = conversation.case.owner
+    queue = queue_for(conversation, now=timezone.now())
     return {
         "messages": [_line(entry, conversation) for entry in entries],
         "agent": {"name": owner.display_name} if owner is not None else None,
-        "wait_seconds": None,
-        "queue_position": None,
+        "wait_seconds": queue.wait_seconds,
+        "queue_position": queue.position,
         "agent_seen_seq": conversation.agent_seen_seq,
     }
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", page.chat_page, name="page"),
     path("brand.css", page.brand_css, name="brand_css"),
     path("widget.js", page.widget_script, name="widget"),
+    path("api/availability", views.available, name="availability"),
     path("api/conversations", views.conversations, name="conversations"),
     path("api/conversations/<str:token>/messages", views.messages, name="messages"),
     path("api/conversations/<str:token>/seen", views.seen, name="seen"),

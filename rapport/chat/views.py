@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
@@ -28,6 +29,7 @@ from rapport.chat.actions.conversations import (
     start_conversation,
     typing,
 )
+from rapport.chat.honesty import availability
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
 from rapport.chat.visitor import VISITOR_COOKIE, signed_visitor, visitor_from_cookie
@@ -286,3 +288,13 @@ def attachments(request: HttpRequest, conversation: Conversation) -> HttpRespons
         attachments=[file],
     )
     return JsonResponse({"seq": entry.seq}, status=201)
+
+
+@chat_api
+def available(request: HttpRequest) -> HttpResponse:
+    """GET ?brand=slug: {"available": bool}: someone of the brand is on shift with room for
+    another chat now (read by the widget before the customer starts)."""
+    if request.method != "GET":
+        return error(405, "method_not_allowed", "Use GET.")
+    slug = request.GET.get("brand", "")
+    return JsonResponse({"available": availability(_brand(slug), now=timezone.now())})

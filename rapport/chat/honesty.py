@@ -1,0 +1,101 @@
+"""Can a person answer now, and how long the wait is: figured from the live queue and who is
+on shift, or null when there is no basis (docs/chat.md, "Can a person answer now").
+
+Never a made-up figure: the wait is the brand's recent median time to the first human reply
+on chat, times the rounds of the queue the people free now must work through before this
+chat; without a median (no answered chat in the window) or with nobody free, it is null.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from rapport.cases.models import ACTIVE_STATUSES, Case
+from rapport.chat.models import Conversation, ConversationState
+from rapport.people.models import Agent, Brand, Channel
+from rapport.routing.core import within_brand
+from rapport.routing.service import load_candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    available: bool  # someone of the brand is on shift with room for another chat
+    free_agents: int
+    position: int | None  # 1 = next; None once a person has answered
+    wait_seconds: int | None  # None without a basis
+
+
+def free_agents(brand_id: int | None, *, now: datetime) -> int:
+    """People of the brand on shift now whose open chats are below their chat capacity."""
+    people = [c for c in within_brand(load_candidates(now=now), brand_id) if c.on_shift(now)]
+    if not people:
+        return 0
+    ids = [c.agent_id for c in people]
+    chats = dict(
+        Case.objects.filter(
+            status__in=ACTIVE_STATUSES, owner_id__in=ids, origin_channel=Channel.CHAT
+        )
+        .values("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    limits = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "chat_capacity"))
+    return sum(1 for i in ids if chats.get(i, 0) < limits.get(i, 1))
+
+
+def median_first_reply(brand_id: int | None, *, now: datetime) -> float | None:
+    """Seconds from a chat's start to its first human reply, median over the brand's chats
+    answered in the last RAPPORT_CHAT_WAIT_WINDOW_DAYS days; None without one."""
+    since = now - timedelta(days=settings.RAPPORT_CHAT_WAIT_WINDOW_DAYS)
+    rows = (
+        Case.objects.filter(
+            origin_channel=Channel.CHAT,
+            first_response_at__isnull=False,
+            first_response_at__gte=since,
+        )
+        .filter(_of_brand("conversations__brand", brand_id))
+        .values_list("created_at", "first_response_at")
+    )
+    spans = [(answered - started).total_seconds() for started, answered in rows if answered]
+    return statistics.median(spans) if spans else None
+
+
+def waiting_ahead(conversation: Conversation) -> int:
+    """Open chats of the same brand started before this one and not yet answered by a person."""
+    return (
+        Conversation.objects.filter(
+            _of_brand("brand", conversation.brand_id),
+            state=ConversationState.OPEN,
+            case__status__in=ACTIVE_STATUSES,
+            case__first_response_at__isnull=True,
+            created_at__lt=conversation.created_at,
+        )
+        .exclude(pk=conversation.pk)
+        .count()
+    )
+
+
+def _of_brand(field: str, brand_id: int | None) -> Q:
+    return Q(**{f"{field}__isnull": True}) if brand_id is None else Q(**{f"{field}_id": brand_id})
+
+
+def availability(brand: Brand | None, *, now: datetime) -> bool:
+    return free_agents(brand.pk if brand else None, now=now) > 0
+
+
+def queue_for(conversation: Conversation, *, now: datetime) -> Queue:
+    free = free_agents(conversation.brand_id, now=now)
+    if conversation.case.first_response_at is not None:
+        return Queue(available=free > 0, free_agents=free, position=None, wait_seconds=None)
+    ahead = waiting_ahead(conversation)
+    median = median_first_reply(conversation.brand_id, now=now)
+    wait = None
+    if median is not None and free > 0:
+        wait = round(median * math.ceil((ahead + 1) / free))
+    return Queue(available=free > 0, free_agents=free, position=ahead + 1, wait_seconds=wait)
