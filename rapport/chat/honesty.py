@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.chat.models import Conversation, ConversationState
 from rapport.people.models import Agent, Brand, Channel
 from rapport.routing.core import within_brand
-from rapport.routing.service import load_candidates
+from rapport.routing.service import load_candidates, open_chats
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +37,7 @@ def free_agents(brand_id: int | None, *, now: datetime) -> int:
     if not people:
         return 0
     ids = [c.agent_id for c in people]
-    chats = dict(
-        Case.objects.filter(
-            status__in=ACTIVE_STATUSES, owner_id__in=ids, origin_channel=Channel.CHAT
-        )
-        .values("owner_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_id", "n")
-    )
+    chats = open_chats(ids)
     limits = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "chat_capacity"))
     return sum(1 for i in ids if chats.get(i, 0) < limits.get(i, 1))
 

@@ -378,17 +378,20 @@ def decide(case: Case, *, now: datetime, need: Need | None = None) -> Decision |
     return decision
 
 
+def open_chats(agent_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Open live chats held per agent (of `agent_ids`, or of everyone)."""
+    cases = Case.objects.filter(
+        status__in=ACTIVE_STATUSES, owner__isnull=False, origin_channel=Channel.CHAT
+    )
+    if agent_ids is not None:
+        cases = cases.filter(owner_id__in=agent_ids)
+    return dict(cases.values("owner_id").annotate(n=Count("id")).values_list("owner_id", "n"))
+
+
 def _chat_room(candidates: list[Candidate]) -> list[Candidate]:
     """For a live chat, an agent holding as many open chats as their `chat_capacity` has no
     room (whatever their other cases): continuity passes to the deputy, and so on."""
-    chats = dict(
-        Case.objects.filter(
-            status__in=ACTIVE_STATUSES, owner__isnull=False, origin_channel=Channel.CHAT
-        )
-        .values("owner_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_id", "n")
-    )
+    chats = open_chats()
     limits = dict(Agent.objects.filter(pk__in=chats).values_list("pk", "chat_capacity"))
     return [
         replace(c, capacity=min(c.capacity, c.open_cases))
