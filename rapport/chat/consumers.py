@@ -3,7 +3,8 @@
 It joins the conversation's group and passes on what the group is told: `{"type": "new",
 "seq": N}` (fetch after your cursor), the agent typing, and the agent's read mark. From the
 customer it takes `{"type": "typing"}` (passed to the agent's screen, stored nowhere) and
-`{"type": "seen", "seq": N}`. Everything the customer reads comes from the HTTP API, so a
+`{"type": "seen", "seq": N}`; the customer's typing also reaches the agents watching the case
+page (`case_group`) as a presence line. Everything the customer reads comes from the HTTP API, so a
 dropped connection or a lost nudge loses nothing.
 """
 
@@ -23,7 +24,7 @@ from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_saw
 from rapport.chat.models import Conversation
 from rapport.chat.visitor import VISITOR_COOKIE, visitor_from_cookie
-from rapport.lib.nudges import chat_group
+from rapport.lib.nudges import case_group, chat_group
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -56,8 +57,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.channel_layer.group_send(
                 self.group, {"type": "nudge", "payload": {"type": "typing", "by": "customer"}}
             )
+            # The agents on the case page see it as they see a colleague typing (live.js).
+            await self.channel_layer.group_send(
+                case_group(self.conversation.case_id),
+                {"type": "nudge", "payload": self._customer_typing()},
+            )
         elif kind == "seen" and isinstance(seq := content.get("seq"), int) and seq >= 0:
             await database_sync_to_async(customer_saw)(conversation=self.conversation, seq=seq)
+
+    def _customer_typing(self) -> dict[str, Any]:
+        """A presence line for the agents' case page: "<name> is typing…" (it expires there)."""
+        return {
+            "type": "presence",
+            "case": self.conversation.case_id,
+            "agent": f"chat-{self.conversation.pk}",
+            "name": self.conversation.name or "The customer",
+            "typing": True,
+            "gone": False,
+        }
 
     async def nudge(self, event: dict[str, Any]) -> None:
         payload = event.get("payload", {})

@@ -1,6 +1,7 @@
 """The whole ASGI application: the customer's chat socket opens from a brand's own site (a host
 that is not this desk's), which the agents' `/ws/desk/` origin check would refuse; another site's
-page is still refused by the chat's own check, and the desk socket stays behind its validator."""
+page is still refused by the chat's own check, and the desk socket stays behind its validator.
+The customer's typing reaches the agent watching the case page as a presence line."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 
 from rapport.asgi import application
 from rapport.chat.models import Conversation
@@ -50,3 +52,34 @@ def test_a_widget_on_the_brands_own_site_opens_its_chat_socket(world: World) -> 
         assert not (await _socket("/ws/desk/", BRAND_SITE).connect())[0]
 
     _run(attempts)
+
+
+def test_the_agent_on_the_case_page_sees_the_customer_typing(world: World) -> None:
+    maria = Visitor()
+    token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
+    case_id = Conversation.objects.get().case_id
+    session = world.client_for(world.supervisor).cookies[settings.SESSION_COOKIE_NAME].value
+    desk = WebsocketCommunicator(
+        application,
+        "/ws/desk/",
+        headers=[
+            (b"origin", b"http://localhost"),
+            (b"host", b"localhost"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()),
+        ],
+    )
+
+    async def scenario() -> None:
+        assert (await desk.connect())[0]
+        await desk.send_json_to({"type": "watch", "case": case_id})
+        assert await desk.receive_json_from() == {"type": "watching", "case": case_id}
+        chat = _socket(f"/chat/ws/{token}/", "http://localhost", maria)
+        assert (await chat.connect())[0]
+        await chat.send_json_to({"type": "typing"})
+        heard = await desk.receive_json_from(timeout=2)
+        assert heard["type"] == "presence" and heard["case"] == case_id
+        assert (heard["name"], heard["typing"]) == ("Maria", True)
+        await chat.disconnect()
+        await desk.disconnect()
+
+    _run(scenario)
