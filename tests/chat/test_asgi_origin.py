@@ -1,18 +1,19 @@
 """The whole ASGI application: the customer's chat socket opens from a brand's own site (a host
 that is not this desk's), which the agents' `/ws/desk/` origin check would refuse; another site's
 page is still refused by the chat's own check, and the desk socket stays behind its validator.
-The customer's typing reaches the agent watching the case page as a presence line."""
+The customer's typing and read marks reach the agent watching the case page."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from rapport.asgi import application
+from rapport.cases.actions.messages import reply
 from rapport.chat.models import Conversation
 from rapport.people.models import Brand
 from tests.chat.conftest import Visitor
@@ -54,10 +55,11 @@ def test_a_widget_on_the_brands_own_site_opens_its_chat_socket(world: World) -> 
     _run(attempts)
 
 
-def test_the_agent_on_the_case_page_sees_the_customer_typing(world: World) -> None:
+def test_the_agent_on_the_case_page_sees_the_customer_typing_and_reading(world: World) -> None:
     maria = Visitor()
     token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
-    case_id = Conversation.objects.get().case_id
+    conversation = Conversation.objects.get()
+    case_id = conversation.case_id
     session = world.client_for(world.supervisor).cookies[settings.SESSION_COOKIE_NAME].value
     desk = WebsocketCommunicator(
         application,
@@ -79,6 +81,13 @@ def test_the_agent_on_the_case_page_sees_the_customer_typing(world: World) -> No
         heard = await desk.receive_json_from(timeout=2)
         assert heard["type"] == "presence" and heard["case"] == case_id
         assert (heard["name"], heard["typing"]) == ("Maria", True)
+        # Her read mark: the case page fetches again and shows the replies read.
+        await sync_to_async(reply)(
+            case=conversation.case, text="Yes, until six.", by=world.supervisor, channel="chat"
+        )
+        assert await desk.receive_json_from(timeout=2) == {"type": "case", "case": case_id}
+        await chat.send_json_to({"type": "seen", "seq": 2})
+        assert await desk.receive_json_from(timeout=2) == {"type": "case", "case": case_id}
         await chat.disconnect()
         await desk.disconnect()
 

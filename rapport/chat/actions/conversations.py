@@ -24,7 +24,7 @@ from rapport.cases.attachments import Upload, attach, check_uploads, safe_filena
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.lib.errors import ActionError
-from rapport.lib.nudges import chat_group, nudge, send_now
+from rapport.lib.nudges import case_group, chat_group, nudge, send_now
 from rapport.people.actions.customers import create_claimed_customer
 from rapport.people.models import Agent, Brand, Channel
 from rapport.routing.actions.opening import open_case_with_message, receive_message
@@ -222,6 +222,8 @@ def customer_saw(*, conversation: Conversation, seq: int) -> int:
         delivery_status=DeliveryStatus.DELIVERED,
     ).update(delivery_status=DeliveryStatus.READ)
     nudge(chat_group(locked.pk), {"type": "seen", "by": "customer", "seq": seen})
+    # The case page shows the replies "Read": its live polls fetch again.
+    nudge(case_group(locked.case_id), {"type": "case", "case": locked.case_id})
     return seen
 
 
