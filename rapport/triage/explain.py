@@ -267,7 +267,7 @@ def _notes(reasons: Sequence[str]) -> dict[str, list[str]]:
     for reason in reasons:
         topic, _, rest = reason.partition(": ")
         head, _, said = rest.partition(" ")
-        said = said.strip()
+        said = said.strip().removeprefix("— ")
         if said.startswith("(") and said.endswith(")") and said.count("(") == 1:
             said = said[1:-1].strip()
         if topic in ("priority", "contact") and said:

@@ -36,6 +36,12 @@ from tokenizers import Tokenizer
 
 HEADS = ("urgent", "upset", "wants_human", "compliment")  # what the classifier can raise
 RULE_SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
+# The union head: "needs a call" (urgent, upset or wants a person), trained beside the signals'
+# heads; its threshold is the highest at which cross-validated recall of the whole decision
+# (any signal raised, by rule or head, or this head) reaches CALL_RECALL.
+CALL_SIGNALS = ("urgent", "upset", "wants_human")
+CALL_HEAD = "needs_call"
+CALL_RECALL = 0.95
 SHIPPED = Path(__file__).resolve().parent / "data" / "shipped_model.npz"
 ENCODER = "wordllama l2_supercat_256"
 _WEIGHTS = ("weights", "l2_supercat_256.safetensors")
@@ -186,13 +192,26 @@ class Features:
         return np.array(
             [
                 [
-                    0.0 if name == head else float(bool(self.rules.get(name)))
+                    0.0 if name in _hidden(head) else float(bool(self.rules.get(name)))
                     for name in RULE_SIGNALS
                 ]
                 + extras
                 for head in heads
             ]
         )
+
+
+def _hidden(head: str) -> tuple[str, ...]:
+    """The rules a head does not see: its own (the union head: those of the signals it joins)."""
+    return CALL_SIGNALS if head == CALL_HEAD else (head,)
+
+
+def call_label(labels: Mapping[str, bool]) -> bool | None:
+    """Whether a message needs a call, when its labels say: any call signal true, or all known
+    and false; None when unknown."""
+    if any(labels.get(signal) for signal in CALL_SIGNALS):
+        return True
+    return False if all(signal in labels for signal in CALL_SIGNALS) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +252,8 @@ class Learned:
 
     def reason(self) -> str:
         words = ", ".join(f'"{word}"' for word in self.words) or "the message as a whole"
+        if self.signal == CALL_HEAD:
+            return f"reads like someone who needs a person ({self.score:.2f}): {words}"
         like = " | ".join(f'"{_short(e.text, REASON_CHARS)}"' for e in self.examples)
         return f"{self.signal}: learned ({self.score:.2f}): {words}" + (
             f"; like: {like}" * bool(like)
@@ -507,6 +528,22 @@ def _folds(count: int, seed: int) -> npt.NDArray[np.int64]:
     return np.random.default_rng(seed).permutation(count) % FOLDS
 
 
+def _held_out(
+    rows: npt.NDArray[np.float64],
+    known: npt.NDArray[np.bool_],
+    truth: npt.NDArray[np.bool_],
+    folds: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """Each example's score by a head fitted on the other folds' known examples."""
+    held_out = np.zeros(len(rows))
+    for fold in range(FOLDS):
+        fit_on = known & (folds != fold)
+        if truth[fit_on].any() and not truth[fit_on].all():
+            weights = _fit(rows[fit_on], truth[fit_on].astype(float), L2)
+            held_out[folds == fold] = _score(rows[folds == fold], weights)
+    return held_out
+
+
 def data_sha256(paths: Sequence[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
@@ -534,6 +571,7 @@ def train(
     heads: list[Any] = []
     thresholds: list[float] = []
     figures: dict[str, Any] = {"examples": len(examples), "folds": FOLDS, "signals": {}}
+    raised = np.zeros(len(examples), dtype=bool)  # any call signal, by rule or head, held out
     for head in HEADS:
         known = np.array([head in e.labels for e in examples])
         truth = np.array([bool(e.labels.get(head)) for e in examples])
@@ -541,15 +579,12 @@ def train(
         rows = np.hstack(
             [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
         ).astype(np.float64)
-        held_out = np.zeros(len(examples))
-        for fold in range(FOLDS):
-            fit_on = known & (folds != fold)
-            if truth[fit_on].any() and not truth[fit_on].all():
-                weights = _fit(rows[fit_on], truth[fit_on].astype(float), L2)
-                held_out[folds == fold] = _score(rows[folds == fold], weights)
+        held_out = _held_out(rows, known, truth, folds)
         k_truth, k_rule, k_scores = truth[known], rule[known], held_out[known]
         threshold = _threshold(k_scores, k_rule, k_truth, BETA[head])
         learned = k_scores >= threshold
+        if head in CALL_SIGNALS:
+            raised |= rule | (held_out >= threshold)
         figures["signals"][head] = {
             "threshold": threshold,
             "positives": int(k_truth.sum()),
@@ -564,8 +599,14 @@ def train(
         thresholds.append(threshold)
         if progress:
             progress(f"{head}: {figures['signals'][head]['combined']}")
+    call_weights, call_threshold = _train_call(examples, embedded, folds, raised, figures)
+    heads.append(call_weights)
+    thresholds.append(call_threshold)
+    if progress:
+        progress(f"{CALL_HEAD}: {figures['signals'][CALL_HEAD]['combined']}")
     at = (trained_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     stacked = np.stack(heads)
+    union = [call_label(e.labels) for e in examples]
     model = Model(
         name=name,
         version=version or at.strftime("%Y%m%dT%H%M%SZ"),
@@ -573,7 +614,13 @@ def train(
         bias=stacked[:, -1],
         thresholds=np.array(thresholds),
         vectors=embedded.astype(np.float16),
-        labels=np.array([[bool(e.labels.get(h)) for h in HEADS] for e in examples]),
+        labels=np.array(
+            [
+                [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
+                for e, u in zip(examples, union, strict=True)
+            ]
+        ),
+        heads=(*HEADS, CALL_HEAD),
         texts=[_short(e.features.text) for e in examples],
         meta={
             "trained_at": at.isoformat(),
@@ -584,3 +631,41 @@ def train(
         },
     )
     return model, figures
+
+
+def _train_call(
+    examples: Sequence[Labelled],
+    embedded: Vector,
+    folds: npt.NDArray[np.int64],
+    raised: npt.NDArray[np.bool_],
+    figures: dict[str, Any],
+) -> tuple[npt.NDArray[np.float64], float]:
+    """The union head ("needs a call") and its threshold: the highest at which the whole
+    decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
+    cross-validation (the lowest threshold tried when none does)."""
+    union = [call_label(e.labels) for e in examples]
+    known = np.array([u is not None for u in union])
+    truth = np.array([bool(u) for u in union])
+    rows = np.hstack(
+        [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
+    ).astype(np.float64)
+    held_out = _held_out(rows, known, truth, folds)
+    k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
+    low, high = THRESHOLD_RANGE
+    chosen = low
+    for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
+        said = k_raised | (k_scores >= threshold)
+        tp, fn = int(np.sum(said & k_truth)), int(np.sum(~said & k_truth))
+        if tp and tp / (tp + fn) >= CALL_RECALL:
+            chosen = float(threshold)
+            break
+    figures["signals"][CALL_HEAD] = {
+        "threshold": chosen,
+        "positives": int(k_truth.sum()),
+        "rules": counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
+        "learned": counts(k_scores >= chosen, k_truth),
+        "combined": counts(k_raised | (k_scores >= chosen), k_truth),
+    }
+    if k_truth.any() and not k_truth.all():
+        return _fit(rows[known], truth[known].astype(float), L2), chosen
+    return np.concatenate([np.zeros(rows.shape[1]), [-40.0]]), chosen

@@ -471,7 +471,7 @@ def _combine(
     *,
     model: learned.Model,
     troubled: bool,
-) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]], learned.Learned | None]:
     """Each signal is the rule OR the learned classifier: a signal no rule raised is raised
     when the model's score reaches its threshold (chosen on cross-validation), with a reason
     naming the words that weighed most and the nearest labelled examples. A compliment stays
@@ -479,9 +479,10 @@ def _combine(
     nothing troubled, only urgency may be added (a thank-you naming "the person on the phone"
     is not a request for one). What the customer says outright wins over what their words
     resemble: a rule's cue they negated, settled or put off ("no charge I don't recognise",
-    "he's fine now", "no rush") and a declined call keep that signal to the rules."""
+    "he's fine now", "no rush") and a declined call keep that signal to the rules. The third
+    value is the union head's view ("needs a call"), when the model has one and it is raised."""
     if not model.heads:
-        return rules, {}
+        return rules, {}, None
     missing = {signal for signal, reasons in rules.items() if not reasons}
     if rules["compliment"]:
         missing -= {"upset", "wants_human"}
@@ -493,7 +494,9 @@ def _combine(
         body, {signal: bool(reasons) for signal, reasons in rules.items()}, _tone(body)
     )
     found, details = dict(rules), {}
-    for signal, hit in model.predict(features, explain=missing).items():
+    predicted = model.predict(features, explain=missing | {learned.CALL_HEAD})
+    call = predicted.pop(learned.CALL_HEAD, None)
+    for signal, hit in predicted.items():
         if hit.raised and signal in missing and not _cancelled(signal, folded, starts):
             found[signal] = [hit.reason()]
             details[signal] = hit.as_dict()
@@ -502,7 +505,7 @@ def _combine(
     ):
         found["compliment"] = []
         details.pop("compliment", None)
-    return found, details
+    return found, details, call if call is not None and call.raised else None
 
 
 _CANCELLABLE = {"urgent": _URGENT, "wants_human": _HUMAN}
@@ -645,16 +648,19 @@ def triage(
 
     # The learned layer: each signal is the rule OR the classifier (see _combine).
     rules = {"urgent": urgent, "upset": upset, "wants_human": wants_human, "loop": loop}
-    found, learned_hits = _combine(
+    found, learned_hits, call_hit = _combine(
         body, folded, starts, rules | {"compliment": compliment}, model=model, troubled=troubled
     )
     urgent, upset, wants_human = found["urgent"], found["upset"], found["wants_human"]
     loop = loop or _similar(text, history, now, model)
     compliment = [] if loop else found["compliment"]
 
+    # The union head: no call signal raised, yet the message reads like one needing a person
+    # (not a compliment: praise with nothing left to do needs nobody).
+    reads_call = call_hit is not None and not (urgent or upset or wants_human or compliment)
     if urgent:
         priority = "urgent"
-    elif upset or wants_human or loop:
+    elif upset or wants_human or loop or reads_call:
         priority = "high"
     elif calm and channel != "social":
         priority = "low"
@@ -665,11 +671,13 @@ def triage(
     contact, said = _contact(
         body,
         folded,
-        needs_call=bool(urgent or upset or wants_human),
+        needs_call=bool(urgent or upset or wants_human) or reads_call,
         asked=bool(wants_human),
         safety=safety,
         phone_available=phone_available,
     )
+    if reads_call and call_hit is not None and contact != "reply":
+        said.insert(0, f"contact: {contact} — {call_hit.reason()}")
     reasons.extend(said)
     if priority == "low" and calm_match:
         reasons.append(f'priority: low ("{_quote(body, calm_match.start(), calm_match.end())}")')
