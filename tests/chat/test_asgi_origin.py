@@ -5,10 +5,8 @@ The customer's typing and read marks reach the agent watching the case page."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
@@ -16,6 +14,7 @@ from rapport.asgi import application
 from rapport.cases.actions.messages import reply
 from rapport.chat.models import Conversation
 from rapport.people.models import Brand
+from tests.asyncs import run_async
 from tests.chat.conftest import Visitor
 from tests.conftest import World
 
@@ -24,8 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BRAND_SITE = "https://www.night-bakery.example"
 
 
-def _run(test: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(test)()
+_run = run_async
 
 
 def _socket(path: str, origin: str, visitor: Visitor | None = None) -> WebsocketCommunicator:

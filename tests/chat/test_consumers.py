@@ -3,11 +3,10 @@ chat its token and cookie name, and refuses other sites' pages."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
@@ -15,6 +14,7 @@ from rapport.cases.actions.messages import reply
 from rapport.chat.models import Conversation
 from rapport.chat.routing import websocket_urlpatterns
 from rapport.people.models import Brand
+from tests.asyncs import run_async
 from tests.chat.conftest import Visitor
 from tests.conftest import World
 
@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the consumer's queries r
 application = URLRouter(websocket_urlpatterns)
 
 
-def _run(test: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(test)()
+_run = run_async
 
 
 def _socket(token: str, *, visitor: Visitor | None = None, origin: str = "") -> Any:

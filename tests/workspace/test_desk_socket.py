@@ -3,11 +3,10 @@ check, which groups an agent may join, and nudges sent after commit only."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.test import Client, TestCase
 
 from rapport.asgi import application
 from rapport.lib.nudges import case_group, nudge
+from tests.asyncs import run_async
 from tests.conftest import World, toms_cases
 
 ORIGIN = (b"origin", b"http://localhost")
@@ -32,8 +32,7 @@ def _socket(
     return WebsocketCommunicator(application, "/ws/desk/", headers=headers)
 
 
-def run(scenario: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(scenario)()
+run = run_async
 
 
 def test_anonymous_is_refused(world: World) -> None:
