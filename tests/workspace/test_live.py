@@ -4,7 +4,7 @@ tab left polling neither counts as activity nor keeps a session alive."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import time_machine
@@ -18,6 +18,7 @@ from rapport.cases.actions.messages import add_note, reply
 from rapport.cases.models import NotificationKind
 from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import receive_message
+from rapport.workspace import live
 from tests.conftest import PASSWORD, World, dental_case
 from tests.workspace.helpers import HTMX, assert_login_required, make_cases, new_team_case
 
@@ -170,7 +171,11 @@ def test_the_inbox_list_stays_304_as_minutes_pass_and_a_304_renders_nothing(
     url = "/live/inbox/?view=team"
     # Within one period of relative times (live.RELATIVE_TIMES_EVERY), "now" becomes
     # "3 minutes ago" on the page; nothing the list shows has changed.
-    start = timezone.now().replace(minute=1, second=0, microsecond=0) + timedelta(hours=1)
+    # The next period starts within ten minutes: well inside the session's idle timeout (an
+    # hour), which a start an hour ahead crossed when the test ran in an hour's first minutes.
+    every = live.RELATIVE_TIMES_EVERY
+    period = int(timezone.now().timestamp()) // every + 1
+    start = datetime.fromtimestamp(period * every + 60, tz=UTC)
     with time_machine.travel(start, tick=False):
         first = _poll(client, url)
     assert first.status_code == 200
