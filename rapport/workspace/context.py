@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 
 from rapport.cases.models import Notification
@@ -16,6 +17,9 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "current_agent": agent,
         "live_poll_seconds": settings.RAPPORT_LIVE_POLL_SECONDS,
         "live_slow_poll_seconds": settings.RAPPORT_LIVE_SLOW_POLL_SECONDS,
+        # Only the ASGI server (`rapport serve`) has the desk's socket; a page served over WSGI
+        # (`rapport runserver`, a WSGI host) keeps to its polls and opens no socket to fail.
+        "desk_socket": isinstance(request, ASGIRequest),
         "site_name": settings.SITE_NAME,
         "support_phone": settings.RAPPORT_SUPPORT_PHONE,
     }

@@ -339,7 +339,8 @@
   function all(polls) { polls.forEach(function (p) { p.now(); }); }
 
   function desk() {
-    if (!notificationsUrl || !("WebSocket" in window)) return;
+    var socketPath = body.dataset.deskSocket; // set only when the server has the socket (ASGI)
+    if (!notificationsUrl || !socketPath || !("WebSocket" in window)) return;
     var retry = 1;
     var socket = null;
     var lastTyping = 0;
@@ -350,7 +351,7 @@
     function presence(typing) { if (caseId) say({ type: "presence", case: caseId, typing: typing }); }
     function open() {
       var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-      socket = new WebSocket(scheme + "//" + window.location.host + "/ws/desk/");
+      socket = new WebSocket(scheme + "//" + window.location.host + socketPath);
       socket.addEventListener("open", function () {
         retry = 1;
         socketUp = true;
