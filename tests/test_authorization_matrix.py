@@ -134,6 +134,12 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     # The chat widget's API: public; a conversation is reached only with its token (the
     # matrix's is forged: 404 for everyone). tests/chat/ tests the token holder.
     "chat/api/conversations": ("POST", "ok", "ok", "ok", "ok"),
+    # The customer's chat page, its script, its colours and whether a person can answer now:
+    # public, and the same for everyone.
+    "chat/": ("GET", "ok", "ok", "ok", "ok"),
+    "chat/widget.js": ("GET", "ok", "ok", "ok", "ok"),
+    "chat/brand.css": ("GET", "ok", "ok", "ok", "ok"),
+    "chat/api/availability": ("GET", "ok", "ok", "ok", "ok"),
     "chat/api/conversations/<str:token>/messages": ("GET", "404", "404", "404", "404"),
     "chat/api/conversations/<str:token>/seen": ("POST", "404", "404", "404", "404"),
     "chat/api/conversations/<str:token>/typing": ("POST", "404", "404", "404", "404"),

@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -104,6 +105,9 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             "greeting": (brand.chat_greeting if brand else "")
             or "Write to us here. A person reads every message.",
             "embed": request.GET.get("embed") == "1",
+            # Only the ASGI server (`rapport serve`) has the chat's socket: over WSGI the page
+            # keeps to its fallback poll and opens no socket that cannot connect.
+            "socket": isinstance(request, ASGIRequest),
             "token": token,
             "history": history,
             "initials": initials(agent or (brand.name if brand else "Chat")),

@@ -223,7 +223,8 @@
   }
 
   function connect() {
-    if (!token || !window.WebSocket || socket) return;
+    // data-socket: the server has the socket (ASGI); otherwise the fallback poll does it all.
+    if (!token || !root.dataset.socket || !window.WebSocket || socket) return;
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     try {
       socket = new WebSocket(scheme + window.location.host + "/chat/ws/" + encodeURIComponent(token) + "/");
