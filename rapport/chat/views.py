@@ -34,7 +34,7 @@ from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
 from rapport.chat.visitor import VISITOR_COOKIE, signed_visitor, visitor_from_cookie
 from rapport.lib.clientip import client_network
-from rapport.lib.errors import ActionError
+from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Brand
 
 MAX_BODY = 64 * 1024  # a JSON body: a line of RAPPORT_CHAT_MAX_TEXT characters fits many times
@@ -82,6 +82,8 @@ def chat_api(view: View) -> View:
             response = view(request, *args, **kwargs)
         except Refused as refused:
             response = refused.response
+        except Conflict as exc:
+            response = error(409, "conflict", exc.message, field=exc.field)
         except ActionError as exc:
             response = error(422, "invalid", exc.message, field=exc.field)
         return _with_cors(response, request, conversation)

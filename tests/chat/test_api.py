@@ -108,6 +108,26 @@ def test_the_same_line_posted_twice_with_its_client_id_is_stored_once(world: Wor
     assert Message.objects.filter(text="Are you there?").count() == 1
 
 
+def test_the_same_client_id_with_other_text_is_a_clear_409_and_changes_nothing(
+    world: World,
+) -> None:
+    """A retry repeats its line; another line under a used id is a client's bug, said aloud
+    rather than answered with the first line's seq as if it had been stored."""
+    visitor = Visitor()
+    token = visitor.start(client_id="c-1").json()["conversation"]
+    assert visitor.say(token, "Are you there?", client_id="c-2").status_code == 201
+    clash = visitor.say(token, "My cat is not eating", client_id="c-2")
+    assert clash.status_code == 409
+    assert clash.json()["error"]["code"] == "conflict"
+    assert clash.json()["error"]["field"] == "client_id"
+    assert "c-2" in clash.json()["error"]["message"]
+    assert Message.objects.filter(text="My cat is not eating").count() == 0
+    assert ChatEntry.objects.count() == 2
+    # The opening line's id too, and whitespace alone is the same text.
+    assert visitor.say(token, "other", client_id="c-1").status_code == 409
+    assert visitor.say(token, "  Are you there?\n", client_id="c-2").json() == {"seq": 2}
+
+
 def test_html_is_stored_and_returned_as_text(world: World) -> None:
     visitor = Visitor()
     token = visitor.start("<script>alert(1)</script>").json()["conversation"]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from rapport.cases.attachments import Upload, attach, check_uploads, safe_filename
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
-from rapport.lib.errors import ActionError
+from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.nudges import case_group, chat_group, nudge, send_now
 from rapport.people.actions.customers import create_claimed_customer
 from rapport.people.models import Agent, Brand, Channel
@@ -122,8 +122,8 @@ def customer_says(
     attachments: Sequence[Upload] = (),
 ) -> ChatEntry:
     """The customer's next line, stored as their message on the case (triaged as any inbound
-    message), with the files they sent. The same `client_id` twice (a retry after a lost
-    answer) stores it once."""
+    message), with the files they sent. The same `client_id` twice with the same text (a retry
+    after a lost answer) stores it once; with other text it is refused (`Conflict`)."""
     check_uploads(
         attachments, most=1, each=settings.RAPPORT_CHAT_ATTACHMENT_MAX_BYTES, field="file"
     )
@@ -135,8 +135,19 @@ def customer_says(
     locked = _lock(conversation)
     client_id = client_id[:64]
     if client_id:
-        earlier = ChatEntry.objects.filter(conversation=locked, client_id=client_id).first()
+        earlier = (
+            ChatEntry.objects.filter(conversation=locked, client_id=client_id)
+            .select_related("message")
+            .first()
+        )
         if earlier is not None:
+            if earlier.message is None or earlier.message.text != body:
+                # Not a retry: a second line under a used id would be lost if answered as one.
+                raise Conflict(
+                    f"client_id {client_id!r} was already used for another line; "
+                    "send this one with a new client_id.",
+                    field="client_id",
+                )
             return earlier
     case = locked.case
     if case.status == Status.CLOSED:
