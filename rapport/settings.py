@@ -317,6 +317,13 @@ RAPPORT_CHAT_ATTACHMENT_MAX_BYTES = env_int(
 )
 # The chat's expected wait: median time to the first human reply over the last N days of chats.
 RAPPORT_CHAT_WAIT_WINDOW_DAYS = env_int("RAPPORT_CHAT_WAIT_WINDOW_DAYS", default=14, minimum=1)
+# How long "Ana is typing…" lasts in the chat's poll answer without being said again (seconds).
+RAPPORT_CHAT_TYPING_SECONDS = env_int("RAPPORT_CHAT_TYPING_SECONDS", default=6, minimum=2)
+# An agent's chat reply the customer has not seen after this many minutes is emailed to them
+# (from the agent, batched, on the case's thread) when they gave an address the desk may write to.
+RAPPORT_CHAT_UNSEEN_EMAIL_MINUTES = env_int(
+    "RAPPORT_CHAT_UNSEEN_EMAIL_MINUTES", default=3, minimum=1
+)
 # Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024

@@ -240,6 +240,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "saved-views/": ("POST", "login", "ok", "ok", "ok"),
     "saved-views/<int:view_id>/delete/": ("POST", "login", "404", "ok", "404"),
     "cases/<int:case_id>/presence/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/chat-seen/": ("POST", "login", "404", "400", "400"),
     "customers/": ("GET", "login", "ok", "ok", "ok"),
     "customers/<int:customer_id>/": ("GET", "login", "404", "ok", "ok"),
     "customers/<int:customer_id>/relationship/": ("POST", "login", "404", "ok", "ok"),

@@ -22,6 +22,7 @@ from django.http.request import validate_host
 
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_saw
+from rapport.chat.actions.typing import customer_typing_presence
 from rapport.chat.models import Conversation
 from rapport.chat.visitor import VISITOR_COOKIE, visitor_from_cookie
 from rapport.lib.nudges import case_group, chat_group
@@ -60,21 +61,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             # The agents on the case page see it as they see a colleague typing (live.js).
             await self.channel_layer.group_send(
                 case_group(self.conversation.case_id),
-                {"type": "nudge", "payload": self._customer_typing()},
+                {"type": "nudge", "payload": customer_typing_presence(self.conversation)},
             )
         elif kind == "seen" and isinstance(seq := content.get("seq"), int) and seq >= 0:
             await database_sync_to_async(customer_saw)(conversation=self.conversation, seq=seq)
-
-    def _customer_typing(self) -> dict[str, Any]:
-        """A presence line for the agents' case page: "<name> is typing…" (it expires there)."""
-        return {
-            "type": "presence",
-            "case": self.conversation.case_id,
-            "agent": f"chat-{self.conversation.pk}",
-            "name": self.conversation.name or "The customer",
-            "typing": True,
-            "gone": False,
-        }
 
     async def nudge(self, event: dict[str, Any]) -> None:
         payload = event.get("payload", {})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from rapport.chat.actions.typing import agent_typing_now
 from rapport.chat.honesty import queue_for
 from rapport.chat.models import ChatEntry, Conversation, EntryKind
 
@@ -29,6 +30,8 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         "wait_seconds": queue.wait_seconds,
         "queue_position": queue.position,
         "agent_seen_seq": conversation.agent_seen_seq,
+        # For a client without a socket: who of the desk is typing now (expires by itself).
+        "agent_typing": agent_typing_now(conversation),
     }
 
 

@@ -27,8 +27,8 @@ from rapport.chat.actions.conversations import (
     customer_saw,
     customer_says,
     start_conversation,
-    typing,
 )
+from rapport.chat.actions.typing import customer_typing
 from rapport.chat.honesty import availability
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
@@ -256,7 +256,7 @@ def typing_now(request: HttpRequest, conversation: Conversation) -> HttpResponse
     if request.method != "POST":
         return error(405, "method_not_allowed", "Use POST.")
     limit(request, "RAPPORT_RATE_CHAT_POST", client_network(request))
-    typing(conversation=conversation, by="customer")
+    customer_typing(conversation=conversation)
     return HttpResponse(status=204)
 
 

@@ -9,7 +9,9 @@ group only when `case_for_agent` lets them open that case.
 Presence (who is viewing or typing on a case) lives on the socket only: a client watching a case
 says `{"type": "presence", "case": id, "typing": bool}` now and then, and the others watching it
 get `{"type": "presence", "case": id, "agent": id, "name": str, "typing": bool}`; `"gone": true`
-when that agent's socket closes. Clients let an entry expire when it is not repeated.
+when that agent's socket closes. Clients let an entry expire when it is not repeated. With
+`"reply": true` (a reply being written, not a note) the case's chat customer is told too
+(`rapport/chat/actions/typing.py`); the chat customer typing arrives here as a presence line.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
 from rapport.cases.access import agent_team_ids, case_for_agent
+from rapport.chat.actions.typing import agent_typing
 from rapport.lib.nudges import agent_group, case_group, team_group
 from rapport.people.models import Agent
 
@@ -37,6 +40,14 @@ def _may_open(agent: Agent, case_id: int) -> bool:
     except Http404:
         return False
     return True
+
+
+def _typing_a_reply(agent: Agent, case_id: int) -> None:
+    try:
+        case = case_for_agent(agent, case_id)
+    except Http404:
+        return  # no longer theirs since they began watching it
+    agent_typing(case=case, agent=agent)
 
 
 class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -76,7 +87,11 @@ class DeskConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 await self._join(case_group(case_id))
             await self.send_json({"type": "watching", "case": case_id})
         elif kind == "presence" and case_id in self.cases:
-            await self._presence(case_id, typing=content.get("typing") is True, gone=False)
+            typing = content.get("typing") is True
+            await self._presence(case_id, typing=typing, gone=False)
+            if typing and content.get("reply") is True:
+                # A reply being written (not a note): the customer's chat is told too.
+                await database_sync_to_async(_typing_a_reply)(self.agent, case_id)
 
     async def nudge(self, event: dict[str, Any]) -> None:
         """A group message from `rapport.lib.nudges` (or a peer's presence): passed on."""

@@ -6,6 +6,7 @@ from rapport.workspace.views import (
     agents,
     auth,
     cases,
+    chat,
     customers,
     desk,
     desk_organisation,
@@ -158,6 +159,7 @@ urlpatterns = [
     path("cases/<int:case_id>/split/", cases.case_split, name="case_split"),
     path("cases/<int:case_id>/merge/", cases.case_merge, name="case_merge"),
     path("cases/<int:case_id>/presence/", cases.case_presence, name="case_presence"),
+    path("cases/<int:case_id>/chat-seen/", chat.case_chat_seen, name="case_chat_seen"),
     path("messages/<int:message_id>/with-images/", messages.message_images, name="message_images"),
     path(
         "attachments/<int:attachment_id>/",

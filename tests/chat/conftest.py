@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
+
+from rapport.asgi import application
 
 BASE = "/chat/api/conversations"
 
@@ -33,3 +37,17 @@ class Visitor:
 
     def saw(self, token: str, seq: int) -> Any:
         return self.post(f"{BASE}/{token}/seen", {"seq": seq})
+
+
+def desk_socket(agent_client: Client) -> WebsocketCommunicator:
+    """`/ws/desk/` through the whole ASGI application, signed in as `agent_client`'s agent."""
+    session = agent_client.cookies[settings.SESSION_COOKIE_NAME].value
+    return WebsocketCommunicator(
+        application,
+        "/ws/desk/",
+        headers=[
+            (b"origin", b"http://localhost"),
+            (b"host", b"localhost"),
+            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()),
+        ],
+    )

@@ -46,7 +46,14 @@ def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: Wo
     case = Conversation.objects.get().case
     reply(case=case, text="Hello Maria, I am here.", by=world.agent, channel="chat")
     body = visitor.read(token, after=1).json()
-    assert set(body) == {"messages", "agent", "wait_seconds", "queue_position", "agent_seen_seq"}
+    assert set(body) == {
+        "messages",
+        "agent",
+        "wait_seconds",
+        "queue_position",
+        "agent_seen_seq",
+        "agent_typing",
+    }
     assert body["wait_seconds"] is None and body["queue_position"] is None
     assert [set(m) for m in body["messages"]] == [
         {"seq", "direction", "author", "text", "sent_at"}

@@ -8,14 +8,13 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
 from rapport.asgi import application
 from rapport.cases.actions.messages import reply
 from rapport.chat.models import Conversation
 from rapport.people.models import Brand
 from tests.asyncs import run_async
-from tests.chat.conftest import Visitor
+from tests.chat.conftest import Visitor, desk_socket
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,16 +57,7 @@ def test_the_agent_on_the_case_page_sees_the_customer_typing_and_reading(world: 
     token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
     conversation = Conversation.objects.get()
     case_id = conversation.case_id
-    session = world.client_for(world.supervisor).cookies[settings.SESSION_COOKIE_NAME].value
-    desk = WebsocketCommunicator(
-        application,
-        "/ws/desk/",
-        headers=[
-            (b"origin", b"http://localhost"),
-            (b"host", b"localhost"),
-            (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()),
-        ],
-    )
+    desk = desk_socket(world.client_for(world.supervisor))
 
     async def scenario() -> None:
         assert (await desk.connect())[0]

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,9 +23,10 @@ from django.utils import timezone
 
 from rapport.cases.attachments import Upload, attach, check_uploads, safe_filename
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
+from rapport.chat.actions.typing import agent_stopped_typing
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.lib.errors import ActionError, Conflict
-from rapport.lib.nudges import case_group, chat_group, nudge, send_now
+from rapport.lib.nudges import case_group, chat_group, nudge
 from rapport.people.actions.customers import create_claimed_customer
 from rapport.people.models import Agent, Brand, Channel
 from rapport.routing.actions.opening import open_case_with_message, receive_message
@@ -207,6 +209,7 @@ def queue_chat_reply(
     )
     attach(message, attachments)
     _append(_lock(conversation), kind=EntryKind.OUT, message=message)
+    transaction.on_commit(partial(agent_stopped_typing, conversation.pk))
     return message
 
 
@@ -251,9 +254,20 @@ def agent_saw(*, conversation: Conversation, seq: int) -> int:
     return seen
 
 
-def typing(*, conversation: Conversation, by: str) -> None:
-    """Someone is typing: told to whoever listens, stored nowhere ("customer" or "agent")."""
-    send_now(chat_group(conversation.pk), {"type": "typing", "by": by})
+@transaction.atomic
+def agent_saw_message(*, case: Case, message_id: int) -> int | None:
+    """The agent's case page shows `case`'s messages up to `message_id` (its newest shown): the
+    chat's lines up to that message's seq are seen (the customer's "Seen"). None when the
+    message is no chat line of this case; the mark never moves back."""
+    entry = (
+        ChatEntry.objects.filter(message_id=message_id, message__case=case)
+        .values_list("conversation_id", "seq")
+        .first()
+    )
+    if entry is None:
+        return None
+    conversation_id, seq = entry
+    return agent_saw(conversation=Conversation(pk=conversation_id), seq=seq)
 
 
 def _lock(conversation: Conversation) -> Conversation:

@@ -119,6 +119,12 @@ def _case_context(
             text__contains=notice,
         ).exists(),
         "seen_message_id": _newest_message_shown(case, rows),
+        # A chat: live.js marks the lines the timeline shows as seen by the desk.
+        "chat_seen_url": (
+            reverse("case_chat_seen", kwargs={"case_id": case.pk})
+            if case.origin_channel == Channel.CHAT
+            else ""
+        ),
         **panel,
     }
 

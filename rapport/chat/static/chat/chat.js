@@ -148,7 +148,7 @@
 
   function refreshReadState() {
     Array.prototype.forEach.call(lines.querySelectorAll("li.chat-in[data-seq]"), function (li) {
-      setState(li, Number(li.dataset.seq) <= agentSeen ? "Read" : "Delivered");
+      setState(li, Number(li.dataset.seq) <= agentSeen ? "Seen" : "Delivered");
     });
   }
 
@@ -199,6 +199,7 @@
           scrollDown();
           typingEl.textContent = "";
         }
+        if (data.agent_typing && data.agent_typing.name) agentTyping(data.agent_typing.name);
         tellSeen();
         if (data.messages.length >= 200) again = true;
       })
@@ -242,7 +243,7 @@
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }
       if (data.type === "new" || data.type === "seen") fetchNew(); // seen: the read state
-      else if (data.type === "typing" && data.by !== "customer") agentTyping();
+      else if (data.type === "typing" && data.by !== "customer") agentTyping(data.name);
     };
     socket.onclose = function () {
       socket = null;
@@ -255,8 +256,11 @@
     };
   }
 
-  function agentTyping() {
-    typingEl.textContent = (agentName ? agentName.split(/\s+/).filter(function (w) { return !/\.$/.test(w); })[0] : "Someone") + " is typing…";
+  // Who of the desk is typing (the socket's event, or the poll answer's agent_typing for a
+  // client without a socket); it goes by itself when not said again.
+  function agentTyping(name) {
+    var first = name || (agentName ? agentName.split(/\s+/).filter(function (w) { return !/\.$/.test(w); })[0] : "");
+    typingEl.textContent = (first || "Someone") + " is typing…";
     window.clearTimeout(typingTimer);
     typingTimer = window.setTimeout(function () { typingEl.textContent = ""; }, 6000);
   }
@@ -292,7 +296,7 @@
   function stored(li, seq) {
     li.classList.remove("chat-pending", "chat-failed");
     shown[seq] = true;
-    setState(li, seq <= agentSeen ? "Read" : "Delivered");
+    setState(li, seq <= agentSeen ? "Seen" : "Delivered");
     place(li, seq);
   }
 

@@ -204,6 +204,31 @@
     }
   });
 
+  /* ---------------------------------------------------------------- a chat's read mark */
+  // A chat case's timeline (data-chat-seen) says which message it shows newest; once it is on
+  // a visible tab the desk has seen the chat up to there (the customer's "Seen"). Never from
+  // a hidden tab: a page loaded in the background has shown nobody anything.
+  var chatSeenPosted = 0;
+  function markChatSeen() {
+    var timeline = document.querySelector("#timeline[data-chat-seen]");
+    if (!timeline || document.hidden) return;
+    var newest = parseInt(timeline.dataset.newestMessage || "0", 10) || 0;
+    if (newest <= chatSeenPosted) return;
+    var token = (JSON.parse(body.getAttribute("hx-headers") || "{}") || {})["X-CSRFToken"] || "";
+    var form = new URLSearchParams();
+    form.set("message", String(newest));
+    window.fetch(timeline.dataset.chatSeen, {
+      method: "POST", body: form, credentials: "same-origin",
+      headers: { "X-CSRFToken": token }
+    }).then(function (response) {
+      if (response.ok) chatSeenPosted = Math.max(chatSeenPosted, newest);
+    }, function () { /* the next swap or visit says it again */ });
+  }
+  markChatSeen();
+  document.addEventListener("rapport:live-swapped", markChatSeen);
+  document.addEventListener("htmx:afterSettle", markChatSeen);
+  document.addEventListener("visibilitychange", markChatSeen);
+
   /* ---------------------------------------------------------------- notifications */
   var notificationsUrl = body.dataset.notificationsUrl;
   var ON = "rapport.desktop-notifications";
@@ -348,7 +373,10 @@
     function say(message) {
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
     }
-    function presence(typing) { if (caseId) say({ type: "presence", case: caseId, typing: typing }); }
+    // reply: a reply being written (not a note), which a chat customer is told of too.
+    function presence(typing, reply) {
+      if (caseId) say({ type: "presence", case: caseId, typing: typing, reply: !!reply });
+    }
     function open() {
       var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
       socket = new WebSocket(scheme + "//" + window.location.host + socketPath);
@@ -387,9 +415,9 @@
       document.addEventListener("input", function (event) {
         var field = event.target;
         if (!field || (field.id !== "reply-text" && field.id !== "note-text")) return;
-        if (Date.now() - lastTyping < 3000) return;
+        if (Date.now() - lastTyping < 3000 || !field.value.trim()) return;
         lastTyping = Date.now();
-        presence(true);
+        presence(true, field.id === "reply-text");
       });
     }
     return heartbeat;

@@ -1,0 +1,70 @@
+"""Typing, both ways: told to whoever listens now, remembered only for a few seconds.
+
+The agent typing a reply on the case page (the desk's socket, `rapport/workspace/consumers.py`)
+reaches the customer's socket as `{"type": "typing", "by": "agent", "name": first name}` and,
+for a client without a socket, the poll answer's `agent_typing` (a cache entry that expires
+after `RAPPORT_CHAT_TYPING_SECONDS`). The customer typing (their socket or the widget's HTTP
+POST) reaches the agents watching the case page as a presence line, which `live.js` lets expire.
+Nothing of it is stored in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from rapport.cases.models import Case
+from rapport.cases.saved_replies import first_name
+from rapport.chat.models import Conversation, ConversationState
+from rapport.lib.nudges import case_group, chat_group, send_now
+from rapport.people.models import Agent, Channel
+
+
+def _agent_key(conversation_id: int) -> str:
+    return f"rapport:chat:agent-typing:{conversation_id}"
+
+
+def agent_typing(*, case: Case, agent: Agent) -> None:
+    """`agent` is typing a reply on `case`: its open chat (if any) is told, and its poll
+    answer says so until the entry expires. The caller has checked the agent may open it."""
+    if case.origin_channel != Channel.CHAT:
+        return
+    name = first_name(agent.display_name)
+    for conversation_id in Conversation.objects.filter(
+        case=case, state=ConversationState.OPEN
+    ).values_list("pk", flat=True):
+        cache.set(_agent_key(conversation_id), name, timeout=settings.RAPPORT_CHAT_TYPING_SECONDS)
+        send_now(chat_group(conversation_id), {"type": "typing", "by": "agent", "name": name})
+
+
+def agent_stopped_typing(conversation_id: int) -> None:
+    """Their reply is in: the poll answer no longer says they are typing it."""
+    cache.delete(_agent_key(conversation_id))
+
+
+def agent_typing_now(conversation: Conversation) -> dict[str, str] | None:
+    """Who of the desk is typing in this conversation now (`{"name"}`), or None."""
+    name = cache.get(_agent_key(conversation.pk))
+    return {"name": name} if isinstance(name, str) else None
+
+
+def customer_typing_presence(conversation: Conversation) -> dict[str, Any]:
+    """The customer typing, as a presence line for the agents' case page ("Maria is typing…";
+    it expires there like a colleague's)."""
+    return {
+        "type": "presence",
+        "case": conversation.case_id,
+        "agent": f"chat-{conversation.pk}",
+        "name": conversation.name or "The customer",
+        "typing": True,
+        "gone": False,
+    }
+
+
+def customer_typing(*, conversation: Conversation) -> None:
+    """The customer is typing (the widget's HTTP POST): their other tabs' sockets and the agents
+    watching the case page are told."""
+    send_now(chat_group(conversation.pk), {"type": "typing", "by": "customer"})
+    send_now(case_group(conversation.case_id), customer_typing_presence(conversation))
