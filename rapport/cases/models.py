@@ -329,6 +329,8 @@ class CaseEventKind(models.TextChoices):
     MAKE_GOOD_DECLINED = "make_good_declined", "Make-good declined"
     # triage: an agent's word on a signal
     TRIAGE_CORRECTED = "triage_corrected", "Triage corrected"
+    # chat: replies the customer had not seen, put in an email to them
+    CHAT_EMAILED = "chat_emailed", "Unseen chat replies queued by email"
 
 
 class NotificationKind(models.TextChoices):

@@ -8,7 +8,11 @@ class ChatConfig(AppConfig):
     def ready(self) -> None:
         from rapport.cases.transports import Transport, register
         from rapport.chat.actions.conversations import has_conversation, queue_chat_reply
+        from rapport.chat.actions.unseen import sweep_unseen_replies
+        from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Channel
 
         # An agent's reply with channel "chat" is stored in the customer's conversation.
         register(Transport(channel=Channel.CHAT, queue=queue_chat_reply, reaches=has_conversation))
+        # Agent replies the customer has not seen within minutes go to them by email.
+        register_sweep("chat_unseen", sweep_unseen_replies)

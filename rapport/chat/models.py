@@ -34,6 +34,12 @@ class Conversation(models.Model):
     last_seq = models.PositiveIntegerField(default=0)
     customer_seen_seq = models.PositiveIntegerField(default=0)
     agent_seen_seq = models.PositiveIntegerField(default=0)
+    # The agent's replies up to this seq were put in an email (or could not be: no address the
+    # desk may write to); never emailed twice.
+    emailed_seq = models.PositiveIntegerField(default=0)
+    # When the oldest reply the customer has not seen (nor been emailed) is due to be emailed
+    # (`rapport/chat/actions/unseen.py`); null: nothing waits.
+    unseen_email_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     state = models.CharField(
         max_length=10, choices=ConversationState.choices, default=ConversationState.OPEN
     )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from rapport.cases.attachments import Upload, attach, check_uploads, safe_filename
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
 from rapport.chat.actions.typing import agent_stopped_typing
+from rapport.chat.actions.unseen import reschedule_unseen
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.nudges import case_group, chat_group, nudge
@@ -208,7 +209,9 @@ def queue_chat_reply(
         created_at=now,
     )
     attach(message, attachments)
-    _append(_lock(conversation), kind=EntryKind.OUT, message=message)
+    locked = _lock(conversation)
+    _append(locked, kind=EntryKind.OUT, message=message)
+    reschedule_unseen(locked)  # emailed if the customer has not seen it within minutes
     transaction.on_commit(partial(agent_stopped_typing, conversation.pk))
     return message
 
@@ -229,6 +232,7 @@ def customer_saw(*, conversation: Conversation, seq: int) -> int:
         return locked.customer_seen_seq
     locked.customer_seen_seq = seen
     locked.save(update_fields=["customer_seen_seq"])
+    reschedule_unseen(locked)
     Message.objects.filter(
         chat_entry__conversation=locked,
         chat_entry__seq__lte=seen,
