@@ -77,6 +77,22 @@ def test_an_unknown_token_and_another_visitors_token_are_both_404(world: World) 
     assert maria.read(token).status_code == 200
 
 
+def test_the_token_is_the_key_and_the_visitor_cookie_only_narrows_it(world: World) -> None:
+    """What docs/chat.md ("Who can reach a conversation") says: the token alone reaches it from
+    a browser with no visitor cookie (an iframe whose third-party cookies are blocked keeps only
+    the token); a browser with another visitor's cookie is refused; the cookie alone names no
+    conversation."""
+    maria = Visitor()
+    token = maria.start("Hello").json()["conversation"]
+    no_cookie = Visitor()
+    assert no_cookie.read(token).status_code == 200
+    assert no_cookie.say(token, "From the other tab").status_code == 201
+    # Maria's cookie without the token reaches nothing: the page with no conversation cookie
+    # starts afresh.
+    page = maria.client.get("/chat/")
+    assert page.status_code == 200 and "From the other tab" not in page.content.decode()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
