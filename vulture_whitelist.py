@@ -12,6 +12,10 @@ _.has_amount  # outreach.MakeGood: outreach/_panel.html, make_goods.html
 _.second_factor_owed  # request attribute: workspace/base.html
 _.verification_note  # people.Identity: workspace/_side_panel.html
 around_the_clock  # portal and desk page rows
+can_chat  # portal.page.Reach: portal/_reach.html
+basis
+chat_query
+_.help_text  # a form field's, set when the form is made (portal.forms.MessageForm): Django reads it
 opens_at
 at_iso  # workspace/timeline.py rows: _timeline.html
 at_label

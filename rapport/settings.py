@@ -315,6 +315,10 @@ RAPPORT_CHAT_MAX_TEXT = env_int("RAPPORT_CHAT_MAX_TEXT", default=4000, minimum=1
 RAPPORT_CHAT_ATTACHMENT_MAX_BYTES = env_int(
     "RAPPORT_CHAT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
 )
+# The contact page's message form (rapport/portal): the largest file a visitor may attach.
+RAPPORT_CONTACT_ATTACHMENT_MAX_BYTES = env_int(
+    "RAPPORT_CONTACT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
+)
 # The chat's expected wait: median time to the first human reply over the last N days of chats.
 RAPPORT_CHAT_WAIT_WINDOW_DAYS = env_int("RAPPORT_CHAT_WAIT_WINDOW_DAYS", default=14, minimum=1)
 # How long "Ana is typing…" lasts in the chat's poll answer without being said again (seconds).

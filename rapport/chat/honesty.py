@@ -92,3 +92,36 @@ def queue_for(conversation: Conversation, *, now: datetime) -> Queue:
     if median is not None and free > 0:
         wait = round(median * math.ceil((ahead + 1) / free))
     return Queue(available=free > 0, free_agents=free, position=ahead + 1, wait_seconds=wait)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What a visitor who has not started a chat can be told (the contact page)."""
+
+    free_agents: int
+    on_shift: int  # people of the brand on shift now, free or not
+    waiting: int  # the brand's open chats no person has answered yet
+    wait_seconds: int | None  # None without a basis (no recent answered chat, nobody free)
+    next_in: datetime | None  # nobody free: when someone of the brand next starts a shift
+
+
+def outlook(brand: Brand | None, *, now: datetime) -> Outlook:
+    """The wait a new chat would have now: the same figure `queue_for` gives it once started
+    (median first reply times the rounds of the queue), and, when nobody is free, the next
+    shift start of anyone of the brand who is not away (None when nobody is scheduled)."""
+    brand_id = brand.pk if brand else None
+    free = free_agents(brand_id, now=now)
+    waiting = Conversation.objects.filter(
+        _of_brand("brand", brand_id),
+        state=ConversationState.OPEN,
+        case__status__in=ACTIVE_STATUSES,
+        case__first_response_at__isnull=True,
+    ).count()
+    people = [c for c in within_brand(load_candidates(now=now), brand_id) if c.available]
+    on_shift = sum(1 for c in people if c.calendar.is_open(now))
+    if free > 0:
+        median = median_first_reply(brand_id, now=now)
+        wait = None if median is None else round(median * math.ceil((waiting + 1) / free))
+        return Outlook(free, on_shift, waiting, wait_seconds=wait, next_in=None)
+    starts = [start for c in people if (start := c.calendar.next_open(now)) and start > now]
+    return Outlook(0, on_shift, waiting, wait_seconds=None, next_in=min(starts, default=None))
