@@ -319,6 +319,9 @@ RAPPORT_CHAT_ATTACHMENT_MAX_BYTES = env_int(
 RAPPORT_CONTACT_ATTACHMENT_MAX_BYTES = env_int(
     "RAPPORT_CONTACT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
 )
+# A chat visitor proving their email: minutes a mailed code works, wrong tries before it locks.
+RAPPORT_CHAT_CODE_MINUTES = env_int("RAPPORT_CHAT_CODE_MINUTES", default=10, minimum=1)
+RAPPORT_CHAT_CODE_ATTEMPTS = env_int("RAPPORT_CHAT_CODE_ATTEMPTS", default=5, minimum=1)
 # The chat's expected wait: median time to the first human reply over the last N days of chats.
 RAPPORT_CHAT_WAIT_WINDOW_DAYS = env_int("RAPPORT_CHAT_WAIT_WINDOW_DAYS", default=14, minimum=1)
 # How long "Ana is typing…" lasts in the chat's poll answer without being said again (seconds).
@@ -422,6 +425,8 @@ RAPPORT_RATE_ANONYMOUS = env_rate("RAPPORT_RATE_ANONYMOUS", "300/m")
 RAPPORT_RATE_CHAT_START = env_rate("RAPPORT_RATE_CHAT_START", "10/h")
 RAPPORT_RATE_CHAT_POST = env_rate("RAPPORT_RATE_CHAT_POST", "60/m")
 RAPPORT_RATE_CHAT_CONVERSATION = env_rate("RAPPORT_RATE_CHAT_CONVERSATION", "30/m")
+# Email codes asked for, counted per conversation, per address mailed and per client address.
+RAPPORT_RATE_CHAT_CODE = env_rate("RAPPORT_RATE_CHAT_CODE", "5/h")
 
 # Sender authentication (rapport/mail/authentication.py): the authserv-ids of the MTAs whose
 # Authentication-Results headers are believed. Empty (default): results are not read.

@@ -144,6 +144,8 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "chat/api/conversations/<str:token>/seen": ("POST", "404", "404", "404", "404"),
     "chat/api/conversations/<str:token>/typing": ("POST", "404", "404", "404", "404"),
     "chat/api/conversations/<str:token>/attachments": ("POST", "404", "404", "404", "404"),
+    "chat/api/conversations/<str:token>/email": ("POST", "404", "404", "404", "404"),
+    "chat/api/conversations/<str:token>/verify": ("POST", "404", "404", "404", "404"),
     "datacare/customers/<int:customer_id>/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/export/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/erase/": ("POST", "login", "404", "404", "ok"),

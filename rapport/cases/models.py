@@ -331,6 +331,10 @@ class CaseEventKind(models.TextChoices):
     TRIAGE_CORRECTED = "triage_corrected", "Triage corrected"
     # chat: replies the customer had not seen, put in an email to them
     CHAT_EMAILED = "chat_emailed", "Unseen chat replies queued by email"
+    # chat: a visitor proving the email they gave
+    CHAT_CODE_SENT = "chat_code_sent", "Email code sent to the chat visitor"
+    CHAT_VERIFIED = "chat_verified", "Chat visitor verified by email code"
+    CHAT_CODE_LOCKED = "chat_code_locked", "Chat email code locked after wrong tries"
 
 
 class NotificationKind(models.TextChoices):

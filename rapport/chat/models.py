@@ -83,3 +83,36 @@ class ChatEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}#{self.seq}"
+
+
+class CodeState(models.TextChoices):
+    PENDING = "pending", "Waiting for the code"
+    VERIFIED = "verified", "Verified"
+    REPLACED = "replaced", "Replaced by a newer code"
+    LOCKED = "locked", "Locked after too many wrong tries"
+
+
+# A code moves only out of pending, once.
+CODE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CodeState.PENDING: frozenset({CodeState.VERIFIED, CodeState.REPLACED, CodeState.LOCKED}),
+}
+
+
+class EmailCode(models.Model):
+    """A one-time code mailed to the address a chat visitor gave, to prove it is theirs before
+    the chat joins the history of the customer who holds it. Only a keyed hash of the code is
+    kept; it expires, and a few wrong tries lock it. Settled, it forgets the address."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="codes")
+    email = models.CharField(max_length=320, blank=True)
+    code_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=CodeState.choices, default=CodeState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "-created_at"], name="chat_code_latest")]
+
+    def __str__(self) -> str:
+        return f"code for chat {self.conversation_id} ({self.state})"

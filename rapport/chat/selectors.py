@@ -6,9 +6,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from rapport.cases.models import Case
 from rapport.chat.actions.typing import agent_typing_now
 from rapport.chat.honesty import queue_for
 from rapport.chat.models import ChatEntry, Conversation, EntryKind
+from rapport.people.models import Channel
 
 # Lines per answer; a client with more to read asks again after the last seq it got.
 PAGE = 200
@@ -32,6 +34,9 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         "agent_seen_seq": conversation.agent_seen_seq,
         # For a client without a socket: who of the desk is typing now (expires by itself).
         "agent_typing": agent_typing_now(conversation),
+        # The visitor's own address, and whether they proved it (rapport/chat/actions/verification).
+        "email": conversation.email or None,
+        "verified": conversation.verified_at is not None,
     }
 
 
@@ -50,3 +55,11 @@ def _line(entry: ChatEntry, conversation: Conversation) -> dict[str, Any]:
         "text": text,
         "sent_at": entry.created_at.isoformat(),
     }
+
+
+def visitor_of(case: Case) -> Conversation | None:
+    """The case's newest conversation, for the agent's "how is this visitor known" (email given,
+    verified by code, or anonymous); no query for a case no chat opened."""
+    if case.origin_channel != Channel.CHAT:
+        return None
+    return Conversation.objects.filter(case=case).order_by("-pk").first()

@@ -14,4 +14,6 @@ urlpatterns = [
     path("api/conversations/<str:token>/seen", views.seen, name="seen"),
     path("api/conversations/<str:token>/typing", views.typing_now, name="typing"),
     path("api/conversations/<str:token>/attachments", views.attachments, name="attachments"),
+    path("api/conversations/<str:token>/email", views.email_code, name="email"),
+    path("api/conversations/<str:token>/verify", views.verify, name="verify"),
 ]

@@ -9,6 +9,7 @@ cannot write into someone's chat; only those origins are answered with CORS head
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Callable
@@ -24,11 +25,13 @@ from django_ratelimit.core import get_usage
 from rapport.cases.attachments import Upload
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import (
+    clean_email,
     customer_saw,
     customer_says,
     start_conversation,
 )
 from rapport.chat.actions.typing import customer_typing
+from rapport.chat.actions.verification import check_code, send_code
 from rapport.chat.honesty import availability
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
@@ -290,6 +293,46 @@ def attachments(request: HttpRequest, conversation: Conversation) -> HttpRespons
         attachments=[file],
     )
     return JsonResponse({"seq": entry.seq}, status=201)
+
+
+@chat_api
+def email_code(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """POST {"email"}: mail a code to the address (the same answer whoever holds it)."""
+    if request.method != "POST":
+        return error(405, "method_not_allowed", "Use POST.")
+    data = json_body(request)
+    address = clean_email(text_field(data, "email") or conversation.email)
+    if not address:
+        raise ActionError("Type your email address.", field="email")
+    # Per conversation, per address (nobody's inbox is flooded from many chats) and per client.
+    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:chat:{conversation.pk}")
+    limit(
+        request, "RAPPORT_RATE_CHAT_CODE", f"code:to:{hashlib.sha256(address.encode()).hexdigest()}"
+    )
+    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:from:{client_network(request)}")
+    sent = send_code(conversation=conversation, email=address, now=timezone.now())
+    return JsonResponse(
+        {
+            "email": sent.email,
+            "expires_at": sent.expires_at.isoformat(),
+            "message": f"We sent a code to {sent.email}. Type it here to show the address is "
+            "yours.",
+        },
+        status=202,
+    )
+
+
+@chat_api
+def verify(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """POST {"code"}: the code from the mail -> {"verified": true}; a wrong one is a 422."""
+    if request.method != "POST":
+        return error(405, "method_not_allowed", "Use POST.")
+    limit(request, "RAPPORT_RATE_CHAT_POST", client_network(request))
+    code = text_field(json_body(request), "code", required=True)
+    checked = check_code(conversation=conversation, code=code, now=timezone.now())
+    if not checked.verified:
+        return error(422, "wrong_code", checked.message, field="code")
+    return JsonResponse({"verified": True, "message": checked.message})
 
 
 @chat_api

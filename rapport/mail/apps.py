@@ -13,11 +13,15 @@ class MailConfig(AppConfig):
         from rapport.jobs.items import name_items
         from rapport.jobs.scheduler import register_sweep
         from rapport.mail.actions.intake import sweep_intake
-        from rapport.mail.actions.outbox import queue_agent_mail, queue_outbound_message
+        from rapport.mail.actions.outbox import (
+            queue_address_mail,
+            queue_agent_mail,
+            queue_outbound_message,
+        )
         from rapport.mail.notices import mail_notices
         from rapport.mail.outbound import sweep_outbox
         from rapport.mail.to_agents import sweep_agent_mail
-        from rapport.people.mailer import register_agent_mailer
+        from rapport.people.mailer import register_address_mailer, register_agent_mailer
         from rapport.people.models import Agent, Channel, IdentityKind
 
         # Without an SMTP host the embedded desk prints mail to the server console: the agent
@@ -43,6 +47,12 @@ class MailConfig(AppConfig):
             return None if queued is None else queued.pk
 
         register_agent_mailer(mail_agent)
+
+        # A chat visitor's verification code, to the address they typed.
+        def mail_address(*, to: str, subject: str, text: str, now: datetime) -> int:
+            return queue_address_mail(to=to, subject=subject, text=text, now=now).pk
+
+        register_address_mailer(mail_address)
         register_sweep("intake", sweep_intake)
         register_sweep("outbox", sweep_outbox)
         register_sweep("agent_notices", mail_notices)

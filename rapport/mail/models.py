@@ -233,11 +233,14 @@ class AgentMailStatus(models.TextChoices):
 
 
 class AgentMail(models.Model):
-    """A mail to an agent (their notifications), queued in the outbox and sent by the worker.
-    Status moves queued -> sending -> sent or failed (or back to queued to try again), each
-    step a compare-and-set in `rapport.mail.actions.outbox`."""
+    """A mail of the desk's own, queued in the outbox and sent by the worker: to an agent
+    (their notifications, an invitation), or, with no agent, to an address a chat visitor gave
+    (their verification code). Status moves queued -> sending -> sent or failed (or back to
+    queued to try again), each step a compare-and-set in `rapport.mail.actions.outbox`."""
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     to = models.CharField(max_length=320)
     subject = models.CharField(max_length=300)
     text = models.TextField()

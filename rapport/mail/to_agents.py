@@ -1,5 +1,6 @@
-"""Mail to agents (their notifications): one attempt to send a queued `AgentMail`, and the
-outbox sweep's share of it (what is due again, what a dead worker left sending).
+"""Mail to agents (their notifications) and a chat visitor's code: one attempt to send a
+queued `AgentMail`, and the outbox sweep's share of it (what is due again, what a dead worker
+left sending).
 
 A mail is claimed (queued -> sending, compare-and-set) before it is sent, so of the job and the
 sweep only one sends it. A 5xx answer fails it at once; a 4xx or no connection queues it again
@@ -71,15 +72,16 @@ def sweep_agent_mail(*, now: datetime) -> dict[str, list[int]]:
     dead worker left sending (failed once it has had every attempt)."""
     stuck = AgentMail.objects.filter(
         status=AgentMailStatus.SENDING, next_attempt_at__lte=now - OUTBOX_GRACE
-    ).values_list("pk", "next_attempt_at", "attempts")
+    ).values_list("pk", "next_attempt_at", "attempts", "agent_id")
     gave_up: list[int] = []
-    for pk, since, attempts in stuck[:OUTBOX_BATCH]:
+    for pk, since, attempts, agent_id in stuck[:OUTBOX_BATCH]:
         mine = AgentMail.objects.filter(
             pk=pk, status=AgentMailStatus.SENDING, next_attempt_at=since
         )
         if attempts >= settings.RAPPORT_EMAIL_MAX_ATTEMPTS:
             error = f"Not confirmed after {attempts} attempts: the worker stopped while sending."
-            if mine.update(status=AgentMailStatus.FAILED, error=error, subject="", text=""):
+            forget = {"subject": "", "text": "", **({} if agent_id else {"to": ""})}
+            if mine.update(status=AgentMailStatus.FAILED, error=error, **forget):
                 gave_up.append(pk)
         else:
             mine.update(status=AgentMailStatus.QUEUED, next_attempt_at=now)

@@ -53,6 +53,8 @@ def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: Wo
         "queue_position",
         "agent_seen_seq",
         "agent_typing",
+        "email",
+        "verified",
     }
     assert body["wait_seconds"] is None and body["queue_position"] is None
     assert [set(m) for m in body["messages"]] == [

@@ -9,7 +9,8 @@ invitation or reminder is not an answer the customer is waiting for.
 
 Mail to an agent (their notifications) is queued the same way by `queue_agent_mail`: an
 `AgentMail` row, sent by `rapport.mail.tasks.deliver_agent_mail` on commit, or by the outbox
-sweep if that job is lost.
+sweep if that job is lost; `queue_address_mail` queues one to an address that is nobody's yet
+(a chat visitor's verification code).
 
 Delivery moves forward only, each step a compare-and-set on the status: queued -> sending
 (`claim_delivery`, so of two workers only one sends), sending -> queued (`note_retry`), and
@@ -148,9 +149,22 @@ def queue_agent_mail(*, agent: Agent, subject: str, text: str, now: datetime) ->
     to = str(agent.user.email or "").strip()
     if not to:
         return None
+    return _queue_desk_mail(agent=agent, to=to, subject=subject, text=text, now=now)
+
+
+@transaction.atomic
+def queue_address_mail(*, to: str, subject: str, text: str, now: datetime) -> AgentMail:
+    """A mail of the desk's own to an address no agent holds (a chat visitor's code). Once
+    settled it keeps neither the address nor the words, only when and how it went."""
+    return _queue_desk_mail(agent=None, to=to, subject=subject, text=text, now=now)
+
+
+def _queue_desk_mail(
+    *, agent: Agent | None, to: str, subject: str, text: str, now: datetime
+) -> AgentMail:
     mail = AgentMail.objects.create(
         agent=agent,
-        to=to,
+        to=to[:320],
         subject=subject[:300],
         text=text,
         next_attempt_at=now + AGENT_MAIL_GRACE,
@@ -172,12 +186,15 @@ def claim_agent_mail(*, mail: AgentMail, now: datetime) -> bool:
 def settle_agent_mail(*, mail: AgentMail, status: str, error: str = "", at: datetime) -> bool:
     """Sending -> sent or failed, or back to queued to try again at `at` (with the reason). A
     settled mail keeps who it went to and when, not what it said: it quoted customers, and
-    nothing reads it again (an erasure need not hunt for it)."""
+    nothing reads it again (an erasure need not hunt for it). A mail to no agent (a chat
+    visitor's code) keeps not even the address."""
     if status not in AgentMailStatus.values or status == AgentMailStatus.SENDING:
         raise ValueError(f"{status!r} does not settle a mail")
     fields: dict[str, object] = {"status": status, "error": error[:500]}
     if status != AgentMailStatus.QUEUED:
         fields.update(subject="", text="")
+        if mail.agent_id is None:
+            fields["to"] = ""
     if status == AgentMailStatus.SENT:
         fields["sent_at"] = at
     if status == AgentMailStatus.QUEUED:

@@ -32,6 +32,7 @@ from rapport.cases.models import (
     Priority,
 )
 from rapport.cases.selectors import handover
+from rapport.chat.selectors import visitor_of
 from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere, is_htmx, post_action
 from rapport.lib.errors import ActionError
@@ -108,6 +109,7 @@ def _case_context(
         "signature_preview": case_messages.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
         "triage_corrections": corrected.rows(case.triage),
+        "chat_visitor": visitor_of(case),
         "triage": explain(case.triage),
         "customer_notice": notice,
         # Only a notice that went out in a message can be called told.

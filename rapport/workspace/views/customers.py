@@ -187,7 +187,11 @@ def customer_merge(request: HttpRequest, agent: Agent, customer_id: int) -> Http
             raise ActionError(f"There is no customer #{data['target']} you serve.") from exc
         check_may_merge(agent, source=customer, target=target)
         target = merge_customers(source=customer, target=target, by=agent)
-        return Elsewhere(f"{customer.name} was merged into {target.name}.", _customer_url(target))
+        # From a case's page (a chat visitor merged), back to that case: it moved with them.
+        return Elsewhere(
+            f"{customer.name} was merged into {target.name}.",
+            next_url(request, _customer_url(target)),
+        )
 
     return _about_customer(request, agent, customer_id, run, CustomerMergeForm)
 
