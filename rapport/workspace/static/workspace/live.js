@@ -342,6 +342,9 @@
   var caseId = layout ? parseInt(layout.dataset.case, 10) : null;
   var presenceBox = document.getElementById("presence-live");
   var PRESENCE_TTL = 25000; // an entry not repeated within this long is gone
+  // A chat customer's presence is only ever typing (said at most every 3 s while they type):
+  // it goes soon after they stop.
+  var CUSTOMER_TYPING_TTL = 7000;
   var present = {}; // agent id -> {name, typing, until}
 
   function showPresence() {
@@ -396,7 +399,11 @@
         else if (data.type === "watching") presence(false);
         else if (data.type === "presence" && data.case === caseId) {
           if (data.gone) delete present[data.agent];
-          else present[data.agent] = { name: data.name, typing: data.typing, until: Date.now() + PRESENCE_TTL };
+          else {
+            var ttl = String(data.agent).indexOf("chat-") === 0 ? CUSTOMER_TYPING_TTL : PRESENCE_TTL;
+            present[data.agent] = { name: data.name, typing: data.typing, until: Date.now() + ttl };
+            window.setTimeout(showPresence, ttl + 100);
+          }
           showPresence();
         }
       });
