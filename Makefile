@@ -17,7 +17,19 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# axe-core for the browser tests' accessibility audit (tests/browser/axe.py), pinned in
+# package-lock.json. Without npm a developer's browser audit skips; with CI=true it is an error.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund && touch $(NODE_STAMP); \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "npm is required with CI=true (axe-core for the browser tests)"; exit 1; \
+	else \
+	  echo "npm not found: the accessibility audit in the browser tests will skip (apt-get install npm)"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: install
 	$(BIN)/rapport migrate --no-input
@@ -63,4 +75,4 @@ ci:
 	CI=true bash .ci/run
 
 clean:
-	rm -rf $(VENV) var/ .mypy_cache .ruff_cache
+	rm -rf $(VENV) var/ .mypy_cache .ruff_cache node_modules

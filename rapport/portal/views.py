@@ -63,7 +63,7 @@ def _callback(request: HttpRequest, context: dict[str, Any], form: CallbackForm)
     return render(
         request,
         "portal/callback_booked.html",
-        {**context, "promise": promise, "window": window, "agent": promise.owner},
+        {**context, "answered": True, "promise": promise, "window": window, "agent": promise.owner},
     )
 
 
@@ -90,6 +90,7 @@ def _message(request: HttpRequest, context: dict[str, Any], form: MessageForm) -
                 "portal/message_received.html",
                 {
                     **context,
+                    "answered": True,
                     "case": case,
                     "owner": case.owner,
                     "answer_by": answer_by(case, now=timezone.now()),
