@@ -413,6 +413,9 @@ if RAPPORT_API_TOKEN_DAYS > RAPPORT_API_TOKEN_MAX_DAYS:
 # Days the link in an agent's invitation lets them choose their password.
 RAPPORT_INVITATION_DAYS = env_int("RAPPORT_INVITATION_DAYS", default=7, minimum=1)
 
+# Days a customer's case status link (in every acknowledgment and reply) works.
+RAPPORT_STATUS_LINK_DAYS = env_int("RAPPORT_STATUS_LINK_DAYS", default=30, minimum=1)
+
 # Requests per client address to the endpoints anyone can reach ("N/m", "N/10m", "N/h" or off),
 # counted in the default cache: set REDIS_URL when more than one process serves the desk.
 RAPPORT_RATE_LOGIN = env_rate("RAPPORT_RATE_LOGIN", "20/m")
@@ -420,6 +423,10 @@ RAPPORT_RATE_PASSWORD_RESET = env_rate("RAPPORT_RATE_PASSWORD_RESET", "5/h")
 RAPPORT_RATE_CONTACT = env_rate("RAPPORT_RATE_CONTACT", "10/h")
 RAPPORT_RATE_INBOUND = env_rate("RAPPORT_RATE_INBOUND", "600/m")
 RAPPORT_RATE_ANONYMOUS = env_rate("RAPPORT_RATE_ANONYMOUS", "300/m")
+# The case status page (rapport/portal/status/): what a link holder posts (reply, a call, solved,
+# reopen), and asking for a fresh link by email.
+RAPPORT_RATE_STATUS_LINK = env_rate("RAPPORT_RATE_STATUS_LINK", "30/h")
+RAPPORT_RATE_STATUS_LINK_FRESH = env_rate("RAPPORT_RATE_STATUS_LINK_FRESH", "5/h")
 # The chat widget's public API (rapport/chat/views.py): new chats per client address, lines
 # posted per client address and per conversation.
 RAPPORT_RATE_CHAT_START = env_rate("RAPPORT_RATE_CHAT_START", "10/h")

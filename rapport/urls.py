@@ -7,6 +7,7 @@ urlpatterns = [
     path("mail/", include("rapport.mail.urls")),
     path("chat/", include("rapport.chat.urls")),
     path("contact/", include("rapport.portal.urls")),
+    path("status/", include("rapport.portal.status.urls")),
     path("datacare/", include("rapport.datacare.urls")),
     path("", include("rapport.workspace.urls")),
 ]

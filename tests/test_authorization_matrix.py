@@ -41,9 +41,12 @@ from django.utils.http import urlsafe_base64_encode
 from rapport.api.api import api
 from rapport.care.actions.promises import create_follow_up_policy, schedule_follow_up, tomorrow_at
 from rapport.care.actions.referrals import refer_case
+from rapport.cases.actions.messages import reply
 from rapport.cases.actions.saved_replies import create_saved_reply
 from rapport.cases.actions.saved_views import save_view
+from rapport.cases.attachments import Upload
 from rapport.cases.models import Attachment
+from rapport.cases.status_links import status_link
 from rapport.mail.actions.intake import process_inbound_email, store_inbound_email
 from rapport.outreach.actions.imports import start_import
 from rapport.outreach.actions.incidents import create_incident
@@ -64,7 +67,7 @@ PERSONAS = ("anonymous", "outsider", "agent", "supervisor")
 
 
 # URL patterns that take a signed link instead of a login: route -> a function making the link
-# for the world's objects. None exist yet; a link holder elsewhere is simply anonymous.
+# for the world's objects; a link holder elsewhere is simply anonymous.
 def _reset_link(world: World) -> str:
     """What the password-reset email gives Ana."""
     user = get_user_model().objects.get(pk=world.agent.user.pk)  # as stored, not as cached
@@ -78,14 +81,35 @@ def _welcome_link(world: World) -> str:
     return f"/welcome/{invitation_token(invitation)}/"
 
 
+def _status_link(world: World) -> str:
+    """What every acknowledgment and reply gives Maria: her case's status page."""
+    return "/" + status_link(world.case).url.split("/", 3)[3]
+
+
+def _status_file_link(world: World) -> str:
+    """A file of a public message, through Maria's status link."""
+    message = reply(
+        case=world.case,
+        text="The dosage",
+        by=world.agent,
+        channel="email",
+        attachments=[Upload("dosage.txt", "text/plain", b"5 ml")],
+    )
+    return f"{_status_link(world)}files/{message.attachments.get().pk}/"
+
+
 LINKS: dict[str, Callable[[World], str]] = {
     "password-reset/<uidb64>/<token>/": _reset_link,
     "welcome/<str:token>/": _welcome_link,
+    "status/<str:token>/": _status_link,
+    "status/<str:token>/files/<int:attachment_id>/": _status_file_link,
 }
 # What the link holder gets; everyone else is sent the same URL with a forged token.
 LINK_HOLDER: dict[str, str] = {
     "password-reset/<uidb64>/<token>/": "ok",
     "welcome/<str:token>/": "ok",
+    "status/<str:token>/": "ok",
+    "status/<str:token>/files/<int:attachment_id>/": "ok",
 }
 
 # ------------------------------------------------------------------------------ the table
@@ -210,6 +234,23 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "supervisor/agents/<int:agent_id>/reactivate/": ("POST", "login", "404", "404", "ok"),
     "supervisor/agents/<int:agent_id>/invitation/": ("POST", "login", "404", "404", "ok"),
     "welcome/<str:token>/": ("GET", "invalid", "invalid", "invalid", "invalid"),
+    # The customer's case status link: with the matrix's forged token, the "no longer works"
+    # page for everyone, signed in or not (tests/portal/test_status_page.py: the holder).
+    "status/<str:token>/": ("GET", "invalid", "invalid", "invalid", "invalid"),
+    "cases/<int:case_id>/status-link/revoke/": ("POST", "login", "404", "ok", "ok"),
+    "status/<str:token>/reply/": ("POST", "invalid", "invalid", "invalid", "invalid"),
+    "status/<str:token>/call/": ("POST", "invalid", "invalid", "invalid", "invalid"),
+    "status/<str:token>/solved/": ("POST", "invalid", "invalid", "invalid", "invalid"),
+    "status/<str:token>/reopen/": ("POST", "invalid", "invalid", "invalid", "invalid"),
+    "status/<str:token>/files/<int:attachment_id>/": (
+        "GET",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+    ),
+    # The same answer whatever the token and address: nothing says who is known.
+    "status/<str:token>/fresh/": ("POST", "ok", "ok", "ok", "ok"),
     "supervisor/desk/policies/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/policies/<int:policy_id>/remove/": ("POST", "login", "404", "404", "ok"),
     "notifications/": ("GET", "login", "ok", "ok", "ok"),
@@ -277,6 +318,8 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/cases/{case_id}/priority": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/triage/corrections": ("401", "404", "ok", "ok"),
     "GET /api/v1/cases/{case_id}/triage/corrections": ("401", "404", "ok", "ok"),
+    "GET /api/v1/cases/{case_id}/status-link": ("401", "404", "ok", "ok"),
+    "POST /api/v1/cases/{case_id}/status-link/revoke": ("401", "404", "ok", "ok"),
     "GET /api/v1/triage/models": ("401", "404", "404", "ok"),
     "PUT /api/v1/triage/models/active": ("401", "404", "404", "ok"),
     "PUT /api/v1/cases/{case_id}/tags": ("401", "404", "ok", "ok"),
@@ -390,6 +433,7 @@ Ids = dict[str, Any]
 WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "account/tokens/": lambda ids: {"name": "Zapier", "days": 30},
     "saved-views/": lambda ids: {"name": "Mine", "query": "view=mine"},
+    "status/<str:token>/fresh/": lambda ids: {"email": "maria.lopez@example.com"},
 }
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "PUT /api/v1/agents/me/notifications": lambda ids: {"choices": []},

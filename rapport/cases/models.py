@@ -335,6 +335,9 @@ class CaseEventKind(models.TextChoices):
     CHAT_CODE_SENT = "chat_code_sent", "Email code sent to the chat visitor"
     CHAT_VERIFIED = "chat_verified", "Chat visitor verified by email code"
     CHAT_CODE_LOCKED = "chat_code_locked", "Chat email code locked after wrong tries"
+    # the customer's status link (portal)
+    STATUS_LINK_REVOKED = "status_link_revoked", "Status link revoked"
+    STATUS_LINK_SENT = "status_link_sent", "Fresh status link sent"
 
 
 class NotificationKind(models.TextChoices):
@@ -445,3 +448,21 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agent_id})"
+
+
+class StatusLinkKey(models.Model):
+    """Which of a case's status links still work (`rapport/cases/status_links.py`): a link
+    carries the generation it was made in, and revoking moves the generation on, so every
+    link made before stops working at once. A case without a row is in generation 0."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="status_link_key"
+    )
+    generation = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Status links of case {self.case_id}: generation {self.generation}"

@@ -10,6 +10,8 @@ and sent by one task, `rapport.mail.tasks.deliver_message`, which calls `deliver
   "[#<case>]";
 - signs it "<Agent name>" <DEFAULT_FROM_EMAIL> with `Auto-Submitted: no`, or `auto-replied` for
   a message no person wrote (an acknowledgment);
+- ends the text with the customer's status link to the case (`rapport/cases/status_links.py`,
+  signed when the mail is built: a retry carries a link as fresh as the attempt);
 - sends the files stored with the message, an appointment's invitation (text/calendar;
   method=REQUEST) among them, so a retry sends the same bytes;
 - never sends to an address that bounced, and never sends a message that is not `queued`: it
@@ -31,6 +33,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.mime.text import MIMEText
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -38,6 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.models import Attachment, Case, DeliveryStatus, Direction, Message
+from rapport.cases.status_links import status_link
 from rapport.cases.transports import primary_phone, transport_for
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.lib.smtp import PermanentFailure, TemporaryFailure, backoff, transmit
@@ -283,7 +287,7 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
         headers["X-Auto-Response-Suppress"] = "All"
     mail = EmailMessage(
         subject=subject_of(message),
-        body=message.text,
+        body=with_status_link(message),
         from_email=from_email,
         to=[to],
         reply_to=[email.utils.formataddr((sender_name, reply_to_address(case.pk)))],
@@ -294,6 +298,18 @@ def build_email(message: Message, *, to: str, message_id_header: str) -> EmailMe
             with attachment.file.open("rb") as handle:
                 _attach(mail, attachment, handle.read())
     return mail
+
+
+def with_status_link(message: Message) -> str:
+    """The message as written, then the customer's link to their case (docs/customer-side.md)."""
+    link = status_link(message.case)
+    until = link.expires_at.astimezone(ZoneInfo(message.customer.timezone))
+    return (
+        f"{message.text.rstrip()}\n\n"
+        f"Your case {message.case.reference} (read it, answer it or ask us to call you):\n"
+        f"{link.url}\n"
+        f"This link is for you alone and works until {until:%-d %B %Y}.\n"
+    )
 
 
 def _attach(mail: EmailMessage, attachment: Attachment, data: bytes) -> None:

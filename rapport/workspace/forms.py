@@ -91,6 +91,10 @@ class StatusForm(Form):
     reason = forms.CharField(required=False, max_length=500)
 
 
+class NothingForm(Form):
+    """A one-click action that takes nothing but the CSRF token (revoking status links)."""
+
+
 class PriorityForm(Form):
     priority = forms.ChoiceField(choices=Priority.choices, label="Priority")
     reason = forms.CharField(required=False, max_length=500)

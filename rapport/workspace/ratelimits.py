@@ -38,6 +38,11 @@ RULES = {
     "contact": Rule("RAPPORT_RATE_CONTACT"),
     "contact_brand": Rule("RAPPORT_RATE_CONTACT"),
     "mail:inbound": Rule("RAPPORT_RATE_INBOUND", ("POST", "GET", "PUT")),
+    "status_reply": Rule("RAPPORT_RATE_STATUS_LINK"),
+    "status_call": Rule("RAPPORT_RATE_STATUS_LINK"),
+    "status_solved": Rule("RAPPORT_RATE_STATUS_LINK"),
+    "status_reopen": Rule("RAPPORT_RATE_STATUS_LINK"),
+    "status_fresh": Rule("RAPPORT_RATE_STATUS_LINK_FRESH"),
 }
 ANONYMOUS = Rule("RAPPORT_RATE_ANONYMOUS", ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"))
 # Answers for machines: the API and the provider webhook.

@@ -148,6 +148,11 @@ urlpatterns = [
     path("cases/<int:case_id>/note/", cases.case_note, name="case_note"),
     path("cases/<int:case_id>/call/", cases.case_call, name="case_call"),
     path("cases/<int:case_id>/status/", cases.case_status, name="case_status"),
+    path(
+        "cases/<int:case_id>/status-link/revoke/",
+        cases.case_status_link_revoke,
+        name="case_status_link_revoke",
+    ),
     path("cases/<int:case_id>/priority/", cases.case_priority, name="case_priority"),
     path(
         "cases/<int:case_id>/triage/corrections/",

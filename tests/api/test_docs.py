@@ -33,6 +33,8 @@ EXPECTED_PATHS = {
     "/api/v1/cases/{case_id}/resolve",
     "/api/v1/cases/{case_id}/merge",
     "/api/v1/cases/{case_id}/triage/corrections",
+    "/api/v1/cases/{case_id}/status-link",
+    "/api/v1/cases/{case_id}/status-link/revoke",
     "/api/v1/triage/models",
     "/api/v1/triage/models/active",
     "/api/v1/messages/{message_id}/split",

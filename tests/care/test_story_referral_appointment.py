@@ -104,7 +104,9 @@ def test_urgent_referral_with_appointment_invite_follow_up_and_family_referral(
     sent = mail.outbox[0]
     assert sent.to == ["tom.reed@example.com"] and "Dr. Lee" in sent.subject
     assert sent.body.startswith("Tom, I've booked you in with Dr. Lee first thing tomorrow")
-    assert "tomorrow at 9:00" in sent.body and sent.body.rstrip().endswith("— Olga Dent")
+    assert "tomorrow at 9:00" in sent.body and sent.body.split("\n\nYour case #")[
+        0
+    ].rstrip().endswith("— Olga Dent")
     parts = [a for a in sent.attachments if not isinstance(a, tuple)]
     assert len(parts) == 1 and parts[0].get_content_type() == "text/calendar"
     assert parts[0].get_param("method") == "REQUEST"

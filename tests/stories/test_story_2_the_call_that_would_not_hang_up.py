@@ -86,7 +86,8 @@ def test_the_call_that_would_not_hang_up(
     assert sent.to == ["tom.reed@example.com"]
     assert sent.body.startswith("Tom, Dr. Lee will see you first thing tomorrow.")
     assert "(Tuesday 2 March 2027, 09:00 Europe/Madrid)" in sent.body
-    assert sent.body.rstrip().endswith("— Olga Dent")
+    assert sent.body.split("\n\nYour case #")[0].rstrip().endswith("— Olga Dent")
+    assert "/status/" in sent.body  # the link to the case, under what Olga wrote
     parsed = email.message_from_bytes(sent.message().as_bytes())
     [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
     payload = part.get_payload(decode=True)

@@ -21,6 +21,7 @@ from rapport.cases.access import case_for_agent, message_for_agent, saved_reply_
 from rapport.cases.actions import assignment, merging
 from rapport.cases.actions import messages as case_messages
 from rapport.cases.actions import status as status_actions
+from rapport.cases.actions.status_links import revoke_status_links
 from rapport.cases.attachments import Upload, check_uploads, safe_filename
 from rapport.cases.models import (
     CallDirection,
@@ -49,6 +50,7 @@ from rapport.workspace.forms import (
     CallForm,
     MergeCaseForm,
     NoteForm,
+    NothingForm,
     OwnerForm,
     PriorityForm,
     ReplyForm,
@@ -301,6 +303,18 @@ def case_status(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespons
         return f"Status is now {case.get_status_display().lower()}."
 
     return _on_case_page(request, agent, case_id, StatusForm, run)
+
+
+@require_POST
+@agent_required
+def case_status_link_revoke(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse:
+    def run(case: Case, data: dict[str, Any]) -> str:
+        revoke_status_links(case=case, by=agent)
+        return (
+            "Every status link sent for this case stopped working; the next mail carries a new one."
+        )
+
+    return _on_case_page(request, agent, case_id, NothingForm, run)
 
 
 @require_POST
