@@ -30,6 +30,7 @@ class PromiseShown:
     what: str
     when: str
     late: bool  # its time passed and it is not kept yet: we say so
+    callback: bool
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class StatusPage:
     messages: list[Message]
     promises: list[PromiseShown]
     next_call: str  # the honest window a call asked now would get ("" when nobody can call)
+    call_booked: bool  # a callback is promised and not kept yet: no second one is offered
     phone: str
+    zone: str  # the customer's time zone: every time on the page is shown in it
 
 
 def public_messages(case: Case) -> list[Message]:
@@ -77,6 +80,7 @@ def _promises(case: Case, *, now: datetime) -> list[PromiseShown]:
                 what=SHOWN_PROMISES[PromiseKind(promise.kind)].format(who=who),
                 when=when,
                 late=promise.status == PromiseStatus.MISSED or promise.due_at < now,
+                callback=promise.kind == PromiseKind.CALLBACK,
             )
         )
     return shown
@@ -84,8 +88,11 @@ def _promises(case: Case, *, now: datetime) -> list[PromiseShown]:
 
 def status_page(case: Case, *, now: datetime | None = None) -> StatusPage:
     at = now or timezone.now()
+    promises = _promises(case, now=at)
+    call_booked = any(promise.callback for promise in promises)
     try:
-        next_call = quote_callback(case, now=at).describe() if case.is_active else ""
+        offer = case.is_active and not call_booked
+        next_call = quote_callback(case, now=at).describe() if offer else ""
     except ActionError:
         next_call = ""
     brand = case.brand
@@ -93,9 +100,11 @@ def status_page(case: Case, *, now: datetime | None = None) -> StatusPage:
         case=case,
         owner=case.owner.display_name if case.owner else "",
         messages=public_messages(case),
-        promises=_promises(case, now=at),
+        promises=promises,
         next_call=next_call,
+        call_booked=call_booked,
         phone=(brand.phone if brand else "") or settings.RAPPORT_SUPPORT_PHONE,
+        zone=case.customer.timezone or settings.TIME_ZONE,
     )
 
 

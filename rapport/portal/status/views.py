@@ -34,9 +34,11 @@ DONE = {
     "reopened": "Your case is open again; a person will pick it up.",
 }
 PRIVATE = {
-    # The token is in the address: never cached, never sent on as a referrer, never indexed.
+    # The token is in the address: never cached, never indexed. It never leaves as a referrer
+    # either: the desk's `Referrer-Policy: same-origin` sends none to another site. (Not
+    # `no-referrer`: with it a browser posts the page's forms with `Origin: null`, which
+    # Django's CSRF check refuses.)
     "Cache-Control": "no-store, private",
-    "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
 }
 Linked = Callable[..., HttpResponseBase]
@@ -61,7 +63,7 @@ def linked(view: Linked) -> Callable[..., HttpResponseBase]:
     return wrapper
 
 
-def _gone(request: HttpRequest, token: str, form: forms.Form, *, status: int = 410) -> HttpResponse:
+def _gone(request: HttpRequest, token: str, form: forms.Form, *, status: int = 200) -> HttpResponse:
     context = {"form": form, "token": token, "days": settings.RAPPORT_STATUS_LINK_DAYS}
     context["validlink"] = False
     context["support_phone"] = settings.RAPPORT_SUPPORT_PHONE
