@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.actions.assignment import assign_case
 from rapport.chat.models import Conversation
 from rapport.people.actions.agents import create_agent
 from tests.browser.fixtures import PHONE
 from tests.browser.test_live_socket import _as_the_worker, desk
+from tests.browser.test_reply_flow import sign_in
 from tests.conftest import PASSWORD, World
 from tests.scale import conftest as scale
 
@@ -46,7 +48,7 @@ def _signed_in(browser: Browser, world: World, agent: Any, base: str, viewport: 
     return context.new_page()
 
 
-WIDE = {"width": 1440, "height": 900}
+WIDE: ViewportSize = {"width": 1440, "height": 900}
 
 
 @pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1440", "390"])
@@ -113,4 +115,37 @@ def test_typing_both_ways_and_read_marks_between_two_browsers(
     _shot(agent, f"agent-reply-read-{viewport['width']}")
     _shot(customer, f"customer-seen-{viewport['width']}")
     agent.context.close()
+    customer_context.close()
+
+
+def test_without_websockets_the_customer_still_sees_the_agent_typing(
+    browser: Browser, live_server: LiveServer, world: World
+) -> None:
+    """pytest-django's live server is WSGI: no socket on either side. The case page says the
+    reply is being typed through its presence URL, and the chat's fallback poll (every 3 s)
+    brings `agent_typing`."""
+    priya = create_agent(username="priya", display_name="Priya Shah", password=PASSWORD)
+    world.clinic.members.add(priya)
+    customer_context = browser.new_context(viewport=PHONE)
+    customer_context.set_default_timeout(WAIT)
+    customer = customer_context.new_page()
+    customer.goto(f"{live_server.url}/chat/")
+    customer.get_by_label("Your message").fill("Is the clinic open tonight?")
+    customer.get_by_role("button", name="Send").click()
+    expect(customer.locator("#chat-lines li.chat-in")).to_contain_text("Delivered")
+    conversation = Conversation.objects.get()
+    _as_the_worker(
+        lambda: assign_case(
+            case=conversation.case, owner=priya, by=None, team=world.clinic, tell_owner=False
+        )
+    )
+    agent_context = browser.new_context(viewport=WIDE)
+    agent_context.set_default_timeout(WAIT)
+    agent = agent_context.new_page()
+    sign_in(agent, live_server, priya)
+    agent.goto(f"{live_server.url}/cases/{conversation.case_id}/")
+    expect(agent.locator("#timeline")).to_contain_text("Is the clinic open tonight?")
+    agent.locator("#reply-text").press_sequentially("Yes, until", delay=50)
+    expect(customer.locator("#chat-typing")).to_have_text("Priya is typing…", timeout=12_000)
+    agent_context.close()
     customer_context.close()

@@ -144,3 +144,19 @@ def test_the_agents_reply_ends_their_typing_in_the_poll_answer(world: World) -> 
     answer = maria.read(token).json()
     assert answer["messages"][-1]["text"] == "Yes, until six."
     assert answer["agent_typing"] is None
+
+
+def test_an_agent_without_a_socket_typing_a_reply_reaches_the_poll_answer(world: World) -> None:
+    """Over a server without websockets the case page says it with its presence heartbeat
+    (`reply_typing`); the heartbeat alone (a draft left in the box) says nothing to the chat."""
+    maria = Visitor()
+    token = maria.start("Is the rye in today?").json()["conversation"]
+    case_id = Conversation.objects.get().case_id
+    url = f"/cases/{case_id}/presence/"
+    sam = world.client_for(world.supervisor)
+    assert sam.post(url, {"text": "Yes, until"}).status_code == 200
+    assert maria.read(token).json()["agent_typing"] is None
+    assert sam.post(url, {"text": "Yes, until six", "reply_typing": "1"}).status_code == 200
+    assert maria.read(token).json()["agent_typing"] == {"name": "Sam"}
+    outsider = world.client_for(world.outsider)
+    assert outsider.post(url, {"text": "x", "reply_typing": "1"}).status_code == 404

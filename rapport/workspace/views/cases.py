@@ -33,6 +33,7 @@ from rapport.cases.models import (
     Priority,
 )
 from rapport.cases.selectors import handover
+from rapport.chat.actions.typing import agent_typing
 from rapport.chat.selectors import visitor_of
 from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere, is_htmx, post_action
@@ -387,6 +388,9 @@ def case_presence(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespo
     case = case_for_agent(agent, case_id)
     typing = any(text.strip() for text in request.POST.getlist("text"))
     presence.touch(case=case, agent=agent, is_typing=typing)
+    if typing and request.POST.get("reply_typing") == "1":
+        # live.js without the desk's socket: a reply being typed now, told to the case's chat.
+        agent_typing(case=case, agent=agent)
     others = presence.others_on_case(case=case, agent=agent)
     return render(
         request,

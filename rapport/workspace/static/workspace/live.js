@@ -204,6 +204,11 @@
     }
   });
 
+  function csrfToken() {
+    try { return (JSON.parse(body.getAttribute("hx-headers") || "{}") || {})["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
   /* ---------------------------------------------------------------- a chat's read mark */
   // A chat case's timeline (data-chat-seen) says which message it shows newest; once it is on
   // a visible tab the desk has seen the chat up to there (the customer's "Seen"). Never from
@@ -214,12 +219,11 @@
     if (!timeline || document.hidden) return;
     var newest = parseInt(timeline.dataset.newestMessage || "0", 10) || 0;
     if (newest <= chatSeenPosted) return;
-    var token = (JSON.parse(body.getAttribute("hx-headers") || "{}") || {})["X-CSRFToken"] || "";
     var form = new URLSearchParams();
     form.set("message", String(newest));
     window.fetch(timeline.dataset.chatSeen, {
       method: "POST", body: form, credentials: "same-origin",
-      headers: { "X-CSRFToken": token }
+      headers: { "X-CSRFToken": csrfToken() }
     }).then(function (response) {
       if (response.ok) chatSeenPosted = Math.max(chatSeenPosted, newest);
     }, function () { /* the next swap or visit says it again */ });
@@ -365,6 +369,24 @@
   }
 
   function all(polls) { polls.forEach(function (p) { p.now(); }); }
+
+  // Without the socket (a server without websockets, or while it is down), a reply being
+  // typed is said through the presence heartbeat's URL, so a chat customer still sees it.
+  var presenceEl = document.getElementById("presence");
+  var presenceUrl = presenceEl ? presenceEl.getAttribute("hx-post") : "";
+  var lastPostedTyping = 0;
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (socketUp || !presenceUrl || !field || field.id !== "reply-text" || !field.value.trim()) return;
+    if (Date.now() - lastPostedTyping < 3000) return;
+    lastPostedTyping = Date.now();
+    var form = new URLSearchParams();
+    form.set("text", field.value);
+    form.set("reply_typing", "1");
+    window.fetch(presenceUrl, {
+      method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() }
+    }).catch(function () { /* typing is a courtesy: a lost one only goes unseen */ });
+  });
 
   function desk() {
     var socketPath = body.dataset.deskSocket; // set only when the server has the socket (ASGI)
