@@ -51,29 +51,40 @@ def _signed_in(browser: Browser, world: World, agent: Any, base: str, viewport: 
 WIDE: ViewportSize = {"width": 1440, "height": 900}
 
 
-@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1440", "390"])
-def test_typing_both_ways_and_read_marks_between_two_browsers(
-    browser: Browser, desk: str, world: World, viewport: Any
-) -> None:
-    priya = create_agent(username="priya", display_name="Priya Shah", password=PASSWORD)
-    world.clinic.members.add(priya)
-    customer_context = browser.new_context(viewport=viewport)
-    customer_context.set_default_timeout(WAIT)
-    customer = customer_context.new_page()
-    customer.goto(f"{desk}/chat/")
+def _maria_asks(browser: Browser, base: str, viewport: Any) -> Page:
+    """Maria starts a chat at /chat/; her line is stored ("Delivered")."""
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(WAIT)
+    customer = context.new_page()
+    customer.goto(f"{base}/chat/")
     customer.get_by_text("Your name and email (optional)").click()
     customer.get_by_label("Name", exact=True).fill("Maria")
     customer.get_by_label("Your message").fill("Is the clinic open tonight?")
     customer.get_by_role("button", name="Send").click()
-    mine = customer.locator("#chat-lines li.chat-in")
-    expect(mine).to_contain_text("Delivered")
+    expect(customer.locator("#chat-lines li.chat-in")).to_contain_text("Delivered")
+    return customer
 
+
+def _priya_has_it(world: World) -> tuple[Any, Conversation]:
+    """Priya of the clinic owns the chat's case (as the routing would have it)."""
+    priya = create_agent(username="priya", display_name="Priya Shah", password=PASSWORD)
+    world.clinic.members.add(priya)
     conversation = Conversation.objects.get()
     _as_the_worker(
         lambda: assign_case(
             case=conversation.case, owner=priya, by=None, team=world.clinic, tell_owner=False
         )
     )
+    return priya, conversation
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1440", "390"])
+def test_typing_both_ways_and_read_marks_between_two_browsers(
+    browser: Browser, desk: str, world: World, viewport: Any
+) -> None:
+    customer = _maria_asks(browser, desk, viewport)
+    mine = customer.locator("#chat-lines li.chat-in")
+    priya, conversation = _priya_has_it(world)
     agent = _signed_in(browser, world, priya, desk, viewport)
     agent.goto(f"{desk}/cases/{conversation.case_id}/")
     expect(agent.locator("body")).to_have_attribute("data-live-socket", "up")
@@ -115,7 +126,7 @@ def test_typing_both_ways_and_read_marks_between_two_browsers(
     _shot(agent, f"agent-reply-read-{viewport['width']}")
     _shot(customer, f"customer-seen-{viewport['width']}")
     agent.context.close()
-    customer_context.close()
+    customer.context.close()
 
 
 def test_without_websockets_the_customer_still_sees_the_agent_typing(
@@ -124,21 +135,8 @@ def test_without_websockets_the_customer_still_sees_the_agent_typing(
     """pytest-django's live server is WSGI: no socket on either side. The case page says the
     reply is being typed through its presence URL, and the chat's fallback poll (every 3 s)
     brings `agent_typing`."""
-    priya = create_agent(username="priya", display_name="Priya Shah", password=PASSWORD)
-    world.clinic.members.add(priya)
-    customer_context = browser.new_context(viewport=PHONE)
-    customer_context.set_default_timeout(WAIT)
-    customer = customer_context.new_page()
-    customer.goto(f"{live_server.url}/chat/")
-    customer.get_by_label("Your message").fill("Is the clinic open tonight?")
-    customer.get_by_role("button", name="Send").click()
-    expect(customer.locator("#chat-lines li.chat-in")).to_contain_text("Delivered")
-    conversation = Conversation.objects.get()
-    _as_the_worker(
-        lambda: assign_case(
-            case=conversation.case, owner=priya, by=None, team=world.clinic, tell_owner=False
-        )
-    )
+    customer = _maria_asks(browser, live_server.url, PHONE)
+    priya, conversation = _priya_has_it(world)
     agent_context = browser.new_context(viewport=WIDE)
     agent_context.set_default_timeout(WAIT)
     agent = agent_context.new_page()
@@ -148,4 +146,4 @@ def test_without_websockets_the_customer_still_sees_the_agent_typing(
     agent.locator("#reply-text").press_sequentially("Yes, until", delay=50)
     expect(customer.locator("#chat-typing")).to_have_text("Priya is typing…", timeout=12_000)
     agent_context.close()
-    customer_context.close()
+    customer.context.close()
