@@ -1,7 +1,8 @@
 """A customer opens the status link from the real email (SMTP on loopback), sees the public
 messages only, replies with a file and asks for a call; after revocation or expiry the link
 shows no case data, and a fresh one comes by email. At 1440 and 390 px, without a console error
-under the enforced CSP. Screenshots where RAPPORT_SHOTS_DIR says."""
+under the enforced CSP and without a serious accessibility violation (axe-core). Screenshots
+where RAPPORT_SHOTS_DIR says."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from rapport.cases.actions.messages import add_note, reply
 from rapport.cases.actions.status_links import revoke_status_links
 from rapport.cases.models import Direction, Message
 from rapport.cases.status_links import status_link
+from tests.browser.axe import assert_accessible
 from tests.browser.test_reply_flow import assert_no_horizontal_overflow
 from tests.conftest import World
 from tests.mail.smtp_sink import Sink, sink
@@ -97,6 +99,7 @@ def test_a_customer_follows_the_link_from_the_mail_replies_and_asks_for_a_call(
         expect(page.locator("#messages")).to_contain_text("teaspoon of honey")
         expect(page.locator("#messages")).to_contain_text("coughing since last night")
         assert NOTE not in page.inner_text("body")
+        assert_accessible(page)
         _shot(page, "page-1440")
 
         page.get_by_label("Your message").fill("She coughs less today. Video attached.")
@@ -128,6 +131,7 @@ def test_a_customer_follows_the_link_from_the_mail_replies_and_asks_for_a_call(
             "els => els.map(el => parseFloat(getComputedStyle(el).fontSize))",
         )
         assert sizes and min(sizes) >= 16, sizes
+        assert_accessible(page)
         _shot(page, "page-390")
 
     revoke_status_links(case=world.case, by=world.agent)
@@ -135,6 +139,7 @@ def test_a_customer_follows_the_link_from_the_mail_replies_and_asks_for_a_call(
         with _page(browser, viewport, errors) as page:
             page.goto(url)
             _assert_no_case_data(page)
+            assert_accessible(page)
             _shot(page, f"revoked-{name}")
 
     # A fresh link, by email, to the case's own address only.
@@ -143,6 +148,7 @@ def test_a_customer_follows_the_link_from_the_mail_replies_and_asks_for_a_call(
         page.get_by_label("Your email address").fill("maria.lopez@example.com")
         page.get_by_role("button", name="Send me a fresh link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        assert_accessible(page)
         _shot(page, "fresh-sent-390")
         fresh = _mailed_link(sink)
         assert fresh != url
