@@ -85,6 +85,12 @@ customer_events  # datacare erasure report
 reply_code  # mail/autoreply.py verdict
 reply_to  # mail/parse.py ParsedEmail, printed by `rapport parse-email --json`
 corrections  # api/schemas/triage.py TriageOut
+called_back_within_24h  # api/schemas/surveys.py ResultsOut, ReferralsOut, DeskResultsOut
+recommendations  # ... and surveys.selectors.Panel (surveys/_side_panel.html)
+through_referral_links
+by_agent
+sent_now_by  # surveys.Survey: who sent it early, shown on surveys/_side_panel.html
+_.sent_now_by
 
 # Called by frameworks and the standard library.
 uninstall_search_index  # cases/migrations/0002_search_index.py (migrations are not scanned)

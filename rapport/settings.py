@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rapport.outreach",
     "rapport.mail",
     "rapport.chat",
+    "rapport.surveys",
     "rapport.portal",
     "rapport.datacare",
     "rapport.workspace",
@@ -434,9 +435,33 @@ RAPPORT_RATE_CHAT_POST = env_rate("RAPPORT_RATE_CHAT_POST", "60/m")
 RAPPORT_RATE_CHAT_CONVERSATION = env_rate("RAPPORT_RATE_CHAT_CONVERSATION", "30/m")
 # Email codes asked for, counted per conversation, per address mailed and per client address.
 RAPPORT_RATE_CHAT_CODE = env_rate("RAPPORT_RATE_CHAT_CODE", "5/h")
+# Answers posted to the public survey page (rapport/surveys), per client address.
+RAPPORT_RATE_SURVEY = env_rate("RAPPORT_RATE_SURVEY", "20/h")
 
 # Sender authentication (rapport/mail/authentication.py): the authserv-ids of the MTAs whose
 # Authentication-Results headers are believed. Empty (default): results are not read.
 RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS = [
     i.lower() for i in env_list("RAPPORT_EMAIL_TRUSTED_AUTHSERV_IDS", [])
 ]
+
+# Surveys (rapport/surveys, docs/customer-side.md). Off: nothing is scheduled or sent.
+RAPPORT_SURVEYS = env_bool("RAPPORT_SURVEYS", default=True)
+# How long after resolution the CSAT goes out, per channel ("chat=15m,email=24h"; "*" for the
+# rest); checked at start-up by rapport/surveys/policy.py.
+RAPPORT_SURVEY_CSAT_DELAYS = env_str("RAPPORT_SURVEY_CSAT_DELAYS", "chat=15m,email=24h,*=24h")
+# NPS per customer: the first this many days after their first resolved case, then no sooner
+# than this many days after the last (0: no NPS).
+RAPPORT_SURVEY_NPS_DAYS = env_int("RAPPORT_SURVEY_NPS_DAYS", default=90, minimum=0)
+# One contact-frequency policy per person: no survey within this many days of another survey
+# or a follow-up call; none sent in the customer's quiet hours (their zone, "HH:MM-HH:MM");
+# the percentage of eligible surveys sent (the rest skipped as not sampled).
+RAPPORT_SURVEY_COOL_DOWN_DAYS = env_int("RAPPORT_SURVEY_COOL_DOWN_DAYS", default=7, minimum=0)
+RAPPORT_SURVEY_QUIET_HOURS = env_str("RAPPORT_SURVEY_QUIET_HOURS", "21:00-09:00")
+RAPPORT_SURVEY_SAMPLE_PERCENT = env_int("RAPPORT_SURVEY_SAMPLE_PERCENT", default=100, minimum=0)
+# Days an answer is accepted after the survey was sent.
+RAPPORT_SURVEY_ANSWER_DAYS = env_int("RAPPORT_SURVEY_ANSWER_DAYS", default=14, minimum=1)
+# Fewer words than this from the customer, and no call of a minute, is a trivially short case.
+RAPPORT_SURVEY_MIN_WORDS = env_int("RAPPORT_SURVEY_MIN_WORDS", default=4, minimum=0)
+# A promoter's thank-you carries a personal referral link (whose conversions are counted as
+# word of mouth on their relationship).
+RAPPORT_SURVEY_REFERRAL_LINKS = env_bool("RAPPORT_SURVEY_REFERRAL_LINKS", default=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("chat/", include("rapport.chat.urls")),
     path("contact/", include("rapport.portal.urls")),
     path("status/", include("rapport.portal.status.urls")),
+    path("surveys/", include("rapport.surveys.urls")),
     path("datacare/", include("rapport.datacare.urls")),
     path("", include("rapport.workspace.urls")),
 ]

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -60,6 +61,8 @@ from rapport.people.invitations import invitation_token
 from rapport.people.models import ApiToken
 from rapport.routing.actions.desk import add_closure, set_sla_policy
 from rapport.routing.actions.opening import open_case
+from rapport.surveys.links import referral_url, survey_url
+from rapport.surveys.models import Survey
 from tests.conftest import World
 from tests.mail.intake_helpers import make_mail
 
@@ -98,11 +101,41 @@ def _status_file_link(world: World) -> str:
     return f"{_status_link(world)}files/{message.attachments.get().pk}/"
 
 
+def _survey_link(world: World) -> str:
+    """What the survey mail gives Maria (a sent CSAT about her case)."""
+    survey = _sent_survey(world)
+    return urlparse(survey_url(survey)).path
+
+
+def _referral_link(world: World) -> str:
+    """What a promoter's thank-you gives Maria to pass on."""
+    return urlparse(referral_url(world.customer)).path
+
+
+def _sent_survey(world: World) -> Survey:
+    survey = Survey.objects.filter(case=world.case, kind="csat").first()
+    if survey is None:
+        now = timezone.now()
+        survey = Survey.objects.create(
+            kind="csat",
+            customer=world.customer,
+            case=world.case,
+            agent=world.agent,
+            status="sent",
+            due_at=now,
+            sent_at=now,
+            expires_at=now + timedelta(days=14),
+        )
+    return survey
+
+
 LINKS: dict[str, Callable[[World], str]] = {
     "password-reset/<uidb64>/<token>/": _reset_link,
     "welcome/<str:token>/": _welcome_link,
     "status/<str:token>/": _status_link,
     "status/<str:token>/files/<int:attachment_id>/": _status_file_link,
+    "surveys/s/<str:token>/": _survey_link,
+    "surveys/r/<str:token>/": _referral_link,
 }
 # What the link holder gets; everyone else is sent the same URL with a forged token.
 LINK_HOLDER: dict[str, str] = {
@@ -110,6 +143,8 @@ LINK_HOLDER: dict[str, str] = {
     "welcome/<str:token>/": "ok",
     "status/<str:token>/": "ok",
     "status/<str:token>/files/<int:attachment_id>/": "ok",
+    "surveys/s/<str:token>/": "ok",
+    "surveys/r/<str:token>/": "ok",
 }
 
 # ------------------------------------------------------------------------------ the table
@@ -155,6 +190,13 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "messages/<int:message_id>/with-images/": ("GET", "login", "404", "ok", "ok"),
     "mail/messages/<int:message_id>/original/": ("GET", "login", "404", "ok", "ok"),
     "contact/": ("GET", "ok", "ok", "ok", "ok"),
+    # The customer's survey page and a promoter's referral link: signed links (LINKS); a
+    # forged one finds nothing. A GET never records an answer (tests/surveys).
+    "surveys/s/<str:token>/": ("GET", "404", "404", "404", "404"),
+    "surveys/s/<str:token>/stop/": ("POST", "404", "404", "404", "404"),
+    "surveys/r/<str:token>/": ("GET", "404", "404", "404", "404"),
+    "surveys/results/": ("GET", "login", "ok", "ok", "ok"),
+    "surveys/<int:survey_id>/send-now/": ("POST", "login", "403", "403", "ok"),
     # The chat widget's API: public; a conversation is reached only with its token (the
     # matrix's is forged: 404 for everyone). tests/chat/ tests the token holder.
     "chat/api/conversations": ("POST", "ok", "ok", "ok", "ok"),
@@ -383,6 +425,11 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/outreach/tasks/{task_id}/message": ("401", "404", "ok", "ok"),
     "POST /api/v1/outreach/tasks/{task_id}/result": ("401", "404", "ok", "ok"),
     "GET /api/v1/care/calls-due": ("401", "ok", "ok", "ok"),
+    # Without ?case= or ?customer= (which the matrix cannot send) it is a 400 naming the field;
+    # tests/surveys/test_api.py holds another team's case and customer to 404.
+    "GET /api/v1/surveys": ("401", "400", "400", "400"),
+    "POST /api/v1/surveys/{survey_id}/send-now": ("401", "403", "403", "ok"),
+    "GET /api/v1/surveys/results": ("401", "ok", "ok", "ok"),
     "GET /api/v1/care/promises": ("401", "ok", "ok", "ok"),
     "GET /api/v1/care/promises/{promise_id}": ("401", "404", "ok", "ok"),
     "POST /api/v1/care/promises/{promise_id}/call": ("401", "404", "ok", "ok"),
@@ -660,6 +707,9 @@ def desk(world: World) -> Desk:
         "sibling_case_id": sibling.pk,
         "view_id": save_view(agent=agent, name="Ana's", filters={"view": "team"}).pk,
         "soon": (now + timedelta(days=2)).isoformat(),
+        "survey_id": Survey.objects.create(
+            kind="nps", customer=world.customer, case=case, agent=agent, due_at=now
+        ).pk,
     }
     tokens = {name: world.token_for(getattr(world, name)) for name in PERSONAS[1:]}
     ids["token_id"] = ApiToken.objects.filter(agent=agent).get().pk

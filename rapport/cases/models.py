@@ -338,6 +338,10 @@ class CaseEventKind(models.TextChoices):
     # the customer's status link (portal)
     STATUS_LINK_REVOKED = "status_link_revoked", "Status link revoked"
     STATUS_LINK_SENT = "status_link_sent", "Fresh status link sent"
+    # surveys
+    SURVEY_SENT = "survey_sent", "Survey sent"
+    SURVEY_SKIPPED = "survey_skipped", "Survey skipped"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
 
 
 class NotificationKind(models.TextChoices):
@@ -374,6 +378,8 @@ class NotificationKind(models.TextChoices):
     MAKE_GOOD_APPROVAL = "make_good_approval", "Make-good to approve"
     MAKE_GOOD_APPROVED = "make_good_approved", "Make-good approved"
     MAKE_GOOD_DECLINED = "make_good_declined", "Make-good declined"
+    # surveys
+    SURVEY_PRAISE = "survey_praise", "A customer thanked you"
 
 
 class CaseEvent(models.Model):

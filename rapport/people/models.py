@@ -429,6 +429,7 @@ class CustomerEventKind(models.TextChoices):
     RELATIONSHIP = "relationship", "Relationship changed"
     WORD_OF_MOUTH = "word_of_mouth", "Word of mouth recorded"
     ERASED = "erased", "Erased"
+    SURVEYS_OPTED_OUT = "surveys_opted_out", "Asked not to be surveyed"
 
 
 class CustomerEvent(models.Model):

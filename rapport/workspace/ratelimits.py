@@ -43,6 +43,9 @@ RULES = {
     "status_solved": Rule("RAPPORT_RATE_STATUS_LINK"),
     "status_reopen": Rule("RAPPORT_RATE_STATUS_LINK"),
     "status_fresh": Rule("RAPPORT_RATE_STATUS_LINK_FRESH"),
+    "surveys:answer": Rule("RAPPORT_RATE_SURVEY"),
+    "surveys:stop": Rule("RAPPORT_RATE_SURVEY"),
+    "surveys:referral": Rule("RAPPORT_RATE_SURVEY"),
 }
 ANONYMOUS = Rule("RAPPORT_RATE_ANONYMOUS", ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"))
 # Answers for machines: the API and the provider webhook.

@@ -17,7 +17,7 @@ from rapport.people.models import Agent, Customer, CustomerEventKind
 @transaction.atomic
 def record_word_of_mouth(
     *,
-    by: Agent,
+    by: Agent | None,
     referrer: Customer | None = None,
     referrer_text: str = "",
     referred: Customer | None = None,
@@ -25,7 +25,8 @@ def record_word_of_mouth(
     on: date | None = None,
     note: str = "",
 ) -> WordOfMouth:
-    """ "Who referred you?" / "did you recommend us?": one person recommending us to another."""
+    """ "Who referred you?" / "did you recommend us?": one person recommending us to another
+    (`by` None: the customer's own referral link, rapport/surveys)."""
     referrer_text, referred_text = referrer_text.strip()[:200], referred_text.strip()[:200]
     if referrer is None and not referrer_text:
         raise ActionError("Say who recommended us.", field="referrer")
