@@ -108,6 +108,8 @@ transactional_db
 demo_desk
 report_only
 clinic_policy
+referral_links  # tests/browser/test_surveys.py: the desk gives promoters a referral link
+any_hour  # tests/browser/test_surveys.py: no quiet hours or cool-down on the real clock
 database_queue
 redis_settings
 sla_breaks
