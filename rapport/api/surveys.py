@@ -8,6 +8,7 @@ from ninja import Query, Router
 
 from rapport.api.auth import agent_of, supervisor_required
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
+from rapport.api.pagination import Keyset, keyset_page
 from rapport.api.schemas.agents import AgentRef
 from rapport.api.schemas.base import ErrorOut, Id
 from rapport.api.schemas.surveys import (
@@ -20,36 +21,31 @@ from rapport.api.schemas.surveys import (
     SurveyPage,
     SurveyQuery,
 )
-from rapport.cases.access import case_for_agent, customer_cases_for_agent, customer_for_agent
-from rapport.lib.errors import ActionError
+from rapport.cases.access import case_for_agent, customer_for_agent
 from rapport.people.models import Customer
 from rapport.surveys import selectors
-from rapport.surveys.access import survey_for_agent
+from rapport.surveys.access import survey_for_agent, surveys_for_agent
 from rapport.surveys.actions.sending import send_now as send_survey_now
 from rapport.surveys.models import Survey
 
 router = Router(tags=["surveys"])
+NEWEST_FIRST = Keyset("created_at", descending=True)
 
 
-@router.get(
-    "", response={200: SurveyPage, **READ_ERRORS}, summary="A case's or a customer's surveys"
-)
+@router.get("", response={200: SurveyPage, **READ_ERRORS}, summary="Surveys")
 def list_surveys(request: HttpRequest, filters: Query[SurveyQuery]) -> SurveyPage:
-    """Give exactly one of `case` or `customer`; a customer's are those on cases you may open.
-    Newest first, on one page (a customer has a few a year)."""
+    """The surveys of a `case` or of a `customer` (those on cases you may open), newest first;
+    without either, every survey you may see."""
     agent = agent_of(request)
-    if (filters.case is None) == (filters.customer is None):
-        raise ActionError("Give exactly one of case or customer.", field="case")
-    rows = Survey.objects.select_related("agent").order_by("-created_at", "-pk")
+    rows = surveys_for_agent(agent).select_related("agent")
     if filters.case is not None:
         rows = rows.filter(case=case_for_agent(agent, filters.case))
-    else:
-        customer = customer_for_agent(agent, filters.customer or 0)
-        rows = rows.filter(customer=customer)
-        visible = customer_cases_for_agent(agent, customer)
-        if visible is not None:
-            rows = rows.filter(case__in=visible)
-    return SurveyPage(items=[SurveyOut.of(s) for s in rows[:200]], next=None)
+    if filters.customer is not None:
+        rows = rows.filter(customer=customer_for_agent(agent, filters.customer))
+    page, next_cursor = keyset_page(
+        rows, keyset=NEWEST_FIRST, limit=filters.limit, cursor=filters.cursor
+    )
+    return SurveyPage(items=[SurveyOut.of(s) for s in page], next=next_cursor)
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Literal, Self
 from ninja import Field, Schema
 
 from rapport.api.schemas.agents import AgentRef
-from rapport.api.schemas.base import Input, Timestamp
+from rapport.api.schemas.base import Input, PageQuery, Timestamp
 from rapport.surveys.links import survey_url
 from rapport.surveys.models import Survey, SurveyStatus
 from rapport.surveys.selectors import Results
@@ -17,7 +17,7 @@ Status = Literal["scheduled", "sent", "answered", "expired", "skipped"]
 LINKED = (SurveyStatus.SENT, SurveyStatus.ANSWERED, SurveyStatus.EXPIRED)
 
 
-class SurveyQuery(Input):
+class SurveyQuery(PageQuery):
     case: int | None = Field(None, ge=1, description="The surveys of this case.")
     customer: int | None = Field(None, ge=1, description="The surveys of this customer.")
 
@@ -68,7 +68,7 @@ class SurveyOut(Schema):
 
 class SurveyPage(Schema):
     items: list[SurveyOut]
-    next: str | None = Field(description="Always null: the whole list is on the one page.")
+    next: str | None
 
 
 class ResultsOut(Schema):
