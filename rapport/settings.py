@@ -161,10 +161,16 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAUL
 # Nudges to live clients (rapport/lib/nudges.py). The layer only says "fetch"; a lost nudge makes
 # a client late, never loses a line. In memory by default: one process only, so a nudge sent by
 # the worker does not reach the web process (the clients' slow poll covers it). With REDIS_URL
-# every process shares the layer (docs/operations.md).
+# every process shares the layer (docs/operations.md). Each socket's consumer waits for its
+# nudges with a 5 s blocking read (channels_redis's BZPOPMIN); redis-py 8 gives up on any read
+# after 5 s by default, which killed idle consumers (django/channels_redis#422): reads here may
+# wait longer than the blocking read.
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+        }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import get_usage
 
 from rapport.cases.attachments import Upload
 from rapport.chat.access import conversation_for_token
@@ -36,6 +35,7 @@ from rapport.chat.honesty import availability
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
 from rapport.chat.visitor import VISITOR_COOKIE, signed_visitor, visitor_from_cookie
+from rapport.lib import ratecount
 from rapport.lib.clientip import client_network
 from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Brand
@@ -164,7 +164,7 @@ def limit(request: HttpRequest, setting: str, key: str) -> None:
     rate = getattr(settings, setting)
     if rate == "off":
         return
-    usage = get_usage(
+    usage = ratecount.usage(
         request, group=f"rapport:{setting}", key=lambda _g, _r: key, rate=rate, increment=True
     )
     if usage is not None and usage["should_limit"]:

@@ -16,9 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import render
-from django_ratelimit.core import get_usage
 
 from rapport.api.errors import error_body
+from rapport.lib import ratecount
 from rapport.lib.clientip import client_network
 
 
@@ -91,7 +91,7 @@ def _over_limit(request: HttpRequest, rule: Rule, *, count: bool = True) -> int 
     rate = getattr(settings, rule.setting)
     if rate == "off" or request.method not in rule.methods:
         return None
-    usage = get_usage(
+    usage = ratecount.usage(
         request,
         group=f"rapport:{rule.setting}",
         key=lambda _group, req: client_network(req),
