@@ -5,15 +5,20 @@ reaches the customer's socket as `{"type": "typing", "by": "agent", "name": firs
 for a client without a socket, the poll answer's `agent_typing` (a cache entry that expires
 after `RAPPORT_CHAT_TYPING_SECONDS`). The customer typing (their socket or the widget's HTTP
 POST) reaches the agents watching the case page as a presence line, which `live.js` lets expire.
-Nothing of it is stored in the database.
+Nothing of it is stored in the database, and a cache that cannot be reached (Redis down) loses
+only the hint, never the read or the reply that asked for it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from rapport.cases.models import Case
 from rapport.cases.saved_replies import first_name
@@ -21,9 +26,21 @@ from rapport.chat.models import Conversation, ConversationState
 from rapport.lib.nudges import case_group, chat_group, send_now
 from rapport.people.models import Agent, Channel
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
 
 def _agent_key(conversation_id: int) -> str:
     return f"rapport:chat:agent-typing:{conversation_id}"
+
+
+def _hint(operation: Callable[[], T], otherwise: T) -> T:
+    """A cache operation on a typing hint; `otherwise` when the cache is unreachable."""
+    try:
+        return operation()
+    except RedisError as exc:
+        logger.warning("Typing hint lost, the cache is unreachable: %s", exc)
+        return otherwise
 
 
 def agent_typing(*, case: Case, agent: Agent) -> None:
@@ -35,18 +52,19 @@ def agent_typing(*, case: Case, agent: Agent) -> None:
     for conversation_id in Conversation.objects.filter(
         case=case, state=ConversationState.OPEN
     ).values_list("pk", flat=True):
-        cache.set(_agent_key(conversation_id), name, timeout=settings.RAPPORT_CHAT_TYPING_SECONDS)
+        seconds = settings.RAPPORT_CHAT_TYPING_SECONDS
+        _hint(partial(cache.set, _agent_key(conversation_id), name, timeout=seconds), None)
         send_now(chat_group(conversation_id), {"type": "typing", "by": "agent", "name": name})
 
 
 def agent_stopped_typing(conversation_id: int) -> None:
     """Their reply is in: the poll answer no longer says they are typing it."""
-    cache.delete(_agent_key(conversation_id))
+    _hint(partial(cache.delete, _agent_key(conversation_id)), False)
 
 
 def agent_typing_now(conversation: Conversation) -> dict[str, str] | None:
     """Who of the desk is typing in this conversation now (`{"name"}`), or None."""
-    name = cache.get(_agent_key(conversation.pk))
+    name = _hint(partial(cache.get, _agent_key(conversation.pk)), None)
     return {"name": name} if isinstance(name, str) else None
 
 
