@@ -326,6 +326,12 @@ RAPPORT_CHAT_ATTACHMENT_MAX_BYTES = env_int(
 RAPPORT_CONTACT_ATTACHMENT_MAX_BYTES = env_int(
     "RAPPORT_CONTACT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024, minimum=1024
 )
+# The kinds of file a chat visitor may send, by extension (lower case, no dot).
+_CHAT_FILE_KINDS = "jpg jpeg png gif webp heic pdf txt csv doc docx xls xlsx odt ods"
+RAPPORT_CHAT_ATTACHMENT_TYPES = [
+    t.lower().lstrip(".")
+    for t in env_list("RAPPORT_CHAT_ATTACHMENT_TYPES", _CHAT_FILE_KINDS.split())
+]
 # A chat visitor proving their email: minutes a mailed code works, wrong tries before it locks.
 RAPPORT_CHAT_CODE_MINUTES = env_int("RAPPORT_CHAT_CODE_MINUTES", default=10, minimum=1)
 RAPPORT_CHAT_CODE_ATTEMPTS = env_int("RAPPORT_CHAT_CODE_ATTEMPTS", default=5, minimum=1)

@@ -31,6 +31,7 @@ from rapport.chat.actions.conversations import (
 )
 from rapport.chat.actions.typing import customer_typing
 from rapport.chat.actions.verification import check_code, send_code
+from rapport.chat.files import refusal
 from rapport.chat.honesty import availability
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
@@ -270,17 +271,13 @@ def attachments(request: HttpRequest, conversation: Conversation) -> HttpRespons
         return error(405, "method_not_allowed", "Use POST.")
     limit(request, "RAPPORT_RATE_CHAT_POST", client_network(request))
     limit(request, "RAPPORT_RATE_CHAT_CONVERSATION", f"chat:{conversation.pk}")
-    most = settings.RAPPORT_CHAT_ATTACHMENT_MAX_BYTES
     upload = request.FILES.get("file")
     if upload is None:
         raise ActionError("Choose a file to send.", field="file")
-    if upload.size is None or upload.size > most:
-        return error(
-            413,
-            "too_large",
-            f"The file is too large: files up to {most // (1024 * 1024) or 1} MB can be sent.",
-            field="file",
-        )
+    # Refused before it is read: too large (413) or a kind this chat does not take (415).
+    refused = refusal(name=upload.name or "attachment", size=upload.size or 0)
+    if refused is not None:
+        return error(refused.status, refused.code, refused.message, field="file")
     file = Upload(
         filename=upload.name or "attachment",
         content_type=upload.content_type or "",

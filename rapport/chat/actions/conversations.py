@@ -25,6 +25,7 @@ from rapport.cases.attachments import Upload, attach, check_uploads, safe_filena
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
 from rapport.chat.actions.typing import agent_stopped_typing
 from rapport.chat.actions.unseen import reschedule_unseen
+from rapport.chat.files import refusal
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.nudges import case_group, chat_group, nudge
@@ -130,6 +131,10 @@ def customer_says(
     check_uploads(
         attachments, most=1, each=settings.RAPPORT_CHAT_ATTACHMENT_MAX_BYTES, field="file"
     )
+    for upload in attachments:
+        refused = refusal(name=upload.filename, size=len(upload.data))
+        if refused is not None:
+            raise ActionError(refused.message, field="file")
     if attachments and not text.strip():
         text = "Sent " + ", ".join(safe_filename(a.filename) for a in attachments)
     body = clean_line(text)
