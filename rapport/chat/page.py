@@ -18,14 +18,17 @@ from django.core.handlers.asgi import ASGIRequest
 from django.core.signing import BadSignature
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_says, start_conversation
+from rapport.chat.actions.verification import check_code
+from rapport.chat.files import accept
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
-from rapport.chat.views import Refused, _set_visitor, limit, visitor_id
+from rapport.chat.views import Refused, _set_visitor, limit, mail_code, visitor_id
 from rapport.lib.clientip import client_network
 from rapport.lib.csp import DESK_POLICY, HEADER, policy
 from rapport.lib.errors import ActionError
@@ -81,7 +84,12 @@ def chat_page(request: HttpRequest) -> HttpResponse:
     problem = ""
     text = ""
     status = 200
-    if request.method == "POST":
+    verify_note, code_sent = "", False
+    step = request.POST.get("do", "") if request.method == "POST" else ""
+    if step in ("email", "code") and conversation is not None:
+        verify_note, code_sent, status = _verify_step(request, conversation, step)
+        conversation.refresh_from_db()
+    elif request.method == "POST":
         text = request.POST.get("text", "")
         try:
             token, conversation = _store(request, brand, conversation, token, text=text)
@@ -114,12 +122,34 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "text": text,
             "max_bytes": settings.RAPPORT_CHAT_ATTACHMENT_MAX_BYTES,
+            "accept": accept(),
+            "verify_note": verify_note,
+            "code_sent": code_sent,
             "max_text": settings.RAPPORT_CHAT_MAX_TEXT,
         },
         status=status,
     )
     response[HEADER] = _frame_policy(brand)
     return response
+
+
+def _verify_step(
+    request: HttpRequest, conversation: Conversation, step: str
+) -> tuple[str, bool, int]:
+    """Without JavaScript: mail a code, or check the one typed (the widget's API's actions).
+    Answers what to tell the visitor, whether the code box is shown, and the status."""
+    try:
+        if step == "email":
+            sent = mail_code(request, conversation, request.POST.get("email", ""))
+            return f"We sent a code to {sent.email}. Type it below.", True, 200
+        checked = check_code(
+            conversation=conversation, code=request.POST.get("code", ""), now=timezone.now()
+        )
+    except Refused as refused:
+        return _message_of(refused.response), step == "code", refused.response.status_code
+    except ActionError as exc:
+        return exc.message, step == "code", 422
+    return checked.message, not checked.verified, 200 if checked.verified else 422
 
 
 def initials(name: str) -> str:

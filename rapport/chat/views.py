@@ -30,7 +30,7 @@ from rapport.chat.actions.conversations import (
     start_conversation,
 )
 from rapport.chat.actions.typing import customer_typing
-from rapport.chat.actions.verification import check_code, send_code
+from rapport.chat.actions.verification import CodeSent, check_code, send_code
 from rapport.chat.files import refusal
 from rapport.chat.honesty import availability
 from rapport.chat.models import Conversation
@@ -292,22 +292,26 @@ def attachments(request: HttpRequest, conversation: Conversation) -> HttpRespons
     return JsonResponse({"seq": entry.seq}, status=201)
 
 
+def mail_code(request: HttpRequest, conversation: Conversation, email: str) -> CodeSent:
+    """A code mailed to `email` (or the address given at the start), within the limits: per
+    conversation, per address (nobody's inbox is flooded from many chats) and per client."""
+    address = clean_email(email or conversation.email)
+    if not address:
+        raise ActionError("Type your email address.", field="email")
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:chat:{conversation.pk}")
+    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:to:{digest}")
+    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:from:{client_network(request)}")
+    return send_code(conversation=conversation, email=address, now=timezone.now())
+
+
 @chat_api
 def email_code(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     """POST {"email"}: mail a code to the address (the same answer whoever holds it)."""
     if request.method != "POST":
         return error(405, "method_not_allowed", "Use POST.")
     data = json_body(request)
-    address = clean_email(text_field(data, "email") or conversation.email)
-    if not address:
-        raise ActionError("Type your email address.", field="email")
-    # Per conversation, per address (nobody's inbox is flooded from many chats) and per client.
-    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:chat:{conversation.pk}")
-    limit(
-        request, "RAPPORT_RATE_CHAT_CODE", f"code:to:{hashlib.sha256(address.encode()).hexdigest()}"
-    )
-    limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:from:{client_network(request)}")
-    sent = send_code(conversation=conversation, email=address, now=timezone.now())
+    sent = mail_code(request, conversation, text_field(data, "email"))
     return JsonResponse(
         {
             "email": sent.email,

@@ -114,7 +114,7 @@ def test_a_file_from_the_customer_is_stored_on_their_message(world: World, setti
     with pytest.raises(ActionError, match=r"scan.pdf is 2\.0.KB; a file may be at most 1\.0.KB"):
         customer_says(conversation=conversation, text="", attachments=[big])
     script = Upload(filename="run.js", content_type="text/javascript", data=b"alert(1)")
-    with pytest.raises(ActionError, match="“run.js” cannot be sent here"):
+    with pytest.raises(ActionError, match=r"“run\.js” cannot be sent here"):
         customer_says(conversation=conversation, text="see", attachments=[script])
 
 

@@ -317,6 +317,7 @@
             save(token);
             var details = form.querySelector(".chat-details");
             if (details) details.hidden = true;
+            root.dispatchEvent(new CustomEvent("chat:started")); // verify.js shows its panel
             connect();
             schedulePoll();
           }
@@ -325,6 +326,15 @@
         });
       }
       return reason(response).then(function (why) {
+        if (li.dataset.file && (response.status === 413 || response.status === 415)) {
+          // A file refused for its size or kind: no retry helps; say why, keep what was typed.
+          li.remove();
+          showProblem(why);
+          return;
+        }
+        if (li.dataset.text && (response.status === 413 || response.status === 422) && !input.value) {
+          input.value = li.dataset.text; // back in the box to shorten or change
+        }
         failed(li, why, function () { deliver(li, send); });
         if (response.status === 413 || response.status === 429) showProblem(why);
       });
@@ -339,6 +349,7 @@
   function sendText(text) {
     var id = clientId();
     var li = pending(text);
+    li.dataset.text = text;
     var send;
     if (token) {
       send = function () { return post(url("/messages"), { text: text, client_id: id }); };
@@ -386,6 +397,14 @@
       var file = fileInput.files && fileInput.files[0];
       if (!file) return;
       fileInput.value = "";
+      // The server's rule (rapport/chat/files.py), checked before anything is sent.
+      var kinds = (fileInput.getAttribute("accept") || "").split(",").filter(Boolean);
+      var dot = file.name.lastIndexOf(".");
+      var extension = dot > 0 ? file.name.slice(dot).toLowerCase() : "";
+      if (kinds.length && kinds.indexOf(extension) < 0) {
+        showProblem("“" + file.name + "” cannot be sent here: this chat takes " + kinds.map(function (k) { return k.slice(1).toUpperCase(); }).join(", ") + " files.");
+        return;
+      }
       if (maxBytes && file.size > maxBytes) {
         showProblem("“" + file.name + "” is too large: files up to " + Math.max(1, Math.floor(maxBytes / 1048576)) + " MB can be sent.");
         return;
@@ -394,6 +413,7 @@
       showProblem("");
       var id = clientId();
       var li = pending("File: " + file.name);
+      li.dataset.file = "1";
       deliver(li, function () {
         var data = new FormData();
         data.append("file", file);
