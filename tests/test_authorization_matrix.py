@@ -54,6 +54,7 @@ from rapport.outreach.actions.incidents import create_incident
 from rapport.outreach.actions.make_goods import record_make_good
 from rapport.outreach.actions.tasks import add_audience
 from rapport.people.actions.agents import create_brand
+from rapport.people.actions.branding import set_brand_logo
 from rapport.people.actions.customers import create_customer
 from rapport.people.actions.notes import add_rapport_note
 from rapport.people.actions.staff import invite_agent
@@ -64,6 +65,7 @@ from rapport.routing.actions.opening import open_case
 from rapport.surveys.links import referral_url, survey_url
 from rapport.surveys.models import Survey
 from tests.conftest import World
+from tests.images import png
 from tests.mail.intake_helpers import make_mail
 
 PERSONAS = ("anonymous", "outsider", "agent", "supervisor")
@@ -241,6 +243,8 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "account/tokens/<int:token_id>/revoke/": ("POST", "login", "404", "ok", "ok"),
     "supervisor/security/": ("GET", "login", "404", "404", "ok"),
     "contact/<slug:brand_slug>/": ("GET", "ok", "ok", "ok", "ok"),
+    # A business's logo is as public as its contact page.
+    "contact/<slug:brand_slug>/logo.png": ("GET", "ok", "ok", "ok", "ok"),
     "attachments/<int:attachment_id>/": ("GET", "login", "404", "ok", "ok"),
     "csp-report/": ("POST", "400", "400", "400", "400"),
     "favicon.ico": ("GET", "ok", "ok", "ok", "ok"),
@@ -262,6 +266,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     ),
     "supervisor/desk/brands/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/brands/<int:brand_id>/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/desk/brands/<int:brand_id>/logo/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/sites/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/sites/<int:site_id>/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/teams/": ("GET", "login", "404", "404", "ok"),
@@ -466,6 +471,9 @@ API: dict[str, tuple[str, str, str, str]] = {
     "GET /api/v1/saved-replies/policies": ("401", "ok", "ok", "ok"),
     "PUT /api/v1/saved-replies/policies/{brand_id}": ("401", "403", "403", "ok"),
     "PUT /api/v1/desk/brands/{brand_id}": ("401", "403", "403", "ok"),
+    # The body is not an image: the supervisor gets the 400 naming it, the others the 403 first.
+    "PUT /api/v1/desk/brands/{brand_id}/logo": ("401", "403", "403", "400"),
+    "DELETE /api/v1/desk/brands/{brand_id}/logo": ("401", "403", "403", "ok"),
     "POST /api/v1/desk/sites": ("401", "403", "403", "ok"),
     "PUT /api/v1/desk/sites/{site_id}": ("401", "403", "403", "ok"),
     "GET /api/v1/desk/teams": ("401", "ok", "ok", "ok"),
@@ -486,6 +494,7 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "PUT /api/v1/agents/me/notifications": lambda ids: {"choices": []},
     "PUT /api/v1/agents/me/signature": lambda ids: {"signature": "Night Clinic"},
     "PUT /api/v1/agents/me/photo": lambda ids: {"content_base64": "bm90IGFuIGltYWdl"},
+    "PUT /api/v1/desk/brands/{brand_id}/logo": lambda ids: {"content_base64": "bm90IGFuIGltYWdl"},
     "POST /api/v1/customers": lambda ids: {"name": "Kim"},
     "POST /api/v1/desk/brands": lambda ids: {"name": "Day Clinic", "slug": "day-clinic"},
     "POST /api/v1/agents": lambda ids: {"email": "new@clinic.example", "display_name": "New"},
@@ -653,6 +662,7 @@ def desk(world: World) -> Desk:
     process_inbound_email(inbound_id=inbound.pk)
     inbound.refresh_from_db()
     brand = create_brand(name="Night Clinic", slug="night-clinic", by=supervisor)
+    set_brand_logo(brand, data=png(), by=supervisor)
     follow_up = create_follow_up_policy(name="Clinic visit", purpose="How is Mila?", by=supervisor)
     twin = create_customer(name="Maria L.", by=agent, owner=agent)
     sibling = open_case(

@@ -249,6 +249,10 @@ class BrandOut(Schema):
     phone: str
     email_addresses: list[str]
     colour: str = Field(description='"#rrggbb", or "" for none.')
+    accent_colour: str = Field(description='"#rrggbb" for links on its pages, or "" for none.')
+    logo: str | None = Field(
+        description="Its logo (a PNG) as its contact page shows it; null: none."
+    )
     contact_page: str = Field(description="The business's own contact page.")
     chat_origins: list[str] = Field(description="Sites its chat widget may be embedded on.")
 
@@ -260,6 +264,8 @@ class BrandOut(Schema):
             slug=brand.slug,
             phone=brand.phone,
             colour=brand.colour,
+            accent_colour=brand.accent_colour,
+            logo=f"/contact/{brand.slug}/logo.png" if brand.logo else None,
             email_addresses=[str(a) for a in brand.email_addresses],
             contact_page=f"/contact/{brand.slug}/",
             chat_origins=[str(o) for o in brand.chat_origins],
@@ -278,7 +284,16 @@ class BrandIn(Input):
     email_addresses: list[Annotated[str, Field(max_length=320)]] = Field(
         default_factory=list, max_length=50
     )
-    colour: str = Field("", max_length=7, description='"#rrggbb" for its pages; "" for none.')
+    colour: str = Field(
+        "",
+        max_length=7,
+        description='"#rrggbb" for its pages (at least 4.5:1 against white); "" for none.',
+    )
+    accent_colour: str = Field(
+        "",
+        max_length=7,
+        description='"#rrggbb" for links on its pages (at least 4.5:1 against white); "" for none.',
+    )
     chat_origins: list[Annotated[str, Field(max_length=300)]] = Field(
         default_factory=list,
         max_length=20,
@@ -305,6 +320,7 @@ def add_brand(request: HttpRequest, payload: BrandIn) -> HttpStatus[BrandOut]:
         email_addresses=payload.email_addresses,
         colour=payload.colour,
         chat_origins=payload.chat_origins,
+        accent_colour=payload.accent_colour,
     )
     return HttpStatus(201, BrandOut.of(brand))
 
@@ -322,6 +338,7 @@ def change_brand(request: HttpRequest, brand_id: Id, payload: BrandIn) -> BrandO
         email_addresses=payload.email_addresses,
         colour=payload.colour,
         chat_origins=payload.chat_origins,
+        accent_colour=payload.accent_colour,
         by=agent_of(request),
     )
     return BrandOut.of(brand)

@@ -219,9 +219,12 @@ def widget_script(request: HttpRequest) -> HttpResponse:
 
 
 def brand_css(request: HttpRequest) -> HttpResponse:
-    """The brand's colour as a stylesheet (the strict policy allows no inline style)."""
+    """The brand's colours as a stylesheet (the strict policy allows no inline style)."""
     colour = request.GET.get("colour", "")
     rule = f":root {{ --brand: {colour}; }}\n" if COLOUR.fullmatch(colour) else ""
+    # The contact page's links (portal): the business's accent colour.
+    accent = request.GET.get("accent", "")
+    rule += f":root {{ --brand-accent: {accent}; }}\n" if COLOUR.fullmatch(accent) else ""
     response = HttpResponse(rule, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response

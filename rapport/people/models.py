@@ -38,6 +38,11 @@ class Brand(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     phone = models.CharField(max_length=40, blank=True)
     colour = models.CharField(max_length=7, blank=True, help_text="#RRGGBB for its pages")
+    # Links and the second colour of its public pages; both carry white text or sit on white,
+    # so both are refused below a 4.5:1 contrast with white (people/actions/agents.py).
+    accent_colour = models.CharField(max_length=7, blank=True)
+    # Shown on its contact page: what was uploaded, re-drawn as a PNG (people/photos.py).
+    logo = models.FileField(upload_to="brands/logos/", blank=True)
     # Mail to any of these addresses opens cases in this brand (lower case).
     email_addresses = models.JSONField(default=list, blank=True)
     # One policy for every starting text an agent is given (saved replies, outreach drafts):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport.care.windows import describe_window
 from rapport.lib.errors import ActionError
+from rapport.lib.images import png_response
 from rapport.mail.actions.acknowledgments import answer_by
 from rapport.people.access import brand_by_slug
 from rapport.people.models import Brand
@@ -100,3 +101,11 @@ def _message(request: HttpRequest, context: dict[str, Any], form: MessageForm) -
             )
     page = {**context, "form": CallbackForm(), "message_form": form}
     return render(request, "portal/contact.html", page, status=400)
+
+
+@require_GET
+def logo(request: HttpRequest, brand_slug: str) -> FileResponse:
+    """`/contact/<brand>/logo.png`: the business's logo, public like its contact page (a PNG the
+    desk drew itself from the upload, people/photos.py)."""
+    brand = brand_by_slug(brand_slug)
+    return png_response(brand.logo, cache="public, max-age=300", missing="No logo")

@@ -28,6 +28,8 @@ def test_a_supervisor_changes_a_business(world: World, api_as: Any) -> None:
         "phone": "+34 910 000 000",
         "email_addresses": ["hola@sonrisa.example"],
         "colour": "#c2185b",
+        "accent_colour": "",
+        "logo": None,
         "contact_page": "/contact/sonrisa-dental/",
         "chat_origins": ["http://localhost:8080", "https://www.sonrisa.example"],
     }

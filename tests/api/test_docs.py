@@ -41,6 +41,7 @@ EXPECTED_PATHS = {
     "/api/v1/attachments/{attachment_id}",
     "/api/v1/desk/brands",
     "/api/v1/desk/brands/{brand_id}",
+    "/api/v1/desk/brands/{brand_id}/logo",
     "/api/v1/desk/sites/{site_id}",
     "/api/v1/desk/teams",
     "/api/v1/desk/teams/{team_id}",

@@ -15,10 +15,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.models import Case
 from rapport.lib.hours import DAY_KEYS
+from rapport.people.actions.branding import set_brand_logo
 from rapport.people.models import Agent, Brand
 from tests.browser.axe import assert_accessible
 from tests.browser.test_reply_flow import assert_no_horizontal_overflow
 from tests.conftest import World
+from tests.images import png
 
 pytestmark = pytest.mark.browser
 
@@ -157,7 +159,10 @@ PUBLIC_PAGES = [
 
 @pytest.fixture
 def branded(world: World) -> Iterator[Brand]:
-    brand = Brand.objects.create(name="Night Clinic", slug="night-clinic", colour="#0b5d3b")
+    brand = Brand.objects.create(
+        name="Night Clinic", slug="night-clinic", colour="#0b5d3b", accent_colour="#c2185b"
+    )
+    set_brand_logo(brand, data=png(480, 120, "#0b5d3b"), by=None)
     world.clinic.brand = brand
     world.clinic.save(update_fields=["brand"])
     yield brand
@@ -174,6 +179,7 @@ def test_public_pages_pass_the_accessibility_audit(
         errors = _watch(page)
         for path in PUBLIC_PAGES:
             page.goto(f"{live_server.url}{path}")
+            shot(page, f"public{path.replace('/', '-').replace('?', '-')}{width}")
             assert_accessible(page)
         assert errors == []
     finally:

@@ -220,6 +220,7 @@ def _brand_fields(
     colour: str,
     chat_origins: Iterable[str],
     brand: Brand | None,
+    accent_colour: str = "",
 ) -> dict[str, Any]:
     """A business's fields, checked; `brand` is the one being edited."""
     slug = _checked_slug(slug)
@@ -237,17 +238,45 @@ def _brand_fields(
         raise ActionError(
             f"Mail to those addresses already goes to {taken[0]}.", field="email_addresses"
         )
-    colour = colour.strip().lower()
-    if colour and not _COLOUR.fullmatch(colour):
-        raise ActionError(f"{colour!r} is not a colour like #1f6feb.", field="colour")
     return {
         "name": name,
         "slug": slug,
         "phone": phone.strip(),
         "email_addresses": addresses,
-        "colour": colour,
+        "colour": _readable_colour(colour, field="colour"),
+        "accent_colour": _readable_colour(accent_colour, field="accent_colour"),
         "chat_origins": sorted({_chat_origin(o) for o in chat_origins if o.strip()}),
     }
+
+
+# WCAG 2's contrast for normal text (AA): the business's colours carry white text (buttons, the
+# chat's header) or are text on white (links), so a lighter colour would be unreadable to some.
+MIN_CONTRAST = 4.5
+
+
+def _readable_colour(colour: str, *, field: str) -> str:
+    colour = colour.strip().lower()
+    if not colour:
+        return ""
+    if not _COLOUR.fullmatch(colour):
+        raise ActionError(f"{colour!r} is not a colour like #1f6feb.", field=field)
+    ratio = contrast_with_white(colour)
+    if ratio < MIN_CONTRAST:
+        raise ActionError(
+            f"{colour} is too light to carry white text or be text on white: its contrast is "
+            f"{ratio:.1f}:1 and at least {MIN_CONTRAST}:1 is needed for everyone to read it. "
+            "Choose a darker shade.",
+            field=field,
+        )
+    return colour
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2's contrast ratio of #rrggbb with white (1 to 21)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
 
 
 _ORIGIN = re.compile(r"https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?")
@@ -285,6 +314,7 @@ def create_brand(
     email_addresses: Iterable[str] = (),
     colour: str = "",
     chat_origins: Iterable[str] = (),
+    accent_colour: str = "",
 ) -> Brand:
     """A business the desk serves, with its phone number, the addresses mail comes to and the
     sites its chat widget may be embedded on (`by` None: the operator at the command line)."""
@@ -297,6 +327,7 @@ def create_brand(
         colour=colour,
         chat_origins=chat_origins,
         brand=None,
+        accent_colour=accent_colour,
     )
     brand = Brand.objects.create(**fields)
     record_desk_change(by=by, what=f"Business {brand.name} added (/contact/{brand.slug}/)")
@@ -313,10 +344,11 @@ def update_brand(
     email_addresses: Iterable[str],
     colour: str,
     chat_origins: Iterable[str],
+    accent_colour: str,
     by: Agent | None,
 ) -> Brand:
     """A business's name, short name (its contact page moves to /contact/SLUG/), phone,
-    colour, the addresses its mail comes to and the sites its chat widget may be embedded on.
+    colours, the addresses its mail comes to and the sites its chat widget may be embedded on.
     Its cases stay its own."""
     _supervisor_only(by, "change a business")
     fields = _brand_fields(
@@ -327,6 +359,7 @@ def update_brand(
         colour=colour,
         chat_origins=chat_origins,
         brand=brand,
+        accent_colour=accent_colour,
     )
     before = {attr: getattr(brand, attr) for attr in fields}
     for attr, value in fields.items():

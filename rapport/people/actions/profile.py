@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import partial
 from uuid import uuid4
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
 from rapport.lib.errors import ActionError
+from rapport.lib.images import replace_png
 from rapport.lib.storable import problem
 from rapport.people.models import Agent
 from rapport.people.photos import redraw
@@ -36,12 +36,8 @@ def set_signature(*, agent: Agent, signature: str) -> Agent:
 @transaction.atomic
 def set_photo(*, agent: Agent, data: bytes) -> Agent:
     """The agent's photo, re-drawn as a small square PNG; the old file goes once this commits."""
-    png = redraw(data)
-    old = agent.photo.name
-    agent.photo.save(f"{agent.pk}-{uuid4().hex[:12]}.png", ContentFile(png), save=False)
+    replace_png(agent.photo, name=f"{agent.pk}-{uuid4().hex[:12]}.png", png=redraw(data))
     agent.save(update_fields=["photo"])
-    if old:
-        transaction.on_commit(partial(default_storage.delete, old))
     return agent
 
 

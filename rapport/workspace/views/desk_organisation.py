@@ -80,7 +80,16 @@ class BrandForm(Form):
         help_text="Mail to these opens cases of this business (separate with spaces or commas).",
     )
     colour = forms.CharField(
-        required=False, max_length=7, help_text="#RRGGBB for its pages, e.g. #1f6feb."
+        required=False,
+        max_length=7,
+        help_text="#RRGGBB for its pages' buttons and headers, e.g. #1f6feb (dark enough for "
+        "white text: 4.5:1).",
+    )
+    accent_colour = forms.CharField(
+        required=False,
+        max_length=7,
+        label="Accent colour",
+        help_text="#RRGGBB for links on its pages (dark enough to read on white: 4.5:1).",
     )
     chat_origins = forms.CharField(
         required=False,
@@ -98,6 +107,7 @@ class BrandForm(Form):
             "phone": brand.phone,
             "addresses": ", ".join(str(a) for a in brand.email_addresses),
             "colour": brand.colour,
+            "accent_colour": brand.accent_colour,
             "chat_origins": ", ".join(str(o) for o in brand.chat_origins),
         }
         return cls(data, initial=initial)
@@ -110,6 +120,7 @@ def _brand_fields(data: dict[str, Any]) -> dict[str, Any]:
         "phone": data["phone"],
         "email_addresses": _addresses(data["addresses"]),
         "colour": data["colour"],
+        "accent_colour": data["accent_colour"],
         "chat_origins": _addresses(data["chat_origins"]),
     }
 

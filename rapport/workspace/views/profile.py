@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.lib.answers import post_action
 from rapport.lib.forms import Form
+from rapport.lib.images import png_response
 from rapport.people.access import agent_by_id
 from rapport.people.actions.notifications import Choice, choices_of, set_notification_choices
 from rapport.people.actions.profile import SIGNATURE_MAX, remove_photo, set_photo, set_signature
@@ -117,13 +118,4 @@ def account_photo_remove(request: HttpRequest, agent: Agent) -> HttpResponse:
 def agent_photo(request: HttpRequest, agent: Agent, agent_id: int) -> FileResponse:
     """A colleague's photo, as Rapport re-drew it (a PNG), for signed-in agents only."""
     shown = agent_by_id(agent_id)
-    if not shown.photo:
-        raise Http404("No photo")
-    try:
-        handle = shown.photo.open("rb")
-    except FileNotFoundError as exc:  # the row outlived its file (a restore without the files)
-        raise Http404("No photo") from exc
-    response = FileResponse(handle, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=300"
-    response["Content-Disposition"] = "inline"
-    return response
+    return png_response(shown.photo, cache="private, max-age=300", missing="No photo")
