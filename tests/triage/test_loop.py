@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rapport.triage.learned import RULES_ONLY
 from rapport.triage.signals import HistoryItem, triage
 
 NOW = datetime(2025, 3, 14, 15, 0, tzinfo=UTC)
@@ -74,3 +75,33 @@ def test_customer_says_so(text: str) -> None:
 )
 def test_not_a_loop(text: str) -> None:
     assert not triage(text).loop, triage(text).reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [
+        ("any news on the replacement charger?", "I ordered a replacement charger on Monday"),
+        ("hello? still waiting to hear about moving my appointment", "can I move my appointment?"),
+        ("cancel the sub like I asked earlier please", "please cancel my monthly subscription"),
+        ("¿alguna novedad del cargador?", "pedí un cargador de repuesto el lunes"),
+        ("den de baja la suscripción como pedí antes", "quiero dar de baja la suscripción"),
+        ("Insisto: sigo necesitando la factura corregida.", "en la factura falta nuestro CIF"),
+    ],
+)
+def test_a_follow_up_on_a_recent_message_is_a_loop(text: str, before: str) -> None:
+    result = triage(text, history=[earlier(before, 2)], now=NOW, model=RULES_ONLY)
+    assert result.loop
+    assert "following up on a message 2 h ago" in result.loop_reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("any news on the replacement charger?", 30),  # the earlier message is over a day old
+        ("Good news: the parcel I asked about turned up at my neighbour's", 2),
+        ("¡Buenas noticias! El paquete por el que pregunté ya apareció", 2),
+    ],
+)
+def test_a_follow_up_without_a_recent_request_is_no_loop(text: str, hours: float) -> None:
+    history = [earlier("where is my parcel? it was due yesterday", hours)]
+    assert not triage(text, history=history, now=NOW, model=RULES_ONLY).loop

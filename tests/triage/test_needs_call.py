@@ -10,7 +10,7 @@ from rapport.triage.explain import _notes
 from rapport.triage.signals import triage
 
 # Hand-written for this test (not from any data file): worded as no rule knows.
-AT_THE_END = "Everything on my side has stopped working and I have no idea what to do next"
+AT_THE_END = "Everything has stopped working since this morning and I have no idea what to do"
 
 
 def test_the_union_head_raises_a_call_no_rule_knows() -> None:
