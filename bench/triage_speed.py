@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rapport.triage import learned, signals, training
+from rapport.triage import embedding, learned, signals, training
 from rapport.triage.records import Request, parse_request
 
 RESULTS = Path(__file__).resolve().parent / "results" / "triage_speed.json"
@@ -28,11 +28,11 @@ def rss():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-from rapport.triage import learned, signals
+from rapport.triage import embedding, learned, signals
 before = rss()
 started = time.perf_counter()
 model = learned.load_shipped()
-learned.encoder()
+embedding.encoder()
 signals.triage("warm up", model=model)
 seconds = time.perf_counter() - started
 print(json.dumps({"load_s": round(seconds, 3), "rss_mb": round(rss() - before, 1)}))
@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
     loaded = subprocess.run(  # noqa: S603
         [sys.executable, "-c", _LOAD], capture_output=True, text=True, check=True
     )
-    encoder = learned.encoder()
+    encoder = embedding.encoder()
     texts = [request.text for request in batch]
     started = time.perf_counter()
     for text in texts:

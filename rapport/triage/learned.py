@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import io
 import json
 import math
@@ -31,9 +30,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from safetensors import safe_open
 from tokenizers import Encoding as Tokens
-from tokenizers import Tokenizer
+
+from rapport.triage import embedding, fitting
 
 HEADS = ("urgent", "upset", "wants_human", "compliment")  # what the classifier can raise
 RULE_SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
@@ -44,137 +43,22 @@ CALL_SIGNALS = ("urgent", "upset", "wants_human")
 CALL_HEAD = "needs_call"
 CALL_RECALL = 0.95
 SHIPPED = Path(__file__).resolve().parent / "data" / "shipped_model.npz"
-ENCODER = "wordllama l2_supercat_256"
-_WEIGHTS = ("weights", "l2_supercat_256.safetensors")
-_TOKENIZER = ("tokenizers", "l2_supercat_tokenizer_config.json")
-EMBED_CHARS = 1000  # a long email's first 1000 characters say what it is about
 TONE_CHARS = 300  # VADER's compound of the first 300 (its cost grows faster than the length)
 EMBED_SCALE = 16.0  # sqrt(256): a normalised embedding's coordinates on the features' scale
 EXTRAS = ("vader", "length", "capitals", "exclamations", "questions")
 FEATURES = (*(f"rule_{name}" for name in RULE_SIGNALS), *EXTRAS)
-FOLDS = 5
-L2 = 10.0
 # Each threshold maximises the combined signal's F-beta on cross-validation: precision and
 # recall weigh alike for the signals that steer to a call (the issue asks both >= 0.85); a false
 # compliment marks a case "nothing left to do", so there precision weighs most.
 BETA = {"urgent": 1.0, "upset": 1.0, "wants_human": 1.0, "compliment": 0.5}
-THRESHOLD_RANGE = (0.3, 0.95)
-# A head's score is a blend: its logistic regression's probability and the share of the signal
-# among the message's NEIGHBOURS nearest labelled examples (each weighing its cosine to the power
-# NEIGHBOUR_POWER): the neighbours catch a phrasing the linear head averages away. Measured by
-# 5-fold cross-validation on the training data: the blend ranks the messages the rules miss
-# better than either alone (area under the curve, urgent 0.878 -> 0.903, upset 0.794 -> 0.827).
-NEIGHBOURS = 20
-NEIGHBOUR_POWER = 4
-NEIGHBOUR_WEIGHT = 0.5
 LOOP_SIMILARITY = 0.65  # cosine of two messages' embeddings: the same request, reworded
 EXAMPLE_CHARS = 160  # of a nearest example, as stored on the case
 REASON_CHARS = 60  # of one quoted in the reason line
 WORDS = 3
 EXAMPLES = 2
 
-Vector = npt.NDArray[np.float32]
 _ALPHA = re.compile(r"[^\W\d_]+")
 _ALNUM = re.compile(r"\w")
-_WORDLIKE = re.compile(r"[\w'\u2019]")
-
-
-# ---------------------------------------------------------------- the embedding
-def _package_file(parts: tuple[str, str]) -> Path:
-    spec = importlib.util.find_spec("wordllama")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the wordllama package is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing from the wordllama package")
-    return path
-
-
-@dataclass(frozen=True)
-class Encoding:
-    """A message's normalised embedding and, per word, its span and the sum of its tokens."""
-
-    vector: Vector
-    norm: float  # of the mean token vector, before normalising
-    tokens: int
-    spans: list[tuple[int, int]]
-    word_sums: Vector  # (words, dim)
-
-
-class Encoder:
-    """Token embeddings and their tokenizer, read from the files the pip package ships."""
-
-    def __init__(self, matrix: npt.NDArray[np.float16], tokenizer: Tokenizer) -> None:
-        self.matrix = matrix
-        self.dim = int(matrix.shape[1])
-        self.tokenizer = tokenizer
-
-    @classmethod
-    def from_package(cls) -> Encoder:
-        with safe_open(str(_package_file(_WEIGHTS)), framework="np") as weights:
-            matrix = weights.get_tensor("embedding.weight")
-        tokenizer = Tokenizer.from_file(str(_package_file(_TOKENIZER)))
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
-        return cls(matrix, tokenizer)
-
-    def tokenize(self, text: str) -> Tokens:
-        """The tokens of a message's first EMBED_CHARS characters (tokenizing is most of the
-        cost of an embedding: do it once for both the embedding and its explanation)."""
-        return self.tokenizer.encode(text[:EMBED_CHARS], add_special_tokens=False)
-
-    def embed(self, text: str, tokens: Tokens | None = None) -> Vector:
-        ids = (tokens or self.tokenize(text)).ids
-        if not ids:
-            return np.zeros(self.dim, np.float32)
-        mean: Vector = self.matrix[ids].astype(np.float32).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        return mean / norm if norm else mean
-
-    def embed_many(self, texts: Sequence[str]) -> Vector:
-        return np.stack([self.embed(text) for text in texts]) if texts else self._empty()
-
-    def _empty(self) -> Vector:
-        return np.zeros((0, self.dim), np.float32)
-
-    def encode(self, text: str, tokens: Tokens | None = None) -> Encoding:
-        """The embedding with what explains it: each word's span in `text` and token sum."""
-        encoding = tokens or self.tokenize(text)
-        ids = encoding.ids
-        if not ids:
-            zero = np.zeros(self.dim, np.float32)
-            return Encoding(zero, 0.0, 0, [], self._empty())
-        vectors = self.matrix[ids].astype(np.float32)
-        mean = vectors.mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        starts: list[int] = []
-        spans: list[tuple[int, int]] = []
-        previous = ""
-        for index, (piece, (start, end)) in enumerate(
-            zip(encoding.tokens, encoding.offsets, strict=True)
-        ):
-            # A piece starting with "▁" starts a word ("don", "'", "t" is one); other
-            # punctuation stands on its own.
-            joined = _WORDLIKE.search(piece) and _WORDLIKE.search(previous)
-            if not spans or piece.startswith("\u2581") or not joined:
-                starts.append(index)
-                spans.append((start, end))
-            else:
-                spans[-1] = (spans[-1][0], end)
-            previous = piece
-        sums = np.add.reduceat(vectors, starts, axis=0)
-        return Encoding(mean / norm if norm else mean, norm, len(ids), spans, sums)
-
-
-@functools.lru_cache(maxsize=4096)  # about 4 MB
-def _remembered(text: str) -> Vector:
-    return encoder().embed(text)
-
-
-@functools.cache
-def encoder() -> Encoder:
-    """The process's encoder, read once (about 0.1 s, 35 MB)."""
-    return Encoder.from_package()
 
 
 # ---------------------------------------------------------------- features
@@ -188,7 +72,7 @@ class Features:
     vader: float
 
     def extras(self) -> list[float]:
-        tokens = _ALPHA.findall(self.text[:EMBED_CHARS])
+        tokens = _ALPHA.findall(self.text[: embedding.EMBED_CHARS])
         capitals = sum(1 for token in tokens if len(token) >= 2 and token.isupper())
         return [
             self.vader,
@@ -274,16 +158,6 @@ class Learned:
         )
 
 
-def neighbour_share(
-    weight: npt.NDArray[Any], positive: npt.NDArray[Any], known: npt.NDArray[Any]
-) -> npt.NDArray[np.float64]:
-    """Per head (columns), the weighted share of the signal among neighbours that know it
-    (rows: neighbours; with a leading axis, one set of neighbours a message)."""
-    said = np.einsum("...n,...nh->...h", weight, positive)
-    total = np.einsum("...n,...nh->...h", weight, known)
-    return np.asarray(said / np.maximum(total, 1e-9), dtype=np.float64)
-
-
 def _short(text: str, chars: int = EXAMPLE_CHARS) -> str:
     words = " ".join(text.split())
     return words if len(words) <= chars else words[: chars - 3] + "..."
@@ -339,7 +213,7 @@ class Model:
         that weighed most and the nearest labelled examples carrying the signal."""
         if not self.heads:
             return {}
-        tool = encoder()
+        tool = embedding.encoder()
         tokens = tool.tokenize(features.text)
         vector = tool.embed(features.text, tokens)
         dim = vector.shape[0]
@@ -365,14 +239,18 @@ class Model:
     def explain(self, features: Features, hits: Sequence[Learned]) -> dict[str, Learned]:
         """Raised hits with why: the words that weighed most and the nearest labelled examples
         carrying the signal (for the hits a decision uses, after `predict(explain=())`)."""
-        tokens = encoder().tokenize(features.text)
-        vector = encoder().embed(features.text, tokens)
+        tokens = embedding.encoder().tokenize(features.text)
+        vector = embedding.encoder().embed(features.text, tokens)
         return self._explain(features.text, hits, tokens, self._vectors @ vector)
 
     def _explain(
-        self, text: str, hits: Sequence[Learned], tokens: Tokens, similarity: Vector
+        self,
+        text: str,
+        hits: Sequence[Learned],
+        tokens: Tokens,
+        similarity: embedding.Vector,
     ) -> dict[str, Learned]:
-        encoded = encoder().encode(text, tokens)
+        encoded = embedding.encoder().encode(text, tokens)
         dim = encoded.vector.shape[0]
         result = {}
         for hit in hits:
@@ -383,17 +261,19 @@ class Model:
             )
         return result
 
-    def _neighbours(self, similarity: Vector) -> npt.NDArray[np.float64]:
+    def _neighbours(self, similarity: embedding.Vector) -> npt.NDArray[np.float64]:
         """Per head, the signal's share among the nearest labelled examples that know it."""
-        count = min(NEIGHBOURS, len(similarity))
+        count = min(fitting.NEIGHBOURS, len(similarity))
         if not count:
             return np.zeros(len(self.heads))
         nearest = np.argpartition(-similarity, count - 1)[:count]
-        weight = np.maximum(similarity[nearest], 0.0) ** NEIGHBOUR_POWER
-        return neighbour_share(weight, self._positive[nearest], self._known[nearest])
+        weight = np.maximum(similarity[nearest], 0.0) ** fitting.NEIGHBOUR_POWER
+        return fitting.neighbour_share(weight, self._positive[nearest], self._known[nearest])
 
     @staticmethod
-    def _words(text: str, encoded: Encoding, weights: npt.NDArray[np.float64]) -> tuple[str, ...]:
+    def _words(
+        text: str, encoded: embedding.Encoding, weights: npt.NDArray[np.float64]
+    ) -> tuple[str, ...]:
         """The words that added most to the score, adjacent ones joined into phrases."""
         if not encoded.spans or not encoded.norm:
             return ()
@@ -417,7 +297,7 @@ class Model:
             for _, first, last in phrases[:WORDS]
         )
 
-    def _nearest(self, similarity: Vector, head: int) -> tuple[Similar, ...]:
+    def _nearest(self, similarity: embedding.Vector, head: int) -> tuple[Similar, ...]:
         carrying = self._carrying[head]
         if not len(carrying):
             return ()
@@ -435,8 +315,8 @@ class Model:
         come back message after message, so their embeddings are remembered."""
         if not earlier:
             return []
-        vector = encoder().embed(text)
-        return [float(_remembered(item) @ vector) for item in earlier]
+        vector = embedding.encoder().embed(text)
+        return [float(embedding.remembered(item) @ vector) for item in earlier]
 
     # -- storage, without pickle
     def to_bytes(self) -> bytes:
@@ -446,7 +326,7 @@ class Model:
             "version": self.version,
             "heads": list(self.heads),
             "features": list(FEATURES),
-            "encoder": ENCODER,
+            "encoder": embedding.ENCODER,
             "loop_similarity": self.loop_similarity,
             "neighbour_weight": self.neighbour_weight,
             "texts": self.texts,
@@ -469,7 +349,7 @@ class Model:
     def from_bytes(cls, data: bytes) -> Model:
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             meta = json.loads(arrays["meta"].tobytes().decode())
-            if meta.get("encoder") != ENCODER or meta.get("features") != list(FEATURES):
+            if meta.get("encoder") != embedding.ENCODER or meta.get("features") != list(FEATURES):
                 raise ValueError(
                     f"model built for {meta.get('encoder')!r} with other features; retrain it"
                 )
@@ -523,112 +403,6 @@ def load_shipped() -> Model:
 
 
 # ---------------------------------------------------------------- training
-def _fit(
-    inputs: npt.NDArray[np.float64], targets: npt.NDArray[np.float64], l2: float
-) -> npt.NDArray[np.float64]:
-    """L2-regularised logistic regression (the bias, last, is not shrunk), by Böhning's bound:
-    the Hessian is at most X'X/4 + l2, so one inverse serves every step (fast, monotone)."""
-    rows = np.hstack([inputs, np.ones((len(inputs), 1))])
-    shrink = np.full(rows.shape[1], l2)
-    shrink[-1] = 1e-3
-    bound = np.linalg.inv(rows.T @ rows / 4 + np.diag(shrink))
-    weights = np.zeros(rows.shape[1])
-    for _ in range(2000):
-        p = 1.0 / (1.0 + np.exp(-np.clip(rows @ weights, -40, 40)))
-        step = bound @ (rows.T @ (p - targets) + shrink * weights)
-        weights -= step
-        if float(np.max(np.abs(step))) < 1e-7:
-            break
-    return weights
-
-
-def _score(rows: npt.NDArray[np.float64], weights: npt.NDArray[np.float64]) -> Any:
-    return 1.0 / (1.0 + np.exp(-np.clip(rows @ weights[:-1] + weights[-1], -40, 40)))
-
-
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 3) if denominator else None
-
-
-def counts(said: npt.NDArray[np.bool_], truth: npt.NDArray[np.bool_]) -> dict[str, Any]:
-    tp = int(np.sum(said & truth))
-    fp = int(np.sum(said & ~truth))
-    fn = int(np.sum(~said & truth))
-    return {
-        "precision": _ratio(tp, tp + fp),
-        "recall": _ratio(tp, tp + fn),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
-
-
-def _threshold(
-    scores: npt.NDArray[np.float64],
-    rule: npt.NDArray[np.bool_],
-    truth: npt.NDArray[np.bool_],
-    beta: float,
-) -> float:
-    """The threshold at which the combined signal (rule OR learned) has its best F-beta on
-    held-out scores (beta > 1 weighs recall, beta < 1 precision)."""
-    low, high = THRESHOLD_RANGE
-    best, chosen = -1.0, high
-    for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
-        said = rule | (scores >= threshold)
-        tp, fp = int(np.sum(said & truth)), int(np.sum(said & ~truth))
-        fn = int(np.sum(~said & truth))
-        f = (1 + beta**2) * tp / ((1 + beta**2) * tp + beta**2 * fn + fp) if tp else 0.0
-        if f > best + 1e-9:
-            best, chosen = f, float(threshold)
-    return chosen
-
-
-def _folds(count: int, seed: int) -> npt.NDArray[np.int64]:
-    return np.random.default_rng(seed).permutation(count) % FOLDS
-
-
-def _held_out(
-    rows: npt.NDArray[np.float64],
-    known: npt.NDArray[np.bool_],
-    truth: npt.NDArray[np.bool_],
-    folds: npt.NDArray[np.int64],
-) -> npt.NDArray[np.float64]:
-    """Each example's score by a head fitted on the other folds' known examples."""
-    held_out = np.zeros(len(rows))
-    for fold in range(FOLDS):
-        fit_on = known & (folds != fold)
-        if truth[fit_on].any() and not truth[fit_on].all():
-            weights = _fit(rows[fit_on], truth[fit_on].astype(float), L2)
-            held_out[folds == fold] = _score(rows[folds == fold], weights)
-    return held_out
-
-
-def _blend(
-    scores: npt.NDArray[np.float64], shares: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    return (1 - NEIGHBOUR_WEIGHT) * scores + NEIGHBOUR_WEIGHT * shares
-
-
-def _held_out_neighbours(
-    embedded: Vector,
-    positive: npt.NDArray[np.bool_],
-    known: npt.NDArray[np.bool_],
-    folds: npt.NDArray[np.int64],
-) -> npt.NDArray[np.float64]:
-    """Each example's neighbour share per head (columns), among the other folds' examples."""
-    shares = np.zeros(positive.shape, dtype=np.float64)
-    for fold in range(FOLDS):
-        held, rest = np.flatnonzero(folds == fold), np.flatnonzero(folds != fold)
-        if not len(held) or not len(rest):
-            continue
-        similarity = embedded[held] @ embedded[rest].T
-        count = min(NEIGHBOURS, len(rest))
-        nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
-        weight = np.maximum(np.take_along_axis(similarity, nearest, axis=1), 0) ** NEIGHBOUR_POWER
-        shares[held] = neighbour_share(
-            weight, positive[rest][nearest].astype(np.float32), known[rest][nearest]
-        )
-    return shares
 
 
 def data_sha256(paths: Sequence[Path]) -> str:
@@ -652,9 +426,9 @@ def train(
     the learned head alone, the rule alone, and both combined at the chosen threshold)."""
     if not examples:
         raise ValueError("no examples to train on")
-    tool = encoder()
+    tool = embedding.encoder()
     embedded = tool.embed_many([example.features.text for example in examples])
-    folds = _folds(len(examples), seed)
+    folds = fitting.folds_of(len(examples), seed)
     union = [call_label(e.labels) for e in examples]
     positive = np.array(
         [
@@ -668,10 +442,10 @@ def train(
             for e, u in zip(examples, union, strict=True)
         ]
     )
-    shares = _held_out_neighbours(embedded, positive, known, folds)
+    shares = fitting.held_out_neighbours(embedded, positive, known, folds)
     heads: list[Any] = []
     thresholds: list[float] = []
-    figures: dict[str, Any] = {"examples": len(examples), "folds": FOLDS, "signals": {}}
+    figures: dict[str, Any] = {"examples": len(examples), "folds": fitting.FOLDS, "signals": {}}
     raised = np.zeros(len(examples), dtype=bool)  # any call signal, by rule or head, held out
     for column, head in enumerate(HEADS):
         knows, truth = known[:, column], positive[:, column]
@@ -679,21 +453,23 @@ def train(
         rows = np.hstack(
             [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
         ).astype(np.float64)
-        held_out = _blend(_held_out(rows, knows, truth, folds), shares[:, column])
+        held_out = fitting.blend(
+            fitting.held_out_scores(rows, knows, truth, folds), shares[:, column]
+        )
         k_truth, k_rule, k_scores = truth[knows], rule[knows], held_out[knows]
-        threshold = _threshold(k_scores, k_rule, k_truth, BETA[head])
+        threshold = fitting.threshold(k_scores, k_rule, k_truth, BETA[head])
         learned = k_scores >= threshold
         if head in CALL_SIGNALS:
             raised |= rule | (held_out >= threshold)
         figures["signals"][head] = {
             "threshold": threshold,
             "positives": int(k_truth.sum()),
-            "rules": counts(k_rule, k_truth),
-            "learned": counts(learned, k_truth),
-            "combined": counts(k_rule | learned, k_truth),
+            "rules": fitting.counts(k_rule, k_truth),
+            "learned": fitting.counts(learned, k_truth),
+            "combined": fitting.counts(k_rule | learned, k_truth),
         }
         if k_truth.any() and not k_truth.all():
-            heads.append(_fit(rows[knows], k_truth.astype(float), L2))
+            heads.append(fitting.fit(rows[knows], k_truth.astype(float), fitting.L2))
         else:  # nothing to learn from: a head that never fires
             heads.append(np.concatenate([np.zeros(rows.shape[1]), [-40.0]]))
         thresholds.append(threshold)
@@ -717,14 +493,14 @@ def train(
         vectors=embedded.astype(np.float16),
         labels=positive,
         known=known,
-        neighbour_weight=NEIGHBOUR_WEIGHT,
+        neighbour_weight=fitting.NEIGHBOUR_WEIGHT,
         heads=(*HEADS, CALL_HEAD),
         texts=[_short(e.features.text) for e in examples],
         meta={
             "trained_at": at.isoformat(),
             "data_sha256": data_hash,
             "figures": figures,
-            "l2": L2,
+            "l2": fitting.L2,
             "seed": seed,
         },
     )
@@ -733,7 +509,7 @@ def train(
 
 def _train_call(
     examples: Sequence[Labelled],
-    embedded: Vector,
+    embedded: embedding.Vector,
     folds: npt.NDArray[np.int64],
     raised: npt.NDArray[np.bool_],
     figures: dict[str, Any],
@@ -749,9 +525,9 @@ def _train_call(
     rows = np.hstack(
         [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
     ).astype(np.float64)
-    held_out = _blend(_held_out(rows, known, truth, folds), shares)
+    held_out = fitting.blend(fitting.held_out_scores(rows, known, truth, folds), shares)
     k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
-    low, high = THRESHOLD_RANGE
+    low, high = fitting.THRESHOLD_RANGE
     chosen = low
     for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
         said = k_raised | (k_scores >= threshold)
@@ -762,10 +538,10 @@ def _train_call(
     figures["signals"][CALL_HEAD] = {
         "threshold": chosen,
         "positives": int(k_truth.sum()),
-        "rules": counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
-        "learned": counts(k_scores >= chosen, k_truth),
-        "combined": counts(k_raised | (k_scores >= chosen), k_truth),
+        "rules": fitting.counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
+        "learned": fitting.counts(k_scores >= chosen, k_truth),
+        "combined": fitting.counts(k_raised | (k_scores >= chosen), k_truth),
     }
     if k_truth.any() and not k_truth.all():
-        return _fit(rows[known], truth[known].astype(float), L2), chosen
+        return fitting.fit(rows[known], truth[known].astype(float), fitting.L2), chosen
     return np.concatenate([np.zeros(rows.shape[1]), [-40.0]]), chosen

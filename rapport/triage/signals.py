@@ -16,7 +16,14 @@ from typing import Any, Protocol
 
 from rapidfuzz.distance import Indel
 
-from rapport.triage import learned, lexicon, lexicon_contact, prefilter
+from rapport.triage import (
+    learned,
+    lexicon,
+    lexicon_contact,
+    lexicon_upset,
+    lexicon_urgent,
+    prefilter,
+)
 from rapport.triage.lexicon import Rule
 from rapport.triage.sentiment import compound
 
@@ -176,11 +183,11 @@ def _words(pattern: str) -> re.Pattern[str]:
     return re.compile(_bounded(pattern), re.MULTILINE)
 
 
-_URGENT = _table(lexicon.URGENT_RULES)
-_UPSET = _table(lexicon.UPSET_RULES)
+_URGENT = _table(lexicon_urgent.URGENT_RULES)
+_UPSET = _table(lexicon_upset.UPSET_RULES)
 _HUMAN = _table(lexicon_contact.HUMAN_RULES)
 _LOOP = _table(lexicon_contact.LOOP_RULES)
-_CALM = _words("|".join(lexicon.CALM))
+_CALM = _words("|".join(lexicon_urgent.CALM))
 _NO_CALL = _words(lexicon_contact.NO_CALL)
 _PRAISE = _words(lexicon_contact.PRAISE)
 _PRAISE_EMOJI = re.compile(lexicon_contact.PRAISE_EMOJI)
@@ -189,19 +196,19 @@ _THANKS_FOR_A_FIX = _words(lexicon_contact.THANKS_FOR_A_FIX)
 _BOT_MENTION = _words(lexicon_contact.BOT_MENTION)
 _FOLLOW_UP = _words(lexicon_contact.FOLLOW_UP)
 _GOOD_NEWS = _words(lexicon_contact.GOOD_NEWS)
-_DEADLINE_TIME = _words(lexicon.DEADLINE_TIME)
-_DEADLINE_NEED = _words(lexicon.DEADLINE_NEED)
-_SARCASM_OPENER = re.compile(_spaced(lexicon.SARCASM_OPENERS))
-_SARCASM_FAILURE = _words(lexicon.SARCASM_FAILURE)
-_SARCASM_PHRASE = _words(lexicon.SARCASM_PHRASES)
-_SETTLED = _words(lexicon.SETTLED)
-_LONG_AGO = _words(lexicon.LONG_AGO)
-_STILL_NOW = _words(lexicon.STILL_NOW)
-_TAKEN_BACK = _words(lexicon.TAKEN_BACK)
-_CALL_ME = _words(lexicon.CALL_ME_WHEN)
-_MILD = _words(lexicon.MILD)
-_DEADLINE_LATER = _words(lexicon.DEADLINE_LATER)
-_DEADLINE_MOVED = _words(lexicon.DEADLINE_MOVED)
+_DEADLINE_TIME = _words(lexicon_urgent.DEADLINE_TIME)
+_DEADLINE_NEED = _words(lexicon_urgent.DEADLINE_NEED)
+_SARCASM_OPENER = re.compile(_spaced(lexicon_upset.SARCASM_OPENERS))
+_SARCASM_FAILURE = _words(lexicon_upset.SARCASM_FAILURE)
+_SARCASM_PHRASE = _words(lexicon_upset.SARCASM_PHRASES)
+_SETTLED = _words(lexicon_urgent.SETTLED)
+_LONG_AGO = _words(lexicon_urgent.LONG_AGO)
+_STILL_NOW = _words(lexicon_urgent.STILL_NOW)
+_TAKEN_BACK = _words(lexicon_urgent.TAKEN_BACK)
+_CALL_ME = _words(lexicon_urgent.CALL_ME_WHEN)
+_MILD = _words(lexicon_urgent.MILD)
+_DEADLINE_LATER = _words(lexicon_urgent.DEADLINE_LATER)
+_DEADLINE_MOVED = _words(lexicon_urgent.DEADLINE_MOVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +362,7 @@ def _shouting(body: str) -> tuple[int, str]:
 def _sarcasm(body: str, folded: str) -> str:
     phrase = _SARCASM_PHRASE.search(folded)
     if phrase:
-        return _reason("upset", body, phrase.start(), phrase.end(), lexicon.SARCASM)
+        return _reason("upset", body, phrase.start(), phrase.end(), lexicon_upset.SARCASM)
     for opener in _SARCASM_OPENER.finditer(folded):
         rest = folded[opener.end() :]
         stop = _SENTENCE_SPLIT.search(rest)
@@ -366,7 +373,7 @@ def _sarcasm(body: str, folded: str) -> str:
         if failure:
             end = opener.end() + failure.end()
             start = opener.start() + len(opener.group()) - len(opener.group().lstrip(".!?\n "))
-            return _reason("upset", body, start, end, lexicon.SARCASM)
+            return _reason("upset", body, start, end, lexicon_upset.SARCASM)
     return ""
 
 
@@ -378,7 +385,7 @@ def _upset(
     for hit in _hits(_UPSET, folded, starts):
         weight = hit.rule.weight
         # "I was terrified that night" in a thank-you letter is a memory, not a present fear.
-        if hit.rule.kind == lexicon.DISTRESS and _PAST.search(
+        if hit.rule.kind == lexicon_upset.DISTRESS and _PAST.search(
             folded[max(0, hit.start - 30) : hit.start]
         ):
             weight = 1
@@ -402,12 +409,12 @@ def _upset(
     if loop and score:  # having to say it again is frustrating in itself
         score += 1
         reasons.append("upset: has had to repeat themselves")
-    if score == lexicon.UPSET_THRESHOLD - 1:
+    if score == lexicon_upset.UPSET_THRESHOLD - 1:
         tone = compound(body[:VADER_CHARS])
         if tone <= VADER_UPSET:
             score += 1
             reasons.append(f"upset: negative tone (VADER {tone:+.2f})")
-    return reasons if score >= lexicon.UPSET_THRESHOLD else []
+    return reasons if score >= lexicon_upset.UPSET_THRESHOLD else []
 
 
 def _wants_human(body: str, folded: str, starts: frozenset[str], *, praise_only: bool) -> list[str]:

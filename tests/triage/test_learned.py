@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rapport.triage import learned, signals, training
+from rapport.triage import embedding, learned, signals, training
 from rapport.triage.signals import HistoryItem, triage
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
@@ -153,7 +153,7 @@ def test_a_model_for_another_embedding_is_refused(model: learned.Model) -> None:
     buffer = io.BytesIO()
     with np.load(io.BytesIO(model.to_bytes()), allow_pickle=False) as arrays:
         parts = {name: arrays[name] for name in arrays.files}
-    meta = bytes(parts["meta"]).replace(learned.ENCODER.encode(), b"other 64")
+    meta = bytes(parts["meta"]).replace(embedding.ENCODER.encode(), b"other 64")
     parts["meta"] = np.frombuffer(meta, dtype=np.uint8)
     np.savez(buffer, **parts)
     with pytest.raises(ValueError, match="other 64"):
@@ -169,7 +169,7 @@ def test_the_embedding_loads_from_the_package_with_no_network(
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    encoder = learned.Encoder.from_package()
+    encoder = embedding.Encoder.from_package()
     vector = encoder.embed("my dog ate chocolate")
     assert vector.shape == (256,)
     assert abs(float(np.linalg.norm(vector)) - 1) < 1e-5
