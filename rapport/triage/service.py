@@ -10,7 +10,8 @@ from rapport.cases.models import PRIORITY_RANK, Case, Direction, Message, Priori
 from rapport.lib.ranked import newest_per
 from rapport.triage import desk
 from rapport.triage.explain import SIGNALS, explain
-from rapport.triage.signals import LOOP_WINDOW, HistoryItem, TriageResult, triage
+from rapport.triage.loops import LOOP_WINDOW
+from rapport.triage.signals import HistoryItem, TriageResult, triage
 
 HISTORY = 10
 

@@ -14,16 +14,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rapport.triage import prefilter, signals
+from rapport.triage import loops, prefilter, reading, signals, upsets
 from rapport.triage.evaluation import DEFAULT_SET
 
 RULES = [
     (name, compiled)
     for name, table in (
         ("urgent", signals._URGENT),
-        ("upset", signals._UPSET),
+        ("upset", upsets.TABLE),
         ("human", signals._HUMAN),
-        ("loop", signals._LOOP),
+        ("loop", loops.TABLE),
     )
     for compiled in table.rules
 ]
@@ -40,10 +40,10 @@ def _words(text: str) -> frozenset[str]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_rule_runs_on_every_text_it_matches(
-    table: str, compiled: signals._Compiled, data: st.DataObject
+    table: str, compiled: reading.Compiled, data: st.DataObject
 ) -> None:
     inner = data.draw(
-        st.from_regex(re.compile(signals._spaced(compiled.rule.pattern)), fullmatch=True)
+        st.from_regex(re.compile(reading.spaced(compiled.rule.pattern)), fullmatch=True)
     )
     text = data.draw(FILLER) + data.draw(st.sampled_from([" ", "\n", ".", ""])) + inner
     text += data.draw(st.sampled_from([" ", "!", ""])) + data.draw(FILLER)
