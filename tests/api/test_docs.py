@@ -33,6 +33,7 @@ EXPECTED_PATHS = {
     "/api/v1/cases/{case_id}/resolve",
     "/api/v1/cases/{case_id}/merge",
     "/api/v1/cases/{case_id}/triage/corrections",
+    "/api/v1/cases/{case_id}/chat/seen",
     "/api/v1/cases/{case_id}/status-link",
     "/api/v1/cases/{case_id}/status-link/revoke",
     "/api/v1/triage/models",
