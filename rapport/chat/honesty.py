@@ -125,3 +125,23 @@ def outlook(brand: Brand | None, *, now: datetime) -> Outlook:
         return Outlook(free, on_shift, waiting, wait_seconds=wait, next_in=None)
     starts = [start for c in people if (start := c.calendar.next_open(now)) and start > now]
     return Outlook(0, on_shift, waiting, wait_seconds=None, next_in=min(starts, default=None))
+
+
+def wait_words(seconds: int) -> str:
+    """70 -> "about 2 minutes": rounded up, never shorter than the figure."""
+    if seconds < 60:
+        return "under a minute"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {math.ceil(minutes / 60)} hours"
+
+
+def queue_words(position: int | None, wait_seconds: int | None) -> str:
+    """What the customer is told while they wait for a person (chat.js says the same)."""
+    if position is None:
+        return ""
+    place = f"You are number {position} in the queue."
+    if wait_seconds is None:
+        return f"{place} We can't estimate the wait."
+    return f"{place} Expected wait: {wait_words(wait_seconds)}."

@@ -26,13 +26,14 @@ from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_says, start_conversation
 from rapport.chat.actions.verification import check_code
 from rapport.chat.files import accept
+from rapport.chat.honesty import availability, queue_words
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
 from rapport.chat.views import Refused, _set_visitor, limit, mail_code, visitor_id
 from rapport.lib.clientip import client_network
 from rapport.lib.csp import DESK_POLICY, HEADER, policy
 from rapport.lib.errors import ActionError
-from rapport.people.models import Brand
+from rapport.people.models import Brand, initials
 
 CONVERSATION_COOKIE = "rapport_chat_conversation"
 _PAGE_SALT = "rapport.chat.page"
@@ -40,17 +41,43 @@ COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 WIDGET = Path(__file__).resolve().parent / "static" / "chat" / "widget.js"
 
 
+class Choose(Exception):
+    """The page cannot tell which business the visitor wants: they are asked (`unknown`: the
+    slug they came with names none)."""
+
+    def __init__(self, unknown: str = "") -> None:
+        self.unknown = unknown
+
+
 def _page_brand(request: HttpRequest) -> Brand | None:
     slug = request.GET.get("brand", "")
     if slug:
         brand = Brand.objects.filter(slug=slug).first()
         if brand is None:
-            raise Http404("No such business")
+            raise Choose(unknown=slug)
         return brand
     brands = list(Brand.objects.order_by("pk")[:2])
     if len(brands) > 1:
-        raise Http404("Say which business (?brand=)")
+        raise Choose()
     return brands[0] if brands else None
+
+
+def _choose(request: HttpRequest, choose: Choose) -> HttpResponse:
+    """A public list of the desk's businesses to chat with (never the staff's 404 page)."""
+    response = render(
+        request,
+        "chat/choose.html",
+        {
+            "brands": Brand.objects.order_by("name"),
+            "unknown": choose.unknown[:80],
+            "embed": request.GET.get("embed") == "1",
+        },
+        status=404 if choose.unknown else 200,
+    )
+    # A widget on any business's site may have opened it (no brand named in its script tag).
+    every = [o for origins in Brand.objects.values_list("chat_origins", flat=True) for o in origins]
+    response[HEADER] = _framed_by(every)
+    return response
 
 
 def _cookie_name(brand: Brand | None) -> str:
@@ -71,7 +98,11 @@ def _conversation(request: HttpRequest, brand: Brand | None) -> tuple[str, Conve
 
 def _frame_policy(brand: Brand | None) -> str:
     """The desk's policy, except that the brand's allowed sites may frame the page."""
-    origins = " ".join(str(o).rstrip("/") for o in (brand.chat_origins if brand else []))
+    return _framed_by(brand.chat_origins if brand else [])
+
+
+def _framed_by(sites: list[str]) -> str:
+    origins = " ".join(str(o).rstrip("/") for o in sites)
     return policy({**DESK_POLICY, "frame-ancestors": f"'self' {origins}".strip()})
 
 
@@ -79,7 +110,10 @@ def _frame_policy(brand: Brand | None) -> str:
 @require_http_methods(["GET", "POST"])
 def chat_page(request: HttpRequest) -> HttpResponse:
     """GET: the conversation so far; POST (no JavaScript): store the line, then show it."""
-    brand = _page_brand(request)
+    try:
+        brand = _page_brand(request)
+    except Choose as choose:
+        return _choose(request, choose)
     token, conversation = _conversation(request, brand)
     problem = ""
     text = ""
@@ -118,6 +152,10 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             "socket": isinstance(request, ASGIRequest),
             "token": token,
             "history": history,
+            "queue": queue_words(history["queue_position"], history["wait_seconds"])
+            if history
+            else "",
+            "available": availability(brand, now=timezone.now()) if history is None else None,
             "initials": initials(agent or (brand.name if brand else "Chat")),
             "problem": problem,
             "text": text,
@@ -150,12 +188,6 @@ def _verify_step(
     except ActionError as exc:
         return exc.message, step == "code", 422
     return checked.message, not checked.verified, 200 if checked.verified else 422
-
-
-def initials(name: str) -> str:
-    """ "Dr. Ana Ortiz" -> "AO": the first letters of the first two words that are not titles."""
-    words = [w for w in name.split() if not w.endswith(".")]
-    return "".join(w[0].upper() for w in words[:2])
 
 
 def _message_of(response: HttpResponse) -> str:

@@ -10,7 +10,7 @@ from rapport.cases.models import Case
 from rapport.chat.actions.typing import agent_typing_now
 from rapport.chat.honesty import queue_for
 from rapport.chat.models import ChatEntry, Conversation, EntryKind
-from rapport.people.models import Channel
+from rapport.people.models import Agent, Channel
 
 # Lines per answer; a client with more to read asks again after the last seq it got.
 PAGE = 200
@@ -24,11 +24,11 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         .select_related("message__author")
         .order_by("seq")[:PAGE]
     )
-    owner = conversation.case.owner
+    person = who_joined(conversation)
     queue = queue_for(conversation, now=timezone.now())
     return {
         "messages": [_line(entry, conversation) for entry in entries],
-        "agent": {"name": owner.display_name} if owner is not None else None,
+        "agent": {"name": person.display_name} if person is not None else None,
         "wait_seconds": queue.wait_seconds,
         "queue_position": queue.position,
         "agent_seen_seq": conversation.agent_seen_seq,
@@ -38,6 +38,20 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         "email": conversation.email or None,
         "verified": conversation.verified_at is not None,
     }
+
+
+def who_joined(conversation: Conversation) -> Agent | None:
+    """The person the customer is talking with: the last agent who wrote in the chat. Nobody
+    before a person has answered, whoever routing named the case's owner."""
+    last = (
+        ChatEntry.objects.filter(
+            conversation=conversation, kind=EntryKind.OUT, message__author__isnull=False
+        )
+        .select_related("message__author")
+        .order_by("-seq")
+        .first()
+    )
+    return last.message.author if last is not None and last.message is not None else None
 
 
 def _line(entry: ChatEntry, conversation: Conversation) -> dict[str, Any]:

@@ -91,6 +91,12 @@ def initials(name: str) -> str:
     return (first[0] + (last[0] if len(words) > 1 else "")).upper()
 
 
+def first_name(name: str) -> str:
+    """ "Dr. Ana Ortiz" -> "Ana": how a person is announced to a customer."""
+    words = [w for w in name.split() if w.lower() not in TITLES]
+    return words[0] if words else name.strip()
+
+
 class Availability(models.TextChoices):
     AVAILABLE = "available", "Available"
     BUSY = "busy", "Busy"

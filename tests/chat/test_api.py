@@ -59,14 +59,15 @@ def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: Wo
     assert body["wait_seconds"] is None and body["queue_position"] is None
     assert [set(m) for m in body["messages"]] == [
         {"seq", "direction", "author", "text", "sent_at"}
-    ] * 2
+    ] * 3
     assert [(m["seq"], m["direction"], m["author"], m["text"]) for m in body["messages"]] == [
         (2, "in", "Maria", "Second"),
-        (3, "out", "Dr. Ana Ortiz", "Hello Maria, I am here."),
+        (3, "system", "", "Ana has joined"),
+        (4, "out", "Dr. Ana Ortiz", "Hello Maria, I am here."),
     ]
-    owner = Case.objects.get(pk=case.pk).owner
-    assert owner is not None and body["agent"] == {"name": owner.display_name}
-    assert visitor.read(token, after=3).json()["messages"] == []
+    # The person who joined (who wrote), whoever routing named the owner.
+    assert body["agent"] == {"name": "Dr. Ana Ortiz"}
+    assert visitor.read(token, after=4).json()["messages"] == []
 
 
 def test_an_unknown_token_and_another_visitors_token_are_both_404(world: World) -> None:
@@ -199,8 +200,8 @@ def test_the_customer_marks_lines_seen_and_replies_become_read(world: World) -> 
     sent = reply(case=case, text="Hi, Ana here.", by=world.agent, channel="chat")
     sent.refresh_from_db()
     assert sent.delivery_status == "delivered"
-    assert visitor.saw(token, 99).json() == {"seq": 2}  # never past the last line
+    assert visitor.saw(token, 99).json() == {"seq": 3}  # never past the last line
     sent.refresh_from_db()
     assert sent.delivery_status == "read"
-    assert visitor.saw(token, 1).json() == {"seq": 2}  # never back
+    assert visitor.saw(token, 1).json() == {"seq": 3}  # never back
     assert visitor.saw(token, -1).status_code == 422

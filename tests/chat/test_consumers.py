@@ -48,17 +48,19 @@ def test_the_socket_says_new_after_a_reply_is_stored_and_carries_no_text(world: 
         await sync_to_async(reply)(
             case=conversation.case, text="Hi, Ana here.", by=world.agent, channel="chat"
         )
+        # "Ana has joined", then her line.
         assert await socket.receive_json_from(timeout=2) == {"type": "new", "seq": 2}
+        assert await socket.receive_json_from(timeout=2) == {"type": "new", "seq": 3}
         # The customer types: their own socket is not told; the seen mark is stored.
         await socket.send_json_to({"type": "typing"})
-        await socket.send_json_to({"type": "seen", "seq": 2})
+        await socket.send_json_to({"type": "seen", "seq": 3})
         assert await socket.receive_nothing(timeout=0.3)
         await socket.disconnect()
 
     _run(talk)
     conversation.refresh_from_db()
-    assert conversation.customer_seen_seq == 2
-    assert visitor.read(token).json()["messages"][1]["text"] == "Hi, Ana here."
+    assert conversation.customer_seen_seq == 3
+    assert visitor.read(token).json()["messages"][2]["text"] == "Hi, Ana here."
 
 
 def test_a_line_the_customer_posts_over_http_is_nudged_to_their_other_tab(world: World) -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case
+from rapport.chat.honesty import queue_words
 from rapport.chat.models import Conversation
 from rapport.lib.hours import DAY_KEYS
 from rapport.people.actions.agents import create_agent
@@ -126,3 +127,20 @@ def test_no_wait_figure_when_nobody_is_on_shift(world: World, brands: tuple[Bran
         body = later.read(token).json()
         assert body["queue_position"] == 1 and body["wait_seconds"] is None
     assert Conversation.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("position", "wait", "words"),
+    [
+        (None, None, ""),
+        (1, None, "You are number 1 in the queue. We can't estimate the wait."),
+        (1, 30, "You are number 1 in the queue. Expected wait: under a minute."),
+        (2, 70, "You are number 2 in the queue. Expected wait: about 2 minutes."),
+        (1, 60, "You are number 1 in the queue. Expected wait: about 1 minute."),
+        (9, 3 * 3600, "You are number 9 in the queue. Expected wait: about 3 hours."),
+    ],
+)
+def test_the_wait_is_told_rounded_up_and_never_without_a_figure(
+    position: int | None, wait: int | None, words: str
+) -> None:
+    assert queue_words(position, wait) == words

@@ -65,8 +65,24 @@ def test_the_page_wears_the_brand_and_only_its_sites_may_frame_it(world: World) 
     assert "frame-ancestors 'self' https://www.nightclinic.example;" in policy
     assert "script-src 'self';" in policy
     assert "X-Frame-Options" not in page.headers
-    assert Client().get("/chat/").status_code == 404  # two businesses: say which
-    assert Client().get("/chat/", {"brand": "nope"}).status_code == 404
+
+
+def test_bare_chat_on_a_desk_of_several_businesses_asks_which_one_publicly(world: World) -> None:
+    clinic()
+    Brand.objects.create(name="Smile Dental", slug="smile")
+    page = Client().get("/chat/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Who would you like to chat with?" in body
+    assert 'href="/chat/?brand=night-clinic"' in body and 'href="/chat/?brand=smile"' in body
+    assert "Say which business" not in body and "Not Found" not in body
+    # A widget without data-brand keeps the chooser inside its iframe, framed by the sites.
+    framed = Client().get("/chat/", {"embed": "1"})
+    assert 'href="/chat/?brand=smile&amp;embed=1"' in framed.content.decode()
+    assert "https://www.nightclinic.example" in framed.headers["Content-Security-Policy"]
+    unknown = Client().get("/chat/", {"brand": "<b>nope</b>"})
+    assert unknown.status_code == 404
+    assert "There is no business called “&lt;b&gt;nope&lt;/b&gt;” here" in unknown.content.decode()
 
 
 def test_the_brand_stylesheet_takes_a_colour_and_nothing_else(world: World) -> None:

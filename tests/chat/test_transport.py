@@ -9,6 +9,7 @@ from rapport.cases.actions.messages import reply
 from rapport.cases.models import DeliveryStatus, Direction, Message
 from rapport.chat.models import ChatEntry, Conversation, ConversationState
 from rapport.lib.errors import ActionError
+from rapport.people.models import first_name
 from tests.api.conftest import ApiClient
 from tests.chat.conftest import Visitor
 from tests.conftest import World
@@ -34,7 +35,8 @@ def test_an_api_reply_with_channel_chat_reaches_the_customers_chat(world: World)
     assert response.status_code in (200, 201), response.content
     lines = visitor.read(token, after=1).json()["messages"]
     assert [(m["seq"], m["direction"], m["author"], m["text"]) for m in lines] == [
-        (2, "out", owner.display_name, "A little honey helps.")
+        (2, "system", "", f"{first_name(owner.display_name)} has joined"),
+        (3, "out", owner.display_name, "A little honey helps."),
     ]
     message = Message.objects.get(direction=Direction.OUTBOUND)
     assert message.channel == "chat"
@@ -45,7 +47,7 @@ def test_a_chat_case_replies_by_chat_first(world: World) -> None:
     _, _, conversation = _chat(world)
     message = reply(case=conversation.case, text="Hello", by=world.agent)
     assert message.channel == "chat"
-    assert ChatEntry.objects.get(message=message).seq == 2
+    assert ChatEntry.objects.get(message=message).seq == 3  # after "Ana has joined"
 
 
 def test_the_composer_offers_chat_on_a_case_with_a_conversation(world: World) -> None:

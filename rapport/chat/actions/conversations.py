@@ -30,7 +30,7 @@ from rapport.chat.models import ChatEntry, Conversation, ConversationState, Entr
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.nudges import case_group, chat_group, nudge
 from rapport.people.actions.customers import create_claimed_customer
-from rapport.people.models import Agent, Brand, Channel
+from rapport.people.models import Agent, Brand, Channel, first_name
 from rapport.routing.actions.opening import open_case_with_message, receive_message
 
 # How a chat's customer is named until they say who they are.
@@ -215,10 +215,20 @@ def queue_chat_reply(
     )
     attach(message, attachments)
     locked = _lock(conversation)
+    if by is not None and not joined(locked, by):
+        # Visibly automatic: the customer learns a person is here, and who, from their reply on.
+        _append(locked, kind=EntryKind.SYSTEM, text=f"{first_name(by.display_name)} has joined")
     _append(locked, kind=EntryKind.OUT, message=message)
     reschedule_unseen(locked)  # emailed if the customer has not seen it within minutes
     transaction.on_commit(partial(agent_stopped_typing, conversation.pk))
     return message
+
+
+def joined(conversation: Conversation, agent: Agent) -> bool:
+    """Whether `agent` has written in this conversation (and so was announced)."""
+    return ChatEntry.objects.filter(
+        conversation=conversation, kind=EntryKind.OUT, message__author=agent
+    ).exists()
 
 
 @transaction.atomic

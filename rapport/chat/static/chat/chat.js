@@ -25,6 +25,7 @@
   var typingEl = document.getElementById("chat-typing");
   var agentEl = document.getElementById("chat-agent");
   var initialsEl = document.getElementById("chat-agent-initials");
+  var queueEl = document.getElementById("chat-queue");
   var fileLabel = document.getElementById("chat-file-label");
   var fileInput = document.getElementById("chat-file");
 
@@ -159,6 +160,27 @@
     initialsEl.textContent = initials(agent.name);
   }
 
+  // The same words as rapport/chat/honesty.py (queue_words): never a figure without a basis.
+  function waitWords(seconds) {
+    if (seconds < 60) return "under a minute";
+    var minutes = Math.ceil(seconds / 60);
+    if (minutes < 90) return "about " + minutes + " minute" + (minutes !== 1 ? "s" : "");
+    return "about " + Math.ceil(minutes / 60) + " hours";
+  }
+  function showQueue(position, wait) {
+    if (!queueEl) return;
+    if (typeof position !== "number") {
+      queueEl.hidden = true;
+      queueEl.textContent = "";
+      return;
+    }
+    var place = "You are number " + position + " in the queue.";
+    queueEl.textContent = typeof wait === "number"
+      ? place + " Expected wait: " + waitWords(wait) + "."
+      : place + " We can't estimate the wait.";
+    queueEl.hidden = false;
+  }
+
   function tellSeen() {
     if (!token || document.visibilityState !== "visible" || cursor <= seenPosted) return;
     var seq = cursor;
@@ -193,6 +215,7 @@
           if (m.seq > cursor) cursor = m.seq;
         });
         showAgent(data.agent);
+        showQueue(data.queue_position, data.wait_seconds);
         if (typeof data.agent_seen_seq === "number") agentSeen = data.agent_seen_seq;
         refreshReadState();
         if (lines.children.length !== before) {
