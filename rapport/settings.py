@@ -344,6 +344,9 @@ RAPPORT_CHAT_TYPING_SECONDS = env_int("RAPPORT_CHAT_TYPING_SECONDS", default=6, 
 RAPPORT_CHAT_UNSEEN_EMAIL_MINUTES = env_int(
     "RAPPORT_CHAT_UNSEEN_EMAIL_MINUTES", default=3, minimum=1
 )
+# On a desk without businesses: minutes after which a chat no person has answered is told so
+# and offered a call back or email (a business sets its own, Brand.chat_answer_minutes).
+RAPPORT_CHAT_ANSWER_MINUTES = env_int("RAPPORT_CHAT_ANSWER_MINUTES", default=5, minimum=1)
 # Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024

@@ -342,6 +342,10 @@ class CaseEventKind(models.TextChoices):
     SURVEY_SENT = "survey_sent", "Survey sent"
     SURVEY_SKIPPED = "survey_skipped", "Survey skipped"
     SURVEY_ANSWERED = "survey_answered", "Survey answered"
+    # chat: what the customer was told and chose when nobody could answer
+    CHAT_NOBODY_FREE = "chat_nobody_free", "Chat: told nobody can answer now"
+    CHAT_BY_EMAIL = "chat_by_email", "Chat: continue by email asked"
+    CHAT_EMAIL_CONFIRMED = "chat_email_confirmed", "Chat: email address confirmed"
 
 
 class NotificationKind(models.TextChoices):

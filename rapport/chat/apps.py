@@ -9,6 +9,8 @@ class ChatConfig(AppConfig):
         from rapport.cases.transports import Transport, register
         from rapport.chat.actions.conversations import has_conversation, queue_chat_reply
         from rapport.chat.actions.unseen import sweep_unseen_replies
+        from rapport.chat.sweeps import sweep_unanswered
+        from rapport.jobs.items import name_items
         from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Channel
 
@@ -16,3 +18,6 @@ class ChatConfig(AppConfig):
         register(Transport(channel=Channel.CHAT, queue=queue_chat_reply, reaches=has_conversation))
         # Agent replies the customer has not seen within minutes go to them by email.
         register_sweep("chat_unseen", sweep_unseen_replies)
+        # A chat no person answered in time is told so, with a call back or email offered.
+        register_sweep("chat_unanswered", sweep_unanswered)
+        name_items("chat", "chat_unanswered")

@@ -12,6 +12,7 @@ import math
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -19,7 +20,7 @@ from django.db.models import Q
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.chat.models import Conversation, ConversationState
 from rapport.people.models import Agent, Brand, Channel
-from rapport.routing.core import within_brand
+from rapport.routing.core import Candidate, within_brand
 from rapport.routing.service import load_candidates, open_chats
 
 
@@ -31,9 +32,24 @@ class Queue:
     wait_seconds: int | None  # None without a basis
 
 
+def on_shift(brand_id: int | None, *, now: datetime) -> list[Candidate]:
+    return [c for c in within_brand(load_candidates(now=now), brand_id) if c.on_shift(now)]
+
+
+def next_shift(brand_id: int | None, *, now: datetime) -> tuple[datetime, str] | None:
+    """When the first person of the brand who is not away starts work next, and in which zone
+    their hours are kept; None when nobody has hours ahead."""
+    starts = [
+        (start, str(c.calendar.tz))
+        for c in within_brand(load_candidates(now=now), brand_id)
+        if c.available and (start := c.calendar.next_open(now)) is not None
+    ]
+    return min(starts) if starts else None
+
+
 def free_agents(brand_id: int | None, *, now: datetime) -> int:
     """People of the brand on shift now whose open chats are below their chat capacity."""
-    people = [c for c in within_brand(load_candidates(now=now), brand_id) if c.on_shift(now)]
+    people = on_shift(brand_id, now=now)
     if not people:
         return 0
     ids = [c.agent_id for c in people]
@@ -145,3 +161,43 @@ def queue_words(position: int | None, wait_seconds: int | None) -> str:
     if wait_seconds is None:
         return f"{place} We can't estimate the wait."
     return f"{place} Expected wait: {wait_words(wait_seconds)}."
+
+
+def nobody_can_answer(conversation: Conversation, *, now: datetime) -> str:
+    """Why no person can take this chat now, in words for the customer; "" when someone can
+    (or has). Outside hours (nobody of the brand on shift), everyone on shift busy with as many
+    chats as they take, or an expected wait past the brand's `chat_answer_minutes`."""
+    if conversation.case.first_response_at is not None:
+        return ""
+    brand_id = conversation.brand_id
+    if not on_shift(brand_id, now=now):
+        starts = next_shift(brand_id, now=now)
+        if starts is None:
+            return "Nobody can answer chats right now."
+        # On the customer's clock when their browser told us their zone, else the worker's.
+        at, zone = starts
+        customer_zone = conversation.case.customer.timezone
+        if customer_zone and customer_zone != "UTC":
+            zone = customer_zone
+        return (
+            "We are outside our hours: nobody can answer right now. The next person starts "
+            f"{at.astimezone(ZoneInfo(zone)):%A %-d %B at %H:%M} ({zone})."
+        )
+    queue = queue_for(conversation, now=now)
+    if queue.free_agents == 0:
+        return (
+            "Everyone who can answer is with other customers, and we can't estimate when one "
+            "will be free."
+        )
+    most = answer_minutes(conversation) * 60
+    if queue.wait_seconds is not None and queue.wait_seconds > most:
+        return (
+            f"The expected wait is {wait_words(queue.wait_seconds)}, longer than we mean "
+            "anyone to wait here."
+        )
+    return ""
+
+
+def answer_minutes(conversation: Conversation) -> int:
+    brand = conversation.brand
+    return brand.chat_answer_minutes if brand is not None else settings.RAPPORT_CHAT_ANSWER_MINUTES

@@ -45,6 +45,14 @@ class Conversation(models.Model):
     )
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
+    # When the sweep checks that a person has answered (the brand's chat_answer_minutes after
+    # the start); cleared once checked. Indexed: the sweep's query.
+    answer_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When the customer was told nobody can answer now and offered a call back or email.
+    nobody_told_at = models.DateTimeField(null=True, blank=True)
+    # The customer chose to continue by email (the address in `email`), and proved it theirs.
+    by_email_at = models.DateTimeField(null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"chat on case #{self.case_id}"

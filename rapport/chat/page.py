@@ -24,7 +24,9 @@ from django.views.decorators.http import require_http_methods
 
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_says, start_conversation
+from rapport.chat.actions.offers import callback_from_chat, confirm_email, continue_by_email
 from rapport.chat.actions.verification import check_code
+from rapport.chat.email_link import read_link
 from rapport.chat.files import accept
 from rapport.chat.honesty import availability, queue_words
 from rapport.chat.models import Conversation
@@ -124,9 +126,13 @@ def chat_page(request: HttpRequest) -> HttpResponse:
         verify_note, code_sent, status = _verify_step(request, conversation, step)
         conversation.refresh_from_db()
     elif request.method == "POST":
-        text = request.POST.get("text", "")
+        offer = request.POST.get("offer", "")
+        text = "" if offer else request.POST.get("text", "")
         try:
-            token, conversation = _store(request, brand, conversation, token, text=text)
+            if offer:
+                conversation = _take_offer(request, conversation, offer)
+            else:
+                token, conversation = _store(request, brand, conversation, token, text=text)
         except Refused as refused:
             problem, status = _message_of(refused.response), refused.response.status_code
         except ActionError as exc:
@@ -152,6 +158,7 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             "socket": isinstance(request, ASGIRequest),
             "token": token,
             "history": history,
+            "email": conversation.email if conversation is not None else "",
             "queue": queue_words(history["queue_position"], history["wait_seconds"])
             if history
             else "",
@@ -197,6 +204,29 @@ def _message_of(response: HttpResponse) -> str:
         return "The message could not be stored. Please try again."
 
 
+def _take_offer(
+    request: HttpRequest, conversation: Conversation | None, offer: str
+) -> Conversation:
+    """The page's forms for a chat nobody can answer now (the same actions as the API)."""
+    if conversation is None:
+        raise ActionError("Write your message first.", field="text")
+    limit(request, "RAPPORT_RATE_CHAT_POST", client_network(request))
+    if offer == "callback":
+        callback_from_chat(
+            conversation=conversation,
+            phone=request.POST.get("phone", ""),
+            timezone_name=request.POST.get("timezone", ""),
+            now=timezone.now(),
+        )
+    elif offer == "email":
+        continue_by_email(
+            conversation=conversation, email=request.POST.get("email", ""), now=timezone.now()
+        )
+    else:
+        raise ActionError("Choose a call back or email.", field="offer")
+    return conversation
+
+
 def _store(
     request: HttpRequest,
     brand: Brand | None,
@@ -218,6 +248,7 @@ def _store(
         brand=brand,
         name=request.POST.get("name", ""),
         email=request.POST.get("email", ""),
+        timezone_name=request.POST.get("timezone", ""),
     )
     return started.token, started.conversation
 
@@ -260,3 +291,30 @@ def brand_css(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(rule, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def email_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to confirm an address (continue by email). GET shows a button; only its
+    POST confirms, so a mail scanner opening the link confirms nothing."""
+    found = read_link(token)
+    conversation = (
+        Conversation.objects.select_related("brand", "case__customer").filter(pk=found[0]).first()
+        if found
+        else None
+    )
+    context: dict[str, object] = {"address": found[1] if found else "", "done": False}
+    status = 200
+    if conversation is None or found is None:
+        context["problem"] = "This link is not valid or has expired. Ask again from the chat."
+        status = 404
+    else:
+        context["brand"] = conversation.brand
+        if request.method == "POST":
+            try:
+                confirm_email(conversation=conversation, address=found[1], now=timezone.now())
+            except ActionError as exc:
+                context["problem"], status = exc.message, 409
+            else:
+                context["done"] = True
+    return render(request, "chat/email_link.html", context, status=status)

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from rapport.care.models import Promise, PromiseKind, PromiseStatus
 from rapport.cases.models import Case
 from rapport.chat.actions.typing import agent_typing_now
 from rapport.chat.honesty import queue_for
-from rapport.chat.models import ChatEntry, Conversation, EntryKind
+from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.people.models import Agent, Channel
 
 # Lines per answer; a client with more to read asks again after the last seq it got.
@@ -37,7 +38,22 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         # The visitor's own address, and whether they proved it (rapport/chat/actions/verification).
         "email": conversation.email or None,
         "verified": conversation.verified_at is not None,
+        "offers": offers_open(conversation),
     }
+
+
+def offers_open(conversation: Conversation) -> dict[str, bool] | None:
+    """What the customer told nobody can answer may still ask for: a call back (until one is
+    booked on the case) and email (until they chose it); null when they were not told, or a
+    person has answered since."""
+    if conversation.nobody_told_at is None or conversation.case.first_response_at is not None:
+        return None
+    if conversation.state != ConversationState.OPEN:
+        return None
+    booked = Promise.objects.filter(
+        case_id=conversation.case_id, kind=PromiseKind.CALLBACK, status=PromiseStatus.OPEN
+    ).exists()
+    return {"callback": not booked, "email": conversation.by_email_at is None}
 
 
 def who_joined(conversation: Conversation) -> Agent | None:

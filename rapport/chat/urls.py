@@ -16,4 +16,7 @@ urlpatterns = [
     path("api/conversations/<str:token>/attachments", views.attachments, name="attachments"),
     path("api/conversations/<str:token>/email", views.email_code, name="email"),
     path("api/conversations/<str:token>/verify", views.verify, name="verify"),
+    path("api/conversations/<str:token>/callback", views.callback, name="callback"),
+    path("api/conversations/<str:token>/by-email", views.by_email, name="by_email"),
+    path("email/<str:token>/", page.email_link, name="email_link"),
 ]

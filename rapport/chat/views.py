@@ -29,6 +29,7 @@ from rapport.chat.actions.conversations import (
     customer_says,
     start_conversation,
 )
+from rapport.chat.actions.offers import callback_from_chat, continue_by_email
 from rapport.chat.actions.typing import customer_typing
 from rapport.chat.actions.verification import CodeSent, check_code, send_code
 from rapport.chat.files import refusal
@@ -196,6 +197,7 @@ def conversations(request: HttpRequest) -> HttpResponse:
         name=text_field(data, "name"),
         email=text_field(data, "email"),
         client_id=text_field(data, "client_id"),
+        timezone_name=text_field(data, "timezone"),
     )
     response = JsonResponse(
         {
@@ -344,3 +346,50 @@ def available(request: HttpRequest) -> HttpResponse:
         return error(405, "method_not_allowed", "Use GET.")
     slug = request.GET.get("brand", "")
     return JsonResponse({"available": availability(_brand(slug), now=timezone.now())})
+
+
+@chat_api
+def callback(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """POST {"phone", "timezone"?}: call me back (care's callback promise on the chat's case)."""
+    if request.method != "POST":
+        return error(405, "method_not_allowed", "Use POST.")
+    limit(request, "RAPPORT_RATE_CHAT_POST", client_network(request))
+    data = json_body(request)
+    promise = callback_from_chat(
+        conversation=conversation,
+        phone=text_field(data, "phone", required=True),
+        timezone_name=text_field(data, "timezone"),
+        now=timezone.now(),
+    )
+    return JsonResponse(
+        {
+            "seq": Conversation.objects.get(pk=conversation.pk).last_seq,
+            "agent": {"name": promise.owner.display_name} if promise.owner else None,
+            "window": {
+                "start": promise.due_at.isoformat(),
+                "end": (promise.window_end or promise.due_at).isoformat(),
+            },
+        },
+        status=201,
+    )
+
+
+@chat_api
+def by_email(request: HttpRequest, conversation: Conversation) -> HttpResponse:
+    """POST {"email"}: continue by email (a link to confirm the address is mailed to it)."""
+    if request.method != "POST":
+        return error(405, "method_not_allowed", "Use POST.")
+    limit(request, "RAPPORT_RATE_CHAT_START", client_network(request))
+    data = json_body(request)
+    changed = continue_by_email(
+        conversation=conversation,
+        email=text_field(data, "email", required=True),
+        now=timezone.now(),
+    )
+    return JsonResponse(
+        {
+            "seq": changed.last_seq,
+            "email": changed.email,
+            "confirmed": changed.email_confirmed_at is not None,
+        }
+    )

@@ -53,6 +53,9 @@ class Brand(models.Model):
     chat_origins = models.JSONField(default=list, blank=True)
     # What its chat (the widget and /chat/) greets a visitor with.
     chat_greeting = models.CharField(max_length=300, blank=True)
+    # A chat nobody has answered within this many minutes (or whose expected wait is longer) is
+    # told so, with a call back or email offered instead (rapport/chat/offers.py).
+    chat_answer_minutes = models.PositiveSmallIntegerField(default=5)
 
     class Meta:
         ordering = ["name"]

@@ -55,6 +55,7 @@ def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: Wo
         "agent_typing",
         "email",
         "verified",
+        "offers",
     }
     assert body["wait_seconds"] is None and body["queue_position"] is None
     assert [set(m) for m in body["messages"]] == [

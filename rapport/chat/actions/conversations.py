@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -21,14 +21,18 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from rapport.care.selectors import quote_callback
+from rapport.cases.actions.events import record_case_event
 from rapport.cases.attachments import Upload, attach, check_uploads, safe_filename
-from rapport.cases.models import Case, DeliveryStatus, Direction, Message, Status
+from rapport.cases.models import Case, CaseEventKind, DeliveryStatus, Direction, Message, Status
 from rapport.chat.actions.typing import agent_stopped_typing
 from rapport.chat.actions.unseen import reschedule_unseen
 from rapport.chat.files import refusal
+from rapport.chat.honesty import answer_minutes, nobody_can_answer
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.lib.errors import ActionError, Conflict
 from rapport.lib.nudges import case_group, chat_group, nudge
+from rapport.lib.wallclock import known_zone
 from rapport.people.actions.customers import create_claimed_customer
 from rapport.people.models import Agent, Brand, Channel, first_name
 from rapport.routing.actions.opening import open_case_with_message, receive_message
@@ -83,11 +87,16 @@ def start_conversation(
     name: str = "",
     email: str = "",
     client_id: str = "",
+    timezone_name: str = "",
 ) -> Started:
     """A customer's first line opens a case on channel chat, routed as any case is (a named
     owner at once, continuity first). The customer is a new, unverified record: an email that
     belongs to a known customer flags it as likely them (their owner and deputy look after it)
-    and joins their history only once the visitor proves the address (`verification`)."""
+    and joins their history only once the visitor proves the address (`verification`).
+
+    When no person can take it now (outside hours, everyone busy, a wait past the brand's
+    `chat_answer_minutes`) the customer is told so at once, with what they can have instead;
+    otherwise the sweep checks after those minutes that a person has answered."""
     body = clean_line(text)
     address = clean_email(email)
     given = " ".join(name.split())[:200]
@@ -95,6 +104,7 @@ def start_conversation(
         name=given or ANONYMOUS,
         identities=[("email", address)] if address else [],
         source="chat",
+        timezone_name=timezone_name if known_zone(timezone_name) else "",
     )
     opened = open_case_with_message(
         customer=customer, subject="", channel=Channel.CHAT, text=body, by=None, brand=brand
@@ -114,6 +124,12 @@ def start_conversation(
     entry = _append(
         conversation, kind=EntryKind.IN, message=opened.message, client_id=client_id[:64]
     )
+    reason = nobody_can_answer(conversation, now=now)
+    if reason:
+        tell_nobody_free(conversation=conversation, reason=reason, now=now)
+    else:
+        due = now + timedelta(minutes=answer_minutes(conversation))
+        Conversation.objects.filter(pk=conversation.pk).update(answer_due_at=due)
     return Started(conversation, token, entry)
 
 
@@ -174,6 +190,51 @@ def customer_says(
         message = receive_message(case=case, text=body, channel=Channel.CHAT)
     attach(message, attachments)
     return _append(locked, kind=EntryKind.IN, message=message, client_id=client_id)
+
+
+def callback_quote(case: Case, *, now: datetime) -> str:
+    """ "Ana can call you back Monday 11 January, 09:00 to 09:30 (Europe/Madrid)", or "" when
+    nobody of the business could call (no hours ahead)."""
+    try:
+        quote = quote_callback(case, now=now)
+    except ActionError:
+        return ""
+    agent = Agent.objects.get(pk=quote.agent_id)
+    return f"{first_name(agent.display_name)} can call you back {quote.describe()}"
+
+
+@transaction.atomic
+def tell_nobody_free(*, conversation: Conversation, reason: str, now: datetime) -> ChatEntry | None:
+    """The customer told, once per conversation, why no person can answer now and what they
+    can have instead (a call back with its honest window, or email); audited on the case.
+    Nothing when a person has answered meanwhile or they were told already."""
+    locked = _lock(conversation)
+    case = locked.case
+    if locked.nobody_told_at is not None or case.first_response_at is not None:
+        return None
+    if locked.state != ConversationState.OPEN:
+        return None
+    quote = callback_quote(case, now=now)
+    offers = (
+        f"Leave your phone number and {quote}, or continue by email"
+        if quote
+        else "You can continue by email"
+    )
+    text = (
+        f"{reason} {offers}: a person will answer you there, in this same conversation. "
+        "What you write here is still read by a person."
+    )
+    locked.nobody_told_at = now
+    locked.save(update_fields=["nobody_told_at"])
+    entry = _append(locked, kind=EntryKind.SYSTEM, text=text)
+    record_case_event(
+        case,
+        by=None,
+        kind=CaseEventKind.CHAT_NOBODY_FREE,
+        after={"seq": entry.seq, "callback": quote},
+        reason=reason[:500],
+    )
+    return entry
 
 
 def has_conversation(case: Case) -> bool:

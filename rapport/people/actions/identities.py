@@ -108,6 +108,33 @@ def add_identity(*, customer: Customer, kind: str, value: str, by: Agent | None)
 
 
 @transaction.atomic
+def add_claimed_identity(*, customer: Customer, kind: str, value: str, source: str) -> Identity:
+    """An address the customer typed themselves on a public page (a chat's "call me on"): kept
+    unverified on their record, as `create_claimed_customer` keeps what a new one typed, whoever
+    else holds it; it threads no mail and receives no reply until verified."""
+    normalised = normalise_identity(kind, value)
+    existing = Identity.objects.filter(customer=customer, kind=kind, value=normalised).first()
+    if existing is not None:
+        return existing
+    identity = Identity.objects.create(
+        customer=customer,
+        kind=kind,
+        value=normalised,
+        is_primary=not customer.identities.filter(kind=kind).exists(),
+        verification_note=source[:200],
+    )
+    record_customer_event(
+        customer,
+        by=None,
+        kind=CustomerEventKind.IDENTITY_ADDED,
+        identity=f"{kind}:{normalised}",
+        unverified=True,
+        source=source,
+    )
+    return identity
+
+
+@transaction.atomic
 def verify_identity(
     *, identity: Identity, by: Agent | None, how: str = Verification.AGENT, note: str = ""
 ) -> Identity:

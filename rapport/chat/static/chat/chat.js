@@ -26,6 +26,11 @@
   var agentEl = document.getElementById("chat-agent");
   var initialsEl = document.getElementById("chat-agent-initials");
   var queueEl = document.getElementById("chat-queue");
+  var offersEl = document.getElementById("chat-offers");
+  var offerProblem = document.getElementById("chat-offer-problem");
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser */ }
+  Array.prototype.forEach.call(document.querySelectorAll("input.chat-zone"), function (el) { el.value = zone; });
   var fileLabel = document.getElementById("chat-file-label");
   var fileInput = document.getElementById("chat-file");
 
@@ -181,6 +186,43 @@
     queueEl.hidden = false;
   }
 
+  // Nobody can answer now: a call back or email, in the same conversation (docs/chat.md).
+  function showOffers(offers) {
+    if (!offersEl) return;
+    var callback = document.getElementById("offer-callback");
+    var email = document.getElementById("offer-email");
+    callback.hidden = !(offers && offers.callback);
+    email.hidden = !(offers && offers.email);
+    offersEl.hidden = callback.hidden && email.hidden;
+  }
+
+  function takeOffer(form, path, body) {
+    var button = form.querySelector("button");
+    button.disabled = true;
+    offerProblem.hidden = true;
+    post(url(path), body).then(function (response) {
+      if (response.ok) { fetchNew(); return null; }
+      return reason(response).then(function (why) {
+        offerProblem.textContent = why;
+        offerProblem.hidden = false;
+      });
+    }, function () {
+      offerProblem.textContent = "No connection: nothing was asked. Try again when you are back online.";
+      offerProblem.hidden = false;
+    }).then(function () { button.disabled = false; });
+  }
+
+  if (offersEl) {
+    document.getElementById("offer-callback").addEventListener("submit", function (event) {
+      event.preventDefault();
+      takeOffer(event.target, "/callback", { phone: document.getElementById("offer-phone").value, timezone: zone });
+    });
+    document.getElementById("offer-email").addEventListener("submit", function (event) {
+      event.preventDefault();
+      takeOffer(event.target, "/by-email", { email: document.getElementById("offer-email-address").value });
+    });
+  }
+
   function tellSeen() {
     if (!token || document.visibilityState !== "visible" || cursor <= seenPosted) return;
     var seq = cursor;
@@ -216,6 +258,7 @@
         });
         showAgent(data.agent);
         showQueue(data.queue_position, data.wait_seconds);
+        showOffers(data.offers);
         if (typeof data.agent_seen_seq === "number") agentSeen = data.agent_seen_seq;
         refreshReadState();
         if (lines.children.length !== before) {
@@ -379,7 +422,7 @@
     } else {
       var name = form.querySelector("[name=name]");
       var email = form.querySelector("[name=email]");
-      var body = { text: text, brand: brand || undefined, client_id: id };
+      var body = { text: text, brand: brand || undefined, client_id: id, timezone: zone || undefined };
       if (name && name.value) body.name = name.value;
       if (email && email.value) body.email = email.value;
       send = function () {
