@@ -81,7 +81,8 @@ def test_unseen_replies_go_in_one_threaded_mail_from_the_agent_once(
         assert emailed.delivery_status == DeliveryStatus.SENT
         event = CaseEvent.objects.get(kind=CaseEventKind.CHAT_EMAILED)
         assert event.case_id == conversation.case_id
-        assert event.after == {"seqs": [2, 3], "message": emailed.pk}
+        # Seq 2 is the automatic "Ana has joined" line: only her replies are mailed.
+        assert event.after == {"seqs": [3, 4], "message": emailed.pk}
         assert "2 replies not seen in the chat within 3 minutes" in event.reason
 
         # Never twice.
@@ -107,7 +108,8 @@ def test_replies_the_customer_saw_are_not_emailed(
         maria = _chat(world)
         _reply(world, "Yes, until six.")
         clock.shift(timedelta(minutes=1))
-        assert maria.saw(maria.token, 2).json() == {"seq": 2}  # type: ignore[attr-defined]
+        # Seq 2 says Ana joined, 3 is her reply.
+        assert maria.saw(maria.token, 3).json() == {"seq": 3}  # type: ignore[attr-defined]
         assert Conversation.objects.get().unseen_email_due_at is None
         result = _sweep(django_capture_on_commit_callbacks, T0 + timedelta(minutes=10))
     assert result == {"emailed": [], "not_emailed": []}
@@ -135,4 +137,5 @@ def test_without_an_address_the_desk_may_write_to_nothing_is_queued(
     assert not Message.objects.filter(channel=Channel.EMAIL).exists()
     assert not CaseEvent.objects.filter(kind=CaseEventKind.CHAT_EMAILED).exists()
     conversation.refresh_from_db()
-    assert (conversation.emailed_seq, conversation.unseen_email_due_at) == (2, None)
+    # Seq 2 says Ana joined, 3 is her reply.
+    assert (conversation.emailed_seq, conversation.unseen_email_due_at) == (3, None)
