@@ -159,8 +159,9 @@ def test_an_idle_customer_socket_outlives_the_layers_blocking_read(desk: str) ->
     with customer.socket() as ws:
         time.sleep(8)  # idle past the blocking read, twice over on a slow machine's clock
         assert agent_reply(desk, token, customer.case_id, "Yes, Ana here.") == 201
-        assert nudges(ws, within=5) == [{"type": "new", "seq": 2}]
-    assert customer.fetch() == ["Hello, anyone there?", "Yes, Ana here."]
+        # The automatic "… has joined" line, then the reply.
+        assert nudges(ws, within=5) == [{"type": "new", "seq": 2}, {"type": "new", "seq": 3}]
+    assert _people(customer.fetch()) == ["Hello, anyone there?", "Yes, Ana here."]
 
 
 def test_every_nudge_dropped_the_customer_is_late_and_misses_nothing(
@@ -192,14 +193,15 @@ def test_every_nudge_dropped_the_customer_is_late_and_misses_nothing(
             customer.fetch()  # the safety poll, at any moment
         writer.join(timeout=60)
         heard = {n["seq"] for n in nudges(ws, within=1)}
-    assert wait_until(lambda: bool(customer.fetch()) or customer.cursor == 17, within=10)
+    # 8 + 8 lines, the first, and the automatic line saying the agent joined.
+    assert wait_until(lambda: bool(customer.fetch()) or customer.cursor == 18, within=10)
 
     stored = list(
         ChatEntry.objects.filter(conversation__case=case)
         .order_by("seq")
         .values_list("seq", flat=True)
     )
-    assert stored == list(range(1, 18))
+    assert stored == list(range(1, 19))
     assert customer.seqs == stored  # every line once, in order
     assert [t for t in customer.texts if t.startswith("Reply")] == replies
     assert [t for t in customer.texts if t.startswith("Customer")] == [
@@ -222,8 +224,9 @@ def test_redis_killed_mid_conversation_the_replies_arrive_late_in_order_once(
     token = owner_token(customer.case_id)
     with customer.socket() as ws:
         assert agent_reply(desk, token, customer.case_id, "Looking now.") == 201
-        assert [n["seq"] for n in nudges(ws, within=5)] == [2]  # live while Redis runs
-        assert customer.fetch() == ["My order never came", "Looking now."]
+        # Live while Redis runs: the automatic "… has joined" line, then the reply.
+        assert [n["seq"] for n in nudges(ws, within=5)] == [2, 3]
+        assert _people(customer.fetch()) == ["My order never came", "Looking now."]
 
         redis.stop()
         assert agent_reply(desk, token, customer.case_id, "Found it: it left today.") == 201
@@ -232,12 +235,17 @@ def test_redis_killed_mid_conversation_the_replies_arrive_late_in_order_once(
             ws.recv(timeout=2)  # no nudge comes (the socket may be closed by the server)
 
     assert wait_until(lambda: bool(customer.fetch()), within=10)  # the fallback poll
-    assert customer.texts[2:] == ["Found it: it left today.", "Tracking number to follow."]
+    assert customer.texts[3:] == ["Found it: it left today.", "Tracking number to follow."]
 
     redis.start()  # empty: no group remembers the old socket
     with customer.socket(retry_for=10) as ws:  # as chat.js, it tries again until let in
         assert customer.fetch() == []  # the fetch on (re)connect: nothing missed, nothing twice
         assert agent_reply(desk, token, customer.case_id, "It is 1Z999.") == 201
-        assert [n["seq"] for n in nudges(ws, within=5)] == [5]
+        assert [n["seq"] for n in nudges(ws, within=5)] == [6]
     assert customer.fetch() == ["It is 1Z999."]
-    assert customer.seqs == [1, 2, 3, 4, 5]
+    assert customer.seqs == [1, 2, 3, 4, 5, 6]
+
+
+def _people(texts: list[str]) -> list[str]:
+    """The lines people wrote, without the automatic "Ana has joined"."""
+    return [t for t in texts if not t.endswith(" has joined")]
