@@ -61,9 +61,9 @@ def status_link(case: Case, *, now: datetime | None = None) -> StatusLink:
 
 
 def check_token(token: str, *, now: datetime | None = None) -> LinkCheck:
-    """The case a token opens, if it still works. A merged case's link opens the case it was
-    merged into only if that one's links are in the same generation, so the simplest is: a
-    merged case's link no longer works (the customer asks for a fresh one)."""
+    """The case a token opens, if it still works. A merged case's links stop: the case they
+    named is now part of another, whose links are its own (a fresh one asked through a merged
+    case's link leads there)."""
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:

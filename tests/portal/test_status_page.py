@@ -22,11 +22,13 @@ from pytest_django.fixtures import Settings
 
 from rapport.care.actions.promises import schedule_follow_up, tomorrow_at
 from rapport.care.models import Promise, PromiseKind
+from rapport.cases.actions.merging import merge_cases
 from rapport.cases.actions.messages import add_note, reply
 from rapport.cases.actions.status_links import revoke_status_links
 from rapport.cases.attachments import Upload
 from rapport.cases.models import Attachment, CaseEvent, CaseEventKind, Direction, Message, Status
 from rapport.cases.status_links import status_link
+from rapport.routing.actions.opening import open_case
 from tests.browser.xss_corpus import payloads
 from tests.conftest import World, dental_case
 
@@ -373,3 +375,27 @@ def test_everything_shown_is_escaped(world: World, settings: Settings) -> None:
     assert [name for _, attrs in parser.tags for name, _ in attrs if name.startswith("on")] == []
     hrefs = [value or "" for _, attrs in parser.tags for name, value in attrs if name == "href"]
     assert all(href.startswith(("/", "tel:", "#")) for href in hrefs), hrefs
+
+
+def test_a_merged_cases_link_asks_for_a_link_to_the_case_it_became_part_of(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = _story(world)
+    survivor = open_case(
+        customer=world.customer,
+        subject="Mila, everything",
+        channel="phone",
+        text="All of it",
+        by=world.agent,
+        owner=world.agent,
+        team=world.clinic,
+    )
+    merge_cases(source=world.case, target=survivor, by=world.agent)
+    assert b'id="link-gone"' in Client().get(url).content
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(f"{url}fresh/", {"email": "maria.lopez@example.com"})
+    [sent] = mail.outbox
+    found = re.search(r"http\S+/status/\S+/", str(sent.body))
+    assert found is not None
+    assert "Mila, everything" in Client().get(_path(found.group(0))).content.decode()

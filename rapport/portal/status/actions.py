@@ -114,7 +114,10 @@ def send_fresh_link(*, case_id: int | None, email: str, now: datetime | None = N
     except InvalidIdentity:
         return False
     case = Case.objects.select_related("customer").filter(pk=case_id).first() if case_id else None
-    if case is None or case.merged_into_id is not None:
+    if case is not None and case.merged_into_id is not None:
+        # Merged: the fresh link is to the case it became part of (whose customer must match).
+        case = Case.objects.select_related("customer").filter(pk=case.merged_into_id).first()
+    if case is None:
         return False
     matches = Identity.objects.filter(
         customer_id=case.customer_id,
