@@ -85,7 +85,9 @@ customer_events  # datacare erasure report
 reply_code  # mail/autoreply.py verdict
 reply_to  # mail/parse.py ParsedEmail, printed by `rapport parse-email --json`
 corrections  # api/schemas/triage.py TriageOut
-called_back_within_24h  # api/schemas/surveys.py ResultsOut, ReferralsOut, DeskResultsOut
+called_back_within_24h  # api/schemas/surveys.py SurveyOut, ResultsOut, ReferralsOut, DeskResultsOut
+follow_up_status
+follow_up_outcome
 recommendations  # ... and surveys.selectors.Panel (surveys/_side_panel.html)
 through_referral_links
 by_agent

@@ -37,7 +37,7 @@ def list_surveys(request: HttpRequest, filters: Query[SurveyQuery]) -> SurveyPag
     """The surveys of a `case` or of a `customer` (those on cases you may open), newest first;
     without either, every survey you may see."""
     agent = agent_of(request)
-    rows = surveys_for_agent(agent).select_related("agent")
+    rows = surveys_for_agent(agent).select_related("agent", "follow_up_promise")
     if filters.case is not None:
         rows = rows.filter(case=case_for_agent(agent, filters.case))
     if filters.customer is not None:

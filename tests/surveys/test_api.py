@@ -97,6 +97,11 @@ def test_results_count_csat_nps_response_and_callbacks(world: World) -> None:
             promise=promise, by=world.colleague, outcome="reached_fine", notes="Sorted"
         )
     sam = ApiClient(world.token_for(world.supervisor))
+    [listed] = [
+        i for i in sam.get("/surveys", case=world.case.pk).json()["items"] if i["id"] == csat.pk
+    ]
+    assert listed["follow_up_promise_id"] == promise.pk
+    assert (listed["follow_up_status"], listed["follow_up_outcome"]) == ("kept", "reached_fine")
     body = sam.get("/surveys/results").json()
     desk = body["desk"]
     assert desk["csat_percent"] == 0.0 and desk["nps"] is None

@@ -34,6 +34,10 @@ class SurveyOut(Schema):
     score: int | None
     comment: str = Field(description="CSAT: their comment; NPS: the main reason.")
     follow_up_promise_id: int | None = Field(description="The callback a bad score created.")
+    follow_up_status: str | None = Field(
+        description="What came of that callback: its promise's status (open, kept, missed...)."
+    )
+    follow_up_outcome: str | None = Field(description="The outcome logged with the call.")
     due_at: Timestamp
     sent_at: Timestamp | None
     expires_at: Timestamp | None
@@ -44,6 +48,7 @@ class SurveyOut(Schema):
 
     @classmethod
     def of(cls, survey: Survey) -> Self:
+        promise = survey.follow_up_promise
         return cls(
             id=survey.pk,
             kind=survey.kind,  # type: ignore[arg-type]
@@ -56,6 +61,8 @@ class SurveyOut(Schema):
             score=survey.score,
             comment=survey.comment,
             follow_up_promise_id=survey.follow_up_promise_id,
+            follow_up_status=promise.status if promise else None,
+            follow_up_outcome=(promise.outcome or None) if promise else None,
             due_at=survey.due_at,
             sent_at=survey.sent_at,
             expires_at=survey.expires_at,
