@@ -17,6 +17,7 @@ from django.test import Client
 from rapport.care.models import Promise, PromiseKind
 from rapport.care.selectors import calls_due
 from rapport.cases.models import CaseEvent, Notification
+from rapport.datacare.actions.erasure import erase_customer
 from rapport.surveys.links import survey_url
 from rapport.surveys.models import Survey, SurveyKind, SurveyOptOut, SurveyStatus
 from tests.conftest import World
@@ -216,3 +217,16 @@ def test_an_nps_detractor_is_called_back(world: World) -> None:
     promise = Survey.objects.get(pk=nps.pk).follow_up_promise
     assert promise is not None and promise.owner_id == world.colleague.pk
     assert "NPS 6/10" in promise.purpose
+
+
+def test_erasing_the_customer_erases_their_words_in_answers(world: World) -> None:
+    survey = sent_csat(world)
+    with time_machine.travel(SENT + timedelta(hours=1), tick=False):
+        Client().post(
+            path(survey), {"score": "4", "comment": "Mila loves Dr. Ortiz", "thank": "Ana"}
+        )
+    erase_customer(customer=world.customer, by=world.supervisor, via="test")
+    erased = Survey.objects.get(pk=survey.pk)
+    assert (erased.score, erased.comment, erased.thank) == (4, "", "")
+    nps = Survey.objects.get(customer=world.customer, kind=SurveyKind.NPS)
+    assert nps.status == SurveyStatus.SKIPPED

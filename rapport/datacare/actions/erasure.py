@@ -37,6 +37,7 @@ from rapport.people.models import (
     Identity,
     RapportNote,
 )
+from rapport.surveys.models import SkipReason, Survey, SurveyStatus
 
 logger = logging.getLogger("rapport.datacare")
 
@@ -170,6 +171,12 @@ def _erase_texts(held: Held, now: datetime) -> dict[str, int]:
         if word.referred_id in held.customer_ids and word.referrer_id is None:
             word.referrer_text = ERASED
         word.save(update_fields=["note", "referrer_text", "referred_text"])
+    # Their survey answers' words go; the scores stay for the figures; nothing more is sent.
+    surveys = Survey.objects.filter(customer_id__in=held.customer_ids)
+    surveys.update(comment="", thank="", heard_from="")
+    surveys.filter(status=SurveyStatus.SCHEDULED).update(
+        status=SurveyStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT
+    )
     counts["make_goods"] = held.make_goods.update(description=ERASED, decision_note="")
     counts["outreach_tasks"] = held.outreach_tasks.update(details={}, reference="")
     return counts
