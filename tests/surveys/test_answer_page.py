@@ -155,6 +155,9 @@ def test_a_bad_csat_is_a_callback_by_the_relationship_owner_within_a_day(world: 
     assert promise.window_end == answered_at + timedelta(hours=24)
     assert "2/5" in promise.purpose and "side effects" in promise.script
     assert promise in calls_due(world.colleague, now=answered_at)
+    # The customer is told who will call and by when, on their own clock.
+    page = Client().get(path(survey))
+    assert b"Dr. Ben Hale will call you to put it right, by Thursday 14 May, 13:00" in page.content
     assert Notification.objects.filter(agent=world.colleague, kind="callback_booked").exists()
     assert CaseEvent.objects.filter(case=world.case, kind="survey_answered").count() == 1
 
