@@ -73,6 +73,7 @@ chat_capacity  # people.Agent: read by name in rapport/routing/service.py (_chat
 
 # API schema and report fields: serialised by Ninja/pydantic or asdict().
 mail_error  # api/schemas/staff.py InvitationOut
+generated_at  # api/staffing.py PlanOut
 due_local
 customer_text
 specialist

@@ -257,6 +257,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "": ("GET", "login", "ok", "ok", "ok"),
     "supervisor/": ("GET", "login", "404", "404", "ok"),
     "supervisor/desk/": ("GET", "login", "404", "404", "ok"),
+    "supervisor/staffing/": ("GET", "login", "404", "404", "ok"),
     "supervisor/triage/": ("GET", "login", "404", "404", "ok"),
     "supervisor/triage/activate/": ("POST", "login", "404", "404", "ok"),
     "supervisor/desk/sites/<int:site_id>/hours/": ("POST", "login", "404", "404", "ok"),
@@ -417,6 +418,8 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/agents/{agent_id}/invitation": ("401", "403", "403", "400"),
     "GET /api/v1/insights/time-to-human": ("401", "404", "404", "ok"),
     "GET /api/v1/insights/saved-replies": ("401", "404", "404", "ok"),
+    "GET /api/v1/staffing/interval": ("401", "ok", "ok", "ok"),
+    "GET /api/v1/staffing/plan": ("401", "404", "404", "ok"),
     "GET /api/v1/outreach/make-goods": ("401", "ok", "ok", "ok"),
     "POST /api/v1/outreach/make-goods": ("401", "404", "ok", "ok"),
     "POST /api/v1/outreach/make-goods/{make_good_id}/decision": ("401", "404", "403", "ok"),
@@ -496,6 +499,13 @@ WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "status/<str:token>/fresh/": lambda ids: {"email": "maria.lopez@example.com"},
 }
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
+    "GET /api/v1/staffing/interval": lambda ids: {
+        "arrivals": 100,
+        "interval_minutes": 30,
+        "aht_seconds": 180,
+        "target_seconds": 20,
+        "service_level": 0.8,
+    },
     "PUT /api/v1/agents/me/notifications": lambda ids: {"choices": []},
     "PUT /api/v1/agents/me/signature": lambda ids: {"signature": "Night Clinic"},
     "PUT /api/v1/agents/me/photo": lambda ids: {"content_base64": "bm90IGFuIGltYWdl"},
@@ -809,14 +819,15 @@ def _web_call(desk: Desk, route: str, method: str) -> Callable[[str], Any]:
 def _api_call(desk: Desk, operation: str) -> Callable[[str], Any]:
     method, path = operation.split(" ", 1)
     url = path.format(**desk.ids)
-    body = json.dumps(API_BODIES[operation](desk.ids) if operation in API_BODIES else {})
+    given = API_BODIES[operation](desk.ids) if operation in API_BODIES else {}
+    body = json.dumps(given)
 
     def call(persona: str) -> Any:
         token = desk.tokens.get(persona)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         client = getattr(Client(), method.lower())
-        if method in {"GET", "DELETE"}:
-            return client(url, headers=headers)
+        if method in {"GET", "DELETE"}:  # a GET's "body" is its query string
+            return client(url, given or None, headers=headers)
         return client(url, body, content_type="application/json", headers=headers)
 
     return call

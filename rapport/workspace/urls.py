@@ -19,6 +19,7 @@ from rapport.workspace.views import (
     queue,
     saved_replies,
     security,
+    staffing,
     start,
     supervisor,
     triage,
@@ -53,6 +54,7 @@ urlpatterns = [
     path("live/inbox/", inbox.inbox_live, name="inbox_live"),
     path("supervisor/", supervisor.supervisor, name="supervisor"),
     path("supervisor/desk/", desk.desk, name="desk"),
+    path("supervisor/staffing/", staffing.staffing_page, name="staffing"),
     path("supervisor/triage/", triage.triage_models, name="triage_models"),
     path(
         "supervisor/triage/activate/",

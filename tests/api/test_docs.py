@@ -56,6 +56,8 @@ EXPECTED_PATHS = {
     "/api/v1/agents/me/photo",
     "/api/v1/insights/time-to-human",
     "/api/v1/insights/saved-replies",
+    "/api/v1/staffing/interval",
+    "/api/v1/staffing/plan",
     "/api/v1/outreach/approval-limits",
     "/api/v1/outreach/imports/{import_id}",
     "/api/v1/outreach/incidents",
