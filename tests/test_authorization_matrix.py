@@ -218,6 +218,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "chat/api/conversations/<str:token>/by-email": ("POST", "404", "404", "404", "404"),
     # The link mailed to confirm a chat's email address: signed; the matrix's is forged.
     "chat/email/<str:token>/": ("GET", "404", "404", "404", "404"),
+    "chat/api/conversations/<str:token>/files/<int:file_id>": ("GET", "404", "404", "404", "404"),
     "datacare/customers/<int:customer_id>/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/export/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/erase/": ("POST", "login", "404", "404", "ok"),
@@ -717,6 +718,7 @@ def desk(world: World) -> Desk:
         "priority": "urgent",
         "inbound_id": inbound.pk,
         "attachment_id": Attachment.objects.get(message__inbound_emails=inbound).pk,
+        "file_id": Attachment.objects.get(message__inbound_emails=inbound).pk,
         "brand_slug": brand.slug,
         "brand_id": brand.pk,
         "team_id": world.clinic.pk,

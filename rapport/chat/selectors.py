@@ -23,6 +23,7 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
     entries = (
         ChatEntry.objects.filter(conversation=conversation, seq__gt=after)
         .select_related("message__author")
+        .prefetch_related("message__attachments")
         .order_by("seq")[:PAGE]
     )
     person = who_joined(conversation)
@@ -84,6 +85,11 @@ def _line(entry: ChatEntry, conversation: Conversation) -> dict[str, Any]:
         "author": author,
         "text": text,
         "sent_at": entry.created_at.isoformat(),
+        # Fetched with the token: GET .../files/ID (rapport/chat/views.py, `file_download`).
+        "files": [
+            {"id": a.pk, "name": a.filename, "size": a.size}
+            for a in (message.attachments.all() if message is not None else ())
+        ],
     }
 
 

@@ -17,11 +17,12 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from rapport.cases.attachments import Upload
+from rapport.cases.attachments import Upload, download_response
+from rapport.cases.models import Attachment
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import (
     clean_email,
@@ -45,7 +46,7 @@ from rapport.people.models import Brand
 MAX_BODY = 64 * 1024  # a JSON body: a line of RAPPORT_CHAT_MAX_TEXT characters fits many times
 _YEAR = 365 * 24 * 3600
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def error(status: int, code: str, message: str, *, field: str | None = None) -> JsonResponse:
@@ -65,7 +66,7 @@ def chat_api(view: View) -> View:
 
     @csrf_exempt
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         origin = request.headers.get("Origin", "")
         try:
             conversation = (
@@ -108,8 +109,8 @@ def _allowed_origins(request: HttpRequest, conversation: Conversation | None) ->
 
 
 def _with_cors(
-    response: HttpResponse, request: HttpRequest, conversation: Conversation | None
-) -> HttpResponse:
+    response: HttpResponseBase, request: HttpRequest, conversation: Conversation | None
+) -> HttpResponseBase:
     origin = request.headers.get("Origin", "")
     response["Vary"] = "Origin"
     if origin and origin in _allowed_origins(request, conversation):
@@ -336,6 +337,25 @@ def verify(request: HttpRequest, conversation: Conversation) -> HttpResponse:
     if not checked.verified:
         return error(422, "wrong_code", checked.message, field="code")
     return JsonResponse({"verified": True, "message": checked.message})
+
+
+@chat_api
+def file_download(
+    request: HttpRequest, conversation: Conversation, file_id: int
+) -> HttpResponseBase:
+    """GET: a file on a line of this conversation (the agent's or the visitor's own), as a
+    download; any other file is the same 404 as a file that does not exist."""
+    if request.method != "GET":
+        return error(405, "method_not_allowed", "Use GET.")
+    attachment = Attachment.objects.filter(
+        pk=file_id, message__chat_entry__conversation=conversation
+    ).first()
+    if attachment is None:
+        return error(404, "not_found", "No such file in this conversation.")
+    try:
+        return download_response(attachment)
+    except Http404:
+        return error(404, "not_found", "This file is no longer kept.")
 
 
 @chat_api

@@ -59,7 +59,7 @@ def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: Wo
     }
     assert body["wait_seconds"] is None and body["queue_position"] is None
     assert [set(m) for m in body["messages"]] == [
-        {"seq", "direction", "author", "text", "sent_at"}
+        {"seq", "direction", "author", "text", "sent_at", "files"}
     ] * 3
     assert [(m["seq"], m["direction"], m["author"], m["text"]) for m in body["messages"]] == [
         (2, "in", "Maria", "Second"),

@@ -144,10 +144,22 @@
     lines.insertBefore(li, after);
   }
 
+  function fileLinks(li, files) {
+    (files || []).forEach(function (file) {
+      var link = document.createElement("a");
+      link.className = "chat-file-link";
+      link.href = url("/files/" + file.id);
+      link.setAttribute("download", "");
+      link.textContent = file.name + " (" + Math.max(1, Math.round(file.size / 1024)) + " KB)";
+      li.insertBefore(link, li.querySelector(".chat-meta"));
+    });
+  }
+
   function render(message) {
     if (shown[message.seq]) return;
     shown[message.seq] = true;
     var li = lineElement(message.direction, message.author, message.text);
+    fileLinks(li, message.files);
     if (message.direction === "in") setState(li, "Delivered");
     place(li, message.seq);
   }
