@@ -50,7 +50,7 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parents[1]
 AIMS = {"p95_ms": 150.0, "lost": 0}
 MARKER = re.compile(r"\[bench (\d+):(\d+)\]")
-OPEN_AT_ONCE = 50  # conversations and sockets opened concurrently while setting up
+OPEN_AT_ONCE = 20  # conversations and sockets opened concurrently while setting up
 # Nothing the bench does should be refused by the public endpoints' limits (one loopback address).
 UNLIMITED = dict.fromkeys(
     (
@@ -173,33 +173,40 @@ class Http:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if body is not None:
             lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
-        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-        status = int(head[0].split()[1])
-        fields: dict[str, str] = {}
-        for line in head[1:]:
-            if ":" in line:
-                name, value = line.split(":", 1)
-                name, value = name.strip().lower(), value.strip()
-                if name == "set-cookie":
-                    cookie, _, _ = value.partition(";")
-                    key, _, val = cookie.partition("=")
-                    self.cookies[key.strip()] = val.strip()
-                fields[name] = value
-        if "content-length" in fields:
-            raw = await self.reader.readexactly(int(fields["content-length"]))
-        elif fields.get("transfer-encoding") == "chunked":
-            raw = b""
-            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
-                raw += await self.reader.readexactly(size)
-                await self.reader.readexactly(2)
-            await self.reader.readuntil(b"\r\n")
-        else:
-            raw = b""
+        try:
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
+            status, fields, raw = await self._response(self.reader)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            await self.close()  # the server dropped the connection: no answer (status 0)
+            return 0, "connection dropped"
         if fields.get("connection") == "close":
             await self.close()
         self.used = time.monotonic()
-        return status, (json.loads(raw) if raw else None)
+        try:
+            return status, (json.loads(raw) if raw else None)
+        except ValueError:  # an error page
+            return status, raw.decode("utf-8", "replace")[:300]
+
+    async def _response(self, reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bytes]:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        fields: dict[str, str] = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                cookie = value.partition(";")[0]
+                key, _, val = cookie.partition("=")
+                self.cookies[key.strip()] = val.strip()
+            fields[name] = value
+        raw = b""
+        if "content-length" in fields:
+            raw = await reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding") == "chunked":
+            while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+                raw += await reader.readexactly(size)
+                await reader.readexactly(2)
+            await reader.readuntil(b"\r\n")
+        return int(head[0].split()[1]), fields, raw
 
 
 @dataclass
@@ -219,6 +226,7 @@ class Customer:
     lines: list[tuple[int, str]] = field(default_factory=list)  # (seq, marker) of agent lines
     arrived: dict[str, Seen] = field(default_factory=dict)
     duplicates: int = 0
+    start_refusals: list[int] = field(default_factory=list)  # statuses before a start was taken
     errors: list[str] = field(default_factory=list)
     nudges: int = 0
     nudged: dict[int, float] = field(default_factory=dict)  # seq: when its nudge came
@@ -230,12 +238,19 @@ class Customer:
         self.http = Http(self.port)
 
     async def start(self) -> None:
-        status, body = await self.http.request(
-            "POST",
-            "/chat/api/conversations",
-            {"text": f"Hello, this is bench customer {self.index}.", "name": f"Bench {self.index}"},
-        )
-        if status != 201:
+        """As the widget does: a refused start is sent again with the same client id."""
+        first = {
+            "text": f"Hello, this is bench customer {self.index}.",
+            "name": f"Bench {self.index}",
+            "client_id": f"bench-{self.index}",
+        }
+        for _ in range(5):
+            status, body = await self.http.request("POST", "/chat/api/conversations", first)
+            if status == 201:
+                break
+            self.start_refusals.append(status)
+            await asyncio.sleep(1)
+        else:
             raise RuntimeError(f"starting a conversation answered {status}: {body}")
         self.token, self.case_id, self.cursor = body["conversation"], body["case_id"], body["seq"]
 
@@ -488,6 +503,7 @@ def summarise(customers: list[Customer], agents: list[Agent]) -> dict[str, Any]:
         "nudges_received": sum(c.nudges for c in customers),
         # Replies whose socket nudge never came (a poll brought them): the layer is at-most-once.
         "nudges_missing": sum(1 for c in customers for seq, _ in c.lines if seq not in c.nudged),
+        "start_refusals": dict(Counter(s for c in customers for s in c.start_refusals)),
         "errors": errors[:20],
         "error_count": len(errors),
     }
