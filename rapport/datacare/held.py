@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from rapport.care.models import Appointment, Promise, Referral, WordOfMouth
 from rapport.cases.models import Attachment, Call, Case, CaseEvent, Message, Notification
+from rapport.chat.models import ChatEntry, Conversation, EmailCode
 from rapport.mail.models import AwaitedMessage, InboundEmail
 from rapport.outreach.models import MakeGood, OutreachTask
 from rapport.people.models import Customer, Identity, IdentityKind
@@ -99,6 +100,21 @@ class Held:
         return AwaitedMessage.objects.filter(
             Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
         ).order_by("pk")
+
+    @property
+    def conversations(self) -> QuerySet[Conversation]:
+        """Their chats: the name and email they typed, the state of each conversation."""
+        return Conversation.objects.filter(case_id__in=self.case_ids).order_by("pk")
+
+    @property
+    def chat_entries(self) -> QuerySet[ChatEntry]:
+        """The chats' lines (their words live in `messages`; system lines hold their own text)."""
+        return ChatEntry.objects.filter(conversation__case_id__in=self.case_ids).order_by("pk")
+
+    @property
+    def email_codes(self) -> QuerySet[EmailCode]:
+        """Codes mailed to prove an address they gave in a chat."""
+        return EmailCode.objects.filter(conversation__case_id__in=self.case_ids).order_by("pk")
 
     @property
     def inbound_emails(self) -> QuerySet[InboundEmail]:

@@ -4,6 +4,7 @@ search index; the statistics unchanged; the erasure itself audited without perso
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from rapport.care.models import Promise, PromiseStatus
 from rapport.cases.actions.customers import customer_for_address
 from rapport.cases.models import Call, Case, Message
 from rapport.cases.search import search_cases
+from rapport.chat.actions.conversations import start_conversation
+from rapport.chat.actions.verification import send_code
+from rapport.chat.models import ChatEntry, EmailCode, EntryKind
 from rapport.datacare.actions.erasure import ERASED_NAME, erase_customer
 from rapport.insights.selectors import time_to_human
 from rapport.mail.actions.outbox import queue_outbound_message
@@ -187,3 +191,33 @@ def test_a_mail_subject_naming_them_is_erased_too(
     erase_customer(customer=rich.customer, by=world.supervisor, via="web")
     assert not Message.objects.filter(case=rich.case).exclude(subject="").exists()
     _assert_no_trace(rich, files_root)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chat_visitors_name_email_and_codes_are_erased(world: World, files_root: Path) -> None:
+    tag = secrets.token_hex(4)
+    name, email = f"Yara Chatty{tag}", f"yara.{tag}@example.net"
+    started = start_conversation(
+        text=f"Hello, my hamster Nib{tag} is ill",
+        visitor_id=f"visitor-{tag}",
+        brand=None,
+        name=name,
+        email=email,
+    )
+    conversation = started.conversation
+    send_code(conversation=conversation, email=email, now=timezone.now())
+    ChatEntry.objects.create(
+        conversation=conversation,
+        seq=conversation.last_seq + 100,
+        kind=EntryKind.SYSTEM,
+        text=f"We will call {name} back",
+    )
+    assert EmailCode.objects.filter(conversation=conversation).exists()
+    customer = Customer.objects.get(cases__conversations=conversation)
+    erase_customer(customer=customer, by=world.supervisor, via="command")
+    conversation.refresh_from_db()
+    assert (conversation.name, conversation.email) == ("", "")
+    assert not EmailCode.objects.filter(conversation=conversation).exists()
+    dump = database_bytes().lower()
+    for secret in (f"Chatty{tag}", email, f"Nib{tag}"):
+        assert secret.lower().encode() not in dump, f"{secret!r} is still in the database"

@@ -37,6 +37,7 @@ from rapport.people.models import (
     Identity,
     RapportNote,
 )
+from rapport.chat.models import EntryKind
 from rapport.surveys.models import SkipReason, Survey, SurveyStatus
 
 logger = logging.getLogger("rapport.datacare")
@@ -177,6 +178,10 @@ def _erase_texts(held: Held, now: datetime) -> dict[str, int]:
     surveys.filter(status=SurveyStatus.SCHEDULED).update(
         status=SurveyStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT
     )
+    # Their chats: what they typed to start them and the system lines written about them.
+    held.conversations.update(name="", email="")
+    held.chat_entries.filter(kind=EntryKind.SYSTEM).update(text=ERASED)
+    held.email_codes.delete()
     counts["make_goods"] = held.make_goods.update(description=ERASED, decision_note="")
     counts["outreach_tasks"] = held.outreach_tasks.update(details={}, reference="")
     return counts

@@ -88,6 +88,9 @@ def build_export(held: Held) -> dict[str, Any]:
         "word_of_mouth": _rows(held.word_of_mouth),
         "make_goods": _rows(held.make_goods),
         "outreach_tasks": _rows(held.outreach_tasks),
+        # The token and the browser's id are keys, not data about them.
+        "chat_conversations": _rows(held.conversations, without=("token_hash", "visitor_id")),
+        "chat_entries": _rows(held.chat_entries),
         "inbound_emails": _inbound_emails(held),
         "awaited_messages": _rows(held.awaited_messages),
         "customer_events": _rows(
