@@ -24,6 +24,7 @@ from django.utils import timezone
 from rapport.care.models import UNKEPT, PromiseStatus
 from rapport.cases.models import ACTIVE_STATUSES, CaseEvent, DeliveryStatus, Notification, Status
 from rapport.cases.search import SQLITE_FTS
+from rapport.chat.models import EntryKind
 from rapport.datacare.actions.access import require_supervisor
 from rapport.datacare.held import Held, held_for
 from rapport.outreach.models import AudienceImport
@@ -37,7 +38,6 @@ from rapport.people.models import (
     Identity,
     RapportNote,
 )
-from rapport.chat.models import EntryKind
 from rapport.surveys.models import SkipReason, Survey, SurveyStatus
 
 logger = logging.getLogger("rapport.datacare")
