@@ -165,11 +165,18 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAUL
 # nudges with a 5 s blocking read (channels_redis's BZPOPMIN); redis-py 8 gives up on any read
 # after 5 s by default, which killed idle consumers (django/channels_redis#422): reads here may
 # wait longer than the blocking read.
+# Every socket of one web process shares one Redis inbox (channels_redis); past `capacity`
+# waiting messages it drops the rest (channels_redis#96). The default, 100, was reached by a
+# process holding 500 customer sockets in bench/chat.py.
+RAPPORT_CHANNEL_CAPACITY = 5000
 CHANNEL_LAYERS = {
     "default": (
         {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "capacity": RAPPORT_CHANNEL_CAPACITY,
+            },
         }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
