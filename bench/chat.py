@@ -590,7 +590,11 @@ def main(argv: list[str] | None = None) -> int:
             results = asyncio.run(drive(args, server, port, tokens))
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a loaded machine: the figures are taken, stop it
+                server.kill()
+                server.wait(timeout=10)
             if redis is not None:
                 redis.terminate()
                 redis.wait(timeout=10)
