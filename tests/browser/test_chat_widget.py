@@ -112,6 +112,17 @@ def test_a_customer_chats_with_a_named_agent_and_misses_nothing_offline(
         expect(customer.locator("#chat-lines li", has_text="Second: I will call")).to_have_count(1)
         expect(customer.locator("#chat-lines li")).to_have_count(len(texts))
         assert re.search(r"keep her warm", " ".join(customer_lines(customer)))
+
+        # The agent sees the customer's next line arrive live on the open case page, and the
+        # answer to it goes out: a line the page showed is not one "written while you wrote".
+        customer.get_by_label("Your message").fill("She ate a little rice.")
+        customer.get_by_role("button", name="Send").click()
+        arrived = agent.locator(".timeline-entry", has_text="She ate a little rice.")
+        expect(arrived).to_be_visible(timeout=30_000)
+        agent_replies(agent, "Good, rice is fine tonight.")
+        expect(agent.locator("body")).not_to_contain_text("Your reply was not sent")
+        answer = customer.locator("#chat-lines li.chat-out", has_text="rice is fine tonight")
+        expect(answer).to_be_visible(timeout=15_000)
     finally:
         customer_context.close()
         agent_context.close()

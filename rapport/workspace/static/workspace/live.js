@@ -218,6 +218,13 @@
     var timeline = document.querySelector("#timeline[data-chat-seen]");
     if (!timeline || document.hidden) return;
     var newest = parseInt(timeline.dataset.newestMessage || "0", 10) || 0;
+    // A live chat: the line is on the agent's visible page, so a reply sent now answers it and
+    // is not held as "written while you were writing" (mail keeps that guard: it is read, not
+    // watched).
+    var replySeen = document.getElementById("reply-seen");
+    if (replySeen && newest > (parseInt(replySeen.value || "0", 10) || 0)) {
+      replySeen.value = String(newest);
+    }
     if (newest <= chatSeenPosted) return;
     var form = new URLSearchParams();
     form.set("message", String(newest));
