@@ -57,7 +57,7 @@ def test_no_robot_trap(browser: Browser, live_server: LiveServer, world: World) 
             "I just want to talk to a real person.",
         )
         page.click("#callback-request")
-        expect(page.locator("#callback-booked h2")).to_have_text("Priya Shah will call you")
+        expect(page.locator("#callback-booked h1")).to_have_text("Priya Shah will call you")
         expect(page.locator("#callback-window")).to_contain_text(re.compile(r"\d\d:\d\d"))
         expect(page.locator("#callback-booked")).to_contain_text("+1 416 555 0100")
         customer.close()

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET
 
 from rapport.insights import staffing
 from rapport.insights.erlang import StaffingError
+from rapport.lib.forms import Form
 from rapport.people.decorators import agent_required, supervisor_required
 from rapport.people.models import Agent, Site
 
 DEFAULTS = staffing.Assumptions()
 
 
-class WhatIfForm(forms.Form):
+class WhatIfForm(Form):
     site = forms.ModelChoiceField(
         queryset=Site.objects.order_by("name"), required=False, empty_label="Every site"
     )
