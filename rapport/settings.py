@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rapport.mail",
     "rapport.chat",
     "rapport.surveys",
+    "rapport.social",
     "rapport.portal",
     "rapport.datacare",
     "rapport.workspace",
@@ -354,6 +355,16 @@ RAPPORT_CHAT_UNSEEN_EMAIL_MINUTES = env_int(
 # On a desk without businesses: minutes after which a chat no person has answered is told so
 # and offered a call back or email (a business sets its own, Brand.chat_answer_minutes).
 RAPPORT_CHAT_ANSWER_MINUTES = env_int("RAPPORT_CHAT_ANSWER_MINUTES", default=5, minimum=1)
+# Social listening (rapport/social, docs/social.md). The webhook POST /api/v1/social/posts takes
+# an agent's API token, or an HMAC-SHA256 of the body with this secret (unset: tokens only).
+RAPPORT_SOCIAL_WEBHOOK_SECRET = env_str("RAPPORT_SOCIAL_WEBHOOK_SECRET")
+# The longest post text taken in (characters); a longer one is refused, not cut.
+RAPPORT_SOCIAL_MAX_TEXT = env_int("RAPPORT_SOCIAL_MAX_TEXT", default=20000, minimum=500)
+# First-response targets: a public post (minutes), a review with a star rating (hours).
+RAPPORT_SOCIAL_RESPONSE_MINUTES = env_int("RAPPORT_SOCIAL_RESPONSE_MINUTES", default=60, minimum=1)
+RAPPORT_SOCIAL_REVIEW_RESPONSE_HOURS = env_int(
+    "RAPPORT_SOCIAL_REVIEW_RESPONSE_HOURS", default=24, minimum=1
+)
 # Largest message accepted on every way in: SMTP, IMAP, the pipe, the webhook (bytes).
 RAPPORT_INBOUND_MAX_BYTES = env_int(
     "RAPPORT_INBOUND_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024
@@ -457,6 +468,8 @@ RAPPORT_RATE_CHAT_POST = env_rate("RAPPORT_RATE_CHAT_POST", "60/m")
 RAPPORT_RATE_CHAT_CONVERSATION = env_rate("RAPPORT_RATE_CHAT_CONVERSATION", "30/m")
 # Email codes asked for, counted per conversation, per address mailed and per client address.
 RAPPORT_RATE_CHAT_CODE = env_rate("RAPPORT_RATE_CHAT_CODE", "5/h")
+# Posts to the social webhook (rapport/api/social.py), per client address.
+RAPPORT_RATE_SOCIAL_WEBHOOK = env_rate("RAPPORT_RATE_SOCIAL_WEBHOOK", "600/m")
 # Answers posted to the public survey page (rapport/surveys), per client address.
 RAPPORT_RATE_SURVEY = env_rate("RAPPORT_RATE_SURVEY", "20/h")
 

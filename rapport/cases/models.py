@@ -346,6 +346,8 @@ class CaseEventKind(models.TextChoices):
     CHAT_NOBODY_FREE = "chat_nobody_free", "Chat: told nobody can answer now"
     CHAT_BY_EMAIL = "chat_by_email", "Chat: continue by email asked"
     CHAT_EMAIL_CONFIRMED = "chat_email_confirmed", "Chat: email address confirmed"
+    # social: what a person did about a public post (answered it there, moved it, called)
+    SOCIAL_RESPONSE = "social_response", "Social: response recorded"
 
 
 class NotificationKind(models.TextChoices):

@@ -12,8 +12,10 @@ class InvalidIdentity(ValueError):
     """The value cannot be an address of this kind; the message says why, for a person."""
 
 
+# A Mastodon (fediverse) handle keeps its instance: "mastodon:anna@social.example".
 _SOCIAL_RE = re.compile(
-    r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[a-z0-9_.-]{1,64})$", re.IGNORECASE
+    r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[a-z0-9_.-]{1,64}(?:@[a-z0-9.-]{1,190})?)$",
+    re.IGNORECASE,
 )
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EXTERNAL_RE = re.compile(r"^[\w.:/#@+-]{1,200}$")
@@ -62,7 +64,8 @@ def normalise_phone(raw: str, *, default_region: str = "US") -> str:
 
 
 def normalise_social(raw: str) -> str:
-    """`network:handle` lower-cased: "x:@Anna_B" becomes "x:anna_b"."""
+    """`network:handle` lower-cased, without the "@": "x:@Anna_B" becomes "x:anna_b",
+    "mastodon:@Anna@Social.Example" becomes "mastodon:anna@social.example"."""
     match = _SOCIAL_RE.match(raw.strip())
     if not match:
         raise InvalidIdentity(
