@@ -17,6 +17,8 @@ from typing import Any
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+# Read by the settings: a process serving ASGI pools its PostgreSQL connections.
+os.environ.setdefault("RAPPORT_SERVER", "asgi")
 # WhiteNoise answers static files with a file iterator Django reads in a thread under ASGI: it
 # works, and Django warns on every file.
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")

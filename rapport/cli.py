@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> None:
     # `rapport create-api-token` reads better than Django's module name `create_api_token`.
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
+    if args[:1] == ["serve"]:  # read by the settings: an ASGI server pools its connections
+        os.environ.setdefault("RAPPORT_SERVER", "asgi")
     execute_from_command_line(["rapport", *args])
 
 

@@ -137,6 +137,17 @@ def _database() -> dict[str, Any]:
         # could lose the last commits on a crash.
         options = config.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=on".strip()
+        if os.environ.get("RAPPORT_SERVER") == "asgi":
+            # Under ASGI each request's database work runs in a thread of its own, so a
+            # connection kept for its thread (CONN_MAX_AGE) is never reused and piles up until
+            # PostgreSQL refuses everyone ("too many clients"). A bounded pool per process
+            # instead: a request waits up to its timeout for a free connection.
+            config["CONN_MAX_AGE"] = 0
+            options["pool"] = {
+                "min_size": 1,
+                "max_size": env_int("RAPPORT_DB_POOL_SIZE", default=10, minimum=1),
+                "timeout": 10,
+            }
     else:
         raise ImproperlyConfigured("DATABASE_URL must point at SQLite or PostgreSQL")
     return config
