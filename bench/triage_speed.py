@@ -3,13 +3,14 @@ plus what loading the model costs (time, memory).
 
 Usage: .venv/bin/python bench/triage_speed.py [--rounds 3]
 Messages: the shipped training data (labelled.jsonl + labelled_more.jsonl, with their histories).
-Prints JSON and writes it to bench/results/triage_speed.json.
+Prints JSON and writes it to bench/results/triage_speed.json, with the machine's load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,7 @@ def per_message(batch: list[Request], model: learned.Model, rounds: int) -> dict
     cpu: list[float] = []
     for _ in range(rounds):
         for request in batch:
+            embedding.read.cache_clear()  # each message read afresh, as when it arrives
             started, started_cpu = time.perf_counter(), time.thread_time()
             signals.triage(
                 request.text,
@@ -81,6 +83,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     batch = requests()
+    load_before = os.getloadavg()
     model = learned.load_shipped()
     signals.triage("warm up", model=model)
     # A fresh interpreter (this one) running the constant _LOAD: what loading costs a process.
@@ -102,6 +105,13 @@ def main(argv: list[str]) -> int:
         "embed_mean_ms": round((time.perf_counter() - started) / len(texts) * 1000, 3),
         "model_load": json.loads(loaded.stdout),
         "model_file_bytes": learned.SHIPPED.stat().st_size,
+        # The machine's load (1, 5, 15 min) before and after: on a loaded machine wall time
+        # blurs, and CPU time rises too (shared caches).
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
+            "cores": os.cpu_count(),
+        },
     }
     text = json.dumps(result, indent=2)
     print(text)

@@ -122,6 +122,17 @@ def remembered(text: str) -> Vector:
     return encoder().embed(text)
 
 
+@functools.lru_cache(maxsize=16)
+def read(text: str) -> tuple[Tokens, Vector]:
+    """A message's tokens and embedding, kept for the few messages being triaged now: one
+    triage reads its message's embedding up to three times (the classifier, the explanation of
+    a learned hit, the loop by meaning) and tokenizing is most of its cost. The vector is
+    shared: never write to it."""
+    tool = encoder()
+    tokens = tool.tokenize(text)
+    return tokens, tool.embed(text, tokens)
+
+
 @functools.cache
 def encoder() -> Encoder:
     """The process's encoder, read once (about 0.1 s, 35 MB)."""

@@ -231,10 +231,17 @@ def _combine(
     if _NO_CALL.search(folded):
         missing.discard("wants_human")
     features = learned.Features(
-        body, {signal: bool(reasons) for signal, reasons in rules.items()}, _tone(body)
+        body, {signal: bool(reasons) for signal, reasons in rules.items()}, vader=0.0
     )
+    # The heads that can change the outcome: a signal no rule raised, and the union head when no
+    # rule raised a call signal. When none can be raised, the tone is never read.
+    deciding = set(missing)
+    if not any(rules[signal] for signal in learned.CALL_SIGNALS):
+        deciding.add(learned.CALL_HEAD)
+    predicted = model.predict_toned(features, deciding, lambda: _tone(body))
+    if not predicted:
+        return rules, {}, None
     found = dict(rules)
-    predicted = model.predict(features, explain=())
     call = predicted.pop(learned.CALL_HEAD, None)
     added = [
         hit
