@@ -27,12 +27,15 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         .order_by("seq")[:PAGE]
     )
     person = who_joined(conversation)
-    queue = queue_for(conversation, now=timezone.now())
+    # Once a person has answered there is no queue to tell of, and reading the desk's whole
+    # routing state for it made every fetch of an answered chat cost seven queries more.
+    waiting = conversation.case.first_response_at is None
+    queue = queue_for(conversation, now=timezone.now()) if waiting else None
     return {
         "messages": [_line(entry, conversation) for entry in entries],
         "agent": {"name": person.display_name} if person is not None else None,
-        "wait_seconds": queue.wait_seconds,
-        "queue_position": queue.position,
+        "wait_seconds": queue.wait_seconds if queue else None,
+        "queue_position": queue.position if queue else None,
         "agent_seen_seq": conversation.agent_seen_seq,
         # For a client without a socket: who of the desk is typing now (expires by itself).
         "agent_typing": agent_typing_now(conversation),

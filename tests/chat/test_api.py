@@ -206,3 +206,23 @@ def test_the_customer_marks_lines_seen_and_replies_become_read(world: World) -> 
     assert sent.delivery_status == "read"
     assert visitor.saw(token, 1).json() == {"seq": 3}  # never back
     assert visitor.saw(token, -1).status_code == 422
+
+
+def test_reading_an_answered_chat_does_not_read_the_desks_routing_state(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    """Every nudge makes each customer's widget fetch: once a person has answered there is no
+    queue to tell of (wait and position are null), and the fetch reads only the conversation,
+    its new lines, who joined and their files — it read the routing state of every agent
+    (7 queries more) on each fetch, the chat bench's heaviest request after the reply itself."""
+    visitor = Visitor()
+    token = visitor.start().json()["conversation"]
+    case = Conversation.objects.get().case
+    reply(case=case, text="Hi, Ana here.", by=world.agent, channel="chat")
+    with django_assert_max_num_queries(5):
+        answer = visitor.read(token, after=1).json()
+    assert answer["wait_seconds"] is None and answer["queue_position"] is None
+    assert answer["agent"] == {"name": world.agent.display_name}
+    assert [line["text"] for line in answer["messages"] if line["direction"] == "out"] == [
+        "Hi, Ana here."
+    ]
