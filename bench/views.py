@@ -372,10 +372,14 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def measure(
-    name: str, requests: int, make_request: Callable[[int], tuple[Any, str]]
+    name: str,
+    requests: int,
+    make_request: Callable[[int], tuple[Any, str]],
+    *,
+    warmup: int = 10,
 ) -> dict[str, Any]:
     """Warm up, then time `requests` requests; every one must answer 200."""
-    for i in range(min(10, requests)):
+    for i in range(min(warmup, requests)):
         client, url = make_request(-1 - i)
         client.get(url)
     samples, cpu = [], []
