@@ -511,3 +511,24 @@ RAPPORT_SURVEY_MIN_WORDS = env_int("RAPPORT_SURVEY_MIN_WORDS", default=4, minimu
 # A promoter's thank-you carries a personal referral link (whose conversions are counted as
 # word of mouth on their relationship).
 RAPPORT_SURVEY_REFERRAL_LINKS = env_bool("RAPPORT_SURVEY_REFERRAL_LINKS", default=False)
+
+# Mastodon (rapport/social/mastodon.py, docs/social.md): the desk's account, whose mentions
+# `rapport social-poll` and the worker take in as cases and to whose posts replies go. Off
+# unless RAPPORT_MASTODON_URL is set; the token (RAPPORT_MASTODON_TOKEN_FILE works) needs the
+# scopes read:notifications, read:statuses and write:statuses.
+RAPPORT_MASTODON_URL = env_str("RAPPORT_MASTODON_URL").strip().rstrip("/")
+RAPPORT_MASTODON_TOKEN = env_str("RAPPORT_MASTODON_TOKEN").strip()
+# The business (Brand slug) whose cases the mentions open; blank: the desk's default routing.
+RAPPORT_MASTODON_BRAND = env_str("RAPPORT_MASTODON_BRAND").strip()
+# The worker asks for new mentions this often (seconds); Mastodon allows 300 requests in 5 min.
+RAPPORT_MASTODON_POLL_SECONDS = env_int("RAPPORT_MASTODON_POLL_SECONDS", default=60, minimum=10)
+if RAPPORT_MASTODON_URL and not RAPPORT_MASTODON_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"RAPPORT_MASTODON_URL={RAPPORT_MASTODON_URL!r} must be the instance's address "
+        "(https://mastodon.example)."
+    )
+if RAPPORT_MASTODON_URL and not RAPPORT_MASTODON_TOKEN:
+    raise ImproperlyConfigured(
+        "RAPPORT_MASTODON_URL is set but RAPPORT_MASTODON_TOKEN is not: give the access token "
+        "of the desk's Mastodon account (scopes read:notifications read:statuses write:statuses)."
+    )

@@ -3,7 +3,9 @@ nowhere.
 
 A feature that transmits on a channel registers it here when the app is ready (mail registers
 email, with its outbox's `queue_outbound_message`); the core never imports the feature, and a
-reply goes out by `queue` below. A reply asked for on a channel nobody registered
+reply goes out by `queue` below. Mail also registers its outbox (`register_outbox`): a channel
+that posts to a remote API (social: Mastodon) queues its message there and gives its transport
+a `send`, which the outbox's delivery calls with the same claim, retry and settling as email. A reply asked for on a channel nobody registered
 (SMS, social and web have no transport yet) is refused with what to do instead, and the
 composer does not offer it.
 """
@@ -36,6 +38,22 @@ class Queue(Protocol):
     ) -> Message: ...
 
 
+class Undelivered(Exception):
+    """A transport's `send` could not deliver: `temporary` (the outbox tries again, with
+    backoff) or not (the message fails, with this reason on the case)."""
+
+    def __init__(self, reason: str, *, temporary: bool) -> None:
+        super().__init__(reason)
+        self.temporary = temporary
+
+
+class Send(Protocol):
+    """Deliver one claimed outbound message; answer what was done (e.g. the post's address),
+    or raise `Undelivered`. Called again for a retry: it must be idempotent."""
+
+    def __call__(self, message: Message) -> str: ...
+
+
 @dataclass(frozen=True)
 class Transport:
     channel: str
@@ -48,9 +66,14 @@ class Transport:
     # For a channel tied to the case rather than an address (chat: the case's conversation):
     # whether this case can be reached by it.
     reaches: Callable[[Case], bool] | None = None
+    # What the agent is told when `reaches` says no ("" : "This case has no open chat ...").
+    unreachable: str = ""
+    # For a channel the outbox delivers (queued through `outbox()`): how one message is sent.
+    send: Send | None = None
 
 
 _registered: dict[str, Transport] = {}
+_outbox: list[Queue] = []
 
 
 def register(transport: Transport) -> None:
@@ -59,6 +82,17 @@ def register(transport: Transport) -> None:
 
 def transport_for(channel: str) -> Transport | None:
     return _registered.get(channel)
+
+
+def register_outbox(queue: Queue) -> None:
+    """The outbox (mail's): queues a message that the worker delivers, and retries."""
+    _outbox[:] = [queue]
+
+
+def outbox() -> Queue:
+    if not _outbox:
+        raise ActionError("Rapport has no outbox to queue this message in.")
+    return _outbox[0]
 
 
 def queue(
@@ -135,7 +169,10 @@ def reply_channel(case: Case, requested: str | None) -> str:
             )
         if _registered[requested].reaches is not None:
             raise ActionError(
-                f"This case has no open {_label(requested)} to reply in."
+                (
+                    _registered[requested].unreachable
+                    or f"This case has no open {_label(requested)} to reply in."
+                )
                 + (f" Reply by {' or '.join(sorted(map(_label, usable)))}." if usable else "")
                 + _call_instead(case),
                 field="channel",

@@ -9,7 +9,7 @@ class MailConfig(AppConfig):
     label = "mail"
 
     def ready(self) -> None:
-        from rapport.cases.transports import Transport, register
+        from rapport.cases.transports import Transport, register, register_outbox
         from rapport.jobs.items import name_items
         from rapport.jobs.scheduler import register_sweep
         from rapport.mail.actions.intake import sweep_intake
@@ -40,6 +40,9 @@ class MailConfig(AppConfig):
                 ),
             )
         )
+
+        # A channel that posts to a remote API queues in the same outbox (its transport sends).
+        register_outbox(queue_outbound_message)
 
         # The core's own mail to an agent (an invitation's link) goes through the same outbox.
         def mail_agent(*, agent: Agent, subject: str, text: str, now: datetime) -> int | None:

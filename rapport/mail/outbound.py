@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from rapport.cases.models import Attachment, Case, DeliveryStatus, Direction, Message
 from rapport.cases.status_links import status_link
-from rapport.cases.transports import primary_phone, transport_for
+from rapport.cases.transports import Send, Undelivered, primary_phone, transport_for
 from rapport.lib.identities import InvalidIdentity, normalise_email
 from rapport.lib.smtp import PermanentFailure, TemporaryFailure, backoff, transmit
 from rapport.mail.actions.outbox import claim_delivery, mark_delivery, note_retry
@@ -136,6 +136,12 @@ def deliver(*, message_id: int, attempt: int = 1) -> Delivery:
         return Delivery("skipped")
     if message.direction != Direction.OUTBOUND:
         return Delivery("skipped", "not an outbound message")
+    transport = transport_for(message.channel)
+    if message.channel != Channel.EMAIL and transport is not None and transport.send is not None:
+        # Another channel the outbox carries (a Mastodon reply): its transport sends it.
+        if not claim_delivery(message=message):
+            return Delivery("skipped", "another worker is sending it")
+        return _send_by_transport(message, transport.send, attempt=attempt)
     if message.channel != Channel.EMAIL or transport_for(message.channel) is None:
         # Nothing carries this channel: say so on the timeline, never "Sent".
         error = (
@@ -167,6 +173,19 @@ def _send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int
         return Delivery("failed", error)
     mark_delivery(message=message, status=DeliveryStatus.SENT)
     return Delivery("sent", to)
+
+
+def _send_by_transport(message: Message, send: Send, *, attempt: int) -> Delivery:
+    try:
+        detail = send(message)
+    except Undelivered as exc:
+        if exc.temporary:
+            return _retry_or_fail(message, attempt=attempt, reason=str(exc))
+        error = f"Not delivered: {exc}{_call_instead(message.customer_id)}"
+        mark_delivery(message=message, status=DeliveryStatus.FAILED, error=error)
+        return Delivery("failed", error)
+    mark_delivery(message=message, status=DeliveryStatus.SENT)
+    return Delivery("sent", detail)
 
 
 def _retry_or_fail(message: Message, *, attempt: int, reason: str) -> Delivery:

@@ -141,7 +141,7 @@ class Mastodon:
         base_url: str,
         token: str,
         *,
-        timeout: tuple[float, float] = TIMEOUT,
+        timeout: tuple[float, float] | None = None,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -150,19 +150,20 @@ class Mastodon:
             raise ValueError(f"{base_url!r} is not an http(s) address of a Mastodon instance")
         self.origin = (parts.scheme, parts.netloc)
         self.host = parts.hostname or parts.netloc
-        self.timeout = timeout
+        self.timeout = timeout or TIMEOUT
         self.session = session or requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT})
 
     # -- Mentions --------------------------------------------------------------------------------
 
-    def mentions(self, *, since_id: str, page_size: int = PAGE_SIZE) -> Mentions:
+    def mentions(self, *, since_id: str, page_size: int | None = None) -> Mentions:
         """Every mention newer than `since_id`, oldest first, walking `rel="next"` down to it.
 
         With no cursor, only the newest page (the desk starts listening now, not from the
         account's whole history). Raises `RateLimited` when the window runs out before the walk
         reaches the cursor: what was read is dropped, the caller keeps its cursor.
         """
+        page_size = page_size or PAGE_SIZE
         params: dict[str, str | int] = {"types[]": "mention", "limit": page_size}
         if since_id:
             params["since_id"] = since_id

@@ -7,8 +7,8 @@ parameters but not since_id, as Mastodon's do), `GET /api/v1/statuses/:id`, and
 answers the status it made the first time). Every answer carries X-RateLimit-Limit, -Remaining
 and -Reset (ISO 8601); with no requests left it answers 429.
 
-`fail_next(...)` makes the next request(s) answer a 5xx, an HTML page or hang past the client's
-timeout.
+`fail_next(...)` makes the next request(s) answer a 5xx, an HTML page, hang past the client's
+timeout, or do their work and answer too late (a lost answer).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ class Failure:
     body: str = "<html><body>502 Bad Gateway</body></html>"
     content_type: str = "text/html"
     delay: float = 0.0
+    # Do the work, then answer only after `delay` (the client's answer is lost to its timeout).
+    after: bool = False
 
 
 @dataclass
@@ -125,6 +127,10 @@ class FakeMastodon:
             if request.headers.get("Authorization") != f"Bearer {self.token}":
                 return self._json({"error": "The access token is invalid"}, status=401)
             failure = self.failures.pop(0) if self.failures else None
+            if failure is not None and failure.after:
+                done: Response = handler(request)
+                time.sleep(failure.delay)
+                return done
             if failure is not None:
                 time.sleep(failure.delay)
                 return Response(

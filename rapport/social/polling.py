@@ -1,0 +1,177 @@
+"""Polling the desk's Mastodon account for mentions: `rapport social-poll` and the worker's
+"social_mastodon" sweep both call `poll_accounts`.
+
+Each configured account is polled at most once per RAPPORT_MASTODON_POLL_SECONDS by the worker
+(any time by the command), never while a rate limit's Reset has not come. Its mentions newer than
+the cursor are taken in oldest first, each through `ingest_post(source="poll")` with the cursor
+moved past it in the same transaction. A 5xx, a timeout, an answer that is not the API's JSON or a
+refused token is reported (the command's output, the worker's log, the cursor's `error`) and
+leaves the cursor where it was: the next poll reads the same mentions again. A mention the
+intake refuses stops the poll there, reported, rather than be skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from rapport.lib.errors import ActionError
+from rapport.people.models import Brand
+from rapport.social.actions.ingest import IncomingPost
+from rapport.social.actions.mastodon import advance_cursor, claim_poll, note_poll, take_mention
+from rapport.social.mastodon import (
+    RATE_WINDOW,
+    Mastodon,
+    MastodonError,
+    Mention,
+    RateLimited,
+)
+
+logger = logging.getLogger("rapport.social.polling")
+PLATFORM = "mastodon"
+
+
+@dataclass(frozen=True)
+class Account:
+    url: str
+    token: str
+    brand_slug: str = ""
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or self.url
+
+
+def configured_accounts() -> list[Account]:
+    """The Mastodon accounts the desk listens to (none unless RAPPORT_MASTODON_URL is set)."""
+    if not settings.RAPPORT_MASTODON_URL:
+        return []
+    return [
+        Account(
+            settings.RAPPORT_MASTODON_URL,
+            settings.RAPPORT_MASTODON_TOKEN,
+            settings.RAPPORT_MASTODON_BRAND,
+        )
+    ]
+
+
+@dataclass
+class Polled:
+    """What one poll of one account did."""
+
+    instance: str
+    new_cases: list[int] = field(default_factory=list)
+    threaded: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    cursor: str = ""
+    skipped: str = ""  # not polled now, and why (a rate limit's back-off)
+    error: str = ""
+    resume_at: datetime | None = None
+
+    @property
+    def failed(self) -> bool:
+        """An error other than a rate limit (that one only waits for its Reset time)."""
+        return bool(self.error) and self.resume_at is None
+
+    @property
+    def taken(self) -> int:
+        return len(self.new_cases) + len(self.threaded) + len(self.duplicates)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.instance}: skipped ({self.skipped})"
+        said = (
+            f"{self.instance}: {self.taken} mention(s): {len(self.new_cases)} new case(s), "
+            f"{len(self.threaded)} threaded, {len(self.duplicates)} already taken in; "
+            f"cursor {self.cursor or '(none yet)'}"
+        )
+        if self.resume_at is not None:
+            said += f"; rate limited: next poll after {self.resume_at:%Y-%m-%d %H:%M:%S} UTC"
+        return f"{said}; FAILED: {self.error}" if self.failed else said
+
+
+def poll_accounts(*, now: datetime, every: timedelta = timedelta(0)) -> list[Polled]:
+    return [poll_account(account, now=now, every=every) for account in configured_accounts()]
+
+
+def poll_account(account: Account, *, now: datetime, every: timedelta = timedelta(0)) -> Polled:
+    claimed = claim_poll(instance=account.url, now=now, every=every)
+    if isinstance(claimed, str):
+        return Polled(account.url, skipped=claimed)
+    cursor = claimed
+    polled = Polled(account.url, cursor=cursor.since_id)
+    brand = None
+    if account.brand_slug:
+        brand = Brand.objects.filter(slug=account.brand_slug).first()
+        if brand is None:
+            polled.error = f"RAPPORT_MASTODON_BRAND={account.brand_slug!r} is no business's slug"
+            note_poll(cursor=cursor, now=now, error=polled.error)
+            return polled
+    try:
+        found = Mastodon(account.url, account.token).mentions(since_id=cursor.since_id)
+    except RateLimited as exc:
+        polled.resume_at = exc.reset if exc.reset and exc.reset > now else now + RATE_WINDOW
+        polled.error = str(exc)
+        note_poll(cursor=cursor, now=now, error=polled.error, resume_at=polled.resume_at)
+        return polled
+    except MastodonError as exc:
+        polled.error = str(exc)
+        note_poll(cursor=cursor, now=now, error=polled.error)
+        return polled
+    for mention in found.mentions:
+        try:
+            result = take_mention(
+                cursor=cursor,
+                post=incoming(mention, host=account.host),
+                notification_id=mention.notification_id,
+                brand=brand,
+            )
+        except ActionError as exc:
+            polled.error = f"mention {mention.url or mention.status_id} was refused: {exc}"
+            polled.cursor = cursor.since_id
+            note_poll(cursor=cursor, now=now, error=polled.error)
+            return polled
+        {"new_case": polled.new_cases, "threaded": polled.threaded}.get(
+            result.outcome, polled.duplicates
+        ).append(result.case.pk)
+    if found.newest_id:  # past notifications with nothing to take (a deleted status)
+        advance_cursor(cursor=cursor, since_id=found.newest_id)
+    polled.cursor = cursor.since_id
+    if found.rate.exhausted:
+        reset = found.rate.reset
+        polled.resume_at = reset if reset and reset > now else now + RATE_WINDOW
+    note_poll(cursor=cursor, now=now, resume_at=polled.resume_at)
+    return polled
+
+
+def incoming(mention: Mention, *, host: str) -> IncomingPost:
+    """The mention as the intake takes every post. A local account's `acct` is its bare name:
+    it gets the instance's host, so the handle is the same whoever's instance it is read on."""
+    handle = mention.acct if "@" in mention.acct else f"{mention.acct}@{host}"
+    return IncomingPost(
+        platform=PLATFORM,
+        post_id=mention.status_id,
+        author_handle=handle,
+        author_name=mention.display_name,
+        text=mention.text,
+        url=mention.url,
+        posted_at=mention.posted_at,
+        in_reply_to=mention.in_reply_to_id,
+    )
+
+
+def sweep_mastodon(*, now: datetime) -> dict[str, list[object]]:
+    """The worker's sweep: every configured account, each no more often than its interval."""
+    every = timedelta(seconds=settings.RAPPORT_MASTODON_POLL_SECONDS)
+    done: dict[str, list[object]] = {"new_cases": [], "threaded": [], "failed": []}
+    for polled in poll_accounts(now=now, every=every):
+        done["new_cases"] += polled.new_cases
+        done["threaded"] += polled.threaded
+        if polled.failed:
+            logger.warning("Mastodon poll: %s", polled.summary())
+            done["failed"].append(polled.instance)
+    return done

@@ -1,0 +1,184 @@
+"""A reply on a Mastodon case is posted on Mastodon, as an answer to the customer's latest post,
+once (Idempotency-Key), and is "Sent" only when Mastodon answered with the status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pytest_django.fixtures import SettingsWrapper
+from pytest_httpserver import HTTPServer
+
+from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Message
+from rapport.social import mastodon
+from rapport.social.actions.ingest import IncomingPost, ingest_post
+from rapport.social.models import ResponseKind, SocialPost, SocialResponse
+from rapport.social.polling import poll_accounts
+from tests.api.conftest import assert_error
+from tests.conftest import World
+from tests.social.fake_mastodon import Failure, FakeMastodon
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake(httpserver: HTTPServer, settings: SettingsWrapper, world: World) -> Iterator[FakeMastodon]:
+    instance = FakeMastodon(httpserver)
+    settings.RAPPORT_MASTODON_URL = instance.url
+    settings.RAPPORT_MASTODON_TOKEN = instance.token
+    yield instance
+
+
+def mentioned_case(fake: FakeMastodon, *, visibility: str = "public") -> tuple[Case, str]:
+    """A customer's two posts, the second answering the first, taken in as one case."""
+    first = fake.mention("<p>@brand my card was charged twice</p>", visibility=visibility)
+    fake.mention(
+        "<p>@brand still nothing</p>",
+        in_reply_to_id=first["status"]["id"],
+        visibility=visibility,
+    )
+    poll_accounts(now=NOW)
+    latest = fake.notifications[-1]["status"]["id"]
+    return SocialPost.objects.get(post_id=latest).case, latest  # type: ignore[return-value]
+
+
+def reply_by_api(api_as: Any, world: World, case: Case, on_commit: Any, **body: Any) -> Any:
+    with on_commit(execute=True):
+        return api_as(world.agent).post(
+            f"/cases/{case.pk}/replies",
+            {"text": "Refunded today, sorry for the wait.", "channel": "social", **body},
+        )
+
+
+def test_a_reply_is_posted_to_the_customers_latest_post(
+    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case, latest = mentioned_case(fake, visibility="unlisted")
+    fake.requests.clear()
+
+    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 201, response.content
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.delivery_status == DeliveryStatus.SENT, message.delivery_error
+    [posted] = fake.posted
+    assert posted["key"] == f"rapport-message-{message.pk}"
+    assert posted["form"]["in_reply_to_id"] == latest
+    assert posted["form"]["visibility"] == "unlisted"  # the customer's post's own
+    assert posted["form"]["status"].startswith("@alice@elsewhere.example Refunded today")
+    assert posted["form"]["status"].endswith("— Dr. Ana Ortiz\nNight Clinic · +34 911 234 567")
+    [recorded] = SocialResponse.objects.filter(case=case)
+    assert recorded.kind == ResponseKind.PUBLIC_REPLY and recorded.agent == world.agent
+    assert recorded.url == f"https://social.example/@brand/{posted['id']}"
+    assert CaseEvent.objects.filter(case=case, kind="social_response").count() == 1
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_posts_once(
+    fake: FakeMastodon,
+    world: World,
+    api_as: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    case, _ = mentioned_case(fake)
+    monkeypatch.setattr(mastodon, "TIMEOUT", (1.0, 0.3))
+    # The status lookup answers; the post is made but its answer comes too late.
+    fake.fail_next(None, Failure(after=True, delay=0.6))
+
+    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.delivery_status == DeliveryStatus.SENT, message.delivery_error
+    assert message.delivery_attempts == 2
+    posts = [r for r in fake.requests if r.startswith("/api/v1/statuses?") or r == "/api/v1/statuses"]
+    assert len(posts) == 2 and len(fake.posted) == 1  # two requests, one status
+    assert SocialResponse.objects.filter(case=case).count() == 1
+
+
+def test_a_5xx_is_retried_by_the_outbox(
+    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case, _ = mentioned_case(fake)
+    fake.fail_next(Failure(status=502))
+    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.delivery_status == DeliveryStatus.SENT and message.delivery_attempts == 2
+    assert len(fake.posted) == 1
+
+
+def test_a_deleted_post_fails_the_reply_clearly(
+    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case, latest = mentioned_case(fake)
+    del fake.statuses[latest]
+    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert "was deleted or is hidden" in message.delivery_error
+    assert fake.posted == [] and not SocialResponse.objects.filter(case=case).exists()
+
+
+def test_a_refusal_fails_the_reply_with_mastodons_reason(
+    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case, _ = mentioned_case(fake)
+    fake.fail_next(
+        None,
+        Failure(
+            status=422,
+            body='{"error": "Validation failed: Text is too long"}',
+            content_type="application/json",
+        ),
+    )
+    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    message = Message.objects.get(pk=response.json()["id"])
+    assert message.delivery_status == DeliveryStatus.FAILED and message.delivery_attempts == 1
+    assert "Mastodon refused the reply" in message.delivery_error
+    assert "422: Validation failed: Text is too long" in message.delivery_error
+
+
+def test_a_reply_too_long_for_mastodon_is_refused_before_queueing(
+    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    case, _ = mentioned_case(fake)
+    response = reply_by_api(
+        api_as, world, case, django_capture_on_commit_callbacks, text="word " * 100
+    )
+    assert_error(response, 400, field="text", contains="Mastodon takes 500 characters")
+    assert not Message.objects.filter(case=case, direction="out").exists()
+
+
+def test_a_platform_with_no_transport_is_never_sent(
+    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    review = ingest_post(
+        post=IncomingPost(
+            platform="trustpilot",
+            post_id="tp-1",
+            author_handle="hana",
+            author_name="Hana",
+            text="Two stars: slow refund.",
+            url="https://trustpilot.example/r/1",
+            posted_at=NOW,
+            rating=2,
+        ),
+        source="webhook",
+    )
+    response = reply_by_api(api_as, world, review.case, django_capture_on_commit_callbacks)
+    assert_error(response, 400, field="channel", contains="no Mastodon post to reply to")
+    assert fake.posted == []
+    assert not Message.objects.filter(case=review.case, direction="out").exists()
+
+
+def test_without_mastodon_set_up_nothing_is_offered(
+    fake: FakeMastodon, world: World, settings: SettingsWrapper, api_as: Any
+) -> None:
+    case, _ = mentioned_case(fake)
+    settings.RAPPORT_MASTODON_URL = ""
+    response = api_as(world.agent).post(
+        f"/cases/{case.pk}/replies", {"text": "Hello", "channel": "social"}
+    )
+    assert response.status_code == 400
+    assert not Message.objects.filter(case=case, direction="out").exists()
