@@ -5,9 +5,10 @@ A feature that transmits on a channel registers it here when the app is ready (m
 email, with its outbox's `queue_outbound_message`); the core never imports the feature, and a
 reply goes out by `queue` below. Mail also registers its outbox (`register_outbox`): a channel
 that posts to a remote API (social: Mastodon) queues its message there and gives its transport
-a `send`, which the outbox's delivery calls with the same claim, retry and settling as email. A reply asked for on a channel nobody registered
-(SMS, social and web have no transport yet) is refused with what to do instead, and the
-composer does not offer it.
+a `send`, which the outbox's delivery calls with the same claim, retry and settling as email.
+A reply asked for on a channel nobody registered (SMS and web have no transport yet; social
+carries Mastodon cases only) is refused with what to do instead, and the composer does not
+offer it.
 """
 
 from __future__ import annotations

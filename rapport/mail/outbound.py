@@ -2,7 +2,9 @@
 
 Every message to a customer is queued by `rapport.mail.actions.outbox.queue_outbound_message`
 and sent by one task, `rapport.mail.tasks.deliver_message`, which calls `deliver`. It
-- records a message on a channel nothing carries as "not sent" (never "Sent");
+- records a message on a channel nothing carries as "not sent" (never "Sent"), and hands one
+  on a channel whose transport sends through the outbox (a Mastodon reply) to its `send`, with
+  the same claim, retries and settling as an email;
 - gives the message a Message-ID once, stored in `Message.external_id` ("<id@host>") before
   anything is sent, so a retry sends the same id and the customer's answer finds the case;
 - threads it: In-Reply-To is the customer's last mail on the case, References the case's chain,
@@ -136,21 +138,8 @@ def deliver(*, message_id: int, attempt: int = 1) -> Delivery:
         return Delivery("skipped")
     if message.direction != Direction.OUTBOUND:
         return Delivery("skipped", "not an outbound message")
-    transport = transport_for(message.channel)
-    if message.channel != Channel.EMAIL and transport is not None and transport.send is not None:
-        # Another channel the outbox carries (a Mastodon reply): its transport sends it.
-        if not claim_delivery(message=message):
-            return Delivery("skipped", "another worker is sending it")
-        return _send_by_transport(message, transport.send, attempt=attempt)
     if message.channel != Channel.EMAIL or transport_for(message.channel) is None:
-        # Nothing carries this channel: say so on the timeline, never "Sent".
-        error = (
-            f"Nothing was sent: Rapport has no {message.channel} transport."
-            if transport_for(message.channel) is None
-            else f"Nothing was sent: the outbox carries email, not {message.channel}."
-        )
-        mark_delivery(message=message, status=DeliveryStatus.NOT_SENT, error=error)
-        return Delivery("not_sent", error)
+        return _deliver_not_email(message, attempt=attempt)
     recipient, refusal = choose_recipient(message)
     if recipient is None:
         mark_delivery(message=message, status=DeliveryStatus.FAILED, error=refusal)
@@ -173,6 +162,23 @@ def _send_claimed(message: Message, mail: EmailMessage, *, to: str, attempt: int
         return Delivery("failed", error)
     mark_delivery(message=message, status=DeliveryStatus.SENT)
     return Delivery("sent", to)
+
+
+def _deliver_not_email(message: Message, *, attempt: int) -> Delivery:
+    """A message on another channel: sent by its transport when that posts through the outbox
+    (a Mastodon reply); otherwise nothing carries it, and the timeline says so, never "Sent"."""
+    transport = transport_for(message.channel)
+    if transport is not None and transport.send is not None:
+        if not claim_delivery(message=message):
+            return Delivery("skipped", "another worker is sending it")
+        return _send_by_transport(message, transport.send, attempt=attempt)
+    error = (
+        f"Nothing was sent: Rapport has no {message.channel} transport."
+        if transport is None
+        else f"Nothing was sent: the outbox carries email, not {message.channel}."
+    )
+    mark_delivery(message=message, status=DeliveryStatus.NOT_SENT, error=error)
+    return Delivery("not_sent", error)
 
 
 def _send_by_transport(message: Message, send: Send, *, attempt: int) -> Delivery:

@@ -5,3 +5,28 @@ class SocialConfig(AppConfig):
     name = "rapport.social"
     label = "social"
     verbose_name = "Social listening"
+
+    def ready(self) -> None:
+        from rapport.cases.transports import Transport, register
+        from rapport.jobs.scheduler import register_sweep
+        from rapport.people.models import Channel
+        from rapport.social.polling import sweep_mastodon
+        from rapport.social.transport import (
+            queue_mastodon_reply,
+            reaches_mastodon,
+            send_mastodon_reply,
+        )
+
+        # A reply on a Mastodon case is posted there (through the outbox, which retries);
+        # a post from a platform with no transport is answered there by a person, and recorded.
+        register(
+            Transport(
+                channel=Channel.SOCIAL,
+                queue=queue_mastodon_reply,
+                reaches=reaches_mastodon,
+                unreachable="This case has no Mastodon post to reply to.",
+                send=send_mastodon_reply,
+            )
+        )
+        # The desk's Mastodon mentions, taken in every RAPPORT_MASTODON_POLL_SECONDS.
+        register_sweep("social_mastodon", sweep_mastodon)

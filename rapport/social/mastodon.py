@@ -169,7 +169,7 @@ class Mastodon:
             params["since_id"] = since_id
         page = self._page(f"{self.base_url}/api/v1/notifications", params)
         pages = [page]
-        while since_id and page.next_url and self._continues(page, since_id):
+        while since_id and page.next_url and self._continues(page, since_id, page_size):
             if len(pages) >= MAX_PAGES:
                 raise Unavailable(
                     f"More than {MAX_PAGES * page_size} new mentions: stopped after "
@@ -193,11 +193,11 @@ class Mastodon:
         return Mentions(ordered, newest, pages[-1].rate, len(pages))
 
     @staticmethod
-    def _continues(page: Page, since_id: str) -> bool:
-        """More to read: the page was not empty and did not reach the cursor."""
-        return bool(page.notification_ids) and all(
-            newer(i, since_id) for i in page.notification_ids
-        )
+    def _continues(page: Page, since_id: str, page_size: int) -> bool:
+        """More to read: the page was full and did not reach the cursor (a page of fewer
+        than asked for holds everything newer than since_id)."""
+        ids = page.notification_ids
+        return len(ids) >= page_size and all(newer(i, since_id) for i in ids)
 
     def _page(self, url: str, params: Mapping[str, str | int] | None) -> Page:
         if (urlsplit(url).scheme, urlsplit(url).netloc) != self.origin:

@@ -104,3 +104,21 @@ class SocialResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on case {self.case_id}"
+
+
+class MastodonCursor(models.Model):
+    """Where the desk is in one Mastodon account's mentions (rapport/social/polling.py): the
+    newest notification taken in (moved only after its mention was ingested), when to ask again
+    after a rate limit, and what went wrong last, for the operator."""
+
+    instance = models.URLField(max_length=300, unique=True)
+    since_id = models.CharField(max_length=100, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    # Rate limited: no request before this time (the instance's X-RateLimit-Reset).
+    resume_at = models.DateTimeField(null=True, blank=True)
+    ok_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    error_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.instance} since {self.since_id or 'the start'}"

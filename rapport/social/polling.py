@@ -30,6 +30,7 @@ from rapport.social.mastodon import (
     Mention,
     RateLimited,
 )
+from rapport.social.models import MastodonCursor
 
 logger = logging.getLogger("rapport.social.polling")
 PLATFORM = "mastodon"
@@ -162,6 +163,26 @@ def incoming(mention: Mention, *, host: str) -> IncomingPost:
         posted_at=mention.posted_at,
         in_reply_to=mention.in_reply_to_id,
     )
+
+
+def status_line(instance: str) -> str:
+    """Where polling `instance` stands, for the operator (`rapport social-poll --status`)."""
+    cursor = MastodonCursor.objects.filter(instance=instance).first()
+    if cursor is None:
+        return f"{instance}: never polled"
+
+    def at(when: datetime | None) -> str:
+        return f"{when:%Y-%m-%d %H:%M:%S} UTC" if when else "never"
+
+    said = (
+        f"{instance}: cursor {cursor.since_id or '(none yet)'}; last poll {at(cursor.polled_at)}; "
+        f"last good poll {at(cursor.ok_at)}"
+    )
+    if cursor.resume_at:
+        said += f"; rate limited: next poll after {at(cursor.resume_at)}"
+    if cursor.error:
+        said += f"; last error ({at(cursor.error_at)}): {cursor.error}"
+    return said
 
 
 def sweep_mastodon(*, now: datetime) -> dict[str, list[object]]:

@@ -39,12 +39,19 @@ def test_a_reply_on_a_chat_case_without_a_conversation_goes_by_email(
     assert mail.outbox[0].to == ["maria.lopez@example.com"]
 
 
-@pytest.mark.parametrize("channel", ["sms", "social", "web"])
+@pytest.mark.parametrize("channel", ["sms", "web"])
 def test_a_reply_asked_for_on_a_channel_with_no_transport_is_refused(
     world: World, channel: str
 ) -> None:
     with pytest.raises(ActionError, match=f"cannot send by {channel}.*Reply by email"):
         reply(case=world.case, text="Hello", by=world.agent, channel=channel)
+    assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
+
+
+def test_a_social_reply_on_a_case_with_no_mastodon_post_is_refused(world: World) -> None:
+    # Social carries Mastodon replies only (tests/social/test_mastodon_replies.py).
+    with pytest.raises(ActionError, match=r"no Mastodon post to reply to\. Reply by email"):
+        reply(case=world.case, text="Hello", by=world.agent, channel="social")
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
 
 

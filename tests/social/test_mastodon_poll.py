@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 
 from rapport.cases.models import Case, Message
@@ -26,7 +26,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fake(httpserver: HTTPServer, settings: SettingsWrapper, world: World) -> Iterator[FakeMastodon]:
+def fake(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeMastodon]:
     instance = FakeMastodon(httpserver)
     settings.RAPPORT_MASTODON_URL = instance.url
     settings.RAPPORT_MASTODON_TOKEN = instance.token
@@ -61,7 +61,9 @@ def test_mentions_across_three_pages_become_cases_once(
     assert len(fake.requests) == 3  # 2 + 2 + 1 (the third page reaches the cursor)
     assert f"since_id={start}" in fake.requests[0]
     assert polled.cursor == fake.notifications[-1]["id"] == cursor().since_id
-    posts = SocialPost.objects.filter(source="poll").exclude(post_id=fake.notifications[0]["status"]["id"])
+    posts = SocialPost.objects.filter(source="poll").exclude(
+        post_id=fake.notifications[0]["status"]["id"]
+    )
     assert sorted(p.author_handle for p in posts) == sorted(people)
     assert {p.platform for p in posts} == {"mastodon"}
     # The customer's handle is their identity: "mastodon:<user@instance>".
@@ -86,8 +88,8 @@ def test_the_html_of_a_post_is_stored_as_text(fake: FakeMastodon) -> None:
     [polled] = poll_accounts(now=NOW)
     post = SocialPost.objects.get(author_handle="carla@elsewhere.example")
     assert post.text == "@brand refund\xa0please\norder 42"
-    message = Message.objects.get(pk=post.message_id)
-    assert "<" not in message.text and "steal" not in message.text
+    message = post.message
+    assert message is not None and "<" not in message.text and "steal" not in message.text
     assert polled.new_cases == [post.case_id]
 
 
@@ -113,7 +115,7 @@ def test_an_answer_to_an_earlier_post_threads_into_its_case(fake: FakeMastodon) 
     posts = SocialPost.objects.filter(author_handle="eve@elsewhere.example").order_by("pk")
     assert [p.case_id for p in posts] == [posts[0].case_id] * 2
     assert posts[1].in_reply_to == first["status"]["id"]
-    assert Message.objects.filter(case_id=posts[0].case_id, direction="in").count() == 2
+    assert Message.objects.filter(case=posts[0].case, direction="in").count() == 2
 
 
 def test_a_5xx_is_reported_and_the_cursor_kept(fake: FakeMastodon) -> None:
@@ -125,6 +127,10 @@ def test_a_5xx_is_reported_and_the_cursor_kept(fake: FakeMastodon) -> None:
         call_command("social_poll", stdout=StringIO(), stderr=err)
     assert "answered 503" in err.getvalue() and "FAILED" in err.getvalue()
     assert cursor().since_id == start and "503" in cursor().error
+    status = StringIO()
+    call_command("social_poll", "--status", stdout=status)
+    assert f"cursor {start}" in status.getvalue()
+    assert "last error (" in status.getvalue() and "answered 503" in status.getvalue()
     assert not SocialPost.objects.filter(author_handle="alice@elsewhere.example").exists()
 
     out = StringIO()
@@ -189,7 +195,7 @@ def test_the_last_request_of_a_window_is_used_then_waited_on(fake: FakeMastodon)
 
 
 def test_a_mention_the_intake_refuses_stops_there_and_is_read_again(
-    fake: FakeMastodon, settings: SettingsWrapper
+    fake: FakeMastodon, settings: Settings
 ) -> None:
     start_listening(fake)
     settings.RAPPORT_SOCIAL_MAX_TEXT = 500
@@ -208,7 +214,7 @@ def test_a_mention_the_intake_refuses_stops_there_and_is_read_again(
 
 
 def test_the_worker_polls_no_more_often_than_its_interval(
-    fake: FakeMastodon, settings: SettingsWrapper
+    fake: FakeMastodon, settings: Settings
 ) -> None:
     settings.RAPPORT_MASTODON_POLL_SECONDS = 60
     fake.mention("<p>@brand one</p>")
@@ -220,7 +226,7 @@ def test_the_worker_polls_no_more_often_than_its_interval(
     assert len(fake.requests) == 2 and len(result["new_cases"]) == 1
 
 
-def test_the_command_says_when_nothing_is_set_up(settings: SettingsWrapper, db: None) -> None:
+def test_the_command_says_when_nothing_is_set_up(settings: Settings, db: None) -> None:
     settings.RAPPORT_MASTODON_URL = ""
     with pytest.raises(CommandError, match="RAPPORT_MASTODON_URL"):
         call_command("social_poll")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 
 from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Message
@@ -16,7 +16,7 @@ from rapport.social import mastodon
 from rapport.social.actions.ingest import IncomingPost, ingest_post
 from rapport.social.models import ResponseKind, SocialPost, SocialResponse
 from rapport.social.polling import poll_accounts
-from tests.api.conftest import assert_error
+from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 from tests.social.fake_mastodon import Failure, FakeMastodon
 
@@ -24,7 +24,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fake(httpserver: HTTPServer, settings: SettingsWrapper, world: World) -> Iterator[FakeMastodon]:
+def fake(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeMastodon]:
     instance = FakeMastodon(httpserver)
     settings.RAPPORT_MASTODON_URL = instance.url
     settings.RAPPORT_MASTODON_TOKEN = instance.token
@@ -44,21 +44,22 @@ def mentioned_case(fake: FakeMastodon, *, visibility: str = "public") -> tuple[C
     return SocialPost.objects.get(post_id=latest).case, latest  # type: ignore[return-value]
 
 
-def reply_by_api(api_as: Any, world: World, case: Case, on_commit: Any, **body: Any) -> Any:
+def reply_by_api(world: World, case: Case, on_commit: Any, **body: Any) -> Any:
+    """Dr. Ana Ortiz replies through the API; the outbox delivers on commit (synchronously)."""
     with on_commit(execute=True):
-        return api_as(world.agent).post(
+        return ApiClient(world.token_for(world.agent)).post(
             f"/cases/{case.pk}/replies",
             {"text": "Refunded today, sorry for the wait.", "channel": "social", **body},
         )
 
 
 def test_a_reply_is_posted_to_the_customers_latest_post(
-    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     case, latest = mentioned_case(fake, visibility="unlisted")
     fake.requests.clear()
 
-    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    response = reply_by_api(world, case, django_capture_on_commit_callbacks)
 
     assert response.status_code == 201, response.content
     message = Message.objects.get(pk=response.json()["id"])
@@ -78,7 +79,6 @@ def test_a_reply_is_posted_to_the_customers_latest_post(
 def test_a_lost_answer_is_retried_with_the_same_key_and_posts_once(
     fake: FakeMastodon,
     world: World,
-    api_as: Any,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -87,33 +87,35 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_posts_once(
     # The status lookup answers; the post is made but its answer comes too late.
     fake.fail_next(None, Failure(after=True, delay=0.6))
 
-    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    response = reply_by_api(world, case, django_capture_on_commit_callbacks)
 
     message = Message.objects.get(pk=response.json()["id"])
     assert message.delivery_status == DeliveryStatus.SENT, message.delivery_error
     assert message.delivery_attempts == 2
-    posts = [r for r in fake.requests if r.startswith("/api/v1/statuses?") or r == "/api/v1/statuses"]
+    posts = [
+        r for r in fake.requests if r.startswith("/api/v1/statuses?") or r == "/api/v1/statuses"
+    ]
     assert len(posts) == 2 and len(fake.posted) == 1  # two requests, one status
     assert SocialResponse.objects.filter(case=case).count() == 1
 
 
 def test_a_5xx_is_retried_by_the_outbox(
-    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     case, _ = mentioned_case(fake)
     fake.fail_next(Failure(status=502))
-    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    response = reply_by_api(world, case, django_capture_on_commit_callbacks)
     message = Message.objects.get(pk=response.json()["id"])
     assert message.delivery_status == DeliveryStatus.SENT and message.delivery_attempts == 2
     assert len(fake.posted) == 1
 
 
 def test_a_deleted_post_fails_the_reply_clearly(
-    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     case, latest = mentioned_case(fake)
     del fake.statuses[latest]
-    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    response = reply_by_api(world, case, django_capture_on_commit_callbacks)
     message = Message.objects.get(pk=response.json()["id"])
     assert message.delivery_status == DeliveryStatus.FAILED
     assert "was deleted or is hidden" in message.delivery_error
@@ -121,7 +123,7 @@ def test_a_deleted_post_fails_the_reply_clearly(
 
 
 def test_a_refusal_fails_the_reply_with_mastodons_reason(
-    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     case, _ = mentioned_case(fake)
     fake.fail_next(
@@ -132,7 +134,7 @@ def test_a_refusal_fails_the_reply_with_mastodons_reason(
             content_type="application/json",
         ),
     )
-    response = reply_by_api(api_as, world, case, django_capture_on_commit_callbacks)
+    response = reply_by_api(world, case, django_capture_on_commit_callbacks)
     message = Message.objects.get(pk=response.json()["id"])
     assert message.delivery_status == DeliveryStatus.FAILED and message.delivery_attempts == 1
     assert "Mastodon refused the reply" in message.delivery_error
@@ -140,18 +142,17 @@ def test_a_refusal_fails_the_reply_with_mastodons_reason(
 
 
 def test_a_reply_too_long_for_mastodon_is_refused_before_queueing(
-    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     case, _ = mentioned_case(fake)
-    response = reply_by_api(
-        api_as, world, case, django_capture_on_commit_callbacks, text="word " * 100
-    )
-    assert_error(response, 400, field="text", contains="Mastodon takes 500 characters")
+    response = reply_by_api(world, case, django_capture_on_commit_callbacks, text="word " * 100)
+    error = assert_error(response, 400, "bad_request", field="text")
+    assert "Mastodon takes 500 characters" in error["message"]
     assert not Message.objects.filter(case=case, direction="out").exists()
 
 
 def test_a_platform_with_no_transport_is_never_sent(
-    fake: FakeMastodon, world: World, api_as: Any, django_capture_on_commit_callbacks: Any
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     review = ingest_post(
         post=IncomingPost(
@@ -166,18 +167,19 @@ def test_a_platform_with_no_transport_is_never_sent(
         ),
         source="webhook",
     )
-    response = reply_by_api(api_as, world, review.case, django_capture_on_commit_callbacks)
-    assert_error(response, 400, field="channel", contains="no Mastodon post to reply to")
+    response = reply_by_api(world, review.case, django_capture_on_commit_callbacks)
+    error = assert_error(response, 400, "bad_request", field="channel")
+    assert "no Mastodon post to reply to" in error["message"]
     assert fake.posted == []
     assert not Message.objects.filter(case=review.case, direction="out").exists()
 
 
 def test_without_mastodon_set_up_nothing_is_offered(
-    fake: FakeMastodon, world: World, settings: SettingsWrapper, api_as: Any
+    fake: FakeMastodon, world: World, settings: Settings
 ) -> None:
     case, _ = mentioned_case(fake)
     settings.RAPPORT_MASTODON_URL = ""
-    response = api_as(world.agent).post(
+    response = ApiClient(world.token_for(world.agent)).post(
         f"/cases/{case.pk}/replies", {"text": "Hello", "channel": "social"}
     )
     assert response.status_code == 400

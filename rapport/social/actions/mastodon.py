@@ -41,7 +41,6 @@ def claim_poll(*, instance: str, now: datetime, every: timedelta) -> MastodonCur
         mine = mine.filter(Q(polled_at__isnull=True) | Q(polled_at__lte=now - every))
     if not mine.update(polled_at=now):
         return "polled moments ago"
-    cursor.polled_at = now
     return cursor
 
 

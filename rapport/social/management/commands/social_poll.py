@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rapport.social.polling import Polled, configured_accounts, poll_accounts
+from rapport.social.polling import Polled, configured_accounts, poll_accounts, status_line
 
 
 class Command(BaseCommand):
@@ -28,6 +28,11 @@ class Command(BaseCommand):
             "--loop", action="store_true", help="poll every RAPPORT_MASTODON_POLL_SECONDS"
         )
         parser.add_argument("--json", action="store_true", help="print each poll as JSON")
+        parser.add_argument(
+            "--status",
+            action="store_true",
+            help="poll nothing: say where each account is (cursor, last poll, last error)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not configured_accounts():
@@ -35,6 +40,10 @@ class Command(BaseCommand):
                 "No Mastodon account is set up: set RAPPORT_MASTODON_URL and "
                 "RAPPORT_MASTODON_TOKEN (docs/social.md)."
             )
+        if options["status"]:
+            for account in configured_accounts():
+                self.stdout.write(status_line(account.url))
+            return
         while True:
             polled = poll_accounts(now=timezone.now())
             for each in polled:
