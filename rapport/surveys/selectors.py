@@ -86,6 +86,14 @@ def results(surveys: QuerySet[Survey]) -> Results:
     return Results(**surveys.aggregate(**_figures()))
 
 
+def results_by(surveys: QuerySet[Survey], **group: Any) -> list[tuple[Any, Results]]:
+    """The same figures per value of one expression (`week=TruncWeek(...)`), in its order:
+    one query."""
+    (name,) = group
+    rows = surveys.annotate(**group).values(name).annotate(**_figures()).order_by(name)
+    return [(row.pop(name), Results(**row)) for row in rows]
+
+
 def results_by_agent(surveys: QuerySet[Survey]) -> list[tuple[Agent, Results]]:
     """Per named agent (who helped, or the relationship owner for NPS), once something of theirs
     was sent or skipped: two queries."""

@@ -81,3 +81,27 @@ class TriageModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+class MessageSignal(models.Model):
+    """One signal triage raised on one customer message, with the kind of one of its reasons
+    ("anger", "repeated contact", "learned"): written when the message is triaged, so insights
+    count upset messages per week and the most common reasons in plain SQL (`Case.triage` keeps
+    only the latest reading, and its reasons are free text inside JSON)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    signal = models.CharField(max_length=20, choices=TriageSignal.choices)
+    kind = models.CharField(max_length=40)
+    at = models.DateTimeField(help_text="when the message arrived")
+
+    class Meta:
+        indexes = [models.Index(fields=["signal", "at"], name="message_signal_at")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "signal", "kind"], name="message_signal_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal} ({self.kind}) on message {self.message_id}"

@@ -11,6 +11,8 @@ from rapport.lib.ranked import newest_per
 from rapport.triage import desk
 from rapport.triage.explain import SIGNALS, explain
 from rapport.triage.loops import LOOP_WINDOW
+from rapport.triage.models import MessageSignal
+from rapport.triage.reasons import signal_kinds
 from rapport.triage.signals import HistoryItem, TriageResult, triage
 
 HISTORY = 10
@@ -111,3 +113,21 @@ def triage_signals(case: Case) -> list[tuple[str, str, list[str]]]:
     if explained is None:
         return []
     return [(s.name, s.label, list(s.shown_reasons)) for s in explained.signals if s.shown]
+
+
+def record_signals(readings: Sequence[tuple[Message, dict[str, Any]]]) -> None:
+    """Keep what triage raised on each message (`MessageSignal`), one row per signal and reason
+    kind, from the reading the case stored; nothing raised, no query."""
+    rows = [
+        MessageSignal(
+            message=message,
+            case_id=message.case_id,
+            signal=signal,
+            kind=kind,
+            at=message.created_at,
+        )
+        for message, stored in readings
+        for signal, kind in signal_kinds(stored)
+    ]
+    if rows:
+        MessageSignal.objects.bulk_create(rows, ignore_conflicts=True)

@@ -210,6 +210,9 @@ def open_cases(*, openings: Sequence[Opening]) -> list[Opened]:
             setattr(case, name, value)
     cases = insert_each(Case, [plan.case for plan in plans])
     messages = _first_messages(plans)
+    triage_service.record_signals(
+        [(m, plan.case.triage) for plan, m in zip(plans, messages, strict=True) if plan.heard]
+    )
     record_case_events(
         NewCaseEvent(
             case=plan.case,
@@ -516,6 +519,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
     )
     changed: set[str] = set()
     events: list[NewCaseEvent] = []
+    readings: list[tuple[Message, dict[str, Any]]] = []
     for item, message in zip(incoming, written, strict=True):
         case, now = cases[item.case.pk], message.created_at
         fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(message.text)}
@@ -528,6 +532,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
             history=histories[case.pk],
         )
         triaged = triage_service.as_case_fields(case, read, now=now)
+        readings.append((message, triaged["triage"]))
         for name, value in triaged.items():
             setattr(case, name, value)  # deadlines below see the fresh signals
         fields.update(triaged)
@@ -548,6 +553,7 @@ def receive_messages(*, incoming: Sequence[Incoming]) -> list[Message]:
             setattr(case, name, value)
         changed.update(fields)
     record_case_events(events)
+    triage_service.record_signals(readings)
     case_changed(cases.values())  # a message taken in is news without an event
     # Every case was read under its row lock in this transaction, so writing back the fields
     # any of them changed leaves the others' values as they were.

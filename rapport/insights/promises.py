@@ -1,0 +1,186 @@
+"""Promises kept: follow-ups, callbacks, referrals and appointments (`care.Promise`, one table
+for every kind) and incident outreach (`outreach.OutreachTask`), aggregated in SQL.
+
+A promise counts in the period its due time falls in. It is kept on time when kept no later
+than the desk's own rule for "kept late" (`care.actions.promises.LATE_AFTER` after its due time
+or, for a callback, its window's end; a referral is late once past its acknowledge-by time):
+the `late` flag set when it was kept. One still open before its miss time is pending, not
+counted against anyone; one open or missed past it is unkept. Cancelled ones are shown apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+
+from rapport.care.models import UNKEPT, Promise, PromiseKind, PromiseStatus
+from rapport.cases.models import Case
+from rapport.insights.periods import as_day, percent, week_of, weeks
+from rapport.outreach.models import OutreachStatus, OutreachTask
+
+OWNER_ROWS = 50
+INCIDENT_ROWS = 20
+KIND_TITLES = {
+    PromiseKind.FOLLOW_UP: "Follow-ups on time",
+    PromiseKind.CALLBACK: "Callbacks within their window",
+    PromiseKind.REFERRAL: "Referrals acknowledged in time",
+    PromiseKind.APPOINTMENT: "Appointments kept",
+}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """How the promises of one group (a kind, an owner, a week) came out."""
+
+    due: int  # due in the period, cancelled ones included
+    on_time: int
+    late: int
+    unkept: int  # open or missed past their miss time
+    pending: int  # open, still in time
+    cancelled: int
+
+    @property
+    def settled(self) -> int:
+        return self.on_time + self.late + self.unkept
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return percent(self.on_time, self.settled)
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    title: str
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    owner_id: int | None
+    owner: str
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: date
+    kept: Kept
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """Incident outreach: one task per affected customer, one named person reaching out."""
+
+    tasks: int
+    reached: int
+    gave_up: int  # every attempt made, not reached
+    trying: int  # attempted, not yet reached
+    not_yet: int
+
+    @property
+    def reached_percent(self) -> float | None:
+        return percent(self.reached, self.tasks)
+
+    @property
+    def done_percent(self) -> float | None:
+        """Reached, or every attempt made: nothing left to do."""
+        return percent(self.reached + self.gave_up, self.tasks)
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    incident_id: int
+    title: str
+    outreach: Outreach
+
+
+@dataclass(frozen=True)
+class Promises:
+    total: Kept
+    by_kind: list[KindRow]
+    by_owner: list[OwnerRow]
+    by_week: list[WeekRow]
+    outreach: Outreach
+    by_incident: list[IncidentRow]
+
+
+def _kept_figures(now: datetime) -> dict[str, Any]:
+    kept, unkept = Q(status=PromiseStatus.KEPT), Q(status__in=UNKEPT)
+    return {
+        "due": Count("pk"),
+        "on_time": Count("pk", filter=kept & Q(late=False)),
+        "late": Count("pk", filter=kept & Q(late=True)),
+        "unkept": Count("pk", filter=unkept & Q(miss_at__lte=now)),
+        "pending": Count("pk", filter=unkept & Q(miss_at__gt=now)),
+        "cancelled": Count("pk", filter=Q(status=PromiseStatus.CANCELLED)),
+    }
+
+
+def _kept(row: dict[str, Any]) -> Kept:
+    return Kept(**{name: row[name] for name in Kept.__dataclass_fields__})
+
+
+def _outreach_figures() -> dict[str, Any]:
+    return {
+        "tasks": Count("pk"),
+        "reached": Count("pk", filter=Q(status=OutreachStatus.REACHED)),
+        "gave_up": Count("pk", filter=Q(status=OutreachStatus.FAILED)),
+        "trying": Count("pk", filter=Q(status=OutreachStatus.ATTEMPTED)),
+        "not_yet": Count("pk", filter=Q(status=OutreachStatus.NOT_YET)),
+    }
+
+
+def _outreach(row: dict[str, Any]) -> Outreach:
+    return Outreach(**{name: row[name] for name in Outreach.__dataclass_fields__})
+
+
+def promises(
+    cases: QuerySet[Case], *, since: datetime, until: datetime, zone: ZoneInfo, now: datetime
+) -> Promises:
+    """Six queries, whatever the number of cases: the total, per kind, per owner (the busiest
+    OWNER_ROWS), per week (the desk's weeks), and incident outreach in total and per incident
+    (tasks opened in the period, the latest INCIDENT_ROWS incidents)."""
+    due = Promise.objects.filter(case__in=cases, due_at__gte=since, due_at__lt=until)
+    figures = _kept_figures(now)
+    total = _kept(due.aggregate(**figures))
+    per_kind = {
+        row["kind"]: _kept(row) for row in due.values("kind").annotate(**figures).order_by("kind")
+    }
+    by_owner = [
+        OwnerRow(row["owner"], row["owner__display_name"] or "Nobody", _kept(row))
+        for row in due.values("owner", "owner__display_name")
+        .annotate(**figures)
+        .order_by("-due", "owner__display_name", "owner")[:OWNER_ROWS]
+    ]
+    per_week = {
+        as_day(row["week"], zone): _kept(row)
+        for row in due.annotate(week=week_of("due_at", zone))
+        .values("week")
+        .annotate(**figures)
+        .order_by("week")
+    }
+    empty = Kept(0, 0, 0, 0, 0, 0)
+    tasks = OutreachTask.objects.filter(case__in=cases, created_at__gte=since, created_at__lt=until)
+    outreach = _outreach(tasks.aggregate(**_outreach_figures()))
+    by_incident = [
+        IncidentRow(row["incident"], row["incident__title"], _outreach(row))
+        for row in tasks.values("incident", "incident__title", "incident__created_at")
+        .annotate(**_outreach_figures())
+        .order_by("-incident__created_at", "-incident")[:INCIDENT_ROWS]
+    ]
+    return Promises(
+        total=total,
+        by_kind=[
+            KindRow(kind, KIND_TITLES[PromiseKind(kind)], per_kind.get(kind, empty))
+            for kind in PromiseKind.values
+        ],
+        by_owner=by_owner,
+        by_week=[WeekRow(week, per_week.get(week, empty)) for week in weeks(since, until, zone)],
+        outreach=outreach,
+        by_incident=by_incident,
+    )
