@@ -44,4 +44,3 @@ def weeks(since: datetime, until: datetime, zone: ZoneInfo) -> list[date]:
 def percent(part: int, whole: int) -> float | None:
     """One decimal; None when there was nothing to count, never a made-up 0."""
     return round(100 * part / whole, 1) if whole else None
-
