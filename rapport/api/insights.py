@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import AwareDatetime
@@ -14,19 +15,49 @@ from rapport.api.customers import READ_ERRORS
 from rapport.api.schemas.base import Input
 from rapport.cases.access import cases_for_agent
 from rapport.insights import selectors
+from rapport.insights.questions import QUESTIONS
+from rapport.insights.report import FilterError, Report, Scope, read_filters, scope_for
+from rapport.lib.errors import ActionError
+from rapport.lib.storable import MAX_INT
 
 router = Router(tags=["insights"])
 
 
-class TimeToHumanOut(Schema):
-    since: datetime
-    until: datetime
+Cell = float | int | str | None
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: Cell
+    unit: str = Field(description='"min", "share" (0-1), or empty for a count.')
+
+
+class TableOut(Schema):
+    name: str = Field(description="The web page downloads it as CSV with ?format=csv&table=name.")
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+class ReportOut(Schema):
+    question: str
+    title: str
+    since: datetime = Field(description="Start of the window (included).")
+    until: datetime = Field(description="End of the window (excluded).")
+    filters: dict[str, str] = Field(description="The filters given.")
+    figures: list[FigureOut]
+    tables: list[TableOut]
+    data: dict[str, Any] = Field(description="The question's own figures, by key.")
+
+
+class TimeToHumanOut(ReportOut):
     cases: int
     answered: int
     median_minutes: float | None
     p90_minutes: float | None
     within_target: float | None
-    by_channel: dict[str, float]
+    by_channel: dict[str, float | None]
 
 
 class WindowQuery(Input):
@@ -34,9 +65,56 @@ class WindowQuery(Input):
     until: AwareDatetime | None = Field(None, description="Default: now.")
 
 
+class InsightsQuery(Input):
+    since: str | None = Field(
+        None,
+        description="A day (YYYY-MM-DD: from its midnight in the desk's time zone) or a time "
+        "with its offset. Default: 7 days before `until`.",
+    )
+    until: str | None = Field(
+        None,
+        description="A day (included: up to the next midnight) or a time with its offset "
+        "(excluded). Default: today.",
+    )
+    team: int | None = Field(None, ge=1, le=MAX_INT, description="Cases of this team.")
+    site: int | None = Field(None, ge=1, le=MAX_INT, description="Cases owned at this site.")
+    agent: int | None = Field(None, ge=1, le=MAX_INT, description="Cases this agent owns.")
+    brand: int | None = Field(None, ge=1, le=MAX_INT, description="Cases of this business.")
+
+
+class BadFilter(ActionError):
+    status_code = 422
+
+
 def _window(window: WindowQuery) -> tuple[datetime, datetime]:
     default_since, default_until = selectors.default_window(timezone.now())
     return window.since or default_since, window.until or default_until
+
+
+def _report(request: HttpRequest, slug: str, query: InsightsQuery) -> tuple[Report, Scope]:
+    question = QUESTIONS.get(slug)
+    if question is None:
+        raise Http404("No such question")
+    try:
+        form = read_filters(query.dict(exclude_none=True))
+    except FilterError as exc:
+        name, message = next(iter(exc.errors.items()))
+        raise BadFilter(f"{name}: {message}", field=name) from exc
+    scope = scope_for(cases_for_agent(agent_of(request)), form, now=timezone.now())
+    return question.build(scope), scope
+
+
+def _out(report: Report, scope: Scope) -> dict[str, Any]:
+    return {
+        "question": report.question,
+        "title": report.title,
+        "since": scope.since.astimezone(UTC),
+        "until": scope.until.astimezone(UTC),
+        "filters": dict(scope.filters),
+        "figures": [vars(figure) for figure in report.figures],
+        "tables": [table.as_dict() for table in report.tables],
+        "data": dict(report.data),
+    }
 
 
 @router.get(
@@ -45,13 +123,13 @@ def _window(window: WindowQuery) -> tuple[datetime, datetime]:
     summary="Time to a named human",
 )
 @supervisor_required
-def time_to_human(request: HttpRequest, window: Query[WindowQuery]) -> TimeToHumanOut:
-    """Arrival to the first human action the customer could see, over new cases in the window
-    (default: the last 7 days). Supervisors only."""
-    agent = agent_of(request)
-    since, until = _window(window)
-    stats = selectors.time_to_human(cases_for_agent(agent), since=since, until=until)
-    return TimeToHumanOut(since=since, until=until, **stats.as_dict())  # type: ignore[arg-type]
+def time_to_human(request: HttpRequest, filters: Query[InsightsQuery]) -> dict[str, Any]:
+    """Arrival to the first human action the customer could see, over the cases customers
+    started in the window (default: the last 7 days): the distribution, p50/p90 overall, by
+    channel and by priority, first and next responses against their deadlines, the backlog by
+    age. The page /supervisor/insights/time-to-human/ shows the same. Supervisors only."""
+    report, scope = _report(request, "time-to-human", filters)
+    return {**_out(report, scope), **report.data}
 
 
 class SavedReplyCountOut(Schema):
@@ -92,3 +170,16 @@ def saved_reply_use(request: HttpRequest, window: Query[WindowQuery]) -> SavedRe
         sent_unchanged=use.sent_unchanged,
         by_saved_reply=[SavedReplyCountOut(**row) for row in use.by_saved_reply],  # type: ignore[arg-type]
     )
+
+
+@router.get(
+    "/{question}",
+    response={200: ReportOut, **READ_ERRORS},
+    summary="Any insights question",
+)
+@supervisor_required
+def question(request: HttpRequest, question: str, filters: Query[InsightsQuery]) -> dict[str, Any]:
+    """The figures and tables of /supervisor/insights/<question>/ (e.g. `queue`: who waits for
+    a person now), with the same filters. An unknown question is a 404. Supervisors only."""
+    report, scope = _report(request, question, filters)
+    return _out(report, scope)

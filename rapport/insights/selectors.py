@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import median
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 
 from rapport.cases.models import (
     ACTIVE_STATUSES,
@@ -17,14 +16,13 @@ from rapport.cases.models import (
     Initiative,
     Message,
 )
+from rapport.insights.percentiles import duration, minutes, percentiles
 
-# Enough to describe a busy week without reading a year of cases into memory.
-SAMPLE_LIMIT = 50_000
-
-
-def _percentile(sorted_values: list[float], fraction: float) -> float:
-    index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
-    return sorted_values[index]
+# Answered by a person; and by the first-response deadline (a case without one counts as on time).
+ANSWERED = Q(first_response_at__isnull=False)
+ON_TIME = ANSWERED & (
+    Q(first_response_due_at__isnull=True) | Q(first_response_at__lte=F("first_response_due_at"))
+)
 
 
 @dataclass(frozen=True)
@@ -53,29 +51,24 @@ def time_to_human(cases: QuerySet[Case], *, since: datetime, until: datetime) ->
     window = cases.filter(
         initiative=Initiative.CUSTOMER, created_at__gte=since, created_at__lt=until
     )
-    rows = list(
-        window.values_list(
-            "created_at", "first_response_at", "first_response_due_at", "origin_channel"
-        )[:SAMPLE_LIMIT]
+    counts = window.aggregate(
+        cases=Count("pk"),
+        answered=Count("pk", filter=ANSWERED),
+        on_time=Count("pk", filter=ON_TIME),
     )
-    waits: list[float] = []
-    on_time = 0
-    per_channel: dict[str, list[float]] = {}
-    for created, answered, due, channel in rows:
-        if answered is None:
-            continue
-        minutes = max(0.0, (answered - created).total_seconds() / 60)
-        waits.append(minutes)
-        per_channel.setdefault(channel, []).append(minutes)
-        on_time += due is None or answered <= due
-    waits.sort()
+    wait = duration("first_response_at", "created_at")
+    overall = percentiles(window, value=wait).get(None)
+    by_channel = percentiles(window, value=wait, group="origin_channel")
+    answered = counts["answered"]
     return WaitStats(
-        cases=len(rows),
-        answered=len(waits),
-        median_minutes=round(median(waits), 1) if waits else None,
-        p90_minutes=round(_percentile(waits, 0.9), 1) if waits else None,
-        within_target=round(on_time / len(waits), 3) if waits else None,
-        by_channel={name: round(median(values), 1) for name, values in sorted(per_channel.items())},
+        cases=counts["cases"],
+        answered=answered,
+        median_minutes=minutes(overall.p50) if overall else None,
+        p90_minutes=minutes(overall.p90) if overall else None,
+        within_target=round(counts["on_time"] / answered, 3) if answered else None,
+        by_channel={
+            str(name): minutes(spread.p50) or 0.0 for name, spread in sorted(by_channel.items())
+        },
     )
 
 

@@ -13,6 +13,7 @@ from rapport.workspace.views import (
     desk_organisation,
     desk_policies,
     inbox,
+    insights,
     live,
     messages,
     profile,
@@ -55,6 +56,8 @@ urlpatterns = [
     path("supervisor/", supervisor.supervisor, name="supervisor"),
     path("supervisor/desk/", desk.desk, name="desk"),
     path("supervisor/staffing/", staffing.staffing_page, name="staffing"),
+    path("supervisor/insights/", insights.insights_index, name="insights"),
+    path("supervisor/insights/<slug:question>/", insights.insights_page, name="insights_question"),
     path("supervisor/triage/", triage.triage_models, name="triage_models"),
     path(
         "supervisor/triage/activate/",

@@ -56,6 +56,7 @@ EXPECTED_PATHS = {
     "/api/v1/agents/me/photo",
     "/api/v1/insights/time-to-human",
     "/api/v1/insights/saved-replies",
+    "/api/v1/insights/{question}",
     "/api/v1/staffing/interval",
     "/api/v1/staffing/plan",
     "/api/v1/outreach/approval-limits",

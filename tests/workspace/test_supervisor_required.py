@@ -80,7 +80,7 @@ def test_a_decorated_operation_keeps_its_parameters_in_the_schema_and_their_chec
     """ninja reads an operation's parameters through the wrapper: they must stay the same."""
     schema = ApiClient(None).get("/openapi.json").json()
     params = schema["paths"]["/api/v1/insights/time-to-human"]["get"]["parameters"]
-    assert {p["name"] for p in params} == {"since", "until"}
+    assert {p["name"] for p in params} == {"since", "until", "team", "site", "agent", "brand"}
     sam = ApiClient(world.token_for(world.supervisor))
     bad = sam.get("/insights/time-to-human", since="yesterday")
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "since"

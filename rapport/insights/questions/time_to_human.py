@@ -1,0 +1,309 @@
+"""How long customers wait for a named human: the distribution, p50/p90 overall, by channel and
+by priority, first and next responses against their deadlines, and the backlog by age.
+
+Over the cases customers started (outreach the desk began is not a wait for a person) created
+in the window; the next-response and backlog figures are live (now). Seven queries, whatever the
+number of cases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+
+from rapport.cases.models import (
+    ACTIVE_STATUSES,
+    PRIORITY_RANK,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    Initiative,
+    Priority,
+)
+from rapport.insights import charts
+from rapport.insights.percentiles import Spread, duration, minutes, percentiles
+from rapport.insights.report import Figure, Question, Report, Scope, Table
+from rapport.insights.selectors import ANSWERED, ON_TIME
+from rapport.people.models import Channel
+
+# Upper bounds of the wait buckets; the last bucket has none.
+WAIT_BUCKETS: tuple[tuple[timedelta | None, str], ...] = (
+    (timedelta(minutes=5), "under 5 min"),
+    (timedelta(minutes=15), "5-15 min"),
+    (timedelta(hours=1), "15-60 min"),
+    (timedelta(hours=4), "1-4 h"),
+    (timedelta(days=1), "4-24 h"),
+    (timedelta(days=3), "1-3 days"),
+    (None, "3 days or more"),
+)
+AGE_BUCKETS: tuple[tuple[timedelta | None, str], ...] = (
+    (timedelta(hours=1), "under 1 h"),
+    (timedelta(hours=4), "1-4 h"),
+    (timedelta(days=1), "4-24 h"),
+    (timedelta(days=3), "1-3 days"),
+    (timedelta(days=7), "3-7 days"),
+    (None, "a week or more"),
+)
+DUE_SOON = timedelta(hours=1)
+
+
+def customer_started(scope: Scope) -> QuerySet[Case]:
+    return scope.created_in_window().filter(initiative=Initiative.CUSTOMER)
+
+
+def _answered_within(bound: timedelta) -> Q:
+    return Q(first_response_at__lt=F("created_at") + bound)
+
+
+def _window_counts(cases: QuerySet[Case], *, now: datetime) -> dict[str, int]:
+    counts: dict[str, Any] = {
+        "cases": Count("pk"),
+        "answered": Count("pk", filter=ANSWERED),
+        "on_time": Count("pk", filter=ON_TIME),
+        "no_deadline": Count("pk", filter=ANSWERED & Q(first_response_due_at__isnull=True)),
+        "unanswered_late": Count(
+            "pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+        ),
+    }
+    for i, (bound, _) in enumerate(WAIT_BUCKETS):
+        if bound is not None:
+            counts[f"within_{i}"] = Count("pk", filter=ANSWERED & _answered_within(bound))
+    return cases.aggregate(**counts)
+
+
+def _live_counts(scope: Scope) -> dict[str, int]:
+    """Active customer-started cases now: their next-response deadline and their age."""
+    now = scope.now
+    active = scope.cases.filter(initiative=Initiative.CUSTOMER, status__in=ACTIVE_STATUSES)
+    counts: dict[str, Any] = {
+        "active": Count("pk"),
+        "unanswered": Count("pk", filter=Q(first_response_at__isnull=True)),
+        "past_due": Count("pk", filter=Q(next_response_due_at__lte=now)),
+        "due_soon": Count(
+            "pk", filter=Q(next_response_due_at__gt=now, next_response_due_at__lte=now + DUE_SOON)
+        ),
+        "due_later": Count("pk", filter=Q(next_response_due_at__gt=now + DUE_SOON)),
+    }
+    for i, (bound, _) in enumerate(AGE_BUCKETS):
+        if bound is not None:
+            counts[f"younger_{i}"] = Count("pk", filter=Q(created_at__gt=now - bound))
+    return active.aggregate(**counts)
+
+
+def _buckets(
+    counts: dict[str, int], prefix: str, total: int, names: tuple[tuple[timedelta | None, str], ...]
+) -> list[tuple[str, int]]:
+    rows, below = [], 0
+    for i, (bound, label) in enumerate(names):
+        upto = counts[f"{prefix}_{i}"] if bound is not None else total
+        rows.append((label, upto - below))
+        below = upto
+    return rows
+
+
+def _step(scope: Scope) -> tuple[str, Any]:
+    days = (scope.until - scope.since) / timedelta(days=1)
+    if days <= 62:
+        return "day", TruncDate("created_at", tzinfo=scope.zone)
+    if days <= 731:
+        return "week", TruncWeek("created_at", tzinfo=scope.zone)
+    return "month", TruncMonth("created_at", tzinfo=scope.zone)
+
+
+def _periods(scope: Scope, step: str) -> list[date]:
+    """Every period of the window, in the desk's zone (periods with no case included)."""
+    first = scope.since.astimezone(scope.zone).date()
+    last = (scope.until - timedelta(microseconds=1)).astimezone(scope.zone).date()
+    if step == "week":
+        first -= timedelta(days=first.weekday())
+    elif step == "month":
+        first = first.replace(day=1)
+    periods, day = [], first
+    while day <= last:
+        periods.append(day)
+        if step == "day":
+            day += timedelta(days=1)
+        elif step == "week":
+            day += timedelta(days=7)
+        else:
+            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return periods
+
+
+def _over_time(scope: Scope, cases: QuerySet[Case]) -> tuple[str, list[tuple[date, int, int]]]:
+    step, trunc = _step(scope)
+    found = {
+        (row["period"].date() if isinstance(row["period"], datetime) else row["period"]): row
+        for row in cases.annotate(period=trunc)
+        .values("period")
+        .annotate(n=Count("pk"), answered=Count("pk", filter=Q(first_response_at__isnull=False)))
+        .order_by("period")
+    }
+    return step, [
+        (day, found[day]["n"] if day in found else 0, found[day]["answered"] if day in found else 0)
+        for day in _periods(scope, step)
+    ]
+
+
+def _spread_rows(spreads: dict[Any, Spread], order: list[tuple[str, str]]) -> list[tuple[Any, ...]]:
+    return [
+        (label, spreads[key].n, minutes(spreads[key].p50), minutes(spreads[key].p90))
+        for key, label in order
+        if key in spreads
+    ]
+
+
+def _spread_chart(by: str, rows: list[tuple[Any, ...]]) -> charts.Chart:
+    return charts.bars(
+        f"Median wait by {by} (minutes; p90 beside it)",
+        table=f"by-{by}",
+        points=[
+            charts.Point(str(label), float(p50 or 0), f"{p50} min · p90 {p90}")
+            for label, _, p50, p90 in rows
+        ],
+    )
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def build(scope: Scope) -> Report:
+    cases = customer_started(scope)
+    counts = _window_counts(cases, now=scope.now)
+    wait = duration("first_response_at", "created_at")
+    overall = percentiles(cases, value=wait).get(None, Spread(0, None, None))
+    by_channel = percentiles(cases, value=wait, group="origin_channel")
+    by_priority = percentiles(cases, value=wait, group="priority")
+    live = _live_counts(scope)
+    missed = CaseEvent.objects.filter(
+        case__in=scope.cases,
+        kind=CaseEventKind.SLA_BREACHED,
+        created_at__gte=scope.since,
+        created_at__lt=scope.until,
+    ).count()
+    step, series = _over_time(scope, cases)
+
+    answered, total = counts["answered"], counts["cases"]
+    on_time = counts["on_time"]
+    distribution = _buckets(counts, "within", answered, WAIT_BUCKETS)
+    backlog = _buckets(live, "younger", live["active"], AGE_BUCKETS)
+    channel_rows = _spread_rows(by_channel, list(Channel.choices))
+    priority_rows = _spread_rows(
+        by_priority, sorted(Priority.choices, key=lambda c: PRIORITY_RANK[Priority(c[0])])
+    )
+    first_rows = [
+        ("answered by the deadline", on_time - counts["no_deadline"]),
+        ("answered late", answered - on_time),
+        ("answered, no deadline set", counts["no_deadline"]),
+        ("not answered, past the deadline", counts["unanswered_late"]),
+        ("not answered yet, deadline to come", total - answered - counts["unanswered_late"]),
+    ]
+    next_rows = [
+        ("past the deadline now", live["past_due"]),
+        ("due within the hour", live["due_soon"]),
+        ("due later", live["due_later"]),
+        (
+            "nothing owed (answered, or waiting on the customer)",
+            live["active"] - live["past_due"] - live["due_soon"] - live["due_later"],
+        ),
+    ]
+    median, p90 = minutes(overall.p50), minutes(overall.p90)
+    within = _percent(on_time, answered)
+    tables = (
+        Table(
+            "distribution", "Time to a named human", ("wait", "cases answered"), tuple(distribution)
+        ),
+        Table(
+            "by-channel",
+            "By channel",
+            ("channel", "cases answered", "p50 minutes", "p90 minutes"),
+            tuple(channel_rows),
+        ),
+        Table(
+            "by-priority",
+            "By priority",
+            ("priority", "cases answered", "p50 minutes", "p90 minutes"),
+            tuple(priority_rows),
+        ),
+        Table(
+            "first-response",
+            "First response against its deadline",
+            ("outcome", "cases"),
+            tuple(first_rows),
+        ),
+        Table(
+            "next-response",
+            "Next response owed now",
+            ("state", "cases"),
+            tuple(next_rows),
+            note=f"Response deadlines (first or next) missed in the period: {missed}.",
+        ),
+        Table("backlog", "Open cases by age now", ("age", "cases"), tuple(backlog)),
+        Table(
+            "over-time",
+            f"New cases per {step} ({scope.zone.key})",
+            (step, "new cases", "answered by a person"),
+            tuple((day.isoformat(), n, done) for day, n, done in series),
+        ),
+    )
+    chart_list = (
+        charts.histogram(
+            "How long customers waited for a person",
+            table="distribution",
+            points=[charts.Point(label, n) for label, n in distribution],
+        ),
+        _spread_chart("channel", channel_rows),
+        _spread_chart("priority", priority_rows),
+        charts.bars(
+            "Open cases by age now",
+            table="backlog",
+            points=[charts.Point(label, n) for label, n in backlog],
+        ),
+        charts.line(
+            f"New cases and cases answered, per {step}",
+            table="over-time",
+            series=[
+                charts.Series("new", tuple(charts.Point(f"{d:%d %b}", n) for d, n, _ in series)),
+                charts.Series(
+                    "answered", tuple(charts.Point(f"{d:%d %b}", a) for d, _, a in series)
+                ),
+            ],
+        ),
+    )
+    figures = (
+        Figure("cases", "New cases customers started", total),
+        Figure("answered", "Answered by a person", answered),
+        Figure("median_minutes", "Median wait (p50)", median, "min"),
+        Figure("p90_minutes", "90th percentile wait", p90, "min"),
+        Figure("within_target", "Answered within the first-response deadline", within, "share"),
+        Figure("waiting_now", "Waiting for a first answer now", live["unanswered"]),
+        Figure("missed_deadlines", "Response deadlines missed in the period", missed),
+    )
+    data = {
+        "cases": total,
+        "answered": answered,
+        "median_minutes": median,
+        "p90_minutes": p90,
+        "within_target": within,
+        "by_channel": {str(key): minutes(s.p50) for key, s in sorted(by_channel.items())},
+    }
+    return Report(
+        question=QUESTION.slug,
+        title=QUESTION.title,
+        figures=figures,
+        tables=tables,
+        charts=chart_list,
+        data=data,
+    )
+
+
+QUESTION = Question(
+    slug="time-to-human",
+    title="Time to a named human",
+    summary="How long customers wait for a person: p50/p90 by channel and priority, "
+    "deadlines met, backlog by age.",
+    build=build,
+)

@@ -1,0 +1,92 @@
+"""The frame's parts: exact percentiles from the database, CSV safe in a spreadsheet, charts
+readable without colour."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rapport.cases.models import Case
+from rapport.insights import charts
+from rapport.insights.percentiles import duration, percentiles
+from rapport.insights.report import Table, table_csv
+from tests.conftest import World
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 10, 11, 70, 101])
+def test_percentiles_are_exact_for_any_count(world: World, n: int) -> None:
+    """p50 is the median (the mean of the two middle values for an even count); p90 the value
+    at rank ceil(0.9 n). 70 catches floating arithmetic: 0.9 * 70 is 63.000...01 in a float."""
+    Case.objects.all().delete()
+    waits = [(i * 37) % 101 + 1 for i in range(n)]  # shuffled minutes, some repeated
+    for i, wait in enumerate(waits):
+        Case.objects.create(
+            customer=world.customer,
+            subject=str(i),
+            origin_channel="email" if i % 2 else "chat",
+            created_at=T0,
+            first_response_at=T0 + timedelta(minutes=wait),
+        )
+    Case.objects.create(customer=world.customer, subject="unanswered", origin_channel="chat")
+    spread = percentiles(Case.objects.all(), value=duration("first_response_at", "created_at"))
+    got = spread[None]
+    assert got.n == n
+    assert got.p50 == timedelta(minutes=statistics.median(waits))
+    assert got.p90 == timedelta(minutes=sorted(waits)[math.ceil(0.9 * n) - 1])
+    by = percentiles(
+        Case.objects.all(),
+        value=duration("first_response_at", "created_at"),
+        group="origin_channel",
+    )
+    for channel, values in (("chat", waits[0::2]), ("email", waits[1::2])):
+        if values:
+            assert by[channel].p50 == timedelta(minutes=statistics.median(values))
+            assert by[channel].p90 == timedelta(
+                minutes=sorted(values)[math.ceil(0.9 * len(values)) - 1]
+            )
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused() -> None:
+    table = Table(
+        "t",
+        "T",
+        ("name", "count"),
+        (('=HYPERLINK("http://x")', 1), ("+1", -5), ("-2", 0), ("@SUM(A1)", 2), ("Ana", None)),
+    )
+    assert table_csv(table).splitlines() == [
+        "name,count",
+        '"\'=HYPERLINK(""http://x"")",1',
+        "'+1,-5",
+        "'-2,0",
+        "'@SUM(A1),2",
+        "Ana,",
+    ]
+
+
+def test_charts_label_every_bar_and_name_their_table() -> None:
+    svg = charts.bars(
+        "Wait <by> channel",
+        table="by-channel",
+        points=[charts.Point("Email", 35.0, "35.0 min"), charts.Point("Chat", 4.0)],
+    ).svg
+    assert svg.startswith('<svg class="chart chart-bars" role="img" aria-label="Wait &lt;by&gt;')
+    assert "<title>Wait &lt;by&gt; channel</title>" in svg
+    assert ">35.0 min</text>" in svg and ">4</text>" in svg and ">Email</text>" in svg
+    assert "style=" not in svg and "fill=" not in svg  # colour comes from the stylesheet
+    line = charts.line(
+        "Per day",
+        table="over-time",
+        series=[
+            charts.Series("new", tuple(charts.Point(f"{d:02d}", d) for d in range(1, 8))),
+            charts.Series("answered", tuple(charts.Point(f"{d:02d}", d - 1) for d in range(1, 8))),
+        ],
+    ).svg
+    # Two series told apart by marker shape and named at their end, not by colour alone.
+    assert line.count("<circle") == 7 and line.count('<rect class="chart-point') == 7
+    assert ">new</text>" in line and ">answered</text>" in line
+    assert line.count('class="chart-value"') == 14
