@@ -25,6 +25,10 @@ class SocialConfig(AppConfig):
                 queue=queue_mastodon_reply,
                 reaches=reaches_mastodon,
                 unreachable="This case has no Mastodon post to reply to.",
+                caveat=(
+                    "By social: posted on Mastodon in answer to their latest post, as visible "
+                    "as that post is (a public post's answer is public), signed with your name."
+                ),
                 send=send_mastodon_reply,
             )
         )

@@ -21,10 +21,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer, URIPattern
 from werkzeug import Request, Response
 
 RESET = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
+
+
+def configured(server: HTTPServer, settings: Settings) -> FakeMastodon:
+    """A fake instance the desk is set up to listen to (RAPPORT_MASTODON_URL and _TOKEN)."""
+    instance = FakeMastodon(server)
+    settings.RAPPORT_MASTODON_URL = instance.url
+    settings.RAPPORT_MASTODON_TOKEN = instance.token
+    return instance
 
 
 @dataclass

@@ -4,7 +4,6 @@ for its Reset time, and a 5xx or an answer that is not JSON is reported with not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
@@ -20,17 +19,14 @@ from rapport.social import mastodon
 from rapport.social.models import MastodonCursor, SocialPost
 from rapport.social.polling import poll_accounts
 from tests.conftest import World
-from tests.social.fake_mastodon import RESET, Failure, FakeMastodon
+from tests.social.fake_mastodon import RESET, Failure, FakeMastodon, configured
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fake(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeMastodon]:
-    instance = FakeMastodon(httpserver)
-    settings.RAPPORT_MASTODON_URL = instance.url
-    settings.RAPPORT_MASTODON_TOKEN = instance.token
-    yield instance
+def fake(httpserver: HTTPServer, settings: Settings, world: World) -> FakeMastodon:
+    return configured(httpserver, settings)
 
 
 def cursor() -> MastodonCursor:

@@ -3,7 +3,6 @@ once (Idempotency-Key), and is "Sent" only when Mastodon answered with the statu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,17 +17,14 @@ from rapport.social.models import ResponseKind, SocialPost, SocialResponse
 from rapport.social.polling import poll_accounts
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
-from tests.social.fake_mastodon import Failure, FakeMastodon
+from tests.social.fake_mastodon import Failure, FakeMastodon, configured
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fake(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeMastodon]:
-    instance = FakeMastodon(httpserver)
-    settings.RAPPORT_MASTODON_URL = instance.url
-    settings.RAPPORT_MASTODON_TOKEN = instance.token
-    yield instance
+def fake(httpserver: HTTPServer, settings: Settings, world: World) -> FakeMastodon:
+    return configured(httpserver, settings)
 
 
 def mentioned_case(fake: FakeMastodon, *, visibility: str = "public") -> tuple[Case, str]:

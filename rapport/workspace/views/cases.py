@@ -109,6 +109,10 @@ def _case_context(
             and transports.transport_for(case.origin_channel) is not None
             else ""
         ),
+        # Its transport's own words for that ("This case has no Mastodon post to reply to.").
+        "origin_unreached_note": getattr(
+            transports.transport_for(case.origin_channel), "unreachable", ""
+        ),
         "signature_preview": case_messages.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
         "triage_corrections": corrected.rows(case.triage),
