@@ -3,14 +3,17 @@ once (Idempotency-Key), and is "Sent" only when Mastodon answered with the statu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 
+from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Message
+from rapport.jobs.scheduler import run_sweeps
 from rapport.social import mastodon
 from rapport.social.actions.ingest import IncomingPost, ingest_post
 from rapport.social.models import ResponseKind, SocialPost, SocialResponse
@@ -180,3 +183,20 @@ def test_without_mastodon_set_up_nothing_is_offered(
     )
     assert response.status_code == 400
     assert not Message.objects.filter(case=case, direction="out").exists()
+
+
+def test_a_reply_whose_job_was_lost_is_posted_by_the_outbox_sweep(
+    fake: FakeMastodon, world: World
+) -> None:
+    case, latest = mentioned_case(fake)
+    # No on-commit callbacks run: the delivery job is lost, the reply waits queued.
+    message = reply(case=case, text="On it.", by=world.agent, channel="social")
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.QUEUED and fake.posted == []
+
+    run_sweeps(now=timezone.now() + timedelta(minutes=11))  # past the outbox's grace
+
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.SENT, message.delivery_error
+    [posted] = fake.posted
+    assert posted["form"]["in_reply_to_id"] == latest
