@@ -95,6 +95,7 @@ class Question:
     title: str
     summary: str  # one line on the index
     build: Callable[[Scope], Report]
+    live: bool = False  # about now: the period filters do not apply
 
 
 class FilterError(Exception):

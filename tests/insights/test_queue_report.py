@@ -59,5 +59,7 @@ def test_the_page_lists_them_in_a_fixed_number_of_queries(world: World) -> None:
     with time_machine.travel(NOW, tick=False):
         html = client.get(PAGE).content.decode()
     assert "Customers waiting per owner" in html and 'role="img"' in html
+    # Live: no period to choose, and the page says so.
+    assert 'name="since"' not in html and "the period does not apply" in html
     assert world.client_for(world.agent).get(PAGE).status_code == 404
     assert world.client_for(world.supervisor).get("/supervisor/insights/nope/").status_code == 404

@@ -125,4 +125,5 @@ QUESTION = Question(
     title="The live queue",
     summary="Who waits for a person now, how long, and for whom.",
     build=build,
+    live=True,
 )
