@@ -63,3 +63,22 @@ def test_the_page_lists_them_in_a_fixed_number_of_queries(world: World) -> None:
     assert 'name="since"' not in html and "the period does not apply" in html
     assert world.client_for(world.agent).get(PAGE).status_code == 404
     assert world.client_for(world.supervisor).get("/supervisor/insights/nope/").status_code == 404
+
+
+def test_the_api_answers_in_a_fixed_number_of_queries_and_knows_its_questions(
+    world: World,
+) -> None:
+    api = ApiClient(world.token_for(world.supervisor))
+
+    def count() -> int:
+        with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as seen:
+            assert api.get("/insights/queue").status_code == 200
+        return len(seen)
+
+    count()  # the token's last use is written once (then throttled)
+    empty = count()
+    build(world)
+    assert count() == empty == 5  # the token; four for the queue
+    missing = api.get("/insights/no-such-question")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert ApiClient(world.token_for(world.agent)).get("/insights/queue").status_code == 404
