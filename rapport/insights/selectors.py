@@ -16,6 +16,7 @@ from rapport.cases.models import (
     Initiative,
     Message,
 )
+from rapport.insights.narrow import of_cases
 from rapport.insights.percentiles import duration, minutes, percentiles
 
 # Answered by a person; and by the first-response deadline (a case without one counts as on time).
@@ -138,12 +139,14 @@ def saved_reply_use(
     cases: QuerySet[Case], *, since: datetime, until: datetime, limit: int = 10
 ) -> SavedReplyUse:
     """Two queries: the totals, and the most used saved replies (a deleted one is left out)."""
-    replies = Message.objects.filter(
-        case__in=cases,
-        direction=Direction.OUTBOUND,
-        author__isnull=False,
-        created_at__gte=since,
-        created_at__lt=until,
+    replies = of_cases(
+        Message.objects.filter(
+            direction=Direction.OUTBOUND,
+            author__isnull=False,
+            created_at__gte=since,
+            created_at__lt=until,
+        ),
+        cases,
     )
     unchanged = Count("pk", filter=Q(sent_unchanged=True))
     totals = replies.aggregate(
