@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
@@ -39,6 +39,8 @@ STATUS_LIMIT = 500  # characters in a status on a stock instance
 USER_AGENT = "Rapport (+https://rapport.invalid/docs/social)"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 _DIGITS = re.compile(r"\d+")
+NOTIFICATIONS = "/api/v1/notifications"
+Params = list[tuple[str, str]]
 
 
 class MastodonError(Exception):
@@ -164,10 +166,10 @@ class Mastodon:
         reaches the cursor: what was read is dropped, the caller keeps its cursor.
         """
         page_size = page_size or PAGE_SIZE
-        params: dict[str, str | int] = {"types[]": "mention", "limit": page_size}
+        params: Params = [("types[]", "mention"), ("limit", str(page_size))]
         if since_id:
-            params["since_id"] = since_id
-        page = self._page(f"{self.base_url}/api/v1/notifications", params)
+            params.append(("since_id", since_id))
+        page = self._page(params)
         pages = [page]
         while since_id and page.next_url and self._continues(page, since_id, page_size):
             if len(pages) >= MAX_PAGES:
@@ -180,7 +182,7 @@ class Mastodon:
                     f"Rate limit reached after {len(pages)} pages of mentions",
                     reset=page.rate.reset,
                 )
-            page = self._page(page.next_url, None)
+            page = self._page(_next_params(page.next_url))
             pages.append(page)
         found: dict[str, Mention] = {}
         for each in pages:
@@ -199,15 +201,13 @@ class Mastodon:
         ids = page.notification_ids
         return len(ids) >= page_size and all(newer(i, since_id) for i in ids)
 
-    def _page(self, url: str, params: Mapping[str, str | int] | None) -> Page:
-        if (urlsplit(url).scheme, urlsplit(url).netloc) != self.origin:
-            raise Malformed(f"The instance linked to another host ({url}); not followed.")
-        response = self._send("GET", url, params=params)
+    def _page(self, params: Params) -> Page:
+        response = self._send("GET", f"{self.base_url}{NOTIFICATIONS}", params=params)
         body = _json(response)
         if not isinstance(body, list):
             raise Malformed(f"Notifications were not a list: {_sample(response)}")
         mentions = [m for m in (_mention(item) for item in body) if m is not None]
-        ids = [str(item["id"]) for item in body]
+        ids = [_id(item) for item in body]
         links = response.links
         return Page(mentions, ids, links.get("next", {}).get("url"), _rate(response))
 
@@ -238,7 +238,7 @@ class Mastodon:
         method: str,
         url: str,
         *,
-        params: Mapping[str, str | int] | None = None,
+        params: Params | None = None,
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
@@ -268,6 +268,22 @@ class Mastodon:
                 f"{where}: {self.host} refused it ({status}: {_error(response)})", status=status
             )
         return response
+
+
+def _next_params(link: str) -> Params:
+    """The paging parameters of a `rel="next"` link, asked of the configured instance: the
+    link's own host (the instance's web domain, or whatever a proxy wrote) never gets the
+    token."""
+    parts = urlsplit(link)
+    if not parts.path.endswith(NOTIFICATIONS):
+        raise Malformed(f"The next page's link is not to the notifications ({link})")
+    return parse_qsl(parts.query)
+
+
+def _id(item: object) -> str:
+    if not isinstance(item, dict) or not item.get("id"):
+        raise Malformed(f"A notification has no id ({str(item)[:120]!r})")
+    return str(item["id"])
 
 
 def _json(response: requests.Response) -> Any:

@@ -62,6 +62,7 @@ class FakeMastodon:
     requests: list[str] = field(default_factory=list)
     # Where the Link header points (a misbehaving instance may point anywhere).
     link_base: str = ""
+    link_path: str = "/api/v1/notifications"
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(110_000_000_000))
 
     def __post_init__(self) -> None:
@@ -170,7 +171,7 @@ class FakeMastodon:
         response = self._json(page)
         if page:
             kept = [("types[]", t) for t in types] + [("limit", str(limit))]
-            base = f"{self.link_base or self.url}/api/v1/notifications?"
+            base = f"{self.link_base or self.url}{self.link_path}?"
             response.headers["Link"] = (
                 f'<{base}{urlencode([*kept, ("max_id", page[-1]["id"])])}>; rel="next", '
                 f'<{base}{urlencode([*kept, ("min_id", page[0]["id"])])}>; rel="prev"'

@@ -109,6 +109,9 @@ def test_json_that_is_not_notifications_is_malformed(fake: FakeMastodon) -> None
     )
     with pytest.raises(Malformed, match="not one the API documents"):
         client(fake).mentions(since_id="1")
+    fake.fail_next(Failure(status=200, body='[{"type": "follow"}]'))
+    with pytest.raises(Malformed, match="has no id"):
+        client(fake).mentions(since_id="1")
 
 
 def test_a_timeout_is_temporary(fake: FakeMastodon) -> None:
@@ -148,15 +151,26 @@ def test_429_says_when(fake: FakeMastodon) -> None:
     assert caught.value.reset == RESET
 
 
-def test_a_link_to_another_host_is_not_followed(fake: FakeMastodon) -> None:
-    """The token goes only to the configured instance, whatever its Link header says."""
+def test_the_token_goes_only_to_the_configured_instance(fake: FakeMastodon) -> None:
+    """The Link header's host (the instance's web domain, or a proxy's) is never contacted:
+    its paging parameters are asked of the configured address."""
     cursor = fake.mention()["id"]
     for _ in range(3):
         fake.mention()
     fake.link_base = "http://127.0.0.2:9"
-    with pytest.raises(Malformed, match="another host"):
+    read = client(fake).mentions(since_id=cursor, page_size=2)
+    assert len(read.mentions) == 3 and len(fake.requests) == 2
+    assert "max_id=" in fake.requests[1]
+
+
+def test_a_next_link_elsewhere_than_the_notifications_is_malformed(fake: FakeMastodon) -> None:
+    cursor = fake.mention()["id"]
+    for _ in range(3):
+        fake.mention()
+    fake.link_base = "http://127.0.0.2:9/admin"
+    fake.link_path = "/api/v1/accounts"
+    with pytest.raises(Malformed, match="not to the notifications"):
         client(fake).mentions(since_id=cursor, page_size=2)
-    assert len(fake.requests) == 1
 
 
 def test_a_reply_with_the_same_key_posts_once(fake: FakeMastodon) -> None:
