@@ -115,9 +115,9 @@ def test_json_that_is_not_notifications_is_malformed(fake: FakeMastodon) -> None
 
 
 def test_a_timeout_is_temporary(fake: FakeMastodon) -> None:
-    fake.fail_next(Failure(status=200, body="[]", delay=1.0))
+    fake.fail_next(Failure(status=200, body="[]", delay=2.0))
     with pytest.raises(Unavailable, match="timed out"):
-        client(fake, timeout=(1.0, 0.2)).mentions(since_id="1")
+        client(fake, timeout=(2.0, 0.5)).mentions(since_id="1")
 
 
 def test_a_refused_token_is_permanent(fake: FakeMastodon) -> None:

@@ -151,8 +151,8 @@ def test_a_timeout_is_reported_and_the_cursor_kept(
     fake: FakeMastodon, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start = start_listening(fake)
-    monkeypatch.setattr(mastodon, "TIMEOUT", (1.0, 0.2))
-    fake.fail_next(Failure(status=200, body="[]", delay=0.6))
+    monkeypatch.setattr(mastodon, "TIMEOUT", (2.0, 0.5))
+    fake.fail_next(Failure(status=200, body="[]", delay=2.0))
     [polled] = poll_accounts(now=NOW)
     assert polled.failed and "timed out" in polled.error and cursor().since_id == start
 
