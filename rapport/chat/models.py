@@ -53,6 +53,17 @@ class Conversation(models.Model):
     # The customer chose to continue by email (the address in `email`), and proved it theirs.
     by_email_at = models.DateTimeField(null=True, blank=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The widget's id for the start (its first line): a repeat returns this conversation.
+    client_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~models.Q(client_id=""),
+                name="chat_conversation_client_id_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"chat on case #{self.case_id}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -190,10 +189,9 @@ def conversations(request: HttpRequest) -> HttpResponse:
     data = json_body(request)
     text = text_field(data, "text", required=True)
     brand = _brand(text_field(data, "brand"))
-    visitor = visitor_id(request) or secrets.token_urlsafe(16)
     started = start_conversation(
         text=text,
-        visitor_id=visitor,
+        visitor_id=visitor_id(request) or "",
         brand=brand,
         name=text_field(data, "name"),
         email=text_field(data, "email"),
@@ -206,9 +204,9 @@ def conversations(request: HttpRequest) -> HttpResponse:
             "case_id": started.conversation.case_id,
             "seq": started.entry.seq,
         },
-        status=201,
+        status=200 if started.repeated else 201,
     )
-    _set_visitor(request, response, visitor)
+    _set_visitor(request, response, started.conversation.visitor_id)
     return response
 
 

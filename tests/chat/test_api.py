@@ -226,3 +226,38 @@ def test_reading_an_answered_chat_does_not_read_the_desks_routing_state(
     assert [line["text"] for line in answer["messages"] if line["direction"] == "out"] == [
         "Hi, Ana here."
     ]
+
+
+def test_a_start_sent_twice_with_its_client_id_returns_the_same_conversation(
+    world: World,
+) -> None:
+    """A lost answer or a double tap: the widget sends its first line again with the same
+    client_id. One case, one conversation, the same token (the second time without the
+    cookie the lost answer would have set)."""
+    cases = Case.objects.count()
+    first = Visitor().start("My parcel never came", client_id="start-7f3a")
+    again = Visitor().start("My parcel never came", client_id="start-7f3a")
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json() == first.json()
+    assert Case.objects.count() == cases + 1 and Conversation.objects.count() == 1
+    assert Message.objects.filter(text="My parcel never came").count() == 1
+    # The repeat's cookie is the first browser's, so the token works from it.
+    assert again.cookies["rapport_chat_visitor"].value
+    retried = Visitor()
+    retried.start("My parcel never came", client_id="start-7f3a")
+    assert retried.read(first.json()["conversation"]).status_code == 200
+
+
+def test_a_start_with_a_used_client_id_and_other_text_is_a_409(world: World) -> None:
+    visitor = Visitor()
+    cases = Case.objects.count()
+    assert visitor.start("My parcel never came", client_id="start-7f3a").status_code == 201
+    clash = visitor.start("Where is my refund?", client_id="start-7f3a")
+    assert clash.status_code == 409
+    assert clash.json()["error"]["field"] == "client_id"
+    assert Case.objects.count() == cases + 1
+    # Another browser (its own cookie) cannot take the conversation with the id alone.
+    other = Visitor()
+    other.start("Hello", client_id="other-start")
+    assert other.start("My parcel never came", client_id="start-7f3a").status_code == 409
+    assert Conversation.objects.count() == 2

@@ -18,8 +18,9 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from rapport.care.selectors import quote_callback
 from rapport.cases.actions.events import record_case_event
@@ -74,11 +75,12 @@ def clean_email(email: str) -> str:
 @dataclass(frozen=True)
 class Started:
     conversation: Conversation
-    token: str  # shown once, to the customer's browser; only its hash is stored
+    token: str  # shown to the customer's browser; only its hash is stored
     entry: ChatEntry
+    # The same start sent again (a lost answer, a double tap): nothing new was stored.
+    repeated: bool = False
 
 
-@transaction.atomic
 def start_conversation(
     *,
     text: str,
@@ -89,6 +91,77 @@ def start_conversation(
     client_id: str = "",
     timezone_name: str = "",
 ) -> Started:
+    """A customer's first line opens a case (`_start`). Retry-safe: the same `client_id` with
+    the same text returns the conversation it started (with the same token), never a second
+    case; with other text it is refused (`Conflict`). Two starts racing with one id are kept
+    apart by the unique `Conversation.client_id`: the loser finds the winner's. `visitor_id`
+    is the browser's (its cookie), "" for a browser without one: a repeat from another
+    browser's cookie is no repeat (the id alone does not hand over a conversation)."""
+    client_id = client_id[:64]
+    body = clean_line(text)
+    if client_id:
+        earlier = _started_with(client_id, body=body, brand=brand, visitor_id=visitor_id)
+        if earlier is not None:
+            return earlier
+    try:
+        return _start(
+            body=body,
+            visitor_id=visitor_id,
+            brand=brand,
+            name=name,
+            email=email,
+            client_id=client_id,
+            timezone_name=timezone_name,
+        )
+    except IntegrityError:
+        repeated = (
+            _started_with(client_id, body=body, brand=brand, visitor_id=visitor_id)
+            if client_id
+            else None
+        )
+        if repeated is None:
+            raise
+        return repeated
+
+
+def _start_token(client_id: str) -> str:
+    """The token of a start the widget named: derived (keyed with the desk's secret) from its
+    id, so a repeat can be answered with it although only its hash is stored."""
+    return salted_hmac("rapport.chat.start", client_id, algorithm="sha256").hexdigest()
+
+
+def _started_with(
+    client_id: str, *, body: str, brand: Brand | None, visitor_id: str
+) -> Started | None:
+    """The conversation an earlier start with `client_id` made, when this is its repeat."""
+    conversation = Conversation.objects.filter(client_id=client_id).first()
+    if conversation is None:
+        return None
+    first = (
+        ChatEntry.objects.filter(conversation=conversation, seq=1).select_related("message").get()
+    )
+    same_brand = brand is None or conversation.brand_id == brand.pk
+    same_browser = not visitor_id or conversation.visitor_id == visitor_id
+    if first.message is None or first.message.text != body or not same_brand or not same_browser:
+        raise Conflict(
+            f"client_id {client_id!r} already started another conversation; start this one "
+            "with a new client_id.",
+            field="client_id",
+        )
+    return Started(conversation, _start_token(client_id), first, repeated=True)
+
+
+@transaction.atomic
+def _start(
+    *,
+    body: str,
+    visitor_id: str,
+    brand: Brand | None,
+    name: str,
+    email: str,
+    client_id: str,
+    timezone_name: str,
+) -> Started:
     """A customer's first line opens a case on channel chat, routed as any case is (a named
     owner at once, continuity first). The customer is a new, unverified record: an email that
     belongs to a known customer flags it as likely them (their owner and deputy look after it)
@@ -97,7 +170,6 @@ def start_conversation(
     When no person can take it now (outside hours, everyone busy, a wait past the brand's
     `chat_answer_minutes`) the customer is told so at once, with what they can have instead;
     otherwise the sweep checks after those minutes that a person has answered."""
-    body = clean_line(text)
     address = clean_email(email)
     given = " ".join(name.split())[:200]
     customer = create_claimed_customer(
@@ -109,21 +181,20 @@ def start_conversation(
     opened = open_case_with_message(
         customer=customer, subject="", channel=Channel.CHAT, text=body, by=None, brand=brand
     )
-    token = secrets.token_urlsafe(32)
+    token = _start_token(client_id) if client_id else secrets.token_urlsafe(32)
     now = timezone.now()
     conversation = Conversation.objects.create(
         case=opened.case,
         brand=brand or opened.case.brand,
         token_hash=hash_token(token),
-        visitor_id=visitor_id,
+        visitor_id=visitor_id or secrets.token_urlsafe(16),
         name=given,
         email=address,
+        client_id=client_id,
         created_at=now,
         updated_at=now,
     )
-    entry = _append(
-        conversation, kind=EntryKind.IN, message=opened.message, client_id=client_id[:64]
-    )
+    entry = _append(conversation, kind=EntryKind.IN, message=opened.message, client_id=client_id)
     reason = nobody_can_answer(conversation, now=now)
     if reason:
         tell_nobody_free(conversation=conversation, reason=reason, now=now)
