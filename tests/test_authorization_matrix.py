@@ -217,7 +217,6 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "chat/api/conversations/<str:token>/callback": ("POST", "404", "404", "404", "404"),
     "chat/api/conversations/<str:token>/by-email": ("POST", "404", "404", "404", "404"),
     # The link mailed to confirm a chat's email address: signed; the matrix's is forged.
-    "chat/email/<str:token>/": ("GET", "404", "404", "404", "404"),
     "chat/api/conversations/<str:token>/files/<int:file_id>": ("GET", "404", "404", "404", "404"),
     "datacare/customers/<int:customer_id>/": ("GET", "login", "404", "404", "ok"),
     "datacare/customers/<int:customer_id>/export/": ("GET", "login", "404", "404", "ok"),

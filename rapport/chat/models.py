@@ -50,9 +50,9 @@ class Conversation(models.Model):
     answer_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # When the customer was told nobody can answer now and offered a call back or email.
     nobody_told_at = models.DateTimeField(null=True, blank=True)
-    # The customer chose to continue by email (the address in `email`), and proved it theirs.
+    # The customer chose to continue by email (the address in `email`); once they prove it
+    # theirs with the code (`verified_at`, the chat's one proof) the replies go there.
     by_email_at = models.DateTimeField(null=True, blank=True)
-    email_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The widget's id for the start (its first line): a repeat returns this conversation.
     client_id = models.CharField(max_length=64, blank=True)
 

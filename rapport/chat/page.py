@@ -24,14 +24,13 @@ from django.views.decorators.http import require_http_methods
 
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_says, start_conversation
-from rapport.chat.actions.offers import callback_from_chat, confirm_email, continue_by_email
+from rapport.chat.actions.offers import callback_from_chat, continue_by_email
 from rapport.chat.actions.verification import check_code
-from rapport.chat.email_link import read_link
 from rapport.chat.files import accept
 from rapport.chat.honesty import availability, queue_words
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
-from rapport.chat.views import Refused, _set_visitor, limit, mail_code, visitor_id
+from rapport.chat.views import Refused, _set_visitor, code_address, limit, mail_code, visitor_id
 from rapport.lib.clientip import client_network
 from rapport.lib.csp import DESK_POLICY, HEADER, policy
 from rapport.lib.errors import ActionError
@@ -141,6 +140,9 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             moved = redirect(request.get_full_path() + "#composer")
             _remember(request, moved, brand, token, conversation)
             return moved
+    if not verify_note and conversation is not None and _awaiting_code(conversation):
+        # They asked to continue by email: the code mailed for it is typed in the same box.
+        verify_note, code_sent = f"We sent a code to {conversation.email}. Type it below.", True
     history = lines_after(conversation, after=0) if conversation is not None else None
     agent = history["agent"]["name"] if history and history["agent"] else ""
     response = render(
@@ -176,6 +178,10 @@ def chat_page(request: HttpRequest) -> HttpResponse:
     )
     response[HEADER] = _frame_policy(brand)
     return response
+
+
+def _awaiting_code(conversation: Conversation) -> bool:
+    return conversation.by_email_at is not None and conversation.verified_at is None
 
 
 def _verify_step(
@@ -219,8 +225,13 @@ def _take_offer(
             now=timezone.now(),
         )
     elif offer == "email":
+        address = request.POST.get("email", "")
+        if not address.strip():
+            raise ActionError("Give the email address to answer you at.", field="email")
         continue_by_email(
-            conversation=conversation, email=request.POST.get("email", ""), now=timezone.now()
+            conversation=conversation,
+            email=code_address(request, conversation, address),
+            now=timezone.now(),
         )
     else:
         raise ActionError("Choose a call back or email.", field="offer")
@@ -291,30 +302,3 @@ def brand_css(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(rule, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-@require_http_methods(["GET", "POST"])
-def email_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The link mailed to confirm an address (continue by email). GET shows a button; only its
-    POST confirms, so a mail scanner opening the link confirms nothing."""
-    found = read_link(token)
-    conversation = (
-        Conversation.objects.select_related("brand", "case__customer").filter(pk=found[0]).first()
-        if found
-        else None
-    )
-    context: dict[str, object] = {"address": found[1] if found else "", "done": False}
-    status = 200
-    if conversation is None or found is None:
-        context["problem"] = "This link is not valid or has expired. Ask again from the chat."
-        status = 404
-    else:
-        context["brand"] = conversation.brand
-        if request.method == "POST":
-            try:
-                confirm_email(conversation=conversation, address=found[1], now=timezone.now())
-            except ActionError as exc:
-                context["problem"], status = exc.message, 409
-            else:
-                context["done"] = True
-    return render(request, "chat/email_link.html", context, status=status)

@@ -18,6 +18,5 @@ urlpatterns = [
     path("api/conversations/<str:token>/verify", views.verify, name="verify"),
     path("api/conversations/<str:token>/callback", views.callback, name="callback"),
     path("api/conversations/<str:token>/by-email", views.by_email, name="by_email"),
-    path("email/<str:token>/", page.email_link, name="email_link"),
     path("api/conversations/<str:token>/files/<int:file_id>", views.file_download, name="file"),
 ]

@@ -293,9 +293,10 @@ def attachments(request: HttpRequest, conversation: Conversation) -> HttpRespons
     return JsonResponse({"seq": entry.seq}, status=201)
 
 
-def mail_code(request: HttpRequest, conversation: Conversation, email: str) -> CodeSent:
-    """A code mailed to `email` (or the address given at the start), within the limits: per
-    conversation, per address (nobody's inbox is flooded from many chats) and per client."""
+def code_address(request: HttpRequest, conversation: Conversation, email: str) -> str:
+    """The address a code is to be mailed to (`email`, or the one given at the start), within
+    the limits: per conversation, per address (nobody's inbox is flooded from many chats) and
+    per client."""
     address = clean_email(email or conversation.email)
     if not address:
         raise ActionError("Type your email address.", field="email")
@@ -303,6 +304,12 @@ def mail_code(request: HttpRequest, conversation: Conversation, email: str) -> C
     limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:chat:{conversation.pk}")
     limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:to:{digest}")
     limit(request, "RAPPORT_RATE_CHAT_CODE", f"code:from:{client_network(request)}")
+    return address
+
+
+def mail_code(request: HttpRequest, conversation: Conversation, email: str) -> CodeSent:
+    """A code mailed to `email` (see `code_address`)."""
+    address = code_address(request, conversation, email)
     return send_code(conversation=conversation, email=address, now=timezone.now())
 
 
@@ -394,20 +401,22 @@ def callback(request: HttpRequest, conversation: Conversation) -> HttpResponse:
 
 @chat_api
 def by_email(request: HttpRequest, conversation: Conversation) -> HttpResponse:
-    """POST {"email"}: continue by email (a link to confirm the address is mailed to it)."""
+    """POST {"email"}: continue by email (a code to prove the address is mailed to it, within
+    the code's limits; none when this chat has proven it already)."""
     if request.method != "POST":
         return error(405, "method_not_allowed", "Use POST.")
-    limit(request, "RAPPORT_RATE_CHAT_START", client_network(request))
-    data = json_body(request)
+    address = text_field(json_body(request), "email", required=True)
+    if not address.strip():
+        raise ActionError("Give the email address to answer you at.", field="email")
     changed = continue_by_email(
         conversation=conversation,
-        email=text_field(data, "email", required=True),
+        email=code_address(request, conversation, address),
         now=timezone.now(),
     )
     return JsonResponse(
         {
             "seq": changed.last_seq,
             "email": changed.email,
-            "confirmed": changed.email_confirmed_at is not None,
+            "confirmed": changed.verified_at is not None,
         }
     )

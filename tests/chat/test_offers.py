@@ -125,9 +125,17 @@ def test_a_call_back_asked_from_the_chat_is_a_promise_on_the_same_case(ledgerly:
     assert Promise.objects.count() == 1
 
 
-def test_continuing_by_email_mails_a_link_and_replies_go_by_email_once_it_is_opened(
+def _code_in(sent: mail.EmailMessage) -> str:
+    found = re.search(r"\b\d{6}\b", str(sent.subject))
+    assert found is not None, sent.subject
+    return found.group()
+
+
+def test_continuing_by_email_is_proven_by_the_chats_code_and_replies_go_by_email(
     ledgerly: Brand, django_capture_on_commit_callbacks: Commits
 ) -> None:
+    """One proof of an address in the chat: the code. No link is mailed; the code the
+    customer types in the chat proves it, and from then on the replies go by email."""
     with time_machine.travel(SUNDAY_NOON, tick=False):
         visitor = Visitor()
         started = visitor.start("My invoice is wrong", brand="ledgerly").json()
@@ -140,25 +148,28 @@ def test_continuing_by_email_mails_a_link_and_replies_go_by_email_once_it_is_ope
         assert asked.json()["email"] == "maria@example.com"
         assert asked.json()["confirmed"] is False
         assert _lines(visitor, token)[-1][1].startswith(
-            "We are sending a link to maria@example.com. Open it to confirm"
+            "We sent a code to maria@example.com. Type it below to show the address is yours"
         )
+        assert visitor.read(token).json()["verified"] is False
     assert CaseEvent.objects.filter(kind=CaseEventKind.CHAT_BY_EMAIL).count() == 1
-    [link_mail] = mail.outbox
-    assert link_mail.to == ["maria@example.com"]
-    [link] = re.findall(r"http://\S+/chat/email/\S+/", str(link_mail.body))
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    # Opening the link (a mail scanner does) confirms nothing; its button does.
-    assert "Yes, this address is mine" in Client().get(f"/{path}").content.decode()
-    assert Conversation.objects.get().email_confirmed_at is None
-    assert Client().get("/chat/email/forged/").status_code == 404
-    confirmed = Client().post(f"/{path}")
-    assert confirmed.status_code == 200
-    assert "A person will answer you by email" in confirmed.content.decode()
+    [code_mail] = mail.outbox
+    assert code_mail.to == ["maria@example.com"]
+    assert "/chat/email/" not in str(code_mail.body)  # no second kind of proof
+    assert Client().get("/chat/email/anything/").status_code == 404
+    code = _code_in(code_mail)
+    wrong = "000000" if code != "000000" else "111111"
+    with time_machine.travel(SUNDAY_NOON + timedelta(minutes=2), tick=False):
+        refused = visitor.post(f"{BASE}/{token}/verify", {"code": wrong})
+        assert refused.status_code == 422
+        assert Conversation.objects.get().state == ConversationState.OPEN
+        right = visitor.post(f"{BASE}/{token}/verify", {"code": code})
+        assert right.status_code == 200 and right.json()["verified"] is True
+        lines = _lines(visitor, token)
     conversation = Conversation.objects.get()
     assert conversation.state == ConversationState.ENDED
-    assert conversation.email_confirmed_at is not None
+    assert conversation.verified_at is not None
     assert CaseEvent.objects.filter(kind=CaseEventKind.CHAT_EMAIL_CONFIRMED).count() == 1
-    assert _lines(visitor, token)[-1] == (
+    assert lines[-1] == (
         "system",
         "From now on a person answers you by email at maria@example.com, in this same "
         "conversation. You can close this chat.",
@@ -172,6 +183,47 @@ def test_continuing_by_email_mails_a_link_and_replies_go_by_email_once_it_is_ope
         sent = reply(case=Case.objects.get(pk=started["case_id"]), text="Fixed.", by=_priya())
     assert sent.channel == "email" and sent.case_id == started["case_id"]
     assert [m.to for m in mail.outbox] == [["maria@example.com"]]
+
+
+def test_an_address_the_chat_proved_already_needs_no_second_code(
+    ledgerly: Brand, django_capture_on_commit_callbacks: Commits
+) -> None:
+    with time_machine.travel(SUNDAY_NOON, tick=False):
+        visitor = Visitor()
+        token = visitor.start("My invoice is wrong", brand="ledgerly").json()["conversation"]
+        with django_capture_on_commit_callbacks(execute=True):
+            visitor.post(f"{BASE}/{token}/email", {"email": "maria@example.com"})
+        code = _code_in(mail.outbox[-1])
+        assert visitor.post(f"{BASE}/{token}/verify", {"code": code}).status_code == 200
+        mail.outbox.clear()
+        other = visitor.post(f"{BASE}/{token}/by-email", {"email": "other@example.com"})
+        assert other.status_code == 422 and "maria@example.com" in other.json()["error"]["message"]
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = visitor.post(f"{BASE}/{token}/by-email", {"email": "maria@example.com"})
+        assert asked.json()["confirmed"] is True
+    assert mail.outbox == []
+    assert Conversation.objects.get().state == ConversationState.ENDED
+
+
+def test_the_page_without_javascript_continues_by_email_with_the_code(
+    ledgerly: Brand, django_capture_on_commit_callbacks: Commits
+) -> None:
+    browser = Client()
+    with time_machine.travel(SUNDAY_NOON, tick=False):
+        browser.post("/chat/?brand=ledgerly", {"text": "Invoice wrong"})
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = browser.post(
+                "/chat/?brand=ledgerly", {"offer": "email", "email": "m@example.com"}
+            )
+        assert asked.status_code == 302
+        page = browser.get("/chat/?brand=ledgerly").content.decode()
+        assert "We sent a code to m@example.com. Type it below." in page
+        assert 'id="chat-verify-code" hidden' not in page
+        code = _code_in(mail.outbox[-1])
+        browser.post("/chat/?brand=ledgerly", {"do": "code", "code": code})
+        page = browser.get("/chat/?brand=ledgerly").content.decode()
+    assert "From now on a person answers you by email at m@example.com" in page
+    assert Conversation.objects.get().state == ConversationState.ENDED
 
 
 def test_the_sweep_tells_a_chat_nobody_answered_within_the_brands_minutes_once(

@@ -9,6 +9,10 @@ conversation verified and joins it: when a customer holds the address *verified*
 record is merged into them (the one merge, `merge_customers`), so the agent sees one timeline;
 otherwise the address becomes the chat's customer's, verified. The visitor still sees only
 their own conversation.
+
+This is the chat's one proof of an address (`Conversation.verified_at`): a customer who asked
+to continue by email (`offers.continue_by_email`) proves it with the same code, and once it is
+right the chat's replies go there (`_by_email_now`).
 """
 
 from __future__ import annotations
@@ -23,10 +27,17 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from rapport.cases.actions.customers import merge_customers
-from rapport.cases.actions.events import record_case_event
-from rapport.cases.models import Case, CaseEventKind
-from rapport.chat.actions.conversations import clean_email
-from rapport.chat.models import CODE_TRANSITIONS, CodeState, Conversation, EmailCode
+from rapport.cases.actions.events import notify_agent, record_case_event
+from rapport.cases.models import Case, CaseEventKind, NotificationKind
+from rapport.chat.actions.conversations import _append, clean_email
+from rapport.chat.models import (
+    CODE_TRANSITIONS,
+    CodeState,
+    Conversation,
+    ConversationState,
+    EmailCode,
+    EntryKind,
+)
 from rapport.lib.errors import ActionError
 from rapport.people.actions.events import record_customer_event
 from rapport.people.actions.identities import attach_identity
@@ -61,7 +72,7 @@ def _digest(conversation_id: int, code: str) -> str:
 def _locked(conversation: Conversation) -> Conversation:
     return (
         Conversation.objects.select_for_update(of=("self",))
-        .select_related("case__customer", "brand")
+        .select_related("case__customer", "case__owner", "brand")
         .get(pk=conversation.pk)
     )
 
@@ -144,7 +155,56 @@ def check_code(*, conversation: Conversation, code: str, now: datetime) -> CodeC
         reason=left,
         at=now,
     )
+    if locked.by_email_at is not None:
+        by_email_now(locked, address=address, known_elsewhere=bool(left), now=now)
     return CodeChecked(True, f"Thank you: your email {address} is verified.")
+
+
+def by_email_now(
+    conversation: Conversation, *, address: str, known_elsewhere: bool, now: datetime
+) -> None:
+    """The customer who asked to continue by email has proven the address (locked by the
+    caller): the replies go there from now on (the conversation ends; the case goes on by
+    email). An address a customer of their own holds: an agent first joins the two records."""
+    case = conversation.case
+    record_case_event(
+        case,
+        by=None,
+        kind=CaseEventKind.CHAT_EMAIL_CONFIRMED,
+        after={"email": address, "known_customer": known_elsewhere},
+        at=now,
+    )
+    if known_elsewhere:
+        if case.owner is not None:
+            notify_agent(
+                agent=case.owner,
+                case=case,
+                kind=NotificationKind.MERGE_SUGGESTION,
+                at=now,
+                text=(
+                    f"The chat's visitor proved {address} is theirs, the address of a known "
+                    "customer: merge the two, then reply by email."
+                ),
+            )
+        _append(
+            conversation,
+            kind=EntryKind.SYSTEM,
+            text=(
+                f"Thank you: {address} is confirmed. It is already on record with us, so a "
+                "person will first add this conversation to your record, then answer you there."
+            ),
+        )
+        return
+    _append(
+        conversation,
+        kind=EntryKind.SYSTEM,
+        text=(
+            f"From now on a person answers you by email at {address}, in this same "
+            "conversation. You can close this chat."
+        ),
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(state=ConversationState.ENDED)
+    conversation.state = ConversationState.ENDED
 
 
 def _wrong(conversation: Conversation, pending: EmailCode, *, now: datetime) -> CodeChecked:

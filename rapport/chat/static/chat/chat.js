@@ -208,12 +208,15 @@
     offersEl.hidden = callback.hidden && email.hidden;
   }
 
-  function takeOffer(form, path, body) {
+  function takeOffer(form, path, body, done) {
     var button = form.querySelector("button");
     button.disabled = true;
     offerProblem.hidden = true;
     post(url(path), body).then(function (response) {
-      if (response.ok) { fetchNew(); return null; }
+      if (response.ok) {
+        fetchNew();
+        return done ? response.json().then(done, function () {}) : null;
+      }
       return reason(response).then(function (why) {
         offerProblem.textContent = why;
         offerProblem.hidden = false;
@@ -231,7 +234,10 @@
     });
     document.getElementById("offer-email").addEventListener("submit", function (event) {
       event.preventDefault();
-      takeOffer(event.target, "/by-email", { email: document.getElementById("offer-email-address").value });
+      takeOffer(event.target, "/by-email", { email: document.getElementById("offer-email-address").value }, function (data) {
+        // The address is proven with the chat's code: verify.js opens its box for it.
+        if (!data.confirmed) root.dispatchEvent(new CustomEvent("chat:code-sent", { detail: { email: data.email } }));
+      });
     });
   }
 

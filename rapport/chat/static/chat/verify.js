@@ -69,6 +69,15 @@
   }
   reveal();
   root.addEventListener("chat:started", reveal);
+  // Continue by email (chat.js) mailed a code: the same box takes it.
+  root.addEventListener("chat:code-sent", function (event) {
+    reveal();
+    panel.open = true;
+    emailForm.elements.namedItem("email").value = event.detail.email;
+    say("We sent a code to " + event.detail.email + ". Type it here to show the address is yours.");
+    codeForm.hidden = false;
+    codeForm.elements.namedItem("code").focus();
+  });
 
   emailForm.addEventListener("submit", function (event) {
     event.preventDefault();
