@@ -85,6 +85,18 @@ on_case_resolved: Hook[CaseResolved] = Hook("on_case_resolved")
 
 
 @dataclass(frozen=True, kw_only=True)
+class CaseTaken:
+    """A person took the case for themselves (assigned it to themselves)."""
+
+    case: Case  # as it is now, with them as its owner
+    agent: Agent
+
+
+# Sent by `assign_case` when the person assigning is the new owner (chat announces them).
+on_case_taken: Hook[CaseTaken] = Hook("on_case_taken")
+
+
+@dataclass(frozen=True, kw_only=True)
 class HumanResponse:
     """A person answered the customer (a reply, a call that reached them)."""
 

@@ -86,6 +86,11 @@ class ChatEntry(models.Model):
         Message, null=True, blank=True, on_delete=models.CASCADE, related_name="chat_entry"
     )
     text = models.TextField(blank=True, help_text="a system line's words")
+    # The person a system line announces ("Ana has joined"): announced once, and named to the
+    # customer as the person they are talking with.
+    agent = models.ForeignKey(
+        "people.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The widget's id for the line it sent: a retry after a lost answer stores nothing twice.
     client_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from rapport.care.models import Promise, PromiseKind, PromiseStatus
@@ -61,17 +62,24 @@ def offers_open(conversation: Conversation) -> dict[str, bool] | None:
 
 
 def who_joined(conversation: Conversation) -> Agent | None:
-    """The person the customer is talking with: the last agent who wrote in the chat. Nobody
-    before a person has answered, whoever routing named the case's owner."""
+    """The person the customer is talking with: the last agent who wrote in the chat or was
+    announced joining it ("Ana has joined"). Nobody before a person has joined, whoever
+    routing named the case's owner."""
     last = (
         ChatEntry.objects.filter(
-            conversation=conversation, kind=EntryKind.OUT, message__author__isnull=False
+            Q(kind=EntryKind.OUT, message__author__isnull=False)
+            | Q(kind=EntryKind.SYSTEM, agent__isnull=False),
+            conversation=conversation,
         )
-        .select_related("message__author")
+        .select_related("message__author", "agent")
         .order_by("-seq")
         .first()
     )
-    return last.message.author if last is not None and last.message is not None else None
+    if last is None:
+        return None
+    if last.kind == EntryKind.SYSTEM:
+        return last.agent
+    return last.message.author if last.message is not None else None
 
 
 def _line(entry: ChatEntry, conversation: Conversation) -> dict[str, Any]:

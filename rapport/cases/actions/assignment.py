@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport.cases.actions.events import notify_agent, record_case_event
+from rapport.cases.hooks import CaseTaken, on_case_taken
 from rapport.cases.models import Case, CaseEventKind, NotificationKind
 from rapport.cases.rules import (
     check_works_for,
@@ -31,6 +32,9 @@ def assign_case(
     a case by someone else is notified, unless the caller tells them itself (`tell_owner`)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.owner_id == owner.pk and (team is None or case.team_id == team.pk):
+        if by is not None and by.pk == owner.pk:
+            # Routing named them; now they take it themselves (chat announces them once).
+            on_case_taken.send(CaseTaken(case=case, agent=owner))
         return case
     check_works_for(case.brand, owner=owner, team=team)
     before = {"owner": case.owner_id, "team": case.team_id}
@@ -40,6 +44,8 @@ def assign_case(
     elif case.team_id is None or not owner.teams.filter(pk=case.team_id).exists():
         case.team = default_team(owner, case.brand) or case.team
     _save_handover(case, before=before, by=by, reason=reason)
+    if by is not None and by.pk == owner.pk:
+        on_case_taken.send(CaseTaken(case=case, agent=owner))
     if tell_owner and by is not None and by.pk != owner.pk:
         why = f": {reason.strip()}" if reason.strip() else "."
         notify_agent(

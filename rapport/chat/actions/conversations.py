@@ -19,12 +19,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from rapport.care.selectors import quote_callback
 from rapport.cases.actions.events import record_case_event
 from rapport.cases.attachments import Upload, attach, check_uploads, safe_filename
+from rapport.cases.hooks import CaseTaken
 from rapport.cases.models import Case, CaseEventKind, DeliveryStatus, Direction, Message, Status
 from rapport.chat.actions.typing import agent_stopped_typing
 from rapport.chat.actions.unseen import reschedule_unseen
@@ -347,20 +349,44 @@ def queue_chat_reply(
     )
     attach(message, attachments)
     locked = _lock(conversation)
-    if by is not None and not joined(locked, by):
-        # Visibly automatic: the customer learns a person is here, and who, from their reply on.
-        _append(locked, kind=EntryKind.SYSTEM, text=f"{first_name(by.display_name)} has joined")
+    if by is not None:
+        announce(locked, by)
     _append(locked, kind=EntryKind.OUT, message=message)
     reschedule_unseen(locked)  # emailed if the customer has not seen it within minutes
     transaction.on_commit(partial(agent_stopped_typing, conversation.pk))
     return message
 
 
+def announce(conversation: Conversation, agent: Agent) -> None:
+    """ "Ana has joined", once per person (the conversation locked by the caller): visibly
+    automatic, so the customer learns a person is here, and who."""
+    if not joined(conversation, agent):
+        _append(
+            conversation,
+            kind=EntryKind.SYSTEM,
+            text=f"{first_name(agent.display_name)} has joined",
+            agent=agent,
+        )
+
+
 def joined(conversation: Conversation, agent: Agent) -> bool:
-    """Whether `agent` has written in this conversation (and so was announced)."""
+    """Whether `agent` was announced in this conversation, or has written in it."""
     return ChatEntry.objects.filter(
-        conversation=conversation, kind=EntryKind.OUT, message__author=agent
+        Q(kind=EntryKind.SYSTEM, agent=agent) | Q(kind=EntryKind.OUT, message__author=agent),
+        conversation=conversation,
     ).exists()
+
+
+def agent_took(event: CaseTaken) -> None:
+    """A person took a chat's case for themselves (cases' `on_case_taken`, in the assignment's
+    transaction): the customer sees them join, as when they reply."""
+    conversation = (
+        Conversation.objects.filter(case_id=event.case.pk, state=ConversationState.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+    if conversation is not None:
+        announce(_lock(conversation), event.agent)
 
 
 @transaction.atomic
@@ -436,6 +462,7 @@ def _append(
     message: Message | None = None,
     text: str = "",
     client_id: str = "",
+    agent: Agent | None = None,
 ) -> ChatEntry:
     """The next line of a conversation locked by the caller (or just created in its
     transaction): seq = last + 1, so the numbers have no gaps; the listeners are told after the
@@ -449,6 +476,7 @@ def _append(
         message=message,
         text=text,
         client_id=client_id,
+        agent=agent,
         created_at=message.created_at if message is not None else now,
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_seq=seq, updated_at=now)

@@ -228,9 +228,7 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
         )
         forget_draft(request, case.pk)
         presence.touch(case=case, agent=agent, is_typing=False)
-        transport = transports.transport_for(message.channel)
-        caveat = f" {transport.caveat}" if transport and transport.caveat else ""
-        return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
+        return _reply_outcome(message)
 
     keep_draft(request, case_id, "reply")
 
@@ -240,6 +238,21 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
         return _held_reply(request, agent, case, refusal)
 
     return _on_case_page(request, agent, case_id, ReplyForm, run, refusal=held)
+
+
+def _reply_outcome(message: Message) -> str:
+    """What became of the reply, as its transport recorded it: a chat line is already in the
+    customer's chat (read once their screen shows it); mail waits in the outbox."""
+    if message.delivery_status == DeliveryStatus.DELIVERED:
+        return (
+            "Reply delivered to the customer's chat: it shows there now, and as read here "
+            "once their screen has shown it."
+        )
+    if message.delivery_status == DeliveryStatus.READ:
+        return "Reply delivered to the customer's chat and read there."
+    transport = transports.transport_for(message.channel)
+    caveat = f" {transport.caveat}" if transport and transport.caveat else ""
+    return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
 
 
 def _held_reply(
