@@ -255,6 +255,10 @@ class BrandOut(Schema):
     )
     contact_page: str = Field(description="The business's own contact page.")
     chat_origins: list[str] = Field(description="Sites its chat widget may be embedded on.")
+    chat_answer_minutes: int = Field(
+        description="A chat no person has answered within these minutes (or whose expected "
+        "wait is longer) is told so and offered a call back or email."
+    )
 
     @classmethod
     def of(cls, brand: Brand) -> BrandOut:
@@ -269,6 +273,7 @@ class BrandOut(Schema):
             email_addresses=[str(a) for a in brand.email_addresses],
             contact_page=f"/contact/{brand.slug}/",
             chat_origins=[str(o) for o in brand.chat_origins],
+            chat_answer_minutes=brand.chat_answer_minutes,
         )
 
 
@@ -300,6 +305,12 @@ class BrandIn(Input):
         description='Sites its chat widget may be embedded on, as "https://host[:port]": '
         "no path, no wildcard.",
     )
+    chat_answer_minutes: int | None = Field(
+        None,
+        description="Minutes (1 to 240) a chat may wait for a person before it is told nobody "
+        "can answer and offered a call back or email; null or left out: 5 for a new business, "
+        "unchanged for an existing one.",
+    )
 
 
 @router.get("/brands", response={200: BrandPage, **READ_ERRORS}, summary="Businesses")
@@ -321,6 +332,7 @@ def add_brand(request: HttpRequest, payload: BrandIn) -> HttpStatus[BrandOut]:
         colour=payload.colour,
         chat_origins=payload.chat_origins,
         accent_colour=payload.accent_colour,
+        chat_answer_minutes=payload.chat_answer_minutes,
     )
     return HttpStatus(201, BrandOut.of(brand))
 
@@ -339,6 +351,7 @@ def change_brand(request: HttpRequest, brand_id: Id, payload: BrandIn) -> BrandO
         colour=payload.colour,
         chat_origins=payload.chat_origins,
         accent_colour=payload.accent_colour,
+        chat_answer_minutes=payload.chat_answer_minutes,
         by=agent_of(request),
     )
     return BrandOut.of(brand)

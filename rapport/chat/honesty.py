@@ -169,20 +169,9 @@ def nobody_can_answer(conversation: Conversation, *, now: datetime) -> str:
     chats as they take, or an expected wait past the brand's `chat_answer_minutes`."""
     if conversation.case.first_response_at is not None:
         return ""
-    brand_id = conversation.brand_id
-    if not on_shift(brand_id, now=now):
-        starts = next_shift(brand_id, now=now)
-        if starts is None:
-            return "Nobody can answer chats right now."
-        # On the customer's clock when their browser told us their zone, else the worker's.
-        at, zone = starts
-        customer_zone = conversation.case.customer.timezone
-        if customer_zone and customer_zone != "UTC":
-            zone = customer_zone
-        return (
-            "We are outside our hours: nobody can answer right now. The next person starts "
-            f"{at.astimezone(ZoneInfo(zone)):%A %-d %B at %H:%M} ({zone})."
-        )
+    closed = outside_hours(conversation, now=now)
+    if closed:
+        return closed
     queue = queue_for(conversation, now=now)
     if queue.free_agents == 0:
         return (
@@ -195,6 +184,39 @@ def nobody_can_answer(conversation: Conversation, *, now: datetime) -> str:
             f"The expected wait is {wait_words(queue.wait_seconds)}, longer than we mean "
             "anyone to wait here."
         )
+    return ""
+
+
+def outside_hours(conversation: Conversation, *, now: datetime) -> str:
+    """Nobody of the brand is on shift: that, and when the next person starts, in words for the
+    customer; "" while someone is on shift."""
+    brand_id = conversation.brand_id
+    if on_shift(brand_id, now=now):
+        return ""
+    starts = next_shift(brand_id, now=now)
+    if starts is None:
+        return "Nobody can answer chats right now."
+    # On the customer's clock when their browser told us their zone, else the worker's.
+    at, zone = starts
+    customer_zone = conversation.case.customer.timezone
+    if customer_zone and customer_zone != "UTC":
+        zone = customer_zone
+    return (
+        "We are outside our hours: nobody can answer right now. The next person starts "
+        f"{at.astimezone(ZoneInfo(zone)):%A %-d %B at %H:%M} ({zone})."
+    )
+
+
+def offer_words(offers: dict[str, bool] | None) -> str:
+    """What a customer nobody can answer may still ask for, pointing at the page's forms."""
+    if not offers:
+        return ""
+    if offers.get("callback") and offers.get("email"):
+        return "You can ask us to call you back, or continue by email (below)."
+    if offers.get("callback"):
+        return "You can ask us to call you back (below)."
+    if offers.get("email"):
+        return "You can continue by email (below)."
     return ""
 
 

@@ -161,7 +161,10 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             "token": token,
             "history": history,
             "email": conversation.email if conversation is not None else "",
-            "queue": queue_words(history["queue_position"], history["wait_seconds"])
+            "queue": (
+                history["outside_hours"]
+                or queue_words(history["queue_position"], history["wait_seconds"])
+            )
             if history
             else "",
             "available": availability(brand, now=timezone.now()) if history is None else None,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rapport.care.models import Promise, PromiseKind, PromiseStatus
 from rapport.cases.models import Case
 from rapport.chat.actions.typing import agent_typing_now
-from rapport.chat.honesty import queue_for
+from rapport.chat.honesty import offer_words, outside_hours, queue_for
 from rapport.chat.models import ChatEntry, Conversation, ConversationState, EntryKind
 from rapport.people.models import Agent, Channel
 
@@ -30,8 +30,13 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
     person = who_joined(conversation)
     # Once a person has answered there is no queue to tell of, and reading the desk's whole
     # routing state for it made every fetch of an answered chat cost seven queries more.
-    waiting = conversation.case.first_response_at is None
-    queue = queue_for(conversation, now=timezone.now()) if waiting else None
+    # A person who joined without writing yet (they took the case) ends the queue too.
+    waiting = conversation.case.first_response_at is None and person is None
+    now = timezone.now()
+    queue = queue_for(conversation, now=now) if waiting else None
+    offers = offers_open(conversation)
+    # Outside hours a place in the queue is no answer: say nobody is on shift, and what else.
+    closed = outside_hours(conversation, now=now) if waiting else ""
     return {
         "messages": [_line(entry, conversation) for entry in entries],
         "agent": {"name": person.display_name} if person is not None else None,
@@ -43,7 +48,8 @@ def lines_after(conversation: Conversation, *, after: int) -> dict[str, Any]:
         # The visitor's own address, and whether they proved it (rapport/chat/actions/verification).
         "email": conversation.email or None,
         "verified": conversation.verified_at is not None,
-        "offers": offers_open(conversation),
+        "offers": offers,
+        "outside_hours": f"{closed} {offer_words(offers)}".strip() if closed else None,
     }
 
 

@@ -32,6 +32,7 @@ def test_a_supervisor_changes_a_business(world: World, api_as: Any) -> None:
         "logo": None,
         "contact_page": "/contact/sonrisa-dental/",
         "chat_origins": ["http://localhost:8080", "https://www.sonrisa.example"],
+        "chat_answer_minutes": 5,
     }
     bad = sam.put(f"/desk/brands/{brand.pk}", body | {"colour": "pink"})
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "colour"

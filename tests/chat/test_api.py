@@ -56,6 +56,7 @@ def test_reading_returns_the_lines_after_the_cursor_in_the_exact_shape(world: Wo
         "email",
         "verified",
         "offers",
+        "outside_hours",
     }
     assert body["wait_seconds"] is None and body["queue_position"] is None
     assert [set(m) for m in body["messages"]] == [

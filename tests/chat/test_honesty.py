@@ -129,6 +129,31 @@ def test_no_wait_figure_when_nobody_is_on_shift(world: World, brands: tuple[Bran
     assert Conversation.objects.count() == 2
 
 
+def test_outside_hours_the_queue_line_says_nobody_is_on_shift_not_a_place(
+    world: World, brands: tuple[Brand, Brand]
+) -> None:
+    """Number 1 in a queue nobody works through until Monday is no answer: the line says
+    nobody is on shift, when the next person starts, and what the customer can have instead."""
+    with time_machine.travel(SUNDAY_NOON, tick=False):
+        browser = Client()
+        browser.post("/chat/?brand=ledgerly", {"text": "Weekend question"})
+        page = browser.get("/chat/?brand=ledgerly").content.decode()
+        visitor = Visitor()
+        token = visitor.start("Weekend question", brand="ledgerly").json()["conversation"]
+        body = visitor.read(token).json()
+    closed = (
+        "We are outside our hours: nobody can answer right now. The next person starts Monday "
+        "11 January at 09:00 (UTC). You can ask us to call you back, or continue by email "
+        "(below)."
+    )
+    assert body["outside_hours"] == closed
+    assert "You are number" not in page
+    assert f'id="chat-queue" role="status">{closed}</p>' in page
+    # On shift, the place and the wait stand, and there is no such line.
+    with time_machine.travel(MONDAY_TEN, tick=False):
+        assert visitor.read(token).json()["outside_hours"] is None
+
+
 @pytest.mark.parametrize(
     ("position", "wait", "words"),
     [

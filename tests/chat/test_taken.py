@@ -56,3 +56,15 @@ def test_a_case_handed_to_someone_else_announces_nobody(world: World) -> None:
     body = maria.read(token).json()
     assert [m["direction"] for m in body["messages"]] == ["in"]
     assert body["agent"] is None
+
+
+def test_once_a_person_has_joined_the_customer_is_told_no_queue_place(world: World) -> None:
+    maria = Visitor()
+    token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
+    conversation = Conversation.objects.get()
+    taker = _other_than(conversation.case.owner, world)
+    world.client_for(taker).post(
+        f"/cases/{conversation.case_id}/owner/", {"owner": taker.pk, "reason": ""}
+    )
+    body = maria.read(token).json()
+    assert body["queue_position"] is None and body["wait_seconds"] is None

@@ -221,8 +221,10 @@ def _brand_fields(
     chat_origins: Iterable[str],
     brand: Brand | None,
     accent_colour: str = "",
+    chat_answer_minutes: int | None = None,
 ) -> dict[str, Any]:
-    """A business's fields, checked; `brand` is the one being edited."""
+    """A business's fields, checked; `brand` is the one being edited (a field given as None
+    is left as it is)."""
     slug = _checked_slug(slug)
     name = _checked_name(name, "business")
     others = _others(Brand.objects.all(), brand)
@@ -246,7 +248,27 @@ def _brand_fields(
         "colour": _readable_colour(colour, field="colour"),
         "accent_colour": _readable_colour(accent_colour, field="accent_colour"),
         "chat_origins": sorted({_chat_origin(o) for o in chat_origins if o.strip()}),
-    }
+    } | (
+        {"chat_answer_minutes": _answer_minutes(chat_answer_minutes)}
+        if chat_answer_minutes is not None
+        else {}
+    )
+
+
+# The longest a chat may wait for a person before it is told nobody can answer (4 hours): a
+# longer wait in a chat is no chat, and a figure past it is a typing slip.
+MOST_ANSWER_MINUTES = 240
+
+
+def _answer_minutes(minutes: int) -> int:
+    if isinstance(minutes, bool) or not 1 <= minutes <= MOST_ANSWER_MINUTES:
+        raise ActionError(
+            f"{minutes} is not a wait we can promise: give the minutes a chat may wait for a "
+            f"person, from 1 to {MOST_ANSWER_MINUTES}, before it is told nobody can answer and "
+            "offered a call back or email.",
+            field="chat_answer_minutes",
+        )
+    return minutes
 
 
 # WCAG 2's contrast for normal text (AA): the business's colours carry white text (buttons, the
@@ -315,9 +337,11 @@ def create_brand(
     colour: str = "",
     chat_origins: Iterable[str] = (),
     accent_colour: str = "",
+    chat_answer_minutes: int | None = None,
 ) -> Brand:
-    """A business the desk serves, with its phone number, the addresses mail comes to and the
-    sites its chat widget may be embedded on (`by` None: the operator at the command line)."""
+    """A business the desk serves, with its phone number, the addresses mail comes to, the
+    sites its chat widget may be embedded on and how long a chat may wait for a person
+    (`chat_answer_minutes`, default 5; `by` None: the operator at the command line)."""
     _supervisor_only(by, "add a business to the desk")
     fields = _brand_fields(
         name=name,
@@ -328,6 +352,7 @@ def create_brand(
         chat_origins=chat_origins,
         brand=None,
         accent_colour=accent_colour,
+        chat_answer_minutes=chat_answer_minutes,
     )
     brand = Brand.objects.create(**fields)
     record_desk_change(by=by, what=f"Business {brand.name} added (/contact/{brand.slug}/)")
@@ -346,10 +371,11 @@ def update_brand(
     chat_origins: Iterable[str],
     accent_colour: str,
     by: Agent | None,
+    chat_answer_minutes: int | None = None,
 ) -> Brand:
     """A business's name, short name (its contact page moves to /contact/SLUG/), phone,
-    colours, the addresses its mail comes to and the sites its chat widget may be embedded on.
-    Its cases stay its own."""
+    colours, the addresses its mail comes to, the sites its chat widget may be embedded on and
+    how long a chat may wait for a person (None: unchanged). Its cases stay its own."""
     _supervisor_only(by, "change a business")
     fields = _brand_fields(
         name=name,
@@ -360,6 +386,7 @@ def update_brand(
         chat_origins=chat_origins,
         brand=brand,
         accent_colour=accent_colour,
+        chat_answer_minutes=chat_answer_minutes,
     )
     before = {attr: getattr(brand, attr) for attr in fields}
     for attr, value in fields.items():

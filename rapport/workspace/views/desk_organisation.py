@@ -98,6 +98,14 @@ class BrandForm(Form):
         help_text="Sites its chat widget may be embedded on, e.g. https://www.example.com "
         "(separate with spaces or commas; no paths, no wildcards).",
     )
+    chat_answer_minutes = forms.IntegerField(
+        required=False,
+        initial=5,
+        label="Chat answered within (minutes)",
+        help_text="A chat nobody has answered within these minutes (or whose expected wait is "
+        "longer) is told so and offered a call back or email: 1 to 240 (empty: as it is; 5 "
+        "for a new business).",
+    )
 
     @classmethod
     def of(cls, brand: Brand, data: QueryDict | None) -> BrandForm:
@@ -109,6 +117,7 @@ class BrandForm(Form):
             "colour": brand.colour,
             "accent_colour": brand.accent_colour,
             "chat_origins": ", ".join(str(o) for o in brand.chat_origins),
+            "chat_answer_minutes": brand.chat_answer_minutes,
         }
         return cls(data, initial=initial)
 
@@ -122,6 +131,7 @@ def _brand_fields(data: dict[str, Any]) -> dict[str, Any]:
         "colour": data["colour"],
         "accent_colour": data["accent_colour"],
         "chat_origins": _addresses(data["chat_origins"]),
+        "chat_answer_minutes": data["chat_answer_minutes"],
     }
 
 

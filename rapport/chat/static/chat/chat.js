@@ -184,8 +184,14 @@
     if (minutes < 90) return "about " + minutes + " minute" + (minutes !== 1 ? "s" : "");
     return "about " + Math.ceil(minutes / 60) + " hours";
   }
-  function showQueue(position, wait) {
+  function showQueue(position, wait, closed) {
     if (!queueEl) return;
+    if (closed) {
+      // Outside hours: nobody is on shift, so no place in a queue is told (honesty.py).
+      queueEl.textContent = closed;
+      queueEl.hidden = false;
+      return;
+    }
     if (typeof position !== "number") {
       queueEl.hidden = true;
       queueEl.textContent = "";
@@ -275,7 +281,7 @@
           if (m.seq > cursor) cursor = m.seq;
         });
         showAgent(data.agent);
-        showQueue(data.queue_position, data.wait_seconds);
+        showQueue(data.queue_position, data.wait_seconds, data.outside_hours);
         showOffers(data.offers);
         if (typeof data.agent_seen_seq === "number") agentSeen = data.agent_seen_seq;
         refreshReadState();
