@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.http.request import validate_host
 
 from rapport.chat.access import conversation_for_token
 from rapport.chat.actions.conversations import customer_saw
-from rapport.chat.actions.typing import customer_typing_presence
+from rapport.chat.actions.typing import customer_typing_presence, remember_customer_typing
 from rapport.chat.models import Conversation
 from rapport.chat.visitor import VISITOR_COOKIE, visitor_from_cookie
 from rapport.lib.nudges import case_group, chat_group
@@ -63,6 +64,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 case_group(self.conversation.case_id),
                 {"type": "nudge", "payload": customer_typing_presence(self.conversation)},
             )
+            # And a case page without the socket sees it through its presence poll.
+            await sync_to_async(remember_customer_typing)(self.conversation)
         elif kind == "seen" and isinstance(seq := content.get("seq"), int) and seq >= 0:
             await database_sync_to_async(customer_saw)(conversation=self.conversation, seq=seq)
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from rapport.asgi import application
+from rapport.chat.models import Conversation
 
 BASE = "/chat/api/conversations"
 
@@ -37,6 +38,15 @@ class Visitor:
 
     def saw(self, token: str, seq: int) -> Any:
         return self.post(f"{BASE}/{token}/seen", {"seq": seq})
+
+
+def start_chat(
+    text: str = "Is the rye in today?", name: str = "Maria"
+) -> tuple[Visitor, str, Conversation]:
+    """A visitor who started a chat: them, their token and the conversation (the newest)."""
+    visitor = Visitor()
+    token = visitor.start(text, name=name).json()["conversation"]
+    return visitor, token, Conversation.objects.latest("pk")
 
 
 def desk_socket(agent_client: Client) -> WebsocketCommunicator:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from rapport.cases.actions.messages import reply
-from rapport.chat.models import Conversation
 from rapport.people.models import Agent, first_name
-from tests.chat.conftest import Visitor
+from tests.chat.conftest import start_chat
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +19,7 @@ def _other_than(owner: Agent | None, world: World) -> Agent:
 
 
 def test_taking_a_chat_announces_the_person_once(world: World) -> None:
-    maria = Visitor()
-    token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
-    conversation = Conversation.objects.get()
+    maria, token, conversation = start_chat()
     taker = _other_than(conversation.case.owner, world)
     page = world.client_for(taker)
     url = f"/cases/{conversation.case_id}/owner/"
@@ -47,9 +44,7 @@ def test_taking_a_chat_announces_the_person_once(world: World) -> None:
 
 def test_a_case_handed_to_someone_else_announces_nobody(world: World) -> None:
     """A supervisor handing the chat to an agent: the agent has not joined until they act."""
-    maria = Visitor()
-    token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
-    conversation = Conversation.objects.get()
+    maria, token, conversation = start_chat()
     world.client_for(world.supervisor).post(
         f"/cases/{conversation.case_id}/owner/", {"owner": world.agent.pk, "reason": "yours"}
     )
@@ -59,9 +54,7 @@ def test_a_case_handed_to_someone_else_announces_nobody(world: World) -> None:
 
 
 def test_once_a_person_has_joined_the_customer_is_told_no_queue_place(world: World) -> None:
-    maria = Visitor()
-    token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
-    conversation = Conversation.objects.get()
+    maria, token, conversation = start_chat()
     taker = _other_than(conversation.case.owner, world)
     world.client_for(taker).post(
         f"/cases/{conversation.case_id}/owner/", {"owner": taker.pk, "reason": ""}

@@ -7,17 +7,14 @@ from __future__ import annotations
 import pytest
 
 from rapport.cases.models import DeliveryStatus, Direction, Message
-from rapport.chat.models import Conversation
-from tests.chat.conftest import Visitor
+from tests.chat.conftest import start_chat
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_chat_reply_from_the_case_page_says_it_is_in_the_customers_chat(world: World) -> None:
-    maria = Visitor()
-    token = maria.start("Is the rye in today?", name="Maria").json()["conversation"]
-    conversation = Conversation.objects.get()
+    maria, token, conversation = start_chat()
     client = world.client_for(world.supervisor)
     answer = client.post(
         f"/cases/{conversation.case_id}/reply/",

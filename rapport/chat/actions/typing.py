@@ -4,9 +4,11 @@ The agent typing a reply on the case page (the desk's socket, `rapport/workspace
 reaches the customer's socket as `{"type": "typing", "by": "agent", "name": first name}` and,
 for a client without a socket, the poll answer's `agent_typing` (a cache entry that expires
 after `RAPPORT_CHAT_TYPING_SECONDS`). The customer typing (their socket or the widget's HTTP
-POST) reaches the agents watching the case page as a presence line, which `live.js` lets expire.
-Nothing of it is stored in the database, and a cache that cannot be reached (Redis down) loses
-only the hint, never the read or the reply that asked for it.
+POST) reaches the agents watching the case page as a presence line, which `live.js` lets expire,
+and, for a case page without the desk's socket (WSGI; its presence poll), a cache entry that
+expires the same way (`customer_typing_now`). Nothing of it is stored in the database, and a
+cache that cannot be reached (Redis down) loses only the hint, never the read or the reply
+that asked for it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ T = TypeVar("T")
 
 def _agent_key(conversation_id: int) -> str:
     return f"rapport:chat:agent-typing:{conversation_id}"
+
+
+def _customer_key(case_id: int) -> str:
+    return f"rapport:chat:customer-typing:{case_id}"
 
 
 def _hint(operation: Callable[[], T], otherwise: T) -> T:
@@ -83,6 +89,24 @@ def customer_typing_presence(conversation: Conversation) -> dict[str, Any]:
 
 def customer_typing(*, conversation: Conversation) -> None:
     """The customer is typing (the widget's HTTP POST): their other tabs' sockets and the agents
-    watching the case page are told."""
+    watching the case page are told (live, and by its presence poll)."""
     send_now(chat_group(conversation.pk), {"type": "typing", "by": "customer"})
     send_now(case_group(conversation.case_id), customer_typing_presence(conversation))
+    remember_customer_typing(conversation)
+
+
+def remember_customer_typing(conversation: Conversation) -> None:
+    """For a case page without the socket: its presence poll says so until the entry expires."""
+    # As the socket's presence line names them (`customer_typing_presence`): live.js shows one.
+    line = {"agent": f"chat-{conversation.pk}", "name": conversation.name or "The customer"}
+    seconds = settings.RAPPORT_CHAT_TYPING_SECONDS
+    _hint(partial(cache.set, _customer_key(conversation.case_id), line, timeout=seconds), None)
+
+
+def customer_typing_now(case: Case) -> dict[str, str] | None:
+    """The chat customer typing on `case` now (`{"agent", "name"}`, as their presence line),
+    or None; no cache read for a case no chat opened."""
+    if case.origin_channel != Channel.CHAT:
+        return None
+    line = _hint(partial(cache.get, _customer_key(case.pk)), None)
+    return line if isinstance(line, dict) else None

@@ -33,7 +33,7 @@ from rapport.cases.models import (
     Priority,
 )
 from rapport.cases.selectors import handover
-from rapport.chat.actions.typing import agent_typing
+from rapport.chat.actions.typing import agent_typing, customer_typing_now
 from rapport.chat.selectors import visitor_of
 from rapport.lib.access import named
 from rapport.lib.answers import Elsewhere, is_htmx, post_action
@@ -409,8 +409,14 @@ def case_presence(request: HttpRequest, agent: Agent, case_id: int) -> HttpRespo
         # live.js without the desk's socket: a reply being typed now, told to the case's chat.
         agent_typing(case=case, agent=agent)
     others = presence.others_on_case(case=case, agent=agent)
+    # A chat's customer typing: the socket says so live; this poll says it without one.
+    customer = customer_typing_now(case)
     return render(
         request,
         "workspace/_presence.html",
-        {"others": others, "summary": presence.describe(others)},
+        {
+            "others": others,
+            "summary": presence.describe(others),
+            "customer_typing": customer,
+        },
     )
