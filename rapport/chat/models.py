@@ -114,11 +114,14 @@ class CodeState(models.TextChoices):
     VERIFIED = "verified", "Verified"
     REPLACED = "replaced", "Replaced by a newer code"
     LOCKED = "locked", "Locked after too many wrong tries"
+    EXPIRED = "expired", "Expired unused"
 
 
 # A code moves only out of pending, once.
 CODE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CodeState.PENDING: frozenset({CodeState.VERIFIED, CodeState.REPLACED, CodeState.LOCKED}),
+    CodeState.PENDING: frozenset(
+        {CodeState.VERIFIED, CodeState.REPLACED, CodeState.LOCKED, CodeState.EXPIRED}
+    ),
 }
 
 

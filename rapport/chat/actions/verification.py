@@ -207,6 +207,23 @@ def by_email_now(
     conversation.state = ConversationState.ENDED
 
 
+@transaction.atomic
+def expire_codes(*, now: datetime, limit: int = 500) -> list[int]:
+    """Codes past their time that nobody typed: expired, and the address forgotten (a code
+    keeps it only while it can still be used). Compare-and-set: a code verified or replaced
+    meanwhile is left as it is. Returns the ids expired (at most `limit`, oldest first)."""
+    due = list(
+        EmailCode.objects.filter(state=CodeState.PENDING, expires_at__lte=now)
+        .order_by("expires_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if due:
+        EmailCode.objects.filter(pk__in=due, state=CodeState.PENDING).update(
+            state=CodeState.EXPIRED, email=""
+        )
+    return due
+
+
 def _wrong(conversation: Conversation, pending: EmailCode, *, now: datetime) -> CodeChecked:
     most = settings.RAPPORT_CHAT_CODE_ATTEMPTS
     pending.attempts += 1

@@ -27,6 +27,7 @@ from rapport.cases.search import SQLITE_FTS
 from rapport.chat.models import EntryKind
 from rapport.datacare.actions.access import require_supervisor
 from rapport.datacare.held import Held, held_for
+from rapport.mail.actions.outbox import cancel_address_mail
 from rapport.outreach.models import AudienceImport
 from rapport.people.actions.events import record_customer_event
 from rapport.people.models import (
@@ -178,7 +179,10 @@ def _erase_texts(held: Held, now: datetime) -> dict[str, int]:
     surveys.filter(status=SurveyStatus.SCHEDULED).update(
         status=SurveyStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT
     )
-    # Their chats: what they typed to start them and the system lines written about them.
+    # Their chats: what they typed to start them and the system lines written about them; the
+    # codes mailed to prove an address, and such a mail not sent yet (it holds the address).
+    typed = [e for e in held.conversations.values_list("email", flat=True) if e]
+    cancel_address_mail(addresses={*held.email_addresses, *typed})
     held.conversations.update(name="", email="")
     held.chat_entries.filter(kind=EntryKind.SYSTEM).update(text=ERASED)
     held.email_codes.delete()

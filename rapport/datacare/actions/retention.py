@@ -2,6 +2,9 @@
 
 The parsed message stays on its case (text, attachments, headers read at intake); only the
 original `.eml` goes. Off (0 days) by default: the desk keeps every original.
+
+A chat's email code keeps the address it was mailed to only while it can be used: once past
+its minutes unused it is expired and forgets it (`sweep_chat_codes`, every sweep; always on).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from rapport.chat.actions.verification import expire_codes
 from rapport.mail.models import RAW_SETTLED, InboundEmail
 
 BATCH = 500
@@ -41,3 +45,8 @@ def delete_raw_mail(*, older_than: datetime, now: datetime, limit: int = BATCH) 
             raw=b"", raw_deleted_at=now
         )
     return due
+
+
+def sweep_chat_codes(*, now: datetime) -> dict[str, Any]:
+    """Chat codes past their time, unused: expired, their address forgotten (a batch a sweep)."""
+    return {"expired": expire_codes(now=now, limit=BATCH)}

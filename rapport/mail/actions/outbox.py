@@ -19,7 +19,7 @@ queued or sending -> sent, failed or not sent (`mark_delivery`), never back from
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -157,6 +157,20 @@ def queue_address_mail(*, to: str, subject: str, text: str, now: datetime) -> Ag
     """A mail of the desk's own to an address no agent holds (a chat visitor's code). Once
     settled it keeps neither the address nor the words, only when and how it went."""
     return _queue_desk_mail(agent=None, to=to, subject=subject, text=text, now=now)
+
+
+@transaction.atomic
+def cancel_address_mail(*, addresses: Iterable[str]) -> int:
+    """The desk's mail to these addresses that has not gone yet (a chat visitor's code) is not
+    sent, and forgets the address and the words (their holder was erased). Returns how many."""
+    wanted = [a for a in addresses if a]
+    if not wanted:
+        return 0
+    return AgentMail.objects.filter(
+        agent__isnull=True,
+        to__in=wanted,
+        status__in=[AgentMailStatus.QUEUED, AgentMailStatus.SENDING],
+    ).update(status=AgentMailStatus.FAILED, to="", subject="", text="", error="Erased, not sent.")
 
 
 def _queue_desk_mail(
