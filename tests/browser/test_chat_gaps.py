@@ -45,7 +45,8 @@ def shot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), caret="initial", full_page=True)
 
 
-def _ledgerly() -> Agent:
+def ledgerly_with_priya() -> Agent:
+    """Ledgerly (and the Night Clinic beside it): Priya alone, weekdays 09:00 to 17:00 UTC."""
     brand = Brand.objects.create(name="Ledgerly", slug="ledgerly", colour="#7c3aed")
     Brand.objects.create(name="Night Clinic", slug="night-clinic")
     support = Team.objects.create(name="Ledgerly Support", slug="ledgerly", brand=brand)
@@ -76,7 +77,7 @@ def _say(page: Page, text: str) -> None:
 def test_outside_hours_the_line_is_honest_and_email_is_proven_by_the_code(
     browser: Browser, live_server: LiveServer, world: World, viewport: ViewportSize
 ) -> None:
-    _ledgerly()
+    ledgerly_with_priya()
     errors: list[str] = []
     width = viewport["width"]
     with time_machine.travel(SUNDAY_NOON, tick=True):
@@ -117,7 +118,7 @@ def test_outside_hours_the_line_is_honest_and_email_is_proven_by_the_code(
 def test_the_polling_case_page_sees_the_customer_type_and_says_where_the_reply_went(
     browser: Browser, live_server: LiveServer, world: World, viewport: Any
 ) -> None:
-    priya = _ledgerly()
+    priya = ledgerly_with_priya()
     errors: list[str] = []
     width = viewport["width"]
     with time_machine.travel(MONDAY_TEN, tick=True):

@@ -14,13 +14,11 @@ from pytest_django.live_server_helper import LiveServer
 
 from rapport.care.models import Promise, PromiseKind
 from rapport.chat.models import Conversation
-from rapport.lib.hours import DAY_KEYS
-from rapport.people.actions.agents import create_agent
-from rapport.people.models import Agent, Brand, Team
 from tests.browser.fixtures import PHONE
+from tests.browser.test_chat_gaps import ledgerly_with_priya
 from tests.browser.test_chat_widget import shot
 from tests.browser.test_reply_flow import assert_no_horizontal_overflow
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +29,7 @@ WAIT = 15_000
 def test_outside_hours_the_customer_is_told_and_books_a_call_back_on_the_case(
     browser: Browser, live_server: LiveServer, world: World
 ) -> None:
-    brand = Brand.objects.create(name="Ledgerly", slug="ledgerly", colour="#7c3aed")
-    Brand.objects.create(name="Night Clinic", slug="night-clinic")
-    support = Team.objects.create(name="Ledgerly Support", slug="ledgerly", brand=brand)
-    priya = create_agent(username="priya", display_name="Priya Shah", password=PASSWORD)
-    support.members.add(priya)
-    Agent.objects.filter(pk=priya.pk).update(
-        working_hours={day: [["09:00", "17:00"]] for day in DAY_KEYS[:5]}
-    )
+    priya = ledgerly_with_priya()
     context = browser.new_context(viewport=PHONE, timezone_id="Europe/Madrid")
     context.set_default_timeout(WAIT)
     errors: list[str] = []
