@@ -343,6 +343,7 @@ WEB: dict[str, tuple[str, str, str, str, str]] = {
     "customers/<int:customer_id>/relationship/": ("POST", "login", "404", "ok", "ok"),
     "customers/<int:customer_id>/identities/": ("POST", "login", "404", "ok", "ok"),
     "customers/<int:customer_id>/merge/": ("POST", "login", "404", "ok", "ok"),
+    "cases/<int:case_id>/social/responses/": ("POST", "login", "404", "ok", "ok"),
     "customers/<int:customer_id>/notes/": ("POST", "login", "404", "ok", "ok"),
     "customers/<int:customer_id>/notes/<int:note_id>/pin/": ("POST", "login", "404", "ok", "ok"),
     "customers/<int:customer_id>/notes/<int:note_id>/delete/": ("POST", "login", "404", "ok", "ok"),
@@ -375,6 +376,11 @@ API: dict[str, tuple[str, str, str, str]] = {
     "POST /api/v1/cases/{case_id}/chat/seen": ("401", "404", "ok", "ok"),
     "GET /api/v1/cases/{case_id}/status-link": ("401", "404", "ok", "ok"),
     "POST /api/v1/cases/{case_id}/status-link/revoke": ("401", "404", "ok", "ok"),
+    "GET /api/v1/cases/{case_id}/social": ("401", "404", "ok", "ok"),
+    # The case has no public post: the access check passed, the action refused.
+    "POST /api/v1/cases/{case_id}/social/responses": ("401", "404", "400", "400"),
+    # Any agent's token may post (an integration runs as an agent); no token: the signature.
+    "POST /api/v1/social/posts": ("401", "ok", "ok", "ok"),
     "GET /api/v1/triage/models": ("401", "404", "404", "ok"),
     "PUT /api/v1/triage/models/active": ("401", "404", "404", "ok"),
     "PUT /api/v1/cases/{case_id}/tags": ("401", "404", "ok", "ok"),
@@ -500,6 +506,7 @@ WEB_DATA: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "account/tokens/": lambda ids: {"name": "Zapier", "days": 30},
     "saved-views/": lambda ids: {"name": "Mine", "query": "view=mine"},
     "status/<str:token>/fresh/": lambda ids: {"email": "maria.lopez@example.com"},
+    "cases/<int:case_id>/social/responses/": lambda ids: {"kind": "called"},
 }
 API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
     "GET /api/v1/staffing/interval": lambda ids: {
@@ -548,6 +555,16 @@ API_BODIES: dict[str, Callable[[Ids], dict[str, Any]]] = {
         "text": "Hello again",
     },
     "POST /api/v1/cases/{case_id}/replies": lambda ids: {"text": "Honey in warm water."},
+    "POST /api/v1/cases/{case_id}/social/responses": lambda ids: {"kind": "called"},
+    "POST /api/v1/social/posts": lambda ids: {
+        "platform": "mastodon",
+        "post_id": "1",
+        "author_handle": "maria@social.example",
+        "author_name": "Maria",
+        "text": "Still waiting for my refund",
+        "url": "https://social.example/@maria/1",
+        "posted_at": "2026-12-07T09:00:00Z",
+    },
     "POST /api/v1/cases/{case_id}/notes": lambda ids: {"text": "Call tomorrow"},
     "POST /api/v1/cases/{case_id}/calls": lambda ids: {
         "direction": "outbound",

@@ -46,6 +46,7 @@ RULES = {
     "surveys:answer": Rule("RAPPORT_RATE_SURVEY"),
     "surveys:stop": Rule("RAPPORT_RATE_SURVEY"),
     "surveys:referral": Rule("RAPPORT_RATE_SURVEY"),
+    "api-v1:take_post": Rule("RAPPORT_RATE_SOCIAL_WEBHOOK"),
 }
 ANONYMOUS = Rule("RAPPORT_RATE_ANONYMOUS", ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"))
 # Answers for machines: the API and the provider webhook.
@@ -81,7 +82,8 @@ class RateLimitMiddleware:
 
 
 def _carries_credentials(request: HttpRequest) -> bool:
-    return "Authorization" in request.headers
+    # The social webhook's signature is a credential too (rapport/api/social.py).
+    return "Authorization" in request.headers or "X-Rapport-Signature" in request.headers
 
 
 def _over_limit(request: HttpRequest, rule: Rule, *, count: bool = True) -> int | None:

@@ -20,6 +20,7 @@ from rapport.workspace.views import (
     queue,
     saved_replies,
     security,
+    social,
     staffing,
     start,
     supervisor,
@@ -200,6 +201,11 @@ urlpatterns = [
         name="customer_identity_verify",
     ),
     path("customers/<int:customer_id>/merge/", customers.customer_merge, name="customer_merge"),
+    path(
+        "cases/<int:case_id>/social/responses/",
+        social.case_social_response,
+        name="case_social_response",
+    ),
     path(
         "customers/<int:customer_id>/not-a-duplicate/",
         customers.customer_duplicate_dismiss,

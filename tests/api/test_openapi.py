@@ -126,8 +126,14 @@ def test_every_string_an_operation_reads_has_a_max_length_or_a_pattern() -> None
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 visit(f"{method} {path} body", content["schema"])
     # The CSV of an audience import is bounded by the request size alone; an amount sent as a
-    # decimal string by max_digits.
-    assert unbounded == ["MakeGoodIn.amount", "LimitIn.amount", "ImportIn.csv"], unbounded
+    # decimal string by max_digits; a social post's text by RAPPORT_SOCIAL_MAX_TEXT, which the
+    # action checks so that any longer post is a 413 (tests/api/test_social_posts.py).
+    assert unbounded == [
+        "MakeGoodIn.amount",
+        "LimitIn.amount",
+        "ImportIn.csv",
+        "PostIn.text",
+    ], unbounded
 
 
 def test_every_list_is_a_page_of_items_and_next(world: World, api_as: Any) -> None:

@@ -67,6 +67,7 @@ from rapport.workspace.timeline import (
     timeline_rows,
 )
 from rapport.workspace.views.saved_replies import composer_context, forget_draft, keep_draft
+from rapport.workspace.views.social import social_context
 
 
 def _case_context(
@@ -117,6 +118,7 @@ def _case_context(
         "tags_text": ", ".join(case.tags),
         "triage_corrections": corrected.rows(case.triage),
         "chat_visitor": visitor_of(case),
+        **social_context(agent, case),
         "triage": explain(case.triage),
         "customer_notice": notice,
         # Only a notice that went out in a message can be called told.
