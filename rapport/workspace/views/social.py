@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from rapport.cases import transports
 from rapport.cases.access import case_for_agent
 from rapport.cases.models import Case
 from rapport.lib.answers import post_action
@@ -32,8 +33,12 @@ def social_context(agent: Agent, case: Case) -> dict[str, Any]:
         if found.handle_only
         else []
     )
+    carrier = transports.transport_for(Channel.SOCIAL)
     return {
         "social": found,
+        # The composer posts there itself (Mastodon); else the agent answers on the platform.
+        "social_posted_by_rapport": carrier is not None
+        and (carrier.reaches is None or carrier.reaches(case)),
         "social_candidates": candidates,
         "response_kinds": ResponseKind.choices,
     }
