@@ -35,14 +35,10 @@ class CaseSocial:
 def target_words(kind: str) -> str:
     if kind == ResponseTarget.REVIEW:
         hours = settings.RAPPORT_SOCIAL_REVIEW_RESPONSE_HOURS
-        return (
-            f"Review target: a first answer within {hours} h (RAPPORT_SOCIAL_REVIEW_RESPONSE_HOURS)"
-        )
+        return f"Review target: a first answer within {hours} h"
     if kind == ResponseTarget.PUBLIC_POST:
         minutes = settings.RAPPORT_SOCIAL_RESPONSE_MINUTES
-        return (
-            f"Public post target: an answer within {minutes} min (RAPPORT_SOCIAL_RESPONSE_MINUTES)"
-        )
+        return f"Public post target: an answer within {minutes} min"
     return "The case's own service-level policy"
 
 
