@@ -54,6 +54,9 @@ def test_an_unknown_handle_opens_a_public_case_with_a_named_owner(world: World) 
     assert post.message.channel == "social" and post.message.external_id == "mastodon:109999"
     opened = CaseEvent.objects.get(case=case, kind=CaseEventKind.OPENED)
     assert opened.after["platform"] == "mastodon"
+    # Routed by the desk to a named person at once, not left for someone to pick.
+    assert opened.after["owner"] == case.owner_id
+    assert opened.after["rule"] not in ("unassigned", "explicit", "logged_by")
     assert case.triage  # triaged through the one intake
 
 

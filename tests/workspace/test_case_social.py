@@ -134,6 +134,8 @@ def test_an_unknown_handle_is_linked_to_a_known_customer_in_one_click(world: Wor
     # The handle now speaks for Maria: her next review threads on her case.
     again = ingest_post(post=replace(REVIEW, post_id="r-78", rating=1), source="webhook")
     assert (again.outcome, again.customer, again.case) == ("threaded", world.customer, case)
+    repeated = ingest_post(post=REVIEW, source="webhook")
+    assert (repeated.outcome, repeated.customer) == ("duplicate", world.customer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'id="social-link"' not in page  # known by her email and phone too now
 

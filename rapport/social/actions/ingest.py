@@ -24,6 +24,7 @@ from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise_social
 from rapport.people.actions.customers import find_or_create_customers
+from rapport.people.actions.merging import follow_merges
 from rapport.people.models import Brand, Channel, Customer, IdentityKind
 from rapport.routing.actions.opening import Opening, open_cases, receive_message
 from rapport.social.links import checked_link
@@ -185,7 +186,8 @@ def _known(checked: Checked) -> IngestResult | None:
     )
     if seen is None or seen.case is None or seen.customer is None:
         return None
-    return IngestResult("duplicate", seen.case, seen.customer)
+    # Its author may since have been linked to (merged into) a customer the desk knew.
+    return IngestResult("duplicate", seen.case, follow_merges(seen.customer))
 
 
 def _settle(row: SocialPost, checked: Checked, *, brand: Brand | None) -> IngestResult:
