@@ -24,7 +24,7 @@ from rapport.cases.attachments import Upload
 from rapport.cases.models import Case, Message
 from rapport.cases.transports import Undelivered, outbox
 from rapport.lib.errors import ActionError
-from rapport.people.models import Agent
+from rapport.people.models import Agent, Channel
 from rapport.social.actions.mastodon import record_posted_reply
 from rapport.social.mastodon import (
     STATUS_LIMIT,
@@ -47,7 +47,11 @@ def post_to_answer(case: Case) -> SocialPost | None:
 
 
 def reaches_mastodon(case: Case) -> bool:
-    return bool(configured_accounts()) and post_to_answer(case) is not None
+    """Whether a reply on `case` can be posted on Mastodon (a query only for a social case:
+    posts open and thread into social cases alone)."""
+    if case.origin_channel != Channel.SOCIAL or not configured_accounts():
+        return False
+    return post_to_answer(case) is not None
 
 
 def idempotency_key(message: Message) -> str:

@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 
+from rapport.cases import transports
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, CaseEvent, DeliveryStatus, Message
 from rapport.jobs.scheduler import run_sweeps
@@ -203,3 +206,12 @@ def test_a_reply_whose_job_was_lost_is_posted_by_the_outbox_sweep(
     assert message.delivery_status == DeliveryStatus.SENT, message.delivery_error
     [posted] = fake.posted
     assert posted["form"]["in_reply_to_id"] == latest
+
+
+def test_an_email_case_is_not_offered_social_and_costs_no_query(
+    fake: FakeMastodon, world: World
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        offered = [t.channel for t in transports.reachable_channels(world.case, identities=[])]
+    assert "social" not in offered
+    assert not [q for q in queries.captured_queries if "social_socialpost" in q["sql"]]
