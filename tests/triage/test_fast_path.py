@@ -9,6 +9,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Collection
 
+import numpy as np
 import pytest
 
 from rapport.triage import embedding, learned, training
@@ -86,3 +87,21 @@ def test_a_message_is_tokenized_once_for_the_classifier_its_explanation_and_its_
     shipped.similarity(text, ["my puppy ate a sock"])
     info = embedding.read.cache_info()
     assert (info.misses, info.hits) == (1, 2)
+
+
+def test_the_labelled_examples_compared_in_blocks_are_those_one_product_finds() -> None:
+    """The shipped model holds more examples than one block (OpenBLAS would thread a single
+    product of that size); the nearest examples a learned hit shows are the same."""
+    shipped = learned.load_shipped()
+    assert len(shipped.texts) > learned.BLOCK_ROWS
+    text = "my puppy swallowed a sock and is bleeding"
+    hit = shipped.predict(learned.Features(text, {}, 0.0))["urgent"]
+    assert hit.raised
+    similarity = shipped.vectors.astype(np.float32) @ embedding.read(text)[1]
+    urgent = shipped.heads.index("urgent")
+    nearest = [
+        shipped.texts[i]
+        for i in np.argsort(-similarity)
+        if shipped.labels[i, urgent] and shipped.texts[i]
+    ][: learned.EXAMPLES]
+    assert [example.text for example in hit.examples] == nearest
