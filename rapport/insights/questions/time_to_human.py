@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
 from rapport.cases.models import (
@@ -58,19 +59,42 @@ def _answered_within(bound: timedelta) -> Q:
 
 
 def _window_counts(cases: QuerySet[Case], *, now: datetime) -> dict[str, int]:
-    counts: dict[str, Any] = {
-        "cases": Count("pk"),
-        "answered": Count("pk", filter=ANSWERED),
-        "on_time": Count("pk", filter=ON_TIME),
-        "no_deadline": Count("pk", filter=ANSWERED & Q(first_response_due_at__isnull=True)),
-        "unanswered_late": Count(
-            "pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+    """One grouped query: each case's wait bucket (-1: not answered) is one CASE, so each row's
+    wait is worked out once per bucket tried rather than once per bucket counted."""
+    bucket = CaseWhen(
+        When(first_response_at__isnull=True, then=Value(-1)),
+        *(
+            When(_answered_within(bound), then=Value(i))
+            for i, (bound, _) in enumerate(WAIT_BUCKETS)
+            if bound is not None
         ),
-    }
-    for i, (bound, _) in enumerate(WAIT_BUCKETS):
-        if bound is not None:
-            counts[f"within_{i}"] = Count("pk", filter=ANSWERED & _answered_within(bound))
-    return cases.aggregate(**counts)
+        default=Value(len(WAIT_BUCKETS) - 1),
+        output_field=IntegerField(),
+    )
+    rows = (
+        cases.annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            cases=Count("pk"),
+            on_time=Count("pk", filter=ON_TIME),
+            no_deadline=Count("pk", filter=ANSWERED & Q(first_response_due_at__isnull=True)),
+            unanswered_late=Count(
+                "pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+            ),
+        )
+        .order_by()
+    )
+    counts = dict.fromkeys(("cases", "answered", "on_time", "no_deadline", "unanswered_late"), 0)
+    in_bucket = dict.fromkeys(range(len(WAIT_BUCKETS)), 0)
+    for row in rows:  # at most one row per bucket
+        for key in ("cases", "on_time", "no_deadline", "unanswered_late"):
+            counts[key] += row[key]
+        if row["bucket"] >= 0:
+            counts["answered"] += row["cases"]
+            in_bucket[row["bucket"]] = row["cases"]
+    for i in in_bucket:
+        counts[f"within_{i}"] = sum(in_bucket[j] for j in range(i + 1))
+    return counts
 
 
 def _live_counts(scope: Scope) -> dict[str, int]:
