@@ -24,6 +24,7 @@ from rapport.cases.models import (
     Priority,
 )
 from rapport.insights import charts
+from rapport.insights.narrow import of_cases
 from rapport.insights.percentiles import Spread, duration, minutes, percentiles
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 from rapport.insights.selectors import ANSWERED, ON_TIME
@@ -202,12 +203,10 @@ def build(scope: Scope) -> Report:
     by_channel = percentiles(cases, value=wait, group="origin_channel")
     by_priority = percentiles(cases, value=wait, group="priority")
     live = _live_counts(scope)
-    missed = CaseEvent.objects.filter(
-        case__in=scope.cases,
-        kind=CaseEventKind.SLA_BREACHED,
-        created_at__gte=scope.since,
-        created_at__lt=scope.until,
-    ).count()
+    breaches = CaseEvent.objects.filter(
+        kind=CaseEventKind.SLA_BREACHED, created_at__gte=scope.since, created_at__lt=scope.until
+    )
+    missed = of_cases(breaches, scope.cases).count()
     step, series = _over_time(scope, cases)
 
     answered, total = counts["answered"], counts["cases"]
