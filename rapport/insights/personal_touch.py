@@ -33,6 +33,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from rapport.cases.models import Call, Case, CaseEvent, CaseEventKind, Direction, Message
+from rapport.insights.narrow import of_cases
 from rapport.insights.periods import percent
 from rapport.people.models import Channel
 
@@ -118,8 +119,11 @@ def _replies(row: dict[str, Any]) -> Replies:
 def personal_touch(cases: QuerySet[Case], *, since: datetime, until: datetime) -> PersonalTouch:
     """Four queries: replies in total and per author (the AUTHOR_ROWS who wrote most), the
     resolved cases' owners and calls, and their calls-per-case distribution."""
-    replies = Message.objects.filter(
-        case__in=cases, direction=Direction.OUTBOUND, created_at__gte=since, created_at__lt=until
+    replies = of_cases(
+        Message.objects.filter(
+            direction=Direction.OUTBOUND, created_at__gte=since, created_at__lt=until
+        ),
+        cases,
     )
     figures = _reply_figures()
     by_author = [

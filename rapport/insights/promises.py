@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 
 from rapport.care.models import UNKEPT, Promise, PromiseKind, PromiseStatus
 from rapport.cases.models import Case
+from rapport.insights.narrow import of_cases
 from rapport.insights.periods import as_day, percent, week_of, weeks
 from rapport.outreach.models import OutreachStatus, OutreachTask
 
@@ -145,7 +146,7 @@ def promises(
     """Six queries, whatever the number of cases: the total, per kind, per owner (the busiest
     OWNER_ROWS), per week (the desk's weeks), and incident outreach in total and per incident
     (tasks opened in the period, the latest INCIDENT_ROWS incidents)."""
-    due = Promise.objects.filter(case__in=cases, due_at__gte=since, due_at__lt=until)
+    due = of_cases(Promise.objects.filter(due_at__gte=since, due_at__lt=until), cases)
     figures = _kept_figures(now)
     total = _kept(due.aggregate(**figures))
     per_kind = {
@@ -165,7 +166,9 @@ def promises(
         .order_by("week")
     }
     empty = Kept(0, 0, 0, 0, 0, 0)
-    tasks = OutreachTask.objects.filter(case__in=cases, created_at__gte=since, created_at__lt=until)
+    tasks = of_cases(
+        OutreachTask.objects.filter(created_at__gte=since, created_at__lt=until), cases
+    )
     outreach = _outreach(tasks.aggregate(**_outreach_figures()))
     by_incident = [
         IncidentRow(row["incident"], row["incident__title"], _outreach(row))

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet
 
 from rapport.cases.models import Case, Direction, Message
+from rapport.insights.narrow import of_cases
 from rapport.insights.periods import as_day, percent, week_of, weeks
 from rapport.triage.models import MessageSignal, TriageSignal
 
@@ -75,10 +76,13 @@ def sentiment(
 ) -> Sentiment:
     """Five queries: customers' messages and raised signals, each in total and per week, and
     the REASON_ROWS most common kinds of reason for upset."""
-    inbound = Message.objects.filter(
-        case__in=cases, direction=Direction.INBOUND, created_at__gte=since, created_at__lt=until
+    inbound = of_cases(
+        Message.objects.filter(
+            direction=Direction.INBOUND, created_at__gte=since, created_at__lt=until
+        ),
+        cases,
     )
-    raised = MessageSignal.objects.filter(case__in=cases, at__gte=since, at__lt=until)
+    raised = of_cases(MessageSignal.objects.filter(at__gte=since, at__lt=until), cases)
     week = week_of("created_at", zone)
     per_week_messages = {
         as_day(row["week"], zone): row["n"]

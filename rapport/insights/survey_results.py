@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from rapport.care.models import WordOfMouth
 from rapport.cases.models import Case
+from rapport.insights.narrow import of_cases
 from rapport.insights.periods import as_day, week_of, week_of_date, weeks
 from rapport.surveys.actions.referrals import REFERRAL_NOTE
 from rapport.surveys.models import Survey
@@ -84,16 +85,16 @@ def survey_figures(
 ) -> SurveyFigures:
     """Five queries: the surveys' figures in total and per week; recommendations from these
     cases' customers in total, per relationship owner (the OWNER_ROWS with most) and per week."""
-    surveys = Survey.objects.filter(case__in=cases).alias(at=Coalesce("sent_at", "due_at"))
+    surveys = of_cases(Survey.objects.alias(at=Coalesce("sent_at", "due_at")), cases)
     surveys = surveys.filter(at__gte=since, at__lt=until)
     per_week = {
         as_day(week, zone): found for week, found in results_by(surveys, week=week_of("at", zone))
     }
     first = since.astimezone(zone).date()
     last = (until - timedelta(microseconds=1)).astimezone(zone).date()
-    words = WordOfMouth.objects.filter(
-        referrer__in=cases.values("customer_id"), on__gte=first, on__lte=last
-    )
+    words = WordOfMouth.objects.filter(on__gte=first, on__lte=last)
+    if cases.query.where:  # the whole desk: every customer's, no subquery (narrow.of_cases)
+        words = words.filter(referrer__in=cases.values("customer_id"))
     figures = _recommendation_figures()
     per_owner = (
         words.values("referrer__owner", "referrer__owner__display_name")
