@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
@@ -25,6 +24,7 @@ from rapport.mail.tasks import deliver_message
 from tests.conftest import World
 from tests.mail.intake_helpers import ingest, make_mail
 from tests.mail.smtp_sink import Sink, sink
+from tests.threads import at_once
 
 __all__ = ["sink"]  # the fixture, imported for pytest
 
@@ -69,22 +69,7 @@ def test_two_workers_delivering_the_same_message_send_it_once(
         return chosen
 
     monkeypatch.setattr(outbound, "choose_recipient", choose_then_wait)
-    outcomes: list[str] = []
-    errors: list[Exception] = []
-
-    def work() -> None:
-        try:
-            outcomes.append(deliver_message.call(message.pk))
-        except Exception as exc:  # reported by the assertion below, not lost in the thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=30)
+    outcomes, errors = at_once(lambda: deliver_message.call(message.pk), wait=30)
 
     assert errors == []
     assert sorted(outcomes) == ["sent", "skipped"]
