@@ -38,15 +38,10 @@ HEADS = ("urgent", "upset", "wants_human", "compliment")  # what the classifier 
 RULE_SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
 # The union head: "needs a call" (urgent, upset or wants a person), trained beside the signals'
 # heads; its threshold is the highest at which cross-validated recall of the whole decision
-# (any signal raised, by rule or head, or this head) reaches CALL_RECALL. Recall first: a false
-# call costs a minute, a missed one a customer. The signals' own thresholds stay at their best F1
-# (the issue asks precision and recall >= 0.85 of each); 5-fold cross-validation on the 1,811
-# training messages: 0.95 -> needs a call 0.828 / 0.953 (threshold 0.55), 0.97 -> 0.779 / 0.971
-# (0.46); weighing recall in the signals instead (F1.5) took urgent to 0.848 / 0.930 from
-# 0.957 / 0.862 and barely moved the call decision (0.846 / 0.952).
+# (any signal raised, by rule or head, or this head) reaches CALL_RECALL.
 CALL_SIGNALS = ("urgent", "upset", "wants_human")
 CALL_HEAD = "needs_call"
-CALL_RECALL = 0.97
+CALL_RECALL = 0.95
 SHIPPED = Path(__file__).resolve().parent / "data" / "shipped_model.npz"
 TONE_CHARS = 300  # VADER's compound of the first 300 (its cost grows faster than the length)
 EMBED_SCALE = 16.0  # sqrt(256): a normalised embedding's coordinates on the features' scale

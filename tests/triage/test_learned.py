@@ -38,23 +38,12 @@ def model() -> learned.Model:
 def test_the_learned_layer_reads_a_signal_in_words_of_its_own(
     model: learned.Model, text: str, signal: str
 ) -> None:
+    assert model.predict(signals.features(text))[signal].raised
     result = triage(text, model=model)
     assert getattr(result, signal)
     if not getattr(triage(text, model=learned.RULES_ONLY), signal):
-        assert model.predict(signals.features(text))[signal].raised
         (reason,) = getattr(result, f"{signal}_reasons")
         assert reason.startswith(f"{signal}: learned (")
-
-
-def test_the_learned_layer_alone_reads_nearly_every_paraphrase(model: learned.Model) -> None:
-    """A threshold chosen on cross-validation may leave one just under it (with the rules'
-    words, "burning up with fever" scored 0.735 for urgent's 0.74 in model 5c2f88ae2dfa)."""
-    missed = [
-        text
-        for text, signal in PARAPHRASES
-        if not model.predict(signals.features(text))[signal].raised
-    ]
-    assert len(missed) <= 1, missed
 
 
 def test_some_paraphrases_are_caught_by_the_learned_layer_alone() -> None:
