@@ -16,6 +16,7 @@ from rapport.chat.models import ChatEntry, Conversation, EmailCode
 from rapport.mail.models import AwaitedMessage, InboundEmail
 from rapport.outreach.models import MakeGood, OutreachTask
 from rapport.people.models import Customer, Identity, IdentityKind
+from rapport.social.models import SocialPost, SocialResponse
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,18 @@ class Held:
     def email_codes(self) -> QuerySet[EmailCode]:
         """Codes mailed to prove an address they gave in a chat."""
         return EmailCode.objects.filter(conversation__case_id__in=self.case_ids).order_by("pk")
+
+    @property
+    def social_posts(self) -> QuerySet[SocialPost]:
+        """Their public posts and reviews as the desk took them in (handle, name, words, link)."""
+        return SocialPost.objects.filter(
+            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
+        ).order_by("pk")
+
+    @property
+    def social_responses(self) -> QuerySet[SocialResponse]:
+        """What agents recorded doing about those posts (a reply's link, a note)."""
+        return SocialResponse.objects.filter(case_id__in=self.case_ids).order_by("pk")
 
     @property
     def inbound_emails(self) -> QuerySet[InboundEmail]:

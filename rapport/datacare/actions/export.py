@@ -91,6 +91,8 @@ def build_export(held: Held) -> dict[str, Any]:
         # The token and the browser's id are keys, not data about them.
         "chat_conversations": _rows(held.conversations, without=("token_hash", "visitor_id")),
         "chat_entries": _rows(held.chat_entries),
+        "social_posts": _rows(held.social_posts),
+        "social_responses": _rows(held.social_responses),
         "inbound_emails": _inbound_emails(held),
         "awaited_messages": _rows(held.awaited_messages),
         "customer_events": _rows(
