@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal, Self
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
@@ -18,6 +18,7 @@ from rapport.api.auth import TokenAuth, agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.schemas.base import ErrorOut, Id, Input, Timestamp
 from rapport.cases.access import case_for_agent
+from rapport.lib.errors import ActionError
 from rapport.people.access import brand_by_slug
 from rapport.people.models import Agent, Brand
 from rapport.social.actions.ingest import IncomingPost, ingest_post
@@ -105,7 +106,12 @@ def take_post(request: HttpRequest, payload: PostIn, query: Query[BrandQuery]) -
     `duplicate` and changes nothing; a reply to the author's own post, or a post by a customer
     with an open social case, is `threaded` on it; else it opens a public case (`new_case`),
     triaged and routed to a named owner at once. See docs/social.md."""
-    brand: Brand | None = brand_by_slug(query.brand) if query.brand else None
+    brand: Brand | None = None
+    if query.brand:
+        try:
+            brand = brand_by_slug(query.brand)
+        except Http404 as exc:
+            raise ActionError(f"There is no business {query.brand!r}.", field="brand") from exc
     result = ingest_post(
         post=IncomingPost(
             platform=payload.platform,

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from rapport.people.models import Brand
 from rapport.social.models import SocialPost, SocialResponse
 from rapport.social.signing import sign
 from tests.conftest import World
@@ -207,3 +208,17 @@ def test_a_case_s_posts_and_responses_in_the_api(world: World, clock: Any) -> No
     assert body["response_target"].startswith("Review target")
     assert [r["kind"] for r in body["responses"]] == ["public_reply"]
     assert SocialResponse.objects.get().agent == world.supervisor
+
+
+def test_posts_of_a_business_name_it_and_an_unknown_one_is_a_400(world: World, clock: Any) -> None:
+    Brand.objects.create(name="Night Clinic", slug="night")
+    token = world.token_for(world.agent)
+    auth = {"Authorization": f"Bearer {token}"}
+    unknown = Client().post(
+        f"{URL}?brand=nope", POST, content_type="application/json", headers=auth
+    )
+    assert (unknown.status_code, unknown.json()["error"]["field"]) == (400, "brand")
+    taken = Client().post(f"{URL}?brand=night", POST, content_type="application/json", headers=auth)
+    assert taken.status_code == 200
+    case = SocialPost.objects.select_related("case__brand").get().case
+    assert case is not None and case.brand is not None and case.brand.slug == "night"
