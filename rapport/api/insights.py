@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from pydantic import AwareDatetime
 
 from rapport.api.auth import agent_of, supervisor_required
@@ -68,11 +68,13 @@ class WindowQuery(Input):
 class InsightsQuery(Input):
     since: str | None = Field(
         None,
+        max_length=40,
         description="A day (YYYY-MM-DD: from its midnight in the desk's time zone) or a time "
         "with its offset. Default: 7 days before `until`.",
     )
     until: str | None = Field(
         None,
+        max_length=40,
         description="A day (included: up to the next midnight) or a time with its offset "
         "(excluded). Default: today.",
     )
@@ -172,14 +174,22 @@ def saved_reply_use(request: HttpRequest, window: Query[WindowQuery]) -> SavedRe
     )
 
 
+class QuestionPath(Input):
+    question: str = Field(
+        max_length=40, pattern=r"^[a-z-]+$", description="e.g. `time-to-human`, `queue`."
+    )
+
+
 @router.get(
     "/{question}",
     response={200: ReportOut, **READ_ERRORS},
     summary="Any insights question",
 )
 @supervisor_required
-def question(request: HttpRequest, question: str, filters: Query[InsightsQuery]) -> dict[str, Any]:
+def question(
+    request: HttpRequest, path: Path[QuestionPath], filters: Query[InsightsQuery]
+) -> dict[str, Any]:
     """The figures and tables of /supervisor/insights/<question>/ (e.g. `queue`: who waits for
     a person now), with the same filters. An unknown question is a 404. Supervisors only."""
-    report, scope = _report(request, question, filters)
+    report, scope = _report(request, path.question, filters)
     return _out(report, scope)

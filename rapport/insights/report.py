@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.db.models import (
     QuerySet,
 )
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from rapport.cases.models import Case
@@ -164,7 +166,16 @@ class FiltersForm(Form):
             end = _end(until, _desk_zone())
             if end <= start:
                 self.add_error("until", "Until must be after since.")
+            elif end - start > MAX_PERIOD:
+                self.add_error("since", MAX_PERIOD_ERROR)
+        elif since is not None and timezone.now() - _start(since, _desk_zone()) > MAX_PERIOD:
+            self.add_error("since", MAX_PERIOD_ERROR)
         return data
+
+
+# Weekly tables have a row per week of the period: 261 at most, not 15,654 for 1900–2199.
+MAX_PERIOD = timedelta(days=5 * 366)
+MAX_PERIOD_ERROR = "Choose a period of at most five years."
 
 
 def _desk_zone() -> ZoneInfo:
@@ -227,7 +238,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe(cell: Cell) -> Cell:
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+    """A text cell a spreadsheet could run gets a leading apostrophe: one starting with a
+    formula character once invisible characters are left out and full-width forms are read as
+    their ASCII (NFKC: the full-width equals sign is "="), as some spreadsheets read them."""
+    if not isinstance(cell, str):
+        return cell
+    visible = unicodedata.normalize("NFKC", cell).lstrip("\u200b\u200c\u200d\u2060\ufeff ")
+    if cell.startswith(FORMULA_STARTS) or visible.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell
 

@@ -68,6 +68,15 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused() -> None:
     ]
 
 
+def test_csv_cells_that_only_look_harmless_are_defused_too() -> None:
+    """A full-width equals sign, or a formula behind an invisible character, is read as a
+    formula by some spreadsheets (found by a tester on the queue's CSV, from a post's author)."""
+    lookalikes = ("\uff1dHYPERLINK(1)", "\u200b=1+1", "\ufeff@SUM(A1)", "\uff0b1")
+    table = Table("t", "T", ("name",), tuple((cell,) for cell in lookalikes))
+    assert table_csv(table).splitlines()[1:] == ["'" + cell for cell in lookalikes]
+    assert table_csv(Table("t", "T", ("name",), (("Ana = Bea",),))).splitlines()[1] == "Ana = Bea"
+
+
 def test_charts_label_every_bar_and_name_their_table() -> None:
     svg = charts.bars(
         "Wait <by> channel",
