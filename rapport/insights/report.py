@@ -173,7 +173,7 @@ class FiltersForm(Form):
         return data
 
 
-# Weekly tables have a row per week of the period: 261 at most, not 15,654 for 1900–2199.
+# Weekly tables have a row per week of the period: 261 at most, not 15,654 for 1900 to 2199.
 MAX_PERIOD = timedelta(days=5 * 366)
 MAX_PERIOD_ERROR = "Choose a period of at most five years."
 
