@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 from ninja.security import APIKeyHeader
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, StrictInt
 
 from rapport.api.auth import TokenAuth, agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
@@ -68,7 +68,7 @@ class PostIn(Input):
     in_reply_to: str | None = Field(
         None, max_length=200, description="The id of the post this one answers, if any."
     )
-    rating: int | None = Field(
+    rating: StrictInt | None = Field(
         None, ge=1, le=5, description="Stars, for a review: it gets the review response target."
     )
 

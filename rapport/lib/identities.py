@@ -15,7 +15,7 @@ class InvalidIdentity(ValueError):
 # A Mastodon (fediverse) handle keeps its instance: "mastodon:anna@social.example".
 _SOCIAL_RE = re.compile(
     r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[a-z0-9_.-]{1,64}(?:@[a-z0-9.-]{1,190})?)$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EXTERNAL_RE = re.compile(r"^[\w.:/#@+-]{1,200}$")

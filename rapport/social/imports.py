@@ -106,6 +106,9 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
         except json.JSONDecodeError as exc:
             yield number, f"not a JSON object ({exc.msg} at column {exc.colno})"
             continue
+        except RecursionError:
+            yield number, "not a JSON object (nested too deeply)"
+            continue
         yield number, row if isinstance(row, dict) else "not a JSON object"
 
 

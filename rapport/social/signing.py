@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime, timedelta
 
 from rapport.lib.errors import ActionError
@@ -45,7 +46,7 @@ def check_signature(
             "This desk takes no signed posts (RAPPORT_SOCIAL_WEBHOOK_SECRET is not set); send "
             "an API token as 'Authorization: Bearer <token>' instead."
         )
-    if not timestamp.strip().isdigit():
+    if not re.fullmatch(r"[0-9]{1,12}", timestamp.strip()):
         raise SignatureRefused(
             f"Send {TIMESTAMP_HEADER} with the time of the request in Unix seconds, signed with "
             "the body."

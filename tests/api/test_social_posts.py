@@ -222,3 +222,24 @@ def test_posts_of_a_business_name_it_and_an_unknown_one_is_a_400(world: World, c
     assert taken.status_code == 200
     case = SocialPost.objects.select_related("case__brand").get().case
     assert case is not None and case.brand is not None and case.brand.slug == "night"
+
+
+@pytest.mark.parametrize("timestamp", ["\u00b2", "9" * 5000])
+def test_a_timestamp_that_is_no_plain_number_is_401_not_500(
+    world: World, clock: Any, timestamp: str
+) -> None:
+    """'²' passes str.isdigit() but not int(), and int() refuses 5,000 digits: both were 500s."""
+    raw = json.dumps(POST).encode()
+    headers = {"X-Rapport-Timestamp": timestamp, "X-Rapport-Signature": "sha256=00"}
+    response = Client().post(URL, raw, content_type="application/json", headers=headers)
+    assert response.status_code == 401, response.content
+    assert not SocialPost.objects.exists()
+
+
+@pytest.mark.parametrize("rating", [True, "3", 4.0])
+def test_a_rating_must_be_a_whole_number_not_a_boolean_or_text(
+    world: World, clock: Any, rating: Any
+) -> None:
+    response = signed(Client(), {**POST, "rating": rating})
+    assert response.status_code == 422, response.content
+    assert not SocialPost.objects.exists()

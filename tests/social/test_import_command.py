@@ -112,6 +112,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(world: World, tmp_p
             row("4", posted_at="yesterday"),
             row("5", url="javascript:alert(1)"),
             row("6", text="x" * 30_000),
+            "[" * 100_000,  # nested past what the parser can hold: was a RecursionError
             row("7"),
         ],
     )
@@ -121,7 +122,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(world: World, tmp_p
         run(path, stderr=err)
 
     assert failed.value.returncode == 2
-    assert "6 bad row(s)" in str(failed.value) and "nothing was imported" in str(failed.value)
+    assert "7 bad row(s)" in str(failed.value) and "nothing was imported" in str(failed.value)
     lines = err.getvalue().splitlines()
     assert lines == [
         "line 3: rating must be a whole number of stars from 1 to 5.",
@@ -130,6 +131,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(world: World, tmp_p
         "line 6: posted_at 'yesterday' is not a time (e.g. 2026-12-07T09:30:00Z).",
         "line 7: url (the post's address) must be an http(s) address of up to 2000 characters.",
         "line 8: text is 30,000 characters; the desk takes posts of up to 20,000.",
+        "line 9: not a JSON object (nested too deeply)",
     ]
     assert not SocialPost.objects.exists()
     assert Case.objects.count() == 1  # the world's own

@@ -12,7 +12,7 @@ import time_machine
 from rapport.cases.models import CaseEvent, CaseEventKind, Message, Status
 from rapport.lib.errors import ActionError
 from rapport.people.actions.identities import add_identity
-from rapport.people.models import Customer, Identity, IdentityKind
+from rapport.people.models import Brand, Customer, Identity, IdentityKind
 from rapport.social.actions.ingest import IncomingPost, PostTooLarge, ingest_post
 from rapport.social.models import ResponseTarget, SocialPost
 from tests.conftest import World
@@ -199,4 +199,26 @@ def test_a_huge_text_is_refused_as_too_large(world: World, settings: object) -> 
     with pytest.raises(PostTooLarge) as refused:
         ingest_post(post=replace(POST, text="x" * 1001), source="webhook")
     assert refused.value.status_code == 413
+    assert not SocialPost.objects.exists()
+
+
+def test_a_reply_to_a_post_of_another_business_does_not_thread_into_its_case(
+    world: World,
+) -> None:
+    """The author's first post went to one business; their reply to it, sent to another, opens
+    a case of that other business (a tester's reply threaded across businesses)."""
+    night = Brand.objects.create(name="Night Clinic", slug="night")
+    dental = Brand.objects.create(name="Dental", slug="dental")
+    first = ingest_post(post=POST, source="webhook", brand=night)
+    answer = replace(POST, post_id="110000", in_reply_to=POST.post_id, text="Still nothing.")
+    second = ingest_post(post=answer, source="webhook", brand=dental)
+    assert second.outcome == "new_case"
+    assert second.case != first.case and second.case.brand == dental
+
+
+def test_a_handle_with_a_non_ascii_lookalike_letter_is_refused(world: World) -> None:
+    """A dotless i matched [a-z] case-insensitively: "mar" + dotless i + "a" became a second customer who
+    looks like "maria"."""
+    with pytest.raises(ActionError):
+        ingest_post(post=replace(POST, author_handle="mar\u0131a"), source="webhook")
     assert not SocialPost.objects.exists()

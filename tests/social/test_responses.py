@@ -89,3 +89,16 @@ def test_moved_to_a_private_channel(world: World) -> None:
 def test_a_case_without_a_post_refuses(world: World) -> None:
     with pytest.raises(ActionError):
         record_response(case=world.case, kind="called", by=world.agent)
+
+
+def test_a_response_cannot_be_dated_before_the_post_reached_the_desk(world: World) -> None:
+    """A tester backdated one to 2000: the case counted as answered before it was asked, and the
+    desk's median wait went negative."""
+    case = ingest_post(post=POST, source="webhook").case
+    with pytest.raises(ActionError) as refused:
+        record_response(
+            case=case, kind="moved_private", by=world.agent, at=case.created_at - timedelta(1)
+        )
+    assert refused.value.field == "at"
+    case.refresh_from_db()
+    assert case.first_response_at is None and not SocialResponse.objects.exists()

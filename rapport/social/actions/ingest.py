@@ -18,6 +18,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from rapport.cases.models import ACTIVE_STATUSES, Case
@@ -253,9 +254,11 @@ def _subject(checked: Checked) -> str:
 def _thread_on(checked: Checked, *, customer: Customer, brand: Brand | None) -> Case | None:
     """The customer's active case this post belongs to: the one of their post it answers, else
     their open social case (in this business, when it came to one)."""
+    of_brand = Q() if brand is None else Q(case__brand=brand)
     if checked.in_reply_to:
         parent = (
             SocialPost.objects.filter(
+                of_brand,
                 platform=checked.platform,
                 post_id=checked.in_reply_to,
                 case__customer=customer,

@@ -54,6 +54,12 @@ def record_response(
     post = SocialPost.objects.filter(case=case).order_by("-posted_at", "-pk").first()
     if post is None:
         raise ActionError("This case has no public post to respond to.")
+    if when < case.created_at:
+        # Earlier than the case, it would count as answered before the customer asked (a
+        # tester's backdated response made the desk's median wait negative).
+        raise ActionError(
+            "A response cannot be recorded before the post reached the desk.", field="at"
+        )
     response = SocialResponse.objects.create(
         case=case, post=post, kind=kind, agent=by, at=when, url=url, note=note
     )
