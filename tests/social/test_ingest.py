@@ -217,8 +217,8 @@ def test_a_reply_to_a_post_of_another_business_does_not_thread_into_its_case(
 
 
 def test_a_handle_with_a_non_ascii_lookalike_letter_is_refused(world: World) -> None:
-    """A dotless i matched [a-z] case-insensitively: "mar" + dotless i + "a" became a second customer who
-    looks like "maria"."""
+    """A dotless i matched [a-z] case-insensitively: "mar" + dotless i + "a" became a second
+    customer who looks like "maria"."""
     with pytest.raises(ActionError):
         ingest_post(post=replace(POST, author_handle="mar\u0131a"), source="webhook")
     assert not SocialPost.objects.exists()
