@@ -379,8 +379,8 @@ API: dict[str, tuple[str, str, str, str]] = {
     "GET /api/v1/cases/{case_id}/social": ("401", "404", "ok", "ok"),
     # The case has no public post: the access check passed, the action refused.
     "POST /api/v1/cases/{case_id}/social/responses": ("401", "404", "400", "400"),
-    # Any agent's token may post (an integration runs as an agent); no token: the signature.
-    "POST /api/v1/social/posts": ("401", "ok", "ok", "ok"),
+    # A supervisor's token may post (it opens cases in any business); no token: the signature.
+    "POST /api/v1/social/posts": ("401", "403", "403", "ok"),
     "GET /api/v1/triage/models": ("401", "404", "404", "ok"),
     "PUT /api/v1/triage/models/active": ("401", "404", "404", "ok"),
     "PUT /api/v1/cases/{case_id}/tags": ("401", "404", "ok", "ok"),

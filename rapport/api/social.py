@@ -18,7 +18,7 @@ from rapport.api.auth import TokenAuth, agent_of
 from rapport.api.customers import READ_ERRORS, WRITE_ERRORS
 from rapport.api.schemas.base import ErrorOut, Id, Input, Timestamp
 from rapport.cases.access import case_for_agent
-from rapport.lib.errors import ActionError
+from rapport.lib.errors import ActionError, Forbidden
 from rapport.people.access import brand_by_slug
 from rapport.people.models import Agent, Brand
 from rapport.social.actions.ingest import IncomingPost, ingest_post
@@ -94,7 +94,7 @@ INGEST_ERRORS: dict[int, type[ErrorOut]] = {
 
 @router.post(
     "/social/posts",
-    response={200: IngestOut, **INGEST_ERRORS},
+    response={200: IngestOut, 403: ErrorOut, **INGEST_ERRORS},
     auth=[TokenAuth(), Signed()],
     summary="Take in a public post or review",
 )
@@ -105,7 +105,14 @@ def take_post(request: HttpRequest, payload: PostIn, query: Query[BrandQuery]) -
     clock is refused (401). A post already taken in (same `platform` and `post_id`) is a
     `duplicate` and changes nothing; a reply to the author's own post, or a post by a customer
     with an open social case, is `threaded` on it; else it opens a public case (`new_case`),
-    triaged and routed to a named owner at once. See docs/social.md."""
+    triaged and routed to a named owner at once. See docs/social.md. A token must be a
+    supervisor's (403 otherwise): a post may open a case in any business, and a duplicate
+    answers with a case the token's agent might not be allowed to see."""
+    if isinstance(request.auth, Agent) and not request.auth.is_supervisor:
+        raise Forbidden(
+            "Post with a supervisor's API token or the webhook's signature: an agent's token "
+            "may not take posts in for the whole desk."
+        )
     brand: Brand | None = None
     if query.brand:
         try:

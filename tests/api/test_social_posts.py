@@ -80,13 +80,25 @@ def test_a_reply_of_the_author_threads(world: World, clock: Any) -> None:
     assert signed(Client(), reply).json() == {**first, "outcome": "threaded"}
 
 
-def test_an_agents_api_token_works_without_a_signature(world: World, clock: Any) -> None:
-    token = world.token_for(world.agent)
+def test_a_supervisors_api_token_works_without_a_signature(world: World, clock: Any) -> None:
+    token = world.token_for(world.supervisor)
     response = Client().post(
         URL, POST, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200
     assert response.json()["outcome"] == "new_case"
+
+
+def test_an_agents_token_may_not_take_posts_in_for_the_whole_desk(world: World, clock: Any) -> None:
+    """A tester's agent token opened a case in another business, and a post reusing another
+    business's post id answered with the id of a case that agent gets 404 on."""
+    token = world.token_for(world.agent)
+    response = Client().post(
+        URL, POST, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 403, response.content
+    assert "supervisor" in response.json()["error"]["message"]
+    assert not SocialPost.objects.exists()
 
 
 def test_no_token_and_no_signature_is_401(world: World, clock: Any) -> None:
@@ -212,7 +224,7 @@ def test_a_case_s_posts_and_responses_in_the_api(world: World, clock: Any) -> No
 
 def test_posts_of_a_business_name_it_and_an_unknown_one_is_a_400(world: World, clock: Any) -> None:
     Brand.objects.create(name="Night Clinic", slug="night")
-    token = world.token_for(world.agent)
+    token = world.token_for(world.supervisor)
     auth = {"Authorization": f"Bearer {token}"}
     unknown = Client().post(
         f"{URL}?brand=nope", POST, content_type="application/json", headers=auth
