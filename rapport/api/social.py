@@ -108,7 +108,8 @@ def take_post(request: HttpRequest, payload: PostIn, query: Query[BrandQuery]) -
     triaged and routed to a named owner at once. See docs/social.md. A token must be a
     supervisor's (403 otherwise): a post may open a case in any business, and a duplicate
     answers with a case the token's agent might not be allowed to see."""
-    if isinstance(request.auth, Agent) and not request.auth.is_supervisor:
+    token_agent = getattr(request, "auth", None)
+    if isinstance(token_agent, Agent) and not token_agent.is_supervisor:
         raise Forbidden(
             "Post with a supervisor's API token or the webhook's signature: an agent's token "
             "may not take posts in for the whole desk."
