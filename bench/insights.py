@@ -4,7 +4,7 @@
                                        [--db-url postgresql://...] [--out FILE.json]
     .ci/with-postgres .venv/bin/python bench/insights.py --reuse    # PostgreSQL ($DATABASE_URL)
 
-Generates the desk once in the database itself (bench/insights_data.py: ~200 agents in 12 teams,
+Generates the desk once in the database itself (bench/insights_data.py: ~200 agents in 11 teams,
 4 sites, 3 brands, a year of cases with their first inbound message and first reply, triage as it
 was stored, calls, promises, surveys, incident outreach), keeps it (SQLite: a file under
 var/bench/, PostgreSQL: the database given) and with `--reuse` times it again without generating.

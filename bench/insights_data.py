@@ -32,7 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR_S = 365 * 86400
-AGENTS_PER_TEAM = 17  # ~200 agents in 12 teams
+AGENTS_PER_TEAM = 17  # ~200 agents in 11 teams
 DRIVER_COLUMNS = 16
 MARK = "bench_meta"
 
