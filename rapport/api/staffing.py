@@ -149,7 +149,10 @@ def week_plan(request: HttpRequest, query: Query[PlanQuery]) -> PlanOut:
             raise Http404("No such site")
         sites = [site]
     now = timezone.now()
-    plans = staffing.plan(now=now, assumptions=assumptions, sites=sites)
+    try:
+        plans = staffing.plan(now=now, assumptions=assumptions, sites=sites)
+    except StaffingError as exc:  # e.g. a what-if volume no number of people could answer
+        raise ActionError(str(exc)) from exc
     return PlanOut(
         generated_at=now,
         sites=[

@@ -63,6 +63,12 @@ class Load:
             raise StaffingError("Shrinkage is a share from 0 up to (not including) 1, e.g. 0.3.")
         if self.patience_seconds is not None:
             _at_least("patience", self.patience_seconds, 0.0)
+        if not math.isfinite(self.erlangs) or self.erlangs > MOST_AGENTS:
+            # Huge but finite inputs multiply to infinity (a fuzzer's 1e308 arrivals).
+            raise StaffingError(
+                f"That is more work than {MOST_AGENTS:,} people can do in one interval: "
+                "check the inputs."
+            )
 
     @property
     def handle_seconds(self) -> float:

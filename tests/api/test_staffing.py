@@ -64,3 +64,11 @@ def test_the_week_plan_is_for_supervisors(world: World, api_as: object) -> None:
     assert wednesday_ten["on_shift"] == 1
     assert assert_error(boss.get("/staffing/plan", site=99999), 404, "not_found")
     assert assert_error(boss.get("/staffing/plan", shrinkage=1), 400, "bad_request")
+
+
+def test_inputs_whose_product_overflows_are_a_400_not_a_500(api: ApiClient) -> None:
+    """Finite but huge arrivals and handle time multiply to infinity: the fuzzer's 500
+    (OverflowError converting it to a number of agents)."""
+    response = api.get("/staffing/interval", **{**INTERVAL, "arrivals": 1e308, "aht_seconds": 1e10})
+    error = assert_error(response, 400, "bad_request")
+    assert "more work than 100,000 people" in error["message"]

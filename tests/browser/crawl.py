@@ -33,8 +33,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 # Markup that only an injection would put on a desk page (the desk has no inline handlers, style
-# attributes, frames, plugins or script URLs of its own): each hit is a payload that reached the
-# DOM as live markup, whether or not it managed to run.
+# attributes, frames, plugins or script URLs of its own, and its only SVG is the insights charts,
+# class "chart", drawn by rapport/insights/charts.py): each hit is a payload that reached the DOM
+# as live markup, whether or not it managed to run.
 AUDIT = """
 () => {
   const found = [];
@@ -50,7 +51,8 @@ AUDIT = """
     }
   }
   const selectors = "iframe, object, embed, base, meta[http-equiv], script:not([src]), style, "
-    + "template, svg, math, link:not([rel=stylesheet]):not([rel=icon]), marquee, video, audio";
+    + "template, svg:not(.chart), math, link:not([rel=stylesheet]):not([rel=icon]), marquee, "
+    + "video, audio";
   for (const el of document.querySelectorAll(selectors)) {
     found.push(`<${el.localName}> ${el.outerHTML.slice(0, 80)}`);
   }
