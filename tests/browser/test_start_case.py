@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from rapport.cases.models import Call, Case
@@ -58,6 +58,27 @@ def test_an_agent_starts_a_case_from_a_phone_call(
     call = Call.objects.get(case=case)
     assert (call.direction, call.outcome, call.duration_seconds) == ("inbound", "reached", 420)
     assert Customer.objects.count() == 1  # picked, not created twice
+
+
+def test_what_was_typed_before_the_scripts_arrived_is_checked_too(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    """On a slow line she types before htmx has loaded: her input event fell on a page without
+    its scripts, and the check still runs once they arrive (it failed so on a loaded CI run)."""
+    sign_in(page, live_server, world.agent)
+    held: list[Route] = []
+    page.route(
+        "**/htmx.min.js", lambda route: held.append(route)
+    )  # the script is on its way, not yet here
+    page.goto(f"{live_server.url}/cases/new/", wait_until="commit")
+    page.fill("#start-phone", "+34 612-345-678")
+    assert held, "the page asked for its script"
+    page.wait_for_timeout(400)  # past the debounce: nothing could have asked yet
+    expect(page.locator(".start-match")).to_have_count(0)
+    for route in held:
+        route.continue_()
+    match = page.locator(".start-match", has_text="Maria Lopez")
+    expect(match).to_contain_text("phone +34612345678")
 
 
 def test_a_new_caller_from_a_phone(phone_page: Page, live_server: LiveServer, world: World) -> None:
