@@ -67,9 +67,11 @@ def test_what_was_typed_before_the_scripts_arrived_is_checked_too(
     its scripts, and the check still runs once they arrive (it failed so on a loaded CI run)."""
     sign_in(page, live_server, world.agent)
     held: list[Route] = []
-    page.route(
-        "**/htmx.min.js", lambda route: held.append(route)
-    )  # the script is on its way, not yet here
+
+    def hold(route: Route) -> None:  # the script is on its way, not yet here
+        held.append(route)
+
+    page.route("**/htmx.min.js", hold)
     page.goto(f"{live_server.url}/cases/new/", wait_until="commit")
     page.fill("#start-phone", "+34 612-345-678")
     assert held, "the page asked for its script"
