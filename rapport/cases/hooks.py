@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from rapport.cases.models import Case
-from rapport.people.models import Agent
+from rapport.people.models import Agent, Customer
 
 Event = TypeVar("Event")
 
@@ -90,6 +90,17 @@ class CaseTaken:
 
     case: Case  # as it is now, with them as its owner
     agent: Agent
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomersMerged:
+    source: Customer  # merged away
+    target: Customer  # the survivor, which now holds the source's cases and identities
+
+
+# Sent by `merge_customers` inside its transaction, once the core's records moved: a feature
+# moves what it holds of the source onto the survivor (social's posts).
+on_customers_merged: Hook[CustomersMerged] = Hook("on_customers_merged")
 
 
 # Sent by `assign_case` when the person assigning is the new owner (chat announces them).

@@ -7,9 +7,11 @@ class SocialConfig(AppConfig):
     verbose_name = "Social listening"
 
     def ready(self) -> None:
+        from rapport.cases.hooks import on_customers_merged
         from rapport.cases.transports import Transport, register
         from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Channel
+        from rapport.social.actions.customers import follow_merge
         from rapport.social.polling import sweep_mastodon
         from rapport.social.transport import (
             queue_mastodon_reply,
@@ -32,5 +34,7 @@ class SocialConfig(AppConfig):
                 send=send_mastodon_reply,
             )
         )
+        # A customer merged into another: their posts follow them, as their cases do.
+        on_customers_merged.subscribe(follow_merge)
         # The desk's Mastodon mentions, taken in every RAPPORT_MASTODON_POLL_SECONDS.
         register_sweep("social_mastodon", sweep_mastodon)

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 from rapport.cases.models import Case
@@ -19,7 +17,7 @@ from rapport.people.models import Brand
 from rapport.social.models import SocialPost
 from tests.conftest import World
 
-NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("at_now")
 
 
 def row(post_id: str, **more: Any) -> dict[str, Any]:
@@ -39,12 +37,6 @@ def row(post_id: str, **more: Any) -> dict[str, Any]:
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Any:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def run(path: Path, *args: str, stderr: io.StringIO | None = None) -> tuple[str, str]:

@@ -4,36 +4,21 @@ named owner at once, triage, and the social first-response targets."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 
 from rapport.cases.models import CaseEvent, CaseEventKind, Message, Status
 from rapport.lib.errors import ActionError
 from rapport.people.actions.identities import add_identity
 from rapport.people.models import Brand, Customer, Identity, IdentityKind
-from rapport.social.actions.ingest import IncomingPost, PostTooLarge, ingest_post
+from rapport.social.actions.ingest import PostTooLarge, ingest_post
 from rapport.social.models import ResponseTarget, SocialPost
 from tests.conftest import World
+from tests.social.posts import ON_MASTODON
 
-NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # a Monday, the clinic on shift
-
-POST = IncomingPost(
-    platform="mastodon",
-    post_id="109999",
-    author_handle="@Maria@Social.Example",
-    author_name="Maria L.",
-    text="Three days waiting for my refund. Nobody answers your email.",
-    url="https://social.example/@maria/109999",
-    posted_at=NOW - timedelta(minutes=2),
-)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> object:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+POST = ON_MASTODON
+pytestmark = pytest.mark.usefixtures("at_now")
 
 
 def test_an_unknown_handle_opens_a_public_case_with_a_named_owner(world: World) -> None:

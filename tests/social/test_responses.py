@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from rapport.cases.models import Call, CaseEvent, CaseEventKind, Status
 from rapport.lib.errors import ActionError
-from rapport.social.actions.ingest import IncomingPost, ingest_post
+from rapport.social.actions.ingest import ingest_post
 from rapport.social.actions.responses import record_response
 from rapport.social.models import SocialResponse
 from tests.conftest import World
+from tests.social.posts import NOW, ON_BLUESKY
 
-NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-POST = IncomingPost(
-    platform="bluesky",
-    post_id="at://did:plc:x/app.bsky.feed.post/1",
-    author_handle="maria.bsky.social",
-    author_name="Maria",
-    text="My booking vanished from the app.",
-    url="https://bsky.app/profile/maria.bsky.social/post/1",
-    posted_at=NOW - timedelta(minutes=5),
-)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> object:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+POST = ON_BLUESKY
+pytestmark = pytest.mark.usefixtures("at_now")
 
 
 def test_a_public_reply_is_recorded_by_name_meets_the_deadline_and_waits_on_them(

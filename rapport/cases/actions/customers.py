@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rapport.cases.access import may_open_case_for
 from rapport.cases.actions.events import notify_agent
+from rapport.cases.hooks import CustomersMerged, on_customers_merged
 from rapport.cases.models import Call, Case, Message, NotificationKind
 from rapport.cases.rules import (
     default_team,
@@ -139,6 +140,7 @@ def merge_customers(*, source: Customer, target: Customer, by: Agent | None) -> 
         "notes": source.rapport_notes.update(customer=target),
         "assets": source.assets.update(customer=target),
     }
+    on_customers_merged.send(CustomersMerged(source=source, target=target))
     if target.owner_id is None and source.owner_id is not None:
         target.owner_id = source.owner_id
     if target.deputy_id is None and source.deputy_id not in (None, target.owner_id):
