@@ -62,6 +62,12 @@ EXAMPLE_CHARS = 160  # of a nearest example, as stored on the case
 REASON_CHARS = 60  # of one quoted in the reason line
 WORDS = 3
 EXAMPLES = 2
+# A message of fewer words than this carries too little to read a signal from ("see attached",
+# "thanks, got it", "Tell me more"): the learned layer raises nothing on it, only the rules may.
+# Half the training messages need a call, so on so few words the neighbours' share sits near
+# 0.5, above the union head's threshold. Chosen by 5-fold cross-validation on the training data
+# (docs/triage-and-routing.md, "Too short to read").
+MIN_WORDS = 4
 
 _ALPHA = re.compile(r"[^\W\d_]+")
 _ALNUM = re.compile(r"\w")
@@ -99,6 +105,11 @@ class Features:
         fired = np.array([float(bool(self.rules.get(name))) for name in RULE_SIGNALS])
         extras = np.tile(np.array(self.extras()), (len(shown), 1))
         return np.hstack([shown * fired, extras])
+
+
+def too_short(text: str) -> bool:
+    """Whether a message has too few words for the learned layer to raise a signal from."""
+    return len(_ALPHA.findall(text[: embedding.EMBED_CHARS])) < MIN_WORDS
 
 
 def _hidden(head: str) -> tuple[str, ...]:
@@ -511,6 +522,8 @@ def train(
         ]
     )
     shares = fitting.held_out_neighbours(embedded, positive, known, folds)
+    # Held out as in use: the learned layer raises nothing on a message too short to read.
+    readable = np.array([not too_short(e.features.text) for e in examples])
     heads: list[Any] = []
     thresholds: list[float] = []
     figures: dict[str, Any] = {"examples": len(examples), "folds": fitting.FOLDS, "signals": {}}
@@ -521,7 +534,7 @@ def train(
         rows = np.hstack(
             [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
         ).astype(np.float64)
-        held_out = fitting.blend(
+        held_out = readable * fitting.blend(
             fitting.held_out_scores(rows, knows, truth, folds), shares[:, column]
         )
         k_truth, k_rule, k_scores = truth[knows], rule[knows], held_out[knows]
@@ -544,7 +557,7 @@ def train(
         if progress:
             progress(f"{head}: {figures['signals'][head]['combined']}")
     call_weights, call_threshold = _train_call(
-        examples, embedded, folds, raised, figures, shares=shares[:, -1]
+        examples, embedded, folds, raised, figures, shares=shares[:, -1], readable=readable
     )
     heads.append(call_weights)
     thresholds.append(call_threshold)
@@ -583,6 +596,7 @@ def _train_call(
     figures: dict[str, Any],
     *,
     shares: npt.NDArray[np.float64],
+    readable: npt.NDArray[np.bool_],
 ) -> tuple[npt.NDArray[np.float64], float]:
     """The union head ("needs a call") and its threshold: the highest at which the whole
     decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
@@ -593,7 +607,7 @@ def _train_call(
     rows = np.hstack(
         [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
     ).astype(np.float64)
-    held_out = fitting.blend(fitting.held_out_scores(rows, known, truth, folds), shares)
+    held_out = readable * fitting.blend(fitting.held_out_scores(rows, known, truth, folds), shares)
     k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
     low, high = fitting.THRESHOLD_RANGE
     chosen = low

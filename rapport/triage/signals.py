@@ -220,8 +220,9 @@ def _combine(
     is not a request for one). What the customer says outright wins over what their words
     resemble: a rule's cue they negated, settled or put off ("no charge I don't recognise",
     "he's fine now", "no rush") and a declined call keep that signal to the rules. The third
-    value is the union head's view ("needs a call"), when the model has one and it is raised."""
-    if not model.heads:
+    value is the union head's view ("needs a call"), when the model has one and it is raised.
+    A message too short to carry a signal ("see attached") is left to the rules."""
+    if not model.heads or learned.too_short(body):
         return rules, {}, None
     missing = {signal for signal, reasons in rules.items() if not reasons}
     if rules["compliment"]:
