@@ -41,7 +41,7 @@ RULE_SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
 # (any signal raised, by rule or head, or this head) reaches CALL_RECALL.
 CALL_SIGNALS = ("urgent", "upset", "wants_human")
 CALL_HEAD = "needs_call"
-CALL_RECALL = 0.95
+CALL_RECALL = 0.97
 SHIPPED = Path(__file__).resolve().parent / "data" / "shipped_model.npz"
 TONE_CHARS = 300  # VADER's compound of the first 300 (its cost grows faster than the length)
 EMBED_SCALE = 16.0  # sqrt(256): a normalised embedding's coordinates on the features' scale

@@ -38,10 +38,11 @@ def model() -> learned.Model:
 def test_the_learned_layer_reads_a_signal_in_words_of_its_own(
     model: learned.Model, text: str, signal: str
 ) -> None:
-    assert model.predict(signals.features(text))[signal].raised
     result = triage(text, model=model)
     assert getattr(result, signal)
     if not getattr(triage(text, model=learned.RULES_ONLY), signal):
+        # What the rules miss, the head reads (one they catch may sit under its threshold).
+        assert model.predict(signals.features(text))[signal].raised
         (reason,) = getattr(result, f"{signal}_reasons")
         assert reason.startswith(f"{signal}: learned (")
 
