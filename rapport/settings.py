@@ -532,3 +532,26 @@ if RAPPORT_MASTODON_URL and not RAPPORT_MASTODON_TOKEN:
         "RAPPORT_MASTODON_URL is set but RAPPORT_MASTODON_TOKEN is not: give the access token "
         "of the desk's Mastodon account (scopes read:notifications read:statuses write:statuses)."
     )
+
+# Bluesky (rapport/social/bluesky.py, docs/social.md): the desk's account, whose mentions,
+# replies and quotes `rapport social-poll` and the worker take in as cases and to whose posts
+# replies go. Off unless RAPPORT_BLUESKY_HANDLE is set; an app password (Settings → Privacy and
+# security → App passwords; RAPPORT_BLUESKY_APP_PASSWORD_FILE works), never the account's own.
+RAPPORT_BLUESKY_HANDLE = env_str("RAPPORT_BLUESKY_HANDLE").strip().lstrip("@")
+RAPPORT_BLUESKY_APP_PASSWORD = env_str("RAPPORT_BLUESKY_APP_PASSWORD").strip()
+# The account's PDS (bsky.social for accounts made on bsky.app).
+RAPPORT_BLUESKY_SERVICE = (
+    env_str("RAPPORT_BLUESKY_SERVICE", "https://bsky.social").strip().rstrip("/")
+)
+RAPPORT_BLUESKY_BRAND = env_str("RAPPORT_BLUESKY_BRAND").strip()
+RAPPORT_BLUESKY_POLL_SECONDS = env_int("RAPPORT_BLUESKY_POLL_SECONDS", default=60, minimum=10)
+if RAPPORT_BLUESKY_HANDLE and not RAPPORT_BLUESKY_APP_PASSWORD:
+    raise ImproperlyConfigured(
+        "RAPPORT_BLUESKY_HANDLE is set but RAPPORT_BLUESKY_APP_PASSWORD is not: make an app "
+        "password for the desk's Bluesky account and give it."
+    )
+if not RAPPORT_BLUESKY_SERVICE.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"RAPPORT_BLUESKY_SERVICE={RAPPORT_BLUESKY_SERVICE!r} must be the account's service "
+        "(https://bsky.social)."
+    )

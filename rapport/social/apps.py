@@ -12,8 +12,9 @@ class SocialConfig(AppConfig):
         from rapport.jobs.scheduler import register_sweep
         from rapport.people.models import Channel
         from rapport.social.actions.customers import follow_merge
-        from rapport.social.polling import sweep_mastodon
+        from rapport.social.polling import sweep_bluesky, sweep_mastodon
         from rapport.social.transport import (
+            UNREACHABLE,
             queue_mastodon_reply,
             reaches_mastodon,
             send_mastodon_reply,
@@ -26,10 +27,11 @@ class SocialConfig(AppConfig):
                 channel=Channel.SOCIAL,
                 queue=queue_mastodon_reply,
                 reaches=reaches_mastodon,
-                unreachable="This case has no Mastodon post to reply to.",
+                unreachable=UNREACHABLE,
                 caveat=(
-                    "By social: posted on Mastodon in answer to their latest post, as visible "
-                    "as that post is (a public post's answer is public), signed with your name."
+                    "By social: posted on Mastodon or Bluesky in answer to their latest post "
+                    "there, as visible as that post is (a public post's answer is public), "
+                    "signed with your name."
                 ),
                 send=send_mastodon_reply,
             )
@@ -38,3 +40,5 @@ class SocialConfig(AppConfig):
         on_customers_merged.subscribe(follow_merge)
         # The desk's Mastodon mentions, taken in every RAPPORT_MASTODON_POLL_SECONDS.
         register_sweep("social_mastodon", sweep_mastodon)
+        # The desk's Bluesky mentions, replies and quotes, every RAPPORT_BLUESKY_POLL_SECONDS.
+        register_sweep("social_bluesky", sweep_bluesky)

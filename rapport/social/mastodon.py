@@ -19,7 +19,7 @@ transport (`rapport.social.transport`) hold the database side.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -205,7 +205,7 @@ class Mastodon:
         response = self._send("GET", f"{self.base_url}{NOTIFICATIONS}", params=params)
         body = _json(response)
         if not isinstance(body, list):
-            raise Malformed(f"Notifications were not a list: {_sample(response)}")
+            raise Malformed(f"Notifications were not a list: {sample(response)}")
         mentions = [m for m in (_mention(item) for item in body) if m is not None]
         ids = [_id(item) for item in body]
         links = response.links
@@ -243,31 +243,52 @@ class Mastodon:
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
         where = f"{method} {urlsplit(url).path}"
-        try:
-            response = self.session.request(
-                method,
-                url,
-                params=params,
-                data=data,
-                headers=dict(headers or {}),
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
-        except requests.Timeout as exc:
-            raise Unavailable(f"{where} on {self.host} timed out ({exc})") from exc
-        except requests.RequestException as exc:
-            raise Unavailable(f"{where}: cannot reach {self.host} ({exc})") from exc
+        response = send(
+            self.session,
+            method,
+            url,
+            where=where,
+            host=self.host,
+            timeout=self.timeout,
+            rate=_rate,
+            params=params,
+            data=data,
+            headers=dict(headers or {}),
+        )
         status = response.status_code
-        if status == 429:
-            rate = _rate(response)
-            raise RateLimited(f"{where}: rate limited by {self.host} (429)", reset=rate.reset)
-        if status >= 500:
-            raise Unavailable(f"{where}: {self.host} answered {status} ({_sample(response)})")
         if status >= 300:
             raise Refused(
                 f"{where}: {self.host} refused it ({status}: {_error(response)})", status=status
             )
         return response
+
+
+def send(
+    http: requests.Session,
+    method: str,
+    url: str,
+    *,
+    where: str,
+    host: str,
+    timeout: tuple[float, float],
+    rate: Callable[[requests.Response], RateLimit],
+    **options: Any,
+) -> requests.Response:
+    """One request, no redirects followed; what cannot help to read is raised: no answer or a
+    timeout and a 5xx (`Unavailable`), a 429 (`RateLimited`, until the platform's reset). Both
+    platforms' clients send through this."""
+    try:
+        response = http.request(method, url, timeout=timeout, allow_redirects=False, **options)
+    except requests.Timeout as exc:
+        raise Unavailable(f"{where} on {host} timed out ({exc})") from exc
+    except requests.RequestException as exc:
+        raise Unavailable(f"{where}: cannot reach {host} ({exc})") from exc
+    status = response.status_code
+    if status == 429:
+        raise RateLimited(f"{where}: rate limited by {host} (429)", reset=rate(response).reset)
+    if status >= 500:
+        raise Unavailable(f"{where}: {host} answered {status} ({sample(response)})")
+    return response
 
 
 def _next_params(link: str) -> Params:
@@ -292,11 +313,11 @@ def _json(response: requests.Response) -> Any:
     except ValueError as exc:
         raise Malformed(
             f"{response.request.method} {urlsplit(response.url).path}: the answer was not JSON "
-            f"({_sample(response)})"
+            f"({sample(response)})"
         ) from exc
 
 
-def _sample(response: requests.Response) -> str:
+def sample(response: requests.Response) -> str:
     text = " ".join(response.text[:120].split())
     return f"{response.headers.get('Content-Type', 'no content type')}: {text!r}"
 
@@ -305,10 +326,10 @@ def _error(response: requests.Response) -> str:
     try:
         body = response.json()
     except ValueError:
-        return _sample(response)
+        return sample(response)
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         return str(body["error"])[:300]
-    return _sample(response)
+    return sample(response)
 
 
 def _rate(response: requests.Response) -> RateLimit:
@@ -366,7 +387,7 @@ def _mention(item: object) -> Mention | None:
 
 def _status(body: Any, response: requests.Response) -> Status:
     if not isinstance(body, dict) or not body.get("id"):
-        raise Malformed(f"The answer was not a status with an id ({_sample(response)})")
+        raise Malformed(f"The answer was not a status with an id ({sample(response)})")
     account = body.get("account") or {}
     return Status(
         id=str(body["id"]),

@@ -13,6 +13,7 @@ intake refuses stops the poll there, reported, rather than be skipped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -23,17 +24,20 @@ from rapport.lib.errors import ActionError
 from rapport.people.models import Brand
 from rapport.social.actions.ingest import IncomingPost
 from rapport.social.actions.mastodon import advance_cursor, claim_poll, note_poll, take_mention
+from rapport.social.bluesky import Bluesky, Notice
 from rapport.social.mastodon import (
     RATE_WINDOW,
     Mastodon,
     MastodonError,
     Mention,
+    RateLimit,
     RateLimited,
 )
 from rapport.social.models import MastodonCursor
 
 logger = logging.getLogger("rapport.social.polling")
 PLATFORM = "mastodon"
+BLUESKY = "bluesky"
 
 
 @dataclass(frozen=True)
@@ -99,21 +103,125 @@ def poll_accounts(*, now: datetime, every: timedelta = timedelta(0)) -> list[Pol
     return [poll_account(account, now=now, every=every) for account in configured_accounts()]
 
 
+@dataclass(frozen=True)
+class BlueskyAccount:
+    service: str
+    handle: str
+    password: str
+    brand_slug: str = ""
+
+    @property
+    def key(self) -> str:
+        """Its cursor's name: the account's address on its service."""
+        return f"{self.service}/profile/{self.handle}"
+
+
+def bluesky_accounts() -> list[BlueskyAccount]:
+    """The Bluesky account the desk listens to (none unless RAPPORT_BLUESKY_HANDLE is set)."""
+    if not settings.RAPPORT_BLUESKY_HANDLE:
+        return []
+    return [
+        BlueskyAccount(
+            settings.RAPPORT_BLUESKY_SERVICE,
+            settings.RAPPORT_BLUESKY_HANDLE,
+            settings.RAPPORT_BLUESKY_APP_PASSWORD,
+            settings.RAPPORT_BLUESKY_BRAND,
+        )
+    ]
+
+
+def poll_bluesky(*, now: datetime, every: timedelta = timedelta(0)) -> list[Polled]:
+    """The mentions, replies and quotes of each Bluesky account, as Mastodon's mentions are."""
+    done = []
+    for account in bluesky_accounts():
+
+        def fetch(since: str, account: BlueskyAccount = account) -> Found:
+            client = Bluesky(account.service, account.handle, account.password)
+            found = client.notices(since=since)
+            posts = [(n.indexed_at, bluesky_post(n)) for n in found.notices]
+            return Found(posts, "", found.rate)
+
+        done.append(
+            poll_with(
+                account.key,
+                fetch,
+                brand_slug=account.brand_slug,
+                brand_setting="RAPPORT_BLUESKY_BRAND",
+                now=now,
+                every=every,
+            )
+        )
+    return done
+
+
+def bluesky_post(notice: Notice) -> IncomingPost:
+    """A Bluesky post as the intake takes every post: its at:// address is its id."""
+    return IncomingPost(
+        platform=BLUESKY,
+        post_id=notice.uri,
+        author_handle=notice.handle,
+        author_name=notice.display_name,
+        # A reply of pictures alone has no words: the case still says where to look.
+        text=notice.text or f"(a post without text: {notice.url})",
+        url=notice.url,
+        posted_at=notice.posted_at,
+        in_reply_to=notice.in_reply_to,
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    """What an adapter read past the cursor: each post with the cursor value just past it,
+    oldest first; the newest cursor value seen (also past notifications with no post); the
+    last rate-limit headers."""
+
+    posts: list[tuple[str, IncomingPost]]
+    newest: str
+    rate: RateLimit
+
+
 def poll_account(account: Account, *, now: datetime, every: timedelta = timedelta(0)) -> Polled:
-    claimed = claim_poll(instance=account.url, now=now, every=every)
+    def fetch(since: str) -> Found:
+        found = Mastodon(account.url, account.token).mentions(since_id=since)
+        posts = [(m.notification_id, incoming(m, host=account.host)) for m in found.mentions]
+        return Found(posts, found.newest_id, found.rate)
+
+    return poll_with(
+        account.url,
+        fetch,
+        brand_slug=account.brand_slug,
+        brand_setting="RAPPORT_MASTODON_BRAND",
+        now=now,
+        every=every,
+    )
+
+
+def poll_with(
+    key: str,
+    fetch: Callable[[str], Found],
+    *,
+    brand_slug: str,
+    brand_setting: str,
+    now: datetime,
+    every: timedelta,
+) -> Polled:
+    """One poll of one account of any platform: claimed (not twice at once, not while rate
+    limited), read past its cursor by `fetch`, each post taken in with the cursor moved past it,
+    and how it ended noted on the cursor."""
+    claimed = claim_poll(instance=key, now=now, every=every)
     if isinstance(claimed, str):
-        return Polled(account.url, skipped=claimed)
+        return Polled(key, skipped=claimed)
     cursor = claimed
-    polled = Polled(account.url, cursor=cursor.since_id)
+    polled = Polled(key, cursor=cursor.since_id)
     brand = None
-    if account.brand_slug:
-        brand = Brand.objects.filter(slug=account.brand_slug).first()
+    if brand_slug:
+        brand = Brand.objects.filter(slug=brand_slug).first()
         if brand is None:
-            polled.error = f"RAPPORT_MASTODON_BRAND={account.brand_slug!r} is no business's slug"
+            polled.error = f"{brand_setting}={brand_slug!r} is no business's slug"
             note_poll(cursor=cursor, now=now, error=polled.error)
             return polled
     try:
-        found = Mastodon(account.url, account.token).mentions(since_id=cursor.since_id)
+        found = fetch(cursor.since_id)
     except RateLimited as exc:
         polled.resume_at = exc.reset if exc.reset and exc.reset > now else now + RATE_WINDOW
         polled.error = str(exc)
@@ -123,24 +231,19 @@ def poll_account(account: Account, *, now: datetime, every: timedelta = timedelt
         polled.error = str(exc)
         note_poll(cursor=cursor, now=now, error=polled.error)
         return polled
-    for mention in found.mentions:
+    for past, post in found.posts:
         try:
-            result = take_mention(
-                cursor=cursor,
-                post=incoming(mention, host=account.host),
-                notification_id=mention.notification_id,
-                brand=brand,
-            )
+            result = take_mention(cursor=cursor, post=post, notification_id=past, brand=brand)
         except ActionError as exc:
-            polled.error = f"mention {mention.url or mention.status_id} was refused: {exc}"
+            polled.error = f"mention {post.url or post.post_id} was refused: {exc}"
             polled.cursor = cursor.since_id
             note_poll(cursor=cursor, now=now, error=polled.error)
             return polled
         {"new_case": polled.new_cases, "threaded": polled.threaded}.get(
             result.outcome, polled.duplicates
         ).append(result.case.pk)
-    if found.newest_id:  # past notifications with nothing to take (a deleted status)
-        advance_cursor(cursor=cursor, since_id=found.newest_id)
+    if found.newest:  # past notifications with nothing to take (a deleted status)
+        advance_cursor(cursor=cursor, since_id=found.newest)
     polled.cursor = cursor.since_id
     if found.rate.exhausted:
         reset = found.rate.reset
@@ -188,11 +291,21 @@ def status_line(instance: str) -> str:
 def sweep_mastodon(*, now: datetime) -> dict[str, list[object]]:
     """The worker's sweep: every configured account, each no more often than its interval."""
     every = timedelta(seconds=settings.RAPPORT_MASTODON_POLL_SECONDS)
+    return _swept(poll_accounts(now=now, every=every), platform="Mastodon")
+
+
+def sweep_bluesky(*, now: datetime) -> dict[str, list[object]]:
+    """The worker's Bluesky sweep, each account no more often than RAPPORT_BLUESKY_POLL_SECONDS."""
+    every = timedelta(seconds=settings.RAPPORT_BLUESKY_POLL_SECONDS)
+    return _swept(poll_bluesky(now=now, every=every), platform="Bluesky")
+
+
+def _swept(polls: list[Polled], *, platform: str) -> dict[str, list[object]]:
     done: dict[str, list[object]] = {"new_cases": [], "threaded": [], "failed": []}
-    for polled in poll_accounts(now=now, every=every):
+    for polled in polls:
         done["new_cases"] += polled.new_cases
         done["threaded"] += polled.threaded
         if polled.failed:
-            logger.warning("Mastodon poll: %s", polled.summary())
+            logger.warning("%s poll: %s", platform, polled.summary())
             done["failed"].append(polled.instance)
     return done

@@ -1,4 +1,4 @@
-"""Replies on a Mastodon case, posted on Mastodon: the social channel's transport.
+"""Replies on a Mastodon or Bluesky case, posted there: the social channel's transport.
 
 A reply (the composer, `POST /api/v1/cases/{id}/replies` with channel "social") is queued in the
 outbox like an email (`rapport.cases.transports.outbox`) and delivered by the outbox's one task,
@@ -10,8 +10,13 @@ answered with the status; the address of that status is recorded as the agent's 
 (`SocialResponse`). A refusal (4xx) fails the message with Mastodon's reason on the case; a 5xx,
 a timeout or a rate limit is tried again by the outbox, with backoff.
 
-Only Mastodon posts are carried: a case from another platform (no transport) is answered on the
-platform by a person, who records it (`record_response`); nothing there says "Sent".
+On Bluesky (`rapport.social.bluesky`) the reply is a post in the customer's thread (the `reply`
+root and parent of `com.atproto.repo.createRecord`), under a record key made from the outbox
+message, so a retry finds the post it made rather than posting twice; recorded the same way.
+
+Only Mastodon and Bluesky posts are carried: a case from another platform (no transport) is
+answered on the platform by a person, who records it (`record_response`); nothing there says
+"Sent".
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from rapport.cases.transports import Undelivered, outbox
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent, Channel
 from rapport.social.actions.mastodon import record_posted_reply
+from rapport.social.bluesky import POST_LIMIT as BLUESKY_LIMIT
+from rapport.social.bluesky import Bluesky, tid, web_url
 from rapport.social.mastodon import (
     STATUS_LIMIT,
     VISIBILITIES,
@@ -34,22 +41,32 @@ from rapport.social.mastodon import (
     Refused,
 )
 from rapport.social.models import SocialPost
-from rapport.social.polling import PLATFORM, configured_accounts
+from rapport.social.polling import BLUESKY, PLATFORM, bluesky_accounts, configured_accounts
+
+UNREACHABLE = "This case has no Mastodon or Bluesky post to reply to."
+
+
+def _platforms() -> list[str]:
+    """The platforms the desk can post to (an account is set up)."""
+    return [PLATFORM] * bool(configured_accounts()) + [BLUESKY] * bool(bluesky_accounts())
 
 
 def post_to_answer(case: Case) -> SocialPost | None:
-    """The customer's latest Mastodon post on the case (None: nothing to reply to there)."""
+    """The customer's latest post on the case on a platform the desk posts to (None: nothing
+    to reply to there)."""
     return (
-        SocialPost.objects.filter(case=case, platform=PLATFORM, customer_id=case.customer_id)
+        SocialPost.objects.filter(
+            case=case, platform__in=_platforms(), customer_id=case.customer_id
+        )
         .order_by("-posted_at", "-pk")
         .first()
     )
 
 
 def reaches_mastodon(case: Case) -> bool:
-    """Whether a reply on `case` can be posted on Mastodon (a query only for a social case:
-    posts open and thread into social cases alone)."""
-    if case.origin_channel != Channel.SOCIAL or not configured_accounts():
+    """Whether a reply on `case` can be posted on Mastodon or Bluesky (a query only for a social
+    case: posts open and thread into social cases alone)."""
+    if case.origin_channel != Channel.SOCIAL or not _platforms():
         return False
     return post_to_answer(case) is not None
 
@@ -67,37 +84,45 @@ def queue_mastodon_reply(
     attachments: Sequence[Upload],
     now: datetime,
 ) -> Message:
-    """The reply queued in the outbox, after the checks Mastodon would refuse it for."""
+    """The reply queued in the outbox, after the checks the platform would refuse it for."""
     post = post_to_answer(case)
-    if post is None or not configured_accounts():
-        raise ActionError("This case has no Mastodon post to reply to.", field="channel")
+    if post is None:
+        raise ActionError(UNREACHABLE, field="channel")
+    name = "Bluesky" if post.platform == BLUESKY else "Mastodon"
     if attachments:
         raise ActionError(
-            "A Mastodon reply carries text only: send files by email, or link to them.",
+            f"A {name} reply carries text only: send files by email, or link to them.",
             field="attachments",
         )
-    status = f"@{post.author_handle} {signed(text, by) if by is not None else text}"
-    if len(status) > STATUS_LIMIT:
+    body = signed(text, by) if by is not None else text
+    if post.platform == BLUESKY:
+        status, most = body, BLUESKY_LIMIT
+    else:
+        status, most = f"@{post.author_handle} {body}", STATUS_LIMIT
+    if len(status) > most:
         raise ActionError(
-            f"Mastodon takes {STATUS_LIMIT} characters; with the mention and your name this "
-            f"reply is {len(status)}. Shorten it, or move the conversation to a private channel.",
+            f"{name} takes {most} characters; with "
+            f"{'the mention and ' if name == 'Mastodon' else ''}your name this reply is "
+            f"{len(status)}. Shorten it, or move the conversation to a private channel.",
             field="text",
         )
     return outbox()(case=case, text=text, by=by, channel=channel, attachments=(), now=now)
 
 
 def send_mastodon_reply(message: Message) -> str:
-    """Post one claimed reply (the outbox's delivery calls this); answers the status's address."""
-    accounts = configured_accounts()
+    """Post one claimed reply (the outbox's delivery calls this); answers the post's address."""
     post = post_to_answer(message.case)
-    if not accounts or post is None:
+    if post is None:
         raise Undelivered(
-            "Mastodon is not set up (RAPPORT_MASTODON_URL)"
-            if not accounts
-            else "the case has no Mastodon post to reply to",
+            "neither Mastodon nor Bluesky is set up (RAPPORT_MASTODON_URL, RAPPORT_BLUESKY_HANDLE)"
+            if not _platforms()
+            else "the case has no Mastodon or Bluesky post to reply to",
             temporary=False,
         )
-    client = Mastodon(accounts[0].url, accounts[0].token)
+    if post.platform == BLUESKY:
+        return _send_bluesky(message, post)
+    account = configured_accounts()[0]
+    client = Mastodon(account.url, account.token)
     try:
         answered = client.status(post.post_id)
         visibility = answered.visibility if answered.visibility in VISIBILITIES else "direct"
@@ -107,15 +132,41 @@ def send_mastodon_reply(message: Message) -> str:
             visibility=visibility,
             idempotency_key=idempotency_key(message),
         )
-    except Refused as exc:
-        if exc.status == 404:
-            raise Undelivered(
-                f"the customer's post ({post.url or post.post_id}) was deleted or is hidden "
-                "from the desk's account, so nothing was posted",
-                temporary=False,
-            ) from exc
-        raise Undelivered(f"Mastodon refused the reply: {exc}", temporary=False) from exc
     except MastodonError as exc:
-        raise Undelivered(str(exc), temporary=True) from exc
+        raise _undelivered(exc, post, "Mastodon") from exc
     record_posted_reply(message=message, post=post, url=status.url)
     return status.url
+
+
+def _send_bluesky(message: Message, post: SocialPost) -> str:
+    account = bluesky_accounts()[0]
+    client = Bluesky(account.service, account.handle, account.password)
+    created = message.created_at
+    try:
+        parent = client.post_ref(post.post_id)
+        uri = client.reply(
+            to=parent,
+            text=message.text,
+            # The same reply gets the same key every attempt (a lost answer is found, not
+            # posted again).
+            rkey=tid(int(created.timestamp() * 1_000_000), message.pk),
+            now=created,
+        )
+    except MastodonError as exc:
+        raise _undelivered(exc, post, "Bluesky") from exc
+    url = web_url(uri, account.handle)
+    record_posted_reply(message=message, post=post, url=url)
+    return url
+
+
+def _undelivered(exc: MastodonError, post: SocialPost, name: str) -> Undelivered:
+    """A refusal (4xx) fails the message with the platform's reason; the rest is retried."""
+    if not isinstance(exc, Refused):
+        return Undelivered(str(exc), temporary=True)
+    if exc.status == 404:
+        return Undelivered(
+            f"the customer's post ({post.url or post.post_id}) was deleted or is hidden "
+            "from the desk's account, so nothing was posted",
+            temporary=False,
+        )
+    return Undelivered(f"{name} refused the reply: {exc}", temporary=False)

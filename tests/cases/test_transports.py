@@ -49,8 +49,8 @@ def test_a_reply_asked_for_on_a_channel_with_no_transport_is_refused(
 
 
 def test_a_social_reply_on_a_case_with_no_mastodon_post_is_refused(world: World) -> None:
-    # Social carries Mastodon replies only (tests/social/test_mastodon_replies.py).
-    with pytest.raises(ActionError, match=r"no Mastodon post to reply to\. Reply by email"):
+    # Social carries Mastodon and Bluesky replies only (tests/social/test_*_replies.py).
+    with pytest.raises(ActionError, match=r"no Mastodon or Bluesky post to reply to\. Reply by"):
         reply(case=world.case, text="Hello", by=world.agent, channel="social")
     assert not Message.objects.filter(direction=Direction.OUTBOUND).exists()
 

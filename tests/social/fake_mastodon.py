@@ -46,6 +46,18 @@ class Failure:
     after: bool = False
 
 
+def failing(failure: Failure | None, handler: Any, request: Request) -> Response | None:
+    """The answer `failure` makes of the request (None: no failure, answer as usual)."""
+    if failure is None:
+        return None
+    if failure.after:
+        done: Response = handler(request)
+        time.sleep(failure.delay)
+        return done
+    time.sleep(failure.delay)
+    return Response(failure.body, status=failure.status, content_type=failure.content_type)
+
+
 @dataclass
 class FakeMastodon:
     server: HTTPServer
@@ -136,16 +148,9 @@ class FakeMastodon:
             self.requests.append(request.full_path)
             if request.headers.get("Authorization") != f"Bearer {self.token}":
                 return self._json({"error": "The access token is invalid"}, status=401)
-            failure = self.failures.pop(0) if self.failures else None
-            if failure is not None and failure.after:
-                done: Response = handler(request)
-                time.sleep(failure.delay)
-                return done
-            if failure is not None:
-                time.sleep(failure.delay)
-                return Response(
-                    failure.body, status=failure.status, content_type=failure.content_type
-                )
+            failed = failing(self.failures.pop(0) if self.failures else None, handler, request)
+            if failed is not None:
+                return failed
             if self.remaining <= 0:
                 return self._json({"error": "Too many requests"}, status=429)
             self.remaining -= 1

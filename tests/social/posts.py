@@ -1,11 +1,15 @@
-"""Posts the social tests take in: Maria complaining on Mastodon and on Bluesky, a few minutes
-before `NOW`."""
+"""Posts the social tests take in (Maria complaining on Mastodon and on Bluesky, a few minutes
+before `NOW`), and an agent's reply to one through the API."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from rapport.cases.models import Case
 from rapport.social.actions.ingest import IncomingPost
+from tests.api.conftest import ApiClient
+from tests.conftest import World
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # a Monday, the clinic on shift
 
@@ -28,3 +32,12 @@ ON_BLUESKY = IncomingPost(
     url="https://bsky.app/profile/maria.bsky.social/post/1",
     posted_at=NOW - timedelta(minutes=5),
 )
+
+
+def reply_by_api(world: World, case: Case, on_commit: Any, **body: Any) -> Any:
+    """Dr. Ana Ortiz replies through the API; the outbox delivers on commit (synchronously)."""
+    with on_commit(execute=True):
+        return ApiClient(world.token_for(world.agent)).post(
+            f"/cases/{case.pk}/replies",
+            {"text": "Refunded today, sorry for the wait.", "channel": "social", **body},
+        )

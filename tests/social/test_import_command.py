@@ -1,6 +1,7 @@
 """`rapport social-import FILE`: JSONL and CSV, every row checked first (bad rows listed with
-their line numbers, nothing imported, exit 2), a progress bar on a terminal, the report of new
-cases, threaded posts and duplicates, --brand."""
+their line numbers, nothing imported, exit 2), a failure midway (whole posts kept, a rerun
+completes), a progress bar on a terminal, the report of new cases, threaded posts and
+duplicates, --brand."""
 
 from __future__ import annotations
 
@@ -184,18 +185,30 @@ def test_the_format_option_overrides_the_extension(world: World, tmp_path: Path)
     assert "1 posts imported" in out
 
 
-def test_a_failure_midway_leaves_nothing_half_imported(
+def test_a_failure_midway_keeps_whole_posts_and_a_rerun_completes_the_file(
     world: World, tmp_path: Path, settings: Any
 ) -> None:
     # Configured above what a case message holds: row 3 passes the check, then fails when taken
     # in, after rows 1 and 2 were.
     settings.RAPPORT_SOCIAL_MAX_TEXT = 200_000
-    path = jsonl(
-        tmp_path,
-        [row("1"), row("2"), row("3", text="y" * 150_000, posted_at="2026-12-06T12:00:00Z")],
-    )
-    with pytest.raises(CommandError, match="Nothing was imported") as failed:
+    rows: list[dict[str, Any] | str] = [
+        row("1"),
+        row("2"),
+        row("3", text="y" * 150_000, posted_at="2026-12-06T12:00:00Z"),
+    ]
+    path = jsonl(tmp_path, rows)
+    with pytest.raises(CommandError, match="stopped at post 3 of 3") as failed:
         run(path)
-    assert failed.value.returncode == 2
-    assert not SocialPost.objects.exists()
-    assert Case.objects.count() == 1
+    assert failed.value.returncode == 1
+    assert "The 2 post(s) before it were taken in" in str(failed.value)
+    # Never half a post: each one taken in has its case and its message.
+    taken = list(SocialPost.objects.order_by("post_id"))
+    assert [p.post_id for p in taken] == ["1", "2"]
+    assert all(p.case_id and p.message_id and p.customer_id for p in taken)
+    assert Case.objects.count() == 1 + 2
+
+    rows[2] = row("3", text="Short again", posted_at="2026-12-06T12:00:00Z")
+    out, _ = run(jsonl(tmp_path, rows))
+
+    assert "1 new cases, 0 threaded on open cases, 2 duplicates" in out
+    assert SocialPost.objects.count() == 3 and Case.objects.count() == 1 + 3

@@ -24,6 +24,7 @@ from rapport.social.polling import poll_accounts
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 from tests.social.fake_mastodon import Failure, FakeMastodon, configured
+from tests.social.posts import reply_by_api
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -44,15 +45,6 @@ def mentioned_case(fake: FakeMastodon, *, visibility: str = "public") -> tuple[C
     poll_accounts(now=NOW)
     latest = fake.notifications[-1]["status"]["id"]
     return SocialPost.objects.get(post_id=latest).case, latest  # type: ignore[return-value]
-
-
-def reply_by_api(world: World, case: Case, on_commit: Any, **body: Any) -> Any:
-    """Dr. Ana Ortiz replies through the API; the outbox delivers on commit (synchronously)."""
-    with on_commit(execute=True):
-        return ApiClient(world.token_for(world.agent)).post(
-            f"/cases/{case.pk}/replies",
-            {"text": "Refunded today, sorry for the wait.", "channel": "social", **body},
-        )
 
 
 def test_a_reply_is_posted_to_the_customers_latest_post(
@@ -174,7 +166,7 @@ def test_a_platform_with_no_transport_is_never_sent(
     )
     response = reply_by_api(world, review.case, django_capture_on_commit_callbacks)
     error = assert_error(response, 400, "bad_request", field="channel")
-    assert "no Mastodon post to reply to" in error["message"]
+    assert "no Mastodon or Bluesky post to reply to" in error["message"]
     assert fake.posted == []
     assert not Message.objects.filter(case=review.case, direction="out").exists()
 

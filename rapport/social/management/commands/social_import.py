@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from rapport.lib.errors import ActionError
 from rapport.people.models import Brand
-from rapport.social.actions.imports import import_posts
+from rapport.social.actions.imports import ImportStopped, import_posts
 from rapport.social.imports import format_of, read_posts
 
 BAR = 30
@@ -23,8 +23,9 @@ class Command(BaseCommand):
         "Import public posts and reviews from a JSONL or CSV export (the webhook's fields; see "
         "docs/social.md). Every row is checked first: if any is bad, each is listed as "
         "'line N: reason', nothing is imported and the exit status is 2. Then each post is "
-        "taken in as the webhook takes it, and the new cases, threaded posts and duplicates "
-        "are counted."
+        "taken in as the webhook takes it (one at a time: agents keep working meanwhile), and "
+        "the new cases, threaded posts and duplicates are counted. An import stopped midway "
+        "(exit 1) is completed by running the same file again."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -68,8 +69,10 @@ class Command(BaseCommand):
         bar = _bar(self.stderr) if self.stderr.isatty() else None
         try:
             counts = import_posts(posts=read.posts, brand=brand, progress=bar)
-        except ActionError as exc:
-            raise CommandError(f"{exc.message} Nothing was imported.", returncode=2) from exc
+        except ImportStopped as exc:
+            if bar is not None:
+                self.stderr.write("")
+            raise CommandError(str(exc), returncode=1) from exc
         if bar is not None:
             self.stderr.write("")
         self.stdout.write(

@@ -1,10 +1,10 @@
-"""`rapport social-poll`: take in the new mentions of the desk's Mastodon account(s) now.
+"""`rapport social-poll`: take in the new mentions of the desk's Mastodon and Bluesky accounts.
 
 Once by default (for cron or a person); `--loop` polls every RAPPORT_MASTODON_POLL_SECONDS until
-stopped (the worker's "social_mastodon" sweep does the same on its own). Exit status 1 when an
-account's poll failed (a 5xx, a timeout, an answer that is not the API's, a refused token): the
-cursor stays where it was, so nothing is lost. A rate limit is not a failure: the poll waits
-for its Reset time, and says so.
+stopped (the worker's "social_mastodon" and "social_bluesky" sweeps do the same on their own).
+Exit status 1 when an account's poll failed (a 5xx, a timeout, an answer that is not the API's, a
+refused token or app password): the cursor stays where it was, so nothing is lost. A rate limit
+is not a failure: the poll waits for its Reset time, and says so.
 """
 
 from __future__ import annotations
@@ -17,11 +17,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rapport.social.polling import Polled, configured_accounts, poll_accounts, status_line
+from rapport.social.polling import (
+    Polled,
+    bluesky_accounts,
+    configured_accounts,
+    poll_accounts,
+    poll_bluesky,
+    status_line,
+)
 
 
 class Command(BaseCommand):
-    help = "Take in new Mastodon mentions as cases (once; --loop to keep polling)."
+    help = (
+        "Take in new Mastodon mentions and Bluesky mentions, replies and quotes as cases "
+        "(once; --loop to keep polling)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -35,17 +45,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not configured_accounts():
+        keys = [a.url for a in configured_accounts()] + [a.key for a in bluesky_accounts()]
+        if not keys:
             raise CommandError(
-                "No Mastodon account is set up: set RAPPORT_MASTODON_URL and "
-                "RAPPORT_MASTODON_TOKEN (docs/social.md)."
+                "No Mastodon or Bluesky account is set up: set RAPPORT_MASTODON_URL and "
+                "RAPPORT_MASTODON_TOKEN, or RAPPORT_BLUESKY_HANDLE and "
+                "RAPPORT_BLUESKY_APP_PASSWORD (docs/social.md)."
             )
         if options["status"]:
-            for account in configured_accounts():
-                self.stdout.write(status_line(account.url))
+            for key in keys:
+                self.stdout.write(status_line(key))
             return
         while True:
-            polled = poll_accounts(now=timezone.now())
+            now = timezone.now()
+            polled = poll_accounts(now=now) + poll_bluesky(now=now)
             for each in polled:
                 self._report(each, as_json=options["json"])
             if not options["loop"]:
