@@ -10,8 +10,6 @@ hosts and the brand's `chat_origins`, and carries its conversation token and vis
 
 import os
 import warnings
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 from django.core.asgi import get_asgi_application
@@ -30,18 +28,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
+from rapport.chat.routing import websocket_urlpatterns as chat_urlpatterns  # noqa: E402
 from rapport.workspace.consumers import DeskConsumer  # noqa: E402
 
 websocket_urlpatterns: list[Any] = [path("ws/desk/", DeskConsumer.as_asgi())]
 desk_sockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-# The customer's chat brings its own routes and its own origin check (see above).
-chat_urlpatterns: list[Any] = []
-if find_spec("rapport.chat.routing") is not None:
-    chat_urlpatterns = import_module("rapport.chat.routing").websocket_urlpatterns
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
+        # The customer's chat brings its own routes and its own origin check (see above).
         "websocket": URLRouter([*chat_urlpatterns, re_path(r"^", desk_sockets)]),
     }
 )

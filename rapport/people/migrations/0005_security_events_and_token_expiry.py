@@ -10,12 +10,9 @@ from django.db import migrations, models
 
 def tokens_expire(apps, schema_editor):
     # Tokens issued before expiry existed get the default lifetime from today, not forever.
-    from django.conf import settings
-    from django.utils import timezone
-
     ApiToken = apps.get_model("people", "ApiToken")
     ApiToken.objects.filter(expires_at__isnull=True).update(
-        expires_at=timezone.now() + timedelta(days=settings.RAPPORT_API_TOKEN_DAYS)
+        expires_at=django.utils.timezone.now() + timedelta(days=settings.RAPPORT_API_TOKEN_DAYS)
     )
 
 
