@@ -107,6 +107,7 @@ _.receive  # channels' AsyncWebsocketConsumer calls it (bench/asgi_servers.py)
 _.__signature__  # read by inspect.signature, so Ninja sees the wrapped operation (api/auth.py)
 _.answer_due_at  # Conversation's field, read only in the chat sweep's filters (chat/sweeps.py)
 _.response_due_at  # CaseSocialOut's field, serialised by ninja (api/social.py)
+_.modified  # SessionBase.modified, read by SessionMiddleware (workspace/views/cases.py _busy)
 
 # pytest fixtures requested for their effect, not their value.
 transactional_db

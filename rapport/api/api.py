@@ -23,13 +23,17 @@ Unauthenticated requests are rate-limited per address (429 with `Retry-After`).
 `/api/v1/` (an unknown path, a method a path does not have, a failed CSRF check included);
 `code` is one of `bad_request`, `unauthorized`, `forbidden`, `not_found`, `method_not_allowed`,
 `conflict`, `gone`, `payload_too_large`, `validation_error`, `too_many_requests`,
-`server_error`, and a 422 also lists every problem in `details`. Something you may not see is a
-404, like something that does not exist.
+`server_error`, `busy`, and a 422 also lists every problem in `details`. Something you may not
+see is a 404, like something that does not exist.
 
 **Input** is refused with a 422 when the database could not keep it: text with a NUL character
 or a lone surrogate, text longer than its `maxLength`, a time without an offset or outside the
 years 1900-2199, an integer past 64 bits. A body over the server's limit (16 MiB by default:
 room for one attachment in base64) is a 413.
+
+**Busy.** On a desk that runs on SQLite (one writer at a time) a write that waited past the
+database's lock timeout is a 503 with `Retry-After` and code `busy`: nothing was saved or sent;
+send the same request again.
 
 **Pages.** Every list returns `{"items": [...], "next": "<cursor>"}`; pass `cursor=<next>` with
 the same filters for the next page until `next` is null. `limit` is 1-200 (default 50). A few

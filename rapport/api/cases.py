@@ -190,14 +190,15 @@ def get_case(request: HttpRequest, case_id: Id) -> CaseDetailOut:
 
 @router.post(
     "/{int:case_id}/replies",
-    response={201: MessageOut, **WRITE_ERRORS, 409: HeldReplyOut},
+    response={201: MessageOut, **WRITE_ERRORS, 409: HeldReplyOut, 503: ErrorOut},
     summary="Reply",
 )
 def reply(
     request: HttpRequest, case_id: Id, payload: ReplyIn
 ) -> HttpStatus[MessageOut] | HttpStatus[HeldReplyOut]:
     """Signed with your name and signature, and sent by the worker. With `seen_message_id`, held
-    (409, with the messages) when someone else wrote on the case since."""
+    (409, with the messages) when someone else wrote on the case since. A 503 (`busy`, with
+    `Retry-After`) when the desk's SQLite database was too busy: not stored, not sent."""
     agent = agent_of(request)
     case = case_for_agent(agent, case_id)
     saved_reply = named(

@@ -8,10 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from rapport.lib.busy import RETRY_AFTER_SECONDS, database_busy
 from rapport.lib.errors import ActionError
 
 logger = logging.getLogger("django.request")
@@ -32,6 +34,10 @@ CODE_FOR_STATUS = {
 
 
 SERVER_ERROR_MESSAGE = "Something went wrong on our side; it has been logged."
+BUSY_MESSAGE = (
+    "The desk's database is busy (another write held it too long): nothing was saved or sent. "
+    "Send the request again after Retry-After seconds."
+)
 
 
 def error_body(
@@ -139,3 +145,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             extra={"status_code": 500, "request": request},
         )
         return error_response(500, SERVER_ERROR_MESSAGE, code="server_error")
+
+    @api.exception_handler(OperationalError)
+    def database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        if not database_busy(exc):
+            return server_error(request, exc)
+        response = error_response(503, BUSY_MESSAGE, code="busy")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

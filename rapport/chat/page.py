@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.core.signing import BadSignature
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,7 @@ from rapport.chat.honesty import availability, queue_words
 from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
 from rapport.chat.views import Refused, _set_visitor, code_address, limit, mail_code, visitor_id
+from rapport.lib.busy import RETRY_AFTER_SECONDS, busy_message, database_busy
 from rapport.lib.clientip import client_network
 from rapport.lib.csp import DESK_POLICY, HEADER, policy
 from rapport.lib.errors import ActionError
@@ -136,6 +138,10 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             problem, status = _message_of(refused.response), refused.response.status_code
         except ActionError as exc:
             problem, status = exc.message, 422
+        except OperationalError as exc:
+            if not database_busy(exc):
+                raise
+            problem, status = busy_message("your message"), 503  # nothing stored: send again
         else:
             moved = redirect(request.get_full_path() + "#composer")
             _remember(request, moved, brand, token, conversation)
@@ -180,6 +186,8 @@ def chat_page(request: HttpRequest) -> HttpResponse:
         status=status,
     )
     response[HEADER] = _frame_policy(brand)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

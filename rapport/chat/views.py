@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -38,6 +39,7 @@ from rapport.chat.models import Conversation
 from rapport.chat.selectors import lines_after
 from rapport.chat.visitor import VISITOR_COOKIE, signed_visitor, visitor_from_cookie
 from rapport.lib import ratecount
+from rapport.lib.busy import RETRY_AFTER_SECONDS, busy_message, database_busy
 from rapport.lib.clientip import client_network
 from rapport.lib.errors import ActionError, Conflict
 from rapport.people.models import Brand
@@ -61,7 +63,8 @@ class Refused(Exception):
 
 def chat_api(view: View) -> View:
     """CSRF-exempt (see the module's docstring), origin-checked, CORS for the brand's sites,
-    errors as JSON: 404 for an unknown token, 422 for bad input."""
+    errors as JSON: 404 for an unknown token, 422 for bad input, 503 (with Retry-After) when
+    the database's write lock stayed taken (nothing was stored; the widget sends it again)."""
 
     @csrf_exempt
     @wraps(view)
@@ -91,6 +94,11 @@ def chat_api(view: View) -> View:
             response = error(409, "conflict", exc.message, field=exc.field)
         except ActionError as exc:
             response = error(422, "invalid", exc.message, field=exc.field)
+        except OperationalError as exc:
+            if not database_busy(exc):
+                raise
+            response = error(503, "busy", busy_message("your message"))
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return _with_cors(response, request, conversation)
 
     return wrapped

@@ -5,12 +5,12 @@ notice the action returned, or with the first form error or the action's `Action
 A browser is redirected (to `then` when done, to `back` when refused) with the message flashed;
 an htmx request gets a `fragment` of the page it is on when done (else a client-side redirect,
 the message flashed), and a refusal as an alert swapped into the element `alerts` names, with the
-error's status. A page that answers one refusal its own way (a reply held because others wrote
-since) passes `refusal`. An action whose answer is another page returns `Elsewhere(notice,
-url)`. Nothing is written when the form is refused: the action never runs. A page whose form
-holds much typing (a business, a site, a team) passes `again`: a browser that is refused gets
-that page back with what it typed and the reason (status 400) instead of a redirect that would
-lose it.
+error's status (a busy database's is 503, with Retry-After: nothing was written). A page that
+answers one refusal its own way (a reply held because others wrote since) passes `refusal`. An
+action whose answer is another page returns `Elsewhere(notice, url)`. Nothing is written when
+the form is refused: the action never runs. A page whose form holds much typing (a business, a
+site, a team) passes `again`: a browser that is refused gets that page back with what it typed
+and the reason (status 400) instead of a redirect that would lose it.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
+from rapport.lib.busy import RETRY_AFTER_SECONDS, DatabaseBusy, database_busy
 from rapport.lib.errors import ActionError
 from rapport.lib.forms import first_error
 
@@ -104,14 +106,26 @@ def post_action(
             return again(first_error(form))
         return refused(request, first_error(form), back=back, alerts=alerts)
     try:
-        result = action(form.cleaned_data if form is not None else {})
+        result = _run(action, form)
     except ActionError as exc:
         answer = refusal(exc) if refusal is not None else None
         if answer is None and again is not None and not is_htmx(request):
             answer = again(exc.message)
-        if answer is not None:
-            return answer
-        return refused(request, exc.message, back=back, alerts=alerts, status=exc.status_code)
+        if answer is None:
+            answer = refused(request, exc.message, back=back, alerts=alerts, status=exc.status_code)
+        if isinstance(exc, DatabaseBusy):
+            answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return answer
     if isinstance(result, Elsewhere):
         return done(request, result.notice, then=result.url)
     return done(request, result, then=then or back, fragment=fragment)
+
+
+def _run(action: Action, form: forms.Form | None) -> str | Elsewhere:
+    """The action; a busy database (rapport/lib/busy.py) is a refusal like any other, 503."""
+    try:
+        return action(form.cleaned_data if form is not None else {})
+    except OperationalError as exc:
+        if not database_busy(exc):
+            raise
+        raise DatabaseBusy() from exc

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from rapport.asgi import application
 from rapport.chat.models import Conversation
+from rapport.people.models import Agent
 
 BASE = "/chat/api/conversations"
 
@@ -49,6 +54,14 @@ def start_chat(
     return visitor, token, Conversation.objects.latest("pk")
 
 
+def chat_with_owner() -> tuple[Conversation, Agent]:
+    """A visitor's new chat and the agent it was routed to."""
+    _, _, conversation = start_chat()
+    owner = conversation.case.owner
+    assert owner is not None
+    return conversation, owner
+
+
 def desk_socket(agent_client: Client) -> WebsocketCommunicator:
     """`/ws/desk/` through the whole ASGI application, signed in as `agent_client`'s agent."""
     session = agent_client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -61,3 +74,21 @@ def desk_socket(agent_client: Client) -> WebsocketCommunicator:
             (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()),
         ],
     )
+
+
+@contextmanager
+def write_lock_held() -> Iterator[None]:
+    """Another process's write transaction on the desk's database, and a short busy timeout for
+    this one (10 s in the settings), so a write here gives up quickly: "database is locked"."""
+    with connection.cursor() as cursor:
+        timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(connection.settings_dict["NAME"], timeout=10, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")

@@ -36,7 +36,8 @@ from rapport.cases.selectors import handover
 from rapport.chat.actions.typing import agent_typing, customer_typing_now
 from rapport.chat.selectors import visitor_of
 from rapport.lib.access import named
-from rapport.lib.answers import Elsewhere, is_htmx, post_action
+from rapport.lib.answers import Elsewhere, is_htmx, post_action, refused
+from rapport.lib.busy import DatabaseBusy
 from rapport.lib.errors import ActionError
 from rapport.people.access import agent_by_id
 from rapport.people.decorators import agent_required
@@ -173,15 +174,22 @@ def _on_case_page(
     run: Callable[[Case, dict[str, Any]], str | Elsewhere],
     *,
     refusal: Callable[[Case, ActionError], HttpResponse | None] | None = None,
+    what: str = "",
 ) -> HttpResponse:
     """A form on the case page, answered by `post_action`: a refusal in the page's alerts; done,
-    the refreshed timeline (plus the header, out of band) with the notice."""
+    the refreshed timeline (plus the header, out of band) with the notice. A busy database
+    says `what` ("your reply") was not sent, and keeps what was typed."""
     case = case_for_agent(agent, case_id)
 
     def refreshed(notice: str) -> HttpResponse:
         context = _case_context(request, agent, case_for_agent(agent, case.pk))
         context["notice"] = notice
         return render(request, "workspace/case/_refresh.html", context)
+
+    def refused_here(exc: ActionError) -> HttpResponse | None:
+        if isinstance(exc, DatabaseBusy):
+            return _busy(request, agent, case, DatabaseBusy(what))
+        return refusal(case, exc) if refusal is not None else None
 
     return post_action(
         request,
@@ -190,8 +198,23 @@ def _on_case_page(
         back=_case_url(case.pk),
         fragment=refreshed,
         alerts="#case-alerts",
-        refusal=partial(refusal, case) if refusal is not None else None,
+        refusal=refused_here,
     )
+
+
+def _busy(request: HttpRequest, agent: Agent, case: Case, busy: DatabaseBusy) -> HttpResponse:
+    """Nothing was written (rapport/lib/busy.py). htmx: the alert, the text stays in the form; a
+    plain post: the whole page, its composer holding what was typed, and the session left
+    unwritten (its row would wait for the same lock; the page holds the draft)."""
+    if is_htmx(request):
+        return refused(
+            request, busy.message, back=_case_url(case.pk), alerts="#case-alerts", status=503
+        )
+    context = _case_context(request, agent, case_for_agent(agent, case.pk))
+    context |= composer_context(request, agent, case)
+    context |= {"busy": busy.message, "reply_channel": request.POST.get("channel", "")}
+    request.session.modified = False
+    return render(request, "workspace/case.html", context, status=busy.status_code)
 
 
 def _uploads(request: HttpRequest) -> list[Upload]:
@@ -239,7 +262,7 @@ def case_reply(request: HttpRequest, agent: Agent, case_id: int) -> HttpResponse
             return None
         return _held_reply(request, agent, case, refusal)
 
-    return _on_case_page(request, agent, case_id, ReplyForm, run, refusal=held)
+    return _on_case_page(request, agent, case_id, ReplyForm, run, refusal=held, what="your reply")
 
 
 def _reply_outcome(message: Message) -> str:

@@ -6,7 +6,8 @@
 // socket is down, which is the whole transport where there are no websockets). A line is
 // rendered once, in seq order. A line the customer sends carries a client id, so a retry after
 // a lost answer stores it once; it reads "Sending…" until the server has stored it, and
-// "Not sent" with a Retry button when it was not: never "sent" for what was not stored.
+// "Not sent" with a Retry button when it was not: never "sent" for what was not stored. When the
+// desk is busy (503) it reads "Not sent yet, retrying…" and goes again by itself.
 (function () {
   "use strict";
   var root = document.getElementById("chat");
@@ -397,9 +398,22 @@
     );
   }
 
+  // The desk was too busy to store it (503: nothing stored): the line stays, said to be not
+  // sent yet, and goes again by itself after Retry-After, waiting twice as long each time.
+  function busyRetry(li, send, response) {
+    var tries = Number(li.dataset.busyTries || 0) + 1;
+    li.dataset.busyTries = String(tries);
+    var after = Number(response.headers.get("Retry-After")) || 5;
+    var wait = Math.min(60, after * Math.pow(2, Math.min(tries - 1, 6)));
+    setState(li, "Not sent yet, retrying in " + wait + " s…");
+    window.setTimeout(function () { deliver(li, send); }, wait * 1000);
+  }
+
   // One line to the server, retried with the same client id (stored once).
   function deliver(li, send) {
     send().then(function (response) {
+      if (response.status === 503) return busyRetry(li, send, response);
+      delete li.dataset.busyTries;
       if (response.ok) {
         return response.json().then(function (data) {
           if (data.conversation) {
