@@ -29,6 +29,11 @@ class Held:
     email_addresses: list[str]
 
     @property
+    def theirs(self) -> Q:
+        """A row on one of their cases or on one of them (its `case` or `customer`)."""
+        return Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
+
+    @property
     def customers(self) -> QuerySet[Customer]:
         return Customer.objects.filter(pk__in=self.customer_ids).order_by("pk")
 
@@ -42,9 +47,7 @@ class Held:
 
     @property
     def messages(self) -> QuerySet[Message]:
-        return Message.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return Message.objects.filter(self.theirs).order_by("pk")
 
     @property
     def attachments(self) -> QuerySet[Attachment]:
@@ -52,9 +55,7 @@ class Held:
 
     @property
     def calls(self) -> QuerySet[Call]:
-        return Call.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return Call.objects.filter(self.theirs).order_by("pk")
 
     @property
     def case_events(self) -> QuerySet[CaseEvent]:
@@ -66,9 +67,7 @@ class Held:
 
     @property
     def promises(self) -> QuerySet[Promise]:
-        return Promise.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return Promise.objects.filter(self.theirs).order_by("pk")
 
     @property
     def referrals(self) -> QuerySet[Referral]:
@@ -86,21 +85,15 @@ class Held:
 
     @property
     def make_goods(self) -> QuerySet[MakeGood]:
-        return MakeGood.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return MakeGood.objects.filter(self.theirs).order_by("pk")
 
     @property
     def outreach_tasks(self) -> QuerySet[OutreachTask]:
-        return OutreachTask.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return OutreachTask.objects.filter(self.theirs).order_by("pk")
 
     @property
     def awaited_messages(self) -> QuerySet[AwaitedMessage]:
-        return AwaitedMessage.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return AwaitedMessage.objects.filter(self.theirs).order_by("pk")
 
     @property
     def conversations(self) -> QuerySet[Conversation]:
@@ -120,9 +113,7 @@ class Held:
     @property
     def social_posts(self) -> QuerySet[SocialPost]:
         """Their public posts and reviews as the desk took them in (handle, name, words, link)."""
-        return SocialPost.objects.filter(
-            Q(case_id__in=self.case_ids) | Q(customer_id__in=self.customer_ids)
-        ).order_by("pk")
+        return SocialPost.objects.filter(self.theirs).order_by("pk")
 
     @property
     def social_responses(self) -> QuerySet[SocialResponse]:
@@ -133,7 +124,7 @@ class Held:
     def inbound_emails(self) -> QuerySet[InboundEmail]:
         """Mail that became their cases, and mail from their addresses that did not (auto-replies,
         bounces, rejected mail)."""
-        mine = Q(customer_id__in=self.customer_ids) | Q(case_id__in=self.case_ids)
+        mine = self.theirs
         if self.email_addresses:
             mine |= Q(sender__in=self.email_addresses) | Q(envelope_from__in=self.email_addresses)
         return InboundEmail.objects.filter(mine).order_by("pk")
