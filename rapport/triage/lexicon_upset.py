@@ -191,18 +191,38 @@ UPSET_RULES: tuple[Rule, ...] = (
 # A praise word that opens a clause about a failure, with no "but": "great, broken again".
 SARCASM_OPENERS = (
     r"(?:^|[.!?]\s*|\n)(?:oh |wow |yeah |just )?(?:great|fantastic|wonderful|brilliant|perfect"
-    r"|lovely|amazing|awesome|nice one|nice|superb|excellent|thanks a lot|thank you so much"
-    r"|well done|good job|love how|shout ?out to|genial|perfecto|estupendo|fantastico)\b"
+    r"|lovely|amazing|awesome|nice one|nice|superb|excellent|well done|good job|love how"
+    r"|love that|shout ?out to|genial|perfecto|estupendo|fantastico|me encanta (?:que|como))\b"
+)
+# Thanks that opens a clause about a failure: "thanks so much for cancelling my order without
+# telling me". Thanks is often meant ("muchas gracias por cambiarlo sin coste"), so the failure
+# must be plainer than after a praise word.
+SARCASM_THANKS = (
+    r"(?:^|[.!?]\s*|\n)(?:oh |wow |yeah |just )?(?:thanks a lot|thank you so much|thanks so much"
+    r"|many thanks|(?:muchas|muchisimas|mil) gracias)\b"
+)
+SARCASM_THANKS_FAILURE = (
+    r"cancell?\w*|cancelar|without (?:telling|warning|notice|asking)|sin (?:avisar|decir)"
+    r"|leaving me|dejarme|dejandome|lost|losing|perder|perdiendo|broke|broken|roto|ignor\w+"
+    r"|again|otra vez|de nuevo|charging|cobrarme"
 )
 SARCASM_FAILURE = (
     r"again|another|broken|broke|crash\w*|cancell?\w*|error|fail\w*|lost|late|later|nightmare"
     r"|down|still|charges?|not working|ruin\w*|otra vez|roto|de nuevo|cancelad\w*|tarde"
-    r"|fall\w*|caid[oa]|perdid[oa]|sin"
+    r"|fall\w*|caid[oa]|perdid[oa]|sin|otr[oa]|desaparecid\w*|disappeared|vanished"
+    r"|without (?:telling|warning|notice|asking)|leaving me|dejarme|dejandome|logs? me out"
+    r"|kicks? me out|me ech\w+"
+)
+# A praise word that closes a message about a failure: "my booking has vanished, great".
+SARCASM_CLOSERS = (
+    r"(?:great|fantastic|wonderful|brilliant|perfect|lovely|amazing|awesome|superb|excellent"
+    r"|genial|perfecto|estupendo|fantastico|maravilloso|de lujo)"
 )
 SARCASM_PHRASES = (
     r"thanks for nothing|just what i needed|yeah right|gracias por nada|really professional"
     r"|(?:great|genial|estupendo|brilliant|perfect[oa]?|lovely|fantastic[oa]?|wonderful|amazing"
     r"|todo|system|service|job|work|sistema|servicio)\W{0,3}\U0001F44F"
     r"|muchas gracias por nada|que (?:bien|maravilla),? (?:otra vez|de nuevo)|vaya servicio"
-    r"|menudo servicio|what a (?:service|joke|surprise)"
+    r"|menudo servicio|what a (?:service|joke|surprise)|que optimismo|can'?t fault the optimism"
+    r"|keeps life (?:exciting|interesting)|asi no me aburro"
 )

@@ -24,7 +24,12 @@ VADER_UPSET = -0.5  # VADER only tips the balance when one domain cue is already
 TABLE = reading.table(lexicon_upset.UPSET_RULES)
 _SARCASM_OPENER = re.compile(reading.spaced(lexicon_upset.SARCASM_OPENERS))
 _SARCASM_FAILURE = reading.words(lexicon_upset.SARCASM_FAILURE)
+_SARCASM_THANKS = re.compile(reading.spaced(lexicon_upset.SARCASM_THANKS))
+_SARCASM_THANKS_FAILURE = reading.words(lexicon_upset.SARCASM_THANKS_FAILURE)
 _SARCASM_PHRASE = reading.words(lexicon_upset.SARCASM_PHRASES)
+_SARCASM_CLOSER = re.compile(
+    r"[,.!;:]\s*(?:just |oh |how |que |simplemente )?" + lexicon_upset.SARCASM_CLOSERS + r"[\W_]*$"
+)
 
 
 def _shouting(body: str) -> tuple[int, str]:
@@ -47,21 +52,40 @@ def _shouting(body: str) -> tuple[int, str]:
     return 0, ""
 
 
+def _clause_after(folded: str, at: int) -> tuple[int, str]:
+    """Where the clause after a praise word starts, and its text: the rest of its sentence, or
+    the next sentence when the praise stands alone ("Brilliant. The delivery is on day nine.")."""
+    stop = reading.SENTENCE_SPLIT.search(folded, at)
+    if stop is None:
+        return at, folded[at:]
+    if folded[at : stop.start()].strip(" ,"):
+        return at, folded[at : stop.start()]
+    following = reading.SENTENCE_SPLIT.search(folded, stop.end())
+    return stop.end(), folded[stop.end() : following.start() if following else len(folded)]
+
+
 def _sarcasm(body: str, folded: str) -> str:
     phrase = _SARCASM_PHRASE.search(folded)
     if phrase:
         return reading.reason("upset", body, phrase.start(), phrase.end(), lexicon_upset.SARCASM)
-    for opener in _SARCASM_OPENER.finditer(folded):
-        rest = folded[opener.end() :]
-        stop = reading.SENTENCE_SPLIT.search(rest)
-        clause = rest[: stop.start()] if stop else rest
+    openers = [(opener, _SARCASM_FAILURE) for opener in _SARCASM_OPENER.finditer(folded)]
+    openers += [(thanks, _SARCASM_THANKS_FAILURE) for thanks in _SARCASM_THANKS.finditer(folded)]
+    for opener, failures in openers:
+        offset, clause = _clause_after(folded, opener.end())
         if _CONTRAST.search(clause):
             continue
-        failure = _SARCASM_FAILURE.search(clause)
+        failure = failures.search(clause)
         if failure:
-            end = opener.end() + failure.end()
             start = opener.start() + len(opener.group()) - len(opener.group().lstrip(".!?\n "))
+            end = offset + failure.end()
             return reading.reason("upset", body, start, end, lexicon_upset.SARCASM)
+    closer = _SARCASM_CLOSER.search(folded)
+    if closer and not _CONTRAST.search(folded[: closer.start()]):
+        failure = _SARCASM_FAILURE.search(folded[: closer.start()])
+        if failure:
+            return reading.reason(
+                "upset", body, failure.start(), closer.end(), lexicon_upset.SARCASM
+            )
     return ""
 
 
