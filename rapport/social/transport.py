@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import Q
+
 from rapport.cases.actions.messages import signed
 from rapport.cases.attachments import Upload
 from rapport.cases.models import Case, Message
@@ -40,7 +42,7 @@ from rapport.social.mastodon import (
     MastodonError,
     Refused,
 )
-from rapport.social.models import SocialPost
+from rapport.social.models import SocialPost, Source
 from rapport.social.polling import BLUESKY, PLATFORM, bluesky_accounts, configured_accounts
 
 UNREACHABLE = "This case has no Mastodon or Bluesky post to reply to."
@@ -51,13 +53,28 @@ def _platforms() -> list[str]:
     return [PLATFORM] * bool(configured_accounts()) + [BLUESKY] * bool(bluesky_accounts())
 
 
+def _answerable() -> Q:
+    """The posts the desk's accounts can answer. On Mastodon only those its own poll read: a
+    status id names a status on the instance it was read from, so the webhook's or an import's
+    may name a stranger's status on the desk's instance. On Bluesky an at:// address, the same
+    everywhere. And when the account is one business's, only that business's cases."""
+    answerable = Q(pk__in=[])
+    if mastodon := configured_accounts():
+        answerable |= Q(platform=PLATFORM, source=Source.POLL) & _of(mastodon[0].brand_slug)
+    if bsky := bluesky_accounts():
+        answerable |= Q(platform=BLUESKY, post_id__startswith="at://") & _of(bsky[0].brand_slug)
+    return answerable
+
+
+def _of(brand_slug: str) -> Q:
+    return Q(case__brand__slug=brand_slug) if brand_slug else Q()
+
+
 def post_to_answer(case: Case) -> SocialPost | None:
-    """The customer's latest post on the case on a platform the desk posts to (None: nothing
-    to reply to there)."""
+    """The customer's latest post on the case that the desk's account there can answer (None:
+    nothing to reply to)."""
     return (
-        SocialPost.objects.filter(
-            case=case, platform__in=_platforms(), customer_id=case.customer_id
-        )
+        SocialPost.objects.filter(_answerable(), case=case, customer_id=case.customer_id)
         .order_by("-posted_at", "-pk")
         .first()
     )

@@ -13,7 +13,9 @@ from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 
 from rapport.cases.models import Case, DeliveryStatus, Message
+from rapport.people.models import Brand
 from rapport.social import bluesky
+from rapport.social.actions.ingest import IncomingPost, ingest_post
 from rapport.social.models import ResponseKind, SocialPost, SocialResponse
 from rapport.social.polling import poll_bluesky
 from tests.api.conftest import assert_error
@@ -129,3 +131,32 @@ def test_the_case_page_offers_social_on_a_bluesky_case(
     assert b'value="social"' in page.content
     settings.RAPPORT_BLUESKY_HANDLE = ""  # Bluesky no longer set up: not offered
     assert b'value="social"' not in client.get(f"/cases/{case.pk}/").content
+
+
+def test_one_business_bluesky_account_does_not_answer_another_business_post(
+    pds: FakeBluesky, settings: Settings, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    Brand.objects.create(name="Night Clinic", slug="night")
+    dental = Brand.objects.create(name="Dental", slug="dental")
+    settings.RAPPORT_BLUESKY_BRAND = "night"
+    post = pds.notify("@dental.example my crown fell off")  # on Bluesky, to the dentist
+    dentists = ingest_post(
+        post=IncomingPost(
+            platform="bluesky",
+            post_id=post["uri"],
+            author_handle="maria.bsky.social",
+            author_name="Maria",
+            text="my crown fell off",
+            url="https://bsky.app/profile/maria.bsky.social/post/1",
+            posted_at=NOW,
+        ),
+        source="webhook",
+        brand=dental,
+    )
+    # Dr. Ortiz stands in for the dentist today: she may answer the case.
+    Case.objects.filter(pk=dentists.case.pk).update(owner=world.agent, team=world.clinic)
+
+    response = reply_by_api(world, dentists.case, django_capture_on_commit_callbacks)
+
+    assert_error(response, 400, "bad_request", field="channel")
+    assert pds.created == []  # the night clinic's account never answered the dentist's customer

@@ -207,3 +207,30 @@ def test_an_email_case_is_not_offered_social_and_costs_no_query(
         offered = [t.channel for t in transports.reachable_channels(world.case, identities=[])]
     assert "social" not in offered
     assert not [q for q in queries.captured_queries if "social_socialpost" in q["sql"]]
+
+
+def test_a_mastodon_post_from_the_webhook_is_not_answered_by_its_id_on_the_desks_instance(
+    fake: FakeMastodon, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A stranger's status on the desk's instance (never a mention of the desk's account)...
+    stranger = fake.mention("<p>my own business</p>", acct="zoe", display_name="Zoe")
+    # ...and Maria's post on her own instance, sent by the webhook: the same number, elsewhere.
+    maria = ingest_post(
+        post=IncomingPost(
+            platform="mastodon",
+            post_id=stranger["status"]["id"],
+            author_handle="maria@far.example",
+            author_name="Maria",
+            text="Where is my refund?",
+            url=f"https://far.example/@maria/{stranger['status']['id']}",
+            posted_at=NOW,
+        ),
+        source="webhook",
+    )
+
+    response = reply_by_api(world, maria.case, django_capture_on_commit_callbacks)
+
+    error = assert_error(response, 400, "bad_request", field="channel")
+    assert "no Mastodon or Bluesky post to reply to" in error["message"]
+    assert fake.posted == []  # Maria's answer never went to Zoe's status
+    assert not Message.objects.filter(case=maria.case, direction="out").exists()
