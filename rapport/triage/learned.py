@@ -11,20 +11,18 @@ labelled examples that carry the signal).
 
 A model is stored without pickle: one ``.npz`` of arrays plus its metadata as JSON
 (`to_bytes`/`from_bytes`). `load_shipped()` reads `data/shipped_model.npz`, built from the
-shipped labelled data by ``python -m rapport.triage.training``.
+shipped labelled data by ``python -m rapport.triage.training``. What the layer reads of a
+message is in `inputs.py`, how a model is trained in `learning.py`.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
-import math
 import re
-from collections.abc import Callable, Collection, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,112 +31,22 @@ import numpy.typing as npt
 from tokenizers import Encoding as Tokens
 
 from rapport.triage import embedding, fitting
+from rapport.triage.inputs import CALL_HEAD, EMBED_SCALE, FEATURES, HEADS, Features, shown_rules
 
-HEADS = ("urgent", "upset", "wants_human", "compliment")  # what the classifier can raise
-RULE_SIGNALS = ("urgent", "upset", "wants_human", "loop", "compliment")
-# The union head: "needs a call" (urgent, upset or wants a person), trained beside the signals'
-# heads; its threshold is the highest at which cross-validated recall of the whole decision
-# (any signal raised, by rule or head, or this head) reaches CALL_RECALL.
-CALL_SIGNALS = ("urgent", "upset", "wants_human")
-CALL_HEAD = "needs_call"
-CALL_RECALL = 0.97
 SHIPPED = Path(__file__).resolve().parent / "data" / "shipped_model.npz"
-TONE_CHARS = 300  # VADER's compound of the first 300 (its cost grows faster than the length)
-EMBED_SCALE = 16.0  # sqrt(256): a normalised embedding's coordinates on the features' scale
-EXTRAS = ("vader", "length", "capitals", "exclamations", "questions")
-FEATURES = (*(f"rule_{name}" for name in RULE_SIGNALS), *EXTRAS)
 # The labelled examples' embeddings are compared with a message's BLOCK_ROWS at a time: OpenBLAS
 # shares a matrix-vector product among threads above 460,800 elements (1,800 rows of 256), and on
 # a busy machine waking them costs far more than the product (measured with 1,811 rows, load
 # average 13 on 2 cores: 2.7 ms a product against 0.06 ms single-threaded).
 BLOCK_ROWS = 1024
 _TONE = FEATURES.index("vader")  # VADER's compound, within [-1, 1]
-# Each threshold maximises the combined signal's F-beta on cross-validation: precision and
-# recall weigh alike for the signals that steer to a call (the issue asks both >= 0.85); a false
-# compliment marks a case "nothing left to do", so there precision weighs most.
-BETA = {"urgent": 1.0, "upset": 1.0, "wants_human": 1.0, "compliment": 0.5}
 LOOP_SIMILARITY = 0.65  # cosine of two messages' embeddings: the same request, reworded
 EXAMPLE_CHARS = 160  # of a nearest example, as stored on the case
 REASON_CHARS = 60  # of one quoted in the reason line
 WORDS = 3
 EXAMPLES = 2
-# A message of fewer words than this carries too little to read a signal from ("see attached",
-# "thanks, got it", "Tell me more"): the learned layer raises nothing on it, only the rules may.
-# Half the training messages need a call, so on so few words the neighbours' share sits near
-# 0.5, above the union head's threshold. Chosen by 5-fold cross-validation on the training data
-# (docs/triage-and-routing.md, "Too short to read").
-MIN_WORDS = 4
 
-_ALPHA = re.compile(r"[^\W\d_]+")
 _ALNUM = re.compile(r"\w")
-
-
-# ---------------------------------------------------------------- features
-@dataclass(frozen=True, slots=True)
-class Features:
-    """What the classifier reads of a message besides its words: which rules fired and a few
-    measures of tone. `text` is the customer's own words (quotes and signatures cut)."""
-
-    text: str
-    rules: Mapping[str, bool]
-    vader: float
-
-    def extras(self) -> list[float]:
-        tokens = _ALPHA.findall(self.text[: embedding.EMBED_CHARS])
-        capitals = sum(1 for token in tokens if len(token) >= 2 and token.isupper())
-        return [
-            self.vader,
-            math.log1p(len(self.text)) / 8,
-            capitals / max(1, len(tokens)),
-            min(self.text.count("!"), 5) / 5,
-            min(self.text.count("?") + self.text.count("¿"), 5) / 5,
-        ]
-
-    def rows(self, heads: Sequence[str]) -> npt.NDArray[np.float64]:
-        """The non-embedding inputs of each head's classifier, one row a head. A head does not
-        see its own rule: it must learn the signal from the words, not copy the rule it is there
-        to extend."""
-        return self.rows_shown(_shown(heads))
-
-    def rows_shown(self, shown: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """`rows` with each head's visible rules given (`_shown(heads)`, computed once a model)."""
-        fired = np.array([float(bool(self.rules.get(name))) for name in RULE_SIGNALS])
-        extras = np.tile(np.array(self.extras()), (len(shown), 1))
-        return np.hstack([shown * fired, extras])
-
-
-def too_short(text: str) -> bool:
-    """Whether a message has too few words for the learned layer to raise a signal from."""
-    return len(_ALPHA.findall(text[: embedding.EMBED_CHARS])) < MIN_WORDS
-
-
-def _hidden(head: str) -> tuple[str, ...]:
-    """The rules a head does not see: its own (the union head: those of the signals it joins)."""
-    return CALL_SIGNALS if head == CALL_HEAD else (head,)
-
-
-def _shown(heads: Sequence[str]) -> npt.NDArray[np.float64]:
-    """Per head (rows), 1.0 for each rule signal it sees and 0.0 for those it does not."""
-    return np.array(
-        [[0.0 if name in _hidden(head) else 1.0 for name in RULE_SIGNALS] for head in heads]
-    ).reshape(len(heads), len(RULE_SIGNALS))
-
-
-def call_label(labels: Mapping[str, bool]) -> bool | None:
-    """Whether a message needs a call, when its labels say: any call signal true, or all known
-    and false; None when unknown."""
-    if any(labels.get(signal) for signal in CALL_SIGNALS):
-        return True
-    return False if all(signal in labels for signal in CALL_SIGNALS) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Labelled:
-    """A training example: its features and what is known of its labels (a missing signal is
-    unknown and is left out of that signal's training)."""
-
-    features: Features
-    labels: Mapping[str, bool]
 
 
 # ---------------------------------------------------------------- predictions
@@ -172,13 +80,13 @@ class Learned:
         words = ", ".join(f'"{word}"' for word in self.words) or "the message as a whole"
         if self.signal == CALL_HEAD:
             return f"reads like someone who needs a person ({self.score:.2f}): {words}"
-        like = " | ".join(f'"{_short(e.text, REASON_CHARS)}"' for e in self.examples)
+        like = " | ".join(f'"{shorten(e.text, REASON_CHARS)}"' for e in self.examples)
         return f"{self.signal}: learned ({self.score:.2f}): {words}" + (
             f"; like: {like}" * bool(like)
         )
 
 
-def _short(text: str, chars: int = EXAMPLE_CHARS) -> str:
+def shorten(text: str, chars: int = EXAMPLE_CHARS) -> str:
     words = " ".join(text.split())
     return words if len(words) <= chars else words[: chars - 3] + "..."
 
@@ -220,7 +128,7 @@ class Model:
         dim = self.weights.shape[1] - len(FEATURES) if self.heads else 0
         self._embed_weights = np.ascontiguousarray(EMBED_SCALE * self.weights[:, :dim])
         self._feature_weights = np.ascontiguousarray(self.weights[:, dim:])
-        self._shown = _shown(self.heads)
+        self._shown = shown_rules(self.heads)
         known = self.known if self.known is not None else np.ones_like(self.labels)
         self._known = known.astype(np.float32)
         self._positive = (self.labels & known).astype(np.float32)
@@ -479,151 +387,3 @@ RULES_ONLY = rules_only()
 def load_shipped() -> Model:
     """The model shipped with Rapport, read once per process."""
     return Model.load(SHIPPED)
-
-
-# ---------------------------------------------------------------- training
-
-
-def data_sha256(paths: Sequence[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def train(
-    examples: Sequence[Labelled],
-    *,
-    name: str = "desk",
-    version: str | None = None,
-    trained_at: datetime | None = None,
-    data_hash: str = "",
-    seed: int = 0,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[Model, dict[str, Any]]:
-    """A model trained on `examples`, and its cross-validated figures per signal (5 folds:
-    the learned head alone, the rule alone, and both combined at the chosen threshold)."""
-    if not examples:
-        raise ValueError("no examples to train on")
-    tool = embedding.encoder()
-    embedded = tool.embed_many([example.features.text for example in examples])
-    folds = fitting.folds_of(len(examples), seed)
-    union = [call_label(e.labels) for e in examples]
-    positive = np.array(
-        [
-            [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
-            for e, u in zip(examples, union, strict=True)
-        ]
-    )
-    known = np.array(
-        [
-            [h in e.labels for h in HEADS] + [u is not None]
-            for e, u in zip(examples, union, strict=True)
-        ]
-    )
-    shares = fitting.held_out_neighbours(embedded, positive, known, folds)
-    # Held out as in use: the learned layer raises nothing on a message too short to read.
-    readable = np.array([not too_short(e.features.text) for e in examples])
-    heads: list[Any] = []
-    thresholds: list[float] = []
-    figures: dict[str, Any] = {"examples": len(examples), "folds": fitting.FOLDS, "signals": {}}
-    raised = np.zeros(len(examples), dtype=bool)  # any call signal, by rule or head, held out
-    for column, head in enumerate(HEADS):
-        knows, truth = known[:, column], positive[:, column]
-        rule = np.array([bool(e.features.rules.get(head)) for e in examples])
-        rows = np.hstack(
-            [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
-        ).astype(np.float64)
-        held_out = readable * fitting.blend(
-            fitting.held_out_scores(rows, knows, truth, folds), shares[:, column]
-        )
-        k_truth, k_rule, k_scores = truth[knows], rule[knows], held_out[knows]
-        threshold = fitting.threshold(k_scores, k_rule, k_truth, BETA[head])
-        learned = k_scores >= threshold
-        if head in CALL_SIGNALS:
-            raised |= rule | (held_out >= threshold)
-        figures["signals"][head] = {
-            "threshold": threshold,
-            "positives": int(k_truth.sum()),
-            "rules": fitting.counts(k_rule, k_truth),
-            "learned": fitting.counts(learned, k_truth),
-            "combined": fitting.counts(k_rule | learned, k_truth),
-        }
-        if k_truth.any() and not k_truth.all():
-            heads.append(fitting.fit(rows[knows], k_truth.astype(float), fitting.L2))
-        else:  # nothing to learn from: a head that never fires
-            heads.append(np.concatenate([np.zeros(rows.shape[1]), [-40.0]]))
-        thresholds.append(threshold)
-        if progress:
-            progress(f"{head}: {figures['signals'][head]['combined']}")
-    call_weights, call_threshold = _train_call(
-        examples, embedded, folds, raised, figures, shares=shares[:, -1], readable=readable
-    )
-    heads.append(call_weights)
-    thresholds.append(call_threshold)
-    if progress:
-        progress(f"{CALL_HEAD}: {figures['signals'][CALL_HEAD]['combined']}")
-    at = (trained_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    stacked = np.stack(heads)
-    model = Model(
-        name=name,
-        version=version or at.strftime("%Y%m%dT%H%M%SZ"),
-        weights=stacked[:, :-1],
-        bias=stacked[:, -1],
-        thresholds=np.array(thresholds),
-        vectors=embedded.astype(np.float16),
-        labels=positive,
-        known=known,
-        neighbour_weight=fitting.NEIGHBOUR_WEIGHT,
-        heads=(*HEADS, CALL_HEAD),
-        texts=[_short(e.features.text) for e in examples],
-        meta={
-            "trained_at": at.isoformat(),
-            "data_sha256": data_hash,
-            "figures": figures,
-            "l2": fitting.L2,
-            "seed": seed,
-        },
-    )
-    return model, figures
-
-
-def _train_call(
-    examples: Sequence[Labelled],
-    embedded: embedding.Vector,
-    folds: npt.NDArray[np.int64],
-    raised: npt.NDArray[np.bool_],
-    figures: dict[str, Any],
-    *,
-    shares: npt.NDArray[np.float64],
-    readable: npt.NDArray[np.bool_],
-) -> tuple[npt.NDArray[np.float64], float]:
-    """The union head ("needs a call") and its threshold: the highest at which the whole
-    decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
-    cross-validation (the lowest threshold tried when none does)."""
-    union = [call_label(e.labels) for e in examples]
-    known = np.array([u is not None for u in union])
-    truth = np.array([bool(u) for u in union])
-    rows = np.hstack(
-        [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
-    ).astype(np.float64)
-    held_out = readable * fitting.blend(fitting.held_out_scores(rows, known, truth, folds), shares)
-    k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
-    low, high = fitting.THRESHOLD_RANGE
-    chosen = low
-    for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
-        said = k_raised | (k_scores >= threshold)
-        tp, fn = int(np.sum(said & k_truth)), int(np.sum(~said & k_truth))
-        if tp and tp / (tp + fn) >= CALL_RECALL:
-            chosen = float(threshold)
-            break
-    figures["signals"][CALL_HEAD] = {
-        "threshold": chosen,
-        "positives": int(k_truth.sum()),
-        "rules": fitting.counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
-        "learned": fitting.counts(k_scores >= chosen, k_truth),
-        "combined": fitting.counts(k_raised | (k_scores >= chosen), k_truth),
-    }
-    if k_truth.any() and not k_truth.all():
-        return fitting.fit(rows[known], truth[known].astype(float), fitting.L2), chosen
-    return np.concatenate([np.zeros(rows.shape[1]), [-40.0]]), chosen

@@ -18,7 +18,7 @@ from typing import Any
 
 from rapport.cases.models import Direction, Message
 from rapport.people.models import CustomerEventKind
-from rapport.triage import evaluation, learned, training
+from rapport.triage import evaluation, inputs, learned, learning, training
 from rapport.triage.corrected import effective
 from rapport.triage.models import TriageCorrection
 from rapport.triage.records import Request
@@ -33,7 +33,7 @@ TOLERANCE = 0.01
 
 @dataclass(frozen=True, slots=True)
 class Corrected:
-    examples: list[learned.Labelled]
+    examples: list[inputs.Labelled]
     corrections: int  # how many corrections they came from
 
 
@@ -61,8 +61,8 @@ def corrected_examples() -> Corrected:
         labels = dict(said)
         if newest.get(message.case_id) == pk:
             shown = message.case.triage
-            labels = {signal: effective(shown, signal) for signal in learned.HEADS} | said
-        known = {signal: value for signal, value in labels.items() if signal in learned.HEADS}
+            labels = {signal: effective(shown, signal) for signal in inputs.HEADS} | said
+        known = {signal: value for signal, value in labels.items() if signal in inputs.HEADS}
         if known:
             examples.append(
                 training.labelled(
@@ -85,11 +85,11 @@ def train(
     """A desk model on the shipped data plus the corrections, and its cross-validated figures."""
     paths = training.shipped_data()
     examples = training.read(paths) + corrected.examples
-    model, figures = learned.train(
+    model, figures = learning.train(
         examples,
         name="desk",
         version=version,
-        data_hash=learned.data_sha256(paths),
+        data_hash=learning.data_sha256(paths),
         progress=progress,
     )
     # The desk's messages train it but are not kept as words: a nearest example is shown on any
@@ -134,7 +134,7 @@ def worse(new: dict[str, dict[str, Any]], current: dict[str, dict[str, Any]]) ->
     ]
 
 
-def figures_table(figures: dict[str, Any], signals: Sequence[str] = learned.HEADS) -> list[str]:
+def figures_table(figures: dict[str, Any], signals: Sequence[str] = inputs.HEADS) -> list[str]:
     """Cross-validated figures, a line per signal: rules alone, learned alone, combined."""
     lines = []
     for signal in signals:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rapport.triage import (
+    inputs,
     learned,
     lexicon,
     lexicon_contact,
@@ -222,7 +223,7 @@ def _combine(
     "he's fine now", "no rush") and a declined call keep that signal to the rules. The third
     value is the union head's view ("needs a call"), when the model has one and it is raised.
     A message too short to carry a signal ("see attached") is left to the rules."""
-    if not model.heads or learned.too_short(body):
+    if not model.heads or inputs.too_short(body):
         return rules, {}, None
     missing = {signal for signal, reasons in rules.items() if not reasons}
     if rules["compliment"]:
@@ -231,19 +232,19 @@ def _combine(
         missing.discard("urgent")
     if _NO_CALL.search(folded):
         missing.discard("wants_human")
-    features = learned.Features(
+    features = inputs.Features(
         body, {signal: bool(reasons) for signal, reasons in rules.items()}, vader=0.0
     )
     # The heads that can change the outcome: a signal no rule raised, and the union head when no
     # rule raised a call signal. When none can be raised, the tone is never read.
     deciding = set(missing)
-    if not any(rules[signal] for signal in learned.CALL_SIGNALS):
-        deciding.add(learned.CALL_HEAD)
+    if not any(rules[signal] for signal in inputs.CALL_SIGNALS):
+        deciding.add(inputs.CALL_HEAD)
     predicted = model.predict_toned(features, deciding, lambda: _tone(body))
     if not predicted:
         return rules, {}, None
     found = dict(rules)
-    call = predicted.pop(learned.CALL_HEAD, None)
+    call = predicted.pop(inputs.CALL_HEAD, None)
     added = [
         hit
         for signal, hit in predicted.items()
@@ -257,13 +258,13 @@ def _combine(
         found["compliment"] = []
         added = [hit for hit in added if hit.signal != "compliment"]
     # Only what decides is explained (the union head: when no call signal is raised).
-    if call is not None and call.raised and not any(found[s] for s in learned.CALL_SIGNALS):
+    if call is not None and call.raised and not any(found[s] for s in inputs.CALL_SIGNALS):
         added.append(call)
     explained = model.explain(features, added) if added else {}
     details = {signal: hit.as_dict() for signal, hit in explained.items()}
-    for signal in details.keys() - {learned.CALL_HEAD}:
+    for signal in details.keys() - {inputs.CALL_HEAD}:
         found[signal] = [explained[signal].reason()]
-    return found, details, explained.get(learned.CALL_HEAD)
+    return found, details, explained.get(inputs.CALL_HEAD)
 
 
 _CANCELLABLE = {"urgent": _URGENT, "wants_human": _HUMAN}
@@ -288,7 +289,7 @@ def _cancelled(signal: str, folded: str, starts: frozenset[str]) -> bool:
 
 
 def _tone(body: str) -> float:
-    return compound(body[: learned.TONE_CHARS])
+    return compound(body[: inputs.TONE_CHARS])
 
 
 # ---------------------------------------------------------------- the whole picture
@@ -453,11 +454,11 @@ def features(
     channel: str = "email",
     history: Sequence[loops.Said] = (),
     now: datetime | None = None,
-) -> learned.Features:
+) -> inputs.Features:
     """What the learned layer reads of a message besides its words: the customer's own words,
     which rules fired, the tone. Training reads examples through this, triage the same way."""
     result = triage(text, channel=channel, history=history, now=now, model=learned.RULES_ONLY)
     body = reading.body(text)
-    return learned.Features(
-        body, {signal: getattr(result, signal) for signal in learned.RULE_SIGNALS}, _tone(body)
+    return inputs.Features(
+        body, {signal: getattr(result, signal) for signal in inputs.RULE_SIGNALS}, _tone(body)
     )

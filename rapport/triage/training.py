@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rapport.triage import learned, signals
+from rapport.triage import inputs, learned, learning, signals
 from rapport.triage.records import parse_request
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -37,13 +37,13 @@ def labelled(
     channel: str = "email",
     history: Sequence[signals.Said] = (),
     now: datetime | None = None,
-) -> learned.Labelled:
+) -> inputs.Labelled:
     """A training example from a message and what is known of its signals."""
     features = signals.features(text, channel=channel, history=history, now=now)
-    return learned.Labelled(features, dict(labels))
+    return inputs.Labelled(features, dict(labels))
 
 
-def read(paths: Iterable[Path]) -> list[learned.Labelled]:
+def read(paths: Iterable[Path]) -> list[inputs.Labelled]:
     """The examples of labelled JSON-lines files (the evaluation line format)."""
     examples = []
     for path in paths:
@@ -51,7 +51,7 @@ def read(paths: Iterable[Path]) -> list[learned.Labelled]:
             if line.strip():
                 data = json.loads(line)
                 request = parse_request(data)
-                labels = {signal: bool(data["labels"][signal]) for signal in learned.HEADS}
+                labels = {signal: bool(data["labels"][signal]) for signal in inputs.HEADS}
                 examples.append(
                     labelled(
                         request.text,
@@ -69,8 +69,8 @@ def train_shipped(
 ) -> tuple[learned.Model, dict[str, Any]]:
     """The shipped model, trained on the shipped data: the same data gives the same model."""
     paths = shipped_data()
-    digest = learned.data_sha256(paths)
-    return learned.train(
+    digest = learning.data_sha256(paths)
+    return learning.train(
         read(paths),
         name="shipped",
         version=digest[:12],

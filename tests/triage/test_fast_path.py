@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 import numpy as np
 import pytest
 
-from rapport.triage import embedding, learned, training
+from rapport.triage import embedding, inputs, learned, training
 from rapport.triage.records import Request, parse_request
 
 
@@ -20,7 +20,7 @@ class ReadsEverything(learned.Model):
     """The shipped model without the shortcut: the tone and the neighbours always read."""
 
     def predict_toned(
-        self, features: learned.Features, heads: Collection[str], tone: Callable[[], float]
+        self, features: inputs.Features, heads: Collection[str], tone: Callable[[], float]
     ) -> dict[str, learned.Learned]:
         return self.predict(dataclasses.replace(features, vader=tone()), explain=())
 
@@ -56,7 +56,7 @@ def test_the_shortcut_is_taken_and_decides_as_the_full_scores_do(
     shipped = learned.load_shipped()
     skipped = 0
     for request in development:
-        features = learned.Features(request.text, {}, 0.25)
+        features = inputs.Features(request.text, {}, 0.25)
         read: list[bool] = []
 
         def tone(read: list[bool] = read) -> float:
@@ -81,7 +81,7 @@ def test_a_message_is_tokenized_once_for_the_classifier_its_explanation_and_its_
     embedding.read.cache_clear()
     text = "My puppy swallowed a sock and is bleeding, please someone help"
     shipped = learned.load_shipped()
-    features = learned.Features(text, {}, 0.0)
+    features = inputs.Features(text, {}, 0.0)
     shipped.predict(features)
     shipped.explain(features, [learned.Learned("urgent", 0.9, True)])
     shipped.similarity(text, ["my puppy ate a sock"])
@@ -95,7 +95,7 @@ def test_the_labelled_examples_compared_in_blocks_are_those_one_product_finds() 
     shipped = learned.load_shipped()
     assert len(shipped.texts) > learned.BLOCK_ROWS
     text = "my puppy swallowed a sock and is bleeding"
-    hit = shipped.predict(learned.Features(text, {}, 0.0))["urgent"]
+    hit = shipped.predict(inputs.Features(text, {}, 0.0))["urgent"]
     assert hit.raised
     similarity = shipped.vectors.astype(np.float32) @ embedding.read(text)[1]
     urgent = shipped.heads.index("urgent")

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rapport.triage import embedding, learned, signals, training
+from rapport.triage import embedding, inputs, learned, learning, signals, training
 from rapport.triage.signals import HistoryItem, triage
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
@@ -174,7 +174,7 @@ def test_the_embedding_loads_from_the_package_with_no_network(
     vector = encoder.embed("my dog ate chocolate")
     assert vector.shape == (256,)
     assert abs(float(np.linalg.norm(vector)) - 1) < 1e-5
-    assert learned.Model.load(learned.SHIPPED).heads == (*learned.HEADS, learned.CALL_HEAD)
+    assert learned.Model.load(learned.SHIPPED).heads == (*inputs.HEADS, inputs.CALL_HEAD)
 
 
 def test_the_shipped_model_is_what_the_build_makes_of_the_shipped_data(
@@ -185,7 +185,7 @@ def test_the_shipped_model_is_what_the_build_makes_of_the_shipped_data(
     which rules fired; rebuild after changing the rules too)."""
     paths = training.shipped_data()
     assert [path.name for path in paths] == ["labelled.jsonl", "labelled_more.jsonl"]
-    assert model.data_sha256 == learned.data_sha256(paths), (
+    assert model.data_sha256 == learning.data_sha256(paths), (
         "the shipped data changed: run .venv/bin/python -m rapport.triage.training"
     )
     rebuilt, _ = training.train_shipped()
@@ -218,7 +218,7 @@ def test_training_reports_cross_validated_figures_per_signal() -> None:
             ("is parking available near the clinic", False),
         ]
     ]
-    model, figures = learned.train(examples, name="desk", version="7")
+    model, figures = learning.train(examples, name="desk", version="7")
     assert (model.name, model.version) == ("desk", "7")
     assert figures["examples"] == 10
     urgent = figures["signals"]["urgent"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.triage import learned
+from rapport.triage import inputs, learned, learning
 from rapport.triage.explain import _notes
 from rapport.triage.signals import triage
 
@@ -55,7 +55,7 @@ def test_a_neutral_question_stays_a_reply(text: str) -> None:
 
 def test_the_shipped_union_threshold_reaches_the_recall_on_cross_validation() -> None:
     model = learned.load_shipped()
-    assert model.heads[-1] == learned.CALL_HEAD
-    figures = model.figures["signals"][learned.CALL_HEAD]
-    assert figures["combined"]["recall"] >= learned.CALL_RECALL
+    assert model.heads[-1] == inputs.CALL_HEAD
+    figures = model.figures["signals"][inputs.CALL_HEAD]
+    assert figures["combined"]["recall"] >= learning.CALL_RECALL
     assert model.thresholds[-1] == figures["threshold"]

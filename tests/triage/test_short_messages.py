@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from rapport.triage import learned
+from rapport.triage import inputs, learned
 from rapport.triage.signals import triage
 
 # Hand-written for this test (in no data file): short neutral replies, English and Spanish.
@@ -35,7 +35,7 @@ def eager() -> learned.Model:
 
 @pytest.mark.parametrize("text", SHORT_NEUTRAL)
 def test_a_short_neutral_message_gets_no_learned_signal(eager: learned.Model, text: str) -> None:
-    assert learned.too_short(text)
+    assert inputs.too_short(text)
     result = triage(text, model=eager)
     assert result.recommended_contact == "reply", result.reasons
     assert result.priority == "normal"
@@ -58,7 +58,7 @@ def test_the_shipped_model_replies_to_a_short_neutral_message(text: str) -> None
 def test_a_rule_still_raises_a_signal_on_a_short_message(
     eager: learned.Model, text: str, signal: str
 ) -> None:
-    assert learned.too_short(text)
+    assert inputs.too_short(text)
     result = triage(text, model=eager)
     assert getattr(result, signal), result.reasons
     assert result.recommended_contact == "call"
@@ -67,5 +67,5 @@ def test_a_rule_still_raises_a_signal_on_a_short_message(
 
 def test_a_message_with_enough_words_is_read_by_the_learned_layer(eager: learned.Model) -> None:
     text = "the heating has not come on since yesterday evening"
-    assert not learned.too_short(text)
+    assert not inputs.too_short(text)
     assert triage(text, model=eager).learned

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rapport.people.models import SecurityEvent
-from rapport.triage import desk, learned
+from rapport.triage import desk, inputs, learned
 from rapport.triage.actions.corrections import correct_signal
 from rapport.triage.actions.models import store_model
 from rapport.triage.models import TriageModel
@@ -40,7 +40,7 @@ def test_supervisor_sees_the_deciding_model_and_who_corrected(world: World) -> N
     store_model(
         version="1",
         data=_model("1"),
-        figures={"frozen": {s: {"f1": 0.5} for s in learned.RULE_SIGNALS}},
+        figures={"frozen": {s: {"f1": 0.5} for s in inputs.RULE_SIGNALS}},
         corrections=1,
         by=world.supervisor,
     )

@@ -1,0 +1,179 @@
+"""Training triage's learned layer: a logistic regression per head on [embedding ⊕ features],
+blended with the nearest labelled examples, each threshold chosen on 5-fold cross-validation.
+Pure: numpy, no Django."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from rapport.triage import embedding, fitting
+from rapport.triage.inputs import (
+    CALL_HEAD,
+    CALL_SIGNALS,
+    EMBED_SCALE,
+    HEADS,
+    Labelled,
+    call_label,
+    too_short,
+)
+from rapport.triage.learned import Model, shorten
+
+# The union head's threshold is the highest at which cross-validated recall of the whole
+# decision reaches CALL_RECALL (docs/triage-and-routing.md says why 0.97).
+CALL_RECALL = 0.97
+# Each threshold maximises the combined signal's F-beta on cross-validation: precision and
+# recall weigh alike for the signals that steer to a call (the issue asks both >= 0.85); a false
+# compliment marks a case "nothing left to do", so there precision weighs most.
+BETA = {"urgent": 1.0, "upset": 1.0, "wants_human": 1.0, "compliment": 0.5}
+
+
+def data_sha256(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def train(
+    examples: Sequence[Labelled],
+    *,
+    name: str = "desk",
+    version: str | None = None,
+    trained_at: datetime | None = None,
+    data_hash: str = "",
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Model, dict[str, Any]]:
+    """A model trained on `examples`, and its cross-validated figures per signal (5 folds:
+    the learned head alone, the rule alone, and both combined at the chosen threshold)."""
+    if not examples:
+        raise ValueError("no examples to train on")
+    tool = embedding.encoder()
+    embedded = tool.embed_many([example.features.text for example in examples])
+    folds = fitting.folds_of(len(examples), seed)
+    union = [call_label(e.labels) for e in examples]
+    positive = np.array(
+        [
+            [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
+            for e, u in zip(examples, union, strict=True)
+        ]
+    )
+    known = np.array(
+        [
+            [h in e.labels for h in HEADS] + [u is not None]
+            for e, u in zip(examples, union, strict=True)
+        ]
+    )
+    shares = fitting.held_out_neighbours(embedded, positive, known, folds)
+    # Held out as in use: the learned layer raises nothing on a message too short to read.
+    readable = np.array([not too_short(e.features.text) for e in examples])
+    heads: list[Any] = []
+    thresholds: list[float] = []
+    figures: dict[str, Any] = {"examples": len(examples), "folds": fitting.FOLDS, "signals": {}}
+    raised = np.zeros(len(examples), dtype=bool)  # any call signal, by rule or head, held out
+    for column, head in enumerate(HEADS):
+        knows, truth = known[:, column], positive[:, column]
+        rule = np.array([bool(e.features.rules.get(head)) for e in examples])
+        rows = np.hstack(
+            [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
+        ).astype(np.float64)
+        held_out = readable * fitting.blend(
+            fitting.held_out_scores(rows, knows, truth, folds), shares[:, column]
+        )
+        k_truth, k_rule, k_scores = truth[knows], rule[knows], held_out[knows]
+        threshold = fitting.threshold(k_scores, k_rule, k_truth, BETA[head])
+        learned = k_scores >= threshold
+        if head in CALL_SIGNALS:
+            raised |= rule | (held_out >= threshold)
+        figures["signals"][head] = {
+            "threshold": threshold,
+            "positives": int(k_truth.sum()),
+            "rules": fitting.counts(k_rule, k_truth),
+            "learned": fitting.counts(learned, k_truth),
+            "combined": fitting.counts(k_rule | learned, k_truth),
+        }
+        if k_truth.any() and not k_truth.all():
+            heads.append(fitting.fit(rows[knows], k_truth.astype(float), fitting.L2))
+        else:  # nothing to learn from: a head that never fires
+            heads.append(np.concatenate([np.zeros(rows.shape[1]), [-40.0]]))
+        thresholds.append(threshold)
+        if progress:
+            progress(f"{head}: {figures['signals'][head]['combined']}")
+    call_weights, call_threshold = _train_call(
+        examples, embedded, folds, raised, figures, shares=shares[:, -1], readable=readable
+    )
+    heads.append(call_weights)
+    thresholds.append(call_threshold)
+    if progress:
+        progress(f"{CALL_HEAD}: {figures['signals'][CALL_HEAD]['combined']}")
+    at = (trained_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    stacked = np.stack(heads)
+    model = Model(
+        name=name,
+        version=version or at.strftime("%Y%m%dT%H%M%SZ"),
+        weights=stacked[:, :-1],
+        bias=stacked[:, -1],
+        thresholds=np.array(thresholds),
+        vectors=embedded.astype(np.float16),
+        labels=positive,
+        known=known,
+        neighbour_weight=fitting.NEIGHBOUR_WEIGHT,
+        heads=(*HEADS, CALL_HEAD),
+        texts=[shorten(e.features.text) for e in examples],
+        meta={
+            "trained_at": at.isoformat(),
+            "data_sha256": data_hash,
+            "figures": figures,
+            "l2": fitting.L2,
+            "seed": seed,
+        },
+    )
+    return model, figures
+
+
+def _train_call(
+    examples: Sequence[Labelled],
+    embedded: embedding.Vector,
+    folds: npt.NDArray[np.int64],
+    raised: npt.NDArray[np.bool_],
+    figures: dict[str, Any],
+    *,
+    shares: npt.NDArray[np.float64],
+    readable: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.float64], float]:
+    """The union head ("needs a call") and its threshold: the highest at which the whole
+    decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
+    cross-validation (the lowest threshold tried when none does)."""
+    union = [call_label(e.labels) for e in examples]
+    known = np.array([u is not None for u in union])
+    truth = np.array([bool(u) for u in union])
+    rows = np.hstack(
+        [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
+    ).astype(np.float64)
+    held_out = readable * fitting.blend(fitting.held_out_scores(rows, known, truth, folds), shares)
+    k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
+    low, high = fitting.THRESHOLD_RANGE
+    chosen = low
+    for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
+        said = k_raised | (k_scores >= threshold)
+        tp, fn = int(np.sum(said & k_truth)), int(np.sum(~said & k_truth))
+        if tp and tp / (tp + fn) >= CALL_RECALL:
+            chosen = float(threshold)
+            break
+    figures["signals"][CALL_HEAD] = {
+        "threshold": chosen,
+        "positives": int(k_truth.sum()),
+        "rules": fitting.counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
+        "learned": fitting.counts(k_scores >= chosen, k_truth),
+        "combined": fitting.counts(k_raised | (k_scores >= chosen), k_truth),
+    }
+    if k_truth.any() and not k_truth.all():
+        return fitting.fit(rows[known], truth[known].astype(float), fitting.L2), chosen
+    return np.concatenate([np.zeros(rows.shape[1]), [-40.0]]), chosen
