@@ -452,6 +452,8 @@ class CaseEvent(models.Model):
             models.Index(fields=["case", "-created_at"], name="event_case_timeline"),
             # Insights: events of one kind in a window (deadlines missed, hand-overs).
             models.Index(fields=["kind", "created_at"], name="event_kind_at"),
+            # Insights: the hand-overs of a set of cases (personal touch), probed per case.
+            models.Index(fields=["case", "kind"], name="event_case_kind"),
         ]
 
     def __str__(self) -> str:

@@ -1,24 +1,48 @@
 """Weeks in the desk's time zone: the buckets every "over time" figure of insights uses. A week
-starts on Monday at midnight where the desk is (`TruncWeek` with the zone, in SQL), so a message
-at 00:30 on a Monday after the clocks changed belongs to that Monday's week."""
+starts on Monday at midnight where the desk is, so a message at 00:30 on a Monday after the
+clocks changed belongs to that Monday's week."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import DateField, DateTimeField
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, DateField, Value, When
 
 
-def week_of(field: str, zone: ZoneInfo) -> TruncWeek:
-    """The SQL expression for the Monday (local midnight) of a datetime column's week."""
-    return TruncWeek(field, tzinfo=zone, output_field=DateTimeField())
+def week_of(field: str, *, since: datetime, until: datetime, zone: ZoneInfo) -> Case | Value:
+    """The SQL expression for the Monday of the week a datetime column's row falls in, for rows
+    in [since, until): the weeks' starts (local midnights, as instants) are worked out here and
+    the row's week found by comparing the column with them, a binary search written as nested
+    CASEs (six comparisons for a year). Not `TruncWeek(field, tzinfo=zone)`: on SQLite that is
+    a Python function Django registers, called once per row (12 s of CPU for a year of
+    customers' messages on the 1M-case bench desk)."""
+    mondays = weeks(since, until, zone)
+    starts = [datetime.combine(monday, time(0), tzinfo=zone) for monday in mondays]
+    return _search(field, mondays, starts, 0, len(mondays))
 
 
-def week_of_date(field: str) -> TruncWeek:
+def week_of_date(field: str, *, since: datetime, until: datetime, zone: ZoneInfo) -> Case | Value:
     """The same for a date column (already a local day)."""
-    return TruncWeek(field, output_field=DateField())
+    mondays = weeks(since, until, zone)
+    return _search(field, mondays, mondays, 0, len(mondays))
+
+
+def _search(
+    field: str, mondays: list[date], starts: Sequence[date | datetime], first: int, end: int
+) -> Case | Value:
+    """The week of a row known to be in one of mondays[first:end]."""
+    if end - first == 1:
+        return Value(mondays[first], output_field=DateField())
+    middle = (first + end) // 2
+    return Case(
+        When(
+            **{f"{field}__lt": starts[middle]}, then=_search(field, mondays, starts, first, middle)
+        ),
+        default=_search(field, mondays, starts, middle, end),
+        output_field=DateField(),
+    )
 
 
 def as_day(value: datetime | date, zone: ZoneInfo) -> date:

@@ -16,23 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case as CaseWhen
 from django.db.models import (
     Count,
-    Exists,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from rapport.cases.models import Call, Case, CaseEvent, CaseEventKind, Direction, Message
+from rapport.insights.figures import from_row
 from rapport.insights.narrow import of_cases
 from rapport.insights.periods import percent
 from rapport.people.models import Channel
@@ -112,10 +107,6 @@ def _reply_figures() -> dict[str, Any]:
     }
 
 
-def _replies(row: dict[str, Any]) -> Replies:
-    return Replies(**{name: row[name] for name in Replies.__dataclass_fields__})
-
-
 def personal_touch(cases: QuerySet[Case], *, since: datetime, until: datetime) -> PersonalTouch:
     """Four queries: replies in total and per author (the AUTHOR_ROWS who wrote most), the
     resolved cases' owners and calls, and their calls-per-case distribution."""
@@ -127,49 +118,59 @@ def personal_touch(cases: QuerySet[Case], *, since: datetime, until: datetime) -
     )
     figures = _reply_figures()
     by_author = [
-        AuthorRow(row["author"], row["author__display_name"], _replies(row))
+        AuthorRow(row["author"], row["author__display_name"], from_row(Replies, row))
         for row in replies.filter(author__isnull=False)
         .values("author", "author__display_name")
         .annotate(**figures)
         .order_by("-replies", "author__display_name", "author")[:AUTHOR_ROWS]
     ]
-    # `before__owner=None` is a JSON null: nobody had it yet, so nobody handed it over.
+    resolved = cases.filter(resolved_at__gte=since, resolved_at__lt=until)
+    # `before__owner=None` is a JSON null: nobody had it yet, so nobody handed it over. One set
+    # of case ids, read once (not a subquery per case: 4.9 s for one week on PostgreSQL), each
+    # resolved case's hand-overs found through `event_case_kind`.
     handed = (
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind=CaseEventKind.ASSIGNED)
+        CaseEvent.objects.filter(kind=CaseEventKind.ASSIGNED, case__in=resolved.values("pk"))
         .exclude(before__owner=None)
         .alias(now=KT("after__owner"))
         .exclude(now=KT("before__owner"))  # moved teams, kept the owner
+        .values("case")
     )
-    calls = (
-        Call.objects.filter(case=OuterRef("pk"))
-        .order_by()
+    named, changed = Q(owner__isnull=False), Q(pk__in=handed)
+    counted = resolved.aggregate(
+        resolved=Count("pk"),
+        named=Count("pk", filter=named),
+        changed_hands=Count("pk", filter=changed),
+        named_changed=Count("pk", filter=named & changed),
+    )
+    owned = {
+        "resolved": counted["resolved"],
+        "one_owner": counted["named"] - counted["named_changed"],
+        "changed_hands": counted["changed_hands"],
+        "no_owner": counted["resolved"]
+        - counted["named"]
+        - (counted["changed_hands"] - counted["named_changed"]),
+    }
+    # Calls grouped by case once, then the groups counted by their number of calls; a case with
+    # none has no group: the "0" bucket is the rest of the resolved cases.
+    per_case = (
+        of_cases(
+            Call.objects.filter(case__resolved_at__gte=since, case__resolved_at__lt=until), cases
+        )
         .values("case")
         .annotate(n=Count("pk"))
-        .values("n")
     )
-    resolved = cases.filter(resolved_at__gte=since, resolved_at__lt=until).annotate(
-        handed=Exists(handed),
-        n_calls=Coalesce(Subquery(calls, output_field=IntegerField()), Value(0)),
+    *exact, more = CALL_BUCKETS[1:]
+    spread = per_case.aggregate(
+        calls=Coalesce(Sum("n"), Value(0)),
+        **{name: Count("case", filter=Q(n=int(name))) for name in exact},
+        **{more: Count("case", filter=Q(n__gte=int(more.rstrip("+"))))},
     )
-    owned = resolved.aggregate(
-        resolved=Count("pk"),
-        one_owner=Count("pk", filter=Q(owner__isnull=False, handed=False)),
-        changed_hands=Count("pk", filter=Q(handed=True)),
-        no_owner=Count("pk", filter=Q(owner__isnull=True, handed=False)),
-        calls=Coalesce(Sum("n_calls"), Value(0)),
-    )
-    bucket = CaseWhen(
-        *[When(n_calls=int(name), then=Value(name)) for name in CALL_BUCKETS[:-1]],
-        default=Value(CALL_BUCKETS[-1]),
-    )
-    spread = {
-        row["bucket"]: row["n"]
-        for row in resolved.annotate(bucket=bucket).values("bucket").annotate(n=Count("pk"))
-    }
+    calls = spread.pop("calls")
+    spread["0"] = owned["resolved"] - sum(spread.values())
     return PersonalTouch(
-        replies=_replies(replies.aggregate(**figures)),
+        replies=from_row(Replies, replies.aggregate(**figures)),
         by_author=by_author,
         ownership=Ownership(
-            calls_per_case={name: spread.get(name, 0) for name in CALL_BUCKETS}, **owned
+            calls=calls, calls_per_case={name: spread[name] for name in CALL_BUCKETS}, **owned
         ),
     )

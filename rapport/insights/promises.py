@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 
 from rapport.care.models import UNKEPT, Promise, PromiseKind, PromiseStatus
 from rapport.cases.models import Case
+from rapport.insights.figures import from_row
 from rapport.insights.narrow import of_cases
 from rapport.insights.periods import as_day, percent, week_of, weeks
 from rapport.outreach.models import OutreachStatus, OutreachTask
@@ -122,10 +123,6 @@ def _kept_figures(now: datetime) -> dict[str, Any]:
     }
 
 
-def _kept(row: dict[str, Any]) -> Kept:
-    return Kept(**{name: row[name] for name in Kept.__dataclass_fields__})
-
-
 def _outreach_figures() -> dict[str, Any]:
     return {
         "tasks": Count("pk"),
@@ -136,10 +133,6 @@ def _outreach_figures() -> dict[str, Any]:
     }
 
 
-def _outreach(row: dict[str, Any]) -> Outreach:
-    return Outreach(**{name: row[name] for name in Outreach.__dataclass_fields__})
-
-
 def promises(
     cases: QuerySet[Case], *, since: datetime, until: datetime, zone: ZoneInfo, now: datetime
 ) -> Promises:
@@ -148,19 +141,20 @@ def promises(
     (tasks opened in the period, the latest INCIDENT_ROWS incidents)."""
     due = of_cases(Promise.objects.filter(due_at__gte=since, due_at__lt=until), cases)
     figures = _kept_figures(now)
-    total = _kept(due.aggregate(**figures))
+    total = from_row(Kept, due.aggregate(**figures))
     per_kind = {
-        row["kind"]: _kept(row) for row in due.values("kind").annotate(**figures).order_by("kind")
+        row["kind"]: from_row(Kept, row)
+        for row in due.values("kind").annotate(**figures).order_by("kind")
     }
     by_owner = [
-        OwnerRow(row["owner"], row["owner__display_name"] or "Nobody", _kept(row))
+        OwnerRow(row["owner"], row["owner__display_name"] or "Nobody", from_row(Kept, row))
         for row in due.values("owner", "owner__display_name")
         .annotate(**figures)
         .order_by("-due", "owner__display_name", "owner")[:OWNER_ROWS]
     ]
     per_week = {
-        as_day(row["week"], zone): _kept(row)
-        for row in due.annotate(week=week_of("due_at", zone))
+        as_day(row["week"], zone): from_row(Kept, row)
+        for row in due.annotate(week=week_of("due_at", since=since, until=until, zone=zone))
         .values("week")
         .annotate(**figures)
         .order_by("week")
@@ -169,9 +163,9 @@ def promises(
     tasks = of_cases(
         OutreachTask.objects.filter(created_at__gte=since, created_at__lt=until), cases
     )
-    outreach = _outreach(tasks.aggregate(**_outreach_figures()))
+    outreach = from_row(Outreach, tasks.aggregate(**_outreach_figures()))
     by_incident = [
-        IncidentRow(row["incident"], row["incident__title"], _outreach(row))
+        IncidentRow(row["incident"], row["incident__title"], from_row(Outreach, row))
         for row in tasks.values("incident", "incident__title", "incident__created_at")
         .annotate(**_outreach_figures())
         .order_by("-incident__created_at", "-incident")[:INCIDENT_ROWS]

@@ -83,14 +83,14 @@ def sentiment(
         cases,
     )
     raised = of_cases(MessageSignal.objects.filter(at__gte=since, at__lt=until), cases)
-    week = week_of("created_at", zone)
+    week = week_of("created_at", since=since, until=until, zone=zone)
     per_week_messages = {
         as_day(row["week"], zone): row["n"]
         for row in inbound.annotate(week=week).values("week").annotate(n=Count("pk"))
     }
     per_week_signals = {
         as_day(row["week"], zone): row
-        for row in raised.annotate(week=week_of("at", zone))
+        for row in raised.annotate(week=week_of("at", since=since, until=until, zone=zone))
         .values("week")
         .annotate(**_signal_figures())
     }

@@ -88,7 +88,10 @@ def survey_figures(
     surveys = of_cases(Survey.objects.alias(at=Coalesce("sent_at", "due_at")), cases)
     surveys = surveys.filter(at__gte=since, at__lt=until)
     per_week = {
-        as_day(week, zone): found for week, found in results_by(surveys, week=week_of("at", zone))
+        as_day(week, zone): found
+        for week, found in results_by(
+            surveys, week=week_of("at", since=since, until=until, zone=zone)
+        )
     }
     first = since.astimezone(zone).date()
     last = (until - timedelta(microseconds=1)).astimezone(zone).date()
@@ -103,7 +106,7 @@ def survey_figures(
     )
     per_word_week = {
         as_day(row["week"], zone): _recommendations(row)
-        for row in words.annotate(week=week_of_date("on"))
+        for row in words.annotate(week=week_of_date("on", since=since, until=until, zone=zone))
         .values("week")
         .annotate(**figures)
         .order_by("week")

@@ -8,7 +8,8 @@ worker's sweep sends what is due, and only a POST from the public page records a
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
 from rapport.care.models import Promise
@@ -119,6 +120,14 @@ class Survey(models.Model):
             ),
             models.Index(fields=["customer", "kind", "-created_at"], name="survey_customer"),
             models.Index(fields=["agent", "kind", "status"], name="survey_agent"),
+            # Insights: the surveys of a window (sent, or due when skipped), read from the
+            # index alone; the plain columns too, as PostgreSQL reads an expression's from them.
+            models.Index(
+                Coalesce("sent_at", "due_at"),
+                *(F(name) for name in ("sent_at", "due_at", "status", "kind", "score")),
+                *(F(name) for name in ("answered_at", "follow_up_promise", "case")),
+                name="survey_window",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -96,7 +96,13 @@ class MessageSignal(models.Model):
     at = models.DateTimeField(help_text="when the message arrived")
 
     class Meta:
-        indexes = [models.Index(fields=["signal", "at"], name="message_signal_at")]
+        indexes = [
+            models.Index(fields=["signal", "at"], name="message_signal_at"),
+            # Insights: every signal of a window, read from the index alone (sentiment).
+            models.Index(
+                fields=["at", "signal", "kind", "message", "case"], name="message_signal_window"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "signal", "kind"], name="message_signal_once"

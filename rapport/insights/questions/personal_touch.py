@@ -5,7 +5,7 @@ person who wrote them, cases one person owned from start to end, calls per case
 from __future__ import annotations
 
 from rapport.insights import charts
-from rapport.insights.figures import as_share
+from rapport.insights.figures import as_data, as_share
 from rapport.insights.periods import percent
 from rapport.insights.personal_touch import personal_touch
 from rapport.insights.report import Figure, Question, Report, Scope, Table
@@ -112,17 +112,8 @@ def build(scope: Scope) -> Report:
             ),
         ),
         data={
-            "replies": {
-                **vars(replies),
-                "signed": replies.signed,
-                "by_hand_percent": replies.by_hand_percent,
-                "signed_percent": replies.signed_percent,
-            },
-            "ownership": {
-                **vars(owned),
-                "one_owner_percent": owned.one_owner_percent,
-                "average_calls": owned.average_calls,
-            },
+            "replies": as_data(replies, "signed", "by_hand_percent", "signed_percent"),
+            "ownership": as_data(owned, "one_owner_percent", "average_calls"),
         },
     )
 

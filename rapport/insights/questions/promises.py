@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rapport.care.models import PromiseKind
 from rapport.insights import charts
-from rapport.insights.figures import as_share, percent_point
+from rapport.insights.figures import as_data, as_share, percent_point, weekly_percent
 from rapport.insights.promises import Kept, Outreach, promises
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 
@@ -135,13 +135,7 @@ def build(scope: Scope) -> Report:
                 "Kept on time, per week",
                 table="by-week",
                 series=[
-                    charts.Series(
-                        "on time %",
-                        tuple(
-                            percent_point(str(w.week), w.kept.on_time_percent)
-                            for w in found.by_week
-                        ),
-                    )
+                    weekly_percent("on time %", found.by_week, lambda w: w.kept.on_time_percent)
                 ],
                 unit="%",
             ),
@@ -149,15 +143,8 @@ def build(scope: Scope) -> Report:
         data={
             "due": found.total.due,
             "on_time_percent": found.total.on_time_percent,
-            "by_kind": {
-                row.kind: {**vars(row.kept), "on_time_percent": row.kept.on_time_percent}
-                for row in found.by_kind
-            },
-            "outreach": {
-                **vars(outreach),
-                "reached_percent": outreach.reached_percent,
-                "done_percent": outreach.done_percent,
-            },
+            "by_kind": {row.kind: as_data(row.kept, "on_time_percent") for row in found.by_kind},
+            "outreach": as_data(outreach, "reached_percent", "done_percent"),
         },
     )
 

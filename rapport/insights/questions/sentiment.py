@@ -4,8 +4,10 @@ queries."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from rapport.insights import charts
-from rapport.insights.figures import as_share, percent_point
+from rapport.insights.figures import as_data, as_share, weekly_percent
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 from rapport.insights.sentiment import sentiment
 
@@ -78,13 +80,7 @@ def build(scope: Scope) -> Report:
                 "Upset, urgent and compliments per week",
                 table="by-week",
                 series=[
-                    charts.Series(
-                        name,
-                        tuple(
-                            percent_point(str(w.week), getattr(w.mood, attribute))
-                            for w in found.by_week
-                        ),
-                    )
+                    weekly_percent(name, found.by_week, attrgetter(f"mood.{attribute}"))
                     for name, attribute in shares
                 ],
                 unit="%",
@@ -96,10 +92,7 @@ def build(scope: Scope) -> Report:
             ),
         ),
         data={
-            **vars(total),
-            "upset_percent": total.upset_percent,
-            "urgent_percent": total.urgent_percent,
-            "compliment_percent": total.compliment_percent,
+            **as_data(total, "upset_percent", "urgent_percent", "compliment_percent"),
             "upset_reasons": [vars(reason) for reason in found.upset_reasons],
         },
     )

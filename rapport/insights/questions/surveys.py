@@ -5,7 +5,7 @@ weeks, and word of mouth per relationship (`rapport/insights/survey_results.py`,
 from __future__ import annotations
 
 from rapport.insights import charts
-from rapport.insights.figures import as_share, percent_point
+from rapport.insights.figures import as_share, weekly_percent
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 from rapport.insights.survey_results import survey_figures
 
@@ -103,19 +103,9 @@ def build(scope: Scope) -> Report:
                 "CSAT and response rate per week",
                 table="by-week",
                 series=[
-                    charts.Series(
-                        "CSAT %",
-                        tuple(
-                            percent_point(str(w.week), w.results.csat_percent)
-                            for w in found.by_week
-                        ),
-                    ),
-                    charts.Series(
-                        "response rate %",
-                        tuple(
-                            percent_point(str(w.week), w.results.response_rate)
-                            for w in found.by_week
-                        ),
+                    weekly_percent("CSAT %", found.by_week, lambda w: w.results.csat_percent),
+                    weekly_percent(
+                        "response rate %", found.by_week, lambda w: w.results.response_rate
                     ),
                 ],
                 unit="%",
