@@ -6,42 +6,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, DateField, Value, When
+from django.db.models import Case, DateField, Expression, Field, Value, When
 
 
-def week_of(field: str, *, since: datetime, until: datetime, zone: ZoneInfo) -> Case | Value:
+def week_of(field: str, *, since: datetime, until: datetime, zone: ZoneInfo) -> Expression:
     """The SQL expression for the Monday of the week a datetime column's row falls in, for rows
-    in [since, until): the weeks' starts (local midnights, as instants) are worked out here and
-    the row's week found by comparing the column with them, a binary search written as nested
-    CASEs (six comparisons for a year). Not `TruncWeek(field, tzinfo=zone)`: on SQLite that is
-    a Python function Django registers, called once per row (12 s of CPU for a year of
-    customers' messages on the 1M-case bench desk)."""
+    in [since, until): the weeks' starts (local midnights, as instants) compared with the column
+    (`period_of`). Not `TruncWeek(field, tzinfo=zone)`: on SQLite that is a Python function
+    Django registers, called once per row (12 s of CPU for a year of customers' messages on the
+    1M-case bench desk)."""
     mondays = weeks(since, until, zone)
     starts = [datetime.combine(monday, time(0), tzinfo=zone) for monday in mondays]
-    return _search(field, mondays, starts, 0, len(mondays))
+    return period_of(field, starts, mondays, DateField())
 
 
-def week_of_date(field: str, *, since: datetime, until: datetime, zone: ZoneInfo) -> Case | Value:
+def week_of_date(field: str, *, since: datetime, until: datetime, zone: ZoneInfo) -> Expression:
     """The same for a date column (already a local day)."""
     mondays = weeks(since, until, zone)
-    return _search(field, mondays, mondays, 0, len(mondays))
+    return period_of(field, mondays, mondays, DateField())
 
 
-def _search(
-    field: str, mondays: list[date], starts: Sequence[date | datetime], first: int, end: int
-) -> Case | Value:
-    """The week of a row known to be in one of mondays[first:end]."""
-    if end - first == 1:
-        return Value(mondays[first], output_field=DateField())
-    middle = (first + end) // 2
+def period_of(
+    field: str,
+    starts: Sequence[date | datetime],
+    values: Sequence[Any],
+    output_field: Field[Any, Any],
+) -> Expression:
+    """`values[i]` for a row whose `field` is in [starts[i], starts[i + 1]) (the last period
+    open-ended; a row is never before starts[0]): a binary search written as nested CASEs, about
+    log2(periods) plain comparisons a row (six for a year of weeks), made by the database."""
+    if len(starts) == 1:
+        return Value(values[0], output_field=output_field)
+    middle = len(starts) // 2
     return Case(
         When(
-            **{f"{field}__lt": starts[middle]}, then=_search(field, mondays, starts, first, middle)
+            **{f"{field}__lt": starts[middle]},
+            then=period_of(field, starts[:middle], values[:middle], output_field),
         ),
-        default=_search(field, mondays, starts, middle, end),
-        output_field=DateField(),
+        default=period_of(field, starts[middle:], values[middle:], output_field),
+        output_field=output_field,
     )
 
 
