@@ -1,5 +1,6 @@
-"""Polling the desk's Mastodon account for mentions: `rapport social-poll` and the worker's
-"social_mastodon" sweep both call `poll_accounts`.
+"""Polling the desk's Mastodon account for mentions (and its Bluesky account for mentions,
+replies and quotes, `poll_bluesky`): `rapport social-poll` and the worker's "social_mastodon" and
+"social_bluesky" sweeps call `poll_accounts` and `poll_bluesky`; both go through `poll_with`.
 
 Each configured account is polled at most once per RAPPORT_MASTODON_POLL_SECONDS by the worker
 (any time by the command), never while a rate limit's Reset has not come. Its mentions newer than
