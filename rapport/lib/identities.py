@@ -12,9 +12,10 @@ class InvalidIdentity(ValueError):
     """The value cannot be an address of this kind; the message says why, for a person."""
 
 
-# A Mastodon (fediverse) handle keeps its instance: "mastodon:anna@social.example".
+# A Mastodon (fediverse) handle keeps its instance: "mastodon:anna@social.example". A Bluesky
+# handle is a domain name, often longer than a user name: up to 190 characters.
 _SOCIAL_RE = re.compile(
-    r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[a-z0-9_.-]{1,64}(?:@[a-z0-9.-]{1,190})?)$",
+    r"^(?:(?P<network>[a-z0-9_.-]+):)?@?(?P<handle>[a-z0-9_.-]{1,190}(?:@[a-z0-9.-]{1,190})?)$",
     re.IGNORECASE | re.ASCII,
 )
 _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")

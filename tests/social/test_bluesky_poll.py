@@ -192,3 +192,25 @@ def test_the_worker_polls_bluesky_on_its_interval(pds: FakeBluesky) -> None:
     assert len(first["new_cases"]) == 1
     assert pds.requests.count(pds.requests[0]) == 1
     assert Case.objects.filter(origin_channel="social").count() == 1
+
+
+def test_a_long_handle_is_taken_in_and_does_not_stop_the_poll(pds: FakeBluesky) -> None:
+    # A Bluesky handle is a domain name (up to 253 characters): 68 here, a real one's length.
+    long = "customer-care-for-the-whole-family.households.example-cooperative.org"
+    pds.notify("@clinic.bsky.social where is my refund", handle=long)
+    pds.notify("@clinic.bsky.social and mine", handle="zoe.bsky.social")
+
+    new, _, _, error = poll()
+
+    assert not error and len(new) == 2
+    assert Identity.objects.filter(value=f"bluesky:{long}").exists()
+
+
+def test_a_null_byte_in_a_post_is_dropped_not_a_crash(pds: FakeBluesky) -> None:
+    pds.notify("@clinic.bsky.social refund\x00 please", display_name="Ma\x00ria")
+
+    new, _, _, error = poll()
+
+    assert not error and len(new) == 1
+    post = SocialPost.objects.get()
+    assert post.text == "@clinic.bsky.social refund please" and post.author_name == "Maria"

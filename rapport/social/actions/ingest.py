@@ -36,6 +36,7 @@ Outcome = Literal["new_case", "threaded", "duplicate"]
 PLATFORM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_ID = 200
 MAX_NAME = 200
+MAX_HANDLE = 200  # SocialPost.author_handle
 
 
 class PostTooLarge(ActionError):
@@ -95,21 +96,23 @@ def check_post(post: IncomingPost) -> Checked:
             "(letters, digits, - and _).",
             field="platform",
         )
-    post_id = post.post_id.strip()
+    post_id = _printable(post.post_id).strip()
     if not post_id or len(post_id) > MAX_ID:
         raise ActionError(f"post_id must be 1 to {MAX_ID} characters.", field="post_id")
     try:
         handle = normalise_social(f"{platform}:{post.author_handle.strip().lstrip('@')}")
+        if len(handle) > len(platform) + 1 + MAX_HANDLE:
+            raise InvalidIdentity("longer than a post's author_handle holds")
     except InvalidIdentity as exc:
         raise ActionError(
             f"author_handle {post.author_handle[:80]!r} is not a handle (e.g. @anna, or "
             "anna@social.example on Mastodon).",
             field="author_handle",
         ) from exc
-    name = " ".join(post.author_name.split())
+    name = " ".join(_printable(post.author_name).split())
     if len(name) > MAX_NAME:
         raise ActionError(f"author_name is longer than {MAX_NAME} characters.", field="author_name")
-    text = post.text.strip()
+    text = _printable(post.text).strip()
     if not text:
         raise ActionError("text is empty: a post needs its words.", field="text")
     most = settings.RAPPORT_SOCIAL_MAX_TEXT
@@ -123,7 +126,7 @@ def check_post(post: IncomingPost) -> Checked:
         raise ActionError(
             "posted_at needs its time zone (e.g. 2026-12-07T09:30:00Z).", field="posted_at"
         )
-    in_reply_to = post.in_reply_to.strip()
+    in_reply_to = _printable(post.in_reply_to).strip()
     if len(in_reply_to) > MAX_ID:
         raise ActionError(f"in_reply_to must be up to {MAX_ID} characters.", field="in_reply_to")
     if post.rating is not None and (
@@ -143,6 +146,12 @@ def check_post(post: IncomingPost) -> Checked:
         in_reply_to=in_reply_to,
         rating=post.rating,
     )
+
+
+def _printable(value: str) -> str:
+    """Without NUL characters: PostgreSQL's text cannot hold them (a hostile post's would fail
+    the whole poll), and nobody reads them."""
+    return value.replace("\x00", "")
 
 
 @transaction.atomic
