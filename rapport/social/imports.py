@@ -98,7 +98,9 @@ def read_posts(content: bytes, *, fmt: Format, platform: str = "") -> ReadFile:
 
 
 def _jsonl_rows(text: str) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line (a CRLF's "\r" is white space to JSON): str.splitlines also cuts at
+    # U+2028, U+0085 and form feeds, which JSON lets stand raw inside a post's text.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

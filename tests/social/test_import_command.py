@@ -212,3 +212,19 @@ def test_a_failure_midway_keeps_whole_posts_and_a_rerun_completes_the_file(
 
     assert "1 new cases, 0 threaded on open cases, 2 duplicates" in out
     assert SocialPost.objects.count() == 3 and Case.objects.count() == 1 + 3
+
+
+def test_a_jsonl_post_with_a_raw_line_separator_is_one_row(world: World, tmp_path: Path) -> None:
+    # JSON lets U+2028/U+2029 (and U+0085) stand raw inside a string (json.dumps with
+    # ensure_ascii=False writes them so): only "\n" ends a JSONL line. A CRLF file too.
+    words = "First line\u2028second\u2029third\x85fourth\x0cend"
+    path = tmp_path / "posts.jsonl"
+    rows = [row("1", text=words), row("2")]
+    path.write_bytes(
+        "\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode() + b"\r\n"
+    )
+
+    out, _ = run(path)
+
+    assert out.startswith("2 posts imported"), out
+    assert SocialPost.objects.get(post_id="1").text == words
