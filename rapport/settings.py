@@ -136,7 +136,11 @@ def _database() -> dict[str, Any]:
         # then), whatever the server's default: a cluster tuned with synchronous_commit=off
         # could lose the last commits on a crash.
         options = config.setdefault("OPTIONS", {})
-        options["options"] = f"{options.get('options', '')} -c synchronous_commit=on".strip()
+        # A write waits at most 10 s for a lock another holds, as SQLite's busy_timeout: then it
+        # is refused (503, rapport/lib/busy.py) instead of hanging a person's request.
+        options["options"] = (
+            f"{options.get('options', '')} -c synchronous_commit=on -c lock_timeout=10s"
+        ).strip()
         if os.environ.get("RAPPORT_SERVER") == "asgi":
             # Under ASGI each request's database work runs in a thread of its own, so a
             # connection kept for its thread (CONN_MAX_AGE) is never reused and piles up until

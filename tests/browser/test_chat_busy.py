@@ -6,7 +6,6 @@ their text still in the box."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Browser, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -72,8 +71,6 @@ def test_a_line_the_busy_desk_refused_is_kept_and_sent_again_by_itself(
 def test_the_agent_is_told_the_reply_was_not_sent_and_keeps_the_text(
     browser: Browser, live_server: LiveServer, world: World
 ) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's write lock")
     conversation, owner = chat_with_owner()
     url = f"/cases/{conversation.case_id}/reply/"
     text = "Give her the syrup twice a day."

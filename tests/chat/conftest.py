@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import connection
@@ -78,8 +79,19 @@ def desk_socket(agent_client: Client) -> WebsocketCommunicator:
 
 @contextmanager
 def write_lock_held() -> Iterator[None]:
-    """Another process's write transaction on the desk's database, and a short busy timeout for
-    this one (10 s in the settings), so a write here gives up quickly: "database is locked"."""
+    """Another process's write locks on the desk's database, and a short wait for this one (10 s
+    in the settings), so a write here gives up quickly: SQLite's "database is locked", or
+    PostgreSQL's lock timeout (every table locked against writes, reads still allowed)."""
+    if connection.vendor == "sqlite":
+        with _sqlite_write_lock():
+            yield
+    else:
+        with _postgresql_write_locks():
+            yield
+
+
+@contextmanager
+def _sqlite_write_lock() -> Iterator[None]:
     with connection.cursor() as cursor:
         timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
         cursor.execute("PRAGMA busy_timeout = 100")
@@ -92,3 +104,25 @@ def write_lock_held() -> Iterator[None]:
         other.close()
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+@contextmanager
+def _postgresql_write_locks() -> Iterator[None]:
+    db = connection.settings_dict
+    tables = ", ".join(f'"{name}"' for name in connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '100ms'")
+    with psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+    ) as other:
+        other.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")  # held until the rollback
+        try:
+            yield
+        finally:
+            other.rollback()
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")

@@ -1,6 +1,7 @@
-"""SQLite's one writer: when another connection holds the write lock past the busy timeout, a
-chat line or an agent's reply is refused with 503 and Retry-After, saying it was not sent;
-nothing is stored, and the same request goes through once the lock is free."""
+"""SQLite's one writer, PostgreSQL's table locks: when another connection holds the lock past the
+wait allowed (busy_timeout, lock_timeout), a chat line or an agent's reply is refused with 503
+and Retry-After, saying it was not sent; nothing is stored, and the same request goes through
+once the lock is free."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from tests.conftest import World
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # the lock is taken from another connection
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock"),
 ]
 
 REPLY = "Give her the syrup twice a day."
@@ -114,3 +114,15 @@ def test_the_chat_page_without_javascript_gives_the_line_back_when_the_database_
     assert "Not sent: The desk is busy right now: your message was not sent" in page
     assert "She is 10 weeks old</textarea>" in page  # back in the box
     assert ChatEntry.objects.count() == entries
+
+
+@pytest.mark.django_db
+def test_a_write_waits_ten_seconds_for_a_lock_on_either_database() -> None:
+    """The wait before the refusal above: long enough for a queue of writes ahead to drain, short
+    enough that nobody's request hangs (PostgreSQL waits forever unless told)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        else:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "10s"
