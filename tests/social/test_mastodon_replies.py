@@ -21,10 +21,12 @@ from rapport.social import mastodon
 from rapport.social.actions.ingest import IncomingPost, ingest_post
 from rapport.social.models import ResponseKind, SocialPost, SocialResponse
 from rapport.social.polling import poll_accounts
+from rapport.surveys.models import SkipReason, SurveyStatus
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
 from tests.social.fake_mastodon import Failure, FakeMastodon, configured
 from tests.social.posts import reply_by_api
+from tests.surveys.conftest import helped_and_resolved, sweep_at
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -234,3 +236,19 @@ def test_a_mastodon_post_from_the_webhook_is_not_answered_by_its_id_on_the_desks
     assert "no Mastodon or Bluesky post to reply to" in error["message"]
     assert fake.posted == []  # Maria's answer never went to Zoe's status
     assert not Message.objects.filter(case=maria.case, direction="out").exists()
+
+
+def test_a_survey_is_never_posted_in_public(fake: FakeMastodon, world: World) -> None:
+    # Maria, known by her Mastodon handle alone, was helped on Mastodon and the case resolved:
+    # her survey (a private link: whoever holds it answers as her) is not a public post.
+    case, _ = mentioned_case(fake)
+    Case.objects.filter(pk=case.pk).update(owner=world.agent)
+    case.refresh_from_db()
+    survey = helped_and_resolved(world, NOW, case=case)
+
+    sweep_at(survey.due_at)
+
+    survey.refresh_from_db()
+    assert survey.channel != "social" and survey.message is None
+    assert survey.status == SurveyStatus.SKIPPED and survey.skip_reason == SkipReason.UNREACHABLE
+    assert not Message.objects.filter(case=case, direction="out", author__isnull=True).exists()

@@ -21,6 +21,7 @@ from rapport.lib.errors import ActionError
 from rapport.people.actions.events import record_customer_event
 from rapport.people.models import Agent, Customer, CustomerEventKind
 from rapport.routing.service import agent_calendar
+from rapport.surveys.actions.sending import private_channels
 from rapport.surveys.links import referral_url
 from rapport.surveys.models import (
     NPS_PROMOTER,
@@ -167,7 +168,7 @@ def _call_back(survey: Survey, *, at: datetime) -> Promise | None:
 def _thank(survey: Survey, *, at: datetime) -> Message | None:
     """The promoter's thank-you, by the channel the survey went by (else any that reaches them),
     naming the person who helped; that person is told what the customer said."""
-    usable = [t.channel for t in transports.reachable_channels(survey.case)]
+    usable = private_channels(survey.case)
     channel = survey.channel if survey.channel in usable else (usable[0] if usable else None)
     agent = survey.agent
     if agent is not None:

@@ -110,10 +110,16 @@ def _contacts(survey: Survey, *, now: datetime) -> Contacts:
     return Contacts(last=max(lasts) if lasts else None, next=around["next"])
 
 
+def private_channels(case: Case) -> list[str]:
+    """The channels that reach the customer privately: never a public post (social), where the
+    survey's link (whoever holds it answers as them) would be read by anyone."""
+    return [t.channel for t in transports.reachable_channels(case) if t.channel != Channel.SOCIAL]
+
+
 def _channel(case: Case) -> str | None:
     """The case's own channel when it still reaches them (an open chat, a verified address),
-    else email, else whatever does."""
-    usable = [t.channel for t in transports.reachable_channels(case)]
+    else email, else whatever does (privately)."""
+    usable = private_channels(case)
     for choice in (case.origin_channel, Channel.EMAIL):
         if choice in usable:
             return choice
