@@ -56,6 +56,13 @@ def ts(seconds_sql: str) -> str:
     return f"datetime({seconds_sql}, 'unixepoch')"
 
 
+def span(seconds_sql: str) -> str:
+    """A duration of that many seconds, as each database stores a DurationField."""
+    if _vendor() == "postgresql":
+        return f"make_interval(secs => {seconds_sql})"
+    return f"(({seconds_sql}) * 1000000)"
+
+
 def as_json(text_sql: str) -> str:
     return f"CAST({text_sql} AS jsonb)" if _vendor() == "postgresql" else text_sql
 
@@ -407,6 +414,7 @@ def _cases(plan: Plan) -> int:
                 "THEN c.created_s + c.target_s + c.again_s END"
             ),
             "first_response_at": ts("c.answered_s"),
+            "first_wait": span("c.answered_s - c.created_s"),
             "resolved_at": ts(resolved),
             "last_message_preview": "substr(t.body, 1, 200)",
             "triage": as_json("t.triage"),

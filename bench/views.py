@@ -276,6 +276,7 @@ def generate_cases(
                     updated_at=updated,
                     resolved_at=updated if status in ("resolved", "closed") else None,
                     first_response_at=created + timedelta(minutes=30) if status != "new" else None,
+                    first_wait=timedelta(minutes=30) if status != "new" else None,
                 )
             )
             events.append(CaseEvent(case_id=pk, actor=owner, kind="opened", created_at=created))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -85,6 +86,11 @@ class Case(models.Model):
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     next_response_due_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # The wait for that first human response, first_response_at - created_at, always written
+    # with it (`first_response`): insights count and rank waits on this column in SQL (SQLite
+    # stores it as integer microseconds; computing the difference per row there called a
+    # Python function for every case, docs/insights.md).
+    first_wait = models.DurationField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
@@ -136,6 +142,7 @@ class Case(models.Model):
                     "priority",
                     "first_response_at",
                     "first_response_due_at",
+                    "first_wait",
                     "id",  # PostgreSQL counts and orders by id: without it, no index-only scan
                 ],
                 name="case_window",
@@ -171,6 +178,12 @@ class Case(models.Model):
     def allowed_statuses(self) -> list[tuple[str, str]]:
         allowed = TRANSITIONS[self.status]
         return [(value, label) for value, label in Status.choices if value in allowed]
+
+
+def first_response(case: Case, at: datetime | None) -> dict[str, Any]:
+    """The fields that record the case's first human response at `at` (None: not answered yet):
+    the moment and the wait since the case arrived, never one without the other."""
+    return {"first_response_at": at, "first_wait": None if at is None else at - case.created_at}
 
 
 class SavedReply(models.Model):

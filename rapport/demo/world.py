@@ -39,6 +39,7 @@ from rapport.cases.models import (
     Message,
     Priority,
     Status,
+    first_response,
 )
 from rapport.lib.hours import hours_from_text
 from rapport.mail.actions.outbox import mark_delivery
@@ -462,6 +463,6 @@ class Builder:
             fresh = Case.objects.get(pk=case.pk)
             Case.objects.filter(pk=case.pk).update(
                 updated_at=max(stamps),
-                first_response_at=min(responses) if responses else None,
+                **first_response(fresh, min(responses) if responses else None),
                 resolved_at=resolved if fresh.status == Status.RESOLVED else None,
             )

@@ -42,7 +42,7 @@ class Spread:
 
 
 def percentiles(
-    rows: QuerySet[Any], *, value: Expression, group: str | None = None
+    rows: QuerySet[Any], *, value: Expression | F, group: str | None = None
 ) -> dict[Any, Spread]:
     """p50 and p90 of `value` over `rows`, per `group` (a field) or overall (key None), exact,
     in one query: each row is ranked within its group by a window function (ROW_NUMBER and

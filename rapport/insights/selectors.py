@@ -17,7 +17,7 @@ from rapport.cases.models import (
     Message,
 )
 from rapport.insights.narrow import of_cases
-from rapport.insights.percentiles import duration, minutes, percentiles
+from rapport.insights.percentiles import minutes, percentiles
 
 # Answered by a person; and by the first-response deadline (a case without one counts as on time).
 ANSWERED = Q(first_response_at__isnull=False)
@@ -57,7 +57,7 @@ def time_to_human(cases: QuerySet[Case], *, since: datetime, until: datetime) ->
         answered=Count("pk", filter=ANSWERED),
         on_time=Count("pk", filter=ON_TIME),
     )
-    wait = duration("first_response_at", "created_at")
+    wait = F("first_wait")
     overall = percentiles(window, value=wait).get(None)
     by_channel = percentiles(window, value=wait, group="origin_channel")
     answered = counts["answered"]

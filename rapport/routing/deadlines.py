@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rapport.cases.hooks import HumanResponse, PriorityChange, StatusChange
-from rapport.cases.models import ACTIVE_STATUSES, Case, Direction, Message, Status
+from rapport.cases.models import (
+    ACTIVE_STATUSES,
+    Case,
+    Direction,
+    Message,
+    Status,
+    first_response,
+)
 from rapport.lib.hours import BusinessCalendar
 from rapport.routing import sla
 from rapport.routing.models import SlaPolicy
@@ -89,7 +96,7 @@ def on_human_response(event: HumanResponse) -> dict[str, Any]:
         "sla_breached_at": None,
     }
     if case.first_response_at is None:
-        fields["first_response_at"] = now
+        fields.update(first_response(case, now))
     if event.waiting_on_customer and case.sla_paused_at is None:
         fields["sla_paused_at"] = now
     return fields

@@ -13,6 +13,7 @@ from rapport.cases.models import (
     CaseEventKind,
     Message,
     Status,
+    first_response,
 )
 from rapport.lib.errors import ActionError
 from rapport.people.models import Agent
@@ -46,8 +47,9 @@ def merge_cases(*, source: Case, target: Case, by: Agent | None, reason: str = "
     target.tags = sorted(set(target.tags) | set(source.tags))
     target.updated_at = now
     if target.first_response_at is None and source.first_response_at is not None:
-        target.first_response_at = source.first_response_at
-    target.save(update_fields=["tags", "updated_at", "first_response_at"])
+        for name, value in first_response(target, source.first_response_at).items():
+            setattr(target, name, value)
+    target.save(update_fields=["tags", "updated_at", "first_response_at", "first_wait"])
     record_case_event(
         source,
         by=by,

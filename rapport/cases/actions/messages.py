@@ -23,6 +23,7 @@ from rapport.cases.models import (
     Message,
     SavedReply,
     Status,
+    first_response,
 )
 from rapport.cases.rules import (
     clean_body,
@@ -126,7 +127,7 @@ def reply(
     )
     fields: dict[str, Any] = {"updated_at": now, "last_message_preview": preview(body)}
     if case.first_response_at is None:
-        fields["first_response_at"] = now
+        fields.update(first_response(case, now))
     if case.status in (Status.NEW, Status.OPEN, Status.WAITING_US):
         fields["status"] = Status.WAITING_CUSTOMER
     waiting = fields.get("status", case.status) == Status.WAITING_CUSTOMER

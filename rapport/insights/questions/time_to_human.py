@@ -7,12 +7,11 @@ number of cases."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
 from rapport.cases.models import (
     ACTIVE_STATUSES,
@@ -25,7 +24,7 @@ from rapport.cases.models import (
 )
 from rapport.insights import charts
 from rapport.insights.narrow import of_cases
-from rapport.insights.percentiles import Spread, duration, minutes, percentiles
+from rapport.insights.percentiles import Spread, minutes, percentiles
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 from rapport.insights.selectors import ANSWERED, ON_TIME
 from rapport.people.models import Channel
@@ -56,12 +55,12 @@ def customer_started(scope: Scope) -> QuerySet[Case]:
 
 
 def _answered_within(bound: timedelta) -> Q:
-    return Q(first_response_at__lt=F("created_at") + bound)
+    return Q(first_wait__lt=bound)
 
 
 def _window_counts(cases: QuerySet[Case], *, now: datetime) -> dict[str, int]:
-    """One grouped query: each case's wait bucket (-1: not answered) is one CASE, so each row's
-    wait is worked out once per bucket tried rather than once per bucket counted."""
+    """One grouped query: each case's wait bucket (-1: not answered) is one CASE over the stored
+    wait (`Case.first_wait`), plain comparisons the database makes itself."""
     bucket = CaseWhen(
         When(first_response_at__isnull=True, then=Value(-1)),
         *(
@@ -128,13 +127,13 @@ def _buckets(
     return rows
 
 
-def _step(scope: Scope) -> tuple[str, Any]:
+def _step(scope: Scope) -> str:
     days = (scope.until - scope.since) / timedelta(days=1)
     if days <= 62:
-        return "day", TruncDate("created_at", tzinfo=scope.zone)
+        return "day"
     if days <= 731:
-        return "week", TruncWeek("created_at", tzinfo=scope.zone)
-    return "month", TruncMonth("created_at", tzinfo=scope.zone)
+        return "week"
+    return "month"
 
 
 def _periods(scope: Scope, step: str) -> list[date]:
@@ -157,18 +156,37 @@ def _periods(scope: Scope, step: str) -> list[date]:
     return periods
 
 
+def _period_of(starts: list[datetime], low: int, high: int) -> Any:
+    """The index in `starts` of the period a case was created in, found by halving: about
+    log2(periods) comparisons a row that the database makes itself. (Cutting each row's time
+    to its local day or week in SQL is a Python function per row on SQLite: a year of 1M
+    cases took seconds.)"""
+    if high - low == 1:
+        return Value(low)
+    middle = (low + high) // 2
+    return CaseWhen(
+        When(created_at__lt=starts[middle], then=_period_of(starts, low, middle)),
+        default=_period_of(starts, middle, high),
+        output_field=IntegerField(),
+    )
+
+
 def _over_time(scope: Scope, cases: QuerySet[Case]) -> tuple[str, list[tuple[date, int, int]]]:
-    step, trunc = _step(scope)
+    """New and answered cases per period, each period from its first day's midnight in the
+    desk's zone (so a day across a daylight-saving change has 23 or 25 hours)."""
+    step = _step(scope)
+    periods = _periods(scope, step)
+    starts = [datetime.combine(day, time(), tzinfo=scope.zone) for day in periods]
     found = {
-        (row["period"].date() if isinstance(row["period"], datetime) else row["period"]): row
-        for row in cases.annotate(period=trunc)
+        row["period"]: row
+        for row in cases.annotate(period=_period_of(starts, 0, len(starts)))
         .values("period")
         .annotate(n=Count("pk"), answered=Count("pk", filter=Q(first_response_at__isnull=False)))
-        .order_by("period")
+        .order_by()
     }
     return step, [
-        (day, found[day]["n"] if day in found else 0, found[day]["answered"] if day in found else 0)
-        for day in _periods(scope, step)
+        (day, found[i]["n"] if i in found else 0, found[i]["answered"] if i in found else 0)
+        for i, day in enumerate(periods)
     ]
 
 
@@ -198,7 +216,7 @@ def _percent(part: int, whole: int) -> float | None:
 def build(scope: Scope) -> Report:
     cases = customer_started(scope)
     counts = _window_counts(cases, now=scope.now)
-    wait = duration("first_response_at", "created_at")
+    wait = F("first_wait")
     overall = percentiles(cases, value=wait).get(None, Spread(0, None, None))
     by_channel = percentiles(cases, value=wait, group="origin_channel")
     by_priority = percentiles(cases, value=wait, group="priority")
