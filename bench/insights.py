@@ -140,6 +140,21 @@ def url_of(client: Any, path: str, query: dict[str, str]) -> str | None:
     return url
 
 
+def first_wait_mismatched() -> int:
+    """Cases whose stored wait is not first_response_at - created_at (a wait without an answer,
+    or an answer without its wait, included): 0 on a desk the actions and cases/0031 kept."""
+    from django.db.models import F
+
+    from rapport.cases.models import Case
+
+    answered = Case.objects.filter(first_response_at__isnull=False)
+    wrong = answered.exclude(first_wait=F("first_response_at") - F("created_at")).count()
+    return (
+        wrong
+        + Case.objects.filter(first_response_at__isnull=True, first_wait__isnull=False).count()
+    )
+
+
 def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -159,8 +174,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from rapport.cases.models import Case, Message
 
-    counts = {"cases": Case.objects.count(), "messages": Message.objects.count()}
+    counts = {
+        "cases": Case.objects.count(),
+        "messages": Message.objects.count(),
+        "first_wait_mismatched": first_wait_mismatched(),
+    }
     print(f"{counts['cases']} cases, {counts['messages']} messages on {connection.vendor}")
+    print(f"stored waits not first_response_at - created_at: {counts['first_wait_mismatched']}")
     client = signed_in_client(desk["supervisor"])
     client.get("/login/")  # builds the middleware chain: not something a server does per request
     only = {name.strip() for name in args.only.split(",") if name.strip()}

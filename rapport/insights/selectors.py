@@ -9,13 +9,13 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 
 from rapport.cases.models import (
-    ACTIVE_STATUSES,
     PRIORITY_RANK,
     Case,
     Direction,
     Initiative,
     Message,
 )
+from rapport.cases.queue import ACTIVE_INDEXED
 from rapport.insights.narrow import of_cases
 from rapport.insights.percentiles import minutes, percentiles
 
@@ -85,8 +85,8 @@ def waiting_for_a_human(cases: QuerySet[Case], *, limit: int = 20) -> list[Case]
     (an urgent chat never sinks below a day-old question), then the longest waiting."""
     return list(
         cases.filter(
+            ACTIVE_INDEXED,
             initiative=Initiative.CUSTOMER,
-            status__in=ACTIVE_STATUSES,
             first_response_at__isnull=True,
         )
         .select_related("customer", "owner")
@@ -97,12 +97,12 @@ def waiting_for_a_human(cases: QuerySet[Case], *, limit: int = 20) -> list[Case]
 def outbound_open(cases: QuerySet[Case]) -> int:
     """Active cases the desk started (incident outreach, calls we place): outbound work,
     counted apart from customers waiting on us."""
-    return cases.filter(initiative=Initiative.DESK, status__in=ACTIVE_STATUSES).count()
+    return cases.filter(ACTIVE_INDEXED, initiative=Initiative.DESK).count()
 
 
 def overdue(cases: QuerySet[Case], *, now: datetime, limit: int = 20) -> list[Case]:
     return list(
-        cases.filter(status__in=ACTIVE_STATUSES, next_response_due_at__lte=now)
+        cases.filter(ACTIVE_INDEXED, next_response_due_at__lte=now)
         .select_related("customer", "owner")
         .order_by("next_response_due_at", "pk")[:limit]
     )
@@ -111,7 +111,7 @@ def overdue(cases: QuerySet[Case], *, now: datetime, limit: int = 20) -> list[Ca
 def open_load(cases: QuerySet[Case]) -> list[tuple[int | None, int]]:
     """(owner id, active cases) for every owner, busiest first."""
     rows = (
-        cases.filter(status__in=ACTIVE_STATUSES)
+        cases.filter(ACTIVE_INDEXED)
         .values("owner_id")
         .annotate(n=Count("id"))
         .order_by("-n")

@@ -23,6 +23,8 @@ def test_the_insights_bench_times_every_page_there_is(tmp_path: Path) -> None:
     assert report["cases"] == 600
     # Every reply and the first inbound message of every case are there.
     assert report["messages"] > 2 * 600 * 0.9
+    # The generator stores each case's wait as the actions do (Case.first_wait).
+    assert report["first_wait_mismatched"] == 0
     for name in ("supervisor", "api time-to-human default", "api time-to-human year"):
         assert results[name]["n"] == 3, name
     # Each page was timed or answered 404 (not built yet on this checkout), none both.

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from rapport.cases.models import ACTIVE_STATUSES, Case, Initiative
-from rapport.cases.queue import Sort, in_order
+from rapport.cases.models import Case, Initiative
+from rapport.cases.queue import ACTIVE_INDEXED, Sort, in_order
 from rapport.insights import charts
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 
@@ -24,8 +24,8 @@ TOP = 12  # owners shown on the chart (the table has them all, up to LIMIT)
 
 def waiting(scope: Scope) -> QuerySet[Case]:
     return scope.cases.filter(
+        ACTIVE_INDEXED,
         initiative=Initiative.CUSTOMER,
-        status__in=ACTIVE_STATUSES,
         next_response_due_at__isnull=False,
     )
 

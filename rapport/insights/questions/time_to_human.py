@@ -14,7 +14,6 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
 
 from rapport.cases.models import (
-    ACTIVE_STATUSES,
     PRIORITY_RANK,
     Case,
     CaseEvent,
@@ -22,6 +21,7 @@ from rapport.cases.models import (
     Initiative,
     Priority,
 )
+from rapport.cases.queue import ACTIVE_INDEXED
 from rapport.insights import charts
 from rapport.insights.narrow import of_cases
 from rapport.insights.percentiles import Spread, minutes, percentiles
@@ -100,7 +100,7 @@ def _window_counts(cases: QuerySet[Case], *, now: datetime) -> dict[str, int]:
 def _live_counts(scope: Scope) -> dict[str, int]:
     """Active customer-started cases now: their next-response deadline and their age."""
     now = scope.now
-    active = scope.cases.filter(initiative=Initiative.CUSTOMER, status__in=ACTIVE_STATUSES)
+    active = scope.cases.filter(ACTIVE_INDEXED, initiative=Initiative.CUSTOMER)
     counts: dict[str, Any] = {
         "active": Count("pk"),
         "unanswered": Count("pk", filter=Q(first_response_at__isnull=True)),
