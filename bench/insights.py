@@ -142,7 +142,7 @@ def url_of(client: Any, path: str, query: dict[str, str]) -> str | None:
 
 def first_wait_mismatched() -> int:
     """Cases whose stored wait is not first_response_at - created_at (a wait without an answer,
-    or an answer without its wait, included): 0 on a desk the actions and cases/0031 kept."""
+    or an answer without its wait, included): 0 on a desk the actions and cases/0032 kept."""
     from django.db.models import F
 
     from rapport.cases.models import Case

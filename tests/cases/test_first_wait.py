@@ -1,6 +1,6 @@
 """`Case.first_wait` (first_response_at - created_at, what insights rank and count) is written
 by every action that records a case's first human response, and filled for older cases by
-migration cases/0031."""
+migration cases/0032."""
 
 from __future__ import annotations
 
@@ -99,8 +99,8 @@ def test_the_migration_fills_the_wait_of_cases_answered_before_it_existed(world:
     for i, case in enumerate(cases[:2]):
         with time_machine.travel(T0 + timedelta(minutes=10 * (i + 1), microseconds=7), tick=False):
             reply(case=case, text="Hello Maria, Ben here.", by=world.colleague)
-    Case.objects.update(first_wait=None)  # as a desk had them before cases/0031
-    fill = importlib.import_module("rapport.cases.migrations.0031_fill_first_wait").fill
+    Case.objects.update(first_wait=None)  # as a desk had them before cases/0032
+    fill = importlib.import_module("rapport.cases.migrations.0032_fill_first_wait").fill
     fill(registry, SimpleNamespace(connection=connection))  # what migrate passes it
     assert [_wait(case) for case in cases] == [
         timedelta(minutes=10, microseconds=7),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0029_insights_resolved_index'),
+        ('cases', '0030_caseevent_event_case_kind'),
     ]
 
     operations = [

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     atomic = False  # one transaction per batch (see fill)
 
     dependencies = [
-        ("cases", "0030_case_first_wait"),
+        ("cases", "0031_case_first_wait"),
     ]
 
     operations = [
