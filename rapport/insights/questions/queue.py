@@ -9,6 +9,7 @@ is the oldest LIMIT rows."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -30,6 +31,15 @@ def waiting(scope: Scope) -> QuerySet[Case]:
     )
 
 
+def _by_wait(cases: QuerySet[Case]) -> QuerySet[Any]:  # Case rows with `since`
+    """Longest waiting first: since the customer's first message after our last reply."""
+    return (
+        in_order(cases, Sort.WAITING)
+        .annotate(since=Coalesce(F("waiting_since"), F("created_at")))
+        .order_by(F("since").asc(), "pk")
+    )
+
+
 def _wait(now: datetime, since: datetime | None) -> int | None:
     return None if since is None else max(0, int((now - since) / timedelta(minutes=1)))
 
@@ -42,11 +52,12 @@ def build(scope: Scope) -> Report:
         past_due=Count("pk", filter=Q(next_response_due_at__lte=now)),
         nobody=Count("pk", filter=Q(owner__isnull=True)),
     )
+    # The LIMIT longest waiting are picked by id alone (read from `case_active`), and only they
+    # are read whole with their customer, owner and team: joining those for every waiting case
+    # before the sort took most of the 1.7 s this query spent on the 1M-case bench desk.
+    picked = _by_wait(cases).values("pk")[:LIMIT]
     rows = list(
-        in_order(cases, Sort.WAITING)
-        .annotate(since=Coalesce(F("waiting_since"), F("created_at")))
-        .select_related("customer", "owner", "team")
-        .order_by(F("since").asc(), "pk")[:LIMIT]
+        _by_wait(scope.cases.filter(pk__in=picked)).select_related("customer", "owner", "team")
     )
     by_owner = list(
         cases.values("owner__display_name")
