@@ -211,6 +211,10 @@ def _verify_step(
         return _message_of(refused.response), step == "code", refused.response.status_code
     except ActionError as exc:
         return exc.message, step == "code", 422
+    except OperationalError as exc:
+        if not database_busy(exc):
+            raise
+        return busy_message(), step == "code", 503  # nothing stored: ask again
     return checked.message, not checked.verified, 200 if checked.verified else 422
 
 

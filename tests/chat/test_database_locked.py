@@ -126,3 +126,15 @@ def test_a_write_waits_ten_seconds_for_a_lock_on_either_database() -> None:
         else:
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == "10s"
+
+
+def test_the_chat_page_code_steps_while_the_database_is_locked_are_a_503(world: World) -> None:
+    browser = Client()
+    browser.post("/chat/", {"text": "Is the prescription ready?", "email": "maria@example.com"})
+    with write_lock_held():
+        asked = browser.post("/chat/", {"do": "email", "email": ""})
+        typed = browser.post("/chat/", {"do": "code", "code": "123456"})
+    for refused in (asked, typed):
+        assert refused.status_code == 503
+        assert refused["Retry-After"].isdigit()
+        assert "The desk is busy right now" in refused.content.decode()
