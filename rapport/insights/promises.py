@@ -111,15 +111,20 @@ class Promises:
     by_incident: list[IncidentRow]
 
 
+# Counted on a column every promise has that `promise_due_window` holds (the id is not in it), so
+# PostgreSQL counts from the index alone.
+ROW = "due_at"
+
+
 def _kept_figures(now: datetime) -> dict[str, Any]:
     kept, unkept = Q(status=PromiseStatus.KEPT), Q(status__in=UNKEPT)
     return {
-        "due": Count("pk"),
-        "on_time": Count("pk", filter=kept & Q(late=False)),
-        "late": Count("pk", filter=kept & Q(late=True)),
-        "unkept": Count("pk", filter=unkept & Q(miss_at__lte=now)),
-        "pending": Count("pk", filter=unkept & Q(miss_at__gt=now)),
-        "cancelled": Count("pk", filter=Q(status=PromiseStatus.CANCELLED)),
+        "due": Count(ROW),
+        "on_time": Count(ROW, filter=kept & Q(late=False)),
+        "late": Count(ROW, filter=kept & Q(late=True)),
+        "unkept": Count(ROW, filter=unkept & Q(miss_at__lte=now)),
+        "pending": Count(ROW, filter=unkept & Q(miss_at__gt=now)),
+        "cancelled": Count(ROW, filter=Q(status=PromiseStatus.CANCELLED)),
     }
 
 

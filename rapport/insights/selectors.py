@@ -148,16 +148,18 @@ def saved_reply_use(
         ),
         cases,
     )
-    unchanged = Count("pk", filter=Q(sent_unchanged=True))
+    # Counted on created_at, which `message_window` holds (the id is not in it): PostgreSQL
+    # counts from the index alone.
+    unchanged = Count("created_at", filter=Q(sent_unchanged=True))
     totals = replies.aggregate(
-        replies=Count("pk"),
-        started=Count("pk", filter=Q(sent_unchanged__isnull=False)),
+        replies=Count("created_at"),
+        started=Count("created_at", filter=Q(sent_unchanged__isnull=False)),
         unchanged=unchanged,
     )
     top = (
         replies.filter(saved_reply__isnull=False)
         .values("saved_reply_id", "saved_reply__title")
-        .annotate(used=Count("pk"), unchanged=unchanged)
+        .annotate(used=Count("created_at"), unchanged=unchanged)
         .order_by("-used", "saved_reply__title")[:limit]
     )
     return SavedReplyUse(

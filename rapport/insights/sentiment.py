@@ -86,7 +86,7 @@ def sentiment(
     week = week_of("created_at", since=since, until=until, zone=zone)
     per_week_messages = {
         as_day(row["week"], zone): row["n"]
-        for row in inbound.annotate(week=week).values("week").annotate(n=Count("pk"))
+        for row in inbound.annotate(week=week).values("week").annotate(n=Count("created_at"))
     }
     per_week_signals = {
         as_day(row["week"], zone): row
