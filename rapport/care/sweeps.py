@@ -114,11 +114,10 @@ def _remind(pk: int, *, now: datetime) -> str:
     owner = promise.owner
     if promise.kind == PromiseKind.APPOINTMENT:
         appointment = promise.appointment
-        author = promise.created_by or owner
-        if author is not None:
-            queue_outbound_message(
-                case=promise.case, by=author, text=appointment_reminder_text(appointment, now=now)
-            )
+        # The worker writes it, not a person: signed by the desk, never by the booking agent.
+        queue_outbound_message(
+            case=promise.case, by=None, text=appointment_reminder_text(appointment, now=now)
+        )
         when = f"{promise.due_at.astimezone(ZoneInfo(promise.timezone)):%a %-d %b %H:%M}"
         text = (
             f"Appointment: {promise.customer.name} with {appointment.with_name}, "

@@ -23,7 +23,7 @@ from rapport.care.actions.referrals import (
 from rapport.care.actions.word_of_mouth import record_word_of_mouth
 from rapport.care.models import Promise, PromiseKind, PromiseStatus, WordOfMouth
 from rapport.care.sweeps import remind_due
-from rapport.cases.models import DeliveryStatus, Notification
+from rapport.cases.models import DeliveryStatus, Message, Notification
 from rapport.people.actions.agents import create_agent
 from rapport.people.actions.customers import create_customer
 from rapport.routing.actions.opening import open_case
@@ -146,6 +146,10 @@ def test_urgent_referral_with_appointment_invite_follow_up_and_family_referral(
         done = remind_due(now=starts - timedelta(hours=2))
     assert done["appointments"] == [appointment.promise_id]
     assert "A reminder: your appointment with Dr. Lee is today at 9:00" in mail.outbox[0].body
+    # Written by the worker, so signed by the desk as what it is, never as the booking dentist.
+    reminder = Message.objects.filter(case=case, text__contains="A reminder:").get()
+    assert reminder.author is None and "sent automatically" in reminder.text
+    assert "— Olga Dent" not in reminder.text and "Olga Dent" not in mail.outbox[0].body
     assert Notification.objects.filter(kind="appointment_due", agent=lee).count() == 1
 
     # Afterwards the specialist hands the case back to the dentist.

@@ -184,5 +184,6 @@ def appointment_reminder_text(appointment: Appointment, *, now: datetime) -> str
     return (
         f"Hello {promise.customer.greeting_name},\n\nA reminder: your appointment with"
         f" {appointment.with_name} is {when} ({promise.timezone}) at {appointment.location}."
-        " If you can't make it, reply and we'll find another time."
+        " If you can't make it, reply and a person will find you another time."
+        "\n\n(This reminder is sent automatically.)"
     )
