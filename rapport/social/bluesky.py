@@ -44,6 +44,8 @@ MAX_PAGES = 40  # 2,000 notifications a poll at most (mentions or not)
 REASONS = ("mention", "reply", "quote")
 POST_LIMIT = 300  # graphemes in a post (characters here: a conservative count)
 POST = "app.bsky.feed.post"
+# What the AppView shows for any account whose handle no longer verifies: not one person's name.
+INVALID_HANDLE = "handle.invalid"
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
 
 
@@ -393,11 +395,14 @@ def _notice(item: object) -> tuple[str, Notice | None]:
         if posted_at.tzinfo is None:
             raise ValueError("createdAt has no time zone")
         reply = record.get("reply") or {}
-        uri, handle = str(item["uri"]), str(author["handle"])
+        uri, handle, profile = str(item["uri"]), str(author["handle"]), str(author["handle"])
+        if handle == INVALID_HANDLE:  # shared by every such account: its own DID names it
+            profile = str(author["did"])
+            handle = profile.replace(":", ".")  # did.plc.…: a handle no domain can take
         return at, Notice(
             uri=uri,
             indexed_at=at,
-            url=web_url(uri, handle),
+            url=web_url(uri, profile),
             text=str(record.get("text") or ""),
             posted_at=posted_at,
             in_reply_to=str(reply["parent"]["uri"]) if reply else "",

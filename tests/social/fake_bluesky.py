@@ -88,11 +88,12 @@ class FakeBluesky:
         display_name: str = "Maria",
         reply_to: dict[str, Any] | None = None,
         at: datetime | None = None,
+        did: str = "",
     ) -> dict[str, Any]:
         """A notification of `reason` for a new post by `handle` (the newest)."""
         n = next(self._n)
         at = at or datetime(2026, 3, 2, 8, 0, tzinfo=UTC) + timedelta(minutes=n)
-        did = f"did:plc:{handle.split('.', maxsplit=1)[0]}"
+        did = did or f"did:plc:{handle.split('.', maxsplit=1)[0]}"
         uri = f"at://{did}/app.bsky.feed.post/3lpost{n:05d}"
         stamp = at.isoformat().replace("+00:00", "Z")
         record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": stamp}

@@ -214,3 +214,24 @@ def test_a_null_byte_in_a_post_is_dropped_not_a_crash(pds: FakeBluesky) -> None:
     assert not error and len(new) == 1
     post = SocialPost.objects.get()
     assert post.text == "@clinic.bsky.social refund please" and post.author_name == "Maria"
+
+
+def test_accounts_whose_handle_no_longer_verifies_stay_two_people(pds: FakeBluesky) -> None:
+    """Bluesky shows every such account as "handle.invalid": matched by that, two strangers
+    became one customer and a reply on the case would answer the other's post."""
+    pds.notify("@clinic.bsky.social my dog is limping", handle="handle.invalid", did="did:plc:aaa")
+    pds.notify("@clinic.bsky.social billed twice", handle="handle.invalid", did="did:plc:bbb")
+
+    new, threaded, _, error = poll()
+
+    assert not error and len(new) == 2 and not threaded
+    cases = Case.objects.filter(pk__in=new)
+    assert len({case.customer_id for case in cases}) == 2
+    assert set(
+        Identity.objects.filter(value__startswith="bluesky:did.").values_list("value", flat=True)
+    ) == {
+        "bluesky:did.plc.aaa",
+        "bluesky:did.plc.bbb",
+    }
+    post = SocialPost.objects.get(text__contains="limping")
+    assert post.url == "https://bsky.app/profile/did:plc:aaa/post/3lpost00001"
