@@ -11,6 +11,7 @@ _.needs_attention  # mail.InboundEmail: mail/intake.html
 _.has_amount  # outreach.MakeGood: outreach/_panel.html, make_goods.html
 _.second_factor_owed  # request attribute: workspace/base.html
 _.verification_note  # people.Identity: workspace/_side_panel.html
+_._content  # requests.Response: social/mastodon.py sets the body its .json() and .text read
 around_the_clock  # portal and desk page rows
 can_chat  # portal.page.Reach: portal/_reach.html
 basis

@@ -19,6 +19,7 @@ transport (`rapport.social.transport`) hold the database side.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,10 @@ from rapport.lib.html import to_text
 
 # (connect, read) seconds: a stalled instance must not hold a worker.
 TIMEOUT = (5.0, 20.0)
+# An answer is read whole within these (the read timeout above is per chunk: a server trickling
+# bytes, or sending without end, would otherwise hold the worker and its memory for ever).
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+ANSWER_SECONDS = 60.0
 PAGE_SIZE = 40  # Mastodon's default; its maximum for notifications is 80
 MAX_PAGES = 50  # a walk longer than this is cut (and reported): 2,000 mentions per poll
 # Mastodon counts requests in windows of five minutes (its X-RateLimit-Reset says when).
@@ -278,7 +283,10 @@ def send(
     timeout and a 5xx (`Unavailable`), a 429 (`RateLimited`, until the platform's reset). Both
     platforms' clients send through this."""
     try:
-        response = http.request(method, url, timeout=timeout, allow_redirects=False, **options)
+        response = http.request(
+            method, url, timeout=timeout, allow_redirects=False, stream=True, **options
+        )
+        _read_whole(response, where=where, host=host)
     except requests.Timeout as exc:
         raise Unavailable(f"{where} on {host} timed out ({exc})") from exc
     except requests.RequestException as exc:
@@ -289,6 +297,25 @@ def send(
     if status >= 500:
         raise Unavailable(f"{where}: {host} answered {status} ({sample(response)})")
     return response
+
+
+def _read_whole(response: requests.Response, *, where: str, host: str) -> None:
+    """The answer's body, read within ANSWER_SECONDS and MAX_ANSWER_BYTES (else raised: the
+    poll is reported and its cursor kept), kept on the response for `.json()` and `.text`."""
+    deadline = time.monotonic() + ANSWER_SECONDS
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise Malformed(f"{where}: {host} answered more than {MAX_ANSWER_BYTES:,} bytes")
+            if time.monotonic() > deadline:
+                raise Unavailable(f"{where}: {host} took over {ANSWER_SECONDS:.0f} s to answer")
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)
 
 
 def _next_params(link: str) -> Params:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,6 +45,7 @@ class Failure:
     delay: float = 0.0
     # Do the work, then answer only after `delay` (the client's answer is lost to its timeout).
     after: bool = False
+    trickle: float = 0.0  # seconds between the body's bytes, each sent alone
 
 
 def failing(failure: Failure | None, handler: Any, request: Request) -> Response | None:
@@ -55,7 +57,19 @@ def failing(failure: Failure | None, handler: Any, request: Request) -> Response
         time.sleep(failure.delay)
         return done
     time.sleep(failure.delay)
+    if failure.trickle:
+        return Response(
+            _slowly(failure.body.encode(), failure.trickle),
+            status=failure.status,
+            content_type=failure.content_type,
+        )
     return Response(failure.body, status=failure.status, content_type=failure.content_type)
+
+
+def _slowly(body: bytes, pause: float) -> Iterator[bytes]:
+    for byte in body:
+        time.sleep(pause)
+        yield bytes([byte])
 
 
 @dataclass

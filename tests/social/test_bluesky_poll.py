@@ -17,7 +17,7 @@ from pytest_httpserver import HTTPServer
 from rapport.cases.models import Case
 from rapport.jobs.scheduler import run_sweeps
 from rapport.people.models import Identity
-from rapport.social import bluesky
+from rapport.social import bluesky, mastodon
 from rapport.social.models import MastodonCursor, SocialPost
 from rapport.social.polling import poll_bluesky
 from tests.conftest import World
@@ -235,3 +235,30 @@ def test_accounts_whose_handle_no_longer_verifies_stay_two_people(pds: FakeBlues
     }
     post = SocialPost.objects.get(text__contains="limping")
     assert post.url == "https://bsky.app/profile/did:plc:aaa/post/3lpost00001"
+
+
+def test_an_endless_or_trickled_answer_is_cut_and_the_cursor_kept(
+    pds: FakeBluesky, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hostile or broken PDS cannot hold the worker or its memory: past 8 MiB, or past the
+    whole answer's deadline however steadily the bytes come, the poll is reported, cursor kept."""
+    pds.notify("@clinic.bsky.social one")
+    poll()
+    kept = MastodonCursor.objects.get().since_id
+    pds.notify("@clinic.bsky.social two", handle="ben.bsky.social")
+    huge = '{"notifications": [' + " " * (9 * 1024 * 1024) + "]}"
+    pds.fail_next(Failure(status=200, body=huge, content_type="application/json"))
+
+    new, _, _, error = poll(NOW + timedelta(minutes=1))
+
+    assert not new and "more than 8,388,608 bytes" in error
+    monkeypatch.setattr(mastodon, "ANSWER_SECONDS", 0.5)
+    slow = '{"notifications": [], "cursor": null}'  # one byte every 0.05 s: about 2 s in all
+    pds.fail_next(Failure(status=200, body=slow, content_type="application/json", trickle=0.05))
+
+    new, _, _, error = poll(NOW + timedelta(minutes=2))
+
+    assert not new and "took over 0 s to answer" in error
+    assert MastodonCursor.objects.get().since_id == kept
+    new, _, _, error = poll(NOW + timedelta(minutes=3))  # the PDS answers properly again
+    assert not error and len(new) == 1
