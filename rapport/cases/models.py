@@ -268,6 +268,10 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["customer", "-created_at"], name="message_customer_timeline"),
             models.Index(fields=["case", "-created_at"], name="message_case_timeline"),
+            # A case's messages one way since a moment (when the customer began waiting: the
+            # queue and the inbox's "waiting longest"): without it SQLite read every inbound
+            # message since that moment through message_window, for each waiting case.
+            models.Index(fields=["case", "direction", "created_at"], name="message_case_direction"),
             models.Index(
                 fields=["external_id"],
                 name="message_external_id",
