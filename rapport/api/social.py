@@ -58,6 +58,14 @@ class PostIn(Input):
     author_handle: str = Field(
         max_length=200, description='"@anna", or "anna@social.example" on Mastodon.'
     )
+    author_id: str | None = Field(
+        None,
+        max_length=200,
+        description="The author's account id on the platform, which stays when the handle "
+        'changes (a Bluesky DID, "did:plc:…"; a Mastodon account id with the instance it was '
+        'read on, "109348@mastodon.example"). With it the author is found by their account '
+        "first, so a changed handle finds the same customer and a re-used one does not.",
+    )
     author_name: str = Field("", max_length=200)
     text: str = Field(
         description="The post's words; longer than RAPPORT_SOCIAL_MAX_TEXT (20,000 by default) "
@@ -125,6 +133,7 @@ def take_post(request: HttpRequest, payload: PostIn, query: Query[BrandQuery]) -
             platform=payload.platform,
             post_id=payload.post_id,
             author_handle=payload.author_handle,
+            author_id=payload.author_id or "",
             author_name=payload.author_name,
             text=payload.text,
             url=payload.url,

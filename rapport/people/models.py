@@ -363,6 +363,10 @@ class Identity(models.Model):
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     verification_note = models.CharField(max_length=200, blank=True)
+    # A social handle's account: its own id on the network, which stays when the handle changes
+    # or passes to someone else (a Bluesky DID, a Mastodon account id with the instance it was
+    # read on), written "<network>:<id>". Blank: no post proving the handle carried one.
+    account_id = models.CharField(max_length=250, blank=True)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -371,6 +375,11 @@ class Identity(models.Model):
                 fields=["kind", "value"],
                 condition=models.Q(verified_at__isnull=False),
                 name="identity_verified_unique_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "account_id"],
+                condition=models.Q(verified_at__isnull=False) & ~models.Q(account_id=""),
+                name="identity_verified_account_unique",
             ),
             models.UniqueConstraint(
                 fields=["customer", "kind", "value"], name="identity_unique_per_customer"
@@ -444,6 +453,7 @@ class CustomerEventKind(models.TextChoices):
     WORD_OF_MOUTH = "word_of_mouth", "Word of mouth recorded"
     ERASED = "erased", "Erased"
     SURVEYS_OPTED_OUT = "surveys_opted_out", "Asked not to be surveyed"
+    HANDLE_CHANGED = "handle_changed", "Social handle changed"
 
 
 class CustomerEvent(models.Model):

@@ -60,6 +60,7 @@ class Notice:
     posted_at: datetime
     in_reply_to: str  # the at:// address of the post it answers ("" for none)
     handle: str
+    did: str  # the author's account, which outlives their handle
     display_name: str
 
 
@@ -396,9 +397,10 @@ def _notice(item: object) -> tuple[str, Notice | None]:
             raise ValueError("createdAt has no time zone")
         reply = record.get("reply") or {}
         uri, handle, profile = str(item["uri"]), str(author["handle"]), str(author["handle"])
+        did = str(author["did"])
         if handle == INVALID_HANDLE:  # shared by every such account: its own DID names it
-            profile = str(author["did"])
-            handle = profile.replace(":", ".")  # did.plc.…: a handle no domain can take
+            profile = did
+            handle = did.replace(":", ".")  # did.plc.…: a handle no domain can take
         return at, Notice(
             uri=uri,
             indexed_at=at,
@@ -407,6 +409,7 @@ def _notice(item: object) -> tuple[str, Notice | None]:
             posted_at=posted_at,
             in_reply_to=str(reply["parent"]["uri"]) if reply else "",
             handle=handle,
+            did=did,
             display_name=str(author.get("displayName") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

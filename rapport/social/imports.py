@@ -3,9 +3,10 @@ in: each bad row is reported with its line number and why, so a file is fixed an
 whole (`rapport social-import`, rapport/social/actions/imports.py).
 
 Both formats use the webhook's field names: `platform`, `post_id`, `author_handle`,
-`author_name`, `text`, `url`, `posted_at` (ISO 8601 with its offset), `in_reply_to`, `rating`
-(1-5, blank for a post). CSV has them as its header row; other columns are ignored (and named in
-the report). A post appearing twice in one file is a bad row: which line it repeats is said.
+`author_id` (optional: the author's account id), `author_name`, `text`, `url`, `posted_at` (ISO
+8601 with its offset), `in_reply_to`, `rating` (1-5, blank for a post). CSV has them as its
+header row; other columns are ignored (and named in the report). A post appearing twice in
+one file is a bad row: which line it repeats is said.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ FIELDS = (
     "platform",
     "post_id",
     "author_handle",
+    "author_id",
     "author_name",
     "text",
     "url",
@@ -151,6 +153,14 @@ def _text(row: Mapping[str, Any], name: str) -> str:
     return value
 
 
+def _id(row: Mapping[str, Any], name: str) -> str:
+    """An id, which a JSON export may write as a number."""
+    value = row.get(name)
+    return (
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else _text(row, name)
+    )
+
+
 def _post(row: Mapping[str, Any], *, platform: str) -> IncomingPost:
     for name in REQUIRED:
         if name == "platform" and platform:
@@ -167,10 +177,9 @@ def _post(row: Mapping[str, Any], *, platform: str) -> IncomingPost:
         ) from exc
     return IncomingPost(
         platform=_text(row, "platform") or platform,
-        post_id=str(row["post_id"])
-        if isinstance(row.get("post_id"), int)
-        else _text(row, "post_id"),
+        post_id=_id(row, "post_id"),
         author_handle=_text(row, "author_handle"),
+        author_id=_id(row, "author_id"),
         author_name=_text(row, "author_name"),
         text=_text(row, "text"),
         url=_text(row, "url"),

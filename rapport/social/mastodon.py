@@ -102,6 +102,7 @@ class Mention:
     posted_at: datetime
     in_reply_to_id: str
     acct: str
+    account_id: str  # the author's id on the instance read (it outlives `acct`)
     display_name: str
 
 
@@ -406,6 +407,7 @@ def _mention(item: object) -> Mention | None:
             posted_at=posted_at,
             in_reply_to_id=str(status.get("in_reply_to_id") or ""),
             acct=str(account["acct"]),
+            account_id=str(account["id"]),
             display_name=str(account.get("display_name") or account.get("username") or ""),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

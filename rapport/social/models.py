@@ -38,6 +38,9 @@ class SocialPost(models.Model):
     # Normalised as the customer's social identity holds it (no "@"; Mastodon keeps
     # "user@instance").
     author_handle = models.CharField(max_length=200)
+    # The author's account id as the platform gave it (a Bluesky DID; a Mastodon account id with
+    # the instance it was read on, "109348@mastodon.example"); blank when the source had none.
+    author_id = models.CharField(max_length=200, blank=True)
     author_name = models.CharField(max_length=200, blank=True)
     text = models.TextField()
     url = models.URLField(max_length=2000, blank=True)

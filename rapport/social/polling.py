@@ -161,6 +161,7 @@ def bluesky_post(notice: Notice) -> IncomingPost:
         platform=BLUESKY,
         post_id=notice.uri,
         author_handle=notice.handle,
+        author_id=notice.did,
         author_name=notice.display_name,
         # A reply of pictures alone has no words: the case still says where to look.
         text=notice.text or f"(a post without text: {notice.url})",
@@ -255,12 +256,15 @@ def poll_with(
 
 def incoming(mention: Mention, *, host: str) -> IncomingPost:
     """The mention as the intake takes every post. A local account's `acct` is its bare name:
-    it gets the instance's host, so the handle is the same whoever's instance it is read on."""
+    it gets the instance's host, so the handle is the same whoever's instance it is read on. An
+    account's id is the one the instance read gives it (a remote account has another on its own
+    instance), so it is kept with that instance's host."""
     handle = mention.acct if "@" in mention.acct else f"{mention.acct}@{host}"
     return IncomingPost(
         platform=PLATFORM,
         post_id=mention.status_id,
         author_handle=handle,
+        author_id=f"{mention.account_id}@{host}",
         author_name=mention.display_name,
         text=mention.text,
         url=mention.url,

@@ -80,6 +80,28 @@ def test_a_reply_of_the_author_threads(world: World, clock: Any) -> None:
     assert signed(Client(), reply).json() == {**first, "outcome": "threaded"}
 
 
+def test_an_author_id_finds_the_author_after_a_handle_change(world: World, clock: Any) -> None:
+    """With `author_id` the author is their account: renamed, the same customer and case; their
+    old handle posted by another account, a new customer. Without it, the handle finds them."""
+    first = signed(Client(), {**POST, "author_id": "109348@social.example"}).json()
+    renamed = {
+        **POST,
+        "post_id": "110000",
+        "author_handle": "@maria.l@social.example",
+        "author_id": "109348@social.example",
+    }
+    assert signed(Client(), renamed).json() == {**first, "outcome": "threaded"}
+    assert SocialPost.objects.get(post_id="110000").author_id == "109348@social.example"
+    untold = {**POST, "post_id": "110001", "author_handle": "@maria.l@social.example"}
+    assert signed(Client(), untold).json() == {**first, "outcome": "threaded"}
+    taken = {**POST, "post_id": "110002", "author_id": "555@social.example"}
+    stranger = signed(Client(), taken).json()
+    assert stranger["outcome"] == "new_case"
+    assert stranger["customer_id"] != first["customer_id"]
+    bad = signed(Client(), {**POST, "post_id": "110003", "author_id": "has spaces"})
+    assert (bad.status_code, bad.json()["error"]["field"]) == (400, "author_id")
+
+
 def test_a_supervisors_api_token_works_without_a_signature(world: World, clock: Any) -> None:
     token = world.token_for(world.supervisor)
     response = Client().post(

@@ -27,6 +27,7 @@ def _post(tag: str) -> IncomingPost:
         platform="bluesky",
         post_id=f"p-{tag}",
         author_handle=f"yara{tag}.bsky.social",
+        author_id=f"did:plc:yara{tag}",
         author_name=f"Yara Poster{tag}",
         text=f"My parrot Kiwi{tag} came back with a broken wing",
         url=f"https://bsky.app/profile/yara{tag}/post/1",
@@ -60,7 +61,7 @@ def test_their_posts_are_erased_and_a_redelivery_stays_a_duplicate(world: World)
     erase_customer(customer=taken.customer, by=world.supervisor, via="command")
 
     post = SocialPost.objects.get()
-    assert (post.author_handle, post.author_name, post.url) == ("", "", "")
+    assert (post.author_handle, post.author_id, post.author_name, post.url) == ("", "", "", "")
     dump = database_bytes().lower()
     for secret in (f"Poster{tag}", f"Kiwi{tag}", f"yara{tag}", f"re-{tag}"):
         assert secret.lower().encode() not in dump, f"{secret!r} is still in the database"

@@ -86,6 +86,8 @@ class FakeMastodon:
     reset: datetime = RESET
     failures: list[Failure | None] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    # Each account's id on this instance, by acct: the same for every post of theirs.
+    accounts: dict[str, str] = field(default_factory=dict)
     # Where the Link header points (a misbehaving instance may point anywhere).
     link_base: str = ""
     link_path: str = "/api/v1/notifications"
@@ -121,14 +123,20 @@ class FakeMastodon:
         visibility: str = "public",
         at: datetime | None = None,
         kind: str = "mention",
+        account_id: str = "",
     ) -> dict[str, Any]:
-        """A notification of `kind` (a mention unless said) with its status, the newest."""
+        """A notification of `kind` (a mention unless said) with its status, the newest. The
+        author is the account `acct` names (its id kept across posts), unless `account_id`
+        says which (another account now holding that acct, or the same one renamed)."""
         at = at or datetime(2026, 3, 2, 8, 0, tzinfo=UTC) + timedelta(
             minutes=len(self.notifications)
         )
         status_id = self.next_id()
         username = acct.split("@", maxsplit=1)[0]
-        account = {"id": self.next_id(), "username": username, "acct": acct}
+        fresh = self.next_id()
+        account_id = account_id or self.accounts.setdefault(acct, fresh)
+        self.accounts[acct] = account_id
+        account = {"id": account_id, "username": username, "acct": acct}
         account["display_name"] = display_name
         status = {
             "id": status_id,

@@ -237,6 +237,28 @@ def test_accounts_whose_handle_no_longer_verifies_stay_two_people(pds: FakeBlues
     assert post.url == "https://bsky.app/profile/did:plc:aaa/post/3lpost00001"
 
 
+def test_a_changed_handle_is_the_same_customer_and_a_reused_one_is_not(pds: FakeBluesky) -> None:
+    """Matched by the author's DID: Maria renamed posts on her case; the handle she gave up,
+    taken by another account, opens that person's own case."""
+    pds.notify("@clinic.bsky.social my booking vanished", did="did:plc:maria")
+    poll()
+    maria = SocialPost.objects.get()
+    pds.notify("@clinic.bsky.social any news?", handle="maria-l.bsky.social", did="did:plc:maria")
+    pds.notify("@clinic.bsky.social hi", handle="maria.bsky.social", did="did:plc:stranger")
+
+    new, threaded, _, error = poll(NOW + timedelta(minutes=1))
+
+    assert not error and len(new) == 1 and len(threaded) == 1
+    assert threaded == [maria.case_id]
+    renamed = SocialPost.objects.get(text__contains="any news")
+    assert (renamed.case, renamed.customer) == (maria.case, maria.customer)
+    assert renamed.author_id == "did:plc:maria"
+    stranger = SocialPost.objects.get(author_id="did:plc:stranger")
+    assert stranger.customer != maria.customer and stranger.case_id == new[0]
+    assert Identity.objects.get(value="bluesky:maria-l.bsky.social").customer == maria.customer
+    assert Identity.objects.get(value="bluesky:maria.bsky.social").customer == stranger.customer
+
+
 def test_an_endless_or_trickled_answer_is_cut_and_the_cursor_kept(
     pds: FakeBluesky, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -93,6 +93,29 @@ def test_a_csv_file_with_the_brand(world: World, tmp_path: Path) -> None:
     assert post.case.brand.slug == "night"
 
 
+def test_an_author_id_matches_the_account_across_handles(world: World, tmp_path: Path) -> None:
+    """A JSONL id may be a number; a CSV row without one is matched by its handle."""
+    rows: list[dict[str, Any] | str] = [
+        row("1", platform="mastodon", author_handle="ann@social.example", author_id=42),
+        row("2", platform="mastodon", author_handle="annie@social.example", author_id="42"),
+        row("3", platform="mastodon", author_handle="ann@social.example", author_id="43"),
+    ]
+    out, _ = run(jsonl(tmp_path, rows))
+    assert "3 posts imported: 2 new cases, 1 threaded" in out
+    posts = {p.post_id: p for p in SocialPost.objects.all()}
+    assert posts["1"].author_id == posts["2"].author_id == "42"
+    assert posts["2"].case == posts["1"].case and posts["3"].customer != posts["1"].customer
+    path = tmp_path / "more.csv"
+    path.write_text(
+        "platform,post_id,author_handle,author_id,text,posted_at\n"
+        "mastodon,4,annie@social.example,,Any news?,2026-12-06T12:00:00Z\n",
+        encoding="utf-8",
+    )
+    more, _ = run(path)
+    assert "1 threaded" in more
+    assert SocialPost.objects.get(post_id="4").case == posts["1"].case
+
+
 def test_bad_rows_are_listed_by_line_and_nothing_is_imported(world: World, tmp_path: Path) -> None:
     path = jsonl(
         tmp_path,

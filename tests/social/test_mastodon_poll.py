@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -112,6 +113,29 @@ def test_an_answer_to_an_earlier_post_threads_into_its_case(fake: FakeMastodon) 
     assert [p.case_id for p in posts] == [posts[0].case_id] * 2
     assert posts[1].in_reply_to == first["status"]["id"]
     assert Message.objects.filter(case=posts[0].case, direction="in").count() == 2
+
+
+def test_an_account_is_matched_by_its_id_before_its_acct(fake: FakeMastodon) -> None:
+    """A renamed account (a new `acct`, the same id on the instance) posts on its own case; an
+    acct given up and taken by another account (another id) is someone else."""
+    start_listening(fake)
+    first = fake.mention("<p>@brand my parcel</p>", acct="ann@elsewhere.example")
+    account_id = first["account"]["id"]
+    [polled] = poll_accounts(now=NOW)
+    ann = SocialPost.objects.get(post_id=first["status"]["id"])
+    desk = urlsplit(fake.url).hostname  # the id is the one the desk's instance gives the account
+    assert ann.author_id == f"{account_id}@{desk}"
+    fake.mention("<p>@brand still late</p>", acct="annie@elsewhere.example", account_id=account_id)
+    other = fake.mention("<p>@brand hello</p>", acct="ann@elsewhere.example", account_id="777")
+
+    [polled] = poll_accounts(now=NOW + timedelta(minutes=1))
+
+    assert not polled.error and polled.threaded == [ann.case_id] and len(polled.new_cases) == 1
+    renamed = SocialPost.objects.get(author_handle="annie@elsewhere.example")
+    assert (renamed.case, renamed.customer) == (ann.case, ann.customer)
+    stranger = SocialPost.objects.get(post_id=other["status"]["id"])
+    assert stranger.customer != ann.customer and stranger.author_id == f"777@{desk}"
+    assert Identity.objects.get(value="mastodon:annie@elsewhere.example").customer == ann.customer
 
 
 def test_a_5xx_is_reported_and_the_cursor_kept(fake: FakeMastodon) -> None:

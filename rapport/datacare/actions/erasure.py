@@ -188,7 +188,9 @@ def _erase_texts(held: Held, now: datetime) -> dict[str, int]:
     held.email_codes.delete()
     # Their public posts: who wrote what, and links to it and to the answers. The platform and
     # the post's id stay, so the same post delivered again is a duplicate, not taken in anew.
-    held.social_posts.update(author_handle="", author_name="", text=ERASED, url="", in_reply_to="")
+    held.social_posts.update(
+        author_handle="", author_id="", author_name="", text=ERASED, url="", in_reply_to=""
+    )
     held.social_responses.update(url="", note="")
     counts["make_goods"] = held.make_goods.update(description=ERASED, decision_note="")
     counts["outreach_tasks"] = held.outreach_tasks.update(details={}, reference="")

@@ -3,7 +3,8 @@ webhook, an import file, a platform adapter's poll).
 
 A post is kept once per (platform, post id): its row is claimed first, so the same post arriving
 twice at once waits on the unique constraint and is then a duplicate, changing nothing. Its
-author's handle is a social identity of a customer (an unknown handle makes a customer). It is
+author is a customer: found by their account's id when the post carries one, else by their
+handle (rapport/people/actions/accounts.py); an unknown author makes a customer. It is
 added to the case of the post it answers, or to the customer's open social case, else it opens a
 case through the one intake (triage, a named owner at once, deadlines, audit) with the social
 first-response target: a review's, or a public post's.
@@ -24,9 +25,9 @@ from django.utils import timezone
 from rapport.cases.models import ACTIVE_STATUSES, Case
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise_social
-from rapport.people.actions.customers import find_or_create_customers
+from rapport.people.actions.accounts import find_or_create_by_account
 from rapport.people.actions.merging import follow_merges
-from rapport.people.models import Brand, Channel, Customer, IdentityKind
+from rapport.people.models import Brand, Channel, Customer
 from rapport.routing.actions.opening import Opening, open_cases, receive_message
 from rapport.social.links import checked_link
 from rapport.social.models import ResponseTarget, SocialPost, Source
@@ -58,6 +59,9 @@ class IncomingPost:
     posted_at: datetime
     in_reply_to: str = ""
     rating: int | None = None
+    # The author's account's own id on the platform, which outlives the handle (a Bluesky DID,
+    # a Mastodon account id with the instance it was read on); "" when the source has none.
+    author_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,16 @@ class Checked:
     posted_at: datetime
     in_reply_to: str
     rating: int | None
+    author_id: str
 
     @property
     def author_handle(self) -> str:
         return self.handle.partition(":")[2]
+
+    @property
+    def account_id(self) -> str:
+        """The author's account as their identity holds it, "<platform>:<id>" ("" for none)."""
+        return f"{self.platform}:{self.author_id}" if self.author_id else ""
 
 
 def check_post(post: IncomingPost) -> Checked:
@@ -129,6 +139,13 @@ def check_post(post: IncomingPost) -> Checked:
     in_reply_to = _printable(post.in_reply_to).strip()
     if len(in_reply_to) > MAX_ID:
         raise ActionError(f"in_reply_to must be up to {MAX_ID} characters.", field="in_reply_to")
+    author_id = _printable(post.author_id).strip()
+    if len(author_id) > MAX_ID or any(c.isspace() for c in author_id):
+        raise ActionError(
+            f"author_id must be up to {MAX_ID} characters without spaces (the author's account "
+            "id on the platform, e.g. a Bluesky DID).",
+            field="author_id",
+        )
     if post.rating is not None and (
         isinstance(post.rating, bool)
         or not isinstance(post.rating, int)
@@ -145,6 +162,7 @@ def check_post(post: IncomingPost) -> Checked:
         posted_at=post.posted_at,
         in_reply_to=in_reply_to,
         rating=post.rating,
+        author_id=author_id,
     )
 
 
@@ -170,6 +188,7 @@ def ingest_post(*, post: IncomingPost, source: str, brand: Brand | None = None) 
                 platform=checked.platform,
                 post_id=checked.post_id,
                 author_handle=checked.author_handle,
+                author_id=checked.author_id,
                 author_name=checked.author_name,
                 text=checked.text,
                 url=checked.url,
@@ -203,9 +222,11 @@ def _known(checked: Checked) -> IngestResult | None:
 def _settle(row: SocialPost, checked: Checked, *, brand: Brand | None) -> IngestResult:
     """The claimed post's customer, case and message."""
     proof = f"posted as @{checked.author_handle} on {checked.platform}"
-    [(customer, created)] = find_or_create_customers(
-        kind=IdentityKind.SOCIAL,
-        people=[(checked.handle, checked.author_name or f"@{checked.author_handle}")],
+    # By the author's account first, their handle only when the post names no account.
+    customer, created = find_or_create_by_account(
+        value=checked.handle,
+        account_id=checked.account_id,
+        name=checked.author_name or f"@{checked.author_handle}",
         proof=proof,
     )
     # What the customer said, when they said it (never in the future: a skewed clock).

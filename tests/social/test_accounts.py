@@ -1,0 +1,191 @@
+"""A post's author found by their account's own id before their handle: a changed handle finds the
+same customer and case (and the customer's record says so), a handle re-used by another account
+does not join its former holder's history, an identity known before ids were kept takes the first
+one it sees, merged customers' accounts follow the survivor, and the migration's backfill."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from rapport.cases.actions.customers import merge_customers
+from rapport.people.actions.identities import add_identity
+from rapport.people.models import Customer, CustomerEvent, CustomerEventKind, Identity
+from rapport.social.actions.ingest import IngestResult, ingest_post
+from rapport.social.models import SocialPost
+from tests.conftest import World
+from tests.social.posts import NOW, ON_BLUESKY
+
+MARIA = replace(
+    ON_BLUESKY, post_id="at://did:plc:maria/app.bsky.feed.post/0", author_id="did:plc:maria"
+)
+pytestmark = pytest.mark.usefixtures("at_now")
+
+
+def later(
+    n: int,
+    *,
+    author_handle: str = MARIA.author_handle,
+    author_id: str = MARIA.author_id,
+    author_name: str = MARIA.author_name,
+) -> IngestResult:
+    """Maria's next post, `n` minutes after the first, by the author given (her, unless said)."""
+    post = replace(
+        MARIA,
+        post_id=f"at://did:plc:maria/app.bsky.feed.post/{n}",
+        author_handle=author_handle,
+        author_id=author_id,
+        author_name=author_name,
+        text=f"Still waiting ({n})",
+        posted_at=MARIA.posted_at + timedelta(minutes=n),
+    )
+    return ingest_post(post=post, source="poll")
+
+
+def social(customer: Customer) -> list[tuple[str, str]]:
+    return list(
+        Identity.objects.filter(customer=customer, kind="social")
+        .order_by("pk")
+        .values_list("value", "account_id")
+    )
+
+
+def test_a_new_author_is_kept_with_their_account(world: World) -> None:
+    taken = ingest_post(post=MARIA, source="poll")
+
+    assert social(taken.customer) == [("bluesky:maria.bsky.social", "bluesky:did:plc:maria")]
+    assert SocialPost.objects.get().author_id == "did:plc:maria"
+
+
+def test_a_changed_handle_finds_the_same_customer_and_case(world: World) -> None:
+    first = ingest_post(post=MARIA, source="poll")
+    customers = Customer.objects.count()
+
+    renamed = later(1, author_handle="maria-l.bsky.social")
+
+    assert (renamed.outcome, renamed.case, renamed.customer) == (
+        "threaded",
+        first.case,
+        first.customer,
+    )
+    assert social(first.customer) == [("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria")]
+    event = CustomerEvent.objects.get(
+        customer=first.customer, kind=CustomerEventKind.HANDLE_CHANGED
+    )
+    assert event.data == {
+        "identity": "social:bluesky:maria.bsky.social",
+        "now": "social:bluesky:maria-l.bsky.social",
+    }
+    # A post naming no account (the webhook's, an import's) finds her by the new handle.
+    untold = later(2, author_handle="@maria-l.bsky.social", author_id="")
+    assert (untold.case, untold.customer) == (first.case, first.customer)
+    assert Customer.objects.count() == customers
+
+
+def test_a_handle_taken_by_another_account_is_a_new_customer(world: World) -> None:
+    first = ingest_post(post=MARIA, source="poll")
+
+    stranger = later(1, author_id="did:plc:someoneelse", author_name="Not Maria")
+
+    assert stranger.outcome == "new_case"
+    assert stranger.customer != first.customer and stranger.case != first.case
+    assert stranger.customer.name == "Not Maria"
+    assert first.case.messages.count() == 1  # nothing joined Maria's history
+    assert social(stranger.customer) == [
+        ("bluesky:maria.bsky.social", "bluesky:did:plc:someoneelse")
+    ]
+    # Maria's identity gave the handle up but kept her account: no post by handle finds it.
+    [(value, account)] = social(first.customer)
+    assert value.startswith("bluesky:maria.bsky.social (not theirs since 2026-12-07, #")
+    assert account == "bluesky:did:plc:maria"
+    assert CustomerEvent.objects.filter(
+        customer=first.customer, kind=CustomerEventKind.HANDLE_CHANGED
+    ).exists()
+    # Her account posting under its new handle is still her, on her case.
+    back = later(2, author_handle="maria-l.bsky.social")
+    assert (back.outcome, back.case, back.customer) == ("threaded", first.case, first.customer)
+    assert social(first.customer) == [("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria")]
+    # The handle alone now finds its present holder.
+    untold = later(3, author_id="")
+    assert untold.customer == stranger.customer
+
+
+def test_a_handle_an_account_takes_over_is_given_up_by_its_former_holder(world: World) -> None:
+    """Maria renames to a handle another known account held: it is hers now, theirs no more."""
+    first = ingest_post(post=MARIA, source="poll")
+    other = later(1, author_handle="ana.bsky.social", author_id="did:plc:ana")
+
+    renamed = later(2, author_handle="ana.bsky.social")
+
+    assert (renamed.case, renamed.customer) == (first.case, first.customer)
+    assert social(first.customer) == [("bluesky:ana.bsky.social", "bluesky:did:plc:maria")]
+    [(value, account)] = social(other.customer)
+    assert value.startswith("bluesky:ana.bsky.social (not theirs since")
+    assert account == "bluesky:did:plc:ana"
+
+
+def test_a_handle_known_before_accounts_were_kept_takes_the_first_account(
+    world: World,
+) -> None:
+    add_identity(customer=world.customer, kind="social", value="bluesky:maria.bsky.social", by=None)
+
+    taken = ingest_post(post=MARIA, source="poll")
+
+    assert taken.customer == world.customer
+    assert social(world.customer) == [("bluesky:maria.bsky.social", "bluesky:did:plc:maria")]
+    # From then on the handle is that account's: another one posting it is someone else.
+    assert later(1, author_id="did:plc:someoneelse").customer != world.customer
+
+
+def test_a_merged_customers_account_follows_the_survivor(world: World) -> None:
+    taken = ingest_post(post=MARIA, source="poll")
+    survivor = merge_customers(source=taken.customer, target=world.customer, by=world.agent)
+
+    renamed = later(1, author_handle="maria-l.bsky.social")
+
+    assert (renamed.outcome, renamed.case, renamed.customer) == ("threaded", taken.case, survivor)
+    assert ("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria") in social(survivor)
+
+
+def test_an_author_id_with_spaces_is_refused(world: World) -> None:
+    with pytest.raises(Exception, match="author_id"):
+        ingest_post(post=replace(MARIA, author_id="did plc maria"), source="webhook")
+    assert not SocialPost.objects.exists()
+
+
+def test_the_backfill_gives_bluesky_identities_their_accounts(world: World) -> None:
+    """From the posts' at:// addresses (the newest post under a handle names its holder) and
+    from identities named by their DID (accounts shown as handle.invalid); Mastodon's posts
+    never named the account."""
+    anon = replace(MARIA, post_id="at://did:plc:anon/app.bsky.feed.post/1")
+    for post in (
+        MARIA,
+        replace(
+            MARIA,
+            post_id="at://did:plc:former/app.bsky.feed.post/0",
+            posted_at=NOW - timedelta(days=9),
+        ),
+        replace(anon, author_handle="did.plc.anon"),
+        replace(ON_BLUESKY, platform="mastodon", post_id="1", author_handle="zoe@social.example"),
+    ):
+        ingest_post(post=replace(post, author_id=""), source="webhook")
+    Identity.objects.update(account_id="")
+    assert set(SocialPost.objects.values_list("author_id", flat=True)) == {""}
+
+    import_module("rapport.social.migrations.0003_post_author_id").backfill(apps, None)
+
+    assert dict(Identity.objects.filter(kind="social").values_list("value", "account_id")) == {
+        "bluesky:maria.bsky.social": "bluesky:did:plc:maria",
+        "bluesky:did.plc.anon": "bluesky:did:plc:anon",
+        "mastodon:zoe@social.example": "",
+    }
+    assert dict(SocialPost.objects.values_list("post_id", "author_id")) == {
+        MARIA.post_id: "did:plc:maria",
+        "at://did:plc:former/app.bsky.feed.post/0": "did:plc:former",
+        anon.post_id: "did:plc:anon",
+        "1": "",
+    }
