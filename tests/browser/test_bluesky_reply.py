@@ -4,31 +4,20 @@ reply is posted in the customer's thread on the (fake) PDS and shown Sent."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
-from pytest_httpserver import HTTPServer
 
-from rapport.social import bluesky
 from rapport.social.models import SocialPost
 from rapport.social.polling import poll_bluesky
 from tests.browser.test_mastodon_reply import answer_from_the_case_page
 from tests.conftest import World
-from tests.social.fake_bluesky import FakeBluesky, configured
+from tests.social.fake_bluesky import FakeBluesky
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("RAPPORT_SHOTS", "")
-
-
-@pytest.fixture
-def pds(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeBluesky]:
-    bluesky.forget_sessions()
-    yield configured(httpserver, settings)
-    bluesky.forget_sessions()
 
 
 @pytest.mark.parametrize("width", [1440, 390])

@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
-from pytest_httpserver import HTTPServer
 
 from rapport.cases.actions.assignment import assign_case
 from rapport.cases.models import Case, DeliveryStatus, Direction, Message
@@ -18,15 +16,10 @@ from rapport.social.models import SocialPost, SocialResponse
 from rapport.social.polling import poll_accounts
 from tests.browser.test_reply_flow import assert_no_horizontal_overflow, sign_in
 from tests.conftest import World
-from tests.social.fake_mastodon import FakeMastodon, configured
+from tests.social.fake_mastodon import FakeMastodon
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("RAPPORT_SHOTS", "")
-
-
-@pytest.fixture
-def fake(httpserver: HTTPServer, settings: Settings, world: World) -> FakeMastodon:
-    return configured(httpserver, settings)
 
 
 def answer_from_the_case_page(

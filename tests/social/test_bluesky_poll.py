@@ -5,14 +5,12 @@ reset, and a 5xx or an answer that is not JSON is reported with the cursor kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
-from pytest_httpserver import HTTPServer
 
 from rapport.cases.models import Case
 from rapport.jobs.scheduler import run_sweeps
@@ -20,18 +18,10 @@ from rapport.people.models import Identity
 from rapport.social import bluesky, mastodon
 from rapport.social.models import MastodonCursor, SocialPost
 from rapport.social.polling import poll_bluesky
-from tests.conftest import World
-from tests.social.fake_bluesky import RESET, FakeBluesky, configured
+from tests.social.fake_bluesky import RESET, FakeBluesky
 from tests.social.fake_mastodon import Failure
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def pds(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeBluesky]:
-    bluesky.forget_sessions()  # each test signs in to its own fake
-    yield configured(httpserver, settings)
-    bluesky.forget_sessions()
 
 
 def poll(at: datetime = NOW) -> tuple[list[int], list[int], list[int], str]:

@@ -4,13 +4,11 @@ only when the PDS answered with the post."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pytest_django.fixtures import Settings
-from pytest_httpserver import HTTPServer
 
 from rapport.cases.models import Case, DeliveryStatus, Message
 from rapport.people.models import Brand
@@ -20,18 +18,11 @@ from rapport.social.models import ResponseKind, SocialPost, SocialResponse
 from rapport.social.polling import poll_bluesky
 from tests.api.conftest import assert_error
 from tests.conftest import World
-from tests.social.fake_bluesky import DESK_DID, FakeBluesky, configured
+from tests.social.fake_bluesky import DESK_DID, FakeBluesky
 from tests.social.fake_mastodon import Failure
 from tests.social.posts import reply_by_api
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def pds(httpserver: HTTPServer, settings: Settings, world: World) -> Iterator[FakeBluesky]:
-    bluesky.forget_sessions()
-    yield configured(httpserver, settings)
-    bluesky.forget_sessions()
 
 
 def thread_case(pds: FakeBluesky) -> tuple[Case, dict[str, Any], dict[str, Any]]:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
-from pytest_httpserver import HTTPServer
 
 from rapport.cases.models import Case, Message
 from rapport.jobs.scheduler import run_sweeps
@@ -19,15 +18,9 @@ from rapport.people.models import Identity
 from rapport.social import mastodon
 from rapport.social.models import MastodonCursor, SocialPost
 from rapport.social.polling import poll_accounts
-from tests.conftest import World
-from tests.social.fake_mastodon import RESET, Failure, FakeMastodon, configured
+from tests.social.fake_mastodon import RESET, Failure, FakeMastodon
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def fake(httpserver: HTTPServer, settings: Settings, world: World) -> FakeMastodon:
-    return configured(httpserver, settings)
 
 
 def cursor() -> MastodonCursor:

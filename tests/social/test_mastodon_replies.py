@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings
-from pytest_httpserver import HTTPServer
 
 from rapport.cases import transports
 from rapport.cases.actions.messages import reply
@@ -24,16 +23,11 @@ from rapport.social.polling import poll_accounts
 from rapport.surveys.models import SkipReason, SurveyStatus
 from tests.api.conftest import ApiClient, assert_error
 from tests.conftest import World
-from tests.social.fake_mastodon import Failure, FakeMastodon, configured
+from tests.social.fake_mastodon import Failure, FakeMastodon
 from tests.social.posts import reply_by_api
 from tests.surveys.conftest import helped_and_resolved, sweep_at
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def fake(httpserver: HTTPServer, settings: Settings, world: World) -> FakeMastodon:
-    return configured(httpserver, settings)
 
 
 def mentioned_case(fake: FakeMastodon, *, visibility: str = "public") -> tuple[Case, str]:
