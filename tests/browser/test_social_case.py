@@ -5,6 +5,7 @@ the customer the desk knows in one click. No console error (strict CSP), no side
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,10 +14,11 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.social.actions.ingest import IncomingPost, ingest_post
+from rapport.social.actions.ingest import ingest_post
 from rapport.social.models import SocialResponse
 from tests.browser.test_reply_flow import assert_no_horizontal_overflow, sign_in
 from tests.conftest import World
+from tests.social.posts import REVIEW
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +43,14 @@ def shoot(page: Page, name: str) -> None:
 def test_a_review_answered_recorded_and_linked(
     browser: Browser, live_server: LiveServer, world: World, width: str
 ) -> None:
-    review = ingest_post(
-        post=IncomingPost(
-            platform="trustpilot",
-            post_id="r-77",
-            author_handle="lopez_m",
-            author_name="Maria Lopez <b>",
-            text="Kind vets, but the bill was a surprise. <script>alert(1)</script>",
-            url="https://trustpilot.example/reviews/r-77",
-            posted_at=timezone.now() - timedelta(minutes=20),
-            rating=2,
-        ),
-        source="import",
+    # Markup in the name and words: shown as typed, never run.
+    hostile = replace(
+        REVIEW,
+        author_name=f"{REVIEW.author_name} <b>",
+        text=f"{REVIEW.text} <script>alert(1)</script>",
+        posted_at=timezone.now() - timedelta(minutes=20),
     )
+    review = ingest_post(post=hostile, source="import")
     case = review.case
     context = browser.new_context(viewport=WIDTHS[width])
     context.set_default_timeout(10_000)

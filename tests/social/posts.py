@@ -1,5 +1,5 @@
-"""Posts the social tests take in (Maria complaining on Mastodon and on Bluesky, a few minutes
-before `NOW`), and an agent's reply to one through the API."""
+"""Posts the social tests take in (Maria complaining on Mastodon and on Bluesky, and Maria Lopez's
+two-star review, a few minutes before `NOW`), and an agent's reply to one through the API."""
 
 from __future__ import annotations
 
@@ -31,6 +31,17 @@ ON_BLUESKY = IncomingPost(
     text="My booking vanished from the app.",
     url="https://bsky.app/profile/maria.bsky.social/post/1",
     posted_at=NOW - timedelta(minutes=5),
+)
+
+REVIEW = IncomingPost(
+    platform="trustpilot",
+    post_id="r-77",
+    author_handle="lopez_m",
+    author_name="Maria Lopez",
+    text="Kind vets, but the bill was a surprise.",
+    url="https://trustpilot.example/reviews/r-77",
+    posted_at=NOW - timedelta(minutes=10),
+    rating=2,
 )
 
 

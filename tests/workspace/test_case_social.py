@@ -5,7 +5,6 @@ to nobody to a customer the desk knows, in one click."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,22 +14,11 @@ from django.test.utils import CaptureQueriesContext
 
 from rapport.cases.models import Status
 from rapport.people.actions.customers import create_customer
-from rapport.social.actions.ingest import IncomingPost, ingest_post
+from rapport.social.actions.ingest import ingest_post
 from rapport.social.actions.responses import record_response
 from rapport.social.models import SocialResponse
 from tests.conftest import World
-
-NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-REVIEW = IncomingPost(
-    platform="trustpilot",
-    post_id="r-77",
-    author_handle="lopez_m",
-    author_name="Maria Lopez",
-    text="Kind vets, but the bill was a surprise.",
-    url="https://trustpilot.example/reviews/r-77",
-    posted_at=NOW - timedelta(minutes=10),
-    rating=2,
-)
+from tests.social.posts import NOW, REVIEW
 
 
 @pytest.fixture(autouse=True)
