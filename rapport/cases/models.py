@@ -413,6 +413,8 @@ class CaseEventKind(models.TextChoices):
     CHAT_EMAIL_CONFIRMED = "chat_email_confirmed", "Chat: email address confirmed"
     # social: what a person did about a public post (answered it there, moved it, called)
     SOCIAL_RESPONSE = "social_response", "Social: response recorded"
+    # social: the customer's account posted under a new handle
+    SOCIAL_HANDLE = "handle_changed", "Social: handle changed"
 
 
 class NotificationKind(models.TextChoices):

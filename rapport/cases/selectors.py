@@ -28,6 +28,7 @@ TIMELINE_EVENT_KINDS = (
     CaseEventKind.PRIORITY,
     CaseEventKind.MERGED,
     CaseEventKind.SPLIT,
+    CaseEventKind.SOCIAL_HANDLE,  # the post under a new name is still theirs: say so
 )
 
 

@@ -105,6 +105,9 @@ def _event_summary(entry: TimelineEntry, agents: dict[int, Agent]) -> str:
         ),
         CaseEventKind.MERGED: f"Case #{after.get('case')} merged into this case",
         CaseEventKind.SPLIT: f"A message was split into case #{after.get('case')}",
+        CaseEventKind.SOCIAL_HANDLE: (
+            f"Now {after.get('handle')} on {after.get('platform')} (was {before.get('handle')})"
+        ),
     }
     return summaries.get(event.kind) or str(event.get_kind_display())
 

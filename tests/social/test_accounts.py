@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 
 from rapport.cases.actions.customers import merge_customers
+from rapport.cases.models import CaseEvent, CaseEventKind
 from rapport.people.actions.identities import add_identity
 from rapport.people.models import Customer, CustomerEvent, CustomerEventKind, Identity
 from rapport.social.actions.ingest import IngestResult, ingest_post
@@ -80,6 +81,14 @@ def test_a_changed_handle_finds_the_same_customer_and_case(world: World) -> None
         "identity": "social:bluesky:maria.bsky.social",
         "now": "social:bluesky:maria-l.bsky.social",
     }
+    # Said on her case, where the agent reads the post under its new name.
+    noted = CaseEvent.objects.get(case=first.case, kind=CaseEventKind.SOCIAL_HANDLE)
+    assert (noted.before, noted.after) == (
+        {"handle": "@maria.bsky.social"},
+        {"handle": "@maria-l.bsky.social", "platform": "bluesky"},
+    )
+    page = world.client_for(world.supervisor).get(f"/cases/{first.case.pk}/")
+    assert "Now @maria-l.bsky.social on bluesky (was @maria.bsky.social)" in page.content.decode()
     # A post naming no account (the webhook's, an import's) finds her by the new handle.
     untold = later(2, author_handle="@maria-l.bsky.social", author_id="")
     assert (untold.case, untold.customer) == (first.case, first.customer)

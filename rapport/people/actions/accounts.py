@@ -11,6 +11,7 @@ never matched by handle again, so a re-used handle never joins someone else's hi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -23,18 +24,24 @@ from rapport.people.actions.merging import follow_merges
 from rapport.people.models import Customer, CustomerEventKind, Identity, IdentityKind
 
 
+@dataclass(frozen=True)
+class Author:
+    customer: Customer
+    created: bool  # made for this post
+    # The handle the account's identity held before this post came under a new one ("": none).
+    renamed_from: str = ""
+
+
 @transaction.atomic
-def find_or_create_by_account(
-    *, value: str, account_id: str, name: str, proof: str
-) -> tuple[Customer, bool]:
+def find_or_create_by_account(*, value: str, account_id: str, name: str, proof: str) -> Author:
     """The customer (after merges) of the social handle `value` (normalised, "network:handle")
     posted by the account `account_id` ("network:id"; blank: only the handle is known), or a new
-    one; True beside a customer made here."""
+    one."""
     if not account_id:
-        [found] = find_or_create_customers(
+        [(found, created)] = find_or_create_customers(
             kind=IdentityKind.SOCIAL, people=[(value, name)], proof=proof
         )
-        return found
+        return Author(found, created)
     held = list(
         Identity.objects.select_for_update(of=("self",))
         .select_related("customer")
@@ -47,14 +54,15 @@ def find_or_create_by_account(
     if by_account is not None:
         if by_handle is not None:
             _give_up(by_handle, keeper=by_account)
-        if by_account.value != value:
+        former = by_account.value
+        if former != value:
             _rename(by_account, value)
-        return follow_merges(by_account.customer), False
+        return Author(follow_merges(by_account.customer), False, "" if former == value else former)
     if by_handle is not None and not by_handle.account_id:
         # Known by this handle before accounts' ids were kept: the first account to post it.
         by_handle.account_id = account_id
         by_handle.save(update_fields=["account_id"])
-        return follow_merges(by_handle.customer), False
+        return Author(follow_merges(by_handle.customer), False)
     if by_handle is not None:
         _give_up(by_handle, keeper=None)
     [(customer, created)] = find_or_create_customers(
@@ -63,7 +71,7 @@ def find_or_create_by_account(
     Identity.objects.filter(customer=customer, kind=IdentityKind.SOCIAL, value=value).update(
         account_id=account_id
     )
-    return customer, created
+    return Author(customer, created)
 
 
 def _give_up(identity: Identity, *, keeper: Identity | None) -> None:

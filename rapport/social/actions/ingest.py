@@ -22,7 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from rapport.cases.models import ACTIVE_STATUSES, Case
+from rapport.cases.actions.events import record_case_event
+from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEventKind
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise_social
 from rapport.people.actions.accounts import find_or_create_by_account
@@ -223,12 +224,13 @@ def _settle(row: SocialPost, checked: Checked, *, brand: Brand | None) -> Ingest
     """The claimed post's customer, case and message."""
     proof = f"posted as @{checked.author_handle} on {checked.platform}"
     # By the author's account first, their handle only when the post names no account.
-    customer, created = find_or_create_by_account(
+    author = find_or_create_by_account(
         value=checked.handle,
         account_id=checked.account_id,
         name=checked.author_name or f"@{checked.author_handle}",
         proof=proof,
     )
+    customer, created = author.customer, author.created
     # What the customer said, when they said it (never in the future: a skewed clock).
     said_at = min(checked.posted_at, timezone.now())
     external_id = f"{checked.platform}:{checked.post_id}"[:300]
@@ -269,10 +271,25 @@ def _settle(row: SocialPost, checked: Checked, *, brand: Brand | None) -> Ingest
         )[0]
         case, message, outcome = opened.case, opened.message, "new_case"
         applied = _apply_target(case, target, said_at=said_at)
+    if author.renamed_from:
+        _note_new_handle(case, checked, was=author.renamed_from)
     row.case, row.message, row.customer = case, message, customer
     row.response_target = applied or ResponseTarget.NONE
     row.save(update_fields=["case", "message", "customer", "response_target"])
     return IngestResult(outcome, case, customer)
+
+
+def _note_new_handle(case: Case, checked: Checked, *, was: str) -> None:
+    """On the case the post came to: its author's account posts under a new handle now."""
+    # "bluesky:maria.bsky.social", or a handle given up: "… (not theirs since …)".
+    former = was.partition(":")[2].split(" (", 1)[0]
+    record_case_event(
+        case,
+        kind=CaseEventKind.SOCIAL_HANDLE,
+        by=None,
+        before={"handle": f"@{former}"},
+        after={"handle": f"@{checked.author_handle}", "platform": checked.platform},
+    )
 
 
 def _subject(checked: Checked) -> str:
