@@ -160,6 +160,21 @@ def test_a_merged_customers_account_follows_the_survivor(world: World) -> None:
     assert ("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria") in social(survivor)
 
 
+def test_a_survivors_own_copy_of_the_new_handle_gives_way_to_the_account(world: World) -> None:
+    """The desk knew her new handle (typed before ids were kept); once the two records are one,
+    her account's identity takes that handle and the copy without an id goes: nothing given up."""
+    add_identity(
+        customer=world.customer, kind="social", value="bluesky:maria-l.bsky.social", by=None
+    )
+    taken = ingest_post(post=MARIA, source="poll")
+    survivor = merge_customers(source=taken.customer, target=world.customer, by=world.agent)
+
+    renamed = later(1, author_handle="maria-l.bsky.social")
+
+    assert renamed.customer == survivor
+    assert social(survivor) == [("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria")]
+
+
 def test_an_author_id_with_spaces_is_refused(world: World) -> None:
     with pytest.raises(Exception, match="author_id"):
         ingest_post(post=replace(MARIA, author_id="did plc maria"), source="webhook")
