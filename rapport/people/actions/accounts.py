@@ -75,8 +75,9 @@ def find_or_create_by_account(*, value: str, account_id: str, name: str, proof: 
 
 
 def _give_up(identity: Identity, *, keeper: Identity | None) -> None:
-    """`identity`'s handle now names another account (`keeper`'s, or a new customer's): it keeps
-    its account's id, so that account's next post still finds it, under a name no handle is."""
+    """`identity`'s handle now names another account (`keeper`'s, or a new customer's): it stays
+    on its customer under a name no handle is, with its account's id if it has one, so that
+    account's next post still finds it."""
     if (
         keeper is not None
         and not identity.account_id
