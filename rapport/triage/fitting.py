@@ -10,6 +10,9 @@ import numpy.typing as npt
 
 FOLDS = 5
 L2 = 10.0
+BIAS_L2 = 1e-3  # the bias is all but unshrunk
+FIT_STEPS = 2000  # at most, each a Newton step by the bound
+FIT_TOLERANCE = 1e-7  # done when no weight moves more than this
 THRESHOLD_RANGE = (0.3, 0.95)
 # A head's score is a blend: its logistic regression's probability and the share of the signal
 # among the message's NEIGHBOURS nearest labelled examples (each weighing its cosine to the power
@@ -38,14 +41,14 @@ def fit(
     the Hessian is at most X'X/4 + l2, so one inverse serves every step (fast, monotone)."""
     rows = np.hstack([inputs, np.ones((len(inputs), 1))])
     shrink = np.full(rows.shape[1], l2)
-    shrink[-1] = 1e-3
+    shrink[-1] = BIAS_L2
     bound = np.linalg.inv(rows.T @ rows / 4 + np.diag(shrink))
     weights = np.zeros(rows.shape[1])
-    for _ in range(2000):
+    for _ in range(FIT_STEPS):
         p = 1.0 / (1.0 + np.exp(-np.clip(rows @ weights, -40, 40)))
         step = bound @ (rows.T @ (p - targets) + shrink * weights)
         weights -= step
-        if float(np.max(np.abs(step))) < 1e-7:
+        if float(np.max(np.abs(step))) < FIT_TOLERANCE:
             break
     return weights
 

@@ -145,6 +145,11 @@ class Model:
     def data_sha256(self) -> str:
         return str(self.meta.get("data_sha256", ""))
 
+    @property
+    def identity_sha256(self) -> str:
+        """What it was trained from and how (`learning.identity`); the shipped version's source."""
+        return str(self.meta.get("identity_sha256", ""))
+
     # -- prediction
     def predict(self, features: Features, *, explain: Container[str] = HEADS) -> dict[str, Learned]:
         """Each head's score on a message; a raised one among `explain` says why: the words

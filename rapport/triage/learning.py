@@ -1,10 +1,16 @@
 """Training triage's learned layer: a logistic regression per head on [embedding ⊕ features],
 blended with the nearest labelled examples, each threshold chosen on 5-fold cross-validation.
-Pure: numpy, no Django."""
+Pure: numpy, no Django.
+
+A model's identity is `identity()`: a hash of the examples as training reads them and of every
+setting that changes what training makes of them. The shipped model's version is its first 12
+hex digits, so two models trained differently never carry the same version.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,12 +24,15 @@ from rapport.triage.inputs import (
     CALL_HEAD,
     CALL_SIGNALS,
     EMBED_SCALE,
+    FEATURES,
     HEADS,
+    MIN_WORDS,
+    RULE_SIGNALS,
     Labelled,
     call_label,
     too_short,
 )
-from rapport.triage.learned import Model, shorten
+from rapport.triage.learned import LOOP_SIMILARITY, Model, shorten
 
 # The union head's threshold is the highest at which cross-validated recall of the whole
 # decision reaches CALL_RECALL (docs/triage-and-routing.md: 0.97 was tried and taken back).
@@ -32,6 +41,53 @@ CALL_RECALL = 0.95
 # recall weigh alike for the signals that steer to a call (the issue asks both >= 0.85); a false
 # compliment marks a case "nothing left to do", so there precision weighs most.
 BETA = {"urgent": 1.0, "upset": 1.0, "wants_human": 1.0, "compliment": 0.5}
+# Raise it when what training reads of an example or how it fits changes in a way `settings()`
+# and the examples' features do not show (the extras' formulas, the fitting's arithmetic).
+FORMAT = 1
+
+
+def settings(seed: int) -> dict[str, Any]:
+    """Every setting that changes the model training makes of the same examples."""
+    return {
+        "format": FORMAT,
+        "encoder": embedding.ENCODER,
+        "embed_chars": embedding.EMBED_CHARS,
+        "embed_scale": EMBED_SCALE,
+        "features": list(FEATURES),
+        "rule_signals": list(RULE_SIGNALS),
+        "heads": [*HEADS, CALL_HEAD],
+        "call_signals": list(CALL_SIGNALS),
+        "min_words": MIN_WORDS,
+        "call_recall": CALL_RECALL,
+        "beta": BETA,
+        "folds": fitting.FOLDS,
+        "seed": seed,
+        "l2": fitting.L2,
+        "bias_l2": fitting.BIAS_L2,
+        "fit_steps": fitting.FIT_STEPS,
+        "fit_tolerance": fitting.FIT_TOLERANCE,
+        "threshold_range": list(fitting.THRESHOLD_RANGE),
+        "neighbours": fitting.NEIGHBOURS,
+        "neighbour_power": fitting.NEIGHBOUR_POWER,
+        "neighbour_weight": fitting.NEIGHBOUR_WEIGHT,
+        "loop_similarity": LOOP_SIMILARITY,  # stored in the model, read when it decides
+    }
+
+
+def identity(examples: Sequence[Labelled], chosen: dict[str, Any]) -> str:
+    """SHA-256 of training's settings and of each example as training reads it: its words,
+    the rules that fired on it (so a changed rule makes another model), its tone, its labels."""
+    digest = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode())
+    for example in examples:
+        features = example.features
+        read = [
+            features.text,
+            sorted(name for name, fired in features.rules.items() if fired),
+            f"{features.vader:.9f}",
+            sorted(example.labels.items()),
+        ]
+        digest.update(json.dumps(read, ensure_ascii=False).encode() + b"\n")
+    return digest.hexdigest()
 
 
 def data_sha256(paths: Sequence[Path]) -> str:
@@ -52,9 +108,12 @@ def train(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Model, dict[str, Any]]:
     """A model trained on `examples`, and its cross-validated figures per signal (5 folds:
-    the learned head alone, the rule alone, and both combined at the chosen threshold)."""
+    the learned head alone, the rule alone, and both combined at the chosen threshold). Its
+    version is `version`, else the first 12 digits of its identity."""
     if not examples:
         raise ValueError("no examples to train on")
+    chosen = settings(seed)
+    identified = identity(examples, chosen)
     tool = embedding.encoder()
     embedded = tool.embed_many([example.features.text for example in examples])
     folds = fitting.folds_of(len(examples), seed)
@@ -117,7 +176,7 @@ def train(
     stacked = np.stack(heads)
     model = Model(
         name=name,
-        version=version or at.strftime("%Y%m%dT%H%M%SZ"),
+        version=version or identified[:12],
         weights=stacked[:, :-1],
         bias=stacked[:, -1],
         thresholds=np.array(thresholds),
@@ -130,9 +189,9 @@ def train(
         meta={
             "trained_at": at.isoformat(),
             "data_sha256": data_hash,
+            "identity_sha256": identified,
+            "settings": chosen,
             "figures": figures,
-            "l2": fitting.L2,
-            "seed": seed,
         },
     )
     return model, figures

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rapport.triage import embedding, inputs, learned, learning, signals, training
+from rapport.triage import embedding, fitting, inputs, learned, learning, signals, training
 from rapport.triage.signals import HistoryItem, triage
 
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
@@ -180,16 +180,24 @@ def test_the_embedding_loads_from_the_package_with_no_network(
 def test_the_shipped_model_is_what_the_build_makes_of_the_shipped_data(
     model: learned.Model,
 ) -> None:
-    """The data hash must match exactly (rebuild after changing the data); a rebuild decides
-    as the shipped model does (a rule changed since only moves a few scores: the model reads
-    which rules fired; rebuild after changing the rules too)."""
+    """The data hash and the version must match exactly: rebuild after changing the data, a
+    rule that fires on it or a training setting (the version names all three); a rebuild
+    decides as the shipped model does."""
     paths = training.shipped_data()
     assert [path.name for path in paths] == ["labelled.jsonl", "labelled_more.jsonl"]
     assert model.data_sha256 == learning.data_sha256(paths), (
         "the shipped data changed: run .venv/bin/python -m rapport.triage.training"
     )
     rebuilt, _ = training.train_shipped()
-    assert (rebuilt.name, rebuilt.version, rebuilt.texts) == ("shipped", model.version, model.texts)
+    assert rebuilt.version == model.version == model.identity_sha256[:12], (
+        "what training reads of the data (the rules) or a training setting changed: "
+        "run .venv/bin/python -m rapport.triage.training"
+    )
+    assert (rebuilt.name, rebuilt.identity_sha256, rebuilt.texts) == (
+        "shipped",
+        model.identity_sha256,
+        model.texts,
+    )
     examples = training.read(paths)
     for head in model.heads:
         index = model.heads.index(head)
@@ -228,6 +236,64 @@ def test_training_reports_cross_validated_figures_per_signal() -> None:
     assert figures["signals"]["wants_human"]["positives"] == 0  # unknown: no examples
     scores = model.predict(signals.features("my puppy swallowed a sock and is bleeding"))
     assert scores["urgent"].score > scores["upset"].score
+
+
+_FEW = [
+    ("my dog is bleeding a lot", True),
+    ("my cat ate rat poison and is shaking", True),
+    ("the baby is not breathing properly", True),
+    ("he collapsed and is not waking up", True),
+    ("what time do you open on sunday", False),
+    ("can I change my delivery address please", False),
+    ("please send me the invoice for march", False),
+    ("do you sell gift cards in the shop", False),
+]
+
+
+def _trained(upset: str = "") -> learned.Model:
+    """A model of the few messages above (`upset`: the one also labelled upset)."""
+    examples = [
+        training.labelled(text, {"urgent": urgent, "upset": text == upset}) for text, urgent in _FEW
+    ]
+    return learning.train(examples, trained_at=NOW)[0]
+
+
+def test_a_models_version_names_its_data_and_every_setting_that_changes_its_weights(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Which model decided is told by its version: the same data and settings give the same
+    version; another setting, label or rule reading gives another (models trained apart)."""
+    first = _trained()
+    assert _trained().version == first.version == first.identity_sha256[:12]
+    assert first.meta["settings"]["call_recall"] == learning.CALL_RECALL
+    versions = {first.version}
+    with monkeypatch.context() as patched:
+        patched.setattr(learning, "CALL_RECALL", 0.97)
+        versions.add(_trained().version)
+    with monkeypatch.context() as patched:
+        patched.setattr(fitting, "L2", 1.0)
+        other = _trained()
+        assert not np.array_equal(other.weights, first.weights)
+        versions.add(other.version)
+    with monkeypatch.context() as patched:
+        patched.setattr(fitting, "NEIGHBOUR_WEIGHT", 0.3)
+        versions.add(_trained().version)
+    with monkeypatch.context() as patched:
+        patched.setattr(learning, "FORMAT", learning.FORMAT + 1)
+        versions.add(_trained().version)
+    versions.add(_trained(upset=_FEW[0][0]).version)  # one label more
+    with monkeypatch.context() as patched:  # a rule that now fires on one of the messages
+        read = signals.features
+
+        def fired(text: str, **kwargs: Any) -> inputs.Features:
+            features = read(text, **kwargs)
+            if text == _FEW[4][0]:
+                return dataclasses.replace(features, rules={**features.rules, "upset": True})
+            return features
+
+        patched.setattr(signals, "features", fired)
+        versions.add(_trained().version)
+    assert len(versions) == 7
 
 
 def _said(text: str, minutes: int, where: str = "") -> HistoryItem:
