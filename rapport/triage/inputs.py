@@ -63,9 +63,11 @@ class Features:
 
     def rows_shown(self, shown: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """`rows` with each head's visible rules given (`shown_rules(heads)`, once a model)."""
-        fired = np.array([float(bool(self.rules.get(name))) for name in RULE_SIGNALS])
-        extras = np.tile(np.array(self.extras()), (len(shown), 1))
-        return np.hstack([shown * fired, extras])
+        fired = [float(bool(self.rules.get(name))) for name in RULE_SIGNALS]
+        rows = np.empty((len(shown), len(FEATURES)))
+        np.multiply(shown, fired, out=rows[:, : len(RULE_SIGNALS)])
+        rows[:, len(RULE_SIGNALS) :] = self.extras()
+        return rows
 
 
 def too_short(text: str) -> bool:

@@ -22,7 +22,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Collection, Container, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,10 @@ class Learned:
         )
 
 
+def _sigmoid(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40))), dtype=np.float64)
+
+
 def shorten(text: str, chars: int = EXAMPLE_CHARS) -> str:
     words = " ".join(text.split())
     return words if len(words) <= chars else words[: chars - 3] + "..."
@@ -129,6 +133,13 @@ class Model:
         self._embed_weights = np.ascontiguousarray(EMBED_SCALE * self.weights[:, :dim])
         self._feature_weights = np.ascontiguousarray(self.weights[:, dim:])
         self._shown = shown_rules(self.heads)
+        self._thresholds: list[float] = self.thresholds.tolist()
+        # The embedding (`embedding.read`'s own object, kept alive here) and its similarities.
+        self._last_similarity: tuple[embedding.Vector, embedding.Vector] | None = None
+        # What `predict_toned` bounds by: the most the tone can add to a logit (the compound
+        # lies within [-1, 1]) and the neighbours' highest share.
+        self._reach = np.abs(self._feature_weights[:, _TONE]) if self.heads else np.zeros(0)
+        self._full = np.ones(len(self.heads))
         known = self.known if self.known is not None else np.ones_like(self.labels)
         self._known = known.astype(np.float32)
         self._positive = (self.labels & known).astype(np.float32)
@@ -180,28 +191,42 @@ class Model:
         if not indexes:
             return {}
         _, vector = embedding.read(features.text)
-        rows = replace(features, vader=0.0).rows_shown(self._shown)
-        reach = np.abs(self._feature_weights[:, _TONE])  # the most the tone can add to a logit
-        full = np.ones(len(self.heads)) if self.neighbour_weight else None
-        if self._below(self._scores(rows, vector, full, add=reach), indexes):
+        rows = features.rows_shown(self._shown)
+        rows[:, _TONE] = 0.0  # as `rows_shown` of the features without their tone
+        # The same arithmetic as `_scores`, each part computed once for the three steps.
+        fixed = self.bias + self._embed_weights @ vector
+        highest = _sigmoid(fixed + np.einsum("hf,hf->h", self._feature_weights, rows) + self._reach)
+        weight = self.neighbour_weight
+        kept = (1 - weight) * highest if weight else highest
+        if self._below(kept + weight * self._full if weight else kept, indexes):
             return {}
-        shares = self._neighbours(self._similarity(vector)) if self.neighbour_weight else None
-        if self._below(self._scores(rows, vector, shares, add=reach), indexes):
+        shares = self._neighbours(self._similarity(vector)) if weight else None
+        if shares is not None and self._below(kept + weight * shares, indexes):
             return {}
         rows[:, _TONE] = tone()  # now as `rows_shown` of the features with their tone
-        return self._results(self._scores(rows, vector, shares))
+        scores = _sigmoid(fixed + np.einsum("hf,hf->h", self._feature_weights, rows))
+        if shares is not None:
+            scores = (1 - weight) * scores + weight * shares
+        return self._results(scores)
 
     def _similarity(self, vector: embedding.Vector) -> embedding.Vector:
         """The cosine of a message's embedding to every labelled example, a block at a time
-        (see BLOCK_ROWS)."""
-        if not self._blocks:
-            return np.zeros(0, np.float32)
-        return np.concatenate([block @ vector for block in self._blocks])
+        (see BLOCK_ROWS). The last message's is kept: explaining a hit reads it again. Shared:
+        never write to it."""
+        last = self._last_similarity
+        if last is not None and last[0] is vector:  # the same message, explained after scoring
+            return last[1]
+        similarity = np.empty(len(self._vectors), np.float32)
+        for first, block in zip(range(0, len(similarity), BLOCK_ROWS), self._blocks, strict=True):
+            np.matmul(block, vector, out=similarity[first : first + len(block)])
+        self._last_similarity = (vector, similarity)
+        return similarity
 
     def _below(self, highest: npt.NDArray[np.float64], indexes: Sequence[int]) -> bool:
         """Whether each of these heads' highest possible scores is below its threshold (by a
         margin far above rounding, so the bound never decides where the exact score would not)."""
-        return all(highest[i] < self.thresholds[i] - 1e-9 for i in indexes)
+        values = highest.tolist()
+        return all(values[i] < self._thresholds[i] - 1e-9 for i in indexes)
 
     def _scores(
         self,
@@ -218,15 +243,17 @@ class Model:
         )
         if add is not None:
             logits = logits + add
-        scores = 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+        scores = _sigmoid(logits)
         if shares is not None:
             scores = (1 - self.neighbour_weight) * scores + self.neighbour_weight * shares
-        return np.asarray(scores, dtype=np.float64)
+        return scores
 
     def _results(self, scores: npt.NDArray[np.float64]) -> dict[str, Learned]:
         return {
-            head: Learned(head, float(scores[index]), bool(scores[index] >= self.thresholds[index]))
-            for index, head in enumerate(self.heads)
+            head: Learned(head, score, score >= threshold)
+            for head, score, threshold in zip(
+                self.heads, scores.tolist(), self._thresholds, strict=True
+            )
         }
 
     def explain(self, features: Features, hits: Sequence[Learned]) -> dict[str, Learned]:

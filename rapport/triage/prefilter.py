@@ -47,10 +47,13 @@ def requirement(pattern: str) -> Requirement | None:
 
 def word_starts(folded: str, longest: int) -> frozenset[str]:
     """Every beginning (2 to `longest` characters) of every word of the folded text."""
-    starts: set[str] = set()
-    for word in set(_WORD.findall(folded)):
-        starts.update(word[:size] for size in range(2, min(len(word), longest) + 1))
-    return frozenset(starts)
+    return frozenset(
+        {
+            word[:size]
+            for word in set(_WORD.findall(folded))
+            for size in range(2, min(len(word), longest) + 1)
+        }
+    )
 
 
 def may_match(needed: Requirement | None, starts: frozenset[str]) -> bool:

@@ -212,6 +212,8 @@ def _combine(
     *,
     model: learned.Model,
     troubled: bool,
+    calm: bool,
+    no_call: bool,
 ) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]], learned.Learned | None]:
     """Each signal is the rule OR the learned classifier: a signal no rule raised is raised
     when the model's score reaches its threshold (chosen on cross-validation), with a reason
@@ -228,9 +230,9 @@ def _combine(
     missing = {signal for signal, reasons in rules.items() if not reasons}
     if rules["compliment"]:
         missing -= {"upset", "wants_human"}
-    if _CALM.search(folded):
+    if calm:
         missing.discard("urgent")
-    if _NO_CALL.search(folded):
+    if no_call:
         missing.discard("wants_human")
     features = inputs.Features(
         body, {signal: bool(reasons) for signal, reasons in rules.items()}, vader=0.0
@@ -303,8 +305,8 @@ SAFETY_WORDS = {
 
 def _contact(
     body: str,
-    folded: str,
     *,
+    no_call: re.Match[str] | None,
     needs_call: bool,
     asked: bool,
     safety: Sequence[str],
@@ -314,8 +316,7 @@ def _contact(
     call now). One who declined a call ("please don't phone") gets a written reply unless
     they also asked for a person, or someone's health or safety is at risk: then a call,
     because a life outweighs a preference. Money, access and deadlines keep the reply they
-    asked for, first in the queue (urgent)."""
-    no_call = _NO_CALL.search(folded)
+    asked for, first in the queue (urgent). `no_call`: where they declined a call, if they did."""
     declined = bool(no_call) and not asked
     call = "call" if phone_available else "callback"
     reasons = []
@@ -359,6 +360,7 @@ def triage(
     starts = _word_starts(folded)
     calm_match = _CALM.search(folded)
     calm = calm_match is not None
+    no_call = _NO_CALL.search(folded)
     praise = _PRAISE.search(folded) or _PRAISE_EMOJI.search(body)
     troubled = (
         bool(_PROBLEM.search(_THANKS_FOR_A_FIX.sub(" ", folded))) or "?" in body or "¿" in body
@@ -392,7 +394,14 @@ def triage(
         "loop": loop or follow_up,
     }
     found, learned_hits, call_hit = _combine(
-        body, folded, starts, rules | {"compliment": compliment}, model=model, troubled=troubled
+        body,
+        folded,
+        starts,
+        rules | {"compliment": compliment},
+        model=model,
+        troubled=troubled,
+        calm=calm,
+        no_call=no_call is not None,
     )
     urgent, upset, wants_human = found["urgent"], found["upset"], found["wants_human"]
     loop = loop or loops.similar(text, history, now, model) or follow_up
@@ -413,7 +422,7 @@ def triage(
     reasons = [*urgent, *upset, *wants_human, *loop, *compliment]
     contact, said = _contact(
         body,
-        folded,
+        no_call=no_call,
         needs_call=bool(urgent or upset or wants_human) or reads_call,
         asked=bool(wants_human),
         safety=safety,
