@@ -246,7 +246,11 @@ def main(argv: Sequence[str]) -> int:
         print(__doc__.strip().splitlines()[-4], file=sys.stderr)
         return 2
     sets = {"given": tuple(given)} if given else {"development": DEVELOPMENT, "frozen": (FROZEN,)}
-    result: dict[str, Any] = {"sets": {}}
+    shipped = learned.load_shipped()
+    result: dict[str, Any] = {
+        "model": {"name": shipped.name, "version": shipped.version},
+        "sets": {},
+    }
     for name, files in sets.items():
         examples = read_set(files)
         if examples:
