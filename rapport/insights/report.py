@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 
 from rapport.cases.models import Case
 from rapport.insights.charts import Chart
+from rapport.insights.rollups import Keys
 from rapport.lib.forms import Form
 from rapport.people.models import Agent, Brand, Site, Team
 
@@ -47,6 +48,9 @@ class Scope:
     zone: ZoneInfo
     now: datetime
     filters: Mapping[str, str] = field(default_factory=dict)
+    # The filters as the kept days' columns when the cases are the whole desk's narrowed only
+    # by them (a supervisor's): the figures kept per day may answer (`rollups.py`).
+    kept: Keys | None = None
 
     def created_in_window(self) -> QuerySet[Case]:
         return self.cases.filter(created_at__gte=self.since, created_at__lt=self.until)
@@ -215,6 +219,7 @@ def scope_for(cases: QuerySet[Case], form: FiltersForm, *, now: datetime) -> Sco
     the last seven days, today included (whole days in the desk's zone)."""
     zone = _desk_zone()
     data = form.cleaned_data
+    whole_desk = not cases.query.where
     today = now.astimezone(zone).date()
     until = _end(data.get("until") or today, zone)
     first_day = until.astimezone(zone).date() - timedelta(DEFAULT_DAYS)
@@ -228,7 +233,14 @@ def scope_for(cases: QuerySet[Case], form: FiltersForm, *, now: datetime) -> Sco
     if data.get("brand"):
         cases = cases.filter(brand=data["brand"])
     given = {name: str(form.data[name]) for name in FILTER_NAMES if name in form.data}
-    return Scope(cases=cases, since=since, until=until, zone=zone, now=now, filters=given)
+    kept = None
+    if whole_desk:
+        kept = Keys(
+            **{name: data[name].pk for name in ("team", "site", "agent", "brand") if data.get(name)}
+        )
+    return Scope(
+        cases=cases, since=since, until=until, zone=zone, now=now, filters=given, kept=kept
+    )
 
 
 # -- CSV ------------------------------------------------------------------------------------

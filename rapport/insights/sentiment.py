@@ -18,7 +18,8 @@ from django.db.models import Count, Q, QuerySet
 
 from rapport.cases.models import Case, Direction, Message
 from rapport.insights.narrow import of_cases
-from rapport.insights.periods import as_day, percent, week_of, weeks
+from rapport.insights.periods import as_day, percent, week_of, week_of_date, weeks
+from rapport.insights.rollups import SENTIMENT, Keys, Split, sentiment_kept, split_window
 from rapport.triage.models import MessageSignal, TriageSignal
 
 SHOWN = (TriageSignal.UPSET, TriageSignal.URGENT, TriageSignal.COMPLIMENT)
@@ -72,49 +73,62 @@ def _signal_figures() -> dict[str, Any]:
 
 
 def sentiment(
-    cases: QuerySet[Case], *, since: datetime, until: datetime, zone: ZoneInfo
+    cases: QuerySet[Case],
+    *,
+    since: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    kept: Keys | None = None,
+    now: datetime | None = None,
 ) -> Sentiment:
-    """Five queries: customers' messages and raised signals, each in total and per week, and
-    the REASON_ROWS most common kinds of reason for upset."""
+    """Customers' messages and raised signals per week, and the upset messages per kind of
+    reason: three queries over the live part of the window. Given `kept` (the scope's filters
+    over the whole desk) and `now`, the settled days kept per day (`rapport/insights/rollups.py`)
+    answer their part in two more queries (and one to find them): the same figures."""
+    if kept is not None and now is not None:
+        split = split_window(SENTIMENT, since=since, until=until, now=now, zone=zone)
+    else:
+        split = Split([], [(since, until)])
     inbound = of_cases(
-        Message.objects.filter(
-            direction=Direction.INBOUND, created_at__gte=since, created_at__lt=until
-        ),
-        cases,
+        Message.objects.filter(split.live_q("created_at"), direction=Direction.INBOUND), cases
     )
-    raised = of_cases(MessageSignal.objects.filter(at__gte=since, at__lt=until), cases)
+    raised = of_cases(MessageSignal.objects.filter(split.live_q("at")), cases)
     week = week_of("created_at", since=since, until=until, zone=zone)
-    per_week_messages = {
-        as_day(row["week"], zone): row["n"]
-        for row in inbound.annotate(week=week).values("week").annotate(n=Count("created_at"))
-    }
-    per_week_signals = {
-        as_day(row["week"], zone): row
-        for row in raised.annotate(week=week_of("at", since=since, until=until, zone=zone))
+    weekly: dict[date, list[int]] = {day: [0, 0, 0, 0] for day in weeks(since, until, zone)}
+    for row in inbound.annotate(week=week).values("week").annotate(n=Count("created_at")):
+        weekly[as_day(row["week"], zone)][0] += row["n"]
+    for row in (
+        raised.annotate(week=week_of("at", since=since, until=until, zone=zone))
         .values("week")
         .annotate(**_signal_figures())
-    }
-    totals = raised.aggregate(**_signal_figures())
-    total = Mood(inbound.count(), totals["upset"], totals["urgent"], totals["compliment"])
-    by_week = []
-    for day in weeks(since, until, zone):
-        row = per_week_signals.get(day, {})
-        by_week.append(
-            MoodWeek(
-                day,
-                Mood(
-                    per_week_messages.get(day, 0),
-                    row.get("upset", 0),
-                    row.get("urgent", 0),
-                    row.get("compliment", 0),
-                ),
-            )
-        )
-    reasons = [
-        UpsetReason(row["kind"], row["n"], percent(row["n"], total.upset))
-        for row in raised.filter(signal=TriageSignal.UPSET)
+    ):
+        _add(weekly[as_day(row["week"], zone)], 1, row)
+    by_kind: dict[str, int] = {}
+    for row in (
+        raised.filter(signal=TriageSignal.UPSET)
         .values("kind")
         .annotate(n=Count("message", distinct=True))
-        .order_by("-n", "kind")[:REASON_ROWS]
-    ]
-    return Sentiment(total, by_week, reasons)
+    ):
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+    if kept is not None and split.kept:
+        per_week, reasons = sentiment_kept(
+            split, kept, week_of_date("day", since=since, until=until, zone=zone)
+        )
+        for row in per_week:
+            figures = weekly[as_day(row["week"], zone)]
+            figures[0] += row["n"]
+            _add(figures, 1, row)
+        for row in reasons:
+            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+    # A week's messages and each week's distinct messages per signal add up to the window's: a
+    # message and its signals share one time (`MessageSignal.at` is its arrival).
+    by_week = [MoodWeek(day, Mood(*figures)) for day, figures in weekly.items()]
+    total = Mood(*(sum(w[i] for w in weekly.values()) for i in range(4)))
+    top = sorted(by_kind.items(), key=lambda item: (-item[1], item[0]))[:REASON_ROWS]
+    reasons_shown = [UpsetReason(kind, n, percent(n, total.upset)) for kind, n in top]
+    return Sentiment(total, by_week, reasons_shown)
+
+
+def _add(figures: list[int], offset: int, row: dict[str, Any]) -> None:
+    for i, signal in enumerate(SHOWN):
+        figures[offset + i] += row[str(signal)]

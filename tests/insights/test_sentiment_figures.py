@@ -42,7 +42,7 @@ def moods(world: World) -> World:
 def test_share_of_upset_urgent_and_compliments_per_week(
     moods: World, django_assert_num_queries: pytest.FixtureRequest
 ) -> None:
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    with django_assert_num_queries(3):  # type: ignore[operator]
         found = sentiment(clinic(moods), since=SINCE, until=UNTIL, zone=MADRID)
     assert found.total == Mood(messages=6, upset=3, urgent=2, compliment=1)
     assert (found.total.upset_percent, found.total.compliment_percent) == (50.0, 16.7)

@@ -13,7 +13,14 @@ from rapport.insights.sentiment import sentiment
 
 
 def build(scope: Scope) -> Report:
-    found = sentiment(scope.cases, since=scope.since, until=scope.until, zone=scope.zone)
+    found = sentiment(
+        scope.cases,
+        since=scope.since,
+        until=scope.until,
+        zone=scope.zone,
+        kept=scope.kept,
+        now=scope.now,
+    )
     total = found.total
     week_rows = tuple(
         (

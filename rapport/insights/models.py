@@ -1,0 +1,101 @@
+"""Figures kept per day of the desk, so a long window reads a few rows a day instead of every
+case and message of it (`rapport/insights/rollups.py`). Each row is a count a live query would
+give for one local day and one (owner, team, brand) of the cases, as they were when the day was
+built; a day whose facts changed since is marked stale and read live until it is built again."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class RollupDay(models.Model):
+    """One local day (in `zone`) a question keeps: its rows are complete for that day unless
+    `stale` (a fact of the day changed after it was built: a late message, a case re-assigned
+    or merged)."""
+
+    question = models.CharField(max_length=40)
+    day = models.DateField()
+    zone = models.CharField(max_length=64)
+    stale = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "day"], name="rollup_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.question} {self.day} ({self.zone}{', stale' if self.stale else ''})"
+
+
+class RollupMark(models.Model):
+    """How far the rollups' sweep has read a table's new rows (by id): it reads from `previous`
+    (two sweeps back), so a row whose transaction committed after a higher id was read is still
+    seen once."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen = models.BigIntegerField(default=0)
+    previous = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.previous}..{self.seen}"
+
+
+class KeptDay(models.Model):
+    """What every kept row is counted per: a local day, and the owner, team and brand of the
+    cases (ids, not keys: a row outlives nothing it counts, and is rebuilt when they change)."""
+
+    day = models.DateField()
+    owner = models.BigIntegerField(null=True)
+    team = models.BigIntegerField(null=True)
+    brand = models.BigIntegerField(null=True)
+
+    class Meta:
+        abstract = True
+        # A filtered window reads the rows of its owner (or site's owners), team or brand.
+        indexes = [
+            models.Index(fields=[key, "day"], name=f"%(class)s_{key}")
+            for key in ("owner", "team", "brand")
+        ]
+
+
+class SentimentDay(KeptDay):
+    """Customers' messages of one local day and cases' owner, team and brand, and those triage
+    read as upset, urgent or a compliment (each message once per signal)."""
+
+    messages = models.IntegerField()
+    upset = models.IntegerField()
+    urgent = models.IntegerField()
+    compliment = models.IntegerField()
+
+    class Meta(KeptDay.Meta):
+        indexes = [
+            *KeptDay.Meta.indexes,
+            models.Index(
+                fields=[
+                    *("day", "owner", "team", "brand"),
+                    *("messages", "upset", "urgent", "compliment"),
+                ],
+                name="sentiment_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.messages} messages"
+
+
+class UpsetReasonDay(KeptDay):
+    """Upset messages of one local day and cases' owner, team and brand per kind of reason (a
+    message with two kinds counts under both)."""
+
+    kind = models.CharField(max_length=40)
+    messages = models.IntegerField()
+
+    class Meta(KeptDay.Meta):
+        indexes = [
+            *KeptDay.Meta.indexes,
+            models.Index(
+                fields=["day", "kind", "owner", "team", "brand", "messages"],
+                name="upset_reason_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.messages}"
