@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,6 +57,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--reuse",
         action="store_true",
         help="time the desk an earlier run generated there (generate it if none finished)",
+    )
+    parser.add_argument(
+        "--rollups",
+        action="store_true",
+        help="build the figures insights keep per day first (every stale or missing day), timed",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "insights.json"))
     parser.add_argument("--only", default="", help="comma-separated page names to time")
@@ -167,6 +173,37 @@ def measure(name: str, requests: int, client: Any, url: str) -> dict[str, Any]:
     return {"url": url, **result, "load_average_before": before, "load_average_after": load()}
 
 
+def kept_now() -> dict[str, Any]:
+    """How many days and rows insights keep (rapport/insights/rollups.py)."""
+    from rapport.insights.models import RollupDay, SentimentDay, UpsetReasonDay
+
+    return {
+        "days": RollupDay.objects.filter(stale=False).count(),
+        "sentiment_rows": SentimentDay.objects.count(),
+        "upset_reason_rows": UpsetReasonDay.objects.count(),
+    }
+
+
+def build_rollups() -> dict[str, Any]:
+    """`rapport rollups` on the desk, timed (wall and CPU), with the load around it."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from rapport.insights.rollups import refresh_rollups
+
+    before, wall, cpu = load(), time.perf_counter(), time.process_time()
+    done = refresh_rollups(now=timezone.now(), zone=ZoneInfo(settings.TIME_ZONE), limit=None)
+    built = {
+        "built_days": len(done["built"]),
+        "build_s": round(time.perf_counter() - wall, 1),
+        "build_cpu_s": round(time.process_time() - cpu, 1),
+        "load_average_before": before,
+        "load_average_after": load(),
+    }
+    print(f"rollups: {built}", flush=True)
+    return {**built, **kept_now()}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     desk = prepare(args)
@@ -181,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"{counts['cases']} cases, {counts['messages']} messages on {connection.vendor}")
     print(f"stored waits not first_response_at - created_at: {counts['first_wait_mismatched']}")
+    kept = build_rollups() if args.rollups else None
     client = signed_in_client(desk["supervisor"])
     client.get("/login/")  # builds the middleware chain: not something a server does per request
     only = {name.strip() for name in args.only.split(",") if name.strip()}
@@ -202,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             **counts,
             "generated": desk["generated"],
             "migrate_s": desk["migrate_s"],
+            "rollups": kept or kept_now(),
             "client": "django.test.Client in-process, DEBUG off, a signed-in supervisor",
             "requests": args.requests,
             "cpus": os.cpu_count(),

@@ -71,15 +71,23 @@ class Keys:
     agent: int | None = None
     brand: int | None = None
 
-    def narrow(self, rows: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    def narrow(self, rows: QuerySet[Any, Any], *, via: str = "") -> QuerySet[Any, Any]:
+        """Kept rows (or, `via` their case, live rows) of the cases these filters choose. Live
+        rows are joined to their case rather than narrowed by `case_id IN (SELECT …)`: for
+        two days of messages of one team SQLite walked the team's ~90k cases and probed each
+        one's messages (1.5 s at 1M cases); joined, it reads the two days."""
+        to = f"{via}__" if via else ""
         if self.team is not None:
-            rows = rows.filter(team=self.team)
+            rows = rows.filter(**{f"{to}team": self.team})
         if self.agent is not None:
-            rows = rows.filter(owner=self.agent)
+            rows = rows.filter(**{f"{to}owner": self.agent})
         if self.site is not None:
-            rows = rows.filter(owner__in=Agent.objects.filter(site=self.site).values("pk"))
+            if via:
+                rows = rows.filter(**{f"{to}owner__site": self.site})
+            else:
+                rows = rows.filter(owner__in=Agent.objects.filter(site=self.site).values("pk"))
         if self.brand is not None:
-            rows = rows.filter(brand=self.brand)
+            rows = rows.filter(**{f"{to}brand": self.brand})
         return rows
 
 
@@ -274,14 +282,16 @@ def _since_mark(name: str) -> Subquery:
 
 def changed_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
     """One query: the settled local days whose facts changed since the sweep two runs back
-    (new messages and signals of those days, messages and signals of cases with an event that
-    moves them). The sweep marks them stale; a read before that reads them live."""
+    (new messages, of either direction, and signals of those days; customers' messages and
+    signals of cases with an event that moves them). The sweep marks them stale; a read before
+    that reads them live."""
     horizon = start_of(first_unsettled(now, zone), zone)
     moved = CaseEvent.objects.filter(pk__gt=_since_mark("event"), kind__in=MOVING_EVENTS).values(
         "case"
     )
     inbound = Message.objects.filter(direction=Direction.INBOUND, created_at__lt=horizon)
     signals = MessageSignal.objects.filter(at__lt=horizon)
+    settled = first_unsettled(now, zone)
 
     def days(rows: QuerySet[Any, Any], field: str) -> QuerySet[Any, Any]:
         day: QuerySet[Any, Any] = rows.annotate(
@@ -289,9 +299,15 @@ def changed_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
         ).values_list("local_day")
         return day
 
-    changed: QuerySet[Any, Any] = days(inbound.filter(pk__gt=_since_mark("message")), "created_at")
+    def new(rows: QuerySet[Any, Any], field: str, mark: str) -> QuerySet[Any, Any]:
+        # Only the id is compared with an indexed column, so the rows since the mark are read
+        # by id, however old the window: a condition on the time (or the direction) led SQLite
+        # to walk every message before yesterday by `message_window` (0.6-1.4 s at 1M cases).
+        return days(rows.filter(pk__gt=_since_mark(mark)), field).filter(local_day__lt=settled)
+
+    changed = new(Message.objects.all(), "created_at", "message")
     return changed.union(
-        days(signals.filter(pk__gt=_since_mark("signal")), "at"),
+        new(MessageSignal.objects.all(), "at", "signal"),
         days(inbound.filter(case__in=moved), "created_at"),
         days(signals.filter(case__in=moved), "at"),
     )

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet
 
 from rapport.cases.models import Case, Direction, Message
-from rapport.insights.narrow import of_cases
+from rapport.insights.narrow import RowT, of_cases
 from rapport.insights.periods import as_day, percent, week_of, week_of_date, weeks
 from rapport.insights.rollups import SENTIMENT, Keys, Split, sentiment_kept, split_window
 from rapport.triage.models import MessageSignal, TriageSignal
@@ -89,10 +89,15 @@ def sentiment(
         split = split_window(SENTIMENT, since=since, until=until, now=now, zone=zone)
     else:
         split = Split([], [(since, until)])
-    inbound = of_cases(
-        Message.objects.filter(split.live_q("created_at"), direction=Direction.INBOUND), cases
+
+    def narrowed(rows: QuerySet[RowT, Any]) -> QuerySet[RowT, Any]:
+        # With kept days the live part is a few days: read them, joined to their cases.
+        return kept.narrow(rows, via="case") if kept and split.kept else of_cases(rows, cases)
+
+    inbound = narrowed(
+        Message.objects.filter(split.live_q("created_at"), direction=Direction.INBOUND)
     )
-    raised = of_cases(MessageSignal.objects.filter(split.live_q("at")), cases)
+    raised = narrowed(MessageSignal.objects.filter(split.live_q("at")))
     week = week_of("created_at", since=since, until=until, zone=zone)
     weekly: dict[date, list[int]] = {day: [0, 0, 0, 0] for day in weeks(since, until, zone)}
     for row in inbound.annotate(week=week).values("week").annotate(n=Count("created_at")):
