@@ -43,6 +43,9 @@ class KeptDay(models.Model):
     cases (ids, not keys: a row outlives nothing it counts, and is rebuilt when they change)."""
 
     day = models.DateField()
+    # A row of the whole desk's day (owner, team and brand empty), read when nothing is
+    # filtered: a year is then 365 rows, not one per owner, team and brand of each day.
+    whole = models.BooleanField(default=False)
     owner = models.BigIntegerField(null=True)
     team = models.BigIntegerField(null=True)
     brand = models.BigIntegerField(null=True)
@@ -70,7 +73,7 @@ class SentimentDay(KeptDay):
             *KeptDay.Meta.indexes,
             models.Index(
                 fields=[
-                    *("day", "owner", "team", "brand"),
+                    *("whole", "day", "owner", "team", "brand"),
                     *("messages", "upset", "urgent", "compliment"),
                 ],
                 name="sentiment_day",
@@ -92,7 +95,7 @@ class UpsetReasonDay(KeptDay):
         indexes = [
             *KeptDay.Meta.indexes,
             models.Index(
-                fields=["day", "kind", "owner", "team", "brand", "messages"],
+                fields=["whole", "day", "kind", "owner", "team", "brand", "messages"],
                 name="upset_reason_day",
             ),
         ]

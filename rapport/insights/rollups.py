@@ -72,11 +72,15 @@ class Keys:
     brand: int | None = None
 
     def narrow(self, rows: QuerySet[Any, Any], *, via: str = "") -> QuerySet[Any, Any]:
-        """Kept rows (or, `via` their case, live rows) of the cases these filters choose. Live
-        rows are joined to their case rather than narrowed by `case_id IN (SELECT …)`: for
-        two days of messages of one team SQLite walked the team's ~90k cases and probed each
-        one's messages (1.5 s at 1M cases); joined, it reads the two days."""
+        """Kept rows of the cases these filters choose (the whole desk's rows when there is
+        no filter), or, `via` their case, live rows. Live rows are joined to their case rather
+        than narrowed by `case_id IN (SELECT …)`: for two days of messages of one team SQLite
+        walked the team's ~90k cases and probed each one's messages (1.5 s at 1M cases);
+        joined, it reads the two days."""
         to = f"{via}__" if via else ""
+        if not via:
+            # The whole desk's rows answer a window with no filter (a few a day).
+            rows = rows.filter(whole=self == Keys())
         if self.team is not None:
             rows = rows.filter(**{f"{to}team": self.team})
         if self.agent is not None:
@@ -180,11 +184,13 @@ def _case_keys(via: str) -> dict[str, Any]:
     }
 
 
-def _build_sentiment(days: Sequence[date], zone: ZoneInfo) -> tuple[int, int]:
-    """Three grouped queries over the contiguous `days`: rows of SentimentDay and
-    UpsetReasonDay (the grouped counts; no Python over messages)."""
+def _sentiment_rows(
+    days: Sequence[date], zone: ZoneInfo, *, whole: bool
+) -> tuple[list[SentimentDay], list[UpsetReasonDay]]:
+    """Three grouped queries over the contiguous `days`: the rows per day and owner, team and
+    brand, or (`whole`) per day for the whole desk (no Python over messages)."""
     begin, end = start_of(days[0], zone), start_of(days[-1] + timedelta(days=1), zone)
-    keys = ("day", "owner_key", "team_key", "brand_key")
+    keys = ("day",) if whole else ("day", "owner_key", "team_key", "brand_key")
     inbound = (
         Message.objects.filter(
             direction=Direction.INBOUND, created_at__gte=begin, created_at__lt=end
@@ -213,12 +219,19 @@ def _build_sentiment(days: Sequence[date], zone: ZoneInfo) -> tuple[int, int]:
     for row in signals:
         figures = counts.setdefault(tuple(row[k] for k in keys), [0, 0, 0, 0])
         figures[1:] = [row["upset"], row["urgent"], row["compliment"]]
+
+    def where(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "day": row["day"],
+            "whole": whole,
+            "owner": row.get("owner_key"),
+            "team": row.get("team_key"),
+            "brand": row.get("brand_key"),
+        }
+
     day_rows = [
         SentimentDay(
-            day=key[0],
-            owner=key[1],
-            team=key[2],
-            brand=key[3],
+            **where(dict(zip(keys, key, strict=True))),
             messages=m,
             upset=u,
             urgent=r,
@@ -227,21 +240,20 @@ def _build_sentiment(days: Sequence[date], zone: ZoneInfo) -> tuple[int, int]:
         for key, (m, u, r, c) in counts.items()
     ]
     reason_rows = [
-        UpsetReasonDay(
-            day=row["day"],
-            owner=row["owner_key"],
-            team=row["team_key"],
-            brand=row["brand_key"],
-            kind=row["kind"],
-            messages=row["n"],
-        )
-        for row in reasons
+        UpsetReasonDay(**where(row), kind=row["kind"], messages=row["n"]) for row in reasons
     ]
+    return day_rows, reason_rows
+
+
+def _build_sentiment(days: Sequence[date], zone: ZoneInfo) -> tuple[int, int]:
+    """The kept rows of `days`, per owner, team and brand and for the whole desk."""
+    keyed, keyed_reasons = _sentiment_rows(days, zone, whole=False)
+    desk, desk_reasons = _sentiment_rows(days, zone, whole=True)
     SentimentDay.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
     UpsetReasonDay.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
-    SentimentDay.objects.bulk_create(day_rows, batch_size=2000)
-    UpsetReasonDay.objects.bulk_create(reason_rows, batch_size=2000)
-    return len(day_rows), len(reason_rows)
+    SentimentDay.objects.bulk_create([*keyed, *desk], batch_size=2000)
+    UpsetReasonDay.objects.bulk_create([*keyed_reasons, *desk_reasons], batch_size=2000)
+    return len(keyed) + len(desk), len(keyed_reasons) + len(desk_reasons)
 
 
 @transaction.atomic
