@@ -67,10 +67,20 @@ class Transport:
     # For a channel tied to the case rather than an address (chat: the case's conversation):
     # whether this case can be reached by it.
     reaches: Callable[[Case], bool] | None = None
-    # What the agent is told when `reaches` says no ("" : "This case has no open chat ...").
-    unreachable: str = ""
+    # What the agent is told when `reaches` says no: fixed words, or the case's own reason
+    # ("" : "This case has no open chat to reply in.").
+    unreachable: str | Callable[[Case], str] = ""
     # For a channel the outbox delivers (queued through `outbox()`): how one message is sent.
     send: Send | None = None
+
+
+def unreached_because(transport: Transport, case: Case) -> str:
+    """Why `transport` cannot carry a reply on `case`, in the agent's words."""
+    if callable(transport.unreachable):
+        return transport.unreachable(case)
+    return (
+        transport.unreachable or f"This case has no open {_label(transport.channel)} to reply in."
+    )
 
 
 _registered: dict[str, Transport] = {}
@@ -170,10 +180,7 @@ def reply_channel(case: Case, requested: str | None) -> str:
             )
         if _registered[requested].reaches is not None:
             raise ActionError(
-                (
-                    _registered[requested].unreachable
-                    or f"This case has no open {_label(requested)} to reply in."
-                )
+                unreached_because(_registered[requested], case)
                 + (f" Reply by {' or '.join(sorted(map(_label, usable)))}." if usable else "")
                 + _call_instead(case),
                 field="channel",

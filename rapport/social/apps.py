@@ -14,10 +14,10 @@ class SocialConfig(AppConfig):
         from rapport.social.actions.customers import follow_merge
         from rapport.social.polling import sweep_bluesky, sweep_mastodon
         from rapport.social.transport import (
-            UNREACHABLE,
             queue_mastodon_reply,
             reaches_mastodon,
             send_mastodon_reply,
+            why_unreached,
         )
 
         # A reply on a Mastodon case is posted there (through the outbox, which retries);
@@ -27,7 +27,7 @@ class SocialConfig(AppConfig):
                 channel=Channel.SOCIAL,
                 queue=queue_mastodon_reply,
                 reaches=reaches_mastodon,
-                unreachable=UNREACHABLE,
+                unreachable=why_unreached,
                 caveat=(
                     "By social: posted on Mastodon or Bluesky in answer to their latest post "
                     "there, as visible as that post is (a public post's answer is public), "

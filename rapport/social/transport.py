@@ -88,6 +88,35 @@ def reaches_mastodon(case: Case) -> bool:
     return post_to_answer(case) is not None
 
 
+def why_unreached(case: Case) -> str:
+    """Why a reply on `case` cannot be posted on Mastodon or Bluesky, in the agent's words: no
+    post to answer, no account set up on the post's platform, or one that cannot answer it."""
+    posted = set(
+        SocialPost.objects.filter(case=case, customer_id=case.customer_id).values_list(
+            "platform", flat=True
+        )
+    )
+    if not posted:
+        return UNREACHABLE
+    platforms = set(_platforms())
+    if not posted & platforms:
+        where = " or ".join(sorted(_NAMES.get(platform, platform) for platform in posted))
+        why = (
+            f"Rapport has no {where} account set up to answer from"
+            if posted <= _NAMES.keys()
+            else f"Rapport cannot post on {where}"
+        )
+        return f"{why}: answer there by name, then record it on this case."
+    return (
+        "The desk's account cannot answer these posts (they came by webhook or import, or "
+        "belong to another business's account): answer on the platform by name, then record "
+        "it on this case."
+    )
+
+
+_NAMES = {PLATFORM: "Mastodon", BLUESKY: "Bluesky"}
+
+
 def idempotency_key(message: Message) -> str:
     return f"rapport-message-{message.pk}"
 
@@ -104,7 +133,7 @@ def queue_mastodon_reply(
     """The reply queued in the outbox, after the checks the platform would refuse it for."""
     post = post_to_answer(case)
     if post is None:
-        raise ActionError(UNREACHABLE, field="channel")
+        raise ActionError(why_unreached(case), field="channel")
     name = "Bluesky" if post.platform == BLUESKY else "Mastodon"
     if attachments:
         raise ActionError(

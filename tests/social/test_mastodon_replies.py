@@ -162,7 +162,7 @@ def test_a_platform_with_no_transport_is_never_sent(
     )
     response = reply_by_api(world, review.case, django_capture_on_commit_callbacks)
     error = assert_error(response, 400, "bad_request", field="channel")
-    assert "no Mastodon or Bluesky post to reply to" in error["message"]
+    assert "Rapport cannot post on trustpilot: answer there by name" in error["message"]
     assert fake.posted == []
     assert not Message.objects.filter(case=review.case, direction="out").exists()
 
@@ -175,8 +175,13 @@ def test_without_mastodon_set_up_nothing_is_offered(
     response = ApiClient(world.token_for(world.agent)).post(
         f"/cases/{case.pk}/replies", {"text": "Hello", "channel": "social"}
     )
-    assert response.status_code == 400
+    error = assert_error(response, 400, "bad_request", field="channel")
+    # The case has a post to answer; what is missing is the desk's account there.
+    assert "Rapport has no Mastodon account set up to answer from" in error["message"]
     assert not Message.objects.filter(case=case, direction="out").exists()
+    page = world.client_for(world.agent).get(f"/cases/{case.pk}/")
+    assert "Rapport has no Mastodon account set up to answer from" in page.content.decode()
+    assert "no Mastodon or Bluesky post to reply to" not in page.content.decode()
 
 
 def test_a_reply_whose_job_was_lost_is_posted_by_the_outbox_sweep(
@@ -227,7 +232,7 @@ def test_a_mastodon_post_from_the_webhook_is_not_answered_by_its_id_on_the_desks
     response = reply_by_api(world, maria.case, django_capture_on_commit_callbacks)
 
     error = assert_error(response, 400, "bad_request", field="channel")
-    assert "no Mastodon or Bluesky post to reply to" in error["message"]
+    assert "The desk's account cannot answer these posts" in error["message"]
     assert fake.posted == []  # Maria's answer never went to Zoe's status
     assert not Message.objects.filter(case=maria.case, direction="out").exists()
 

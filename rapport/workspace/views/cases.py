@@ -81,6 +81,7 @@ def _case_context(
     panel = side_panel(case.customer, viewer=agent, case=case)
     notice = customer_notice(case, now=timezone.now())
     reachable = transports.reachable_channels(case, identities=panel["identities"])
+    origin = transports.transport_for(case.origin_channel)
     labels = dict(Channel.choices)
     return {
         "case": case,
@@ -101,19 +102,22 @@ def _case_context(
             labels[case.origin_channel]
             if case.origin_channel in REPLY_CHANNEL_VALUES
             and case.origin_channel not in {t.channel for t in reachable}
-            and transports.transport_for(case.origin_channel) is None
+            and origin is None
             else ""
         ),
         # Carried, but not to this case (a chat case whose conversation has ended).
         "origin_unreached": (
             labels[case.origin_channel]
-            if case.origin_channel not in {t.channel for t in reachable}
-            and transports.transport_for(case.origin_channel) is not None
+            if case.origin_channel not in {t.channel for t in reachable} and origin is not None
             else ""
         ),
-        # Its transport's own words for that ("This case has no Mastodon post to reply to.").
-        "origin_unreached_note": getattr(
-            transports.transport_for(case.origin_channel), "unreachable", ""
+        # Its transport's own words for that ("Rapport has no Bluesky account set up ...").
+        "origin_unreached_note": (
+            transports.unreached_because(origin, case)
+            if origin is not None
+            and origin.unreachable
+            and case.origin_channel not in {t.channel for t in reachable}
+            else ""
         ),
         "signature_preview": case_messages.signed("", agent).strip(),
         "tags_text": ", ".join(case.tags),
