@@ -333,6 +333,9 @@ def mark_changes(*, now: datetime, zone: ZoneInfo) -> list[date]:
     days = sorted({day for (day,) in changed_days(now=now, zone=zone)})
     if days:
         RollupDay.objects.filter(day__in=days).update(stale=True)
+    # A day kept in another zone is not read in this one, and what changes now is found by this
+    # zone's days, not its: if the desk's zone changed back, it would be read as fresh.
+    RollupDay.objects.exclude(zone=zone.key).filter(stale=False).update(stale=True)
     for name, mark in marks.items():
         RollupMark.objects.filter(pk=name).update(
             previous=mark.seen, seen=max(tops[name], mark.seen)

@@ -221,3 +221,26 @@ def test_a_narrower_scope_than_the_whole_desk_is_read_live(world: World) -> None
     assert scope_for(Case.objects.all(), form, now=timezone.now()).kept == Keys()
     mine = Case.objects.filter(owner=world.agent)
     assert scope_for(mine, form, now=timezone.now()).kept is None
+
+
+def test_a_change_while_the_desk_is_in_another_zone_is_counted_when_it_comes_back(
+    kept: tuple[World, datetime], settings: Any
+) -> None:
+    world, now = kept
+    madrid, tokyo = ZoneInfo("Europe/Madrid"), ZoneInfo("Asia/Tokyo")
+    settings.TIME_ZONE = "Asia/Tokyo"
+    # Late evening in Madrid ten days ago: the next day in Tokyo.
+    late = datetime.combine(
+        (now - timedelta(days=10)).astimezone(madrid).date(), datetime.min.time(), tzinfo=madrid
+    ) + timedelta(hours=22)
+    said(world.case, late, random.Random(3))  # noqa: S311 - test data
+    # Two of the worker's sweeps in Tokyo, each building only the newest day.
+    refresh_rollups(now=now, zone=tokyo, limit=1)
+    refresh_rollups(now=now, zone=tokyo, limit=1)
+    settings.TIME_ZONE = "Europe/Madrid"
+    for filters in ({}, {"team": str(world.clinic.pk)}):
+        first, live = both(month(world, now, **filters))
+        assert first == live
+    refresh_rollups(now=now, zone=madrid, limit=None)
+    after, live = both(month(world, now))
+    assert after == live
