@@ -19,7 +19,7 @@ from rapport.people.models import Customer, CustomerEvent, CustomerEventKind, Id
 from rapport.social.actions.ingest import IngestResult, ingest_post
 from rapport.social.models import SocialPost
 from tests.conftest import World
-from tests.social.posts import NOW, ON_BLUESKY
+from tests.social.posts import NOW, ON_BLUESKY, ON_MASTODON
 
 MARIA = replace(
     ON_BLUESKY, post_id="at://did:plc:maria/app.bsky.feed.post/0", author_id="did:plc:maria"
@@ -213,3 +213,34 @@ def test_the_backfill_gives_bluesky_identities_their_accounts(world: World) -> N
         anon.post_id: "did:plc:anon",
         "1": "",
     }
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "109348@SOCIAL.example",  # the same instance, its host typed in capitals
+        "77@other.example",  # the same account as another instance numbers it
+    ],
+)
+def test_a_mastodon_account_named_by_another_instance_is_not_a_stranger(
+    world: World, elsewhere: str
+) -> None:
+    polled = ingest_post(
+        post=replace(ON_MASTODON, author_id="109348@social.example"), source="poll"
+    )
+    posted = ingest_post(
+        post=replace(ON_MASTODON, post_id="w-1", author_id=elsewhere, text="Still nothing."),
+        source="webhook",
+    )
+    assert posted.customer == polled.customer
+    assert posted.case == polled.case
+    assert social(polled.customer) == [
+        ("mastodon:maria@social.example", "mastodon:109348@social.example")
+    ]
+    # Her next polled post is still hers, under the handle she has kept.
+    again = ingest_post(
+        post=replace(ON_MASTODON, post_id="110000", author_id="109348@social.example"),
+        source="poll",
+    )
+    assert again.customer == polled.customer
+    assert not CustomerEvent.objects.filter(kind=CustomerEventKind.HANDLE_CHANGED).exists()

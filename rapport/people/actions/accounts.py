@@ -6,7 +6,9 @@ handle now (a changed handle is written onto it and noted on the customer); else
 holding the handle, when it holds no account id yet (it takes this one: known before ids were
 kept); else a new customer. A handle held by an identity of another account is not theirs any
 more: that identity gives it up (it stays on its customer under a name no post can match) and is
-never matched by handle again, so a re-used handle never joins someone else's history.
+never matched by handle again, so a re-used handle never joins someone else's history. An id
+numbered by one instance (`id@host`, Mastodon's) says nothing of an id numbered by another: a
+handle held with such an id finds its holder, as if the post named no account.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ def find_or_create_by_account(*, value: str, account_id: str, name: str, proof: 
         by_handle.account_id = account_id
         by_handle.save(update_fields=["account_id"])
         return Author(follow_merges(by_handle.customer), False)
+    if by_handle is not None and _issuer(by_handle.account_id) != _issuer(account_id):
+        # Numbered by another instance (a Mastodon id is its instance's: `109348@social.example`
+        # and `77@other.example` may be one account): the ids cannot tell whether the handle
+        # changed hands, so the handle finds its holder, as before ids were kept.
+        return Author(follow_merges(by_handle.customer), False)
     if by_handle is not None:
         _give_up(by_handle, keeper=None)
     [(customer, created)] = find_or_create_customers(
@@ -72,6 +79,13 @@ def find_or_create_by_account(*, value: str, account_id: str, name: str, proof: 
         account_id=account_id
     )
     return Author(customer, created)
+
+
+def _issuer(account_id: str) -> str:
+    """Who numbered the account: the host of an id given as `id@host` ("" for an id that names
+    its account everywhere, such as a DID, and for none)."""
+    head, at, host = account_id.rpartition("@")
+    return host.lower() if at and head else ""
 
 
 def _give_up(identity: Identity, *, keeper: Identity | None) -> None:

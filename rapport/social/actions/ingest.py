@@ -147,6 +147,10 @@ def check_post(post: IncomingPost) -> Checked:
             "id on the platform, e.g. a Bluesky DID).",
             field="author_id",
         )
+    if platform == "mastodon" and "@" in author_id:
+        # `id@host`: the instance that numbered the account, whose name has no case.
+        number, _, host = author_id.rpartition("@")
+        author_id = f"{number}@{host.lower()}"
     if post.rating is not None and (
         isinstance(post.rating, bool)
         or not isinstance(post.rating, int)
