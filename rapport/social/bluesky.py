@@ -34,6 +34,7 @@ from rapport.social.mastodon import (
     RateLimited,
     Refused,
     Unavailable,
+    said_at,
     sample,
     send,
 )
@@ -406,7 +407,7 @@ def _notice(item: object) -> tuple[str, Notice | None]:
             indexed_at=at,
             url=web_url(uri, profile),
             text=str(record.get("text") or ""),
-            posted_at=posted_at,
+            posted_at=said_at(posted_at, seen=indexed),  # createdAt is what the app wrote
             in_reply_to=str(reply["parent"]["uri"]) if reply else "",
             handle=handle,
             did=did,

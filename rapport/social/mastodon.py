@@ -42,6 +42,9 @@ MAX_PAGES = 50  # a walk longer than this is cut (and reported): 2,000 mentions 
 RATE_WINDOW = timedelta(minutes=5)
 STATUS_LIMIT = 500  # characters in a status on a stock instance
 USER_AGENT = "Rapport (+https://rapport.invalid/docs/social)"
+# How much earlier than it reached the network a post may say it was written (its author's
+# clock, or their instance's, is slow).
+CLOCK_SKEW = timedelta(minutes=10)
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 _DIGITS = re.compile(r"\d+")
 NOTIFICATIONS = "/api/v1/notifications"
@@ -387,6 +390,15 @@ def _time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
+def said_at(claimed: datetime, *, seen: datetime) -> datetime:
+    """When a post was written, as the desk counts it: the time its author's side claims (a
+    remote instance's created_at, a Bluesky record's createdAt), unless that is earlier than the
+    desk's side first saw it by more than a slow clock's minutes; then when it was seen. Anyone
+    can date a mention a year back: its case was overdue the moment it came, and each such post
+    marked a settled day of the insights changed."""
+    return seen if claimed < seen - CLOCK_SKEW else claimed
+
+
 def _mention(item: object) -> Mention | None:
     """The mention in one notification; None for another type or a deleted status."""
     try:
@@ -397,14 +409,15 @@ def _mention(item: object) -> Mention | None:
         status = item["status"]
         account = status.get("account") or item["account"]
         posted_at = datetime.fromisoformat(str(status["created_at"]))
-        if posted_at.tzinfo is None:
+        noticed = datetime.fromisoformat(str(item["created_at"]))
+        if posted_at.tzinfo is None or noticed.tzinfo is None:
             raise ValueError("created_at has no time zone")
         return Mention(
             notification_id=str(item["id"]),
             status_id=str(status["id"]),
             url=str(status.get("url") or status.get("uri") or ""),
             text=to_text(str(status["content"])),
-            posted_at=posted_at,
+            posted_at=said_at(posted_at, seen=noticed),
             in_reply_to_id=str(status.get("in_reply_to_id") or ""),
             acct=str(account["acct"]),
             account_id=str(account["id"]),

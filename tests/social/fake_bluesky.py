@@ -89,14 +89,17 @@ class FakeBluesky:
         reply_to: dict[str, Any] | None = None,
         at: datetime | None = None,
         did: str = "",
+        claimed: datetime | None = None,
     ) -> dict[str, Any]:
-        """A notification of `reason` for a new post by `handle` (the newest)."""
+        """A notification of `reason` for a new post by `handle` (the newest), indexed `at`;
+        its record says it was created `claimed` (its author's app sets it: `at` unless given)."""
         n = next(self._n)
         at = at or datetime(2026, 3, 2, 8, 0, tzinfo=UTC) + timedelta(minutes=n)
         did = did or f"did:plc:{handle.split('.', maxsplit=1)[0]}"
         uri = f"at://{did}/app.bsky.feed.post/3lpost{n:05d}"
         stamp = at.isoformat().replace("+00:00", "Z")
-        record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": stamp}
+        created = (claimed or at).isoformat().replace("+00:00", "Z")
+        record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": created}
         if reply_to is not None:
             parent = {"uri": reply_to["uri"], "cid": reply_to["cid"]}
             root = reply_to["record"].get("reply", {}).get("root") or parent

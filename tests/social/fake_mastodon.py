@@ -124,10 +124,12 @@ class FakeMastodon:
         at: datetime | None = None,
         kind: str = "mention",
         account_id: str = "",
+        claimed: datetime | None = None,
     ) -> dict[str, Any]:
         """A notification of `kind` (a mention unless said) with its status, the newest. The
         author is the account `acct` names (its id kept across posts), unless `account_id`
-        says which (another account now holding that acct, or the same one renamed)."""
+        says which (another account now holding that acct, or the same one renamed). Its
+        status says it was written `claimed` (its instance's word: `at` unless given)."""
         at = at or datetime(2026, 3, 2, 8, 0, tzinfo=UTC) + timedelta(
             minutes=len(self.notifications)
         )
@@ -142,7 +144,7 @@ class FakeMastodon:
             "id": status_id,
             "uri": f"https://{self.host}/users/{username}/statuses/{status_id}",
             "url": f"https://{self.host}/@{username}/{status_id}",
-            "created_at": at.isoformat().replace("+00:00", "Z"),
+            "created_at": (claimed or at).isoformat().replace("+00:00", "Z"),
             "content": text,
             "visibility": visibility,
             "in_reply_to_id": in_reply_to_id,
@@ -152,7 +154,7 @@ class FakeMastodon:
         notification = {
             "id": self.next_id(),
             "type": kind,
-            "created_at": status["created_at"],
+            "created_at": at.isoformat().replace("+00:00", "Z"),
             "account": account,
             "status": status,
         }

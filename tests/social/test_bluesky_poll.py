@@ -274,3 +274,33 @@ def test_an_endless_or_trickled_answer_is_cut_and_the_cursor_kept(
     assert MastodonCursor.objects.get().since_id == kept
     new, _, _, error = poll(NOW + timedelta(minutes=3))  # the PDS answers properly again
     assert not error and len(new) == 1
+
+
+def test_a_post_dated_in_the_past_by_its_author_counts_from_when_bluesky_saw_it(
+    pds: FakeBluesky,
+) -> None:
+    # A record's createdAt is whatever its author's app writes; the network indexed it now.
+    pds.notify(
+        "@clinic.bsky.social hello from last spring",
+        at=NOW - timedelta(minutes=2),
+        claimed=NOW - timedelta(days=300),
+    )
+    pds.notify(
+        "@clinic.bsky.social my clock is slow",
+        handle="ben.bsky.social",
+        at=NOW - timedelta(minutes=1),
+        claimed=NOW - timedelta(minutes=4),
+    )
+
+    new, _, _, error = poll()
+
+    assert not error and len(new) == 2
+    maria = SocialPost.objects.get(author_handle="maria.bsky.social")
+    assert maria.posted_at == NOW - timedelta(minutes=2)
+    assert maria.message is not None and maria.message.created_at == NOW - timedelta(minutes=2)
+    assert maria.case is not None and maria.case.created_at == NOW - timedelta(minutes=2)
+    assert maria.case.first_response_due_at is not None
+    assert maria.case.first_response_due_at > NOW  # not overdue the moment it arrives
+    # A few minutes' skew of the author's clock is kept as they wrote it.
+    ben = SocialPost.objects.get(author_handle="ben.bsky.social")
+    assert ben.posted_at == NOW - timedelta(minutes=4)

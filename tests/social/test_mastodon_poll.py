@@ -243,3 +243,22 @@ def test_the_command_says_when_nothing_is_set_up(settings: Settings, db: None) -
     settings.RAPPORT_MASTODON_URL = ""
     with pytest.raises(CommandError, match="RAPPORT_MASTODON_URL"):
         call_command("social_poll")
+
+
+@pytest.mark.parametrize(
+    ("claimed", "counted"),
+    [
+        (timedelta(days=300), timedelta(minutes=2)),  # a year back: from when the desk was told
+        (timedelta(minutes=4), timedelta(minutes=4)),  # a slow clock's minutes are believed
+    ],
+)
+def test_a_status_its_instance_dates_in_the_past_counts_from_when_the_desk_was_told(
+    fake: FakeMastodon, claimed: timedelta, counted: timedelta
+) -> None:
+    start_listening(fake)
+    # A remote instance says when its status was written; the desk's was told two minutes ago.
+    fake.mention("<p>@brand hi</p>", at=NOW - timedelta(minutes=2), claimed=NOW - claimed)
+    poll_accounts(now=NOW)
+    post = SocialPost.objects.get(author_handle="alice@elsewhere.example")
+    assert post.posted_at == NOW - counted
+    assert post.case is not None and post.case.created_at == NOW - counted
