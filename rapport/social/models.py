@@ -75,7 +75,11 @@ class SocialPost(models.Model):
                 name="social_post_rating_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["case", "posted_at"], name="social_post_case")]
+        indexes = [
+            models.Index(fields=["case", "posted_at"], name="social_post_case"),
+            # An account's later posts (is this one its newest?), read on every post taken in.
+            models.Index(fields=["platform", "author_id", "posted_at"], name="social_post_author"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.post_id}"

@@ -244,3 +244,29 @@ def test_a_mastodon_account_named_by_another_instance_is_not_a_stranger(
     )
     assert again.customer == polled.customer
     assert not CustomerEvent.objects.filter(kind=CustomerEventKind.HANDLE_CHANGED).exists()
+
+
+def test_an_imported_older_post_of_a_renamed_account_moves_no_handle(world: World) -> None:
+    """Maria posted as @maria, renamed to @maria-l; a stranger took @maria. Her old post, imported
+    later with her account's id, joins her history and leaves both handles where they are."""
+    first = ingest_post(post=MARIA, source="poll")
+    later(10, author_handle="maria-l.bsky.social")
+    stranger = later(20, author_id="did:plc:someoneelse", author_name="Not Maria")
+    before = CaseEvent.objects.filter(kind=CaseEventKind.SOCIAL_HANDLE).count()
+
+    old = ingest_post(
+        post=replace(
+            MARIA,
+            post_id="at://did:plc:maria/app.bsky.feed.post/old",
+            text="From before",
+            posted_at=MARIA.posted_at + timedelta(minutes=5),
+        ),
+        source="import",
+    )
+
+    assert old.customer == first.customer
+    assert social(first.customer) == [("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria")]
+    assert social(stranger.customer) == [
+        ("bluesky:maria.bsky.social", "bluesky:did:plc:someoneelse")
+    ]
+    assert CaseEvent.objects.filter(kind=CaseEventKind.SOCIAL_HANDLE).count() == before

@@ -35,10 +35,14 @@ class Author:
 
 
 @transaction.atomic
-def find_or_create_by_account(*, value: str, account_id: str, name: str, proof: str) -> Author:
+def find_or_create_by_account(
+    *, value: str, account_id: str, name: str, proof: str, newest: bool = True
+) -> Author:
     """The customer (after merges) of the social handle `value` (normalised, "network:handle")
     posted by the account `account_id` ("network:id"; blank: only the handle is known), or a new
-    one."""
+    one. Not `newest` (the desk holds a later post of the account: history imported late), the
+    handle was the account's then, not now: the account's identity keeps its handle and takes
+    none from another."""
     if not account_id:
         [(found, created)] = find_or_create_customers(
             kind=IdentityKind.SOCIAL, people=[(value, name)], proof=proof
@@ -53,6 +57,8 @@ def find_or_create_by_account(*, value: str, account_id: str, name: str, proof: 
     )
     by_account = next((i for i in held if i.account_id == account_id), None)
     by_handle = next((i for i in held if i.value == value and i != by_account), None)
+    if by_account is not None and not newest:
+        return Author(follow_merges(by_account.customer), False)
     if by_account is not None:
         if by_handle is not None:
             _give_up(by_handle, keeper=by_account)

@@ -233,6 +233,13 @@ def _settle(row: SocialPost, checked: Checked, *, brand: Brand | None) -> Ingest
         account_id=checked.account_id,
         name=checked.author_name or f"@{checked.author_handle}",
         proof=proof,
+        # An older post than one kept from the account (history imported late) moves no handle.
+        newest=not checked.author_id
+        or not SocialPost.objects.filter(
+            platform=checked.platform,
+            author_id=checked.author_id,
+            posted_at__gt=checked.posted_at,
+        ).exists(),
     )
     customer, created = author.customer, author.created
     # What the customer said, when they said it (never in the future: a skewed clock).
