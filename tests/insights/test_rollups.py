@@ -16,14 +16,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from rapport.cases.actions.assignment import assign_case
+from rapport.cases.actions.assignment import assign_case, move_to_team
 from rapport.cases.actions.merging import merge_cases
 from rapport.cases.models import Case, Message
+from rapport.datacare.actions.erasure import erase_customer
 from rapport.insights.models import RollupDay, SentimentDay
 from rapport.insights.report import Scope, read_filters, scope_for
 from rapport.insights.rollups import SENTIMENT, Keys, refresh_rollups, split_window
 from rapport.insights.sentiment import Sentiment, sentiment
-from rapport.routing.actions.opening import open_case
+from rapport.routing.actions.opening import open_case, split_message
 from rapport.triage.models import MessageSignal
 from tests.conftest import World, dental_case
 
@@ -244,3 +245,22 @@ def test_a_change_while_the_desk_is_in_another_zone_is_counted_when_it_comes_bac
     refresh_rollups(now=now, zone=madrid, limit=None)
     after, live = both(month(world, now))
     assert after == live
+
+
+def test_a_split_a_move_to_another_team_and_an_erasure_are_counted(
+    kept: tuple[World, datetime],
+) -> None:
+    world, now = kept
+    madrid = ZoneInfo("Europe/Madrid")
+    old = Message.objects.filter(case=world.case, created_at__lt=now - timedelta(days=5)).first()
+    assert old is not None
+    split_message(message=old, by=world.supervisor)
+    dental = Case.objects.filter(team=world.dental).get()
+    move_to_team(case=dental, team=world.clinic, by=world.supervisor)
+    erase_customer(customer=world.customer, by=world.supervisor, via="test")
+    for sweep in (False, True, True):
+        if sweep:
+            refresh_rollups(now=now, zone=madrid, limit=None)
+        for filters in ({}, {"team": str(world.clinic.pk)}, {"team": str(world.dental.pk)}):
+            first, live = both(month(world, now, **filters))
+            assert first == live, (sweep, filters)
