@@ -37,6 +37,8 @@ Outcome = Literal["new_case", "threaded", "duplicate"]
 
 PLATFORM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_ID = 200
+# A DID as atproto writes it: lower-case method, then its own id (did:plc:…, did:web:…).
+DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._-]$")
 MAX_NAME = 200
 MAX_HANDLE = 200  # SocialPost.author_handle
 
@@ -140,17 +142,7 @@ def check_post(post: IncomingPost) -> Checked:
     in_reply_to = _printable(post.in_reply_to).strip()
     if len(in_reply_to) > MAX_ID:
         raise ActionError(f"in_reply_to must be up to {MAX_ID} characters.", field="in_reply_to")
-    author_id = _printable(post.author_id).strip()
-    if len(author_id) > MAX_ID or any(c.isspace() for c in author_id):
-        raise ActionError(
-            f"author_id must be up to {MAX_ID} characters without spaces (the author's account "
-            "id on the platform, e.g. a Bluesky DID).",
-            field="author_id",
-        )
-    if platform == "mastodon" and "@" in author_id:
-        # `id@host`: the instance that numbered the account, whose name has no case.
-        number, _, host = author_id.rpartition("@")
-        author_id = f"{number}@{host.lower()}"
+    author_id = _author_id(platform, post.author_id)
     if post.rating is not None and (
         isinstance(post.rating, bool)
         or not isinstance(post.rating, int)
@@ -169,6 +161,29 @@ def check_post(post: IncomingPost) -> Checked:
         rating=post.rating,
         author_id=author_id,
     )
+
+
+def _author_id(platform: str, raw: str) -> str:
+    """The post's `author_id` checked, as the platform's adapter would read it."""
+    author_id = _printable(raw).strip()
+    if len(author_id) > MAX_ID or any(c.isspace() for c in author_id):
+        raise ActionError(
+            f"author_id must be up to {MAX_ID} characters without spaces (the author's account "
+            "id on the platform, e.g. a Bluesky DID).",
+            field="author_id",
+        )
+    if platform == "bluesky" and author_id and not DID.match(author_id):
+        # A handle or a mis-cased DID here would be another account's id than the poll reads,
+        # and take the handle from the customer who holds it.
+        raise ActionError(
+            f"author_id {author_id[:80]!r} is not a DID (a Bluesky account's id, did:plc:…).",
+            field="author_id",
+        )
+    if platform == "mastodon" and "@" in author_id:
+        # `id@host`: the instance that numbered the account, whose name has no case.
+        number, _, host = author_id.rpartition("@")
+        author_id = f"{number}@{host.lower()}"
+    return author_id
 
 
 def _printable(value: str) -> str:
