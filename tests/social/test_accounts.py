@@ -208,6 +208,8 @@ def test_the_backfill_gives_bluesky_identities_their_accounts(world: World) -> N
         ),
         replace(anon, author_handle="did.plc.anon"),
         replace(ON_BLUESKY, platform="mastodon", post_id="1", author_handle="zoe@social.example"),
+        # An address with no record path (sent by a webhook): no DID is read from it.
+        replace(MARIA, post_id="at://did:plc:odd", author_handle="odd.bsky.social"),
     ):
         ingest_post(post=replace(post, author_id=""), source="webhook")
     Identity.objects.update(account_id="")
@@ -219,12 +221,14 @@ def test_the_backfill_gives_bluesky_identities_their_accounts(world: World) -> N
         "bluesky:maria.bsky.social": "bluesky:did:plc:maria",
         "bluesky:did.plc.anon": "bluesky:did:plc:anon",
         "mastodon:zoe@social.example": "",
+        "bluesky:odd.bsky.social": "",
     }
     assert dict(SocialPost.objects.values_list("post_id", "author_id")) == {
         MARIA.post_id: "did:plc:maria",
         "at://did:plc:former/app.bsky.feed.post/0": "did:plc:former",
         anon.post_id: "did:plc:anon",
         "1": "",
+        "at://did:plc:odd": "",
     }
 
 

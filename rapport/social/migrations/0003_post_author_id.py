@@ -41,7 +41,9 @@ def backfill(apps, schema_editor):
         if handle in handles:
             continue
         handles.add(handle)  # its newest post: an older one may be a former holder's
-        if account_id in taken:
+        # No DID read from its address (at://did:… without a record path): its holder is not
+        # known, and "bluesky:" would be an account id no post names, so their next is a stranger.
+        if not did or account_id in taken:
             continue
         if verified.filter(value=f"{BLUESKY}:{handle}", account_id="").update(
             account_id=account_id
