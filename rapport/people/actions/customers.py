@@ -18,7 +18,12 @@ from rapport.people.actions.events import (
     record_customer_event,
     record_customer_events,
 )
-from rapport.people.actions.identities import BY_AGENT, attach_identity, normalise_identity
+from rapport.people.actions.identities import (
+    BY_AGENT,
+    AddressJustTaken,
+    attach_identity,
+    normalise_identity,
+)
 from rapport.people.actions.merging import follow_merges
 from rapport.people.models import (
     Agent,
@@ -181,7 +186,9 @@ def find_or_create_customers(
                 ],
             )
         except IntegrityError as exc:
-            raise ActionError("One of these addresses was just added to another customer.") from exc
+            raise AddressJustTaken(
+                "One of these addresses was just added to another customer."
+            ) from exc
         record_customer_events(
             NewCustomerEvent(
                 customer=customer,

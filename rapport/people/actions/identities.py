@@ -23,6 +23,12 @@ from rapport.people.models import (
 BY_AGENT = (Verification.AGENT, "")
 
 
+class AddressJustTaken(ActionError):
+    """Another request added the address at the same moment and committed first (it was not
+    there when this one looked). Nothing of this request is kept; done again, it finds the
+    address where the other request put it."""
+
+
 def phone_region(agent: Agent | None) -> str:
     """Where a number typed without its country code is read: the country of the agent's site,
     else the desk's RAPPORT_DEFAULT_PHONE_REGION. The duplicate check and saving both read
@@ -75,7 +81,7 @@ def attach_identity(
                 verification_note=proof[1][:200],
             )
     except IntegrityError as exc:
-        raise ActionError(f"{value} was just added to another customer.") from exc
+        raise AddressJustTaken(f"{value} was just added to another customer.") from exc
 
 
 def _verify(identity: Identity, proof: tuple[str, str]) -> None:

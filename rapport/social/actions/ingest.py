@@ -27,6 +27,7 @@ from rapport.cases.models import ACTIVE_STATUSES, Case, CaseEventKind
 from rapport.lib.errors import ActionError
 from rapport.lib.identities import InvalidIdentity, normalise_social
 from rapport.people.actions.accounts import find_or_create_by_account
+from rapport.people.actions.identities import AddressJustTaken
 from rapport.people.actions.merging import follow_merges
 from rapport.people.models import Brand, Channel, Customer
 from rapport.routing.actions.opening import Opening, open_cases, receive_message
@@ -192,10 +193,20 @@ def _printable(value: str) -> str:
     return value.replace("\x00", "")
 
 
-@transaction.atomic
 def ingest_post(*, post: IncomingPost, source: str, brand: Brand | None = None) -> IngestResult:
     """The post taken in once: a new case, a message on the case it belongs to, or (seen
     before) the existing case with nothing changed."""
+    try:
+        return _ingest(post=post, source=source, brand=brand)
+    except AddressJustTaken:
+        # A new author's first posts arrived together (a thread, a poll and a webhook): the
+        # other request made them a customer while this one waited on the handle, and
+        # committed. Nothing of this attempt was kept; again, it finds that customer.
+        return _ingest(post=post, source=source, brand=brand)
+
+
+@transaction.atomic
+def _ingest(*, post: IncomingPost, source: str, brand: Brand | None) -> IngestResult:
     if source not in Source.values:
         raise ActionError(f"{source!r} is not a source of posts.", field="source")
     checked = check_post(post)
