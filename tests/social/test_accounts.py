@@ -10,6 +10,7 @@ from datetime import timedelta
 from importlib import import_module
 
 import pytest
+import time_machine
 from django.apps import apps
 
 from rapport.cases.actions.customers import merge_customers
@@ -266,20 +267,21 @@ def test_a_mastodon_account_named_by_another_instance_is_not_a_stranger(
 def test_an_imported_older_post_of_a_renamed_account_moves_no_handle(world: World) -> None:
     """Maria posted as @maria, renamed to @maria-l; a stranger took @maria. Her old post, imported
     later with her account's id, joins her history and leaves both handles where they are."""
-    first = ingest_post(post=MARIA, source="poll")
-    later(10, author_handle="maria-l.bsky.social")
-    stranger = later(20, author_id="did:plc:someoneelse", author_name="Not Maria")
-    before = CaseEvent.objects.filter(kind=CaseEventKind.SOCIAL_HANDLE).count()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):  # all posted by then
+        first = ingest_post(post=MARIA, source="poll")
+        later(10, author_handle="maria-l.bsky.social")
+        stranger = later(20, author_id="did:plc:someoneelse", author_name="Not Maria")
+        before = CaseEvent.objects.filter(kind=CaseEventKind.SOCIAL_HANDLE).count()
 
-    old = ingest_post(
-        post=replace(
-            MARIA,
-            post_id="at://did:plc:maria/app.bsky.feed.post/old",
-            text="From before",
-            posted_at=MARIA.posted_at + timedelta(minutes=5),
-        ),
-        source="import",
-    )
+        old = ingest_post(
+            post=replace(
+                MARIA,
+                post_id="at://did:plc:maria/app.bsky.feed.post/old",
+                text="From before",
+                posted_at=MARIA.posted_at + timedelta(minutes=5),
+            ),
+            source="import",
+        )
 
     assert old.customer == first.customer
     assert social(first.customer) == [("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria")]
@@ -287,3 +289,17 @@ def test_an_imported_older_post_of_a_renamed_account_moves_no_handle(world: Worl
         ("bluesky:maria.bsky.social", "bluesky:did:plc:someoneelse")
     ]
     assert CaseEvent.objects.filter(kind=CaseEventKind.SOCIAL_HANDLE).count() == before
+
+
+def test_a_post_dated_in_the_future_does_not_stop_a_later_handle_change(world: World) -> None:
+    """A sender's clock a year ahead: the post counts from when it reached the desk, so Maria's
+    next post under a new handle is still her newest and renames her identity."""
+    first = ingest_post(post=replace(MARIA, posted_at=NOW + timedelta(days=365)), source="webhook")
+    assert SocialPost.objects.get().posted_at == NOW
+
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        renamed = later(30, author_handle="maria-l.bsky.social")  # posted half an hour ago
+
+    assert renamed.customer == first.customer
+    assert social(first.customer) == [("bluesky:maria-l.bsky.social", "bluesky:did:plc:maria")]
+    assert CaseEvent.objects.filter(case=first.case, kind=CaseEventKind.SOCIAL_HANDLE).exists()

@@ -157,7 +157,9 @@ def check_post(post: IncomingPost) -> Checked:
         author_name=name,
         text=text,
         url=url,
-        posted_at=post.posted_at,
+        # Not after it reached the desk (a skewed or wrong clock): a post dated in the future
+        # would stay its account's newest, and no later post could record a new handle.
+        posted_at=min(post.posted_at, timezone.now()),
         in_reply_to=in_reply_to,
         rating=post.rating,
         author_id=author_id,
@@ -268,8 +270,7 @@ def _settle(row: SocialPost, checked: Checked, *, brand: Brand | None) -> Ingest
         ).exists(),
     )
     customer, created = author.customer, author.created
-    # What the customer said, when they said it (never in the future: a skewed clock).
-    said_at = min(checked.posted_at, timezone.now())
+    said_at = checked.posted_at  # what the customer said, when they said it
     external_id = f"{checked.platform}:{checked.post_id}"[:300]
     target = _target(checked)
     # A case is one customer's: another person answering their post opens a case of their own.
