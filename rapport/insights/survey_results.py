@@ -21,7 +21,7 @@ from rapport.insights.narrow import of_cases
 from rapport.insights.periods import as_day, week_of, week_of_date, weeks
 from rapport.surveys.actions.referrals import REFERRAL_NOTE
 from rapport.surveys.models import Survey
-from rapport.surveys.selectors import Results, results, results_by
+from rapport.surveys.selectors import Results, results_by
 
 OWNER_ROWS = 50
 EMPTY = Results(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -83,8 +83,9 @@ def _recommendations(row: dict[str, int]) -> Recommendations:
 def survey_figures(
     cases: QuerySet[Case], *, since: datetime, until: datetime, zone: ZoneInfo
 ) -> SurveyFigures:
-    """Five queries: the surveys' figures in total and per week; recommendations from these
-    cases' customers in total, per relationship owner (the OWNER_ROWS with most) and per week."""
+    """Four queries: the surveys' figures per week (their sum is the total: the weeks cover
+    the window); recommendations from these cases' customers in total, per relationship owner
+    (the OWNER_ROWS with most) and per week."""
     surveys = of_cases(Survey.objects.alias(at=Coalesce("sent_at", "due_at")), cases)
     surveys = surveys.filter(at__gte=since, at__lt=until)
     per_week = {
@@ -114,7 +115,7 @@ def survey_figures(
     axis = weeks(since, until, zone)
     none = Recommendations(0, 0, 0)
     return SurveyFigures(
-        total=results(surveys),
+        total=sum(per_week.values(), EMPTY),
         by_week=[SurveyWeek(week, per_week.get(week, EMPTY)) for week in axis],
         recommendations=_recommendations(words.aggregate(**figures)),
         recommendations_by_owner=[

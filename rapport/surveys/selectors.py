@@ -4,7 +4,7 @@ nothing was there to count, never a made-up 0."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +36,10 @@ class Results:
     detractors: int
     to_call: int  # answers that asked for a call back
     called_back_in_time: int
+
+    def __add__(self, other: Results) -> Results:
+        """Both sets of surveys' figures (every one is a count)."""
+        return Results(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     @property
     def csat_percent(self) -> float | None:
@@ -79,9 +83,10 @@ def _figures() -> dict[str, Count]:
         "to_call": Count(ROW, filter=Q(follow_up_promise__isnull=False)),
         "called_back_in_time": Count(
             ROW,
-            filter=Q(
-                follow_up_promise__kept_at__lte=F("answered_at") + CALLED_BACK_WITHIN,
-            ),
+            # The promise first: SQLite stops at a survey without one, before the date sum (a
+            # Python function there) that cost 2 s a year's 390k surveys on the bench desk.
+            filter=Q(follow_up_promise__isnull=False)
+            & Q(follow_up_promise__kept_at__lte=F("answered_at") + CALLED_BACK_WITHIN),
         ),
     }
 

@@ -31,7 +31,7 @@ PERIOD = {"since": "2026-10-19", "until": "2026-11-01"}  # two weeks of Monday t
 # 1 for notifications, 4 for the filters' choices.
 # sentiment: the kept days (none built here: rapport/insights/rollups.py) and three live
 # queries; two more read the kept days when there are some (tests/insights/test_rollups.py).
-QUERIES = {"promises": 6, "surveys": 5, "personal-touch": 4, "sentiment": 4}
+QUERIES = {"promises": 6, "surveys": 4, "personal-touch": 4, "sentiment": 4}
 __all__ = ["answers", "fortnight", "moods"]  # fixtures, used by name
 
 

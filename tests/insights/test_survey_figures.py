@@ -84,7 +84,7 @@ def answers(world: World) -> World:
 def test_survey_figures_over_the_period(
     answers: World, django_assert_num_queries: pytest.FixtureRequest
 ) -> None:
-    with django_assert_num_queries(5):  # type: ignore[operator]
+    with django_assert_num_queries(4):  # type: ignore[operator]
         found = survey_figures(clinic(answers), since=SINCE, until=UNTIL, zone=MADRID)
     total = found.total
     assert (total.decided, total.sent, total.answered) == (7, 6, 5)

@@ -1,6 +1,6 @@
 """Surveys: CSAT %, NPS, response rate, detractors called back within 24 hours, over the desk's
 weeks, and word of mouth per relationship (`rapport/insights/survey_results.py`, on the
-`rapport.surveys` selectors). Five queries."""
+`rapport.surveys` selectors). Four queries."""
 
 from __future__ import annotations
 
