@@ -1,6 +1,6 @@
-"""Small helpers the questions share: a selector's aggregate row as its dataclass, a dataclass of
-figures with its derived ones as the API's JSON, percentages as a report's figures and chart
-points."""
+"""Small helpers the questions share: a selector's aggregate row as its dataclass, the sum of
+such rows, a dataclass of figures with its derived ones as the API's JSON, percentages as a
+report's figures and chart points."""
 
 from __future__ import annotations
 
@@ -17,6 +17,17 @@ def from_row(figures: type[FiguresT], row: Mapping[str, Any]) -> FiguresT:
     """The dataclass `figures` from an aggregate row holding (at least) each of its fields."""
     fields: Mapping[str, Any] = getattr(figures, "__dataclass_fields__")  # noqa: B009
     return figures(**{name: row[name] for name in fields})
+
+
+def summed(figures: type[FiguresT], parts: Iterable[FiguresT]) -> FiguresT:
+    """The dataclass `figures` (every field a count) of all `parts` together: the figures of
+    groups that cover a window (its weeks, its kinds) add up to the window's."""
+    fields: Mapping[str, Any] = getattr(figures, "__dataclass_fields__")  # noqa: B009
+    totals = dict.fromkeys(fields, 0)
+    for part in parts:
+        for name in fields:
+            totals[name] += getattr(part, name)
+    return figures(**totals)
 
 
 def as_data(figures: object, *derived: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from rapport.care.models import WordOfMouth
 from rapport.cases.models import Case
+from rapport.insights.figures import summed
 from rapport.insights.narrow import of_cases
 from rapport.insights.periods import as_day, week_of, week_of_date, weeks
 from rapport.surveys.actions.referrals import REFERRAL_NOTE
@@ -115,7 +116,7 @@ def survey_figures(
     axis = weeks(since, until, zone)
     none = Recommendations(0, 0, 0)
     return SurveyFigures(
-        total=sum(per_week.values(), EMPTY),
+        total=summed(Results, per_week.values()),
         by_week=[SurveyWeek(week, per_week.get(week, EMPTY)) for week in axis],
         recommendations=_recommendations(words.aggregate(**figures)),
         recommendations_by_owner=[

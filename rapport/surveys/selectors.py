@@ -4,7 +4,7 @@ nothing was there to count, never a made-up 0."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -36,10 +36,6 @@ class Results:
     detractors: int
     to_call: int  # answers that asked for a call back
     called_back_in_time: int
-
-    def __add__(self, other: Results) -> Results:
-        """Both sets of surveys' figures (every one is a count)."""
-        return Results(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     @property
     def csat_percent(self) -> float | None:
