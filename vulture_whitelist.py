@@ -121,3 +121,6 @@ database_queue
 redis_settings
 sla_breaks
 _.abstract  # insights.models.KeptDay.Meta: read by Django (no table of its own)
+_.percentiles_within  # TimeToHumanOut's field, serialised by ninja (api/insights.py)
+_.changes_at  # RollupDay's field, read only in filters (insights/rollups.py)
+_.no_deadline  # WaitDay's field, read only by name in Sum() (insights/rollups.py)

@@ -58,6 +58,13 @@ class TimeToHumanOut(ReportOut):
     p90_minutes: float | None
     within_target: float | None
     by_channel: dict[str, float | None]
+    kept_days: int = Field(
+        description="Settled days of the window read from the waits kept per day (0: none)."
+    )
+    percentiles_within: float = Field(
+        description="0 when every p50/p90 is exact; else the largest relative error of each "
+        "(0.0353: within 3.53 %), as waits of kept days are counted in buckets."
+    )
 
 
 class WindowQuery(Input):

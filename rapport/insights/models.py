@@ -17,6 +17,9 @@ class RollupDay(models.Model):
     day = models.DateField()
     zone = models.CharField(max_length=64)
     stale = models.BooleanField(default=False)
+    # The kept figures hold until then, when time alone changes them (a case of the day not
+    # answered yet reaches its first-response deadline); read live and built again after.
+    changes_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["question", "day"], name="rollup_day_once")]
@@ -102,3 +105,34 @@ class UpsetReasonDay(KeptDay):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.messages}"
+
+
+class WaitDay(KeptDay):
+    """Customer-started cases created on one local day, per team and brand of the case (or the
+    whole desk's), counted per wait bucket (`rapport/insights/waits.py`: -1 not answered yet) and
+    per origin channel, or per priority (a row has one of the two: the channel rows count each
+    case once, the priority rows count them again for the by-priority percentiles). What the
+    time-to-a-named-human page reads for its settled days; an agent or a site reads live."""
+
+    channel = models.CharField(max_length=10, blank=True)
+    priority = models.CharField(max_length=10, blank=True)
+    bucket = models.SmallIntegerField()
+    cases = models.IntegerField()
+    on_time = models.IntegerField()  # answered by the first-response deadline, or none set
+    no_deadline = models.IntegerField()  # answered, no first-response deadline set
+    late = models.IntegerField()  # not answered and past the deadline when the day was built
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=[
+                    *(key, "day", "channel", "priority", "bucket"),
+                    *("cases", "on_time", "no_deadline", "late"),
+                ],
+                name=f"wait_day_{key}",
+            )
+            for key in ("whole", "team", "brand")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel or self.priority} {self.bucket}: {self.cases}"

@@ -14,6 +14,13 @@ import), and the cases' events that move messages or change a case's owner or te
 merged, split, opened); each marks the days of its rows stale, and stale and unbuilt days are
 built again. A transaction that stays uncommitted across two sweeps while rows of higher ids
 are read is the one change it can miss (the mark reads from two sweeps back).
+
+Time to a named human keeps, per local day a case was created on, its customer-started cases
+per wait bucket (`waits.py`). Their day goes stale when a case of it is answered for the first
+time after the day was built (read by `first_response_at` since the mark, an index), or has an
+event that moves it or changes its priority (assigned, moved to a team, merged, split, opened,
+priority). A kept day with a case not answered yet whose deadline is still to come holds until
+that deadline (`RollupDay.changes_at`), then is read live and built again.
 """
 
 from __future__ import annotations
@@ -26,16 +33,21 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Subquery, Sum
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
-from rapport.cases.models import CaseEvent, CaseEventKind, Direction, Message
-from rapport.insights.models import RollupDay, RollupMark, SentimentDay, UpsetReasonDay
+from rapport.cases.models import Case, CaseEvent, CaseEventKind, Direction, Initiative, Message
+from rapport.insights.models import RollupDay, RollupMark, SentimentDay, UpsetReasonDay, WaitDay
 from rapport.insights.periods import period_of
+from rapport.insights.selectors import ANSWERED, ON_TIME
+from rapport.insights.waits import NOT_ANSWERED, bucket_of
 from rapport.people.models import Agent
 from rapport.triage.models import MessageSignal, TriageSignal
 
 SENTIMENT = "sentiment"
+TIME_TO_HUMAN = "time-to-human"
+KEPT_QUESTIONS = (SENTIMENT, TIME_TO_HUMAN)
 # Days built in one run of the worker's sweep (the command builds every day).
 SWEEP_DAYS = 31
 # Days built by one set of grouped queries.
@@ -50,6 +62,10 @@ MOVING_EVENTS = (
     CaseEventKind.MERGED,
     CaseEventKind.MERGED_INTO,
 )
+# Events after which a case's wait may count under another team, case, priority or deadline.
+WAIT_EVENTS = (*MOVING_EVENTS, CaseEventKind.PRIORITY)
+FIRST_RESPONSE = "first_response"  # a time mark, in microseconds since the epoch
+EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
 def start_of(day: date, zone: ZoneInfo) -> datetime:
@@ -131,6 +147,21 @@ def _runs(days: Sequence[date]) -> list[tuple[date, date]]:
     return runs
 
 
+def _fresh(
+    question: str, first: date, last: date, *, now: datetime, zone: ZoneInfo
+) -> QuerySet[Any, Any]:
+    """The days from `first` to `last` kept fresh in `zone` whose figures still hold at `now`."""
+    days: QuerySet[Any, Any] = RollupDay.objects.filter(
+        Q(changes_at__isnull=True) | Q(changes_at__gt=now),
+        question=question,
+        day__gte=first,
+        day__lte=last,
+        zone=zone.key,
+        stale=False,
+    ).values_list("day", flat=True)
+    return days
+
+
 def split_window(
     question: str, *, since: datetime, until: datetime, now: datetime, zone: ZoneInfo
 ) -> Split:
@@ -146,15 +177,9 @@ def split_window(
         last -= timedelta(days=1)
     kept: list[date] = []
     if last >= first:
-        kept = list(
-            RollupDay.objects.filter(
-                question=question, day__gte=first, day__lte=last, zone=zone.key, stale=False
-            )
-            .order_by("day")
-            .values_list("day", flat=True)
-        )
+        kept = list(_fresh(question, first, last, now=now, zone=zone).order_by("day"))
         if kept:
-            changed = {day for (day,) in changed_days(now=now, zone=zone)}
+            changed = {day for (day,) in changed_days(question, now=now, zone=zone)}
             kept = [day for day in kept if day not in changed]
     live: list[tuple[datetime, datetime]] = []
     begin = since
@@ -256,15 +281,93 @@ def _build_sentiment(days: Sequence[date], zone: ZoneInfo) -> tuple[int, int]:
     return len(keyed) + len(desk), len(keyed_reasons) + len(desk_reasons)
 
 
+def _wait_rows(days: Sequence[date], zone: ZoneInfo, *, now: datetime) -> list[WaitDay]:
+    """Four grouped queries over the customer-started cases created on the contiguous `days`:
+    per day, wait bucket and channel, and per day, bucket and priority, each per team and brand
+    and for the whole desk."""
+    begin, end = start_of(days[0], zone), start_of(days[-1] + timedelta(days=1), zone)
+    cases = Case.objects.filter(
+        initiative=Initiative.CUSTOMER, created_at__gte=begin, created_at__lt=end
+    ).annotate(day=_day_of("created_at", days, zone), bucket=wait_bucket())
+    rows: list[WaitDay] = []
+    for dimension, column in (("origin_channel", "channel"), ("priority", "priority")):
+        for whole in (False, True):
+            keys = ("day", dimension, "bucket", *(() if whole else ("team", "brand")))
+            rows.extend(
+                WaitDay(
+                    day=row["day"],
+                    whole=whole,
+                    team=row.get("team"),
+                    brand=row.get("brand"),
+                    **{column: row[dimension]},
+                    **{k: row[k] for k in ("bucket", *WAIT_FIGURES)},
+                )
+                for row in cases.values(*keys).annotate(**wait_figures(now)).order_by()
+            )
+    return rows
+
+
+WAIT_FIGURES = ("cases", "on_time", "no_deadline", "late")
+
+
+def wait_bucket() -> Any:
+    """A case's wait bucket, NOT_ANSWERED when no person answered it yet."""
+    return CaseWhen(
+        When(first_response_at__isnull=True, then=Value(NOT_ANSWERED)),
+        default=bucket_of("first_wait"),
+    )
+
+
+def wait_figures(now: datetime) -> dict[str, Any]:
+    return {
+        "cases": Count("pk"),
+        "on_time": Count("pk", filter=ON_TIME),
+        "no_deadline": Count("pk", filter=ANSWERED & Q(first_response_due_at__isnull=True)),
+        "late": Count(
+            "pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lte=now)
+        ),
+    }
+
+
+def _changes_at(days: Sequence[date], zone: ZoneInfo, *, now: datetime) -> dict[date, datetime]:
+    """Per day, the first deadline still to come of a case not answered yet."""
+    begin, end = start_of(days[0], zone), start_of(days[-1] + timedelta(days=1), zone)
+    waiting = Case.objects.filter(
+        initiative=Initiative.CUSTOMER,
+        created_at__gte=begin,
+        created_at__lt=end,
+        first_response_at__isnull=True,
+        first_response_due_at__gt=now,
+    )
+    return {
+        row["day"]: row["at"]
+        for row in waiting.annotate(day=_day_of("created_at", days, zone))
+        .values("day")
+        .annotate(at=Min("first_response_due_at"))
+        .order_by()
+    }
+
+
 @transaction.atomic
-def build_days(question: str, days: Sequence[date], *, zone: ZoneInfo) -> tuple[int, int]:
+def build_days(question: str, days: Sequence[date], *, zone: ZoneInfo, now: datetime) -> int:
     """Build the kept rows of contiguous `days` and mark them fresh in `zone`."""
-    rows = _build_sentiment(days, zone)
+    changes: dict[date, datetime] = {}
+    if question == TIME_TO_HUMAN:
+        rows = _wait_rows(days, zone, now=now)
+        changes = _changes_at(days, zone, now=now)
+        WaitDay.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
+        WaitDay.objects.bulk_create(rows, batch_size=2000)
+        count = len(rows)
+    else:
+        count = sum(_build_sentiment(days, zone))
     RollupDay.objects.filter(question=question, day__gte=days[0], day__lte=days[-1]).delete()
     RollupDay.objects.bulk_create(
-        [RollupDay(question=question, day=day, zone=zone.key) for day in days]
+        [
+            RollupDay(question=question, day=day, zone=zone.key, changes_at=changes.get(day))
+            for day in days
+        ]
     )
-    return rows
+    return count
 
 
 # -- what changed --------------------------------------------------------------------------------
@@ -277,12 +380,22 @@ _WATCHED: tuple[tuple[str, QuerySet[Any, Any]], ...] = (
 )
 
 
+def _tops() -> dict[str, int]:
+    tops = {name: rows.aggregate(top=Max("pk"))["top"] or 0 for name, rows in _WATCHED}
+    answered = Case.objects.aggregate(top=Max("first_response_at"))["top"]
+    tops[FIRST_RESPONSE] = (
+        0 if answered is None else (answered - EPOCH) // timedelta(microseconds=1)
+    )
+    return tops
+
+
 def _marks() -> dict[str, RollupMark]:
-    found = RollupMark.objects.in_bulk([name for name, _ in _WATCHED])
-    missing = [name for name, _ in _WATCHED if name not in found]
+    names = [*(name for name, _ in _WATCHED), FIRST_RESPONSE]
+    found = RollupMark.objects.in_bulk(names)
+    missing = [name for name in names if name not in found]
     if missing:
         # Nothing was kept before them: start from now.
-        tops = {name: rows.aggregate(top=Max("pk"))["top"] or 0 for name, rows in _WATCHED}
+        tops = _tops()
         for name in missing:
             found[name] = RollupMark.objects.create(name=name, seen=tops[name], previous=tops[name])
     return found
@@ -292,11 +405,15 @@ def _since_mark(name: str) -> Subquery:
     return Subquery(RollupMark.objects.filter(name=name).values("previous")[:1])
 
 
-def changed_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
-    """One query: the settled local days whose facts changed since the sweep two runs back
-    (new messages, of either direction, and signals of those days; customers' messages and
-    signals of cases with an event that moves them). The sweep marks them stale; a read before
-    that reads them live."""
+def changed_days(question: str, *, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
+    """One query (two for time to a human): the settled local days whose facts changed since
+    the sweep two runs back. Sentiment: new messages, of either direction, and signals of those
+    days; customers' messages and signals of cases with an event that moves them. Time to a
+    human: the days cases were created on that were answered for the first time since, or had
+    an event that moves them or changes their priority. The sweep marks them stale; a read
+    before that reads them live."""
+    if question == TIME_TO_HUMAN:
+        return _changed_wait_days(now=now, zone=zone)
     horizon = start_of(first_unsettled(now, zone), zone)
     moved = CaseEvent.objects.filter(pk__gt=_since_mark("event"), kind__in=MOVING_EVENTS).values(
         "case"
@@ -306,10 +423,7 @@ def changed_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
     settled = first_unsettled(now, zone)
 
     def days(rows: QuerySet[Any, Any], field: str) -> QuerySet[Any, Any]:
-        day: QuerySet[Any, Any] = rows.annotate(
-            local_day=TruncDate(field, tzinfo=zone)
-        ).values_list("local_day")
-        return day
+        return _local_days(rows, field, zone)
 
     def new(rows: QuerySet[Any, Any], field: str, mark: str) -> QuerySet[Any, Any]:
         # Only the id is compared with an indexed column, so the rows since the mark are read
@@ -325,14 +439,44 @@ def changed_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
     )
 
 
+def _local_days(rows: QuerySet[Any, Any], field: str, zone: ZoneInfo) -> QuerySet[Any, Any]:
+    found: QuerySet[Any, Any] = rows.annotate(local_day=TruncDate(field, tzinfo=zone)).values_list(
+        "local_day"
+    )
+    return found
+
+
+def _changed_wait_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
+    horizon = start_of(first_unsettled(now, zone), zone)
+    since = RollupMark.objects.filter(name=FIRST_RESPONSE).values_list("previous", flat=True)
+    # Answered since the mark (by `case_first_response`: only the recent answers are read).
+    answered = (
+        Case.objects.filter(
+            first_response_at__gte=EPOCH + timedelta(microseconds=since[0]),
+            created_at__lt=horizon,
+        )
+        if since
+        else Case.objects.none()
+    )
+    moved = CaseEvent.objects.filter(pk__gt=_since_mark("event"), kind__in=WAIT_EVENTS).values(
+        "case"
+    )
+    return _local_days(answered, "created_at", zone).union(
+        _local_days(Case.objects.filter(pk__in=moved, created_at__lt=horizon), "created_at", zone)
+    )
+
+
 def mark_changes(*, now: datetime, zone: ZoneInfo) -> list[date]:
     """Mark stale the kept days whose facts changed since the sweep two runs back, and move the
     marks on."""
     marks = _marks()
-    tops = {name: rows.aggregate(top=Max("pk"))["top"] or 0 for name, rows in _WATCHED}
-    days = sorted({day for (day,) in changed_days(now=now, zone=zone)})
-    if days:
-        RollupDay.objects.filter(day__in=days).update(stale=True)
+    tops = _tops()
+    days: set[date] = set()
+    for question in KEPT_QUESTIONS:
+        changed = {day for (day,) in changed_days(question, now=now, zone=zone)}
+        if changed:
+            RollupDay.objects.filter(question=question, day__in=changed).update(stale=True)
+        days |= changed
     # A day kept in another zone is not read in this one, and what changes now is found by this
     # zone's days, not its: if the desk's zone changed back, it would be read as fresh.
     RollupDay.objects.exclude(zone=zone.key).filter(stale=False).update(stale=True)
@@ -340,23 +484,24 @@ def mark_changes(*, now: datetime, zone: ZoneInfo) -> list[date]:
         RollupMark.objects.filter(pk=name).update(
             previous=mark.seen, seen=max(tops[name], mark.seen)
         )
-    return days
+    return sorted(days)
 
 
 def days_to_build(question: str, *, now: datetime, zone: ZoneInfo) -> list[date]:
-    """Settled days since the first customer's message that are unbuilt, stale or built in
-    another zone, oldest first."""
-    first_at = Message.objects.filter(direction=Direction.INBOUND).aggregate(
-        first=Min("created_at")
-    )["first"]
+    """Settled days since the first customer's message (or case) that are unbuilt, stale, built
+    in another zone or changed by time since, oldest first."""
+    if question == TIME_TO_HUMAN:
+        first_at = Case.objects.filter(initiative=Initiative.CUSTOMER).aggregate(
+            first=Min("created_at")
+        )["first"]
+    else:
+        first_at = Message.objects.filter(direction=Direction.INBOUND).aggregate(
+            first=Min("created_at")
+        )["first"]
     if first_at is None:
         return []
     first, last = first_at.astimezone(zone).date(), first_unsettled(now, zone) - timedelta(1)
-    fresh = set(
-        RollupDay.objects.filter(
-            question=question, day__gte=first, day__lte=last, zone=zone.key, stale=False
-        ).values_list("day", flat=True)
-    )
+    fresh = set(_fresh(question, first, last, now=now, zone=zone))
     return [
         first + timedelta(days=n)
         for n in range((last - first).days + 1)
@@ -369,18 +514,20 @@ def refresh_rollups(
 ) -> dict[str, Any]:
     """Mark what changed, then build up to `limit` stale or unbuilt days (None: all)."""
     staled = mark_changes(now=now, zone=zone)
-    wanted = days_to_build(SENTIMENT, now=now, zone=zone)
-    if limit is not None:
-        wanted = wanted[-limit:]  # the most recent first: the windows people look at
-    built: list[str] = []
-    for first, last in _runs(wanted):
-        day = first
-        while day <= last:
-            chunk = [day + timedelta(days=n) for n in range(min(CHUNK_DAYS, (last - day).days + 1))]
-            build_days(SENTIMENT, chunk, zone=zone)
-            built.extend(str(d) for d in chunk)
-            day = chunk[-1] + timedelta(days=1)
-    return {"staled": [str(d) for d in staled], "built": built}
+    built: set[date] = set()
+    for question in KEPT_QUESTIONS:
+        wanted = days_to_build(question, now=now, zone=zone)
+        if limit is not None:
+            wanted = wanted[-limit:]  # the most recent first: the windows people look at
+        for first, last in _runs(wanted):
+            day = first
+            while day <= last:
+                count = min(CHUNK_DAYS, (last - day).days + 1)
+                chunk = [day + timedelta(days=n) for n in range(count)]
+                build_days(question, chunk, zone=zone, now=now)
+                built.update(chunk)
+                day = chunk[-1] + timedelta(days=1)
+    return {"staled": [str(d) for d in staled], "built": [str(d) for d in sorted(built)]}
 
 
 def sentiment_kept(
@@ -413,6 +560,23 @@ def sentiment_kept(
         .annotate(n=Sum("messages"))
     )
     return list(per_week), list(reasons)
+
+
+def waits_kept(split: Split, keys: Keys) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two queries' rows: the kept days' figures per channel or priority and wait bucket, and
+    their cases and answered cases per day."""
+    if not split.kept:
+        return [], []
+    rows = keys.narrow(WaitDay.objects.filter(split.kept_q()))
+    figures = {name: Sum(name) for name in WAIT_FIGURES}
+    per_bucket = rows.values("channel", "priority", "bucket").annotate(**figures).order_by()
+    per_day = (
+        rows.filter(priority="")
+        .values("day")
+        .annotate(n=Sum("cases"), answered=Coalesce(Sum("cases", filter=Q(bucket__gte=0)), 0))
+        .order_by()
+    )
+    return list(per_bucket), list(per_day)
 
 
 def sweep_rollups(*, now: datetime) -> dict[str, Any]:

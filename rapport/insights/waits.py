@@ -1,0 +1,95 @@
+"""Waits counted in buckets, so days kept apart can be added up and still give p50/p90 to a
+stated resolution (`WaitDay`, `rapport/insights/rollups.py`).
+
+A wait falls in bucket i when EDGES[i] <= wait < EDGES[i + 1] (the last bucket open-ended).
+The edges are powers of 2^(1/10) seconds from 1 s to 2^24 s (194 days), with the page's own
+distribution bounds (5 and 15 min, 1 and 4 h, 1 and 3 days) added, so that table stays exact.
+A percentile read from the buckets is its bucket's geometric middle: within RESOLUTION (3.5 %)
+of the exact value, or half a second for waits under a second; a wait past 194 days reads as
+194 days. Each wait is bucketed by the database (a binary search written as nested CASEs), for
+the kept days and for the live part of a window alike, so the two add up exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, Value, When
+
+from rapport.insights.percentiles import Spread
+
+STEPS_PER_DOUBLING = 10
+LONGEST = 2**24  # seconds: 194 days
+DISTRIBUTION_BOUNDS = (300, 900, 3600, 14400, 86400, 259200)  # seconds; WAIT_BUCKETS' bounds
+
+
+def _edges() -> tuple[timedelta, ...]:
+    grid = {2 ** (k / STEPS_PER_DOUBLING) for k in range(24 * STEPS_PER_DOUBLING + 1)}
+    seconds = sorted({0.0, *grid, *map(float, DISTRIBUTION_BOUNDS)})
+    # Whole microseconds, as the database stores a duration.
+    return tuple(timedelta(microseconds=round(s * 1_000_000)) for s in seconds)
+
+
+EDGES = _edges()
+NOT_ANSWERED = -1
+# The largest relative error of a percentile read from the buckets (a bucket's geometric middle
+# is within sqrt(ratio) - 1 of any wait in it).
+RESOLUTION = round(math.sqrt(2 ** (1 / STEPS_PER_DOUBLING)) - 1, 4)
+
+
+def bucket_of(field: str) -> Any:
+    """The SQL expression for a wait column's bucket (NULL stays NULL: filter answered first)."""
+    return _search(field, 0, len(EDGES))
+
+
+def _search(field: str, low: int, high: int) -> Any:
+    if high - low == 1:
+        return Value(low, output_field=IntegerField())
+    middle = (low + high) // 2
+    return CaseWhen(
+        When(**{f"{field}__lt": EDGES[middle]}, then=_search(field, low, middle)),
+        default=_search(field, middle, high),
+        output_field=IntegerField(),
+    )
+
+
+def middle(bucket: int) -> timedelta:
+    """The value a percentile in `bucket` reads as."""
+    if bucket == 0:
+        return EDGES[1] / 2
+    if bucket == len(EDGES) - 1:
+        return EDGES[-1]
+    low, high = EDGES[bucket].total_seconds(), EDGES[bucket + 1].total_seconds()
+    return timedelta(seconds=round(math.sqrt(low * high), 6))
+
+
+def band_of(bucket: int, bounds: tuple[timedelta | None, ...]) -> int:
+    """The index of the distribution band (upper bounds, the last None) the bucket lies in."""
+    low = EDGES[bucket]
+    for i, bound in enumerate(bounds):
+        if bound is None or low < bound:
+            return i
+    return len(bounds) - 1
+
+
+def spread(counts: Mapping[int, int]) -> Spread:
+    """p50 (the mean of the two middle waits when n is even) and the nearest-rank p90 of waits
+    given as counts per bucket, as `percentiles.Spread` defines them, each wait read as its
+    bucket's middle."""
+    n = sum(counts.values())
+    if not n:
+        return Spread(0, None, None)
+    ranks = ((n + 1) // 2, n // 2 + 1, math.ceil(0.9 * n))
+    found: dict[int, timedelta] = {}
+    seen = 0
+    for bucket in sorted(counts):
+        seen += counts[bucket]
+        for rank in ranks:
+            if rank not in found and rank <= seen:
+                found[rank] = middle(bucket)
+    p50 = found[ranks[0]] if n % 2 else (found[ranks[0]] + found[ranks[1]]) / 2
+    return Spread(n, p50, found[ranks[2]])
