@@ -5,7 +5,7 @@ last 24 hours (nearly word for word, or in other words by meaning), or they foll
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -38,7 +38,9 @@ def similarity_key(text: str) -> str:
     return _NON_ALNUM.sub(" ", reading.fold(text)).strip()[:SIMILARITY_CHARS]
 
 
-def repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
+def repeats(text: str, history: Sequence[Said], now: datetime) -> list[str]:
+    if not history:  # most messages: nothing to compare, so the text is not read
+        return []
     key = similarity_key(text)
     if len(key) < LOOP_MIN_CHARS:
         return []
@@ -69,6 +71,8 @@ def repeats(text: str, history: Iterable[Said], now: datetime) -> list[str]:
 def follow_up(body: str, folded: str, history: Sequence[Said], now: datetime) -> list[str]:
     """A follow-up ("any news?", "hello?", "like I asked") on one of the customer's messages of
     the last 24 h: the same request again, whatever the words."""
+    if not history:
+        return []
     cue = _FOLLOW_UP.search(folded)
     if cue is None or _GOOD_NEWS.search(folded):
         return []
@@ -97,7 +101,9 @@ def said(body: str, folded: str, starts: frozenset[str]) -> list[str]:
 def similar(text: str, history: Sequence[Said], now: datetime, model: learned.Model) -> list[str]:
     """Loops by meaning: the same request reworded within 24 h ("where is my refund" and
     "still no money back"), by the cosine of the two messages' embeddings."""
-    if model.loop_similarity is None or len(similarity_key(text)) < LOOP_MIN_CHARS:
+    if not history or model.loop_similarity is None:
+        return []
+    if len(similarity_key(text)) < LOOP_MIN_CHARS:
         return []
     recent = [item for item in history if timedelta(0) <= now - item.at <= LOOP_WINDOW]
     if not recent:

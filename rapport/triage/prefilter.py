@@ -93,6 +93,7 @@ class Screen:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_CODE_DIGITS = {"x": 2, "u": 4, "U": 8}  # an escape naming a character by its code
 
 
 def _selectivity(words: Set[str]) -> tuple[int, int]:
@@ -134,12 +135,7 @@ def _parse(pattern: str, at: int) -> tuple[list[list[_Piece]], int]:
             inner, at = _parse(pattern, at)
             piece = _Piece("look" if look else "group", alternatives=inner)
         elif char == "\\":
-            escaped = pattern[at + 1]
-            kind = "zero" if escaped in "bBAZ" else "any"
-            if escaped in "sW" or not escaped.isalnum():
-                kind = "space"  # whitespace, not a word character, or a punctuation mark
-            piece = _Piece(kind)
-            at += 2
+            piece, at = _escape(pattern, at)
         elif char == "[":
             end = pattern.index("]", at + 2)  # a "]" just after "[" is one of its characters
             while pattern[end - 1] == "\\":
@@ -158,6 +154,18 @@ def _parse(pattern: str, at: int) -> tuple[list[list[_Piece]], int]:
             at = end + (pattern[end : end + 1] in ("?", "+"))  # lazy or possessive
         alternatives[-1].append(piece)
     return alternatives, at
+
+
+def _escape(pattern: str, at: int) -> tuple[_Piece, int]:
+    """The piece an escape at `at` stands for, and where it ends."""
+    escaped = pattern[at + 1]
+    kind = "zero" if escaped in "bBAZ" else "any"
+    if escaped in "sW" or not escaped.isalnum():
+        kind = "space"  # whitespace, not a word character, or a punctuation mark
+    end = at + 2 + _CODE_DIGITS.get(escaped, 0)  # "\U0001F44F" is one character
+    if escaped == "N":  # "\N{CLAPPING HANDS SIGN}"
+        end = pattern.index("}", end) + 1
+    return _Piece(kind), end
 
 
 def _read(

@@ -88,6 +88,28 @@ def words(pattern: str) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """A word pattern searched in a whole folded text only when the text has the words it
+    needs (`prefilter`): most messages hold none of a long list's words, and telling that from
+    their word beginnings is a few set lookups where the search is a pass over the text."""
+
+    regex: re.Pattern[str]
+    needs: prefilter.Requirement | None
+
+    def may_match(self, starts: frozenset[str]) -> bool:
+        return prefilter.may_match(self.needs, starts)
+
+    def search(self, folded: str, starts: frozenset[str]) -> re.Match[str] | None:
+        """`regex.search(folded)`; `starts`: the word beginnings of `folded` (or of a text it
+        was cut from: any word of `folded` must begin a word there)."""
+        return self.regex.search(folded) if prefilter.may_match(self.needs, starts) else None
+
+
+def screened(pattern: str) -> Words:
+    return Words(words(pattern), prefilter.requirement(pattern))
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     rule: Rule
     start: int

@@ -90,30 +90,47 @@ class TriageResult:
 
 _URGENT = reading.table(lexicon_urgent.URGENT_RULES)
 _HUMAN = reading.table(lexicon_contact.HUMAN_RULES)
-_CALM = reading.words("|".join(lexicon_urgent.CALM))
-_NO_CALL = reading.words(lexicon_contact.NO_CALL)
-_PRAISE = reading.words(lexicon_contact.PRAISE)
+_CALM = reading.screened("|".join(lexicon_urgent.CALM))
+_NO_CALL = reading.screened(lexicon_contact.NO_CALL)
+_PRAISE = reading.screened(lexicon_contact.PRAISE)
 _PRAISE_EMOJI = re.compile(lexicon_contact.PRAISE_EMOJI)
-_PROBLEM = reading.words(lexicon_contact.PROBLEM)
-_THANKS_FOR_A_FIX = reading.words(lexicon_contact.THANKS_FOR_A_FIX)
+_PROBLEM = reading.screened(lexicon_contact.PROBLEM)
+_THANKS_FOR_A_FIX = reading.screened(lexicon_contact.THANKS_FOR_A_FIX)
 _BOT_MENTION = reading.words(lexicon_contact.BOT_MENTION)
-_DEADLINE_TIME = reading.words(lexicon_urgent.DEADLINE_TIME)
+_DEADLINE_TIME = reading.screened(lexicon_urgent.DEADLINE_TIME)
 _DEADLINE_NEED = reading.words(lexicon_urgent.DEADLINE_NEED)
 _SETTLED = reading.words(lexicon_urgent.SETTLED)
 _LONG_AGO = reading.words(lexicon_urgent.LONG_AGO)
 _STILL_NOW = reading.words(lexicon_urgent.STILL_NOW)
-_TAKEN_BACK = reading.words(lexicon_urgent.TAKEN_BACK)
+_TAKEN_BACK = reading.screened(lexicon_urgent.TAKEN_BACK)
 _CALL_ME = reading.words(lexicon_urgent.CALL_ME_WHEN)
 _MILD = reading.words(lexicon_urgent.MILD)
 _DEADLINE_LATER = reading.words(lexicon_urgent.DEADLINE_LATER)
 _DEADLINE_MOVED = reading.words(lexicon_urgent.DEADLINE_MOVED)
 
 
+# The word lists searched in the whole text when their words are there (`reading.Words`).
+_SCREENED = (
+    _CALM,
+    _NO_CALL,
+    _PRAISE,
+    _PROBLEM,
+    _THANKS_FOR_A_FIX,
+    _DEADLINE_TIME,
+    _TAKEN_BACK,
+    *upsets.SCREENED,
+)
 _LONGEST_NEEDED = max(
     len(word)
-    for table in (_URGENT, upsets.TABLE, _HUMAN, loops.TABLE)
-    for compiled in table.rules
-    for branch in compiled.needs or ()
+    for needs in (
+        *(
+            compiled.needs
+            for table in (_URGENT, upsets.TABLE, _HUMAN, loops.TABLE)
+            for compiled in table.rules
+        ),
+        *(words.needs for words in _SCREENED),
+    )
+    for branch in needs or ()
     for words in branch
     for word in words
 )
@@ -145,7 +162,7 @@ def _urgent(
     """The urgent reasons, and the safety kinds among them (`lexicon.SAFETY`, in order)."""
     reasons: list[str] = []
     safety: list[str] = []
-    taken_back = _TAKEN_BACK.search(folded) is not None
+    taken_back = _TAKEN_BACK.search(folded, starts) is not None
     for hit in reading.hits(_URGENT, folded, starts):
         if calm and hit.rule.weak:
             continue
@@ -162,7 +179,7 @@ def _urgent(
         if kind and kind not in safety:
             safety.append(kind)
     if not calm and not any(lexicon.DEADLINE in reason for reason in reasons):
-        deadline = _deadline(folded)
+        deadline = _deadline(folded, starts)
         if deadline:
             start, end, soon = deadline
             reasons.append(reading.reason("urgent", body, start, end, lexicon.DEADLINE))
@@ -171,14 +188,16 @@ def _urgent(
     return reasons, safety
 
 
-def _deadline(folded: str) -> tuple[int, int, bool] | None:
+def _deadline(folded: str, starts: frozenset[str]) -> tuple[int, int, bool] | None:
     """A time word with a need cue in the same sentence: "I need it today", "deadline is 5pm";
     where it is and whether it is within a day."""
+    if not _DEADLINE_TIME.may_match(starts):  # no time word in any sentence
+        return None
     position = 0
     for sentence in reading.SENTENCE_SPLIT.split(folded):
         offset = folded.find(sentence, position)
         position = offset + len(sentence)
-        time = _DEADLINE_TIME.search(sentence)
+        time = _DEADLINE_TIME.regex.search(sentence)
         if time and _DEADLINE_NEED.search(sentence) and not _DEADLINE_MOVED.search(sentence):
             start, end = offset + time.start(), offset + time.end()
             if _settled(folded, start, end, long_ago=False) or _CALL_ME.search(
@@ -294,6 +313,18 @@ def _tone(body: str) -> float:
     return compound(body[: inputs.TONE_CHARS])
 
 
+def _praise_emoji(body: str) -> re.Match[str] | None:
+    return None if body.isascii() else _PRAISE_EMOJI.search(body)
+
+
+def _problem(folded: str, starts: frozenset[str]) -> bool:
+    """A problem named, a thank-you for a fix aside ("thanks for sorting the refund")."""
+    if _THANKS_FOR_A_FIX.may_match(starts):
+        # Bounded on both sides, each thank-you becomes a space: no new word is made.
+        folded = _THANKS_FOR_A_FIX.regex.sub(" ", folded)
+    return _PROBLEM.search(folded, starts) is not None
+
+
 # ---------------------------------------------------------------- the whole picture
 SAFETY_WORDS = {
     "health": "health or safety",
@@ -358,13 +389,11 @@ def triage(
     body = reading.body(text)
     folded = reading.fold(body)
     starts = _word_starts(folded)
-    calm_match = _CALM.search(folded)
+    calm_match = _CALM.search(folded, starts)
     calm = calm_match is not None
-    no_call = _NO_CALL.search(folded)
-    praise = _PRAISE.search(folded) or _PRAISE_EMOJI.search(body)
-    troubled = (
-        bool(_PROBLEM.search(_THANKS_FOR_A_FIX.sub(" ", folded))) or "?" in body or "¿" in body
-    )
+    no_call = _NO_CALL.search(folded, starts)
+    praise = _PRAISE.search(folded, starts) or _praise_emoji(body)
+    troubled = "?" in body or "¿" in body or _problem(folded, starts)
     praise_only = bool(praise) and not troubled
 
     urgent, safety = _urgent(body, folded, starts, calm)

@@ -26,7 +26,8 @@ _SARCASM_OPENER = re.compile(reading.spaced(lexicon_upset.SARCASM_OPENERS))
 _SARCASM_FAILURE = reading.words(lexicon_upset.SARCASM_FAILURE)
 _SARCASM_THANKS = re.compile(reading.spaced(lexicon_upset.SARCASM_THANKS))
 _SARCASM_THANKS_FAILURE = reading.words(lexicon_upset.SARCASM_THANKS_FAILURE)
-_SARCASM_PHRASE = reading.words(lexicon_upset.SARCASM_PHRASES)
+_SARCASM_PHRASE = reading.screened(lexicon_upset.SARCASM_PHRASES)
+SCREENED = (_SARCASM_PHRASE,)  # searched when their words are there (`reading.Words`)
 _SARCASM_CLOSER = re.compile(
     r"[,.!;:]\s*(?:just |oh |how |que |simplemente )?" + lexicon_upset.SARCASM_CLOSERS + r"[\W_]*$"
 )
@@ -64,8 +65,8 @@ def _clause_after(folded: str, at: int) -> tuple[int, str]:
     return stop.end(), folded[stop.end() : following.start() if following else len(folded)]
 
 
-def _sarcasm(body: str, folded: str) -> str:
-    phrase = _SARCASM_PHRASE.search(folded)
+def _sarcasm(body: str, folded: str, starts: frozenset[str]) -> str:
+    phrase = _SARCASM_PHRASE.search(folded, starts)
     if phrase:
         return reading.reason("upset", body, phrase.start(), phrase.end(), lexicon_upset.SARCASM)
     openers = [(opener, _SARCASM_FAILURE) for opener in _SARCASM_OPENER.finditer(folded)]
@@ -103,7 +104,7 @@ def read(
             weight = 1
         score += weight
         reasons.append(reading.reason("upset", body, hit.start, hit.end, hit.rule.kind))
-    sarcasm = _sarcasm(body, folded)
+    sarcasm = _sarcasm(body, folded, starts)
     if sarcasm:
         score += 2
         reasons.append(sarcasm)

@@ -27,6 +27,8 @@ RULES = [
     )
     for compiled in table.rules
 ]
+# The word lists searched in the whole text when their words are there (reading.Words).
+SCREENED = [(words.regex.pattern, words) for words in signals._SCREENED]
 FILLER = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 .,'!?\n-_é", max_size=12)
 
 
@@ -49,6 +51,21 @@ def test_a_rule_runs_on_every_text_it_matches(
     text += data.draw(st.sampled_from([" ", "!", ""])) + data.draw(FILLER)
     if compiled.regex.search(text):
         assert prefilter.may_match(compiled.needs, _words(text)), (compiled.rule.pattern, text)
+
+
+@pytest.mark.parametrize(
+    "words", [words for _, words in SCREENED], ids=[f"list{i}" for i in range(len(SCREENED))]
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_word_list_is_searched_in_every_text_it_matches(
+    words: reading.Words, data: st.DataObject
+) -> None:
+    inner = data.draw(st.from_regex(words.regex, fullmatch=True))
+    text = data.draw(FILLER) + data.draw(st.sampled_from([" ", "\n", ".", ""])) + inner
+    text += data.draw(st.sampled_from([" ", "!", ""])) + data.draw(FILLER)
+    if words.regex.search(text):
+        assert words.may_match(_words(text)), (words.regex.pattern, text)
 
 
 @pytest.mark.parametrize(
@@ -86,6 +103,15 @@ def test_a_rule_runs_on_every_text_it_matches(
         # "can ?not" may be "cannot": "not" need not begin a word.
         ("can ?not sleep", ((frozenset({"can"}), frozenset({"sleep"})),)),
         ("un(?:happy|well)", ((frozenset({"unhappy", "unwell"}),),)),
+        # An escape naming a character by its code is one character, not a word.
+        (
+            r"(?:great|system)\W{0,3}\U0001F44F|x\u00e9 bien|ol\N{LATIN SMALL LETTER E}  ok",
+            (
+                (frozenset({"great", "system"}),),
+                (frozenset({"bien"}),),
+                (frozenset({"ol"}), frozenset({"ok"})),
+            ),
+        ),
     ],
 )
 def test_the_words_a_pattern_needs(pattern: str, needs: prefilter.Requirement) -> None:
