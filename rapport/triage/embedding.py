@@ -78,8 +78,7 @@ class Encoder:
         ids = (tokens or self.tokenize(text)).ids
         if not ids:
             return np.zeros(self.dim, np.float32)
-        mean: Vector = self.matrix[ids].astype(np.float32).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
+        mean, norm = _mean(self.matrix[ids].astype(np.float32))
         return mean / norm if norm else mean
 
     def embed_many(self, texts: Sequence[str]) -> Vector:
@@ -96,8 +95,7 @@ class Encoder:
             zero = np.zeros(self.dim, np.float32)
             return Encoding(zero, 0.0, 0, [], self._empty())
         vectors = self.matrix[ids].astype(np.float32)
-        mean = vectors.mean(axis=0)
-        norm = float(np.linalg.norm(mean))
+        mean, norm = _mean(vectors)
         starts: list[int] = []
         spans: list[tuple[int, int]] = []
         previous = ""
@@ -115,6 +113,15 @@ class Encoder:
             previous = piece
         sums = np.add.reduceat(vectors, starts, axis=0)
         return Encoding(mean / norm if norm else mean, norm, len(ids), spans, sums)
+
+
+def _mean(vectors: Vector) -> tuple[Vector, float]:
+    """The mean of the rows and its length: `vectors.mean(axis=0)` and `np.linalg.norm` of it,
+    to the bit (the same sum row after row, divided by the count; the square root of the dot
+    product), without their Python layers (a few microseconds a message)."""
+    mean: Vector = np.add.reduce(vectors, axis=0)
+    mean /= len(vectors)
+    return mean, float(np.sqrt(mean @ mean))
 
 
 @functools.lru_cache(maxsize=4096)  # about 4 MB

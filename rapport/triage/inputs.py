@@ -4,6 +4,7 @@ Pure: no Django."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -45,7 +46,7 @@ class Features:
     vader: float
 
     def extras(self) -> list[float]:
-        tokens = _ALPHA.findall(self.text[: embedding.EMBED_CHARS])
+        tokens = _words(self.text)
         capitals = sum(1 for token in tokens if len(token) >= 2 and token.isupper())
         return [
             self.vader,
@@ -62,17 +63,22 @@ class Features:
         return self.rows_shown(shown_rules(heads))
 
     def rows_shown(self, shown: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """`rows` with each head's visible rules given (`shown_rules(heads)`, once a model)."""
+        """`rows` with what each head sees given (`shown_rules(heads)`, once a model)."""
         fired = [float(bool(self.rules.get(name))) for name in RULE_SIGNALS]
-        rows = np.empty((len(shown), len(FEATURES)))
-        np.multiply(shown, fired, out=rows[:, : len(RULE_SIGNALS)])
-        rows[:, len(RULE_SIGNALS) :] = self.extras()
-        return rows
+        values: npt.NDArray[np.float64] = np.array([*fired, *self.extras()])
+        return shown * values
 
 
 def too_short(text: str) -> bool:
     """Whether a message has too few words for the learned layer to raise a signal from."""
-    return len(_ALPHA.findall(text[: embedding.EMBED_CHARS])) < MIN_WORDS
+    return len(_words(text)) < MIN_WORDS
+
+
+@functools.lru_cache(maxsize=8)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of a message's first EMBED_CHARS characters, kept for the few messages being
+    triaged now: the short-message guard and the features read them both."""
+    return tuple(_ALPHA.findall(text[: embedding.EMBED_CHARS]))
 
 
 def _hidden(head: str) -> tuple[str, ...]:
@@ -81,10 +87,14 @@ def _hidden(head: str) -> tuple[str, ...]:
 
 
 def shown_rules(heads: Sequence[str]) -> npt.NDArray[np.float64]:
-    """Per head (rows), 1.0 for each rule signal it sees and 0.0 for those it does not."""
+    """Per head (rows), per feature: 0.0 for the rule signals it does not see, else 1.0 (the
+    rows are the features' values times these: a hidden rule reads 0, the rest as they are)."""
     return np.array(
-        [[0.0 if name in _hidden(head) else 1.0 for name in RULE_SIGNALS] for head in heads]
-    ).reshape(len(heads), len(RULE_SIGNALS))
+        [
+            [0.0 if name in _hidden(head) else 1.0 for name in RULE_SIGNALS] + [1.0] * len(EXTRAS)
+            for head in heads
+        ]
+    ).reshape(len(heads), len(FEATURES))
 
 
 def call_label(labels: Mapping[str, bool]) -> bool | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,11 @@ def _sigmoid(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40))), dtype=np.float64)
 
 
+def _bounded_sigmoid(logit: float) -> float:
+    """`_sigmoid` of one logit (to within rounding: for the bounds, never for a score)."""
+    return 1.0 / (1.0 + math.exp(-min(max(logit, -40.0), 40.0)))
+
+
 def shorten(text: str, chars: int = EXAMPLE_CHARS) -> str:
     words = " ".join(text.split())
     return words if len(words) <= chars else words[: chars - 3] + "..."
@@ -138,8 +144,9 @@ class Model:
         self._last_similarity: tuple[embedding.Vector, embedding.Vector] | None = None
         # What `predict_toned` bounds by: the most the tone can add to a logit (the compound
         # lies within [-1, 1]) and the neighbours' highest share.
-        self._reach = np.abs(self._feature_weights[:, _TONE]) if self.heads else np.zeros(0)
-        self._full = np.ones(len(self.heads))
+        self._reach: list[float] = (
+            np.abs(self._feature_weights[:, _TONE]).tolist() if self.heads else []
+        )
         known = self.known if self.known is not None else np.ones_like(self.labels)
         self._known = known.astype(np.float32)
         self._positive = (self.labels & known).astype(np.float32)
@@ -195,14 +202,19 @@ class Model:
         rows[:, _TONE] = 0.0  # as `rows_shown` of the features without their tone
         # The same arithmetic as `_scores`, each part computed once for the three steps.
         fixed = self.bias + self._embed_weights @ vector
-        highest = _sigmoid(fixed + np.einsum("hf,hf->h", self._feature_weights, rows) + self._reach)
+        # The bounds in plain floats, for the heads asked about (a bound has a margin far above
+        # rounding, so it needs not be the scores' arithmetic; each numpy call on arrays of five
+        # costs a few microseconds).
+        toneless = (fixed + np.einsum("hf,hf->h", self._feature_weights, rows)).tolist()
         weight = self.neighbour_weight
-        kept = (1 - weight) * highest if weight else highest
-        if self._below(kept + weight * self._full if weight else kept, indexes):
+        kept = {i: (1 - weight) * _bounded_sigmoid(toneless[i] + self._reach[i]) for i in indexes}
+        if self._below_all({i: k + weight for i, k in kept.items()}):  # all neighbours carry it
             return {}
         shares = self._neighbours(self._similarity(vector)) if weight else None
-        if shares is not None and self._below(kept + weight * shares, indexes):
-            return {}
+        if shares is not None:
+            share = shares.tolist()
+            if self._below_all({i: k + weight * share[i] for i, k in kept.items()}):
+                return {}
         rows[:, _TONE] = tone()  # now as `rows_shown` of the features with their tone
         scores = _sigmoid(fixed + np.einsum("hf,hf->h", self._feature_weights, rows))
         if shares is not None:
@@ -222,11 +234,11 @@ class Model:
         self._last_similarity = (vector, similarity)
         return similarity
 
-    def _below(self, highest: npt.NDArray[np.float64], indexes: Sequence[int]) -> bool:
-        """Whether each of these heads' highest possible scores is below its threshold (by a
-        margin far above rounding, so the bound never decides where the exact score would not)."""
-        values = highest.tolist()
-        return all(values[i] < self._thresholds[i] - 1e-9 for i in indexes)
+    def _below_all(self, highest: dict[int, float]) -> bool:
+        """Whether each of these heads' highest possible scores (by index) is below its
+        threshold (by a margin far above rounding, so the bound never decides where the exact
+        score would not)."""
+        return all(value < self._thresholds[i] - 1e-9 for i, value in highest.items())
 
     def _scores(
         self,

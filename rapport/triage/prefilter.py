@@ -91,6 +91,16 @@ class Screen:
             found |= self._index[word]
         return [i for i in sorted(found) if may_match(self._needs[i], starts)]
 
+    def any(self, starts: frozenset[str]) -> bool:
+        """Whether the words meet some requirement (`candidates` is not empty)."""
+        if self._always:
+            return True
+        for word in self._words.intersection(starts):
+            for i in self._index[word]:
+                if may_match(self._needs[i], starts):
+                    return True
+        return False
+
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CODE_DIGITS = {"x": 2, "u": 4, "U": 8}  # an escape naming a character by its code

@@ -91,22 +91,28 @@ def words(pattern: str) -> re.Pattern[str]:
 class Words:
     """A word pattern searched in a whole folded text only when the text has the words it
     needs (`prefilter`): most messages hold none of a long list's words, and telling that from
-    their word beginnings is a few set lookups where the search is a pass over the text."""
+    their word beginnings is a few set lookups where the search is a pass over the text. Each
+    alternative of the pattern is screened as a rule of a table is."""
 
     regex: re.Pattern[str]
     needs: prefilter.Requirement | None
+    screen: prefilter.Screen
 
     def may_match(self, starts: frozenset[str]) -> bool:
-        return prefilter.may_match(self.needs, starts)
+        return self.screen.any(starts)
 
     def search(self, folded: str, starts: frozenset[str]) -> re.Match[str] | None:
         """`regex.search(folded)`; `starts`: the word beginnings of `folded` (or of a text it
         was cut from: any word of `folded` must begin a word there)."""
-        return self.regex.search(folded) if prefilter.may_match(self.needs, starts) else None
+        return self.regex.search(folded) if self.screen.any(starts) else None
 
 
 def screened(pattern: str) -> Words:
-    return Words(words(pattern), prefilter.requirement(pattern))
+    needs = prefilter.requirement(pattern)
+    alternatives: list[prefilter.Requirement | None] = (
+        [(branch,) for branch in needs] if needs is not None else [None]
+    )
+    return Words(words(pattern), needs, prefilter.Screen(alternatives))
 
 
 @dataclass(frozen=True, slots=True)
