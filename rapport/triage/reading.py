@@ -46,6 +46,8 @@ def body(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accents off; same length as the input so matches map back to the original."""
+    if text.isascii() and "`" not in text:  # nothing to translate (most messages)
+        return text.lower()
     folded = text.lower().translate(_FOLD)
     return folded if len(folded) == len(text) else text.translate(_FOLD).lower()[: len(text)]
 
@@ -63,6 +65,7 @@ class Compiled:
     rule: Rule
     regex: re.Pattern[str]
     needs: prefilter.Requirement | None  # words it cannot match without (rapport.triage.prefilter)
+    non_ascii: bool  # matches only characters outside ASCII (emoji): never an ASCII text
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def table(rules: tuple[Rule, ...]) -> Table:
             rule,
             re.compile(bounded(rule.pattern), re.MULTILINE),
             prefilter.requirement(rule.pattern),
+            prefilter.non_ascii(rule.pattern),
         )
         for rule in rules
     )
@@ -135,13 +139,20 @@ def _negated(folded: str, start: int) -> bool:
 def hits(table: Table, folded: str, starts: frozenset[str]) -> list[Hit]:
     """The first match of each rule of a table, in text order; negated matches dropped."""
     hits: list[Hit] = []
+    ascii = folded.isascii()
     for index in table.screen.candidates(starts):
         compiled = table.rules[index]
+        if ascii and compiled.non_ascii:
+            continue
+        if not compiled.rule.negatable:
+            first = compiled.regex.search(folded)
+            if first:
+                hits.append(Hit(compiled.rule, first.start(), first.end()))
+            continue
         for match in compiled.regex.finditer(folded):
-            if compiled.rule.negatable and _negated(folded, match.start()):
-                continue
-            hits.append(Hit(compiled.rule, match.start(), match.end()))
-            break
+            if not _negated(folded, match.start()):
+                hits.append(Hit(compiled.rule, match.start(), match.end()))
+                break
     hits.sort(key=lambda hit: hit.start)
     return hits
 

@@ -120,25 +120,22 @@ _SCREENED = (
     _TAKEN_BACK,
     *upsets.SCREENED,
 )
-_LONGEST_NEEDED = max(
-    len(word)
-    for needs in (
+# What the rules' prefilter asks about: every table's and word list's words.
+_VOCABULARY = prefilter.Vocabulary(
+    [
         *(
             compiled.needs
             for table in (_URGENT, upsets.TABLE, _HUMAN, loops.TABLE)
             for compiled in table.rules
         ),
         *(words.needs for words in _SCREENED),
-    )
-    for branch in needs or ()
-    for words in branch
-    for word in words
+    ]
 )
 
 
 def _word_starts(folded: str) -> frozenset[str]:
-    """Every beginning of every word, as long as the rules need: what they are checked against."""
-    return prefilter.word_starts(folded, _LONGEST_NEEDED)
+    """The beginnings of the words, among those the rules need: what they are checked against."""
+    return _VOCABULARY.starts(folded)
 
 
 def _settled(folded: str, start: int, end: int, *, long_ago: bool = True) -> bool:

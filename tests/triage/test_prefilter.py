@@ -161,3 +161,39 @@ def test_triage_of_the_evaluation_set_is_the_same_with_every_rule_run(
     )
     assert [signals.triage(text, channel="email") for text in texts] == screened
     assert sum(bool(result.reasons) for result in screened) > 100
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("[\\U0001F620\\U0001F621\\U0001F44E]", True),
+        ("[\U0001f643\U0001f644]", True),
+        ("[a\\U0001F620]", False),  # an ASCII letter too
+        ("[^\\U0001F620]", False),  # anything but
+        ("[\\U0001F620]x", False),  # more than the class
+        ("[\\x41\\U0001F620]", False),  # "A" by its code
+        ("\\U0001F620", False),  # not a class: screened by its words, if any
+    ],
+)
+def test_a_class_of_characters_outside_ascii_never_runs_on_an_ascii_text(
+    pattern: str, expected: bool
+) -> None:
+    assert prefilter.non_ascii(pattern) is expected
+
+
+def test_the_word_beginnings_cover_every_table_and_word_list_of_the_rules() -> None:
+    """Triage checks only the beginnings of the words some table or list asks about: a table
+    or list left out of signals._VOCABULARY would never run."""
+    vocabulary = signals._VOCABULARY.words
+    modules = (signals, upsets, loops)
+    tables = {id(v): v for m in modules for v in vars(m).values() if isinstance(v, reading.Table)}
+    lists = {id(v): v for m in modules for v in vars(m).values() if isinstance(v, reading.Words)}
+    needs = [c.needs for t in tables.values() for c in t.rules] + [w.needs for w in lists.values()]
+    asked = {
+        word for needed in needs for branch in needed or () for words in branch for word in words
+    }
+    assert len(tables) == 4
+    assert len(lists) == len(signals._SCREENED)
+    assert asked <= vocabulary
+    starts = signals._word_starts("my chest hurts, please call me back")
+    assert {"chest", "call"} <= starts <= vocabulary
