@@ -35,7 +35,7 @@ def body(text: str) -> str:
     for line in text.splitlines():
         if line.lstrip().startswith(">"):
             continue
-        if _QUOTE_HEADER.match(line) and kept:
+        if kept and _QUOTE_HEADER.match(line):
             break
         kept.append(line)
     own = "\n".join(kept).strip()

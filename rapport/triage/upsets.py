@@ -10,6 +10,7 @@ from rapport.triage import lexicon, lexicon_upset, reading
 from rapport.triage.sentiment import compound
 
 _ALPHA_TOKEN = re.compile(r"\b[^\W\d_]+\b")
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _REPEATED_PUNCT = re.compile(r"[!?]{2,}")
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|unfortunately|pero|aunque)\b")
 _VOWEL = re.compile(r"[AEIOUÁÉÍÓÚ]")
@@ -34,6 +35,8 @@ _SARCASM_CLOSER = re.compile(
 
 
 def _shouting(body: str) -> tuple[int, str]:
+    if body.isascii() and not _TWO_CAPITALS.search(body):
+        return 0, ""  # an ASCII word in capitals has two capitals in a row
     tokens = _ALPHA_TOKEN.findall(body)
     capitals = [
         token
