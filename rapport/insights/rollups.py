@@ -96,7 +96,10 @@ class Keys:
         to = f"{via}__" if via else ""
         if not via:
             # The whole desk's rows answer a window with no filter (a few a day).
-            rows = rows.filter(whole=self == Keys())
+            # `IN`, not `=`: Django writes `whole = true` as a bare `"whole"` on SQLite, which
+            # no index can seek on (the whole desk's five days of waits scanned every kept row
+            # of the year: 425 ms at 1M cases).
+            rows = rows.filter(whole__in=[self == Keys()])
         if self.team is not None:
             rows = rows.filter(**{f"{to}team": self.team})
         if self.agent is not None:
