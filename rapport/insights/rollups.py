@@ -19,7 +19,8 @@ Time to a named human keeps, per local day a case was created on, its customer-s
 per wait bucket (`waits.py`). Their day goes stale when a case of it is answered for the first
 time after the day was built (read by `first_response_at` since the mark, an index), or has an
 event that moves it or changes its priority (assigned, moved to a team, merged, split, opened,
-priority). A kept day with a case not answered yet whose deadline is still to come holds until
+priority), or a response to its public post recorded (dated when it was made, maybe before the
+mark). A kept day with a case not answered yet whose deadline is still to come holds until
 that deadline (`RollupDay.changes_at`), then is read live and built again.
 """
 
@@ -62,8 +63,10 @@ MOVING_EVENTS = (
     CaseEventKind.MERGED,
     CaseEventKind.MERGED_INTO,
 )
-# Events after which a case's wait may count under another team, case, priority or deadline.
-WAIT_EVENTS = (*MOVING_EVENTS, CaseEventKind.PRIORITY)
+# Events after which a case's wait may count under another team, case, priority or deadline,
+# or its first answer be dated before the first-response mark (a public reply recorded later
+# at the time it was made).
+WAIT_EVENTS = (*MOVING_EVENTS, CaseEventKind.PRIORITY, CaseEventKind.SOCIAL_RESPONSE)
 FIRST_RESPONSE = "first_response"  # a time mark, in microseconds since the epoch
 EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 

@@ -28,8 +28,11 @@ from rapport.insights.report import Report, Scope, read_filters, scope_for
 from rapport.insights.rollups import TIME_TO_HUMAN, refresh_rollups, split_window
 from rapport.insights.waits import RESOLUTION
 from rapport.routing.actions.opening import open_case
+from rapport.social.actions.ingest import ingest_post
+from rapport.social.actions.responses import record_response
 from tests.conftest import World, dental_case
 from tests.insights.test_rollups import narrowings, scope
+from tests.social.posts import ON_BLUESKY
 
 ZONES = ("Europe/Madrid", "Asia/Kathmandu", "America/St_Johns", "Asia/Kolkata", "UTC")
 CHANNELS = ("email", "chat", "phone", "web")
@@ -181,3 +184,33 @@ def test_kept_waits_in_a_fixed_number_of_queries(kept: tuple[World, datetime]) -
         # kept days, the first-response mark, changed days; two live histograms, two over
         # the kept rows, the live days' cases per day; live counts, missed deadlines
         assert len(seen) == 10, [q["sql"][:80] for q in seen]
+
+
+def test_a_response_recorded_later_at_an_earlier_time_marks_its_day(
+    kept: tuple[World, datetime],
+) -> None:
+    """A public reply recorded now as made ten days ago answers the case at a time before the
+    sweeps' first-response mark: its day must still be read live, then built again."""
+    world, now = kept
+    zone = ZoneInfo("Asia/Kathmandu")
+    ten_days_ago = now - timedelta(days=10)
+    post = replace(ON_BLUESKY, post_id="at://did:plc:x/app.bsky.feed.post/late")
+    post = replace(post, posted_at=ten_days_ago)
+    with time_machine.travel(ten_days_ago, tick=False):
+        case = ingest_post(post=post, source="webhook").case
+    for _ in range(2):  # its opening is read from two sweeps back
+        refresh_rollups(now=now, zone=zone, limit=None)
+    assert both(month(now))[0].data["kept_days"] > 0
+    record_response(
+        case=case,
+        kind="public_reply",
+        by=world.agent,
+        url="https://bsky.app/profile/clinic/post/9",
+        at=ten_days_ago + timedelta(hours=1),
+    )
+    for sweep in (False, True, True):
+        if sweep:
+            refresh_rollups(now=now, zone=zone, limit=None)
+        first, live = both(month(now))
+        assert first.data["kept_days"] > 0
+        assert_same(first, live)
