@@ -110,3 +110,19 @@ def test_the_migration_fills_the_wait_of_cases_answered_before_it_existed(world:
     assert not Case.objects.exclude(first_wait=F("first_response_at") - F("created_at")).filter(
         first_response_at__isnull=False
     )
+
+
+def test_a_merge_of_a_case_answered_before_the_other_arrived_is_no_negative_wait(
+    world: World,
+) -> None:
+    """The source was answered before the target came in: the target's customer already had a
+    person, so it waited nothing (a negative wait read as -5 minutes live and as half a second
+    from the days kept per day, bucketed from 0)."""
+    answered = _opened(world)
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        reply(case=answered, text="Hello Maria, Ben here.", by=world.colleague)
+    later = _opened(world, T0 + timedelta(minutes=10))
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        merge_cases(source=answered, target=later, by=world.supervisor)
+    assert _wait(later) == timedelta(0)
+    assert later.first_response_at == later.created_at

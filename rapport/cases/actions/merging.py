@@ -47,7 +47,10 @@ def merge_cases(*, source: Case, target: Case, by: Agent | None, reason: str = "
     target.tags = sorted(set(target.tags) | set(source.tags))
     target.updated_at = now
     if target.first_response_at is None and source.first_response_at is not None:
-        for name, value in first_response(target, source.first_response_at).items():
+        # Answered before the target came in: its customer already had a person (no wait
+        # below nothing, which would read as negative live and as 0.5 s from the kept days).
+        answered = max(source.first_response_at, target.created_at)
+        for name, value in first_response(target, answered).items():
             setattr(target, name, value)
     target.save(update_fields=["tags", "updated_at", "first_response_at", "first_wait"])
     record_case_event(
