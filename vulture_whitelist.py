@@ -124,3 +124,6 @@ _.abstract  # insights.models.KeptDay.Meta: read by Django (no table of its own)
 _.percentiles_within  # TimeToHumanOut's field, serialised by ninja (api/insights.py)
 _.changes_at  # RollupDay's field, read only in filters (insights/rollups.py)
 _.no_deadline  # WaitDay's field, read only by name in Sum() (insights/rollups.py)
+one_call  # insights.models.ResolvedDay: written and summed by name (personal_touch.CALL_FIGURES)
+two_calls  # insights.models.ResolvedDay: as above
+more_calls  # insights.models.ResolvedDay: as above

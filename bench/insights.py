@@ -175,7 +175,14 @@ def measure(name: str, requests: int, client: Any, url: str) -> dict[str, Any]:
 
 def kept_now() -> dict[str, Any]:
     """How many days and rows insights keep (rapport/insights/rollups.py)."""
-    from rapport.insights.models import RollupDay, SentimentDay, UpsetReasonDay, WaitDay
+    from rapport.insights.models import (
+        ReplyDay,
+        ResolvedDay,
+        RollupDay,
+        SentimentDay,
+        UpsetReasonDay,
+        WaitDay,
+    )
 
     return {
         "days": RollupDay.objects.filter(stale=False).count(),
@@ -183,6 +190,8 @@ def kept_now() -> dict[str, Any]:
         "upset_reason_rows": UpsetReasonDay.objects.count(),
         "wait_rows": WaitDay.objects.count(),
         "whole_desk_wait_rows": WaitDay.objects.filter(whole__in=[True]).count(),
+        "reply_rows": ReplyDay.objects.count(),
+        "resolved_rows": ResolvedDay.objects.count(),
     }
 
 

@@ -136,3 +136,62 @@ class WaitDay(KeptDay):
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel or self.priority} {self.bucket}: {self.cases}"
+
+
+class ReplyDay(KeptDay):
+    """The desk's replies of one local day and cases' owner, team and brand, per author (empty:
+    automatic), by how they were written (`rapport/insights/personal_touch.py`)."""
+
+    author = models.BigIntegerField(null=True)
+    replies = models.IntegerField()
+    by_hand = models.IntegerField()
+    saved_edited = models.IntegerField()
+    saved_unchanged = models.IntegerField()
+    automatic = models.IntegerField()
+    chat_by_person = models.IntegerField()
+
+    class Meta(KeptDay.Meta):
+        indexes = [
+            *KeptDay.Meta.indexes,
+            models.Index(
+                fields=[
+                    *("whole", "day", "author", "owner", "team", "brand"),
+                    *("replies", "by_hand", "saved_edited", "saved_unchanged"),
+                    *("automatic", "chat_by_person"),
+                ],
+                name="reply_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} by {self.author}: {self.replies} replies"
+
+
+class ResolvedDay(KeptDay):
+    """Cases resolved on one local day per owner, team and brand: who owned them (one person,
+    handed over, nobody), their calls, and how many had one, two, three or more."""
+
+    resolved = models.IntegerField()
+    one_owner = models.IntegerField()
+    changed_hands = models.IntegerField()
+    no_owner = models.IntegerField()
+    calls = models.IntegerField()
+    one_call = models.IntegerField()
+    two_calls = models.IntegerField()
+    more_calls = models.IntegerField()
+
+    class Meta(KeptDay.Meta):
+        indexes = [
+            *KeptDay.Meta.indexes,
+            models.Index(
+                fields=[
+                    *("whole", "day", "owner", "team", "brand"),
+                    *("resolved", "one_owner", "changed_hands", "no_owner", "calls"),
+                    *("one_call", "two_calls", "more_calls"),
+                ],
+                name="resolved_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.resolved} resolved"

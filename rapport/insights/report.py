@@ -52,6 +52,16 @@ class Scope:
     # by them (a supervisor's): the figures kept per day may answer (`rollups.py`).
     kept: Keys | None = None
 
+    def window(self) -> dict[str, Any]:
+        """A selector's window, with what lets kept days answer part of it."""
+        return {
+            "since": self.since,
+            "until": self.until,
+            "zone": self.zone,
+            "kept": self.kept,
+            "now": self.now,
+        }
+
     def created_in_window(self) -> QuerySet[Case]:
         return self.cases.filter(created_at__gte=self.since, created_at__lt=self.until)
 

@@ -26,7 +26,7 @@ that deadline (`RollupDay.changes_at`), then is read live and built again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -38,7 +38,15 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
-from rapport.cases.models import Case, CaseEvent, CaseEventKind, Direction, Initiative, Message
+from rapport.cases.models import (
+    Call,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    Direction,
+    Initiative,
+    Message,
+)
 from rapport.insights.models import RollupDay, RollupMark, SentimentDay, UpsetReasonDay, WaitDay
 from rapport.insights.periods import period_of
 from rapport.insights.selectors import ANSWERED, ON_TIME
@@ -48,6 +56,7 @@ from rapport.triage.models import MessageSignal, TriageSignal
 
 SENTIMENT = "sentiment"
 TIME_TO_HUMAN = "time-to-human"
+PERSONAL_TOUCH = "personal-touch"
 KEPT_QUESTIONS = (SENTIMENT, TIME_TO_HUMAN)
 # Days built in one run of the worker's sweep (the command builds every day).
 SWEEP_DAYS = 31
@@ -78,6 +87,30 @@ def start_of(day: date, zone: ZoneInfo) -> datetime:
 def first_unsettled(now: datetime, zone: ZoneInfo) -> date:
     """Yesterday (local): it and every later day are read live."""
     return now.astimezone(zone).date() - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class KeptQuestion:
+    """A question a feature keeps per day through this module (registered in its app's
+    `ready`): `build` writes the kept rows of contiguous days (and returns how many), `changed`
+    finds the settled days whose facts changed since the sweep two runs back (one query of
+    `local_day`s), `first` when its facts begin."""
+
+    name: str
+    build: Callable[[Sequence[date], ZoneInfo], int]
+    changed: Callable[[datetime, ZoneInfo], QuerySet[Any, Any]]
+    first: Callable[[], datetime | None]
+
+
+_REGISTERED: dict[str, KeptQuestion] = {}
+
+
+def register_kept(question: KeptQuestion) -> None:
+    _REGISTERED[question.name] = question
+
+
+def kept_questions() -> tuple[str, ...]:
+    return (*KEPT_QUESTIONS, *_REGISTERED)
 
 
 @dataclass(frozen=True)
@@ -203,15 +236,29 @@ def split_window(
 # -- building ----------------------------------------------------------------------------------
 
 
-def _day_of(field: str, days: Sequence[date], zone: ZoneInfo) -> Any:
+def day_of(field: str, days: Sequence[date], zone: ZoneInfo) -> Any:
     return period_of(field, [start_of(day, zone) for day in days], list(days), DateField())
 
 
-def _case_keys(via: str) -> dict[str, Any]:
+def case_keys(via: str = "") -> dict[str, Any]:
+    """The owner, team and brand of the rows' case (`via`), or of the cases themselves."""
+    to = f"{via}__" if via else ""
+    return {f"{key}_key": F(f"{to}{key}") for key in ("owner", "team", "brand")}
+
+
+def keys_of(whole: bool, *more: str) -> tuple[str, ...]:
+    """What rows are grouped by: the day (and `more`), and the case's keys unless `whole`."""
+    return ("day", *more) if whole else ("day", "owner_key", "team_key", "brand_key", *more)
+
+
+def kept_where(row: dict[str, Any], *, whole: bool) -> dict[str, Any]:
+    """A grouped row's day and case keys as a kept row's columns."""
     return {
-        "owner_key": F(f"{via}__owner"),
-        "team_key": F(f"{via}__team"),
-        "brand_key": F(f"{via}__brand"),
+        "day": row["day"],
+        "whole": whole,
+        "owner": row.get("owner_key"),
+        "team": row.get("team_key"),
+        "brand": row.get("brand_key"),
     }
 
 
@@ -221,17 +268,17 @@ def _sentiment_rows(
     """Three grouped queries over the contiguous `days`: the rows per day and owner, team and
     brand, or (`whole`) per day for the whole desk (no Python over messages)."""
     begin, end = start_of(days[0], zone), start_of(days[-1] + timedelta(days=1), zone)
-    keys = ("day",) if whole else ("day", "owner_key", "team_key", "brand_key")
+    keys = keys_of(whole)
     inbound = (
         Message.objects.filter(
             direction=Direction.INBOUND, created_at__gte=begin, created_at__lt=end
         )
-        .annotate(day=_day_of("created_at", days, zone), **_case_keys("case"))
+        .annotate(day=day_of("created_at", days, zone), **case_keys("case"))
         .values(*keys)
         .annotate(n=Count("created_at"))
     )
     raised = MessageSignal.objects.filter(at__gte=begin, at__lt=end).annotate(
-        day=_day_of("at", days, zone), **_case_keys("case")
+        day=day_of("at", days, zone), **case_keys("case")
     )
     signals = raised.values(*keys).annotate(
         **{
@@ -251,18 +298,9 @@ def _sentiment_rows(
         figures = counts.setdefault(tuple(row[k] for k in keys), [0, 0, 0, 0])
         figures[1:] = [row["upset"], row["urgent"], row["compliment"]]
 
-    def where(row: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "day": row["day"],
-            "whole": whole,
-            "owner": row.get("owner_key"),
-            "team": row.get("team_key"),
-            "brand": row.get("brand_key"),
-        }
-
     day_rows = [
         SentimentDay(
-            **where(dict(zip(keys, key, strict=True))),
+            **kept_where(dict(zip(keys, key, strict=True)), whole=whole),
             messages=m,
             upset=u,
             urgent=r,
@@ -271,7 +309,8 @@ def _sentiment_rows(
         for key, (m, u, r, c) in counts.items()
     ]
     reason_rows = [
-        UpsetReasonDay(**where(row), kind=row["kind"], messages=row["n"]) for row in reasons
+        UpsetReasonDay(**kept_where(row, whole=whole), kind=row["kind"], messages=row["n"])
+        for row in reasons
     ]
     return day_rows, reason_rows
 
@@ -294,7 +333,7 @@ def _wait_rows(days: Sequence[date], zone: ZoneInfo, *, now: datetime) -> list[W
     begin, end = start_of(days[0], zone), start_of(days[-1] + timedelta(days=1), zone)
     cases = Case.objects.filter(
         initiative=Initiative.CUSTOMER, created_at__gte=begin, created_at__lt=end
-    ).annotate(day=_day_of("created_at", days, zone), bucket=wait_bucket())
+    ).annotate(day=day_of("created_at", days, zone), bucket=wait_bucket())
     rows: list[WaitDay] = []
     for dimension, column in (("origin_channel", "channel"), ("priority", "priority")):
         for whole in (False, True):
@@ -347,7 +386,7 @@ def _changes_at(days: Sequence[date], zone: ZoneInfo, *, now: datetime) -> dict[
     )
     return {
         row["day"]: row["at"]
-        for row in waiting.annotate(day=_day_of("created_at", days, zone))
+        for row in waiting.annotate(day=day_of("created_at", days, zone))
         .values("day")
         .annotate(at=Min("first_response_due_at"))
         .order_by()
@@ -364,6 +403,8 @@ def build_days(question: str, days: Sequence[date], *, zone: ZoneInfo, now: date
         WaitDay.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
         WaitDay.objects.bulk_create(rows, batch_size=2000)
         count = len(rows)
+    elif question in _REGISTERED:
+        count = _REGISTERED[question].build(days, zone)
     else:
         count = sum(_build_sentiment(days, zone))
     RollupDay.objects.filter(question=question, day__gte=days[0], day__lte=days[-1]).delete()
@@ -383,6 +424,7 @@ _WATCHED: tuple[tuple[str, QuerySet[Any, Any]], ...] = (
     ("message", Message.objects.all()),
     ("signal", MessageSignal.objects.all()),
     ("event", CaseEvent.objects.all()),
+    ("call", Call.objects.all()),
 )
 
 
@@ -407,7 +449,7 @@ def _marks() -> dict[str, RollupMark]:
     return found
 
 
-def _since_mark(name: str) -> Subquery:
+def since_mark(name: str) -> Subquery:
     return Subquery(RollupMark.objects.filter(name=name).values("previous")[:1])
 
 
@@ -420,32 +462,37 @@ def changed_days(question: str, *, now: datetime, zone: ZoneInfo) -> QuerySet[An
     before that reads them live."""
     if question == TIME_TO_HUMAN:
         return _changed_wait_days(now=now, zone=zone)
+    if question in _REGISTERED:
+        return _REGISTERED[question].changed(now, zone)
     horizon = start_of(first_unsettled(now, zone), zone)
-    moved = CaseEvent.objects.filter(pk__gt=_since_mark("event"), kind__in=MOVING_EVENTS).values(
-        "case"
-    )
+    moved = events_since(*MOVING_EVENTS)
     inbound = Message.objects.filter(direction=Direction.INBOUND, created_at__lt=horizon)
     signals = MessageSignal.objects.filter(at__lt=horizon)
-    settled = first_unsettled(now, zone)
-
-    def days(rows: QuerySet[Any, Any], field: str) -> QuerySet[Any, Any]:
-        return _local_days(rows, field, zone)
-
-    def new(rows: QuerySet[Any, Any], field: str, mark: str) -> QuerySet[Any, Any]:
-        # Only the id is compared with an indexed column, so the rows since the mark are read
-        # by id, however old the window: a condition on the time (or the direction) led SQLite
-        # to walk every message before yesterday by `message_window` (0.6-1.4 s at 1M cases).
-        return days(rows.filter(pk__gt=_since_mark(mark)), field).filter(local_day__lt=settled)
-
-    changed = new(Message.objects.all(), "created_at", "message")
+    changed = new_days(Message.objects.all(), "created_at", "message", now=now, zone=zone)
     return changed.union(
-        new(MessageSignal.objects.all(), "at", "signal"),
-        days(inbound.filter(case__in=moved), "created_at"),
-        days(signals.filter(case__in=moved), "at"),
+        new_days(MessageSignal.objects.all(), "at", "signal", now=now, zone=zone),
+        days_of(inbound.filter(case__in=moved), "created_at", zone),
+        days_of(signals.filter(case__in=moved), "at", zone),
     )
 
 
-def _local_days(rows: QuerySet[Any, Any], field: str, zone: ZoneInfo) -> QuerySet[Any, Any]:
+def new_days(
+    rows: QuerySet[Any, Any], field: str, mark: str, *, now: datetime, zone: ZoneInfo
+) -> QuerySet[Any, Any]:
+    """The settled local days of `rows` added since the sweep two runs back. Only the id is
+    compared with an indexed column, so the rows since the mark are read by id, however old the
+    window: a condition on the time (or the direction) led SQLite to walk every message before
+    yesterday by `message_window` (0.6-1.4 s at 1M cases)."""
+    new = days_of(rows.filter(pk__gt=since_mark(mark)), field, zone)
+    return new.filter(local_day__lt=first_unsettled(now, zone))
+
+
+def events_since(*kinds: str) -> QuerySet[Any, Any]:
+    """The cases of the events of `kinds` since the sweep two runs back."""
+    return CaseEvent.objects.filter(pk__gt=since_mark("event"), kind__in=kinds).values("case")
+
+
+def days_of(rows: QuerySet[Any, Any], field: str, zone: ZoneInfo) -> QuerySet[Any, Any]:
     found: QuerySet[Any, Any] = rows.annotate(local_day=TruncDate(field, tzinfo=zone)).values_list(
         "local_day"
     )
@@ -464,11 +511,9 @@ def _changed_wait_days(*, now: datetime, zone: ZoneInfo) -> QuerySet[Any, Any]:
         if since
         else Case.objects.none()
     )
-    moved = CaseEvent.objects.filter(pk__gt=_since_mark("event"), kind__in=WAIT_EVENTS).values(
-        "case"
-    )
-    return _local_days(answered, "created_at", zone).union(
-        _local_days(Case.objects.filter(pk__in=moved, created_at__lt=horizon), "created_at", zone)
+    moved = events_since(*WAIT_EVENTS)
+    return days_of(answered, "created_at", zone).union(
+        days_of(Case.objects.filter(pk__in=moved, created_at__lt=horizon), "created_at", zone)
     )
 
 
@@ -478,7 +523,7 @@ def mark_changes(*, now: datetime, zone: ZoneInfo) -> list[date]:
     marks = _marks()
     tops = _tops()
     days: set[date] = set()
-    for question in KEPT_QUESTIONS:
+    for question in kept_questions():
         changed = {day for (day,) in changed_days(question, now=now, zone=zone)}
         if changed:
             RollupDay.objects.filter(question=question, day__in=changed).update(stale=True)
@@ -500,6 +545,8 @@ def days_to_build(question: str, *, now: datetime, zone: ZoneInfo) -> list[date]
         first_at = Case.objects.filter(initiative=Initiative.CUSTOMER).aggregate(
             first=Min("created_at")
         )["first"]
+    elif question in _REGISTERED:
+        first_at = _REGISTERED[question].first()
     else:
         first_at = Message.objects.filter(direction=Direction.INBOUND).aggregate(
             first=Min("created_at")
@@ -521,7 +568,7 @@ def refresh_rollups(
     """Mark what changed, then build up to `limit` stale or unbuilt days (None: all)."""
     staled = mark_changes(now=now, zone=zone)
     built: set[date] = set()
-    for question in KEPT_QUESTIONS:
+    for question in kept_questions():
         wanted = days_to_build(question, now=now, zone=zone)
         if limit is not None:
             wanted = wanted[-limit:]  # the most recent first: the windows people look at

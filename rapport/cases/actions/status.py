@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -62,11 +63,16 @@ def change_status(
     fields.update(on_status_change.fields(StatusChange(case=fresh, to=to, at=now)))
     if not Case.objects.filter(pk=case.pk, status=current).update(**fields):
         raise Conflict("Someone else changed this case at the same moment. Reload and try again.")
+    before: dict[str, Any] = {"status": current}
+    if "resolved_at" in fields and fresh.resolved_at is not None:
+        # When it was resolved before (reopened, or resolved again after the customer wrote):
+        # the insights kept for that day count it there (`insights/personal_touch.py`).
+        before["resolved_at"] = fresh.resolved_at.astimezone(UTC).isoformat(sep=" ")
     record_case_event(
         case,
         by=by,
         kind=CaseEventKind.STATUS,
-        before={"status": current},
+        before=before,
         after={"status": to},
         reason=reason,
     )

@@ -12,7 +12,7 @@ from rapport.insights.report import Figure, Question, Report, Scope, Table
 
 
 def build(scope: Scope) -> Report:
-    found = personal_touch(scope.cases, since=scope.since, until=scope.until)
+    found = personal_touch(scope.cases, **scope.window())
     replies, owned = found.replies, found.ownership
     kinds = (  # (the table's words, the chart's short label, replies)
         ("written by hand", "by hand", replies.by_hand),

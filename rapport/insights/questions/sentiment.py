@@ -13,14 +13,7 @@ from rapport.insights.sentiment import sentiment
 
 
 def build(scope: Scope) -> Report:
-    found = sentiment(
-        scope.cases,
-        since=scope.since,
-        until=scope.until,
-        zone=scope.zone,
-        kept=scope.kept,
-        now=scope.now,
-    )
+    found = sentiment(scope.cases, **scope.window())
     total = found.total
     week_rows = tuple(
         (
