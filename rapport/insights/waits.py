@@ -2,11 +2,12 @@
 stated resolution (`WaitDay`, `rapport/insights/rollups.py`).
 
 A wait falls in bucket i when EDGES[i] <= wait < EDGES[i + 1] (the last bucket open-ended).
-The edges are powers of 2^(1/10) seconds from 1 s to 2^24 s (194 days), with the page's own
+The edges are powers of 2^(1/10) seconds from 1 s to 2^30 s (34 years), with the page's own
 distribution bounds (5 and 15 min, 1 and 4 h, 1 and 3 days) added, so that table stays exact.
 A percentile read from the buckets is its bucket's geometric middle: within RESOLUTION (3.5 %)
-of the exact value, or half a second for waits under a second; a wait past 194 days reads as
-194 days. Each wait is bucketed by the database (a binary search written as nested CASEs), for
+of the exact value, or half a second for waits under a second (a wait past 34 years reads as
+34 years; when they stopped at 2^24 s, 194 days, a case answered after 250 days read 22 %
+short). Each wait is bucketed by the database (a binary search written as nested CASEs), for
 the kept days and for the live part of a window alike, so the two add up exactly.
 """
 
@@ -23,12 +24,13 @@ from django.db.models import IntegerField, Value, When
 from rapport.insights.percentiles import Spread
 
 STEPS_PER_DOUBLING = 10
-LONGEST = 2**24  # seconds: 194 days
+DOUBLINGS = 30
+LONGEST = 2**DOUBLINGS  # seconds: 34 years
 DISTRIBUTION_BOUNDS = (300, 900, 3600, 14400, 86400, 259200)  # seconds; WAIT_BUCKETS' bounds
 
 
 def _edges() -> tuple[timedelta, ...]:
-    grid = {2 ** (k / STEPS_PER_DOUBLING) for k in range(24 * STEPS_PER_DOUBLING + 1)}
+    grid = {2 ** (k / STEPS_PER_DOUBLING) for k in range(DOUBLINGS * STEPS_PER_DOUBLING + 1)}
     seconds = sorted({0.0, *grid, *map(float, DISTRIBUTION_BOUNDS)})
     # Whole microseconds, as the database stores a duration.
     return tuple(timedelta(microseconds=round(s * 1_000_000)) for s in seconds)

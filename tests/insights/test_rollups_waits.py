@@ -6,6 +6,7 @@ and still after a late first reply, a move to another team, a merge and a deadli
 
 from __future__ import annotations
 
+import importlib
 import random
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as registry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,7 +24,7 @@ from rapport.cases.actions.assignment import move_to_team
 from rapport.cases.actions.merging import merge_cases
 from rapport.cases.actions.messages import reply
 from rapport.cases.models import Case, first_response
-from rapport.insights.models import WaitDay
+from rapport.insights.models import RollupDay, WaitDay
 from rapport.insights.questions.time_to_human import QUESTION
 from rapport.insights.report import Report, Scope, read_filters, scope_for
 from rapport.insights.rollups import TIME_TO_HUMAN, refresh_rollups, split_window
@@ -214,3 +216,40 @@ def test_a_response_recorded_later_at_an_earlier_time_marks_its_day(
         first, live = both(month(now))
         assert first.data["kept_days"] > 0
         assert_same(first, live)
+
+
+def test_a_wait_of_most_of_a_year_reads_within_the_resolution(world: World, settings: Any) -> None:
+    """A case left 250 days before its first answer (a backlog cleared at last): its kept day
+    read it as 194 days (the last bucket's edge, 22 % short), live 250."""
+    settings.TIME_ZONE = "UTC"
+    now = timezone.now()
+    case = Case.objects.get(pk=world.case.pk)
+    case.pk = None
+    case.created_at = now - timedelta(days=300)
+    for name, value in first_response(case, case.created_at + timedelta(days=250)).items():
+        setattr(case, name, value)
+    case.save()
+    refresh_rollups(now=now, zone=ZoneInfo("UTC"), limit=None)
+    since = (now - timedelta(days=330)).isoformat()
+    found = scope_for(Case.objects.all(), read_filters({"since": since}), now=now)
+    kept, live = both(found)
+    assert kept.data["kept_days"] > 0
+    assert live.data["median_minutes"] == 250 * 24 * 60
+    assert_same(kept, live)
+
+
+def test_days_kept_with_a_wait_past_the_old_last_bucket_are_built_again(
+    world: World, settings: Any
+) -> None:
+    """insights/0004: a day kept with a wait in bucket 247 (194 days or more, before the buckets
+    went on to 34 years) is stale; the other days stay fresh."""
+    settings.TIME_ZONE = "UTC"
+    now = timezone.now()
+    copies(world, now, random.Random(3), 10)  # noqa: S311 - a repeatable desk
+    refresh_rollups(now=now, zone=ZoneInfo("UTC"), limit=None)
+    long_ago = WaitDay.objects.filter(whole=True).earliest("day").day
+    WaitDay.objects.filter(day=long_ago).update(bucket=247)  # as a desk had it kept
+    fill = importlib.import_module("rapport.insights.migrations.0004_long_waits_stale")
+    fill.mark_stale(registry, None)
+    stale = RollupDay.objects.filter(question=TIME_TO_HUMAN, stale=True)
+    assert list(stale.values_list("day", flat=True)) == [long_ago]
