@@ -35,8 +35,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, DateField, F, Max, Min, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncDate
 
 from rapport.cases.models import (
     Call,
@@ -581,55 +581,6 @@ def refresh_rollups(
                 built.update(chunk)
                 day = chunk[-1] + timedelta(days=1)
     return {"staled": [str(d) for d in staled], "built": [str(d) for d in sorted(built)]}
-
-
-def sentiment_kept(
-    split: Split, keys: Keys, week: Any
-) -> tuple[Iterable[dict[str, Any]], Iterable[dict[str, Any]]]:
-    """Two queries' rows: kept figures per week, and upset messages per kind."""
-    if not split.kept:
-        return [], []
-    # Coalesced: a window of one week groups by a constant, which the database drops, and no
-    # kept row of the filter then still answers one row of NULL sums.
-    per_week = (
-        keys.narrow(SentimentDay.objects.filter(split.kept_q()))
-        .annotate(week=week)
-        .values("week")
-        .annotate(
-            **{
-                name: Coalesce(Sum(column), 0)
-                for name, column in (
-                    ("n", "messages"),
-                    ("upset", "upset"),
-                    ("urgent", "urgent"),
-                    ("compliment", "compliment"),
-                )
-            }
-        )
-    )
-    reasons = (
-        keys.narrow(UpsetReasonDay.objects.filter(split.kept_q()))
-        .values("kind")
-        .annotate(n=Sum("messages"))
-    )
-    return list(per_week), list(reasons)
-
-
-def waits_kept(split: Split, keys: Keys) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two queries' rows: the kept days' figures per channel or priority and wait bucket, and
-    their cases and answered cases per day."""
-    if not split.kept:
-        return [], []
-    rows = keys.narrow(WaitDay.objects.filter(split.kept_q()))
-    figures = {name: Sum(name) for name in WAIT_FIGURES}
-    per_bucket = rows.values("channel", "priority", "bucket").annotate(**figures).order_by()
-    per_day = (
-        rows.filter(priority="")
-        .values("day")
-        .annotate(n=Sum("cases"), answered=Coalesce(Sum("cases", filter=Q(bucket__gte=0)), 0))
-        .order_by()
-    )
-    return list(per_bucket), list(per_day)
 
 
 def sweep_rollups(*, now: datetime) -> dict[str, Any]:

@@ -9,17 +9,20 @@ the reasons table counts messages per kind, so one message may count under two k
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from rapport.cases.models import Case, Direction, Message
+from rapport.insights.models import SentimentDay, UpsetReasonDay
 from rapport.insights.narrow import RowT, of_cases
 from rapport.insights.periods import as_day, percent, week_of, week_of_date, weeks
-from rapport.insights.rollups import SENTIMENT, Keys, Split, sentiment_kept, split_window
+from rapport.insights.rollups import SENTIMENT, Keys, Split, split_window
 from rapport.triage.models import MessageSignal, TriageSignal
 
 SHOWN = (TriageSignal.UPSET, TriageSignal.URGENT, TriageSignal.COMPLIMENT)
@@ -137,3 +140,35 @@ def sentiment(
 def _add(figures: list[int], offset: int, row: dict[str, Any]) -> None:
     for i, signal in enumerate(SHOWN):
         figures[offset + i] += row[str(signal)]
+
+
+def sentiment_kept(
+    split: Split, keys: Keys, week: Any
+) -> tuple[Iterable[dict[str, Any]], Iterable[dict[str, Any]]]:
+    """Two queries' rows: kept figures per week, and upset messages per kind."""
+    if not split.kept:
+        return [], []
+    # Coalesced: a window of one week groups by a constant, which the database drops, and no
+    # kept row of the filter then still answers one row of NULL sums.
+    per_week = (
+        keys.narrow(SentimentDay.objects.filter(split.kept_q()))
+        .annotate(week=week)
+        .values("week")
+        .annotate(
+            **{
+                name: Coalesce(Sum(column), 0)
+                for name, column in (
+                    ("n", "messages"),
+                    ("upset", "upset"),
+                    ("urgent", "urgent"),
+                    ("compliment", "compliment"),
+                )
+            }
+        )
+    )
+    reasons = (
+        keys.narrow(UpsetReasonDay.objects.filter(split.kept_q()))
+        .values("kind")
+        .annotate(n=Sum("messages"))
+    )
+    return list(per_week), list(reasons)

@@ -17,7 +17,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from rapport.cases.models import (
     PRIORITY_RANK,
@@ -29,16 +30,18 @@ from rapport.cases.models import (
 )
 from rapport.cases.queue import ACTIVE_INDEXED
 from rapport.insights import charts, waits
+from rapport.insights.models import WaitDay
 from rapport.insights.narrow import of_cases
 from rapport.insights.percentiles import Spread, minutes, percentiles
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 from rapport.insights.rollups import (
     TIME_TO_HUMAN,
+    WAIT_FIGURES,
+    Keys,
     Split,
     split_window,
     wait_bucket,
     wait_figures,
-    waits_kept,
 )
 from rapport.insights.selectors import ANSWERED, ON_TIME
 from rapport.people.models import Channel
@@ -465,3 +468,20 @@ QUESTION = Question(
     "deadlines met, backlog by age.",
     build=build,
 )
+
+
+def waits_kept(split: Split, keys: Keys) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Two queries' rows: the kept days' figures per channel or priority and wait bucket, and
+    their cases and answered cases per day."""
+    if not split.kept:
+        return [], []
+    rows = keys.narrow(WaitDay.objects.filter(split.kept_q()))
+    figures = {name: Sum(name) for name in WAIT_FIGURES}
+    per_bucket = rows.values("channel", "priority", "bucket").annotate(**figures).order_by()
+    per_day = (
+        rows.filter(priority="")
+        .values("day")
+        .annotate(n=Sum("cases"), answered=Coalesce(Sum("cases", filter=Q(bucket__gte=0)), 0))
+        .order_by()
+    )
+    return list(per_bucket), list(per_day)
