@@ -8,6 +8,7 @@ shapes carry classes styled by workspace.css. `role="img"` with a `<title>` and 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -21,7 +22,8 @@ TEXT = 12  # font size, in the chart's own units
 # A line chart labels every point up to this many; past it every k-th one, the first, the last
 # and the highest (the full series is in the chart's table).
 MAX_POINT_LABELS = 16
-AXIS_LABELS = 8  # dates under the axis, so they never overlap
+CHAR = TEXT * 0.6  # the width of a character, about
+GAP = 8  # between two dates under the axis
 
 
 @dataclass(frozen=True)
@@ -194,8 +196,28 @@ def _labelled(count: int, values: list[float], *, most: int = MAX_POINT_LABELS) 
     return keep
 
 
+def _axis_ticks(labels: list[str], step: float) -> list[int]:
+    """The points whose date is written under the axis: evenly spaced, the first and the last
+    always, and never two closer than the longest date's width (the table has every day)."""
+    count = len(labels)
+    if count <= 1:
+        return list(range(count))
+    room = max(len(label) for label in labels) * CHAR + GAP
+    every = max(1, math.ceil(room / step))
+    ticks = list(range(0, count, every))
+    if ticks[-1] != count - 1:
+        if len(ticks) > 1 and (count - 1 - ticks[-1]) * step < room:
+            ticks.pop()  # the last date takes the place of the one too near it
+        if (count - 1 - ticks[-1]) * step >= room:
+            ticks.append(count - 1)
+    return ticks
+
+
 def _line(chart: Chart) -> SafeString:
-    height, base, left, right = 200.0, 160.0, 24.0, 80.0
+    height, base, right = 200.0, 160.0, 80.0
+    first = chart.series[0].points if chart.series else ()
+    # Room on the left for half the first date, written centred under its point.
+    left = max(24.0, max((len(p.label) for p in first), default=0) * CHAR / 2 + 2)
     top = _scale(chart)
     count = max((len(s.points) for s in chart.series), default=0)
     step = (WIDTH - left - right) / max(1, count - 1)
@@ -209,7 +231,6 @@ def _line(chart: Chart) -> SafeString:
             base,
         )
     ]
-    first = chart.series[0].points if chart.series else ()
     body.extend(
         format_html(
             '<text class="chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
@@ -217,8 +238,9 @@ def _line(chart: Chart) -> SafeString:
             _num(base + TEXT + 4),
             first[i].label,
         )
-        for i in sorted(_labelled(len(first), [], most=AXIS_LABELS))
+        for i in _axis_ticks([p.label for p in first], step)
     )
+    names: list[float] = []  # where the series' names are written
     for kind, series in enumerate(chart.series):
         coords = [
             (left + i * step, base - p.value / top * (base - 24))
@@ -240,12 +262,16 @@ def _line(chart: Chart) -> SafeString:
                     format_html(
                         '<text class="chart-value" x="{}" y="{}" text-anchor="middle">{}</text>',
                         _num(x),
-                        _num(y - 7 if kind % 2 == 0 else y + 16),
+                        # The second series writes under its points, unless the dates are there.
+                        _num(y - 7 if kind % 2 == 0 or y + 16 > base - 2 else y + 16),
                         _text(point),
                     )
                 )
         if coords:
             x, y = coords[-1]
+            while any(abs(y - other) < TEXT for other in names):
+                y += TEXT  # two series ending level: the names one under the other
+            names.append(y)
             body.append(
                 format_html(
                     '<text class="chart-series-name series-{}" x="{}" y="{}">{}</text>',

@@ -3,9 +3,11 @@ readable without colour."""
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 import statistics
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -99,3 +101,35 @@ def test_charts_label_every_bar_and_name_their_table() -> None:
     assert line.count("<circle") == 7 and line.count('<rect class="chart-point') == 7
     assert ">new</text>" in line and ">answered</text>" in line
     assert line.count('class="chart-value"') == 14
+
+
+@pytest.mark.parametrize("days", [2, 7, 9, 30, 31, 90, 365])
+def test_dates_under_a_line_never_overlap_and_the_first_and_last_are_written(days: int) -> None:
+    start = date(2026, 1, 1)
+    labels = [(start + timedelta(days=d)).isoformat() for d in range(days)]
+    svg = charts.line(
+        "Per day",
+        table="over-time",
+        series=[charts.Series("cases", tuple(charts.Point(d, 1.0) for d in labels))],
+    ).svg
+    written = re.findall(r'<text class="chart-label" x="([\d.]+)" y="[\d.]+" [^>]*>([^<]+)<', svg)
+    xs = [float(x) for x, _ in written]
+    width = len(labels[0]) * charts.TEXT * 0.6  # a date's width, about, centred on its x
+    assert written[0][1] == labels[0] and written[-1][1] == labels[-1]
+    assert xs[0] - width / 2 >= 0 and xs[-1] + width / 2 <= charts.WIDTH
+    assert all(b - a >= width for a, b in itertools.pairwise(xs))
+    assert len(written) >= min(days, 3)  # a few dates, whatever the window
+
+
+def test_two_series_ending_level_write_their_names_one_under_the_other() -> None:
+    points = tuple(charts.Point(f"{d:02d}", 5.0) for d in range(1, 8))
+    svg = charts.line(
+        "Per day",
+        table="over-time",
+        series=[charts.Series("p50", points), charts.Series("p90", points)],
+    ).svg
+    ys = [
+        float(y)
+        for y in re.findall(r'class="chart-series-name series-\d" x="[\d.]+" y="([\d.]+)"', svg)
+    ]
+    assert len(ys) == 2 and abs(ys[0] - ys[1]) >= charts.TEXT

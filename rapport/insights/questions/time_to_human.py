@@ -338,7 +338,7 @@ def build(scope: Scope) -> Report:
     step, series = found.step, found.series
     resolution = (
         f"p50 and p90 read from {found.kept_days} kept days: each within "
-        f"{waits.RESOLUTION:.1%} of the exact wait (waits counted in steps of 2^(1/10))."
+        f"{waits.RESOLUTION:.1%} of the exact wait."
         if found.kept_days
         else ""
     )
