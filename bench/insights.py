@@ -182,6 +182,8 @@ def kept_now() -> dict[str, Any]:
         SentimentDay,
         UpsetReasonDay,
         WaitDay,
+        WaitMonth,
+        WaitTotalDay,
     )
 
     return {
@@ -190,6 +192,9 @@ def kept_now() -> dict[str, Any]:
         "upset_reason_rows": UpsetReasonDay.objects.count(),
         "wait_rows": WaitDay.objects.count(),
         "whole_desk_wait_rows": WaitDay.objects.filter(whole__in=[True]).count(),
+        "wait_month_rows": WaitMonth.objects.count(),
+        "whole_desk_wait_month_rows": WaitMonth.objects.filter(whole__in=[True]).count(),
+        "wait_total_day_rows": WaitTotalDay.objects.count(),
         "reply_rows": ReplyDay.objects.count(),
         "resolved_rows": ResolvedDay.objects.count(),
     }

@@ -107,12 +107,11 @@ class UpsetReasonDay(KeptDay):
         return f"{self.day} {self.kind}: {self.messages}"
 
 
-class WaitDay(KeptDay):
-    """Customer-started cases created on one local day, per team and brand of the case (or the
-    whole desk's), counted per wait bucket (`rapport/insights/waits.py`: -1 not answered yet) and
-    per origin channel, or per priority (a row has one of the two: the channel rows count each
-    case once, the priority rows count them again for the by-priority percentiles). What the
-    time-to-a-named-human page reads for its settled days; an agent or a site reads live."""
+class WaitCounts(KeptDay):
+    """Customer-started cases per team and brand of the case (or the whole desk's), counted per
+    wait bucket (`rapport/insights/waits.py`: -1 not answered yet) and per origin channel, or per
+    priority (a row has one of the two: the channel rows count each case once, the priority rows
+    count them again for the by-priority percentiles)."""
 
     channel = models.CharField(max_length=10, blank=True)
     priority = models.CharField(max_length=10, blank=True)
@@ -123,19 +122,59 @@ class WaitDay(KeptDay):
     late = models.IntegerField()  # not answered and past the deadline when the day was built
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel or self.priority} {self.bucket}: {self.cases}"
+
+
+def _wait_indexes(prefix: str) -> list[models.Index]:
+    return [
+        models.Index(
+            fields=[
+                *(key, "day", "channel", "priority", "bucket"),
+                *("cases", "on_time", "no_deadline", "late"),
+            ],
+            name=f"{prefix}_{key}",
+        )
+        for key in ("whole", "team", "brand")
+    ]
+
+
+class WaitDay(WaitCounts):
+    """The cases created on one local day (`WaitCounts`). What the time-to-a-named-human page
+    reads for its settled days outside whole months; an agent or a site reads live."""
+
+    class Meta:
+        indexes = _wait_indexes("wait_day")
+
+
+class WaitMonth(WaitCounts):
+    """The sum of the `WaitDay` rows of every day of one local calendar month (`day`: its first
+    day), kept only when every day of it is kept and rebuilt whenever one of them is built
+    (`rapport/insights/wait_months.py`): a year's whole-desk rows are ~12 months' instead of
+    ~365 days'."""
+
+    class Meta:
+        indexes = _wait_indexes("wait_month")
+
+
+class WaitTotalDay(KeptDay):
+    """The customer-started cases created on one local day per team and brand (or the whole
+    desk's), and those answered: the `WaitDay` channel rows of the day summed, for the page's
+    new and answered cases per day, week or month."""
+
+    cases = models.IntegerField()
+    answered = models.IntegerField()
+
+    class Meta:
         indexes = [
-            models.Index(
-                fields=[
-                    *(key, "day", "channel", "priority", "bucket"),
-                    *("cases", "on_time", "no_deadline", "late"),
-                ],
-                name=f"wait_day_{key}",
-            )
+            models.Index(fields=[key, "day", "cases", "answered"], name=f"wait_total_day_{key}")
             for key in ("whole", "team", "brand")
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.channel or self.priority} {self.bucket}: {self.cases}"
+        return f"{self.day}: {self.cases} cases, {self.answered} answered"
 
 
 class ReplyDay(KeptDay):

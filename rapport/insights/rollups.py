@@ -47,6 +47,7 @@ from rapport.cases.models import (
     Initiative,
     Message,
 )
+from rapport.insights import wait_months
 from rapport.insights.models import RollupDay, RollupMark, SentimentDay, UpsetReasonDay, WaitDay
 from rapport.insights.periods import period_of
 from rapport.insights.selectors import ANSWERED, ON_TIME
@@ -400,9 +401,7 @@ def build_days(question: str, days: Sequence[date], *, zone: ZoneInfo, now: date
     if question == TIME_TO_HUMAN:
         rows = _wait_rows(days, zone, now=now)
         changes = _changes_at(days, zone, now=now)
-        WaitDay.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
-        WaitDay.objects.bulk_create(rows, batch_size=2000)
-        count = len(rows)
+        count = wait_months.keep_days(days, rows)
     elif question in _REGISTERED:
         count = _REGISTERED[question].build(days, zone)
     else:
@@ -414,6 +413,8 @@ def build_days(question: str, days: Sequence[date], *, zone: ZoneInfo, now: date
             for day in days
         ]
     )
+    if question == TIME_TO_HUMAN:  # its months, once their days are kept
+        wait_months.keep_months(question, days)
     return count
 
 

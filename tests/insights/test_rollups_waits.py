@@ -42,14 +42,15 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 EXACT = ("distribution", "first-response", "next-response", "backlog", "over-time")
 
 
-def copies(world: World, now: datetime, rng: random.Random, n: int) -> None:
-    """`n` customer-started cases like the world's, of random days, channels, priorities,
-    teams, waits and deadlines (some not answered yet, some deadlines still to come)."""
+def copies(world: World, now: datetime, rng: random.Random, n: int, days: int = 40) -> None:
+    """`n` customer-started cases like the world's, of random days (of the last `days`),
+    channels, priorities, teams, waits and deadlines (some not answered yet, some deadlines
+    still to come)."""
     models = [world.case, dental_case(world)]
     for _ in range(n):
         case = Case.objects.get(pk=rng.choice(models).pk)
         case.pk = None
-        case.created_at = now - timedelta(seconds=rng.randrange(40 * 86400))
+        case.created_at = now - timedelta(seconds=rng.randrange(days * 86400))
         case.origin_channel, case.priority = rng.choice(CHANNELS), rng.choice(PRIORITIES)
         answered = rng.random() < 0.8
         wait = timedelta(seconds=rng.choice((0.4, 30, 299.9, 300, 3600, rng.expovariate(1e-4))))

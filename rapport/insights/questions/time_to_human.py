@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
 
 from rapport.cases.models import (
     PRIORITY_RANK,
@@ -29,8 +28,8 @@ from rapport.cases.models import (
     Priority,
 )
 from rapport.cases.queue import ACTIVE_INDEXED
-from rapport.insights import charts, waits
-from rapport.insights.models import WaitDay
+from rapport.insights import charts, wait_months, waits
+from rapport.insights.models import WaitDay, WaitMonth, WaitTotalDay
 from rapport.insights.narrow import of_cases
 from rapport.insights.percentiles import Spread, minutes, percentiles
 from rapport.insights.report import Figure, Question, Report, Scope, Table
@@ -471,17 +470,25 @@ QUESTION = Question(
 
 
 def waits_kept(split: Split, keys: Keys) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Two queries' rows: the kept days' figures per channel or priority and wait bucket, and
-    their cases and answered cases per day."""
+    """Two queries' rows: the kept days' figures per channel or priority and wait bucket (the
+    calendar months every day of which is kept from their month rows, the other days from
+    their day rows: `wait_months.py`), and their cases and answered cases per day."""
     if not split.kept:
         return [], []
-    rows = keys.narrow(WaitDay.objects.filter(split.kept_q()))
+    months = wait_months.whole_months(split.kept)
+    days = Split(wait_months.outside(split.kept, months), [])
     figures = {name: Sum(name) for name in WAIT_FIGURES}
-    per_bucket = rows.values("channel", "priority", "bucket").annotate(**figures).order_by()
+    per_bucket = [
+        keys.narrow(rows).values("channel", "priority", "bucket").annotate(**figures).order_by()
+        for rows in (
+            *([WaitMonth.objects.filter(day__in=months)] if months else []),
+            *([WaitDay.objects.filter(days.kept_q())] if days.kept else []),
+        )
+    ]
     per_day = (
-        rows.filter(priority="")
+        keys.narrow(WaitTotalDay.objects.filter(split.kept_q()))
         .values("day")
-        .annotate(n=Sum("cases"), answered=Coalesce(Sum("cases", filter=Q(bucket__gte=0)), 0))
+        .annotate(n=Sum("cases"), answered=Sum("answered"))
         .order_by()
     )
-    return list(per_bucket), list(per_day)
+    return list(per_bucket[0].union(*per_bucket[1:], all=True)), list(per_day)
