@@ -2,7 +2,7 @@
 plus what loading the model costs (time, memory).
 
 Usage: .venv/bin/python bench/triage_speed.py [--rounds 3]
-Messages: the shipped training data (labelled.jsonl + labelled_more.jsonl, with their histories).
+Messages: the shipped training data (training.shipped_data(), with their histories).
 Prints JSON and writes it to bench/results/triage_speed.json, with the machine's load average.
 """
 

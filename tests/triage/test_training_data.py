@@ -21,7 +21,8 @@ def _lines(name: str) -> list[dict[str, Any]]:
 
 
 MORE = _lines("labelled_more.jsonl")
-EVERY = _lines("labelled.jsonl") + MORE
+S14 = _lines("labelled_s14.jsonl")
+EVERY = _lines("labelled.jsonl") + MORE + S14
 
 
 def test_every_line_is_a_labelled_request() -> None:
@@ -51,6 +52,20 @@ def test_the_new_data_is_training_data_in_both_languages() -> None:
     assert 0.4 <= languages.count("es") / len(languages) <= 0.6
 
 
+def test_session_14s_batch_is_training_data_in_both_languages_with_neutral_lines() -> None:
+    assert len(S14) >= 300
+    assert {line["split"] for line in S14} == {"train"}
+    assert {line["channel"] for line in S14} == CHANNELS
+    languages = [line["language"] for line in S14]
+    assert 0.45 <= languages.count("es") / len(languages) <= 0.55
+    neutral = [line for line in S14 if not any(line["labels"].values())]
+    assert 0.3 <= len(neutral) / len(S14) <= 0.45
+    for signal in SIGNALS:
+        for language in ("en", "es"):
+            positives = [m for m in S14 if m["labels"][signal] and m["language"] == language]
+            assert len(positives) >= 10, (signal, language)
+
+
 def test_every_signal_has_enough_positives_in_each_language() -> None:
     for signal in SIGNALS:
         for language in ("en", "es"):
@@ -60,7 +75,7 @@ def test_every_signal_has_enough_positives_in_each_language() -> None:
 
 
 def test_a_compliment_leaves_nothing_to_do() -> None:
-    for line in MORE:
+    for line in MORE + S14:
         labels = line["labels"]
         if labels["compliment"]:
             others = ("urgent", "upset", "wants_human", "loop")
