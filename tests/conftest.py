@@ -54,6 +54,38 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(_NO_SHARED_FIXTURES)
 
 
+# The fixtures through which a test reaches the database; pytest-django refuses any other access.
+# `live_server` too: the browser fixtures add `transactional_db` to every test that asks for it.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether a test can touch the database: it asks for a database fixture (itself or through
+    another fixture, such as `world` or `live_server`) or carries the `django_db` mark."""
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & _DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With RAPPORT_TESTS_DATABASE_ONLY=1 (CI's PostgreSQL stage, after the whole suite passed on
+    SQLite), run only the tests that reach the database: the others run the same code on the
+    same Python whatever the database, so a second run of them proves nothing new."""
+    if os.environ.get("RAPPORT_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if reaches_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not reaches_database(item)])
+        items[:] = kept
+
+
 def shared_fixture(*parts: str) -> Path:
     """A file or folder of the shared fixtures, for the test calling this. Without them the test
     skips on a developer's machine; CI (and an explicit override) refuse to start instead."""
