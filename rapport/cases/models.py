@@ -295,6 +295,13 @@ class Message(models.Model):
                 ],
                 name="message_window",
             ),
+            # Insights: the replies started from a saved reply in a window, per saved reply (a
+            # fifth of the replies on the bench desk), without reading the others.
+            models.Index(
+                fields=["direction", "created_at", "author", "saved_reply", "sent_unchanged"],
+                name="message_saved_reply_window",
+                condition=models.Q(saved_reply__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from rapport.cases.models import (
     Direction,
     Initiative,
     Message,
+    SavedReply,
 )
 from rapport.cases.queue import ACTIVE_INDEXED
 from rapport.insights.narrow import of_cases
@@ -138,7 +139,11 @@ class SavedReplyUse:
 def saved_reply_use(
     cases: QuerySet[Case], *, since: datetime, until: datetime, limit: int = 10
 ) -> SavedReplyUse:
-    """Two queries: the totals, and the most used saved replies (a deleted one is left out)."""
+    """Three queries: the totals; the uses per saved reply, from `message_saved_reply_window`
+    (the replies that started from one, without joining each to its title: a year on the 1M
+    bench desk read 1.4M index entries and joined 288k, now 288k alone); and the titles of those
+    used. The most used first, ties by title in the database's order; a deleted one is left
+    out."""
     replies = of_cases(
         Message.objects.filter(
             direction=Direction.OUTBOUND,
@@ -156,23 +161,29 @@ def saved_reply_use(
         started=Count("created_at", filter=Q(sent_unchanged__isnull=False)),
         unchanged=unchanged,
     )
-    top = (
-        replies.filter(saved_reply__isnull=False)
-        .values("saved_reply_id", "saved_reply__title")
+    uses = {
+        row["saved_reply"]: row
+        for row in replies.filter(saved_reply__isnull=False)
+        .values("saved_reply")
         .annotate(used=Count("created_at"), unchanged=unchanged)
-        .order_by("-used", "saved_reply__title")[:limit]
+        .order_by()
+    }
+    titled = (
+        SavedReply.objects.filter(pk__in=uses).order_by("title", "pk").values_list("pk", "title")
     )
+    # A stable sort: equal uses keep the database's title order.
+    top = sorted(titled, key=lambda found: -uses[found[0]]["used"])[:limit]
     return SavedReplyUse(
         replies=totals["replies"],
         from_saved_replies=totals["started"],
         sent_unchanged=totals["unchanged"],
         by_saved_reply=[
             {
-                "id": row["saved_reply_id"],
-                "title": row["saved_reply__title"],
-                "used": row["used"],
-                "sent_unchanged": row["unchanged"],
+                "id": pk,
+                "title": title,
+                "used": uses[pk]["used"],
+                "sent_unchanged": uses[pk]["unchanged"],
             }
-            for row in top
+            for pk, title in top
         ],
     )
