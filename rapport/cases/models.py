@@ -295,12 +295,13 @@ class Message(models.Model):
                 ],
                 name="message_window",
             ),
-            # Insights: the replies started from a saved reply in a window, per saved reply (a
-            # fifth of the replies on the bench desk), without reading the others.
+            # Insights: the replies started from a saved reply in a window (a fifth of the
+            # replies on the bench desk; one whose saved reply was deleted included), per saved
+            # reply, without reading the others.
             models.Index(
-                fields=["direction", "created_at", "author", "saved_reply", "sent_unchanged"],
-                name="message_saved_reply_window",
-                condition=models.Q(saved_reply__isnull=False),
+                fields=["direction", "created_at", "author", "sent_unchanged", "saved_reply"],
+                name="message_started_window",
+                condition=models.Q(sent_unchanged__isnull=False),
             ),
         ]
 

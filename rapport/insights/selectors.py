@@ -139,11 +139,12 @@ class SavedReplyUse:
 def saved_reply_use(
     cases: QuerySet[Case], *, since: datetime, until: datetime, limit: int = 10
 ) -> SavedReplyUse:
-    """Three queries: the totals; the uses per saved reply, from `message_saved_reply_window`
-    (the replies that started from one, without joining each to its title: a year on the 1M
-    bench desk read 1.4M index entries and joined 288k, now 288k alone); and the titles of those
-    used. The most used first, ties by title in the database's order; a deleted one is left
-    out."""
+    """Three queries: the replies; those started from a saved reply per saved reply, from
+    `message_started_window` (their sum: how many started from one and went out unchanged); and
+    the titles of the saved replies used. A year on the 1M bench desk read its 1.4M replies'
+    index entries twice and joined 288k to their titles; now it counts the 1.4M once and groups
+    the 288k alone. The most used first, ties by title in the database's order; a deleted one is
+    left out of the list, its replies still counted."""
     replies = of_cases(
         Message.objects.filter(
             direction=Direction.OUTBOUND,
@@ -153,30 +154,24 @@ def saved_reply_use(
         ),
         cases,
     )
-    # Counted on created_at, which `message_window` holds (the id is not in it): PostgreSQL
-    # counts from the index alone.
-    unchanged = Count("created_at", filter=Q(sent_unchanged=True))
-    totals = replies.aggregate(
-        replies=Count("created_at"),
-        started=Count("created_at", filter=Q(sent_unchanged__isnull=False)),
-        unchanged=unchanged,
-    )
-    uses = {
-        row["saved_reply"]: row
-        for row in replies.filter(saved_reply__isnull=False)
+    # COUNT(*): SQLite counts index entries without reading a column of each.
+    total = replies.aggregate(replies=Count("*"))["replies"]
+    started = list(
+        replies.filter(sent_unchanged__isnull=False)
         .values("saved_reply")
-        .annotate(used=Count("created_at"), unchanged=unchanged)
+        .annotate(used=Count("*"), unchanged=Count("created_at", filter=Q(sent_unchanged=True)))
         .order_by()
-    }
+    )
+    uses = {row["saved_reply"]: row for row in started if row["saved_reply"] is not None}
     titled = (
         SavedReply.objects.filter(pk__in=uses).order_by("title", "pk").values_list("pk", "title")
     )
     # A stable sort: equal uses keep the database's title order.
     top = sorted(titled, key=lambda found: -uses[found[0]]["used"])[:limit]
     return SavedReplyUse(
-        replies=totals["replies"],
-        from_saved_replies=totals["started"],
-        sent_unchanged=totals["unchanged"],
+        replies=total,
+        from_saved_replies=sum(row["used"] for row in started),
+        sent_unchanged=sum(row["unchanged"] for row in started),
         by_saved_reply=[
             {
                 "id": pk,
