@@ -75,7 +75,10 @@ def train(out: Any) -> None:
         f"corrections ({len(corrected.examples)} corrected messages)..."
     )
     model, figures = retrain.train(corrected, version=version)
-    out(f"Cross-validated ({figures['folds']} folds, {figures['examples']} messages):")
+    out(
+        f"Cross-validated ({figures['folds']} folds x {figures['repeats']} splits, "
+        f"{figures['examples']} messages):"
+    )
     for line in retrain.figures_table(figures):
         out(line)
     current = desk.current_model() or learned.load_shipped()

@@ -9,6 +9,11 @@ import numpy as np
 import numpy.typing as npt
 
 FOLDS = 5
+# Cross-validation is repeated over REPEATS fold splits (seeds seed, seed + 1, ...) and each
+# threshold is chosen on the held-out scores of all of them pooled. With one split, each
+# example's fold is a permutation of the example count, so a few added lines reshuffled every
+# fold and moved the thresholds by up to 0.11 (docs/triage-and-routing.md, "Session 14").
+REPEATS = 5
 L2 = 10.0
 BIAS_L2 = 1e-3  # the bias is all but unshrunk
 FIT_STEPS = 2000  # at most, each a Newton step by the bound
@@ -96,6 +101,11 @@ def threshold(
 
 def folds_of(count: int, seed: int) -> npt.NDArray[np.int64]:
     return np.random.default_rng(seed).permutation(count) % FOLDS
+
+
+def repeated_folds(count: int, seed: int) -> list[npt.NDArray[np.int64]]:
+    """REPEATS fold splits of `count` examples, the first the split of `seed` alone."""
+    return [folds_of(count, seed + repeat) for repeat in range(REPEATS)]
 
 
 def held_out_scores(

@@ -1,5 +1,6 @@
 """Training triage's learned layer: a logistic regression per head on [embedding ⊕ features],
-blended with the nearest labelled examples, each threshold chosen on 5-fold cross-validation.
+blended with the nearest labelled examples, each threshold chosen on 5-fold cross-validation
+repeated over several fold splits (fitting.REPEATS), their held-out scores pooled.
 Pure: numpy, no Django.
 
 A model's identity is `identity()`: a hash of the examples as training reads them and of every
@@ -61,6 +62,7 @@ def settings(seed: int) -> dict[str, Any]:
         "call_recall": CALL_RECALL,
         "beta": BETA,
         "folds": fitting.FOLDS,
+        "repeats": fitting.REPEATS,
         "seed": seed,
         "l2": fitting.L2,
         "bias_l2": fitting.BIAS_L2,
@@ -107,16 +109,17 @@ def train(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Model, dict[str, Any]]:
-    """A model trained on `examples`, and its cross-validated figures per signal (5 folds:
-    the learned head alone, the rule alone, and both combined at the chosen threshold). Its
-    version is `version`, else the first 12 digits of its identity."""
+    """A model trained on `examples`, and its cross-validated figures per signal (5 folds,
+    repeated over fitting.REPEATS splits and pooled: precision and recall, and counts summed
+    over the splits, of the learned head alone, the rule alone, and both combined at the chosen
+    threshold). Its version is `version`, else the first 12 digits of its identity."""
     if not examples:
         raise ValueError("no examples to train on")
     chosen = settings(seed)
     identified = identity(examples, chosen)
     tool = embedding.encoder()
     embedded = tool.embed_many([example.features.text for example in examples])
-    folds = fitting.folds_of(len(examples), seed)
+    splits = fitting.repeated_folds(len(examples), seed)
     union = [call_label(e.labels) for e in examples]
     positive = np.array(
         [
@@ -130,43 +133,55 @@ def train(
             for e, u in zip(examples, union, strict=True)
         ]
     )
-    shares = fitting.held_out_neighbours(embedded, positive, known, folds)
+    # One row of neighbour shares per fold split: (repeats, examples, heads).
+    shares = np.stack(
+        [fitting.held_out_neighbours(embedded, positive, known, folds) for folds in splits]
+    )
     # Held out as in use: the learned layer raises nothing on a message too short to read.
     readable = np.array([not too_short(e.features.text) for e in examples])
     heads: list[Any] = []
     thresholds: list[float] = []
-    figures: dict[str, Any] = {"examples": len(examples), "folds": fitting.FOLDS, "signals": {}}
-    raised = np.zeros(len(examples), dtype=bool)  # any call signal, by rule or head, held out
+    figures: dict[str, Any] = {
+        "examples": len(examples),
+        "folds": fitting.FOLDS,
+        "repeats": len(splits),
+        "signals": {},
+    }
+    # Any call signal, by rule or head, held out: a row per fold split.
+    raised = np.zeros((len(splits), len(examples)), dtype=bool)
     for column, head in enumerate(HEADS):
         knows, truth = known[:, column], positive[:, column]
         rule = np.array([bool(e.features.rules.get(head)) for e in examples])
         rows = np.hstack(
             [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
         ).astype(np.float64)
-        held_out = readable * fitting.blend(
-            fitting.held_out_scores(rows, knows, truth, folds), shares[:, column]
+        held_out = _held_out(
+            rows, knows, truth, splits, shares=shares[:, :, column], readable=readable
         )
-        k_truth, k_rule, k_scores = truth[knows], rule[knows], held_out[knows]
+        # Pooled over the splits: an example counts once per split.
+        k_truth = np.tile(truth[knows], len(splits))
+        k_rule = np.tile(rule[knows], len(splits))
+        k_scores = held_out[:, knows].ravel()
         threshold = fitting.threshold(k_scores, k_rule, k_truth, BETA[head])
         learned = k_scores >= threshold
         if head in CALL_SIGNALS:
             raised |= rule | (held_out >= threshold)
         figures["signals"][head] = {
             "threshold": threshold,
-            "positives": int(k_truth.sum()),
+            "positives": int(truth[knows].sum()),
             "rules": fitting.counts(k_rule, k_truth),
             "learned": fitting.counts(learned, k_truth),
             "combined": fitting.counts(k_rule | learned, k_truth),
         }
         if k_truth.any() and not k_truth.all():
-            heads.append(fitting.fit(rows[knows], k_truth.astype(float), fitting.L2))
+            heads.append(fitting.fit(rows[knows], truth[knows].astype(float), fitting.L2))
         else:  # nothing to learn from: a head that never fires
             heads.append(np.concatenate([np.zeros(rows.shape[1]), [-40.0]]))
         thresholds.append(threshold)
         if progress:
             progress(f"{head}: {figures['signals'][head]['combined']}")
     call_weights, call_threshold = _train_call(
-        examples, embedded, folds, raised, figures, shares=shares[:, -1], readable=readable
+        examples, embedded, splits, raised, figures, shares=shares[:, :, -1], readable=readable
     )
     heads.append(call_weights)
     thresholds.append(call_threshold)
@@ -197,10 +212,28 @@ def train(
     return model, figures
 
 
+def _held_out(
+    rows: npt.NDArray[np.float64],
+    known: npt.NDArray[np.bool_],
+    truth: npt.NDArray[np.bool_],
+    splits: Sequence[npt.NDArray[np.int64]],
+    *,
+    shares: npt.NDArray[np.float64],
+    readable: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float64]:
+    """A head's blended held-out scores, a row per fold split."""
+    return np.stack(
+        [
+            readable * fitting.blend(fitting.held_out_scores(rows, known, truth, folds), share)
+            for folds, share in zip(splits, shares, strict=True)
+        ]
+    )
+
+
 def _train_call(
     examples: Sequence[Labelled],
     embedded: embedding.Vector,
-    folds: npt.NDArray[np.int64],
+    splits: Sequence[npt.NDArray[np.int64]],
     raised: npt.NDArray[np.bool_],
     figures: dict[str, Any],
     *,
@@ -209,15 +242,16 @@ def _train_call(
 ) -> tuple[npt.NDArray[np.float64], float]:
     """The union head ("needs a call") and its threshold: the highest at which the whole
     decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
-    cross-validation (the lowest threshold tried when none does)."""
+    cross-validation pooled over the fold splits (the lowest threshold tried when none does)."""
     union = [call_label(e.labels) for e in examples]
     known = np.array([u is not None for u in union])
     truth = np.array([bool(u) for u in union])
     rows = np.hstack(
         [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
     ).astype(np.float64)
-    held_out = readable * fitting.blend(fitting.held_out_scores(rows, known, truth, folds), shares)
-    k_truth, k_raised, k_scores = truth[known], raised[known], held_out[known]
+    held_out = _held_out(rows, known, truth, splits, shares=shares, readable=readable)
+    k_truth = np.tile(truth[known], len(splits))
+    k_raised, k_scores = raised[:, known].ravel(), held_out[:, known].ravel()
     low, high = fitting.THRESHOLD_RANGE
     chosen = low
     for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
@@ -228,7 +262,7 @@ def _train_call(
             break
     figures["signals"][CALL_HEAD] = {
         "threshold": chosen,
-        "positives": int(k_truth.sum()),
+        "positives": int(truth[known].sum()),
         "rules": fitting.counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
         "learned": fitting.counts(k_scores >= chosen, k_truth),
         "combined": fitting.counts(k_raised | (k_scores >= chosen), k_truth),

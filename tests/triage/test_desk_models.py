@@ -66,7 +66,7 @@ def test_train_reports_figures_and_activates_a_model_not_worse(
     with django_capture_on_commit_callbacks(execute=True):
         out = run("train")
     assert "Training desk model 1 on the shipped data and 1 corrections" in out
-    assert "Cross-validated (5 folds, 201 messages):" in out
+    assert "Cross-validated (5 folds x 5 splits, 201 messages):" in out
     assert "urgent" in out and "combined P" in out
     assert "On the frozen set (F1)" in out
     assert "Desk model 1 decides now" in out

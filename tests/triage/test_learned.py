@@ -228,14 +228,26 @@ def test_training_reports_cross_validated_figures_per_signal() -> None:
     ]
     model, figures = learning.train(examples, name="desk", version="7")
     assert (model.name, model.version) == ("desk", "7")
-    assert figures["examples"] == 10
+    assert (figures["examples"], figures["repeats"]) == (10, fitting.REPEATS)
     urgent = figures["signals"]["urgent"]
     assert urgent["positives"] == 5
+    # Held out once per fold split, pooled: each positive counts once a split.
+    combined = urgent["combined"]
+    assert combined["tp"] + combined["fn"] == 5 * fitting.REPEATS
     assert set(urgent) >= {"threshold", "rules", "learned", "combined"}
     assert figures["signals"]["upset"]["positives"] == 0
     assert figures["signals"]["wants_human"]["positives"] == 0  # unknown: no examples
     scores = model.predict(signals.features("my puppy swallowed a sock and is bleeding"))
     assert scores["urgent"].score > scores["upset"].score
+
+
+def test_cross_validation_repeats_over_distinct_fold_splits_the_first_the_seeds() -> None:
+    splits = fitting.repeated_folds(23, seed=3)
+    assert len(splits) == fitting.REPEATS > 1
+    assert np.array_equal(splits[0], fitting.folds_of(23, 3))
+    assert len({tuple(folds) for folds in splits}) == fitting.REPEATS
+    for folds in splits:  # every fold holds out four or five of the 23
+        assert sorted(np.bincount(folds, minlength=fitting.FOLDS)) == [4, 4, 5, 5, 5]
 
 
 _FEW = [
@@ -281,6 +293,9 @@ def test_a_models_version_names_its_data_and_every_setting_that_changes_its_weig
     with monkeypatch.context() as patched:
         patched.setattr(learning, "FORMAT", learning.FORMAT + 1)
         versions.add(_trained().version)
+    with monkeypatch.context() as patched:  # thresholds chosen over fewer fold splits
+        patched.setattr(fitting, "REPEATS", 1)
+        versions.add(_trained().version)
     versions.add(_trained(upset=_FEW[0][0]).version)  # one label more
     with monkeypatch.context() as patched:  # a rule that now fires on one of the messages
         read = signals.features
@@ -293,7 +308,7 @@ def test_a_models_version_names_its_data_and_every_setting_that_changes_its_weig
 
         patched.setattr(signals, "features", fired)
         versions.add(_trained().version)
-    assert len(versions) == 7
+    assert len(versions) == 8
 
 
 def _said(text: str, minutes: int, where: str = "") -> HistoryItem:
