@@ -40,6 +40,9 @@ AIM_MS = 300.0
 # answer 404 and are reported as absent.
 QUESTIONS = ("time-to-human", "promises", "surveys", "personal-touch", "sentiment", "queue")
 API_ONLY = ("saved-replies",)
+# Questions also timed for a year filtered by one site and by one agent (the first site's
+# first active agent): a supervisor of a clinic group or an airline's station filters by site.
+FILTERED = ("time-to-human",)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -112,8 +115,11 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def pages(now: datetime) -> list[tuple[str, str, dict[str, str]]]:
-    """(name, path, query) for every page to time, before knowing which exist."""
+def pages(
+    now: datetime, filters: dict[str, str] | None = None
+) -> list[tuple[str, str, dict[str, str]]]:
+    """(name, path, query) for every page to time, before knowing which exist; `filters`
+    (`site`, `agent`: an id) adds the FILTERED questions' year per filter."""
     today = now.date()
     year = {"since": (today - timedelta(days=365)).isoformat(), "until": today.isoformat()}
     found: list[tuple[str, str, dict[str, str]]] = [("supervisor", "/supervisor/", {})]
@@ -127,7 +133,24 @@ def pages(now: datetime) -> list[tuple[str, str, dict[str, str]]]:
             (f"api {endpoint} {window}", f"/api/v1/insights/{endpoint}", query)
             for endpoint in API_ONLY
         )
+    for name, pk in (filters or {}).items():
+        for question in FILTERED:
+            query = {**year, name: pk}
+            found.append((f"page {question} {name} year", f"/supervisor/insights/{question}/",
+                          query))  # fmt: skip
+            found.append((f"api {question} {name} year", f"/api/v1/insights/{question}", query))
     return found
+
+
+def filter_ids() -> dict[str, str]:
+    """The first site and its first active agent (none on a desk without sites)."""
+    from rapport.people.models import Agent, Site
+
+    site = Site.objects.order_by("pk").first()
+    if site is None:
+        return {}
+    agent = Agent.objects.filter(site=site, user__is_active=True).order_by("pk").first()
+    return {"site": str(site.pk), **({"agent": str(agent.pk)} if agent else {})}
 
 
 def url_of(client: Any, path: str, query: dict[str, str]) -> str | None:
@@ -243,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     load_start = load()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    todo = [page for page in pages(datetime.now(tz=UTC)) if not only or page[0] in only]
+    every = pages(datetime.now(tz=UTC), filter_ids())
+    todo = [page for page in every if not only or page[0] in only]
     for done, (name, path, query) in enumerate(todo, start=1):
         url = url_of(client, path, query)
         if url is None:

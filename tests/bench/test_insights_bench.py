@@ -29,7 +29,11 @@ def test_the_insights_bench_times_every_page_there_is(tmp_path: Path) -> None:
         assert results[name]["n"] == 3, name
     # Each page was timed or answered 404 (not built yet on this checkout), none both.
     assert not set(results) & set(report["absent"])
-    assert len(results) + len(report["absent"]) == 1 + 6 * 4 + 2
+    # The six questions, default and year, page and API; saved replies twice; time to a
+    # human's year by one site and by one agent, page and API.
+    assert len(results) + len(report["absent"]) == 1 + 6 * 4 + 2 + 4
+    for name in ("api time-to-human site year", "page time-to-human agent year"):
+        assert results[name]["n"] == 3, name
 
     # The kept desk: realistic shares, and a second run reuses it instead of generating.
     desk = sqlite3.connect(tmp_path / "insights-600.sqlite3")

@@ -13,6 +13,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rapport.cases.models import Case
 from rapport.routing.actions.opening import open_case
 from rapport.routing.escalation import sweep
 from tests.api.conftest import ApiClient
@@ -199,3 +200,34 @@ def test_day_buckets_are_the_desks_days_across_the_dst_change(
         # Midnight of the 24th is CEST (+02:00); midnight after the 26th is CET (+01:00).
         assert body["since"] == "2026-10-23T22:00:00Z"
         assert body["until"] == "2026-10-26T23:00:00Z"
+
+
+def test_a_site_and_an_agent_read_their_owners_cases_in_the_same_queries(world: World) -> None:
+    """Ben (the owner of a, b, c and e) works at the night clinic; d is handed to Olga, who has
+    no site; f has no owner. Read live (no kept day in the window), in the API's ten queries:
+    the token and its last use (written once in a while: the second call reads it only), the
+    site or agent filtered by, the question's seven."""
+    desk = build(world)
+    world.colleague.site = world.night_site
+    world.colleague.save(update_fields=["site"])
+    Case.objects.filter(pk=desk.d.pk).update(owner=world.outsider)
+    api = ApiClient(world.token_for(world.supervisor))
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as seen:
+        site = api.get("/insights/time-to-human", site=world.night_site.pk, **DAY).json()
+    assert len(seen) == 10
+    # Waits a 10, b 4 and c 60 min; e not answered, its deadline to come: median 10, p90 at
+    # rank ceil(2.7) = 3, 60 min; a and b on time.
+    assert (site["cases"], site["answered"]) == (4, 3)
+    assert (site["median_minutes"], site["p90_minutes"]) == (10.0, 60.0)
+    assert (site["within_target"], site["kept_days"]) == (0.667, 0)
+    assert _table(site, "by-channel") == [["Email", 2, 35.0, 60.0], ["Chat", 1, 4.0, 4.0]]
+    assert _table(site, "by-priority") == [["Normal", 3, 10.0, 60.0]]
+    assert [n for _, n in _table(site, "distribution")] == [1, 1, 0, 1, 0, 0, 0]
+    assert [n for _, n in _table(site, "first-response")] == [2, 1, 0, 0, 1]
+    assert _table(site, "over-time") == [["2026-11-20", 4, 3]]
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as seen:
+        olga = api.get("/insights/time-to-human", agent=world.outsider.pk, **DAY).json()
+    assert len(seen) == 9
+    assert (olga["cases"], olga["answered"], olga["median_minutes"]) == (1, 1, 300.0)
+    assert _table(olga, "by-priority") == [["High", 1, 300.0, 300.0]]
+    assert [n for _, n in _table(olga, "first-response")] == [0, 1, 0, 0, 0]

@@ -8,7 +8,7 @@ number of cases.
 For the whole desk, a team or a business, the settled days kept per day (`rollups.py`) answer
 their part of the window: counts exact, p50/p90 from waits counted in buckets, within
 `waits.RESOLUTION` of the exact value (`waits.py`; said on the page and in the API). An agent
-or a site is read live (its cases are few)."""
+or a site is read live, by owner from the index `case_owner_window`."""
 
 from __future__ import annotations
 
