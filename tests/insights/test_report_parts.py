@@ -13,7 +13,7 @@ import pytest
 
 from rapport.cases.models import Case
 from rapport.insights import charts
-from rapport.insights.percentiles import duration, percentiles
+from rapport.insights.percentiles import duration, percentiles, percentiles_at_once
 from rapport.insights.report import Table, table_csv
 from tests.conftest import World
 
@@ -51,6 +51,48 @@ def test_percentiles_are_exact_for_any_count(world: World, n: int) -> None:
             assert by[channel].p90 == timedelta(
                 minutes=sorted(values)[math.ceil(0.9 * len(values)) - 1]
             )
+
+
+def _exact(values: list[int]) -> tuple[timedelta, timedelta]:
+    ranked = sorted(values)
+    return (
+        timedelta(minutes=statistics.median(values)),
+        timedelta(minutes=ranked[math.ceil(0.9 * len(values)) - 1]),
+    )
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 11, 70, 101])
+def test_percentiles_at_once_are_exact_per_group_and_overall(world: World, n: int) -> None:
+    """One sort for overall, per channel and per priority (time to a human's live window):
+    the same exact figures, with ties, given how many waits each key has."""
+    Case.objects.all().delete()
+    waits = [(i * 37) % 101 + 1 for i in range(n)]
+    channels, priorities = ("chat", "email", "phone"), ("normal", "high")
+    for i, wait in enumerate(waits):
+        Case.objects.create(
+            customer=world.customer,
+            subject=str(i),
+            origin_channel=channels[i % 3],
+            priority=priorities[i % 2],
+            created_at=T0,
+            first_response_at=T0 + timedelta(minutes=wait),
+            first_wait=timedelta(minutes=wait),
+        )
+    Case.objects.create(customer=world.customer, subject="unanswered", origin_channel="chat")
+    counts = {
+        "origin_channel": {c: len(waits[i::3]) for i, c in enumerate(channels)},
+        "priority": {p: len(waits[i::2]) for i, p in enumerate(priorities)},
+    }
+    overall, by = percentiles_at_once(Case.objects.all(), value="first_wait", counts=counts)
+    assert (overall.n, overall.p50, overall.p90) == (n, *_exact(waits))
+    for field, keys, step in (("origin_channel", channels, 3), ("priority", priorities, 2)):
+        for i, key in enumerate(keys):
+            values = waits[i::step]
+            if not values:
+                assert key not in by[field]
+                continue
+            got = by[field][key]
+            assert (got.n, got.p50, got.p90) == (len(values), *_exact(values)), (field, key)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused() -> None:

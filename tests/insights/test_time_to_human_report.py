@@ -170,11 +170,12 @@ def _api_queries(world: World) -> int:
 
 def test_the_page_and_the_api_make_a_fixed_number_of_queries(world: World) -> None:
     """Page: the session, user, device and agent; the unread notifications; the four filter
-    lists; seven for the question (window counts, three percentile queries, live counts,
-    missed deadlines, per day). API: the token and its last use; the question's seven."""
-    assert (_queries(world), _api_queries(world)) == (16, 9)
+    lists; five for the question (window counts, the percentiles at once, live counts, missed
+    deadlines, per day). API: the token and its last use; the question's five. With no wait
+    in the window there is nothing to rank: four."""
+    assert (_queries(world), _api_queries(world)) == (13, 6)
     build(world)
-    assert (_queries(world), _api_queries(world)) == (16, 9)
+    assert (_queries(world), _api_queries(world)) == (14, 7)
 
 
 @pytest.mark.parametrize(
@@ -204,9 +205,9 @@ def test_day_buckets_are_the_desks_days_across_the_dst_change(
 
 def test_a_site_and_an_agent_read_their_owners_cases_in_the_same_queries(world: World) -> None:
     """Ben (the owner of a, b, c and e) works at the night clinic; d is handed to Olga, who has
-    no site; f has no owner. Read live (no kept day in the window), in the API's ten queries:
+    no site; f has no owner. Read live (no kept day in the window), in the API's eight queries:
     the token and its last use (written once in a while: the second call reads it only), the
-    site or agent filtered by, the question's seven."""
+    site or agent filtered by, the question's five."""
     desk = build(world)
     world.colleague.site = world.night_site
     world.colleague.save(update_fields=["site"])
@@ -214,7 +215,7 @@ def test_a_site_and_an_agent_read_their_owners_cases_in_the_same_queries(world: 
     api = ApiClient(world.token_for(world.supervisor))
     with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as seen:
         site = api.get("/insights/time-to-human", site=world.night_site.pk, **DAY).json()
-    assert len(seen) == 10
+    assert len(seen) == 8
     # Waits a 10, b 4 and c 60 min; e not answered, its deadline to come: median 10, p90 at
     # rank ceil(2.7) = 3, 60 min; a and b on time.
     assert (site["cases"], site["answered"]) == (4, 3)
@@ -227,7 +228,7 @@ def test_a_site_and_an_agent_read_their_owners_cases_in_the_same_queries(world: 
     assert _table(site, "over-time") == [["2026-11-20", 4, 3]]
     with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as seen:
         olga = api.get("/insights/time-to-human", agent=world.outsider.pk, **DAY).json()
-    assert len(seen) == 9
+    assert len(seen) == 7
     assert (olga["cases"], olga["answered"], olga["median_minutes"]) == (1, 1, 300.0)
     assert _table(olga, "by-priority") == [["High", 1, 300.0, 300.0]]
     assert [n for _, n in _table(olga, "first-response")] == [0, 1, 0, 0, 0]
