@@ -4,9 +4,11 @@ back, so no case is read into Python to find a median."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import operator
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import reduce
 from typing import Any
 
 from django.db.models import Case as CaseWhen
@@ -98,53 +100,47 @@ def minutes(value: timedelta | None) -> float | None:
     return None if value is None else round(value.total_seconds() / 60, 1)
 
 
-def _ranks(n: int) -> tuple[int, int, int]:
+def wanted_ranks(n: int) -> tuple[int, int, int]:
     """The ranks p50 (the middle one, or the two middle ones) and p90 (ceil(0.9 n)) read."""
     return (n + 1) // 2, n // 2 + 1, -(-9 * n // 10)
 
 
-def percentiles_at_once(
-    rows: QuerySet[Any], *, value: str, counts: Mapping[str, Mapping[Any, int]]
-) -> tuple[Spread, dict[str, dict[Any, Spread]]]:
-    """`percentiles` overall and per each field of `counts` (its keys), the same figures, in one
-    query and one sort: `counts` gives how many rows with a value each key of each field has
-    (known from a grouped count), so the wanted ranks are known; the rows are ranked once in
-    the value's order (ROW_NUMBER), and each key's rank is its running count in that order
-    (COUNT(*) FILTER (WHERE field = key) OVER (ORDER BY value, pk)). A site's year on the 1M
-    bench desk: 1.6 s of CPU for the three partitioned queries, 0.9 s at once (sqlite3 shell)."""
+def values_at_ranks(
+    rows: QuerySet[Any], *, value: str, wanted: Mapping[str | None, Mapping[Any, Collection[int]]]
+) -> dict[tuple[str | None, Any, int], Any]:
+    """The values at the wanted ranks (from 1, in the value's order then the pk's) over all the
+    rows (field None, key None) and among the rows of each key of each field, in one query
+    and one sort: the rows are ranked once (ROW_NUMBER) and a key's rank is its running count
+    in that order (COUNT(*) FILTER (WHERE field = key) OVER (ORDER BY value, pk)). Three
+    partitioned ROW_NUMBERs sorted a site's year three times on the 1M bench desk: 2.0-2.3 s
+    of CPU, against 1.5-1.7 s for this (docs/insights.md, session 15). Rows whose value is NULL
+    are left out."""
     order = [F(value).asc(), F("pk").asc()]
     named: dict[tuple[str, Any], str] = {}
     ranked = rows.filter(**{f"{value}__isnull": False}).annotate(
         rank=Window(RowNumber(), order_by=order)
     )
-    total = 0
-    wanted = Q()
-    for i, (field_name, per_key) in enumerate(counts.items()):
-        total = sum(per_key.values()) if i == 0 else total
-        for j, (key, n) in enumerate(per_key.items()):
-            if not n:
+    picked: list[Q] = []
+    for i, (field_name, per_key) in enumerate(wanted.items()):
+        for j, (key, ranks) in enumerate(per_key.items()):
+            if field_name is None:
+                picked.append(Q(rank__in=sorted(ranks)))
                 continue
             alias = named[field_name, key] = f"rank_{i}_{j}"
             ranked = ranked.annotate(
                 **{alias: Window(Count("pk", filter=Q(**{field_name: key})), order_by=order)}
             )
-            wanted |= Q(**{field_name: key, f"{alias}__in": _ranks(n)})
-    if not total:
-        return Spread(0, None, None), {field_name: {} for field_name in counts}
-    wanted |= Q(rank__in=_ranks(total))
-    found: dict[tuple[str | None, Any, int], timedelta] = {}
-    for row in ranked.filter(wanted).values(value, "rank", *counts, *named.values()):
+            picked.append(Q(**{field_name: key, f"{alias}__in": sorted(ranks)}))
+    if not picked:
+        return {}
+    fields = [field_name for field_name in wanted if field_name is not None]
+    found: dict[tuple[str | None, Any, int], Any] = {}
+    for row in ranked.filter(reduce(operator.or_, picked)).values(
+        value, "rank", *fields, *named.values()
+    ):
         found[None, None, row["rank"]] = row[value]
-        for field_name in counts:
+        for field_name in fields:
             rank_of = named.get((field_name, row[field_name]))
             if rank_of is not None:
                 found[field_name, row[field_name], row[rank_of]] = row[value]
-
-    def spread(field_name: str | None, key: Any, n: int) -> Spread:
-        low, high, top = (found[field_name, key, rank] for rank in _ranks(n))
-        return Spread(n, low if low == high else (low + high) / 2, top)
-
-    return spread(None, None, total), {
-        field_name: {key: spread(field_name, key, n) for key, n in per_key.items() if n}
-        for field_name, per_key in counts.items()
-    }
+    return found

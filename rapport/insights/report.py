@@ -62,9 +62,6 @@ class Scope:
             "now": self.now,
         }
 
-    def created_in_window(self) -> QuerySet[Case]:
-        return self.cases.filter(created_at__gte=self.since, created_at__lt=self.until)
-
 
 @dataclass(frozen=True)
 class Figure:

@@ -19,9 +19,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, Value, When
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 
-from rapport.insights.percentiles import Spread
+from rapport.insights.percentiles import Spread, values_at_ranks, wanted_ranks
 
 STEPS_PER_DOUBLING = 10
 DOUBLINGS = 30
@@ -95,3 +95,76 @@ def spread(counts: Mapping[int, int]) -> Spread:
                 found[rank] = middle(bucket)
     p50 = found[ranks[0]] if n % 2 else (found[ranks[0]] + found[ranks[1]]) / 2
     return Spread(n, p50, found[ranks[2]])
+
+
+def exact_spreads(
+    answered: QuerySet[Any], histograms: Mapping[str, Mapping[Any, Mapping[int, int]]]
+) -> tuple[Spread, dict[str, dict[Any, Spread]]]:
+    """p50 and p90 exactly, as `percentiles.percentiles` gives them, overall and per key of each
+    field, from the answered cases' waits counted per bucket and key (`histograms`: every
+    field's keys cover the same waits): each wanted rank falls in a known bucket, so only
+    the waits of those buckets are read and ranked, in one query (`values_at_ranks`), a
+    wait's rank among them shifted by the waits of its key in the buckets below that were
+    left out."""
+    overall: dict[int, int] = {}
+    for histogram in next(iter(histograms.values()), {}).values():
+        for bucket, n in histogram.items():
+            overall[bucket] = overall.get(bucket, 0) + n
+    groups: dict[tuple[str | None, Any], Mapping[int, int]] = {(None, None): overall}
+    groups.update({(f, key): h for f, per_key in histograms.items() for key, h in per_key.items()})
+    located: dict[tuple[str | None, Any], list[tuple[int, int, int]]] = {}
+    for group, histogram in groups.items():
+        below, found = 0, []
+        ranks = wanted_ranks(sum(histogram.values()))
+        for bucket in sorted(histogram):
+            found += [(r, bucket, below) for r in ranks if below < r <= below + histogram[bucket]]
+            below += histogram[bucket]
+        located[group] = found
+    targets = sorted({bucket for found in located.values() for _, bucket, _ in found})
+    wanted: dict[str | None, dict[Any, set[int]]] = {}
+    shifted: dict[tuple[str | None, Any, int], int] = {}
+    for (field_name, key), found in located.items():
+        histogram = groups[field_name, key]
+        for rank, bucket, below in found:
+            kept_below = sum(histogram.get(t, 0) for t in targets if t < bucket)
+            shifted[field_name, key, rank] = rank - below + kept_below
+            wanted.setdefault(field_name, {}).setdefault(key, set()).add(
+                shifted[field_name, key, rank]
+            )
+    values = values_at_ranks(
+        answered.filter(_in_buckets(targets)), value="first_wait", wanted=wanted
+    )
+
+    def spread(field_name: str | None, key: Any) -> Spread:
+        n = sum(groups[field_name, key].values())
+        low, high, top = (
+            values[field_name, key, shifted[field_name, key, r]] for r in wanted_ranks(n)
+        )
+        return Spread(n, low if low == high else (low + high) / 2, top)
+
+    return (spread(None, None) if overall else Spread(0, None, None)), {
+        f: {key: spread(f, key) for key, h in per_key.items() if sum(h.values())}
+        for f, per_key in histograms.items()
+    }
+
+
+def _in_buckets(buckets: list[int]) -> Q:
+    """The waits of these buckets, as ranges of consecutive ones (bucket 0 has no lower bound
+    and the last no upper one, as `bucket_of` reads them)."""
+    runs: list[list[int]] = []
+    for bucket in buckets:
+        if runs and runs[-1][1] == bucket - 1:
+            runs[-1][1] = bucket
+        else:
+            runs.append([bucket, bucket])
+    found = Q(pk__in=[])
+    for first, last in runs:
+        run = Q()
+        if first > 0:
+            run &= Q(first_wait__gte=EDGES[first])
+        if last < len(EDGES) - 1:
+            run &= Q(first_wait__lt=EDGES[last + 1])
+        if not run:
+            return Q()  # every bucket
+        found |= run
+    return found

@@ -8,7 +8,9 @@ number of cases.
 For the whole desk, a team or a business, the settled days kept per day (`rollups.py`) answer
 their part of the window: counts exact, p50/p90 from waits counted in buckets, within
 `waits.RESOLUTION` of the exact value (`waits.py`; said on the page and in the API). An agent
-or a site is read live, by owner from the index `case_owner_window`."""
+or a site is read live, by owner from the index `case_owner_window`. Read live, p50/p90 are
+exact: the live part's counts per wait bucket say in which bucket each wanted rank falls, and
+only those buckets' waits are ranked (`waits.exact_spreads`)."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from rapport.cases.queue import ACTIVE_INDEXED
 from rapport.insights import charts, wait_months, waits
 from rapport.insights.models import WaitDay, WaitMonth, WaitTotalDay
 from rapport.insights.narrow import of_cases
-from rapport.insights.percentiles import Spread, minutes, percentiles_at_once
+from rapport.insights.percentiles import Spread, minutes
 from rapport.insights.report import Figure, Question, Report, Scope, Table
 from rapport.insights.rollups import (
     TIME_TO_HUMAN,
@@ -42,7 +44,6 @@ from rapport.insights.rollups import (
     wait_bucket,
     wait_figures,
 )
-from rapport.insights.selectors import ANSWERED, ON_TIME
 from rapport.people.models import Channel
 
 # Upper bounds of the wait buckets; the last bucket has none.
@@ -64,61 +65,6 @@ AGE_BUCKETS: tuple[tuple[timedelta | None, str], ...] = (
     (None, "a week or more"),
 )
 DUE_SOON = timedelta(hours=1)
-
-
-def customer_started(scope: Scope) -> QuerySet[Case]:
-    return scope.created_in_window().filter(initiative=Initiative.CUSTOMER)
-
-
-def _answered_within(bound: timedelta) -> Q:
-    return Q(first_wait__lt=bound)
-
-
-def _window_counts(
-    cases: QuerySet[Case], *, now: datetime
-) -> tuple[dict[str, int], dict[str, dict[Any, int]]]:
-    """One grouped query: each case's wait bucket (-1: not answered) is one CASE over the stored
-    wait (`Case.first_wait`), plain comparisons the database makes itself; grouped by channel
-    and priority too, which gives the waits per channel and per priority the percentiles
-    rank (`percentiles_at_once`)."""
-    bucket = CaseWhen(
-        When(first_response_at__isnull=True, then=Value(-1)),
-        *(
-            When(_answered_within(bound), then=Value(i))
-            for i, (bound, _) in enumerate(WAIT_BUCKETS)
-            if bound is not None
-        ),
-        default=Value(len(WAIT_BUCKETS) - 1),
-        output_field=IntegerField(),
-    )
-    rows = (
-        cases.annotate(bucket=bucket)
-        .values("bucket", "origin_channel", "priority")
-        .annotate(
-            cases=Count("pk"),
-            waited=Count("pk", filter=Q(first_wait__isnull=False)),
-            on_time=Count("pk", filter=ON_TIME),
-            no_deadline=Count("pk", filter=ANSWERED & Q(first_response_due_at__isnull=True)),
-            unanswered_late=Count(
-                "pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lte=now)
-            ),
-        )
-        .order_by()
-    )
-    counts = dict.fromkeys(("cases", "answered", "on_time", "no_deadline", "unanswered_late"), 0)
-    in_bucket = dict.fromkeys(range(len(WAIT_BUCKETS)), 0)
-    waited: dict[str, dict[Any, int]] = {"origin_channel": {}, "priority": {}}
-    for row in rows:  # at most one row per bucket, channel and priority
-        for key in ("cases", "on_time", "no_deadline", "unanswered_late"):
-            counts[key] += row[key]
-        if row["bucket"] >= 0:
-            counts["answered"] += row["cases"]
-            in_bucket[row["bucket"]] += row["cases"]
-        for field_name, per_key in waited.items():
-            per_key[row[field_name]] = per_key.get(row[field_name], 0) + row["waited"]
-    for i in in_bucket:
-        counts[f"within_{i}"] = sum(in_bucket[j] for j in range(i + 1))
-    return counts, waited
 
 
 def _live_counts(scope: Scope) -> dict[str, int]:
@@ -239,8 +185,9 @@ def _percent(part: int, whole: int) -> float | None:
 
 @dataclass(frozen=True)
 class Waits:
-    """The window's waits: counts as `_window_counts` gives them, p50/p90, cases per period,
-    and how many settled days were read from the kept days (0: every figure exact)."""
+    """The window's waits: the counts (cases, answered, on time, per distribution band...),
+    p50/p90, cases per period, and how many settled days were read from the kept days (0:
+    every figure exact)."""
 
     counts: dict[str, int]
     overall: Spread
@@ -253,27 +200,19 @@ class Waits:
 
 def _waits(scope: Scope) -> Waits:
     keys = scope.kept
+    split = Split([], [(scope.since, scope.until)])
     if keys is not None and keys.agent is None and keys.site is None:
         split = split_window(
             TIME_TO_HUMAN, since=scope.since, until=scope.until, now=scope.now, zone=scope.zone
         )
-    else:
-        split = Split([], [(scope.since, scope.until)])
-    if keys is None or not split.kept:
-        cases = customer_started(scope)
-        counts, waited = _window_counts(cases, now=scope.now)
-        spread, by = percentiles_at_once(cases, value="first_wait", counts=waited)
-        return Waits(
-            counts, spread, by["origin_channel"], by["priority"], *_over_time(scope, cases)
-        )
     live = scope.cases.filter(split.live_q("created_at"), initiative=Initiative.CUSTOMER)
-    live = live.annotate(bucket=wait_bucket())
-    kept, per_day = waits_kept(split, keys)
+    kept, per_day = waits_kept(split, keys) if keys is not None else ([], [])
     # One grouped query for the live part (its wait buckets' CASE compiled once), given as the
     # kept rows are: per channel and bucket with every figure, and per priority and bucket.
     rows: list[dict[str, Any]] = []
     for row in (
-        live.values("origin_channel", "priority", "bucket")
+        live.annotate(bucket=wait_bucket())
+        .values("origin_channel", "priority", "bucket")
         .annotate(**wait_figures(scope.now))
         .order_by()
     ):
@@ -304,16 +243,26 @@ def _waits(scope: Scope) -> Waits:
             histogram[bucket] = histogram.get(bucket, 0) + n
     for i in in_band:
         counts[f"within_{i}"] = sum(in_band[j] for j in range(i + 1))
-    overall: dict[int, int] = {}
-    for histogram in by_channel.values():
-        for bucket, n in histogram.items():
-            overall[bucket] = overall.get(bucket, 0) + n
+    if split.kept:
+        overall: dict[int, int] = {}
+        for histogram in by_channel.values():
+            for bucket, n in histogram.items():
+                overall[bucket] = overall.get(bucket, 0) + n
+        spread = waits.spread(overall)
+        by = {
+            "origin_channel": {key: waits.spread(h) for key, h in by_channel.items()},
+            "priority": {key: waits.spread(h) for key, h in by_priority.items()},
+        }
+    else:  # exact, reading only the waits where p50 and p90 fall
+        answered = live.filter(first_response_at__isnull=False)
+        histograms = {"origin_channel": by_channel, "priority": by_priority}
+        spread, by = waits.exact_spreads(answered, histograms)
     step, series = _over_time(scope, live)
     return Waits(
         counts,
-        waits.spread(overall),
-        {key: waits.spread(histogram) for key, histogram in by_channel.items()},
-        {key: waits.spread(histogram) for key, histogram in by_priority.items()},
+        spread,
+        by["origin_channel"],
+        by["priority"],
         step,
         _with_kept_days(series, step, per_day),
         len(split.kept),
