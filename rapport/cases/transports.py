@@ -60,8 +60,9 @@ class Transport:
     channel: str
     # Writes the message and has it sent on commit.
     queue: Queue
-    # What the agent is told about where the message goes ("" when it leaves for real).
-    caveat: str = ""
+    # What the agent is told about where the message goes ("" when it leaves for real); a
+    # function is asked each time, for words that follow the settings (mail's console backend).
+    caveat: str | Callable[[], str] = ""
     # The identity kind the channel writes to (an email address for email).
     needs: str = ""
     # For a channel tied to the case rather than an address (chat: the case's conversation):
@@ -72,6 +73,13 @@ class Transport:
     unreachable: str | Callable[[Case], str] = ""
     # For a channel the outbox delivers (queued through `outbox()`): how one message is sent.
     send: Send | None = None
+
+
+def caveat_of(transport: Transport | None) -> str:
+    """What the agent is told, now, about where a message by `transport` goes ("": nothing)."""
+    if transport is None:
+        return ""
+    return transport.caveat() if callable(transport.caveat) else transport.caveat
 
 
 def unreached_because(transport: Transport, case: Case) -> str:

@@ -25,19 +25,22 @@ class MailConfig(AppConfig):
         from rapport.people.models import Agent, Channel, IdentityKind
 
         # Without an SMTP host the embedded desk prints mail to the server console: the agent
-        # is told, so "Sent" never hides that it reached nobody's inbox.
-        console = "console" in settings.EMAIL_BACKEND
+        # is told, so "Sent" never hides that it reached nobody's inbox. Read when asked, not
+        # here: ready() runs again when the installed apps change, under other settings.
+        def console_caveat() -> str:
+            if "console" not in settings.EMAIL_BACKEND:
+                return ""
+            return (
+                "No SMTP host is set up (EMAIL_HOST): email is printed to the server "
+                "console, not delivered."
+            )
+
         register(
             Transport(
                 channel=Channel.EMAIL,
                 queue=queue_outbound_message,
                 needs=IdentityKind.EMAIL,
-                caveat=(
-                    "No SMTP host is set up (EMAIL_HOST): email is printed to the server "
-                    "console, not delivered."
-                    if console
-                    else ""
-                ),
+                caveat=console_caveat,
             )
         )
 

@@ -93,14 +93,25 @@ def test_a_queued_message_on_a_channel_with_no_transport_is_never_marked_sent(
     assert 'data-delivery="not_sent">Logged, not sent<' in page
 
 
-def test_the_composer_offers_only_channels_that_carry_and_says_why(world: World) -> None:
+def test_the_composer_offers_only_channels_that_carry_and_says_why(
+    world: World, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     case = chat_case(world)
-    page = world.client_for(world.agent).get(f"/cases/{case.pk}/").content.decode()
+    client = world.client_for(world.agent)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
     assert '<option value="email">Email</option>' in page
     assert '<option value="chat">' not in page
     assert "This case has no open chat: this reply goes by email." in page
     # The embedded desk prints mail to the console: the agent is told, not shown a false Sent.
     assert "email is printed to the server console, not delivered" in page
+    # With an SMTP host it is not said, whenever the apps were made ready (they are made ready
+    # again when the installed apps change, under the settings of that moment).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "server console" not in client.get(f"/cases/{case.pk}/").content.decode()
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert "server console" in client.get(f"/cases/{case.pk}/").content.decode()
 
 
 def test_the_api_refuses_a_channel_with_no_transport_with_a_clear_error(world: World) -> None:

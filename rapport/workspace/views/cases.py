@@ -93,7 +93,7 @@ def _case_context(
         "call_outcomes": CallOutcome.choices,
         # Only channels that really carry a message, the case's own first; none: say so.
         "reply_channels": [(t.channel, labels[t.channel]) for t in reachable],
-        "reply_caveats": [t.caveat for t in reachable if t.caveat],
+        "reply_caveats": [caveat for t in reachable if (caveat := transports.caveat_of(t))],
         "attachment_limits": {
             "count": settings.RAPPORT_ATTACHMENTS_MAX_COUNT,
             "size": settings.RAPPORT_ATTACHMENT_MAX_BYTES,
@@ -280,7 +280,7 @@ def _reply_outcome(message: Message) -> str:
     if message.delivery_status == DeliveryStatus.READ:
         return "Reply delivered to the customer's chat and read there."
     transport = transports.transport_for(message.channel)
-    caveat = f" {transport.caveat}" if transport and transport.caveat else ""
+    caveat = f" {told}" if (told := transports.caveat_of(transport)) else ""
     return f"Reply queued to go out by {message.get_channel_display().lower()}.{caveat}"
 
 

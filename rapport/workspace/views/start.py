@@ -49,8 +49,8 @@ def _notice(started: Started) -> str:
     case = started.case
     opened = f"Case {case.reference} opened for {case.customer.name}"
     if started.message is not None:
-        transport = transports.transport_for(started.message.channel)
-        caveat = f" {transport.caveat}" if transport and transport.caveat else ""
+        told = transports.caveat_of(transports.transport_for(started.message.channel))
+        caveat = f" {told}" if told else ""
         by = started.message.get_channel_display().lower()
         return f"{opened}; your message is queued to go out by {by}.{caveat}"
     if started.call is not None:
