@@ -39,12 +39,12 @@ run: install
 	  $(BIN)/rapport worker & \
 	  $(BIN)/rapport serve --host $(HOST) --port $(PORT)
 
-# One pytest-xdist worker per core, each with its own test database, Chromium and servers on
-# free ports; `worksteal` keeps a worker busy while the other runs a long browser or fuzz test.
-# The whole suite passed this way on both databases on a 2-core machine at load 6-7 (session 14:
-# SQLite 35.6 min, PostgreSQL 42.0 min, all 3,351 tests, other engineers' work alongside).
-# Serial: make test PYTEST_WORKERS=0.
-PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+# Two pytest-xdist workers per core, each with its own test database, Chromium and servers on
+# free ports; `worksteal` keeps a worker busy while another runs a long browser or fuzz test.
+# A third of the suite's time is waiting (browsers, servers, Redis, the worker killed and
+# restarted): with one worker per core CI's SQLite stage used 1.4 of 2 cores (1,360 s of CPU in
+# 995 s, session 14); with two per core the cores stay busy. Serial: make test PYTEST_WORKERS=0.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 test: install
 	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
