@@ -1,7 +1,7 @@
 """Triage measured on both labelled sets, per language and per split, beside the baselines.
 
-- development: `rapport/triage/data/labelled.jsonl` and `labelled_more.jsonl`, the data the
-  rules are tuned on and the learned layer is trained on;
+- development: the shipped data (`training.SHIPPED_DATA`: `rapport/triage/data/labelled.jsonl`
+  and `labelled_more.jsonl`), the data the rules are tuned on and the learned layer is trained on;
 - frozen: `rapport/triage/data/frozen.jsonl`, written independently before any rule change and
   never tuned against. Only its aggregate figures are printed, never its messages.
 
@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapport.triage import learned
+from rapport.triage import learned, training
 from rapport.triage.evaluation import SIGNALS, Example, load, throughput, vader_predict
 from rapport.triage.records import Request
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "rapport" / "triage" / "data"
-DEVELOPMENT = (DATA / "labelled.jsonl", DATA / "labelled_more.jsonl")
+DEVELOPMENT = training.SHIPPED_DATA  # the training data: what the shipped model is trained on
 FROZEN = DATA / "frozen.jsonl"
 RESULTS = ROOT / "bench" / "results" / "triage_eval.json"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -117,76 +118,19 @@ def train(
         raise ValueError("no examples to train on")
     chosen = settings(seed)
     identified = identity(examples, chosen)
-    tool = embedding.encoder()
-    embedded = tool.embed_many([example.features.text for example in examples])
-    splits = fitting.repeated_folds(len(examples), seed)
-    union = [call_label(e.labels) for e in examples]
-    positive = np.array(
-        [
-            [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
-            for e, u in zip(examples, union, strict=True)
-        ]
-    )
-    known = np.array(
-        [
-            [h in e.labels for h in HEADS] + [u is not None]
-            for e, u in zip(examples, union, strict=True)
-        ]
-    )
-    # One row of neighbour shares per fold split: (repeats, examples, heads).
-    shares = np.stack(
-        [fitting.held_out_neighbours(embedded, positive, known, folds) for folds in splits]
-    )
-    # Held out as in use: the learned layer raises nothing on a message too short to read.
-    readable = np.array([not too_short(e.features.text) for e in examples])
+    embedded = embedding.encoder().embed_many([example.features.text for example in examples])
+    validated = cross_validate(examples, embedded, seed=seed, progress=progress)
+    positive, known = validated.positive, validated.known
     heads: list[Any] = []
-    thresholds: list[float] = []
-    figures: dict[str, Any] = {
-        "examples": len(examples),
-        "folds": fitting.FOLDS,
-        "repeats": len(splits),
-        "signals": {},
-    }
-    # Any call signal, by rule or head, held out: a row per fold split.
-    raised = np.zeros((len(splits), len(examples)), dtype=bool)
-    for column, head in enumerate(HEADS):
+    for column, head in enumerate((*HEADS, CALL_HEAD)):
         knows, truth = known[:, column], positive[:, column]
-        rule = np.array([bool(e.features.rules.get(head)) for e in examples])
-        rows = np.hstack(
-            [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
-        ).astype(np.float64)
-        held_out = _held_out(
-            rows, knows, truth, splits, shares=shares[:, :, column], readable=readable
-        )
-        # Pooled over the splits: an example counts once per split.
-        k_truth = np.tile(truth[knows], len(splits))
-        k_rule = np.tile(rule[knows], len(splits))
-        k_scores = held_out[:, knows].ravel()
-        threshold = fitting.threshold(k_scores, k_rule, k_truth, BETA[head])
-        learned = k_scores >= threshold
-        if head in CALL_SIGNALS:
-            raised |= rule | (held_out >= threshold)
-        figures["signals"][head] = {
-            "threshold": threshold,
-            "positives": int(truth[knows].sum()),
-            "rules": fitting.counts(k_rule, k_truth),
-            "learned": fitting.counts(learned, k_truth),
-            "combined": fitting.counts(k_rule | learned, k_truth),
-        }
-        if k_truth.any() and not k_truth.all():
+        rows = _rows(examples, embedded, head)
+        if truth[knows].any() and not truth[knows].all():
             heads.append(fitting.fit(rows[knows], truth[knows].astype(float), fitting.L2))
         else:  # nothing to learn from: a head that never fires
             heads.append(np.concatenate([np.zeros(rows.shape[1]), [-40.0]]))
-        thresholds.append(threshold)
-        if progress:
-            progress(f"{head}: {figures['signals'][head]['combined']}")
-    call_weights, call_threshold = _train_call(
-        examples, embedded, splits, raised, figures, shares=shares[:, :, -1], readable=readable
-    )
-    heads.append(call_weights)
-    thresholds.append(call_threshold)
-    if progress:
-        progress(f"{CALL_HEAD}: {figures['signals'][CALL_HEAD]['combined']}")
+    thresholds = [validated.thresholds[head] for head in (*HEADS, CALL_HEAD)]
+    figures = validated.figures
     at = (trained_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     stacked = np.stack(heads)
     model = Model(
@@ -212,6 +156,124 @@ def train(
     return model, figures
 
 
+@dataclass(frozen=True, slots=True)
+class CrossValidated:
+    """What 5-fold cross-validation, repeated over fitting.REPEATS fold splits, says of each
+    training example (rows: fold splits; columns: examples): each head's blended held-out score,
+    whether a call signal was raised (by its rule or its head at the chosen threshold) and
+    whether the whole decision called (those, or the union head). `positive` and `known` are
+    the examples' labels per head (columns: HEADS, then the union head)."""
+
+    scores: dict[str, npt.NDArray[np.float64]]
+    thresholds: dict[str, float]
+    raised: npt.NDArray[np.bool_]
+    called: npt.NDArray[np.bool_]
+    positive: npt.NDArray[np.bool_]
+    known: npt.NDArray[np.bool_]
+    figures: dict[str, Any]
+
+
+def cross_validate(
+    examples: Sequence[Labelled],
+    embedded: embedding.Vector,
+    *,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> CrossValidated:
+    """Every head's held-out scores and thresholds (the build's own folds: those of `train`)
+    and the figures `train` reports."""
+    splits = fitting.repeated_folds(len(examples), seed)
+    union = [call_label(e.labels) for e in examples]
+    positive = np.array(
+        [
+            [bool(e.labels.get(h)) for h in HEADS] + [bool(u)]
+            for e, u in zip(examples, union, strict=True)
+        ]
+    )
+    known = np.array(
+        [
+            [h in e.labels for h in HEADS] + [u is not None]
+            for e, u in zip(examples, union, strict=True)
+        ]
+    )
+    # One row of neighbour shares per fold split: (repeats, examples, heads).
+    shares = np.stack(
+        [fitting.held_out_neighbours(embedded, positive, known, folds) for folds in splits]
+    )
+    # Held out as in use: the learned layer raises nothing on a message too short to read.
+    readable = np.array([not too_short(e.features.text) for e in examples])
+    figures: dict[str, Any] = {
+        "examples": len(examples),
+        "folds": fitting.FOLDS,
+        "repeats": len(splits),
+        "signals": {},
+    }
+    scores: dict[str, npt.NDArray[np.float64]] = {}
+    thresholds: dict[str, float] = {}
+    # Any call signal, by rule or head, held out: a row per fold split.
+    raised = np.zeros((len(splits), len(examples)), dtype=bool)
+    for column, head in enumerate(HEADS):
+        knows, truth = known[:, column], positive[:, column]
+        rule = np.array([bool(e.features.rules.get(head)) for e in examples])
+        held_out = _held_out(
+            _rows(examples, embedded, head),
+            knows,
+            truth,
+            splits,
+            shares=shares[:, :, column],
+            readable=readable,
+        )
+        # Pooled over the splits: an example counts once per split.
+        k_truth = np.tile(truth[knows], len(splits))
+        k_rule = np.tile(rule[knows], len(splits))
+        k_scores = held_out[:, knows].ravel()
+        threshold = fitting.threshold(k_scores, k_rule, k_truth, BETA[head])
+        learned = k_scores >= threshold
+        if head in CALL_SIGNALS:
+            raised |= rule | (held_out >= threshold)
+        figures["signals"][head] = {
+            "threshold": threshold,
+            "positives": int(truth[knows].sum()),
+            "rules": fitting.counts(k_rule, k_truth),
+            "learned": fitting.counts(learned, k_truth),
+            "combined": fitting.counts(k_rule | learned, k_truth),
+        }
+        scores[head], thresholds[head] = held_out, threshold
+        if progress:
+            progress(f"{head}: {figures['signals'][head]['combined']}")
+    knows, truth = known[:, -1], positive[:, -1]
+    held_out = _held_out(
+        _rows(examples, embedded, CALL_HEAD),
+        knows,
+        truth,
+        splits,
+        shares=shares[:, :, -1],
+        readable=readable,
+    )
+    threshold = _call_threshold(held_out[:, knows], raised[:, knows], truth[knows], figures)
+    scores[CALL_HEAD], thresholds[CALL_HEAD] = held_out, threshold
+    if progress:
+        progress(f"{CALL_HEAD}: {figures['signals'][CALL_HEAD]['combined']}")
+    return CrossValidated(
+        scores=scores,
+        thresholds=thresholds,
+        raised=raised,
+        called=raised | (held_out >= threshold),
+        positive=positive,
+        known=known,
+        figures=figures,
+    )
+
+
+def _rows(
+    examples: Sequence[Labelled], embedded: embedding.Vector, head: str
+) -> npt.NDArray[np.float64]:
+    """A head's inputs, a row an example: [embedding ⊕ the features it sees]."""
+    return np.hstack(
+        [EMBED_SCALE * embedded, np.array([e.features.rows((head,))[0] for e in examples])]
+    ).astype(np.float64)
+
+
 def _held_out(
     rows: npt.NDArray[np.float64],
     known: npt.NDArray[np.bool_],
@@ -230,28 +292,18 @@ def _held_out(
     )
 
 
-def _train_call(
-    examples: Sequence[Labelled],
-    embedded: embedding.Vector,
-    splits: Sequence[npt.NDArray[np.int64]],
+def _call_threshold(
+    scores: npt.NDArray[np.float64],
     raised: npt.NDArray[np.bool_],
+    truth: npt.NDArray[np.bool_],
     figures: dict[str, Any],
-    *,
-    shares: npt.NDArray[np.float64],
-    readable: npt.NDArray[np.bool_],
-) -> tuple[npt.NDArray[np.float64], float]:
-    """The union head ("needs a call") and its threshold: the highest at which the whole
-    decision (a call signal raised by rule or head, or this head) reaches CALL_RECALL on
-    cross-validation pooled over the fold splits (the lowest threshold tried when none does)."""
-    union = [call_label(e.labels) for e in examples]
-    known = np.array([u is not None for u in union])
-    truth = np.array([bool(u) for u in union])
-    rows = np.hstack(
-        [EMBED_SCALE * embedded, np.array([e.features.rows((CALL_HEAD,))[0] for e in examples])]
-    ).astype(np.float64)
-    held_out = _held_out(rows, known, truth, splits, shares=shares, readable=readable)
-    k_truth = np.tile(truth[known], len(splits))
-    k_raised, k_scores = raised[:, known].ravel(), held_out[:, known].ravel()
+) -> float:
+    """The union head's threshold ("needs a call"; `scores` and `raised` of the examples whose
+    union label is known, a row per fold split): the highest at which the whole decision (a
+    call signal raised by rule or head, or this head) reaches CALL_RECALL on cross-validation
+    pooled over the fold splits (the lowest threshold tried when none does)."""
+    k_truth = np.tile(truth, len(scores))
+    k_raised, k_scores = raised.ravel(), scores.ravel()
     low, high = fitting.THRESHOLD_RANGE
     chosen = low
     for threshold in np.round(np.arange(high, low - 1e-9, -0.01), 2):
@@ -262,11 +314,9 @@ def _train_call(
             break
     figures["signals"][CALL_HEAD] = {
         "threshold": chosen,
-        "positives": int(truth[known].sum()),
+        "positives": int(truth.sum()),
         "rules": fitting.counts(k_raised, k_truth),  # the signals' own decisions (rules and heads)
         "learned": fitting.counts(k_scores >= chosen, k_truth),
         "combined": fitting.counts(k_raised | (k_scores >= chosen), k_truth),
     }
-    if k_truth.any() and not k_truth.all():
-        return fitting.fit(rows[known], truth[known].astype(float), fitting.L2), chosen
-    return np.concatenate([np.zeros(rows.shape[1]), [-40.0]]), chosen
+    return chosen

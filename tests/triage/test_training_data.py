@@ -22,7 +22,8 @@ def _lines(name: str) -> list[dict[str, Any]]:
 
 MORE = _lines("labelled_more.jsonl")
 S14 = _lines("labelled_s14.jsonl")
-EVERY = _lines("labelled.jsonl") + MORE + S14
+S15 = _lines("labelled_s15.jsonl")
+EVERY = _lines("labelled.jsonl") + MORE + S14 + S15
 
 
 def test_every_line_is_a_labelled_request() -> None:
